@@ -1,0 +1,121 @@
+"""The changelog beside the manuscript: every release with its version, date and notice.
+
+Format (``changelog.yaml``, newest release first)::
+
+    releases:
+      - version: "1.2"
+        date: 2020-02-24
+        summary: One line.
+        notice: Text of the update notice shown at the start of the report.
+        changes:
+          - One change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostics, ManuscriptError
+from .model import Release
+from .source import read_text
+
+NAMES = ("changelog.yaml", "changelog.yml")
+VERSION = re.compile(r"^\d+(\.\d+){0,3}$")
+FIELDS = {"version", "date", "summary", "notice", "changes"}
+
+
+def find(manuscript: Path) -> Path | None:
+    for name in NAMES:
+        candidate = manuscript.parent / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def load(path: Path, diagnostics: Diagnostics) -> tuple[Release, ...]:
+    text = read_text(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ManuscriptError(f"changelog is not valid YAML: {problem}", path, mark.line + 1 if mark else 1) from None
+    if not isinstance(data, dict) or not isinstance(data.get("releases"), list) or not data["releases"]:
+        raise ManuscriptError("changelog must have a 'releases:' list with at least one release", path, 1)
+    nodes = _release_nodes(root)
+    releases = [_release(item, node, path, diagnostics) for item, node in zip(data["releases"], nodes, strict=True)]
+    for newer, older in pairwise(releases):
+        if version_key(newer.version) <= version_key(older.version):
+            raise ManuscriptError(
+                f"version {older.version} must be older than {newer.version} above it "
+                "(releases are listed newest first, each version once)",
+                path,
+                older.line,
+            )
+        if newer.date < older.date:
+            raise ManuscriptError(
+                f"release {older.version} is dated {older.date}, after the newer {newer.version} ({newer.date})",
+                path,
+                older.line,
+            )
+    return tuple(releases)
+
+
+def _release_nodes(root: yaml.Node) -> list[yaml.Node]:
+    for key, value in root.value:
+        if key.value == "releases":
+            return list(value.value)
+    return []
+
+
+def _release(item: Any, node: yaml.Node, path: Path, diagnostics: Diagnostics) -> Release:
+    line = node.start_mark.line + 1
+    if not isinstance(item, dict):
+        raise ManuscriptError("each release must be a mapping with version, date and summary", path, line)
+    key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    for key in item:
+        if key not in FIELDS:
+            diagnostics.warn(f"unknown changelog field '{key}' is ignored", path, key_lines.get(key, line))
+    version = item.get("version")
+    if isinstance(version, float):
+        raise ManuscriptError(f'write the version in quotes ("{version}") so it stays text', path, line)
+    if not isinstance(version, (str, int)) or not VERSION.match(str(version)):
+        raise ManuscriptError('release needs a version such as "1.2" (numbers and dots)', path, line)
+    date = item.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            date = None
+    if not isinstance(date, dt.date):
+        raise ManuscriptError(f"release {version} needs a date written YYYY-MM-DD", path, key_lines.get("date", line))
+    summary = item.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        raise ManuscriptError(f"release {version} needs a one-line summary", path, line)
+    changes = item.get("changes") or []
+    if not isinstance(changes, list) or not all(isinstance(c, str) for c in changes):
+        raise ManuscriptError(
+            f"'changes' of release {version} must be a list of text", path, key_lines.get("changes", line)
+        )
+    notice = item.get("notice") or ""
+    if not isinstance(notice, str):
+        raise ManuscriptError(f"'notice' of release {version} must be text", path, key_lines.get("notice", line))
+    return Release(
+        version=str(version),
+        date=date,
+        summary=" ".join(summary.split()),
+        changes=tuple(" ".join(c.split()) for c in changes),
+        notice=" ".join(notice.split()),
+        line=line,
+    )

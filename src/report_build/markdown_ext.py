@@ -1,0 +1,236 @@
+"""Python-Markdown set-up and the treeprocessor that reads the document's structure.
+
+The treeprocessor runs after ``toc`` has given every heading an id. It
+- takes the title from the first ``#`` heading when the front matter has none;
+- makes the shallowest remaining heading level the chapter level (``#`` in most
+  manuscripts, ``##`` in documents whose only ``#`` is their title) and shifts
+  the levels so that chapters are always ``h1``;
+- makes every id unique, with a warning for each duplicate;
+- turns an image alone in its paragraph into a ``<figure>`` whose caption is the
+  image's title, and a ``Table: caption`` paragraph into the caption of the
+  table that follows it;
+- wraps each chapter in ``<section class="rb-chapter">``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+CHAPTER_CLASS = "rb-chapter"
+TABLE_CAPTION = re.compile(r"^\s*(?:Table|:)\s*:\s*", re.IGNORECASE)
+ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+
+# Typographer's punctuation as characters, never as named entities (XHTML has none).
+SMARTY_SUBSTITUTIONS = {
+    "left-single-quote": "\u2018",
+    "right-single-quote": "\u2019",
+    "left-double-quote": "\u201c",
+    "right-double-quote": "\u201d",
+    "left-angle-quote": "\u00ab",
+    "right-angle-quote": "\u00bb",
+    "mdash": "\u2014",
+    "ndash": "\u2013",
+    "ellipsis": "\u2026",
+}
+
+
+@dataclass
+class FoundHeading:
+    level: int  # after shifting: 1 = chapter
+    id: str
+    text: str
+    chapter: int  # index of the chapter it belongs to
+
+
+@dataclass
+class Structure:
+    """What the treeprocessor found, read by the parser after ``convert``."""
+
+    title: str = ""
+    chapter_level: int = 1
+    headings: list[FoundHeading] = field(default_factory=list)
+    duplicate_ids: list[tuple[str, str]] = field(default_factory=list)  # (id, heading text)
+    has_preface: bool = False
+
+
+def heading_text(element: etree.Element) -> str:
+    """The visible text of a heading, without footnote calls."""
+    parts: list[str] = []
+
+    def walk(node: etree.Element) -> None:
+        if node.tag == "sup" and str(node.get("id", "")).startswith("fnref"):
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+class StructureTreeprocessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, extension: StructureExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        structure = Structure()
+        self.extension.structure = structure
+        notes = [child for child in root if child.tag == "div" and child.get("class") == "footnote"]
+        for child in notes:
+            root.remove(child)
+        if not self.extension.getConfig("has_title"):
+            first = next((child for child in root if child.tag == "h1"), None)
+            if first is not None:
+                structure.title = heading_text(first)
+                _remove_keep_tail(root, first)
+        levels = [int(child.tag[1]) for child in root if child.tag in HEADINGS]
+        structure.chapter_level = min(levels) if levels else 1
+        self._shift_levels(root, structure.chapter_level - 1)
+        self._unique_ids(root, structure)
+        self._figures_and_captions(root)
+        self._wrap_chapters(root, structure)
+        root.extend(notes)
+
+    @staticmethod
+    def _shift_levels(root: etree.Element, shift: int) -> None:
+        if not shift:
+            return
+        for element in root.iter():
+            if element.tag in HEADINGS:
+                element.tag = f"h{max(1, int(element.tag[1]) - shift)}"
+
+    @staticmethod
+    def _unique_ids(root: etree.Element, structure: Structure) -> None:
+        seen: set[str] = set()
+        for element in root.iter():
+            ident = element.get("id")
+            if not ident:
+                continue
+            if ident in seen:
+                base, counter = ident, 2
+                while f"{base}-{counter}" in seen:
+                    counter += 1
+                element.set("id", f"{base}-{counter}")
+                label = heading_text(element) if element.tag in HEADINGS else f"<{element.tag}>"
+                structure.duplicate_ids.append((ident, label))
+                ident = f"{base}-{counter}"
+            seen.add(ident)
+
+    @staticmethod
+    def _figures_and_captions(root: etree.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for element in list(root.iter()):
+            if element.tag in ("td", "th") and (match := ALIGN.search(element.get("style", ""))):
+                element.attrib.pop("style")
+                element.set("class", f"align-{match.group(1)}")
+            if element.tag != "p" or (element.text or "").strip() or len(element) != 1:
+                continue
+            image = element[0]
+            if image.tag != "img" or (image.tail or "").strip():
+                continue
+            element.tag = "figure"
+            element.attrib.update({k: v for k, v in image.attrib.items() if k in ("id", "class")})
+            image.attrib.pop("id", None)
+            caption = image.attrib.pop("title", "")
+            image.tail = None
+            if caption:
+                etree.SubElement(element, "figcaption").text = caption
+        for parent in [root, *parents.values()]:
+            children = list(parent)
+            for current, following in pairwise(children):
+                if current.tag == "p" and following.tag == "table" and TABLE_CAPTION.match(current.text or ""):
+                    caption = etree.Element("caption")
+                    caption.text = TABLE_CAPTION.sub("", current.text or "", count=1)
+                    caption.extend(list(current))
+                    following.insert(0, caption)
+                    parent.remove(current)
+
+    @staticmethod
+    def _wrap_chapters(root: etree.Element, structure: Structure) -> None:
+        children = list(root)
+        for child in children:
+            root.remove(child)
+        section: etree.Element | None = None
+        chapter = -1
+        for child in children:
+            if child.tag == "h1" or section is None:
+                if child.tag != "h1" and not _has_content(child):
+                    root.append(child)  # whitespace and stash placeholders wait for a chapter
+                    continue
+                chapter += 1
+                section = etree.SubElement(root, "section", {"class": CHAPTER_CLASS})
+                if child.tag != "h1":
+                    structure.has_preface = True
+                for waiting in [c for c in root if c is not section and c.tag != "section"]:
+                    root.remove(waiting)
+                    section.append(waiting)
+            section.append(child)
+            for element in child.iter():
+                if element.tag in HEADINGS:
+                    structure.headings.append(
+                        FoundHeading(int(element.tag[1]), element.get("id", ""), heading_text(element), chapter)
+                    )
+
+
+def _has_content(element: etree.Element) -> bool:
+    return bool(len(element) or (element.text or "").strip())
+
+
+def _remove_keep_tail(parent: etree.Element, element: etree.Element) -> None:
+    parent.remove(element)
+
+
+class StructureExtension(Extension):
+    def __init__(self, **kwargs: object):
+        self.config = {"has_title": [False, "whether the front matter gives a title"]}
+        super().__init__(**kwargs)
+        self.structure = Structure()
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.registerExtension(self)
+        md.treeprocessors.register(StructureTreeprocessor(md, self), "report_build_structure", 4)
+
+    def reset(self) -> None:
+        self.structure = Structure()
+
+
+def make_markdown(has_title: bool) -> tuple[markdown.Markdown, StructureExtension]:
+    """A fresh Markdown instance for one document (footnote ids never restart mid-document)."""
+    structure = StructureExtension(has_title=has_title)
+    md = markdown.Markdown(
+        extensions=[
+            "footnotes",
+            "tables",
+            "attr_list",
+            "md_in_html",
+            "toc",
+            "smarty",
+            "def_list",
+            "abbr",
+            "admonition",
+            "fenced_code",
+            "sane_lists",
+            structure,
+        ],
+        extension_configs={
+            "smarty": {"substitutions": SMARTY_SUBSTITUTIONS},
+            "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e", "SUPERSCRIPT_TEXT": "{}"},
+            "toc": {"permalink": False},
+        },
+        output_format="xhtml",
+    )
+    return md, structure

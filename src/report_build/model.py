@@ -1,0 +1,143 @@
+"""The document model: parsed once, consumed by every writer.
+
+Everything here is a frozen dataclass. Bodies are XHTML fragments that are also
+valid HTML (non-void elements are always closed), so the PDF and the ePub
+writers can use the same markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    publisher: str = ""
+    date: dt.date | None = None
+    language: str = "en"
+    identifier: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    rights: str = ""
+    cover_image: Path | None = None
+    page_size: str = "A4"
+    layouts: Path | None = None
+    embed_fonts: bool = False
+    image_max_px: int = 1600
+
+    @property
+    def direction(self) -> str:
+        primary = self.language.split("-")[0].lower()
+        return "rtl" if primary in RTL_LANGUAGES else "ltr"
+
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"})
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 = chapter, 2 = section, 3 = subsection ...
+    id: str
+    text: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    id: str  # "fn-3"
+    ref_id: str  # "fnref-3"
+    html: str  # block content (paragraphs)
+    inline_html: str  # the same content with paragraph wrappers flattened
+    call_html: str  # the exact markup of the call in the chapter body
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    """A raster or SVG image the manuscript uses, inside the manuscript folder."""
+
+    src: str  # as written in the chapter body (relative, POSIX)
+    path: Path  # resolved file
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    number: int
+    id: str
+    src: str
+    alt: str
+    caption: str  # HTML
+    decorative: bool = False
+
+
+@dataclass(frozen=True)
+class Chapter:
+    index: int  # position in reading order, from 0
+    id: str
+    title: str  # plain text; "" for an untitled preface
+    number: int | None  # None for untitled front material
+    body: str  # XHTML fragment, heading included
+    sections: tuple[Heading, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    line: int | None = None
+    ids: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def slug(self) -> str:
+        return f"chapter-{self.index + 1:02d}"
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    date: dt.date
+    summary: str
+    changes: tuple[str, ...] = ()
+    notice: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    source: Path
+    metadata: Metadata
+    chapters: tuple[Chapter, ...]
+    figures: tuple[Figure, ...] = ()
+    images: tuple[Image, ...] = ()
+    releases: tuple[Release, ...] = ()  # newest first
+    draft: bool = False
+
+    @property
+    def root(self) -> Path:
+        return self.source.parent
+
+    @property
+    def release(self) -> Release | None:
+        return self.releases[0] if self.releases else None
+
+    @property
+    def version(self) -> str:
+        return self.releases[0].version if self.releases else ""
+
+    @property
+    def date(self) -> dt.date | None:
+        if self.releases:
+            return self.releases[0].date
+        return self.metadata.date
+
+    @property
+    def footnotes(self) -> tuple[Footnote, ...]:
+        return tuple(note for chapter in self.chapters for note in chapter.footnotes)
+
+    def chapter_of(self, anchor: str) -> Chapter | None:
+        for chapter in self.chapters:
+            if anchor in chapter.ids:
+                return chapter
+        return None

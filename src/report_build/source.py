@@ -1,0 +1,112 @@
+"""Reading a manuscript file and finding lines in it again for messages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ManuscriptError
+
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+ATX = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")
+SETEXT = re.compile(r"^(=+|-+)\s*$")
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file; a byte that is not UTF-8 is an error naming its line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ManuscriptError("no such file", path) from None
+    except IsADirectoryError:
+        raise ManuscriptError("is a folder, not a file", path) from None
+    except OSError as exc:
+        raise ManuscriptError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ManuscriptError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ManuscriptError("contains a NUL character", path, line)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class SourceHeading:
+    line: int
+    level: int
+    text: str
+
+
+class SourceMap:
+    """The manuscript's lines, to point messages at ``file:line``."""
+
+    def __init__(self, path: Path, text: str, body_offset: int = 0):
+        self.path = path
+        self.lines = text.split("\n")
+        self.body_offset = body_offset  # lines taken by the front matter
+        self.code_lines = self._code_lines()
+        self.headings = self._headings()
+
+    def _code_lines(self) -> frozenset[int]:
+        inside: str | None = None
+        code = set()
+        for number, line in enumerate(self.lines, 1):
+            if number <= self.body_offset:
+                continue
+            match = FENCE.match(line)
+            if inside is None and match:
+                inside = match.group(1)[0]
+                code.add(number)
+            elif inside is not None:
+                code.add(number)
+                if match and match.group(1)[0] == inside:
+                    inside = None
+        return frozenset(code)
+
+    def _headings(self) -> tuple[SourceHeading, ...]:
+        found = []
+        previous = ""
+        for number, line in enumerate(self.lines, 1):
+            if number <= self.body_offset or number in self.code_lines:
+                previous = ""
+                continue
+            match = ATX.match(line)
+            if match and not line.startswith("    "):
+                found.append(SourceHeading(number, len(match.group(1)), match.group(2)))
+            elif SETEXT.match(line) and _can_be_setext_title(previous):
+                level = 1 if line.startswith("=") else 2
+                found.append(SourceHeading(number - 1, level, previous.strip()))
+            previous = line
+        return tuple(found)
+
+    def find(self, needle: str, start: int = 1) -> int | None:
+        """The first line at or after ``start`` that contains ``needle``, outside code."""
+        if not needle:
+            return None
+        for around in (start, self.body_offset + 1):
+            for number in range(max(around, 1), len(self.lines) + 1):
+                if number not in self.code_lines and needle in self.lines[number - 1]:
+                    return number
+        return None
+
+    def line_of(self, index_in_body: int) -> int:
+        """Line number of a character offset inside the body text."""
+        return self.body_offset + 1 + self.body_text.count("\n", 0, index_in_body)
+
+    @property
+    def body_text(self) -> str:
+        return "\n".join(self.lines[self.body_offset :])
+
+
+def _can_be_setext_title(previous: str) -> bool:
+    stripped = previous.strip()
+    if not stripped or previous.startswith("    "):
+        return False
+    return not re.match(r"^([-*+>|]|\d+[.)]|#|\[\^)", stripped)

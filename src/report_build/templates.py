@@ -1,0 +1,147 @@
+"""Layouts: templates, stylesheets and fonts looked up in ordered folders, overrides first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .errors import TemplateError
+
+DEFAULT_LAYOUTS = Path(__file__).resolve().parent.parent.parent / "layouts"
+
+
+def default_layouts() -> Path:
+    """The project's own ``layouts/`` folder (beside ``src/``), or the copy installed with the package."""
+    if DEFAULT_LAYOUTS.is_dir():
+        return DEFAULT_LAYOUTS
+    return Path(__file__).resolve().parent / "layouts"
+
+
+class Theme:
+    """An ordered list of layout folders; the first that has a file wins."""
+
+    def __init__(self, overrides: Path | None = None, language: str = "en", diagnostics: Any = None):
+        dirs = [default_layouts()]
+        if overrides is not None:
+            if not overrides.is_dir():
+                raise TemplateError("layouts folder named in the front matter does not exist", overrides)
+            dirs.insert(0, overrides.resolve())
+        self.dirs: tuple[Path, ...] = tuple(dirs)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+            undefined=jinja2.StrictUndefined,
+            autoescape=jinja2.select_autoescape(["html", "xhtml", "xml"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["inline_notes"] = inline_notes
+        self.strings = self._strings(language, diagnostics)
+        self.env.globals["strings"] = self.strings
+        self.env.filters["longdate"] = self.longdate
+
+    def _strings(self, language: str, diagnostics: Any) -> dict[str, Any]:
+        """Words the templates add, for the manuscript's language; English when there is no file."""
+        english = self._read_strings("en") or {}
+        primary = language.split("-")[0].lower()
+        if primary == "en":
+            return english
+        own = self._read_strings(primary)
+        if own is None:
+            if diagnostics is not None:
+                diagnostics.warn(
+                    f"no strings file for language '{language}' (layouts/strings/{primary}.yaml); using English"
+                )
+            return english
+        return {**english, **own}
+
+    def _read_strings(self, primary: str) -> dict[str, Any] | None:
+        path = self.find(f"strings/{primary}.yaml")
+        if path is None:
+            return None
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise TemplateError(
+                f"strings file is not valid YAML: {exc}", path, mark.line + 1 if mark else None
+            ) from None
+        if not isinstance(data, dict):
+            raise TemplateError("strings file must be a mapping of names to words", path, 1)
+        return data
+
+    def longdate(self, value: dt.date) -> str:
+        months = self.strings.get("months") or []
+        month = months[value.month - 1] if len(months) == 12 else f"{value.month:02d}"
+        return str(self.strings.get("date_format", "{day} {month} {year}")).format(
+            day=value.day, month=month, year=value.year
+        )
+
+    def find(self, name: str) -> Path | None:
+        for folder in self.dirs:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def load_all(self) -> None:
+        """Parse every template now, so that a syntax error stops the build before any output."""
+        for name in self.env.list_templates(extensions=["html", "xhtml", "xml", "jinja"]):
+            self.template(name)
+
+    def template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message}", exc.filename, exc.lineno) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template '{exc.name}' not found in {', '.join(map(str, self.dirs))}") from None
+
+    def render(self, name: str, **context: Any) -> str:
+        template = self.template(name)
+        try:
+            return template.render(**context)
+        except jinja2.TemplateError as exc:
+            path, line = self._template_frame(exc)
+            raise TemplateError(f"template error: {exc}", path or name, line) from None
+
+    def _template_frame(self, exc: BaseException) -> tuple[str | None, int | None]:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if any(frame.filename.startswith(str(d)) for d in self.dirs):
+                return frame.filename, frame.lineno
+        return None, None
+
+
+def inline_notes(body: str, chapter: Any) -> str:
+    """Replace each footnote call by the note itself, for CSS ``float: footnote`` in print."""
+    for note in chapter.footnotes:
+        body = body.replace(
+            note.call_html,
+            f'<span class="footnote" id="{note.id}">{note.inline_html}</span>',
+            1,
+        )
+    return body
+
+
+def document_context(doc: Any, output: str, edition: str, link: Any) -> dict[str, Any]:
+    """What every template sees: the document, its metadata and release, and how to link."""
+    from . import __version__
+
+    return {
+        "doc": doc,
+        "meta": doc.metadata,
+        "release": doc.release,
+        "releases": doc.releases,
+        "version": doc.version,
+        "date": doc.date,
+        "draft": doc.draft,
+        "output": output,
+        "edition": edition,
+        "link": link,
+        "generator_version": __version__,
+    }
