@@ -1,0 +1,114 @@
+"""The build, top to bottom: gather and validate everything, render in memory, then write."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import changelog, parse
+from .errors import Diagnostics, RenderError
+from .model import Document
+from .output import interrupts_as_exceptions, write_atomic
+
+FORMATS = ("pdf", "epub")
+
+
+@dataclass(frozen=True)
+class Built:
+    format: str
+    path: Path | None
+    data: bytes
+
+
+def load(manuscript: Path | str, diagnostics: Diagnostics | None = None) -> Document:
+    """Parse the manuscript and its changelog into one validated document."""
+    diagnostics = diagnostics or Diagnostics()
+    manuscript = Path(manuscript)
+    document = parse.load(manuscript, diagnostics)
+    log = changelog.find(manuscript)
+    if log is None:
+        return document
+    releases = changelog.load(log, diagnostics)
+    return _with(document, releases=releases)
+
+
+def build(
+    manuscript: Path | str = "manuscript/report.md",
+    formats: tuple[str, ...] = ("pdf",),
+    *,
+    output: Path | str | None = None,
+    output_dir: Path | str = "output",
+    edition: str = "screen",
+    strict: bool = False,
+    diagnostics: Diagnostics | None = None,
+    write: bool = True,
+) -> list[Built]:
+    """Build the requested formats; write them only once all have rendered and passed their checks."""
+    diagnostics = diagnostics or Diagnostics(strict=strict)
+    steps: list[tuple[str, Callable[[], None]]] = []
+    document: Document | None = None
+    results: list[Built] = []
+
+    def gather() -> None:
+        nonlocal document
+        document = load(manuscript, diagnostics)
+
+    def render() -> None:
+        assert document is not None
+        for fmt in formats:
+            target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
+            results.append(Built(fmt, target, _writer(fmt)(document, edition=edition, diagnostics=diagnostics)))
+
+    def write_all() -> None:
+        for result in results:
+            if result.path is not None:
+                write_atomic(result.path, result.data)
+
+    steps = [("gather", gather), ("render", render)]
+    if write:
+        steps.append(("write", write_all))
+    with interrupts_as_exceptions():
+        for _name, step in steps:
+            step()
+    return results
+
+
+def _writer(fmt: str) -> Callable[..., bytes]:
+    if fmt == "pdf":
+        from .pdf import write_pdf
+
+        return write_pdf
+    if fmt == "epub":
+        from .epub import write_epub
+
+        return write_epub
+    raise RenderError(f"unknown output format '{fmt}'")
+
+
+def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
+    stem = slugify(document.metadata.title) or slugify(document.source.stem) or "report"
+    if document.version:
+        stem += f"-v{document.version}"
+    if fmt == "pdf" and edition != "screen":
+        stem += f"-{edition}"
+    return f"{stem}.{fmt}"
+
+
+def _target(document: Document, fmt: str, output: Path | str | None, output_dir: Path, edition: str) -> Path:
+    if output is not None:
+        return Path(output)
+    return output_dir / output_name(document, fmt, edition)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
+
+
+def _with(document: Document, **changes: object) -> Document:
+    from dataclasses import replace
+
+    return replace(document, **changes)

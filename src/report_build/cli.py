@@ -1,0 +1,85 @@
+"""The command line. The only place that catches the pipeline's errors."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import build
+from .errors import Diagnostics, ReportBuildError
+
+DEFAULT_MANUSCRIPT = "manuscript/report.md"
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="report-build",
+        description="Build a report's PDF and ePub from one Markdown manuscript.",
+    )
+    main.add_argument("--version", action="version", version=f"report-build {__version__}")
+    commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def common(sub: argparse.ArgumentParser, output: bool = True) -> None:
+        sub.add_argument(
+            "manuscript",
+            nargs="?",
+            default=DEFAULT_MANUSCRIPT,
+            help=f"the Markdown manuscript (default: {DEFAULT_MANUSCRIPT})",
+        )
+        if output:
+            sub.add_argument(
+                "-o", "--output", type=Path, help="file to write (default: output/<slug>-v<version>.<ext>)"
+            )
+        sub.add_argument("--output-dir", type=Path, default=Path("output"), help="folder for outputs (default: output)")
+        sub.add_argument("--strict", action="store_true", help="treat every warning as an error")
+        sub.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+
+    pdf = commands.add_parser("pdf", help="build the PDF")
+    common(pdf)
+    pdf.add_argument(
+        "--edition",
+        choices=("screen", "print"),
+        default="screen",
+        help="screen: tagged PDF/UA for downloads (default); print: PDF/X-4 for the press",
+    )
+    epub = commands.add_parser("epub", help="build the ePub")
+    common(epub)
+    both = commands.add_parser("all", help="build the PDF and the ePub")
+    common(both, output=False)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    diagnostics = Diagnostics(strict=args.strict, echo=not args.quiet)
+    formats = {"pdf": ("pdf",), "epub": ("epub",), "all": ("pdf", "epub")}[args.command]
+    try:
+        results = build(
+            args.manuscript,
+            formats,
+            output=getattr(args, "output", None),
+            output_dir=args.output_dir,
+            edition=getattr(args, "edition", "screen"),
+            diagnostics=diagnostics,
+        )
+    except ReportBuildError as exc:
+        print(exc if exc.path is not None else f"report-build: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("report-build: interrupted; earlier outputs are left as they were", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: say so plainly, keep the traceback for developers
+        if os.environ.get("REPORT_BUILD_DEBUG"):
+            raise
+        print(
+            f"report-build: internal error: {type(exc).__name__}: {exc} (set REPORT_BUILD_DEBUG=1 to see where)",
+            file=sys.stderr,
+        )
+        return 1
+    for result in results:
+        if result.path is not None:
+            print(result.path)
+    return 0

@@ -1,0 +1,129 @@
+"""The PDF writer: one HTML document from the shared templates, laid out once by WeasyPrint."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
+
+from . import images
+from .errors import Diagnostics, RenderError, TemplateError
+from .model import Document
+from .resources import SandboxFetcher, captured_weasyprint_log
+from .templates import Theme, document_context
+
+EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
+STYLESHEETS = ("css/print.css", "css/custom.css")
+
+
+PAGE_SIZES_MM = {
+    "a3": (297, 420),
+    "a4": (210, 297),
+    "a5": (148, 210),
+    "b4": (250, 353),
+    "b5": (176, 250),
+    "jis-b4": (257, 364),
+    "jis-b5": (182, 257),
+    "letter": (215.9, 279.4),
+    "legal": (215.9, 355.6),
+    "ledger": (279.4, 431.8),
+}
+UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+MEASURE_MM = 124  # about 70 characters of 11 pt Vollkorn
+
+
+def page_size_mm(size: str) -> tuple[float, float]:
+    named = PAGE_SIZES_MM.get(size.lower())
+    if named:
+        return named
+    width, height = size.split()
+    return tuple(float(v[:-2]) * UNIT_MM[v[-2:]] for v in (width, height))  # type: ignore[return-value]
+
+
+def page_geometry(size: str) -> dict[str, float]:
+    """Margins in mm that give a text block of about 70 characters, wider outside than inside."""
+    width, height = page_size_mm(size)
+    measure = min(MEASURE_MM, width - 36)
+    spare = width - measure
+    inner = max(15.0, round(spare * 0.38, 1))
+    return {
+        "width": width,
+        "height": height,
+        "inner": inner,
+        "outer": round(spare - inner, 1),
+        "top": round(height * 0.075, 1),
+        "bottom": round(height * 0.095, 1),
+    }
+
+
+def render_html(doc: Document, theme: Theme, edition: str = "screen") -> str:
+    """The HTML that WeasyPrint lays out (also what the benchmark hands bare WeasyPrint)."""
+    context = document_context(doc, "pdf", edition, lambda ident: f"#{ident}")
+    return theme.render("pdf.html", **context)
+
+
+def page_css(doc: Document, theme: Theme) -> str:
+    return theme.render("css/page.css.jinja", page=page_geometry(doc.metadata.page_size))
+
+
+def write_pdf(
+    doc: Document,
+    target: Path | None = None,
+    *,
+    edition: str = "screen",
+    diagnostics: Diagnostics | None = None,
+    theme: Theme | None = None,
+) -> bytes:
+    """Render the PDF and return its bytes (the caller decides where they go)."""
+    diagnostics = diagnostics or Diagnostics()
+    if edition not in EDITIONS:
+        raise RenderError(f"unknown PDF edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
+    html = render_html(doc, theme, edition)
+    replacements = {}
+    for image in doc.images:
+        smaller = images.scaled(image.path, images.PDF_MAX_SIDE)
+        if smaller is not None:
+            replacements[image.path] = smaller[0]
+    fetcher = SandboxFetcher([doc.root, *theme.dirs], replacements)
+    fonts = FontConfiguration()
+    with captured_weasyprint_log() as log:
+        try:
+            stylesheets = [CSS(string=page_css(doc, theme), font_config=fonts)] + [
+                CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+                for path in (theme.find(name) for name in STYLESHEETS)
+                if path is not None
+            ]
+            rendered = HTML(string=html, base_url=doc.root.as_uri() + "/", url_fetcher=fetcher).render(
+                stylesheets=stylesheets, font_config=fonts, pdf_tags=True, presentational_hints=True
+            )
+            data = rendered.write_pdf(
+                pdf_variant=EDITIONS[edition],
+                pdf_identifier=_identifier(doc, edition),
+                custom_metadata=False,
+            )
+        except FatalURLFetchingError as exc:
+            cause = exc.__cause__ or exc
+            raise RenderError(f"PDF: {cause}", doc.source) from None
+    _report(log.messages, doc, theme, diagnostics)
+    if not data:
+        raise RenderError("PDF renderer produced no bytes", doc.source)
+    return data
+
+
+def _identifier(doc: Document, edition: str) -> bytes:
+    key = f"{doc.metadata.identifier}|{doc.version}|{edition}"
+    return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
+
+
+def _report(messages: list[str], doc: Document, theme: Theme, diagnostics: Diagnostics) -> None:
+    for message in messages:
+        lowered = message.lower()
+        if "failed to load" in lowered or "refused" in lowered or "error fetching" in lowered:
+            raise RenderError(f"PDF: {message}", doc.source)
+        if "template" in lowered:
+            raise TemplateError(f"PDF: {message}")
+        diagnostics.warn(f"PDF renderer: {message}", theme.find(STYLESHEETS[0]))
