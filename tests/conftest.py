@@ -1,0 +1,71 @@
+"""Shared helpers: build in memory, read PDFs with real tools (pikepdf, poppler)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from report_build import Diagnostics, build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MANUSCRIPT = ROOT / "manuscript" / "report.md"
+SHARED = ROOT.parent / "shared"
+REALWORLD = SHARED / "realworld"
+
+
+def build_bytes(manuscript: Path, fmt: str = "pdf", strict: bool = True, **kwargs: object) -> bytes:
+    """Build one format in memory; with strict, any warning (WeasyPrint's included) fails."""
+    diagnostics = Diagnostics(strict=strict, echo=False)
+    (result,) = build(manuscript, (fmt,), write=False, diagnostics=diagnostics, **kwargs)
+    return result.data
+
+
+def _poppler(tool: str, data: bytes, *args: str) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        return subprocess.run(
+            [tool, *args, handle.name, "-"] if tool == "pdftotext" else [tool, *args, handle.name],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
+def pdf_pages(data: bytes, layout: bool = False) -> list[str]:
+    """Text of each page, by poppler's pdftotext."""
+    text = _poppler("pdftotext", data, *(["-layout"] if layout else []))
+    return text.split("\f")[:-1]
+
+
+def pdf_fonts(data: bytes) -> list[dict[str, str]]:
+    """Rows of poppler's pdffonts: name, type, embedded, subset."""
+    lines = _poppler("pdffonts", data).splitlines()[2:]
+    rows = []
+    for line in lines:
+        parts = line.split()
+        # name type... encoding emb sub uni object-id generation
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return rows
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, lower case: compares text across line breaks and hyphenation."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+@pytest.fixture(scope="session")
+def default_pdf() -> bytes:
+    return build_bytes(MANUSCRIPT)
+
+
+@pytest.fixture(scope="session")
+def default_document():
+    from report_build import load
+
+    return load(MANUSCRIPT, Diagnostics(strict=True, echo=False))

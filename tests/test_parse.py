@@ -1,0 +1,130 @@
+"""The parser: front matter, structure, and golden Markdown-to-XHTML results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from report_build import Diagnostics, ManuscriptError, TemplateError, load
+from report_build.parse import load as parse_only
+
+GOLDEN = Path(__file__).parent / "golden"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def golden_text(doc) -> str:
+    parts = []
+    for chapter in doc.chapters:
+        parts.append(f"<!-- chapter {chapter.index} number={chapter.number} id={chapter.id} title={chapter.title} -->")
+        parts.append(chapter.body.strip())
+        for note in chapter.footnotes:
+            parts.append(f"<!-- note {note.number} -->{note.html}")
+    return "\n".join(parts) + "\n"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in GOLDEN.glob("*.md")))
+def test_golden(name):
+    doc = parse_only(GOLDEN / f"{name}.md", Diagnostics(strict=True, echo=False))
+    expected = GOLDEN / f"{name}.html"
+    actual = golden_text(doc)
+    if not expected.exists():  # write once, then review and commit
+        expected.write_text(actual, encoding="utf-8")
+    assert actual == expected.read_text(encoding="utf-8")
+    for chapter in doc.chapters:  # every body is well-formed XML
+        etree.fromstring(f"<div>{chapter.body}</div>".encode())
+
+
+def test_smarty_gives_characters_not_entities():
+    doc = parse_only(GOLDEN / "typography.md", Diagnostics(strict=True, echo=False))
+    body = doc.chapters[0].body
+    assert "\u201cDouble\u201d" in body and "it\u2019s" in body and "\u2014" in body and "\u2026" in body
+    assert "&ldquo;" not in body and "&#" not in body and "&nbsp;" not in body
+
+
+def test_title_from_only_heading_and_sections_become_chapters():
+    doc = parse_only(GOLDEN / "title-from-heading.md", Diagnostics(strict=True, echo=False))
+    assert doc.metadata.title == "The Only Top Heading"
+    titled = [c.title for c in doc.chapters if c.title]
+    assert titled == ["Part one", "Part two"]
+    assert doc.chapters[0].title == "" and "Intro paragraph" in doc.chapters[0].body
+    assert "<h1" in doc.chapters[1].body and "<h2" in doc.chapters[1].body  # ### became a section
+
+
+def test_structure_model():
+    doc = parse_only(GOLDEN / "structure.md", Diagnostics(strict=True, echo=False))
+    first, second = [c for c in doc.chapters if c.title]
+    assert (first.number, second.number) == (1, None)  # {.unnumbered}
+    assert [s.text for s in first.sections] == ["A section"]
+    assert first.line == 7 and first.sections[0].line == 11
+    assert [n.number for n in doc.footnotes] == [1]
+    assert len(doc.figures) == 1 and doc.figures[0].caption == "The caption" and doc.figures[0].number == 1
+    assert doc.chapter_of("second") is second
+
+
+def test_front_matter_aliases_and_types(tmp_path):
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(
+        "---\ntitle: T\nauthor: Ann Author\nlang: fr\ndate: 2020-01-02\nkeywords: a, b\n---\n\n# One\n\nText.\n",
+        encoding="utf-8",
+    )
+    meta = load(manuscript, Diagnostics(echo=False)).metadata
+    assert meta.authors == ("Ann Author",)
+    assert meta.language == "fr"
+    assert meta.date == dt.date(2020, 1, 2)
+    assert meta.keywords == ("a", "b")
+    assert meta.identifier.startswith("urn:uuid:")
+    assert load(manuscript, Diagnostics(echo=False)).metadata.identifier == meta.identifier  # stable
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "words"),
+    [
+        ("---\ntitle: T\n", 1, "never closed"),
+        ("---\ntitle: [a\n---\n", 2, "not valid YAML"),
+        ("---\ntitle: T\nauthors: {a: 1}\n---\n", 3, "must be text or a list"),
+        ("---\ntitle: [a, b]\n---\n", 2, "'title' must be text"),
+        ("---\n- a\n- b\n---\n", 2, "mapping"),
+        ("---\ntitle: T\ndate: soon\n---\n", 3, "YYYY-MM-DD"),
+        ("---\ntitle: T\npage_size: huge\n---\n", 3, "page size"),
+        ("---\ntitle: T\nlanguage: english!\n---\n", 3, "BCP 47"),
+    ],
+)
+def test_front_matter_errors_name_the_line(tmp_path, front, line, words):
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(front + "\n# One\n\nText.\n", encoding="utf-8")
+    with pytest.raises(ManuscriptError) as info:
+        load(manuscript, Diagnostics(echo=False))
+    assert info.value.line == line, str(info.value)
+    assert words in info.value.message
+    assert str(info.value).startswith(f"{manuscript}:{line}: ") or str(info.value).endswith(info.value.message)
+
+
+def test_layout_override_replaces_one_template_only():
+    from conftest import build_bytes, pdf_pages
+
+    pages = pdf_pages(build_bytes(FIXTURES / "override" / "report.md"))
+    assert " ".join(pages[0].split()) == "OVERRIDDEN COVER Override Test"
+    assert any("Contents" in page for page in pages)  # the rest still comes from the defaults
+
+
+def test_template_syntax_error_names_template_and_line(tmp_path):
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "cover.html").write_text("<p>\n{% if %}\n</p>\n", encoding="utf-8")
+    (tmp_path / "r.md").write_text("---\ntitle: T\nlayouts: layouts\n---\n\n# One\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        load(tmp_path / "r.md", Diagnostics(echo=False))
+    assert info.value.path.name == "cover.html" and info.value.line == 2
+
+
+def test_template_undefined_variable_names_template_and_line(tmp_path):
+    from conftest import build_bytes
+
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "cover.html").write_text("<p>\n{{ meta.no_such_thing }}\n</p>\n", encoding="utf-8")
+    (tmp_path / "r.md").write_text("---\ntitle: T\nlayouts: layouts\n---\n\n# One\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        build_bytes(tmp_path / "r.md")
+    assert info.value.path.name == "cover.html" and info.value.line == 2

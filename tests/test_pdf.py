@@ -1,0 +1,169 @@
+"""The PDF of the default report, checked with pikepdf and poppler."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+import pytest
+
+from conftest import FIXTURES, build_bytes, pdf_fonts, pdf_pages, squash
+
+
+def outline_titles(data: bytes) -> list[tuple[int, str]]:
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
+        found: list[tuple[int, str]] = []
+
+        def walk(items, depth):
+            for item in items:
+                found.append((depth, item.title))
+                walk(item.children, depth + 1)
+
+        walk(outline.root, 1)
+        return found
+
+
+def test_outline_is_chapters_and_sections(default_pdf, default_document):
+    expected = []
+    for chapter in default_document.chapters:
+        expected.append((1, chapter.title))
+        expected.extend((2, section.text) for section in chapter.sections)
+    expected.append((1, "Version history"))
+    assert outline_titles(default_pdf) == expected
+
+
+def test_metadata_from_front_matter(default_pdf, default_document):
+    meta = default_document.metadata
+    with pikepdf.open(io.BytesIO(default_pdf)) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == f"{meta.title}: {meta.subtitle}"
+        assert str(info["/Author"]) == ", ".join(meta.authors)
+        assert str(info["/Subject"]) == meta.description
+        assert str(info["/Keywords"]) == ", ".join(meta.keywords)
+        assert str(pdf.Root.Lang) == meta.language
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle
+        assert pdf.Root.MarkInfo.Marked  # tagged PDF
+        with pdf.open_metadata() as xmp:
+            assert xmp["dc:title"] == f"{meta.title}: {meta.subtitle}"
+
+
+def test_every_font_embedded_subset_and_no_dejavu(default_pdf):
+    fonts = pdf_fonts(default_pdf)
+    assert fonts, "pdffonts listed no fonts"
+    names = {row["name"].split("+", 1)[-1] for row in fonts}
+    assert {"RB-Serif", "RB-Serif-Italic", "RB-Sans-Bold"} <= names
+    for row in fonts:
+        assert row["emb"] == "yes" and row["sub"] == "yes", row
+        assert "DejaVu" not in row["name"]
+
+
+def _folio(page_text: str) -> str:
+    lines = [line.strip() for line in page_text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _opener(pages: list[str], title: str, after: int) -> int:
+    """The chapter's opening page: its title among the first lines (no running head on openers)."""
+    for index, text in enumerate(pages):
+        head = " ".join(line for line in text.splitlines() if line.strip())[: len(title) + 40]
+        if index > after and squash(title) in squash(head):
+            return index
+    raise AssertionError(f"no opening page for {title!r}")
+
+
+def test_contents_page_numbers_match_where_chapters_start(default_pdf, default_document):
+    pages = pdf_pages(default_pdf, layout=True)
+    contents_index = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
+    last_contents = max(i for i, text in enumerate(pages) if ". . . . ." in text)
+    toc_text = "\n".join(pages[contents_index : last_contents + 1])
+    chapters = [c for c in default_document.chapters if c.title]
+    checked = 0
+    for chapter in chapters:
+        match = re.search(re.escape(chapter.title) + r"[ .]+?(\d+)\s*$", toc_text, re.MULTILINE)
+        assert match, f"no contents entry with a page number for {chapter.title!r}"
+        printed = match.group(1)
+        opener = _opener(pages, chapter.title, last_contents)
+        assert _folio(pages[opener]) == printed, (chapter.title, printed, opener)
+        checked += 1
+    assert checked == len(chapters) >= 8
+
+
+def test_footnotes_sit_on_the_page_of_their_call(default_pdf, default_document):
+    pages = [squash(text) for text in pdf_pages(default_pdf)]
+    import lxml.html
+
+    for chapter in default_document.chapters:
+        body = lxml.html.fragment_fromstring(chapter.body, create_parent="div")
+        for call in body.xpath("//a[@class='noteref']"):
+            before = "".join(call.xpath("preceding::text()[position() <= 3]"))
+            context = squash(before)[-30:]
+            note = next(n for n in chapter.footnotes if n.ref_id == call.get("id"))
+            note_text = squash(lxml.html.fragment_fromstring(note.html, create_parent="div").text_content())[:40]
+            note_pages = [i for i, text in enumerate(pages) if note_text in text]
+            call_pages = [i for i, text in enumerate(pages) if context in text]
+            assert note_pages, f"footnote {note.number} not found in the PDF"
+            assert set(note_pages) & set(call_pages), (note.number, note_pages, call_pages)
+    assert len(default_document.footnotes) >= 8
+
+
+def test_footnotes_numbered_through_the_document(default_document):
+    assert [n.number for n in default_document.footnotes] == list(range(1, len(default_document.footnotes) + 1))
+
+
+def test_page_count_and_size(default_pdf):
+    with pikepdf.open(io.BytesIO(default_pdf)) as pdf:
+        assert len(pdf.pages) >= 20
+        box = [float(v) for v in pdf.pages[0].MediaBox]
+        assert abs(box[2] - 595.28) < 1 and abs(box[3] - 841.89) < 1  # A4
+
+
+def test_front_matter_numbered_roman_body_from_one(default_pdf, default_document):
+    pages = pdf_pages(default_pdf, layout=True)
+    assert _folio(pages[1]) == "i"  # the title page, after the unnumbered cover
+    first = default_document.chapters[0].title
+    last_contents = max(i for i, text in enumerate(pages) if ". . . . ." in text)
+    opener = _opener(pages, first, last_contents)
+    assert _folio(pages[opener]) == "1"
+    assert squash(pages[0]).find("version12") >= 0  # version and date on the cover
+    assert "cover" not in _folio(pages[0]) and not _folio(pages[0]).isdigit()
+
+
+def test_running_head_is_the_chapter_title(default_pdf, default_document):
+    pages = pdf_pages(default_pdf, layout=True)
+    heads = {text.strip().splitlines()[0].strip() for text in pages if text.strip()}
+    titles = {c.title for c in default_document.chapters}
+    assert len(heads & titles) >= 5
+
+
+@pytest.mark.parametrize(
+    ("size", "points"),
+    [("Letter", (612, 792)), ("A5", (419.5, 595.3)), ("170mm 240mm", (481.9, 680.3))],
+)
+def test_page_sizes_from_front_matter(tmp_path, size, points):
+    source = (FIXTURES / "basic" / "report.md").read_text(encoding="utf-8")
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(source.replace("rights:", f"page_size: {size}\nrights:", 1), encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "bars.png").write_bytes((FIXTURES / "basic" / "images" / "bars.png").read_bytes())
+    with pikepdf.open(io.BytesIO(build_bytes(manuscript))) as pdf:
+        box = [float(v) for v in pdf.pages[3].MediaBox]
+    assert abs(box[2] - points[0]) < 1 and abs(box[3] - points[1]) < 1
+
+
+def test_fixture_pdf_has_figure_table_and_code(tmp_path):
+    data = build_bytes(FIXTURES / "basic" / "report.md")
+    text = squash("".join(pdf_pages(data)))
+    assert squash("Figure 1 Four bars, one highlighted") in text
+    assert squash("Table 1 Counts by site") in text
+    assert squash('return "code block"') in text
+    assert squash("A nested bullet") in text
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = [img for page in pdf.pages for img in page.get_images().values()]
+    assert images, "the PNG figure is not in the PDF"
+
+
+def test_curly_quotes_and_dashes(tmp_path):
+    pages = pdf_pages(build_bytes(FIXTURES / "basic" / "report.md"))
+    text = " ".join(" ".join(pages).split())
+    assert "\u201cquoted\u201d text \u2013 with dashes \u2014 and an ellipsis\u2026" in text
