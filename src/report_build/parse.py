@@ -233,6 +233,9 @@ class _Builder:
 
     def _tables(self, root: etree._Element) -> None:
         label = self.theme.strings.get("table", "Table")
+        for table in root.iter("table"):
+            if len(table.xpath(".//tr")) <= 15:  # short tables never split from their caption
+                table.set("class", (table.get("class", "") + " short").strip())
         for number, caption in enumerate(root.xpath("//table/caption"), 1):
             table = caption.getparent()
             if not table.get("id"):
