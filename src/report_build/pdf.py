@@ -17,6 +17,7 @@ from .templates import Theme, document_context
 
 EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
 STYLESHEETS = ("css/print.css", "css/custom.css")
+RTL_STYLESHEET = "css/print-rtl.css"  # loaded after print.css for right-to-left languages
 
 
 PAGE_SIZES_MM = {
@@ -94,7 +95,7 @@ def write_pdf(
         try:
             stylesheets = [CSS(string=page_css(doc, theme), font_config=fonts)] + [
                 CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
-                for path in (theme.find(name) for name in STYLESHEETS)
+                for path in (theme.find(name) for name in stylesheet_names(doc))
                 if path is not None
             ]
             rendered = HTML(string=html, base_url=doc.root.as_uri() + "/", url_fetcher=fetcher).render(
@@ -112,6 +113,12 @@ def write_pdf(
     if not data:
         raise RenderError("PDF renderer produced no bytes", doc.source)
     return data
+
+
+def stylesheet_names(doc: Document) -> tuple[str, ...]:
+    if doc.metadata.direction == "rtl":
+        return (STYLESHEETS[0], RTL_STYLESHEET, *STYLESHEETS[1:])
+    return STYLESHEETS
 
 
 def _identifier(doc: Document, edition: str) -> bytes:
