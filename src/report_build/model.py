@@ -8,6 +8,7 @@ writers can use the same markup.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +132,16 @@ class Document:
         if self.releases:
             return self.releases[0].date
         return self.metadata.date
+
+    @property
+    def modified(self) -> dt.datetime | None:
+        """The time stamped into outputs: SOURCE_DATE_EPOCH when set, else the release date, in UTC."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        if self.date is None:
+            return None
+        return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.UTC)
 
     @property
     def footnotes(self) -> tuple[Footnote, ...]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -83,35 +85,58 @@ def write_pdf(
     if edition not in EDITIONS:
         raise RenderError(f"unknown PDF edition '{edition}' (choose from {', '.join(EDITIONS)})")
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
-    html = render_html(doc, theme, edition)
     replacements = {}
     for image in doc.images:
         smaller = images.scaled(image.path, images.PDF_MAX_SIDE)
         if smaller is not None:
             replacements[image.path] = smaller[0]
-    fetcher = SandboxFetcher([doc.root, *theme.dirs], replacements)
+    return html_to_pdf(
+        render_html(doc, theme, edition),
+        theme=theme,
+        root=doc.root,
+        source=doc.source,
+        stylesheets=stylesheet_names(doc),
+        page=page_css(doc, theme),
+        diagnostics=diagnostics,
+        replacements=replacements,
+        finisher=_finisher(doc, edition),
+        pdf_variant=EDITIONS[edition],
+        pdf_identifier=_identifier(doc, edition),
+    )
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    theme: Theme,
+    root: Path,
+    source: Path,
+    stylesheets: tuple[str, ...],
+    page: str,
+    diagnostics: Diagnostics,
+    replacements: dict[Path, bytes] | None = None,
+    **options: object,
+) -> bytes:
+    """One WeasyPrint layout pass, reading only from ``root`` and the layouts; warnings reported."""
+    fetcher = SandboxFetcher([root, *theme.dirs], replacements)
     fonts = FontConfiguration()
     with captured_weasyprint_log() as log:
         try:
-            stylesheets = [CSS(string=page_css(doc, theme), font_config=fonts)] + [
+            sheets = [CSS(string=page, font_config=fonts)] + [
                 CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
-                for path in (theme.find(name) for name in stylesheet_names(doc))
+                for path in (theme.find(name) for name in stylesheets)
                 if path is not None
             ]
-            rendered = HTML(string=html, base_url=doc.root.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=stylesheets, font_config=fonts, pdf_tags=True, presentational_hints=True
+            rendered = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
+                stylesheets=sheets, font_config=fonts, pdf_tags=True, presentational_hints=True
             )
-            data = rendered.write_pdf(
-                pdf_variant=EDITIONS[edition],
-                pdf_identifier=_identifier(doc, edition),
-                custom_metadata=False,
-            )
+            data = rendered.write_pdf(custom_metadata=False, **options)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
-            raise RenderError(f"PDF: {cause}", doc.source) from None
-    _report(log.messages, doc, theme, diagnostics)
+            raise RenderError(f"PDF: {cause}", source) from None
+    _report(log.messages, source, theme, diagnostics)
     if not data:
-        raise RenderError("PDF renderer produced no bytes", doc.source)
+        raise RenderError("PDF renderer produced no bytes", source)
     return data
 
 
@@ -121,16 +146,47 @@ def stylesheet_names(doc: Document) -> tuple[str, ...]:
     return STYLESHEETS
 
 
+def _finisher(doc: Document, edition: str):
+    """Complete the XMP metadata before the PDF is written: the report's version, and stable ids."""
+
+    def finish(document: object, pdf: object) -> None:
+        reference = pdf.catalog.get("Metadata")  # type: ignore[attr-defined]
+        if reference is None:
+            return
+        number = int(bytes(reference).split()[0]) if not isinstance(reference, int) else reference
+        stream = pdf.objects[number]  # type: ignore[attr-defined]
+        content = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in stream.stream)
+        content = re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + _identifier(doc, edition), content)
+        if doc.version:
+            content = content.replace(b"</rdf:RDF>", _xmp_version(doc) + b"</rdf:RDF>", 1)
+        stream.stream = [content]
+
+    return finish
+
+
+def _xmp_version(doc: Document) -> bytes:
+    release = doc.release
+    xml = (
+        '<rdf:Description rdf:about="" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"'
+        ' xmlns:rb="https://report-build.invalid/ns/1.0/">'
+        f"<xmpMM:VersionID>{escape(doc.version)}</xmpMM:VersionID>"
+        f"<rb:releaseDate>{release.date.isoformat() if release else ''}</rb:releaseDate>"
+        f"<rb:draft>{'True' if doc.draft else 'False'}</rb:draft>"
+        "</rdf:Description>"
+    )
+    return xml.encode("utf-8")
+
+
 def _identifier(doc: Document, edition: str) -> bytes:
     key = f"{doc.metadata.identifier}|{doc.version}|{edition}"
     return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
 
 
-def _report(messages: list[str], doc: Document, theme: Theme, diagnostics: Diagnostics) -> None:
+def _report(messages: list[str], source: Path, theme: Theme, diagnostics: Diagnostics) -> None:
     for message in messages:
         lowered = message.lower()
         if "failed to load" in lowered or "refused" in lowered or "error fetching" in lowered:
-            raise RenderError(f"PDF: {message}", doc.source)
+            raise RenderError(f"PDF: {message}", source)
         if "template" in lowered:
             raise TemplateError(f"PDF: {message}")
         diagnostics.warn(f"PDF renderer: {message}", theme.find(STYLESHEETS[0]))
