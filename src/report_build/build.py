@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import changelog, parse
+from . import changelog, parse, release
 from .errors import Diagnostics, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
@@ -23,16 +23,32 @@ class Built:
     data: bytes
 
 
-def load(manuscript: Path | str, diagnostics: Diagnostics | None = None) -> Document:
-    """Parse the manuscript and its changelog into one validated document."""
+def load(
+    manuscript: Path | str,
+    diagnostics: Diagnostics | None = None,
+    releases_dir: Path | str = "output/releases",
+) -> Document:
+    """Parse the manuscript and its changelog into one validated document.
+
+    The document is a DRAFT when ``releases_dir`` holds a release of the same version made
+    from different sources.
+    """
     diagnostics = diagnostics or Diagnostics()
     manuscript = Path(manuscript)
     document = parse.load(manuscript, diagnostics)
     log = changelog.find(manuscript)
     if log is None:
         return document
-    releases = changelog.load(log, diagnostics)
-    return _with(document, releases=releases)
+    document = _with(document, releases=changelog.load(log, diagnostics))
+    if release.is_draft(document, Path(releases_dir)):
+        diagnostics.warn(
+            f"sources differ from released version {document.version}: this build is marked DRAFT; "
+            "add a new version to the changelog before releasing it",
+            log,
+            document.release.line if document.release else None,
+        )
+        document = _with(document, draft=True)
+    return document
 
 
 def build(
@@ -54,7 +70,7 @@ def build(
 
     def gather() -> None:
         nonlocal document
-        document = load(manuscript, diagnostics)
+        document = load(manuscript, diagnostics, Path(output_dir) / "releases")
 
     def render() -> None:
         assert document is not None
@@ -112,3 +128,26 @@ def _with(document: Document, **changes: object) -> Document:
     from dataclasses import replace
 
     return replace(document, **changes)
+
+
+def make_release(
+    manuscript: Path | str = "manuscript/report.md",
+    *,
+    output_dir: Path | str = "output",
+    diagnostics: Diagnostics | None = None,
+) -> release.Released:
+    """Build PDF and ePub and file them as an immutable release with checksums and a downloads page."""
+    from .templates import Theme
+
+    diagnostics = diagnostics or Diagnostics()
+    releases_dir = Path(output_dir) / "releases"
+    with interrupts_as_exceptions():
+        document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
+        theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
+
+        def render() -> dict[str, tuple[str, bytes]]:
+            return {
+                fmt: (output_name(document, fmt), _writer(fmt)(document, diagnostics=diagnostics)) for fmt in FORMATS
+            }
+
+        return release.release(document, render, releases_dir, theme)

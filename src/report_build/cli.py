@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import build
+from .build import build, make_release
 from .errors import Diagnostics, ReportBuildError
+from .output import write_atomic
 
 DEFAULT_MANUSCRIPT = "manuscript/report.md"
 
@@ -49,22 +50,23 @@ def parser() -> argparse.ArgumentParser:
     common(epub)
     both = commands.add_parser("all", help="build the PDF and the ePub")
     common(both, output=False)
+    rel = commands.add_parser("release", help="build both and file them as an immutable release")
+    common(rel, output=False)
+    changes = commands.add_parser("diff", help="a document of what changed between two versions")
+    changes.add_argument("old", help="the older manuscript file, or a git revision (tag, commit)")
+    changes.add_argument("new", help="the newer manuscript file, or a git revision")
+    changes.add_argument("-o", "--output", type=Path, required=True, help="file to write (.pdf or .html)")
+    changes.add_argument("--manuscript", default=DEFAULT_MANUSCRIPT, help="the manuscript's path inside revisions")
+    changes.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    changes.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     diagnostics = Diagnostics(strict=args.strict, echo=not args.quiet)
-    formats = {"pdf": ("pdf",), "epub": ("epub",), "all": ("pdf", "epub")}[args.command]
     try:
-        results = build(
-            args.manuscript,
-            formats,
-            output=getattr(args, "output", None),
-            output_dir=args.output_dir,
-            edition=getattr(args, "edition", "screen"),
-            diagnostics=diagnostics,
-        )
+        written = run(args, diagnostics)
     except ReportBuildError as exc:
         print(exc if exc.path is not None else f"report-build: {exc}", file=sys.stderr)
         return 1
@@ -79,7 +81,34 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    for result in results:
-        if result.path is not None:
-            print(result.path)
+    for path in written:
+        print(path)
     return 0
+
+
+def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
+    """Carry out one command; return the paths written."""
+    if args.command == "release":
+        released = make_release(args.manuscript, output_dir=args.output_dir, diagnostics=diagnostics)
+        if not released.changed:
+            print(
+                f"report-build: {released.folder} is already released from these sources; nothing changed",
+                file=sys.stderr,
+            )
+        return [released.folder, released.index]
+    if args.command == "diff":
+        from .diff import diff
+
+        fmt = "html" if args.output.suffix.lower() in (".html", ".htm") else "pdf"
+        data = diff(args.old, args.new, args.manuscript, diagnostics, fmt)
+        return [write_atomic(args.output, data)]
+    formats = {"pdf": ("pdf",), "epub": ("epub",), "all": ("pdf", "epub")}[args.command]
+    results = build(
+        args.manuscript,
+        formats,
+        output=getattr(args, "output", None),
+        output_dir=args.output_dir,
+        edition=getattr(args, "edition", "screen"),
+        diagnostics=diagnostics,
+    )
+    return [result.path for result in results if result.path is not None]

@@ -44,6 +44,8 @@ class Theme:
         self.strings = self._strings(language, diagnostics)
         self.env.globals["strings"] = self.strings
         self.env.filters["longdate"] = self.longdate
+        self.env.filters["isodate_long"] = lambda text: self.longdate(dt.date.fromisoformat(text))
+        self.env.filters["filesize"] = filesize
 
     def _strings(self, language: str, diagnostics: Any) -> dict[str, Any]:
         """Words the templates add, for the manuscript's language; English when there is no file."""
@@ -145,3 +147,11 @@ def document_context(doc: Any, output: str, edition: str, link: Any) -> dict[str
         "link": link,
         "generator_version": __version__,
     }
+
+
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"

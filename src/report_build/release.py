@@ -1,0 +1,141 @@
+"""Releases: immutable folders of outputs with checksums, and the offline downloads page.
+
+``output/releases/<version>/`` holds the PDF, the ePub, ``SHA256SUMS`` and ``manifest.json``;
+``output/releases/index.html`` lists every release, newest first. A version, once released,
+never changes: releasing it again with different sources is refused, with the same sources it
+is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import changelog
+from .errors import ReleaseError
+from .model import Document
+from .output import write_atomic
+from .templates import Theme
+
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+
+
+def source_fingerprint(doc: Document) -> str:
+    """SHA-256 over everything the author controls: manuscript, changelog, images, layout overrides."""
+    digest = hashlib.sha256()
+    files = [doc.source]
+    log = changelog.find(doc.source)
+    if log is not None:
+        files.append(log)
+    files.extend(sorted(image.path for image in doc.images))
+    if doc.metadata.cover_image is not None:
+        files.append(doc.metadata.cover_image)
+    if doc.metadata.layouts is not None:
+        files.extend(sorted(p for p in doc.metadata.layouts.rglob("*") if p.is_file()))
+    for path in files:
+        digest.update(str(path.relative_to(doc.root) if path.is_relative_to(doc.root) else path.name).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def released_manifest(releases_dir: Path, version: str) -> dict[str, Any] | None:
+    path = releases_dir / version / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReleaseError(f"cannot read release manifest: {exc}", path) from None
+
+
+def is_draft(doc: Document, releases_dir: Path) -> bool:
+    """A build whose sources differ from what was released under the same version."""
+    if not doc.version:
+        return False
+    manifest = released_manifest(releases_dir, doc.version)
+    return manifest is not None and manifest.get("source_sha256") != source_fingerprint(doc)
+
+
+@dataclass(frozen=True)
+class Released:
+    folder: Path
+    changed: bool
+    index: Path
+
+
+def release(
+    doc: Document, render: Callable[[], dict[str, tuple[str, bytes]]], releases_dir: Path, theme: Theme
+) -> Released:
+    """File the outputs ``render()`` makes ({format: (file name, bytes)}) as release ``doc.version``.
+
+    ``render`` is called only when the version has not been released yet.
+    """
+    if not doc.version:
+        raise ReleaseError("a release needs a version: add changelog.yaml beside the manuscript", doc.source)
+    fingerprint = source_fingerprint(doc)
+    folder = releases_dir / doc.version
+    existing = released_manifest(releases_dir, doc.version)
+    if existing is not None:
+        if existing.get("source_sha256") == fingerprint:
+            return Released(folder, False, write_index(releases_dir, theme))
+        log = changelog.find(doc.source)
+        raise ReleaseError(
+            f"version {doc.version} was already released from different sources; released files are left "
+            "untouched. Add a new version at the top of the changelog to release these changes",
+            log or doc.source,
+            doc.release.line if doc.release else None,
+        )
+    outputs = render()
+    files = []
+    for fmt, (name, data) in sorted(outputs.items()):
+        files.append({"format": fmt, "name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    release = doc.release
+    manifest = {
+        "title": doc.metadata.title,
+        "subtitle": doc.metadata.subtitle,
+        "identifier": doc.metadata.identifier,
+        "version": doc.version,
+        "date": doc.date.isoformat() if doc.date else None,
+        "summary": release.summary if release else "",
+        "changes": list(release.changes) if release else [],
+        "source_sha256": fingerprint,
+        "files": files,
+    }
+    releases_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{doc.version}.", dir=releases_dir))
+    try:
+        for name, data in outputs.values():
+            (staging / name).write_bytes(data)
+        sums = "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
+        (staging / SUMS).write_text(sums, encoding="utf-8")
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        for child in staging.iterdir():
+            os.chmod(child, 0o644)
+        os.chmod(staging, 0o755)
+        os.rename(staging, folder)  # atomic: the version folder appears complete or not at all
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Released(folder, True, write_index(releases_dir, theme))
+
+
+def write_index(releases_dir: Path, theme: Theme) -> Path:
+    """The downloads page: every release, newest first; plain HTML, no scripts, works offline."""
+    manifests = []
+    for child in releases_dir.iterdir():
+        manifest = released_manifest(releases_dir, child.name) if child.is_dir() else None
+        if manifest is not None:
+            manifests.append(manifest)
+    manifests.sort(key=lambda m: changelog.version_key(m["version"]), reverse=True)
+    html = theme.render("downloads.html", releases=manifests, latest=manifests[0] if manifests else None)
+    return write_atomic(releases_dir / "index.html", html.encode("utf-8"))
