@@ -120,7 +120,8 @@ def test_page_count_and_size(default_pdf):
 
 def test_front_matter_numbered_roman_body_from_one(default_pdf, default_document):
     pages = pdf_pages(default_pdf, layout=True)
-    assert _folio(pages[1]) == "i"  # the title page, after the unnumbered cover
+    assert not pages[1].strip()  # the inside of the cover is blank
+    assert "Idlib Lives" in pages[2] and _folio(pages[2]) == "i"  # the title page, a right-hand page
     first = default_document.chapters[0].title
     last_contents = max(i for i, text in enumerate(pages) if ". . . . ." in text)
     opener = _opener(pages, first, last_contents)
@@ -167,3 +168,56 @@ def test_curly_quotes_and_dashes(tmp_path):
     pages = pdf_pages(build_bytes(FIXTURES / "basic" / "report.md"))
     text = " ".join(" ".join(pages).split())
     assert "\u201cquoted\u201d text \u2013 with dashes \u2014 and an ellipsis\u2026" in text
+
+
+def test_screen_edition_is_tagged_pdf_ua(default_pdf):
+    with pikepdf.open(io.BytesIO(default_pdf)) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle
+        with pdf.open_metadata() as xmp:
+            assert xmp["pdfuaid:part"] == "1"
+        assert "/TrimBox" not in pdf.pages[5] or [float(v) for v in pdf.pages[5].TrimBox] == [
+            float(v) for v in pdf.pages[5].MediaBox
+        ]
+
+
+@pytest.fixture(scope="module")
+def print_pdf() -> bytes:
+    from conftest import MANUSCRIPT
+
+    return build_bytes(MANUSCRIPT, edition="print")
+
+
+def test_print_edition_is_pdf_x4_with_bleed_and_boxes(print_pdf):
+    bleed = 3 / 25.4 * 72
+    with pikepdf.open(io.BytesIO(print_pdf)) as pdf:
+        with pdf.open_metadata() as xmp:
+            assert xmp["pdfx:GTS_PDFXVersion"] == "PDF/X-4"
+        assert len(pdf.Root.OutputIntents) == 1
+        for page in pdf.pages[:8]:
+            media = [float(v) for v in page.MediaBox]
+            trim = [float(v) for v in page.TrimBox]
+            bleed_box = [float(v) for v in page.BleedBox]
+            assert abs(trim[2] - trim[0] - 595.28) < 0.5 and abs(trim[3] - trim[1] - 841.89) < 0.5  # A4 trim
+            assert all(abs((t - b) - bleed) < 0.2 for t, b in zip(trim[:2], bleed_box[:2], strict=True))
+            assert media[0] <= bleed_box[0] and media[2] >= bleed_box[2]
+
+
+def test_print_and_screen_share_pagination(default_pdf, print_pdf):
+    screen, press = pdf_pages(default_pdf), pdf_pages(print_pdf)
+    assert len(screen) == len(press)
+    assert [squash(p)[:60] for p in screen] == [squash(p)[:60] for p in press]
+
+
+def test_chapters_open_on_right_hand_pages(print_pdf, default_document):
+    pages = pdf_pages(print_pdf, layout=True)
+    last_contents = max(i for i, text in enumerate(pages) if ". . . . ." in text)
+    for chapter in default_document.chapters:
+        opener = _opener(pages, chapter.title, last_contents)
+        assert opener % 2 == 0, (chapter.title, opener)  # 0-based even index = odd page = right-hand
+        assert int(_folio(pages[opener])) % 2 == 1
+
+
+def test_blank_pages_have_no_running_head_or_folio(print_pdf):
+    blanks = [text for text in pdf_pages(print_pdf) if not text.strip()]
+    assert blanks, "no blank left-hand pages before right-hand chapter openers"

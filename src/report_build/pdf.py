@@ -68,8 +68,8 @@ def render_html(doc: Document, theme: Theme, edition: str = "screen") -> str:
     return theme.render("pdf.html", **context)
 
 
-def page_css(doc: Document, theme: Theme) -> str:
-    return theme.render("css/page.css.jinja", page=page_geometry(doc.metadata.page_size))
+def page_css(doc: Document, theme: Theme, edition: str = "screen") -> str:
+    return theme.render("css/page.css.jinja", page=page_geometry(doc.metadata.page_size), edition=edition)
 
 
 def write_pdf(
@@ -96,11 +96,12 @@ def write_pdf(
         root=doc.root,
         source=doc.source,
         stylesheets=stylesheet_names(doc),
-        page=page_css(doc, theme),
+        page=page_css(doc, theme, edition),
         diagnostics=diagnostics,
         replacements=replacements,
         finisher=_finisher(doc, edition),
         pdf_variant=EDITIONS[edition],
+        output_intent="srgb" if edition == "print" else None,
         pdf_identifier=_identifier(doc, edition),
     )
 
