@@ -128,3 +128,17 @@ def test_template_undefined_variable_names_template_and_line(tmp_path):
     with pytest.raises(TemplateError) as info:
         build_bytes(tmp_path / "r.md")
     assert info.value.path.name == "cover.html" and info.value.line == 2
+
+
+def test_image_without_alt_text_is_an_error_unless_decorative(tmp_path):
+    import shutil
+
+    shutil.copy(GOLDEN / "pic.svg", tmp_path / "pic.svg")
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text("---\ntitle: T\n---\n\n# One\n\nText.\n\n![](pic.svg)\n", encoding="utf-8")
+    with pytest.raises(ManuscriptError) as info:
+        load(manuscript, Diagnostics(echo=False))
+    assert info.value.line == 9 and "alt text" in info.value.message
+    manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n![](pic.svg){.decorative}\n", encoding="utf-8")
+    doc = load(manuscript, Diagnostics(echo=False))
+    assert doc.figures[0].decorative and 'alt=""' in doc.chapters[0].body

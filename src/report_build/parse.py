@@ -199,7 +199,15 @@ class _Builder:
                 )
             relative = resolved.relative_to(self.roots[0]).as_posix()
             img.set("src", quote(relative))
-            if img.get("alt") is None:
+            decorative = "decorative" in img.get("class", "").split() or img.get("role") == "presentation"
+            if not (img.get("alt") or "").strip() and not decorative:
+                raise self.fail(
+                    f"image '{src}' has no alt text: describe it for readers who cannot see it "
+                    "(![description](...)), or mark it decorative with {.decorative}",
+                    needle,
+                    line,
+                )
+            if decorative:
                 img.set("alt", "")
             images.setdefault(resolved, Image(src=quote(relative), path=resolved, line=line))
         return list(images.values())
