@@ -1,0 +1,791 @@
+"""The ePub writer: one XHTML file per page, all rendered from the shared templates.
+
+Every content document is rendered with Jinja2, wrapped in ``epub/page.xhtml``, parsed
+strictly as XML, then finished here (``epub:type`` from ARIA roles, links between files,
+packaged image names) and serialised again. ebooklib writes the package (OPF, NCX, zip);
+it is handed finished bytes that it does not re-parse. The zip is then rewritten with fixed
+timestamps and a fixed order, so the same manuscript always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ebooklib import epub
+from lxml import etree
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+
+from . import __version__, images
+from .errors import Diagnostics, RenderError, ResourceError
+from .model import Chapter, Document
+from .resources import IMAGE_TYPES
+from .templates import Theme, document_context
+
+EDITIONS = ("screen", "print")  # the ePub is the same for both; the value reaches the templates
+FOLDER = "EPUB"  # ebooklib's folder inside the zip
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPS_NS = "http://www.idpf.org/2007/ops"
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+EPUB_TYPE = f"{{{OPS_NS}}}type"
+NS = {"x": XHTML_NS, "epub": OPS_NS}
+
+# ARIA roles the shared templates use, and the EPUB structural semantics that mean the same.
+ROLE_TYPES = {
+    "doc-noteref": "noteref",
+    "doc-footnote": "footnote",
+    "doc-chapter": "chapter",
+    "doc-toc": "toc",
+    "doc-notice": "notice",
+}
+EXTENSION_OF = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/svg+xml": "svg",
+}
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+EXTERNAL = re.compile(r"^(https?|mailto|tel):", re.IGNORECASE)
+PACKAGE_LINK = re.compile(r"^([A-Za-z0-9_-]+\.xhtml)(?:#(.*))?$")
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.IGNORECASE)
+
+COVER_SIZE = (1600, 2400)
+COVER_ACCENT = (0xA8, 0x22, 0x1B)
+COVER_FONTS = ("fonts/inter/Inter-Bold.otf", "fonts/inter/Inter-Regular.otf")
+COVER_FONTS_ARABIC = (
+    "fonts/noto-naskh-arabic/NotoNaskhArabic-Bold.ttf",
+    "fonts/noto-naskh-arabic/NotoNaskhArabic-Regular.ttf",
+)
+ARABIC_LETTERS = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+@dataclass
+class Page:
+    """One content document of the package."""
+
+    ident: str  # manifest id and file stem: "chapter-01"
+    title: str  # <title>
+    template: str  # the shared template it comes from, for messages
+    kind: str  # epub:type of <body>
+    chapter: Chapter | None = None
+    root: Any = None  # the parsed <html> element
+    ids: set[str] = field(default_factory=set)
+    properties: list[str] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return f"{self.ident}.xhtml"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A file packaged as it is: image, stylesheet or font."""
+
+    ident: str
+    name: str  # path inside EPUB/
+    media_type: str
+    data: bytes
+
+
+class _Finished(epub.EpubHtml):
+    """A content document whose bytes are final: ebooklib writes them without re-parsing."""
+
+    def __init__(self, uid: str, file_name: str, title: str, data: bytes, properties: list[str]):
+        super().__init__(uid=uid, file_name=file_name, media_type="application/xhtml+xml", title=title)
+        self.content = data
+        self.properties = list(properties)
+
+    def get_content(self, default: bytes | None = None) -> bytes:
+        return self.content
+
+
+def write_epub(
+    doc: Document,
+    target: Path | None = None,
+    *,
+    edition: str = "screen",
+    diagnostics: Diagnostics | None = None,
+    theme: Theme | None = None,
+) -> bytes:
+    """Render the ePub and return its bytes (the caller decides where they go)."""
+    diagnostics = diagnostics or Diagnostics()
+    if edition not in EDITIONS:
+        raise RenderError(f"unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
+    moment = _moment(doc)
+
+    image_names, resources = _package_images(doc)
+    cover = _cover(doc, theme)
+    resources.append(cover)
+    stylesheets, style_resources = _stylesheets(doc, theme)
+    resources.extend(style_resources)
+
+    pages = _pages(doc)
+    link = _linker(doc)
+    context = document_context(doc, "epub", edition, link)
+    for page in pages:
+        page.root = _render(page, doc, theme, context, stylesheets, cover.name)
+    _finish(pages, image_names, doc)
+    nav = _nav(doc, theme, context, stylesheets, pages)
+
+    book = _book(doc, theme, pages, nav, resources, cover)
+    raw = io.BytesIO()
+    options = {
+        "raise_exceptions": True,
+        "mtime": moment,
+        "epub2_guide": True,
+        "epub3_landmark": False,  # the landmarks are in our own nav document
+        "epub3_pages": False,
+        "spine_direction": True,
+        "package_direction": True,
+        "play_order": {"enabled": True, "start_from": 1},
+    }
+    try:
+        epub.write_epub(raw, book, options)
+    except (OSError, ValueError, epub.EpubException) as exc:
+        raise RenderError(f"ePub: the package could not be written: {exc}", doc.source) from None
+    data = _repack(raw.getvalue(), moment)
+    _verify(data, doc, pages)
+    return data
+
+
+# -- time ---------------------------------------------------------------------------
+
+
+def _moment(doc: Document) -> dt.datetime:
+    """The build's one timestamp: SOURCE_DATE_EPOCH if set, else the release date at midnight UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
+    if doc.date is not None:
+        return dt.datetime.combine(doc.date, dt.time(0, 0), dt.UTC)
+    return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+
+
+def _zip_time(moment: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    """Zip can store 1980 to 2107 only; clamp into that range."""
+    low, high = dt.datetime(1980, 1, 1, tzinfo=dt.UTC), dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
+    moment = min(max(moment, low), high)
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second - moment.second % 2)
+
+
+# -- resources ----------------------------------------------------------------------
+
+
+def _package_images(doc: Document) -> tuple[dict[str, str], list[Resource]]:
+    """Every image of the manuscript under a safe name; large rasters scaled down."""
+    names: dict[str, str] = {}
+    resources: list[Resource] = []
+    for number, image in enumerate(doc.images, 1):
+        suffix = image.path.suffix.lower()
+        if suffix == ".svg":
+            data = _read(image.path, doc, image.line)
+            _check_svg(data, image.path, doc, image.line)
+            media_type = "image/svg+xml"
+        else:
+            smaller = images.scaled(image.path, doc.metadata.image_max_px)
+            if smaller is not None:
+                data, media_type = smaller
+            else:
+                data, media_type = _read(image.path, doc, image.line), IMAGE_TYPES.get(suffix, "")
+        if media_type not in EXTENSION_OF:
+            raise RenderError(f"image '{image.src}' is not an image type an ePub may hold", doc.source, image.line)
+        name = f"images/img-{number:03d}.{EXTENSION_OF[media_type]}"
+        names[image.src] = name
+        resources.append(Resource(f"img-{number:03d}", name, media_type, data))
+    return names, resources
+
+
+def _read(path: Path, doc: Document, line: int | None = None) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ResourceError(f"cannot read '{path.name}': {exc.strerror}", doc.source, line) from None
+
+
+def _check_svg(data: bytes, path: Path, doc: Document, line: int | None) -> None:
+    """An SVG in an ePub must be well-formed, script-free and self-contained."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise RenderError(f"SVG image '{path.name}' is not well-formed XML: {exc}", doc.source, line) from None
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise RenderError(f"SVG image '{path.name}' has no <svg> root in the SVG namespace", doc.source, line)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local in ("script", "foreignObject"):
+            raise RenderError(f"SVG image '{path.name}' contains <{local}>; an ePub image may not", doc.source, line)
+        for name in ("href", f"{{{XLINK_NS}}}href"):
+            ref = (element.get(name) or "").strip()
+            if ref and not ref.startswith(("#", "data:")):
+                raise RenderError(
+                    f"SVG image '{path.name}' refers to '{ref}'; images in the ePub must be "
+                    "self-contained (embed it or draw it in the SVG)",
+                    doc.source,
+                    line,
+                )
+        styles = (element.get("style") or "") + ((element.text or "") if local == "style" else "")
+        for ref in CSS_URL.findall(styles):
+            if not ref.startswith(("#", "data:")):
+                raise RenderError(
+                    f"SVG image '{path.name}' refers to '{ref}'; images in the ePub must be self-contained",
+                    doc.source,
+                    line,
+                )
+
+
+def _cover(doc: Document, theme: Theme) -> Resource:
+    """The front matter's cover image, or one drawn in the house style."""
+    cover = doc.metadata.cover_image
+    if cover is not None:
+        if not cover.is_file():
+            raise ResourceError(f"cover image '{cover.name}' not found (looked for {cover})", doc.source)
+        suffix = cover.suffix.lower()
+        if suffix == ".svg":
+            data = _read(cover, doc)
+            _check_svg(data, cover, doc, None)
+            media_type = "image/svg+xml"
+        else:
+            smaller = images.scaled(cover, max(COVER_SIZE))
+            data, media_type = smaller if smaller is not None else (_read(cover, doc), IMAGE_TYPES.get(suffix, ""))
+        if media_type not in EXTENSION_OF:
+            raise ResourceError(f"cover image '{cover.name}' must be PNG, JPEG, GIF, WebP or SVG", doc.source)
+        return Resource("cover-img", f"images/cover.{EXTENSION_OF[media_type]}", media_type, data)
+    return Resource("cover-img", "images/cover.png", "image/png", _draw_cover(doc, theme))
+
+
+def _draw_cover(doc: Document, theme: Theme) -> bytes:
+    meta = doc.metadata
+    words = " ".join((meta.title, meta.subtitle, meta.publisher, *meta.authors))
+    font_names = COVER_FONTS + (COVER_FONTS_ARABIC if ARABIC_LETTERS.search(words) else ())
+    fonts = [theme.find(name) for name in font_names]
+    missing = [name for name, path in zip(font_names, fonts, strict=True) if path is None]
+    if missing:
+        raise ResourceError(f"cover fonts not found in the layouts: {', '.join(missing)}")
+    foot = []
+    if doc.draft:
+        foot.append(str(theme.strings.get("draft", "DRAFT")))
+    if doc.version:
+        line = f"{theme.strings.get('version', 'Version')} {doc.version}"
+        foot.append(line + (f" · {theme.longdate(doc.date)}" if doc.date else ""))
+    elif doc.date:
+        foot.append(theme.longdate(doc.date))
+    return _cover_png(
+        meta.title,
+        meta.subtitle,
+        meta.publisher,
+        tuple(foot),
+        ", ".join(meta.authors),
+        tuple(str(path) for path in fonts),
+        meta.direction == "rtl",
+    )
+
+
+@lru_cache(maxsize=8)
+def _cover_png(
+    title: str,
+    subtitle: str,
+    publisher: str,
+    foot: tuple[str, ...],
+    authors: str,
+    fonts: tuple[str, ...],
+    rtl: bool,
+) -> bytes:
+    """Draw the cover: deterministic for the same words and fonts (no timestamps in the PNG).
+
+    Publisher at the top, authors, version and date at the foot, and between them the title
+    and subtitle, as large as fits: long titles wrap and shrink, never overlap the rest.
+    ``fonts`` is (bold, regular) Inter, then (bold, regular) Arabic when any text is in Arabic script.
+    """
+    bold_path, regular_path = fonts[0], fonts[1]
+    width, height = COVER_SIZE
+    margin, gap = 150, 80
+    measure = width - 2 * margin
+    image = PILImage.new("RGB", COVER_SIZE, COVER_ACCENT)
+    draw = ImageDraw.Draw(image)
+    x, anchor = (width - margin, "ra") if rtl else (margin, "la")
+
+    def wrap(text: str, face: ImageFont.FreeTypeFont) -> list[str] | None:
+        lines: list[str] = []
+        for word in text.split():
+            candidate = f"{lines[-1]} {word}" if lines else word
+            if lines and draw.textlength(candidate, font=face) <= measure:
+                lines[-1] = candidate
+            elif draw.textlength(word, font=face) <= measure:
+                lines.append(word)
+            else:
+                return None  # one word is wider than the measure at this size
+        return lines
+
+    def fit(text: str, path: str, size: int, smallest: int, max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+        if len(fonts) == 4 and ARABIC_LETTERS.search(text):  # Inter has no Arabic letters
+            path = fonts[2] if path == bold_path else fonts[3]
+        while True:
+            face = ImageFont.truetype(path, size)
+            lines = wrap(text, face)
+            if lines is not None and len(lines) <= max_lines:
+                return face, lines
+            if size <= smallest:  # still too long: cut words, never run off the page
+                return face, [_clip(draw, line, face, measure) for line in (lines or text.split())[:max_lines]]
+            size = max(smallest, size - 6)
+
+    def draw_block(lines: list[str], face: ImageFont.FreeTypeFont, top: float, leading: float) -> float:
+        step = face.size * leading
+        for number, line in enumerate(lines):
+            draw.text((x, top + number * step), line, font=face, fill="white", anchor=anchor)
+        return top + len(lines) * step
+
+    top_limit = margin
+    if publisher:
+        face, lines = fit(publisher, regular_path, 56, 36, 2)
+        top_limit = draw_block(lines, face, margin, 1.3) + gap
+
+    foot_blocks = [
+        fit(text, regular_path, size, 32, 3)
+        for text, size in ([(authors, 56)] if authors else []) + [(line, 48) for line in foot]
+    ]
+    bottom_limit = height - margin - sum(len(lines) * face.size * 1.3 + 20 for face, lines in foot_blocks)
+    y = bottom_limit + 20
+    for face, lines in foot_blocks:
+        y = draw_block(lines, face, y, 1.3) + 20
+    bottom_limit -= gap
+
+    room = bottom_limit - top_limit
+    size = 180
+    while True:
+        title_face, title_lines = fit(title, bold_path, size, 48, 6)
+        sub = fit(subtitle, regular_path, max(40, int(title_face.size * 0.45)), 32, 5) if subtitle else None
+        total = len(title_lines) * title_face.size * 1.15 + (
+            sub[0].size * 0.5 + len(sub[1]) * sub[0].size * 1.3 if sub else 0
+        )
+        if total <= room or title_face.size <= 48:
+            break
+        size = title_face.size - 6
+    y = max(top_limit, min(height * 0.30, bottom_limit - total))
+    y = draw_block(title_lines, title_face, y, 1.15)
+    if sub is not None:
+        draw_block(sub[1], sub[0], y + sub[0].size * 0.5, 1.3)
+
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, compress_level=9)
+    return out.getvalue()
+
+
+def _clip(draw: ImageDraw.ImageDraw, word: str, face: ImageFont.FreeTypeFont, measure: int) -> str:
+    while word and draw.textlength(word + "…", font=face) > measure:
+        word = word[:-1]
+    return word + "…"
+
+
+def _stylesheets(doc: Document, theme: Theme) -> tuple[list[str], list[Resource]]:
+    """The ePub stylesheet, and with ``embed_fonts`` a font stylesheet and the font files it uses."""
+    path = theme.find("css/epub.css")
+    if path is None:
+        raise RenderError("layouts have no css/epub.css for the ePub")
+    css = path.read_text(encoding="utf-8")
+    for ref in CSS_URL.findall(css):
+        if not ref.startswith("data:"):
+            raise RenderError(f"the ePub stylesheet refers to '{ref}'; it may not load other files", path)
+    sheets = ["css/epub.css"]
+    resources = [Resource("css-epub", "css/epub.css", "text/css", css.encode("utf-8"))]
+    if doc.metadata.embed_fonts:
+        sheet, fonts = _font_stylesheet(theme)
+        sheets.append("css/fonts.css")
+        resources.append(Resource("css-fonts", "css/fonts.css", "text/css", sheet.encode("utf-8")))
+        resources.extend(fonts)
+    return sheets, resources
+
+
+def _font_stylesheet(theme: Theme) -> tuple[str, list[Resource]]:
+    """@font-face rules from css/fonts.css for the families epub/fonts.css uses, and their files."""
+    faces_path, usage_path = theme.find("css/fonts.css"), theme.find("epub/fonts.css")
+    if faces_path is None or usage_path is None:
+        raise RenderError("embed_fonts needs css/fonts.css and epub/fonts.css in the layouts")
+    usage = usage_path.read_text(encoding="utf-8")
+    wanted = {name.strip().strip("'\"").lower() for value in FONT_FAMILY.findall(usage) for name in value.split(",")}
+    rules: list[str] = []
+    fonts: dict[Path, Resource] = {}
+    for rule in FONT_FACE.findall(faces_path.read_text(encoding="utf-8")):
+        families = FONT_FAMILY.findall(rule)
+        if not families or families[0].strip().strip("'\"").lower() not in wanted:
+            continue
+        for ref in CSS_URL.findall(rule):
+            source = (faces_path.parent / ref).resolve()
+            if not any(source.is_relative_to(folder) for folder in theme.dirs) or not source.is_file():
+                raise RenderError(f"font '{ref}' named in css/fonts.css is not in the layouts", faces_path)
+            media_type = FONT_TYPES.get(source.suffix.lower())
+            if media_type is None:
+                raise RenderError(f"font '{ref}' is not TrueType, OpenType or WOFF", faces_path)
+            if source not in fonts:
+                number = len(fonts) + 1
+                fonts[source] = Resource(
+                    f"font-{number:02d}", f"fonts/{_safe_name(source.name)}", media_type, source.read_bytes()
+                )
+            rule = rule.replace(ref, "../" + fonts[source].name)
+        rules.append(rule)
+    sheet = "/* Fonts from the report's layouts (SIL Open Font License). */\n" + "\n".join(rules) + "\n" + usage
+    return sheet, list(fonts.values())
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+
+
+# -- pages --------------------------------------------------------------------------
+
+
+def _pages(doc: Document) -> list[Page]:
+    meta = doc.metadata
+    pages = [
+        Page("cover", "", "epub/cover.xhtml", "cover"),
+        Page("titlepage", "", "titlepage.html", "frontmatter titlepage"),
+        Page("colophon", "", "colophon.html", "frontmatter colophon"),
+        Page("contents", "", "contents.html", "frontmatter"),
+    ]
+    pages += [Page(c.slug, c.title or meta.title, "chapter.html", "bodymatter", chapter=c) for c in doc.chapters]
+    if doc.releases:
+        pages.append(Page("history", "", "history.html", "backmatter"))
+    return pages
+
+
+def _page_title(page: Page, doc: Document, strings: dict[str, Any]) -> str:
+    if page.chapter is not None:
+        return page.title
+    key = {"cover": "cover", "titlepage": "title_page", "contents": "contents", "history": "version_history"}
+    word = strings.get(key.get(page.ident, page.ident)) or page.ident.capitalize()
+    return f"{doc.metadata.title}: {word}" if page.ident in ("cover", "titlepage", "colophon") else str(word)
+
+
+def _linker(doc: Document):
+    def link(ident: str) -> str:
+        chapter = doc.chapter_of(ident)
+        if chapter is not None:
+            return f"{chapter.slug}.xhtml#{ident}"
+        if ident == "version-history":
+            return "history.xhtml#version-history"
+        return f"#{ident}"  # resolved once every page is rendered
+
+    return link
+
+
+def _render(page: Page, doc: Document, theme: Theme, context: dict[str, Any], sheets: list[str], cover: str) -> Any:
+    extra = {"chapter": page.chapter} if page.chapter is not None else {}
+    body = theme.render(page.template, **context, cover_src=cover, **extra)
+    page.title = _page_title(page, doc, theme.strings)
+    markup = theme.render(
+        "epub/page.xhtml",
+        **context,
+        content=body,
+        title=page.title,
+        stylesheets=sheets,
+        body_class=f"page-{page.ident}" if page.chapter is None else "page-chapter",
+        body_type=page.kind,
+    )
+    return _parse(markup, page, doc, theme)
+
+
+def _parse(markup: str, page: Page, doc: Document, theme: Theme) -> Any:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        return etree.fromstring(markup.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        if page.chapter is not None:
+            what = f"chapter {page.chapter.index + 1} ('{page.chapter.title or doc.metadata.title}')"
+            where, line = doc.source, page.chapter.line
+        else:
+            what, where, line = f"the {page.ident} page", theme.find(page.template) or page.template, None
+        raise RenderError(
+            f"ePub: {what} rendered from {page.template} is not well-formed XHTML "
+            f"(line {exc.lineno} of the rendered page: {exc.msg})",
+            where,
+            line,
+        ) from None
+
+
+def _finish(pages: list[Page], image_names: dict[str, str], doc: Document) -> None:
+    """epub:type from roles, unique ids, links across files, packaged image names."""
+    owner: dict[str, str] = {}
+    for page in sorted(pages, key=lambda p: p.chapter is None):  # chapters first: their ids win
+        seen: set[str] = set()
+        for ident in page.root.xpath("//@id"):
+            if ident in seen:
+                raise RenderError(f"ePub: id '{ident}' is used twice in {page.file} ({page.template})", doc.source)
+            seen.add(ident)
+            owner.setdefault(ident, page.file)
+        page.ids = seen
+    files = {page.file: page for page in pages}
+
+    for page in pages:
+        where = f"{page.file} ({page.template})"
+        for element in page.root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            roles = (element.get("role") or "").split()
+            types = [ROLE_TYPES[role] for role in roles if role in ROLE_TYPES]
+            if types:
+                existing = (element.get(EPUB_TYPE) or "").split()
+                element.set(EPUB_TYPE, " ".join(dict.fromkeys(existing + types)))
+            local = etree.QName(element).localname
+            if local == "a" and element.get("href") is not None:
+                element.set("href", _resolve(element.get("href").strip(), page, owner, files, where, doc))
+            elif local == "img":
+                src = element.get("src", "")
+                if src.startswith("images/cover.") and page.ident == "cover":
+                    continue
+                if src not in image_names:
+                    raise RenderError(
+                        f"ePub: image '{src}' in {where} is not one of the manuscript's images", doc.source
+                    )
+                element.set("src", image_names[src])
+            elif local in ("svg", "math") and element.tag.startswith("{"):
+                prop = "svg" if local == "svg" else "mathml"
+                if prop not in page.properties:
+                    page.properties.append(prop)
+            for name in ("src", "srcset", "poster", "data"):
+                value = element.get(name) or ""
+                if value and not (local == "img" and name == "src"):  # an <img> src is checked above
+                    raise RenderError(
+                        f"ePub: <{local} {name}='{value}'> in {where} would load a file the package does not hold",
+                        doc.source,
+                    )
+
+
+def _resolve(href: str, page: Page, owner: dict[str, str], files: dict[str, Page], where: str, doc: Document) -> str:
+    if EXTERNAL.match(href):
+        return href
+    if href.startswith("#"):
+        target = href[1:]
+        if target in page.ids:
+            return href
+        if target in owner:
+            return f"{owner[target]}#{target}"
+        raise RenderError(f"ePub: link to '#{target}' in {where} goes nowhere", doc.source)
+    match = PACKAGE_LINK.match(href)
+    if match and match.group(1) in files:
+        file, target = match.group(1), match.group(2)
+        if target is None:
+            return href
+        if target in files[file].ids:
+            return f"#{target}" if file == page.file else href
+        raise RenderError(f"ePub: link to '{href}' in {where} goes nowhere: {file} has no id '{target}'", doc.source)
+    raise RenderError(f"ePub: link to '{href}' in {where} cannot be followed inside the ePub", doc.source)
+
+
+def _serialise(root: Any) -> bytes:
+    body = etree.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body + b"\n"
+
+
+# -- navigation ---------------------------------------------------------------------
+
+
+def _toc(doc: Document) -> list[dict[str, Any]]:
+    """Chapters and their sections; an untitled chapter lends its sections to the top level."""
+    entries: list[dict[str, Any]] = []
+    for chapter in doc.chapters:
+        sections = [
+            {"label": s.text, "href": f"{chapter.slug}.xhtml#{s.id}", "id": s.id, "children": []}
+            for s in chapter.sections
+        ]
+        if chapter.title:
+            entries.append(
+                {"label": chapter.title, "href": f"{chapter.slug}.xhtml", "id": chapter.id, "children": sections}
+            )
+        else:
+            entries.extend(sections)
+    return entries
+
+
+def _nav(doc: Document, theme: Theme, context: dict[str, Any], sheets: list[str], pages: list[Page]) -> bytes:
+    strings = theme.strings
+    toc = _toc(doc)
+    if doc.releases:
+        label = str(strings.get("version_history", "Version history"))
+        toc.append({"label": label, "href": "history.xhtml", "id": "version-history", "children": []})
+    first = next(page for page in pages if page.chapter is not None)
+    landmarks = [
+        {"type": "cover", "href": "cover.xhtml", "label": strings.get("cover", "Cover")},
+        {"type": "toc", "href": "contents.xhtml", "label": strings.get("contents", "Contents")},
+        {"type": "bodymatter", "href": first.file, "label": strings.get("start", first.title)},
+    ]
+    markup = theme.render("epub/nav.xhtml", **context, toc=toc, landmarks=landmarks, stylesheets=sheets)
+    nav = Page("nav", str(strings.get("contents", "Contents")), "epub/nav.xhtml", "")
+    root = _parse(markup, nav, doc, theme)
+    return _serialise(root)
+
+
+def _ncx_toc(doc: Document, theme: Theme) -> list[Any]:
+    """The same entries for the NCX (older reading systems)."""
+    items: list[Any] = []
+    entries = _toc(doc)
+    if doc.releases:
+        entries.append(
+            {
+                "label": str(theme.strings.get("version_history", "Version history")),
+                "href": "history.xhtml",
+                "id": "version-history",
+                "children": [],
+            }
+        )
+    for entry in entries:
+        link = epub.Link(entry["href"], entry["label"], f"nav-{entry['id']}")
+        if entry["children"]:
+            items.append((link, [epub.Link(c["href"], c["label"], f"nav-{c['id']}") for c in entry["children"]]))
+        else:
+            items.append(link)
+    return items
+
+
+# -- package ------------------------------------------------------------------------
+
+
+def _book(
+    doc: Document, theme: Theme, pages: list[Page], nav: bytes, resources: list[Resource], cover: Resource
+) -> epub.EpubBook:
+    meta = doc.metadata
+    book = epub.EpubBook()
+    book.set_identifier(meta.identifier)  # replaces ebooklib's random default
+    book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": f"report-build {__version__}"})
+    book.title = meta.title
+    book.add_metadata("DC", "title", meta.title, {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if meta.subtitle:
+        book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    book.set_language(meta.language)
+    book.set_direction(meta.direction)
+    for number, author in enumerate(meta.authors, 1):
+        book.add_author(author, role="aut", uid=f"creator-{number}")
+    if meta.publisher:
+        book.add_metadata("DC", "publisher", meta.publisher)
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
+    for keyword in meta.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    if meta.rights:
+        book.add_metadata("DC", "rights", meta.rights)
+    if doc.date is not None:
+        book.add_metadata("DC", "date", doc.date.isoformat())
+    if doc.version:
+        book.add_metadata(None, "meta", doc.version, {"property": "schema:version"})
+    _accessibility(book, doc)
+
+    book.set_cover(cover.name, cover.data, create_page=False)
+    book.get_item_with_id("cover-img").media_type = cover.media_type
+    for resource in resources:
+        if resource is cover:
+            continue
+        book.add_item(
+            epub.EpubItem(
+                uid=resource.ident, file_name=resource.name, media_type=resource.media_type, content=resource.data
+            )
+        )
+    items = {}
+    for page in pages:
+        item = _Finished(page.ident, page.file, page.title, _serialise(page.root), page.properties)
+        items[page.ident] = book.add_item(item)
+    book.add_item(_Finished("nav", "nav.xhtml", str(theme.strings.get("contents", "Contents")), nav, ["nav"]))
+    book.add_item(epub.EpubNcx())
+    book.toc = _ncx_toc(doc, theme)
+    book.spine = [items[page.ident] for page in pages]
+    first = next(page for page in pages if page.chapter is not None)
+    book.guide = [
+        {"type": "cover", "href": "cover.xhtml", "title": str(theme.strings.get("cover", "Cover"))},
+        {"type": "toc", "href": "contents.xhtml", "title": str(theme.strings.get("contents", "Contents"))},
+        {"type": "text", "href": first.file, "title": first.title},
+    ]
+    return book
+
+
+def _accessibility(book: epub.EpubBook, doc: Document) -> None:
+    """schema.org accessibility metadata: only what the build can vouch for."""
+    has_images = bool(doc.images)
+    alt_missing = any(not figure.decorative and not figure.alt.strip() for figure in doc.figures)
+    facts = [("accessMode", "textual")]
+    if has_images:
+        facts.append(("accessMode", "visual"))
+    facts.append(("accessModeSufficient", "textual" if not alt_missing else "textual,visual"))
+    facts += [("accessibilityFeature", f) for f in ("structuralNavigation", "tableOfContents", "readingOrder")]
+    if has_images and not alt_missing:
+        facts.append(("accessibilityFeature", "alternativeText"))
+    facts.append(("accessibilityHazard", "none"))
+    for name, value in facts:
+        book.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
+
+
+def _repack(data: bytes, moment: dt.datetime) -> bytes:
+    """The same zip with fixed timestamps and order: mimetype first and stored, the rest deflated."""
+    when = _zip_time(moment)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = source.namelist()
+        if len(set(names)) != len(names):
+            raise RenderError("ePub: two files in the package have the same name")
+        first = ["mimetype", "META-INF/container.xml", f"{FOLDER}/content.opf"]
+        order = first + [name for name in names if name not in first]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for name in order:
+                info = zipfile.ZipInfo(name, date_time=when)
+                info.create_system = 3
+                info.external_attr = 0o100644 << 16
+                stored = name == "mimetype"
+                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                target.writestr(info, source.read(name), compresslevel=None if stored else 9)
+    return out.getvalue()
+
+
+def _verify(data: bytes, doc: Document, pages: list[Page]) -> None:
+    """Re-open the written package: every page is there, well-formed, and every chapter kept its text."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        infos = package.infolist()
+        if infos[0].filename != "mimetype" or infos[0].compress_type != zipfile.ZIP_STORED:
+            raise RenderError("ePub: 'mimetype' is not the first, uncompressed file of the package")
+        for page in pages:
+            name = f"{FOLDER}/{page.file}"
+            try:
+                root = etree.fromstring(package.read(name), parser)
+            except KeyError:
+                raise RenderError(f"ePub: {page.file} is missing from the written package", doc.source) from None
+            except etree.XMLSyntaxError as exc:
+                raise RenderError(f"ePub: {page.file} was written broken: {exc}", doc.source) from None
+            if page.chapter is None:
+                continue
+            text = _squash(" ".join(root.xpath("//x:body//text()", namespaces=NS)))
+            expected = _squash(page.chapter.title) or _squash(_fragment_text(page.chapter.body))[:60]
+            if not expected or expected not in text:
+                raise RenderError(
+                    f"ePub: {page.file} lost its text while the package was written "
+                    f"(no '{page.chapter.title or 'opening text'}' in it)",
+                    doc.source,
+                    page.chapter.line,
+                )
+
+
+def _fragment_text(body: str) -> str:
+    try:
+        return " ".join(etree.fromstring(f"<div>{body}</div>".encode()).itertext())
+    except etree.XMLSyntaxError:
+        return ""
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
