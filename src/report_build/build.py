@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import changelog, parse, release
+from . import changelog, pagination, parse, release
 from .errors import Diagnostics, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
+from .pagination import PageMark
+from .templates import Theme
 
 FORMATS = ("pdf", "epub")
 
@@ -74,9 +76,11 @@ def build(
 
     def render() -> None:
         assert document is not None
+        cache = Path(output_dir) / ".cache" if write else None
+        rendered = render_formats(document, formats, edition, diagnostics, cache)
         for fmt in formats:
             target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
-            results.append(Built(fmt, target, _writer(fmt)(document, edition=edition, diagnostics=diagnostics)))
+            results.append(Built(fmt, target, rendered[fmt]))
 
     def write_all() -> None:
         for result in results:
@@ -92,16 +96,38 @@ def build(
     return results
 
 
-def _writer(fmt: str) -> Callable[..., bytes]:
-    if fmt == "pdf":
-        from .pdf import write_pdf
+def render_formats(
+    document: Document,
+    formats: tuple[str, ...],
+    edition: str,
+    diagnostics: Diagnostics,
+    cache: Path | None = None,
+) -> dict[str, bytes]:
+    """Render each format in memory. The document is laid out once: the PDF's pagination gives
+    the ePub its print page numbers (from a cache when only the ePub is asked for)."""
+    from .epub import write_epub
+    from .pdf import render_pdf
 
-        return write_pdf
-    if fmt == "epub":
-        from .epub import write_epub
-
-        return write_epub
-    raise RenderError(f"unknown output format '{fmt}'")
+    unknown = [fmt for fmt in formats if fmt not in FORMATS]
+    if unknown:
+        raise RenderError(f"unknown output format '{unknown[0]}'")
+    rendered: dict[str, bytes] = {}
+    marks: tuple[PageMark, ...] | None = None
+    key_file = None
+    if cache is not None:
+        theme = Theme(document.metadata.layouts, document.metadata.language)
+        key_file = cache / f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
+    if "pdf" in formats:
+        rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
+    if "epub" in formats:
+        if marks is None and key_file is not None:
+            marks = pagination.load(key_file)
+        if marks is None:
+            marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
+        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
+    if key_file is not None and marks is not None and not key_file.exists():
+        pagination.save(marks, key_file)
+    return rendered
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
@@ -137,8 +163,6 @@ def make_release(
     diagnostics: Diagnostics | None = None,
 ) -> release.Released:
     """Build PDF and ePub and file them as an immutable release with checksums and a downloads page."""
-    from .templates import Theme
-
     diagnostics = diagnostics or Diagnostics()
     releases_dir = Path(output_dir) / "releases"
     with interrupts_as_exceptions():
@@ -146,8 +170,7 @@ def make_release(
         theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
 
         def render() -> dict[str, tuple[str, bytes]]:
-            return {
-                fmt: (output_name(document, fmt), _writer(fmt)(document, diagnostics=diagnostics)) for fmt in FORMATS
-            }
+            rendered = render_formats(document, FORMATS, "screen", diagnostics, Path(output_dir) / ".cache")
+            return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
         return release.release(document, render, releases_dir, theme)

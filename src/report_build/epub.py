@@ -24,9 +24,10 @@ from lxml import etree
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from . import __version__, images
+from . import __version__, images, pagination
 from .errors import Diagnostics, RenderError, ResourceError
 from .model import Chapter, Document
+from .pagination import PageMark
 from .resources import IMAGE_TYPES
 from .templates import Theme, document_context
 
@@ -46,6 +47,7 @@ ROLE_TYPES = {
     "doc-chapter": "chapter",
     "doc-toc": "toc",
     "doc-notice": "notice",
+    "doc-pagebreak": "pagebreak",
 }
 EXTENSION_OF = {
     "image/png": "png",
@@ -118,8 +120,12 @@ def write_epub(
     edition: str = "screen",
     diagnostics: Diagnostics | None = None,
     theme: Theme | None = None,
+    page_marks: tuple[PageMark, ...] = (),
 ) -> bytes:
-    """Render the ePub and return its bytes (the caller decides where they go)."""
+    """Render the ePub and return its bytes (the caller decides where they go).
+
+    ``page_marks`` (from the PDF layout) become page-break markers and a page list.
+    """
     diagnostics = diagnostics or Diagnostics()
     if edition not in EDITIONS:
         raise RenderError(f"unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
@@ -137,10 +143,11 @@ def write_epub(
     context = document_context(doc, "epub", edition, link)
     for page in pages:
         page.root = _render(page, doc, theme, context, stylesheets, cover.name)
+    page_list = _page_breaks(pages, page_marks, diagnostics, doc)
     _finish(pages, image_names, doc)
-    nav = _nav(doc, theme, context, stylesheets, pages)
+    nav = _nav(doc, theme, context, stylesheets, pages, page_list)
 
-    book = _book(doc, theme, pages, nav, resources, cover)
+    book = _book(doc, theme, pages, nav, resources, cover, bool(page_list))
     raw = io.BytesIO()
     options = {
         "raise_exceptions": True,
@@ -614,7 +621,45 @@ def _toc(doc: Document) -> list[dict[str, Any]]:
     return entries
 
 
-def _nav(doc: Document, theme: Theme, context: dict[str, Any], sheets: list[str], pages: list[Page]) -> bytes:
+def _page_breaks(
+    pages: list[Page], marks: tuple[PageMark, ...], diagnostics: Diagnostics, doc: Document
+) -> list[dict[str, str]]:
+    """Insert a page-break marker for every print page; return the page list's entries."""
+    by_chapter = {page.chapter.index: page for page in pages if page.chapter is not None}
+    entries = []
+    for mark in marks:
+        page = by_chapter.get(mark.chapter) if mark.chapter is not None else None
+        anchor = None
+        if page is not None:
+            anchor = next(iter(page.root.xpath("//*[@role='doc-chapter']")), None)
+        else:
+            for candidate in pages:
+                found = candidate.root.xpath("//*[@id=$ident]", ident=mark.section)
+                if found:
+                    page, anchor = candidate, found[0]
+                    break
+        marker = etree.Element(
+            f"{{{XHTML_NS}}}span", {"id": mark.id, "role": "doc-pagebreak", "aria-label": mark.label}
+        )
+        if page is None or anchor is None or not pagination.place(mark, anchor, marker, _is_note_call):
+            diagnostics.warn(f"ePub: print page {mark.label} could not be placed; it is left out of the page list")
+            continue
+        entries.append({"label": mark.label, "href": f"{page.file}#{mark.id}"})
+    return entries
+
+
+def _is_note_call(element: Any) -> bool:
+    return element.get("role") == "doc-noteref"
+
+
+def _nav(
+    doc: Document,
+    theme: Theme,
+    context: dict[str, Any],
+    sheets: list[str],
+    pages: list[Page],
+    page_list: list[dict[str, str]],
+) -> bytes:
     strings = theme.strings
     toc = _toc(doc)
     if doc.releases:
@@ -626,7 +671,9 @@ def _nav(doc: Document, theme: Theme, context: dict[str, Any], sheets: list[str]
         {"type": "toc", "href": "contents.xhtml", "label": strings.get("contents", "Contents")},
         {"type": "bodymatter", "href": first.file, "label": strings.get("start", first.title)},
     ]
-    markup = theme.render("epub/nav.xhtml", **context, toc=toc, landmarks=landmarks, stylesheets=sheets)
+    markup = theme.render(
+        "epub/nav.xhtml", **context, toc=toc, landmarks=landmarks, stylesheets=sheets, page_list=page_list
+    )
     nav = Page("nav", str(strings.get("contents", "Contents")), "epub/nav.xhtml", "")
     root = _parse(markup, nav, doc, theme)
     return _serialise(root)
@@ -658,7 +705,13 @@ def _ncx_toc(doc: Document, theme: Theme) -> list[Any]:
 
 
 def _book(
-    doc: Document, theme: Theme, pages: list[Page], nav: bytes, resources: list[Resource], cover: Resource
+    doc: Document,
+    theme: Theme,
+    pages: list[Page],
+    nav: bytes,
+    resources: list[Resource],
+    cover: Resource,
+    paginated: bool,
 ) -> epub.EpubBook:
     meta = doc.metadata
     book = epub.EpubBook()
@@ -686,7 +739,7 @@ def _book(
         book.add_metadata("DC", "date", doc.date.isoformat())
     if doc.version:
         book.add_metadata(None, "meta", doc.version, {"property": "schema:version"})
-    _accessibility(book, doc)
+    _accessibility(book, doc, paginated)
 
     book.set_cover(cover.name, cover.data, create_page=False)
     book.get_item_with_id("cover-img").media_type = cover.media_type
@@ -715,20 +768,32 @@ def _book(
     return book
 
 
-def _accessibility(book: epub.EpubBook, doc: Document) -> None:
-    """schema.org accessibility metadata: only what the build can vouch for."""
+def _accessibility(book: epub.EpubBook, doc: Document, paginated: bool) -> None:
+    """EPUB Accessibility 1.1 metadata: only what this build can vouch for."""
     has_images = bool(doc.images)
     alt_missing = any(not figure.decorative and not figure.alt.strip() for figure in doc.figures)
     facts = [("accessMode", "textual")]
     if has_images:
         facts.append(("accessMode", "visual"))
     facts.append(("accessModeSufficient", "textual" if not alt_missing else "textual,visual"))
-    facts += [("accessibilityFeature", f) for f in ("structuralNavigation", "tableOfContents", "readingOrder")]
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if has_images and not alt_missing:
-        facts.append(("accessibilityFeature", "alternativeText"))
+        features.append("alternativeText")
+    if paginated:
+        features += ["printPageNumbers", "pageBreakMarkers"]
+    facts += [("accessibilityFeature", feature) for feature in features]
     facts.append(("accessibilityHazard", "none"))
+    summary = (
+        "Reflowable text with headings, a table of contents and landmarks; every image has a text "
+        "alternative; notes are linked both ways" + ("; page numbers match the print edition." if paginated else ".")
+    )
+    facts.append(("accessibilitySummary", summary))
     for name, value in facts:
         book.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
+    book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
+    if paginated:
+        source = f"{doc.metadata.title}, PDF edition" + (f", version {doc.version}" if doc.version else "")
+        book.add_metadata("DC", "source", source)  # where the page numbers come from
 
 
 def _repack(data: bytes, moment: dt.datetime) -> bytes:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from weasyprint import CSS, HTML
@@ -14,6 +16,7 @@ from weasyprint.urls import FatalURLFetchingError
 from . import images
 from .errors import Diagnostics, RenderError, TemplateError
 from .model import Document
+from .pagination import PageMark, page_marks
 from .resources import SandboxFetcher, captured_weasyprint_log
 from .templates import Theme, document_context
 
@@ -81,6 +84,18 @@ def write_pdf(
     theme: Theme | None = None,
 ) -> bytes:
     """Render the PDF and return its bytes (the caller decides where they go)."""
+    return render_pdf(doc, edition=edition, diagnostics=diagnostics, theme=theme)[0]
+
+
+def render_pdf(
+    doc: Document,
+    *,
+    edition: str = "screen",
+    diagnostics: Diagnostics | None = None,
+    theme: Theme | None = None,
+    write: bool = True,
+) -> tuple[bytes, tuple[PageMark, ...]]:
+    """Lay the document out once; return the PDF (unless ``write`` is False) and where its pages begin."""
     diagnostics = diagnostics or Diagnostics()
     if edition not in EDITIONS:
         raise RenderError(f"unknown PDF edition '{edition}' (choose from {', '.join(EDITIONS)})")
@@ -90,7 +105,8 @@ def write_pdf(
         smaller = images.scaled(image.path, images.PDF_MAX_SIDE)
         if smaller is not None:
             replacements[image.path] = smaller[0]
-    return html_to_pdf(
+    marks: list[tuple[PageMark, ...]] = []
+    data = html_to_pdf(
         render_html(doc, theme, edition),
         theme=theme,
         root=doc.root,
@@ -103,7 +119,10 @@ def write_pdf(
         pdf_variant=EDITIONS[edition],
         output_intent="srgb" if edition == "print" else None,
         pdf_identifier=_identifier(doc, edition),
+        layout_done=lambda rendered: marks.append(page_marks(rendered)),
+        write=write,
     )
+    return data, marks[0]
 
 
 def html_to_pdf(
@@ -116,6 +135,8 @@ def html_to_pdf(
     page: str,
     diagnostics: Diagnostics,
     replacements: dict[Path, bytes] | None = None,
+    layout_done: Callable[[Any], None] | None = None,
+    write: bool = True,
     **options: object,
 ) -> bytes:
     """One WeasyPrint layout pass, reading only from ``root`` and the layouts; warnings reported."""
@@ -131,12 +152,14 @@ def html_to_pdf(
             rendered = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=fonts, pdf_tags=True, presentational_hints=True
             )
-            data = rendered.write_pdf(custom_metadata=False, **options)
+            if layout_done is not None:
+                layout_done(rendered)
+            data = rendered.write_pdf(custom_metadata=False, **options) if write else b""
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise RenderError(f"PDF: {cause}", source) from None
     _report(log.messages, source, theme, diagnostics)
-    if not data:
+    if write and not data:
         raise RenderError("PDF renderer produced no bytes", source)
     return data
 

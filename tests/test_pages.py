@@ -1,0 +1,95 @@
+"""Print page numbers inside the ePub: a page list and page-break markers that match the PDF."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from conftest import MANUSCRIPT, pdf_pages, squash
+from epubcheck_helper import epubcheck_many
+from report_build import Diagnostics, build
+from test_epub import NS, Book
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    pdf, epub = build(MANUSCRIPT, ("pdf", "epub"), write=False, diagnostics=Diagnostics(strict=True, echo=False))
+    return pdf.data, Book(epub.data)
+
+
+def _folio(page_text: str) -> str:
+    lines = [line.strip() for line in page_text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _text_after(document: etree._Element, ident: str, letters: int = 24) -> str:
+    """Letters and digits that follow the marker, skipping note calls (as on the printed page)."""
+    marker = document.xpath("//*[@id=$i]", i=ident)[0]
+    collected = []
+    for node in marker.xpath("following::text()"):
+        parent = node.getparent()
+        if parent is not None and parent.get("role") == "doc-noteref":
+            continue
+        if parent is not None and parent.xpath("ancestor-or-self::*[@role='doc-footnote']"):
+            break
+        collected.append(str(node))
+        if len(squash("".join(collected))) >= letters:
+            break
+    return squash("".join(collected))[:letters]
+
+
+def test_page_list_matches_the_pdf_pages(both):
+    pdf, book = both
+    pages = pdf_pages(pdf, layout=True)
+    by_folio = {_folio(text): text for text in pages if text.strip()}
+    entries = book.nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+    assert len(entries) >= 25
+    checked = 0
+    for link in entries:
+        label = link.text
+        href, ident = link.get("href").split("#")
+        assert ident == f"page-{label}"
+        document = book.documents[href]
+        marker = document.xpath("//*[@id=$i]", i=ident)[0]
+        assert marker.get("{%s}type" % NS["epub"]) == "pagebreak" and marker.get("role") == "doc-pagebreak"
+        assert marker.get("aria-label") == label
+        snippet = _text_after(document, ident)
+        page_text = squash(by_folio[label])
+        assert snippet and snippet in page_text[: len(snippet) + 80], (label, snippet, page_text[:120])
+        checked += 1
+    assert checked == len(entries)
+
+
+def test_every_numbered_page_with_text_is_listed(both):
+    pdf, book = both
+    folios = [_folio(text) for text in pdf_pages(pdf, layout=True)[1:] if text.strip()]  # after the cover
+    listed = [a.text for a in book.nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)]
+    assert listed == folios
+
+
+def test_accessibility_metadata(both):
+    _, book = both
+    features = book.meta("//opf:meta[@property='schema:accessibilityFeature']")
+    for feature in ("structuralNavigation", "tableOfContents", "alternativeText", "printPageNumbers",
+                    "pageBreakMarkers"):
+        assert feature in features
+    assert book.meta("//opf:meta[@property='schema:accessMode']") == ["textual", "visual"]
+    assert book.meta("//opf:meta[@property='schema:accessibilityHazard']") == ["none"]
+    assert book.meta("//opf:meta[@property='schema:accessibilitySummary']")
+    assert book.meta("//opf:meta[@property='dcterms:conformsTo']") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    assert book.meta("//dc:source")
+
+
+def test_roles_and_languages(both):
+    _, book = both
+    chapter = book.documents["chapter-01.xhtml"]
+    assert chapter.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB" and chapter.get("lang") == "en-GB"
+    assert chapter.xpath("//x:section[@role='doc-chapter']", namespaces=NS)
+    assert chapter.xpath("//x:a[@role='doc-noteref']", namespaces=NS)
+    assert chapter.xpath("//x:aside[@role='doc-footnote']", namespaces=NS)
+    assert book.documents["contents.xhtml"].xpath("//x:nav[@role='doc-toc']", namespaces=NS)
+
+
+def test_paginated_epub_passes_epubcheck(both):
+    _, book = both
+    assert epubcheck_many({"paginated": book.data}) == {"paginated": []}
