@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build, make_release
-from .errors import Diagnostics, ReportBuildError
+from .errors import CheckError, Diagnostics, ReportBuildError
 from .output import write_atomic
 
 DEFAULT_MANUSCRIPT = "manuscript/report.md"
@@ -52,6 +52,12 @@ def parser() -> argparse.ArgumentParser:
     common(both, output=False)
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
+    gate = commands.add_parser("check", help="validate the latest outputs (EPUBCheck, Ace, PDF structure)")
+    gate.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript the outputs came from")
+    gate.add_argument("--output-dir", type=Path, default=Path("output"), help="where the outputs are")
+    gate.add_argument("--no-ace", action="store_true", help="skip the Ace accessibility check")
+    gate.add_argument("--strict", action="store_true", help="count warnings as failures")
+    gate.add_argument("-q", "--quiet", action="store_true", help="print only findings")
     changes = commands.add_parser("diff", help="a document of what changed between two versions")
     changes.add_argument("old", help="the older manuscript file, or a git revision (tag, commit)")
     changes.add_argument("new", help="the newer manuscript file, or a git revision")
@@ -88,6 +94,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
     """Carry out one command; return the paths written."""
+    if args.command == "check":
+        from .check import check
+
+        findings = check(args.manuscript, args.output_dir, ace=not args.no_ace)
+        for located in findings:
+            print(located, file=sys.stderr)
+        errors = sum(1 for f in findings if f.finding.severity == "error")
+        warnings = len(findings) - errors
+        print(f"check: {errors} errors, {warnings} warnings", file=sys.stderr)
+        if errors or (args.strict and warnings):
+            raise CheckError(f"check failed: {errors} errors, {warnings} warnings")
+        return []
     if args.command == "release":
         released = make_release(args.manuscript, output_dir=args.output_dir, diagnostics=diagnostics)
         if not released.changed:

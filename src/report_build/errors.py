@@ -56,6 +56,10 @@ class ReleaseError(ReportBuildError):
     """A release would overwrite or contradict an earlier release."""
 
 
+class CheckError(ReportBuildError):
+    """The outputs did not pass the check gate (the findings are printed on their own)."""
+
+
 class StrictModeError(ReportBuildError):
     """A warning was raised while building with --strict."""
 

@@ -154,7 +154,7 @@ def html_to_pdf(
             )
             if layout_done is not None:
                 layout_done(rendered)
-            data = rendered.write_pdf(custom_metadata=False, **options) if write else b""
+            data = rendered.write_pdf(custom_metadata=False, pdf_tags=True, **options) if write else b""
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise RenderError(f"PDF: {cause}", source) from None
