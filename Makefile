@@ -1,30 +1,44 @@
 # report-build: the development loop.
-#   make pdf       build the default report's PDF (creates .venv on first use)
-#   make epub      build the ePub          make all    both
-#   make test      install what the tests need, then run them
-#   make lint      ruff                    make clean  remove outputs
+#   make pdf        the screen PDF of $(MANUSCRIPT) (creates .venv on first use)
+#   make print      the print PDF (PDF/X-4, bleed, crop marks)
+#   make epub       the ePub                 make all     PDF and ePub
+#   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
+#   make release    file PDF and ePub as an immutable release with a downloads page
+#   make watch      rebuild the PDF on every save
+#   make test       install what the tests need, then run them
+#   make lint       ruff                     make clean   remove outputs
+#   make bench      the speed benchmark (see docs/performance.md)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+VENV_STAMP := $(VENV)/.installed
 MANUSCRIPT ?= manuscript/report.md
 RB := $(BIN)/report-build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: help setup system-deps font-deps pdf print epub all test lint clean
+# Every input of a build, so that `make pdf` with nothing changed does nothing.
+INPUTS := $(shell find $(dir $(MANUSCRIPT)) layouts src -type f -not -path '*/__pycache__/*' \
+            -not -path '*.egg-info/*' 2>/dev/null) pyproject.toml
+STAMPS := output/.stamps
+KEY := $(subst /,_,$(MANUSCRIPT))
+# A stamp records the path it built; when that file has gone, the stamp is out of date.
+missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
+
+.PHONY: help setup system-deps font-deps ace-deps pdf print epub all all-editions check release watch \
+        test lint clean bench FORCE
 
 help:
-	@sed -n '2,6p' Makefile
+	@sed -n '2,11p' Makefile
 
-$(STAMP): pyproject.toml
+$(VENV_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test]"
-	@touch $(STAMP)
+	@touch $(VENV_STAMP)
 
-setup: $(STAMP) system-deps
+setup: $(VENV_STAMP) system-deps
 
 # System packages: HarfBuzz's subsetter (font embedding), poppler (pdftotext, pdffonts for the
 # tests) and a Java runtime (EPUBCheck). Installed with apt-get only when missing.
@@ -44,24 +58,60 @@ font-deps:
 	  echo "installing libharfbuzz-subset0 (font subsetting)"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends libharfbuzz-subset0 >/dev/null; }
 
-pdf: $(STAMP) font-deps
-	$(RB) pdf $(MANUSCRIPT)
+# DAISY Ace (EPUB accessibility) with Debian's Chromium: for `make check` and its test.
+ace-deps:
+	@command -v chromium >/dev/null || { echo "installing chromium (for Ace)"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends chromium >/dev/null; }
+	@test -d tools/ace/node_modules || { echo "installing Ace (npm)"; \
+	  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tools/ace --no-audit --no-fund --loglevel=error >/dev/null; }
 
-print: $(STAMP) font-deps
-	$(RB) pdf --edition print $(MANUSCRIPT)
+$(STAMPS)/$(KEY).pdf: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).pdf) | $(VENV_STAMP) font-deps
+	@mkdir -p $(STAMPS)
+	$(RB) pdf $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
 
-epub: $(STAMP)
-	$(RB) epub $(MANUSCRIPT)
+$(STAMPS)/$(KEY).print: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).print) | $(VENV_STAMP) font-deps
+	@mkdir -p $(STAMPS)
+	$(RB) pdf --edition print $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
 
-all: $(STAMP) font-deps
-	$(RB) all $(MANUSCRIPT)
+$(STAMPS)/$(KEY).epub: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).epub) | $(VENV_STAMP) font-deps
+	@mkdir -p $(STAMPS)
+	$(RB) epub $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
 
-test: setup
+pdf: $(STAMPS)/$(KEY).pdf
+	@cat $<
+
+print: $(STAMPS)/$(KEY).print
+	@cat $<
+
+epub: $(STAMPS)/$(KEY).epub
+	@cat $<
+
+all: pdf epub
+
+all-editions:
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all MANUSCRIPT=manuscript-ar/report.md
+
+check: pdf print epub ace-deps
+	$(RB) check $(MANUSCRIPT)
+
+release: $(VENV_STAMP) font-deps
+	$(RB) release $(MANUSCRIPT)
+
+watch: $(VENV_STAMP) font-deps
+	$(RB) watch $(MANUSCRIPT)
+
+test: setup ace-deps
 	$(BIN)/pytest -q
 
-lint: $(STAMP)
+lint: $(VENV_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
+bench: $(VENV_STAMP) font-deps
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf output .pytest_cache .ruff_cache
+
+FORCE:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import changelog, pagination, parse, release
+from . import changelog, pagination, parse, progress, release
 from .errors import Diagnostics, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
@@ -118,12 +118,14 @@ def render_formats(
         theme = Theme(document.metadata.layouts, document.metadata.language)
         key_file = cache / f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
     if "pdf" in formats:
-        rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
+        with progress.shown("PDF"):
+            rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
     if "epub" in formats:
         if marks is None and key_file is not None:
             marks = pagination.load(key_file)
         if marks is None:
-            marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
+            with progress.shown("print page numbers"):
+                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
         rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
     if key_file is not None and marks is not None and not key_file.exists():
         pagination.save(marks, key_file)

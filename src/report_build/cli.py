@@ -52,6 +52,13 @@ def parser() -> argparse.ArgumentParser:
     common(both, output=False)
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
+    watcher = commands.add_parser("watch", help="rebuild on every save")
+    watcher.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript to watch")
+    watcher.add_argument("--format", choices=("pdf", "epub", "all"), default="pdf", help="what to rebuild")
+    watcher.add_argument("--output-dir", type=Path, default=Path("output"), help="folder for outputs")
+    watcher.add_argument("--max-rebuilds", type=int, default=None, help=argparse.SUPPRESS)
+    watcher.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
+    watcher.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
     gate = commands.add_parser("check", help="validate the latest outputs (EPUBCheck, Ace, PDF structure)")
     gate.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript the outputs came from")
     gate.add_argument("--output-dir", type=Path, default=Path("output"), help="where the outputs are")
@@ -94,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
     """Carry out one command; return the paths written."""
+    if args.command == "watch":
+        from .watch import watch
+
+        formats = ("pdf", "epub") if args.format == "all" else (args.format,)
+        watch(Path(args.manuscript), formats, args.output_dir, args.max_rebuilds)
+        return []
     if args.command == "check":
         from .check import check
 

@@ -1,0 +1,34 @@
+"""`report-build watch` rebuilds after a save and says what it rebuilt."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+
+from conftest import FIXTURES
+
+
+def test_watch_rebuilds_after_a_change(tmp_path):
+    folder = tmp_path / "m"
+    shutil.copytree(FIXTURES / "basic", folder)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "report_build", "watch", str(folder / "report.md"), "--output-dir", str(out),
+         "--max-rebuilds", "1"],
+        stderr=subprocess.PIPE, text=True,
+    )
+    target = out / "field-notes.pdf"
+    deadline = time.monotonic() + 120
+    while not target.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    first = target.read_bytes()
+    time.sleep(1.0)  # let the watcher start
+    manuscript = folder / "report.md"
+    manuscript.write_text(manuscript.read_text().replace("A second bullet", "A changed bullet"))
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert "changed: report.md" in stderr
+    assert stderr.count("rebuilt ") == 2 and " s\n" in stderr
+    assert target.read_bytes() != first
