@@ -101,7 +101,7 @@ release: $(VENV_STAMP) font-deps
 watch: $(VENV_STAMP) font-deps
 	$(RB) watch $(MANUSCRIPT)
 
-test: setup ace-deps
+test: setup
 	$(BIN)/pytest -q
 
 lint: $(VENV_STAMP)
