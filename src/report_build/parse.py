@@ -241,9 +241,13 @@ class _Builder:
 
     def _tables(self, root: etree._Element) -> None:
         label = self.theme.strings.get("table", "Table")
-        for table in root.iter("table"):
+        for table in list(root.iter("table")):
+            wrap = etree.Element("div", {"class": "table-wrap"})
             if len(table.xpath(".//tr")) <= 15:  # short tables never split from their caption
-                table.set("class", (table.get("class", "") + " short").strip())
+                wrap.set("class", "table-wrap short")
+            table.addprevious(wrap)
+            wrap.tail, table.tail = table.tail, None
+            wrap.append(table)
         for number, caption in enumerate(root.xpath("//table/caption"), 1):
             table = caption.getparent()
             if not table.get("id"):
