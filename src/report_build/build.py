@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,10 +118,22 @@ def render_formats(
     if cache is not None:
         theme = Theme(document.metadata.layouts, document.metadata.language)
         key_file = cache / f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
-    if "pdf" in formats:
+    if "pdf" in formats and "epub" in formats:
+        # One layout; the ePub is packaged in a second thread while the PDF is being written.
+        with ThreadPoolExecutor(max_workers=1) as pool, progress.shown("PDF and ePub"):
+            started: list[Future[bytes]] = []
+
+            def package(laid_out: tuple[PageMark, ...]) -> None:
+                started.append(
+                    pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out)
+                )
+
+            rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics, on_layout=package)
+            rendered["epub"] = started[0].result()
+    elif "pdf" in formats:
         with progress.shown("PDF"):
             rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
-    if "epub" in formats:
+    if "epub" in formats and "epub" not in rendered:
         if marks is None and key_file is not None:
             marks = pagination.load(key_file)
         if marks is None:

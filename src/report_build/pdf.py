@@ -94,8 +94,13 @@ def render_pdf(
     diagnostics: Diagnostics | None = None,
     theme: Theme | None = None,
     write: bool = True,
+    on_layout: Callable[[tuple[PageMark, ...]], None] | None = None,
 ) -> tuple[bytes, tuple[PageMark, ...]]:
-    """Lay the document out once; return the PDF (unless ``write`` is False) and where its pages begin."""
+    """Lay the document out once; return the PDF (unless ``write`` is False) and where its pages begin.
+
+    ``on_layout`` is called with the page marks as soon as the layout is done, before the PDF is
+    written, so that other work (the ePub) can start while it is.
+    """
     diagnostics = diagnostics or Diagnostics()
     if edition not in EDITIONS:
         raise RenderError(f"unknown PDF edition '{edition}' (choose from {', '.join(EDITIONS)})")
@@ -119,10 +124,16 @@ def render_pdf(
         pdf_variant=EDITIONS[edition],
         output_intent="srgb" if edition == "print" else None,
         pdf_identifier=_identifier(doc, edition),
-        layout_done=lambda rendered: marks.append(page_marks(rendered)),
+        layout_done=lambda rendered: _laid_out(rendered, marks, on_layout),
         write=write,
     )
     return data, marks[0]
+
+
+def _laid_out(rendered: Any, marks: list[tuple[PageMark, ...]], then: Any) -> None:
+    marks.append(page_marks(rendered))
+    if then is not None:
+        then(marks[0])
 
 
 def html_to_pdf(
