@@ -221,3 +221,9 @@ def test_chapters_open_on_right_hand_pages(print_pdf, default_document):
 def test_blank_pages_have_no_running_head_or_folio(print_pdf):
     blanks = [text for text in pdf_pages(print_pdf) if not text.strip()]
     assert blanks, "no blank left-hand pages before right-hand chapter openers"
+
+
+def test_the_footnote_layout_correction_is_in_place():
+    from report_build import weasyprint_fixes
+
+    assert weasyprint_fixes.APPLIED, "WeasyPrint changed: review report_build/weasyprint_fixes.py"

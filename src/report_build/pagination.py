@@ -228,3 +228,26 @@ def _text_slots(element: Any, skip: Any) -> Iterator[tuple[Any, str]]:
             if isinstance(child.tag, str):
                 yield from _text_slots(child, skip)
             yield child, "tail"
+
+
+def misplaced_notes(document: Any) -> list[tuple[str, int, int]]:
+    """Footnotes printed on another page than their call: (note id, call page, note page), 1-based."""
+    calls: dict[str, int] = {}
+    notes: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for box in _all_boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or isinstance(box, boxes.FootnoteAreaBox):
+                continue
+            tag = str(box.element_tag)
+            if tag.endswith("::footnote-call"):
+                calls.setdefault(element.get("id") or "", number)
+            elif element.get("class") == "footnote" and "::" not in tag:
+                notes.setdefault(element.get("id") or "", number)
+    return [(ident, calls[ident], page) for ident, page in notes.items() if ident in calls and calls[ident] != page]
+
+
+def _all_boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _all_boxes(child)

@@ -13,10 +13,10 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
-from . import images
+from . import images, weasyprint_fixes  # noqa: F401 (applies a layout correction)
 from .errors import Diagnostics, RenderError, TemplateError
 from .model import Document
-from .pagination import PageMark, page_marks
+from .pagination import PageMark, misplaced_notes, page_marks
 from .resources import SandboxFetcher, captured_weasyprint_log
 from .templates import Theme, document_context
 
@@ -124,13 +124,19 @@ def render_pdf(
         pdf_variant=EDITIONS[edition],
         output_intent="srgb" if edition == "print" else None,
         pdf_identifier=_identifier(doc, edition),
-        layout_done=lambda rendered: _laid_out(rendered, marks, on_layout),
+        layout_done=lambda rendered: _laid_out(rendered, marks, on_layout, doc, diagnostics),
         write=write,
     )
     return data, marks[0]
 
 
-def _laid_out(rendered: Any, marks: list[tuple[PageMark, ...]], then: Any) -> None:
+def _laid_out(
+    rendered: Any, marks: list[tuple[PageMark, ...]], then: Any, doc: Document, diagnostics: Diagnostics
+) -> None:
+    for ident, call, page in misplaced_notes(rendered):
+        diagnostics.warn(
+            f"PDF: footnote {ident[3:]} is printed on page {page}, not on page {call} with its call", doc.source
+        )
     marks.append(page_marks(rendered))
     if then is not None:
         then(marks[0])
