@@ -38,7 +38,7 @@ $(VENV_STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@touch $(VENV_STAMP)
 
-setup: $(VENV_STAMP) system-deps
+setup: $(VENV_STAMP) system-deps ace-deps
 
 # System packages: HarfBuzz's subsetter (font embedding), poppler (pdftotext, pdffonts for the
 # tests) and a Java runtime (EPUBCheck). Installed with apt-get only when missing.
@@ -58,12 +58,17 @@ font-deps:
 	  echo "installing libharfbuzz-subset0 (font subsetting)"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends libharfbuzz-subset0 >/dev/null; }
 
-# DAISY Ace (EPUB accessibility) with Debian's Chromium: for `make check` and its test.
+# DAISY Ace, the EPUB accessibility checker: Debian's Chromium, and the npm packages pinned in
+# tools/ace/package-lock.json, without puppeteer's own browser download (it fails here; puppeteer
+# starts /usr/bin/chromium through tools/ace/chromium-no-sandbox instead). Chromium only when it
+# is missing; npm ci only when node_modules is missing or older than the lock file.
 ace-deps:
-	@command -v chromium >/dev/null || { echo "installing chromium (for Ace)"; \
+	@test -x /usr/bin/chromium || { \
+	  echo "installing chromium (for DAISY Ace)"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends chromium >/dev/null; }
-	@test -d tools/ace/node_modules || { echo "installing Ace (npm)"; \
-	  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tools/ace --no-audit --no-fund --loglevel=error >/dev/null; }
+	@test tools/ace/node_modules/.package-lock.json -nt tools/ace/package-lock.json || { \
+	  echo "installing DAISY Ace (npm ci in tools/ace)"; \
+	  cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; }
 
 $(STAMPS)/$(KEY).pdf: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).pdf) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)

@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
 from lxml import etree
 
 from .build import load, output_name
@@ -68,18 +69,13 @@ def _ace(book: Path) -> list[Finding]:
         return [Finding("error", "ace", "MISSING", exc.message)]
     findings = []
     for item in report.findings:
-        impact = str(getattr(item, "impact", ""))
-        severity = "error" if impact in ("critical", "serious") else "warning"
-        findings.append(
-            Finding(
-                severity,
-                "ace",
-                f"{getattr(item, 'rule', '')} {impact}".strip(),
-                str(getattr(item, "message", "")),
-                str(getattr(item, "file", "")),
-                getattr(item, "line", None),
-            )
+        severity = "error" if item.impact in ("critical", "serious") else "warning"
+        text = (
+            " ".join(lxml.html.fragment_fromstring(item.snippet, create_parent="div").itertext())
+            if item.snippet
+            else ""
         )
+        findings.append(Finding(severity, "ace", f"{item.rule} {item.impact}", item.message, item.file, None, text))
     return findings
 
 
@@ -89,7 +85,7 @@ def _locate(doc: Document, book: Path, finding: Finding) -> Located:
     chapter = next((c for c in doc.chapters if c.slug == name), None)
     if chapter is None:
         return Located(finding, book, None)
-    snippet = _snippet(book, finding.file, finding.line)
+    snippet = WORD.findall(finding.text)[:4] if finding.text else _snippet(book, finding.file, finding.line)
     line = _find_in_manuscript(doc, snippet, chapter.line or 1) if snippet else None
     return Located(finding, doc.source, line or chapter.line)
 

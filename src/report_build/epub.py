@@ -48,6 +48,7 @@ ROLE_TYPES = {
     "doc-toc": "toc",
     "doc-notice": "notice",
     "doc-pagebreak": "pagebreak",
+    "doc-colophon": "colophon",
 }
 EXTENSION_OF = {
     "image/png": "png",
@@ -160,7 +161,9 @@ def write_epub(
         "play_order": {"enabled": True, "start_from": 1},
     }
     try:
-        epub.write_epub(raw, book, options)
+        writer = _Writer(raw, book, options)
+        writer.process()
+        writer.write()
     except (OSError, ValueError, epub.EpubException) as exc:
         raise RenderError(f"ePub: the package could not be written: {exc}", doc.source) from None
     data = _repack(raw.getvalue(), moment)
@@ -464,7 +467,7 @@ def _pages(doc: Document) -> list[Page]:
     pages = [
         Page("cover", "", "epub/cover.xhtml", "cover"),
         Page("titlepage", "", "titlepage.html", "frontmatter titlepage"),
-        Page("colophon", "", "colophon.html", "frontmatter colophon"),
+        Page("colophon", "", "colophon.html", "frontmatter"),
         Page("contents", "", "contents.html", "frontmatter"),
     ]
     pages += [Page(c.slug, c.title or meta.title, "chapter.html", "bodymatter", chapter=c) for c in doc.chapters]
@@ -793,7 +796,19 @@ def _accessibility(book: epub.EpubBook, doc: Document, paginated: bool) -> None:
     book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA", {"property": "dcterms:conformsTo"})
     if paginated:
         source = f"{doc.metadata.title}, PDF edition" + (f", version {doc.version}" if doc.version else "")
-        book.add_metadata("DC", "source", source)  # where the page numbers come from
+        # where the page numbers come from; 'source-of pagination' says so to EPUB 3.3 reading
+        # systems and checkers (DAISY Ace's epub-pagesource wants it with EPUB Accessibility 1.1)
+        book.add_metadata("DC", "source", source, {"id": "page-source"})
+        book.add_metadata(None, "meta", "pagination", {"refines": "#page-source", "property": "source-of"})
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with the package's language on its root (xml:lang, as EPUB 3.3 advises)."""
+
+    def _write_opf_file(self, root: Any) -> None:
+        if self.book.language:
+            root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
 
 
 def _repack(data: bytes, moment: dt.datetime) -> bytes:

@@ -26,6 +26,7 @@ class Finding:
     message: str
     file: str = ""  # inside the output (EPUB/chapter-03.xhtml) or the output's own name
     line: int | None = None  # line in that file, when the tool gives one
+    text: str = ""  # the text of the element concerned, when the tool gives that instead of a line
 
 
 def epubcheck(books: dict[str, Path]) -> dict[str, list[Finding]]:
