@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 import sys
@@ -34,7 +33,9 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
 def run_check(manuscript: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "report_build", "check", str(manuscript), "--output-dir", str(out), "--no-ace"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

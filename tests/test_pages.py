@@ -51,7 +51,7 @@ def test_page_list_matches_the_pdf_pages(both):
         assert ident == f"page-{label}"
         document = book.documents[href]
         marker = document.xpath("//*[@id=$i]", i=ident)[0]
-        assert marker.get("{%s}type" % NS["epub"]) == "pagebreak" and marker.get("role") == "doc-pagebreak"
+        assert marker.get(f"{{{NS['epub']}}}type") == "pagebreak" and marker.get("role") == "doc-pagebreak"
         assert marker.get("aria-label") == label
         snippet = _text_after(document, ident)
         page_text = squash(by_folio[label])
@@ -70,8 +70,13 @@ def test_every_numbered_page_with_text_is_listed(both):
 def test_accessibility_metadata(both):
     _, book = both
     features = book.meta("//opf:meta[@property='schema:accessibilityFeature']")
-    for feature in ("structuralNavigation", "tableOfContents", "alternativeText", "printPageNumbers",
-                    "pageBreakMarkers"):
+    for feature in (
+        "structuralNavigation",
+        "tableOfContents",
+        "alternativeText",
+        "printPageNumbers",
+        "pageBreakMarkers",
+    ):
         assert feature in features
     assert book.meta("//opf:meta[@property='schema:accessMode']") == ["textual", "visual"]
     assert book.meta("//opf:meta[@property='schema:accessibilityHazard']") == ["none"]

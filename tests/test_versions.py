@@ -36,10 +36,18 @@ def test_default_changelog_follows_the_seed(default_document):
 @pytest.mark.parametrize(
     ("log", "line", "words"),
     [
-        ('releases:\n  - version: "1.0"\n    date: 2021-01-01\n    summary: A\n'
-         '  - version: "1.0"\n    date: 2020-01-01\n    summary: B\n', 5, "older than"),
-        ('releases:\n  - version: "2.0"\n    date: 2020-01-01\n    summary: A\n'
-         '  - version: "1.0"\n    date: 2021-01-01\n    summary: B\n', 5, "after the newer"),
+        (
+            'releases:\n  - version: "1.0"\n    date: 2021-01-01\n    summary: A\n'
+            '  - version: "1.0"\n    date: 2020-01-01\n    summary: B\n',
+            5,
+            "older than",
+        ),
+        (
+            'releases:\n  - version: "2.0"\n    date: 2020-01-01\n    summary: A\n'
+            '  - version: "1.0"\n    date: 2021-01-01\n    summary: B\n',
+            5,
+            "after the newer",
+        ),
         ("releases:\n  - version: 1.0\n    date: 2021-01-01\n    summary: A\n", 2, "quotes"),
         ('releases:\n  - version: "1.0"\n    date: someday\n    summary: A\n', 3, "YYYY-MM-DD"),
         ('releases:\n  - version: "1.0"\n    date: 2021-01-01\n', 2, "summary"),
@@ -60,7 +68,9 @@ def test_version_date_notice_and_history_in_the_pdf(tmp_path):
     data = build_bytes(VERSIONED / "report.md")
     pages = pdf_pages(data)
     assert squash("Version 2.0 · 1 June 2021") in squash(pages[0])  # cover
-    assert squash("Version 2.0") in squash(pages[2]) and squash("revised on 1 June 2021") in squash(pages[2])  # title page
+    assert squash("Version 2.0") in squash(pages[2]) and squash("revised on 1 June 2021") in squash(
+        pages[2]
+    )  # title page
     history = next(p for p in pages if p.lstrip().startswith("Version history"))
     assert squash(history).index(squash("Version 2.0")) < squash(history).index(squash("Version 1.0"))
     with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_metadata() as xmp:
@@ -88,7 +98,9 @@ def test_source_date_epoch_sets_the_timestamps(monkeypatch):
 def _release(manuscript: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "report_build", "release", str(manuscript), "--output-dir", str(out)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -127,8 +139,11 @@ def test_release_is_complete_immutable_and_idempotent(tmp_path):
     assert "DRAFT" in pdf_pages(draft)[0] and "DRAFT" in pdf_pages(draft)[2]  # cover and title page
 
     log = manuscript.parent / "changelog.yaml"
-    log.write_text(log.read_text().replace("releases:\n", 'releases:\n  - version: "2.1"\n    date: 2021-07-01\n'
-                                             "    summary: Changed a finding.\n", 1))
+    log.write_text(
+        log.read_text().replace(
+            "releases:\n", 'releases:\n  - version: "2.1"\n    date: 2021-07-01\n    summary: Changed a finding.\n', 1
+        )
+    )
     newer = _release(manuscript, out)
     assert newer.returncode == 0, newer.stderr
     index = (out / "releases" / "index.html").read_text()
@@ -140,7 +155,8 @@ def test_fingerprint_follows_the_sources(tmp_path):
     before = source_fingerprint(load(manuscript, Diagnostics(echo=False)))
     assert before == source_fingerprint(load(manuscript, Diagnostics(echo=False)))
     (manuscript.parent / "changelog.yaml").write_text(
-        (manuscript.parent / "changelog.yaml").read_text().replace("Revised", "Rewrote"))
+        (manuscript.parent / "changelog.yaml").read_text().replace("Revised", "Rewrote")
+    )
     assert source_fingerprint(load(manuscript, Diagnostics(echo=False))) != before
 
 
@@ -157,7 +173,9 @@ def test_diff_lists_added_removed_and_changed_sections(tmp_path):
     out = tmp_path / "changes.pdf"
     result = subprocess.run(
         [sys.executable, "-m", "report_build", "diff", str(old), str(new), "-o", str(out)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     text = squash("".join(pdf_pages(out.read_bytes())))
@@ -176,7 +194,10 @@ def test_diff_between_git_revisions(tmp_path):
     subprocess.run([*git, "commit", "-qam", "new"], cwd=repo, check=True)
     result = subprocess.run(
         [sys.executable, "-m", "report_build", "diff", "v1", "HEAD", "-o", "c.html"],
-        cwd=repo, capture_output=True, text=True, timeout=300,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert "Removed</span> Context › Background" in (repo / "c.html").read_text()

@@ -15,9 +15,19 @@ def test_watch_rebuilds_after_a_change(tmp_path):
     shutil.copytree(FIXTURES / "basic", folder)
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-m", "report_build", "watch", str(folder / "report.md"), "--output-dir", str(out),
-         "--max-rebuilds", "1"],
-        stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "report_build",
+            "watch",
+            str(folder / "report.md"),
+            "--output-dir",
+            str(out),
+            "--max-rebuilds",
+            "1",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
     )
     target = out / "field-notes.pdf"
     deadline = time.monotonic() + 120

@@ -406,30 +406,38 @@ def _clip(draw: ImageDraw.ImageDraw, word: str, face: ImageFont.FreeTypeFont, me
 
 
 def _stylesheets(doc: Document, theme: Theme) -> tuple[list[str], list[Resource]]:
-    """The ePub stylesheet, and with ``embed_fonts`` a font stylesheet and the font files it uses."""
-    path = theme.find("css/epub.css")
-    if path is None:
-        raise RenderError("layouts have no css/epub.css for the ePub")
-    css = path.read_text(encoding="utf-8")
-    for ref in CSS_URL.findall(css):
-        if not ref.startswith("data:"):
-            raise RenderError(f"the ePub stylesheet refers to '{ref}'; it may not load other files", path)
-    sheets = ["css/epub.css"]
-    resources = [Resource("css-epub", "css/epub.css", "text/css", css.encode("utf-8"))]
+    """The ePub stylesheets (css/epub-rtl.css too for right-to-left languages), and with
+    ``embed_fonts`` a font stylesheet and the font files it uses."""
+    names = ["css/epub.css"] + (["css/epub-rtl.css"] if doc.metadata.direction == "rtl" else [])
+    sheets, resources = [], []
+    for name in names:
+        path = theme.find(name)
+        if path is None:
+            raise RenderError(f"layouts have no {name} for the ePub")
+        css = path.read_text(encoding="utf-8")
+        for ref in CSS_URL.findall(css):
+            if not ref.startswith("data:"):
+                raise RenderError(f"the ePub stylesheet refers to '{ref}'; it may not load other files", path)
+        ident = "css-" + Path(name).stem
+        resources.append(Resource(ident, name, "text/css", css.encode("utf-8")))
+        sheets.append(name)
     if doc.metadata.embed_fonts:
-        sheet, fonts = _font_stylesheet(theme)
-        sheets.append("css/fonts.css")
+        sheet, fonts = _font_stylesheet(theme, names)
+        sheets.insert(1, "css/fonts.css")
         resources.append(Resource("css-fonts", "css/fonts.css", "text/css", sheet.encode("utf-8")))
         resources.extend(fonts)
     return sheets, resources
 
 
-def _font_stylesheet(theme: Theme) -> tuple[str, list[Resource]]:
-    """@font-face rules from css/fonts.css for the families epub/fonts.css uses, and their files."""
+def _font_stylesheet(theme: Theme, sheets: list[str]) -> tuple[str, list[Resource]]:
+    """@font-face rules from css/fonts.css for the families epub/fonts.css (and the right-to-left
+    stylesheet) use, and their files."""
     faces_path, usage_path = theme.find("css/fonts.css"), theme.find("epub/fonts.css")
     if faces_path is None or usage_path is None:
         raise RenderError("embed_fonts needs css/fonts.css and epub/fonts.css in the layouts")
-    usage = usage_path.read_text(encoding="utf-8")
+    usage = usage_path.read_text(encoding="utf-8") + "".join(
+        path.read_text(encoding="utf-8") for path in (theme.find(name) for name in sheets[1:]) if path is not None
+    )
     wanted = {name.strip().strip("'\"").lower() for value in FONT_FAMILY.findall(usage) for name in value.split(",")}
     rules: list[str] = []
     fonts: dict[Path, Resource] = {}

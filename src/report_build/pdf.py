@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
@@ -159,15 +160,16 @@ def html_to_pdf(
     """One WeasyPrint layout pass, reading only from ``root`` and the layouts; warnings reported."""
     fetcher = SandboxFetcher([root, *theme.dirs], replacements)
     fonts = FontConfiguration()
+    counters = CounterStyle()  # shared, so that @counter-style rules in the layouts take effect
     with captured_weasyprint_log() as log:
         try:
-            sheets = [CSS(string=page, font_config=fonts)] + [
-                CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+            sheets = [CSS(string=page, font_config=fonts, counter_style=counters)] + [
+                CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts, counter_style=counters)
                 for path in (theme.find(name) for name in stylesheets)
                 if path is not None
             ]
             rendered = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=sheets, font_config=fonts, pdf_tags=True, presentational_hints=True
+                stylesheets=sheets, font_config=fonts, counter_style=counters, pdf_tags=True, presentational_hints=True
             )
             if layout_done is not None:
                 layout_done(rendered)
