@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import markdown
 import yaml
 
 from .errors import Diagnostics, ManuscriptError
+from .markdown_ext import SMARTY_SUBSTITUTIONS
 from .model import Release
 from .source import read_text
 
@@ -114,8 +117,24 @@ def _release(item: Any, node: yaml.Node, path: Path, diagnostics: Diagnostics) -
     return Release(
         version=str(version),
         date=date,
-        summary=" ".join(summary.split()),
-        changes=tuple(" ".join(c.split()) for c in changes),
-        notice=" ".join(notice.split()),
+        summary=typographic(summary),
+        changes=tuple(typographic(c) for c in changes),
+        notice=typographic(notice),
         line=line,
     )
+
+
+def typographic(text: str) -> str:
+    """Curly quotes, apostrophes and dashes, as in the manuscript (the changelog is plain text)."""
+    text = " ".join(text.split())
+    if not text:
+        return text
+    md = markdown.Markdown(extensions=["smarty"], extension_configs={"smarty": {"substitutions": SMARTY_SUBSTITUTIONS}})
+    html = md.convert(markdown_escape(text))
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def markdown_escape(text: str) -> str:
+    """Keep Markdown from reading *, _, `, [, # or HTML in a plain-text entry as markup."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return re.sub(r"([\\`*_\[\]#])", r"\\\1", text)
