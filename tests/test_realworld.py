@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pikepdf
 import pytest
@@ -42,6 +43,18 @@ def test_jekyll_playbook_warnings_name_their_lines():
     by_line = {(w.line, w.message.split(" ")[0]) for w in diagnostics.warnings}
     assert (2, "unknown") in by_line  # layout: page
     assert any(w.line == 113 and "<style>" in w.message for w in diagnostics.warnings)
+
+
+def test_jekyll_playbook_builds_an_epubcheck_clean_epub():
+    from epubcheck_helper import epubcheck_many
+
+    data = build_bytes(FICAM, "epub", strict=False)
+    assert epubcheck_many({"ficam": data}) == {"ficam": []}
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        names = book.namelist()
+        text = " ".join(book.read(n).decode() for n in names if n.endswith(".xhtml"))
+    assert sum(1 for n in names if n.startswith("EPUB/images/img-")) >= 6
+    assert "page-list" in text and "<script" not in text and "{{" not in text
 
 
 def test_remote_images_are_a_clear_file_line_error():
