@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import changelog, pagination, parse, progress, release
+from . import changelog, limits, pagination, parse, progress, release
 from .errors import Diagnostics, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
@@ -64,6 +64,7 @@ def build(
     strict: bool = False,
     diagnostics: Diagnostics | None = None,
     write: bool = True,
+    time_limit: float | str | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
@@ -91,8 +92,12 @@ def build(
     steps = [("gather", gather), ("render", render)]
     if write:
         steps.append(("write", write_all))
+    seconds = limits.time_limit_from(time_limit)
     with interrupts_as_exceptions():
-        for _name, step in steps:
+        with limits.time_limit(seconds, "the build", manuscript):
+            for _name, step in steps[:2]:  # gather and render
+                step()
+        for _name, step in steps[2:]:  # write: atomic, and never cut short
             step()
     return results
 
@@ -176,11 +181,12 @@ def make_release(
     *,
     output_dir: Path | str = "output",
     diagnostics: Diagnostics | None = None,
+    time_limit: float | str | None = None,
 ) -> release.Released:
     """Build PDF and ePub and file them as an immutable release with checksums and a downloads page."""
     diagnostics = diagnostics or Diagnostics()
     releases_dir = Path(output_dir) / "releases"
-    with interrupts_as_exceptions():
+    with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
         document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
         theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
 

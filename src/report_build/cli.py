@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, limits
 from .build import build, make_release
 from .errors import CheckError, Diagnostics, ReportBuildError
 from .output import write_atomic
@@ -37,6 +37,14 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--output-dir", type=Path, default=Path("output"), help="folder for outputs (default: output)")
         sub.add_argument("--strict", action="store_true", help="treat every warning as an error")
         sub.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+        sub.add_argument(
+            "--time-limit",
+            type=float,
+            metavar="SECONDS",
+            default=None,
+            help=f"stop a build that runs longer than this (default {limits.DEFAULT_TIME_LIMIT:g} s, "
+            f"or ${limits.TIME_LIMIT_ENV}; 0 for no limit)",
+        )
 
     pdf = commands.add_parser("pdf", help="build the PDF")
     common(pdf)
@@ -120,7 +128,9 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
             raise CheckError(f"check failed: {errors} errors, {warnings} warnings")
         return []
     if args.command == "release":
-        released = make_release(args.manuscript, output_dir=args.output_dir, diagnostics=diagnostics)
+        released = make_release(
+            args.manuscript, output_dir=args.output_dir, diagnostics=diagnostics, time_limit=args.time_limit
+        )
         if not released.changed:
             print(
                 f"report-build: {released.folder} is already released from these sources; nothing changed",
@@ -141,5 +151,6 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         output_dir=args.output_dir,
         edition=getattr(args, "edition", "screen"),
         diagnostics=diagnostics,
+        time_limit=args.time_limit,
     )
     return [result.path for result in results if result.path is not None]

@@ -10,8 +10,10 @@ from typing import Any
 
 import yaml
 
-from .errors import Diagnostics, ManuscriptError
+from . import limits
+from .errors import Diagnostics, ManuscriptError, ResourceError
 from .model import Metadata
+from .source import NOT_XML
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
@@ -52,13 +54,57 @@ def split(text: str, path: Path) -> tuple[str | None, str, int]:
     raise ManuscriptError("front matter opened with '---' is never closed (add a '---' line after it)", path, 1)
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with a nesting limit (its composer recurses) and impossible dates
+    (2020-13-45) reported as YAML errors at their line instead of a bare ValueError."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > limits.MAX_YAML_NESTING:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {limits.MAX_YAML_NESTING} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{node.value}' is not a real date", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _load(front: str) -> tuple[Any, Any]:
+    """(node, data): the composed node, for key lines, and the constructed data."""
+    loader = _Loader(front)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
+
+
 def parse(front: str | None, path: Path, diagnostics: Diagnostics) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse the front matter; return values and the line of each key (1-based, in the file)."""
     if front is None or not front.strip():
         return {}, {}
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front)
+        node, data = _load(front)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -105,7 +151,7 @@ def metadata(
         description=values.get("description", ""),
         keywords=values.get("keywords", ()),
         rights=values.get("rights", ""),
-        cover_image=(root / cover) if cover else None,
+        cover_image=(root / cover).resolve() if cover else None,
         page_size=values.get("page_size", "A4"),
         layouts=(root / layouts).resolve() if layouts else None,
         embed_fonts=values.get("embed_fonts", False),
@@ -116,6 +162,8 @@ def metadata(
 def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> Any:
     def fail(expected: str) -> ManuscriptError:
         shown = type(value).__name__ if not isinstance(value, (str, int)) else repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
         return ManuscriptError(f"front matter '{spelled}' must be {expected}, not {shown}", path, line)
 
     if key in ("authors", "keywords"):
@@ -125,6 +173,9 @@ def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> 
             items = [str(item) for item in value]
         else:
             raise fail("text or a list of text")
+        for item in items:
+            if NOT_XML.search(item):
+                raise ManuscriptError(f"front matter '{spelled}' contains a control character; remove it", path, line)
         return tuple(item.strip() for item in items if item.strip())
     if key == "date":
         if isinstance(value, dt.datetime):
@@ -149,6 +200,14 @@ def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> 
         value = str(value)
     if not isinstance(value, str):
         raise fail("text")
+    bad = NOT_XML.search(value)
+    if bad is not None:
+        raise ManuscriptError(
+            f"front matter '{spelled}' contains the control character U+{ord(bad.group()):04X}, "
+            "which XHTML cannot hold; remove it",
+            path,
+            line,
+        )
     value = " ".join(value.split()) if key not in ("cover_image", "layouts") else value.strip()
     if key == "language" and not LANGUAGE_TAG.match(value):
         raise ManuscriptError(f"language '{value}' is not a BCP 47 tag such as en, en-GB or ar", path, line)
@@ -156,9 +215,50 @@ def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> 
         raise ManuscriptError(
             f"page size '{value}' is not known: use A4, A5, Letter ... or a size like '170mm 240mm'", path, line
         )
+    if key == "page_size" and CUSTOM_SIZE.match(value) and not _reasonable_size(value):
+        raise ManuscriptError(
+            f"page size '{value}' is out of range: each side must be from {PAGE_SIDE_MM[0]} mm to {PAGE_SIDE_MM[1]} mm",
+            path,
+            line,
+        )
     if key in ("cover_image", "layouts"):
         _check_relative(value, spelled, path, line)
+        _check_inside(key, value, spelled, path, line)
     return value
+
+
+PAGE_SIDE_MM = (50, 2000)  # a business card to beyond A0
+UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+
+def _reasonable_size(value: str) -> bool:
+    sides = [float(side[:-2]) * UNIT_MM[side[-2:]] for side in value.split()]
+    return all(PAGE_SIDE_MM[0] <= side <= PAGE_SIDE_MM[1] for side in sides)
+
+
+def _check_inside(key: str, value: str, spelled: str, path: Path, line: int | None) -> None:
+    """The cover must be a readable image, the layouts an existing folder, both really inside the
+    manuscript's folder (a symbolic link may not lead out of it)."""
+    from . import images
+    from .resources import IMAGE_TYPES, check_inside, resolve_reference
+
+    root = path.parent.resolve()
+    try:
+        if key == "layouts":
+            folder = (root / value).resolve()
+            check_inside(folder, (root,), value)
+            if not folder.is_dir():
+                raise ResourceError(f"layouts folder '{value}' does not exist (looked for {folder})")
+            return
+        resolved = resolve_reference(value, root, (root,))
+        if resolved.suffix.lower() not in IMAGE_TYPES:
+            raise ResourceError(f"'{value}' is not PNG, JPEG, GIF, WebP or SVG")
+        if resolved.suffix.lower() == ".svg":
+            images.check_svg(resolved, (root,))
+        else:
+            images.check(resolved)
+    except ResourceError as exc:
+        raise ManuscriptError(f"front matter '{spelled}': {exc.message}", path, line) from None
 
 
 def _check_relative(value: str, spelled: str, path: Path, line: int | None) -> None:

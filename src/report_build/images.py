@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from lxml import etree
 from PIL import Image as PILImage
 
 from .errors import ResourceError
 
 MAX_PIXELS = 100_000_000  # larger than any photograph a report needs; guards against decompression bombs
+MAX_SVG_BYTES = 16_000_000  # a chart or a diagram is far smaller; guards against memory exhaustion
 PDF_MAX_SIDE = 2400  # about 300 dpi across a 200 mm text block
 PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+STYLE_IMPORT = re.compile(r"@import", re.IGNORECASE)
 
 
 def check(path: Path) -> tuple[int, int] | None:
@@ -25,8 +31,13 @@ def check(path: Path) -> tuple[int, int] | None:
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(path) as image:
                 width, height = image.size
-    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise ResourceError(f"image '{path.name}' has too many pixels to be a safe image; refused") from None
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f" ({int(claimed.group(1)) / 1e6:,.0f} megapixels)" if claimed else ""
+        raise ResourceError(
+            f"image '{path.name}' is too large{size}: a report can use at most "
+            f"{MAX_PIXELS // 1_000_000} megapixels per image; scale it down (2400 px across is plenty for print)"
+        ) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ResourceError(f"image '{path.name}' cannot be read: {exc}") from None
     if width * height > MAX_PIXELS:
@@ -52,3 +63,49 @@ def scaled(path: Path, max_side: int) -> tuple[bytes, str] | None:
             return out.getvalue(), "image/png"
         image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
         return out.getvalue(), "image/jpeg"
+
+
+def check_svg(path: Path, roots: Iterable[Path]) -> None:
+    """An SVG image must be well-formed XML without entity declarations (no billion laughs, no
+    external entities) and may refer only to files inside ``roots`` (no network, no escaping)."""
+    from .resources import check_css, resolve_reference
+
+    roots = tuple(roots)
+    try:
+        size = path.stat().st_size
+        if size > MAX_SVG_BYTES:
+            raise ResourceError(
+                f"SVG image '{path.name}' is {size / 1e6:.0f} MB; an image of a report should be far smaller "
+                f"(at most {MAX_SVG_BYTES // 1_000_000} MB): simplify it or use a PNG"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ResourceError(f"image '{path.name}' cannot be read: {exc.strerror}") from None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ResourceError(f"SVG image '{path.name}' is not well-formed XML: {exc}") from None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise ResourceError(f"SVG image '{path.name}' declares XML entities (<!ENTITY ...>); refused as unsafe")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in ("href", XLINK_HREF, "src"):
+            ref = (element.get(name) or "").strip()
+            if ref and not ref.startswith("#") and not ref.lower().startswith("data:"):
+                try:
+                    resolve_reference(ref, path.parent, roots, near="the SVG file")
+                except ResourceError as exc:
+                    raise ResourceError(f"SVG image '{path.name}': {exc.message}") from None
+        local = etree.QName(element).localname
+        styles = [element.get("style") or ""]
+        if local == "style":
+            styles.append(element.text or "")
+        for css in styles:
+            if css and ("url" in css.lower() or STYLE_IMPORT.search(css)):
+                try:
+                    check_css(css, path, roots, what="SVG file")
+                except ResourceError as exc:
+                    raise ResourceError(f"SVG image '{path.name}', line {exc.line}: {exc.message}") from None

@@ -14,12 +14,23 @@ from pathlib import Path
 
 from .errors import RenderError
 
+# The signal that interrupted the build in progress, if one did. Set by the handlers of
+# interrupts_as_exceptions; while it is set, write_atomic writes nothing, even if a library
+# caught the KeyboardInterrupt the signal raised (WeasyPrint's SVG drawing catches everything).
+_interrupted: int | None = None
+
 
 def write_atomic(target: Path, data: bytes, check: Callable[[bytes], None] | None = None) -> Path:
     """Write ``data`` to ``target`` atomically; ``check`` may raise to refuse the bytes."""
+    if _interrupted is not None:
+        raise KeyboardInterrupt(f"signal {_interrupted}")
     if check is not None:
         check(data)
+    target = Path(target)
     folder = target.parent
+    _check_folder(folder)
+    if target.is_dir():
+        raise RenderError("is a folder: give the file to write, such as -o report.pdf", target)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -34,28 +45,65 @@ def write_atomic(target: Path, data: bytes, check: Callable[[bytes], None] | Non
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
+        if _interrupted is not None:
+            raise KeyboardInterrupt(f"signal {_interrupted}")
         os.replace(temporary, target)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise RenderError(f"cannot write output: {exc.strerror}", target) from None
         raise
+    _sync_folder(folder)
     return target
+
+
+def _check_folder(folder: Path) -> None:
+    """A clear message when the output folder cannot be a folder: a file is in the way."""
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise RenderError(
+                    f"cannot write there: '{parent}' is a file, not a folder; choose another output path", folder
+                )
+            return
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system can open a folder)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 @contextmanager
 def interrupts_as_exceptions() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt for the duration, so cleanup code runs."""
+    """Turn SIGTERM (and SIGINT) into KeyboardInterrupt for the duration, so cleanup code runs,
+    and remember the signal so that nothing is written afterwards in this build."""
+    global _interrupted
 
     def handler(signum: int, frame: object) -> None:
+        global _interrupted
+        _interrupted = signum
         raise KeyboardInterrupt(f"signal {signum}")
 
+    previous: dict[int, object] = {}
+    _interrupted = None
     try:
-        previous = signal.signal(signal.SIGTERM, handler)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, handler)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, handler)
     except ValueError:  # not in the main thread
-        yield
-        return
+        pass
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, old in previous.items():
+            signal.signal(signum, old)  # type: ignore[arg-type]
+        _interrupted = None

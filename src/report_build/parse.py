@@ -8,12 +8,14 @@ from urllib.parse import quote
 
 import lxml.html
 from lxml import etree
+from markdown.treeprocessors import Treeprocessor
 
-from . import frontmatter, jekyll, sanitize
+from . import frontmatter, jekyll, limits, sanitize
+from . import images as image_files
 from .errors import Diagnostics, ManuscriptError, ResourceError
 from .markdown_ext import CHAPTER_CLASS, FoundHeading, Structure, make_markdown
 from .model import Chapter, Document, Figure, Footnote, Heading, Image, Metadata
-from .resources import IMAGE_TYPES, resolve_reference
+from .resources import IMAGE_TYPES, check_stylesheets, resolve_reference
 from .source import SourceMap, read_text
 from .templates import Theme, default_layouts
 
@@ -36,17 +38,96 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
 
     body_lines = jekyll.preprocess(body.split("\n"), source.code_lines, offset + 1, warn_at)
     _check_footnote_definitions(source)
+    _check_source_nesting(source, body_lines, offset + 1)
     md, extension = make_markdown(has_title=bool(raw.get("title")))
+    # Runs after the inline patterns, before anything that recurses over the tree (toc, prettify).
+    md.treeprocessors.register(_DepthGuard(md, source), "report_build_depth", 19)
     html = md.convert("\n".join(body_lines))
     structure = extension.structure
     metadata = frontmatter.metadata(raw, key_lines, path, diagnostics, structure.title)
-    theme = Theme(metadata.layouts)
+    theme = Theme(metadata.layouts, metadata.language)
     theme.load_all()
+    check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs))
 
-    sanitize.report_dangerous(html, lambda message, needle: warn_at(message, source.find(needle)))
+    found: dict[str, int] = {}
+
+    def warn_dangerous(message: str, needle: str) -> None:
+        # Each occurrence of the same construct is found after the previous one.
+        line = source.find(needle, found.get(needle, 0) + 1)
+        if line is not None:
+            found[needle] = line
+        warn_at(message, line)
+
+    _check_raw_image_sources(html, source, path)
+    sanitize.report_dangerous(html, warn_dangerous)
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
+    depth, element = limits.deepest(root)
+    if depth > limits.MAX_NESTING + 1:  # + 1: the wrapping <div>
+        raise ManuscriptError(limits.nesting_message(depth - 1), path, _line_of_element(element, source))
     builder = _Builder(path, source, metadata, theme, diagnostics, structure)
     return builder.build(root)
+
+
+def _about_image(message: str) -> str:
+    return message if message.startswith(("image ", "SVG image ")) else f"image: {message}"
+
+
+def _check_source_nesting(source: SourceMap, body_lines: list[str], first_line: int) -> None:
+    too_deep = limits.too_deep_source(body_lines, first_line, source.code_lines)
+    if too_deep is not None:
+        line, depth = too_deep
+        raise ManuscriptError(limits.nesting_message(depth, source=True), source.path, line)
+
+
+def _line_of_element(element: object, source: SourceMap) -> int | None:
+    """The source line of an element of a too-deep tree, found by the first text in or around it."""
+    tag = getattr(element, "tag", None)
+    if isinstance(tag, str):  # raw HTML nested too deeply: where that tag is written
+        line = source.find(f"<{tag}")
+        if line is not None:
+            return line
+    node = element
+    while node is not None:
+        text = " ".join("".join(node.itertext()).split()) if hasattr(node, "itertext") else ""
+        for part in text.split():
+            if len(part) >= 2 and "\x02" not in part and "\x03" not in part:
+                line = source.find(part[:24])
+                if line is not None:
+                    return line
+        getparent = getattr(node, "getparent", None)
+        node = getparent() if getparent is not None else None
+    return None
+
+
+class _DepthGuard(Treeprocessor):
+    """Refuses a Markdown tree nested deeper than the layout engine can take, before any
+    treeprocessor that recurses over it (toc, prettify) runs out of stack."""
+
+    def __init__(self, md: object, source: SourceMap):
+        super().__init__(md)  # type: ignore[arg-type]
+        self.source = source
+
+    def run(self, root: object) -> None:
+        depth, element = limits.deepest(root)
+        if depth > limits.MAX_NESTING:
+            line = None
+            for text in (getattr(element, "text", None), getattr(element, "tail", None)):
+                words = (text or "").split()
+                if words and line is None:
+                    line = self.source.find(words[0][:24])
+            raise ManuscriptError(limits.nesting_message(depth), self.source.path, line)
+
+
+def _check_raw_image_sources(html: str, source: SourceMap, path: Path) -> None:
+    """An image whose source cleaning would drop (file:, ftp:, data: ...) is refused with the reason."""
+    for src in sanitize.image_sources(html):
+        scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):", src)
+        if scheme is None or scheme.group(1).lower() in sanitize.URL_SCHEMES or len(scheme.group(1)) == 1:
+            continue
+        try:
+            resolve_reference(src, path.parent, (path.parent.resolve(),))
+        except ResourceError as exc:
+            raise ManuscriptError(f"image: {exc.message}", path, source.find(src.strip()[:60])) from None
 
 
 def _check_footnote_definitions(source: SourceMap) -> None:
@@ -91,11 +172,15 @@ class _Builder:
 
     def build(self, root: etree._Element) -> Document:
         for ident, label in self.structure.duplicate_ids:
+            first = self.source.find("{#" + ident)
+            line = self.source.find("{#" + ident, first + 1) if first else None
             self.diagnostics.warn(
                 f"id '{ident}' is used twice ({label}); the second is renamed so links land on the first",
                 self.path,
-                self.source.find("{#" + ident) or self.source.find(label),
+                line or first or self.source.find(label),
             )
+        self._duplicate_heading_ids()
+        self._empty(root)
         notes = self._footnotes(root)
         self._callouts(root)
         images = self._images(root)
@@ -111,11 +196,43 @@ class _Builder:
             images=tuple(images),
         )
 
+    def _empty(self, root: etree._Element) -> None:
+        """A heading with nothing in it, or a manuscript with nothing to read, is a mistake."""
+        if not "".join(root.itertext()).strip() and not root.xpath("//img"):
+            raise ManuscriptError("the manuscript has no text to publish", self.path, self.source.body_offset + 1)
+        for heading in root.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6"):
+            if not "".join(heading.itertext()).strip() and heading.find(".//img") is None:
+                line = next((h.line for h in self.source.headings if not _letters(h.text)), None)
+                raise self.fail("heading has no text: write it, or remove the '#'", line=line)
+
+    def _duplicate_heading_ids(self) -> None:
+        """Headings whose text gives the same id: Python-Markdown's toc numbers the later ones
+        (``methods_1``); say so, since a link to ``#methods`` lands on the first only."""
+        first_of: dict[str, tuple[str, int | None]] = {}
+        for heading, line in self._heading_lines():
+            first_of.setdefault(heading.id, (heading.text, line))
+            match = re.match(r"^(.+)_(\d+)$", heading.id)
+            if not match or match.group(1) not in first_of or self.source.find("{#" + heading.id):
+                continue
+            base = match.group(1)
+            text, first_line = first_of[base]
+            where = f" at line {first_line}" if first_line else ""
+            self.diagnostics.warn(
+                f"heading '{heading.text}' gives the same id '{base}' as the heading '{text}'{where}; "
+                f"it becomes '{heading.id}', so links to #{base} land on the first "
+                "(give one an id of its own with {#...})",
+                self.path,
+                line,
+            )
+
     # -- footnotes -----------------------------------------------------------------
 
     def _footnotes(self, root: etree._Element) -> dict[str, tuple[Footnote, etree._Element]]:
         definitions: dict[str, etree._Element] = {}
+        called_in_notes: set[str] = set()
         for block in root.xpath("div[contains(concat(' ', @class, ' '), ' footnote ')]"):
+            for link in block.xpath(".//sup[starts-with(@id, 'fnref')]/a[starts-with(@href, '#fn:')]"):
+                called_in_notes.add(link.get("href")[len("#fn:") :])
             for item in block.xpath(".//li[starts-with(@id, 'fn:')]"):
                 for back in item.xpath(".//a[contains(@class, 'footnote-backref')]"):
                     parent, previous = back.getparent(), back.getprevious()
@@ -161,6 +278,12 @@ class _Builder:
                 )
                 found[label] = (note, call)
         for label in definitions:
+            if label not in numbers and label in called_in_notes:
+                raise self.fail(
+                    f"footnote [^{label}] is called only from inside another footnote; a note cannot have "
+                    "notes of its own: call it from the text, or write it into the other note",
+                    f"[^{label}]:",
+                )
             if label not in numbers:
                 raise self.fail(f"footnote [^{label}] is defined but never called", f"[^{label}]:")
         return found
@@ -197,6 +320,13 @@ class _Builder:
                     needle,
                     line,
                 )
+            try:
+                if resolved.suffix.lower() == ".svg":
+                    image_files.check_svg(resolved, self.roots)
+                else:
+                    image_files.check(resolved)
+            except ResourceError as exc:
+                raise self.fail(_about_image(exc.message), needle, line) from None
             relative = resolved.relative_to(self.roots[0]).as_posix()
             img.set("src", quote(relative))
             decorative = "decorative" in img.get("class", "").split() or img.get("role") == "presentation"

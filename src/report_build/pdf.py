@@ -18,7 +18,7 @@ from . import images, weasyprint_fixes  # noqa: F401 (applies a layout correctio
 from .errors import Diagnostics, RenderError, TemplateError
 from .model import Document
 from .pagination import PageMark, misplaced_notes, page_marks
-from .resources import SandboxFetcher, captured_weasyprint_log
+from .resources import Located, SandboxFetcher, captured_weasyprint_log
 from .templates import Theme, document_context
 
 EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
@@ -177,7 +177,7 @@ def html_to_pdf(
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise RenderError(f"PDF: {cause}", source) from None
-    _report(log.messages, source, theme, diagnostics)
+    _report(log.located, source, diagnostics)
     if write and not data:
         raise RenderError("PDF renderer produced no bytes", source)
     return data
@@ -225,11 +225,11 @@ def _identifier(doc: Document, edition: str) -> bytes:
     return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
 
 
-def _report(messages: list[str], source: Path, theme: Theme, diagnostics: Diagnostics) -> None:
-    for message in messages:
-        lowered = message.lower()
-        if "failed to load" in lowered or "refused" in lowered or "error fetching" in lowered:
-            raise RenderError(f"PDF: {message}", source)
+def _report(located: list[Located], source: Path, diagnostics: Diagnostics) -> None:
+    for entry in located:
+        lowered = entry.message.lower()
         if "template" in lowered:
-            raise TemplateError(f"PDF: {message}")
-        diagnostics.warn(f"PDF renderer: {message}", theme.find(STYLESHEETS[0]))
+            raise TemplateError(f"PDF: {entry.message}", entry.path, entry.line)
+        if entry.error or "failed to load" in lowered or "refused" in lowered or "error fetching" in lowered:
+            raise RenderError(f"PDF: {entry.message}", entry.path or source, entry.line)
+        diagnostics.warn(f"PDF renderer: {entry.message}", entry.path or source, entry.line)

@@ -75,6 +75,17 @@ def report_dangerous(html: str, warn: Warn) -> None:
                 warn(f"{lowered}= with a script URL removed from <{tag}>", value.strip()[:20])
 
 
+def image_sources(html: str) -> list[str]:
+    """The ``src`` of every ``<img>`` in the HTML before cleaning, in document order."""
+    if "<img" not in html.lower():
+        return []
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    return [img.get("src") or "" for img in root.iter("img")]
+
+
 def clean(html: str) -> str:
     """Keep only markup that is safe and valid in an EPUB XHTML content document."""
     return nh3.clean(

@@ -34,7 +34,31 @@ def read_text(path: Path) -> str:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ManuscriptError("contains a NUL character", path, line)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_characters(text, path)
+    return text
+
+
+# Characters XML 1.0 (so XHTML, so the ePub) cannot hold: C0 controls other than tab and
+# newline, and the noncharacters U+FFFE and U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CONTROL_NAMES = {"\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape character"}
+
+
+def check_characters(text: str, path: Path, first_line: int = 1) -> None:
+    """Refuse a character that no XHTML page can hold, naming its line and column."""
+    bad = NOT_XML.search(text)
+    if bad is None:
+        return
+    char = bad.group()
+    line = text.count("\n", 0, bad.start()) + first_line
+    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    name = CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
+    raise ManuscriptError(
+        f"contains the {name} U+{ord(char):04X} at column {column}, which XHTML cannot hold; remove it",
+        path,
+        line,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,883 @@
+"""Issue 5: bad input, untrusted content and failures: a clear error, nothing lost, nothing leaked.
+
+Every failure is ``file:line: message`` on stderr, exit code 1, no traceback, and no new or
+changed file; warnings name their line and never hide. The command line is tested where the
+exit code, the message or the files on disk matter; the Python API elsewhere.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from conftest import FIXTURES, pdf_pages, squash
+from report_build import Diagnostics, RenderError, ReportBuildError, build, limits, load
+from report_build.resources import SandboxFetcher
+
+BAD = FIXTURES / "bad"
+RB = [sys.executable, "-m", "report_build"]
+SECRET = "RB-SECRET-MARKER-5f3a9c"  # must never reach an output
+ENV = {key: value for key, value in os.environ.items() if key != "REPORT_BUILD_DEBUG"}
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def cli(*args: object, cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*RB, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300, env=ENV, **kwargs
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes: to prove nothing was added or changed.
+
+    The pagination cache (``output/.cache``) is not an output and is left out.
+    """
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink() and ".cache" not in path.relative_to(folder).parts
+    }
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], where: str, *words: str) -> None:
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert where in result.stderr, result.stderr
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+
+
+def pdf_fails(tmp_path: Path, manuscript: Path, where: str, *words: str, args: tuple[str, ...] = ()) -> str:
+    """Build through the CLI, expect a clean failure, and that no file was written or changed."""
+    before = snapshot(tmp_path)
+    result = cli("pdf", manuscript, "-o", tmp_path / "out" / "report.pdf", *args, cwd=tmp_path)
+    assert_clean_failure(result, where, *words)
+    assert snapshot(tmp_path) == before, "a failed build wrote or changed a file"
+    return result.stderr
+
+
+def built(manuscript: Path, formats: tuple[str, ...] = ("pdf",), strict: bool = False, **kwargs: object):
+    diagnostics = Diagnostics(strict=strict, echo=False)
+    results = build(manuscript, formats, write=False, diagnostics=diagnostics, **kwargs)
+    return {result.format: result.data for result in results}, diagnostics
+
+
+def png(path: Path, size: tuple[int, int] = (40, 30), color: str = "steelblue", text: str = "") -> Path:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    if text:
+        info.add_text("Comment", text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, color).save(path, pnginfo=info)
+    return path
+
+
+def png_claiming(path: Path, width: int, height: int) -> Path:
+    """A tiny file whose PNG header claims ``width`` x ``height`` pixels: a decompression bomb."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
+    path.write_bytes(data)
+    return path
+
+
+def epub_texts(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {name: package.read(name).decode("utf-8") for name in package.namelist() if name.endswith(".xhtml")}
+
+
+@pytest.fixture(scope="session")
+def epub_works() -> bool:
+    """Whether the ePub writer exists and builds the basic fixture (the ePub checks depend on it)."""
+    try:
+        built(FIXTURES / "basic" / "report.md", ("epub",))
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A folder outside the manuscript's, holding files with a marker that must never get out."""
+    folder = tmp_path / "secret"
+    write(folder / "secret.txt", f"{SECRET}\n")
+    write(folder / "secret.css", f'body::after {{ content: "{SECRET}"; }}\n')
+    png(folder / "secret.png", text=SECRET)
+    return folder
+
+
+def assert_secret_nowhere(tmp_path: Path, secret: Path) -> None:
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and not path.is_symlink() and secret not in path.parents:
+            assert SECRET.encode() not in path.read_bytes(), f"the secret reached {path}"
+
+
+# -- 1, 2: front matter, encoding ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("---\ntitle: T\n\n# One\n\nText.\n", ":1:", "never closed"),
+        ("---\ntitle: T\nauthors: [a, b\n---\n\n# One\n", ":3:", "not valid YAML"),
+        ("---\ntitle: [a, b]\n---\n\n# One\n", ":2:", "'title' must be text, not list"),
+        ("---\ntitle: T\nsubtitle:\n  - x\n  - y\n---\n\n# One\n", ":3:", "'subtitle' must be text"),
+        ("---\ntitle: T\ndate: 2020-13-45\n---\n\n# One\n", ":3:", "not a real date"),
+        ("---\ntitle: " + "[" * 400 + "]" * 400 + "\n---\n\n# One\n", ":2:", "nested more than"),
+        ('---\ntitle: "A\\x0bB"\n---\n\n# One\n', ":2:", "control character"),
+        ("---\ntitle: T\ncover_image: missing.png\n---\n\n# One\n", ":3:", "not found"),
+        ("---\ntitle: T\nlayouts: no-such-folder\n---\n\n# One\n", ":3:", "does not exist"),
+        ("---\ntitle: T\npage_size: 1mm 1mm\n---\n\n# One\n", ":3:", "out of range"),
+    ],
+    ids=[
+        "unclosed",
+        "yaml",
+        "list-for-text",
+        "list-for-subtitle",
+        "date",
+        "deep-yaml",
+        "control",
+        "cover",
+        "layouts",
+        "page",
+    ],
+)
+def test_front_matter_errors_name_their_line(tmp_path, text, where, words):
+    manuscript = write(tmp_path / "report.md", text)
+    pdf_fails(tmp_path, manuscript, "report.md" + where, words)
+
+
+def test_bytes_that_are_not_utf8_name_their_line(tmp_path):
+    shutil.copy(BAD / "latin1.md", tmp_path / "latin1.md")
+    pdf_fails(tmp_path, tmp_path / "latin1.md", "latin1.md:7:", "not valid UTF-8 (byte 0xe9)")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("# One\n\nA form\x0cfeed.\n", 3, "the form feed U+000C at column 7"),
+        ("# One\n\nText.\n\nA \x1b escape.\n", 5, "the escape character U+001B"),
+        ("# One\n\nA nonchar \ufffe.\n", 3, "U+FFFE"),
+        ("# One\n\nNUL\x00.\n", 3, "NUL"),
+    ],
+)
+def test_characters_xhtml_cannot_hold_name_their_line(tmp_path, text, line, words):
+    with pytest.raises(ReportBuildError) as info:
+        load(write(tmp_path / "r.md", text), Diagnostics(echo=False))
+    assert info.value.line == line and words in info.value.message, str(info.value)
+
+
+# -- 3, 4: missing images, and files outside the allowed folders ----------------------------
+
+
+def test_missing_image_is_an_error_with_its_line(tmp_path):
+    manuscript = write(tmp_path / "m" / "report.md", "# One\n\nText.\n\n![A chart](images/chart.png)\n")
+    pdf_fails(tmp_path, manuscript, "report.md:5:", "not found")
+    raw = write(tmp_path / "m" / "raw.md", '# One\n\n<p><img src="nope.png" alt="A chart"></p>\n')
+    pdf_fails(tmp_path, raw, "raw.md:3:", "not found")
+
+
+def test_missing_image_in_a_layout_template_fails_the_build(tmp_path):
+    """WeasyPrint alone only logs a missing image and exits 0; the pipeline must not."""
+    folder = tmp_path / "m"
+    write(
+        folder / "layouts" / "cover.html",
+        '<section class="cover" id="cover"><img src="logo.png" alt="Logo"/></section>\n',
+    )
+    manuscript = write(folder / "report.md", "---\ntitle: T\nlayouts: layouts\n---\n\n# One\n\nText.\n")
+    pdf_fails(tmp_path, manuscript, "report.md", "logo.png")
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["../../etc/passwd", "../secret/secret.png", "ABSOLUTE", "file://ABSOLUTE", "link.png", "linked/secret.png"],
+    ids=["etc-passwd", "dot-dot", "absolute", "file-url", "symlink", "symlinked-folder"],
+)
+def test_images_outside_the_manuscript_folder_are_refused(tmp_path, secret, reference):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "link.png").symlink_to(secret / "secret.png")
+    (folder / "linked").symlink_to(secret, target_is_directory=True)
+    reference = reference.replace("ABSOLUTE", str(secret / "secret.png"))
+    manuscript = write(folder / "report.md", f"# One\n\nText.\n\n![A secret]({reference})\n")
+    stderr = pdf_fails(tmp_path, manuscript, "report.md:5:", "refused")
+    assert SECRET not in stderr
+    assert_secret_nowhere(tmp_path, secret)
+
+
+def test_cover_image_and_svg_cannot_reach_outside(tmp_path, secret):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "cover.png").symlink_to(secret / "secret.png")
+    cover = write(folder / "cover.md", "---\ntitle: T\ncover_image: cover.png\n---\n\n# One\n\nText.\n")
+    pdf_fails(tmp_path, cover, "cover.md:3:", "outside the manuscript and layouts folders")
+    write(
+        folder / "chart.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+        f'<image xlink:href="{(secret / "secret.png").as_uri()}" width="10" height="10"/></svg>\n',
+    )
+    svg = write(folder / "svg.md", "# One\n\nText.\n\n![A chart](chart.svg)\n")
+    pdf_fails(tmp_path, svg, "svg.md:5:", "chart.svg", "refused")
+    write(
+        folder / "entity.svg",
+        f'<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY s SYSTEM "{(secret / "secret.txt").as_uri()}">]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&s;</text></svg>\n',
+    )
+    entity = write(folder / "entity.md", "# One\n\nText.\n\n![A chart](entity.svg)\n")
+    pdf_fails(tmp_path, entity, "entity.md:5:", "entities")
+    assert_secret_nowhere(tmp_path, secret)
+
+
+@pytest.mark.parametrize(
+    ("css", "line"),
+    [
+        ("@import url(SECRET_URI);\n", 1),
+        ("body {\n  background: url(SECRET_PATH);\n}\n", 2),
+        ("p { color: black; }\n@import 'SECRET_URI';\n", 2),
+        ("body { background: url('../../../secret/secret.png'); }\n", 1),
+        ("@font-face { font-family: X; src: url(SECRET_PATH); }\n", 1),
+    ],
+    ids=["import-file-url", "absolute-path", "import-string", "dot-dot", "font"],
+)
+def test_layout_stylesheet_cannot_pull_files_from_outside(tmp_path, secret, css, line):
+    folder = tmp_path / "m"
+    css = css.replace("SECRET_URI", (secret / "secret.css").as_uri()).replace("SECRET_PATH", str(secret / "secret.png"))
+    write(folder / "layouts" / "css" / "custom.css", css)
+    manuscript = write(folder / "report.md", "---\ntitle: T\nlayouts: layouts\n---\n\n# One\n\nText.\n")
+    pdf_fails(tmp_path, manuscript, f"custom.css:{line}:", "refused")
+    assert_secret_nowhere(tmp_path, secret)
+
+
+def test_layout_template_cannot_pull_files_from_outside(tmp_path, secret):
+    """A template is not checked before rendering: WeasyPrint's fetcher refuses, and the build fails."""
+    folder = tmp_path / "m"
+    write(
+        folder / "layouts" / "cover.html",
+        f'<link rel="stylesheet" href="{(secret / "secret.css").as_uri()}"/>\n'
+        f'<section class="cover" id="cover"><img src="{secret / "secret.png"}" alt="x"/></section>\n',
+    )
+    manuscript = write(folder / "report.md", "---\ntitle: T\nlayouts: layouts\n---\n\n# One\n\nText.\n")
+    pdf_fails(tmp_path, manuscript, "report.md", "refused")
+    assert_secret_nowhere(tmp_path, secret)
+
+
+def test_sandbox_fetcher_refuses_outside_files_symlinks_and_network(tmp_path, secret):
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    root = tmp_path / "m"
+    png(root / "inside.png")
+    (root / "link.png").symlink_to(secret / "secret.png")
+    fetcher = SandboxFetcher([root])
+    assert fetcher.fetch((root / "inside.png").as_uri()).read().startswith(b"\x89PNG")
+    for url in [
+        (secret / "secret.css").as_uri(),
+        (root / "link.png").as_uri(),
+        (root / ".." / "secret" / "secret.txt").as_uri(),
+        "file://otherhost/etc/hosts",
+        "http://example.com/a.css",
+        "ftp://example.com/a.png",
+    ]:
+        with pytest.raises(FatalURLFetchingError):
+            fetcher.fetch(url)
+    page = f'<style>@import url("{(secret / "secret.css").as_uri()}");</style><p>x</p>'
+    with pytest.raises(FatalURLFetchingError):
+        HTML(string=page, base_url=root.as_uri() + "/", url_fetcher=SandboxFetcher([root])).write_pdf()
+
+
+# -- 5: remote resources, never a network attempt -------------------------------------------
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("the network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
+
+
+REMOTE_CASES = {
+    "http-image": ("# One\n\n![A chart](http://example.com/chart.png)\n", None, "remote"),
+    "https-image": ("# One\n\n![A chart](https://example.com/chart.png)\n", None, "remote"),
+    "ftp-image": ("# One\n\n![A chart](ftp://example.com/chart.png)\n", None, "remote"),
+    "protocol-relative": ("# One\n\n![A chart](//example.com/chart.png)\n", None, "remote"),
+    "raw-html-image": ('# One\n\n<p><img src="https://example.com/c.png" alt="A chart"></p>\n', None, "remote"),
+    "css-import": ("# One\n\nText.\n", "@import url(https://example.com/x.css);\n", "remote"),
+    "css-font": (
+        "# One\n\nText.\n",
+        "@font-face { font-family: X; src: url(https://example.com/x.woff2); }\n",
+        "remote",
+    ),
+    "css-background": ("# One\n\nText.\n", "body { background: url(ftp://example.com/x.png); }\n", "remote"),
+    "template-image": ("# One\n\nText.\n", "TEMPLATE", "never use the network"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REMOTE_CASES))
+def test_remote_resources_are_refused_without_a_network_attempt(tmp_path, no_network, case):
+    body, css, words = REMOTE_CASES[case]
+    front = ""
+    if css == "TEMPLATE":
+        write(
+            tmp_path / "layouts" / "cover.html",
+            '<section id="cover"><img src="https://example.com/logo.png" alt="x"/></section>\n',
+        )
+        front = "---\ntitle: T\nlayouts: layouts\n---\n\n"
+    elif css is not None:
+        write(tmp_path / "layouts" / "css" / "custom.css", css)
+        front = "---\ntitle: T\nlayouts: layouts\n---\n\n"
+    manuscript = write(tmp_path / "report.md", front + body)
+    started = time.monotonic()
+    with pytest.raises(ReportBuildError) as info:
+        built(manuscript)
+    assert time.monotonic() - started < 10
+    assert words in str(info.value), str(info.value)
+    assert no_network == [], "a build tried to use the network"
+
+
+# -- 6: raw HTML --------------------------------------------------------------------------
+
+
+def test_raw_html_is_sanitised_with_a_warning_per_line(epub_works):
+    formats = ("pdf", "epub") if epub_works else ("pdf",)
+    outputs, diagnostics = built(BAD / "raw-html.md", formats)
+    warned = {(w.line, w.message.split(" removed")[0]) for w in diagnostics.warnings}
+    assert warned >= {
+        (7, "raw HTML <script>"),
+        (9, "raw HTML attribute onclick="),
+        (11, "raw HTML <iframe>"),
+        (13, "raw HTML <object>"),
+        (15, "raw HTML <embed>"),
+        (17, "raw HTML <style>"),
+        (19, "style= attribute"),
+        (21, "href= with a script URL"),
+        (24, "raw HTML <script>"),
+    }, sorted(warned)
+    markers = ("SCRIPT-MARKER", "SCRIPT_MARKER", "HANDLER-MARKER", "IFRAME-MARKER", "OBJECT-MARKER", "STYLE-MARKER")
+    text = " ".join(pdf_pages(outputs["pdf"]))
+    assert "KEEP-THIS-TEXT" in text
+    assert not any(marker in text for marker in markers), text
+    with pikepdf.open(io.BytesIO(outputs["pdf"])) as pdf:
+        assert "/JavaScript" not in pdf.Root.get("/Names", {}) and "/OpenAction" not in pdf.Root
+    if "epub" in outputs:
+        pages = epub_texts(outputs["epub"])
+        joined = "\n".join(pages.values())
+        assert "KEEP-THIS-TEXT" in joined
+        for forbidden in (
+            *markers,
+            "<script",
+            "onclick",
+            "<iframe",
+            "<object",
+            "<embed",
+            "javascript:",
+            "<style>@import",
+        ):
+            assert forbidden not in joined, forbidden
+
+
+# -- 7, 8, 9: footnotes, duplicate ids, broken links -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "words"),
+    [
+        ("# One\n\nA call.[^missing]\n", ":3:", "[^missing] is called but never defined"),
+        ("# One\n\nText.\n\n[^lonely]: Never called.\n", ":5:", "[^lonely] is defined but never called"),
+        ("# One\n\nText.[^a]\n\n[^a]: First.\n[^a]: Second.\n", ":6:", "defined twice (first at line 5)"),
+        ("# One\n\nText.[^a]\n\n[^a]: Note.[^b]\n[^b]: Inner.\n", ":6:", "only from inside another footnote"),
+        ("# One\n\nSee [there](#nowhere).\n", ":3:", "link to '#nowhere' goes nowhere"),
+    ],
+    ids=["undefined", "uncalled", "twice", "nested", "broken-link"],
+)
+def test_footnote_and_link_mistakes_name_their_line(tmp_path, body, where, words):
+    manuscript = write(tmp_path / "report.md", body)
+    pdf_fails(tmp_path, manuscript, "report.md" + where, words)
+
+
+def test_duplicate_ids_warn_and_links_land_on_the_first(epub_works):
+    formats = ("pdf", "epub") if epub_works else ("pdf",)
+    outputs, diagnostics = built(BAD / "duplicate-ids.md", formats)
+    lines = {w.line: w.message for w in diagnostics.warnings}
+    assert "'methods'" in lines.get(13, "") and "line 9" in lines[13], diagnostics.warnings
+    assert "'sample' is used twice" in lines.get(21, ""), diagnostics.warnings
+    with pytest.raises(ReportBuildError):  # and --strict refuses them
+        built(BAD / "duplicate-ids.md", strict=True)
+
+    pages = [squash(text) for text in pdf_pages(outputs["pdf"])]
+    with pikepdf.open(io.BytesIO(outputs["pdf"])) as pdf:
+        dests = pikepdf.NameTree(pdf.Root.Names.Dests)
+        numbers = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        for ident, first, second in (
+            ("methods", "firstmethods", "secondmethods"),
+            ("sample", "firstsample", "secondsample"),
+        ):
+            page = numbers[dests[ident][0].objgen]
+            assert first in pages[page] and second not in pages[page], (ident, pages[page])
+    if "epub" in outputs:
+        files = epub_texts(outputs["epub"])
+        links = next(text for text in files.values() if "the first methods" in text)
+        for ident, first in (("methods", "FIRST-METHODS"), ("sample", "FIRST-SAMPLE")):
+            href = links.split(f'#{ident}"')[0].rsplit('href="', 1)[1]
+            target = files[f"EPUB/{href}"] if href else links
+            assert f'id="{ident}"' in target and first in target, ident
+
+
+# -- 10: huge images, bombs, deep nesting, long tables -------------------------------------
+
+
+def test_huge_image_and_decompression_bomb_are_refused(tmp_path):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    Image.new("L", (12000, 12000), 200).save(folder / "huge.png")  # 144 megapixels, compresses to ~150 kB
+    png_claiming(folder / "bomb.png", 100_000, 100_000)
+    huge = write(folder / "huge.md", "# One\n\nText.\n\n![A huge picture](huge.png)\n")
+    pdf_fails(tmp_path, huge, "huge.md:5:", "huge.png", "pixels")
+    bomb = write(folder / "bomb.md", "# One\n\nText.\n\n![A bomb](bomb.png)\n")
+    pdf_fails(tmp_path, bomb, "bomb.md:5:", "bomb.png", "pixels")
+
+
+def test_large_image_is_scaled_down_for_the_pdf(tmp_path):
+    png(tmp_path / "big.png", (3600, 2400))
+    manuscript = write(tmp_path / "r.md", "# One\n\nText.\n\n![A large picture](big.png)\n")
+    outputs, _ = built(manuscript)
+    with pikepdf.open(io.BytesIO(outputs["pdf"])) as pdf:
+        widths = [int(image.Width) for page in pdf.pages for image in page.get_images().values()]
+    assert widths and max(widths) <= 2400, widths
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join("    " * level + "- item\n" for level in range(60)),
+        ">" * 500 + " quoted\n",
+        "*" * 3000 + "emphasis" + "*" * 3000 + "\n",
+        "<div>" * 300 + "boxed" + "</div>" * 300 + "\n",
+        "<span>" * 3000 + "open spans\n",
+    ],
+    ids=["list", "quote", "emphasis", "divs", "spans"],
+)
+def test_deep_nesting_is_refused_not_a_crash(tmp_path, body):
+    manuscript = write(tmp_path / "r.md", "# One\n\nText.\n\n" + body)
+    with pytest.raises(ReportBuildError) as info:
+        built(manuscript)
+    assert "nested too deeply" in info.value.message and info.value.line is not None, str(info.value)
+
+
+def test_two_thousand_row_table_builds_with_repeated_header(tmp_path):
+    rows = "\n".join(f"| Place {n} | {n * 7} | note {n} |" for n in range(1, 2001))
+    manuscript = write(
+        tmp_path / "r.md", f"# One\n\nTable: Visits\n\n| Headplace | Headcount | Headnote |\n|---|--:|---|\n{rows}\n"
+    )
+    outputs, _ = built(manuscript)
+    pages = [squash(text) for text in pdf_pages(outputs["pdf"])]
+    with_rows = [text for text in pages if "note1" in text]  # every page that holds rows of the table
+    assert len(with_rows) > 20
+    assert "place2000" in with_rows[-1] and "note2000" in with_rows[-1]
+    assert all("headplace" in text and "headcount" in text for text in with_rows), "the header does not repeat"
+
+
+# -- 11: layout templates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [("<p>\n{% if %}\n</p>\n", "syntax error"), ("<p>\n{{ meta.no_such_thing }}\n</p>\n", "no_such_thing")],
+    ids=["syntax", "undefined"],
+)
+def test_template_errors_name_the_template_and_line(tmp_path, template, words):
+    write(tmp_path / "layouts" / "cover.html", template)
+    manuscript = write(tmp_path / "report.md", "---\ntitle: T\nlayouts: layouts\n---\n\n# One\n\nText.\n")
+    pdf_fails(tmp_path, manuscript, "cover.html:2:", words)
+
+
+# -- 12: failures in the middle of a build -----------------------------------------------------
+
+
+def test_exception_after_rendering_keeps_the_previous_output(tmp_path, monkeypatch):
+    import weasyprint.document
+
+    manuscript = write(tmp_path / "report.md", "# One\n\nThe old text.\n")
+    target = tmp_path / "out" / "report.pdf"
+    build(manuscript, ("pdf",), output=target, output_dir=tmp_path / "out", diagnostics=Diagnostics(echo=False))
+    before = snapshot(tmp_path)
+    write(manuscript, "# One\n\nThe new text.\n")
+    original = weasyprint.document.Document.write_pdf
+
+    def fail_after_rendering(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        raise RuntimeError("the disk caught fire")
+
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", fail_after_rendering)
+    with pytest.raises(RuntimeError, match="caught fire"):
+        build(manuscript, ("pdf",), output=target, output_dir=tmp_path / "out", diagnostics=Diagnostics(echo=False))
+    after = snapshot(tmp_path)
+    assert after.pop("report.md") != before.pop("report.md")
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    "failure", [OSError(28, "No space left on device"), KeyboardInterrupt()], ids=["disk-full", "interrupt"]
+)
+def test_failed_write_keeps_the_previous_output_and_leaves_no_part_file(tmp_path, monkeypatch, failure):
+    from report_build.output import write_atomic
+
+    target = write(tmp_path / "report.pdf", b"%PDF-old")
+
+    def fail(*args: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(RenderError if isinstance(failure, OSError) else KeyboardInterrupt):
+        write_atomic(target, b"%PDF-new")
+    assert target.read_bytes() == b"%PDF-old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+SLOW = (
+    "# One\n\nTable: Slow\n\n| Name | Value |\n|---|--:|\n"
+    + "\n".join(f"| row {n} | {n} |" for n in range(2000))
+    + "\n"
+)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupted_build_keeps_the_previous_output(tmp_path, signum):
+    manuscript = write(tmp_path / "report.md", "# One\n\nThe old text.\n")
+    target = tmp_path / "out" / "report.pdf"
+    assert cli("pdf", manuscript, "-o", target, cwd=tmp_path).returncode == 0
+    old = target.read_bytes()
+    write(manuscript, SLOW)  # renders for several seconds
+    process = subprocess.Popen(
+        [*RB, "pdf", str(manuscript), "-o", str(target)],
+        cwd=tmp_path,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even if our runner ignores ^C
+    )
+    try:
+        time.sleep(2.0)  # Python and WeasyPrint load in about 0.5 s; rendering SLOW takes several seconds
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill() if process.poll() is None else None
+    assert process.returncode != 0
+    assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert target.read_bytes() == old
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.pdf"], "a partial file was left"
+
+
+def test_a_swallowed_interrupt_still_stops_the_write(tmp_path):
+    """WeasyPrint's SVG drawing catches every exception, KeyboardInterrupt included: the signal
+    is remembered, and nothing is written after it in the same build."""
+    from report_build.output import interrupts_as_exceptions, write_atomic
+
+    target = write(tmp_path / "report.pdf", b"%PDF-old")
+    with interrupts_as_exceptions():
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler runs here
+        except KeyboardInterrupt:
+            pass  # swallowed, as a library might
+        with pytest.raises(KeyboardInterrupt):
+            write_atomic(target, b"%PDF-new")
+    assert target.read_bytes() == b"%PDF-old" and [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+    write_atomic(target, b"%PDF-next")  # the next build writes again
+    assert target.read_bytes() == b"%PDF-next"
+
+
+def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
+    manuscript = write(tmp_path / "report.md", "# One\n\nText.\n")
+    write(tmp_path / "not-a-folder", "I am a file.\n")
+    before = snapshot(tmp_path)
+    result = cli("pdf", manuscript, "-o", tmp_path / "not-a-folder" / "report.pdf", cwd=tmp_path)
+    assert_clean_failure(result, "not-a-folder", "is a file, not a folder")
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_output_folder_is_a_clear_error(tmp_path):
+    manuscript = write(tmp_path / "report.md", "# One\n\nText.\n")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        result = cli("pdf", manuscript, "-o", locked / "report.pdf", cwd=tmp_path)
+        assert_clean_failure(result, "locked", "cannot write")
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)
+
+
+# -- 13: WeasyPrint's warnings ---------------------------------------------------------------
+
+
+def test_renderer_warnings_are_shown_and_strict_makes_them_errors(tmp_path):
+    write(tmp_path / "layouts" / "fonts" / "broken.ttf", b"not a font at all" * 64)
+    write(
+        tmp_path / "layouts" / "css" / "custom.css",
+        "p {\n  frobnicate: 3;\n}\n@font-face { font-family: Broken; src: url(../fonts/broken.ttf); }\n"
+        "h1 { font-family: Broken, serif; }\n",
+    )
+    manuscript = write(tmp_path / "report.md", "---\ntitle: T\nlayouts: layouts\n---\n\n# One\n\nText.\n")
+    result = cli("pdf", manuscript, "-o", tmp_path / "out" / "report.pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert any("frobnicate" in line and "custom.css:2" in line for line in warnings), result.stderr
+    assert any("Broken" in line and "cannot be loaded" in line and "custom.css" in line for line in warnings)
+    pdf_fails(tmp_path, manuscript, "frobnicate", "custom.css:2", args=("--strict",))
+
+
+# -- 14: time limit --------------------------------------------------------------------------
+
+
+def test_time_limit_stops_a_slow_block_with_a_clear_message():
+    handler_before = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    with pytest.raises(RenderError) as info, limits.time_limit(0.2, "the test render"):
+        for _ in range(50):
+            try:  # noqa: SIM105 (a library that swallows exceptions does not stop the limit)
+                time.sleep(0.1)
+            except Exception:
+                pass
+    assert time.monotonic() - started < 3
+    assert "the test render took longer than 0.2 s" in info.value.message and "--time-limit" in info.value.message
+    assert signal.getsignal(signal.SIGALRM) == handler_before  # the handler is put back
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    with limits.time_limit(5, "fast"):  # a block that finishes in time is untouched
+        time.sleep(0.01)
+    errors: list[BaseException] = []
+    worker = threading.Thread(target=lambda: _limited_off_main_thread(errors))
+    worker.start()
+    worker.join()
+    assert errors == []
+
+
+def _limited_off_main_thread(errors: list[BaseException]) -> None:
+    try:
+        with limits.time_limit(0.01, "off the main thread"):  # no SIGALRM here: no limit, no crash
+            time.sleep(0.05)
+    except BaseException as exc:
+        errors.append(exc)
+
+
+def test_time_limit_from_option_and_environment():
+    assert limits.time_limit_from(None, {}) == limits.DEFAULT_TIME_LIMIT == 600
+    assert limits.time_limit_from(None, {limits.TIME_LIMIT_ENV: "30"}) == 30
+    assert limits.time_limit_from("5", {limits.TIME_LIMIT_ENV: "30"}) == 5
+    assert limits.time_limit_from(0, {}) is None
+    for bad in ("soon", "-1", "nan"):
+        with pytest.raises(ReportBuildError):
+            limits.time_limit_from(bad, {})
+
+
+def test_whole_build_stops_at_its_time_limit(tmp_path):
+    if "time_limit" not in inspect.signature(build).parameters:
+        pytest.skip("build(time_limit=...) is not wired in build.py yet")
+    manuscript = write(tmp_path / "r.md", SLOW)
+    started = time.monotonic()
+    with pytest.raises(RenderError, match=r"took longer than 0\.5 s"):
+        built(manuscript, time_limit=0.5)
+    assert time.monotonic() - started < 10
+
+
+# -- 15: generated input: every example builds or fails with our own error -----------------
+
+
+def test_documents_without_headings_or_text_give_valid_outputs(tmp_path, epub_works):
+    """Found by the generated examples below: no heading at all (an empty table of contents), or a
+    part that holds only a picture (nothing to compare when the ePub checks its own text)."""
+    if not epub_works:
+        pytest.skip("the ePub writer does not work here")
+    from epubcheck_helper import epubcheck_many
+
+    png(tmp_path / "chart.png")
+    cases = {
+        "no-heading": "Just text, and no heading at all.\n",
+        "title-only": "# The only heading\n\nOpening text.\n",
+        "picture-only-part": "---\ntitle: T\n---\n\n![A chart](chart.png)\n\n# One\n\nText.\n",
+    }
+    books = {}
+    for name, text in cases.items():
+        outputs, _ = built(write(tmp_path / f"{name}.md", text), ("pdf", "epub"))
+        books[name] = outputs["epub"]
+    assert epubcheck_many(books) == {name: [] for name in cases}
+
+
+PIECES = st.sampled_from(
+    [
+        "# A chapter",
+        "## A section",
+        "### Deeper {#deep}",
+        "Plain *emphasis* and **strong** text.",
+        "Text with a note.[^n]",
+        "[^n]: The note.",
+        "[^x]: A note nobody calls.",
+        "[back](#deep)",
+        "[nowhere](#nowhere)",
+        "![A chart](chart.png)",
+        '![A chart](chart.png "Figure caption")',
+        "![](missing.png)",
+        "![A remote chart](https://example.com/c.png)",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "Table: A caption",
+        "```\ncode <script>\n```",
+        "    indented code",
+        "- one\n    - two\n        - three",
+        "1. first\n2. second",
+        "> quoted\n> > twice",
+        "Term\n: Definition",
+        '!!! note "A callout"\n    Inside the callout.',
+        "*[CSO]: civil society organisation",
+        "CSO work.",
+        "<script>alert(1)</script>",
+        '<p onclick="x()">handler</p>',
+        '<span style="background:url(http://e.com/x)">styled</span>',
+        "<div>unclosed",
+        "</div>",
+        "<!-- a comment",
+        "&amp; &#0; &#xD800; &bogus;",
+        '{% include note.html content="Jekyll" %}',
+        "{{ site.baseurl }}/x",
+        "***",
+        "Setext\n======",
+    ]
+)
+TEXT = st.one_of(  # mostly printable text; sometimes any character at all
+    st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40),
+    st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+)
+NESTED = st.tuples(st.sampled_from(["- ", "> ", "    ", "*", "<div>", "["]), st.integers(1, 80), TEXT).map(
+    lambda parts: parts[0] * parts[1] + "x " + parts[2]
+)
+BODY = st.lists(st.one_of(PIECES, PIECES, TEXT, NESTED), max_size=10).map("\n\n".join)
+SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-5, 20000), st.floats(allow_nan=True), TEXT, st.dates())
+VALUE = st.recursive(
+    SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(TEXT, inner, max_size=2)), max_leaves=8
+)
+KEYS = st.sampled_from(
+    [
+        "title",
+        "subtitle",
+        "author",
+        "authors",
+        "lang",
+        "date",
+        "keywords",
+        "cover_image",
+        "page_size",
+        "layouts",
+        "image_max_px",
+        "embed_fonts",
+        "identifier",
+        "permalink",
+    ]
+)
+FRONT = st.one_of(
+    st.just({"title": "Generated"}),
+    st.dictionaries(KEYS, VALUE, max_size=4).map(lambda d: {"title": "Generated", **d}),
+    st.dictionaries(KEYS, VALUE, max_size=4),
+)
+MANUSCRIPTS = st.tuples(
+    st.booleans(), FRONT, BODY, st.one_of(st.just(b""), st.binary(max_size=6)), st.integers(0, 10**6)
+)
+
+
+def _manuscript_bytes(example: tuple) -> bytes:
+    import yaml
+
+    with_front, front, body, junk, where = example
+    text = "# Start\n\nOpening text.\n\n" + body + "\n"
+    if with_front:
+        text = "---\n" + yaml.safe_dump(front, allow_unicode=True, default_flow_style=None) + "---\n\n" + text
+    data = text.encode("utf-8")
+    if junk:
+        where %= len(data)
+        data = data[:where] + junk + data[where:]
+    return data
+
+
+@pytest.fixture(scope="module")
+def fuzz_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("fuzz")
+    png(folder / "chart.png")
+    return folder
+
+
+def test_generated_manuscripts_build_or_fail_with_our_error(fuzz_folder, epub_works):
+    formats = ("pdf", "epub") if epub_works else ("pdf",)
+    books: dict[str, bytes] = {}
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=os.environ.get("REPORT_BUILD_FUZZ") != "random",
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    )
+    @given(MANUSCRIPTS)
+    def check(example: tuple) -> None:
+        manuscript = write(fuzz_folder / "report.md", _manuscript_bytes(example))
+        try:
+            outputs, _ = built(manuscript, formats)
+        except ReportBuildError as exc:
+            assert str(exc)  # our own error, with a message
+            return
+        assert outputs["pdf"].startswith(b"%PDF-")
+        if "epub" in outputs and len(books) < 3:
+            books[f"book-{len(books)}"] = outputs["epub"]
+
+    started = time.monotonic()
+    check()
+    assert time.monotonic() - started < 90
+    if books:
+        from epubcheck_helper import epubcheck_many
+
+        problems = epubcheck_many(books)
+        assert all(not found for found in problems.values()), problems
