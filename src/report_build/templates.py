@@ -111,6 +111,9 @@ class Theme:
         except jinja2.TemplateError as exc:
             path, line = self._template_frame(exc)
             raise TemplateError(f"template error: {exc}", path or name, line) from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+            path, line = self._template_frame(exc)
+            raise TemplateError(f"template error: {type(exc).__name__}: {exc}", path or name, line) from None
 
     def _template_frame(self, exc: BaseException) -> tuple[str | None, int | None]:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
