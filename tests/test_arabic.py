@@ -258,11 +258,6 @@ def test_footnotes_at_the_foot_in_arabic(arabic_pdf, arabic_document):
         assert position >= len(lines) - 8, (note.number, position, len(lines))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse.py builds table and figure labels with an English Theme: "
-    "parse.load must create Theme(metadata.layouts, metadata.language)",
-)
 def test_table_and_figure_labels_in_arabic(arabic_pdf):
     text = letters(" ".join(pdf_pages(arabic_pdf)))
     assert letters("الجدول 1 الأرقام الواردة") in text and letters("الشكل 1 سكان إدلب") in text
