@@ -93,7 +93,7 @@ epub: $(STAMPS)/$(KEY).epub
 
 all: pdf epub
 
-all-editions:
+all-editions:  ## English and Arabic, PDF and ePub
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory all MANUSCRIPT=manuscript-ar/report.md
 

@@ -142,3 +142,17 @@ def test_image_without_alt_text_is_an_error_unless_decorative(tmp_path):
     manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n![](pic.svg){.decorative}\n", encoding="utf-8")
     doc = load(manuscript, Diagnostics(echo=False))
     assert doc.figures[0].decorative and 'alt=""' in doc.chapters[0].body
+
+
+def test_slug_names_the_outputs_when_the_title_cannot(tmp_path):
+    from report_build.build import output_name, slugify
+
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text("---\ntitle: إدلب\nslug: idlib-ar\n---\n\n# One\n\nText.\n", encoding="utf-8")
+    assert output_name(load(manuscript, Diagnostics(echo=False)), "pdf") == "idlib-ar.pdf"
+    manuscript.write_text("---\ntitle: إدلب\n---\n\n# One\n\nText.\n", encoding="utf-8")
+    assert output_name(load(manuscript, Diagnostics(echo=False)), "epub") == f"{slugify(tmp_path.name)}.epub"
+    manuscript.write_text("---\ntitle: T\nslug: Not A Slug\n---\n\n# One\n", encoding="utf-8")
+    with pytest.raises(ManuscriptError) as info:
+        load(manuscript, Diagnostics(echo=False))
+    assert info.value.line == 3

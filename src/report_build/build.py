@@ -151,7 +151,8 @@ def render_formats(
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
-    stem = slugify(document.metadata.title) or slugify(document.source.stem) or "report"
+    meta = document.metadata
+    stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
     if document.version:
         stem += f"-v{document.version}"
     if fmt == "pdf" and edition != "screen":

@@ -33,6 +33,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "cover_image": ("cover_image", "cover-image", "cover"),
     "page_size": ("page_size", "page-size", "papersize"),
     "layouts": ("layouts",),
+    "slug": ("slug",),
     "embed_fonts": ("embed_fonts", "embed-fonts"),
     "image_max_px": ("image_max_px", "image-max-px"),
 }
@@ -156,6 +157,7 @@ def metadata(
         layouts=(root / layouts).resolve() if layouts else None,
         embed_fonts=values.get("embed_fonts", False),
         image_max_px=values.get("image_max_px", 1600),
+        slug=values.get("slug", ""),
     )
 
 
@@ -220,6 +222,10 @@ def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> 
             f"page size '{value}' is out of range: each side must be from {PAGE_SIDE_MM[0]} mm to {PAGE_SIDE_MM[1]} mm",
             path,
             line,
+        )
+    if key == "slug" and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        raise ManuscriptError(
+            f"slug '{value}' must be lower-case letters, digits and hyphens (it names the output files)", path, line
         )
     if key in ("cover_image", "layouts"):
         _check_relative(value, spelled, path, line)

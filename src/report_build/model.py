@@ -30,6 +30,7 @@ class Metadata:
     layouts: Path | None = None
     embed_fonts: bool = False
     image_max_px: int = 1600
+    slug: str = ""  # names the output files; from the title when not given
 
     @property
     def direction(self) -> str:
