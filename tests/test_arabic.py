@@ -372,3 +372,18 @@ def test_epubcheck_clean(arabic_epub):
     from epubcheck_helper import epubcheck_many
 
     assert epubcheck_many({"arabic": arabic_epub})["arabic"] == []
+
+
+def test_left_to_right_runs_are_isolated_in_arabic(tmp_path):
+    from report_build import Diagnostics, load
+
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(
+        "---\ntitle: تجربة\nlanguage: ar\nslug: t\n---\n\n# فصل\n\nانظر [https://example.org](https://example.org)"
+        " والأمر `make pdf`.\n\n| البند | العدد |\n|---|---:|\n| أ | 3,500,000 |\n",
+        encoding="utf-8",
+    )
+    body = load(manuscript, Diagnostics(echo=False)).chapters[0].body
+    assert '<a href="https://example.org" dir="ltr">' in body
+    assert '<code dir="ltr">make pdf</code>' in body
+    assert 'class="align-right" dir="auto">3,500,000' in body

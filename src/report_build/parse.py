@@ -187,6 +187,8 @@ class _Builder:
         figures = self._figures(root)
         self._tables(root)
         self._links(root)
+        if self.metadata.direction == "rtl":
+            _isolate_left_to_right(root)
         chapters = self._chapters(root, notes)
         return Document(
             source=self.path.resolve(),
@@ -526,3 +528,19 @@ def _replace_with_markup(element: etree._Element, markup: str) -> None:
 
 
 __all__ = ["default_layouts", "load"]
+
+
+URL_TEXT = re.compile(r"^(https?://|www\.|[\w.+-]+@[\w-]+\.)", re.IGNORECASE)
+
+
+def _isolate_left_to_right(root: etree._Element) -> None:
+    """In a right-to-left document, mark code, URLs and numeric cells so that they read left to
+    right as a unit (``dir`` isolates them, in the PDF and in every ePub reader)."""
+    for element in root.iter("code", "pre", "kbd", "samp", "var"):
+        element.set("dir", "ltr")
+    for link in root.iter("a"):
+        if URL_TEXT.match("".join(link.itertext()).strip()):
+            link.set("dir", "ltr")
+    for cell in root.iter("td", "th"):
+        if "align-right" in (cell.get("class") or "").split():
+            cell.set("dir", "auto")
