@@ -27,7 +27,7 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
 .PHONY: help setup system-deps font-deps ace-deps pdf print epub all all-editions check release watch \
-        test lint clean bench FORCE
+        test lint clean bench bench-deps FORCE
 
 help:
 	@sed -n '2,11p' Makefile
@@ -113,8 +113,12 @@ lint: $(VENV_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-bench: $(VENV_STAMP) font-deps
-	$(BIN)/python bench/run.py
+bench-deps:
+	@command -v pandoc >/dev/null || { echo "installing pandoc (for the benchmark)"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends pandoc >/dev/null; }
+
+bench: $(VENV_STAMP) font-deps bench-deps
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf output .pytest_cache .ruff_cache
