@@ -132,7 +132,6 @@ class StructureTreeprocessor(Treeprocessor):
 
     @staticmethod
     def _figures_and_captions(root: etree.Element) -> None:
-        parents = {child: parent for parent in root.iter() for child in parent}
         for element in list(root.iter()):
             if element.tag in ("td", "th") and (match := ALIGN.search(element.get("style", ""))):
                 element.attrib.pop("style")
@@ -149,7 +148,7 @@ class StructureTreeprocessor(Treeprocessor):
             image.tail = None
             if caption:
                 etree.SubElement(element, "figcaption").text = caption
-        for parent in [root, *parents.values()]:
+        for parent in list(root.iter()):
             children = list(parent)
             for current, following in pairwise(children):
                 if current.tag == "p" and following.tag == "table" and TABLE_CAPTION.match(current.text or ""):
