@@ -164,16 +164,14 @@ def write_epub(
 
 
 def _moment(doc: Document) -> dt.datetime:
-    """The build's one timestamp: SOURCE_DATE_EPOCH if set, else the release date at midnight UTC."""
+    """The build's one timestamp (``Document.modified``); a malformed SOURCE_DATE_EPOCH is an error here."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
-    if doc.date is not None:
-        return dt.datetime.combine(doc.date, dt.time(0, 0), dt.UTC)
-    return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+    if epoch and not epoch.isdigit():
+        raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'")
+    try:
+        return doc.modified or dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        raise RenderError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
 
 
 def _zip_time(moment: dt.datetime) -> tuple[int, int, int, int, int, int]:
