@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from lxml import etree
 
-from conftest import MANUSCRIPT, pdf_pages, squash
+from conftest import FIXTURES, MANUSCRIPT, build_bytes, pdf_pages, squash
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, build
 from test_epub import NS, Book
@@ -98,3 +101,31 @@ def test_roles_and_languages(both):
 def test_paginated_epub_passes_epubcheck(both):
     _, book = both
     assert epubcheck_many({"paginated": book.data}) == {"paginated": []}
+
+
+WARM_EPUB = """
+import sys
+from report_build import Diagnostics, build
+manuscript, target, output_dir = sys.argv[1:]
+build(manuscript, ("epub",), output=target, output_dir=output_dir, diagnostics=Diagnostics(strict=True))
+print(sorted(name for name in sys.modules if name.split(".")[0] == "weasyprint"))
+"""
+
+
+def test_epub_from_cached_page_numbers_is_the_same_and_skips_the_layout(tmp_path):
+    """After a PDF build, an ePub on its own takes its page numbers from the cache: the same
+    bytes as when the document is laid out again, and WeasyPrint is not even imported."""
+    manuscript = FIXTURES / "basic" / "report.md"
+    quiet = Diagnostics(strict=True, echo=False)
+    build(manuscript, ("pdf",), output_dir=tmp_path / "out", diagnostics=quiet)
+    assert list((tmp_path / "out" / ".cache").glob("pages-*.json"))
+    warm = subprocess.run(
+        [sys.executable, "-c", WARM_EPUB, str(manuscript), str(tmp_path / "warm.epub"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert warm.stdout.strip() == "[]", warm.stdout
+    cold = build_bytes(manuscript, "epub")  # no cache: laid out again
+    assert (tmp_path / "warm.epub").read_bytes() == cold
+    assert Book(cold).nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)

@@ -111,9 +111,6 @@ def render_formats(
 ) -> dict[str, bytes]:
     """Render each format in memory. The document is laid out once: the PDF's pagination gives
     the ePub its print page numbers (from a cache when only the ePub is asked for)."""
-    from .epub import write_epub
-    from .pdf import render_pdf
-
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
         raise RenderError(f"unknown output format '{unknown[0]}'")
@@ -123,31 +120,49 @@ def render_formats(
     if cache is not None:
         theme = Theme(document.metadata.layouts, document.metadata.language)
         key_file = cache / f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
-    if "pdf" in formats and "epub" in formats:
-        # One layout; the ePub is packaged in a second thread while the PDF is being written.
-        with ThreadPoolExecutor(max_workers=1) as pool, progress.shown("PDF and ePub"):
-            started: list[Future[bytes]] = []
+    # Each writer is imported only when used: an ePub built from cached page numbers never
+    # imports WeasyPrint, which takes a third of a second.
+    if "pdf" in formats:
+        if "epub" in formats:
+            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, edition, diagnostics)
+        else:
+            from .pdf import render_pdf
 
-            def package(laid_out: tuple[PageMark, ...]) -> None:
-                started.append(
-                    pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out)
-                )
+            with progress.shown("PDF"):
+                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
+    elif "epub" in formats:
+        from .epub import write_epub
 
-            rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics, on_layout=package)
-            rendered["epub"] = started[0].result()
-    elif "pdf" in formats:
-        with progress.shown("PDF"):
-            rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
-    if "epub" in formats and "epub" not in rendered:
-        if marks is None and key_file is not None:
+        if key_file is not None:
             marks = pagination.load(key_file)
         if marks is None:
+            from .pdf import render_pdf
+
             with progress.shown("print page numbers"):
                 marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
         rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
     if key_file is not None and marks is not None and not key_file.exists():
         pagination.save(marks, key_file)
     return rendered
+
+
+def _pdf_and_epub(
+    document: Document, edition: str, diagnostics: Diagnostics
+) -> tuple[bytes, bytes, tuple[PageMark, ...]]:
+    """One layout; the ePub is packaged in a second thread while the PDF is being written."""
+    from .epub import write_epub
+    from .pdf import render_pdf
+
+    with ThreadPoolExecutor(max_workers=1) as pool, progress.shown("PDF and ePub"):
+        started: list[Future[bytes]] = []
+
+        def package(laid_out: tuple[PageMark, ...]) -> None:
+            started.append(
+                pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out)
+            )
+
+        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, on_layout=package)
+        return pdf, started[0].result(), marks
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:

@@ -16,9 +16,11 @@ from weasyprint.urls import FatalURLFetchingError
 
 from . import images, weasyprint_fixes  # noqa: F401 (applies a layout correction)
 from .errors import Diagnostics, RenderError, TemplateError
+from .fetcher import SandboxFetcher
 from .model import Document
-from .pagination import PageMark, misplaced_notes, page_marks
-from .resources import Located, SandboxFetcher, captured_weasyprint_log
+from .pagination import PageMark
+from .pdf_pages import misplaced_notes, page_marks
+from .resources import Located, captured_weasyprint_log
 from .templates import Theme, document_context
 
 EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}

@@ -1,14 +1,14 @@
 """What a build may read: files inside the manuscript's folder and the layouts folders, nothing else.
 
 Used twice: when the manuscript is parsed (every image is checked, with its line)
-and as WeasyPrint's URL fetcher, which refuses anything outside the same roots, so a
-template or stylesheet cannot reach further than the manuscript can.
+and by WeasyPrint's URL fetcher (:mod:`report_build.fetcher`), which refuses anything
+outside the same roots, so a template or stylesheet cannot reach further than the
+manuscript can.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import tinycss2
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import ResourceError, display_path
 
@@ -125,45 +124,6 @@ def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path]) -> None:
             except (OSError, UnicodeDecodeError) as exc:
                 raise ResourceError(f"stylesheet cannot be read as UTF-8 text: {exc}", path) from None
             check_css(css, path, roots)
-
-
-class SandboxFetcher(URLFetcher):
-    """WeasyPrint fetcher that serves files under the allowed roots only; never the network.
-
-    ``replacements`` maps resolved paths to bytes to serve instead (scaled-down images).
-    Every refusal stops the render with a :class:`FatalURLFetchingError`.
-    """
-
-    def __init__(self, roots: Iterable[Path], replacements: dict[Path, bytes] | None = None, **kwargs: object):
-        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True, **kwargs)
-        self.roots = tuple(Path(r).resolve() for r in roots)
-        self.replacements = replacements or {}
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        scheme = (SCHEME.match(url).group(1) if SCHEME.match(url) else "").lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme != "file":
-            self.refused.append(url)
-            raise FatalURLFetchingError(f"refused to fetch '{url}': builds never use the network")
-        parts = urlsplit(url)
-        if parts.netloc and parts.netloc.lower() != "localhost":
-            self.refused.append(url)
-            raise FatalURLFetchingError(f"refused to fetch '{url}': a file on another host")
-        path = Path(url2pathname(unquote(parts.path))).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            self.refused.append(url)
-            raise FatalURLFetchingError(f"refused to read '{path}': outside the manuscript and layouts folders")
-        if path in self.replacements:
-            body = self.replacements[path]
-        else:
-            try:
-                body = path.read_bytes()
-            except OSError as exc:
-                raise FatalURLFetchingError(f"cannot read '{path}': {exc.strerror}") from None
-        mime = IMAGE_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, headers={"Content-Type": mime})
 
 
 CSS_POSITION = re.compile(r" at (\d+):(\d+)")

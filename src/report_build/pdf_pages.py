@@ -1,0 +1,131 @@
+"""Reading WeasyPrint's layout: where each page begins, and footnotes that left their call's page.
+
+Only the PDF writer imports this module (and WeasyPrint with it); the ePub side of page
+numbers, and their cache, live in :mod:`report_build.pagination`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from weasyprint.formatting_structure import boxes
+
+from .pagination import BEFORE, PageMark, alnum_count
+
+
+def page_marks(document: Any) -> tuple[PageMark, ...]:
+    """PageMarks for every page of a rendered WeasyPrint document that holds text or images."""
+    pages = document.pages
+    if not pages:
+        return ()
+    root = _root_element(pages[0]._page_box)
+    parents = {child: parent for parent in root.iter() for child in parent} if root is not None else {}
+    consumed: dict[Any, int] = {}
+    marks = []
+    for page in pages:
+        folio = _folio(page._page_box)
+        first: tuple[Any, int] | None = None
+        for block, box in _flow(page._page_box):
+            element = box.element
+            if isinstance(box, boxes.TextBox):
+                if "::" in str(box.element_tag) or _is_note_call(box):
+                    continue  # generated content (markers, note calls) is not in the ePub's text
+                count = alnum_count(box.text)
+                if count == 0:
+                    continue
+                if first is None:
+                    first = (block, consumed.get(block, 0))
+                consumed[block] = consumed.get(block, 0) + count
+            elif isinstance(box, boxes.ReplacedBox) and first is None and element is not None:
+                first = (element, BEFORE)
+        if first is None or not folio:
+            continue
+        mark = _locate(first[0], first[1], folio, parents)
+        if mark is not None:
+            marks.append(mark)
+    return tuple(marks)
+
+
+def _root_element(page_box: Any) -> Any:
+    for child in page_box.children:
+        if isinstance(child, boxes.BlockBox) and child.element is not None:
+            element = child.element
+            return element
+    return None
+
+
+def _flow(box: Any, block: Any = None) -> Iterator[tuple[Any, Any]]:
+    """(nearest block element, box) for every box in the page's main flow, in order."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            continue
+        element = getattr(child, "element", None)
+        inner = element if isinstance(child, boxes.BlockContainerBox) and element is not None else block
+        if child.element_tag and "::" in str(child.element_tag):
+            inner = block  # pseudo-elements belong to their element's block
+        yield inner, child
+        yield from _flow(child, inner)
+
+
+def _is_note_call(box: Any) -> bool:
+    return "footnote-call" in str(box.element_tag) or "footnote" in str(
+        (box.element.get("class") if box.element is not None else "") or ""
+    )
+
+
+def _folio(page_box: Any) -> str:
+    for child in page_box.children:
+        if isinstance(child, boxes.MarginBox) and child.at_keyword.startswith("@bottom"):
+            text = " ".join(b.text for b in _texts(child)).strip()
+            if text:
+                return text
+    return ""
+
+
+def _texts(box: Any) -> Iterator[Any]:
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.TextBox):
+            yield child
+        yield from _texts(child)
+
+
+def _locate(element: Any, offset: int, folio: str, parents: dict[Any, Any]) -> PageMark | None:
+    path: list[int] = []
+    node = element
+    while node is not None:
+        classes = (node.get("class") or "").split()
+        parent = parents.get(node)
+        if node.tag == "section" and "chapter" in classes and parent is not None:
+            chapters = [c for c in parent if c.tag == "section" and "chapter" in (c.get("class") or "").split()]
+            return PageMark(folio, chapters.index(node), "", tuple(reversed(path)), offset)
+        if node.tag in ("section", "nav") and node.get("id") and parent is not None and parent.tag == "div":
+            return PageMark(folio, None, node.get("id"), tuple(reversed(path)), offset)
+        if parent is None:
+            return None
+        path.append([c for c in parent if isinstance(c.tag, str)].index(node))
+        node = parent
+    return None
+
+
+def misplaced_notes(document: Any) -> list[tuple[str, int, int]]:
+    """Footnotes printed on another page than their call: (note id, call page, note page), 1-based."""
+    calls: dict[str, int] = {}
+    notes: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for box in _all_boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or isinstance(box, boxes.FootnoteAreaBox):
+                continue
+            tag = str(box.element_tag)
+            if tag.endswith("::footnote-call"):
+                calls.setdefault(element.get("id") or "", number)
+            elif element.get("class") == "footnote" and "::" not in tag:
+                notes.setdefault(element.get("id") or "", number)
+    return [(ident, calls[ident], page) for ident, page in notes.items() if ident in calls and calls[ident] != page]
+
+
+def _all_boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _all_boxes(child)
