@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ from lxml import etree
 
 from conftest import FIXTURES, MANUSCRIPT, build_bytes, pdf_pages, squash
 from epubcheck_helper import epubcheck_many
-from report_build import Diagnostics, build
+from report_build import Diagnostics, RenderError, build
 from test_epub import NS, Book
 
 
@@ -105,7 +106,7 @@ def test_paginated_epub_passes_epubcheck(both):
 
 WARM_EPUB = """
 import sys
-from report_build import Diagnostics, build
+from report_build import Diagnostics, RenderError, build
 manuscript, target, output_dir = sys.argv[1:]
 build(manuscript, ("epub",), output=target, output_dir=output_dir, diagnostics=Diagnostics(strict=True))
 print(sorted(name for name in sys.modules if name.split(".")[0] == "weasyprint"))
@@ -129,3 +130,29 @@ def test_epub_from_cached_page_numbers_is_the_same_and_skips_the_layout(tmp_path
     cold = build_bytes(manuscript, "epub")  # no cache: laid out again
     assert (tmp_path / "warm.epub").read_bytes() == cold
     assert Book(cold).nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+
+
+def test_cache_keeps_compiled_templates_and_notices_an_edited_template(tmp_path):
+    folder = tmp_path / "report"
+    shutil.copytree(FIXTURES / "override", folder)
+    quiet = Diagnostics(strict=True, echo=False)
+    build(folder / "report.md", ("pdf",), output_dir=tmp_path / "out", diagnostics=quiet)
+    assert len(list((tmp_path / "out" / ".cache" / "templates").glob("*.bytecode"))) >= 5
+    cover = folder / "layouts" / "cover.html"
+    cover.write_text(cover.read_text(encoding="utf-8").replace("OVERRIDDEN", "EDITED"), encoding="utf-8")
+    (pdf,) = build(folder / "report.md", ("pdf",), output_dir=tmp_path / "out", diagnostics=quiet)
+    first_page = pdf_pages(pdf.data)[0]
+    assert "EDITED COVER" in first_page and "OVERRIDDEN" not in first_page
+
+
+def test_a_build_that_fails_to_write_leaves_the_cache_alone(tmp_path):
+    (tmp_path / "out" / "taken.pdf").mkdir(parents=True)  # a folder where the PDF should go
+    with pytest.raises(RenderError, match="is a folder"):
+        build(
+            FIXTURES / "basic" / "report.md",
+            ("pdf",),
+            output=tmp_path / "out" / "taken.pdf",
+            output_dir=tmp_path / "out",
+            diagnostics=Diagnostics(strict=True, echo=False),
+        )
+    assert not (tmp_path / "out" / ".cache").exists()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import changelog, limits, pagination, parse, progress, release
+from .cache import COMPILED, BuildCache
 from .errors import Diagnostics, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
@@ -72,13 +73,15 @@ def build(
     document: Document | None = None
     results: list[Built] = []
 
+    cache = BuildCache(Path(output_dir) / ".cache" if write else None)
+
     def gather() -> None:
         nonlocal document
+        COMPILED.attach(cache)
         document = load(manuscript, diagnostics, Path(output_dir) / "releases")
 
     def render() -> None:
         assert document is not None
-        cache = Path(output_dir) / ".cache" if write else None
         rendered = render_formats(document, formats, edition, diagnostics, cache)
         for fmt in formats:
             target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
@@ -88,6 +91,7 @@ def build(
         for result in results:
             if result.path is not None:
                 write_atomic(result.path, result.data)
+        cache.commit()
 
     steps = [("gather", gather), ("render", render)]
     if write:
@@ -107,7 +111,7 @@ def render_formats(
     formats: tuple[str, ...],
     edition: str,
     diagnostics: Diagnostics,
-    cache: Path | None = None,
+    cache: BuildCache | None = None,
 ) -> dict[str, bytes]:
     """Render each format in memory. The document is laid out once: the PDF's pagination gives
     the ePub its print page numbers (from a cache when only the ePub is asked for)."""
@@ -116,10 +120,9 @@ def render_formats(
         raise RenderError(f"unknown output format '{unknown[0]}'")
     rendered: dict[str, bytes] = {}
     marks: tuple[PageMark, ...] | None = None
-    key_file = None
-    if cache is not None:
-        theme = Theme(document.metadata.layouts, document.metadata.language)
-        key_file = cache / f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
+    cache = cache or BuildCache(None)
+    theme = Theme(document.metadata.layouts, document.metadata.language)
+    page_entry = f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
     if "pdf" in formats:
@@ -133,16 +136,15 @@ def render_formats(
     elif "epub" in formats:
         from .epub import write_epub
 
-        if key_file is not None:
-            marks = pagination.load(key_file)
+        marks = pagination.from_json(cache.read(page_entry))
         if marks is None:
             from .pdf import render_pdf
 
             with progress.shown("print page numbers"):
                 marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
         rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
-    if key_file is not None and marks is not None and not key_file.exists():
-        pagination.save(marks, key_file)
+    if marks is not None and cache.read(page_entry) is None:
+        cache.put(page_entry, pagination.to_json(marks))
     return rendered
 
 
@@ -202,12 +204,16 @@ def make_release(
     """Build PDF and ePub and file them as an immutable release with checksums and a downloads page."""
     diagnostics = diagnostics or Diagnostics()
     releases_dir = Path(output_dir) / "releases"
+    cache = BuildCache(Path(output_dir) / ".cache")
+    COMPILED.attach(cache)
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
         document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
         theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
 
         def render() -> dict[str, tuple[str, bytes]]:
-            rendered = render_formats(document, FORMATS, "screen", diagnostics, Path(output_dir) / ".cache")
+            rendered = render_formats(document, FORMATS, "screen", diagnostics, cache)
             return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
-        return release.release(document, render, releases_dir, theme)
+        released = release.release(document, render, releases_dir, theme)
+        cache.commit()
+        return released

@@ -37,7 +37,7 @@ def alnum_count(text: str) -> int:
     return sum(1 for ch in text if ch.isalnum())
 
 
-# -- cache: so that an ePub built on its own need not lay the document out again -----------
+# -- cached, so that an ePub built on its own need not lay the document out again (cache.py) -----------
 
 
 def cache_key(fingerprint: str, layout_dirs: tuple[Path, ...]) -> str:
@@ -49,17 +49,18 @@ def cache_key(fingerprint: str, layout_dirs: tuple[Path, ...]) -> str:
     return digest.hexdigest()[:32]
 
 
-def save(marks: tuple[PageMark, ...], path: Path) -> None:
-    from .output import write_atomic
-
-    write_atomic(path, json.dumps([asdict(m) for m in marks]).encode("utf-8"))
+def to_json(marks: tuple[PageMark, ...]) -> bytes:
+    return json.dumps([asdict(m) for m in marks]).encode("utf-8")
 
 
-def load(path: Path) -> tuple[PageMark, ...] | None:
+def from_json(data: bytes | None) -> tuple[PageMark, ...] | None:
+    """The page marks a cache entry holds, or None when there is none or it cannot be read."""
+    if data is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return tuple(PageMark(m["label"], m["chapter"], m["section"], tuple(m["path"]), m["offset"]) for m in data)
-    except (OSError, ValueError, KeyError, TypeError):
+        entries = json.loads(data)
+        return tuple(PageMark(m["label"], m["chapter"], m["section"], tuple(m["path"]), m["offset"]) for m in entries)
+    except (ValueError, KeyError, TypeError):
         return None
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from .cache import COMPILED
 from .errors import TemplateError
 
 DEFAULT_LAYOUTS = Path(__file__).resolve().parent.parent.parent / "layouts"
@@ -39,6 +40,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=COMPILED,
         )
         self.env.filters["inline_notes"] = inline_notes
         self.strings = self._strings(language, diagnostics)
