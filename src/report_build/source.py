@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +76,9 @@ class SourceMap:
 
     def __init__(self, path: Path, text: str, body_offset: int = 0):
         self.path = path
+        self.text = text
         self.lines = text.split("\n")
+        self.starts = list(itertools.accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
         self.body_offset = body_offset  # lines taken by the front matter
         self.code_lines = self._code_lines()
         self.headings = self._headings()
@@ -111,20 +116,28 @@ class SourceMap:
         return tuple(found)
 
     def find(self, needle: str, start: int = 1) -> int | None:
-        """The first line at or after ``start`` that contains ``needle``, outside code."""
-        if not needle:
+        """The first line at or after ``start`` that contains ``needle``, outside code; else the
+        first such line of the body. (A search of the whole text, not line by line: messages
+        about a long manuscript look up many lines.)"""
+        if not needle or "\n" in needle:
             return None
         for around in (start, self.body_offset + 1):
-            for number in range(max(around, 1), len(self.lines) + 1):
-                if number not in self.code_lines and needle in self.lines[number - 1]:
+            number = max(around, 1)
+            while number <= len(self.lines):
+                index = self.text.find(needle, self.starts[number - 1])
+                if index < 0:
+                    break
+                number = bisect.bisect_right(self.starts, index)
+                if number not in self.code_lines:
                     return number
+                number += 1
         return None
 
     def line_of(self, index_in_body: int) -> int:
         """Line number of a character offset inside the body text."""
-        return self.body_offset + 1 + self.body_text.count("\n", 0, index_in_body)
+        return self.body_text.count("\n", 0, index_in_body) + self.body_offset + 1
 
-    @property
+    @functools.cached_property
     def body_text(self) -> str:
         return "\n".join(self.lines[self.body_offset :])
 
