@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from lxml import etree
 
 from report_build import Diagnostics, ManuscriptError, TemplateError, load
 from report_build.parse import load as parse_only
+from report_build.source import SourceMap
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -156,3 +158,23 @@ def test_slug_names_the_outputs_when_the_title_cannot(tmp_path):
     with pytest.raises(ManuscriptError) as info:
         load(manuscript, Diagnostics(echo=False))
     assert info.value.line == 3
+
+
+def test_source_find_is_the_first_matching_line_outside_code():
+    """SourceMap.find searches the whole text at once; it must give what a line-by-line search gives."""
+
+    def line_by_line(source: SourceMap, needle: str, start: int) -> int | None:
+        for around in (start, source.body_offset + 1):
+            for number in range(max(around, 1), len(source.lines) + 1):
+                if number not in source.code_lines and needle in source.lines[number - 1]:
+                    return number
+        return None
+
+    rng = random.Random(3)
+    pieces = ["a", "b", "ab", "```", "~~~", "[^1]:", "x y", ""]
+    for _ in range(500):
+        lines = [" ".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(1, 12))]
+        source = SourceMap(Path("report.md"), "\n".join(lines), rng.randint(0, 3))
+        for needle in ("a", "ab", "[^1]:", "x y", " "):
+            for start in range(0, 14):
+                assert source.find(needle, start) == line_by_line(source, needle, start), (lines, needle, start)
