@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
@@ -195,18 +197,35 @@ def _finisher(doc: Document, edition: str):
     """Complete the XMP metadata before the PDF is written: the report's version, and stable ids."""
 
     def finish(document: object, pdf: object) -> None:
-        reference = pdf.catalog.get("Metadata")  # type: ignore[attr-defined]
-        if reference is None:
-            return
-        number = int(bytes(reference).split()[0]) if not isinstance(reference, int) else reference
-        stream = pdf.objects[number]  # type: ignore[attr-defined]
-        content = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in stream.stream)
-        content = re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + _identifier(doc, edition), content)
-        if doc.version:
-            content = content.replace(b"</rdf:RDF>", _xmp_version(doc) + b"</rdf:RDF>", 1)
-        stream.stream = [content]
+        _complete_xmp(pdf, doc, edition)
+        compress_streams_once(pdf)
 
     return finish
+
+
+def _complete_xmp(pdf: Any, doc: Document, edition: str) -> None:
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    number = int(bytes(reference).split()[0]) if not isinstance(reference, int) else reference
+    stream = pdf.objects[number]
+    content = b"".join(part if isinstance(part, bytes) else str(part).encode() for part in stream.stream)
+    content = re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + _identifier(doc, edition), content)
+    if doc.version:
+        content = content.replace(b"</rdf:RDF>", _xmp_version(doc) + b"</rdf:RDF>", 1)
+    stream.stream = [content]
+
+
+def compress_streams_once(pdf: Any) -> None:
+    """Compress each stream now, once. pydyf compresses a stream every time its bytes are asked
+    for, and a PDF with a file identifier (ours always has one) asks twice: to write the stream
+    and to hash the file for the identifier. The bytes written are the same (a test checks)."""
+    for stream in pdf.objects:
+        if isinstance(stream, pydyf.Stream) and stream.compress and all(isinstance(i, bytes) for i in stream.stream):
+            compressor = zlib.compressobj(level=9)  # pydyf's own setting
+            stream.stream = [compressor.compress(b"\n".join(stream.stream)) + compressor.flush()]
+            stream.extra["Filter"] = "/FlateDecode"
+            stream.compress = False
 
 
 def _xmp_version(doc: Document) -> bytes:
