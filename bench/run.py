@@ -165,7 +165,12 @@ class Case:
     pandoc_pages: int | None = None
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     loads: list[str] = field(default_factory=list)
-    warm_dir: Path | None = None
+    warm_ready: bool = False  # a PDF build has left its page map in rb_out
+
+    @property
+    def rb_out(self) -> Path:
+        """report-build's output folder, kept from run to run as ``output/`` is (its cache with it)."""
+        return self.work / "rb-out"
 
 
 def prepare_bare(manuscript: Path, work: Path) -> tuple[Path, list[Path]]:
@@ -197,15 +202,14 @@ def commands(case: Case, tool: str, run: int, bare: tuple[Path, list[Path]]) -> 
     rb = [str(REPORT_BUILD)]
     m = str(case.manuscript)
     if tool == "rb-pdf":
-        return [*rb, "pdf", m, "-q", "-o", str(out / "out.pdf"), "--output-dir", str(out)], PROJECT, env
+        return [*rb, "pdf", m, "-q", "-o", str(out / "out.pdf"), "--output-dir", str(case.rb_out)], PROJECT, env
     if tool == "rb-epub-cold":
         return [*rb, "epub", m, "-q", "-o", str(out / "out.epub"), "--output-dir", str(out)], PROJECT, env
     if tool == "rb-epub-warm":
-        assert case.warm_dir is not None
-        target = str(out / "out.epub")
-        return [*rb, "epub", m, "-q", "-o", target, "--output-dir", str(case.warm_dir)], PROJECT, env
+        assert case.warm_ready
+        return [*rb, "epub", m, "-q", "-o", str(out / "out.epub"), "--output-dir", str(case.rb_out)], PROJECT, env
     if tool == "rb-all":
-        return [*rb, "all", m, "-q", "--output-dir", str(out)], PROJECT, env
+        return [*rb, "all", m, "-q", "--output-dir", str(case.rb_out)], PROJECT, env
     if tool == "bare-weasyprint":
         html, sheets = bare
         script = case.work / "bare.py"
@@ -235,8 +239,8 @@ def bench_case(case: Case, runs: int, tools: tuple[str, ...], have_pandoc: bool,
     tools = tuple(t for t in tools if have_pandoc or not t.startswith("pandoc"))
     for run in range(runs):
         case.loads.append(wait_for_quiet(args.max_load, args.wait) if args.max_load else load_average())
-        for tool in order_for(run, tools, case.warm_dir is not None):
-            if tool == "rb-epub-warm" and case.warm_dir is None:
+        for tool in order_for(run, tools, case.warm_ready):
+            if tool == "rb-epub-warm" and not case.warm_ready:
                 case.samples.setdefault(tool, []).append(Sample(0.0, 0.0, False, "no page map: no PDF build succeeded"))
                 continue
             argv, cwd, env = commands(case, tool, run, bare)
@@ -247,10 +251,9 @@ def bench_case(case: Case, runs: int, tools: tuple[str, ...], have_pandoc: bool,
             counted = {"rb-pdf": "pages", "bare-weasyprint": "bare_pages", "pandoc-pdf": "pandoc_pages"}
             if sample.ok and tool in counted and getattr(case, counted[tool]) is None:
                 setattr(case, counted[tool], pdf_pages(out / "out.pdf"))
-            if tool in ("rb-pdf", "rb-all") and sample.ok and case.warm_dir is None:
-                case.warm_dir = out  # holds .cache/pages-*.json: later warm ePubs read it
-            if out != case.warm_dir:
-                shutil.rmtree(out, ignore_errors=True)
+            if tool in ("rb-pdf", "rb-all") and sample.ok:
+                case.warm_ready = True  # rb_out/.cache/pages-*.json: later warm ePubs read it
+            shutil.rmtree(out, ignore_errors=True)
             status = f"{sample.seconds:7.2f} s {sample.peak_mb:7.0f} MB" if sample.ok else f"FAILED ({sample.error})"
             print(f"  {case.target:>4} pages  run {run + 1}/{runs}  {tool:<16} {status}", file=sys.stderr)
     case.loads.append(load_average())
