@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 
+import pdfplumber
 import pikepdf
 import pytest
 
 from conftest import FIXTURES, build_bytes, pdf_fonts, pdf_pages, squash
+from report_build import Diagnostics, load
+from report_build.templates import Theme
 
 
 def outline_titles(data: bytes) -> list[tuple[int, str]]:
@@ -242,3 +246,29 @@ def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
         assert len(document.trailer.ID) == 2  # the identifier that made pydyf compress twice
         assert document.pages[0].obj.Contents.Filter == "/FlateDecode"
         assert b" TJ" in document.pages[0].obj.Contents.read_bytes()  # decompresses to text drawing
+
+
+def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp_path):
+    """Hints are skipped when no attribute they read is present, and the PDF is the same as with them."""
+    from report_build import pdf
+
+    manuscript = FIXTURES / "basic" / "report.md"
+    theme = Theme()
+    doc = load(manuscript, Diagnostics(echo=False), releases_dir=tmp_path / "none")
+    assert not pdf.needs_presentational_hints(pdf.render_html(doc, theme))
+    without = build_bytes(manuscript)
+    monkeypatch.setattr(pdf, "needs_presentational_hints", lambda html: True)
+    assert build_bytes(manuscript) == without
+    monkeypatch.undo()
+
+    # An image given a width in the manuscript: hints are on, and the width is honoured.
+    shutil.copytree(FIXTURES / "basic" / "images", tmp_path / "images")
+    sized = tmp_path / "report.md"
+    sized.write_text(
+        "---\ntitle: Sized\n---\n\n# One\n\n![A bar chart.](images/bars.png){width=120}\n", encoding="utf-8"
+    )
+    doc = load(sized, Diagnostics(echo=False), releases_dir=tmp_path / "none")
+    assert pdf.needs_presentational_hints(pdf.render_html(doc, theme))
+    with pdfplumber.open(io.BytesIO(build_bytes(sized))) as document:
+        widths = [image["width"] for page in document.pages for image in page.images]
+    assert widths and all(abs(width - 90) < 1 for width in widths), widths  # 120 CSS px = 90 pt

@@ -26,6 +26,16 @@ from .resources import Located, captured_weasyprint_log
 from .templates import Theme, document_context
 
 EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
+
+# Attributes that WeasyPrint's presentational hints (HTML attributes such as <img width> or
+# <table border> read as styles) never look at. Hints cost about 3 % of a render, so they are
+# turned on only when the HTML has some other attribute, or text that looks like one (a false
+# alarm costs only those 3 %): the PDF is the same either way (a test checks).
+PLAIN_ATTRIBUTES = frozenset(
+    "id class title lang xml:lang dir role href hreflang src alt colspan rowspan headers scope span start "  # noqa: SIM905
+    "reversed value datetime cite charset content name http-equiv rel xmlns xmlns:epub epub:type".split()
+)
+ATTRIBUTE_NAME = re.compile(r"\s([A-Za-z_:][-\w:.]*)\s*=")
 STYLESHEETS = ("css/print.css", "css/custom.css")
 RTL_STYLESHEET = "css/print-rtl.css"  # loaded after print.css for right-to-left languages
 
@@ -173,7 +183,11 @@ def html_to_pdf(
                 if path is not None
             ]
             rendered = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=sheets, font_config=fonts, counter_style=counters, pdf_tags=True, presentational_hints=True
+                stylesheets=sheets,
+                font_config=fonts,
+                counter_style=counters,
+                pdf_tags=True,
+                presentational_hints=needs_presentational_hints(html),
             )
             if layout_done is not None:
                 layout_done(rendered)
@@ -185,6 +199,11 @@ def html_to_pdf(
     if write and not data:
         raise RenderError("PDF renderer produced no bytes", source)
     return data
+
+
+def needs_presentational_hints(html: str) -> bool:
+    names = set(ATTRIBUTE_NAME.findall(html))
+    return any(not (name in PLAIN_ATTRIBUTES or name.startswith(("aria-", "data-"))) for name in names)
 
 
 def stylesheet_names(doc: Document) -> tuple[str, ...]:
