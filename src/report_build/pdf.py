@@ -240,11 +240,27 @@ def compress_streams_once(pdf: Any) -> None:
     for, and a PDF with a file identifier (ours always has one) asks twice: to write the stream
     and to hash the file for the identifier. The bytes written are the same (a test checks)."""
     for stream in pdf.objects:
-        if isinstance(stream, pydyf.Stream) and stream.compress and all(isinstance(i, bytes) for i in stream.stream):
-            compressor = zlib.compressobj(level=9)  # pydyf's own setting
-            stream.stream = [compressor.compress(b"\n".join(stream.stream)) + compressor.flush()]
-            stream.extra["Filter"] = "/FlateDecode"
-            stream.compress = False
+        if not isinstance(stream, pydyf.Stream) or not stream.compress:
+            continue
+        parts = [_stream_item(item) for item in stream.stream]
+        if None in parts:
+            continue  # an item we do not know how pydyf writes: leave the stream to pydyf
+        compressor = zlib.compressobj(level=9)  # pydyf's own setting
+        stream.stream = [compressor.compress(b"\n".join(parts)) + compressor.flush()]  # type: ignore[arg-type]
+        stream.extra["Filter"] = "/FlateDecode"
+        stream.compress = False
+
+
+def _stream_item(item: object) -> bytes | None:
+    """An item of a content stream as pydyf writes it (bytes, names and numbers as text, PDF
+    objects as their data); None for anything else, such as floats, which pydyf formats its way."""
+    if isinstance(item, bytes):
+        return item
+    if isinstance(item, pydyf.Object):
+        return item.data
+    if isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)):
+        return str(item).encode("ascii")
+    return None
 
 
 def _xmp_version(doc: Document) -> bytes:
