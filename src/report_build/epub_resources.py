@@ -1,0 +1,192 @@
+"""What the ePub packages as it is: the manuscript's images, the cover, stylesheets and fonts.
+
+Every file is checked as it is read: an image must be a type an ePub may hold, an SVG
+well-formed, script-free and self-contained, a stylesheet must not load other files, and a
+font must come from the layouts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from . import images
+from .cover import COVER_SIZE, draw_cover
+from .errors import RenderError, ResourceError
+from .model import Document
+from .resources import IMAGE_TYPES
+from .templates import Theme
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+EXTENSION_OF = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/svg+xml": "svg",
+}
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A file packaged as it is: image, stylesheet or font."""
+
+    ident: str
+    name: str  # path inside EPUB/
+    media_type: str
+    data: bytes
+
+
+def package_images(doc: Document) -> tuple[dict[str, str], list[Resource]]:
+    """Every image of the manuscript under a safe name; large rasters scaled down."""
+    names: dict[str, str] = {}
+    resources: list[Resource] = []
+    for number, image in enumerate(doc.images, 1):
+        suffix = image.path.suffix.lower()
+        if suffix == ".svg":
+            data = _read(image.path, doc, image.line)
+            check_svg(data, image.path, doc, image.line)
+            media_type = "image/svg+xml"
+        else:
+            smaller = images.scaled(image.path, doc.metadata.image_max_px)
+            if smaller is not None:
+                data, media_type = smaller
+            else:
+                data, media_type = _read(image.path, doc, image.line), IMAGE_TYPES.get(suffix, "")
+        if media_type not in EXTENSION_OF:
+            raise RenderError(f"image '{image.src}' is not an image type an ePub may hold", doc.source, image.line)
+        name = f"images/img-{number:03d}.{EXTENSION_OF[media_type]}"
+        names[image.src] = name
+        resources.append(Resource(f"img-{number:03d}", name, media_type, data))
+    return names, resources
+
+
+def _read(path: Path, doc: Document, line: int | None = None) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ResourceError(f"cannot read '{path.name}': {exc.strerror}", doc.source, line) from None
+
+
+def check_svg(data: bytes, path: Path, doc: Document, line: int | None) -> None:
+    """An SVG in an ePub must be well-formed, script-free and self-contained."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise RenderError(f"SVG image '{path.name}' is not well-formed XML: {exc}", doc.source, line) from None
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise RenderError(f"SVG image '{path.name}' has no <svg> root in the SVG namespace", doc.source, line)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local in ("script", "foreignObject"):
+            raise RenderError(f"SVG image '{path.name}' contains <{local}>; an ePub image may not", doc.source, line)
+        for name in ("href", f"{{{XLINK_NS}}}href"):
+            ref = (element.get(name) or "").strip()
+            if ref and not ref.startswith(("#", "data:")):
+                raise RenderError(
+                    f"SVG image '{path.name}' refers to '{ref}'; images in the ePub must be "
+                    "self-contained (embed it or draw it in the SVG)",
+                    doc.source,
+                    line,
+                )
+        styles = (element.get("style") or "") + ((element.text or "") if local == "style" else "")
+        for ref in CSS_URL.findall(styles):
+            if not ref.startswith(("#", "data:")):
+                raise RenderError(
+                    f"SVG image '{path.name}' refers to '{ref}'; images in the ePub must be self-contained",
+                    doc.source,
+                    line,
+                )
+
+
+def cover(doc: Document, theme: Theme) -> Resource:
+    """The front matter's cover image, or one drawn in the house style."""
+    cover = doc.metadata.cover_image
+    if cover is not None:
+        if not cover.is_file():
+            raise ResourceError(f"cover image '{cover.name}' not found (looked for {cover})", doc.source)
+        suffix = cover.suffix.lower()
+        if suffix == ".svg":
+            data = _read(cover, doc)
+            check_svg(data, cover, doc, None)
+            media_type = "image/svg+xml"
+        else:
+            smaller = images.scaled(cover, max(COVER_SIZE))
+            data, media_type = smaller if smaller is not None else (_read(cover, doc), IMAGE_TYPES.get(suffix, ""))
+        if media_type not in EXTENSION_OF:
+            raise ResourceError(f"cover image '{cover.name}' must be PNG, JPEG, GIF, WebP or SVG", doc.source)
+        return Resource("cover-img", f"images/cover.{EXTENSION_OF[media_type]}", media_type, data)
+    return Resource("cover-img", "images/cover.png", "image/png", draw_cover(doc, theme))
+
+
+def stylesheets(doc: Document, theme: Theme) -> tuple[list[str], list[Resource]]:
+    """The ePub stylesheets (css/epub-rtl.css too for right-to-left languages), and with
+    ``embed_fonts`` a font stylesheet and the font files it uses."""
+    names = ["css/epub.css"] + (["css/epub-rtl.css"] if doc.metadata.direction == "rtl" else [])
+    sheets, resources = [], []
+    for name in names:
+        path = theme.find(name)
+        if path is None:
+            raise RenderError(f"layouts have no {name} for the ePub")
+        css = path.read_text(encoding="utf-8")
+        for ref in CSS_URL.findall(css):
+            if not ref.startswith("data:"):
+                raise RenderError(f"the ePub stylesheet refers to '{ref}'; it may not load other files", path)
+        ident = "css-" + Path(name).stem
+        resources.append(Resource(ident, name, "text/css", css.encode("utf-8")))
+        sheets.append(name)
+    if doc.metadata.embed_fonts:
+        sheet, fonts = _font_stylesheet(theme, names)
+        sheets.insert(1, "css/fonts.css")
+        resources.append(Resource("css-fonts", "css/fonts.css", "text/css", sheet.encode("utf-8")))
+        resources.extend(fonts)
+    return sheets, resources
+
+
+def _font_stylesheet(theme: Theme, sheets: list[str]) -> tuple[str, list[Resource]]:
+    """@font-face rules from css/fonts.css for the families epub/fonts.css (and the right-to-left
+    stylesheet) use, and their files."""
+    faces_path, usage_path = theme.find("css/fonts.css"), theme.find("epub/fonts.css")
+    if faces_path is None or usage_path is None:
+        raise RenderError("embed_fonts needs css/fonts.css and epub/fonts.css in the layouts")
+    usage = usage_path.read_text(encoding="utf-8") + "".join(
+        path.read_text(encoding="utf-8") for path in (theme.find(name) for name in sheets[1:]) if path is not None
+    )
+    wanted = {name.strip().strip("'\"").lower() for value in FONT_FAMILY.findall(usage) for name in value.split(",")}
+    rules: list[str] = []
+    fonts: dict[Path, Resource] = {}
+    for rule in FONT_FACE.findall(faces_path.read_text(encoding="utf-8")):
+        families = FONT_FAMILY.findall(rule)
+        if not families or families[0].strip().strip("'\"").lower() not in wanted:
+            continue
+        for ref in CSS_URL.findall(rule):
+            source = (faces_path.parent / ref).resolve()
+            if not any(source.is_relative_to(folder) for folder in theme.dirs) or not source.is_file():
+                raise RenderError(f"font '{ref}' named in css/fonts.css is not in the layouts", faces_path)
+            media_type = FONT_TYPES.get(source.suffix.lower())
+            if media_type is None:
+                raise RenderError(f"font '{ref}' is not TrueType, OpenType or WOFF", faces_path)
+            if source not in fonts:
+                number = len(fonts) + 1
+                fonts[source] = Resource(
+                    f"font-{number:02d}", f"fonts/{_safe_name(source.name)}", media_type, source.read_bytes()
+                )
+            rule = rule.replace(ref, "../" + fonts[source].name)
+        rules.append(rule)
+    sheet = "/* Fonts from the report's layouts (SIL Open Font License). */\n" + "\n".join(rules) + "\n" + usage
+    return sheet, list(fonts.values())
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
