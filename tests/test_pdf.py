@@ -272,3 +272,21 @@ def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp
     with pdfplumber.open(io.BytesIO(build_bytes(sized))) as document:
         widths = [image["width"] for page in document.pages for image in page.images]
     assert widths and all(abs(width - 90) < 1 for width in widths), widths  # 120 CSS px = 90 pt
+
+
+def test_lists_numbered_from_their_start_value(tmp_path):
+    """<ol start> and <li value> are read only with presentational hints: a list that starts at 3
+    (as Markdown writes after an interruption) and a raw <li value> must keep their numbers."""
+    from report_build import pdf
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: Numbers\n---\n\n# One\n\n1. First step\n\nA paragraph between the steps.\n\n"
+        '3. Third step\n4. Fourth step\n\n<ol><li value="7">Seventh step</li></ol>\n',
+        encoding="utf-8",
+    )
+    doc = load(manuscript, Diagnostics(echo=False), releases_dir=tmp_path / "none")
+    assert pdf.needs_presentational_hints(pdf.render_html(doc, Theme()))
+    text = squash(" ".join(pdf_pages(build_bytes(manuscript))))
+    for number, words in ((1, "First"), (3, "Third"), (4, "Fourth"), (7, "Seventh")):
+        assert squash(f"{number}. {words} step") in text, (number, text)

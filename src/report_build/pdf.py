@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import lxml.html
 import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.css.counters import CounterStyle
@@ -27,15 +28,14 @@ from .templates import Theme, document_context
 
 EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
 
-# Attributes that WeasyPrint's presentational hints (HTML attributes such as <img width> or
-# <table border> read as styles) never look at. Hints cost about 3 % of a render, so they are
-# turned on only when the HTML has some other attribute, or text that looks like one (a false
-# alarm costs only those 3 %): the PDF is the same either way (a test checks).
+# Attributes that WeasyPrint's presentational hints (HTML attributes such as <img width>,
+# <ol start> or <table border> read as styles) never look at. Hints cost about 3 % of a render,
+# so they are on only when some element has another attribute: the PDF is the same either way
+# (tests check both).
 PLAIN_ATTRIBUTES = frozenset(
-    "id class title lang xml:lang dir role href hreflang src alt colspan rowspan headers scope span start "  # noqa: SIM905
-    "reversed value datetime cite charset content name http-equiv rel xmlns xmlns:epub epub:type".split()
+    "id class title lang xml:lang dir role href hreflang src alt colspan rowspan headers scope span "  # noqa: SIM905
+    "reversed datetime cite charset content name http-equiv rel xmlns epub:type".split()
 )
-ATTRIBUTE_NAME = re.compile(r"\s([A-Za-z_:][-\w:.]*)\s*=")
 STYLESHEETS = ("css/print.css", "css/custom.css")
 RTL_STYLESHEET = "css/print-rtl.css"  # loaded after print.css for right-to-left languages
 
@@ -202,8 +202,18 @@ def html_to_pdf(
 
 
 def needs_presentational_hints(html: str) -> bool:
-    names = set(ATTRIBUTE_NAME.findall(html))
-    return any(not (name in PLAIN_ATTRIBUTES or name.startswith(("aria-", "data-"))) for name in names)
+    """Whether any element has an attribute outside :data:`PLAIN_ATTRIBUTES` (written with a
+    value or without, as in ``<td nowrap>``)."""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return True  # cannot tell: keep the hints
+    return any(
+        not (name in PLAIN_ATTRIBUTES or name.startswith(("aria-", "data-", "xmlns:")))
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        for name in element.attrib
+    )
 
 
 def stylesheet_names(doc: Document) -> tuple[str, ...]:
