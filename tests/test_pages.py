@@ -12,6 +12,7 @@ from lxml import etree
 from conftest import FIXTURES, MANUSCRIPT, build_bytes, pdf_pages, squash
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, RenderError, build
+from report_build.templates import COMPILED, Theme
 from test_epub import NS, Book
 
 
@@ -107,6 +108,7 @@ def test_paginated_epub_passes_epubcheck(both):
 WARM_EPUB = """
 import sys
 from report_build import Diagnostics, RenderError, build
+from report_build.templates import COMPILED, Theme
 manuscript, target, output_dir = sys.argv[1:]
 build(manuscript, ("epub",), output=target, output_dir=output_dir, diagnostics=Diagnostics(strict=True))
 print(sorted(name for name in sys.modules if name.split(".")[0] == "weasyprint"))
@@ -132,17 +134,25 @@ def test_epub_from_cached_page_numbers_is_the_same_and_skips_the_layout(tmp_path
     assert Book(cold).nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
 
 
-def test_cache_keeps_compiled_templates_and_notices_an_edited_template(tmp_path):
+def test_compiled_templates_are_shared_in_memory_and_an_edited_template_is_noticed(tmp_path, monkeypatch):
+    """Compiled templates are kept in memory for the process (never on disk, where they would run
+    as found); a template edited between two builds of one process (as under watch) is recompiled."""
     folder = tmp_path / "report"
     shutil.copytree(FIXTURES / "override", folder)
     quiet = Diagnostics(strict=True, echo=False)
     build(folder / "report.md", ("pdf",), output_dir=tmp_path / "out", diagnostics=quiet)
-    assert len(list((tmp_path / "out" / ".cache" / "templates").glob("*.bytecode"))) >= 5
+    cached = [p.relative_to(tmp_path / "out") for p in (tmp_path / "out" / ".cache").rglob("*") if p.is_file()]
+    assert cached and all(p.suffix == ".json" for p in cached), cached  # the page map, data only
+    compiled: list[str] = []
+    monkeypatch.setattr(COMPILED, "dump_bytecode", lambda bucket: compiled.append(bucket.key))
+    Theme(folder / "layouts").load_all()
+    assert len(COMPILED.memory) >= 5 and compiled == []  # a new Theme compiles nothing again
     cover = folder / "layouts" / "cover.html"
     cover.write_text(cover.read_text(encoding="utf-8").replace("OVERRIDDEN", "EDITED"), encoding="utf-8")
     (pdf,) = build(folder / "report.md", ("pdf",), output_dir=tmp_path / "out", diagnostics=quiet)
     first_page = pdf_pages(pdf.data)[0]
     assert "EDITED COVER" in first_page and "OVERRIDDEN" not in first_page
+    assert len(set(compiled)) == 1  # only the edited template was compiled again
 
 
 def test_a_build_that_fails_to_write_leaves_the_cache_alone(tmp_path):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import changelog, limits, pagination, parse, progress, release
-from .cache import COMPILED, BuildCache
+from .cache import BuildCache
 from .errors import Diagnostics, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
@@ -77,7 +77,6 @@ def build(
 
     def gather() -> None:
         nonlocal document
-        COMPILED.attach(cache)
         document = load(manuscript, diagnostics, Path(output_dir) / "releases")
 
     def render() -> None:
@@ -205,7 +204,6 @@ def make_release(
     diagnostics = diagnostics or Diagnostics()
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
-    COMPILED.attach(cache)
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
         document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
         theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
@@ -215,5 +213,5 @@ def make_release(
             return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
         released = release.release(document, render, releases_dir, theme)
-        cache.commit()
-        return released
+    cache.commit()  # after the release is filed, outside its time limit
+    return released

@@ -1,17 +1,17 @@
 """``output/.cache``: what one build leaves for the next, so that it need not redo the work.
 
-Two things are kept: the print page numbers of a layout (so that an ePub built on its own
-need not lay the document out again) and compiled templates. The cache is never an output:
-it is read freely, written only after the build's outputs have been written (a build that
-fails leaves it as it was), and failing to write it is not an error. Every entry is checked
-against what it was made from before it is used, so a stale entry is merely a miss.
+It keeps the print page numbers of a layout, so that an ePub built on its own need not lay
+the document out again; entries are named by a digest of what they were made from, so a
+stale entry is merely a miss. It holds data only, never code: compiled templates are kept in
+memory (:data:`report_build.templates.COMPILED`), since a cached compiled template would run
+as it is found. The cache is never an output: it is read freely, written only after the
+build's outputs have been written (a build that fails leaves it as it was), and failing to
+write it is not an error.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import jinja2
 
 from .errors import RenderError
 from .output import write_atomic
@@ -46,37 +46,3 @@ class BuildCache:
                 except (RenderError, OSError):
                     break  # a cache that cannot be written is only a slower next build
         self.pending.clear()
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Jinja's compiled templates, shared by every :class:`~report_build.templates.Theme` of the
-    process and kept in the build cache between runs. Jinja checks each entry against its
-    template's source (and Python's version) and recompiles when they differ."""
-
-    def __init__(self) -> None:
-        self.memory: dict[str, bytes] = {}
-        self.cache = BuildCache(None)
-
-    def attach(self, cache: BuildCache) -> None:
-        """Read compiled templates from ``cache`` and put newly compiled ones in it."""
-        self.cache = cache
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        stored = self.cache.read(_name(bucket))
-        data = self.memory.get(bucket.key) or stored
-        if data is not None:
-            if stored is None:  # compiled earlier in this process, for another build
-                self.cache.put(_name(bucket), data)
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = bucket.bytecode_to_string()
-        self.memory[bucket.key] = data
-        self.cache.put(_name(bucket), data)
-
-
-def _name(bucket: jinja2.bccache.Bucket) -> str:
-    return f"templates/{bucket.key}.bytecode"
-
-
-COMPILED = CompiledTemplates()

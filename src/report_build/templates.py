@@ -10,7 +10,6 @@ from typing import Any
 import jinja2
 import yaml
 
-from .cache import COMPILED
 from .errors import TemplateError
 
 DEFAULT_LAYOUTS = Path(__file__).resolve().parent.parent.parent / "layouts"
@@ -21,6 +20,27 @@ def default_layouts() -> Path:
     if DEFAULT_LAYOUTS.is_dir():
         return DEFAULT_LAYOUTS
     return Path(__file__).resolve().parent / "layouts"
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates shared by every :class:`Theme` of the process, in memory only: a build
+    compiles each template once, however many Themes it makes, and ``watch`` compiles only what
+    changed. Jinja checks each entry against its template's source and recompiles when they
+    differ. (Not on disk: a compiled template found in a folder would run as it is.)"""
+
+    def __init__(self) -> None:
+        self.memory: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.memory.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.memory[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
 
 
 class Theme:
