@@ -107,8 +107,7 @@ def test_paginated_epub_passes_epubcheck(both):
 
 WARM_EPUB = """
 import sys
-from report_build import Diagnostics, RenderError, build
-from report_build.templates import COMPILED, Theme
+from report_build import Diagnostics, build
 manuscript, target, output_dir = sys.argv[1:]
 build(manuscript, ("epub",), output=target, output_dir=output_dir, diagnostics=Diagnostics(strict=True))
 print(sorted(name for name in sys.modules if name.split(".")[0] == "weasyprint"))

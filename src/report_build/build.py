@@ -119,9 +119,11 @@ def render_formats(
         raise RenderError(f"unknown output format '{unknown[0]}'")
     rendered: dict[str, bytes] = {}
     marks: tuple[PageMark, ...] | None = None
-    cache = cache or BuildCache(None)
-    theme = Theme(document.metadata.layouts, document.metadata.language)
-    page_entry = f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
+    page_entry, cached = None, None
+    if cache is not None and cache.folder is not None:
+        theme = Theme(document.metadata.layouts, document.metadata.language)
+        page_entry = f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
+        cached = cache.read(page_entry)
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
     if "pdf" in formats:
@@ -135,14 +137,14 @@ def render_formats(
     elif "epub" in formats:
         from .epub import write_epub
 
-        marks = pagination.from_json(cache.read(page_entry))
+        marks = pagination.from_json(cached)
         if marks is None:
             from .pdf import render_pdf
 
             with progress.shown("print page numbers"):
                 marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
         rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
-    if marks is not None and cache.read(page_entry) is None:
+    if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
     return rendered
 

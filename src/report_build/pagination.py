@@ -37,7 +37,7 @@ def alnum_count(text: str) -> int:
     return sum(1 for ch in text if ch.isalnum())
 
 
-# -- cached, so that an ePub built on its own need not lay the document out again (cache.py) -----------
+# -- cached (cache.py), so that an ePub built on its own need not lay the document out again --
 
 
 def cache_key(fingerprint: str, layout_dirs: tuple[Path, ...]) -> str:

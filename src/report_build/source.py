@@ -135,7 +135,7 @@ class SourceMap:
 
     def line_of(self, index_in_body: int) -> int:
         """Line number of a character offset inside the body text."""
-        return self.body_text.count("\n", 0, index_in_body) + self.body_offset + 1
+        return self.body_offset + 1 + self.body_text.count("\n", 0, index_in_body)
 
     @functools.cached_property
     def body_text(self) -> str:
