@@ -177,8 +177,8 @@ def prepare_bare(manuscript: Path, work: Path) -> tuple[Path, list[Path]]:
     """The HTML and CSS our pipeline hands WeasyPrint, written to files, for the bare run."""
     from report_build import load
     from report_build.errors import Diagnostics
-    from report_build.pdf import page_css, render_html, stylesheet_names
-    from report_build.templates import Theme
+    from report_build.theme import Theme
+    from report_build.writers.pdf.writer import page_css, render_html, stylesheet_names
 
     doc = load(manuscript, Diagnostics(echo=False), releases_dir=work / "no-releases")
     theme = Theme(doc.metadata.layouts, doc.metadata.language)
@@ -305,7 +305,7 @@ def bench_make(work: Path, runs: int) -> tuple[list[float], str]:
 
 PHASES = (
     ("parse and validate (report_build.load)", "report_build/build.py", "load", "ours"),
-    ("templating (render_html, page_css)", "report_build/pdf.py", ("render_html", "page_css"), "ours"),
+    ("templating (render_html, page_css)", "report_build/writers/pdf/writer.py", ("render_html", "page_css"), "ours"),
     ("HTML and CSS parsing (weasyprint.HTML, CSS)", "weasyprint/__init__.py", "__init__", "weasyprint"),
     ("style cascade (get_all_computed_styles)", "weasyprint/css/__init__.py", "get_all_computed_styles", "weasyprint"),
     (
@@ -315,7 +315,7 @@ PHASES = (
         "weasyprint",
     ),
     ("layout (layout_document)", "weasyprint/layout/__init__.py", "layout_document", "weasyprint"),
-    ("page map and footnote check (_laid_out)", "report_build/pdf.py", "_laid_out", "ours"),
+    ("page map and footnote check (_laid_out)", "report_build/writers/pdf/writer.py", "_laid_out", "ours"),
     ("PDF writing (Document.write_pdf)", "weasyprint/document.py", "write_pdf", "weasyprint"),
     ("  of which fonts subset and embedded", "weasyprint/pdf/fonts.py", "build_fonts_dictionary", "weasyprint"),
     ("page-map cache and atomic write", "report_build/output.py", "write_atomic", "ours"),
@@ -347,7 +347,14 @@ def profile_pdf(manuscript: Path, work: Path) -> str:
                 best[f"{func}:{_line}"] = max(best.get(f"{func}:{_line}", 0.0), ct)
         return sum(best.values())
 
-    startup = measure([sys.executable, "-c", "import report_build.cli, report_build.pdf, report_build.epub"], PROJECT)
+    startup = measure(
+        [
+            sys.executable,
+            "-c",
+            "import report_build.cli, report_build.writers.pdf.writer, report_build.writers.epub.writer",
+        ],
+        PROJECT,
+    )
     lines = [
         "| phase | seconds | share |",
         "| --- | ---: | ---: |",

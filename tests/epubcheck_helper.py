@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from report_build.validation import epubcheck
+from report_build.checks.validators import epubcheck
 
 
 def epubcheck_many(books: dict[str, bytes]) -> dict[str, list[str]]:

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from conftest import MANUSCRIPT, build_bytes
-from report_build.ace import ace_missing, parse_report, run_ace
+from report_build.checks.ace import ace_missing, parse_report, run_ace
 
 
 def _require_ace() -> None:

@@ -316,7 +316,7 @@ def test_every_strings_file_has_every_english_key():
 
 def _epub_writer_works() -> bool:
     try:
-        from report_build.epub import write_epub  # noqa: F401
+        from report_build.writers.epub.writer import write_epub  # noqa: F401
     except Exception:
         return False
     return True

@@ -30,7 +30,7 @@ from PIL import Image
 
 from conftest import FIXTURES, pdf_pages, squash
 from report_build import Diagnostics, RenderError, ReportBuildError, build, limits, load
-from report_build.fetcher import SandboxFetcher
+from report_build.writers.pdf.fetcher import SandboxFetcher
 
 BAD = FIXTURES / "bad"
 RB = [sys.executable, "-m", "report_build"]

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURES
 from report_build import Diagnostics, build
-from report_build.check import check
+from report_build.checks.gate import check
 
 BASIC = FIXTURES / "basic"
 

@@ -15,9 +15,9 @@ from PIL import Image as PILImage
 from conftest import FIXTURES, MANUSCRIPT, ROOT, build_bytes
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, RenderError, load
-from report_build import epub as epub_writer
-from report_build.epub import write_epub
-from report_build.templates import Theme
+from report_build.theme import Theme
+from report_build.writers.epub import writer as epub_writer
+from report_build.writers.epub.writer import write_epub
 
 BASIC = FIXTURES / "epub-basic" / "report.md"
 RTL = FIXTURES / "epub-rtl" / "report.md"

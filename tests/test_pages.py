@@ -12,7 +12,7 @@ from lxml import etree
 from conftest import FIXTURES, MANUSCRIPT, build_bytes, pdf_pages, squash
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, RenderError, build
-from report_build.templates import COMPILED, Theme
+from report_build.theme import COMPILED, Theme
 from test_epub import NS, Book
 
 

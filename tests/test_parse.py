@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 
 from report_build import Diagnostics, ManuscriptError, TemplateError, load
-from report_build.parse import load as parse_only
-from report_build.source import SourceMap
+from report_build.source.parse import load as parse_only
+from report_build.source.text import SourceMap
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURES = Path(__file__).parent / "fixtures"

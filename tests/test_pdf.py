@@ -12,7 +12,7 @@ import pytest
 
 from conftest import FIXTURES, build_bytes, pdf_fonts, pdf_pages, squash
 from report_build import Diagnostics, load
-from report_build.templates import Theme
+from report_build.theme import Theme
 
 
 def outline_titles(data: bytes) -> list[tuple[int, str]]:
@@ -228,15 +228,15 @@ def test_blank_pages_have_no_running_head_or_folio(print_pdf):
 
 
 def test_the_footnote_layout_correction_is_in_place():
-    from report_build import weasyprint_fixes
+    from report_build.writers.pdf import fixes as weasyprint_fixes
 
-    assert weasyprint_fixes.APPLIED, "WeasyPrint changed: review report_build/weasyprint_fixes.py"
+    assert weasyprint_fixes.APPLIED, "WeasyPrint changed: review report_build/writers/pdf/fixes.py"
 
 
 def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
     """pdf.py compresses each stream itself, once, instead of letting pydyf do it twice (to write
     and to hash for the file identifier): the PDF must be byte for byte what pydyf would write."""
-    from report_build import pdf
+    from report_build.writers.pdf import writer as pdf
 
     manuscript = FIXTURES / "basic" / "report.md"
     ours = build_bytes(manuscript)
@@ -250,7 +250,7 @@ def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
 
 def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp_path):
     """Hints are skipped when no attribute they read is present, and the PDF is the same as with them."""
-    from report_build import pdf
+    from report_build.writers.pdf import writer as pdf
 
     manuscript = FIXTURES / "basic" / "report.md"
     theme = Theme()
@@ -277,7 +277,7 @@ def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp
 def test_lists_numbered_from_their_start_value(tmp_path):
     """<ol start> and <li value> are read only with presentational hints: a list that starts at 3
     (as Markdown writes after an interruption) and a raw <li value> must keep their numbers."""
-    from report_build import pdf
+    from report_build.writers.pdf import writer as pdf
 
     manuscript = tmp_path / "report.md"
     manuscript.write_text(

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FIXTURES, MANUSCRIPT, build_bytes, pdf_pages, squash
 from report_build import Diagnostics, ManuscriptError, ReportBuildError, build, load
-from report_build.release import source_fingerprint
+from report_build.publish.release import source_fingerprint
 
 VERSIONED = FIXTURES / "versioned"
 
@@ -161,7 +161,7 @@ def test_fingerprint_follows_the_sources(tmp_path):
 
 
 def test_diff_lists_added_removed_and_changed_sections(tmp_path):
-    from report_build.diff import diff
+    from report_build.publish.diff import diff
 
     old, new = FIXTURES / "diff" / "old" / "report.md", FIXTURES / "diff" / "new" / "report.md"
     html = diff(str(old), str(new), fmt="html").decode()
@@ -205,6 +205,6 @@ def test_diff_between_git_revisions(tmp_path):
 
 def test_diff_of_unknown_revision_is_a_clear_error(tmp_path):
     with pytest.raises(ReportBuildError):
-        from report_build.diff import diff
+        from report_build.publish.diff import diff
 
         diff("no-such-rev", str(MANUSCRIPT), fmt="html")

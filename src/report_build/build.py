@@ -9,13 +9,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import changelog, limits, pagination, parse, progress, release
+from . import limits, progress
 from .cache import BuildCache
 from .errors import Diagnostics, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
-from .pagination import PageMark
-from .templates import Theme
+from .publish import release
+from .source import changelog, parse
+from .theme import Theme
+from .writers import pagination
+from .writers.pagination import PageMark
 
 FORMATS = ("pdf", "epub")
 
@@ -130,16 +133,16 @@ def render_formats(
         if "epub" in formats:
             rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, edition, diagnostics)
         else:
-            from .pdf import render_pdf
+            from .writers.pdf.writer import render_pdf
 
             with progress.shown("PDF"):
                 rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
     elif "epub" in formats:
-        from .epub import write_epub
+        from .writers.epub.writer import write_epub
 
         marks = pagination.from_json(cached)
         if marks is None:
-            from .pdf import render_pdf
+            from .writers.pdf.writer import render_pdf
 
             with progress.shown("print page numbers"):
                 marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
@@ -153,8 +156,8 @@ def _pdf_and_epub(
     document: Document, edition: str, diagnostics: Diagnostics
 ) -> tuple[bytes, bytes, tuple[PageMark, ...]]:
     """One layout; the ePub is packaged in a second thread while the PDF is being written."""
-    from .epub import write_epub
-    from .pdf import render_pdf
+    from .writers.epub.writer import write_epub
+    from .writers.pdf.writer import render_pdf
 
     with ThreadPoolExecutor(max_workers=1) as pool, progress.shown("PDF and ePub"):
         started: list[Future[bytes]] = []

@@ -116,7 +116,7 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         watch(Path(args.manuscript), formats, args.output_dir, args.max_rebuilds)
         return []
     if args.command == "check":
-        from .check import check
+        from .checks.gate import check
 
         findings = check(args.manuscript, args.output_dir, ace=not args.no_ace)
         for located in findings:
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
             )
         return [released.folder, released.index]
     if args.command == "diff":
-        from .diff import diff
+        from .publish.diff import diff
 
         fmt = "html" if args.output.suffix.lower() in (".html", ".htm") else "pdf"
         data = diff(args.old, args.new, args.manuscript, diagnostics, fmt)

@@ -68,7 +68,7 @@ def scaled(path: Path, max_side: int) -> tuple[bytes, str] | None:
 def check_svg(path: Path, roots: Iterable[Path]) -> None:
     """An SVG image must be well-formed XML without entity declarations (no billion laughs, no
     external entities) and may refer only to files inside ``roots`` (no network, no escaping)."""
-    from .resources import check_css, resolve_reference
+    from .sandbox import check_css, resolve_reference
 
     roots = tuple(roots)
     try:

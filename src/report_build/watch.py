@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .build import build
 from .errors import Diagnostics, ReportBuildError
-from .templates import default_layouts
+from .theme import default_layouts
 
 IGNORED_SUFFIXES = (".part", ".swp", "~", ".tmp")
 

@@ -23,10 +23,10 @@ from typing import Any
 import markdown
 import yaml
 
-from .errors import Diagnostics, ManuscriptError
-from .markdown_ext import SMARTY_SUBSTITUTIONS
-from .model import Release
-from .source import read_text
+from ..errors import Diagnostics, ManuscriptError
+from ..model import Release
+from .extensions import SMARTY_SUBSTITUTIONS
+from .text import read_text
 
 NAMES = ("changelog.yaml", "changelog.yml")
 VERSION = re.compile(r"^\d+(\.\d+){0,3}$")

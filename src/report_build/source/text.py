@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ManuscriptError
+from ..errors import ManuscriptError
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 ATX = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")

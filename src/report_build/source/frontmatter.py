@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
-from . import limits
-from .errors import Diagnostics, ManuscriptError, ResourceError
-from .model import Metadata
-from .source import NOT_XML
+from .. import limits
+from ..errors import Diagnostics, ManuscriptError, ResourceError
+from ..model import Metadata
+from .text import NOT_XML
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
@@ -245,8 +245,8 @@ def _reasonable_size(value: str) -> bool:
 def _check_inside(key: str, value: str, spelled: str, path: Path, line: int | None) -> None:
     """The cover must be a readable image, the layouts an existing folder, both really inside the
     manuscript's folder (a symbolic link may not lead out of it)."""
-    from . import images
-    from .resources import IMAGE_TYPES, check_inside, resolve_reference
+    from .. import images
+    from ..sandbox import IMAGE_TYPES, check_inside, resolve_reference
 
     root = path.parent.resolve()
     try:

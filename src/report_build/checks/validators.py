@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pikepdf
 
-from .errors import RenderError
+from ..errors import RenderError
 
 JVM_FLAGS = ("-Duser.language=en", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 REPORTED = ("FATAL", "ERROR", "WARNING")

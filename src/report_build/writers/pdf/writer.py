@@ -17,14 +17,15 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
-from . import images, weasyprint_fixes  # noqa: F401 (applies a layout correction)
-from .errors import Diagnostics, RenderError, TemplateError
+from ... import images
+from ...errors import Diagnostics, RenderError, TemplateError
+from ...model import Document
+from ...sandbox import Located, captured_weasyprint_log
+from ...theme import Theme, document_context
+from ..pagination import PageMark
+from . import fixes  # noqa: F401 (applies a layout correction)
 from .fetcher import SandboxFetcher
-from .model import Document
-from .pagination import PageMark
-from .pdf_pages import misplaced_notes, page_marks
-from .resources import Located, captured_weasyprint_log
-from .templates import Theme, document_context
+from .pages import misplaced_notes, page_marks
 
 EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
 

@@ -13,7 +13,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .resources import IMAGE_TYPES, SCHEME
+from ...sandbox import IMAGE_TYPES, SCHEME
 
 
 class SandboxFetcher(URLFetcher):

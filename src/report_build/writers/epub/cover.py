@@ -9,9 +9,9 @@ from functools import lru_cache
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from .errors import ResourceError
-from .model import Document
-from .templates import Theme
+from ...errors import ResourceError
+from ...model import Document
+from ...theme import Theme
 
 COVER_SIZE = (1600, 2400)
 COVER_ACCENT = (0xA8, 0x22, 0x1B)

@@ -11,7 +11,7 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
-from .pagination import BEFORE, PageMark, alnum_count
+from ..pagination import BEFORE, PageMark, alnum_count
 
 
 def page_marks(document: Any) -> tuple[PageMark, ...]:

@@ -10,10 +10,10 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from .build import load, output_name
-from .errors import Diagnostics, RenderError, format_location
-from .model import Document
-from .validation import Finding, epubcheck, pdf_structure
+from ..build import load, output_name
+from ..errors import Diagnostics, RenderError, format_location
+from ..model import Document
+from .validators import Finding, epubcheck, pdf_structure
 
 WORD = re.compile(r"\w+")
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import images
+from ... import images
+from ...errors import RenderError, ResourceError
+from ...model import Document
+from ...sandbox import IMAGE_TYPES
+from ...theme import Theme
 from .cover import COVER_SIZE, draw_cover
-from .errors import RenderError, ResourceError
-from .model import Document
-from .resources import IMAGE_TYPES
-from .templates import Theme
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

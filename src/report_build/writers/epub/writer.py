@@ -21,12 +21,14 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
-from . import __version__, epub_resources, pagination
-from .epub_resources import Resource
-from .errors import Diagnostics, RenderError
-from .model import Chapter, Document
-from .pagination import PageMark
-from .templates import Theme, document_context
+from ... import __version__
+from ...errors import Diagnostics, RenderError
+from ...model import Chapter, Document
+from ...theme import Theme, document_context
+from .. import pagination
+from ..pagination import PageMark
+from . import resources as epub_resources
+from .resources import Resource
 
 EDITIONS = ("screen", "print")  # the ePub is the same for both; the value reaches the templates
 FOLDER = "EPUB"  # ebooklib's folder inside the zip

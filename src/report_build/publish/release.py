@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import changelog
-from .errors import ReleaseError
-from .model import Document
-from .output import write_atomic
-from .templates import Theme
+from ..errors import ReleaseError
+from ..model import Document
+from ..output import write_atomic
+from ..source import changelog
+from ..theme import Theme
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
 
 BEFORE = -1  # the mark goes before the element (a page that starts with an image)
 

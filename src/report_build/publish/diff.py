@@ -17,11 +17,11 @@ from pathlib import Path
 
 import lxml.html
 
-from .build import load
-from .errors import Diagnostics, ManuscriptError
-from .model import Document
-from .pdf import html_to_pdf, page_css
-from .templates import Theme
+from ..build import load
+from ..errors import Diagnostics, ManuscriptError
+from ..model import Document
+from ..theme import Theme
+from ..writers.pdf.writer import html_to_pdf, page_css
 
 BLOCKS = ("p", "li", "dt", "dd", "td", "th", "figcaption", "caption", "pre")
 

@@ -31,10 +31,10 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from .errors import RenderError, display_path
+from ..errors import RenderError, display_path
 
 # tools/ace beside src/: the project's own install (make ace-deps); REPORT_BUILD_ACE_DIR overrides it.
-ACE_DIR = Path(os.environ.get("REPORT_BUILD_ACE_DIR") or Path(__file__).resolve().parents[2] / "tools" / "ace")
+ACE_DIR = Path(os.environ.get("REPORT_BUILD_ACE_DIR") or Path(__file__).resolve().parents[3] / "tools" / "ace")
 ACE_JS = ACE_DIR / "node_modules" / "@daisy" / "ace-cli" / "bin" / "ace.js"
 CHROMIUM_WRAPPER = ACE_DIR / "chromium-no-sandbox"
 # The browser the wrapper starts; CHROMIUM_BIN overrides it (for the wrapper too).

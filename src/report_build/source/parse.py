@@ -10,14 +10,15 @@ import lxml.html
 from lxml import etree
 from markdown.treeprocessors import Treeprocessor
 
-from . import frontmatter, jekyll, limits, sanitize
-from . import images as image_files
-from .errors import Diagnostics, ManuscriptError, ResourceError
-from .markdown_ext import CHAPTER_CLASS, FoundHeading, Structure, make_markdown
-from .model import Chapter, Document, Figure, Footnote, Heading, Image, Metadata
-from .resources import IMAGE_TYPES, check_stylesheets, resolve_reference
-from .source import SourceMap, read_text
-from .templates import Theme, default_layouts
+from .. import images as image_files
+from .. import limits
+from ..errors import Diagnostics, ManuscriptError, ResourceError
+from ..model import Chapter, Document, Figure, Footnote, Heading, Image, Metadata
+from ..sandbox import IMAGE_TYPES, check_stylesheets, resolve_reference
+from ..theme import Theme, default_layouts
+from . import frontmatter, jekyll, sanitize
+from .extensions import CHAPTER_CLASS, FoundHeading, Structure, make_markdown
+from .text import SourceMap, read_text
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
