@@ -13,8 +13,8 @@ from report_build import Diagnostics, ManuscriptError, TemplateError, load
 from report_build.source.parse import load as parse_only
 from report_build.source.text import SourceMap
 
-GOLDEN = Path(__file__).parent / "golden"
-FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def golden_text(doc) -> str:
