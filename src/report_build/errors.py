@@ -89,6 +89,7 @@ class Diagnostics:
 
     strict: bool = False
     echo: bool = True
+    strict_links: bool = False  # a link that goes nowhere is an error (release, check), not a warning
     warnings: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:

@@ -23,6 +23,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .ids import Anchors, HeadingIdsExtension
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 CHAPTER_CLASS = "rb-chapter"
 TABLE_CAPTION = re.compile(r"^\s*(?:Table|:)\s*:\s*", re.IGNORECASE)
@@ -59,6 +61,7 @@ class Structure:
     headings: list[FoundHeading] = field(default_factory=list)
     duplicate_ids: list[tuple[str, str]] = field(default_factory=list)  # (id, heading text)
     has_preface: bool = False
+    anchors: Anchors = field(default_factory=Anchors)  # heading-id aliases (source/ids.py)
 
 
 def heading_text(element: etree.Element) -> str:
@@ -87,7 +90,7 @@ class StructureTreeprocessor(Treeprocessor):
         self.extension = extension
 
     def run(self, root: etree.Element) -> None:
-        structure = Structure()
+        structure = Structure(anchors=self.extension.heading_ids.anchors)
         self.extension.structure = structure
         notes = [child for child in root if child.tag == "div" and child.get("class") == "footnote"]
         for child in notes:
@@ -198,6 +201,7 @@ class StructureExtension(Extension):
         self.config = {"has_title": [False, "whether the front matter gives a title"]}
         super().__init__(**kwargs)
         self.structure = Structure()
+        self.heading_ids = HeadingIdsExtension()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtension(self)
@@ -216,6 +220,7 @@ def make_markdown(has_title: bool) -> tuple[markdown.Markdown, StructureExtensio
             "tables",
             "attr_list",
             "md_in_html",
+            structure.heading_ids,
             "toc",
             "smarty",
             "def_list",

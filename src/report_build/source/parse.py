@@ -16,7 +16,7 @@ from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..model import Chapter, Document, Figure, Footnote, Heading, Image, Metadata
 from ..sandbox import IMAGE_TYPES, check_stylesheets, resolve_reference
 from ..theme import Theme, default_layouts
-from . import frontmatter, jekyll, sanitize
+from . import frontmatter, ids, jekyll, sanitize
 from .extensions import CHAPTER_CLASS, FoundHeading, Structure, make_markdown
 from .text import SourceMap, read_text
 
@@ -62,6 +62,7 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
     _check_raw_image_sources(html, source, path)
     sanitize.report_dangerous(html, warn_dangerous)
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
+    ids.settle(root, structure.anchors, warn_dangerous)
     depth, element = limits.deepest(root)
     if depth > limits.MAX_NESTING + 1:  # + 1: the wrapping <div>
         raise ManuscriptError(limits.nesting_message(depth - 1), path, _line_of_element(element, source))
@@ -209,24 +210,25 @@ class _Builder:
                 raise self.fail("heading has no text: write it, or remove the '#'", line=line)
 
     def _duplicate_heading_ids(self) -> None:
-        """Headings whose text gives the same id: Python-Markdown's toc numbers the later ones
-        (``methods_1``); say so, since a link to ``#methods`` lands on the first only."""
+        """Headings whose text gives the same id: the later ones are numbered the GitHub way
+        (``methods-1``); say so, since a link to ``#methods`` lands on the first only."""
+        lines = dict(self._heading_lines_by_id())
         first_of: dict[str, tuple[str, int | None]] = {}
         for heading, line in self._heading_lines():
             first_of.setdefault(heading.id, (heading.text, line))
-            match = re.match(r"^(.+)_(\d+)$", heading.id)
-            if not match or match.group(1) not in first_of or self.source.find("{#" + heading.id):
-                continue
-            base = match.group(1)
-            text, first_line = first_of[base]
+        for text, base, ident in self.structure.anchors.renumbered:
+            first_text, first_line = first_of.get(base, (base, None))
             where = f" at line {first_line}" if first_line else ""
             self.diagnostics.warn(
-                f"heading '{heading.text}' gives the same id '{base}' as the heading '{text}'{where}; "
-                f"it becomes '{heading.id}', so links to #{base} land on the first "
+                f"heading '{text}' gives the same id '{base}' as the heading '{first_text}'{where}; "
+                f"it becomes '{ident}', so links to #{base} land on the first "
                 "(give one an id of its own with {#...})",
                 self.path,
-                line,
+                lines.get(ident),
             )
+
+    def _heading_lines_by_id(self) -> list[tuple[str, int | None]]:
+        return [(heading.id, line) for heading, line in self._heading_lines()]
 
     # -- footnotes -----------------------------------------------------------------
 
@@ -253,7 +255,10 @@ class _Builder:
                 raise self.fail(f"footnote [^{label}] is called but never defined", f"[^{label}]")
 
         numbers: dict[str, int] = {}
+        calls: dict[str, int] = {}
+        note_ids: dict[str, str] = {}
         found: dict[str, tuple[Footnote, etree._Element]] = {}
+        fresh = ids.Slugger({i for i in root.xpath("//@id") if not i.startswith("fnref")})
         for sup in root.xpath("//sup[starts-with(@id, 'fnref')]"):
             link = sup.find("a")
             label = (link.get("href", "") if link is not None else "")[len("#fn:") :]
@@ -261,8 +266,11 @@ class _Builder:
                 continue
             first = label not in numbers
             number = numbers.setdefault(label, len(numbers) + 1)
-            call = etree.Element("a", {"class": "noteref", "href": f"#fn-{number}", "role": "doc-noteref"})
-            call.set("id", f"fnref-{number}" if first else f"fnref-{number}-{sum(1 for _ in found)}")
+            if first:
+                note_ids[label] = fresh(f"fn-{number}")
+            call = etree.Element("a", {"class": "noteref", "href": f"#{note_ids[label]}", "role": "doc-noteref"})
+            calls[label] = calls.get(label, 0) + 1  # a note called again: fnref-2, fnref-2-2, fnref-2-3 ...
+            call.set("id", fresh(f"fnref-{number}" if first else f"fnref-{number}-{calls[label]}"))
             call.text = str(number)
             call.tail = sup.tail
             sup.getparent().replace(sup, call)
@@ -272,8 +280,8 @@ class _Builder:
                 inline = " ".join(_inner_xhtml(p) for p in item) if all(c.tag == "p" for c in item) else _text(item)
                 note = Footnote(
                     number=number,
-                    id=f"fn-{number}",
-                    ref_id=f"fnref-{number}",
+                    id=note_ids[label],
+                    ref_id=call.get("id"),
                     html=html,
                     inline_html=inline,
                     call_html=_xhtml(call, tail=False),
@@ -347,6 +355,7 @@ class _Builder:
 
     def _figures(self, root: etree._Element) -> list[Figure]:
         figures = []
+        fresh = ids.Slugger(set(root.xpath("//@id")))  # generated ids never take one the manuscript uses
         for element in root.xpath("//figure"):
             img = element.find(".//img")
             if img is None:
@@ -358,7 +367,7 @@ class _Builder:
             number = None if decorative or not caption else sum(1 for f in figures if f.caption) + 1
             figure = Figure(
                 number=number or 0,
-                id=element.get("id") or (f"figure-{number}" if number else ""),
+                id=element.get("id") or (fresh(f"figure-{number}") if number else ""),
                 src=img.get("src", ""),
                 alt=img.get("alt", ""),
                 caption=caption,
@@ -374,6 +383,7 @@ class _Builder:
 
     def _tables(self, root: etree._Element) -> None:
         label = self.theme.strings.get("table", "Table")
+        fresh = ids.Slugger(set(root.xpath("//@id")))
         for table in list(root.iter("table")):
             wrap = etree.Element("div", {"class": "table-wrap"})
             if len(table.xpath(".//tr")) <= 15:  # short tables never split from their caption
@@ -384,7 +394,7 @@ class _Builder:
         for number, caption in enumerate(root.xpath("//table/caption"), 1):
             table = caption.getparent()
             if not table.get("id"):
-                table.set("id", f"table-{number}")
+                table.set("id", fresh(f"table-{number}"))
             span = etree.Element("span", {"class": "table-label"})
             span.text = f"{label} {number}"
             span.tail = " " + (caption.text or "")
@@ -395,6 +405,7 @@ class _Builder:
 
     def _links(self, root: etree._Element) -> None:
         ids = set(root.xpath("//@id"))
+        anchors = self.structure.anchors
         for link in root.xpath("//a[not(@class='noteref')]"):
             href = link.get("href")
             if href is None:
@@ -402,9 +413,16 @@ class _Builder:
             href = href.strip()
             if href.startswith("#"):
                 target = href[1:]
-                if target not in ids:
-                    line = self.source.find(f"(#{target})") or self.source.find(f'"#{target}"')
-                    raise self.fail(f"link to '#{target}' goes nowhere: no heading or element has that id", line=line)
+                resolved = anchors.resolve(target, ids)
+                if resolved is not None:
+                    link.set("href", f"#{resolved}")
+                    continue
+                line = self.source.find(f"(#{target})") or self.source.find(f'"#{target}"')
+                message = f"link to '#{target}' goes nowhere: no heading or element has that id"
+                if self.diagnostics.strict_links:
+                    raise self.fail(message, line=line)
+                self.diagnostics.warn(f"{message}; kept as plain text", self.path, line)
+                _drop(link)
                 continue
             if re.match(r"^(https?|mailto|tel):", href, re.IGNORECASE):
                 continue

@@ -13,7 +13,7 @@ TAGS = (set(nh3.ALLOWED_TAGS) - OBSOLETE) | {"section", "figure", "figcaption", 
 GENERIC = {"id", "class", "title", "lang", "dir", "role"}
 ATTRIBUTES = {
     "*": GENERIC,
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "name"},  # name: HTML4 anchors, made ids by ids.settle
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "headers"},
     "th": {"colspan", "rowspan", "headers", "scope"},

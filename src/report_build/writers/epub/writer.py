@@ -335,6 +335,7 @@ def _page_breaks(
     """Insert a page-break marker for every print page; return the page list's entries."""
     by_chapter = {page.chapter.index: page for page in pages if page.chapter is not None}
     entries = []
+    taken = {ident for page in pages for ident in page.root.xpath("//@id")}
     for mark in marks:
         page = by_chapter.get(mark.chapter) if mark.chapter is not None else None
         anchor = None
@@ -346,13 +347,15 @@ def _page_breaks(
                 if found:
                     page, anchor = candidate, found[0]
                     break
-        marker = etree.Element(
-            f"{{{XHTML_NS}}}span", {"id": mark.id, "role": "doc-pagebreak", "aria-label": mark.label}
-        )
+        ident = mark.id
+        while ident in taken:  # a manuscript id such as a heading "Page 3" keeps its own
+            ident = f"_{ident}"
+        marker = etree.Element(f"{{{XHTML_NS}}}span", {"id": ident, "role": "doc-pagebreak", "aria-label": mark.label})
         if page is None or anchor is None or not pagination.place(mark, anchor, marker, _is_note_call):
             diagnostics.warn(f"ePub: print page {mark.label} could not be placed; it is left out of the page list")
             continue
-        entries.append({"label": mark.label, "href": f"{page.file}#{mark.id}"})
+        taken.add(ident)
+        entries.append({"label": mark.label, "href": f"{page.file}#{ident}"})
     return entries
 
 
