@@ -207,6 +207,7 @@ def make_release(
 ) -> release.Released:
     """Build PDF and ePub and file them as an immutable release with checksums and a downloads page."""
     diagnostics = diagnostics or Diagnostics()
+    diagnostics.strict_links = True  # a draft builds with a broken link; a release does not
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):

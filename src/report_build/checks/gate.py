@@ -31,7 +31,7 @@ class Located:
 
 def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool = True) -> list[Located]:
     """Findings on the PDF editions and the ePub last built from ``manuscript``."""
-    doc = load(manuscript, Diagnostics(echo=False), Path(output_dir) / "releases")
+    doc = load(manuscript, Diagnostics(echo=False, strict_links=True), Path(output_dir) / "releases")
     out = Path(output_dir)
     screen, press, book = (
         out / output_name(doc, "pdf"),

@@ -123,17 +123,49 @@ def release(
             os.chmod(child, 0o644)
         os.chmod(staging, 0o755)
         os.rename(staging, folder)  # atomic: the version folder appears complete or not at all
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if released_manifest(releases_dir, doc.version) is None and not folder.exists():
+            raise ReleaseError(f"cannot file the release: {exc.strerror}", folder) from None
+        return _lost_race(doc, manifest, folder, releases_dir, theme)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Released(folder, True, write_index(releases_dir, theme))
 
 
+def _lost_race(doc: Document, mine: dict[str, Any], folder: Path, releases_dir: Path, theme: Theme) -> Released:
+    """Another run filed the same version while this one was rendering: the same files make this
+    run a success; anything else is refused, saying what happened (never an internal error)."""
+    theirs = released_manifest(releases_dir, doc.version)
+    if theirs is None:  # the other run's folder is there but not yet readable, or not a release
+        raise ReleaseError(
+            f"version {doc.version} was just released by another run at the same time, and its folder cannot "
+            "be read yet; run the release again to see its outcome",
+            folder,
+        )
+    if theirs.get("source_sha256") == mine["source_sha256"] and theirs.get("files") == mine["files"]:
+        return Released(folder, False, write_index(releases_dir, theme))
+    log = changelog.find(doc.source)
+    raise ReleaseError(
+        f"version {doc.version} was just released by another run at the same time, from "
+        + (
+            "the same sources but with different files"
+            if theirs.get("source_sha256") == mine["source_sha256"]
+            else "different sources"
+        )
+        + "; its files are left untouched. Add a new version at the top of the changelog to release these changes",
+        log or doc.source,
+        doc.release.line if doc.release else None,
+    )
+
+
 def write_index(releases_dir: Path, theme: Theme) -> Path:
     """The downloads page: every release, newest first; plain HTML, no scripts, works offline."""
     manifests = []
     for child in releases_dir.iterdir():
-        manifest = released_manifest(releases_dir, child.name) if child.is_dir() else None
+        filed = child.is_dir() and not child.name.startswith(".")  # not another run's staging folder
+        manifest = released_manifest(releases_dir, child.name) if filed else None
         if manifest is not None:
             manifests.append(manifest)
     manifests.sort(key=lambda m: changelog.version_key(m["version"]), reverse=True)
