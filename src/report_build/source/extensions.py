@@ -62,6 +62,7 @@ class Structure:
     duplicate_ids: list[tuple[str, str]] = field(default_factory=list)  # (id, heading text)
     has_preface: bool = False
     anchors: Anchors = field(default_factory=Anchors)  # heading-id aliases (source/ids.py)
+    title_id: str = ""  # the id the title heading had, when it became the title: links to it still land
 
 
 def heading_text(element: etree.Element) -> str:
@@ -99,6 +100,7 @@ class StructureTreeprocessor(Treeprocessor):
             first = next((child for child in root if child.tag == "h1"), None)
             if first is not None:
                 structure.title = heading_text(first)
+                structure.title_id = first.get("id", "")
                 _remove_keep_tail(root, first)
         levels = [int(child.tag[1]) for child in root if child.tag in HEADINGS]
         structure.chapter_level = min(levels) if levels else 1

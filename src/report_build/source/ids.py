@@ -32,6 +32,26 @@ from markdown.treeprocessors import Treeprocessor
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 WHITESPACE = re.compile(r"[ \t\n\f\r]")  # HTML's ASCII whitespace: what an id may not hold
 FALLBACK = "section"  # the id of a heading whose text leaves nothing (pandoc's word for it)
+# Ids the layouts give their own pages and parts (layouts/*.html, layouts/epub/*.xhtml): a heading
+# never takes one (a heading "Contents" is "contents-1", and links to #contents still reach it).
+RESERVED = frozenset(
+    {
+        "cover",
+        "titlepage",
+        "colophon",
+        "contents",
+        "contents-title",
+        "toc",
+        "toc-title",
+        "page-list",
+        "page-list-title",
+        "landmarks",
+        "landmarks-title",
+        "version-history",
+        "version-history-title",
+        "update-notice",
+    }
+)
 
 
 def github_slug(text: str) -> str:
@@ -142,7 +162,7 @@ class HeadingIds(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         taken = {str(element.get("id")) for element in root.iter() if element.get("id")}
-        github = Slugger(set(taken))
+        github = Slugger(taken | RESERVED)
         others = {name: Slugger(set(taken)) for name in ("kramdown", "pandoc")}
         old_ids = set(taken)
         old_counters: dict[str, int] = {}
@@ -157,7 +177,9 @@ class HeadingIds(Treeprocessor):
             if not ident:
                 base = github_slug(name) or FALLBACK
                 ident = github(base)
-                if ident != base:
+                if base in RESERVED and base not in taken:
+                    self.anchors.alias(base, ident)  # the layouts' id, not another heading's
+                elif ident != base:
                     self.anchors.renumbered.append((" ".join(name.split()), base, ident))
                 element.set("id", ident)
             else:
@@ -187,15 +209,17 @@ class HeadingIdsExtension(Extension):
         self.anchors.renumbered.clear()
 
 
-def settle(root: object, anchors: Anchors, warn: Callable[[str, str], None]) -> None:
+def settle(root: object, anchors: Anchors, warn: Callable[[str, str, int], None]) -> None:
     """Make the ids of the cleaned tree (``lxml``) valid and unique, raw HTML's included.
 
     - ``<a name="x">`` (HTML4) becomes ``id="x"`` unless the element has an id;
     - an id that is not valid is normalised, and links to it are resolved through an alias;
     - an id used twice is renamed the GitHub way at its second use, and links land on the first.
-    ``warn(message, needle)`` reports each change with a piece of source text to find its line by.
+    ``warn(message, needle, nth)`` reports each change with a piece of source text to find its
+    line by, and which occurrence of that text it is (1 for the first).
     """
     seen: set[str] = set()
+    occurrences: dict[str, int] = {}
     renamed = Slugger(set(root.xpath("//@id")))  # type: ignore[attr-defined]
     for element in root.iter():  # type: ignore[attr-defined]
         if not isinstance(element.tag, str):
@@ -208,16 +232,19 @@ def settle(root: object, anchors: Anchors, warn: Callable[[str, str], None]) -> 
         if ident is None:
             continue
         needle = _needle(ident, "id" if name is None or element.get("id") != name else "name")
+        occurrences[needle] = occurrences.get(needle, 0) + 1
         if not is_valid(ident):
             fixed = renamed(normalise(ident))
-            warn(f"id '{ident}' is not valid in XHTML (empty, or holds spaces); it becomes '{fixed}'", needle)
+            message = f"id '{ident}' is not valid in XHTML (empty, or holds spaces); it becomes '{fixed}'"
+            warn(message, needle, occurrences[needle])
             anchors.alias(ident, fixed)
             anchors.alias(" ".join(ident.split()), fixed)
             element.set("id", fixed)
             ident = fixed
         elif ident in seen:
             fixed = renamed(ident)
-            warn(f"id '{ident}' is used twice; the second becomes '{fixed}', so links land on the first", needle)
+            message = f"id '{ident}' is used twice; the second becomes '{fixed}', so links land on the first"
+            warn(message, needle, occurrences[needle])
             element.set("id", fixed)
             ident = fixed
         seen.add(ident)

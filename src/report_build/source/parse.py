@@ -16,7 +16,7 @@ from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..model import Chapter, Document, Figure, Footnote, Heading, Image, Metadata
 from ..sandbox import IMAGE_TYPES, check_stylesheets, resolve_reference
 from ..theme import Theme, default_layouts
-from . import frontmatter, ids, jekyll, sanitize
+from . import frontmatter, ids, jekyll, repair, sanitize
 from .extensions import CHAPTER_CLASS, FoundHeading, Structure, make_markdown
 from .text import SourceMap, read_text
 
@@ -61,8 +61,16 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
 
     _check_raw_image_sources(html, source, path)
     sanitize.report_dangerous(html, warn_dangerous)
+    html = repair.repair(html, warn_dangerous)
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
-    ids.settle(root, structure.anchors, warn_dangerous)
+
+    def warn_nth(message: str, needle: str, nth: int) -> None:
+        line = 0
+        for _ in range(nth):  # the nth line that holds the needle
+            line = source.find(needle, line + 1) or line
+        warn_at(message, line or None)
+
+    ids.settle(root, structure.anchors, warn_nth)
     depth, element = limits.deepest(root)
     if depth > limits.MAX_NESTING + 1:  # + 1: the wrapping <div>
         raise ManuscriptError(limits.nesting_message(depth - 1), path, _line_of_element(element, source))
@@ -258,7 +266,7 @@ class _Builder:
         calls: dict[str, int] = {}
         note_ids: dict[str, str] = {}
         found: dict[str, tuple[Footnote, etree._Element]] = {}
-        fresh = ids.Slugger({i for i in root.xpath("//@id") if not i.startswith("fnref")})
+        fresh = ids.Slugger({i for i in root.xpath("//@id") if not re.match(r"fnref\d*:", i)})  # not the calls being replaced
         for sup in root.xpath("//sup[starts-with(@id, 'fnref')]"):
             link = sup.find("a")
             label = (link.get("href", "") if link is not None else "")[len("#fn:") :]
@@ -405,6 +413,12 @@ class _Builder:
 
     def _links(self, root: etree._Element) -> None:
         ids = set(root.xpath("//@id"))
+        title_id, first = self.structure.title_id, next(iter(root.xpath(f"section[@class='{CHAPTER_CLASS}']")), None)
+        if title_id and title_id not in ids and first is not None:  # the title heading: its text begins here
+            anchor = etree.Element("span", {"id": title_id})
+            anchor.tail, first.text = first.text, None
+            first.insert(0, anchor)
+            ids.add(title_id)
         anchors = self.structure.anchors
         for link in root.xpath("//a[not(@class='noteref')]"):
             href = link.get("href")

@@ -28,6 +28,7 @@ from ...theme import Theme, document_context
 from .. import pagination
 from ..pagination import PageMark
 from . import resources as epub_resources
+from . import xhtml_check
 from .resources import Resource
 
 EDITIONS = ("screen", "print")  # the ePub is the same for both; the value reaches the templates
@@ -108,6 +109,7 @@ def write_epub(
     stylesheets, style_resources = epub_resources.stylesheets(doc, theme)
     resources.extend(style_resources)
 
+    xhtml_check.check_chapters(doc)  # a fault in the manuscript's markup: file:line, before anything is made
     pages = _pages(doc)
     link = _linker(doc)
     context = document_context(doc, "epub", edition, link)
@@ -116,6 +118,8 @@ def write_epub(
     page_list = _page_breaks(pages, page_marks, diagnostics, doc)
     _finish(pages, image_names, doc)
     nav = _nav(doc, theme, context, stylesheets, pages, page_list)
+    files = {page.file: _serialise(page.root) for page in pages} | {"nav.xhtml": nav}
+    xhtml_check.refuse_internal(xhtml_check.check_package(files, {r.name for r in resources}), doc)
 
     book = _book(doc, theme, pages, nav, resources, cover, bool(page_list))
     raw = io.BytesIO()
@@ -239,7 +243,12 @@ def _finish(pages: list[Page], image_names: dict[str, str], doc: Document) -> No
         seen: set[str] = set()
         for ident in page.root.xpath("//@id"):
             if ident in seen:
-                raise RenderError(f"ePub: id '{ident}' is used twice in {page.file} ({page.template})", doc.source)
+                raise RenderError(
+                    f"internal error: ePub: id '{ident}' is used twice in {page.file} ({page.template}); "
+                    "report-build gave it twice, not the manuscript: please report this",
+                    doc.source,
+                    page.chapter.line if page.chapter is not None else None,
+                )
             seen.add(ident)
             owner.setdefault(ident, page.file)
         page.ids = seen

@@ -1,0 +1,214 @@
+"""Raw HTML that breaks the XHTML content model, repaired as a browser would show it.
+
+Python-Markdown passes raw HTML through untouched. Before it is cleaned (sanitize.py), the whole
+converted document is read twice:
+
+1. :class:`_Scanner` (the standard library's tokenizer) walks the tags as written and reports,
+   each with a piece of source text to find its line by, what a browser would repair: text
+   straight inside ``table``/``tr``/``ol``/``ul``, a block inside a ``p``, stray end tags and
+   elements left unclosed;
+2. tinyhtml5 (the WHATWG parsing algorithm, as browsers run it) builds the tree the browser
+   would, which fixes everything but lists; :func:`_fix_lists` then gives text and elements
+   straight inside a list the place a browser shows them in (before the list, or at the end of
+   the item they follow; a list without items is shown as its plain content, a ``div``).
+
+What no repair makes valid (a ``div`` inside a ``span``, an ``li`` outside any list) is left to
+the ePub's structural check, which refuses it at ``file:line``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+from tinyhtml5.parser import HTMLParser as WhatwgParser
+
+Warn = Callable[[str, str], None]  # (message, text to find the line by)
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Elements whose end tag HTML lets an author leave out: never "unclosed".
+OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "option"}
+BLOCKS = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+}
+NO_TEXT = {"table", "thead", "tbody", "tfoot", "tr", "ol", "ul"}
+TABLE_PARTS = {"caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th", "script", "template"}
+
+
+def repair(html: str, warn: Warn) -> str:
+    """``html`` as a browser would build it, with a warning for each repair; unchanged when valid."""
+    scanner = _Scanner(warn)
+    scanner.run(html)
+    if not scanner.found:
+        return html
+    parser = WhatwgParser(namespace_html_elements=False)
+    fragment = parser.parse_fragment(html, container="div")
+    _fix_lists(fragment, warn)
+    _drop_empty_paragraphs(fragment)
+    return _serialise(fragment)
+
+
+class _Scanner(HTMLParser):
+    """The tags as written, in a naive stack; reports what the HTML parser will have to repair."""
+
+    def __init__(self, warn: Warn):
+        super().__init__(convert_charrefs=True)
+        self.warn = warn
+        self.stack: list[str] = []
+        self.found = False
+
+    def run(self, html: str) -> None:
+        self.feed(html)
+        self.close()
+        for tag in reversed(self.stack):
+            if tag not in OPTIONAL_END:
+                self._report(f"raw HTML <{tag}> is never closed; it is closed at the end of the document", f"<{tag}")
+
+    def _report(self, message: str, needle: str) -> None:
+        self.found = True
+        self.warn(message, needle)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written = (self.get_starttag_text() or f"<{tag}")[:60]
+        if tag in BLOCKS and self.stack and self.stack[-1] == "p":
+            self._report(
+                f"raw HTML <{tag}> inside a paragraph: the paragraph is closed before it, as browsers do", written
+            )
+            self.stack.pop()
+        parent = self.stack[-1] if self.stack else ""
+        if parent in ("ol", "ul") and tag not in ("li", "script", "template"):
+            self._report(
+                f"raw HTML <{tag}> straight inside <{parent}>, not in an item: shown without a marker", written
+            )
+        elif parent in ("table", "thead", "tbody", "tfoot", "tr") and tag not in TABLE_PARTS:
+            self._report(f"raw HTML <{tag}> straight inside <{parent}>: it is shown before the table", written)
+        if tag in VOID:
+            return
+        if tag == "li" and self.stack and self.stack[-1] == "li":
+            self.stack.pop()  # an item closes the one before it
+        self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)  # HTML has no self-closing tags: <span/> opens a span
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if tag not in self.stack:
+            self._report(f"raw HTML </{tag}> closes nothing; it is left out", f"</{tag}>")
+            return
+        while self.stack:
+            open_tag = self.stack.pop()
+            if open_tag == tag:
+                break
+            if open_tag not in OPTIONAL_END:
+                self._report(f"raw HTML <{open_tag}> is not closed before </{tag}>; it is closed there", f"<{open_tag}")
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] in NO_TEXT and data.strip():
+            where = self.stack[-1]
+            shown = "before the table" if where not in ("ol", "ul") else "as browsers show it, without a marker"
+            self._report(f"text straight inside <{where}> ('{data.strip()[:30]}') is shown {shown}", data.strip()[:40])
+
+    def unknown_decl(self, data: str) -> None:
+        pass
+
+
+def _fix_lists(root: ET.Element, warn: Warn) -> None:
+    """Text and non-items straight inside ``ol``/``ul`` go where a browser shows them."""
+    for parent in list(root.iter()):
+        for index, lst in reversed(list(enumerate(parent))):
+            if lst.tag not in ("ol", "ul"):
+                continue
+            items = [child for child in lst if child.tag == "li"]
+            stray_text = (lst.text or "").strip() or any((child.tail or "").strip() for child in lst)
+            if not items:
+                if stray_text or len(lst):
+                    lst.tag = "div"  # no item, no marker: its content, as a browser shows it
+                    for name in ("start", "reversed", "type"):
+                        lst.attrib.pop(name, None)
+                continue
+            if not stray_text and len(items) == len(lst):
+                continue
+            before = ET.Element("div")
+            before.text = lst.text
+            lst.text = None
+            previous: ET.Element | None = None
+            for child in list(lst):
+                if child.tag == "li":
+                    if previous is None and len(before) == 0 and not (before.text or "").strip():
+                        before.text = None
+                    previous = child
+                    _append_tail(previous, child.tail)
+                    child.tail = None
+                    continue
+                lst.remove(child)
+                if previous is None:
+                    before.append(child)
+                else:
+                    previous.append(child)
+            if (before.text or "").strip() or len(before):
+                parent.insert(index, before)
+
+
+def _append_tail(item: ET.Element, tail: str | None) -> None:
+    """Text after ``</li>`` belongs, on screen, to the end of that item."""
+    if not tail or not tail.strip():
+        return
+    ET.SubElement(item, "br")  # a browser shows it on a line of its own
+    if len(item):
+        item[-1].tail = (item[-1].tail or "") + tail
+    else:
+        item.text = (item.text or "") + tail
+
+
+def _drop_empty_paragraphs(root: ET.Element) -> None:
+    """A stray ``</p>`` makes browsers open an empty paragraph; it shows nothing, so it goes."""
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag == "p" and not child.attrib and not len(child) and not (child.text or "").strip():
+                tail = child.tail
+                index = list(parent).index(child)
+                parent.remove(child)
+                if tail:
+                    if index > 0:
+                        parent[index - 1].tail = (parent[index - 1].tail or "") + tail
+                    else:
+                        parent.text = (parent.text or "") + tail
+
+
+def _serialise(fragment: ET.Element) -> str:
+    parts = [_escape(fragment.text or "")]
+    parts += [ET.tostring(child, encoding="unicode", method="html") for child in fragment]
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
