@@ -266,7 +266,9 @@ class _Builder:
         calls: dict[str, int] = {}
         note_ids: dict[str, str] = {}
         found: dict[str, tuple[Footnote, etree._Element]] = {}
-        fresh = ids.Slugger({i for i in root.xpath("//@id") if not re.match(r"fnref\d*:", i)})  # not the calls being replaced
+        fresh = ids.Slugger(
+            {i for i in root.xpath("//@id") if not re.match(r"fnref\d*:", i)}
+        )  # not the calls being replaced
         for sup in root.xpath("//sup[starts-with(@id, 'fnref')]"):
             link = sup.find("a")
             label = (link.get("href", "") if link is not None else "")[len("#fn:") :]

@@ -59,6 +59,7 @@ BLOCKS = {
     "ul",
 }
 NO_TEXT = {"table", "thead", "tbody", "tfoot", "tr", "ol", "ul"}
+SCOPE = {"table", "td", "th", "caption", "button", "template", "object", "marquee", "applet"}
 TABLE_PARTS = {"caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th", "script", "template"}
 
 
@@ -97,11 +98,12 @@ class _Scanner(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         written = (self.get_starttag_text() or f"<{tag}")[:60]
-        if tag in BLOCKS and self.stack and self.stack[-1] == "p":
+        if tag in BLOCKS and self._paragraph_in_scope():
             self._report(
                 f"raw HTML <{tag}> inside a paragraph: the paragraph is closed before it, as browsers do", written
             )
-            self.stack.pop()
+            while self.stack.pop() != "p":
+                pass
         parent = self.stack[-1] if self.stack else ""
         if parent in ("ol", "ul") and tag not in ("li", "script", "template"):
             self._report(
@@ -114,6 +116,15 @@ class _Scanner(HTMLParser):
         if tag == "li" and self.stack and self.stack[-1] == "li":
             self.stack.pop()  # an item closes the one before it
         self.stack.append(tag)
+
+    def _paragraph_in_scope(self) -> bool:
+        """A ``p`` open with no table cell, caption or button between it and the current element."""
+        for open_tag in reversed(self.stack):
+            if open_tag == "p":
+                return True
+            if open_tag in SCOPE:
+                return False
+        return False
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)  # HTML has no self-closing tags: <span/> opens a span
