@@ -23,6 +23,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import github
 from .ids import Anchors, HeadingIdsExtension
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -230,9 +231,12 @@ def make_markdown(has_title: bool) -> tuple[markdown.Markdown, StructureExtensio
             "admonition",
             "fenced_code",
             "sane_lists",
+            *github.EXTENSIONS,
+            github.GitHubExtension(),
             structure,
         ],
         extension_configs={
+            **github.CONFIGS,
             "smarty": {"substitutions": SMARTY_SUBSTITUTIONS},
             "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e", "SUPERSCRIPT_TEXT": "{}"},
             "toc": {"permalink": False},

@@ -415,12 +415,7 @@ class _Builder:
 
     def _links(self, root: etree._Element) -> None:
         ids = set(root.xpath("//@id"))
-        title_id, first = self.structure.title_id, next(iter(root.xpath(f"section[@class='{CHAPTER_CLASS}']")), None)
-        if title_id and title_id not in ids and first is not None:  # the title heading: its text begins here
-            anchor = etree.Element("span", {"id": title_id})
-            anchor.tail, first.text = first.text, None
-            first.insert(0, anchor)
-            ids.add(title_id)
+        title_id = self.structure.title_id if self.structure.title_id not in ids else ""
         anchors = self.structure.anchors
         for link in root.xpath("//a[not(@class='noteref')]"):
             href = link.get("href")
@@ -429,7 +424,10 @@ class _Builder:
             href = href.strip()
             if href.startswith("#"):
                 target = href[1:]
-                resolved = anchors.resolve(target, ids)
+                resolved = anchors.resolve(target, ids | {title_id} if title_id else ids)
+                if resolved is not None and resolved == title_id:  # the title heading: the text begins here
+                    _anchor_at_start(root, title_id)
+                    ids.add(title_id)
                 if resolved is not None:
                     link.set("href", f"#{resolved}")
                     continue
@@ -506,6 +504,14 @@ class _Builder:
                     break
             pairs.append((heading, line))
         return pairs
+
+
+def _anchor_at_start(root: etree._Element, ident: str) -> None:
+    first = next(iter(root.xpath(f"section[@class='{CHAPTER_CLASS}']")), None)
+    if first is not None:
+        anchor = etree.Element("span", {"id": ident})
+        anchor.tail, first.text = first.text, None
+        first.insert(0, anchor)
 
 
 def _letters(text: str) -> str:

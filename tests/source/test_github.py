@@ -1,0 +1,67 @@
+"""Markdown as written on GitHub: strikethrough, task lists, bare URLs, alerts as callouts, lists
+nested by two spaces."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from report_build import Diagnostics, load
+from report_build.source.extensions import make_markdown
+from report_build.source.github import ListIndent
+
+
+def _chapters(tmp_path, body: str):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n" + body, encoding="utf-8")
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    html = "".join(chapter.body for chapter in document.chapters)
+    return lxml.html.fragment_fromstring(html, create_parent="div"), diagnostics
+
+
+def test_strikethrough_tasks_and_bare_urls(tmp_path):
+    root, diagnostics = _chapters(
+        tmp_path,
+        "Was ~~wrong~~ right; ~not~ struck.\n\n- [ ] to do\n- [x] done\n\nSee https://example.org/a?b=1 and www.example.com.\n",
+    )
+    assert root.xpath("//del/text()") == ["wrong"] and "~not~" in root.text_content()
+    assert root.xpath("//li/span[@class='task-box']/text()") == ["\u25a1"]
+    assert root.xpath("//li/span[@class='task-box task-done']/text()") == ["\u25a0"]
+    assert not root.xpath("//input") and not diagnostics.warnings, diagnostics.warnings
+    assert root.xpath("//a/@href") == ["https://example.org/a?b=1", "http://www.example.com"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "title"), [("NOTE", "Note"), ("TIP", "Tip"), ("WARNING", "Warning"), ("CAUTION", "Caution")]
+)
+def test_github_alerts_are_callouts(tmp_path, kind, title):
+    root, _ = _chapters(tmp_path, f"> [!{kind}]\n> Inside *the* alert.\n\n> A plain quote.\n")
+    (callout,) = root.xpath("//aside[contains(@class, 'callout')]")
+    assert callout.get("class") == f"callout callout-{kind.lower()}"
+    assert callout.xpath("p[@class='callout-title']/text()") == [title]
+    assert "Inside the alert." in callout.text_content()
+    assert root.xpath("//blockquote/p/text()") == ["A plain quote."]
+
+
+def _html(text: str) -> str:
+    md, _ = make_markdown(has_title=True)
+    return md.convert(text)
+
+
+def test_lists_nested_by_two_spaces_nest_as_on_github():
+    root = lxml.html.fragment_fromstring(
+        _html("- one\n  - two\n    - three\n- four\n\n1. first\n   - sub\n2. second\n"), create_parent="div"
+    )
+    assert [len(li.xpath("ancestor::ul | ancestor::ol")) for li in root.iter("li")] == [1, 2, 3, 1, 1, 2, 1]
+    assert [li.text.strip() for li in root.iter("li")] == ["one", "two", "three", "four", "first", "sub", "second"]
+
+
+def test_lists_nested_by_four_spaces_and_code_are_unchanged():
+    text = "- one\n    - two\n        - three\n\n```\n- not\n  - a list\n```\n\n    - indented code\n"
+    assert ListIndent(None).run(text.split("\n")) == text.split("\n")
+
+
+def test_paragraphs_and_code_inside_two_space_items_keep_their_item():
+    lines = ListIndent(None).run(["- item", "", "  more text", "", "      code", "- next", "", "Outside."])
+    assert lines == ["- item", "", "    more text", "", "        code", "- next", "", "Outside."]
