@@ -789,6 +789,43 @@ PIECES = st.sampled_from(
         "Setext\n======",
     ]
 )
+# Raw HTML that breaks the XHTML content model, and GitHub-style Markdown (issue 13).
+RAW_HTML = st.sampled_from(
+    [
+        "| a | b |\n|---|---|\n| <ol>Develop</ol> | x |",
+        "<table><tr>loose<td>cell</td></tr>stray</table>",
+        '<span id="a b (c)">bad id</span> [to it](#a%20b%20(c))',
+        '<a name="old-anchor"></a>Anchored. [back](#old-anchor)',
+        "<p>para <div>block</div> more</p>",
+        "text </b> stray <em>unclosed",
+        "<ul>lead<li>item</li>tail<p>block</p></ul>",
+        "<div><li>orphan item</li></div>",
+        "<span>in <div>block</div></span>",
+        "<dl><p>x</p></dl>",
+        '<p id="">empty id</p> <p id="dup">1</p> <p id="dup">2</p>',
+        "&nbsp; &copy; &bogus;",
+        "- [ ] task\n- [x] done",
+        "~~struck~~ and https://example.org/a?b=1",
+        "> [!NOTE]\n> An alert.",
+        "> [!WARNING] Title\n> Careful.",
+        "- two\n  - spaces\n    - deep",
+        "Call.[^r] Again.[^r] And again.[^r]\n\n[^r]: Cited thrice.",
+    ]
+)
+SCRIPTS = st.characters(  # letters, marks, digits, punctuation and symbols of every script
+    categories=("Lu", "Ll", "Lo", "Lm", "Mn", "Mc", "Nd", "No", "Pd", "Po", "Ps", "Pe", "Sm", "So", "Zs")
+)
+HEADING_TEXT = st.one_of(
+    st.text(SCRIPTS, min_size=1, max_size=30),
+    st.sampled_from(["Описание", "メタ情報", "Εισαγωγή", "بررسی چک لیست", "किसी भी", "தமிழ் தலைப்பு", "Harbor/TAG?"]),
+)
+HEADINGS = st.tuples(st.sampled_from(["# ", "## ", "### "]), HEADING_TEXT, st.booleans()).map(
+    lambda parts: (
+        parts[0]
+        + parts[1].replace("\n", " ")
+        + ("\n\n[to it](#" + parts[1].replace(" ", "-").replace(")", "").replace("\n", "") + ")" if parts[2] else "")
+    )
+)
 TEXT = st.one_of(  # mostly printable text; sometimes any character at all
     st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40),
     st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=40),
@@ -797,7 +834,7 @@ TEXT = st.one_of(  # mostly printable text; sometimes any character at all
 NESTED = st.tuples(st.sampled_from(["- ", "> ", "    ", "*", "<div>", "["]), st.integers(1, 80), TEXT).map(
     lambda parts: parts[0] * parts[1] + "x " + parts[2]
 )
-BODY = st.lists(st.one_of(PIECES, PIECES, TEXT, NESTED), max_size=10).map("\n\n".join)
+BODY = st.lists(st.one_of(PIECES, PIECES, TEXT, NESTED, RAW_HTML, HEADINGS), max_size=10).map("\n\n".join)
 SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-5, 20000), st.floats(allow_nan=True), TEXT, st.dates())
 VALUE = st.recursive(
     SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(TEXT, inner, max_size=2)), max_leaves=8
@@ -844,6 +881,16 @@ def _manuscript_bytes(example: tuple) -> bytes:
     return data
 
 
+def _structural_faults(data: bytes) -> list[str]:
+    """The ePub's own in-process check, run again on the package as written."""
+    from report_build.writers.epub.xhtml_check import check_package
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = [n[len("EPUB/") :] for n in package.namelist() if n.startswith("EPUB/")]
+        files = {n: package.read(f"EPUB/{n}") for n in names if n.endswith(".xhtml")}
+    return [str(fault) for fault in check_package(files, set(names))]
+
+
 @pytest.fixture(scope="module")
 def fuzz_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("fuzz")
@@ -869,10 +916,13 @@ def test_generated_manuscripts_build_or_fail_with_our_error(fuzz_folder, epub_wo
             outputs, _ = built(manuscript, formats)
         except ReportBuildError as exc:
             assert str(exc)  # our own error, with a message
+            assert "internal error" not in str(exc), str(exc)  # never a fault of our own making
             return
         assert outputs["pdf"].startswith(b"%PDF-")
-        if "epub" in outputs and len(books) < 3:
-            books[f"book-{len(books)}"] = outputs["epub"]
+        if "epub" in outputs:
+            assert _structural_faults(outputs["epub"]) == []
+            if len(books) < 3:
+                books[f"book-{len(books)}"] = outputs["epub"]
 
     started = time.monotonic()
     check()
