@@ -24,14 +24,6 @@ from .errors import ResourceError, display_path
 
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 REMOTE_SCHEMES = {"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "gopher"}
-IMAGE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
 
 
 def resolve_reference(ref: str, base: Path, roots: Iterable[Path], near: str = "the manuscript") -> Path:

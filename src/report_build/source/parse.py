@@ -24,6 +24,7 @@ from ..sandbox import check_stylesheets
 from ..theme import Theme
 from . import frontmatter, guards, jekyll, sanitize
 from .extensions import make_markdown
+from .metadata import metadata as document_metadata
 from .passes import blocks, chapters, direction, footnotes, headings, images, links
 from .text import SourceMap, read_text
 from .tree import Context
@@ -51,7 +52,7 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
     html = md.convert("\n".join(body_lines))
     structure = extension.structure
 
-    metadata = frontmatter.metadata(raw, key_lines, path, diagnostics, structure.title)
+    metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title)
     theme = Theme(metadata.layouts, metadata.language)
     theme.load_all()
     check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs))

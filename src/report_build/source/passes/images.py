@@ -10,13 +10,12 @@ from lxml import etree
 from ... import images as image_files
 from ...errors import ResourceError
 from ...model import Image
-from ...sandbox import IMAGE_TYPES, resolve_reference
 from ..tree import Context
 
 
 def images(root: etree._Element, ctx: Context) -> list[Image]:
-    """Admit every ``img``: inside the manuscript's folder, a type PDF and ePub readers display,
-    not too large, SVGs safe, alt text present unless marked decorative. Changes each ``src`` to
+    """Admit every ``img`` (:func:`report_build.images.admit`) and require its alt text unless it
+    is marked decorative. Changes each ``src`` to
     the file's path relative to the manuscript (URL-quoted) and empties the alt of decorative
     images. Returns each file once, with the line of its first use."""
     found: dict[Path, Image] = {}
@@ -27,20 +26,7 @@ def images(root: etree._Element, ctx: Context) -> list[Image]:
         if not src:
             raise ctx.fail("image has no source (or its source was refused as unsafe)", needle, line)
         try:
-            resolved = resolve_reference(src, ctx.path.parent, ctx.roots)
-        except ResourceError as exc:
-            raise ctx.fail(f"image: {exc.message}", needle, line) from None
-        if resolved.suffix.lower() not in IMAGE_TYPES:
-            raise ctx.fail(
-                f"image '{src}' is not PNG, JPEG, GIF, WebP or SVG, which PDF and ePub readers display",
-                needle,
-                line,
-            )
-        try:
-            if resolved.suffix.lower() == ".svg":
-                image_files.check_svg(resolved, ctx.roots)
-            else:
-                image_files.check(resolved)
+            resolved = image_files.admit(src, ctx.path.parent, ctx.roots)
         except ResourceError as exc:
             raise ctx.fail(about_image(exc.message), needle, line) from None
         relative = resolved.relative_to(ctx.roots[0]).as_posix()
