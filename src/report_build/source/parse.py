@@ -32,6 +32,12 @@ from .tree import Context
 
 def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
     """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything wrong."""
+    return read(path, diagnostics)[0]
+
+
+def read(path: Path | str, diagnostics: Diagnostics | None = None) -> tuple[Document, Theme]:
+    """The document, and the theme it was read with: the one theme of a build, which every
+    writer then uses (its templates are loaded and checked here, before anything is written)."""
     diagnostics = diagnostics or Diagnostics()
     path = Path(path)
     text = read_text(path)
@@ -53,7 +59,7 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
     structure = extension.structure
 
     metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title)
-    theme = Theme(metadata.layouts, metadata.language)
+    theme = Theme(metadata.layouts, metadata.language, diagnostics)
     theme.load_all()
     check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs))
 
@@ -73,13 +79,14 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
     links.links(root, ctx)
     if metadata.direction == "rtl":
         direction.isolate_left_to_right(root)
-    return Document(
+    document = Document(
         source=path.resolve(),
         metadata=metadata,
         chapters=tuple(chapters.chapters(root, ctx, notes)),
         figures=tuple(found_figures),
         images=tuple(found_images),
     )
+    return document, theme
 
 
 def _first_after_previous(source: SourceMap, warn_at):
@@ -95,4 +102,4 @@ def _first_after_previous(source: SourceMap, warn_at):
     return warn
 
 
-__all__ = ["load"]
+__all__ = ["load", "read"]

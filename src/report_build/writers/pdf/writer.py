@@ -19,16 +19,16 @@ from weasyprint.urls import FatalURLFetchingError
 
 from ... import images
 from ...errors import Diagnostics, RenderError, TemplateError
-from ...model import Document
+from ...model import Document, check_edition
 from ...paper import PAGE_SIZES_MM, page_size_mm
-from ...sandbox import Located, captured_weasyprint_log
 from ...theme import Theme, document_context
 from ..pagination import PageMark
 from . import fixes  # noqa: F401 (applies a layout correction)
 from .fetcher import SandboxFetcher
+from .log import RendererMessage, captured_weasyprint_log
 from .pages import misplaced_notes, page_marks
 
-EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
+PDF_VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}  # by edition (model.EDITIONS)
 
 # Attributes that WeasyPrint's presentational hints (HTML attributes such as <img width>,
 # <ol start> or <table border> read as styles) never look at. Hints cost about 3 % of a render,
@@ -98,8 +98,7 @@ def render_pdf(
     written, so that other work (the ePub) can start while it is.
     """
     diagnostics = diagnostics or Diagnostics()
-    if edition not in EDITIONS:
-        raise RenderError(f"unknown PDF edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    check_edition(edition)
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
     replacements = {}
     for image in doc.images:
@@ -117,7 +116,7 @@ def render_pdf(
         diagnostics=diagnostics,
         replacements=replacements,
         finisher=_finisher(doc, edition),
-        pdf_variant=EDITIONS[edition],
+        pdf_variant=PDF_VARIANTS[edition],
         output_intent="srgb" if edition == "print" else None,
         pdf_identifier=_identifier(doc, edition),
         layout_done=lambda rendered: _laid_out(rendered, marks, on_layout, doc, diagnostics),
@@ -272,7 +271,7 @@ def _identifier(doc: Document, edition: str) -> bytes:
     return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
 
 
-def _report(located: list[Located], source: Path, diagnostics: Diagnostics) -> None:
+def _report(located: list[RendererMessage], source: Path, diagnostics: Diagnostics) -> None:
     for entry in located:
         lowered = entry.message.lower()
         if "template" in lowered:
