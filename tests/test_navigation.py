@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import FIXTURES, ROOT
-
 from report_build import Diagnostics, load
 from report_build.navigation import HISTORY_PAGE, navigation
 from report_build.source.parse import read
