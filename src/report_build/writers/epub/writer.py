@@ -22,9 +22,10 @@ from ebooklib import epub
 from lxml import etree
 
 from ... import __version__
+from ...contract import CHAPTER_ROLE, HISTORY_ID, NOTE_CALL_ROLE, PAGEBREAK_ROLE, ROLE_TYPES
 from ...errors import Diagnostics, RenderError
 from ...model import Chapter, Document, check_edition
-from ...navigation import Entry, Navigation
+from ...navigation import HISTORY_PAGE, Entry, Navigation
 from ...navigation import navigation as build_navigation
 from ...theme import Theme, document_context
 from .. import pagination
@@ -40,16 +41,6 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 EPUB_TYPE = f"{{{OPS_NS}}}type"
 NS = {"x": XHTML_NS, "epub": OPS_NS}
 
-# ARIA roles the shared templates use, and the EPUB structural semantics that mean the same.
-ROLE_TYPES = {
-    "doc-noteref": "noteref",
-    "doc-footnote": "footnote",
-    "doc-chapter": "chapter",
-    "doc-toc": "toc",
-    "doc-notice": "notice",
-    "doc-pagebreak": "pagebreak",
-    "doc-colophon": "colophon",
-}
 EXTERNAL = re.compile(r"^(https?|mailto|tel):", re.IGNORECASE)
 PACKAGE_LINK = re.compile(r"^([A-Za-z0-9_-]+\.xhtml)(?:#(.*))?$")
 
@@ -192,8 +183,8 @@ def _linker(doc: Document):
         chapter = doc.chapter_of(ident)
         if chapter is not None:
             return f"{chapter.slug}.xhtml#{ident}"
-        if ident == "version-history":
-            return "history.xhtml#version-history"
+        if ident == HISTORY_ID:
+            return f"{HISTORY_PAGE}.xhtml#{HISTORY_ID}"
         return f"#{ident}"  # resolved once every page is rendered
 
     return link
@@ -324,16 +315,14 @@ def _page_breaks(
         page = by_chapter.get(mark.chapter) if mark.chapter is not None else None
         anchor = None
         if page is not None:
-            anchor = next(iter(page.root.xpath("//*[@role='doc-chapter']")), None)
+            anchor = next(iter(page.root.xpath(f"//*[@role='{CHAPTER_ROLE}']")), None)
         else:
             for candidate in pages:
                 found = candidate.root.xpath("//*[@id=$ident]", ident=mark.section)
                 if found:
                     page, anchor = candidate, found[0]
                     break
-        marker = etree.Element(
-            f"{{{XHTML_NS}}}span", {"id": mark.id, "role": "doc-pagebreak", "aria-label": mark.label}
-        )
+        marker = etree.Element(f"{{{XHTML_NS}}}span", {"id": mark.id, "role": PAGEBREAK_ROLE, "aria-label": mark.label})
         if page is None or anchor is None or not pagination.place(mark, anchor, marker, _is_note_call):
             diagnostics.warn(f"ePub: print page {mark.label} could not be placed; it is left out of the page list")
             continue
@@ -342,7 +331,7 @@ def _page_breaks(
 
 
 def _is_note_call(element: Any) -> bool:
-    return element.get("role") == "doc-noteref"
+    return element.get("role") == NOTE_CALL_ROLE
 
 
 def _nav(
