@@ -23,7 +23,8 @@ def _chapters(tmp_path, body: str):
 def test_strikethrough_tasks_and_bare_urls(tmp_path):
     root, diagnostics = _chapters(
         tmp_path,
-        "Was ~~wrong~~ right; ~not~ struck.\n\n- [ ] to do\n- [x] done\n\nSee https://example.org/a?b=1 and www.example.com.\n",
+        "Was ~~wrong~~ right; ~not~ struck.\n\n- [ ] to do\n- [x] done\n\n"
+        "See https://example.org/a?b=1 and www.example.com.\n",
     )
     assert root.xpath("//del/text()") == ["wrong"] and "~not~" in root.text_content()
     assert root.xpath("//li/span[@class='task-box']/text()") == ["\u25a1"]

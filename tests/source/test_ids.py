@@ -102,7 +102,8 @@ def test_headings_get_github_ids_and_links_in_every_convention_are_rewritten(tmp
         "[a](#Описание) [b](#%D0%BE%D0%BF%D0%B8%D1%81%D0%B0%D0%BD%D0%B8%D0%B5) [c](#section)\n\n"
         "# CNCF TAG-Security/Harbor Self-Assessment\n\n[d](#cncf-tag-securityharbor-self-assessment)\n\n"
         "# What's new in 2.0? Café\n\n"
-        "[e](#whats-new-in-20-café) [f](#whats-new-in-20-cafe) [g](#whats-new-in-2.0-café) [h](#whats-new-in-20-caf)\n\n"
+        "[e](#whats-new-in-20-café) [f](#whats-new-in-20-cafe)"
+        " [g](#whats-new-in-2.0-café) [h](#whats-new-in-20-caf)\n\n"
         "# Context: Idlib {#context}\n\n[i](#context-idlib) [j](#context)\n\n"
         "# Methods\n\nText.\n\n# Methods\n\n[k](#methods_1) [l](#methods-1)\n\n"
         "# Contents\n\n[m](#contents)\n",

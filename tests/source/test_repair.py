@@ -106,7 +106,8 @@ def _as_xhtml(html: str):
 
 
 def test_valid_html_is_left_alone_and_warns_nothing():
-    html = '<p>A <a href="#x">link</a><br />and <em>text</em>.</p>\n<table><tr><td>1</td></tr></table>\n<ul><li>a</li></ul>'
+    html = '<p>A <a href="#x">link</a><br />and <em>text</em>.</p>\n'
+    html += "<table><tr><td>1</td></tr></table>\n<ul><li>a</li></ul>"
     warnings: list[tuple[str, str]] = []
     assert repair(html, lambda message, needle: warnings.append((message, needle))) == html
     assert warnings == []

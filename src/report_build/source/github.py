@@ -120,7 +120,9 @@ class TaskBoxes(Treeprocessor):
             if found is None or not str(stash[int(found.group(1))]).startswith("<input"):
                 continue
             done = "checked" in str(stash[int(found.group(1))])
-            stash[int(found.group(1))] = f'<span class="task-box{" task-done" if done else ""}">{DONE if done else TODO}</span> '
+            stash[int(found.group(1))] = (
+                f'<span class="task-box{" task-done" if done else ""}">{DONE if done else TODO}</span> '
+            )
 
 
 class GitHubExtension(Extension):

@@ -22,8 +22,11 @@ from ebooklib import epub
 from lxml import etree
 
 from ... import __version__
+from ...contract import CHAPTER_ROLE, HISTORY_ID, NOTE_CALL_ROLE, PAGEBREAK_ROLE, ROLE_TYPES
 from ...errors import Diagnostics, RenderError
-from ...model import Chapter, Document
+from ...model import Chapter, Document, check_edition
+from ...navigation import HISTORY_PAGE, Entry, Navigation
+from ...navigation import navigation as build_navigation
 from ...theme import Theme, document_context
 from .. import pagination
 from ..pagination import PageMark
@@ -31,7 +34,6 @@ from . import resources as epub_resources
 from . import xhtml_check
 from .resources import Resource
 
-EDITIONS = ("screen", "print")  # the ePub is the same for both; the value reaches the templates
 FOLDER = "EPUB"  # ebooklib's folder inside the zip
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -40,16 +42,6 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 EPUB_TYPE = f"{{{OPS_NS}}}type"
 NS = {"x": XHTML_NS, "epub": OPS_NS}
 
-# ARIA roles the shared templates use, and the EPUB structural semantics that mean the same.
-ROLE_TYPES = {
-    "doc-noteref": "noteref",
-    "doc-footnote": "footnote",
-    "doc-chapter": "chapter",
-    "doc-toc": "toc",
-    "doc-notice": "notice",
-    "doc-pagebreak": "pagebreak",
-    "doc-colophon": "colophon",
-}
 EXTERNAL = re.compile(r"^(https?|mailto|tel):", re.IGNORECASE)
 PACKAGE_LINK = re.compile(r"^([A-Za-z0-9_-]+\.xhtml)(?:#(.*))?$")
 
@@ -98,8 +90,7 @@ def write_epub(
     ``page_marks`` (from the PDF layout) become page-break markers and a page list.
     """
     diagnostics = diagnostics or Diagnostics()
-    if edition not in EDITIONS:
-        raise RenderError(f"unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    check_edition(edition)  # the ePub is the same for both; the value reaches the templates
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
     moment = _moment(doc)
 
@@ -117,11 +108,12 @@ def write_epub(
         page.root = _render(page, doc, theme, context, stylesheets, cover.name)
     page_list = _page_breaks(pages, page_marks, diagnostics, doc)
     _finish(pages, image_names, doc)
-    nav = _nav(doc, theme, context, stylesheets, pages, page_list)
+    navigation = build_navigation(doc, theme.strings)
+    nav = _nav(doc, theme, context, stylesheets, navigation, page_list)
     files = {page.file: _serialise(page.root) for page in pages} | {"nav.xhtml": nav}
     xhtml_check.refuse_internal(xhtml_check.check_package(files, {r.name for r in resources}), doc)
 
-    book = _book(doc, theme, pages, nav, resources, cover, bool(page_list))
+    book = _book(doc, theme, pages, nav, navigation, resources, cover, bool(page_list))
     raw = io.BytesIO()
     options = {
         "raise_exceptions": True,
@@ -195,8 +187,8 @@ def _linker(doc: Document):
         chapter = doc.chapter_of(ident)
         if chapter is not None:
             return f"{chapter.slug}.xhtml#{ident}"
-        if ident == "version-history":
-            return "history.xhtml#version-history"
+        if ident == HISTORY_ID:
+            return f"{HISTORY_PAGE}.xhtml#{HISTORY_ID}"
         return f"#{ident}"  # resolved once every page is rendered
 
     return link
@@ -318,24 +310,8 @@ def _serialise(root: Any) -> bytes:
 # -- navigation ---------------------------------------------------------------------
 
 
-def _toc(doc: Document) -> list[dict[str, Any]]:
-    """Chapters and their sections; an untitled chapter lends its sections to the top level."""
-    entries: list[dict[str, Any]] = []
-    for chapter in doc.chapters:
-        sections = [
-            {"label": s.text, "href": f"{chapter.slug}.xhtml#{s.id}", "id": s.id, "children": []}
-            for s in chapter.sections
-        ]
-        if chapter.title:
-            entries.append(
-                {"label": chapter.title, "href": f"{chapter.slug}.xhtml", "id": chapter.id, "children": sections}
-            )
-        else:
-            entries.extend(sections)
-    if not entries and doc.chapters:  # no headings at all: the book itself is the one entry
-        first = doc.chapters[0]
-        entries.append({"label": doc.metadata.title, "href": f"{first.slug}.xhtml", "id": first.id, "children": []})
-    return entries
+def _href(entry: Entry) -> str:
+    return f"{entry.page}.xhtml" if entry.to_page else f"{entry.page}.xhtml#{entry.id}"
 
 
 def _page_breaks(
@@ -349,7 +325,7 @@ def _page_breaks(
         page = by_chapter.get(mark.chapter) if mark.chapter is not None else None
         anchor = None
         if page is not None:
-            anchor = next(iter(page.root.xpath("//*[@role='doc-chapter']")), None)
+            anchor = next(iter(page.root.xpath(f"//*[@role='{CHAPTER_ROLE}']")), None)
         else:
             for candidate in pages:
                 found = candidate.root.xpath("//*[@id=$ident]", ident=mark.section)
@@ -359,7 +335,7 @@ def _page_breaks(
         ident = mark.id
         while ident in taken:  # a manuscript id such as a heading "Page 3" keeps its own
             ident = f"_{ident}"
-        marker = etree.Element(f"{{{XHTML_NS}}}span", {"id": ident, "role": "doc-pagebreak", "aria-label": mark.label})
+        marker = etree.Element(f"{{{XHTML_NS}}}span", {"id": ident, "role": PAGEBREAK_ROLE, "aria-label": mark.label})
         if page is None or anchor is None or not pagination.place(mark, anchor, marker, _is_note_call):
             diagnostics.warn(f"ePub: print page {mark.label} could not be placed; it is left out of the page list")
             continue
@@ -369,7 +345,7 @@ def _page_breaks(
 
 
 def _is_note_call(element: Any) -> bool:
-    return element.get("role") == "doc-noteref"
+    return element.get("role") == NOTE_CALL_ROLE
 
 
 def _nav(
@@ -377,48 +353,45 @@ def _nav(
     theme: Theme,
     context: dict[str, Any],
     sheets: list[str],
-    pages: list[Page],
+    navigation: Navigation,
     page_list: list[dict[str, str]],
 ) -> bytes:
-    strings = theme.strings
-    toc = _toc(doc)
-    if doc.releases:
-        label = str(strings.get("version_history", "Version history"))
-        toc.append({"label": label, "href": "history.xhtml", "id": "version-history", "children": []})
-    first = next(page for page in pages if page.chapter is not None)
-    landmarks = [
-        {"type": "cover", "href": "cover.xhtml", "label": strings.get("cover", "Cover")},
-        {"type": "toc", "href": "contents.xhtml", "label": strings.get("contents", "Contents")},
-        {"type": "bodymatter", "href": first.file, "label": strings.get("start", first.title)},
+    """The EPUB 3 navigation document: contents, page list and landmarks."""
+    toc = [
+        {"label": e.label, "href": _href(e), "children": [{"label": c.label, "href": _href(c)} for c in e.children]}
+        for e in navigation.contents
     ]
+    landmarks = [{"type": m.kind, "href": f"{m.page}.xhtml", "label": m.label} for m in navigation.landmarks]
     markup = theme.render(
         "epub/nav.xhtml", **context, toc=toc, landmarks=landmarks, stylesheets=sheets, page_list=page_list
     )
-    nav = Page("nav", str(strings.get("contents", "Contents")), "epub/nav.xhtml", "")
+    nav = Page("nav", str(theme.strings.get("contents", "Contents")), "epub/nav.xhtml", "")
     root = _parse(markup, nav, doc, theme)
     return _serialise(root)
 
 
-def _ncx_toc(doc: Document, theme: Theme) -> list[Any]:
-    """The same entries for the NCX (older reading systems)."""
+def _ncx(navigation: Navigation) -> list[Any]:
+    """The same contents for the NCX (older reading systems)."""
     items: list[Any] = []
-    entries = _toc(doc)
-    if doc.releases:
-        entries.append(
-            {
-                "label": str(theme.strings.get("version_history", "Version history")),
-                "href": "history.xhtml",
-                "id": "version-history",
-                "children": [],
-            }
-        )
-    for entry in entries:
-        link = epub.Link(entry["href"], entry["label"], f"nav-{entry['id']}")
-        if entry["children"]:
-            items.append((link, [epub.Link(c["href"], c["label"], f"nav-{c['id']}") for c in entry["children"]]))
+    for entry in navigation.contents:
+        link = epub.Link(_href(entry), entry.label, f"nav-{entry.id}")
+        if entry.children:
+            items.append((link, [epub.Link(_href(c), c.label, f"nav-{c.id}") for c in entry.children]))
         else:
             items.append(link)
     return items
+
+
+GUIDE_TYPES = {"cover": "cover", "toc": "toc", "bodymatter": "text"}  # EPUB 3 landmark -> EPUB 2 guide
+
+
+def _guide(navigation: Navigation) -> list[dict[str, str]]:
+    """The same landmarks for the EPUB 2 guide, which names each page by its title."""
+    return [
+        {"type": GUIDE_TYPES[m.kind], "href": f"{m.page}.xhtml", "title": m.title}
+        for m in navigation.landmarks
+        if m.kind in GUIDE_TYPES
+    ]
 
 
 # -- package ------------------------------------------------------------------------
@@ -429,6 +402,7 @@ def _book(
     theme: Theme,
     pages: list[Page],
     nav: bytes,
+    navigation: Navigation,
     resources: list[Resource],
     cover: Resource,
     paginated: bool,
@@ -477,14 +451,9 @@ def _book(
         items[page.ident] = book.add_item(item)
     book.add_item(_Finished("nav", "nav.xhtml", str(theme.strings.get("contents", "Contents")), nav, ["nav"]))
     book.add_item(epub.EpubNcx())
-    book.toc = _ncx_toc(doc, theme)
+    book.toc = _ncx(navigation)
     book.spine = [items[page.ident] for page in pages]
-    first = next(page for page in pages if page.chapter is not None)
-    book.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": str(theme.strings.get("cover", "Cover"))},
-        {"type": "toc", "href": "contents.xhtml", "title": str(theme.strings.get("contents", "Contents"))},
-        {"type": "text", "href": first.file, "title": first.title},
-    ]
+    book.guide = _guide(navigation)
     return book
 
 

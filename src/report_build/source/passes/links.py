@@ -1,0 +1,63 @@
+"""Links: internal ones must land somewhere; ones out of the report become plain text."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ...contract import CHAPTER_SECTION, NOTE_CALL
+from ..tree import Context, drop
+
+EXTERNAL = re.compile(r"^(https?|mailto|tel):", re.IGNORECASE)
+
+
+def links(root: etree._Element, ctx: Context) -> None:
+    """Check every link but footnote calls. A ``#fragment`` is resolved to an id in the document,
+    directly or through the heading-id aliases (:mod:`..ids`: other conventions' slugs, letter
+    case, percent-encoding), and rewritten to it; one that goes nowhere is unwrapped to its text
+    with a warning at its line (an error with ``strict_links``: release, check). ``http(s)``,
+    ``mailto`` and ``tel`` links stay; any other link (a relative file, an empty target) is
+    unwrapped to its text with a warning at its line."""
+    ids = set(root.xpath("//@id"))
+    title_id = ctx.structure.title_id if ctx.structure.title_id not in ids else ""
+    anchors = ctx.structure.anchors
+    for link in root.xpath(f"//a[not(@class='{NOTE_CALL}')]"):
+        href = link.get("href")
+        if href is None:
+            continue
+        href = href.strip()
+        if href.startswith("#"):
+            target = href[1:]
+            resolved = anchors.resolve(target, ids | {title_id} if title_id else ids)
+            if resolved is not None and resolved == title_id:  # the title heading: the text begins here
+                _anchor_at_start(root, title_id)
+                ids.add(title_id)
+            if resolved is not None:
+                link.set("href", f"#{resolved}")
+                continue
+            line = ctx.source.find(f"(#{target})") or ctx.source.find(f'"#{target}"')
+            message = f"link to '#{target}' goes nowhere: no heading or element has that id"
+            if ctx.diagnostics.strict_links:
+                raise ctx.fail(message, line=line)
+            ctx.warn(f"{message}; kept as plain text", line)
+            drop(link)
+            continue
+        if EXTERNAL.match(href):
+            continue
+        text = " ".join("".join(link.itertext()).split())
+        line = ctx.source.find(f"]({href})") if href else ctx.source.find(f"[{text}]()")
+        if href:
+            ctx.warn(f"link to '{href}' points outside the report; kept as plain text", line)
+        else:
+            ctx.warn(f"link '{text}' has no target; kept as plain text", line)
+        drop(link)
+
+
+def _anchor_at_start(root: etree._Element, ident: str) -> None:
+    """An empty anchor with ``ident`` at the start of the first chapter."""
+    first = next(iter(root.xpath(f"section[@class='{CHAPTER_SECTION}']")), None)
+    if first is not None:
+        anchor = etree.Element("span", {"id": ident})
+        anchor.tail, first.text = first.text, None
+        first.insert(0, anchor)
