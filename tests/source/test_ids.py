@@ -222,3 +222,10 @@ def test_generated_ids_never_take_a_manuscript_id(tmp_path):
     assert document.footnotes[0].id != "fn-1" and root.xpath("//a[@role='doc-noteref']/@href") == [
         f"#{document.footnotes[0].id}"
     ]
+
+
+def test_an_id_the_layouts_use_is_renamed_and_links_follow(tmp_path):
+    document, diagnostics = _document(tmp_path, "# Our contents {#contents}\n\n[top](#contents)\n")
+    root = _body(document)
+    assert root.xpath("//h1/@id") == ["contents-1"] and root.xpath("//a/@href") == ["#contents-1"]
+    assert [w.line for w in diagnostics.warnings if "layouts give their own pages" in w.message] == [5]

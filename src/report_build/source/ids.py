@@ -209,18 +209,19 @@ class HeadingIdsExtension(Extension):
         self.anchors.renumbered.clear()
 
 
-def settle(root: object, anchors: Anchors, warn: Callable[[str, str, int], None]) -> None:
+def settle(root: object, anchors: Anchors, warn: Callable[[str, tuple[str, ...], int], None]) -> None:
     """Make the ids of the cleaned tree (``lxml``) valid and unique, raw HTML's included.
 
     - ``<a name="x">`` (HTML4) becomes ``id="x"`` unless the element has an id;
     - an id that is not valid is normalised, and links to it are resolved through an alias;
-    - an id used twice is renamed the GitHub way at its second use, and links land on the first.
-    ``warn(message, needle, nth)`` reports each change with a piece of source text to find its
-    line by, and which occurrence of that text it is (1 for the first).
+    - an id used twice is renamed the GitHub way at its second use, and links land on the first;
+    - an id the layouts use (:data:`RESERVED`) is renamed, and links to it follow.
+    ``warn(message, needles, nth)`` reports each change with pieces of source text to find its
+    line by (the first that is found counts), and which occurrence of it this is (1 for the first).
     """
     seen: set[str] = set()
     occurrences: dict[str, int] = {}
-    renamed = Slugger(set(root.xpath("//@id")))  # type: ignore[attr-defined]
+    renamed = Slugger(set(root.xpath("//@id")) | RESERVED)  # type: ignore[attr-defined]
     for element in root.iter():  # type: ignore[attr-defined]
         if not isinstance(element.tag, str):
             continue
@@ -241,6 +242,13 @@ def settle(root: object, anchors: Anchors, warn: Callable[[str, str, int], None]
             anchors.alias(" ".join(ident.split()), fixed)
             element.set("id", fixed)
             ident = fixed
+        elif ident in RESERVED:
+            fixed = renamed(ident)
+            message = f"id '{ident}' is one the layouts give their own pages; it becomes '{fixed}', and links follow"
+            warn(message, needle, occurrences[needle])
+            anchors.alias(ident, fixed)
+            element.set("id", fixed)
+            ident = fixed
         elif ident in seen:
             fixed = renamed(ident)
             message = f"id '{ident}' is used twice; the second becomes '{fixed}', so links land on the first"
@@ -250,5 +258,6 @@ def settle(root: object, anchors: Anchors, warn: Callable[[str, str, int], None]
         seen.add(ident)
 
 
-def _needle(ident: str, attribute: str) -> str:
-    return f'{attribute}="{ident}"' if '"' not in ident else f"{attribute}='{ident}'"
+def _needle(ident: str, attribute: str) -> tuple[str, ...]:
+    quoted = f'{attribute}="{ident}"' if '"' not in ident else f"{attribute}='{ident}'"
+    return (quoted, f"{attribute}={ident}", "{#" + ident)

@@ -113,10 +113,13 @@ __all__ = ["load", "read"]
 def _nth(source: SourceMap, warn_at):
     """A warner told which occurrence of a needle it is about (1 for the first)."""
 
-    def warn(message: str, needle: str, nth: int) -> None:
-        line = 0
-        for _ in range(nth):  # the nth line that holds the needle
-            line = source.find(needle, line + 1) or line
+    def warn(message: str, needles: tuple[str, ...], nth: int) -> None:
+        for needle in needles:
+            line = 0
+            for _ in range(nth):  # the nth line that holds the needle
+                line = source.find(needle, line + 1) or line
+            if line:
+                break
         warn_at(message, line or None)
 
     return warn
