@@ -24,6 +24,8 @@ from html.parser import HTMLParser
 
 from tinyhtml5.parser import HTMLParser as WhatwgParser
 
+from .. import limits
+
 Warn = Callable[[str, str], None]  # (message, text to find the line by)
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -71,6 +73,8 @@ def repair(html: str, warn: Warn) -> str:
         return html
     parser = WhatwgParser(namespace_html_elements=False)
     fragment = parser.parse_fragment(html, container="div")
+    if limits.deepest(fragment)[0] > limits.MAX_NESTING + 1:
+        return html  # too deep to lay out at all: the nesting guard refuses it, with its line
     _fix_lists(fragment, warn)
     _drop_empty_paragraphs(fragment)
     return _serialise(fragment)
@@ -88,9 +92,11 @@ class _Scanner(HTMLParser):
     def run(self, html: str) -> None:
         self.feed(html)
         self.close()
-        for tag in reversed(self.stack):
-            if tag not in OPTIONAL_END:
-                self._report(f"raw HTML <{tag}> is never closed; it is closed at the end of the document", f"<{tag}")
+        unclosed = [tag for tag in reversed(self.stack) if tag not in OPTIONAL_END]
+        for tag in unclosed[:10]:
+            self._report(f"raw HTML <{tag}> is never closed; it is closed at the end of the document", f"<{tag}")
+        if len(unclosed) > 10:
+            self._report(f"and {len(unclosed) - 10} more raw HTML elements are never closed", f"<{unclosed[10]}")
 
     def _report(self, message: str, needle: str) -> None:
         self.found = True
