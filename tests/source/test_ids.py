@@ -229,3 +229,15 @@ def test_an_id_the_layouts_use_is_renamed_and_links_follow(tmp_path):
     root = _body(document)
     assert root.xpath("//h1/@id") == ["contents-1"] and root.xpath("//a/@href") == ["#contents-1"]
     assert [w.line for w in diagnostics.warnings if "layouts give their own pages" in w.message] == [5]
+
+
+def test_a_tab_in_a_heading_is_dropped_as_on_github(tmp_path):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "# CNCF TAG-Security\tHarbor Self Assessment\n\n- [top](#cncf-tag-securityharbor-self-assessment)\n"
+        "- [part](#tabbedpart)\n\n## Tabbed\tPart\n\nText.\n",
+        encoding="utf-8",
+    )
+    document = load(manuscript, Diagnostics(strict=True, echo=False))
+    root = _body(document)
+    assert root.xpath("//a/@href") == ["#cncf-tag-security-harbor-self-assessment", "#tabbed-part"]

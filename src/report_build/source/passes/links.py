@@ -7,7 +7,9 @@ import re
 from lxml import etree
 
 from ...contract import CHAPTER_SECTION, NOTE_CALL
-from ..tree import Context, drop
+from ..ids import github_slug
+from ..tree import Context, drop, letters
+from .headings import heading_lines
 
 EXTERNAL = re.compile(r"^(https?|mailto|tel):", re.IGNORECASE)
 
@@ -22,6 +24,7 @@ def links(root: etree._Element, ctx: Context) -> None:
     ids = set(root.xpath("//@id"))
     title_id = ctx.structure.title_id if ctx.structure.title_id not in ids else ""
     anchors = ctx.structure.anchors
+    _tab_aliases(ctx)
     for link in root.xpath(f"//a[not(@class='{NOTE_CALL}')]"):
         href = link.get("href")
         if href is None:
@@ -61,3 +64,21 @@ def _anchor_at_start(root: etree._Element, ident: str) -> None:
         anchor = etree.Element("span", {"id": ident})
         anchor.tail, first.text = first.text, None
         first.insert(0, anchor)
+
+
+def _tab_aliases(ctx: Context) -> None:
+    """GitHub drops a tab in a heading (``TAG-Security<tab>Harbor`` is ``tag-securityharbor``);
+    Python-Markdown has expanded it to spaces before the heading ids are made. The source still
+    has it: such headings get GitHub's slug of their source text as an alias."""
+    tabbed = {h.line: h.text for h in ctx.source.headings if "\t" in h.text}
+    if not tabbed:
+        return
+    ids = {line: heading.id for heading, line in heading_lines(ctx) if line}
+    if ctx.structure.title_id:  # the title heading is the first heading with the title's letters
+        title = letters(ctx.structure.title)
+        line = next((h.line for h in ctx.source.headings if letters(h.text) == title), None)
+        if line is not None:
+            ids.setdefault(line, ctx.structure.title_id)
+    for line, text in tabbed.items():
+        if line in ids:
+            ctx.structure.anchors.alias(github_slug(re.sub(r"[*_`]|\{[#.:][^}]*\}\s*$", "", text)), ids[line])
