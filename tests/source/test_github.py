@@ -66,3 +66,15 @@ def test_lists_nested_by_four_spaces_and_code_are_unchanged():
 def test_paragraphs_and_code_inside_two_space_items_keep_their_item():
     lines = ListIndent(None).run(["- item", "", "  more text", "", "      code", "- next", "", "Outside."])
     assert lines == ["- item", "", "    more text", "", "        code", "- next", "", "Outside."]
+
+
+def test_checkboxes_in_raw_html_are_task_boxes_not_removed_controls(tmp_path):
+    root, diagnostics = _chapters(
+        tmp_path,
+        '<div>\n<input type="checkbox" id="c1" value="checkbox">\n<label for="c1">Has a licence?</label>\n</div>\n\n'
+        "<p><input type='checkbox' checked> Done already</p>\n\n`<input type=\"checkbox\">` in code stays.\n",
+    )
+    assert root.xpath("//span[@class='task-box']/text()") == ["\u25a1"]
+    assert root.xpath("//span[@class='task-box task-done']/text()") == ["\u25a0"]
+    assert not root.xpath("//input") and not diagnostics.warnings, diagnostics.warnings
+    assert root.xpath("//code/text()") == ['<input type="checkbox">']

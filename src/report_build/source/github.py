@@ -8,7 +8,8 @@ come out as admonitions and so become the layouts' callouts. This module adds wh
   (an item's content starts after its marker: two spaces under ``-``, three under ``1.``) to the
   four spaces per level Python-Markdown needs; lists already indented by four are unchanged;
 - :class:`TaskBoxes`, which draws a task's checkbox as a character (□ to do, ■ done) that every
-  font of the default layouts has, since a form control has no place in a PDF or an ePub.
+  font of the default layouts has, since a form control has no place in a PDF or an ePub
+  (:func:`checkboxes` does the same for checkboxes written in raw HTML).
 """
 
 from __future__ import annotations
@@ -133,3 +134,19 @@ class GitHubExtension(Extension):
         md.registerExtension(self)
         md.preprocessors.register(ListIndent(md), "report_build_list_indent", 27)
         md.treeprocessors.register(TaskBoxes(md), "report_build_task_boxes", 24)
+
+
+CHECKBOX = re.compile(r"<input\b[^>]*\btype\s*=\s*[\"']?checkbox\b[^>]*>", re.IGNORECASE)
+
+
+def checkboxes(html: str) -> str:
+    """Checkboxes written in raw HTML (checklists copied from web pages) become task boxes too,
+    instead of form controls that cleaning would remove."""
+    if "<input" not in html.lower():
+        return html
+
+    def box(match: re.Match[str]) -> str:
+        done = re.search(r"\bchecked\b", match.group(0), re.IGNORECASE) is not None
+        return f'<span class="task-box task-done">{DONE}</span>' if done else f'<span class="task-box">{TODO}</span>'
+
+    return CHECKBOX.sub(box, html)

@@ -24,7 +24,7 @@ from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
 from ..theme import Theme
-from . import frontmatter, guards, ids, jekyll, repair, sanitize
+from . import frontmatter, github, guards, ids, jekyll, repair, sanitize
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
 from .passes import blocks, chapters, direction, footnotes, headings, images, links
@@ -67,6 +67,7 @@ def read(path: Path | str, diagnostics: Diagnostics | None = None) -> tuple[Docu
 
     guards.check_raw_image_sources(html, source, path)
     warn_found = _first_after_previous(source, warn_at)
+    html = github.checkboxes(html)  # a checklist's boxes, not form controls
     sanitize.report_dangerous(html, warn_found)
     html = repair.repair(html, warn_found)  # as browsers build it: the XHTML content model holds
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
