@@ -13,6 +13,7 @@ from lxml import etree
 from ..build import load, output_name
 from ..errors import Diagnostics, RenderError, format_location
 from ..model import Document
+from ..theme import Theme
 from .validators import Finding, epubcheck, pdf_structure
 
 WORD = re.compile(r"\w+")
@@ -42,7 +43,9 @@ def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool =
     for path, what in ((screen, "pdf"), (book, "epub")):
         if not path.is_file():
             found.append(Located(Finding("error", "check", "MISSING", f"not built yet: run `make {what}`"), path, None))
-    outline = [c.title or doc.metadata.title for c in doc.chapters] + (["Version history"] if doc.releases else [])
+    words = Theme(doc.metadata.layouts, doc.metadata.language).strings  # the words the outputs use
+    history = str(words.get("version_history", "Version history"))
+    outline = [c.title or doc.metadata.title for c in doc.chapters] + ([history] if doc.releases else [])
     title = doc.metadata.title + (f": {doc.metadata.subtitle}" if doc.metadata.subtitle else "")
     for path, edition in ((screen, "screen"), (press, "print")):
         if path.is_file():
