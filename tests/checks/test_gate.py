@@ -41,6 +41,7 @@ def run_check(manuscript: Path, out: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.e2e
 def test_clean_outputs_pass(built):
     manuscript, out = built
     result = run_check(manuscript, out)
@@ -48,6 +49,7 @@ def test_clean_outputs_pass(built):
     assert "check: 0 errors, 0 warnings" in result.stderr
 
 
+@pytest.mark.e2e
 def test_epubcheck_finding_maps_to_the_markdown_line(built, tmp_path):
     manuscript, out = built
     broken = tmp_path / "out"
@@ -67,6 +69,7 @@ def test_epubcheck_finding_maps_to_the_markdown_line(built, tmp_path):
     assert f"report.md:{expected}: error: [epubcheck RSC-005]" in result.stderr, result.stderr
 
 
+@pytest.mark.e2e
 def test_pdf_findings(built, tmp_path):
     manuscript, out = built
     broken = tmp_path / "out"
@@ -96,6 +99,7 @@ def test_missing_outputs_are_findings(tmp_path):
     assert {f.finding.code for f in found} == {"MISSING"}
 
 
+@pytest.mark.e2e
 def test_arabic_edition_passes(tmp_path):
     """The gate's words (the history bookmark) come from the edition's strings file, not English."""
     manuscript = ROOT / "manuscript-ar" / "report.md"

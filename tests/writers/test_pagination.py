@@ -8,12 +8,14 @@ import sys
 
 import pytest
 from lxml import etree
+from test_epub import NS, Book
 
 from conftest import FIXTURES, MANUSCRIPT, build_bytes, pdf_pages, squash
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, RenderError, build
 from report_build.theme import COMPILED, Theme
-from test_epub import NS, Book
+
+pytestmark = pytest.mark.e2e  # every test here lays out a PDF or runs a build in a subprocess
 
 
 @pytest.fixture(scope="module")
