@@ -23,14 +23,15 @@ from lxml import etree
 
 from ... import __version__
 from ...errors import Diagnostics, RenderError
-from ...model import Chapter, Document
+from ...model import Chapter, Document, check_edition
+from ...navigation import Entry, Navigation
+from ...navigation import navigation as build_navigation
 from ...theme import Theme, document_context
 from .. import pagination
 from ..pagination import PageMark
 from . import resources as epub_resources
 from .resources import Resource
 
-EDITIONS = ("screen", "print")  # the ePub is the same for both; the value reaches the templates
 FOLDER = "EPUB"  # ebooklib's folder inside the zip
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -97,8 +98,7 @@ def write_epub(
     ``page_marks`` (from the PDF layout) become page-break markers and a page list.
     """
     diagnostics = diagnostics or Diagnostics()
-    if edition not in EDITIONS:
-        raise RenderError(f"unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    check_edition(edition)  # the ePub is the same for both; the value reaches the templates
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
     moment = _moment(doc)
 
@@ -115,9 +115,10 @@ def write_epub(
         page.root = _render(page, doc, theme, context, stylesheets, cover.name)
     page_list = _page_breaks(pages, page_marks, diagnostics, doc)
     _finish(pages, image_names, doc)
-    nav = _nav(doc, theme, context, stylesheets, pages, page_list)
+    navigation = build_navigation(doc, theme.strings)
+    nav = _nav(doc, theme, context, stylesheets, navigation, page_list)
 
-    book = _book(doc, theme, pages, nav, resources, cover, bool(page_list))
+    book = _book(doc, theme, pages, nav, navigation, resources, cover, bool(page_list))
     raw = io.BytesIO()
     options = {
         "raise_exceptions": True,
@@ -309,24 +310,8 @@ def _serialise(root: Any) -> bytes:
 # -- navigation ---------------------------------------------------------------------
 
 
-def _toc(doc: Document) -> list[dict[str, Any]]:
-    """Chapters and their sections; an untitled chapter lends its sections to the top level."""
-    entries: list[dict[str, Any]] = []
-    for chapter in doc.chapters:
-        sections = [
-            {"label": s.text, "href": f"{chapter.slug}.xhtml#{s.id}", "id": s.id, "children": []}
-            for s in chapter.sections
-        ]
-        if chapter.title:
-            entries.append(
-                {"label": chapter.title, "href": f"{chapter.slug}.xhtml", "id": chapter.id, "children": sections}
-            )
-        else:
-            entries.extend(sections)
-    if not entries and doc.chapters:  # no headings at all: the book itself is the one entry
-        first = doc.chapters[0]
-        entries.append({"label": doc.metadata.title, "href": f"{first.slug}.xhtml", "id": first.id, "children": []})
-    return entries
+def _href(entry: Entry) -> str:
+    return f"{entry.page}.xhtml" if entry.to_page else f"{entry.page}.xhtml#{entry.id}"
 
 
 def _page_breaks(
@@ -365,48 +350,45 @@ def _nav(
     theme: Theme,
     context: dict[str, Any],
     sheets: list[str],
-    pages: list[Page],
+    navigation: Navigation,
     page_list: list[dict[str, str]],
 ) -> bytes:
-    strings = theme.strings
-    toc = _toc(doc)
-    if doc.releases:
-        label = str(strings.get("version_history", "Version history"))
-        toc.append({"label": label, "href": "history.xhtml", "id": "version-history", "children": []})
-    first = next(page for page in pages if page.chapter is not None)
-    landmarks = [
-        {"type": "cover", "href": "cover.xhtml", "label": strings.get("cover", "Cover")},
-        {"type": "toc", "href": "contents.xhtml", "label": strings.get("contents", "Contents")},
-        {"type": "bodymatter", "href": first.file, "label": strings.get("start", first.title)},
+    """The EPUB 3 navigation document: contents, page list and landmarks."""
+    toc = [
+        {"label": e.label, "href": _href(e), "children": [{"label": c.label, "href": _href(c)} for c in e.children]}
+        for e in navigation.contents
     ]
+    landmarks = [{"type": m.kind, "href": f"{m.page}.xhtml", "label": m.label} for m in navigation.landmarks]
     markup = theme.render(
         "epub/nav.xhtml", **context, toc=toc, landmarks=landmarks, stylesheets=sheets, page_list=page_list
     )
-    nav = Page("nav", str(strings.get("contents", "Contents")), "epub/nav.xhtml", "")
+    nav = Page("nav", str(theme.strings.get("contents", "Contents")), "epub/nav.xhtml", "")
     root = _parse(markup, nav, doc, theme)
     return _serialise(root)
 
 
-def _ncx_toc(doc: Document, theme: Theme) -> list[Any]:
-    """The same entries for the NCX (older reading systems)."""
+def _ncx(navigation: Navigation) -> list[Any]:
+    """The same contents for the NCX (older reading systems)."""
     items: list[Any] = []
-    entries = _toc(doc)
-    if doc.releases:
-        entries.append(
-            {
-                "label": str(theme.strings.get("version_history", "Version history")),
-                "href": "history.xhtml",
-                "id": "version-history",
-                "children": [],
-            }
-        )
-    for entry in entries:
-        link = epub.Link(entry["href"], entry["label"], f"nav-{entry['id']}")
-        if entry["children"]:
-            items.append((link, [epub.Link(c["href"], c["label"], f"nav-{c['id']}") for c in entry["children"]]))
+    for entry in navigation.contents:
+        link = epub.Link(_href(entry), entry.label, f"nav-{entry.id}")
+        if entry.children:
+            items.append((link, [epub.Link(_href(c), c.label, f"nav-{c.id}") for c in entry.children]))
         else:
             items.append(link)
     return items
+
+
+GUIDE_TYPES = {"cover": "cover", "toc": "toc", "bodymatter": "text"}  # EPUB 3 landmark -> EPUB 2 guide
+
+
+def _guide(navigation: Navigation) -> list[dict[str, str]]:
+    """The same landmarks for the EPUB 2 guide, which names each page by its title."""
+    return [
+        {"type": GUIDE_TYPES[m.kind], "href": f"{m.page}.xhtml", "title": m.title}
+        for m in navigation.landmarks
+        if m.kind in GUIDE_TYPES
+    ]
 
 
 # -- package ------------------------------------------------------------------------
@@ -417,6 +399,7 @@ def _book(
     theme: Theme,
     pages: list[Page],
     nav: bytes,
+    navigation: Navigation,
     resources: list[Resource],
     cover: Resource,
     paginated: bool,
@@ -465,14 +448,9 @@ def _book(
         items[page.ident] = book.add_item(item)
     book.add_item(_Finished("nav", "nav.xhtml", str(theme.strings.get("contents", "Contents")), nav, ["nav"]))
     book.add_item(epub.EpubNcx())
-    book.toc = _ncx_toc(doc, theme)
+    book.toc = _ncx(navigation)
     book.spine = [items[page.ident] for page in pages]
-    first = next(page for page in pages if page.chapter is not None)
-    book.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": str(theme.strings.get("cover", "Cover"))},
-        {"type": "toc", "href": "contents.xhtml", "title": str(theme.strings.get("contents", "Contents"))},
-        {"type": "text", "href": first.file, "title": first.title},
-    ]
+    book.guide = _guide(navigation)
     return book
 
 
