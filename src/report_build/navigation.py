@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .contract import HISTORY_ID
 from .model import Document
 
 HISTORY_PAGE = "history"
-HISTORY_ID = "version-history"
 
 
 @dataclass(frozen=True)

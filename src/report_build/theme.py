@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from .contract import NOTE_INLINE
 from .errors import TemplateError
 
 # Installed from a wheel, layouts/ is inside the package (setup.py maps it there); in a clone or
@@ -155,7 +156,7 @@ def inline_notes(body: str, chapter: Any) -> str:
     for note in chapter.footnotes:
         body = body.replace(
             note.call_html,
-            f'<span class="footnote" id="{note.id}">{note.inline_html}</span>',
+            f'<span class="{NOTE_INLINE}" id="{note.id}">{note.inline_html}</span>',
             1,
         )
     return body
