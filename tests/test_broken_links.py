@@ -13,6 +13,8 @@ import pytest
 
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.e2e  # commands run in a subprocess
+
 RB = [sys.executable, "-m", "report_build"]
 ENV = {key: value for key, value in os.environ.items() if key != "REPORT_BUILD_DEBUG"}
 
@@ -43,7 +45,6 @@ def test_release_and_check_refuse_a_link_that_goes_nowhere(tmp_path, command):
     assert not (tmp_path / "out" / "releases").exists()
 
 
-@pytest.mark.e2e
 def test_a_draft_builds_with_a_warning_and_strict_refuses(tmp_path):
     manuscript = _manuscript(tmp_path)
     out = tmp_path / "out.pdf"
