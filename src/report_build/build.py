@@ -11,11 +11,12 @@ from pathlib import Path
 
 from . import limits, progress
 from .cache import BuildCache
-from .errors import Diagnostics, RenderError
+from .errors import Diagnostics, ReleaseError, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
 from .source import changelog, parse
+from .source.compose import Selection
 from .theme import Theme
 from .writers import pagination
 from .writers.pagination import PageMark
@@ -34,6 +35,7 @@ def load(
     manuscript: Path | str,
     diagnostics: Diagnostics | None = None,
     releases_dir: Path | str = "output/releases",
+    profile: str | None = None,
 ) -> Document:
     """Parse the manuscript and its changelog into one validated document.
 
@@ -42,7 +44,7 @@ def load(
     """
     diagnostics = diagnostics or Diagnostics()
     manuscript = Path(manuscript)
-    document = parse.load(manuscript, diagnostics)
+    document = parse.load(manuscript, diagnostics, Selection(profile=profile))
     log = changelog.find(manuscript)
     if log is None:
         return document
@@ -69,6 +71,7 @@ def build(
     diagnostics: Diagnostics | None = None,
     write: bool = True,
     time_limit: float | str | None = None,
+    profile: str | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
@@ -80,7 +83,7 @@ def build(
 
     def gather() -> None:
         nonlocal document
-        document = load(manuscript, diagnostics, Path(output_dir) / "releases")
+        document = load(manuscript, diagnostics, Path(output_dir) / "releases", profile)
 
     def render() -> None:
         assert document is not None
@@ -129,7 +132,13 @@ def render_formats(
         cached = cache.read(page_entry)
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
+    if "pdf" in formats and "epub" in formats and document.conditional:
+        # Passages differ between the PDF and the ePub: each is laid out from its own text, and
+        # the ePub's print page numbers would point at the wrong places, so it has none.
+        pdf_only = render_formats(document, ("pdf",), edition, diagnostics)
+        return {**pdf_only, **_epub_alone(document.for_output("epub", edition), edition, diagnostics)}
     if "pdf" in formats:
+        document = document.for_output("pdf", edition)
         if "epub" in formats:
             rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, edition, diagnostics)
         else:
@@ -137,6 +146,8 @@ def render_formats(
 
             with progress.shown("PDF"):
                 rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
+    elif "epub" in formats and document.conditional:
+        return _epub_alone(document.for_output("epub", edition), edition, diagnostics)
     elif "epub" in formats:
         from .writers.epub.writer import write_epub
 
@@ -150,6 +161,12 @@ def render_formats(
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
     return rendered
+
+
+def _epub_alone(document: Document, edition: str, diagnostics: Diagnostics) -> dict[str, bytes]:
+    from .writers.epub.writer import write_epub
+
+    return {"epub": write_epub(document, edition=edition, diagnostics=diagnostics)}
 
 
 def _pdf_and_epub(
@@ -174,6 +191,8 @@ def _pdf_and_epub(
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
     meta = document.metadata
     stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
+    if document.profile:
+        stem += f"-{document.profile}"
     if document.version:
         stem += f"-v{document.version}"
     if fmt == "pdf" and edition != "screen":
@@ -211,6 +230,9 @@ def make_release(
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
         document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
+        if document.unresolved:
+            first = document.unresolved[0]
+            raise ReleaseError(f"{first.message}; a release cannot have unresolved references", first.path, first.line)
         theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
 
         def render() -> dict[str, tuple[str, bytes]]:

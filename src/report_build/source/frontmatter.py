@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,43 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "embed_fonts": ("embed_fonts", "embed-fonts"),
     "image_max_px": ("image_max_px", "image-max-px"),
 }
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A front matter key added with issue 15: its type, its default and what it does."""
+
+    type: str  # "bool", "path" (a file inside the manuscript's folder), "paths" (a list of them)
+    default: Any
+    doc: str
+    aliases: tuple[str, ...] = ()
+
+
+DECLARED: dict[str, Declared] = {
+    "chapters": Declared(
+        "paths",
+        (),
+        "Chapter files read after the main file's own body, in order (paths relative to it).",
+        ("chapters",),
+    ),
+    "bibliography": Declared(
+        "path", None, "The bibliography: CSL-JSON (.json), CSL-YAML (.yaml) or BibTeX (.bib).", ("bibliography",)
+    ),
+    "csl": Declared("path", None, "A CSL style file for citations (default: an author-date style).", ("csl",)),
+    "list_of_figures": Declared(
+        "bool", False, "Add a list of figures after the contents.", ("list_of_figures", "list-of-figures", "lof")
+    ),
+    "list_of_tables": Declared(
+        "bool", False, "Add a list of tables after the contents.", ("list_of_tables", "list-of-tables", "lot")
+    ),
+    "page_references": Declared(
+        "bool",
+        False,
+        "Cross-references in the PDF name the page too: 'Figure 3 (p. 14)'.",
+        ("page_references", "page-references"),
+    ),
+}
+ALIASES.update({key: declared.aliases for key, declared in DECLARED.items()})
 KEY_OF = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
 
 PAGE_SIZES = {"a3", "a4", "a5", "b4", "b5", "letter", "legal", "ledger", "jis-b4", "jis-b5"}
@@ -158,7 +196,18 @@ def metadata(
         embed_fonts=values.get("embed_fonts", False),
         image_max_px=values.get("image_max_px", 1600),
         slug=values.get("slug", ""),
+        **{key: _declared_value(key, values, root) for key in DECLARED},
     )
+
+
+def _declared_value(key: str, values: dict[str, Any], root: Path) -> Any:
+    declared = DECLARED[key]
+    value = values.get(key, declared.default)
+    if declared.type == "path" and value is not None:
+        return (root / value).resolve()
+    if declared.type == "paths":
+        return tuple((root / item).resolve() for item in value)
+    return value
 
 
 def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> Any:
@@ -190,6 +239,8 @@ def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> 
                 raise fail("a date written YYYY-MM-DD")
             return parsed
         raise fail("a date written YYYY-MM-DD")
+    if key in DECLARED:
+        return _check_declared(key, spelled, value, path, line, fail)
     if key == "embed_fonts":
         if not isinstance(value, bool):
             raise fail("true or false")
@@ -231,6 +282,22 @@ def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> 
         _check_relative(value, spelled, path, line)
         _check_inside(key, value, spelled, path, line)
     return value
+
+
+def _check_declared(key: str, spelled: str, value: Any, path: Path, line: int | None, fail: Any) -> Any:
+    kind = DECLARED[key].type
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise fail("true or false")
+        return value
+    items = [value] if kind == "path" or isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise fail("a file name" if kind == "path" else "a list of file names")
+    for item in items:
+        _check_relative(item.strip(), spelled, path, line)
+        if not (path.parent / item.strip()).is_file():
+            raise ManuscriptError(f"front matter '{spelled}': '{item}' not found", path, line)
+    return items[0].strip() if kind == "path" else tuple(item.strip() for item in items)
 
 
 PAGE_SIDE_MM = (50, 2000)  # a business card to beyond A0

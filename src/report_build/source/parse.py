@@ -16,20 +16,24 @@ from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..model import Chapter, Document, Figure, Footnote, Heading, Image, Metadata
 from ..sandbox import IMAGE_TYPES, check_stylesheets, resolve_reference
 from ..theme import Theme, default_layouts
-from . import frontmatter, jekyll, sanitize
+from . import frontmatter, jekyll, manuscript, refsyntax, sanitize
+from .compose import Selection
 from .extensions import CHAPTER_CLASS, FoundHeading, Structure, make_markdown
-from .text import SourceMap, read_text
+from .text import SourceMap
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 
 
-def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
-    """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything wrong."""
-    diagnostics = diagnostics or Diagnostics()
-    path = Path(path)
-    text = read_text(path)
+def load(path: Path | str, diagnostics: Diagnostics | None = None, selection: Selection | None = None) -> Document:
+    """Parse and validate a manuscript and the files it names (chapters, includes, variables,
+    bibliography); raise :class:`ReportBuildError` on anything wrong."""
+    return manuscript.load(Path(path), diagnostics or Diagnostics(), selection, _load_text)
+
+
+def _load_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> Document:
+    """Parse the composed text of a manuscript (see :mod:`.manuscript`)."""
     front, body, offset = frontmatter.split(text, path)
     raw, key_lines = frontmatter.parse(front, path, diagnostics)
     source = SourceMap(path, text, offset)
@@ -41,6 +45,7 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
     _check_footnote_definitions(source)
     _check_source_nesting(source, body_lines, offset + 1)
     md, extension = make_markdown(has_title=bool(raw.get("title")))
+    refsyntax.register(md, keys)
     # Runs after the inline patterns, before anything that recurses over the tree (toc, prettify).
     md.treeprocessors.register(_DepthGuard(md, source), "report_build_depth", 19)
     html = md.convert("\n".join(body_lines))

@@ -1,0 +1,439 @@
+"""Composing the manuscript's text before Markdown: chapters, includes, variables, conditions.
+
+What the author writes in several files becomes one text, line by line, and a :class:`LineMap`
+remembers where each line came from, so that every message still names ``file:line`` of the
+file the text was written in.
+
+- ``chapters: [a.md, b.md]`` in the front matter: the main file's own body, then each chapter
+  file's body, in order (a chapter file's own front matter is ignored, with a warning);
+- ``{{< include path.md >}}`` alone on its line pulls in another file, relative to the file it
+  is written in; cycles and more than :data:`MAX_INCLUDE_DEPTH` levels are refused;
+- ``{{< var key.sub >}}`` is replaced by a value from ``variables.yaml`` beside the manuscript;
+  ``{{</* var x */>}}`` writes the shortcode itself;
+- pandoc fenced divs ``::: {.class #id}`` ... ``:::``: ``content-visible`` / ``content-hidden``
+  with ``when-``/``unless-`` ``format``, ``edition`` and ``profile`` keep or drop their lines
+  (the fences themselves go, so a heading inside stays a chapter heading); a Quarto callout
+  (``.callout-note`` ...) becomes the same callout as ``!!! note``; any other div becomes
+  ``<div class="...">`` with its content still Markdown.
+
+Invariants: fenced code is never touched; every composed line has an origin; all files read
+are inside the manuscript's folder and are listed in :attr:`Composed.inputs`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Diagnostics, ManuscriptError, ResourceError
+from ..sandbox import check_inside
+from . import frontmatter
+from .text import FENCE, read_text
+
+MAX_INCLUDE_DEPTH = 8
+FORMATS = ("pdf", "epub", "web")
+EDITIONS = ("screen", "print")
+FULL = "full"  # the name of the build without --profile, for when-/unless-profile
+VARIABLES_FILE = "variables.yaml"
+
+INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(.+?)\s*>\}\}\s*$")
+SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s*(.*?)\s*>\}\}")
+ESCAPED = re.compile(r"\{\{</\*\s*(.*?)\s*\*/>\}\}")
+DIV_OPEN = re.compile(r"^\s{0,3}(:{3,})\s*(?:\{(.*)\}|([\w-]+))\s*:*\s*$")
+DIV_CLOSE = re.compile(r"^\s{0,3}(:{3,})\s*$")
+ATTRIBUTE = re.compile(r"""([.#][\w:-]+)|([\w-]+)=("[^"]*"|'[^']*'|\S+)""")
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+KEPT_IN_PROFILE = re.compile(r"^ {0,3}(\*\[[^\]]+\]:|\[[^\]^][^\]]*\]:\s)")  # abbreviations, link definitions
+CALLOUTS = {"note": "note", "tip": "tip", "warning": "warning", "important": "important", "caution": "caution"}
+CONDITION_KEYS = {f"{w}-{what}" for w in ("when", "unless") for what in ("format", "edition", "profile")}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which conditional passages a build keeps. ``None`` format/edition: every passage (the
+    document before a writer chooses); ``None`` profile: the full report."""
+
+    output: str | None = None
+    edition: str | None = None
+    profile: str | None = None
+
+
+class LineMap:
+    """Line ``n`` of the composed text -> (file, line) it was written at."""
+
+    def __init__(self, origins: list[tuple[Path, int]]):
+        self.origins = origins
+
+    def locate(self, line: int | None) -> tuple[Path | None, int | None]:
+        if line is None or not 1 <= line <= len(self.origins):
+            return None, line
+        return self.origins[line - 1]
+
+
+@dataclass
+class Composed:
+    text: str  # the main file's front matter lines, then the composed body
+    lines: LineMap
+    inputs: tuple[Path, ...]  # every file read besides the manuscript itself
+    conditional: bool  # a passage depends on the format or the edition
+    chapter_files: tuple[Path, ...] = ()
+
+
+@dataclass
+class _State:
+    root: Path
+    selection: Selection
+    diagnostics: Diagnostics
+    variables: dict[str, Any] | None = None
+    variables_path: Path | None = None
+    inputs: list[Path] = field(default_factory=list)
+    conditional: bool = False
+    selected_any: bool = False
+    hidden_any: bool = False
+    selecting: int = 0  # depth of passages the profile selects around the current line
+
+
+def compose(
+    path: Path,
+    text: str,
+    body_offset: int,
+    raw: dict[str, Any],
+    key_lines: dict[str, int],
+    selection: Selection,
+    diagnostics: Diagnostics,
+) -> Composed:
+    """The whole manuscript as one text, with where each line came from."""
+    root = path.parent.resolve()
+    state = _State(root, selection, diagnostics)
+    lines = text.split("\n")
+    out: list[tuple[str, Path, int]] = [(line, path, number) for number, line in enumerate(lines[:body_offset], 1)]
+    body: list[tuple[str, Path, int]] = []
+    _expand(path, lines[body_offset:], body_offset + 1, state, (path.resolve(),), body)
+    chapters = chapter_paths(raw, key_lines, path)
+    for chapter in chapters:
+        state.inputs.append(chapter)
+        chapter_text = read_text(chapter)
+        front, _rest, offset = frontmatter.split(chapter_text, chapter)
+        if front is not None:
+            diagnostics.warn("a chapter file's front matter is ignored (only the main manuscript's counts)", chapter, 1)
+        body.append(("", path, key_lines.get("chapters", 1)))
+        _expand(chapter, chapter_text.split("\n")[offset:], offset + 1, state, (path.resolve(), chapter), body)
+    if selection.profile is not None and not state.selected_any:
+        raise ManuscriptError(
+            f"profile '{selection.profile}' selects nothing: mark the passages it keeps with "
+            f'::: {{.content-visible when-profile="{selection.profile}"}}',
+            path,
+            1,
+        )
+    if selection.profile is not None or state.hidden_any:
+        body = _keep_called_notes(body)
+    out.extend(body)
+    if state.variables_path is not None:
+        state.inputs.append(state.variables_path)
+    return Composed(
+        text="\n".join(line for line, _, _ in out),
+        lines=LineMap([(where, number) for _, where, number in out]),
+        inputs=tuple(dict.fromkeys(state.inputs)),
+        conditional=state.conditional,
+        chapter_files=tuple(chapters),
+    )
+
+
+def chapter_paths(raw: dict[str, Any], key_lines: dict[str, int], path: Path) -> list[Path]:
+    """The files the front matter's ``chapters`` names, checked: text paths inside the folder, existing."""
+    value = raw.get("chapters")
+    if value is None:
+        return []
+    line = key_lines.get("chapters")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ManuscriptError("front matter 'chapters' must be a list of file names, such as [context.md]", path, line)
+    found = []
+    for item in value:
+        found.append(_inside(path.parent, item.strip(), path, line, "chapter", path.parent.resolve()))
+    if len(set(found)) != len(found):
+        raise ManuscriptError("front matter 'chapters' names the same file twice", path, line)
+    if path.resolve() in found:
+        raise ManuscriptError("front matter 'chapters' names the manuscript itself", path, line)
+    return found
+
+
+def _inside(folder: Path, name: str, path: Path, line: int | None, what: str, root: Path) -> Path:
+    if not name or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) or name.startswith(("/", "\\")):
+        raise ManuscriptError(f"{what} '{name}' must be a path relative to the file that names it", path, line)
+    target = folder / name
+    try:
+        check_inside(target, (root,), name)
+    except ResourceError as exc:
+        raise ManuscriptError(f"{what}: {exc.message}", path, line) from None
+    if not target.is_file():
+        raise ManuscriptError(f"{what} '{name}' not found (looked for {target.resolve()})", path, line)
+    return target.resolve()
+
+
+def _expand(
+    path: Path,
+    lines: list[str],
+    first: int,
+    state: _State,
+    stack: tuple[Path, ...],
+    out: list[tuple[str, Path, int]],
+) -> None:
+    """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed."""
+    fence: str | None = None
+    divs: list[tuple[int, bool, bool]] = []  # (line, replaced by a closing tag, selects for the profile)
+    skip_until: int | None = None  # depth of the hidden div being skipped
+    profile = state.selection.profile is not None
+    note_open = False
+    for index, line in enumerate(lines):
+        number = first + index
+        outside = profile and state.selecting == 0
+        match = FENCE.match(line)
+        if fence is not None or match:
+            if fence is None:
+                fence = match.group(1)[0]
+            elif match and match.group(1)[0] == fence:
+                fence = None
+            if skip_until is None and not outside:
+                out.append((line, path, number))
+            continue
+        opening = DIV_OPEN.match(line)
+        closing = DIV_CLOSE.match(line) if opening is None else None
+        if opening is not None:
+            classes, ident, attributes = _attributes(opening.group(2) or "." + opening.group(3), path, number)
+            if skip_until is not None:
+                divs.append((number, False, False))
+                continue
+            visible, selects = _visible(classes, attributes, state, path, number)
+            if visible is None:  # not a condition: an ordinary div
+                divs.append((number, True, False))
+                if not outside:
+                    out.extend((text, path, number) for text in _div_open(classes, ident, attributes))
+                continue
+            divs.append((number, False, selects and visible))
+            if not visible:
+                skip_until = len(divs)
+                state.hidden_any = True
+            elif selects:
+                state.selecting += 1
+                state.selected_any = True
+            continue
+        if closing is not None and divs:
+            _line, tagged, selected = divs.pop()
+            if skip_until is not None:
+                if len(divs) < skip_until:
+                    skip_until = None
+                continue
+            if selected:
+                state.selecting -= 1
+            if tagged and not outside:
+                out.extend((text, path, number) for text in ("", "</div>", ""))
+            continue
+        if skip_until is not None:
+            continue
+        if outside:
+            # Outside what a profile selects, only definitions stay (notes are pruned later).
+            if NOTE_DEFINITION.match(line) or KEPT_IN_PROFILE.match(line):
+                note_open = True
+            elif note_open and line.strip() and not line.startswith(("    ", "\t")):
+                note_open = False
+            if note_open:
+                out.append((line, path, number))
+            continue
+        include = INCLUDE.match(line)
+        if include is not None:
+            _include(include.group(1), path, number, state, stack, out)
+            continue
+        out.append((_shortcodes(line, path, number, state), path, number))
+    if divs:
+        raise ManuscriptError(
+            "fenced div opened with ':::' is never closed (add a ':::' line after it)", path, divs[-1][0]
+        )
+
+
+def _include(name: str, path: Path, line: int, state: _State, stack: tuple[Path, ...], out: list) -> None:
+    name = name.strip().strip("\"'")
+    target = _inside(path.parent, name, path, line, "include", state.root)
+    if target in stack:
+        chain = " -> ".join(p.name for p in (*stack[stack.index(target) :], target))
+        raise ManuscriptError(f"include cycle: {chain}", path, line)
+    if len(stack) > MAX_INCLUDE_DEPTH:
+        raise ManuscriptError(f"includes nested more than {MAX_INCLUDE_DEPTH} levels deep; refused", path, line)
+    state.inputs.append(target)
+    text = read_text(target)
+    _front, _rest, offset = frontmatter.split(text, target)
+    _expand(target, text.split("\n")[offset:], offset + 1, state, (*stack, target), out)
+
+
+def _shortcodes(line: str, path: Path, number: int, state: _State) -> str:
+    if "{{<" not in line:
+        return line
+    escaped: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        escaped.append("{{< " + match.group(1) + " >}}")
+        return f"\ue010{len(escaped) - 1}\ue011"
+
+    def replace(match: re.Match[str]) -> str:
+        kind, argument = match.group(1), match.group(2).strip()
+        if kind == "var":
+            return html.escape(variable(argument, state, path, number), quote=False)
+        if kind == "include":
+            raise ManuscriptError("{{< include >}} must stand alone on its line", path, number)
+        raise ManuscriptError(f"unknown shortcode '{{{{< {kind} >}}}}' (known: var, include)", path, number)
+
+    line = ESCAPED.sub(keep, line)
+    line = SHORTCODE.sub(replace, line)
+    return re.sub("\ue010(\\d+)\ue011", lambda m: escaped[int(m.group(1))], line)
+
+
+def variable(key: str, state: _State, path: Path, line: int) -> str:
+    """The value of a dotted key in variables.yaml, as text."""
+    if state.variables is None:
+        state.variables = _load_variables(state, path, line, key)
+    value: Any = state.variables
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise ManuscriptError(f"unknown variable '{key}' (not in {VARIABLES_FILE})", path, line)
+        value = value[part]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ManuscriptError(f"variable '{key}' is not a single value (text or a number)", path, line)
+    return str(value)
+
+
+def _load_variables(state: _State, path: Path, line: int, key: str) -> dict[str, Any]:
+    source = state.root / VARIABLES_FILE
+    if not source.is_file():
+        raise ManuscriptError(
+            f"unknown variable '{key}': there is no {VARIABLES_FILE} beside the manuscript", path, line
+        )
+    state.variables_path = source
+    try:
+        data = yaml.safe_load(read_text(source))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ManuscriptError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}", source, mark.line + 1 if mark else None
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ManuscriptError("must be a mapping of names to values (name: value)", source, 1)
+    return data
+
+
+def _attributes(text: str, path: Path, line: int) -> tuple[list[str], str, dict[str, str]]:
+    classes: list[str] = []
+    ident = ""
+    attributes: dict[str, str] = {}
+    for match in ATTRIBUTE.finditer(text):
+        if match.group(1):
+            if match.group(1).startswith("."):
+                classes.append(match.group(1)[1:])
+            else:
+                ident = match.group(1)[1:]
+        else:
+            value = match.group(3)
+            if value[:1] in "\"'":
+                value = value[1:-1]
+            attributes[match.group(2)] = value
+    leftover = ATTRIBUTE.sub("", text).strip()
+    if leftover:
+        raise ManuscriptError(f"fenced div attributes not understood: '{leftover}'", path, line)
+    return classes, ident, attributes
+
+
+def _visible(
+    classes: list[str], attributes: dict[str, str], state: _State, path: Path, line: int
+) -> tuple[bool | None, bool]:
+    """(shown?, selected by the profile?) for a content-visible/-hidden div; (None, False) for any other."""
+    kind = next((c for c in classes if c in ("content-visible", "content-hidden")), None)
+    conditions = {k: v for k, v in attributes.items() if k in CONDITION_KEYS}
+    if kind is None:
+        if conditions:
+            raise ManuscriptError(
+                f"'{next(iter(conditions))}' works on ::: {{.content-visible}} or ::: {{.content-hidden}} only",
+                path,
+                line,
+            )
+        return None, False
+    selection = state.selection
+    hits: list[bool] = []
+    undecided = selects = False
+    for key, value in conditions.items():
+        mode, what = key.split("-")
+        names = value.replace(",", " ").split()
+        known = {"format": FORMATS, "edition": EDITIONS, "profile": None}[what]
+        for name in names:
+            if known is not None and name not in known:
+                raise ManuscriptError(f"{key}: unknown {what} '{name}' (choose from {', '.join(known)})", path, line)
+        if what == "profile":
+            current = selection.profile or FULL
+            if mode == "unless":
+                hits.append(current not in names)
+            elif selection.profile is None:  # the full report holds every profile's passages
+                hits.append(kind == "content-visible" or FULL in names)
+            else:
+                hits.append(current in names)
+            selects = selects or (selection.profile is not None and current in names)
+            continue
+        state.conditional = True
+        current = selection.output if what == "format" else selection.edition
+        if current is None:  # before a writer chooses: every passage is kept
+            undecided = True
+            continue
+        hits.append((current in names) == (mode == "when"))
+    if undecided:
+        return True, selects
+    shown = all(hits) if kind == "content-visible" else not all(hits)
+    return shown, selects and shown
+
+
+def _div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list[str]:
+    callout = next((CALLOUTS[c[len("callout-") :]] for c in classes if c.startswith("callout-")), None)
+    id_attribute = f' id="{html.escape(ident)}"' if ident else ""
+    if callout is not None:
+        title = attributes.get("title", "")
+        lines = ["", f'<div class="admonition {callout}"{id_attribute} markdown="1">', ""]
+        if title:
+            lines[2:2] = [f'<p class="admonition-title">{html.escape(title, quote=False)}</p>', ""]
+        return lines
+    names = " ".join(html.escape(c) for c in classes)
+    extra = "".join(
+        f' {name}="{html.escape(value)}"' for name, value in attributes.items() if name in ("lang", "dir", "title")
+    )
+    return ["", f'<div class="{names}"{id_attribute}{extra} markdown="1">', ""]
+
+
+def _keep_called_notes(body: list[tuple[str, Path, int]]) -> list[tuple[str, Path, int]]:
+    """Once passages are left out, keep only the note definitions that the kept text calls.
+
+    (Definitions outside the selected passages were kept by :func:`_expand`; those no kept text
+    calls go, with their indented continuation lines.)"""
+    blocks: list[tuple[str, int, int]] = []  # (label, first index, end index)
+    index = 0
+    while index < len(body):
+        match = NOTE_DEFINITION.match(body[index][0])
+        if match is None:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(body) and (body[end][0].startswith(("    ", "\t")) or not body[end][0].strip()):
+            end += 1
+        blocks.append((match.group(1), index, end))
+        index = end
+    inside = {i for _, start, end in blocks for i in range(start, end)}
+    called = {label for i, (line, _, _) in enumerate(body) if i not in inside for label in NOTE_CALL.findall(line)}
+    for label, start, end in blocks:  # notes called from kept notes
+        if label in called:
+            for line, _, _ in body[start:end]:
+                called.update(NOTE_CALL.findall(NOTE_DEFINITION.sub("", line)))
+    dropped = {i for label, start, end in blocks if label not in called for i in range(start, end)}
+    return [entry for i, entry in enumerate(body) if i not in dropped]
