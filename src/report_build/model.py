@@ -37,6 +37,7 @@ class Metadata:
     chapters: tuple[Path, ...] = ()  # chapter files after the main body, in order
     bibliography: Path | None = None
     csl: Path | None = None
+    profiles: tuple[tuple[str, str, str], ...] = ()  # (profile, key, value): what a profile changes
 
     @property
     def direction(self) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MANUSCRIPT
+from conftest import FIXTURES, MANUSCRIPT
 from report_build import Diagnostics, ManuscriptError
 from report_build.build import make_release, output_name
 from report_build.checks.gate import check
@@ -248,7 +248,8 @@ def test_explicit_section_ids_win_and_sections_are_numbered(tmp_path):
     manuscript = write(
         tmp_path,
         {
-            "report.md": "---\ntitle: T\n---\n\n# Intro {#sec-intro}\n\n## Why it matters {#sec-why}\n\nSee @sec-why in @sec-intro.\n"
+            "report.md": "---\ntitle: T\n---"
+            "\n\n# Intro {#sec-intro}\n\n## Why it matters {#sec-why}\n\nSee @sec-why in @sec-intro.\n"
         },
     )
     body = load(manuscript, quiet()).chapters[0].body
@@ -263,7 +264,8 @@ def test_reference_words_come_from_the_strings_of_the_language(tmp_path):
     manuscript = write(
         tmp_path,
         {
-            "report.md": "---\nlanguage: fr\n---\n\n# Un\n\nVoir @tbl-x.\n\nTable: Chiffres {#tbl-x}\n\n| a |\n|---|\n| 1 |\n"
+            "report.md": "---\nlanguage: fr\n---"
+            "\n\n# Un\n\nVoir @tbl-x.\n\nTable: Chiffres {#tbl-x}\n\n| a |\n|---|\n| 1 |\n"
         },
     )
     assert ">Tableau\u00a01</a>" in load(manuscript, quiet()).chapters[0].body
@@ -273,7 +275,8 @@ def test_page_references_carry_the_page_word_for_print_css(tmp_path):
     manuscript = write(
         tmp_path,
         {
-            "report.md": "---\ntitle: T\npage_references: true\n---\n\n# One\n\nSee @sec-one.\n\n## Two {#sec-one}\n\nText.\n"
+            "report.md": "---\ntitle: T\npage_references: true\n---"
+            "\n\n# One\n\nSee @sec-one.\n\n## Two {#sec-one}\n\nText.\n"
         },
     )
     body = load(manuscript, quiet()).chapters[0].body
@@ -289,7 +292,8 @@ def test_citation_matches_what_citeproc_gives_for_the_entry(tmp_path):
     manuscript = write(
         tmp_path,
         {
-            "report.md": "---\nbibliography: refs.json\nlanguage: en-GB\n---\n\n# One\n\nAs shown [@idlib-lives, p. 33].\n"
+            "report.md": "---\nbibliography: refs.json\nlanguage: en-GB\n---"
+            "\n\n# One\n\nAs shown [@idlib-lives, p. 33].\n"
         },
     )
     doc = load(manuscript, quiet())
@@ -305,7 +309,7 @@ def test_citation_matches_what_citeproc_gives_for_the_entry(tmp_path):
     )
     references = doc.chapters[-1]
     assert references.title == "References" and references.id == "references"
-    assert f'<li class="reference" id="ref-idlib-lives" role="doc-biblioentry">{expected_entry}</li>' in references.body
+    assert f'<li class="reference" id="ref-idlib-lives">{expected_entry}</li>' in references.body
 
 
 def test_citation_yaml_and_bibtex_bibliographies(tmp_path):
@@ -351,7 +355,8 @@ def test_fingerprint_covers_chapters_variables_and_bibliography(tmp_path):
     manuscript = write(
         tmp_path,
         {
-            "report.md": "---\nbibliography: refs.json\nchapters: [two.md]\n---\n\n# One\n\n{{< var n >}} [@idlib-lives]\n",
+            "report.md": "---\nbibliography: refs.json\nchapters: [two.md]\n---"
+            "\n\n# One\n\n{{< var n >}} [@idlib-lives]\n",
             "two.md": "# Two\n\nText.\n",
             "variables.yaml": "n: 1\n",
         },
@@ -377,3 +382,31 @@ def test_the_sample_report_uses_each_construct(default_document):
     assert {t.id for t in doc.tables} >= {"tbl-figures-2020", "tbl-history", "tbl-recommendations"}
     brief = load(MANUSCRIPT, quiet(), Selection(profile="brief"))
     assert [c.title for c in brief.chapters] == ["Executive summary", "Recommendations", "References"]
+
+
+def test_a_note_style_turns_citations_into_footnotes():
+    doc = load(FIXTURES / "citations" / "report.md", Diagnostics(strict=True, echo=False))
+    body = doc.chapters[0].body
+    assert 'published in 2018<a class="noteref" href="#fn-1"' in body and "[@" not in body
+    first, own = doc.footnotes
+    assert first.html.strip() == (
+        '<p><a class="citation" href="#ref-idlib-lives" role="doc-biblioref">Peace Direct and The Syria Campaign, '
+        "<i>Idlib Lives: The untold story of heroes</i>, 2018, p. 33.</a></p>"
+    )
+    assert own.html.strip() == "<p>A note of the author\u2019s own.</p>"
+    assert doc.chapters[-1].title == "References"
+
+
+def test_a_profile_changes_the_front_matter_it_names(tmp_path):
+    manuscript = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\nsubtitle: Full\nprofiles:\n  brief:\n    subtitle: Policy brief\n---\n\n"
+            '# One\n\n::: {.content-visible when-profile="brief"}\nText.\n:::\n'
+        },
+    )
+    assert load(manuscript, quiet()).metadata.subtitle == "Full"
+    assert load(manuscript, quiet(), Selection(profile="brief")).metadata.subtitle == "Policy brief"
+    bad = write(tmp_path, {"report.md": "---\nprofiles:\n  brief:\n    language: fr\n---\n\n# One\n\nText.\n"})
+    error = fails(bad)
+    assert error.line == 2 and "not 'language'" in error.message

@@ -15,6 +15,7 @@ case-insensitively, as citeproc-py does.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,3 +182,43 @@ def xhtml(markup: str) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_notes(body: list[tuple[str, Any, int]]) -> list[tuple[str, Any, int]]:
+    """With a note style, each bracketed citation becomes a footnote holding it (as pandoc does).
+
+    ``body`` is composed text, line by line with its origin; the notes' definitions are added at
+    the end with the origin of their call, so a message about one still names its line."""
+    from .refsyntax import BRACKETED, XREF_PREFIXES
+    from .text import FENCE
+
+    citation = re.compile(r"[ \t]*" + BRACKETED.pattern)  # the call takes the citation's place, space and all
+
+    out: list[tuple[str, Any, int]] = []
+    notes: list[tuple[str, Any, int]] = []
+    fence: str | None = None
+
+    def to_note(match: Any, where: Any, line: int) -> str:
+        inside = match.group(1)
+        if "`" in inside or all(part.strip().lstrip("-@").startswith(XREF_PREFIXES) for part in inside.split(";")):
+            return str(match.group(0))
+        label = f"rb-citation-{len(notes) + 1}"
+        notes.append((f"[^{label}]: {match.group(0).strip()}", where, line))
+        return f"[^{label}]"
+
+    for text, where, line in body:
+        found = FENCE.match(text)
+        if fence is not None or found:
+            if fence is None:
+                fence = found.group(1)[0]
+            elif found and found.group(1)[0] == fence:
+                fence = None
+            out.append((text, where, line))
+            continue
+        if "@" in text and not text.startswith("    ") and "`" not in text:
+            text = citation.sub(lambda m, w=where, n=line: to_note(m, w, n), text)
+        out.append((text, where, line))
+    if notes:
+        out.append(("", notes[0][1], notes[0][2]))
+        out.extend(notes)
+    return out

@@ -32,7 +32,7 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside
-from . import frontmatter
+from . import citations, frontmatter
 from .text import FENCE, read_text
 
 MAX_INCLUDE_DEPTH = 8
@@ -133,6 +133,8 @@ def compose(
         )
     if selection.profile is not None or state.hidden_any:
         body = _keep_called_notes(body)
+    if _note_style(raw, path):
+        body = citations.as_notes(body)
     out.extend(body)
     if state.variables_path is not None:
         state.inputs.append(state.variables_path)
@@ -143,6 +145,15 @@ def compose(
         conditional=state.conditional,
         chapter_files=tuple(chapters),
     )
+
+
+def _note_style(raw: dict[str, Any], path: Path) -> bool:
+    """Whether the citations become footnotes: a bibliography, and a CSL style of class "note"."""
+    style = raw.get("csl")
+    if not isinstance(raw.get("bibliography"), str) or not isinstance(style, str):
+        return False
+    target = path.parent / style.strip()
+    return target.is_file() and citations.style_class(target) == "note"
 
 
 def chapter_paths(raw: dict[str, Any], key_lines: dict[str, int], path: Path) -> list[Path]:

@@ -210,8 +210,7 @@ def resolve(doc: Document, strings: dict[str, Any], formatter: Formatter | None,
 
 def _with_references(chapters: list[Chapter], formatter: Formatter, strings: dict[str, Any]) -> list[Chapter]:
     items = "".join(
-        f'<li class="reference" id="ref-{html.escape(key)}" role="doc-biblioentry">{entry}</li>'
-        for key, entry in formatter.entries()
+        f'<li class="reference" id="ref-{html.escape(key)}">{entry}</li>' for key, entry in formatter.entries()
     )
     entries = f'<ol class="references">{items}</ol>'
     for index, chapter in enumerate(chapters):  # ::: {#refs} places them

@@ -67,6 +67,12 @@ DECLARED: dict[str, Declared] = {
     "list_of_tables": Declared(
         "bool", False, "Add a list of tables after the contents.", ("list_of_tables", "list-of-tables", "lot")
     ),
+    "profiles": Declared(
+        "profiles",
+        (),
+        "Front matter a build profile changes, e.g. {brief: {subtitle: Policy brief}} (title, subtitle, description).",
+        ("profiles",),
+    ),
     "page_references": Declared(
         "bool",
         False,
@@ -74,6 +80,7 @@ DECLARED: dict[str, Declared] = {
         ("page_references", "page-references"),
     ),
 }
+PROFILE_KEYS = ("title", "subtitle", "description")
 ALIASES.update({key: declared.aliases for key, declared in DECLARED.items()})
 KEY_OF = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
 
@@ -286,6 +293,21 @@ def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> 
 
 def _check_declared(key: str, spelled: str, value: Any, path: Path, line: int | None, fail: Any) -> Any:
     kind = DECLARED[key].type
+    if kind == "profiles":
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            raise fail("a mapping of profile names to front matter, such as {brief: {subtitle: Policy brief}}")
+        checked = []
+        for name, changes in value.items():
+            for inner, inner_value in changes.items():
+                if KEY_OF.get(inner) not in PROFILE_KEYS:
+                    raise ManuscriptError(
+                        f"front matter '{spelled}': profile '{name}' may change "
+                        f"{', '.join(PROFILE_KEYS)}, not '{inner}'",
+                        path,
+                        line,
+                    )
+                checked.append((str(name), KEY_OF[inner], _check(KEY_OF[inner], inner, inner_value, path, line)))
+        return tuple(checked)
     if kind == "bool":
         if not isinstance(value, bool):
             raise fail("true or false")

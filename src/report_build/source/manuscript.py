@@ -73,6 +73,9 @@ def load(path: Path, diagnostics: Diagnostics, selection: Selection | None, pars
     with located(path, composed.lines):
         document = parse_text(path, composed.text, mapped, keys)
         document = _resolve(document, composed, bibliography, offset, path, mapped)
+    changes = {key: value for name, key, value in document.metadata.profiles if name == selection.profile}
+    if changes:
+        document = replace(document, metadata=replace(document.metadata, **changes))
     extra = list(composed.inputs)
     if bibliography is not None:
         extra.append(bibliography.path)
