@@ -82,6 +82,7 @@ def test_epubs_with_references_and_profiles_pass_epubcheck(brief_pdf):
         chapters = "".join(book.read(n).decode() for n in book.namelist() if "chapter-" in n)
     # In the ePub a reference is a link across files, with no page number.
     assert re.search(
-        r'<a class="xref xref-paged" data-page="p\." href="(chapter-\d+\.xhtml)?#fig-people">Figure\u00a01</a>', chapters
+        r'<a class="xref xref-paged" data-page="p\." href="(chapter-\d+\.xhtml)?#fig-people">Figure\u00a01</a>',
+        chapters,
     )
     assert re.search(r'<a class="citation" href="chapter-\d+\.xhtml#ref-idlib-lives-update-2020"', chapters)

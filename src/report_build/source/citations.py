@@ -139,6 +139,12 @@ class Formatter:
         self.citations.append(citation)
         return len(self.citations) - 1
 
+    def sort(self) -> None:
+        """Put the bibliography in the style's order; once every citation is registered, before citing."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.processor.sort()
+
     def cite(self, number: int) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -129,6 +129,7 @@ class Resolver:
                 known = tuple(i for i in reference.items if i.key.lower() in self.keys)
                 if known and len(known) == len(reference.items):
                     order[match.group(1)] = self.formatter.register(known)
+        self.formatter.sort()
         return order
 
     def replace(self, text: str, order: dict[str, int]) -> str:
