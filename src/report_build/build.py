@@ -42,12 +42,22 @@ def load(
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
     from different sources.
     """
-    diagnostics = diagnostics or Diagnostics()
+    return gather(manuscript, diagnostics or Diagnostics(), releases_dir, profile)[0]
+
+
+def gather(
+    manuscript: Path | str,
+    diagnostics: Diagnostics,
+    releases_dir: Path | str = "output/releases",
+    profile: str | None = None,
+) -> tuple[Document, Theme]:
+    """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
+    only the passages it selects."""
     manuscript = Path(manuscript)
-    document = parse.load(manuscript, diagnostics, Selection(profile=profile))
+    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile))
     log = changelog.find(manuscript)
     if log is None:
-        return document
+        return document, theme
     document = _with(document, releases=changelog.load(log, diagnostics))
     if release.is_draft(document, Path(releases_dir)):
         diagnostics.warn(
@@ -57,7 +67,7 @@ def load(
             document.release.line if document.release else None,
         )
         document = _with(document, draft=True)
-    return document
+    return document, theme
 
 
 def build(
@@ -77,17 +87,18 @@ def build(
     diagnostics = diagnostics or Diagnostics(strict=strict)
     steps: list[tuple[str, Callable[[], None]]] = []
     document: Document | None = None
+    theme: Theme | None = None
     results: list[Built] = []
 
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
 
-    def gather() -> None:
-        nonlocal document
-        document = load(manuscript, diagnostics, Path(output_dir) / "releases", profile)
+    def gather_all() -> None:
+        nonlocal document, theme
+        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile)
 
     def render() -> None:
-        assert document is not None
-        rendered = render_formats(document, formats, edition, diagnostics, cache)
+        assert document is not None and theme is not None
+        rendered = render_formats(document, theme, formats, edition, diagnostics, cache)
         for fmt in formats:
             target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
             results.append(Built(fmt, target, rendered[fmt]))
@@ -98,7 +109,7 @@ def build(
                 write_atomic(result.path, result.data)
         cache.commit()
 
-    steps = [("gather", gather), ("render", render)]
+    steps = [("gather", gather_all), ("render", render)]
     if write:
         steps.append(("write", write_all))
     seconds = limits.time_limit_from(time_limit)
@@ -113,6 +124,7 @@ def build(
 
 def render_formats(
     document: Document,
+    theme: Theme,
     formats: tuple[str, ...],
     edition: str,
     diagnostics: Diagnostics,
@@ -127,27 +139,22 @@ def render_formats(
     marks: tuple[PageMark, ...] | None = None
     page_entry, cached = None, None
     if cache is not None and cache.folder is not None:
-        theme = Theme(document.metadata.layouts, document.metadata.language)
         page_entry = f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
         cached = cache.read(page_entry)
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
-    if "pdf" in formats and "epub" in formats and document.conditional:
-        # Passages differ between the PDF and the ePub: each is laid out from its own text, and
-        # the ePub's print page numbers would point at the wrong places, so it has none.
-        pdf_only = render_formats(document, ("pdf",), edition, diagnostics)
-        return {**pdf_only, **_epub_alone(document.for_output("epub", edition), edition, diagnostics)}
+    if document.conditional:
+        # Passages differ between the formats: each writer gets its own text, and the ePub has no
+        # print page numbers (the PDF's would point at the wrong places).
+        return _each_alone(document, theme, formats, edition, diagnostics)
     if "pdf" in formats:
-        document = document.for_output("pdf", edition)
         if "epub" in formats:
-            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, edition, diagnostics)
+            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, theme, edition, diagnostics)
         else:
             from .writers.pdf.writer import render_pdf
 
             with progress.shown("PDF"):
-                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
-    elif "epub" in formats and document.conditional:
-        return _epub_alone(document.for_output("epub", edition), edition, diagnostics)
+                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme)
     elif "epub" in formats:
         from .writers.epub.writer import write_epub
 
@@ -156,21 +163,33 @@ def render_formats(
             from .writers.pdf.writer import render_pdf
 
             with progress.shown("print page numbers"):
-                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
-        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
+                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme, write=False)[1]
+        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks, theme=theme)
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
     return rendered
 
 
-def _epub_alone(document: Document, edition: str, diagnostics: Diagnostics) -> dict[str, bytes]:
-    from .writers.epub.writer import write_epub
+def _each_alone(
+    document: Document, theme: Theme, formats: tuple[str, ...], edition: str, diagnostics: Diagnostics
+) -> dict[str, bytes]:
+    rendered: dict[str, bytes] = {}
+    if "pdf" in formats:
+        from .writers.pdf.writer import render_pdf
 
-    return {"epub": write_epub(document, edition=edition, diagnostics=diagnostics)}
+        with progress.shown("PDF"):
+            chosen = document.for_output("pdf", edition)
+            rendered["pdf"] = render_pdf(chosen, edition=edition, diagnostics=diagnostics, theme=theme)[0]
+    if "epub" in formats:
+        from .writers.epub.writer import write_epub
+
+        chosen = document.for_output("epub", edition)
+        rendered["epub"] = write_epub(chosen, edition=edition, diagnostics=diagnostics, theme=theme)
+    return rendered
 
 
 def _pdf_and_epub(
-    document: Document, edition: str, diagnostics: Diagnostics
+    document: Document, theme: Theme, edition: str, diagnostics: Diagnostics
 ) -> tuple[bytes, bytes, tuple[PageMark, ...]]:
     """One layout; the ePub is packaged in a second thread while the PDF is being written."""
     from .writers.epub.writer import write_epub
@@ -181,10 +200,12 @@ def _pdf_and_epub(
 
         def package(laid_out: tuple[PageMark, ...]) -> None:
             started.append(
-                pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out)
+                pool.submit(
+                    write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out, theme=theme
+                )
             )
 
-        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, on_layout=package)
+        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme, on_layout=package)
         return pdf, started[0].result(), marks
 
 
@@ -229,14 +250,13 @@ def make_release(
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
-        document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
+        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
         if document.unresolved:
             first = document.unresolved[0]
             raise ReleaseError(f"{first.message}; a release cannot have unresolved references", first.path, first.line)
-        theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
 
         def render() -> dict[str, tuple[str, bytes]]:
-            rendered = render_formats(document, FORMATS, "screen", diagnostics, cache)
+            rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)
             return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
         released = release.release(document, render, releases_dir, theme)

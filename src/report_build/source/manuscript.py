@@ -17,11 +17,12 @@ from typing import Any
 
 from ..errors import Diagnostics, ReportBuildError
 from ..model import Document, Unresolved
+from ..theme import Theme
 from . import citations, crossref, frontmatter
 from .compose import Composed, LineMap, Selection, compose
 from .text import SourceMap, read_text
 
-ParseText = Callable[..., Document]
+ParseText = Callable[..., tuple[Document, Theme]]
 
 
 class MappedDiagnostics:
@@ -60,8 +61,11 @@ def located(main: Path, lines: LineMap) -> Iterator[None]:
         raise
 
 
-def load(path: Path, diagnostics: Diagnostics, selection: Selection | None, parse_text: ParseText) -> Document:
-    """Compose, parse and resolve; ``parse_text(path, text, diagnostics, keys)`` is the parser."""
+def load(
+    path: Path, diagnostics: Diagnostics, selection: Selection | None, parse_text: ParseText
+) -> tuple[Document, Theme]:
+    """Compose, parse and resolve; ``parse_text(path, text, diagnostics, keys) -> (document, theme)``
+    is the parser. Returns the document and the theme it was read with."""
     selection = selection or Selection()
     text = read_text(path)
     front, _body, offset = frontmatter.split(text, path)
@@ -71,8 +75,8 @@ def load(path: Path, diagnostics: Diagnostics, selection: Selection | None, pars
     keys = bibliography.keys if bibliography is not None else frozenset()
     mapped = MappedDiagnostics(diagnostics, path, composed.lines)
     with located(path, composed.lines):
-        document = parse_text(path, composed.text, mapped, keys)
-        document = _resolve(document, composed, bibliography, offset, path, mapped)
+        document, theme = parse_text(path, composed.text, mapped, keys)
+        document = _resolve(document, theme, composed, bibliography, offset, path, mapped)
     changes = {key: value for name, key, value in document.metadata.profiles if name == selection.profile}
     if changes:
         document = replace(document, metadata=replace(document.metadata, **changes))
@@ -81,12 +85,13 @@ def load(path: Path, diagnostics: Diagnostics, selection: Selection | None, pars
         extra.append(bibliography.path)
         if bibliography.style_path is not None:
             extra.append(bibliography.style_path)
-    return replace(
+    document = replace(
         document,
         inputs=tuple(dict.fromkeys(extra)),
         profile=selection.profile or "",
         conditional=composed.conditional,
     )
+    return document, theme
 
 
 def _bibliography(path: Path, raw: dict[str, Any], key_lines: dict[str, int]) -> citations.Bibliography | None:
@@ -106,14 +111,13 @@ def _bibliography(path: Path, raw: dict[str, Any], key_lines: dict[str, int]) ->
 
 def _resolve(
     document: Document,
+    theme: Theme,
     composed: Composed,
     bibliography: citations.Bibliography | None,
     offset: int,
     path: Path,
     diagnostics: MappedDiagnostics,
 ) -> Document:
-    from ..theme import Theme
-
     source = SourceMap(path, composed.text, offset)
     found: dict[str, int] = {}
 
@@ -123,7 +127,7 @@ def _resolve(
             found[written] = line
         return line
 
-    strings = Theme(document.metadata.layouts, document.metadata.language).strings
+    strings = theme.strings
     formatter = citations.Formatter(bibliography, document.metadata.language) if bibliography else None
     document, missing = crossref.resolve(document, strings, formatter, find_line)
     unresolved = []
