@@ -410,3 +410,15 @@ def test_a_profile_changes_the_front_matter_it_names(tmp_path):
     bad = write(tmp_path, {"report.md": "---\nprofiles:\n  brief:\n    language: fr\n---\n\n# One\n\nText.\n"})
     error = fails(bad)
     assert error.line == 2 and "not 'language'" in error.message
+
+
+def test_a_footnote_label_defined_in_two_files_names_both(tmp_path):
+    manuscript = write(
+        tmp_path,
+        {
+            "report.md": "---\nchapters: [c/two.md]\n---\n\n# One\n\nA.[^n]\n\n[^n]: First.\n",
+            "c/two.md": "# Two\n\nB.[^n]\n\n[^n]: Second.\n",
+        },
+    )
+    error = fails(manuscript)
+    assert (error.path.name, error.line) == ("two.md", 5) and "first at report.md:9" in error.message

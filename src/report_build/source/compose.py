@@ -135,6 +135,7 @@ def compose(
         body = _keep_called_notes(body)
     if _note_style(raw, path):
         body = citations.as_notes(body)
+    _check_note_labels(body, path)
     out.extend(body)
     if state.variables_path is not None:
         state.inputs.append(state.variables_path)
@@ -145,6 +146,42 @@ def compose(
         conditional=state.conditional,
         chapter_files=tuple(chapters),
     )
+
+
+def _check_note_labels(body: list[tuple[str, Path, int]], main: Path) -> None:
+    """Footnote labels are shared by every file of a manuscript: one defined twice is refused at
+    the second definition, naming the first by its file and line."""
+    seen: dict[str, tuple[Path, int]] = {}
+    fence: str | None = None
+    for line, where, number in body:
+        found = FENCE.match(line)
+        if fence is not None or found:
+            if fence is None:
+                fence = found.group(1)[0]
+            elif found and found.group(1)[0] == fence:
+                fence = None
+            continue
+        match = NOTE_DEFINITION.match(line)
+        if match is None:
+            continue
+        label = match.group(1)
+        if label in seen:
+            first, first_line = seen[label]
+            at = f"line {first_line}" if first == where else f"{_shown(first, main)}:{first_line}"
+            raise ManuscriptError(
+                f"footnote [^{label}] is defined twice (first at {at}); labels are shared by all the "
+                "files of a manuscript",
+                where,
+                number,
+            )
+        seen[label] = (where, number)
+
+
+def _shown(path: Path, main: Path) -> str:
+    try:
+        return path.resolve().relative_to(main.parent.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _note_style(raw: dict[str, Any], path: Path) -> bool:
