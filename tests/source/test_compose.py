@@ -422,3 +422,14 @@ def test_a_footnote_label_defined_in_two_files_names_both(tmp_path):
     )
     error = fails(manuscript)
     assert (error.path.name, error.line) == ("two.md", 5) and "first at report.md:9" in error.message
+
+
+def test_addresses_and_handles_are_not_references(tmp_path):
+    manuscript = write(
+        tmp_path,
+        {"report.md": "# One\n\nWrite [to team@example.org] or a@b.org; follow @someone; see `[@fig-x]`.\n"},
+    )
+    diagnostics = quiet()
+    body = load(manuscript, diagnostics).chapters[0].body
+    assert "[to team@example.org]" in body and "follow @someone" in body and "<code>[@fig-x]</code>" in body
+    assert diagnostics.warnings == []

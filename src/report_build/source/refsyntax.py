@@ -26,9 +26,9 @@ START, END = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(f"{START}([0-9a-f]+){END}")
 XREF_PREFIXES = ("fig-", "tbl-", "sec-")
 KEY = r"[A-Za-z0-9_](?:[\w:.#/-]*\w)?"
-BRACKETED = re.compile(r"\[((?:[^\[\]]*?)-?@" + KEY + r"[^\[\]]*)\](?![\(\[:])")
+BRACKETED = re.compile(r"\[((?:[^\[\]]*?[\s;])?-?@" + KEY + r"[^\[\]]*)\](?![\(\[:])")
 BARE = re.compile(r"(?<![\w@.\\/`])@(" + KEY + r")")
-ITEM = re.compile(r"^(?P<prefix>.*?)(?P<suppress>-)?@(?P<key>" + KEY + r")(?P<suffix>.*)$", re.DOTALL)
+ITEM = re.compile(r"^(?P<prefix>(?:.*?\s)?)(?P<suppress>-)?@(?P<key>" + KEY + r")(?P<suffix>.*)$", re.DOTALL)
 LOCATOR = re.compile(
     r"^\s*,?\s*(?P<label>p|pp|page|pages|chap|chapter|sec|section|para|paragraph|fig|figure|§)\.?\s*"
     r"(?P<value>[\w\u2013\u2014-]+(?:\s*[,\u2013-]\s*\w+)*)(?P<rest>.*)$",
