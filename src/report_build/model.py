@@ -5,9 +5,9 @@ valid HTML (non-void elements are always closed), so the PDF and the ePub
 writers can use the same markup.
 
 Cross-references and citations are already written out in the bodies (``a.xref``,
-``a.citation``, a References chapter at the end); a writer passes the document through
-:meth:`Document.for_output` first, so that passages meant for another format or edition are
-left out.
+``a.citation``, a References chapter at the end). Each writer is given
+``document.for_output(format, edition)`` (build.render_formats does this; a new writer must
+too), so that passages meant for another format or edition are left out.
 """
 
 from __future__ import annotations
