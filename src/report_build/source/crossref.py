@@ -26,6 +26,7 @@ from typing import Any
 
 import lxml.html
 
+from ..contract import CITATION, REFERENCES_ID, REFS_DIV_ID, XREF, XREF_MISSING, XREF_PAGED, reference_id
 from ..model import Chapter, Document, Footnote, Table
 from .citations import Formatter
 from .refsyntax import PLACEHOLDER, Item, Reference
@@ -150,13 +151,14 @@ class Resolver:
             text = self.formatter.cite(order[hexed])
         else:
             text = self.in_text(reference.items[0])
-        return f'<a class="citation" href="#ref-{html.escape(first)}" role="doc-biblioref">{text}</a>'
+        target = html.escape(reference_id(first))
+        return f'<a class="{CITATION}" href="#{target}" role="doc-biblioref">{text}</a>'
 
     def xref(self, item: Item, reference: Reference) -> str:
         target = self.targets.get(item.key)
         if target is None:
             self.miss(item.key, reference)
-            return f'<span class="xref-missing">?@{html.escape(item.key)}</span>'
+            return f'<span class="{XREF_MISSING}">?@{html.escape(item.key)}</span>'
         if item.suppress or not target.number:
             shown = target.number or target.label
         else:
@@ -164,7 +166,7 @@ class Resolver:
         prefix = html.escape(item.prefix + " ", quote=False) if item.prefix else ""
         suffix = html.escape(" " + item.suffix, quote=False) if item.suffix else ""
         paged = self.paged and not item.suppress
-        attributes = ' class="xref xref-paged"' if paged else ' class="xref"'
+        attributes = f' class="{XREF} {XREF_PAGED}"' if paged else f' class="{XREF}"'
         if paged:
             attributes += f' data-page="{html.escape(str(self.strings.get("page_short", "p.")))}"'
         return f'{prefix}<a{attributes} href="#{html.escape(item.key)}">{html.escape(shown)}</a>{suffix}'
@@ -211,29 +213,31 @@ def resolve(doc: Document, strings: dict[str, Any], formatter: Formatter | None,
 
 def _with_references(chapters: list[Chapter], formatter: Formatter, strings: dict[str, Any]) -> list[Chapter]:
     items = "".join(
-        f'<li class="reference" id="ref-{html.escape(key)}">{entry}</li>' for key, entry in formatter.entries()
+        f'<li class="reference" id="{html.escape(reference_id(key))}">{entry}</li>'
+        for key, entry in formatter.entries()
     )
     entries = f'<ol class="references">{items}</ol>'
+    holder = re.compile(rf'(<div[^>]*id="{REFS_DIV_ID}"[^>]*>)\s*(</div>)')
     for index, chapter in enumerate(chapters):  # ::: {#refs} places them
-        if 'id="refs"' in chapter.body:
-            body = re.sub(
-                r'(<div[^>]*id="refs"[^>]*>)\s*(</div>)', lambda m: m.group(1) + entries + m.group(2), chapter.body
-            )
+        if holder.search(chapter.body):
+            body = holder.sub(lambda m: m.group(1) + entries + m.group(2), chapter.body, count=1)
             chapters[index] = replace(chapter, body=body, ids=chapter.ids | _ids(entries))
             return chapters
     title = str(strings.get("references", "References"))
+    taken = any(REFERENCES_ID in chapter.ids for chapter in chapters)
+    ident = f"{REFERENCES_ID}-list" if taken else REFERENCES_ID
     body = (
-        f'<h1 id="references" class="unnumbered">{html.escape(title)}</h1>'
+        f'<h1 id="{ident}" class="unnumbered">{html.escape(title)}</h1>'
         f'<div class="bibliography" role="doc-bibliography">{entries}</div>'
     )
     chapters.append(
         Chapter(
             index=len(chapters),
-            id="references",
+            id=ident,
             title=title,
             number=None,
             body=body,
-            ids=frozenset({"references"}) | _ids(entries),
+            ids=frozenset({ident}) | _ids(entries),
         )
     )
     return chapters
