@@ -10,6 +10,7 @@ import pytest
 
 from conftest import MANUSCRIPT, build_bytes, pdf_pages
 from epubcheck_helper import epubcheck_many
+from report_build import Diagnostics, build
 
 pytestmark = pytest.mark.e2e
 
@@ -86,3 +87,23 @@ def test_epubs_with_references_and_profiles_pass_epubcheck(brief_pdf):
         chapters,
     )
     assert re.search(r'<a class="citation" href="chapter-\d+\.xhtml#ref-idlib-lives-update-2020"', chapters)
+
+
+def test_format_conditions_reach_each_writer(tmp_path):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: Conditions\n---\n\n# One\n\nFor everyone.\n\n"
+        '::: {.content-visible when-format="pdf"}\nOnly in print and PDF downloads.\n:::\n\n'
+        '::: {.content-visible unless-format="pdf"}\nOnly on screens that reflow.\n:::\n',
+        encoding="utf-8",
+    )
+    pdf, epub = (
+        result.data
+        for result in build(manuscript, ("pdf", "epub"), write=False, diagnostics=Diagnostics(strict=True, echo=False))
+    )
+    text = " ".join(" ".join(pdf_pages(pdf)).split())
+    assert "Only in print and PDF downloads." in text and "Only on screens" not in text
+    with zipfile.ZipFile(BytesIO(epub)) as book:
+        chapters = "".join(book.read(n).decode() for n in book.namelist() if "chapter-" in n)
+    assert "Only on screens that reflow." in chapters and "Only in print" not in chapters
+    assert epubcheck_many({"conditions": epub}) == {"conditions": []}
