@@ -433,3 +433,11 @@ def test_addresses_and_handles_are_not_references(tmp_path):
     body = load(manuscript, diagnostics).chapters[0].body
     assert "[to team@example.org]" in body and "follow @someone" in body and "<code>[@fig-x]</code>" in body
     assert diagnostics.warnings == []
+
+
+def test_without_a_bibliography_handles_in_brackets_stay_text(tmp_path):
+    manuscript = write(tmp_path, {"report.md": "# One\n\nThanks to [@michmike] and [see @fig-x].\n"})
+    diagnostics = quiet()
+    body = load(manuscript, diagnostics).chapters[0].body
+    assert "Thanks to [@michmike] and" in body and "?@fig-x" in body
+    assert [w.line for w in diagnostics.warnings] == [3]

@@ -5,8 +5,9 @@ chapter building untouched; :mod:`.crossref` replaces them once every figure, ta
 has its number. A placeholder is U+E000, the reference as hexadecimal UTF-8 JSON, U+E001: no
 Markdown or typographic rule can change it, and no cleaning removes it.
 
-Invariants: a bare ``@word`` is a reference only when it is a cross-reference label
-(``fig-``, ``tbl-``, ``sec-``) or a key of the bibliography; text in code is never read; an
+Invariants: ``@word``, bare or in brackets, is a reference only when it is a cross-reference
+label (``fig-``, ``tbl-``, ``sec-``) or the document has a bibliography (a bare one: when the
+word is one of its keys); text in code is never read; an
 e-mail address is never a reference.
 """
 
@@ -111,6 +112,8 @@ class _Bracketed(InlineProcessor):
         if not items or any(item is None for item in items):
             return None, None, None
         reference = Reference(tuple(i for i in items if i is not None), True, m.group(0))
+        if not self.keys and not all(i.key.startswith(XREF_PREFIXES) for i in reference.items):
+            return None, None, None  # no bibliography: "[@someone]" is a handle, not a citation
         return reference.encode(), m.start(0), m.end(0)
 
 
