@@ -269,6 +269,14 @@ def test_reference_words_come_from_the_strings_of_the_language(tmp_path):
         },
     )
     assert ">Tableau\u00a01</a>" in load(manuscript, quiet()).chapters[0].body
+    arabic = write(
+        tmp_path / "ar",
+        {
+            "report.md": "---\nlanguage: ar\n---\n\n# واحد\n\nانظر @tbl-x.\n\n"
+            "Table: أرقام {#tbl-x}\n\n| a |\n|---|\n| 1 |\n"
+        },
+    )
+    assert ">الجدول\u00a01</a>" in load(arabic, quiet()).chapters[0].body
 
 
 def test_page_references_carry_the_page_word_for_print_css(tmp_path):
@@ -441,3 +449,14 @@ def test_without_a_bibliography_handles_in_brackets_stay_text(tmp_path):
     body = load(manuscript, diagnostics).chapters[0].body
     assert "Thanks to [@michmike] and" in body and "?@fig-x" in body
     assert [w.line for w in diagnostics.warnings] == [3]
+
+
+def test_the_command_line_builds_a_profile_and_refuses_one_that_selects_nothing(tmp_path, capsys):
+    from report_build.cli import main, parser
+
+    assert parser().parse_args(["pdf", "--profile", "brief"]).profile == "brief"
+    assert parser().parse_args(["all", "--profile", "brief"]).profile == "brief"
+    manuscript = write(tmp_path, {"report.md": "---\ntitle: T\n---\n\n# One\n\nText.\n"})
+    assert main(["pdf", str(manuscript), "--profile", "brief", "--output-dir", str(tmp_path / "out")]) == 1
+    assert "report.md:1: profile 'brief' selects nothing" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
