@@ -12,9 +12,9 @@ file the text was written in.
   ``{{</* var x */>}}`` writes the shortcode itself;
 - pandoc fenced divs ``::: {.class #id}`` ... ``:::``: ``content-visible`` / ``content-hidden``
   with ``when-``/``unless-`` ``format``, ``edition`` and ``profile`` keep or drop their lines
-  (the fences themselves go, so a heading inside stays a chapter heading); a Quarto callout
-  (``.callout-note`` ...) becomes the same callout as ``!!! note``; any other div becomes
-  ``<div class="...">`` with its content still Markdown.
+  (the fences themselves go, so a heading inside stays a chapter heading); other divs become
+  ``<div>`` or callouts (:mod:`.divs` decides; this module reads the lines);
+- with a note style (``csl:`` of class "note"), citations become footnotes (:mod:`.citations`).
 
 Invariants: fenced code is never touched; every composed line has an origin; all files read
 are inside the manuscript's folder and are listed in :attr:`Composed.inputs`.
@@ -32,36 +32,19 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside
-from . import citations, frontmatter
+from . import citations, divs, frontmatter
+from .divs import Selection
 from .text import FENCE, read_text
 
 MAX_INCLUDE_DEPTH = 8
-FORMATS = ("pdf", "epub", "web")
-EDITIONS = ("screen", "print")
-FULL = "full"  # the name of the build without --profile, for when-/unless-profile
 VARIABLES_FILE = "variables.yaml"
 
 INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(.+?)\s*>\}\}\s*$")
 SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s*(.*?)\s*>\}\}")
 ESCAPED = re.compile(r"\{\{</\*\s*(.*?)\s*\*/>\}\}")
-DIV_OPEN = re.compile(r"^\s{0,3}(:{3,})\s*(?:\{(.*)\}|([\w-]+))\s*:*\s*$")
-DIV_CLOSE = re.compile(r"^\s{0,3}(:{3,})\s*$")
-ATTRIBUTE = re.compile(r"""([.#][\w:-]+)|([\w-]+)=("[^"]*"|'[^']*'|\S+)""")
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 KEPT_IN_PROFILE = re.compile(r"^ {0,3}(\*\[[^\]]+\]:|\[[^\]^][^\]]*\]:\s)")  # abbreviations, link definitions
-CALLOUTS = {"note": "note", "tip": "tip", "warning": "warning", "important": "important", "caution": "caution"}
-CONDITION_KEYS = {f"{w}-{what}" for w in ("when", "unless") for what in ("format", "edition", "profile")}
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which conditional passages a build keeps. ``None`` format/edition: every passage (the
-    document before a writer chooses); ``None`` profile: the full report."""
-
-    output: str | None = None
-    edition: str | None = None
-    profile: str | None = None
 
 
 class LineMap:
@@ -236,7 +219,7 @@ def _expand(
 ) -> None:
     """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed."""
     fence: str | None = None
-    divs: list[tuple[int, bool, bool]] = []  # (line, replaced by a closing tag, selects for the profile)
+    open_divs: list[tuple[int, bool, bool]] = []  # (line, replaced by a closing tag, selects for the profile)
     skip_until: int | None = None  # depth of the hidden div being skipped
     profile = state.selection.profile is not None
     note_open = False
@@ -252,31 +235,32 @@ def _expand(
             if skip_until is None and not outside:
                 out.append((line, path, number))
             continue
-        opening = DIV_OPEN.match(line)
-        closing = DIV_CLOSE.match(line) if opening is None else None
+        opening = divs.DIV_OPEN.match(line)
+        closing = divs.DIV_CLOSE.match(line) if opening is None else None
         if opening is not None:
-            classes, ident, attributes = _attributes(opening.group(2) or "." + opening.group(3), path, number)
+            classes, ident, attributes = divs.attributes(opening.group(2) or "." + opening.group(3), path, number)
             if skip_until is not None:
-                divs.append((number, False, False))
+                open_divs.append((number, False, False))
                 continue
-            visible, selects = _visible(classes, attributes, state, path, number)
+            visible, selects, conditional = divs.visible(classes, attributes, state.selection, path, number)
+            state.conditional = state.conditional or conditional
             if visible is None:  # not a condition: an ordinary div
-                divs.append((number, True, False))
+                open_divs.append((number, True, False))
                 if not outside:
-                    out.extend((text, path, number) for text in _div_open(classes, ident, attributes))
+                    out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
                 continue
-            divs.append((number, False, selects and visible))
+            open_divs.append((number, False, selects and visible))
             if not visible:
-                skip_until = len(divs)
+                skip_until = len(open_divs)
                 state.hidden_any = True
             elif selects:
                 state.selecting += 1
                 state.selected_any = True
             continue
-        if closing is not None and divs:
-            _line, tagged, selected = divs.pop()
+        if closing is not None and open_divs:
+            _line, tagged, selected = open_divs.pop()
             if skip_until is not None:
-                if len(divs) < skip_until:
+                if len(open_divs) < skip_until:
                     skip_until = None
                 continue
             if selected:
@@ -300,9 +284,9 @@ def _expand(
             _include(include.group(1), path, number, state, stack, out)
             continue
         out.append((_shortcodes(line, path, number, state), path, number))
-    if divs:
+    if open_divs:
         raise ManuscriptError(
-            "fenced div opened with ':::' is never closed (add a ':::' line after it)", path, divs[-1][0]
+            "fenced div opened with ':::' is never closed (add a ':::' line after it)", path, open_divs[-1][0]
         )
 
 
@@ -375,89 +359,6 @@ def _load_variables(state: _State, path: Path, line: int, key: str) -> dict[str,
     if not isinstance(data, dict):
         raise ManuscriptError("must be a mapping of names to values (name: value)", source, 1)
     return data
-
-
-def _attributes(text: str, path: Path, line: int) -> tuple[list[str], str, dict[str, str]]:
-    classes: list[str] = []
-    ident = ""
-    attributes: dict[str, str] = {}
-    for match in ATTRIBUTE.finditer(text):
-        if match.group(1):
-            if match.group(1).startswith("."):
-                classes.append(match.group(1)[1:])
-            else:
-                ident = match.group(1)[1:]
-        else:
-            value = match.group(3)
-            if value[:1] in "\"'":
-                value = value[1:-1]
-            attributes[match.group(2)] = value
-    leftover = ATTRIBUTE.sub("", text).strip()
-    if leftover:
-        raise ManuscriptError(f"fenced div attributes not understood: '{leftover}'", path, line)
-    return classes, ident, attributes
-
-
-def _visible(
-    classes: list[str], attributes: dict[str, str], state: _State, path: Path, line: int
-) -> tuple[bool | None, bool]:
-    """(shown?, selected by the profile?) for a content-visible/-hidden div; (None, False) for any other."""
-    kind = next((c for c in classes if c in ("content-visible", "content-hidden")), None)
-    conditions = {k: v for k, v in attributes.items() if k in CONDITION_KEYS}
-    if kind is None:
-        if conditions:
-            raise ManuscriptError(
-                f"'{next(iter(conditions))}' works on ::: {{.content-visible}} or ::: {{.content-hidden}} only",
-                path,
-                line,
-            )
-        return None, False
-    selection = state.selection
-    hits: list[bool] = []
-    undecided = selects = False
-    for key, value in conditions.items():
-        mode, what = key.split("-")
-        names = value.replace(",", " ").split()
-        known = {"format": FORMATS, "edition": EDITIONS, "profile": None}[what]
-        for name in names:
-            if known is not None and name not in known:
-                raise ManuscriptError(f"{key}: unknown {what} '{name}' (choose from {', '.join(known)})", path, line)
-        if what == "profile":
-            current = selection.profile or FULL
-            if mode == "unless":
-                hits.append(current not in names)
-            elif selection.profile is None:  # the full report holds every profile's passages
-                hits.append(kind == "content-visible" or FULL in names)
-            else:
-                hits.append(current in names)
-            selects = selects or (selection.profile is not None and current in names)
-            continue
-        state.conditional = True
-        current = selection.output if what == "format" else selection.edition
-        if current is None:  # before a writer chooses: every passage is kept
-            undecided = True
-            continue
-        hits.append((current in names) == (mode == "when"))
-    if undecided:
-        return True, selects
-    shown = all(hits) if kind == "content-visible" else not all(hits)
-    return shown, selects and shown
-
-
-def _div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list[str]:
-    callout = next((CALLOUTS[c[len("callout-") :]] for c in classes if c.startswith("callout-")), None)
-    id_attribute = f' id="{html.escape(ident)}"' if ident else ""
-    if callout is not None:
-        title = attributes.get("title", "")
-        lines = ["", f'<div class="admonition {callout}"{id_attribute} markdown="1">', ""]
-        if title:
-            lines[2:2] = [f'<p class="admonition-title">{html.escape(title, quote=False)}</p>', ""]
-        return lines
-    names = " ".join(html.escape(c) for c in classes)
-    extra = "".join(
-        f' {name}="{html.escape(value)}"' for name, value in attributes.items() if name in ("lang", "dir", "title")
-    )
-    return ["", f'<div class="{names}"{id_attribute}{extra} markdown="1">', ""]
 
 
 def _keep_called_notes(body: list[tuple[str, Path, int]]) -> list[tuple[str, Path, int]]:
