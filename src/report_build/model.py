@@ -137,7 +137,7 @@ class Chapter:
     footnotes: tuple[Footnote, ...] = ()
     line: int | None = None
     ids: frozenset[str] = field(default_factory=frozenset)
-    source: Path | None = None  # the file the chapter was written in, when not the manuscript itself
+    source: Path | None = None  # the file the chapter was written in (chapter files); its line is in that file
 
     @property
     def slug(self) -> str:

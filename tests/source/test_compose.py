@@ -460,3 +460,22 @@ def test_the_command_line_builds_a_profile_and_refuses_one_that_selects_nothing(
     assert main(["pdf", str(manuscript), "--profile", "brief", "--output-dir", str(tmp_path / "out")]) == 1
     assert "report.md:1: profile 'brief' selects nothing" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_lines_kept_in_the_model_are_lines_of_their_own_file(tmp_path):
+    from PIL import Image as Picture
+
+    Picture.new("RGB", (20, 10), "red").save(tmp_path / "a.png")
+    manuscript = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\nchapters: [two.md]\n---\n\n# One\n\n{{< include part.md >}}\n\n![A](a.png)\n",
+            "part.md": "Line one.\n\nLine three.\n",
+            "two.md": 'Intro.\n\n# Two\n\n## Section\n\n![B](a.png "Caption")\n',
+        },
+    )
+    doc = load(manuscript, quiet())
+    one, two = doc.chapters
+    assert (one.source.name, one.line) == ("report.md", 6)
+    assert (two.source.name, two.line, two.sections[0].line) == ("two.md", 3, 5)
+    assert [image.line for image in doc.images] == [10]  # the same file, first written in the manuscript

@@ -137,7 +137,13 @@ def _resolve(
     for item in unresolved:
         diagnostics.inner.warn(item.message, item.path, item.line)
     chapters = tuple(_relocated(chapter, composed.lines) for chapter in document.chapters)
-    return replace(document, chapters=chapters, unresolved=tuple(unresolved))
+    # An image keeps its line only when it is written in the manuscript itself (Image has no file).
+    images = tuple(
+        replace(image, line=number if where == path else None)
+        for image in document.images
+        for where, number in [composed.lines.locate(image.line)]
+    )
+    return replace(document, chapters=chapters, images=images, unresolved=tuple(unresolved))
 
 
 def _relocated(chapter: Any, lines: LineMap) -> Any:
