@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import limits, progress
 from .cache import BuildCache
@@ -19,6 +20,9 @@ from .source import changelog, parse
 from .theme import Theme
 from .writers import pagination
 from .writers.pagination import PageMark
+
+if TYPE_CHECKING:  # the PDF writer imports WeasyPrint: only when a PDF is laid out
+    from .writers.pdf.layout import LaidOut
 
 FORMATS = ("pdf", "epub")
 
@@ -122,53 +126,46 @@ def render_formats(
         raise RenderError(f"unknown output format '{unknown[0]}'")
     rendered: dict[str, bytes] = {}
     marks: tuple[PageMark, ...] | None = None
+    theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
     page_entry, cached = None, None
     if cache is not None and cache.folder is not None:
-        theme = Theme(document.metadata.layouts, document.metadata.language)
         page_entry = f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
         cached = cache.read(page_entry)
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
     if "pdf" in formats:
-        if "epub" in formats:
-            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, edition, diagnostics)
-        else:
-            from .writers.pdf.writer import render_pdf
+        from .writers.pdf.writer import layout
 
-            with progress.shown("PDF"):
-                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
+        with progress.shown("PDF and ePub" if "epub" in formats else "PDF"):
+            laid_out = layout(document, edition, theme, diagnostics)
+            marks = laid_out.marks
+            if "epub" in formats:
+                rendered["pdf"], rendered["epub"] = _pdf_and_epub(document, laid_out, edition, diagnostics)
+            else:
+                rendered["pdf"] = laid_out.write()
     elif "epub" in formats:
         from .writers.epub.writer import write_epub
 
         marks = pagination.from_json(cached)
         if marks is None:
-            from .writers.pdf.writer import render_pdf
+            from .writers.pdf.writer import layout
 
             with progress.shown("print page numbers"):
-                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
+                marks = layout(document, edition, theme, diagnostics).marks
         rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
     return rendered
 
 
-def _pdf_and_epub(
-    document: Document, edition: str, diagnostics: Diagnostics
-) -> tuple[bytes, bytes, tuple[PageMark, ...]]:
-    """One layout; the ePub is packaged in a second thread while the PDF is being written."""
+def _pdf_and_epub(document: Document, laid_out: LaidOut, edition: str, diagnostics: Diagnostics) -> tuple[bytes, bytes]:
+    """The ePub is packaged in a second thread, from the layout's page marks, while the PDF is written."""
     from .writers.epub.writer import write_epub
-    from .writers.pdf.writer import render_pdf
 
-    with ThreadPoolExecutor(max_workers=1) as pool, progress.shown("PDF and ePub"):
-        started: list[Future[bytes]] = []
-
-        def package(laid_out: tuple[PageMark, ...]) -> None:
-            started.append(
-                pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out)
-            )
-
-        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, on_layout=package)
-        return pdf, started[0].result(), marks
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        epub = pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out.marks)
+        pdf = laid_out.write()
+        return pdf, epub.result()
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:

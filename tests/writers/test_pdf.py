@@ -236,11 +236,11 @@ def test_the_footnote_layout_correction_is_in_place():
 def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
     """pdf.py compresses each stream itself, once, instead of letting pydyf do it twice (to write
     and to hash for the file identifier): the PDF must be byte for byte what pydyf would write."""
-    from report_build.writers.pdf import writer as pdf
+    from report_build.writers.pdf import finish
 
     manuscript = FIXTURES / "basic" / "report.md"
     ours = build_bytes(manuscript)
-    monkeypatch.setattr(pdf, "compress_streams_once", lambda document: None)
+    monkeypatch.setattr(finish, "compress_streams_once", lambda document: None)
     assert build_bytes(manuscript) == ours
     with pikepdf.open(io.BytesIO(ours)) as document:
         assert len(document.trailer.ID) == 2  # the identifier that made pydyf compress twice
@@ -250,7 +250,7 @@ def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
 
 def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp_path):
     """Hints are skipped when no attribute they read is present, and the PDF is the same as with them."""
-    from report_build.writers.pdf import writer as pdf
+    from report_build.writers.pdf import markup as pdf
 
     manuscript = FIXTURES / "basic" / "report.md"
     theme = Theme()
@@ -277,7 +277,7 @@ def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp
 def test_lists_numbered_from_their_start_value(tmp_path):
     """<ol start> and <li value> are read only with presentational hints: a list that starts at 3
     (as Markdown writes after an interruption) and a raw <li value> must keep their numbers."""
-    from report_build.writers.pdf import writer as pdf
+    from report_build.writers.pdf import markup as pdf
 
     manuscript = tmp_path / "report.md"
     manuscript.write_text(
