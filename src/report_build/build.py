@@ -44,12 +44,18 @@ def load(
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
     from different sources.
     """
-    diagnostics = diagnostics or Diagnostics()
+    return gather(manuscript, diagnostics or Diagnostics(), releases_dir)[0]
+
+
+def gather(
+    manuscript: Path | str, diagnostics: Diagnostics, releases_dir: Path | str = "output/releases"
+) -> tuple[Document, Theme]:
+    """The validated document and the build's one theme (see :func:`load`)."""
     manuscript = Path(manuscript)
-    document = parse.load(manuscript, diagnostics)
+    document, theme = parse.read(manuscript, diagnostics)
     log = changelog.find(manuscript)
     if log is None:
-        return document
+        return document, theme
     document = _with(document, releases=changelog.load(log, diagnostics))
     if release.is_draft(document, Path(releases_dir)):
         diagnostics.warn(
@@ -59,7 +65,7 @@ def load(
             document.release.line if document.release else None,
         )
         document = _with(document, draft=True)
-    return document
+    return document, theme
 
 
 def build(
@@ -78,17 +84,18 @@ def build(
     diagnostics = diagnostics or Diagnostics(strict=strict)
     steps: list[tuple[str, Callable[[], None]]] = []
     document: Document | None = None
+    theme: Theme | None = None
     results: list[Built] = []
 
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
 
-    def gather() -> None:
-        nonlocal document
-        document = load(manuscript, diagnostics, Path(output_dir) / "releases")
+    def gather_all() -> None:
+        nonlocal document, theme
+        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases")
 
     def render() -> None:
-        assert document is not None
-        rendered = render_formats(document, formats, edition, diagnostics, cache)
+        assert document is not None and theme is not None
+        rendered = render_formats(document, theme, formats, edition, diagnostics, cache)
         for fmt in formats:
             target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
             results.append(Built(fmt, target, rendered[fmt]))
@@ -99,7 +106,7 @@ def build(
                 write_atomic(result.path, result.data)
         cache.commit()
 
-    steps = [("gather", gather), ("render", render)]
+    steps = [("gather", gather_all), ("render", render)]
     if write:
         steps.append(("write", write_all))
     seconds = limits.time_limit_from(time_limit)
@@ -114,6 +121,7 @@ def build(
 
 def render_formats(
     document: Document,
+    theme: Theme,
     formats: tuple[str, ...],
     edition: str,
     diagnostics: Diagnostics,
@@ -126,7 +134,6 @@ def render_formats(
         raise RenderError(f"unknown output format '{unknown[0]}'")
     rendered: dict[str, bytes] = {}
     marks: tuple[PageMark, ...] | None = None
-    theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
     page_entry, cached = None, None
     if cache is not None and cache.folder is not None:
         page_entry = f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
@@ -140,7 +147,7 @@ def render_formats(
             laid_out = layout(document, edition, theme, diagnostics)
             marks = laid_out.marks
             if "epub" in formats:
-                rendered["pdf"], rendered["epub"] = _pdf_and_epub(document, laid_out, edition, diagnostics)
+                rendered["pdf"], rendered["epub"] = _pdf_and_epub(document, theme, laid_out, edition, diagnostics)
             else:
                 rendered["pdf"] = laid_out.write()
     elif "epub" in formats:
@@ -152,18 +159,22 @@ def render_formats(
 
             with progress.shown("print page numbers"):
                 marks = layout(document, edition, theme, diagnostics).marks
-        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
+        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks, theme=theme)
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
     return rendered
 
 
-def _pdf_and_epub(document: Document, laid_out: LaidOut, edition: str, diagnostics: Diagnostics) -> tuple[bytes, bytes]:
+def _pdf_and_epub(
+    document: Document, theme: Theme, laid_out: LaidOut, edition: str, diagnostics: Diagnostics
+) -> tuple[bytes, bytes]:
     """The ePub is packaged in a second thread, from the layout's page marks, while the PDF is written."""
     from .writers.epub.writer import write_epub
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        epub = pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out.marks)
+        epub = pool.submit(
+            write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out.marks, theme=theme
+        )
         pdf = laid_out.write()
         return pdf, epub.result()
 
@@ -207,11 +218,10 @@ def make_release(
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
-        document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
-        theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
+        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
 
         def render() -> dict[str, tuple[str, bytes]]:
-            rendered = render_formats(document, FORMATS, "screen", diagnostics, cache)
+            rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)
             return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
         released = release.release(document, render, releases_dir, theme)

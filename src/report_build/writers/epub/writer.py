@@ -23,14 +23,13 @@ from lxml import etree
 
 from ... import __version__
 from ...errors import Diagnostics, RenderError
-from ...model import Chapter, Document
+from ...model import Chapter, Document, check_edition
 from ...theme import Theme, document_context
 from .. import pagination
 from ..pagination import PageMark
 from . import resources as epub_resources
 from .resources import Resource
 
-EDITIONS = ("screen", "print")  # the ePub is the same for both; the value reaches the templates
 FOLDER = "EPUB"  # ebooklib's folder inside the zip
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPS_NS = "http://www.idpf.org/2007/ops"
@@ -97,8 +96,7 @@ def write_epub(
     ``page_marks`` (from the PDF layout) become page-break markers and a page list.
     """
     diagnostics = diagnostics or Diagnostics()
-    if edition not in EDITIONS:
-        raise RenderError(f"unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    check_edition(edition)  # the ePub is the same for both; the value reaches the templates
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
     moment = _moment(doc)
 

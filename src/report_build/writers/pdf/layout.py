@@ -17,7 +17,6 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from ...errors import Diagnostics, RenderError, TemplateError
-from ...sandbox import Located, captured_weasyprint_log
 from ...theme import Theme
 from ..pagination import PageMark
 from . import (
@@ -25,6 +24,7 @@ from . import (
     markup,
 )
 from .fetcher import SandboxFetcher
+from .log import RendererMessage, captured_weasyprint_log
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def lay_out_html(
     return LaidOut(rendered, source, diagnostics, options=options)
 
 
-def report(located: list[Located], source: Path, diagnostics: Diagnostics) -> None:
+def report(located: list[RendererMessage], source: Path, diagnostics: Diagnostics) -> None:
     """WeasyPrint's log as ours: template and fetch failures are errors, the rest warnings."""
     for entry in located:
         lowered = entry.message.lower()

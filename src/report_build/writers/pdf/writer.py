@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ... import images
-from ...errors import Diagnostics, RenderError
-from ...model import Document
+from ...errors import Diagnostics
+from ...model import Document, check_edition
 from ...theme import Theme
 from .finish import finisher, identifier
 from .geometry import page_css
@@ -19,9 +19,9 @@ from .layout import LaidOut, lay_out_html
 from .markup import render_html, stylesheet_names
 from .pages import misplaced_notes, page_marks
 
-EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
+PDF_VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}  # by edition (model.EDITIONS)
 
-__all__ = ["EDITIONS", "LaidOut", "layout"]
+__all__ = ["PDF_VARIANTS", "LaidOut", "layout"]
 
 
 def layout(document: Document, edition: str, theme: Theme, diagnostics: Diagnostics) -> LaidOut:
@@ -29,8 +29,7 @@ def layout(document: Document, edition: str, theme: Theme, diagnostics: Diagnost
 
     Warns about footnotes that left their call's page; the result's ``marks`` say where each
     page begins, and its ``write()`` gives the PDF."""
-    if edition not in EDITIONS:
-        raise RenderError(f"unknown PDF edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    check_edition(edition)
     replacements = {}
     for image in document.images:
         smaller = images.scaled(image.path, images.PDF_MAX_SIDE)
@@ -46,7 +45,7 @@ def layout(document: Document, edition: str, theme: Theme, diagnostics: Diagnost
         diagnostics=diagnostics,
         replacements=replacements,
         finisher=finisher(document, edition),
-        pdf_variant=EDITIONS[edition],
+        pdf_variant=PDF_VARIANTS[edition],
         output_intent="srgb" if edition == "print" else None,
         pdf_identifier=identifier(document, edition),
     )
