@@ -1,20 +1,18 @@
 """Probe for parallel layout: chapter groups laid out and written by WeasyPrint in worker
-processes, the group PDFs joined with pikepdf, the result compared page by page with the
-sequential build. It measures what the approach would gain and shows what it still lacks; it is
-not part of report-build's build.
+processes, the group PDFs joined with pikepdf, the result compared with the sequential build
+page by page (pdftotext) and in its outline, named destinations, links, structure tree and
+PDF/UA marker. It measures what the approach would gain; it is not part of report-build's build
+(docs/performance.md, "Parallel layout", says why and what is missing).
 
     .venv/bin/python bench/parallel_probe.py manuscript/report.md --groups 2 --runs 3
 
 What each group is handed, taken from the sequential layout (standing in for the page map of an
 earlier build): its first page number, its first footnote number, the report title for the
 running heads (set on the title page, which only the first group has), the page number of
-every table-of-contents target (for the first group, which holds the contents page) and
-whether a blank page must precede it (chapters open on right-hand pages). Figure and table
-numbers are in the HTML already (the parser numbers them).
-
-The joined PDF keeps the pages only: pikepdf's page copy does not join the groups' outlines,
-named destinations, structure trees (PDF/UA), XMP or output intents, and each group embeds its
-own font subsets. The probe prints what is missing next to the timings.
+every table-of-contents target (for the first group, which holds the contents page), the
+anchors that other groups hold, and whether a blank page must precede it (chapters open on
+right-hand pages). Figure and table numbers are in the HTML already (the parser numbers them).
+Only the PDF/UA (screen) edition is written.
 """
 
 from __future__ import annotations
@@ -45,12 +43,18 @@ from report_build.writers.pdf.markup import render_html, stylesheet_names
 CHAPTERS = '//div[@class="mainmatter"]/section'
 
 
-def lay_out(job: tuple[str, str, list[str], str, str]) -> tuple[bytes, int, dict[str, int], float, float, float]:
+def lay_out(
+    job: tuple[str, str, list[str], str, str, tuple[str, ...]],
+) -> tuple[bytes, int, dict[str, int], float, float, float]:
     """Lay out and write one HTML document, as the PDF writer does (bare WeasyPrint calls).
     Returns the PDF, its page count, the 0-based page of every element id, the seconds taken
     by layout and by writing, and the CPU seconds of both (which load from elsewhere on the
-    machine changes much less than wall time)."""
-    html, page, sheets, base, extra = job
+    machine changes much less than wall time).
+
+    ``elsewhere`` names anchors that other groups hold: WeasyPrint drops a link to an anchor it
+    cannot find, so each is declared on the first page (a placeholder destination, which the
+    join replaces with the other group's)."""
+    html, page, sheets, base, extra, elsewhere = job
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -62,6 +66,8 @@ def lay_out(job: tuple[str, str, list[str], str, str]) -> tuple[bytes, int, dict
     if extra:
         css.append(CSS(string=extra, font_config=fonts))
     document = HTML(string=html, base_url=base).render(stylesheets=css, font_config=fonts, pdf_tags=True)
+    for name in elsewhere:
+        document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
     laid_out = time.perf_counter()
     data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=False)
     ids = _id_pages(document)
@@ -123,16 +129,66 @@ def group_css(first_chapter: int, folio: int, notes_before: int, title: str, toc
 
 
 def join(parts: list[bytes]) -> bytes:
-    """The groups' pages in order, with a blank page wherever a group would open on a left page."""
+    """One PDF from the groups' PDFs, in order: the first group's catalog (XMP, output intent,
+    viewer preferences) with the later groups' pages, a blank page wherever a group would open on
+    a left page, and their outlines, named destinations and structure trees joined to the first's
+    (the structure tree's parent-tree keys renumbered after the first group's)."""
     joined = pikepdf.Pdf.open(io.BytesIO(parts[0]))
+    root = joined.Root
+    top = root.StructTreeRoot.K[0]  # the /Document element
+    nums = root.StructTreeRoot.ParentTree.Nums
+    next_key = max(int(nums[index]) for index in range(0, len(nums), 2)) + 1
+    dests = pikepdf.NameTree(root.Names.Dests)
+    outlines = root.Outlines
     for data in parts[1:]:
         if len(joined.pages) % 2 == 1:
             last = joined.pages[-1]
             joined.add_blank_page(page_size=(float(last.MediaBox[2]), float(last.MediaBox[3])))
-        joined.pages.extend(pikepdf.Pdf.open(io.BytesIO(data)).pages)
+        other = pikepdf.Pdf.open(io.BytesIO(data))
+        start, offset = len(joined.pages), next_key
+        joined.pages.extend(other.pages)
+        for page in joined.pages[start:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + offset
+        # Copied after the pages, so that their page references point to the copies.
+        tree = joined.copy_foreign(other.make_indirect(other.Root.StructTreeRoot))
+        for child in tree.K[0].K:
+            if isinstance(child, pikepdf.Dictionary):
+                child.P = top
+            top.K.append(child)
+        theirs = tree.ParentTree.Nums
+        for index in range(0, len(theirs), 2):
+            nums.append(int(theirs[index]) + offset)
+            nums.append(theirs[index + 1])
+            next_key = max(next_key, int(theirs[index]) + offset + 1)
+        for name, dest in pikepdf.NameTree(joined.copy_foreign(other.make_indirect(other.Root.Names.Dests))).items():
+            dests[name] = dest  # replaces the placeholder of a group that links here
+        _append_outline(outlines, joined.copy_foreign(other.make_indirect(other.Root.Outlines)))
+    root.StructTreeRoot.ParentTreeNextKey = next_key
     out = io.BytesIO()
-    joined.save(out)
+    joined.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
+
+
+def _append_outline(outlines: Any, theirs: Any) -> None:
+    if "/First" not in theirs:
+        return
+    item = theirs.First
+    while True:
+        item.Parent = outlines
+        if "/Next" not in item:
+            break
+        item = item.Next
+    if "/Last" in outlines:
+        outlines.Last.Next = theirs.First
+        theirs.First.Prev = outlines.Last
+    else:
+        outlines.First = theirs.First
+    outlines.Last = theirs.Last
+    outlines.Count = int(outlines.get("/Count", 0)) + int(theirs.get("/Count", 0))
 
 
 def page_texts(data: bytes) -> list[str]:
@@ -140,29 +196,54 @@ def page_texts(data: bytes) -> list[str]:
     return result.stdout.decode("utf-8").split("\f")
 
 
-def structure(data: bytes) -> dict[str, int]:
+def structure(data: bytes) -> dict[str, list[Any]]:
+    """What must match between the sequential and the joined PDF besides the text: the outline
+    (titles and target pages), named destinations (and their pages), internal links (page and
+    name), the structure tree (element types in document order), the PDF/UA and PDF/X markers."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        number = {page.objgen: index for index, page in enumerate(pdf.pages)}
+
+        def target(dest: Any) -> int | None:
+            return number.get(dest[0].objgen) if isinstance(dest, pikepdf.Array) and len(dest) else None
+
         with pdf.open_outline() as outline:
-            bookmarks = len(outline.root)
+            bookmarks = [(item.title, target(item.destination)) for item in _walk(outline.root)]
         names = pdf.Root.get("/Names")
-        dests = names.get("/Dests") if names is not None else None
-        tree = pdf.Root.get("/StructTreeRoot")
+        dests = pikepdf.NameTree(names.Dests) if names is not None and "/Dests" in names else {}
+        xmp = pdf.open_metadata()
         return {
-            "pages": len(pdf.pages),
-            "top-level bookmarks": bookmarks,
-            "named destinations": len(pikepdf.NameTree(dests).keys()) if dests is not None else 0,
-            "structure elements (PDF/UA tags)": _elements(tree.get("/K")) if tree is not None else 0,
-            "link annotations": sum(1 for page in pdf.pages for a in page.get("/Annots", []) if a.Subtype == "/Link"),
+            "pages": [len(pdf.pages)],
+            "bookmarks (title, page)": bookmarks,
+            "named destinations (name, page)": sorted((name, target(dest)) for name, dest in dests.items()),
+            "internal links (page, name)": [
+                (index, str(annotation.Dest))
+                for index, page in enumerate(pdf.pages)
+                for annotation in page.get("/Annots", [])
+                if "/Dest" in annotation
+            ],
+            "structure elements (PDF/UA tags)": list(_elements(pdf.Root.get("/StructTreeRoot", {}).get("/K"))),
+            "PDF/UA and PDF/X markers": [
+                xmp.get("pdfuaid:part"),
+                xmp.get("pdfxid:GTS_PDFXVersion"),
+                [tuple(page.obj.get("/TrimBox", ())) for page in pdf.pages][:1],
+            ],
         }
 
 
-def _elements(node: Any) -> int:
-    """Structure elements (dictionaries with a type /S) under a structure tree node."""
+def _walk(items: Any) -> Any:
+    for item in items:
+        yield item
+        yield from _walk(item.children)
+
+
+def _elements(node: Any) -> Any:
+    """The types of the structure elements under a structure tree node, in document order."""
     if isinstance(node, pikepdf.Array):
-        return sum(_elements(child) for child in node)
-    if isinstance(node, pikepdf.Dictionary) and "/S" in node:
-        return 1 + _elements(node.get("/K"))
-    return 0
+        for child in node:
+            yield from _elements(child)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        yield str(node.S)
+        yield from _elements(node.get("/K"))
 
 
 def main() -> int:
@@ -170,6 +251,7 @@ def main() -> int:
     parser.add_argument("manuscript", type=Path)
     parser.add_argument("--groups", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="write sequential.pdf and joined.pdf into this folder")
     args = parser.parse_args()
 
     document = load(args.manuscript, Diagnostics(echo=False), Path("/nonexistent"))
@@ -187,7 +269,7 @@ def main() -> int:
     for _run in range(args.runs):
         load_average = os.getloadavg()[0]
         started = time.perf_counter()
-        reference, pages, id_pages, *_, cpu = lay_out((html, page, sheets, base, ""))
+        reference, pages, id_pages, *_, cpu = lay_out((html, page, sheets, base, "", ()))
         sequential.append(time.perf_counter() - started)
         cpu_one.append(cpu)
 
@@ -200,7 +282,10 @@ def main() -> int:
             first, last = bounds[group], bounds[group + 1]
             folio = folios[opening_id(chapters[first])]
             extra = group_css(first, folio, sum(notes[:first]), document.metadata.title, toc if group == 0 else {})
-            jobs.append((group_html(root, first, last), page, sheets, base, extra))
+            part = group_html(root, first, last)
+            held = set(lxml.html.document_fromstring(part).xpath("//@id"))
+            links = {a[1:] for a in lxml.html.document_fromstring(part).xpath("//a/@href") if a.startswith("#")}
+            jobs.append((part, page, sheets, base, extra, tuple(sorted(links - held))))
         started = time.perf_counter()
         with ProcessPoolExecutor(args.groups, mp_context=context) as pool:
             results = list(pool.map(lay_out, jobs))
@@ -218,6 +303,10 @@ def main() -> int:
             + f"groups {', '.join(f'{r[5]:.2f}' for r in results)}"
         )
 
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        (args.keep / "sequential.pdf").write_bytes(reference)
+        (args.keep / "joined.pdf").write_bytes(joined)
     reference_texts, joined_texts = page_texts(reference), page_texts(joined)
     differing = [
         number + 1
@@ -228,12 +317,12 @@ def main() -> int:
     print(f"median wall: sequential {one:.2f} s, parallel {many:.2f} s ({many / one:.2f}x)")
     one, many = statistics.median(cpu_one), statistics.median(cpu_many)
     print(f"median CPU: sequential {one:.2f} s, slowest group + join {many:.2f} s ({many / one:.2f}x)")
-    print(f"pages: {pages} sequential, {structure(joined)['pages']} joined; text differs on: {differing or 'none'}")
+    print(f"pages: {pages} sequential, {structure(joined)['pages'][0]} joined; text differs on: {differing or 'none'}")
     print(f"file size: sequential {len(reference)} bytes, joined {len(joined)} bytes")
-    for label, (ours, theirs) in {
-        key: (value, structure(joined)[key]) for key, value in structure(reference).items()
-    }.items():
-        print(f"  {label}: sequential {ours}, joined {theirs}")
+    theirs = structure(joined)
+    for label, ours in structure(reference).items():
+        verdict = "same" if ours == theirs[label] else f"DIFFER ({len(ours)} vs {len(theirs[label])})"
+        print(f"  {label}: {verdict}")
     return 0
 
 
