@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ...contract import TABLE_LABEL, TABLE_WRAP, figure_id, table_id
 from ...model import Figure
 from ..tree import Context, drop, inner_xhtml, replace_with_markup
 
@@ -41,7 +42,7 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
         number = None if decorative or not caption else sum(1 for f in found if f.caption) + 1
         figure = Figure(
             number=number or 0,
-            id=element.get("id") or (f"figure-{number}" if number else ""),
+            id=element.get("id") or (figure_id(number) if number else ""),
             src=img.get("src", ""),
             alt=img.get("alt", ""),
             caption=caption,
@@ -61,17 +62,17 @@ def tables(root: etree._Element, ctx: Context) -> None:
     caption), give captioned tables an id and a numbered label in the document's language."""
     label = ctx.theme.strings.get("table", "Table")
     for table in list(root.iter("table")):
-        wrap = etree.Element("div", {"class": "table-wrap"})
+        wrap = etree.Element("div", {"class": TABLE_WRAP})
         if len(table.xpath(".//tr")) <= SHORT_TABLE_ROWS:
-            wrap.set("class", "table-wrap short")
+            wrap.set("class", f"{TABLE_WRAP} short")
         table.addprevious(wrap)
         wrap.tail, table.tail = table.tail, None
         wrap.append(table)
     for number, caption in enumerate(root.xpath("//table/caption"), 1):
         table = caption.getparent()
         if not table.get("id"):
-            table.set("id", f"table-{number}")
-        span = etree.Element("span", {"class": "table-label"})
+            table.set("id", table_id(number))
+        span = etree.Element("span", {"class": TABLE_LABEL})
         span.text = f"{label} {number}"
         span.tail = " " + (caption.text or "")
         caption.text = None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ...contract import CHAPTER_SECTION, NOTE_CALL
 from ...errors import ManuscriptError
 from ...model import Chapter, Heading
-from ..extensions import CHAPTER_CLASS
 from ..tree import Context, close_empty, xhtml
 from .footnotes import Notes
 from .headings import heading_lines
@@ -18,10 +18,12 @@ def chapters(root: etree._Element, ctx: Context, notes: Notes) -> list[Chapter]:
     the chapters that open with a ``#`` heading not marked ``.unnumbered``. Changes nothing but
     closing empty elements."""
     headings = heading_lines(ctx)
-    sections = root.xpath(f"section[@class='{CHAPTER_CLASS}']")
+    sections = root.xpath(f"section[@class='{CHAPTER_SECTION}']")
     note_of = {note.ref_id: note for note, _call in notes.values()}
     texts = {
-        element.get("id"): " ".join("".join(element.xpath(".//text()[not(ancestor::a[@class='noteref'])]")).split())
+        element.get("id"): " ".join(
+            "".join(element.xpath(f".//text()[not(ancestor::a[@class='{NOTE_CALL}'])]")).split()
+        )
         for element in root.xpath("//h1[@id] | //h2[@id]")
     }
     found = []

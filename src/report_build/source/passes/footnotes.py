@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from ...contract import NOTE_CALL, NOTE_CALL_ROLE, note_call_id, note_id
 from ...model import Footnote
 from ..tree import Context, drop, inner_xhtml, plain_text, xhtml
 
@@ -53,8 +54,8 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
             continue
         first = label not in numbers
         number = numbers.setdefault(label, len(numbers) + 1)
-        call = etree.Element("a", {"class": "noteref", "href": f"#fn-{number}", "role": "doc-noteref"})
-        call.set("id", f"fnref-{number}" if first else f"fnref-{number}-{sum(1 for _ in found)}")
+        call = etree.Element("a", {"class": NOTE_CALL, "href": f"#{note_id(number)}", "role": NOTE_CALL_ROLE})
+        call.set("id", note_call_id(number, 0 if first else sum(1 for _ in found)))
         call.text = str(number)
         call.tail = sup.tail
         sup.getparent().replace(sup, call)
@@ -64,8 +65,8 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
             inline = " ".join(inner_xhtml(p) for p in item) if all(c.tag == "p" for c in item) else plain_text(item)
             note = Footnote(
                 number=number,
-                id=f"fn-{number}",
-                ref_id=f"fnref-{number}",
+                id=note_id(number),
+                ref_id=note_call_id(number),
                 html=html,
                 inline_html=inline,
                 call_html=xhtml(call, tail=False),

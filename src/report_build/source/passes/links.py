@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from ...contract import NOTE_CALL
 from ..tree import Context, drop
 
 EXTERNAL = re.compile(r"^(https?|mailto|tel):", re.IGNORECASE)
@@ -16,7 +17,7 @@ def links(root: etree._Element, ctx: Context) -> None:
     ``http(s)``, ``mailto`` and ``tel`` links stay; any other link (a relative file, an empty
     target) is unwrapped to its text with a warning at its line."""
     ids = set(root.xpath("//@id"))
-    for link in root.xpath("//a[not(@class='noteref')]"):
+    for link in root.xpath(f"//a[not(@class='{NOTE_CALL}')]"):
         href = link.get("href")
         if href is None:
             continue
