@@ -290,3 +290,20 @@ def test_lists_numbered_from_their_start_value(tmp_path):
     text = squash(" ".join(pdf_pages(build_bytes(manuscript))))
     for number, words in ((1, "First"), (3, "Third"), (4, "Fourth"), (7, "Seventh")):
         assert squash(f"{number}. {words} step") in text, (number, text)
+
+
+@pytest.mark.e2e
+def test_one_layout_written_twice_gives_the_build_bytes(tmp_path):
+    """The writer's two steps: layout() once, then LaidOut.write() from the same pages, as often
+    as asked, gives the bytes of a build; the page marks are there before any PDF is written."""
+    from report_build.build import gather
+    from report_build.writers.pdf.writer import layout
+
+    manuscript = FIXTURES / "basic" / "report.md"
+    diagnostics = Diagnostics(strict=True, echo=False)
+    doc, theme = gather(manuscript, diagnostics, tmp_path / "none")
+    laid_out = layout(doc, "screen", theme, diagnostics)
+    assert laid_out.marks  # where pages begin, for the ePub, before the PDF is written
+    assert len(laid_out.pages.pages) == len(pdf_pages(build_bytes(manuscript)))
+    first = laid_out.write()
+    assert laid_out.write() == first == build_bytes(manuscript)
