@@ -305,7 +305,7 @@ def bench_make(work: Path, runs: int) -> tuple[list[float], str]:
 # -- profile ------------------------------------------------------------------------------
 
 PHASES = (
-    ("parse and validate (report_build.load)", "report_build/build.py", "load", "ours"),
+    ("parse and validate (build.gather)", "report_build/build.py", "gather", "ours"),
     ("templating (render_html)", "report_build/writers/pdf/markup.py", "render_html", "ours"),
     ("templating (page_css)", "report_build/writers/pdf/geometry.py", "page_css", "ours"),
     ("HTML and CSS parsing (weasyprint.HTML, CSS)", "weasyprint/__init__.py", "__init__", "weasyprint"),
