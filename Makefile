@@ -2,6 +2,7 @@
 #   make pdf        the screen PDF of $(MANUSCRIPT) (creates .venv on first use)
 #   make print      the print PDF (PDF/X-4, bleed, crop marks)
 #   make epub       the ePub                 make all     PDF and ePub
+#   make brief      the policy brief: the passages marked when-profile="brief", as a PDF
 #   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
 #   make release    file PDF and ePub as an immutable release with a downloads page
 #   make watch      rebuild the PDF on every save
@@ -21,7 +22,8 @@ RB := $(BIN)/report-build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-# Every input of a build, so that `make pdf` with nothing changed does nothing.
+# Every input of a build, so that `make pdf` with nothing changed does nothing. The whole manuscript
+# folder counts: chapters, includes, variables.yaml, the bibliography and a CSL style must be inside it.
 INPUTS := $(shell find $(dir $(MANUSCRIPT)) layouts src -type f -not -path '*/__pycache__/*' \
             -not -path '*.egg-info/*' 2>/dev/null) pyproject.toml
 STAMPS := output/.stamps
@@ -29,11 +31,11 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 # A stamp records the path it built; when that file has gone, the stamp is out of date.
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
-.PHONY: help setup system-deps font-deps ace-deps pdf print epub all all-editions check release watch \
+.PHONY: help setup system-deps font-deps ace-deps pdf print epub brief all all-editions check release watch \
         test test-fast new wheel-check lint clean bench bench-deps FORCE
 
 help:
-	@sed -n '2,13p' Makefile
+	@sed -n '2,14p' Makefile
 
 $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging and the version
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -85,6 +87,10 @@ $(STAMPS)/$(KEY).epub: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).epub) | $(VENV_
 	@mkdir -p $(STAMPS)
 	$(RB) epub $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
 
+$(STAMPS)/$(KEY).brief: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).brief) | $(VENV_STAMP) font-deps
+	@mkdir -p $(STAMPS)
+	$(RB) pdf --profile brief $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+
 pdf: $(STAMPS)/$(KEY).pdf
 	@cat $<
 
@@ -92,6 +98,9 @@ print: $(STAMPS)/$(KEY).print
 	@cat $<
 
 epub: $(STAMPS)/$(KEY).epub
+	@cat $<
+
+brief: $(STAMPS)/$(KEY).brief
 	@cat $<
 
 all: pdf epub

@@ -46,8 +46,18 @@ def parser() -> argparse.ArgumentParser:
             f"or ${limits.TIME_LIMIT_ENV}; 0 for no limit)",
         )
 
+    def profiled(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--profile",
+            metavar="NAME",
+            default=None,
+            help="build only the passages marked when-profile=NAME (e.g. brief); "
+            "the output is named <slug>-NAME-v<version>",
+        )
+
     pdf = commands.add_parser("pdf", help="build the PDF")
     common(pdf)
+    profiled(pdf)
     pdf.add_argument(
         "--edition",
         choices=("screen", "print"),
@@ -56,8 +66,10 @@ def parser() -> argparse.ArgumentParser:
     )
     epub = commands.add_parser("epub", help="build the ePub")
     common(epub)
+    profiled(epub)
     both = commands.add_parser("all", help="build the PDF and the ePub")
     common(both, output=False)
+    profiled(both)
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
     watcher = commands.add_parser("watch", help="rebuild on every save")
@@ -163,5 +175,6 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         edition=getattr(args, "edition", "screen"),
         diagnostics=diagnostics,
         time_limit=args.time_limit,
+        profile=args.profile,
     )
     return [result.path for result in results if result.path is not None]
