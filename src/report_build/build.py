@@ -181,11 +181,11 @@ def _each_alone(
 ) -> dict[str, bytes]:
     rendered: dict[str, bytes] = {}
     if "pdf" in formats:
-        from .writers.pdf.writer import render_pdf
+        from .writers.pdf.writer import layout
 
         with progress.shown("PDF"):
             chosen = document.for_output("pdf", edition)
-            rendered["pdf"] = render_pdf(chosen, edition=edition, diagnostics=diagnostics, theme=theme)[0]
+            rendered["pdf"] = layout(chosen, edition, theme, diagnostics).write()
     if "epub" in formats:
         from .writers.epub.writer import write_epub
 

@@ -326,3 +326,17 @@ def test_one_layout_written_twice_gives_the_build_bytes(tmp_path):
     assert len(laid_out.pages.pages) == len(pdf_pages(build_bytes(manuscript)))
     first = laid_out.write()
     assert laid_out.write() == first == build_bytes(manuscript)
+
+
+@pytest.mark.e2e
+def test_a_pdf_with_passages_for_one_format_only(tmp_path):
+    """A manuscript with format conditions is laid out on its own for the PDF: the passages for
+    the PDF are printed, those for other outputs are not."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        '---\ntitle: Conditions\n---\n\n# One\n\n::: {.content-visible when-format="pdf"}\nOnly in the PDF.\n:::\n\n'
+        '::: {.content-visible unless-format="pdf"}\nNot in the PDF.\n:::\n',
+        encoding="utf-8",
+    )
+    text = squash(" ".join(pdf_pages(build_bytes(manuscript))))
+    assert squash("Only in the PDF.") in text and squash("Not in the PDF.") not in text
