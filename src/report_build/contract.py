@@ -76,6 +76,31 @@ def reference_id(key: str) -> str:
 HISTORY_ID = "version-history"
 """Id of the closing version history (``history.html``); the contents link to it."""
 
+LAYOUT_IDS = frozenset(
+    {
+        "cover",
+        "titlepage",
+        "colophon",
+        "contents",
+        "contents-title",
+        "list-of-figures",
+        "list-of-figures-title",
+        "list-of-tables",
+        "list-of-tables-title",
+        "toc",
+        "toc-title",
+        "page-list",
+        "page-list-title",
+        "landmarks",
+        "landmarks-title",
+        HISTORY_ID,
+        f"{HISTORY_ID}-title",
+        "update-notice",
+    }
+)
+"""Ids the layouts give their own pages and parts (``layouts/*.html``, ``layouts/epub/*.xhtml``):
+no heading or raw HTML id of the manuscript takes one (source/ids.py renames it, links follow)."""
+
 # ARIA roles the shared templates use, and the EPUB structural semantics (``epub:type``) the
 # ePub writer adds for each, so that one template serves the PDF's tags and the ePub.
 ROLE_TYPES = {

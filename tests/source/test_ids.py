@@ -241,3 +241,20 @@ def test_a_tab_in_a_heading_is_dropped_as_on_github(tmp_path):
     document = load(manuscript, Diagnostics(strict=True, echo=False))
     root = _body(document)
     assert root.xpath("//a/@href") == ["#cncf-tag-security-harbor-self-assessment", "#tabbed-part"]
+
+
+def test_every_fixed_id_of_the_layouts_is_reserved():
+    """A new fixed id in a report template must join contract.LAYOUT_IDS, or a heading may take it."""
+    import re
+
+    from report_build.contract import LAYOUT_IDS
+
+    layouts = Path(__file__).resolve().parents[2] / "layouts"
+    templates = [*layouts.glob("*.html"), *layouts.glob("epub/*.xhtml")]
+    fixed = {
+        ident
+        for template in templates
+        if template.name not in ("downloads.html", "diff.html")  # pages of their own, not the report
+        for ident in re.findall(r'\bid="([^"{}]+)"', template.read_text(encoding="utf-8"))
+    }
+    assert fixed and fixed <= LAYOUT_IDS, sorted(fixed - LAYOUT_IDS)

@@ -29,29 +29,12 @@ from markdown.extensions import Extension
 from markdown.extensions import toc as markdown_toc
 from markdown.treeprocessors import Treeprocessor
 
+from ..contract import LAYOUT_IDS
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 WHITESPACE = re.compile(r"[ \t\n\f\r]")  # HTML's ASCII whitespace: what an id may not hold
 FALLBACK = "section"  # the id of a heading whose text leaves nothing (pandoc's word for it)
-# Ids the layouts give their own pages and parts (layouts/*.html, layouts/epub/*.xhtml): a heading
-# never takes one (a heading "Contents" is "contents-1", and links to #contents still reach it).
-RESERVED = frozenset(
-    {
-        "cover",
-        "titlepage",
-        "colophon",
-        "contents",
-        "contents-title",
-        "toc",
-        "toc-title",
-        "page-list",
-        "page-list-title",
-        "landmarks",
-        "landmarks-title",
-        "version-history",
-        "version-history-title",
-        "update-notice",
-    }
-)
+RESERVED = LAYOUT_IDS  # a heading "Contents" is "contents-1", and links to #contents still reach it
 
 
 def github_slug(text: str) -> str:
