@@ -31,6 +31,7 @@ class Metadata:
     embed_fonts: bool = False
     image_max_px: int = 1600
     slug: str = ""  # names the output files; from the title when not given
+    base_url: str = ""  # where the web edition is published (https://...); "" when unknown
 
     @property
     def direction(self) -> str:

@@ -36,11 +36,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "slug": ("slug",),
     "embed_fonts": ("embed_fonts", "embed-fonts"),
     "image_max_px": ("image_max_px", "image-max-px"),
+    # base_url (text, default ""): the http(s) address the web edition will be published at,
+    # such as https://example.org/reports/idlib-lives/. With it, every web page gets a
+    # canonical URL, Open Graph and Twitter card tags and an absolute social image address.
+    "base_url": ("base_url", "base-url"),
 }
 KEY_OF = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
 
 PAGE_SIZES = {"a3", "a4", "a5", "b4", "b5", "letter", "legal", "ledger", "jis-b4", "jis-b5"}
 CUSTOM_SIZE = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)\s+\d+(\.\d+)?(mm|cm|in|pt)$")
+BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", re.IGNORECASE)
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -158,6 +163,7 @@ def metadata(
         embed_fonts=values.get("embed_fonts", False),
         image_max_px=values.get("image_max_px", 1600),
         slug=values.get("slug", ""),
+        base_url=values.get("base_url", ""),
     )
 
 
@@ -226,6 +232,12 @@ def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> 
     if key == "slug" and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
         raise ManuscriptError(
             f"slug '{value}' must be lower-case letters, digits and hyphens (it names the output files)", path, line
+        )
+    if key == "base_url" and not BASE_URL.match(value):
+        raise ManuscriptError(
+            f"base_url '{value}' must be an absolute http or https address, such as https://example.org/report/",
+            path,
+            line,
         )
     if key in ("cover_image", "layouts"):
         _check_relative(value, spelled, path, line)
