@@ -3,7 +3,11 @@
 // (`make web-check-deps`). No network: every request that leaves the site folder is refused
 // and reported.
 //
-//   node check.mjs SITE_DIR SHOTS_DIR [--shots index.html,chapter-02.html] [--search WORD]
+//   node check.mjs SITE_DIR SHOTS_DIR [--shots index.html,chapter-02.html] [--search WORD] [--root DIR]
+//
+// --root: the folder of editions built together (the site's parent when it is output/web/ar),
+// inside which links and requests may go; the site itself by default. Sub-folders that are
+// other editions are checked too.
 //
 // For every page: axe-core (WCAG 2.0/2.1/2.2 A and AA) at 1280 px in light and dark mode and
 // at 375 px; whether the page scrolls sideways at 375 px; its ids and links. Then every
@@ -33,7 +37,9 @@ const option = (name, fallback) => {
 };
 const shots = option("--shots", "index.html").split(",").filter(Boolean);
 const searchWord = option("--search", "");
+const root = path.resolve(option("--root", args[0]));
 const siteUrl = pathToFileURL(site).href + "/";
+const rootUrl = pathToFileURL(root).href + "/";
 
 function pages(dir) {
   const found = [];
@@ -60,7 +66,7 @@ async function open(url, width, scheme) {
   await page.setRequestInterception(true);
   page.on("request", (request) => {
     const target = request.url();
-    if (target.startsWith(siteUrl) || target.startsWith("data:") || target === "about:blank") {
+    if (target.startsWith(rootUrl) || target.startsWith("data:") || target === "about:blank") {
       request.continue();
     } else {
       report.external.push({ from: url, url: target });
@@ -107,9 +113,10 @@ for (const file of pages(site)) {
         clientWidth: document.documentElement.clientWidth,
       }));
     }
-    if (shots.includes(relative) && scheme === "light") {
+    if (shots.includes(relative)) {
       fs.mkdirSync(shotsDir, { recursive: true });
-      const shot = path.join(shotsDir, `${relative.replace(/[\/.]/g, "-")}-${width}.png`);
+      const suffix = scheme === "dark" ? "-dark" : "";
+      const shot = path.join(shotsDir, `${relative.replace(/[\/.]/g, "-")}-${width}${suffix}.png`);
       await page.screenshot({ path: shot, fullPage: true });
       report.screenshots.push(shot);
     }
@@ -139,7 +146,7 @@ for (const [from, entry] of Object.entries(report.pages)) {
     const target = new URL(link);
     const fragment = decodeURIComponent(target.hash.slice(1));
     const file = fileURLToPath(new URL(target.pathname, target));
-    if (!file.startsWith(site + path.sep) && file !== site) {
+    if (!file.startsWith(root + path.sep) && file !== root) {
       report.broken.push({ from, link, reason: "outside the site" });
       continue;
     }
@@ -149,7 +156,9 @@ for (const [from, entry] of Object.entries(report.pages)) {
       continue;
     }
     const name = path.relative(site, file).split(path.sep).join("/");
-    if (fragment && report.pages[name] && !report.pages[name].ids.includes(fragment)) {
+    if (fragment && !report.pages[name]) {
+      report.broken.push({ from, link, reason: `fragment in a page that was not checked: ${name}` });
+    } else if (fragment && !report.pages[name].ids.includes(fragment)) {
       report.broken.push({ from, link, reason: `no id '${fragment}' in ${name}` });
     }
   }

@@ -29,7 +29,7 @@ def find(target: Path, language: str) -> tuple[Edition, ...]:
     """Every other edition in ``target``'s family of folders, by language."""
     target = Path(target).resolve()
     root = target.parent if _read(target.parent) is not None else target
-    candidates = [root] + sorted(child for child in root.iterdir() if child.is_dir()) if root.is_dir() else []
+    candidates = [root, *sorted(child for child in root.iterdir() if child.is_dir())] if root.is_dir() else []
     found: dict[str, Edition] = {}
     for folder in candidates:
         if folder == target:

@@ -31,7 +31,8 @@ CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 FEATURES = ("onum", "lnum", "tnum", "pnum", "kern", "liga", "clig", "calt", "ccmp", "locl", "mark", "mkmk")
 # Characters a page may show beyond its text: digits and punctuation of the furniture.
-ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00b7\u2190\u2192"
+ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))
+ALWAYS += "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u00b7\u2190\u2192"
 SUBSET_VERSION = "1"  # bump when the subsetting options change, to miss old cache entries
 
 

@@ -75,6 +75,8 @@ def fold(text: str) -> str:
 def index_script(doc: Document) -> bytes:
     """``assets/search-index.js``: title, chapter, href and text of each entry (the script
     folds them as :func:`fold` does when it loads)."""
-    items = [{"t": e.title, "c": e.chapter if e.chapter != e.title else "", "h": e.href, "x": e.text} for e in entries(doc)]
+    items = [
+        {"t": e.title, "c": e.chapter if e.chapter != e.title else "", "h": e.href, "x": e.text} for e in entries(doc)
+    ]
     payload = json.dumps(items, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return f"window.RB_SEARCH={payload};\n".encode()
