@@ -240,7 +240,8 @@ def make_release(
     diagnostics: Diagnostics | None = None,
     time_limit: float | str | None = None,
 ) -> release.Released:
-    """Build PDF and ePub and file them as an immutable release with checksums and a downloads page."""
+    """Build PDF, ePub and web edition and file them as an immutable release with checksums and a
+    downloads page."""
     diagnostics = diagnostics or Diagnostics()
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
@@ -252,6 +253,13 @@ def make_release(
             rendered = render_formats(document, FORMATS, "screen", diagnostics, cache)
             return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
-        released = release.release(document, render, releases_dir, theme)
+        def web(files: list[dict[str, object]], outputs: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+            from .writers.web import downloads
+            from .writers.web.site import render_site
+
+            offered = downloads.released(files, {fmt: data for fmt, (_name, data) in outputs.items()})
+            return render_site(document, diagnostics=diagnostics, theme=theme, downloads=offered, cache=cache)
+
+        released = release.release(document, render, releases_dir, theme, web)
     cache.commit()  # after the release is filed, outside its time limit
     return released
