@@ -132,7 +132,7 @@ def _description(doc: Document, page: WebPage, root: Any, strings: dict[str, Any
     if page.kind == HISTORY and doc.release is not None:
         return markup.shorten(f"{strings.get('version_history', 'Version history')}: {doc.release.summary}", 160)
     if page.kind == SEARCH:
-        return f"{strings.get('search', 'Search')}: {meta.title}"
+        return f"{strings.get('search_label', 'Search the report')}: {meta.title}"
     return markup.shorten(meta.description, 200) or markup.first_paragraph(root) or meta.title
 
 
