@@ -20,8 +20,38 @@
     var at = folded.indexOf(word);
     if (at < 0) return text.slice(0, 160) + (text.length > 160 ? "…" : "");
     var start = Math.max(0, text.lastIndexOf(" ", Math.max(0, at - 60)));
-    var end = Math.min(text.length, at + 120);
+    var end = Math.min(text.length, at + 140);
+    if (end < text.length && text.lastIndexOf(" ", end) > at) end = text.lastIndexOf(" ", end);
     return (start > 0 ? "…" : "") + text.slice(start, end).trim() + (end < text.length ? "…" : "");
+  }
+
+  // The snippet as text nodes, each word of the query in a <mark> (compared folded; the
+  // folding keeps lengths for Latin and Arabic letters alike, except for removed marks).
+  function mark(into, text, words) {
+    var folded = "", map = [];
+    for (var i = 0; i < text.length; i++) {
+      var f = fold(text[i]);
+      for (var k = 0; k < f.length; k++) { folded += f[k]; map.push(i); }
+    }
+    var spans = [];
+    words.forEach(function (word) {
+      var from = 0, at;
+      while (word && (at = folded.indexOf(word, from)) >= 0) {
+        spans.push([map[at], map[at + word.length - 1] + 1]);
+        from = at + word.length;
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0]; });
+    var cursor = 0;
+    spans.forEach(function (span) {
+      if (span[0] < cursor) return;
+      into.appendChild(document.createTextNode(text.slice(cursor, span[0])));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(span[0], span[1]);
+      into.appendChild(m);
+      cursor = span[1];
+    });
+    into.appendChild(document.createTextNode(text.slice(cursor)));
   }
 
   function search(query) {
@@ -54,7 +84,7 @@
         li.appendChild(where);
       }
       var text = document.createElement("p");
-      text.textContent = snippet(e.x, hit.item.text, words[0]);
+      mark(text, snippet(e.x, hit.item.text, words[0]), words);
       li.appendChild(text);
       list.appendChild(li);
     });
