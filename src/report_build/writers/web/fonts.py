@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from fontTools import subset
@@ -70,7 +73,7 @@ def web_fonts(
     """(@font-face rules, {site path: WOFF2 bytes}) for the characters of ``text``."""
     characters = "".join(sorted(set(text) | set(ALWAYS)))
     arabic = bool(ARABIC.search(text))
-    rules, files = [], {}
+    shipped = []
     for face in faces(theme, css):
         if "arabic" in face.family.lower() and not arabic:
             continue
@@ -78,8 +81,12 @@ def web_fonts(
             continue
         if face.style == "italic" and "serif" not in face.family.lower():
             continue  # only the text face is set in italics; headings and furniture are upright
+        shipped.append(face)
+    subsets = _subsets([face.source for face in shipped], characters, cache)
+    rules, files = [], {}
+    for face in shipped:
         name = f"assets/fonts/{face.source.stem.lower()}.woff2"
-        files[name] = _subset(face.source, characters, cache)
+        files[name] = subsets[face.source]
         rules.append(
             f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; font-weight: {face.weight}; '
             f'font-display: swap; src: url({name.removeprefix("assets/")}) format("woff2"); }}'
@@ -87,14 +94,37 @@ def web_fonts(
     return "\n".join(rules) + "\n", files
 
 
-def _subset(source: Path, characters: str, cache: BuildCache | None) -> bytes:
-    data = source.read_bytes()
-    key = hashlib.sha256(data + characters.encode("utf-8") + SUBSET_VERSION.encode()).hexdigest()[:32]
-    entry = f"woff2-{key}.bin"
-    if cache is not None:
-        cached = cache.read(entry)
+def _subsets(sources: list[Path], characters: str, cache: BuildCache | None) -> dict[Path, bytes]:
+    """Each font subset to ``characters``: from the cache, or made, several at once when there
+    are cores to spare (each subset takes about a second)."""
+    done: dict[Path, bytes] = {}
+    wanted: dict[Path, tuple[bytes, str]] = {}
+    for source in dict.fromkeys(sources):
+        data = source.read_bytes()
+        key = hashlib.sha256(data + characters.encode("utf-8") + SUBSET_VERSION.encode()).hexdigest()[:32]
+        entry = f"woff2-{key}.bin"
+        cached = cache.read(entry) if cache is not None else None
         if cached is not None:
-            return cached
+            done[source] = cached
+        else:
+            wanted[source] = (data, entry)
+    workers = min(len(wanted), os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            made = dict(
+                zip(wanted, pool.map(make_subset, [d for d, _ in wanted.values()], repeat(characters)), strict=True)
+            )
+    else:
+        made = {source: make_subset(data, characters) for source, (data, _) in wanted.items()}
+    for source, result in made.items():
+        done[source] = result
+        if cache is not None:
+            cache.put(wanted[source][1], result)
+    return done
+
+
+def make_subset(data: bytes, characters: str) -> bytes:
+    """One font (TrueType or OpenType bytes) as a WOFF2 subset: deterministic bytes."""
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = [*options.layout_features, *FEATURES]
@@ -109,7 +139,4 @@ def _subset(source: Path, characters: str, cache: BuildCache | None) -> bytes:
     out = io.BytesIO()
     font.flavor = "woff2"
     font.save(out, reorderTables=False)
-    result = out.getvalue()
-    if cache is not None:
-        cache.put(entry, result)
-    return result
+    return out.getvalue()
