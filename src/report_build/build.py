@@ -42,12 +42,18 @@ def load(
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
     from different sources.
     """
-    diagnostics = diagnostics or Diagnostics()
+    return gather(manuscript, diagnostics or Diagnostics(), releases_dir)[0]
+
+
+def gather(
+    manuscript: Path | str, diagnostics: Diagnostics, releases_dir: Path | str = "output/releases"
+) -> tuple[Document, Theme]:
+    """The validated document and the build's one theme (see :func:`load`)."""
     manuscript = Path(manuscript)
-    document = parse.load(manuscript, diagnostics)
+    document, theme = parse.read(manuscript, diagnostics)
     log = changelog.find(manuscript)
     if log is None:
-        return document
+        return document, theme
     document = _with(document, releases=changelog.load(log, diagnostics))
     if release.is_draft(document, Path(releases_dir)):
         diagnostics.warn(
@@ -57,7 +63,7 @@ def load(
             document.release.line if document.release else None,
         )
         document = _with(document, draft=True)
-    return document
+    return document, theme
 
 
 def build(
@@ -76,24 +82,25 @@ def build(
     diagnostics = diagnostics or Diagnostics(strict=strict)
     steps: list[tuple[str, Callable[[], None]]] = []
     document: Document | None = None
+    theme: Theme | None = None
     results: list[Built] = []
 
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
 
-    def gather() -> None:
-        nonlocal document
-        document = load(manuscript, diagnostics, Path(output_dir) / "releases")
+    def gather_all() -> None:
+        nonlocal document, theme
+        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases")
 
     def render() -> None:
-        assert document is not None
+        assert document is not None and theme is not None
         files = tuple(fmt for fmt in formats if fmt != WEB)
-        rendered = render_formats(document, files, edition, diagnostics, cache) if files else {}
+        rendered = render_formats(document, theme, files, edition, diagnostics, cache) if files else {}
         for fmt in files:
             target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
             results.append(Built(fmt, target, rendered[fmt]))
         if WEB in formats:
             target = Path(output) if output is not None and len(formats) == 1 else Path(output_dir) / "web"
-            site = render_web(document, rendered, Path(output_dir), diagnostics, cache, edition, target)
+            site = render_web(document, rendered, Path(output_dir), diagnostics, cache, edition, target, theme)
             results.append(Built(WEB, target, b"", site))
 
     def write_all() -> None:
@@ -106,7 +113,7 @@ def build(
                 write_atomic(result.path, result.data)
         cache.commit()
 
-    steps = [("gather", gather), ("render", render)]
+    steps = [("gather", gather_all), ("render", render)]
     if write:
         steps.append(("write", write_all))
     seconds = limits.time_limit_from(time_limit)
@@ -121,6 +128,7 @@ def build(
 
 def render_formats(
     document: Document,
+    theme: Theme,
     formats: tuple[str, ...],
     edition: str,
     diagnostics: Diagnostics,
@@ -135,19 +143,18 @@ def render_formats(
     marks: tuple[PageMark, ...] | None = None
     page_entry, cached = None, None
     if cache is not None and cache.folder is not None:
-        theme = Theme(document.metadata.layouts, document.metadata.language)
         page_entry = f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
         cached = cache.read(page_entry)
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
     if "pdf" in formats:
         if "epub" in formats:
-            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, edition, diagnostics)
+            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, theme, edition, diagnostics)
         else:
             from .writers.pdf.writer import render_pdf
 
             with progress.shown("PDF"):
-                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
+                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme)
     elif "epub" in formats:
         from .writers.epub.writer import write_epub
 
@@ -156,8 +163,8 @@ def render_formats(
             from .writers.pdf.writer import render_pdf
 
             with progress.shown("print page numbers"):
-                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
-        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
+                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme, write=False)[1]
+        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks, theme=theme)
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
     return rendered
@@ -171,6 +178,7 @@ def render_web(
     cache: BuildCache | None = None,
     edition: str = "screen",
     target: Path | None = None,
+    theme: Theme | None = None,
 ) -> dict[str, bytes]:
     """The web edition's files; it offers the PDF and ePub built with it, or the ones of this
     version already in ``output_dir``, and links the other editions built beside ``target``."""
@@ -182,13 +190,19 @@ def render_web(
     others = editions.find(target, document.metadata.language) if target is not None else ()
     with progress.shown("web edition"):
         site = render_site(
-            document, diagnostics=diagnostics, downloads=offered, editions=others, cache=cache, edition=edition
+            document,
+            diagnostics=diagnostics,
+            theme=theme,
+            downloads=offered,
+            editions=others,
+            cache=cache,
+            edition=edition,
         )
     return {**site, **files}
 
 
 def _pdf_and_epub(
-    document: Document, edition: str, diagnostics: Diagnostics
+    document: Document, theme: Theme, edition: str, diagnostics: Diagnostics
 ) -> tuple[bytes, bytes, tuple[PageMark, ...]]:
     """One layout; the ePub is packaged in a second thread while the PDF is being written."""
     from .writers.epub.writer import write_epub
@@ -199,10 +213,12 @@ def _pdf_and_epub(
 
         def package(laid_out: tuple[PageMark, ...]) -> None:
             started.append(
-                pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out)
+                pool.submit(
+                    write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out, theme=theme
+                )
             )
 
-        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, on_layout=package)
+        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme, on_layout=package)
         return pdf, started[0].result(), marks
 
 
@@ -246,11 +262,10 @@ def make_release(
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
-        document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
-        theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
+        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
 
         def render() -> dict[str, tuple[str, bytes]]:
-            rendered = render_formats(document, FORMATS, "screen", diagnostics, cache)
+            rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)
             return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
         def web(files: list[dict[str, object]], outputs: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:

@@ -1,10 +1,11 @@
 """The site's files other than pages: images, the stylesheet and the scripts.
 
-Images keep to the manuscript's own files: SVG copied as it is (checked to be self-contained,
-as for the ePub), rasters in a few widths for ``srcset``, the widest no larger than the front
-matter's ``image_max_px``. The stylesheet is the theme's ``css/web.css`` after the font faces
-(one file, one request); it may not load anything else. Scripts come from ``web/*.js`` in the
-layouts. Encoders get fixed settings, so the same inputs give the same bytes.
+Images keep to the manuscript's own files: SVG copied as it is (checked by the same rule as
+for the ePub: well-formed, script-free, self-contained), rasters in a few widths for
+``srcset``, the widest no larger than the front matter's ``image_max_px``. The stylesheet
+is the theme's ``css/web.css`` after the font faces (one file, one request); it may not load
+anything else. Scripts come from ``web/*.js`` in the layouts. Encoders get fixed settings, so
+the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from ... import images as image_checks
 from ...errors import RenderError, ResourceError
 from ...model import Document
 from ...theme import Theme
-from ..epub.resources import check_svg
 
 WIDTHS = (480, 960)  # narrower copies for phones, besides the full-size one
 RASTER = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".gif": "gif", ".webp": "webp"}
@@ -44,8 +44,11 @@ def site_images(doc: Document) -> tuple[dict[str, SiteImage], dict[str, bytes]]:
         stem = f"images/{number:02d}-{_safe(image.path.stem)}"
         suffix = image.path.suffix.lower()
         if suffix == ".svg":
-            data = _read(image.path, doc, image.line)
-            check_svg(data, image.path, doc, image.line)
+            try:
+                data = image_checks.read_svg(image.path)
+                image_checks.check_svg(data, image.path.name)  # the one rule: well-formed, self-contained
+            except ResourceError as exc:
+                raise ResourceError(exc.message, doc.source, image.line) from None
             files[f"{stem}.svg"] = data
             found[image.src] = SiteImage(f"{stem}.svg")
             continue

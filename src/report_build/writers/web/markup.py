@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from ...contract import NOTE_CALL, TABLE_WRAP
 from ...errors import Diagnostics, RenderError
 from ...model import Document
 from .assets import SiteImage
@@ -99,7 +100,7 @@ def _side_notes(root: Any, page: WebPage, doc: Document) -> None:
     notes = {f"#{note.id}": note for note in page.chapter.footnotes}
     for call in list(root.iter("a")):
         note = notes.get(call.get("href", ""))
-        if note is None or "noteref" not in (call.get("class") or "").split():
+        if note is None or NOTE_CALL not in (call.get("class") or "").split():
             continue
         side = parse_fragment(note.inline_html, f"note {note.number}", doc, note.line)
         side.tag = "span"
@@ -144,8 +145,8 @@ def _tables(root: Any, strings: dict[str, Any]) -> None:
     """Every table in a scrolling region that a keyboard can reach and a screen reader can name."""
     for table in list(root.iter("table")):
         parent = table.getparent()
-        if parent is None or "table-wrap" not in (parent.get("class") or "").split():
-            wrap = etree.Element("div", {"class": "table-wrap"})
+        if parent is None or TABLE_WRAP not in (parent.get("class") or "").split():
+            wrap = etree.Element("div", {"class": TABLE_WRAP})
             table.addprevious(wrap)
             wrap.tail, table.tail = table.tail, None
             wrap.append(table)
