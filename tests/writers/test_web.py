@@ -354,3 +354,16 @@ def test_links_that_go_nowhere_are_warned_about(document, cache):
     diagnostics = Diagnostics(echo=False)
     render_site(doc, diagnostics=diagnostics, cache=cache)
     assert any("#nowhere-at-all" in str(w) for w in diagnostics.warnings)
+
+
+def test_a_note_called_twice_has_a_side_note_at_each_call_and_unique_ids(document, cache):
+    chapter = document.chapters[1]
+    again = '<p>Again.<a class="noteref" href="#fn-2" role="doc-noteref" id="fnref-2-1">2</a></p>'
+    doc = replace(
+        document, chapters=(document.chapters[0], replace(chapter, body=chapter.body + again), *document.chapters[2:])
+    )
+    root = html_pages(render_site(doc, diagnostics=Diagnostics(echo=False), cache=cache))["chapter-02.html"]
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    second = root.get_element_by_id("fnref-2-1")
+    assert second.getnext().get("id") == second.get("data-note") == "side-fnref-2-1"

@@ -105,7 +105,7 @@ def _side_notes(root: Any, page: WebPage, doc: Document) -> None:
         side = parse_fragment(note.inline_html, f"note {note.number}", doc, note.line)
         side.tag = "span"
         side.set("class", "sidenote")
-        side.set("id", f"side-{note.id}")
+        side.set("id", f"side-{call.get('id') or note.id}")  # a note called twice has two copies
         side.set("aria-hidden", "true")
         number = etree.Element("span", {"class": "sidenote-number"})
         number.text = str(note.number)
@@ -118,7 +118,7 @@ def _side_notes(root: Any, page: WebPage, doc: Document) -> None:
             element.attrib.pop("id", None)  # ids belong to the listed note
             if element.tag == "a":
                 element.set("tabindex", "-1")  # the copy is for the eye; the call's link is for the keyboard
-        call.set("data-note", f"side-{note.id}")
+        call.set("data-note", side.get("id"))
         side.tail, call.tail = call.tail, None
         call.addnext(side)
 
