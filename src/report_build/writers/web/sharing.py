@@ -19,7 +19,7 @@ from PIL import ImageDraw, ImageFont
 from ...errors import ResourceError
 from ...model import Document
 from ...theme import Theme
-from ..epub.cover import ARABIC_LETTERS, COVER_ACCENT, COVER_FONTS, COVER_FONTS_ARABIC
+from ..epub.cover import ARABIC_LETTERS, COVER_ACCENT, COVER_FONTS, COVER_FONTS_ARABIC, _script_runs
 
 SOCIAL_SIZE = (1200, 630)
 SOCIAL_IMAGE = "social.png"
@@ -102,7 +102,7 @@ def social_image(doc: Document, theme: Theme) -> bytes:
     """The cover's design at 1200 x 630: publisher, title, subtitle, version and date."""
     meta = doc.metadata
     words = " ".join((meta.title, meta.subtitle, meta.publisher))
-    names = COVER_FONTS_ARABIC if ARABIC_LETTERS.search(words) else COVER_FONTS
+    names = COVER_FONTS + (COVER_FONTS_ARABIC if ARABIC_LETTERS.search(words) else ())
     fonts = [theme.find(name) for name in names]
     if any(path is None for path in fonts):
         raise ResourceError(f"fonts for the social image not found in the layouts: {', '.join(names)}")
@@ -114,17 +114,36 @@ def social_image(doc: Document, theme: Theme) -> bytes:
         foot = theme.longdate(doc.date)
     if doc.draft:
         foot = f"{theme.strings.get('draft', 'DRAFT')} · {foot}"
-    return _draw(meta.title, meta.subtitle, meta.publisher, foot, str(fonts[0]), str(fonts[1]), meta.direction == "rtl")
+    paths = tuple(str(path) for path in fonts)
+    return _draw(meta.title, meta.subtitle, meta.publisher, foot, paths, meta.direction == "rtl")
 
 
 @lru_cache(maxsize=4)
-def _draw(title: str, subtitle: str, publisher: str, foot: str, bold: str, regular: str, rtl: bool) -> bytes:
+def _draw(title: str, subtitle: str, publisher: str, foot: str, fonts: tuple[str, ...], rtl: bool) -> bytes:
+    """``fonts``: Inter bold and regular, then the Arabic bold and regular when any text is in
+    Arabic script; Latin words in Arabic text are set in Inter (Naskh has no Latin letters)."""
+    arabic = len(fonts) == 4
+    bold, regular = (fonts[2], fonts[3]) if arabic else (fonts[0], fonts[1])
+    latin = {fonts[2]: fonts[0], fonts[3]: fonts[1]} if arabic else {}
     width, height = SOCIAL_SIZE
     margin = 72
     measure = width - 2 * margin
     image = PILImage.new("RGB", SOCIAL_SIZE, COVER_ACCENT)
     draw = ImageDraw.Draw(image)
     x, anchor = (width - margin, "ra") if rtl else (margin, "la")
+
+    def text(xy: tuple[float, float], line: str, face: ImageFont.FreeTypeFont) -> None:
+        """One line; in Arabic text, runs of other scripts in the Latin face."""
+        runs = _script_runs(line) if face.path in latin else [(line, True)]
+        if len(runs) == 1 and runs[0][1]:
+            draw.text(xy, line, font=face, fill="white", anchor=anchor)
+            return
+        cursor, space = xy[0], draw.textlength(" ", font=face)
+        for run, is_arabic in runs:  # logical order, placed right to left on a right-to-left image
+            run_face = face if is_arabic else ImageFont.truetype(latin[face.path], face.size)
+            draw.text((cursor, xy[1]), run, font=run_face, fill="white", anchor=anchor)
+            step = draw.textlength(run, font=run_face) + space
+            cursor += -step if rtl else step
 
     def wrap(text: str, face: ImageFont.FreeTypeFont) -> list[str]:
         lines: list[str] = []
@@ -148,11 +167,11 @@ def _draw(title: str, subtitle: str, publisher: str, foot: str, bold: str, regul
     y = margin
     if publisher:
         face = ImageFont.truetype(regular, 28)
-        draw.text((x, y), publisher.upper() if not rtl else publisher, font=face, fill="white", anchor=anchor)
+        text((x, y), publisher.upper() if not rtl else publisher, face)
     rule_y = height - margin - 44
     draw.line([(margin, rule_y), (width - margin, rule_y)], fill="white", width=2)
     if foot:
-        draw.text((x, rule_y + 16), foot, font=ImageFont.truetype(regular, 26), fill="white", anchor=anchor)
+        text((x, rule_y + 16), foot, ImageFont.truetype(regular, 26))
     title_face, title_lines = fit(title, bold, 96, 44, 3)
     sub_face, sub_lines = fit(subtitle, regular, 40, 26, 2) if subtitle else (None, [])
     block = len(title_lines) * title_face.size * 1.1 + (
@@ -161,12 +180,12 @@ def _draw(title: str, subtitle: str, publisher: str, foot: str, bold: str, regul
     top = margin + 60
     y = max(top, top + (rule_y - 40 - top - block) / 2)
     for line in title_lines:
-        draw.text((x, y), line, font=title_face, fill="white", anchor=anchor)
+        text((x, y), line, title_face)
         y += title_face.size * 1.1
     if sub_face is not None:
         y += sub_face.size * 0.5
         for line in sub_lines:
-            draw.text((x, y), line, font=sub_face, fill="white", anchor=anchor)
+            text((x, y), line, sub_face)
             y += sub_face.size * 1.25
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False, compress_level=9)
