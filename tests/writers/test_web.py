@@ -367,3 +367,12 @@ def test_a_note_called_twice_has_a_side_note_at_each_call_and_unique_ids(documen
     assert len(ids) == len(set(ids))
     second = root.get_element_by_id("fnref-2-1")
     assert second.getnext().get("id") == second.get("data-note") == "side-fnref-2-1"
+
+
+def test_each_section_heading_links_to_itself_for_sharing(site, document):
+    root = html_pages(site)["chapter-02.html"]
+    for section in document.chapters[1].sections:
+        heading = root.get_element_by_id(section.id)
+        (link,) = heading.xpath("a[@class='section-link']")
+        assert link.get("href") == f"#{section.id}"
+        assert link.text_content() == "#Link to this section"

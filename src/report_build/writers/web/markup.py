@@ -59,6 +59,7 @@ def prepare(
     """Apply every web-only change to a rendered page body, in place."""
     if page.chapter is not None:
         _side_notes(root, page, doc)
+        _section_links(root, strings)
     ids = set(root.xpath("//@id"))
     _links(root, page, ids, doc, diagnostics)
     _images(root, page, doc, images)
@@ -77,6 +78,19 @@ def _notes_heading(root: Any, strings: dict[str, Any]) -> None:
             section.insert(0, heading)
             section.attrib.pop("aria-label", None)
             section.set("aria-labelledby", "footnotes-title")
+
+
+def _section_links(root: Any, strings: dict[str, Any]) -> None:
+    """A link to each section beside its heading, to copy and share (the same id as in the ePub)."""
+    for heading in root.iter("h2", "h3"):
+        ident = heading.get("id")
+        if not ident or (heading.get("class") or "").startswith("footnotes"):
+            continue
+        link = etree.SubElement(heading, "a", {"class": "section-link", "href": f"#{ident}"})
+        mark = etree.SubElement(link, "span", {"aria-hidden": "true"})
+        mark.text = "#"
+        words = etree.SubElement(link, "span", {"class": "visually-hidden"})
+        words.text = str(strings.get("section_link", "Link to this section"))
 
 
 def _links(root: Any, page: WebPage, ids: set[str], doc: Document, diagnostics: Diagnostics) -> None:
