@@ -4,9 +4,12 @@
 #   make epub       the ePub                 make all     PDF, ePub and web edition
 #   make web        the web edition (output/web/; WEB_DIR to change)
 #   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
-#   make release    file PDF and ePub as an immutable release with a downloads page
+#   make release    file PDF, ePub and web edition as an immutable release with a downloads page
 #   make watch      rebuild the PDF on every save
 #   make test       install what the tests need, then run them
+#   make test-fast  the fast tests only: no PDF layout, Java, browser or subprocess build (under 20 s)
+#   make new DIR=../my-report [TITLE="..."] [LANGUAGE=ar]   start a new report in a new folder
+#   make wheel-check  build the wheel and sdist, install the wheel elsewhere, build reports with it
 #   make lint       ruff                     make clean   remove outputs
 #   make bench      the speed benchmark (see docs/performance.md)
 SHELL := /bin/bash
@@ -27,13 +30,13 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 # A stamp records the path it built; when that file has gone, the stamp is out of date.
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
-.PHONY: help setup system-deps font-deps ace-deps web-check-deps pdf print epub web all all-editions check release watch \
-        test lint clean bench bench-deps FORCE
+.PHONY: help setup system-deps font-deps ace-deps web-check-deps pdf print epub web all all-editions check release \
+        watch test test-fast new wheel-check lint clean bench bench-deps FORCE
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,14p' Makefile
 
-$(VENV_STAMP): pyproject.toml
+$(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging and the version
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test]"
@@ -127,6 +130,18 @@ watch: $(VENV_STAMP) font-deps
 
 test: setup
 	$(BIN)/pytest -q
+
+# The tests marked e2e lay out PDFs, run EPUBCheck (Java), DAISY Ace (Chromium) or a build in a
+# subprocess; the others run in memory and need nothing but the virtual environment.
+test-fast: $(VENV_STAMP)
+	$(BIN)/pytest -q -m "not e2e"
+
+new: $(VENV_STAMP)
+	@test -n "$(DIR)" || { echo 'usage: make new DIR=../my-report [TITLE="..."] [LANGUAGE=ar]' >&2; exit 2; }
+	$(RB) new "$(DIR)" $(if $(TITLE),--title "$(TITLE)") $(if $(LANGUAGE),--language "$(LANGUAGE)")
+
+wheel-check: $(VENV_STAMP) system-deps font-deps ace-deps
+	tools/wheel-check $(BIN)/python
 
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check src tests bench

@@ -98,6 +98,7 @@ def numbered(pages: list[dict]) -> dict[int, dict]:
 # -- text, fonts, metadata -------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_text_reads_in_logical_order(arabic_pdf):
     text = letters("".join(pdf_pages(arabic_pdf)))
     for sentence in (SUMMARY, WITH_FIGURES, WITH_LATIN):
@@ -105,6 +106,7 @@ def test_text_reads_in_logical_order(arabic_pdf):
     assert letters(SUMMARY)[::-1] not in text
 
 
+@pytest.mark.e2e
 def test_arabic_font_embedded_and_subset_no_dejavu(arabic_pdf):
     fonts = pdf_fonts(arabic_pdf)
     arabic = [row for row in fonts if re.search(r"RB-Arabic|NotoNaskhArabic", row["name"])]
@@ -115,6 +117,7 @@ def test_arabic_font_embedded_and_subset_no_dejavu(arabic_pdf):
         assert "DejaVu" not in row["name"], row
 
 
+@pytest.mark.e2e
 def test_headings_and_text_set_in_naskh(arabic_pdf):
     with pdfplumber.open(io.BytesIO(arabic_pdf)) as pdf:
         fonts: dict[str, set[str]] = {}
@@ -127,11 +130,13 @@ def test_headings_and_text_set_in_naskh(arabic_pdf):
     assert 12 <= min(size for sizes in fonts.values() for size in sizes if size >= 12) <= 13  # body text
 
 
+@pytest.mark.e2e
 def test_language_is_arabic(arabic_pdf):
     with pikepdf.open(io.BytesIO(arabic_pdf)) as pdf:
         assert str(pdf.Root.Lang) == "ar"
 
 
+@pytest.mark.e2e
 def test_outline_in_arabic(arabic_pdf, arabic_document):
     with pikepdf.open(io.BytesIO(arabic_pdf)) as pdf, pdf.open_outline() as outline:
         titles = [item.title for item in outline.root]
@@ -141,6 +146,7 @@ def test_outline_in_arabic(arabic_pdf, arabic_document):
 # -- the mirrored page -------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_folios_on_the_other_side_from_the_english_pdf(arabic_pages, english_pages):
     arabic, english = numbered(arabic_pages), numbered(english_pages)
     common = sorted(set(arabic) & set(english))
@@ -152,6 +158,7 @@ def test_folios_on_the_other_side_from_the_english_pdf(arabic_pages, english_pag
         assert side(a["folio_x"], a["width"]) == ("left" if number % 2 else "right"), number
 
 
+@pytest.mark.e2e
 def test_running_heads_mirrored(arabic_pages, english_pages, arabic_document):
     arabic, english = numbered(arabic_pages), numbered(english_pages)
     headed = [n for n in sorted(arabic) if arabic[n]["head"]]
@@ -169,6 +176,7 @@ def test_running_heads_mirrored(arabic_pages, english_pages, arabic_document):
             assert side(page["head_x"], page["width"]) != side(english[number]["head_x"], page["width"])
 
 
+@pytest.mark.e2e
 def test_recto_running_head_is_the_chapter_title(tmp_path):
     """A chapter long enough to run over several rectos: chapter title on the recto (top left),
     the report's title on the verso (top right); none on the opener."""
@@ -189,6 +197,7 @@ def test_recto_running_head_is_the_chapter_title(tmp_path):
             assert visual(page["head"]) == letters("تجربة الاتجاه") and side(page["head_x"], page["width"]) == "right"
 
 
+@pytest.mark.e2e
 def test_wider_margin_on_the_other_side(arabic_pages, english_pages):
     """On a recto the outer (wider) margin is on the left in Arabic and on the right in English."""
     for pages, outer in ((arabic_pages, "left"), (english_pages, "right")):
@@ -204,6 +213,7 @@ def test_wider_margin_on_the_other_side(arabic_pages, english_pages):
         assert checked >= 8
 
 
+@pytest.mark.e2e
 def test_text_set_right_to_left(arabic_pdf):
     """Lines start at the right edge of the text block; a paragraph's short last line ends short
     of the left edge (the summary's first paragraph ends with a line of two words)."""
@@ -222,6 +232,7 @@ def test_text_set_right_to_left(arabic_pdf):
     raise AssertionError("summary paragraph not found")
 
 
+@pytest.mark.e2e
 def test_contents_leaders_run_from_title_to_number_on_the_left(arabic_pdf, arabic_document):
     first = arabic_document.chapters[0]
     with pdfplumber.open(io.BytesIO(arabic_pdf)) as pdf:
@@ -243,6 +254,7 @@ def test_contents_leaders_run_from_title_to_number_on_the_left(arabic_pdf, arabi
     raise AssertionError("contents line of the first chapter not found")
 
 
+@pytest.mark.e2e
 def test_footnotes_at_the_foot_in_arabic(arabic_pdf, arabic_document):
     """Each note is on one page only, and below the text of that page."""
     pages = pdf_pages(arabic_pdf)
@@ -258,12 +270,14 @@ def test_footnotes_at_the_foot_in_arabic(arabic_pdf, arabic_document):
         assert position >= len(lines) - 8, (note.number, position, len(lines))
 
 
+@pytest.mark.e2e
 def test_table_and_figure_labels_in_arabic(arabic_pdf):
     text = letters(" ".join(pdf_pages(arabic_pdf)))
     assert letters("الجدول 1 الأرقام الواردة") in text and letters("الشكل 1 سكان إدلب") in text
     assert "table1" not in text and "figure1" not in text
 
 
+@pytest.mark.e2e
 def test_front_matter_folios_in_abjad(arabic_pages):
     front = [p["folio"] for p in arabic_pages if p["folio"] and not p["folio"].isdigit()]
     assert front[:2] == ["أ", "ب"], [p["folio"] for p in arabic_pages]
@@ -281,6 +295,7 @@ def _throwaway(tmp_path, language: str):
     return manuscript
 
 
+@pytest.mark.e2e
 def test_language_without_strings_falls_back_to_english_with_one_warning(tmp_path):
     manuscript = _throwaway(tmp_path, "de")
     with pytest.raises(ReportBuildError, match=r"no strings file for language 'de'"):
@@ -294,6 +309,7 @@ def test_language_without_strings_falls_back_to_english_with_one_warning(tmp_pat
     assert "Contents" in " ".join(pdf_pages(result.data))
 
 
+@pytest.mark.e2e
 def test_french_strings(tmp_path):
     data = build_bytes(_throwaway(tmp_path, "fr-FR"))  # strict: no fallback warning
     assert "Sommaire" in " ".join(pdf_pages(data))
@@ -338,6 +354,7 @@ def _opf(book: zipfile.ZipFile) -> tuple[str, etree._Element]:
     return path, etree.fromstring(book.read(path))
 
 
+@pytest.mark.e2e
 @needs_epub
 def test_epub_reads_right_to_left(arabic_epub):
     book = zipfile.ZipFile(io.BytesIO(arabic_epub))
@@ -353,6 +370,7 @@ def test_epub_reads_right_to_left(arabic_epub):
         assert (root.get("lang"), root.get(XML_LANG), root.get("dir")) == ("ar", "ar", "rtl"), href
 
 
+@pytest.mark.e2e
 @needs_epub
 def test_epub_links_the_rtl_stylesheet(arabic_epub):
     book = zipfile.ZipFile(io.BytesIO(arabic_epub))
@@ -367,6 +385,7 @@ def test_epub_links_the_rtl_stylesheet(arabic_epub):
         assert links and links[-1].endswith("epub-rtl.css"), (href, links)
 
 
+@pytest.mark.e2e
 @needs_epub
 def test_epubcheck_clean(arabic_epub):
     from epubcheck_helper import epubcheck_many

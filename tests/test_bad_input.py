@@ -177,11 +177,13 @@ def assert_secret_nowhere(tmp_path: Path, secret: Path) -> None:
         "page",
     ],
 )
+@pytest.mark.e2e
 def test_front_matter_errors_name_their_line(tmp_path, text, where, words):
     manuscript = write(tmp_path / "report.md", text)
     pdf_fails(tmp_path, manuscript, "report.md" + where, words)
 
 
+@pytest.mark.e2e
 def test_bytes_that_are_not_utf8_name_their_line(tmp_path):
     shutil.copy(BAD / "latin1.md", tmp_path / "latin1.md")
     pdf_fails(tmp_path, tmp_path / "latin1.md", "latin1.md:7:", "not valid UTF-8 (byte 0xe9)")
@@ -205,6 +207,7 @@ def test_characters_xhtml_cannot_hold_name_their_line(tmp_path, text, line, word
 # -- 3, 4: missing images, and files outside the allowed folders ----------------------------
 
 
+@pytest.mark.e2e
 def test_missing_image_is_an_error_with_its_line(tmp_path):
     manuscript = write(tmp_path / "m" / "report.md", "# One\n\nText.\n\n![A chart](images/chart.png)\n")
     pdf_fails(tmp_path, manuscript, "report.md:5:", "not found")
@@ -212,6 +215,7 @@ def test_missing_image_is_an_error_with_its_line(tmp_path):
     pdf_fails(tmp_path, raw, "raw.md:3:", "not found")
 
 
+@pytest.mark.e2e
 def test_missing_image_in_a_layout_template_fails_the_build(tmp_path):
     """WeasyPrint alone only logs a missing image and exits 0; the pipeline must not."""
     folder = tmp_path / "m"
@@ -228,6 +232,7 @@ def test_missing_image_in_a_layout_template_fails_the_build(tmp_path):
     ["../../etc/passwd", "../secret/secret.png", "ABSOLUTE", "file://ABSOLUTE", "link.png", "linked/secret.png"],
     ids=["etc-passwd", "dot-dot", "absolute", "file-url", "symlink", "symlinked-folder"],
 )
+@pytest.mark.e2e
 def test_images_outside_the_manuscript_folder_are_refused(tmp_path, secret, reference):
     folder = tmp_path / "m"
     folder.mkdir()
@@ -240,6 +245,7 @@ def test_images_outside_the_manuscript_folder_are_refused(tmp_path, secret, refe
     assert_secret_nowhere(tmp_path, secret)
 
 
+@pytest.mark.e2e
 def test_cover_image_and_svg_cannot_reach_outside(tmp_path, secret):
     folder = tmp_path / "m"
     folder.mkdir()
@@ -274,6 +280,7 @@ def test_cover_image_and_svg_cannot_reach_outside(tmp_path, secret):
     ],
     ids=["import-file-url", "absolute-path", "import-string", "dot-dot", "font"],
 )
+@pytest.mark.e2e
 def test_layout_stylesheet_cannot_pull_files_from_outside(tmp_path, secret, css, line):
     folder = tmp_path / "m"
     css = css.replace("SECRET_URI", (secret / "secret.css").as_uri()).replace("SECRET_PATH", str(secret / "secret.png"))
@@ -283,6 +290,7 @@ def test_layout_stylesheet_cannot_pull_files_from_outside(tmp_path, secret, css,
     assert_secret_nowhere(tmp_path, secret)
 
 
+@pytest.mark.e2e
 def test_layout_template_cannot_pull_files_from_outside(tmp_path, secret):
     """A template is not checked before rendering: WeasyPrint's fetcher refuses, and the build fails."""
     folder = tmp_path / "m"
@@ -296,6 +304,7 @@ def test_layout_template_cannot_pull_files_from_outside(tmp_path, secret):
     assert_secret_nowhere(tmp_path, secret)
 
 
+@pytest.mark.e2e
 def test_sandbox_fetcher_refuses_outside_files_symlinks_and_network(tmp_path, secret):
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
@@ -355,6 +364,7 @@ REMOTE_CASES = {
 }
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("case", sorted(REMOTE_CASES))
 def test_remote_resources_are_refused_without_a_network_attempt(tmp_path, no_network, case):
     body, css, words = REMOTE_CASES[case]
@@ -380,6 +390,7 @@ def test_remote_resources_are_refused_without_a_network_attempt(tmp_path, no_net
 # -- 6: raw HTML --------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_raw_html_is_sanitised_with_a_warning_per_line(epub_works):
     formats = ("pdf", "epub") if epub_works else ("pdf",)
     outputs, diagnostics = built(BAD / "raw-html.md", formats)
@@ -432,11 +443,13 @@ def test_raw_html_is_sanitised_with_a_warning_per_line(epub_works):
     ],
     ids=["undefined", "uncalled", "twice", "nested", "broken-link"],
 )
+@pytest.mark.e2e
 def test_footnote_and_link_mistakes_name_their_line(tmp_path, body, where, words):
     manuscript = write(tmp_path / "report.md", body)
     pdf_fails(tmp_path, manuscript, "report.md" + where, words)
 
 
+@pytest.mark.e2e
 def test_duplicate_ids_warn_and_links_land_on_the_first(epub_works):
     formats = ("pdf", "epub") if epub_works else ("pdf",)
     outputs, diagnostics = built(BAD / "duplicate-ids.md", formats)
@@ -468,6 +481,7 @@ def test_duplicate_ids_warn_and_links_land_on_the_first(epub_works):
 # -- 10: huge images, bombs, deep nesting, long tables -------------------------------------
 
 
+@pytest.mark.e2e
 def test_huge_image_and_decompression_bomb_are_refused(tmp_path):
     folder = tmp_path / "m"
     folder.mkdir()
@@ -479,6 +493,7 @@ def test_huge_image_and_decompression_bomb_are_refused(tmp_path):
     pdf_fails(tmp_path, bomb, "bomb.md:5:", "bomb.png", "pixels")
 
 
+@pytest.mark.e2e
 def test_large_image_is_scaled_down_for_the_pdf(tmp_path):
     png(tmp_path / "big.png", (3600, 2400))
     manuscript = write(tmp_path / "r.md", "# One\n\nText.\n\n![A large picture](big.png)\n")
@@ -506,6 +521,7 @@ def test_deep_nesting_is_refused_not_a_crash(tmp_path, body):
     assert "nested too deeply" in info.value.message and info.value.line is not None, str(info.value)
 
 
+@pytest.mark.e2e
 def test_two_thousand_row_table_builds_with_repeated_header(tmp_path):
     rows = "\n".join(f"| Place {n} | {n * 7} | note {n} |" for n in range(1, 2001))
     manuscript = write(
@@ -527,6 +543,7 @@ def test_two_thousand_row_table_builds_with_repeated_header(tmp_path):
     [("<p>\n{% if %}\n</p>\n", "syntax error"), ("<p>\n{{ meta.no_such_thing }}\n</p>\n", "no_such_thing")],
     ids=["syntax", "undefined"],
 )
+@pytest.mark.e2e
 def test_template_errors_name_the_template_and_line(tmp_path, template, words):
     write(tmp_path / "layouts" / "cover.html", template)
     manuscript = write(tmp_path / "report.md", "---\ntitle: T\nlayouts: layouts\n---\n\n# One\n\nText.\n")
@@ -536,6 +553,7 @@ def test_template_errors_name_the_template_and_line(tmp_path, template, words):
 # -- 12: failures in the middle of a build -----------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_exception_after_rendering_keeps_the_previous_output(tmp_path, monkeypatch):
     import weasyprint.document
 
@@ -583,6 +601,7 @@ SLOW = (
 )
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupted_build_keeps_the_previous_output(tmp_path, signum):
     manuscript = write(tmp_path / "report.md", "# One\n\nThe old text.\n")
@@ -631,6 +650,7 @@ def test_a_swallowed_interrupt_still_stops_the_write(tmp_path):
     assert target.read_bytes() == b"%PDF-next"
 
 
+@pytest.mark.e2e
 def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
     manuscript = write(tmp_path / "report.md", "# One\n\nText.\n")
     write(tmp_path / "not-a-folder", "I am a file.\n")
@@ -657,6 +677,7 @@ def test_read_only_output_folder_is_a_clear_error(tmp_path):
 # -- 13: WeasyPrint's warnings ---------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_renderer_warnings_are_shown_and_strict_makes_them_errors(tmp_path):
     write(tmp_path / "layouts" / "fonts" / "broken.ttf", b"not a font at all" * 64)
     write(
@@ -729,6 +750,7 @@ def test_whole_build_stops_at_its_time_limit(tmp_path):
 # -- 15: generated input: every example builds or fails with our own error -----------------
 
 
+@pytest.mark.e2e
 def test_documents_without_headings_or_text_give_valid_outputs(tmp_path, epub_works):
     """Found by the generated examples below: no heading at all (an empty table of contents), or a
     part that holds only a picture (nothing to compare when the ePub checks its own text)."""
@@ -850,6 +872,7 @@ def fuzz_folder(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.e2e
 def test_generated_manuscripts_build_or_fail_with_our_error(fuzz_folder, epub_works):
     formats = ("pdf", "epub") if epub_works else ("pdf",)
     books: dict[str, bytes] = {}

@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 import pikepdf
+import pytest
 
 from conftest import FIXTURES, ROOT, pdf_pages, squash
+
+pytestmark = pytest.mark.e2e  # every test here lays out a PDF or runs a build in a subprocess
 
 RB = [sys.executable, "-m", "report_build"]
 

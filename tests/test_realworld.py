@@ -22,6 +22,7 @@ def ficam_pdf() -> bytes:
     return build_bytes(FICAM, strict=False)
 
 
+@pytest.mark.e2e
 def test_jekyll_playbook_builds_a_pdf(ficam_pdf):
     with pikepdf.open(io.BytesIO(ficam_pdf)) as pdf:
         assert str(pdf.docinfo["/Title"]) == "Digital Worker Identity Playbook"
@@ -37,6 +38,7 @@ def test_jekyll_playbook_builds_a_pdf(ficam_pdf):
     assert all(row["emb"] == "yes" for row in pdf_fonts(ficam_pdf))
 
 
+@pytest.mark.e2e
 def test_jekyll_playbook_warnings_name_their_lines():
     diagnostics = Diagnostics(echo=False)
     build(FICAM, ("pdf",), write=False, diagnostics=diagnostics)
@@ -45,6 +47,7 @@ def test_jekyll_playbook_warnings_name_their_lines():
     assert any(w.line == 113 and "<style>" in w.message for w in diagnostics.warnings)
 
 
+@pytest.mark.e2e
 def test_jekyll_playbook_builds_an_epubcheck_clean_epub():
     from epubcheck_helper import epubcheck_many
 

@@ -7,7 +7,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import FIXTURES
+
+pytestmark = pytest.mark.e2e  # every test here lays out a PDF or runs a build in a subprocess
 
 
 def test_watch_rebuilds_after_a_change(tmp_path):

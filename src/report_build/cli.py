@@ -83,6 +83,11 @@ def parser() -> argparse.ArgumentParser:
     changes.add_argument("--manuscript", default=DEFAULT_MANUSCRIPT, help="the manuscript's path inside revisions")
     changes.add_argument("--strict", action="store_true", help="treat every warning as an error")
     changes.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    fresh = commands.add_parser("new", help="start a new report in a new folder")
+    fresh.add_argument("folder", type=Path, help="the folder to create (it must be new or empty)")
+    fresh.add_argument("--title", help="the report's title (default: from the folder's name)")
+    fresh.add_argument("--language", default="en", help="BCP 47 tag: en (default), en-GB, fr, ar (right to left)...")
+    fresh.set_defaults(strict=False, quiet=False)
     return main
 
 
@@ -118,6 +123,12 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         formats = ("pdf", "epub") if args.format == "all" else (args.format,)
         watch(Path(args.manuscript), formats, args.output_dir, args.max_rebuilds)
         return []
+    if args.command == "new":
+        from .scaffold import new_report
+
+        written = new_report(args.folder, args.title, args.language)
+        print(f"report-build: new report in {args.folder}; build it: cd {args.folder} && make pdf", file=sys.stderr)
+        return written
     if args.command == "check":
         from .checks.gate import check
 

@@ -64,6 +64,10 @@ class StrictModeError(ReportBuildError):
     """A warning was raised while building with --strict."""
 
 
+class ScaffoldError(ReportBuildError):
+    """`report-build new` cannot start a report in the folder or language asked for."""
+
+
 def format_location(path: Path | str | None, line: int | None, message: str) -> str:
     if path is None:
         return message

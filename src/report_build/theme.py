@@ -13,14 +13,20 @@ import yaml
 from .contract import NOTE_INLINE
 from .errors import TemplateError
 
-DEFAULT_LAYOUTS = Path(__file__).resolve().parent.parent.parent / "layouts"
+# Installed from a wheel, layouts/ is inside the package (setup.py maps it there); in a clone or
+# an editable install it is the repository's own folder beside src/, the one copy in git.
+PACKAGED_LAYOUTS = Path(__file__).resolve().parent / "layouts"
+SOURCE_LAYOUTS = Path(__file__).resolve().parent.parent.parent / "layouts"
 
 
 def default_layouts() -> Path:
-    """The project's own ``layouts/`` folder (beside ``src/``), or the copy installed with the package."""
-    if DEFAULT_LAYOUTS.is_dir():
-        return DEFAULT_LAYOUTS
-    return Path(__file__).resolve().parent / "layouts"
+    """The default layouts: the copy installed with the package, else the clone's ``layouts/``."""
+    for folder in (PACKAGED_LAYOUTS, SOURCE_LAYOUTS):
+        if (folder / "strings" / "en.yaml").is_file():
+            return folder
+    raise TemplateError(
+        f"the default layouts are missing (looked in {PACKAGED_LAYOUTS} and {SOURCE_LAYOUTS}): reinstall report-build"
+    )
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

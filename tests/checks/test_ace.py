@@ -24,6 +24,7 @@ def _require_ace() -> None:
     pytest.skip(problem)
 
 
+@pytest.mark.e2e
 def test_default_epub_has_no_critical_or_serious_findings(tmp_path):
     _require_ace()
     book = tmp_path / "report.epub"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,8 +12,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from report_build import Diagnostics, build
+from report_build.checks.ace import ace_missing
 from report_build.checks.gate import check
 
 BASIC = FIXTURES / "basic"
@@ -39,6 +41,7 @@ def run_check(manuscript: Path, out: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.e2e
 def test_clean_outputs_pass(built):
     manuscript, out = built
     result = run_check(manuscript, out)
@@ -46,6 +49,7 @@ def test_clean_outputs_pass(built):
     assert "check: 0 errors, 0 warnings" in result.stderr
 
 
+@pytest.mark.e2e
 def test_epubcheck_finding_maps_to_the_markdown_line(built, tmp_path):
     manuscript, out = built
     broken = tmp_path / "out"
@@ -65,6 +69,7 @@ def test_epubcheck_finding_maps_to_the_markdown_line(built, tmp_path):
     assert f"report.md:{expected}: error: [epubcheck RSC-005]" in result.stderr, result.stderr
 
 
+@pytest.mark.e2e
 def test_pdf_findings(built, tmp_path):
     manuscript, out = built
     broken = tmp_path / "out"
@@ -92,3 +97,26 @@ def test_missing_outputs_are_findings(tmp_path):
     shutil.copytree(BASIC, manuscript.parent)
     found = check(manuscript, tmp_path / "empty", ace=False)
     assert {f.finding.code for f in found} == {"MISSING"}
+
+
+@pytest.mark.e2e
+def test_arabic_edition_passes(tmp_path):
+    """The gate's words (the history bookmark) come from the edition's strings file, not English."""
+    manuscript = ROOT / "manuscript-ar" / "report.md"
+    out = tmp_path / "out"
+    quiet = Diagnostics(strict=True, echo=False)
+    build(manuscript, ("pdf", "epub"), output_dir=out, diagnostics=quiet)
+    build(manuscript, ("pdf",), output_dir=out, edition="print", diagnostics=quiet)
+    ace = ace_missing() is None or os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    result = subprocess.run(
+        [sys.executable, "-m", "report_build", "check", str(manuscript), "--output-dir", str(out), "--strict"]
+        + ([] if ace else ["--no-ace"]),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "check: 0 errors, 0 warnings" in result.stderr
+    screen = next(p for p in out.glob("*.pdf") if not p.name.endswith("-print.pdf"))
+    with pikepdf.open(screen) as pdf, pdf.open_outline() as outline:
+        assert outline.root[-1].title == "سجلّ الإصدارات"  # what the check compared the bookmarks with

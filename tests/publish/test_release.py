@@ -64,6 +64,7 @@ def test_changelog_errors_name_file_and_line(tmp_path, log, line, words):
     assert words in info.value.message
 
 
+@pytest.mark.e2e
 def test_version_date_notice_and_history_in_the_pdf(tmp_path):
     data = build_bytes(VERSIONED / "report.md")
     pages = pdf_pages(data)
@@ -78,6 +79,7 @@ def test_version_date_notice_and_history_in_the_pdf(tmp_path):
         assert str(pdf.docinfo["/ModDate"]).startswith("D:20210601")
 
 
+@pytest.mark.e2e
 def test_output_names_carry_the_version(tmp_path):
     manuscript = copy_fixture("versioned", tmp_path)
     (result,) = build(manuscript, ("pdf",), output_dir=tmp_path / "out", diagnostics=Diagnostics(echo=False))
@@ -85,10 +87,12 @@ def test_output_names_carry_the_version(tmp_path):
     assert result.path.read_bytes() == result.data
 
 
+@pytest.mark.e2e
 def test_pdf_builds_are_byte_identical(tmp_path):
     assert build_bytes(VERSIONED / "report.md") == build_bytes(VERSIONED / "report.md")
 
 
+@pytest.mark.e2e
 def test_source_date_epoch_sets_the_timestamps(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")  # 2020-09-13
     with pikepdf.open(io.BytesIO(build_bytes(VERSIONED / "report.md"))) as pdf:
@@ -109,6 +113,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.e2e
 def test_release_is_complete_immutable_and_idempotent(tmp_path):
     manuscript = copy_fixture("versioned", tmp_path)
     out = tmp_path / "out"
@@ -171,6 +176,7 @@ def test_fingerprint_follows_the_sources(tmp_path):
     assert source_fingerprint(load(manuscript, Diagnostics(echo=False))) != before
 
 
+@pytest.mark.e2e
 def test_diff_lists_added_removed_and_changed_sections(tmp_path):
     from report_build.publish.diff import diff
 
@@ -193,6 +199,7 @@ def test_diff_lists_added_removed_and_changed_sections(tmp_path):
     assert squash("What changed") in text and squash("A brand new section") in text
 
 
+@pytest.mark.e2e
 def test_diff_between_git_revisions(tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURES / "diff" / "old", repo / "manuscript")

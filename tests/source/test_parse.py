@@ -104,6 +104,7 @@ def test_front_matter_errors_name_the_line(tmp_path, front, line, words):
     assert str(info.value).startswith(f"{manuscript}:{line}: ") or str(info.value).endswith(info.value.message)
 
 
+@pytest.mark.e2e
 def test_layout_override_replaces_one_template_only():
     from conftest import build_bytes, pdf_pages
 

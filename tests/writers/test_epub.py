@@ -130,6 +130,7 @@ def epubcheck(books) -> dict[str, list[str]]:
 # -- EPUBCheck ----------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic", "fonts", "rtl"])
 def test_epubcheck_finds_no_error_and_no_warning(epubcheck, name):
     problems = epubcheck[name]
@@ -139,6 +140,7 @@ def test_epubcheck_finds_no_error_and_no_warning(epubcheck, name):
 # -- package and navigation ---------------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic", "rtl"])
 def test_spine_is_the_reading_order(books, docs, name):
     doc = docs[name]
@@ -149,6 +151,7 @@ def test_spine_is_the_reading_order(books, docs, name):
     assert books[name].spine == expected
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic"])
 def test_each_chapter_file_holds_its_chapter(books, docs, name):
     book = books[name]
@@ -160,6 +163,7 @@ def test_each_chapter_file_holds_its_chapter(books, docs, name):
         assert page.xpath("//x:section[@role='doc-chapter']/@epub:type", namespaces=NS) == ["chapter"]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic", "rtl"])
 def test_nav_lists_chapters_and_their_sections(books, docs, name):
     book, doc = books[name], docs[name]
@@ -184,6 +188,7 @@ def test_nav_lists_chapters_and_their_sections(books, docs, name):
                 assert fragment in ids_of(book.documents[file]), target
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic"])
 def test_ncx_mirrors_the_nav_for_older_readers(books, docs, name):
     book, doc = books[name], docs[name]
@@ -199,12 +204,14 @@ def test_ncx_mirrors_the_nav_for_older_readers(books, docs, name):
     assert orders == list(range(1, len(labels) + 1))
 
 
+@pytest.mark.e2e
 def test_landmarks_point_at_cover_contents_and_first_chapter(books):
     marks = books["default"].nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)
     found = {a.get(f"{{{NS['epub']}}}type"): a.get("href") for a in marks}
     assert found == {"cover": "cover.xhtml", "toc": "contents.xhtml", "bodymatter": "chapter-01.xhtml"}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic", "rtl"])
 def test_every_noteref_pairs_with_a_footnote_in_the_same_file(books, docs, name):
     book = books[name]
@@ -225,6 +232,7 @@ def test_every_noteref_pairs_with_a_footnote_in_the_same_file(books, docs, name)
     assert total == len(docs[name].footnotes) > 0
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic", "fonts", "rtl"])
 def test_content_documents_are_strict_xhtml_with_unique_ids(books, name):
     book = books[name]
@@ -239,6 +247,7 @@ def test_content_documents_are_strict_xhtml_with_unique_ids(books, name):
         assert page.xpath("//x:head/x:link[@rel='stylesheet']/@href", namespaces=NS)[0] == "css/epub.css"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic", "rtl"])
 def test_links_between_files_land_on_an_id(books, name):
     book = books[name]
@@ -253,6 +262,7 @@ def test_links_between_files_land_on_an_id(books, name):
                 assert fragment in ids_of(book.documents[file]), f"{href}: {target}"
 
 
+@pytest.mark.e2e
 def test_cross_chapter_links_name_the_other_file(books):
     book = books["basic"]
     first = book.documents["chapter-01.xhtml"].xpath("//x:a/@href", namespaces=NS)
@@ -267,6 +277,7 @@ def test_cross_chapter_links_name_the_other_file(books):
 # -- metadata -----------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_metadata_from_the_front_matter(books, docs):
     book, doc = books["basic"], docs["basic"]
     meta = doc.metadata
@@ -285,6 +296,7 @@ def test_metadata_from_the_front_matter(books, docs):
     assert not book.meta("//opf:meta[@property='schema:version']")  # no changelog, no version
 
 
+@pytest.mark.e2e
 def test_default_report_carries_its_version_and_release_date(books, docs):
     book = books["default"]
     assert book.meta("//opf:meta[@property='schema:version']") == [docs["default"].version] == ["1.2"]
@@ -301,6 +313,7 @@ def test_source_date_epoch_sets_modified_and_zip_times(monkeypatch, docs):
     assert {info.date_time for info in book.zip.infolist()} == {(2023, 11, 14, 22, 13, 20)}
 
 
+@pytest.mark.e2e
 def test_right_to_left_report(books):
     book = books["rtl"]
     assert book.opf.xpath("//opf:spine/@page-progression-direction", namespaces=NS) == ["rtl"]
@@ -311,6 +324,7 @@ def test_right_to_left_report(books):
 # -- resources ----------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic", "fonts", "rtl"])
 def test_nothing_remote(books, name):
     book = books[name]
@@ -334,6 +348,7 @@ def test_nothing_remote(books, name):
     assert "remote-resources" not in " ".join(i.get("properties", "") for i in book.manifest.values())
 
 
+@pytest.mark.e2e
 def test_large_raster_image_is_scaled_and_renamed(books, docs):
     book, doc = books["basic"], docs["basic"]
     (image,) = doc.images
@@ -348,6 +363,7 @@ def test_large_raster_image_is_scaled_and_renamed(books, docs):
     assert sources == ["images/img-001.png"]
 
 
+@pytest.mark.e2e
 def test_svg_images_stay_svg(books, docs):
     book = books["default"]
     svgs = [i["href"] for i in book.manifest.values() if i["media-type"] == "image/svg+xml"]
@@ -356,6 +372,7 @@ def test_svg_images_stay_svg(books, docs):
     assert set(svgs) <= used
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic"])
 def test_generated_cover(books, name):
     book = books[name]
@@ -379,6 +396,7 @@ def test_cover_image_from_the_front_matter(docs):
     assert book.read(cover["href"]) == picture.read_bytes()  # fits the 2400 px cover limit: packaged as is
 
 
+@pytest.mark.e2e
 def test_fonts_only_when_asked(books):
     assert not [i for i in books["basic"].manifest.values() if i["media-type"].startswith("font/")]
     fonts = [i for i in books["fonts"].manifest.values() if i["media-type"].startswith("font/")]
@@ -394,6 +412,7 @@ def test_fonts_only_when_asked(books):
         assert "css/fonts.css" in page.xpath("//x:link/@href", namespaces=NS)
 
 
+@pytest.mark.e2e
 def test_stylesheet_leaves_fonts_sizes_colours_and_alignment_to_the_reader(books):
     css = books["default"].read("css/epub.css").decode("utf-8")
     assert css == (ROOT / "layouts" / "css" / "epub.css").read_text(encoding="utf-8")
@@ -410,12 +429,14 @@ def test_stylesheet_leaves_fonts_sizes_colours_and_alignment_to_the_reader(books
 # -- reproducibility and the zip ----------------------------------------------------
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic"])
 def test_two_builds_are_byte_identical(books, name):
     source = MANUSCRIPT if name == "default" else BASIC
     assert build_bytes(source, "epub") == books[name].data
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["default", "basic", "fonts"])
 def test_zip_layout(books, docs, name):
     infos = books[name].zip.infolist()

@@ -15,6 +15,8 @@ from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, RenderError, build
 from report_build.theme import COMPILED, Theme
 
+pytestmark = pytest.mark.e2e  # every test here lays out a PDF or runs a build in a subprocess
+
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):

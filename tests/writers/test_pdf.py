@@ -28,6 +28,7 @@ def outline_titles(data: bytes) -> list[tuple[int, str]]:
         return found
 
 
+@pytest.mark.e2e
 def test_outline_is_chapters_and_sections(default_pdf, default_document):
     expected = []
     for chapter in default_document.chapters:
@@ -37,6 +38,7 @@ def test_outline_is_chapters_and_sections(default_pdf, default_document):
     assert outline_titles(default_pdf) == expected
 
 
+@pytest.mark.e2e
 def test_metadata_from_front_matter(default_pdf, default_document):
     meta = default_document.metadata
     with pikepdf.open(io.BytesIO(default_pdf)) as pdf:
@@ -52,6 +54,7 @@ def test_metadata_from_front_matter(default_pdf, default_document):
             assert xmp["dc:title"] == f"{meta.title}: {meta.subtitle}"
 
 
+@pytest.mark.e2e
 def test_every_font_embedded_subset_and_no_dejavu(default_pdf):
     fonts = pdf_fonts(default_pdf)
     assert fonts, "pdffonts listed no fonts"
@@ -76,6 +79,7 @@ def _opener(pages: list[str], title: str, after: int) -> int:
     raise AssertionError(f"no opening page for {title!r}")
 
 
+@pytest.mark.e2e
 def test_contents_page_numbers_match_where_chapters_start(default_pdf, default_document):
     pages = pdf_pages(default_pdf, layout=True)
     contents_index = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
@@ -93,6 +97,7 @@ def test_contents_page_numbers_match_where_chapters_start(default_pdf, default_d
     assert checked == len(chapters) >= 8
 
 
+@pytest.mark.e2e
 def test_footnotes_sit_on_the_page_of_their_call(default_pdf, default_document):
     pages = [squash(text) for text in pdf_pages(default_pdf)]
     import lxml.html
@@ -115,6 +120,7 @@ def test_footnotes_numbered_through_the_document(default_document):
     assert [n.number for n in default_document.footnotes] == list(range(1, len(default_document.footnotes) + 1))
 
 
+@pytest.mark.e2e
 def test_page_count_and_size(default_pdf):
     with pikepdf.open(io.BytesIO(default_pdf)) as pdf:
         assert len(pdf.pages) >= 20
@@ -122,6 +128,7 @@ def test_page_count_and_size(default_pdf):
         assert abs(box[2] - 595.28) < 1 and abs(box[3] - 841.89) < 1  # A4
 
 
+@pytest.mark.e2e
 def test_front_matter_numbered_roman_body_from_one(default_pdf, default_document):
     pages = pdf_pages(default_pdf, layout=True)
     assert not pages[1].strip()  # the inside of the cover is blank
@@ -134,6 +141,7 @@ def test_front_matter_numbered_roman_body_from_one(default_pdf, default_document
     assert "cover" not in _folio(pages[0]) and not _folio(pages[0]).isdigit()
 
 
+@pytest.mark.e2e
 def test_running_head_is_the_chapter_title(default_pdf, default_document):
     pages = pdf_pages(default_pdf, layout=True)
     heads = {text.strip().splitlines()[0].strip() for text in pages if text.strip()}
@@ -145,6 +153,7 @@ def test_running_head_is_the_chapter_title(default_pdf, default_document):
     ("size", "points"),
     [("Letter", (612, 792)), ("A5", (419.5, 595.3)), ("170mm 240mm", (481.9, 680.3))],
 )
+@pytest.mark.e2e
 def test_page_sizes_from_front_matter(tmp_path, size, points):
     source = (FIXTURES / "basic" / "report.md").read_text(encoding="utf-8")
     manuscript = tmp_path / "report.md"
@@ -156,6 +165,7 @@ def test_page_sizes_from_front_matter(tmp_path, size, points):
     assert abs(box[2] - points[0]) < 1 and abs(box[3] - points[1]) < 1
 
 
+@pytest.mark.e2e
 def test_fixture_pdf_has_figure_table_and_code(tmp_path):
     data = build_bytes(FIXTURES / "basic" / "report.md")
     text = squash("".join(pdf_pages(data)))
@@ -168,12 +178,14 @@ def test_fixture_pdf_has_figure_table_and_code(tmp_path):
     assert images, "the PNG figure is not in the PDF"
 
 
+@pytest.mark.e2e
 def test_curly_quotes_and_dashes(tmp_path):
     pages = pdf_pages(build_bytes(FIXTURES / "basic" / "report.md"))
     text = " ".join(" ".join(pages).split())
     assert "\u201cquoted\u201d text \u2013 with dashes \u2014 and an ellipsis\u2026" in text
 
 
+@pytest.mark.e2e
 def test_screen_edition_is_tagged_pdf_ua(default_pdf):
     with pikepdf.open(io.BytesIO(default_pdf)) as pdf:
         assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
@@ -192,6 +204,7 @@ def print_pdf() -> bytes:
     return build_bytes(MANUSCRIPT, edition="print")
 
 
+@pytest.mark.e2e
 def test_print_edition_is_pdf_x4_with_bleed_and_boxes(print_pdf):
     bleed = 3 / 25.4 * 72
     with pikepdf.open(io.BytesIO(print_pdf)) as pdf:
@@ -207,12 +220,14 @@ def test_print_edition_is_pdf_x4_with_bleed_and_boxes(print_pdf):
             assert media[0] <= bleed_box[0] and media[2] >= bleed_box[2]
 
 
+@pytest.mark.e2e
 def test_print_and_screen_share_pagination(default_pdf, print_pdf):
     screen, press = pdf_pages(default_pdf), pdf_pages(print_pdf)
     assert len(screen) == len(press)
     assert [squash(p)[:60] for p in screen] == [squash(p)[:60] for p in press]
 
 
+@pytest.mark.e2e
 def test_chapters_open_on_right_hand_pages(print_pdf, default_document):
     pages = pdf_pages(print_pdf, layout=True)
     last_contents = max(i for i, text in enumerate(pages) if ". . . . ." in text)
@@ -222,6 +237,7 @@ def test_chapters_open_on_right_hand_pages(print_pdf, default_document):
         assert int(_folio(pages[opener])) % 2 == 1
 
 
+@pytest.mark.e2e
 def test_blank_pages_have_no_running_head_or_folio(print_pdf):
     blanks = [text for text in pdf_pages(print_pdf) if not text.strip()]
     assert blanks, "no blank left-hand pages before right-hand chapter openers"
@@ -233,6 +249,7 @@ def test_the_footnote_layout_correction_is_in_place():
     assert weasyprint_fixes.APPLIED, "WeasyPrint changed: review report_build/writers/pdf/fixes.py"
 
 
+@pytest.mark.e2e
 def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
     """pdf.py compresses each stream itself, once, instead of letting pydyf do it twice (to write
     and to hash for the file identifier): the PDF must be byte for byte what pydyf would write."""
@@ -248,6 +265,7 @@ def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
         assert b" TJ" in document.pages[0].obj.Contents.read_bytes()  # decompresses to text drawing
 
 
+@pytest.mark.e2e
 def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp_path):
     """Hints are skipped when no attribute they read is present, and the PDF is the same as with them."""
     from report_build.writers.pdf import writer as pdf
@@ -274,6 +292,7 @@ def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp
     assert widths and all(abs(width - 90) < 1 for width in widths), widths  # 120 CSS px = 90 pt
 
 
+@pytest.mark.e2e
 def test_lists_numbered_from_their_start_value(tmp_path):
     """<ol start> and <li value> are read only with presentational hints: a list that starts at 3
     (as Markdown writes after an interruption) and a raw <li value> must keep their numbers."""

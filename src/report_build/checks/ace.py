@@ -34,12 +34,21 @@ from lxml import etree
 from ..errors import RenderError, display_path
 
 # tools/ace beside src/: the project's own install (make ace-deps); REPORT_BUILD_ACE_DIR overrides it.
-ACE_DIR = Path(os.environ.get("REPORT_BUILD_ACE_DIR") or Path(__file__).resolve().parents[3] / "tools" / "ace")
+# A report-build installed from a wheel has no tools/ace: it needs REPORT_BUILD_ACE_DIR, or --no-ace.
+SOURCE_ACE_DIR = Path(__file__).resolve().parents[3] / "tools" / "ace"
+ACE_DIR = Path(os.environ.get("REPORT_BUILD_ACE_DIR") or SOURCE_ACE_DIR)
 ACE_JS = ACE_DIR / "node_modules" / "@daisy" / "ace-cli" / "bin" / "ace.js"
 CHROMIUM_WRAPPER = ACE_DIR / "chromium-no-sandbox"
 # The browser the wrapper starts; CHROMIUM_BIN overrides it (for the wrapper too).
 CHROMIUM = Path(os.environ.get("CHROMIUM_BIN") or "/usr/bin/chromium")
-INSTALL_HINT = "run `make ace-deps`"
+if os.environ.get("REPORT_BUILD_ACE_DIR") or (SOURCE_ACE_DIR / "package.json").is_file():
+    INSTALL_HINT = "run `make ace-deps`"
+else:  # installed from a wheel
+    INSTALL_HINT = (
+        "this installed report-build has no DAISY Ace of its own: set REPORT_BUILD_ACE_DIR to a folder where "
+        "`npm install @daisy/ace-cli` ran, beside an executable `chromium-no-sandbox` wrapper (a clone of "
+        "report-build has both in tools/ace after `make ace-deps`), or skip the check with `--no-ace`"
+    )
 
 IMPACTS = ("critical", "serious", "moderate", "minor")  # most severe first
 BLOCKING = ("critical", "serious")

@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from ..build import load, output_name
+from ..build import gather, output_name
 from ..errors import Diagnostics, RenderError, format_location
 from ..model import Document
 from .validators import Finding, epubcheck, pdf_structure
@@ -31,7 +31,7 @@ class Located:
 
 def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool = True) -> list[Located]:
     """Findings on the PDF editions and the ePub last built from ``manuscript``."""
-    doc = load(manuscript, Diagnostics(echo=False), Path(output_dir) / "releases")
+    doc, theme = gather(manuscript, Diagnostics(echo=False), Path(output_dir) / "releases")
     out = Path(output_dir)
     screen, press, book = (
         out / output_name(doc, "pdf"),
@@ -42,7 +42,8 @@ def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool =
     for path, what in ((screen, "pdf"), (book, "epub")):
         if not path.is_file():
             found.append(Located(Finding("error", "check", "MISSING", f"not built yet: run `make {what}`"), path, None))
-    outline = [c.title or doc.metadata.title for c in doc.chapters] + (["Version history"] if doc.releases else [])
+    history = str(theme.strings["version_history"])  # the outputs' words, in the edition's language
+    outline = [c.title or doc.metadata.title for c in doc.chapters] + ([history] if doc.releases else [])
     title = doc.metadata.title + (f": {doc.metadata.subtitle}" if doc.metadata.subtitle else "")
     for path, edition in ((screen, "screen"), (press, "print")):
         if path.is_file():
