@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...model import Chapter, Document
+from ...navigation import Entry, navigation
 
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 LANDING, CHAPTER, HISTORY, SEARCH = "landing", "chapter", "history", "search"
@@ -110,33 +111,25 @@ def page_label(page: WebPage, doc: Document, strings: dict[str, Any]) -> str:
 
 
 def contents(doc: Document, page: WebPage, strings: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report's contents for a page's navigation: every chapter, and the sections of the
-    current chapter only (expanded where the reader is). An untitled chapter lends its
-    sections to the top level, as in the ePub."""
-    current = page.chapter
-    entries: list[dict[str, Any]] = []
-    for chapter in doc.chapters:
-        is_current = current is not None and chapter.index == current.index
-        sections = [
-            {"label": s.text, "href": f"{chapter.slug}.html#{s.id}", "number": None, "current": False, "children": []}
-            for s in chapter.sections
-            if s.level == 2
-        ]
-        if chapter.title:
-            entries.append(
-                {
-                    "label": chapter.title,
-                    "href": f"{chapter.slug}.html",
-                    "number": chapter.number,
-                    "current": is_current,
-                    "children": sections if is_current else [],
-                }
-            )
-        else:
-            entries.extend(sections)
-    if doc.releases:
-        label = str(strings.get("version_history", "Version history"))
+    """The report's contents for a page's side navigation, from the one navigation list the
+    ePub uses too: every entry, and the sections of the current chapter only (expanded where
+    the reader is)."""
+
+    def href(entry: Entry) -> str:
+        return f"{entry.page}.html" if entry.to_page else f"{entry.page}.html#{entry.id}"
+
+    entries = []
+    for entry in navigation(doc, strings).contents:
+        current = entry.to_page and entry.page == page.ident
+        chapter = doc.chapter_of(entry.id) if entry.to_page else None
+        children = [{"label": c.label, "href": href(c)} for c in entry.children]
         entries.append(
-            {"label": label, "href": "history.html", "number": None, "current": page.kind == HISTORY, "children": []}
+            {
+                "label": entry.label,
+                "href": href(entry),
+                "number": chapter.number if chapter is not None else None,
+                "current": current,
+                "children": children if current else [],
+            }
         )
     return entries
