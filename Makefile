@@ -3,6 +3,7 @@
 #   make print      the print PDF (PDF/X-4, bleed, crop marks)
 #   make epub       the ePub                 make all     PDF, ePub and web edition
 #   make web        the web edition (output/web/; WEB_DIR to change)
+#   make brief      the policy brief: the passages marked when-profile="brief", as a PDF
 #   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
 #   make release    file PDF, ePub and web edition as an immutable release with a downloads page
 #   make watch      rebuild the PDF on every save
@@ -22,7 +23,8 @@ RB := $(BIN)/report-build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-# Every input of a build, so that `make pdf` with nothing changed does nothing.
+# Every input of a build, so that `make pdf` with nothing changed does nothing. The whole manuscript
+# folder counts: chapters, includes, variables.yaml, the bibliography and a CSL style must be inside it.
 INPUTS := $(shell find $(dir $(MANUSCRIPT)) layouts src -type f -not -path '*/__pycache__/*' \
             -not -path '*.egg-info/*' 2>/dev/null) pyproject.toml
 STAMPS := output/.stamps
@@ -30,11 +32,11 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 # A stamp records the path it built; when that file has gone, the stamp is out of date.
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
-.PHONY: help setup system-deps font-deps ace-deps web-check-deps pdf print epub web all all-editions check release \
-        watch test test-fast new wheel-check lint clean bench bench-deps FORCE
+.PHONY: help setup system-deps font-deps ace-deps web-check-deps pdf print epub brief web all all-editions check \
+        release watch test test-fast new wheel-check lint clean bench bench-deps FORCE
 
 help:
-	@sed -n '2,14p' Makefile
+	@sed -n '2,15p' Makefile
 
 $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging and the version
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -100,6 +102,10 @@ $(STAMPS)/$(KEY).web: $(INPUTS) $(STAMPS)/$(KEY).pdf $(STAMPS)/$(KEY).epub $(cal
 	@mkdir -p $(STAMPS)
 	$(RB) web $(MANUSCRIPT) -o $(WEB_DIR) > $@.tmp && mv $@.tmp $@
 
+$(STAMPS)/$(KEY).brief: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).brief) | $(VENV_STAMP) font-deps
+	@mkdir -p $(STAMPS)
+	$(RB) pdf --profile brief $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+
 pdf: $(STAMPS)/$(KEY).pdf
 	@cat $<
 
@@ -110,6 +116,9 @@ epub: $(STAMPS)/$(KEY).epub
 	@cat $<
 
 web: $(STAMPS)/$(KEY).web
+	@cat $<
+
+brief: $(STAMPS)/$(KEY).brief
 	@cat $<
 
 all: pdf epub web

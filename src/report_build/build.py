@@ -11,11 +11,12 @@ from pathlib import Path
 
 from . import limits, progress
 from .cache import BuildCache
-from .errors import Diagnostics, RenderError
+from .errors import Diagnostics, ReleaseError, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
 from .source import changelog, parse
+from .source.compose import Selection
 from .theme import Theme
 from .writers import pagination
 from .writers.pagination import PageMark
@@ -36,21 +37,26 @@ def load(
     manuscript: Path | str,
     diagnostics: Diagnostics | None = None,
     releases_dir: Path | str = "output/releases",
+    profile: str | None = None,
 ) -> Document:
     """Parse the manuscript and its changelog into one validated document.
 
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
     from different sources.
     """
-    return gather(manuscript, diagnostics or Diagnostics(), releases_dir)[0]
+    return gather(manuscript, diagnostics or Diagnostics(), releases_dir, profile)[0]
 
 
 def gather(
-    manuscript: Path | str, diagnostics: Diagnostics, releases_dir: Path | str = "output/releases"
+    manuscript: Path | str,
+    diagnostics: Diagnostics,
+    releases_dir: Path | str = "output/releases",
+    profile: str | None = None,
 ) -> tuple[Document, Theme]:
-    """The validated document and the build's one theme (see :func:`load`)."""
+    """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
+    only the passages it selects."""
     manuscript = Path(manuscript)
-    document, theme = parse.read(manuscript, diagnostics)
+    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile))
     log = changelog.find(manuscript)
     if log is None:
         return document, theme
@@ -77,6 +83,7 @@ def build(
     diagnostics: Diagnostics | None = None,
     write: bool = True,
     time_limit: float | str | None = None,
+    profile: str | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
@@ -89,7 +96,7 @@ def build(
 
     def gather_all() -> None:
         nonlocal document, theme
-        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases")
+        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile)
 
     def render() -> None:
         assert document is not None and theme is not None
@@ -99,7 +106,8 @@ def build(
             target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
             results.append(Built(fmt, target, rendered[fmt]))
         if WEB in formats:
-            target = Path(output) if output is not None and len(formats) == 1 else Path(output_dir) / "web"
+            folder = "web" + (f"-{document.profile}" if document.profile else "")  # a profile's own site
+            target = Path(output) if output is not None and len(formats) == 1 else Path(output_dir) / folder
             site = render_web(document, rendered, Path(output_dir), diagnostics, cache, edition, target, theme)
             results.append(Built(WEB, target, b"", site))
 
@@ -147,6 +155,10 @@ def render_formats(
         cached = cache.read(page_entry)
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
+    if document.conditional:
+        # Passages differ between the formats: each writer gets its own text, and the ePub has no
+        # print page numbers (the PDF's would point at the wrong places).
+        return _each_alone(document, theme, formats, edition, diagnostics)
     if "pdf" in formats:
         if "epub" in formats:
             rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, theme, edition, diagnostics)
@@ -201,6 +213,24 @@ def render_web(
     return {**site, **files}
 
 
+def _each_alone(
+    document: Document, theme: Theme, formats: tuple[str, ...], edition: str, diagnostics: Diagnostics
+) -> dict[str, bytes]:
+    rendered: dict[str, bytes] = {}
+    if "pdf" in formats:
+        from .writers.pdf.writer import render_pdf
+
+        with progress.shown("PDF"):
+            chosen = document.for_output("pdf", edition)
+            rendered["pdf"] = render_pdf(chosen, edition=edition, diagnostics=diagnostics, theme=theme)[0]
+    if "epub" in formats:
+        from .writers.epub.writer import write_epub
+
+        chosen = document.for_output("epub", edition)
+        rendered["epub"] = write_epub(chosen, edition=edition, diagnostics=diagnostics, theme=theme)
+    return rendered
+
+
 def _pdf_and_epub(
     document: Document, theme: Theme, edition: str, diagnostics: Diagnostics
 ) -> tuple[bytes, bytes, tuple[PageMark, ...]]:
@@ -225,6 +255,8 @@ def _pdf_and_epub(
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
     meta = document.metadata
     stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
+    if document.profile:
+        stem += f"-{document.profile}"
     if document.version:
         stem += f"-v{document.version}"
     if fmt == "pdf" and edition != "screen":
@@ -263,6 +295,9 @@ def make_release(
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
         document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
+        if document.unresolved:
+            first = document.unresolved[0]
+            raise ReleaseError(f"{first.message}; a release cannot have unresolved references", first.path, first.line)
 
         def render() -> dict[str, tuple[str, bytes]]:
             rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)

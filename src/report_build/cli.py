@@ -46,8 +46,18 @@ def parser() -> argparse.ArgumentParser:
             f"or ${limits.TIME_LIMIT_ENV}; 0 for no limit)",
         )
 
+    def profiled(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--profile",
+            metavar="NAME",
+            default=None,
+            help="build only the passages marked when-profile=NAME (e.g. brief); "
+            "the output is named <slug>-NAME-v<version>",
+        )
+
     pdf = commands.add_parser("pdf", help="build the PDF")
     common(pdf)
+    profiled(pdf)
     pdf.add_argument(
         "--edition",
         choices=("screen", "print"),
@@ -56,11 +66,14 @@ def parser() -> argparse.ArgumentParser:
     )
     epub = commands.add_parser("epub", help="build the ePub")
     common(epub)
+    profiled(epub)
     web = commands.add_parser("web", help="build the web edition (a folder: output/web)")
     common(web, output=False)
     web.add_argument("-o", "--output", type=Path, help="folder to write (default: output/web)")
+    profiled(web)
     both = commands.add_parser("all", help="build the PDF, the ePub and the web edition")
     common(both, output=False)
+    profiled(both)
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
     watcher = commands.add_parser("watch", help="rebuild on every save")
@@ -166,5 +179,6 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         edition=getattr(args, "edition", "screen"),
         diagnostics=diagnostics,
         time_limit=args.time_limit,
+        profile=args.profile,
     )
     return [result.path for result in results if result.path is not None]

@@ -47,6 +47,30 @@ def figure_id(number: int) -> str:
     return f"figure-{number}"
 
 
+XREF = "xref"
+"""Class of a cross-reference (``<a class="xref" href="#fig-x">Figure 3</a>``)."""
+
+XREF_PAGED = "xref-paged"
+"""Class added to a cross-reference when ``page_references`` is on: print CSS adds " (p. 14)"
+from its ``data-page`` word by ``target-counter``."""
+
+XREF_MISSING = "xref-missing"
+"""Class of the ``?@fig-x`` shown for a reference that names nothing."""
+
+CITATION = "citation"
+"""Class of a citation link to its entry in the References."""
+
+REFERENCES_ID = "references"
+"""Id of the References chapter added at the end (or the ``::: {#refs}`` div that holds them)."""
+
+REFS_DIV_ID = "refs"
+
+
+def reference_id(key: str) -> str:
+    """Id of a bibliography entry: the target of its citations (``ref-smith2020``)."""
+    return f"ref-{key}"
+
+
 # -- written by the templates, read by code ------------------------------------------------
 
 HISTORY_ID = "version-history"
@@ -62,6 +86,8 @@ ROLE_TYPES = {
     "doc-notice": "notice",
     "doc-pagebreak": "pagebreak",
     "doc-colophon": "colophon",
+    "doc-bibliography": "bibliography",
+    "doc-biblioref": "biblioref",
 }
 CHAPTER_ROLE = "doc-chapter"
 """Role of the element that opens a chapter (``chapter.html``); ePub page breaks go there."""

@@ -3,6 +3,11 @@
 Everything here is a frozen dataclass. Bodies are XHTML fragments that are also
 valid HTML (non-void elements are always closed), so the PDF and the ePub
 writers can use the same markup.
+
+Cross-references and citations are already written out in the bodies (``a.xref``,
+``a.citation``, a References chapter at the end). Each writer is given
+``document.for_output(format, edition)`` (build.render_formats does this; a new writer must
+too), so that passages meant for another format or edition are left out.
 """
 
 from __future__ import annotations
@@ -44,6 +49,13 @@ class Metadata:
     image_max_px: int = 1600
     slug: str = ""  # names the output files; from the title when not given
     base_url: str = ""  # where the web edition is published (https://...); "" when unknown
+    list_of_figures: bool = False  # a list of figures after the contents
+    list_of_tables: bool = False  # a list of tables after the contents
+    page_references: bool = False  # "Figure 3 (p. 14)" in the PDF
+    chapters: tuple[Path, ...] = ()  # chapter files after the main body, in order
+    bibliography: Path | None = None
+    csl: Path | None = None
+    profiles: tuple[tuple[str, str, str], ...] = ()  # (profile, key, value): what a profile changes
 
     @property
     def direction(self) -> str:
@@ -93,6 +105,29 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Table:
+    number: int
+    id: str  # "" when the table has no id
+    caption: str  # HTML, without the "Table N" label
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A reference or citation key that names nothing, where it was written."""
+
+    key: str
+    written: str  # as in the manuscript: "@fig-x", "[@key, p. 3]"
+    path: Path | None
+    line: int | None
+
+    @property
+    def message(self) -> str:
+        if self.key.startswith(("fig-", "tbl-", "sec-")):
+            return f"reference {self.written} names no figure, table or section with the id '{self.key}'"
+        return f"citation {self.written}: '{self.key}' is not in the bibliography"
+
+
+@dataclass(frozen=True)
 class Chapter:
     index: int  # position in reading order, from 0
     id: str
@@ -103,6 +138,7 @@ class Chapter:
     footnotes: tuple[Footnote, ...] = ()
     line: int | None = None
     ids: frozenset[str] = field(default_factory=frozenset)
+    source: Path | None = None  # the file the chapter was written in (chapter files); its line is in that file
 
     @property
     def slug(self) -> str:
@@ -128,6 +164,11 @@ class Document:
     images: tuple[Image, ...] = ()
     releases: tuple[Release, ...] = ()  # newest first
     draft: bool = False
+    tables: tuple[Table, ...] = ()  # captioned tables, numbered
+    profile: str = ""  # the build profile ("brief"), "" for the full report
+    inputs: tuple[Path, ...] = ()  # files besides the manuscript: chapters, includes, variables, bibliography, style
+    unresolved: tuple[Unresolved, ...] = ()  # references and citation keys that name nothing
+    conditional: bool = False  # some passages depend on the output format or edition: see for_output
 
     @property
     def root(self) -> Path:
@@ -160,6 +201,22 @@ class Document:
     @property
     def footnotes(self) -> tuple[Footnote, ...]:
         return tuple(note for chapter in self.chapters for note in chapter.footnotes)
+
+    def for_output(self, output: str, edition: str = "screen") -> Document:
+        """The document as one writer (``pdf``, ``epub``, ``web``) shows it: the passages marked
+        ``when-format``/``when-edition`` for another output are left out. Every writer calls this;
+        a document without such passages is returned as it is."""
+        if not self.conditional:
+            return self
+        from dataclasses import replace
+
+        from .errors import Diagnostics
+        from .source import compose, parse
+
+        chosen = parse.load(
+            self.source, Diagnostics(echo=False), compose.Selection(output, edition, self.profile or None)
+        )
+        return replace(chosen, releases=self.releases, draft=self.draft)
 
     def chapter_of(self, anchor: str) -> Chapter | None:
         for chapter in self.chapters:

@@ -38,7 +38,10 @@ def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool =
         out / output_name(doc, "pdf", "print"),
         out / output_name(doc, "epub"),
     )
-    found: list[Located] = []
+    found: list[Located] = [
+        Located(Finding("error", "check", "UNRESOLVED", item.message), item.path or doc.source, item.line)
+        for item in doc.unresolved
+    ]
     for path, what in ((screen, "pdf"), (book, "epub")):
         if not path.is_file():
             found.append(Located(Finding("error", "check", "MISSING", f"not built yet: run `make {what}`"), path, None))

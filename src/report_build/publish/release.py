@@ -31,12 +31,14 @@ SUMS = "SHA256SUMS"
 
 
 def source_fingerprint(doc: Document) -> str:
-    """SHA-256 over everything the author controls: manuscript, changelog, images, layout overrides."""
+    """SHA-256 over everything the author controls: manuscript, changelog, the files the manuscript
+    names (chapters, includes, variables.yaml, bibliography, CSL style), images, layout overrides."""
     digest = hashlib.sha256()
     files = [doc.source]
     log = changelog.find(doc.source)
     if log is not None:
         files.append(log)
+    files.extend(doc.inputs)  # chapters, includes, variables, bibliography, style: in reading order
     files.extend(sorted(image.path for image in doc.images))
     if doc.metadata.cover_image is not None:
         files.append(doc.metadata.cover_image)

@@ -204,6 +204,54 @@ def base_url(value: Any, field: Field) -> str:
     return value
 
 
+def file_path(value: Any, field: Field) -> Path:
+    """An existing file inside the manuscript's folder."""
+    root, value = _relative_path(value, field)
+    resolved = (root / value).resolve()
+    try:
+        check_inside(resolved, (root,), value)
+    except ResourceError as exc:
+        raise ValueRejectedError(message=f"front matter '{field.spelled}': {exc.message}") from None
+    if not resolved.is_file():
+        raise ValueRejectedError(message=f"front matter '{field.spelled}': '{value}' not found (looked for {resolved})")
+    return resolved
+
+
+def file_paths(value: Any, field: Field) -> tuple[Path, ...]:
+    """One file, or a list of files, each inside the manuscript's folder."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueRejectedError("a list of file names")
+    found = tuple(file_path(item, field) for item in items)
+    if len(set(found)) != len(found):
+        raise ValueRejectedError(message=f"front matter '{field.spelled}' names the same file twice")
+    if field.path.resolve() in found:
+        raise ValueRejectedError(message=f"front matter '{field.spelled}' names the manuscript itself")
+    return found
+
+
+PROFILE_KEYS = ("title", "subtitle", "description")
+
+
+def profiles(value: Any, field: Field) -> tuple[tuple[str, str, str], ...]:
+    """{profile: {key: value}}: the front matter a build profile changes, as (profile, key, value)."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueRejectedError(
+            "a mapping of profile names to front matter, such as {brief: {subtitle: Policy brief}}"
+        )
+    found = []
+    for name, changes in value.items():
+        for spelled, inner in changes.items():
+            key = KEY_OF.get(spelled)
+            if key is None or key.name not in PROFILE_KEYS:
+                raise ValueRejectedError(
+                    message=f"front matter '{field.spelled}': profile '{name}' may change "
+                    f"{', '.join(PROFILE_KEYS)}, not '{spelled}'"
+                )
+            found.append((str(name), key.name, key.check(inner, Field(spelled, field.path))))
+    return tuple(found)
+
+
 # -- the keys ----------------------------------------------------------------------------
 
 KEYS: tuple[Key, ...] = (
@@ -237,6 +285,26 @@ KEYS: tuple[Key, ...] = (
         whole_number(64, 10000, "pixels"),
         "The longest side, in pixels, of raster images in the ePub.",
         ("image-max-px",),
+    ),
+    Key(
+        "chapters",
+        file_paths,
+        "Chapter files read after the main file's own body, in order (paths relative to the manuscript).",
+    ),
+    Key("bibliography", file_path, "The bibliography: CSL-JSON (.json), CSL-YAML (.yaml) or BibTeX (.bib)."),
+    Key("csl", file_path, "A CSL style for citations; without it, an author-date style citeproc-py ships."),
+    Key("list_of_figures", boolean, "A list of figures after the contents.", ("list-of-figures", "lof")),
+    Key("list_of_tables", boolean, "A list of tables after the contents.", ("list-of-tables", "lot")),
+    Key(
+        "page_references",
+        boolean,
+        "Cross-references in the PDF name the page too: 'Figure 3 (p. 14)'.",
+        ("page-references",),
+    ),
+    Key(
+        "profiles",
+        profiles,
+        "What a build profile changes: {brief: {subtitle: Policy brief}} (title, subtitle, description).",
     ),
     Key(
         "base_url",

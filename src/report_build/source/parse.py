@@ -22,25 +22,32 @@ from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
 from ..theme import Theme
-from . import frontmatter, guards, jekyll, sanitize
+from . import frontmatter, guards, jekyll, manuscript, refsyntax, sanitize
+from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
 from .passes import blocks, chapters, direction, footnotes, headings, images, links
-from .text import SourceMap, read_text
+from .text import SourceMap
 from .tree import Context
 
 
-def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
+def load(path: Path | str, diagnostics: Diagnostics | None = None, selection: Selection | None = None) -> Document:
     """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything wrong."""
-    return read(path, diagnostics)[0]
+    return read(path, diagnostics, selection)[0]
 
 
-def read(path: Path | str, diagnostics: Diagnostics | None = None) -> tuple[Document, Theme]:
+def read(
+    path: Path | str, diagnostics: Diagnostics | None = None, selection: Selection | None = None
+) -> tuple[Document, Theme]:
     """The document, and the theme it was read with: the one theme of a build, which every
-    writer then uses (its templates are loaded and checked here, before anything is written)."""
-    diagnostics = diagnostics or Diagnostics()
-    path = Path(path)
-    text = read_text(path)
+    writer then uses (its templates are loaded and checked here, before anything is written).
+    The manuscript may name other files (chapters, includes, variables, bibliography): they are
+    composed into one text first, and references resolved last (:mod:`.manuscript`)."""
+    return manuscript.load(Path(path), diagnostics or Diagnostics(), selection, _read_text)
+
+
+def _read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
+    """Parse the composed text of a manuscript."""
     front, body, offset = frontmatter.split(text, path)
     raw, key_lines = frontmatter.parse(front, path, diagnostics)
     source = SourceMap(path, text, offset)
@@ -53,6 +60,7 @@ def read(path: Path | str, diagnostics: Diagnostics | None = None) -> tuple[Docu
     guards.check_source_nesting(source, body_lines, offset + 1)
 
     md, extension = make_markdown(has_title=bool(raw.get("title")))
+    refsyntax.register(md, keys)
     # Runs after the inline patterns, before anything that recurses over the tree (toc, prettify).
     md.treeprocessors.register(guards.DepthGuard(md, source), "report_build_depth", 19)
     html = md.convert("\n".join(body_lines))

@@ -108,7 +108,7 @@ def parse_page(markup: str, page: Page, doc: Document, theme: Theme) -> Any:
     except etree.XMLSyntaxError as exc:
         if page.chapter is not None:
             what = f"chapter {page.chapter.index + 1} ('{page.chapter.title or doc.metadata.title}')"
-            where, line = doc.source, page.chapter.line
+            where, line = page.chapter.source or doc.source, page.chapter.line
         else:
             what, where, line = f"the {page.ident} page", theme.find(page.template) or page.template, None
         raise RenderError(

@@ -202,7 +202,7 @@ def verify(data: bytes, doc: Document, pages: list[Page]) -> None:
                 raise RenderError(
                     f"ePub: {page.file} lost its text while the package was written "
                     f"(no '{page.chapter.title or 'opening text'}' in it)",
-                    doc.source,
+                    page.chapter.source or doc.source,
                     page.chapter.line,
                 )
 

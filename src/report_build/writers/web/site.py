@@ -57,6 +57,7 @@ def render_site(
     edition: str = "screen",
 ) -> dict[str, bytes]:
     """{path relative to the site's root: bytes} for every file of the site."""
+    doc = doc.for_output("web", edition)  # passages marked for another output are left out
     diagnostics = diagnostics or Diagnostics()
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
     if not doc.chapters:

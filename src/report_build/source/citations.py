@@ -1,0 +1,230 @@
+"""Citations and the bibliography, formatted by a CSL style through citeproc-py.
+
+- ``bibliography:`` in the front matter names a CSL-JSON (``.json``), CSL-YAML (``.yaml``,
+  ``.yml``: a list, or a mapping with ``references:``) or BibTeX (``.bib``, read by
+  citeproc-py's own BibTeX reader) file inside the manuscript's folder;
+- ``csl:`` names any CSL style file; without it, :data:`DEFAULT_STYLE`, the author-date style
+  that ships with citeproc-py (Cite Them Right, Harvard; CC BY-SA 3.0), is used;
+- the locale follows the manuscript's language, falling back to English.
+
+Invariants: nothing here reads the network or a file outside the manuscript's folder
+(citeproc-py's styles and locales are files of the installed package); keys are compared
+case-insensitively, as citeproc-py does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import yaml
+from lxml import etree
+
+from ..errors import ManuscriptError
+from .refsyntax import Item
+from .text import read_text
+
+DEFAULT_STYLE = "harvard-cite-them-right"
+FORMATS = (".json", ".yaml", ".yml", ".bib")
+
+
+@dataclass
+class Bibliography:
+    path: Path
+    entries: list[dict[str, Any]]  # CSL-JSON items, or empty for BibTeX (read by citeproc)
+    source: Any  # a citeproc BibliographySource
+    style_path: Path | None = None
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(str(key).lower() for key in self.source)
+
+
+def load(path: Path, style: Path | None, where: Path, line: int | None) -> Bibliography:
+    """Read a bibliography file; a file that cannot be read is an error at the front matter key."""
+    from citeproc.source.json import CiteProcJSON
+
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ManuscriptError(
+            f"bibliography '{path.name}' must be CSL-JSON (.json), CSL-YAML (.yaml) or BibTeX (.bib)", where, line
+        )
+    text = read_text(path)
+    if suffix == ".bib":
+        from citeproc.source.bibtex import BibTeX
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                source = BibTeX(path, encoding="utf-8")
+        except Exception as exc:  # citeproc-py's reader raises plain exceptions
+            raise ManuscriptError(f"BibTeX cannot be read: {exc}", path) from None
+        return Bibliography(path, [], source, style)
+    try:
+        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        number = getattr(exc, "lineno", None) or (mark.line + 1 if mark else None)
+        raise ManuscriptError(f"bibliography is not valid {suffix[1:].upper()}: {exc}", path, number) from None
+    if isinstance(data, dict) and isinstance(data.get("references"), list):
+        data = data["references"]
+    if not isinstance(data, list) or not all(isinstance(e, dict) and e.get("id") for e in data):
+        raise ManuscriptError("bibliography must be a list of CSL entries, each with an 'id'", path, 1)
+    seen: set[str] = set()
+    for entry in data:
+        key = str(entry["id"]).lower()
+        if key in seen:
+            raise ManuscriptError(f"bibliography entry '{entry['id']}' is given twice", path, None)
+        seen.add(key)
+        entry.setdefault("type", "document")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = CiteProcJSON([dict(e, id=str(e["id"])) for e in data])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManuscriptError(f"bibliography entry cannot be read: {exc}", path) from None
+    return Bibliography(path, data, source, style)
+
+
+def style_class(style: Path | None) -> str:
+    """``in-text`` or ``note``: what the CSL style says it is."""
+    from citeproc import CitationStylesStyle
+
+    loaded = CitationStylesStyle(str(style) if style else DEFAULT_STYLE, validate=False)
+    return str(loaded.root.get("class", "in-text"))
+
+
+class Formatter:
+    """Registers every citation of the document, then formats them and the bibliography."""
+
+    def __init__(self, bibliography: Bibliography, language: str):
+        from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
+
+        locale = _locale(language)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            style = CitationStylesStyle(
+                str(bibliography.style_path) if bibliography.style_path else DEFAULT_STYLE,
+                locale=locale,
+                validate=False,
+            )
+        self.note_style = style.root.get("class") == "note"
+        self.processor = CitationStylesBibliography(style, bibliography.source, formatter.html)
+        self.bibliography = bibliography
+        self.citations: list[Any] = []
+
+    def register(self, items: tuple[Item, ...]) -> int:
+        from citeproc import Citation, CitationItem
+        from citeproc.source import Locator
+
+        cited = []
+        for item in items:
+            extra: dict[str, Any] = {}
+            if item.locator:
+                extra["locator"] = Locator(item.label or "page", item.locator)
+            if item.prefix:
+                extra["prefix"] = item.prefix + " "
+            if item.suffix:
+                extra["suffix"] = ", " + item.suffix
+            cited.append(CitationItem(item.key, **extra))
+        citation = Citation(cited)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.processor.register(citation)
+        self.citations.append(citation)
+        return len(self.citations) - 1
+
+    def sort(self) -> None:
+        """Put the bibliography in the style's order; once every citation is registered, before citing."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.processor.sort()
+
+    def cite(self, number: int) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return xhtml(str(self.processor.cite(self.citations[number], lambda item: None)))
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(key, formatted entry) for every cited entry, in the style's order."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rendered = [xhtml(str(entry)) for entry in self.processor.bibliography()]
+        return list(zip(self.processor.keys, rendered, strict=False))
+
+
+def _locale(language: str) -> str:
+    """A locale citeproc-py ships for the language: exact, then by primary tag, then en-US."""
+    import citeproc
+
+    folder = Path(citeproc.__file__).parent / "data" / "locales"
+    names = sorted(p.name[len("locales-") : -len(".xml")] for p in folder.glob("locales-*.xml"))
+    for candidate in (language, language.split("-")[0]):
+        for name in names:
+            if name.lower() == candidate.lower():
+                return name
+        for name in names:
+            if name.split("-")[0].lower() == candidate.lower():
+                return name
+    return "en-US"
+
+
+def xhtml(markup: str) -> str:
+    """citeproc-py's HTML as well-formed XHTML (its entities and tags through lxml)."""
+    fragments = lxml.html.fragments_fromstring(markup) if markup.strip() else []
+    parts = []
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            parts.append(_escape(fragment))
+        else:
+            parts.append(etree.tostring(fragment, method="xml", encoding="unicode", with_tail=True))
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_notes(body: list[tuple[str, Any, int]]) -> list[tuple[str, Any, int]]:
+    """With a note style, each bracketed citation becomes a footnote holding it (as pandoc does).
+
+    ``body`` is composed text, line by line with its origin; the notes' definitions are added at
+    the end with the origin of their call, so a message about one still names its line."""
+    from .refsyntax import BRACKETED, XREF_PREFIXES
+    from .text import FENCE
+
+    citation = re.compile(r"[ \t]*" + BRACKETED.pattern)  # the call takes the citation's place, space and all
+
+    out: list[tuple[str, Any, int]] = []
+    notes: list[tuple[str, Any, int]] = []
+    fence: str | None = None
+
+    def to_note(match: Any, where: Any, line: int) -> str:
+        inside = match.group(1)
+        if "`" in inside or all(part.strip().lstrip("-@").startswith(XREF_PREFIXES) for part in inside.split(";")):
+            return str(match.group(0))
+        label = f"rb-citation-{len(notes) + 1}"
+        notes.append((f"[^{label}]: {match.group(0).strip()}", where, line))
+        return f"[^{label}]"
+
+    for text, where, line in body:
+        found = FENCE.match(text)
+        if fence is not None or found:
+            if fence is None:
+                fence = found.group(1)[0]
+            elif found and found.group(1)[0] == fence:
+                fence = None
+            out.append((text, where, line))
+            continue
+        if "@" in text and not text.startswith("    ") and "`" not in text:
+            text = citation.sub(lambda m, w=where, n=line: to_note(m, w, n), text)
+        out.append((text, where, line))
+    if notes:
+        out.append(("", notes[0][1], notes[0][2]))
+        out.extend(notes)
+    return out

@@ -1,0 +1,388 @@
+"""Composing the manuscript's text before Markdown: chapters, includes, variables, conditions.
+
+What the author writes in several files becomes one text, line by line, and a :class:`LineMap`
+remembers where each line came from, so that every message still names ``file:line`` of the
+file the text was written in.
+
+- ``chapters: [a.md, b.md]`` in the front matter: the main file's own body, then each chapter
+  file's body, in order (a chapter file's own front matter is ignored, with a warning);
+- ``{{< include path.md >}}`` alone on its line pulls in another file, relative to the file it
+  is written in; cycles and more than :data:`MAX_INCLUDE_DEPTH` levels are refused;
+- ``{{< var key.sub >}}`` is replaced by a value from ``variables.yaml`` beside the manuscript;
+  ``{{</* var x */>}}`` writes the shortcode itself;
+- pandoc fenced divs ``::: {.class #id}`` ... ``:::``: ``content-visible`` / ``content-hidden``
+  with ``when-``/``unless-`` ``format``, ``edition`` and ``profile`` keep or drop their lines
+  (the fences themselves go, so a heading inside stays a chapter heading); other divs become
+  ``<div>`` or callouts (:mod:`.divs` decides; this module reads the lines);
+- with a note style (``csl:`` of class "note"), citations become footnotes (:mod:`.citations`).
+
+Invariants: fenced code is never touched; every composed line has an origin; all files read
+are inside the manuscript's folder and are listed in :attr:`Composed.inputs`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Diagnostics, ManuscriptError, ResourceError
+from ..sandbox import check_inside
+from . import citations, divs, frontmatter
+from .divs import Selection
+from .text import FENCE, read_text
+
+MAX_INCLUDE_DEPTH = 8
+VARIABLES_FILE = "variables.yaml"
+
+INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(.+?)\s*>\}\}\s*$")
+SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s*(.*?)\s*>\}\}")
+ESCAPED = re.compile(r"\{\{</\*\s*(.*?)\s*\*/>\}\}")
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+KEPT_IN_PROFILE = re.compile(r"^ {0,3}(\*\[[^\]]+\]:|\[[^\]^][^\]]*\]:\s)")  # abbreviations, link definitions
+
+
+class LineMap:
+    """Line ``n`` of the composed text -> (file, line) it was written at."""
+
+    def __init__(self, origins: list[tuple[Path, int]]):
+        self.origins = origins
+
+    def locate(self, line: int | None) -> tuple[Path | None, int | None]:
+        if line is None or not 1 <= line <= len(self.origins):
+            return None, line
+        return self.origins[line - 1]
+
+
+@dataclass
+class Composed:
+    text: str  # the main file's front matter lines, then the composed body
+    lines: LineMap
+    inputs: tuple[Path, ...]  # every file read besides the manuscript itself
+    conditional: bool  # a passage depends on the format or the edition
+    chapter_files: tuple[Path, ...] = ()
+
+
+@dataclass
+class _State:
+    root: Path
+    selection: Selection
+    diagnostics: Diagnostics
+    variables: dict[str, Any] | None = None
+    variables_path: Path | None = None
+    inputs: list[Path] = field(default_factory=list)
+    conditional: bool = False
+    selected_any: bool = False
+    hidden_any: bool = False
+    selecting: int = 0  # depth of passages the profile selects around the current line
+
+
+def compose(
+    path: Path,
+    text: str,
+    body_offset: int,
+    raw: dict[str, Any],
+    key_lines: dict[str, int],
+    selection: Selection,
+    diagnostics: Diagnostics,
+) -> Composed:
+    """The whole manuscript as one text, with where each line came from."""
+    root = path.parent.resolve()
+    state = _State(root, selection, diagnostics)
+    lines = text.split("\n")
+    out: list[tuple[str, Path, int]] = [(line, path, number) for number, line in enumerate(lines[:body_offset], 1)]
+    body: list[tuple[str, Path, int]] = []
+    _expand(path, lines[body_offset:], body_offset + 1, state, (path.resolve(),), body)
+    chapters = chapter_paths(raw, key_lines, path)
+    for chapter in chapters:
+        state.inputs.append(chapter)
+        chapter_text = read_text(chapter)
+        front, _rest, offset = frontmatter.split(chapter_text, chapter)
+        if front is not None:
+            diagnostics.warn("a chapter file's front matter is ignored (only the main manuscript's counts)", chapter, 1)
+        body.append(("", path, key_lines.get("chapters", 1)))
+        _expand(chapter, chapter_text.split("\n")[offset:], offset + 1, state, (path.resolve(), chapter), body)
+    if selection.profile is not None and not state.selected_any:
+        raise ManuscriptError(
+            f"profile '{selection.profile}' selects nothing: mark the passages it keeps with "
+            f'::: {{.content-visible when-profile="{selection.profile}"}}',
+            path,
+            1,
+        )
+    if selection.profile is not None or state.hidden_any:
+        body = _keep_called_notes(body)
+    if _note_style(raw, path):
+        body = citations.as_notes(body)
+    _check_note_labels(body, path)
+    out.extend(body)
+    if state.variables_path is not None:
+        state.inputs.append(state.variables_path)
+    return Composed(
+        text="\n".join(line for line, _, _ in out),
+        lines=LineMap([(where, number) for _, where, number in out]),
+        inputs=tuple(dict.fromkeys(state.inputs)),
+        conditional=state.conditional,
+        chapter_files=tuple(chapters),
+    )
+
+
+def _check_note_labels(body: list[tuple[str, Path, int]], main: Path) -> None:
+    """Footnote labels are shared by every file of a manuscript: one defined twice is refused at
+    the second definition, naming the first by its file and line."""
+    seen: dict[str, tuple[Path, int]] = {}
+    fence: str | None = None
+    for line, where, number in body:
+        found = FENCE.match(line)
+        if fence is not None or found:
+            if fence is None:
+                fence = found.group(1)[0]
+            elif found and found.group(1)[0] == fence:
+                fence = None
+            continue
+        match = NOTE_DEFINITION.match(line)
+        if match is None:
+            continue
+        label = match.group(1)
+        if label in seen:
+            first, first_line = seen[label]
+            at = f"line {first_line}" if first == where else f"{_shown(first, main)}:{first_line}"
+            raise ManuscriptError(
+                f"footnote [^{label}] is defined twice (first at {at}); labels are shared by all the "
+                "files of a manuscript",
+                where,
+                number,
+            )
+        seen[label] = (where, number)
+
+
+def _shown(path: Path, main: Path) -> str:
+    try:
+        return path.resolve().relative_to(main.parent.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _note_style(raw: dict[str, Any], path: Path) -> bool:
+    """Whether the citations become footnotes: a bibliography, and a CSL style of class "note"."""
+    style = raw.get("csl")
+    if not isinstance(raw.get("bibliography"), str) or not isinstance(style, str):
+        return False
+    target = path.parent / style.strip()
+    return target.is_file() and citations.style_class(target) == "note"
+
+
+def chapter_paths(raw: dict[str, Any], key_lines: dict[str, int], path: Path) -> list[Path]:
+    """The files the front matter's ``chapters`` names, checked: text paths inside the folder, existing."""
+    value = raw.get("chapters")
+    if value is None:
+        return []
+    line = key_lines.get("chapters")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ManuscriptError("front matter 'chapters' must be a list of file names, such as [context.md]", path, line)
+    found = []
+    for item in value:
+        found.append(_inside(path.parent, item.strip(), path, line, "chapter", path.parent.resolve()))
+    if len(set(found)) != len(found):
+        raise ManuscriptError("front matter 'chapters' names the same file twice", path, line)
+    if path.resolve() in found:
+        raise ManuscriptError("front matter 'chapters' names the manuscript itself", path, line)
+    return found
+
+
+def _inside(folder: Path, name: str, path: Path, line: int | None, what: str, root: Path) -> Path:
+    if not name or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", name) or name.startswith(("/", "\\")):
+        raise ManuscriptError(f"{what} '{name}' must be a path relative to the file that names it", path, line)
+    target = folder / name
+    try:
+        check_inside(target, (root,), name)
+    except ResourceError as exc:
+        raise ManuscriptError(f"{what}: {exc.message}", path, line) from None
+    if not target.is_file():
+        raise ManuscriptError(f"{what} '{name}' not found (looked for {target.resolve()})", path, line)
+    return target.resolve()
+
+
+def _expand(
+    path: Path,
+    lines: list[str],
+    first: int,
+    state: _State,
+    stack: tuple[Path, ...],
+    out: list[tuple[str, Path, int]],
+) -> None:
+    """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed."""
+    fence: str | None = None
+    open_divs: list[tuple[int, bool, bool]] = []  # (line, replaced by a closing tag, selects for the profile)
+    skip_until: int | None = None  # depth of the hidden div being skipped
+    profile = state.selection.profile is not None
+    note_open = False
+    for index, line in enumerate(lines):
+        number = first + index
+        outside = profile and state.selecting == 0
+        match = FENCE.match(line)
+        if fence is not None or match:
+            if fence is None:
+                fence = match.group(1)[0]
+            elif match and match.group(1)[0] == fence:
+                fence = None
+            if skip_until is None and not outside:
+                out.append((line, path, number))
+            continue
+        opening = divs.DIV_OPEN.match(line)
+        closing = divs.DIV_CLOSE.match(line) if opening is None else None
+        if opening is not None:
+            classes, ident, attributes = divs.attributes(opening.group(2) or "." + opening.group(3), path, number)
+            if skip_until is not None:
+                open_divs.append((number, False, False))
+                continue
+            visible, selects, conditional = divs.visible(classes, attributes, state.selection, path, number)
+            state.conditional = state.conditional or conditional
+            if visible is None:  # not a condition: an ordinary div
+                open_divs.append((number, True, False))
+                if not outside:
+                    out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
+                continue
+            open_divs.append((number, False, selects and visible))
+            if not visible:
+                skip_until = len(open_divs)
+                state.hidden_any = True
+            elif selects:
+                state.selecting += 1
+                state.selected_any = True
+            continue
+        if closing is not None and open_divs:
+            _line, tagged, selected = open_divs.pop()
+            if skip_until is not None:
+                if len(open_divs) < skip_until:
+                    skip_until = None
+                continue
+            if selected:
+                state.selecting -= 1
+            if tagged and not outside:
+                out.extend((text, path, number) for text in ("", "</div>", ""))
+            continue
+        if skip_until is not None:
+            continue
+        if outside:
+            # Outside what a profile selects, only definitions stay (notes are pruned later).
+            if NOTE_DEFINITION.match(line) or KEPT_IN_PROFILE.match(line):
+                note_open = True
+            elif note_open and line.strip() and not line.startswith(("    ", "\t")):
+                note_open = False
+            if note_open:
+                out.append((line, path, number))
+            continue
+        include = INCLUDE.match(line)
+        if include is not None:
+            _include(include.group(1), path, number, state, stack, out)
+            continue
+        out.append((_shortcodes(line, path, number, state), path, number))
+    if open_divs:
+        raise ManuscriptError(
+            "fenced div opened with ':::' is never closed (add a ':::' line after it)", path, open_divs[-1][0]
+        )
+
+
+def _include(name: str, path: Path, line: int, state: _State, stack: tuple[Path, ...], out: list) -> None:
+    name = name.strip().strip("\"'")
+    target = _inside(path.parent, name, path, line, "include", state.root)
+    if target in stack:
+        chain = " -> ".join(p.name for p in (*stack[stack.index(target) :], target))
+        raise ManuscriptError(f"include cycle: {chain}", path, line)
+    if len(stack) > MAX_INCLUDE_DEPTH:
+        raise ManuscriptError(f"includes nested more than {MAX_INCLUDE_DEPTH} levels deep; refused", path, line)
+    state.inputs.append(target)
+    text = read_text(target)
+    _front, _rest, offset = frontmatter.split(text, target)
+    _expand(target, text.split("\n")[offset:], offset + 1, state, (*stack, target), out)
+
+
+def _shortcodes(line: str, path: Path, number: int, state: _State) -> str:
+    if "{{<" not in line:
+        return line
+    escaped: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        escaped.append("&#123;&#123;< " + match.group(1) + " >&#125;&#125;")  # not read as Liquid either
+        return f"\ue010{len(escaped) - 1}\ue011"
+
+    def replace(match: re.Match[str]) -> str:
+        kind, argument = match.group(1), match.group(2).strip()
+        if kind == "var":
+            return html.escape(variable(argument, state, path, number), quote=False)
+        if kind == "include":
+            raise ManuscriptError("{{< include >}} must stand alone on its line", path, number)
+        raise ManuscriptError(f"unknown shortcode '{{{{< {kind} >}}}}' (known: var, include)", path, number)
+
+    line = ESCAPED.sub(keep, line)
+    line = SHORTCODE.sub(replace, line)
+    return re.sub("\ue010(\\d+)\ue011", lambda m: escaped[int(m.group(1))], line)
+
+
+def variable(key: str, state: _State, path: Path, line: int) -> str:
+    """The value of a dotted key in variables.yaml, as text."""
+    if state.variables is None:
+        state.variables = _load_variables(state, path, line, key)
+    value: Any = state.variables
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise ManuscriptError(f"unknown variable '{key}' (not in {VARIABLES_FILE})", path, line)
+        value = value[part]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ManuscriptError(f"variable '{key}' is not a single value (text or a number)", path, line)
+    return str(value)
+
+
+def _load_variables(state: _State, path: Path, line: int, key: str) -> dict[str, Any]:
+    source = state.root / VARIABLES_FILE
+    if not source.is_file():
+        raise ManuscriptError(
+            f"unknown variable '{key}': there is no {VARIABLES_FILE} beside the manuscript", path, line
+        )
+    state.variables_path = source
+    try:
+        data = yaml.safe_load(read_text(source))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ManuscriptError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}", source, mark.line + 1 if mark else None
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ManuscriptError("must be a mapping of names to values (name: value)", source, 1)
+    return data
+
+
+def _keep_called_notes(body: list[tuple[str, Path, int]]) -> list[tuple[str, Path, int]]:
+    """Once passages are left out, keep only the note definitions that the kept text calls.
+
+    (Definitions outside the selected passages were kept by :func:`_expand`; those no kept text
+    calls go, with their indented continuation lines.)"""
+    blocks: list[tuple[str, int, int]] = []  # (label, first index, end index)
+    index = 0
+    while index < len(body):
+        match = NOTE_DEFINITION.match(body[index][0])
+        if match is None:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(body) and (body[end][0].startswith(("    ", "\t")) or not body[end][0].strip()):
+            end += 1
+        blocks.append((match.group(1), index, end))
+        index = end
+    inside = {i for _, start, end in blocks for i in range(start, end)}
+    called = {label for i, (line, _, _) in enumerate(body) if i not in inside for label in NOTE_CALL.findall(line)}
+    for label, start, end in blocks:  # notes called from kept notes
+        if label in called:
+            for line, _, _ in body[start:end]:
+                called.update(NOTE_CALL.findall(NOTE_DEFINITION.sub("", line)))
+    dropped = {i for label, start, end in blocks if label not in called for i in range(start, end)}
+    return [entry for i, entry in enumerate(body) if i not in dropped]

@@ -1,0 +1,250 @@
+"""Resolving references once the document is built: numbers, words, links and citations.
+
+Runs on the finished :class:`~report_build.model.Document`: every figure, table and heading
+has its id and number by then. Each placeholder left by :mod:`.refsyntax` becomes
+
+- ``<a class="xref" href="#fig-x">Figure 3</a>`` (the word from the strings file of the
+  document's language; ``[-@fig-x]`` gives the number alone; ``@sec-x`` gives "Section 4.2",
+  or "Chapter 4" for a chapter). With ``page_references: true`` the link also carries the
+  class ``xref-paged`` and ``data-page`` (the word for "p."), from which print CSS adds
+  " (p. 14)" by ``target-counter``; an ePub shows the link alone;
+- a citation formatted by :class:`.citations.Formatter`, linked to its entry in the
+  References chapter, which is added at the end (or fills a ``::: {#refs}`` div);
+- ``?@fig-x`` for anything unknown, with a warning at the file and line it was written.
+
+Invariants: bodies without placeholders are left byte for byte as they were; the numbering
+is the numbering the writers print.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import lxml.html
+
+from ..contract import CITATION, REFERENCES_ID, REFS_DIV_ID, XREF, XREF_MISSING, XREF_PAGED, reference_id
+from ..model import Chapter, Document, Footnote, Table
+from .citations import Formatter
+from .refsyntax import PLACEHOLDER, Item, Reference
+
+HEADING = re.compile(r"^h([1-6])$")
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    key: str
+    written: str
+    line: int | None  # in the composed text
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # figure, table, chapter, section
+    number: str  # "3", "4.2"; "" when unnumbered
+    label: str  # text shown when there is no number
+
+
+def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
+    """Every figure, table and heading that can be referred to, and the document's tables."""
+    found: dict[str, Target] = {}
+    for figure in doc.figures:
+        if figure.id and figure.number:
+            found[figure.id] = Target("figure", str(figure.number), "")
+    tables = []
+    for chapter in doc.chapters:
+        root = lxml.html.fragment_fromstring(chapter.body or "<p></p>", create_parent="div")
+        counters = [chapter.number or 0, 0, 0, 0, 0, 0]
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            level = HEADING.match(element.tag)
+            if level is not None:
+                depth = int(level.group(1))
+                if depth > 1:
+                    counters[depth - 1] += 1
+                    for lower in range(depth, 6):
+                        counters[lower] = 0
+                ident = element.get("id")
+                text = " ".join("".join(element.itertext()).split())
+                if ident and depth == 1:
+                    found[ident] = Target("chapter", str(chapter.number or ""), chapter.title or text)
+                elif ident:
+                    numbered = chapter.number is not None
+                    number = ".".join(str(n) for n in counters[:depth]) if numbered else ""
+                    found[ident] = Target("section", number, text)
+            elif element.tag == "table" and element.find("caption") is not None:
+                caption = element.find("caption")
+                number = len(tables) + 1
+                labels = caption.find_class("table-label")
+                text = " ".join("".join(caption.itertext()).split())
+                if labels:
+                    label_text = " ".join("".join(labels[0].itertext()).split())
+                    text = text[len(label_text) :].strip()
+                ident = element.get("id") or ""
+                tables.append(Table(number, ident, html.escape(text, quote=False)))
+                if ident:
+                    found[ident] = Target("table", str(number), "")
+    return found, tuple(tables)
+
+
+def words(kind: str, strings: dict[str, Any]) -> str:
+    return str(strings.get(kind, kind.capitalize()))
+
+
+class Resolver:
+    def __init__(
+        self,
+        doc: Document,
+        strings: dict[str, Any],
+        formatter: Formatter | None,
+        find_line: Callable[[str], int | None],
+    ):
+        self.doc = doc
+        self.strings = strings
+        self.formatter = formatter
+        self.find_line = find_line
+        self.targets, self.tables = targets(doc)
+        self.unresolved: list[Unresolved] = []
+        self.cited: set[str] = set()
+        self.keys = formatter.bibliography.keys if formatter else frozenset()
+        self.paged = doc.metadata.page_references
+
+    def references(self, text: str) -> list[Reference]:
+        return [Reference.decode(m.group(1)) for m in PLACEHOLDER.finditer(text)]
+
+    def register_all(self) -> dict[str, int]:
+        """Register citations with the processor in reading order (numbered styles need it)."""
+        order: dict[str, int] = {}
+        if self.formatter is None:
+            return order
+        texts = [c.body for c in self.doc.chapters] + [n.html for n in self.doc.footnotes]
+        for text in texts:
+            for match in PLACEHOLDER.finditer(text):
+                reference = Reference.decode(match.group(1))
+                if match.group(1) in order or reference.is_xref:
+                    continue
+                known = tuple(i for i in reference.items if i.key.lower() in self.keys)
+                if known and len(known) == len(reference.items):
+                    order[match.group(1)] = self.formatter.register(known)
+        self.formatter.sort()
+        return order
+
+    def replace(self, text: str, order: dict[str, int]) -> str:
+        return PLACEHOLDER.sub(lambda m: self.render(m.group(1), order), text)
+
+    def render(self, hexed: str, order: dict[str, int]) -> str:
+        reference = Reference.decode(hexed)
+        if reference.is_xref:
+            return "".join(self.xref(item, reference) for item in reference.items)
+        missing = [i for i in reference.items if i.key.lower() not in self.keys]
+        if missing:
+            for item in missing:
+                self.miss(item.key, reference)
+            return html.escape(reference.written, quote=False).replace("@", "?@")
+        self.cited.update(i.key.lower() for i in reference.items)
+        first = reference.items[0].key.lower()
+        if reference.bracketed and hexed in order:
+            text = self.formatter.cite(order[hexed])
+        else:
+            text = self.in_text(reference.items[0])
+        target = html.escape(reference_id(first))
+        return f'<a class="{CITATION}" href="#{target}" role="doc-biblioref">{text}</a>'
+
+    def xref(self, item: Item, reference: Reference) -> str:
+        target = self.targets.get(item.key)
+        if target is None:
+            self.miss(item.key, reference)
+            return f'<span class="{XREF_MISSING}">?@{html.escape(item.key)}</span>'
+        if item.suppress or not target.number:
+            shown = target.number or target.label
+        else:
+            shown = f"{words(target.kind, self.strings)}\u00a0{target.number}"
+        prefix = html.escape(item.prefix + " ", quote=False) if item.prefix else ""
+        suffix = html.escape(" " + item.suffix, quote=False) if item.suffix else ""
+        paged = self.paged and not item.suppress
+        attributes = f' class="{XREF} {XREF_PAGED}"' if paged else f' class="{XREF}"'
+        if paged:
+            attributes += f' data-page="{html.escape(str(self.strings.get("page_short", "p.")))}"'
+        return f'{prefix}<a{attributes} href="#{html.escape(item.key)}">{html.escape(shown)}</a>{suffix}'
+
+    def in_text(self, item: Item) -> str:
+        """``@key says``: the authors, then the year (and locator) in parentheses."""
+        entry = self.formatter.bibliography.source[item.key.lower()]
+        names = []
+        for name in entry.get("author", []) or entry.get("editor", []) or []:
+            literal = name.get("literal") if hasattr(name, "get") else None
+            names.append(str(literal or name.get("family") or ""))
+        joiner = f" {self.strings.get('and', 'and')} "
+        who = joiner.join(n for n in names if n) or str(entry.get("title", item.key))
+        issued = entry.get("issued")
+        year = str(issued.get("year", "")) if hasattr(issued, "get") else ""
+        inside = year + (f", {self.strings.get('page_short', 'p.')} {item.locator}" if item.locator else "")
+        return html.escape(who, quote=False) + (f" ({html.escape(inside, quote=False)})" if inside else "")
+
+    def miss(self, key: str, reference: Reference) -> None:
+        self.unresolved.append(Unresolved(key, reference.written, self.find_line(reference.written)))
+
+
+def resolve(doc: Document, strings: dict[str, Any], formatter: Formatter | None, find_line) -> tuple[Document, list]:
+    """The document with every reference written out, and what could not be resolved."""
+    resolver = Resolver(doc, strings, formatter, find_line)
+    order = resolver.register_all()
+    chapters = []
+    for chapter in doc.chapters:
+        notes = tuple(
+            replace(
+                note, html=resolver.replace(note.html, order), inline_html=resolver.replace(note.inline_html, order)
+            )
+            if "\ue000" in note.html
+            else note
+            for note in chapter.footnotes
+        )
+        body = resolver.replace(chapter.body, order) if "\ue000" in chapter.body else chapter.body
+        chapters.append(replace(chapter, body=body, footnotes=notes))
+    if formatter is not None and resolver.cited:
+        chapters = _with_references(chapters, formatter, strings)
+    figures = tuple(replace(f, caption=resolver.replace(f.caption, order)) for f in doc.figures)
+    return replace(doc, chapters=tuple(chapters), figures=figures, tables=resolver.tables), resolver.unresolved
+
+
+def _with_references(chapters: list[Chapter], formatter: Formatter, strings: dict[str, Any]) -> list[Chapter]:
+    items = "".join(
+        f'<li class="reference" id="{html.escape(reference_id(key))}">{entry}</li>'
+        for key, entry in formatter.entries()
+    )
+    entries = f'<ol class="references">{items}</ol>'
+    holder = re.compile(rf'(<div[^>]*id="{REFS_DIV_ID}"[^>]*>)\s*(</div>)')
+    for index, chapter in enumerate(chapters):  # ::: {#refs} places them
+        if holder.search(chapter.body):
+            body = holder.sub(lambda m: m.group(1) + entries + m.group(2), chapter.body, count=1)
+            chapters[index] = replace(chapter, body=body, ids=chapter.ids | _ids(entries))
+            return chapters
+    title = str(strings.get("references", "References"))
+    taken = any(REFERENCES_ID in chapter.ids for chapter in chapters)
+    ident = f"{REFERENCES_ID}-list" if taken else REFERENCES_ID
+    body = (
+        f'<h1 id="{ident}" class="unnumbered">{html.escape(title)}</h1>'
+        f'<div class="bibliography" role="doc-bibliography">{entries}</div>'
+    )
+    chapters.append(
+        Chapter(
+            index=len(chapters),
+            id=ident,
+            title=title,
+            number=None,
+            body=body,
+            ids=frozenset({ident}) | _ids(entries),
+        )
+    )
+    return chapters
+
+
+def _ids(markup: str) -> frozenset[str]:
+    return frozenset(re.findall(r'\bid="([^"]+)"', markup))
+
+
+__all__ = ["Footnote", "Unresolved", "resolve", "targets"]

@@ -1,0 +1,122 @@
+"""Pandoc fenced divs, ``::: {.class #id key="value"}`` ... ``:::``, and the conditions on them.
+
+``content-visible`` / ``content-hidden`` with ``when-``/``unless-`` ``format`` (pdf, epub,
+web), ``edition`` (screen, print) and ``profile`` decide whether a passage is kept; a Quarto
+callout (``.callout-note`` ...) is written as the ``!!! note`` callout; any other div becomes a
+``<div>`` whose content stays Markdown. :mod:`.compose` reads the lines; this module decides.
+
+Profiles *select*: without one, the full report keeps every passage (``when-profile`` marks what
+a profile keeps, and ``unless-profile="full"`` or ``content-hidden unless-profile="brief"``
+what only a profile shows); with ``--profile brief``, only the passages marked for it remain.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ManuscriptError
+
+FORMATS = ("pdf", "epub", "web")
+EDITIONS = ("screen", "print")
+FULL = "full"  # the name of the build without --profile, for when-/unless-profile
+DIV_OPEN = re.compile(r"^\s{0,3}(:{3,})\s*(?:\{(.*)\}|([\w-]+))\s*:*\s*$")
+DIV_CLOSE = re.compile(r"^\s{0,3}(:{3,})\s*$")
+ATTRIBUTE = re.compile(r"""([.#][\w:-]+)|([\w-]+)=("[^"]*"|'[^']*'|\S+)""")
+CALLOUTS = {"note": "note", "tip": "tip", "warning": "warning", "important": "important", "caution": "caution"}
+CONDITION_KEYS = {f"{w}-{what}" for w in ("when", "unless") for what in ("format", "edition", "profile")}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which conditional passages a build keeps. ``None`` format/edition: every passage (the
+    document before a writer chooses); ``None`` profile: the full report."""
+
+    output: str | None = None
+    edition: str | None = None
+    profile: str | None = None
+
+
+def attributes(text: str, path: Path, line: int) -> tuple[list[str], str, dict[str, str]]:
+    classes: list[str] = []
+    ident = ""
+    attributes: dict[str, str] = {}
+    for match in ATTRIBUTE.finditer(text):
+        if match.group(1):
+            if match.group(1).startswith("."):
+                classes.append(match.group(1)[1:])
+            else:
+                ident = match.group(1)[1:]
+        else:
+            value = match.group(3)
+            if value[:1] in "\"'":
+                value = value[1:-1]
+            attributes[match.group(2)] = value
+    leftover = ATTRIBUTE.sub("", text).strip()
+    if leftover:
+        raise ManuscriptError(f"fenced div attributes not understood: '{leftover}'", path, line)
+    return classes, ident, attributes
+
+
+def visible(
+    classes: list[str], attributes: dict[str, str], selection: Selection, path: Path, line: int
+) -> tuple[bool | None, bool, bool]:
+    """(shown?, selected by the profile?, depends on format or edition?) for a content-visible or
+    content-hidden div; (None, False, False) for any other div."""
+    kind = next((c for c in classes if c in ("content-visible", "content-hidden")), None)
+    conditions = {k: v for k, v in attributes.items() if k in CONDITION_KEYS}
+    if kind is None:
+        if conditions:
+            raise ManuscriptError(
+                f"'{next(iter(conditions))}' works on ::: {{.content-visible}} or ::: {{.content-hidden}} only",
+                path,
+                line,
+            )
+        return None, False, False
+    hits: list[bool] = []
+    undecided = selects = conditional = False
+    for key, value in conditions.items():
+        mode, what = key.split("-")
+        names = value.replace(",", " ").split()
+        known = {"format": FORMATS, "edition": EDITIONS, "profile": None}[what]
+        for name in names:
+            if known is not None and name not in known:
+                raise ManuscriptError(f"{key}: unknown {what} '{name}' (choose from {', '.join(known)})", path, line)
+        if what == "profile":
+            current = selection.profile or FULL
+            if mode == "unless":
+                hits.append(current not in names)
+            elif selection.profile is None:  # the full report holds every profile's passages
+                hits.append(kind == "content-visible" or FULL in names)
+            else:
+                hits.append(current in names)
+            selects = selects or (selection.profile is not None and current in names)
+            continue
+        conditional = True
+        current = selection.output if what == "format" else selection.edition
+        if current is None:  # before a writer chooses: every passage is kept
+            undecided = True
+            continue
+        hits.append((current in names) == (mode == "when"))
+    if undecided:
+        return True, selects, conditional
+    shown = all(hits) if kind == "content-visible" else not all(hits)
+    return shown, selects and shown, conditional
+
+
+def div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list[str]:
+    callout = next((CALLOUTS[c[len("callout-") :]] for c in classes if c.startswith("callout-")), None)
+    id_attribute = f' id="{html.escape(ident)}"' if ident else ""
+    if callout is not None:
+        title = attributes.get("title", "")
+        lines = ["", f'<div class="admonition {callout}"{id_attribute} markdown="1">', ""]
+        if title:
+            lines[2:2] = [f'<p class="admonition-title">{html.escape(title, quote=False)}</p>', ""]
+        return lines
+    names = " ".join(html.escape(c) for c in classes)
+    extra = "".join(
+        f' {name}="{html.escape(value)}"' for name, value in attributes.items() if name in ("lang", "dir", "title")
+    )
+    return ["", f'<div class="{names}"{id_attribute}{extra} markdown="1">', ""]

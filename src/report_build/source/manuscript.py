@@ -1,0 +1,162 @@
+"""A manuscript in several files, read into one document.
+
+Order: front matter of the main file -> :mod:`.compose` (chapters, includes, variables,
+conditions) -> the parser, on the composed text -> :mod:`.crossref` (numbers, citations,
+References). Messages about composed lines are turned back into ``file:line`` of the file the
+line was written in, for errors and warnings alike, so nothing downstream needs to know the
+manuscript was in several files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import Diagnostics, ReportBuildError
+from ..model import Document, Unresolved
+from ..theme import Theme
+from . import citations, crossref, frontmatter
+from .compose import Composed, LineMap, Selection, compose
+from .text import SourceMap, read_text
+
+ParseText = Callable[..., tuple[Document, Theme]]
+
+
+class MappedDiagnostics:
+    """Forwards warnings, with a composed line turned into the file and line it came from."""
+
+    def __init__(self, inner: Diagnostics, path: Path, lines: LineMap):
+        self.inner = inner
+        self.path = path
+        self.lines = lines
+
+    def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        path, line = locate(self.path, self.lines, path, line)
+        self.inner.warn(message, path, line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def locate(main: Path, lines: LineMap, path: Path | str | None, line: int | None) -> tuple[Any, int | None]:
+    if path is not None and line is not None and Path(path) == main:
+        where, number = lines.locate(line)
+        if where is not None:
+            return where, number
+    return path, line
+
+
+@contextmanager
+def located(main: Path, lines: LineMap) -> Iterator[None]:
+    """Errors raised inside name the file and line the composed line came from."""
+    try:
+        yield
+    except ReportBuildError as exc:
+        exc.path, exc.line = locate(main, lines, exc.path, exc.line)
+        if exc.path is not None:
+            exc.path = Path(exc.path)
+        raise
+
+
+def load(
+    path: Path, diagnostics: Diagnostics, selection: Selection | None, parse_text: ParseText
+) -> tuple[Document, Theme]:
+    """Compose, parse and resolve; ``parse_text(path, text, diagnostics, keys) -> (document, theme)``
+    is the parser. Returns the document and the theme it was read with."""
+    selection = selection or Selection()
+    text = read_text(path)
+    front, _body, offset = frontmatter.split(text, path)
+    raw, key_lines = frontmatter.parse(front, path, Diagnostics(echo=False))
+    composed = compose(path, text, offset, raw, key_lines, selection, diagnostics)
+    bibliography = _bibliography(path, raw, key_lines)
+    keys = bibliography.keys if bibliography is not None else frozenset()
+    mapped = MappedDiagnostics(diagnostics, path, composed.lines)
+    with located(path, composed.lines):
+        document, theme = parse_text(path, composed.text, mapped, keys)
+        document = _resolve(document, theme, composed, bibliography, offset, path, mapped)
+    changes = {key: value for name, key, value in document.metadata.profiles if name == selection.profile}
+    if changes:
+        document = replace(document, metadata=replace(document.metadata, **changes))
+    extra = list(composed.inputs)
+    if bibliography is not None:
+        extra.append(bibliography.path)
+        if bibliography.style_path is not None:
+            extra.append(bibliography.style_path)
+    document = replace(
+        document,
+        inputs=tuple(dict.fromkeys(extra)),
+        profile=selection.profile or "",
+        conditional=composed.conditional,
+    )
+    return document, theme
+
+
+def _bibliography(path: Path, raw: dict[str, Any], key_lines: dict[str, int]) -> citations.Bibliography | None:
+    name = raw.get("bibliography")
+    if not isinstance(name, str):
+        return None  # missing, or wrong: the front matter check says so
+    style = raw.get("csl")
+    root = path.parent
+    target = root / name.strip()
+    if not target.is_file():
+        return None
+    style_path = (
+        (root / style.strip()).resolve() if isinstance(style, str) and (root / style.strip()).is_file() else None
+    )
+    return citations.load(target.resolve(), style_path, path, key_lines.get("bibliography"))
+
+
+def _resolve(
+    document: Document,
+    theme: Theme,
+    composed: Composed,
+    bibliography: citations.Bibliography | None,
+    offset: int,
+    path: Path,
+    diagnostics: MappedDiagnostics,
+) -> Document:
+    source = SourceMap(path, composed.text, offset)
+    found: dict[str, int] = {}
+
+    def find_line(written: str) -> int | None:
+        line = source.find(written, found.get(written, 0) + 1)
+        if line is not None:
+            found[written] = line
+        return line
+
+    strings = theme.strings
+    formatter = citations.Formatter(bibliography, document.metadata.language) if bibliography else None
+    document, missing = crossref.resolve(document, strings, formatter, find_line)
+    unresolved = []
+    for item in missing:
+        where, line = locate(path, composed.lines, path, item.line)
+        unresolved.append(Unresolved(item.key, item.written, Path(where) if where else None, line))
+    for item in unresolved:
+        diagnostics.inner.warn(item.message, item.path, item.line)
+    chapters = tuple(_relocated(chapter, composed.lines) for chapter in document.chapters)
+    # An image keeps its line only when it is written in the manuscript itself (Image has no file).
+    images = tuple(
+        replace(image, line=number if where == path else None)
+        for image in document.images
+        for where, number in [composed.lines.locate(image.line)]
+    )
+    return replace(document, chapters=chapters, images=images, unresolved=tuple(unresolved))
+
+
+def _relocated(chapter: Any, lines: LineMap) -> Any:
+    """Chapter, section and note lines as lines of the file each was written in."""
+
+    def line_of(line: int | None) -> int | None:
+        return lines.locate(line)[1] if line is not None else None
+
+    where = lines.locate(chapter.line)[0] if chapter.line is not None else None
+    return replace(
+        chapter,
+        source=where,
+        line=line_of(chapter.line),
+        sections=tuple(replace(s, line=line_of(s.line)) for s in chapter.sections),
+        footnotes=tuple(replace(n, line=line_of(n.line)) for n in chapter.footnotes),
+    )
