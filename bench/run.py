@@ -178,7 +178,8 @@ def prepare_bare(manuscript: Path, work: Path) -> tuple[Path, list[Path]]:
     from report_build import load
     from report_build.errors import Diagnostics
     from report_build.theme import Theme
-    from report_build.writers.pdf.writer import page_css, render_html, stylesheet_names
+    from report_build.writers.pdf.geometry import page_css
+    from report_build.writers.pdf.markup import render_html, stylesheet_names
 
     doc = load(manuscript, Diagnostics(echo=False), releases_dir=work / "no-releases")
     theme = Theme(doc.metadata.layouts, doc.metadata.language)
@@ -304,8 +305,9 @@ def bench_make(work: Path, runs: int) -> tuple[list[float], str]:
 # -- profile ------------------------------------------------------------------------------
 
 PHASES = (
-    ("parse and validate (report_build.load)", "report_build/build.py", "load", "ours"),
-    ("templating (render_html, page_css)", "report_build/writers/pdf/writer.py", ("render_html", "page_css"), "ours"),
+    ("parse and validate (build.gather)", "report_build/build.py", "gather", "ours"),
+    ("templating (render_html)", "report_build/writers/pdf/markup.py", "render_html", "ours"),
+    ("templating (page_css)", "report_build/writers/pdf/geometry.py", "page_css", "ours"),
     ("HTML and CSS parsing (weasyprint.HTML, CSS)", "weasyprint/__init__.py", "__init__", "weasyprint"),
     ("style cascade (get_all_computed_styles)", "weasyprint/css/__init__.py", "get_all_computed_styles", "weasyprint"),
     (
@@ -315,7 +317,12 @@ PHASES = (
         "weasyprint",
     ),
     ("layout (layout_document)", "weasyprint/layout/__init__.py", "layout_document", "weasyprint"),
-    ("page map and footnote check (_laid_out)", "report_build/writers/pdf/writer.py", "_laid_out", "ours"),
+    (
+        "page map and footnote check (page_marks, misplaced_notes)",
+        "report_build/writers/pdf/pages.py",
+        ("page_marks", "misplaced_notes"),
+        "ours",
+    ),
     ("PDF writing (Document.write_pdf)", "weasyprint/document.py", "write_pdf", "weasyprint"),
     ("  of which fonts subset and embedded", "weasyprint/pdf/fonts.py", "build_fonts_dictionary", "weasyprint"),
     ("page-map cache and atomic write", "report_build/output.py", "write_atomic", "ours"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import limits, progress
 from .cache import BuildCache
@@ -20,6 +21,9 @@ from .source.compose import Selection
 from .theme import Theme
 from .writers import pagination
 from .writers.pagination import PageMark
+
+if TYPE_CHECKING:  # the PDF writer imports WeasyPrint: only when a PDF is laid out
+    from .writers.pdf.layout import LaidOut
 
 FORMATS = ("pdf", "epub")  # single files; "web" (a folder) is asked for beside them
 WEB = "web"
@@ -160,22 +164,24 @@ def render_formats(
         # print page numbers (the PDF's would point at the wrong places).
         return _each_alone(document, theme, formats, edition, diagnostics)
     if "pdf" in formats:
-        if "epub" in formats:
-            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, theme, edition, diagnostics)
-        else:
-            from .writers.pdf.writer import render_pdf
+        from .writers.pdf.writer import layout
 
-            with progress.shown("PDF"):
-                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme)
+        with progress.shown("PDF and ePub" if "epub" in formats else "PDF"):
+            laid_out = layout(document, edition, theme, diagnostics)
+            marks = laid_out.marks
+            if "epub" in formats:
+                rendered["pdf"], rendered["epub"] = _pdf_and_epub(document, theme, laid_out, edition, diagnostics)
+            else:
+                rendered["pdf"] = laid_out.write()
     elif "epub" in formats:
         from .writers.epub.writer import write_epub
 
         marks = pagination.from_json(cached)
         if marks is None:
-            from .writers.pdf.writer import render_pdf
+            from .writers.pdf.writer import layout
 
             with progress.shown("print page numbers"):
-                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme, write=False)[1]
+                marks = layout(document, edition, theme, diagnostics).marks
         rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks, theme=theme)
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
@@ -218,11 +224,11 @@ def _each_alone(
 ) -> dict[str, bytes]:
     rendered: dict[str, bytes] = {}
     if "pdf" in formats:
-        from .writers.pdf.writer import render_pdf
+        from .writers.pdf.writer import layout
 
         with progress.shown("PDF"):
             chosen = document.for_output("pdf", edition)
-            rendered["pdf"] = render_pdf(chosen, edition=edition, diagnostics=diagnostics, theme=theme)[0]
+            rendered["pdf"] = layout(chosen, edition, theme, diagnostics).write()
     if "epub" in formats:
         from .writers.epub.writer import write_epub
 
@@ -232,24 +238,17 @@ def _each_alone(
 
 
 def _pdf_and_epub(
-    document: Document, theme: Theme, edition: str, diagnostics: Diagnostics
-) -> tuple[bytes, bytes, tuple[PageMark, ...]]:
-    """One layout; the ePub is packaged in a second thread while the PDF is being written."""
+    document: Document, theme: Theme, laid_out: LaidOut, edition: str, diagnostics: Diagnostics
+) -> tuple[bytes, bytes]:
+    """The ePub is packaged in a second thread, from the layout's page marks, while the PDF is written."""
     from .writers.epub.writer import write_epub
-    from .writers.pdf.writer import render_pdf
 
-    with ThreadPoolExecutor(max_workers=1) as pool, progress.shown("PDF and ePub"):
-        started: list[Future[bytes]] = []
-
-        def package(laid_out: tuple[PageMark, ...]) -> None:
-            started.append(
-                pool.submit(
-                    write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out, theme=theme
-                )
-            )
-
-        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme, on_layout=package)
-        return pdf, started[0].result(), marks
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        epub = pool.submit(
+            write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out.marks, theme=theme
+        )
+        pdf = laid_out.write()
+        return pdf, epub.result()
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:

@@ -253,11 +253,11 @@ def test_the_footnote_layout_correction_is_in_place():
 def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
     """pdf.py compresses each stream itself, once, instead of letting pydyf do it twice (to write
     and to hash for the file identifier): the PDF must be byte for byte what pydyf would write."""
-    from report_build.writers.pdf import writer as pdf
+    from report_build.writers.pdf import finish
 
     manuscript = FIXTURES / "basic" / "report.md"
     ours = build_bytes(manuscript)
-    monkeypatch.setattr(pdf, "compress_streams_once", lambda document: None)
+    monkeypatch.setattr(finish, "compress_streams_once", lambda document: None)
     assert build_bytes(manuscript) == ours
     with pikepdf.open(io.BytesIO(ours)) as document:
         assert len(document.trailer.ID) == 2  # the identifier that made pydyf compress twice
@@ -268,7 +268,7 @@ def test_streams_compressed_once_give_the_same_bytes(monkeypatch):
 @pytest.mark.e2e
 def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp_path):
     """Hints are skipped when no attribute they read is present, and the PDF is the same as with them."""
-    from report_build.writers.pdf import writer as pdf
+    from report_build.writers.pdf import markup as pdf
 
     manuscript = FIXTURES / "basic" / "report.md"
     theme = Theme()
@@ -296,7 +296,7 @@ def test_presentational_hints_only_when_an_attribute_needs_them(monkeypatch, tmp
 def test_lists_numbered_from_their_start_value(tmp_path):
     """<ol start> and <li value> are read only with presentational hints: a list that starts at 3
     (as Markdown writes after an interruption) and a raw <li value> must keep their numbers."""
-    from report_build.writers.pdf import writer as pdf
+    from report_build.writers.pdf import markup as pdf
 
     manuscript = tmp_path / "report.md"
     manuscript.write_text(
@@ -309,3 +309,34 @@ def test_lists_numbered_from_their_start_value(tmp_path):
     text = squash(" ".join(pdf_pages(build_bytes(manuscript))))
     for number, words in ((1, "First"), (3, "Third"), (4, "Fourth"), (7, "Seventh")):
         assert squash(f"{number}. {words} step") in text, (number, text)
+
+
+@pytest.mark.e2e
+def test_one_layout_written_twice_gives_the_build_bytes(tmp_path):
+    """The writer's two steps: layout() once, then LaidOut.write() from the same pages, as often
+    as asked, gives the bytes of a build; the page marks are there before any PDF is written."""
+    from report_build.build import gather
+    from report_build.writers.pdf.writer import layout
+
+    manuscript = FIXTURES / "basic" / "report.md"
+    diagnostics = Diagnostics(strict=True, echo=False)
+    doc, theme = gather(manuscript, diagnostics, tmp_path / "none")
+    laid_out = layout(doc, "screen", theme, diagnostics)
+    assert laid_out.marks  # where pages begin, for the ePub, before the PDF is written
+    assert len(laid_out.pages.pages) == len(pdf_pages(build_bytes(manuscript)))
+    first = laid_out.write()
+    assert laid_out.write() == first == build_bytes(manuscript)
+
+
+@pytest.mark.e2e
+def test_a_pdf_with_passages_for_one_format_only(tmp_path):
+    """A manuscript with format conditions is laid out on its own for the PDF: the passages for
+    the PDF are printed, those for other outputs are not."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        '---\ntitle: Conditions\n---\n\n# One\n\n::: {.content-visible when-format="pdf"}\nOnly in the PDF.\n:::\n\n'
+        '::: {.content-visible unless-format="pdf"}\nNot in the PDF.\n:::\n',
+        encoding="utf-8",
+    )
+    text = squash(" ".join(pdf_pages(build_bytes(manuscript))))
+    assert squash("Only in the PDF.") in text and squash("Not in the PDF.") not in text

@@ -21,7 +21,8 @@ from ..build import load
 from ..errors import Diagnostics, ManuscriptError
 from ..model import Document
 from ..theme import Theme
-from ..writers.pdf.writer import html_to_pdf, page_css
+from ..writers.pdf.geometry import page_css
+from ..writers.pdf.layout import lay_out_html
 
 BLOCKS = ("p", "li", "dt", "dd", "td", "th", "figcaption", "caption", "pre")
 
@@ -163,7 +164,7 @@ def diff(
         )
         if fmt == "html":
             return page.encode("utf-8")
-        return html_to_pdf(
+        return lay_out_html(
             page,
             theme=theme,
             root=new.root,
@@ -171,4 +172,4 @@ def diff(
             stylesheets=("css/diff.css",),
             page=page_css(new, theme),
             diagnostics=diagnostics,
-        )
+        ).write()
