@@ -1,10 +1,11 @@
 # report-build: the development loop.
 #   make pdf        the screen PDF of $(MANUSCRIPT) (creates .venv on first use)
 #   make print      the print PDF (PDF/X-4, bleed, crop marks)
-#   make epub       the ePub                 make all     PDF and ePub
+#   make epub       the ePub                 make all     PDF, ePub and web edition
+#   make web        the web edition (output/web/; WEB_DIR to change)
 #   make brief      the policy brief: the passages marked when-profile="brief", as a PDF
 #   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
-#   make release    file PDF and ePub as an immutable release with a downloads page
+#   make release    file PDF, ePub and web edition as an immutable release with a downloads page
 #   make watch      rebuild the PDF on every save
 #   make test       install what the tests need, then run them
 #   make test-fast  the fast tests only: no PDF layout, Java, browser or subprocess build (under 20 s)
@@ -31,11 +32,11 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 # A stamp records the path it built; when that file has gone, the stamp is out of date.
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
-.PHONY: help setup system-deps font-deps ace-deps pdf print epub brief all all-editions check release watch \
-        test test-fast new wheel-check lint clean bench bench-deps FORCE
+.PHONY: help setup system-deps font-deps ace-deps web-check-deps pdf print epub brief web all all-editions check \
+        release watch test test-fast new wheel-check lint clean bench bench-deps FORCE
 
 help:
-	@sed -n '2,14p' Makefile
+	@sed -n '2,15p' Makefile
 
 $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging and the version
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +44,9 @@ $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@touch $(VENV_STAMP)
 
-setup: $(VENV_STAMP) system-deps ace-deps
+WEB_DIR ?= output/web
+
+setup: $(VENV_STAMP) system-deps ace-deps web-check-deps
 
 # System packages: HarfBuzz's subsetter (font embedding), poppler (pdftotext, pdffonts for the
 # tests) and a Java runtime (EPUBCheck). Installed with apt-get only when missing.
@@ -75,6 +78,13 @@ ace-deps:
 	  echo "installing DAISY Ace (npm ci in tools/ace)"; \
 	  cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; }
 
+# The web edition's browser checks (tests/checks): axe-core and puppeteer-core, pinned in
+# tools/web-check/package-lock.json, driving Debian's Chromium (installed by ace-deps).
+web-check-deps: ace-deps
+	@test tools/web-check/node_modules/.package-lock.json -nt tools/web-check/package-lock.json || { \
+	  echo "installing the web edition's browser checks (npm ci in tools/web-check)"; \
+	  cd tools/web-check && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; }
+
 $(STAMPS)/$(KEY).pdf: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).pdf) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
 	$(RB) pdf $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
@@ -86,6 +96,11 @@ $(STAMPS)/$(KEY).print: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).print) | $(VEN
 $(STAMPS)/$(KEY).epub: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).epub) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
 	$(RB) epub $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+
+# The web edition offers the PDF and ePub of the same version, so it is built after them.
+$(STAMPS)/$(KEY).web: $(INPUTS) $(STAMPS)/$(KEY).pdf $(STAMPS)/$(KEY).epub $(call missing,$(STAMPS)/$(KEY).web) | $(VENV_STAMP)
+	@mkdir -p $(STAMPS)
+	$(RB) web $(MANUSCRIPT) -o $(WEB_DIR) > $@.tmp && mv $@.tmp $@
 
 $(STAMPS)/$(KEY).brief: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).brief) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
@@ -100,14 +115,18 @@ print: $(STAMPS)/$(KEY).print
 epub: $(STAMPS)/$(KEY).epub
 	@cat $<
 
+web: $(STAMPS)/$(KEY).web
+	@cat $<
+
 brief: $(STAMPS)/$(KEY).brief
 	@cat $<
 
-all: pdf epub
+all: pdf epub web
 
-all-editions:  ## English and Arabic, PDF and ePub
+all-editions:  ## English and Arabic: PDF, ePub, and the web editions (Arabic in output/web/ar/)
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory all MANUSCRIPT=manuscript-ar/report.md
+	@$(MAKE) --no-print-directory all MANUSCRIPT=manuscript-ar/report.md WEB_DIR=output/web/ar
+	$(RB) web -q $(MANUSCRIPT) -o output/web  # again, now that it can link the Arabic edition
 
 check: pdf print epub ace-deps
 	$(RB) check $(MANUSCRIPT)

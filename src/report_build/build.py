@@ -25,7 +25,8 @@ from .writers.pagination import PageMark
 if TYPE_CHECKING:  # the PDF writer imports WeasyPrint: only when a PDF is laid out
     from .writers.pdf.layout import LaidOut
 
-FORMATS = ("pdf", "epub")
+FORMATS = ("pdf", "epub")  # single files; "web" (a folder) is asked for beside them
+WEB = "web"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Built:
     format: str
     path: Path | None
     data: bytes
+    files: dict[str, bytes] | None = None  # the web edition: {path inside its folder: bytes}
 
 
 def load(
@@ -102,14 +104,24 @@ def build(
 
     def render() -> None:
         assert document is not None and theme is not None
-        rendered = render_formats(document, theme, formats, edition, diagnostics, cache)
-        for fmt in formats:
+        files = tuple(fmt for fmt in formats if fmt != WEB)
+        rendered = render_formats(document, theme, files, edition, diagnostics, cache) if files else {}
+        for fmt in files:
             target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
             results.append(Built(fmt, target, rendered[fmt]))
+        if WEB in formats:
+            folder = "web" + (f"-{document.profile}" if document.profile else "")  # a profile's own site
+            target = Path(output) if output is not None and len(formats) == 1 else Path(output_dir) / folder
+            site = render_web(document, rendered, Path(output_dir), diagnostics, cache, edition, target, theme)
+            results.append(Built(WEB, target, b"", site))
 
     def write_all() -> None:
         for result in results:
-            if result.path is not None:
+            if result.path is not None and result.files is not None:
+                from .writers.web.folder import write_site
+
+                write_site(result.path, result.files)
+            elif result.path is not None:
                 write_atomic(result.path, result.data)
         cache.commit()
 
@@ -136,7 +148,7 @@ def render_formats(
 ) -> dict[str, bytes]:
     """Render each format in memory. The document is laid out once: the PDF's pagination gives
     the ePub its print page numbers (from a cache when only the ePub is asked for)."""
-    unknown = [fmt for fmt in formats if fmt not in FORMATS]
+    unknown = [fmt for fmt in formats if fmt not in FORMATS and fmt != WEB]
     if unknown:
         raise RenderError(f"unknown output format '{unknown[0]}'")
     rendered: dict[str, bytes] = {}
@@ -174,6 +186,37 @@ def render_formats(
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
     return rendered
+
+
+def render_web(
+    document: Document,
+    rendered: dict[str, bytes],
+    output_dir: Path,
+    diagnostics: Diagnostics,
+    cache: BuildCache | None = None,
+    edition: str = "screen",
+    target: Path | None = None,
+    theme: Theme | None = None,
+) -> dict[str, bytes]:
+    """The web edition's files; it offers the PDF and ePub built with it, or the ones of this
+    version already in ``output_dir``, and links the other editions built beside ``target``."""
+    from .writers.web import downloads, editions
+    from .writers.web.site import render_site
+
+    names = {fmt: output_name(document, fmt) for fmt in FORMATS}
+    offered, files = downloads.gather(document, names, rendered, output_dir, diagnostics)
+    others = editions.find(target, document.metadata.language) if target is not None else ()
+    with progress.shown("web edition"):
+        site = render_site(
+            document,
+            diagnostics=diagnostics,
+            theme=theme,
+            downloads=offered,
+            editions=others,
+            cache=cache,
+            edition=edition,
+        )
+    return {**site, **files}
 
 
 def _each_alone(
@@ -244,7 +287,8 @@ def make_release(
     diagnostics: Diagnostics | None = None,
     time_limit: float | str | None = None,
 ) -> release.Released:
-    """Build PDF and ePub and file them as an immutable release with checksums and a downloads page."""
+    """Build PDF, ePub and web edition and file them as an immutable release with checksums and a
+    downloads page."""
     diagnostics = diagnostics or Diagnostics()
     diagnostics.strict_links = True  # a draft builds with a broken link; a release does not
     releases_dir = Path(output_dir) / "releases"
@@ -259,6 +303,13 @@ def make_release(
             rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)
             return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
-        released = release.release(document, render, releases_dir, theme)
+        def web(files: list[dict[str, object]], outputs: dict[str, tuple[str, bytes]]) -> dict[str, bytes]:
+            from .writers.web import downloads
+            from .writers.web.site import render_site
+
+            offered = downloads.released(files, {fmt: data for fmt, (_name, data) in outputs.items()})
+            return render_site(document, diagnostics=diagnostics, theme=theme, downloads=offered, cache=cache)
+
+        released = release.release(document, render, releases_dir, theme, web)
     cache.commit()  # after the release is filed, outside its time limit
     return released

@@ -67,7 +67,11 @@ def parser() -> argparse.ArgumentParser:
     epub = commands.add_parser("epub", help="build the ePub")
     common(epub)
     profiled(epub)
-    both = commands.add_parser("all", help="build the PDF and the ePub")
+    web = commands.add_parser("web", help="build the web edition (a folder: output/web)")
+    common(web, output=False)
+    web.add_argument("-o", "--output", type=Path, help="folder to write (default: output/web)")
+    profiled(web)
+    both = commands.add_parser("all", help="build the PDF, the ePub and the web edition")
     common(both, output=False)
     profiled(both)
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
@@ -166,7 +170,7 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         fmt = "html" if args.output.suffix.lower() in (".html", ".htm") else "pdf"
         data = diff(args.old, args.new, args.manuscript, diagnostics, fmt)
         return [write_atomic(args.output, data)]
-    formats = {"pdf": ("pdf",), "epub": ("epub",), "all": ("pdf", "epub")}[args.command]
+    formats = {"pdf": ("pdf",), "epub": ("epub",), "web": ("web",), "all": ("pdf", "epub", "web")}[args.command]
     results = build(
         args.manuscript,
         formats,

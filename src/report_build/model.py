@@ -48,6 +48,7 @@ class Metadata:
     embed_fonts: bool = False
     image_max_px: int = 1600
     slug: str = ""  # names the output files; from the title when not given
+    base_url: str = ""  # where the web edition is published (https://...); "" when unknown
     list_of_figures: bool = False  # a list of figures after the contents
     list_of_tables: bool = False  # a list of tables after the contents
     page_references: bool = False  # "Figure 3 (p. 14)" in the PDF

@@ -108,6 +108,11 @@ def _release(manuscript: Path, out: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (the web edition's too), by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.mark.e2e
 def test_release_is_complete_immutable_and_idempotent(tmp_path):
     manuscript = copy_fixture("versioned", tmp_path)
@@ -128,17 +133,23 @@ def test_release_is_complete_immutable_and_idempotent(tmp_path):
     index = (out / "releases" / "index.html").read_text()
     assert "<script" not in index and "http://" not in index and "https://" not in index
     assert 'href="2.0/versioned-report-v2.0.pdf"' in index and manifest["files"][0]["sha256"] in index
-    snapshot = {p.name: p.read_bytes() for p in folder.iterdir()}
+    # the web edition of the same version, linked from the downloads page; its landing page
+    # offers the PDF and ePub beside it, with their SHA-256
+    assert manifest["web"] == "web/index.html" and 'href="2.0/web/index.html"' in index
+    landing = (folder / "web" / "index.html").read_text()
+    for entry in manifest["files"]:
+        assert f'href="../{entry["name"]}"' in landing and entry["sha256"] in landing
+    snapshot = _files(folder)
 
     again = _release(manuscript, out)  # same sources: nothing changes
     assert again.returncode == 0 and "nothing changed" in again.stderr
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == snapshot
+    assert _files(folder) == snapshot
 
     manuscript.write_text(manuscript.read_text().replace("The first finding.", "A changed finding."))
     refused = _release(manuscript, out)  # changed sources under the same version: refused
     assert refused.returncode == 1
     assert "changelog.yaml:2:" in refused.stderr and "already released" in refused.stderr
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == snapshot
+    assert _files(folder) == snapshot
 
     draft = build_bytes(manuscript, strict=False, output_dir=out)  # and a build of it says DRAFT
     assert "DRAFT" in pdf_pages(draft)[0] and "DRAFT" in pdf_pages(draft)[2]  # cover and title page

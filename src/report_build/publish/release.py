@@ -1,7 +1,9 @@
 """Releases: immutable folders of outputs with checksums, and the offline downloads page.
 
-``output/releases/<version>/`` holds the PDF, the ePub, ``SHA256SUMS`` and ``manifest.json``;
-``output/releases/index.html`` lists every release, newest first. A version, once released,
+``output/releases/<version>/`` holds the PDF, the ePub, ``SHA256SUMS``, ``manifest.json`` and,
+when the release has one, the web edition in ``web/`` (its landing page links the PDF and ePub
+beside it, with their SHA-256); ``output/releases/index.html`` lists every release, newest
+first, with a link to each version's web edition. A version, once released,
 never changes: releasing it again with different sources is refused, with the same sources it
 is a no-op.
 """
@@ -75,12 +77,20 @@ class Released:
     index: Path
 
 
+WebSite = Callable[[list[dict[str, Any]], dict[str, tuple[str, bytes]]], dict[str, bytes]]
+
+
 def release(
-    doc: Document, render: Callable[[], dict[str, tuple[str, bytes]]], releases_dir: Path, theme: Theme
+    doc: Document,
+    render: Callable[[], dict[str, tuple[str, bytes]]],
+    releases_dir: Path,
+    theme: Theme,
+    web: WebSite | None = None,
 ) -> Released:
     """File the outputs ``render()`` makes ({format: (file name, bytes)}) as release ``doc.version``.
 
-    ``render`` is called only when the version has not been released yet.
+    ``render`` is called only when the version has not been released yet. ``web``, given the
+    files' entries (name, size, SHA-256) and the outputs, makes the web edition filed in ``web/``.
     """
     if not doc.version:
         raise ReleaseError("a release needs a version: add changelog.yaml beside the manuscript", doc.source)
@@ -101,6 +111,7 @@ def release(
     files = []
     for fmt, (name, data) in sorted(outputs.items()):
         files.append({"format": fmt, "name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    site = web(files, outputs) if web is not None else {}
     release = doc.release
     manifest = {
         "title": doc.metadata.title,
@@ -113,6 +124,8 @@ def release(
         "source_sha256": fingerprint,
         "files": files,
     }
+    if site:
+        manifest["web"] = "web/index.html"
     releases_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{doc.version}.", dir=releases_dir))
     try:
@@ -120,9 +133,13 @@ def release(
             (staging / name).write_bytes(data)
         sums = "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
         (staging / SUMS).write_text(sums, encoding="utf-8")
+        for name, data in site.items():
+            path = staging / "web" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        for child in staging.iterdir():
-            os.chmod(child, 0o644)
+        for child in staging.rglob("*"):
+            os.chmod(child, 0o755 if child.is_dir() else 0o644)
         os.chmod(staging, 0o755)
         os.rename(staging, folder)  # atomic: the version folder appears complete or not at all
     except OSError as exc:

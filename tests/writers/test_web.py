@@ -1,0 +1,399 @@
+"""The web edition's logic, in memory: pages, links, navigation, notes, images, search, sharing.
+
+No browser here (tests/checks/test_web_browser.py drives Chromium). The default report's site
+is rendered once for the module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from dataclasses import replace
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import pytest
+from PIL import Image
+
+from conftest import FIXTURES, MANUSCRIPT, ROOT
+from report_build import Diagnostics, ManuscriptError, RenderError, load
+from report_build.cache import BuildCache
+from report_build.theme import Theme
+from report_build.writers.web import fonts, pages, search, sharing
+from report_build.writers.web.folder import write_site
+from report_build.writers.web.site import Download, render_site
+
+ARABIC = ROOT / "manuscript-ar" / "report.md"
+LOADS = ("link", "script", "img", "source", "iframe", "video", "audio")
+
+
+@pytest.fixture(scope="module")
+def document():
+    return load(MANUSCRIPT, Diagnostics(strict=True, echo=False))
+
+
+def quick_subsets(sources, characters, cache):
+    """Stands in for fontTools (a second per face) in the page tests: distinct, stable bytes
+    per font and characters. The real subsets are tested below and in the browser tests."""
+    return {source: b"wOF2" + hashlib.sha256(source.read_bytes() + characters.encode()).digest() for source in sources}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_font_subsetting():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fonts, "_subsets", quick_subsets)
+        yield
+
+
+@pytest.fixture(scope="module")
+def cache():
+    """Font subsets shared by the module's builds (fonts are tested on their own below)."""
+    return BuildCache(None)
+
+
+@pytest.fixture(scope="module")
+def site(document, cache):
+    downloads = (
+        Download("pdf", "idlib-lives-v1.2.pdf", "downloads/idlib-lives-v1.2.pdf", 215_000, 39),
+        Download("epub", "idlib-lives-v1.2.epub", "downloads/idlib-lives-v1.2.epub", 98_000),
+    )
+    files = render_site(document, diagnostics=Diagnostics(strict=True, echo=False), downloads=downloads, cache=cache)
+    return {**files, **{d.href: b"%PDF or ePub" for d in downloads}}  # as build.render_web adds them
+
+
+def html_pages(files: dict[str, bytes]) -> dict[str, lxml.html.HtmlElement]:
+    return {name: lxml.html.fromstring(data) for name, data in files.items() if name.endswith(".html")}
+
+
+# -- pages and links --------------------------------------------------------------------
+
+
+def test_pages_follow_the_reading_order_with_the_epub_file_stems(document):
+    found = pages.site_pages(document)
+    count = len(document.chapters)
+    assert count >= 9
+    assert [p.file for p in found] == [
+        "index.html",
+        *[f"chapter-{n:02d}.html" for n in range(1, count + 1)],
+        "history.html",
+        "search.html",
+    ]
+    assert [p.chapter.slug for p in found if p.chapter] == [c.slug for c in document.chapters]
+
+
+def test_links_go_to_the_page_that_holds_the_target(document):
+    link = pages.linker(document)
+    assert link("context") == "chapter-02.html"
+    assert link("an-unprecedented-offensive") == "chapter-02.html#an-unprecedented-offensive"
+    assert link("version-history") == "history.html"
+    first = pages.site_pages(document)[1]
+    assert pages.resolve("#context", first, set(), document) == "chapter-02.html"
+    assert pages.resolve("#how-to-read-this-edition", first, {"how-to-read-this-edition"}, document) == (
+        "#how-to-read-this-edition"
+    )
+    assert pages.resolve("#glossary", first, set(), document) == "chapter-09.html"
+    assert pages.resolve("#no-such-place", first, set(), document) is None
+    assert pages.resolve("https://example.org/a", first, set(), document) == "https://example.org/a"
+
+
+def test_previous_and_next_run_from_landing_to_history(document):
+    found = pages.site_pages(document)
+    by_file = {p.file: p for p in found}
+    previous, following = pages.neighbours(found, by_file["chapter-01.html"])
+    assert previous.file == "index.html" and following.file == "chapter-02.html"
+    last = len(document.chapters)
+    previous, following = pages.neighbours(found, by_file[f"chapter-{last:02d}.html"])
+    assert previous.file == f"chapter-{last - 1:02d}.html" and following.file == "history.html"
+    assert pages.neighbours(found, by_file["history.html"])[1] is None
+    assert pages.neighbours(found, by_file["search.html"]) == (None, None)
+
+
+def test_contents_expand_only_the_current_chapter(document):
+    page = pages.site_pages(document)[2]  # chapter 2
+    entries = pages.contents(document, page, {})
+    current = [e for e in entries if e["current"]]
+    assert [e["href"] for e in current] == ["chapter-02.html"]
+    assert [c["href"] for c in current[0]["children"]][:1] == ["chapter-02.html#the-last-opposition-stronghold"]
+    assert all(not e["children"] for e in entries if not e["current"])
+    assert entries[-1]["href"] == "history.html"
+
+
+# -- the rendered site --------------------------------------------------------------------
+
+
+def test_every_internal_link_and_fragment_resolves(site):
+    parsed = html_pages(site)
+    ids = {name: set(root.xpath("//@id")) for name, root in parsed.items()}
+    checked = 0
+    for name, root in parsed.items():
+        for element in root.iter("a", "link", "img", "script"):
+            target = element.get("href") or element.get("src")
+            if not target or target.startswith(("https://", "mailto:", "data:")):
+                continue
+            parts = urlsplit(target)
+            assert not parts.scheme and not target.startswith("/"), f"{name}: {target} is not relative"
+            file = unquote(parts.path) or name
+            assert file in site, f"{name}: {target} points to a file the site does not have"
+            if parts.fragment:
+                assert parts.fragment in ids[file], f"{name}: {target} has no such id"
+            checked += 1
+    assert checked > 300
+
+
+def test_nothing_is_loaded_from_another_site(site):
+    for name, root in html_pages(site).items():
+        for element in root.iter(*LOADS):
+            source = element.get("src") or (element.get("href") if element.tag == "link" else None)
+            if source and element.get("rel") not in ("canonical", "alternate"):
+                assert not re.match(r"^[a-z]+://|^//", source), f"{name} loads {source}"
+    css = site["assets/site.css"].decode()
+    assert "@import" not in css
+    assert all(not url.startswith(("http", "//")) for url in re.findall(r"url\(([^)]+)\)", css))
+
+
+def test_section_ids_are_the_same_as_in_the_model(site, document):
+    parsed = html_pages(site)
+    for chapter in document.chapters:
+        ids = set(parsed[f"{chapter.slug}.html"].xpath("//@id"))
+        missing = chapter.ids - ids
+        assert not missing, f"{chapter.slug}: ids of the ePub missing on the web: {sorted(missing)[:5]}"
+
+
+def test_notes_are_beside_their_calls_and_listed_with_links_back(site, document):
+    root = html_pages(site)["chapter-02.html"]
+    for note in document.chapters[1].footnotes:
+        call = root.get_element_by_id(note.ref_id)
+        assert call.get("href") == f"#{note.id}"
+        side = call.getnext()
+        assert side.get("class") == "sidenote" and side.get("aria-hidden") == "true"
+        assert side.text_content().startswith(str(note.number))
+        listed = root.get_element_by_id(note.id)
+        assert listed.xpath(".//a[@role='doc-backlink']/@href") == [f"#{note.ref_id}"]
+    assert root.xpath("//section[@class='footnotes']/h2")[0].text == "Notes"
+
+
+def test_tables_scroll_in_a_labelled_focusable_region(site):
+    root = html_pages(site)["chapter-02.html"]
+    wraps = root.xpath("//table/parent::div")
+    assert wraps and all(w.get("tabindex") == "0" and w.get("role") == "region" for w in wraps)
+    assert wraps[0].get("aria-label").startswith("Table 1")
+
+
+def test_landing_page_has_notice_summary_downloads_and_contents(site, document):
+    root = html_pages(site)["index.html"]
+    text = " ".join(root.text_content().split())
+    assert root.xpath("//h1")[0].text_content() == "Idlib Lives"
+    assert "Update, 24 February 2020" in text and document.release.notice[:40] in text
+    assert "39 pages" in text and "210 KB" in text and "96 KB" in text
+    assert root.xpath("//a[@href='downloads/idlib-lives-v1.2.pdf']")
+    titled = [c for c in document.chapters if c.title]
+    assert len(root.xpath("//nav[@id='contents']//li[contains(@class, 'toc-chapter')]")) == len(titled) + 1  # history
+    assert "Published 17 May 2018" in text
+    assert not root.xpath("//*[contains(@class, 'draft-banner')]")
+
+
+def test_every_page_has_its_own_title_description_landmarks_and_skip_link(site, document):
+    titles, descriptions = set(), set()
+    for name, root in html_pages(site).items():
+        titles.add(root.findtext(".//title"))
+        (description,) = root.xpath("//meta[@name='description']/@content")
+        assert 20 < len(description) <= 200, (name, description)
+        descriptions.add(description)
+        assert root.xpath("//a[@class='skip-link']/@href") == ["#main"]
+        assert root.xpath("//main[@id='main']") and root.xpath("//header") and root.xpath("//footer")
+        assert root.get("lang") == "en-GB" and root.get("dir") == "ltr"
+    assert len(titles) == len(descriptions) == len(document.chapters) + 3  # landing, history, search
+    assert "Context: Idlib – Idlib Lives" in titles
+
+
+def test_draft_builds_carry_a_banner_on_every_page(document, cache):
+    files = render_site(replace(document, draft=True), diagnostics=Diagnostics(echo=False), cache=cache)
+    for name, root in html_pages(files).items():
+        banner = root.xpath("//header//p[contains(@class, 'draft-banner')]")
+        assert banner and "DRAFT" in banner[0].text_content(), name
+        assert root.xpath("//meta[@name='robots']/@content") == ["noindex"]
+
+
+def test_site_weighs_under_400_kb_without_images_and_fonts(site):
+    weight = sum(
+        len(data)
+        for name, data in site.items()
+        if not name.startswith(("images/", "assets/fonts/", "downloads/")) and not name.endswith(".png")
+    )
+    assert weight < 400 * 1024, f"{weight / 1024:.0f} KB"
+
+
+def test_same_document_gives_the_same_bytes(document, site, cache):
+    again = render_site(
+        document,
+        diagnostics=Diagnostics(echo=False),
+        downloads=(
+            Download("pdf", "idlib-lives-v1.2.pdf", "downloads/idlib-lives-v1.2.pdf", 215_000, 39),
+            Download("epub", "idlib-lives-v1.2.epub", "downloads/idlib-lives-v1.2.epub", 98_000),
+        ),
+        cache=cache,
+    )
+    assert again == {name: data for name, data in site.items() if not name.startswith("downloads/")}
+
+
+# -- fonts, images, search ----------------------------------------------------------------
+
+
+def test_fonts_are_woff2_subsets_of_the_shipped_fonts_and_reproducible():
+    from fontTools.ttLib import TTFont
+
+    theme = Theme()
+    rules, files = fonts.web_fonts(theme, '"RB Serif"', "Idlib – ‘kill-box’", has_code=False)
+    assert set(files) == {
+        "assets/fonts/vollkorn-regular.woff2",
+        "assets/fonts/vollkorn-italic.woff2",
+        "assets/fonts/vollkorn-bold.woff2",
+        "assets/fonts/vollkorn-bolditalic.woff2",
+    }
+    assert 'src: url(fonts/vollkorn-regular.woff2) format("woff2")' in rules
+    source = theme.find("fonts/vollkorn/Vollkorn-Regular.ttf").read_bytes()
+    made = fonts.make_subset(source, "Idlib – ‘kill-box’" + fonts.ALWAYS)  # the real subsetter
+    assert made == fonts.make_subset(source, "Idlib – ‘kill-box’" + fonts.ALWAYS)
+    font = TTFont(io.BytesIO(made))
+    assert font.flavor == "woff2"
+    cmap = font.getBestCmap()
+    assert ord("‘") in cmap and ord("I") in cmap and 0x0627 not in cmap
+    assert len(cmap) < 200 < len(TTFont(io.BytesIO(source)).getBestCmap())  # a subset, not the whole font
+    assert "onum" in {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}  # old-style figures kept
+
+
+def test_raster_images_get_srcset_and_their_size(tmp_path):
+    manuscript = FIXTURES / "epub-basic" / "report.md"
+    doc = load(manuscript, Diagnostics(echo=False))
+    files = render_site(doc, diagnostics=Diagnostics(echo=False))
+    img = html_pages(files)["chapter-01.html"].xpath("//figure//img")[0]
+    candidates = [part.split() for part in img.get("srcset").split(",")]
+    assert len(candidates) >= 2 and all(src in files for src, _ in candidates)
+    for src, width in candidates:
+        with Image.open(io.BytesIO(files[src])) as image:
+            assert f"{image.width}w" == width
+    assert img.get("width") and img.get("height") and img.get("sizes")
+    assert img.get("src") == candidates[-1][0]
+
+
+def test_search_index_has_every_section_with_its_link(document):
+    entries = search.entries(document)
+    hrefs = {e.href for e in entries}
+    for chapter in document.chapters:
+        assert f"{chapter.slug}.html" in hrefs
+        for section in chapter.sections:
+            assert f"{chapter.slug}.html#{section.id}" in hrefs
+    offensive = next(e for e in entries if e.href.endswith("#an-unprecedented-offensive"))
+    assert "800,000" in offensive.text and offensive.chapter == "Context: Idlib"
+    assert "launched an unprecedented offensive on Idlib. The Syrian" in offensive.text  # no note number
+    script = search.index_script(document).decode()
+    assert script.startswith("window.RB_SEARCH=") and len(json.loads(script[17:-2])) == len(entries)
+
+
+def test_search_folds_accents_and_arabic_vowel_marks():
+    assert search.fold("Éléphant") == "elephant"
+    assert search.fold("إِدْلِب") == "ادلب"  # hamza below and vowel marks go
+    assert search.fold("كـتاب") == "كتاب"
+
+
+# -- sharing ----------------------------------------------------------------------------
+
+
+def test_base_url_gives_canonical_open_graph_and_twitter_tags(document):
+    doc = replace(document, metadata=replace(document.metadata, base_url="https://example.org/idlib/"))
+    facts = sharing.head(doc, "chapter-02.html", "Context: Idlib – Idlib Lives", "About Idlib.", {})
+    assert facts["canonical"] == "https://example.org/idlib/chapter-02.html"
+    properties = dict(facts["properties"])
+    assert (
+        properties["og:url"] == facts["canonical"] and properties["og:image"] == "https://example.org/idlib/social.png"
+    )
+    assert dict(facts["names"])["twitter:card"] == "summary_large_image"
+    assert sharing.head(doc, "index.html", "t", "d", {})["canonical"] == "https://example.org/idlib/"
+    assert sharing.head(document, "index.html", "t", "d", {})["canonical"] == ""  # no base_url: no absolute URLs
+
+
+def test_json_ld_is_a_report_first_published_with_the_oldest_release(document, site):
+    data = json.loads(sharing.json_ld(document))
+    assert data["@type"] == "Report" and data["name"] == "Idlib Lives"
+    assert data["datePublished"] == "2018-05-17" and data["dateModified"] == "2020-02-24" and data["version"] == "1.2"
+    assert data["publisher"]["name"] == "report-build sample edition"
+    (script,) = html_pages(site)["index.html"].xpath("//script[@type='application/ld+json']")
+    assert json.loads(script.text) == data
+
+
+def test_social_image_is_1200_by_630(site):
+    with Image.open(io.BytesIO(site["social.png"])) as image:
+        assert image.size == (1200, 630) and image.format == "PNG"
+        assert image.getpixel((5, 5)) == (0xA8, 0x22, 0x1B)  # the cover's colour
+        assert len(image.getcolors(maxcolors=1 << 16)) > 2  # there is text on it
+
+
+def test_base_url_must_be_an_absolute_http_address(tmp_path):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: T\nbase_url: example.org/report\n---\n\n# One\n\nText.\n", encoding="utf-8")
+    with pytest.raises(ManuscriptError) as info:
+        load(manuscript, Diagnostics(echo=False))
+    assert info.value.line == 3 and "http" in info.value.message
+    manuscript.write_text("---\ntitle: T\nbase_url: https://example.org/r/\n---\n\n# One\n\nText.\n", encoding="utf-8")
+    assert load(manuscript, Diagnostics(echo=False)).metadata.base_url == "https://example.org/r/"
+
+
+# -- right to left, writing the folder ---------------------------------------------------------
+
+
+def test_arabic_site_reads_right_to_left():
+    doc = load(ARABIC, Diagnostics(echo=False))
+    files = render_site(doc, diagnostics=Diagnostics(echo=False))
+    root = html_pages(files)["chapter-01.html"]
+    assert root.get("dir") == "rtl" and root.get("lang") == "ar"
+    assert root.xpath("//a[@class='skip-link']")[0].text == "انتقل إلى النص"
+    assert "assets/fonts/notonaskharabic-regular.woff2" in files
+
+
+def test_write_site_replaces_only_a_site_and_keeps_other_editions(tmp_path):
+    target = tmp_path / "web"
+    write_site(target, {"index.html": b"one", "site.json": b"{}", "assets/a.css": b"a"})
+    write_site(target / "ar", {"index.html": b"ar", "site.json": b"{}"})
+    write_site(target, {"index.html": b"two", "site.json": b"{}"})
+    assert (target / "index.html").read_bytes() == b"two" and not (target / "assets").exists()
+    assert (target / "ar" / "index.html").read_bytes() == b"ar"
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "mine.txt").write_text("keep")
+    with pytest.raises(RenderError, match="not made by a web build"):
+        write_site(precious, {"index.html": b"x", "site.json": b"{}"})
+    assert (precious / "mine.txt").read_text() == "keep"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folders left
+
+
+def test_links_that_go_nowhere_are_warned_about(document, cache):
+    chapter = document.chapters[0]
+    broken = replace(chapter, body=chapter.body + '<p><a href="#nowhere-at-all">x</a></p>')
+    doc = replace(document, chapters=(broken, *document.chapters[1:]))
+    diagnostics = Diagnostics(echo=False)
+    render_site(doc, diagnostics=diagnostics, cache=cache)
+    assert any("#nowhere-at-all" in str(w) for w in diagnostics.warnings)
+
+
+def test_a_note_called_twice_has_a_side_note_at_each_call_and_unique_ids(document, cache):
+    chapter = document.chapters[1]
+    again = '<p>Again.<a class="noteref" href="#fn-2" role="doc-noteref" id="fnref-2-1">2</a></p>'
+    doc = replace(
+        document, chapters=(document.chapters[0], replace(chapter, body=chapter.body + again), *document.chapters[2:])
+    )
+    root = html_pages(render_site(doc, diagnostics=Diagnostics(echo=False), cache=cache))["chapter-02.html"]
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    second = root.get_element_by_id("fnref-2-1")
+    assert second.getnext().get("id") == second.get("data-note") == "side-fnref-2-1"
+
+
+def test_each_section_heading_links_to_itself_for_sharing(site, document):
+    root = html_pages(site)["chapter-02.html"]
+    for section in document.chapters[1].sections:
+        heading = root.get_element_by_id(section.id)
+        (link,) = heading.xpath("a[@class='section-link']")
+        assert link.get("href") == f"#{section.id}"
+        assert link.text_content() == "#Link to this section"

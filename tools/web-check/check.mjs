@@ -1,0 +1,182 @@
+// Browser checks of a built web edition, in headless Chromium (Debian's /usr/bin/chromium,
+// or CHROMIUM_BIN), driven by puppeteer-core; both pinned in package-lock.json
+// (`make web-check-deps`). No network: every request that leaves the site folder is refused
+// and reported.
+//
+//   node check.mjs SITE_DIR SHOTS_DIR [--shots index.html,chapter-02.html] [--search WORD] [--root DIR]
+//
+// --root: the folder of editions built together (the site's parent when it is output/web/ar),
+// inside which links and requests may go; the site itself by default. Sub-folders that are
+// other editions are checked too.
+//
+// For every page: axe-core (WCAG 2.0/2.1/2.2 A and AA) at 1280 px in light and dark mode and
+// at 375 px; whether the page scrolls sideways at 375 px; its ids and links. Then every
+// internal link and fragment is resolved against the files and ids found. Prints one JSON
+// report on stdout.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+import puppeteer from "puppeteer-core";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
+const FLAGS = [
+  "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-extensions",
+  "--allow-file-access-from-files", "--font-render-hinting=none",
+];
+
+const args = process.argv.slice(2);
+const site = path.resolve(args[0]);
+const shotsDir = path.resolve(args[1]);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const shots = option("--shots", "index.html").split(",").filter(Boolean);
+const searchWord = option("--search", "");
+const root = path.resolve(option("--root", args[0]));
+const siteUrl = pathToFileURL(site).href + "/";
+const rootUrl = pathToFileURL(root).href + "/";
+
+function pages(dir) {
+  const found = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!["downloads", "assets", "images"].includes(entry.name)) found.push(...pages(full));
+    } else if (entry.name.endsWith(".html")) {
+      found.push(full);
+    }
+  }
+  return found.sort();
+}
+
+const report = { pages: {}, external: [], broken: [], screenshots: [], search: null, notes: null };
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM_BIN || "/usr/bin/chromium",
+  args: FLAGS,
+  headless: true,
+});
+
+async function open(url, width, scheme) {
+  const page = await browser.newPage();
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    const target = request.url();
+    if (target.startsWith(rootUrl) || target.startsWith("data:") || target === "about:blank") {
+      request.continue();
+    } else {
+      report.external.push({ from: url, url: target });
+      request.abort("blockedbyclient");
+    }
+  });
+  await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
+  await page.setViewport({ width, height: 900, deviceScaleFactor: 1 });
+  await page.goto(url, { waitUntil: "load" });
+  await page.evaluate(() => document.fonts.ready);
+  return page;
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 200), summary: n.failureSummary })),
+    }));
+  }, TAGS);
+}
+
+for (const file of pages(site)) {
+  const relative = path.relative(site, file).split(path.sep).join("/");
+  const url = pathToFileURL(file).href;
+  const entry = { violations: [], overflow: null, ids: [], links: [] };
+  for (const [width, scheme] of [[1280, "light"], [1280, "dark"], [375, "light"]]) {
+    const page = await open(url, width, scheme);
+    for (const v of await axe(page)) entry.violations.push({ ...v, width, scheme });
+    if (width === 1280 && scheme === "light") {
+      const found = await page.evaluate(() => ({
+        ids: [...document.querySelectorAll("[id]")].map((e) => e.id),
+        links: [...document.querySelectorAll("a[href], link[href]")].map((a) => a.href),
+        resources: [...document.querySelectorAll("img[src], script[src]")].map((e) => e.src),
+      }));
+      entry.ids = found.ids;
+      entry.links = [...found.links, ...found.resources];
+    }
+    if (width === 375) {
+      entry.overflow = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+      }));
+    }
+    if (shots.includes(relative)) {
+      fs.mkdirSync(shotsDir, { recursive: true });
+      const suffix = scheme === "dark" ? "-dark" : "";
+      const shot = path.join(shotsDir, `${relative.replace(/[\/.]/g, "-")}-${width}${suffix}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      report.screenshots.push(shot);
+    }
+    if (width === 375 && relative.startsWith("chapter-") && report.notes === null) {
+      const call = await page.$("a.noteref[data-note]");
+      if (call) {
+        await call.click();
+        report.notes = await page.evaluate(() => {
+          const call = document.querySelector("a.noteref[data-note]");
+          const note = document.getElementById(call.getAttribute("data-note"));
+          const box = note.getBoundingClientRect();
+          return { page: location.pathname.split("/").pop(), expanded: call.getAttribute("aria-expanded"),
+                   visible: box.height > 0 && getComputedStyle(note).display !== "none", text: note.textContent.trim().slice(0, 80),
+                   hash: location.hash };
+        });
+      }
+    }
+    await page.close();
+  }
+  report.pages[relative] = entry;
+}
+
+// Every link inside the site resolves: the file exists and, for a fragment, holds the id.
+for (const [from, entry] of Object.entries(report.pages)) {
+  for (const link of entry.links) {
+    if (!link.startsWith("file:")) continue;
+    const target = new URL(link);
+    const fragment = decodeURIComponent(target.hash.slice(1));
+    const file = fileURLToPath(new URL(target.pathname, target));
+    if (!file.startsWith(root + path.sep) && file !== root) {
+      report.broken.push({ from, link, reason: "outside the site" });
+      continue;
+    }
+    const exists = fs.existsSync(file) && fs.statSync(file).isFile();
+    if (!exists) {
+      report.broken.push({ from, link, reason: "no such file" });
+      continue;
+    }
+    const name = path.relative(site, file).split(path.sep).join("/");
+    if (fragment && !report.pages[name]) {
+      report.broken.push({ from, link, reason: `fragment in a page that was not checked: ${name}` });
+    } else if (fragment && !report.pages[name].ids.includes(fragment)) {
+      report.broken.push({ from, link, reason: `no id '${fragment}' in ${name}` });
+    }
+  }
+}
+
+if (searchWord && report.pages["search.html"]) {
+  const page = await open(`${siteUrl}search.html?q=${encodeURIComponent(searchWord)}`, 1280, "light");
+  report.search = await page.evaluate(() => ({
+    status: document.getElementById("search-status").textContent,
+    results: [...document.querySelectorAll("#search-results a")].map((a) => ({ text: a.textContent, href: a.href })),
+  }));
+  if (shots.includes("search.html")) {
+    const shot = path.join(shotsDir, "search-results-1280.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    report.screenshots.push(shot);
+  }
+  await page.close();
+}
+
+await browser.close();
+process.stdout.write(JSON.stringify(report, null, 1) + "\n");
