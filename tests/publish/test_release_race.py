@@ -50,7 +50,7 @@ def _race(manuscripts: list[Path], out: Path) -> list[subprocess.CompletedProces
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 @pytest.mark.e2e
