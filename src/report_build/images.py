@@ -22,14 +22,18 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 STYLE_IMPORT = re.compile(r"@import", re.IGNORECASE)
 
 
-def check(path: Path) -> tuple[int, int] | None:
-    """Return (width, height) of a raster image; None for SVG. Raise on unreadable or oversized files."""
+def check(path: Path, data: bytes | None = None) -> tuple[int, int] | None:
+    """Return (width, height) of a raster image; None for SVG. Raise on unreadable or oversized files.
+
+    ``data``: the image's bytes when it is not a file of its own (a ``data:`` URI, a download);
+    ``path`` then only names it.
+    """
     if path.suffix.lower() == ".svg":
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            with PILImage.open(path) as image:
+            with PILImage.open(path if data is None else io.BytesIO(data)) as image:
                 width, height = image.size
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))
@@ -49,12 +53,12 @@ def check(path: Path) -> tuple[int, int] | None:
 
 
 @lru_cache(maxsize=64)
-def scaled(path: Path, max_side: int) -> tuple[bytes, str] | None:
+def scaled(path: Path, max_side: int, data: bytes | None = None) -> tuple[bytes, str] | None:
     """The image re-encoded with its long side at most ``max_side`` px, or None if it already fits."""
-    size = check(path)
+    size = check(path, data)
     if size is None or max(size) <= max_side:
         return None
-    with PILImage.open(path) as image:
+    with PILImage.open(path if data is None else io.BytesIO(data)) as image:
         image.draft("RGB", (max_side, max_side))  # JPEG: decode at reduced size
         image.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
         out = io.BytesIO()
@@ -65,20 +69,24 @@ def scaled(path: Path, max_side: int) -> tuple[bytes, str] | None:
         return out.getvalue(), "image/jpeg"
 
 
-def check_svg(path: Path, roots: Iterable[Path]) -> None:
+def check_svg(path: Path, roots: Iterable[Path], data: bytes | None = None) -> None:
     """An SVG image must be well-formed XML without entity declarations (no billion laughs, no
-    external entities) and may refer only to files inside ``roots`` (no network, no escaping)."""
+    external entities) and may refer only to files inside ``roots`` (no network, no escaping).
+
+    ``data``: the image's bytes when it is not a file of its own; ``path`` then names it and
+    places its relative references.
+    """
     from .sandbox import check_css, resolve_reference
 
     roots = tuple(roots)
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if data is None else len(data)
         if size > MAX_SVG_BYTES:
             raise ResourceError(
                 f"SVG image '{path.name}' is {size / 1e6:.0f} MB; an image of a report should be far smaller "
                 f"(at most {MAX_SVG_BYTES // 1_000_000} MB): simplify it or use a PNG"
             )
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         raise ResourceError(f"image '{path.name}' cannot be read: {exc.strerror}") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)

@@ -10,8 +10,8 @@ import lxml.html
 from lxml import etree
 from markdown.treeprocessors import Treeprocessor
 
+from .. import image_data, limits
 from .. import images as image_files
-from .. import limits
 from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..model import Chapter, Document, Figure, Footnote, Heading, Image, Metadata
 from ..sandbox import IMAGE_TYPES, check_stylesheets, resolve_reference
@@ -59,13 +59,14 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
             found[needle] = line
         warn_at(message, line)
 
+    html, embedded = image_data.extract(html, path, source.find)  # data: images, decoded and checked
     _check_raw_image_sources(html, source, path)
     sanitize.report_dangerous(html, warn_dangerous)
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
     depth, element = limits.deepest(root)
     if depth > limits.MAX_NESTING + 1:  # + 1: the wrapping <div>
         raise ManuscriptError(limits.nesting_message(depth - 1), path, _line_of_element(element, source))
-    builder = _Builder(path, source, metadata, theme, diagnostics, structure)
+    builder = _Builder(path, source, metadata, theme, diagnostics, structure, embedded)
     return builder.build(root)
 
 
@@ -157,8 +158,10 @@ class _Builder:
         theme: Theme,
         diagnostics: Diagnostics,
         structure: Structure,
+        embedded: dict[str, image_data.Embedded] | None = None,
     ):
         self.path = path
+        self.embedded = embedded or {}
         self.source = source
         self.metadata = metadata
         self.theme = theme
@@ -313,23 +316,11 @@ class _Builder:
             line = self.source.find(src) if src else self.source.find("![")
             if not src:
                 raise self.fail("image has no source (or its source was refused as unsafe)", needle, line)
-            try:
-                resolved = resolve_reference(src, self.path.parent, self.roots)
-            except ResourceError as exc:
-                raise self.fail(f"image: {exc.message}", needle, line) from None
-            if resolved.suffix.lower() not in IMAGE_TYPES:
-                raise self.fail(
-                    f"image '{src}' is not PNG, JPEG, GIF, WebP or SVG, which PDF and ePub readers display",
-                    needle,
-                    line,
-                )
-            try:
-                if resolved.suffix.lower() == ".svg":
-                    image_files.check_svg(resolved, self.roots)
-                else:
-                    image_files.check(resolved)
-            except ResourceError as exc:
-                raise self.fail(_about_image(exc.message), needle, line) from None
+            embedded = self.embedded.get(src)  # a data: image, decoded and checked already
+            if embedded is not None:
+                resolved, line = self.roots[0] / src, embedded.line
+            else:
+                resolved = self._admit_file(src, needle, line)
             relative = resolved.relative_to(self.roots[0]).as_posix()
             img.set("src", quote(relative))
             decorative = "decorative" in img.get("class", "").split() or img.get("role") == "presentation"
@@ -342,8 +333,31 @@ class _Builder:
                 )
             if decorative:
                 img.set("alt", "")
-            images.setdefault(resolved, Image(src=quote(relative), path=resolved, line=line))
+            data = embedded.data if embedded is not None else None
+            images.setdefault(resolved, Image(src=quote(relative), path=resolved, line=line, data=data))
         return list(images.values())
+
+    def _admit_file(self, src: str, needle: str, line: int | None) -> Path:
+        """The image file ``src`` refers to, checked: inside the manuscript folder, a type the
+        outputs display, readable, not too large, an SVG safe and self-contained."""
+        try:
+            resolved = resolve_reference(src, self.path.parent, self.roots)
+        except ResourceError as exc:
+            raise self.fail(f"image: {exc.message}", needle, line) from None
+        if resolved.suffix.lower() not in IMAGE_TYPES:
+            raise self.fail(
+                f"image '{src}' is not PNG, JPEG, GIF, WebP or SVG, which PDF and ePub readers display",
+                needle,
+                line,
+            )
+        try:
+            if resolved.suffix.lower() == ".svg":
+                image_files.check_svg(resolved, self.roots)
+            else:
+                image_files.check(resolved)
+        except ResourceError as exc:
+            raise self.fail(_about_image(exc.message), needle, line) from None
+        return resolved
 
     def _figures(self, root: etree._Element) -> list[Figure]:
         figures = []

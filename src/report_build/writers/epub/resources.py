@@ -52,15 +52,16 @@ def package_images(doc: Document) -> tuple[dict[str, str], list[Resource]]:
     for number, image in enumerate(doc.images, 1):
         suffix = image.path.suffix.lower()
         if suffix == ".svg":
-            data = _read(image.path, doc, image.line)
+            data = image.data if image.data is not None else _read(image.path, doc, image.line)
             check_svg(data, image.path, doc, image.line)
             media_type = "image/svg+xml"
         else:
-            smaller = images.scaled(image.path, doc.metadata.image_max_px)
+            smaller = images.scaled(image.path, doc.metadata.image_max_px, image.data)
             if smaller is not None:
                 data, media_type = smaller
             else:
-                data, media_type = _read(image.path, doc, image.line), IMAGE_TYPES.get(suffix, "")
+                data = image.data if image.data is not None else _read(image.path, doc, image.line)
+                media_type = IMAGE_TYPES.get(suffix, "")
         if media_type not in EXTENSION_OF:
             raise RenderError(f"image '{image.src}' is not an image type an ePub may hold", doc.source, image.line)
         name = f"images/img-{number:03d}.{EXTENSION_OF[media_type]}"

@@ -123,9 +123,11 @@ def render_pdf(
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
     replacements = {}
     for image in doc.images:
-        smaller = images.scaled(image.path, images.PDF_MAX_SIDE)
+        smaller = images.scaled(image.path, images.PDF_MAX_SIDE, image.data)
         if smaller is not None:
             replacements[image.path] = smaller[0]
+        elif image.data is not None:  # a data: image, served as a file of its own
+            replacements[image.path] = image.data
     marks: list[tuple[PageMark, ...]] = []
     data = html_to_pdf(
         render_html(doc, theme, edition),
