@@ -16,6 +16,7 @@ from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
 from .source import changelog, parse
+from .source.remote import RemoteImages
 from .theme import Theme
 from .writers import pagination
 from .writers.pagination import PageMark
@@ -34,15 +35,18 @@ def load(
     manuscript: Path | str,
     diagnostics: Diagnostics | None = None,
     releases_dir: Path | str = "output/releases",
+    omit_remote: bool = False,
 ) -> Document:
     """Parse the manuscript and its changelog into one validated document.
 
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
-    from different sources.
+    from different sources. Remote images are their fetched copies, or with ``omit_remote``
+    placeholders.
     """
     diagnostics = diagnostics or Diagnostics()
     manuscript = Path(manuscript)
-    document = parse.load(manuscript, diagnostics)
+    remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
+    document = parse.load(manuscript, diagnostics, remote)
     log = changelog.find(manuscript)
     if log is None:
         return document
@@ -69,8 +73,11 @@ def build(
     diagnostics: Diagnostics | None = None,
     write: bool = True,
     time_limit: float | str | None = None,
+    omit_remote: bool = False,
 ) -> list[Built]:
-    """Build the requested formats; write them only once all have rendered and passed their checks."""
+    """Build the requested formats; write them only once all have rendered and passed their checks.
+
+    With ``omit_remote``, remote images that have not been fetched become placeholders."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
     steps: list[tuple[str, Callable[[], None]]] = []
     document: Document | None = None
@@ -80,7 +87,7 @@ def build(
 
     def gather() -> None:
         nonlocal document
-        document = load(manuscript, diagnostics, Path(output_dir) / "releases")
+        document = load(manuscript, diagnostics, Path(output_dir) / "releases", omit_remote)
 
     def render() -> None:
         assert document is not None

@@ -46,8 +46,16 @@ def parser() -> argparse.ArgumentParser:
             f"or ${limits.TIME_LIMIT_ENV}; 0 for no limit)",
         )
 
+    def drafts(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--omit-remote",
+            action="store_true",
+            help="leave out remote images not fetched yet: a placeholder shows each one's alt text (not for release)",
+        )
+
     pdf = commands.add_parser("pdf", help="build the PDF")
     common(pdf)
+    drafts(pdf)
     pdf.add_argument(
         "--edition",
         choices=("screen", "print"),
@@ -56,8 +64,10 @@ def parser() -> argparse.ArgumentParser:
     )
     epub = commands.add_parser("epub", help="build the ePub")
     common(epub)
+    drafts(epub)
     both = commands.add_parser("all", help="build the PDF and the ePub")
     common(both, output=False)
+    drafts(both)
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
     watcher = commands.add_parser("watch", help="rebuild on every save")
@@ -152,5 +162,6 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         edition=getattr(args, "edition", "screen"),
         diagnostics=diagnostics,
         time_limit=args.time_limit,
+        omit_remote=args.omit_remote,
     )
     return [result.path for result in results if result.path is not None]

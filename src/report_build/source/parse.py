@@ -18,6 +18,7 @@ from ..sandbox import IMAGE_TYPES, check_stylesheets, resolve_reference
 from ..theme import Theme, default_layouts
 from . import frontmatter, jekyll, sanitize
 from .extensions import CHAPTER_CLASS, FoundHeading, Structure, make_markdown
+from .remote import RemoteImages
 from .text import SourceMap, read_text
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -25,8 +26,10 @@ UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 
 
-def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
-    """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything wrong."""
+def load(path: Path | str, diagnostics: Diagnostics | None = None, remote: RemoteImages | None = None) -> Document:
+    """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything wrong.
+
+    ``remote`` says what becomes of remote images (default: their fetched local copies)."""
     diagnostics = diagnostics or Diagnostics()
     path = Path(path)
     text = read_text(path)
@@ -66,6 +69,8 @@ def load(path: Path | str, diagnostics: Diagnostics | None = None) -> Document:
     depth, element = limits.deepest(root)
     if depth > limits.MAX_NESTING + 1:  # + 1: the wrapping <div>
         raise ManuscriptError(limits.nesting_message(depth - 1), path, _line_of_element(element, source))
+    remote = remote or RemoteImages(path, diagnostics=diagnostics)
+    remote.apply(root, source, theme.strings)
     builder = _Builder(path, source, metadata, theme, diagnostics, structure, embedded)
     return builder.build(root)
 
