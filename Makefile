@@ -4,6 +4,7 @@
 #   make epub       the ePub                 make all     PDF and ePub
 #   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
 #   make release    file PDF and ePub as an immutable release with a downloads page
+#   make fetch      download the manuscript's remote images (the only step using the network)
 #   make watch      rebuild the PDF on every save
 #   make test       install what the tests need, then run them
 #   make lint       ruff                     make clean   remove outputs
@@ -26,11 +27,11 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 # A stamp records the path it built; when that file has gone, the stamp is out of date.
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
-.PHONY: help setup system-deps font-deps ace-deps pdf print epub all all-editions check release watch \
+.PHONY: help setup system-deps font-deps ace-deps pdf print epub all all-editions check release watch fetch \
         test lint clean bench bench-deps FORCE
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile
 
 $(VENV_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -102,6 +103,10 @@ check: pdf print epub ace-deps
 
 release: $(VENV_STAMP) font-deps
 	$(RB) release $(MANUSCRIPT)
+
+# Remote images into images/remote/ beside the manuscript, recorded in its remote-images.lock.
+fetch: $(VENV_STAMP)
+	$(RB) fetch $(MANUSCRIPT)
 
 watch: $(VENV_STAMP) font-deps
 	$(RB) watch $(MANUSCRIPT)

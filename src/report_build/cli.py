@@ -83,6 +83,19 @@ def parser() -> argparse.ArgumentParser:
     gate.add_argument("--no-ace", action="store_true", help="skip the Ace accessibility check")
     gate.add_argument("--strict", action="store_true", help="count warnings as failures")
     gate.add_argument("-q", "--quiet", action="store_true", help="print only findings")
+    fetching = commands.add_parser(
+        "fetch", help="download the manuscript's remote images into images/remote/ (the only command using the network)"
+    )
+    fetching.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript")
+    fetching.add_argument(
+        "--allow-private", action="store_true", help="allow loopback and private addresses (a server on this machine)"
+    )
+    fetching.add_argument("--refresh", action="store_true", help="download every image again, even if fetched")
+    fetching.add_argument("--prune", action="store_true", help="drop lock entries this manuscript does not use")
+    fetching.add_argument("--max-mb", type=float, default=20.0, help="largest image to accept, in MB (default 20)")
+    fetching.add_argument("--timeout", type=float, default=30.0, help="seconds allowed per image (default 30)")
+    fetching.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    fetching.set_defaults(strict=False)
     changes = commands.add_parser("diff", help="a document of what changed between two versions")
     changes.add_argument("old", help="the older manuscript file, or a git revision (tag, commit)")
     changes.add_argument("new", help="the newer manuscript file, or a git revision")
@@ -147,6 +160,16 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
                 file=sys.stderr,
             )
         return [released.folder, released.index]
+    if args.command == "fetch":
+        from .fetch import Limits, fetch
+
+        limits = Limits(int(args.max_mb * 1_000_000), timeout=args.timeout, allow_private=args.allow_private)
+        say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+        fetched = fetch(args.manuscript, limits, refresh=args.refresh, prune=args.prune, say=say)
+        unused = f", {fetched.unused} lock entries not used by this manuscript (--prune drops them)"
+        counts = f"fetch: {fetched.downloaded} downloaded, {fetched.kept} already fetched"
+        say(counts + (unused if fetched.unused else ""))
+        return [fetched.lock]
     if args.command == "diff":
         from .publish.diff import diff
 
