@@ -42,11 +42,13 @@ $(VENV_STAMP): pyproject.toml
 setup: $(VENV_STAMP) system-deps ace-deps
 
 # System packages: HarfBuzz's subsetter (font embedding), poppler (pdftotext, pdffonts for the
-# tests) and a Java runtime (EPUBCheck). Installed with apt-get only when missing.
+# tests), qpdf (`qpdf --check` on the real-world documents' PDFs) and a Java runtime (EPUBCheck).
+# Installed with apt-get only when missing.
 system-deps:
 	@missing=""; \
 	ldconfig -p | grep -q libharfbuzz-subset.so.0 || missing="$$missing libharfbuzz-subset0"; \
 	command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
