@@ -9,6 +9,7 @@
 #   make test       install what the tests need, then run them
 #   make lint       ruff                     make clean   remove outputs
 #   make bench      the speed benchmark (see docs/performance.md)
+#   make corpus     build and check every real-world document of ../shared/realworld, as a table
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -28,10 +29,10 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
 .PHONY: help setup system-deps font-deps ace-deps pdf print epub all all-editions check release watch fetch \
-        test lint clean bench bench-deps FORCE
+        test lint clean bench bench-deps corpus FORCE
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,13p' Makefile
 
 $(VENV_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -126,6 +127,10 @@ bench-deps:
 
 bench: $(VENV_STAMP) font-deps bench-deps
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The real-world documents (../shared/realworld): PDF pages, qpdf, EPUBCheck, time, warnings.
+corpus: $(VENV_STAMP) system-deps
+	$(BIN)/python bench/corpus.py $(CORPUS_ARGS)
 
 clean:
 	rm -rf output .pytest_cache .ruff_cache
