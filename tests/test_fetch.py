@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 from PIL import Image as PILImage
 
 from report_build import Diagnostics, ResourceError, cli
+from report_build import fetch as fetching
 from report_build.build import load
 from report_build.fetch import Limits, fetch
 from report_build.source.remote import LOCK_NAME, read_lock
@@ -40,6 +42,7 @@ class Handler(BaseHTTPRequestHandler):
     """Routes: each path is one way a server can answer."""
 
     hits: ClassVar[Counter[str]] = Counter()
+    redirect_to: ClassVar[str] = "/good.png"
 
     def log_message(self, *args: object) -> None:  # quiet
         pass
@@ -65,6 +68,7 @@ class Handler(BaseHTTPRequestHandler):
             "/badge.svg": lambda: self.send(200, SVG, "image/svg+xml"),
             "/unlabelled.png": lambda: self.send(200, GOOD, "application/octet-stream"),
             "/redirect": lambda: self.send(302, b"", None, Location="/good.png"),
+            "/elsewhere": lambda: self.send(302, b"", None, Location=Handler.redirect_to),
             "/loop": lambda: self.send(302, b"", None, Location="/loop"),
             "/to-file": lambda: self.send(302, b"", None, Location="file:///etc/passwd"),
             "/page.png": lambda: self.send(200, b"<html><body>Sign in</body></html>", "text/html"),
@@ -201,3 +205,51 @@ def test_release_never_accepts_omit_remote(capsys):
     assert info.value.code == 2 and "--omit-remote" in capsys.readouterr().err
     for command in ("pdf", "epub", "all"):
         assert cli.parser().parse_args([command, "--omit-remote"]).omit_remote is True
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        *("127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0"),
+        *("224.0.0.1", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1"),
+    ],
+)
+def test_private_and_reserved_addresses_are_refused(address):
+    with pytest.raises(ResourceError, match="loopback, private or reserved address"):
+        fetching._check_address("host.example", address, allow_private=False)
+    fetching._check_address("host.example", address, allow_private=True)  # allowed when asked for
+
+
+@pytest.mark.parametrize("address", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
+def test_public_addresses_are_allowed(address):
+    fetching._check_address("host.example", address, allow_private=False)
+
+
+def test_every_resolved_address_is_checked(monkeypatch):
+    answers = [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 80)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 80)),
+    ]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: answers)
+    with pytest.raises(ResourceError, match=r"private or reserved address \(10.0.0.5\)"):
+        fetching._connect_checked(("mixed.example", 80), 1.0, allow_private=False)
+
+
+def test_each_redirect_hop_is_checked(server, tmp_path, monkeypatch):
+    """A host that passes the check may not redirect to one that does not."""
+    port = int(server.rsplit(":", 1)[1])
+    real_getaddrinfo = socket.getaddrinfo
+    checked = fetching._check_address
+
+    def resolve(host, *args, **kwargs):
+        return real_getaddrinfo("127.0.0.1" if host == "public.test" else host, *args, **kwargs)
+
+    def check(host, address, allow_private):
+        checked(host, "93.184.215.14" if host == "public.test" else address, allow_private)  # as if public
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(fetching, "_check_address", check)
+    assert fetching.download(f"http://public.test:{port}/good.png", Limits())[0] == GOOD  # the first hop is fine
+    Handler.redirect_to = f"http://127.0.0.1:{port}/good.png"
+    with pytest.raises(ResourceError, match=r"private or reserved address \(127.0.0.1\)"):
+        fetching.download(f"http://public.test:{port}/elsewhere", Limits())
