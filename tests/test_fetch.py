@@ -203,8 +203,17 @@ def test_release_never_accepts_omit_remote(capsys):
     with pytest.raises(SystemExit) as info:
         cli.parser().parse_args(["release", "--omit-remote"])
     assert info.value.code == 2 and "--omit-remote" in capsys.readouterr().err
-    for command in ("pdf", "epub", "all"):
+    for command in ("pdf", "epub", "all", "watch"):
         assert cli.parser().parse_args([command, "--omit-remote"]).omit_remote is True
+
+
+def test_watch_passes_omit_remote_to_each_build(monkeypatch, tmp_path):
+    from report_build import watch
+
+    seen = []
+    monkeypatch.setattr(watch, "build", lambda *args, **kwargs: seen.append(kwargs["omit_remote"]) or [])
+    assert watch.rebuild(tmp_path / "report.md", ("pdf",), tmp_path, lambda text: None, omit_remote=True)
+    assert seen == [True]
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,7 @@ def parser() -> argparse.ArgumentParser:
     watcher.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript to watch")
     watcher.add_argument("--format", choices=("pdf", "epub", "all"), default="pdf", help="what to rebuild")
     watcher.add_argument("--output-dir", type=Path, default=Path("output"), help="folder for outputs")
+    drafts(watcher)
     watcher.add_argument("--max-rebuilds", type=int, default=None, help=argparse.SUPPRESS)
     watcher.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
     watcher.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         from .watch import watch
 
         formats = ("pdf", "epub") if args.format == "all" else (args.format,)
-        watch(Path(args.manuscript), formats, args.output_dir, args.max_rebuilds)
+        watch(Path(args.manuscript), formats, args.output_dir, args.max_rebuilds, omit_remote=args.omit_remote)
         return []
     if args.command == "check":
         from .checks.gate import check
