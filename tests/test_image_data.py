@@ -60,7 +60,11 @@ def test_bytes_must_be_the_type_claimed():
         image_data.admit(b"<html><body>not found</body></html>", "image/png", Path("x"), ())
 
 
-def test_truncated_image_is_refused():
+@pytest.mark.parametrize("lenient", [False, True])
+def test_truncated_image_is_refused(monkeypatch, lenient):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", lenient)  # WeasyPrint sets it once imported
     data = image_bytes("PNG", (300, 300))
     with pytest.raises(ResourceError, match="cannot be read as PNG"):
         image_data.admit(data[: len(data) // 2], "image/png", Path("x"), ())

@@ -105,7 +105,9 @@ def admit(data: bytes, claimed: str | None, name: Path, roots: Iterable[Path]) -
             with PILImage.open(io.BytesIO(data)) as image:
                 if image.format != PILLOW_FORMAT[actual]:
                     raise ResourceError(f"image {what} is not a valid {NAMES[actual]} image")
-                image.load()  # the whole image decodes: not truncated, not corrupt
+                image.verify()  # checksums and truncation (PNG), even where WeasyPrint lets Pillow load truncated files
+            with PILImage.open(io.BytesIO(data)) as image:
+                image.load()  # the whole image decodes
     except (OSError, SyntaxError, ValueError) as exc:
         raise ResourceError(f"image {what} cannot be read as {NAMES[actual]}: {exc}") from None
     return actual
