@@ -157,7 +157,7 @@ def test_loopback_is_refused_without_allow_private(server, tmp_path):
     [
         ("/page.png", "the server sent text/html, not an image"),
         ("/liar.jpg", "claims to be image/jpeg but its bytes are PNG"),
-        ("/unsafe.svg", "'file:///etc/passwd' is refused"),
+        ("/unsafe.svg", "refers to 'file:///etc/passwd'; refused"),
         ("/huge.png", "larger than 0.002 MB; refused"),
         ("/huge-unsized.png", "larger than 0.002 MB; refused"),
         ("/slow.png", "took longer than 0.4 s"),

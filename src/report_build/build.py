@@ -43,13 +43,22 @@ def load(
     from different sources. Remote images are their fetched copies, or with ``omit_remote``
     placeholders.
     """
-    diagnostics = diagnostics or Diagnostics()
+    return gather(manuscript, diagnostics or Diagnostics(), releases_dir, omit_remote)[0]
+
+
+def gather(
+    manuscript: Path | str,
+    diagnostics: Diagnostics,
+    releases_dir: Path | str = "output/releases",
+    omit_remote: bool = False,
+) -> tuple[Document, Theme]:
+    """The validated document and the build's one theme (see :func:`load`)."""
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
-    document = parse.load(manuscript, diagnostics, remote)
+    document, theme = parse.read(manuscript, diagnostics, remote)
     log = changelog.find(manuscript)
     if log is None:
-        return document
+        return document, theme
     document = _with(document, releases=changelog.load(log, diagnostics))
     if release.is_draft(document, Path(releases_dir)):
         diagnostics.warn(
@@ -59,7 +68,7 @@ def load(
             document.release.line if document.release else None,
         )
         document = _with(document, draft=True)
-    return document
+    return document, theme
 
 
 def build(
@@ -81,17 +90,18 @@ def build(
     diagnostics = diagnostics or Diagnostics(strict=strict)
     steps: list[tuple[str, Callable[[], None]]] = []
     document: Document | None = None
+    theme: Theme | None = None
     results: list[Built] = []
 
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
 
-    def gather() -> None:
-        nonlocal document
-        document = load(manuscript, diagnostics, Path(output_dir) / "releases", omit_remote)
+    def gather_all() -> None:
+        nonlocal document, theme
+        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", omit_remote)
 
     def render() -> None:
-        assert document is not None
-        rendered = render_formats(document, formats, edition, diagnostics, cache)
+        assert document is not None and theme is not None
+        rendered = render_formats(document, theme, formats, edition, diagnostics, cache)
         for fmt in formats:
             target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
             results.append(Built(fmt, target, rendered[fmt]))
@@ -102,7 +112,7 @@ def build(
                 write_atomic(result.path, result.data)
         cache.commit()
 
-    steps = [("gather", gather), ("render", render)]
+    steps = [("gather", gather_all), ("render", render)]
     if write:
         steps.append(("write", write_all))
     seconds = limits.time_limit_from(time_limit)
@@ -117,6 +127,7 @@ def build(
 
 def render_formats(
     document: Document,
+    theme: Theme,
     formats: tuple[str, ...],
     edition: str,
     diagnostics: Diagnostics,
@@ -131,19 +142,18 @@ def render_formats(
     marks: tuple[PageMark, ...] | None = None
     page_entry, cached = None, None
     if cache is not None and cache.folder is not None:
-        theme = Theme(document.metadata.layouts, document.metadata.language)
         page_entry = f"pages-{pagination.cache_key(release.source_fingerprint(document), theme.dirs)}.json"
         cached = cache.read(page_entry)
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
     if "pdf" in formats:
         if "epub" in formats:
-            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, edition, diagnostics)
+            rendered["pdf"], rendered["epub"], marks = _pdf_and_epub(document, theme, edition, diagnostics)
         else:
             from .writers.pdf.writer import render_pdf
 
             with progress.shown("PDF"):
-                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics)
+                rendered["pdf"], marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme)
     elif "epub" in formats:
         from .writers.epub.writer import write_epub
 
@@ -152,15 +162,15 @@ def render_formats(
             from .writers.pdf.writer import render_pdf
 
             with progress.shown("print page numbers"):
-                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, write=False)[1]
-        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks)
+                marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme, write=False)[1]
+        rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks, theme=theme)
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
     return rendered
 
 
 def _pdf_and_epub(
-    document: Document, edition: str, diagnostics: Diagnostics
+    document: Document, theme: Theme, edition: str, diagnostics: Diagnostics
 ) -> tuple[bytes, bytes, tuple[PageMark, ...]]:
     """One layout; the ePub is packaged in a second thread while the PDF is being written."""
     from .writers.epub.writer import write_epub
@@ -171,10 +181,12 @@ def _pdf_and_epub(
 
         def package(laid_out: tuple[PageMark, ...]) -> None:
             started.append(
-                pool.submit(write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out)
+                pool.submit(
+                    write_epub, document, edition=edition, diagnostics=diagnostics, page_marks=laid_out, theme=theme
+                )
             )
 
-        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, on_layout=package)
+        pdf, marks = render_pdf(document, edition=edition, diagnostics=diagnostics, theme=theme, on_layout=package)
         return pdf, started[0].result(), marks
 
 
@@ -217,11 +229,10 @@ def make_release(
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
-        document = load(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
-        theme = Theme(document.metadata.layouts, document.metadata.language, diagnostics)
+        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
 
         def render() -> dict[str, tuple[str, bytes]]:
-            rendered = render_formats(document, FORMATS, "screen", diagnostics, cache)
+            rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)
             return {fmt: (output_name(document, fmt), data) for fmt, data in rendered.items()}
 
         released = release.release(document, render, releases_dir, theme)

@@ -38,8 +38,8 @@ from urllib.parse import urljoin, urlsplit
 from . import __version__
 from .errors import Diagnostics, ResourceError, format_location
 from .image_data import EXTENSION_OF, admit, media_type
+from .images import IMAGE_TYPES
 from .output import write_atomic
-from .sandbox import IMAGE_TYPES
 from .source import parse
 from .source.remote import FOLDER, Entry, RemoteImages, format_lock, lock_path, read_lock, sha256_of
 
@@ -149,7 +149,7 @@ def _admitted(url: str, header: str, body: bytes) -> str:
     else:
         raise ResourceError(f"the server sent {kind}, not an image")
     name = Path(PurePosixPath(urlsplit(url).path).name or "image")
-    return admit(body, claimed, name, ())
+    return admit(body, claimed, name)
 
 
 def _get(url: str, limits: Limits, deadline: float) -> tuple[int, str | None, str, bytes]:

@@ -20,7 +20,7 @@ import html as html_module
 import io
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
@@ -82,9 +82,9 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def admit(data: bytes, claimed: str | None, name: Path, roots: Iterable[Path]) -> str:
-    """Check bytes that claim to be an image of type ``claimed`` (None: any image type);
-    return their media type. ``name`` names them in messages and places an SVG's references."""
+def admit(data: bytes, claimed: str | None, name: Path) -> str:
+    """Check bytes that claim to be an image of type ``claimed`` (None: any image type) by the
+    rules image files follow; return their media type. ``name`` names them in messages."""
     actual = sniff(data)
     what = f"'{name.name}'"
     if actual is None:
@@ -96,7 +96,12 @@ def admit(data: bytes, claimed: str | None, name: Path, roots: Iterable[Path]) -
         )
     named = name.with_suffix("." + EXTENSION_OF[actual])
     if actual == "image/svg+xml":
-        images.check_svg(named, roots, data)
+        if len(data) > images.MAX_SVG_BYTES:
+            raise ResourceError(
+                f"SVG image {what} is {len(data) / 1e6:.0f} MB; an image of a report should be far smaller "
+                f"(at most {images.MAX_SVG_BYTES // 1_000_000} MB)"
+            )
+        images.check_svg(data, named.name)
         return actual
     images.check(named, data)  # size and decompression bombs
     try:
@@ -163,7 +168,7 @@ def extract(html: str, manuscript: Path, find_line: Callable[[str], int | None])
             kind, data = decode(uri)
             digest = hashlib.sha256(data).hexdigest()[:16]
             name = f"data-image-{digest}.{EXTENSION_OF[kind]}"
-            admit(data, kind, folder / name, (folder,))
+            admit(data, kind, folder / name)
         except ResourceError as exc:
             message = NAMED.sub("written as a data: URI", exc.message)
             if not message.startswith(("image", "SVG image", "'data:'")):

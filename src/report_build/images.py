@@ -1,4 +1,5 @@
-"""Raster images: checked before anything is written, scaled down for the outputs."""
+"""Images: which ones a report may use (:func:`admit`), checked before anything is written,
+and raster images scaled down for the outputs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from lxml import etree
 from PIL import Image as PILImage
 
 from .errors import ResourceError
+from .sandbox import resolve_reference
 
 MAX_PIXELS = 100_000_000  # larger than any photograph a report needs; guards against decompression bombs
 MAX_SVG_BYTES = 16_000_000  # a chart or a diagram is far smaller; guards against memory exhaustion
@@ -20,6 +22,16 @@ PDF_MAX_SIDE = 2400  # about 300 dpi across a 200 mm text block
 PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 STYLE_IMPORT = re.compile(r"@import", re.IGNORECASE)
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+SVG_NS = "http://www.w3.org/2000/svg"
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
 
 
 def check(path: Path, data: bytes | None = None) -> tuple[int, int] | None:
@@ -69,51 +81,65 @@ def scaled(path: Path, max_side: int, data: bytes | None = None) -> tuple[bytes,
         return out.getvalue(), "image/jpeg"
 
 
-def check_svg(path: Path, roots: Iterable[Path], data: bytes | None = None) -> None:
-    """An SVG image must be well-formed XML without entity declarations (no billion laughs, no
-    external entities) and may refer only to files inside ``roots`` (no network, no escaping).
-
-    ``data``: the image's bytes when it is not a file of its own; ``path`` then names it and
-    places its relative references.
-    """
-    from .sandbox import check_css, resolve_reference
-
+def admit(ref: str, base: Path, roots: Iterable[Path]) -> Path:
+    """The one rule for which images a report may use, applied by the parser, the front matter
+    and the writers: a file inside ``roots`` (see :func:`sandbox.resolve_reference`), of a type
+    PDF and ePub readers display, readable and not too large, and, for SVG, safe and
+    self-contained (:func:`check_svg`). Returns the resolved path; raises :class:`ResourceError`."""
     roots = tuple(roots)
+    resolved = resolve_reference(ref, base, roots)
+    if resolved.suffix.lower() not in IMAGE_TYPES:
+        raise ResourceError(f"image '{ref}' is not PNG, JPEG, GIF, WebP or SVG, which PDF and ePub readers display")
+    if resolved.suffix.lower() == ".svg":
+        check_svg(read_svg(resolved), resolved.name)
+    else:
+        check(resolved)
+    return resolved
+
+
+def read_svg(path: Path) -> bytes:
+    """An SVG file's bytes, refused when far larger than any chart or diagram."""
     try:
-        size = path.stat().st_size if data is None else len(data)
+        size = path.stat().st_size
         if size > MAX_SVG_BYTES:
             raise ResourceError(
                 f"SVG image '{path.name}' is {size / 1e6:.0f} MB; an image of a report should be far smaller "
                 f"(at most {MAX_SVG_BYTES // 1_000_000} MB): simplify it or use a PNG"
             )
-        data = path.read_bytes() if data is None else data
+        return path.read_bytes()
     except OSError as exc:
         raise ResourceError(f"image '{path.name}' cannot be read: {exc.strerror}") from None
+
+
+def check_svg(data: bytes, name: str) -> None:
+    """An SVG image must be well-formed XML with an ``<svg>`` root, declare no entities (no
+    billion laughs, no external entities), run nothing (no ``<script>``, no ``<foreignObject>``)
+    and be self-contained: it may refer only to its own parts (``#id``) or to ``data:`` URLs,
+    since an ePub reader and a browser show it on its own, and a build never fetches anything."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ResourceError(f"SVG image '{path.name}' is not well-formed XML: {exc}") from None
+        raise ResourceError(f"SVG image '{name}' is not well-formed XML: {exc}") from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise ResourceError(f"SVG image '{path.name}' declares XML entities (<!ENTITY ...>); refused as unsafe")
+        raise ResourceError(f"SVG image '{name}' declares XML entities (<!ENTITY ...>); refused as unsafe")
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise ResourceError(f"SVG image '{name}' has no <svg> root in the SVG namespace")
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        for name in ("href", XLINK_HREF, "src"):
-            ref = (element.get(name) or "").strip()
-            if ref and not ref.startswith("#") and not ref.lower().startswith("data:"):
-                try:
-                    resolve_reference(ref, path.parent, roots, near="the SVG file")
-                except ResourceError as exc:
-                    raise ResourceError(f"SVG image '{path.name}': {exc.message}") from None
         local = etree.QName(element).localname
-        styles = [element.get("style") or ""]
-        if local == "style":
-            styles.append(element.text or "")
-        for css in styles:
-            if css and ("url" in css.lower() or STYLE_IMPORT.search(css)):
-                try:
-                    check_css(css, path, roots, what="SVG file")
-                except ResourceError as exc:
-                    raise ResourceError(f"SVG image '{path.name}', line {exc.line}: {exc.message}") from None
+        if local in ("script", "foreignObject"):
+            raise ResourceError(f"SVG image '{name}' contains <{local}>; an image of a report may not")
+        refs = [(element.get(attribute) or "").strip() for attribute in ("href", XLINK_HREF, "src")]
+        styles = (element.get("style") or "") + ((element.text or "") if local == "style" else "")
+        if STYLE_IMPORT.search(styles):
+            raise ResourceError(f"SVG image '{name}' imports a stylesheet (@import); it must be self-contained")
+        refs += [ref.strip() for ref in CSS_URL.findall(styles)]
+        for ref in refs:
+            if ref and not ref.startswith("#") and not ref.lower().startswith("data:"):
+                raise ResourceError(
+                    f"SVG image '{name}' refers to '{ref}'; refused: an SVG image must be self-contained "
+                    "(embed what it shows as a data: URL, or draw it in the SVG)"
+                )

@@ -12,6 +12,18 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import RenderError
+
+EDITIONS = ("screen", "print")
+"""The PDF editions: ``screen`` (tagged PDF/UA-1) and ``print`` (PDF/X-4 with bleed and crop
+marks). Both share one pagination; the ePub and the web edition are the same for either."""
+
+
+def check_edition(edition: str) -> None:
+    """Refuse an edition that is not one of :data:`EDITIONS`."""
+    if edition not in EDITIONS:
+        raise RenderError(f"unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
+
 
 @dataclass(frozen=True)
 class Metadata:

@@ -1,37 +1,24 @@
 """What a build may read: files inside the manuscript's folder and the layouts folders, nothing else.
 
 Used twice: when the manuscript is parsed (every image is checked, with its line)
-and by WeasyPrint's URL fetcher (:mod:`report_build.fetcher`), which refuses anything
+and by WeasyPrint's URL fetcher (:mod:`report_build.writers.pdf.fetcher`), which refuses anything
 outside the same roots, so a template or stylesheet cannot reach further than the
 manuscript can.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 import tinycss2
 
-from .errors import ResourceError, display_path
+from .errors import ResourceError
 
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 REMOTE_SCHEMES = {"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "gopher"}
-IMAGE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-}
 
 
 def resolve_reference(ref: str, base: Path, roots: Iterable[Path], near: str = "the manuscript") -> Path:
@@ -124,82 +111,3 @@ def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path]) -> None:
             except (OSError, UnicodeDecodeError) as exc:
                 raise ResourceError(f"stylesheet cannot be read as UTF-8 text: {exc}", path) from None
             check_css(css, path, roots)
-
-
-CSS_POSITION = re.compile(r" at (\d+):(\d+)")
-
-
-class Located(NamedTuple):
-    """One message of WeasyPrint's, with the stylesheet and line it is about when known."""
-
-    message: str
-    path: Path | None
-    line: int | None
-    error: bool  # logged as an error: something (an image, a stylesheet, a font) is missing
-
-
-class LogCapture(logging.Handler):
-    """Collects WeasyPrint's warnings and errors during one render.
-
-    WeasyPrint's messages about a stylesheet say "at 3:5" but not which stylesheet; the
-    capture notes the stylesheet being read when the message is logged, so that the user
-    is told ``layouts/css/custom.css:3``.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        record.rb_stylesheet = _stylesheet_being_read()  # type: ignore[attr-defined]
-        self.records.append(record)
-
-    @property
-    def located(self) -> list[Located]:
-        """Each message with its stylesheet and line (when known) and whether it is an error."""
-        found = []
-        for record in self.records:
-            message = record.getMessage()
-            path = getattr(record, "rb_stylesheet", None)
-            position = CSS_POSITION.search(message)
-            line = int(position.group(1)) if position and path is not None else None
-            found.append(Located(message, path, line, record.levelno >= logging.ERROR))
-        return found
-
-    @property
-    def messages(self) -> list[str]:
-        """The messages, each followed by the stylesheet and line it is about when known."""
-        return [
-            f"{m.message} (in {display_path(m.path)}{f':{m.line}' if m.line else ''})" if m.path else m.message
-            for m in self.located
-        ]
-
-
-def _stylesheet_being_read() -> Path | None:
-    """The stylesheet file WeasyPrint is parsing right now (the innermost, for @import), if any."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        code = frame.f_code
-        if code.co_name == "preprocess_stylesheet" and "weasyprint" in code.co_filename:
-            base_url = frame.f_locals.get("base_url")
-            if isinstance(base_url, str) and base_url.lower().startswith("file:"):
-                path = Path(url2pathname(unquote(urlsplit(base_url).path)))
-                if path.suffix.lower() == ".css":
-                    return path
-            return None
-        frame = frame.f_back
-    return None
-
-
-@contextmanager
-def captured_weasyprint_log() -> Iterator[LogCapture]:
-    logger = logging.getLogger("weasyprint")
-    handler = LogCapture()
-    previous_propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = previous_propagate

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from .contract import NOTE_INLINE
 from .errors import TemplateError
 
 DEFAULT_LAYOUTS = Path(__file__).resolve().parent.parent.parent / "layouts"
@@ -149,7 +150,7 @@ def inline_notes(body: str, chapter: Any) -> str:
     for note in chapter.footnotes:
         body = body.replace(
             note.call_html,
-            f'<span class="footnote" id="{note.id}">{note.inline_html}</span>',
+            f'<span class="{NOTE_INLINE}" id="{note.id}">{note.inline_html}</span>',
             1,
         )
     return body

@@ -16,7 +16,7 @@ from conftest import FIXTURES, MANUSCRIPT, ROOT, build_bytes
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, RenderError, load
 from report_build.theme import Theme
-from report_build.writers.epub import writer as epub_writer
+from report_build.writers.epub import package as epub_package
 from report_build.writers.epub.writer import write_epub
 
 BASIC = FIXTURES / "epub-basic" / "report.md"
@@ -441,7 +441,7 @@ def test_chapter_emptied_while_packaging_is_caught(monkeypatch, docs):
     def lossy(self, default=None):
         return re.sub(rb"<body.*</body>", b"<body></body>", self.content, flags=re.DOTALL)
 
-    monkeypatch.setattr(epub_writer._Finished, "get_content", lossy)
+    monkeypatch.setattr(epub_package.Finished, "get_content", lossy)
     with pytest.raises(RenderError, match=r"chapter-01\.xhtml lost its text"):
         write_epub(docs["basic"], diagnostics=Diagnostics(echo=False))
 

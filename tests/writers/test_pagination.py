@@ -8,12 +8,12 @@ import sys
 
 import pytest
 from lxml import etree
+from test_epub import NS, Book
 
 from conftest import FIXTURES, MANUSCRIPT, build_bytes, pdf_pages, squash
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, RenderError, build
 from report_build.theme import COMPILED, Theme
-from test_epub import NS, Book
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,10 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..contract import CHAPTER_SECTION
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-CHAPTER_CLASS = "rb-chapter"
+
 TABLE_CAPTION = re.compile(r"^\s*(?:Table|:)\s*:\s*", re.IGNORECASE)
 ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
@@ -171,7 +173,7 @@ class StructureTreeprocessor(Treeprocessor):
                     root.append(child)  # whitespace and stash placeholders wait for a chapter
                     continue
                 chapter += 1
-                section = etree.SubElement(root, "section", {"class": CHAPTER_CLASS})
+                section = etree.SubElement(root, "section", {"class": CHAPTER_SECTION})
                 if child.tag != "h1":
                     structure.has_preface = True
                 for waiting in [c for c in root if c is not section and c.tag != "section"]:

@@ -1,47 +1,20 @@
-"""YAML front matter: split it from the body, parse it safely, validate it."""
+"""YAML front matter: split it from the body and parse it safely, with the line of each key.
+
+What the keys mean and how their values are checked is declared in :mod:`.metadata`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .. import limits
-from ..errors import Diagnostics, ManuscriptError, ResourceError
-from ..model import Metadata
-from .text import NOT_XML
+from ..errors import Diagnostics, ManuscriptError
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
-
-# Canonical key -> the spellings people bring from pandoc, Jekyll and Hugo.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title",),
-    "subtitle": ("subtitle",),
-    "authors": ("authors", "author", "creator", "creators"),
-    "publisher": ("publisher",),
-    "date": ("date",),
-    "language": ("language", "lang"),
-    "identifier": ("identifier", "isbn"),
-    "description": ("description", "abstract", "summary"),
-    "keywords": ("keywords", "tags", "subject", "subjects"),
-    "rights": ("rights", "copyright", "license", "licence"),
-    "cover_image": ("cover_image", "cover-image", "cover"),
-    "page_size": ("page_size", "page-size", "papersize"),
-    "layouts": ("layouts",),
-    "slug": ("slug",),
-    "embed_fonts": ("embed_fonts", "embed-fonts"),
-    "image_max_px": ("image_max_px", "image-max-px"),
-}
-KEY_OF = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
-
-PAGE_SIZES = {"a3", "a4", "a5", "b4", "b5", "letter", "legal", "ledger", "jis-b4", "jis-b5"}
-CUSTOM_SIZE = re.compile(r"^\d+(\.\d+)?(mm|cm|in|pt)\s+\d+(\.\d+)?(mm|cm|in|pt)$")
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def split(text: str, path: Path) -> tuple[str | None, str, int]:
@@ -117,181 +90,3 @@ def parse(front: str | None, path: Path, diagnostics: Diagnostics) -> tuple[dict
         raise ManuscriptError("front matter must be a mapping of keys to values (key: value)", path, 2)
     lines = {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
     return {str(key): value for key, value in data.items()}, lines
-
-
-def metadata(
-    raw: dict[str, Any], lines: dict[str, int], path: Path, diagnostics: Diagnostics, fallback_title: str
-) -> Metadata:
-    """Validate and normalise the front matter into :class:`Metadata`."""
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        canonical = KEY_OF.get(key)
-        line = lines.get(key)
-        if canonical is None:
-            diagnostics.warn(f"unknown front matter key '{key}' is ignored", path, line)
-            continue
-        if canonical in values:
-            diagnostics.warn(f"'{key}' repeats '{canonical}' given earlier; the earlier value is kept", path, line)
-            continue
-        values[canonical] = _check(canonical, key, value, path, line)
-
-    title = values.get("title") or fallback_title or path.stem.replace("-", " ").replace("_", " ").title()
-    language = values.get("language", "en")
-    identifier = values.get("identifier") or _stable_identifier(title, values.get("authors", ()))
-    root = path.parent
-    cover = values.get("cover_image")
-    layouts = values.get("layouts")
-    return Metadata(
-        title=title,
-        subtitle=values.get("subtitle", ""),
-        authors=values.get("authors", ()),
-        publisher=values.get("publisher", ""),
-        date=values.get("date"),
-        language=language,
-        identifier=identifier,
-        description=values.get("description", ""),
-        keywords=values.get("keywords", ()),
-        rights=values.get("rights", ""),
-        cover_image=(root / cover).resolve() if cover else None,
-        page_size=values.get("page_size", "A4"),
-        layouts=(root / layouts).resolve() if layouts else None,
-        embed_fonts=values.get("embed_fonts", False),
-        image_max_px=values.get("image_max_px", 1600),
-        slug=values.get("slug", ""),
-    )
-
-
-def _check(key: str, spelled: str, value: Any, path: Path, line: int | None) -> Any:
-    def fail(expected: str) -> ManuscriptError:
-        shown = type(value).__name__ if not isinstance(value, (str, int)) else repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        return ManuscriptError(f"front matter '{spelled}' must be {expected}, not {shown}", path, line)
-
-    if key in ("authors", "keywords"):
-        if isinstance(value, str):
-            items = [value] if key == "authors" else [part.strip() for part in value.split(",")]
-        elif isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
-            items = [str(item) for item in value]
-        else:
-            raise fail("text or a list of text")
-        for item in items:
-            if NOT_XML.search(item):
-                raise ManuscriptError(f"front matter '{spelled}' contains a control character; remove it", path, line)
-        return tuple(item.strip() for item in items if item.strip())
-    if key == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            parsed = parse_date(value)
-            if parsed is None:
-                raise fail("a date written YYYY-MM-DD")
-            return parsed
-        raise fail("a date written YYYY-MM-DD")
-    if key == "embed_fonts":
-        if not isinstance(value, bool):
-            raise fail("true or false")
-        return value
-    if key == "image_max_px":
-        if not isinstance(value, int) or isinstance(value, bool) or not 64 <= value <= 10000:
-            raise fail("a whole number of pixels from 64 to 10000")
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and key in ("title", "subtitle", "identifier"):
-        value = str(value)
-    if not isinstance(value, str):
-        raise fail("text")
-    bad = NOT_XML.search(value)
-    if bad is not None:
-        raise ManuscriptError(
-            f"front matter '{spelled}' contains the control character U+{ord(bad.group()):04X}, "
-            "which XHTML cannot hold; remove it",
-            path,
-            line,
-        )
-    value = " ".join(value.split()) if key not in ("cover_image", "layouts") else value.strip()
-    if key == "language" and not LANGUAGE_TAG.match(value):
-        raise ManuscriptError(f"language '{value}' is not a BCP 47 tag such as en, en-GB or ar", path, line)
-    if key == "page_size" and value.lower() not in PAGE_SIZES and not CUSTOM_SIZE.match(value):
-        raise ManuscriptError(
-            f"page size '{value}' is not known: use A4, A5, Letter ... or a size like '170mm 240mm'", path, line
-        )
-    if key == "page_size" and CUSTOM_SIZE.match(value) and not _reasonable_size(value):
-        raise ManuscriptError(
-            f"page size '{value}' is out of range: each side must be from {PAGE_SIDE_MM[0]} mm to {PAGE_SIDE_MM[1]} mm",
-            path,
-            line,
-        )
-    if key == "slug" and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
-        raise ManuscriptError(
-            f"slug '{value}' must be lower-case letters, digits and hyphens (it names the output files)", path, line
-        )
-    if key in ("cover_image", "layouts"):
-        _check_relative(value, spelled, path, line)
-        _check_inside(key, value, spelled, path, line)
-    return value
-
-
-PAGE_SIDE_MM = (50, 2000)  # a business card to beyond A0
-UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
-
-
-def _reasonable_size(value: str) -> bool:
-    sides = [float(side[:-2]) * UNIT_MM[side[-2:]] for side in value.split()]
-    return all(PAGE_SIDE_MM[0] <= side <= PAGE_SIDE_MM[1] for side in sides)
-
-
-def _check_inside(key: str, value: str, spelled: str, path: Path, line: int | None) -> None:
-    """The cover must be a readable image, the layouts an existing folder, both really inside the
-    manuscript's folder (a symbolic link may not lead out of it)."""
-    from .. import images
-    from ..sandbox import IMAGE_TYPES, check_inside, resolve_reference
-
-    root = path.parent.resolve()
-    try:
-        if key == "layouts":
-            folder = (root / value).resolve()
-            check_inside(folder, (root,), value)
-            if not folder.is_dir():
-                raise ResourceError(f"layouts folder '{value}' does not exist (looked for {folder})")
-            return
-        resolved = resolve_reference(value, root, (root,))
-        if resolved.suffix.lower() not in IMAGE_TYPES:
-            raise ResourceError(f"'{value}' is not PNG, JPEG, GIF, WebP or SVG")
-        if resolved.suffix.lower() == ".svg":
-            images.check_svg(resolved, (root,))
-        else:
-            images.check(resolved)
-    except ResourceError as exc:
-        raise ManuscriptError(f"front matter '{spelled}': {exc.message}", path, line) from None
-
-
-def _check_relative(value: str, spelled: str, path: Path, line: int | None) -> None:
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or value.startswith(("/", "\\")) or ".." in Path(value).parts:
-        raise ManuscriptError(
-            f"front matter '{spelled}' must be a path inside the manuscript's folder, not '{value}'", path, line
-        )
-
-
-def _stable_identifier(title: str, authors: tuple[str, ...]) -> str:
-    """Without an identifier, derive one from title and authors: the same on every rebuild."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'report-build:' + title + '|' + '|'.join(authors))}"
-
-
-DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d.%m.%Y")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """ISO dates, and the spellings sites and pandoc users write ("December 29, 2022")."""
-    text = " ".join(text.split())
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    for pattern in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None

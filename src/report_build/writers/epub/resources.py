@@ -11,17 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from ... import images
 from ...errors import RenderError, ResourceError
+from ...images import IMAGE_TYPES
 from ...model import Document
-from ...sandbox import IMAGE_TYPES
 from ...theme import Theme
 from .cover import COVER_SIZE, draw_cover
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
 EXTENSION_OF = {
     "image/png": "png",
     "image/jpeg": "jpg",
@@ -30,7 +26,6 @@ EXTENSION_OF = {
     "image/svg+xml": "svg",
 }
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
-CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
 FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.IGNORECASE)
 
@@ -52,8 +47,7 @@ def package_images(doc: Document) -> tuple[dict[str, str], list[Resource]]:
     for number, image in enumerate(doc.images, 1):
         suffix = image.path.suffix.lower()
         if suffix == ".svg":
-            data = image.data if image.data is not None else _read(image.path, doc, image.line)
-            check_svg(data, image.path, doc, image.line)
+            data = _checked_svg(image.path, doc, image.line, image.data)
             media_type = "image/svg+xml"
         else:
             smaller = images.scaled(image.path, doc.metadata.image_max_px, image.data)
@@ -77,38 +71,15 @@ def _read(path: Path, doc: Document, line: int | None = None) -> bytes:
         raise ResourceError(f"cannot read '{path.name}': {exc.strerror}", doc.source, line) from None
 
 
-def check_svg(data: bytes, path: Path, doc: Document, line: int | None) -> None:
-    """An SVG in an ePub must be well-formed, script-free and self-contained."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+def _checked_svg(path: Path, doc: Document, line: int | None, data: bytes | None = None) -> bytes:
+    """The SVG's bytes as packaged, checked again by the one rule (it may have changed since parsing);
+    ``data``: a data: image's bytes."""
     try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise RenderError(f"SVG image '{path.name}' is not well-formed XML: {exc}", doc.source, line) from None
-    if root.tag != f"{{{SVG_NS}}}svg":
-        raise RenderError(f"SVG image '{path.name}' has no <svg> root in the SVG namespace", doc.source, line)
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        local = etree.QName(element).localname
-        if local in ("script", "foreignObject"):
-            raise RenderError(f"SVG image '{path.name}' contains <{local}>; an ePub image may not", doc.source, line)
-        for name in ("href", f"{{{XLINK_NS}}}href"):
-            ref = (element.get(name) or "").strip()
-            if ref and not ref.startswith(("#", "data:")):
-                raise RenderError(
-                    f"SVG image '{path.name}' refers to '{ref}'; images in the ePub must be "
-                    "self-contained (embed it or draw it in the SVG)",
-                    doc.source,
-                    line,
-                )
-        styles = (element.get("style") or "") + ((element.text or "") if local == "style" else "")
-        for ref in CSS_URL.findall(styles):
-            if not ref.startswith(("#", "data:")):
-                raise RenderError(
-                    f"SVG image '{path.name}' refers to '{ref}'; images in the ePub must be self-contained",
-                    doc.source,
-                    line,
-                )
+        data = images.read_svg(path) if data is None else data
+        images.check_svg(data, path.name)
+    except ResourceError as exc:
+        raise ResourceError(exc.message, doc.source, line) from None
+    return data
 
 
 def cover(doc: Document, theme: Theme) -> Resource:
@@ -119,8 +90,7 @@ def cover(doc: Document, theme: Theme) -> Resource:
             raise ResourceError(f"cover image '{cover.name}' not found (looked for {cover})", doc.source)
         suffix = cover.suffix.lower()
         if suffix == ".svg":
-            data = _read(cover, doc)
-            check_svg(data, cover, doc, None)
+            data = _checked_svg(cover, doc, None)
             media_type = "image/svg+xml"
         else:
             smaller = images.scaled(cover, max(COVER_SIZE))
@@ -141,7 +111,7 @@ def stylesheets(doc: Document, theme: Theme) -> tuple[list[str], list[Resource]]
         if path is None:
             raise RenderError(f"layouts have no {name} for the ePub")
         css = path.read_text(encoding="utf-8")
-        for ref in CSS_URL.findall(css):
+        for ref in images.CSS_URL.findall(css):
             if not ref.startswith("data:"):
                 raise RenderError(f"the ePub stylesheet refers to '{ref}'; it may not load other files", path)
         ident = "css-" + Path(name).stem
@@ -171,7 +141,7 @@ def _font_stylesheet(theme: Theme, sheets: list[str]) -> tuple[str, list[Resourc
         families = FONT_FAMILY.findall(rule)
         if not families or families[0].strip().strip("'\"").lower() not in wanted:
             continue
-        for ref in CSS_URL.findall(rule):
+        for ref in images.CSS_URL.findall(rule):
             source = (faces_path.parent / ref).resolve()
             if not any(source.is_relative_to(folder) for folder in theme.dirs) or not source.is_file():
                 raise RenderError(f"font '{ref}' named in css/fonts.css is not in the layouts", faces_path)

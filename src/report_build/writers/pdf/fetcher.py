@@ -13,7 +13,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ...sandbox import IMAGE_TYPES, SCHEME
+from ...images import IMAGE_TYPES
+from ...sandbox import SCHEME
 
 
 class SandboxFetcher(URLFetcher):

@@ -11,6 +11,7 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
+from ...contract import NOTE_INLINE
 from ..pagination import BEFORE, PageMark, alnum_count
 
 
@@ -69,7 +70,7 @@ def _flow(box: Any, block: Any = None) -> Iterator[tuple[Any, Any]]:
 
 
 def _is_note_call(box: Any) -> bool:
-    return "footnote-call" in str(box.element_tag) or "footnote" in str(
+    return "footnote-call" in str(box.element_tag) or NOTE_INLINE in str(
         (box.element.get("class") if box.element is not None else "") or ""
     )
 
@@ -120,7 +121,7 @@ def misplaced_notes(document: Any) -> list[tuple[str, int, int]]:
             tag = str(box.element_tag)
             if tag.endswith("::footnote-call"):
                 calls.setdefault(element.get("id") or "", number)
-            elif element.get("class") == "footnote" and "::" not in tag:
+            elif element.get("class") == NOTE_INLINE and "::" not in tag:
                 notes.setdefault(element.get("id") or "", number)
     return [(ident, calls[ident], page) for ident, page in notes.items() if ident in calls and calls[ident] != page]
 

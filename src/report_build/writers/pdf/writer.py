@@ -19,15 +19,16 @@ from weasyprint.urls import FatalURLFetchingError
 
 from ... import images
 from ...errors import Diagnostics, RenderError, TemplateError
-from ...model import Document
-from ...sandbox import Located, captured_weasyprint_log
+from ...model import Document, check_edition
+from ...paper import PAGE_SIZES_MM, page_size_mm
 from ...theme import Theme, document_context
 from ..pagination import PageMark
 from . import fixes  # noqa: F401 (applies a layout correction)
 from .fetcher import SandboxFetcher
+from .log import RendererMessage, captured_weasyprint_log
 from .pages import misplaced_notes, page_marks
 
-EDITIONS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
+PDF_VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}  # by edition (model.EDITIONS)
 
 # Attributes that WeasyPrint's presentational hints (HTML attributes such as <img width>,
 # <ol start> or <table border> read as styles) never look at. Hints cost about 3 % of a render,
@@ -41,33 +42,12 @@ STYLESHEETS = ("css/print.css", "css/custom.css")
 RTL_STYLESHEET = "css/print-rtl.css"  # loaded after print.css for right-to-left languages
 
 
-PAGE_SIZES_MM = {
-    "a3": (297, 420),
-    "a4": (210, 297),
-    "a5": (148, 210),
-    "b4": (250, 353),
-    "b5": (176, 250),
-    "jis-b4": (257, 364),
-    "jis-b5": (182, 257),
-    "letter": (215.9, 279.4),
-    "legal": (215.9, 355.6),
-    "ledger": (279.4, 431.8),
-}
-UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
 MEASURE_MM = 124  # about 70 characters of 11 pt Vollkorn
-
-
-def page_size_mm(size: str) -> tuple[float, float]:
-    named = PAGE_SIZES_MM.get(size.lower())
-    if named:
-        return named
-    width, height = size.split()
-    return tuple(float(v[:-2]) * UNIT_MM[v[-2:]] for v in (width, height))  # type: ignore[return-value]
 
 
 def page_geometry(size: str) -> dict[str, float]:
     """Margins in mm that give a text block of about 70 characters, wider outside than inside."""
-    width, height = page_size_mm(size)
+    width, height = page_size_mm(size) or PAGE_SIZES_MM["a4"]
     measure = min(MEASURE_MM, width - 36)
     spare = width - measure
     inner = max(15.0, round(spare * 0.38, 1))
@@ -118,8 +98,7 @@ def render_pdf(
     written, so that other work (the ePub) can start while it is.
     """
     diagnostics = diagnostics or Diagnostics()
-    if edition not in EDITIONS:
-        raise RenderError(f"unknown PDF edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    check_edition(edition)
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
     replacements = {}
     for image in doc.images:
@@ -139,7 +118,7 @@ def render_pdf(
         diagnostics=diagnostics,
         replacements=replacements,
         finisher=_finisher(doc, edition),
-        pdf_variant=EDITIONS[edition],
+        pdf_variant=PDF_VARIANTS[edition],
         output_intent="srgb" if edition == "print" else None,
         pdf_identifier=_identifier(doc, edition),
         layout_done=lambda rendered: _laid_out(rendered, marks, on_layout, doc, diagnostics),
@@ -294,7 +273,7 @@ def _identifier(doc: Document, edition: str) -> bytes:
     return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
 
 
-def _report(located: list[Located], source: Path, diagnostics: Diagnostics) -> None:
+def _report(located: list[RendererMessage], source: Path, diagnostics: Diagnostics) -> None:
     for entry in located:
         lowered = entry.message.lower()
         if "template" in lowered:

@@ -1,0 +1,70 @@
+"""The names the layouts and the code both rely on: the templates' contract.
+
+A layout override may restyle anything, but these class names, roles and ids are read or
+written by code as well as by templates and stylesheets: renaming one on either side alone
+breaks the build or its output (footnotes that no longer float, a page map that finds no
+chapter, an ePub without semantics). Each is named here once; code imports it from here, and
+the templates in ``layouts/`` spell it as written here.
+"""
+
+from __future__ import annotations
+
+# -- written by the parser into chapter bodies, styled by print.css / epub.css ---------------
+
+CHAPTER_SECTION = "rb-chapter"
+"""Class of the ``<section>`` that holds one chapter while the parser cuts the tree."""
+
+NOTE_CALL = "noteref"
+"""Class of a footnote call (``<a class="noteref" role="doc-noteref">``)."""
+
+NOTE_INLINE = "footnote"
+"""Class of the ``<span>`` that carries a note inline in the PDF, for ``float: footnote``;
+the page map finds notes and their calls by it."""
+
+
+def note_id(number: int) -> str:
+    """Id of footnote ``number``: the target of its calls (``fn-3``)."""
+    return f"fn-{number}"
+
+
+def note_call_id(number: int, repeat: int = 0) -> str:
+    """Id of a call of footnote ``number``: ``fnref-3`` for the first, ``fnref-3-K`` for later ones."""
+    return f"fnref-{number}" if not repeat else f"fnref-{number}-{repeat}"
+
+
+TABLE_WRAP = "table-wrap"
+"""Class of the ``<div>`` around every table (``short`` too when it must not split)."""
+
+TABLE_LABEL = "table-label"
+"""Class of the numbered label ("Table 2") inside a table's caption."""
+
+
+def table_id(number: int) -> str:
+    return f"table-{number}"
+
+
+def figure_id(number: int) -> str:
+    return f"figure-{number}"
+
+
+# -- written by the templates, read by code ------------------------------------------------
+
+HISTORY_ID = "version-history"
+"""Id of the closing version history (``history.html``); the contents link to it."""
+
+# ARIA roles the shared templates use, and the EPUB structural semantics (``epub:type``) the
+# ePub writer adds for each, so that one template serves the PDF's tags and the ePub.
+ROLE_TYPES = {
+    "doc-noteref": "noteref",
+    "doc-footnote": "footnote",
+    "doc-chapter": "chapter",
+    "doc-toc": "toc",
+    "doc-notice": "notice",
+    "doc-pagebreak": "pagebreak",
+    "doc-colophon": "colophon",
+}
+CHAPTER_ROLE = "doc-chapter"
+"""Role of the element that opens a chapter (``chapter.html``); ePub page breaks go there."""
+
+NOTE_CALL_ROLE = "doc-noteref"
+PAGEBREAK_ROLE = "doc-pagebreak"

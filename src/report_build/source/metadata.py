@@ -1,0 +1,284 @@
+"""The front-matter keys: each declared once, with its spellings, its type and what it does.
+
+Defaults live in :class:`~report_build.model.Metadata` alone; a key missing from the front
+matter takes the model's default. An unknown key is a warning naming its line (Jekyll's
+``layout:`` or ``permalink:`` are ignored this way); a wrong value is an error naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import images
+from ..errors import Diagnostics, ManuscriptError, ResourceError
+from ..model import Metadata
+from ..paper import PAGE_SIDE_MM, in_range, page_size_mm
+from ..sandbox import check_inside
+from .text import NOT_XML
+
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d.%m.%Y")
+
+
+class ValueRejectedError(Exception):
+    """A value of the wrong kind: ``expected`` completes "front matter 'key' must be ..."."""
+
+    def __init__(self, expected: str = "", message: str | None = None):
+        super().__init__(message or expected)
+        self.expected = expected
+        self.message = message  # a whole message, when "must be ..." does not fit
+
+
+@dataclass(frozen=True)
+class Field:
+    """Where a value was written, for the checks that need the manuscript's folder."""
+
+    spelled: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Key:
+    """One front-matter key: its name in :class:`Metadata`, the spellings accepted for it, the
+    check that turns a YAML value into the model's value, and what it is for."""
+
+    name: str
+    check: Callable[[Any, Field], Any]
+    doc: str
+    aliases: tuple[str, ...] = ()
+
+
+# -- the checks --------------------------------------------------------------------------
+
+
+def text(value: Any, field: Field) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueRejectedError("text")
+    bad = NOT_XML.search(value)
+    if bad is not None:
+        raise ValueRejectedError(
+            message=f"front matter '{field.spelled}' contains the control character U+{ord(bad.group()):04X}, "
+            "which XHTML cannot hold; remove it",
+        )
+    return " ".join(value.split())
+
+
+def strict_text(value: Any, field: Field) -> str:
+    """Text that must be written as text (a number there is a mistake)."""
+    if not isinstance(value, str):
+        raise ValueRejectedError("text")
+    return text(value, field)
+
+
+def text_list(separator: str | None) -> Callable[[Any, Field], tuple[str, ...]]:
+    """A list of text, or one text (split at ``separator`` when given)."""
+
+    def check(value: Any, field: Field) -> tuple[str, ...]:
+        if isinstance(value, str):
+            items = [value] if separator is None else [part.strip() for part in value.split(separator)]
+        elif isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
+            items = [str(item) for item in value]
+        else:
+            raise ValueRejectedError("text or a list of text")
+        for item in items:
+            if NOT_XML.search(item):
+                raise ValueRejectedError(
+                    message=f"front matter '{field.spelled}' contains a control character; remove it"
+                )
+        return tuple(item.strip() for item in items if item.strip())
+
+    return check
+
+
+def date(value: Any, field: Field) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        parsed = parse_date(value)
+        if parsed is not None:
+            return parsed
+    raise ValueRejectedError("a date written YYYY-MM-DD")
+
+
+def boolean(value: Any, field: Field) -> bool:
+    if not isinstance(value, bool):
+        raise ValueRejectedError("true or false")
+    return value
+
+
+def whole_number(low: int, high: int, unit: str) -> Callable[[Any, Field], int]:
+    def check(value: Any, field: Field) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ValueRejectedError(f"a whole number of {unit} from {low} to {high}")
+        return value
+
+    return check
+
+
+def language(value: Any, field: Field) -> str:
+    value = strict_text(value, field)
+    if not LANGUAGE_TAG.match(value):
+        raise ValueRejectedError(message=f"language '{value}' is not a BCP 47 tag such as en, en-GB or ar")
+    return value
+
+
+def page_size(value: Any, field: Field) -> str:
+    value = strict_text(value, field)
+    size = page_size_mm(value)
+    if size is None:
+        raise ValueRejectedError(
+            message=f"page size '{value}' is not known: use A4, A5, Letter ... or a size like '170mm 240mm'"
+        )
+    if not in_range(size):
+        raise ValueRejectedError(
+            message=f"page size '{value}' is out of range: "
+            f"each side must be from {PAGE_SIDE_MM[0]} mm to {PAGE_SIDE_MM[1]} mm",
+        )
+    return value
+
+
+def slug(value: Any, field: Field) -> str:
+    value = strict_text(value, field)
+    if not SLUG.fullmatch(value):
+        raise ValueRejectedError(
+            message=f"slug '{value}' must be lower-case letters, digits and hyphens (it names the output files)"
+        )
+    return value
+
+
+def _relative_path(value: Any, field: Field) -> tuple[Path, str]:
+    if not isinstance(value, str):
+        raise ValueRejectedError("text")
+    value = value.strip()
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or value.startswith(("/", "\\")) or ".." in Path(value).parts:
+        raise ValueRejectedError(
+            message=f"front matter '{field.spelled}' must be a path inside the manuscript's folder, not '{value}'"
+        )
+    return field.path.parent.resolve(), value
+
+
+def image_file(value: Any, field: Field) -> Path:
+    """An image inside the manuscript's folder that readers can display (see :func:`images.admit`)."""
+    root, value = _relative_path(value, field)
+    try:
+        return images.admit(value, root, (root,))
+    except ResourceError as exc:
+        raise ValueRejectedError(message=f"front matter '{field.spelled}': {exc.message}") from None
+
+
+def folder(value: Any, field: Field) -> Path:
+    """An existing folder inside the manuscript's folder (a symbolic link may not lead out of it)."""
+    root, value = _relative_path(value, field)
+    resolved = (root / value).resolve()
+    try:
+        check_inside(resolved, (root,), value)
+        if not resolved.is_dir():
+            raise ResourceError(f"layouts folder '{value}' does not exist (looked for {resolved})")
+    except ResourceError as exc:
+        raise ValueRejectedError(message=f"front matter '{field.spelled}': {exc.message}") from None
+    return resolved
+
+
+# -- the keys ----------------------------------------------------------------------------
+
+KEYS: tuple[Key, ...] = (
+    Key("title", text, "The report's title; without it, the first '#' heading (or the file name)."),
+    Key("subtitle", text, "A line under the title on the cover and title page."),
+    Key(
+        "authors",
+        text_list(None),
+        "Who wrote it: one name or a list (pandoc's and Jekyll's 'author' too).",
+        ("author", "creator", "creators"),
+    ),
+    Key("publisher", strict_text, "Who publishes it: on the title page, the colophon and in the metadata."),
+    Key("date", date, "The publication date, used when there is no changelog."),
+    Key("language", language, "A BCP 47 tag (en, en-GB, ar): words, hyphenation and direction.", ("lang",)),
+    Key("identifier", text, "A stable identifier (URN, ISBN); derived from title and authors when missing.", ("isbn",)),
+    Key(
+        "description",
+        strict_text,
+        "A paragraph about the report, for catalogues and metadata.",
+        ("abstract", "summary"),
+    ),
+    Key("keywords", text_list(","), "Subjects, as a list or separated by commas.", ("tags", "subject", "subjects")),
+    Key("rights", strict_text, "The copyright or licence statement.", ("copyright", "license", "licence")),
+    Key("cover_image", image_file, "A cover picture inside the manuscript's folder.", ("cover-image", "cover")),
+    Key("page_size", page_size, "A4, A5, Letter ... or a size such as '170mm 240mm'.", ("page-size", "papersize")),
+    Key("layouts", folder, "A folder of layout overrides inside the manuscript's folder."),
+    Key("slug", slug, "Names the output files; from the title when not given."),
+    Key("embed_fonts", boolean, "Embed the fonts in the ePub too.", ("embed-fonts",)),
+    Key(
+        "image_max_px",
+        whole_number(64, 10000, "pixels"),
+        "The longest side, in pixels, of raster images in the ePub.",
+        ("image-max-px",),
+    ),
+)
+KEY_OF = {spelling: key for key in KEYS for spelling in (key.name, *key.aliases)}
+
+
+def metadata(
+    raw: dict[str, Any], lines: dict[str, int], path: Path, diagnostics: Diagnostics, fallback_title: str
+) -> Metadata:
+    """Validate the front matter into :class:`Metadata`; keys not given take the model's defaults."""
+    values: dict[str, Any] = {}
+    for spelled, value in raw.items():
+        key = KEY_OF.get(spelled)
+        line = lines.get(spelled)
+        if key is None:
+            diagnostics.warn(f"unknown front matter key '{spelled}' is ignored", path, line)
+            continue
+        if key.name in values:
+            diagnostics.warn(f"'{spelled}' repeats '{key.name}' given earlier; the earlier value is kept", path, line)
+            continue
+        try:
+            values[key.name] = key.check(value, Field(spelled, path))
+        except ValueRejectedError as exc:
+            if exc.message:
+                raise ManuscriptError(exc.message, path, line) from None
+            shown = type(value).__name__ if not isinstance(value, (str, int)) else repr(value)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            raise ManuscriptError(f"front matter '{spelled}' must be {exc.expected}, not {shown}", path, line) from None
+    values["title"] = values.get("title") or fallback_title or path.stem.replace("-", " ").replace("_", " ").title()
+    if not values.get("identifier"):
+        values["identifier"] = stable_identifier(values["title"], values.get("authors", ()))
+    return Metadata(**values)
+
+
+def stable_identifier(title: str, authors: tuple[str, ...]) -> str:
+    """Without an identifier, derive one from title and authors: the same on every rebuild."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'report-build:' + title + '|' + '|'.join(authors))}"
+
+
+def parse_date(value: str) -> dt.date | None:
+    """ISO dates, and the spellings sites and pandoc users write ("December 29, 2022")."""
+    value = " ".join(value.split())
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    for pattern in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def documented() -> list[tuple[str, tuple[str, ...], Any, str]]:
+    """(name, other spellings, default, what it does) of every key, for the README and ``--help``."""
+    defaults = {f.name: f.default for f in dataclasses.fields(Metadata)}
+    return [(key.name, key.aliases, defaults.get(key.name), key.doc) for key in KEYS]

@@ -1,0 +1,19 @@
+"""The passes that turn the cleaned HTML tree of a manuscript into the document model.
+
+Each pass is a function of the tree and a :class:`~report_build.source.tree.Context`; its
+docstring says what it reads and what it changes. :func:`report_build.source.parse.load` runs
+them in this order:
+
+1. :func:`headings.report_duplicate_ids`: warn about ids given twice (reads the structure only);
+2. :func:`headings.refuse_empty`: a manuscript or heading with no text is an error;
+3. :func:`footnotes.footnotes`: Python-Markdown's footnotes become numbered calls and notes;
+4. :func:`blocks.callouts`: admonitions become callouts rendered by ``callout.html``;
+5. :func:`images.images`: every image admitted (inside the sandbox, a type readers display,
+   alt text) and its source made relative to the manuscript;
+6. :func:`blocks.figures`: figures numbered and rendered by ``figure.html``;
+7. :func:`blocks.tables`: tables wrapped and their captions numbered;
+8. :func:`links.links`: internal links checked, links out of the report made plain text;
+9. :func:`direction.isolate_left_to_right`: in right-to-left documents, code, URLs and numbers
+   isolated;
+10. :func:`chapters.chapters`: the tree cut into the model's chapters.
+"""

@@ -1,0 +1,79 @@
+"""Block-level constructs rendered by the layouts' templates: callouts, figures and tables."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ...contract import TABLE_LABEL, TABLE_WRAP, figure_id, table_id
+from ...model import Figure
+from ..tree import Context, drop, inner_xhtml, replace_with_markup
+
+SHORT_TABLE_ROWS = 15  # a table this short never splits from its caption
+
+
+def callouts(root: etree._Element, ctx: Context) -> None:
+    """Admonitions (``!!! note``) become callouts. Reads each ``div.admonition`` and its title;
+    replaces it with what ``callout.html`` renders."""
+    for block in root.xpath("//div[contains(concat(' ', @class, ' '), ' admonition ')]"):
+        classes = block.get("class", "").split()
+        kind = next((c for c in classes if c != "admonition"), "note")
+        title_html = ""
+        for title in block.xpath("p[contains(@class, 'admonition-title')]"):
+            title_html = inner_xhtml(title)
+            drop(title, keep_tail=False)
+        body = inner_xhtml(block)
+        rendered = ctx.theme.render("callout.html", kind=kind, title=title_html, body=body)
+        replace_with_markup(block, rendered)
+
+
+def figures(root: etree._Element, ctx: Context) -> list[Figure]:
+    """Number the captioned figures and render each with ``figure.html``. Reads every
+    ``figure`` with an image (after :func:`..images.images` has admitted the sources); replaces
+    it with the rendered figure. Decorative or uncaptioned figures get no number."""
+    found: list[Figure] = []
+    for element in root.xpath("//figure"):
+        img = element.find(".//img")
+        if img is None:
+            continue
+        captions = element.xpath(".//figcaption")
+        caption = inner_xhtml(captions[0]) if captions else ""
+        classes = (element.get("class", "") + " " + img.get("class", "")).split()
+        decorative = "decorative" in classes
+        number = None if decorative or not caption else sum(1 for f in found if f.caption) + 1
+        figure = Figure(
+            number=number or 0,
+            id=element.get("id") or (figure_id(number) if number else ""),
+            src=img.get("src", ""),
+            alt=img.get("alt", ""),
+            caption=caption,
+            decorative=decorative,
+        )
+        found.append(figure)
+        extra = [c for c in classes if c != "decorative"]
+        rendered = ctx.theme.render(
+            "figure.html", figure=figure, classes=" ".join(extra), width=img.get("width"), height=img.get("height")
+        )
+        replace_with_markup(element, rendered)
+    return found
+
+
+def tables(root: etree._Element, ctx: Context) -> None:
+    """Wrap every table (``div.table-wrap``, ``short`` when it should not split from its
+    caption), give captioned tables an id and a numbered label in the document's language."""
+    label = ctx.theme.strings.get("table", "Table")
+    for table in list(root.iter("table")):
+        wrap = etree.Element("div", {"class": TABLE_WRAP})
+        if len(table.xpath(".//tr")) <= SHORT_TABLE_ROWS:
+            wrap.set("class", f"{TABLE_WRAP} short")
+        table.addprevious(wrap)
+        wrap.tail, table.tail = table.tail, None
+        wrap.append(table)
+    for number, caption in enumerate(root.xpath("//table/caption"), 1):
+        table = caption.getparent()
+        if not table.get("id"):
+            table.set("id", table_id(number))
+        span = etree.Element("span", {"class": TABLE_LABEL})
+        span.text = f"{label} {number}"
+        span.tail = " " + (caption.text or "")
+        caption.text = None
+        caption.insert(0, span)

@@ -1,0 +1,56 @@
+"""Chapters: the tree cut into the model's chapters, each with its sections and notes."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ...contract import CHAPTER_SECTION, NOTE_CALL
+from ...errors import ManuscriptError
+from ...model import Chapter, Heading
+from ..tree import Context, close_empty, xhtml
+from .footnotes import Notes
+from .headings import heading_lines
+
+
+def chapters(root: etree._Element, ctx: Context, notes: Notes) -> list[Chapter]:
+    """One :class:`Chapter` per ``section`` the treeprocessor made. Reads the headings (their
+    ids, text without note calls, and source lines) and the note calls in each section; numbers
+    the chapters that open with a ``#`` heading not marked ``.unnumbered``. Changes nothing but
+    closing empty elements."""
+    headings = heading_lines(ctx)
+    sections = root.xpath(f"section[@class='{CHAPTER_SECTION}']")
+    note_of = {note.ref_id: note for note, _call in notes.values()}
+    texts = {
+        element.get("id"): " ".join(
+            "".join(element.xpath(f".//text()[not(ancestor::a[@class='{NOTE_CALL}'])]")).split()
+        )
+        for element in root.xpath("//h1[@id] | //h2[@id]")
+    }
+    found = []
+    number = 0
+    for index, section in enumerate(sections):
+        mine = [h for h in headings if h[0].chapter == index]
+        first = mine[0] if mine and mine[0][0].level == 1 else None
+        numbered = first is not None and not section.xpath("h1[contains(@class, 'unnumbered')]")
+        if numbered:
+            number += 1
+        chapter_notes = tuple(note_of[a.get("id")] for a in section.iter("a") if a.get("id") in note_of)
+        close_empty(section)
+        found.append(
+            Chapter(
+                index=index,
+                id=first[0].id if first else f"part-{index + 1}",
+                title=texts.get(first[0].id, first[0].text) if first else "",
+                number=number if numbered else None,
+                body=(section.text or "") + "".join(xhtml(child) for child in section),
+                sections=tuple(
+                    Heading(h.level, h.id, texts.get(h.id, h.text), line) for h, line in mine if h.level == 2
+                ),
+                footnotes=chapter_notes,
+                line=first[1] if first else None,
+                ids=frozenset(section.xpath(".//@id")),
+            )
+        )
+    if not found:
+        raise ManuscriptError("the manuscript has no text to publish", ctx.path, ctx.source.body_offset + 1)
+    return found
