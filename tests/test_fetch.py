@@ -199,6 +199,12 @@ def test_command_line_fetch_then_build(server, tmp_path, capsys):
     assert (tmp_path / LOCK_NAME).read_text(encoding="utf-8").startswith("# Remote images")
 
 
+def test_manuscript_without_remote_images_gets_no_lock(tmp_path, capsys):
+    path = manuscript(tmp_path)
+    assert cli.main(["fetch", str(path)]) == 0
+    assert "uses no remote images" in capsys.readouterr().err and not (tmp_path / LOCK_NAME).exists()
+
+
 def test_release_never_accepts_omit_remote(capsys):
     with pytest.raises(SystemExit) as info:
         cli.parser().parse_args(["release", "--omit-remote"])

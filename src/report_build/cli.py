@@ -169,6 +169,9 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         fetched = fetch(args.manuscript, limits, refresh=args.refresh, prune=args.prune, say=say)
         unused = f", {fetched.unused} lock entries not used by this manuscript (--prune drops them)"
         counts = f"fetch: {fetched.downloaded} downloaded, {fetched.kept} already fetched"
+        if fetched.lock is None:
+            say(f"fetch: {args.manuscript} uses no remote images; nothing to do")
+            return []
         say(counts + (unused if fetched.unused else ""))
         return [fetched.lock]
     if args.command == "diff":

@@ -60,7 +60,7 @@ class Limits:
 
 @dataclass(frozen=True)
 class Fetched:
-    lock: Path
+    lock: Path | None  # None when the manuscript uses no remote images (and has no lock)
     downloaded: int  # images downloaded now
     kept: int  # images already fetched, unchanged
     unused: int  # lock entries this manuscript does not use (kept unless pruned)
@@ -108,13 +108,15 @@ def fetch(
         say(f"fetched {url} -> {relative} ({len(data) / 1000:,.0f} kB)")
     unused = [entry for url, entry in previous.items() if url not in entries]
     text = format_lock(list(entries.values()) + ([] if prune else unused))
-    if not lock_file.is_file() or lock_file.read_text(encoding="utf-8") != text:
+    exists = lock_file.is_file()
+    # Written when it changes; never created for a manuscript without remote images.
+    if (exists or entries) and (not exists or lock_file.read_text(encoding="utf-8") != text):
         write_atomic(lock_file, text.encode("utf-8"))
     if failures:
         (line, message), others = failures[0], failures[1:]
         message += "".join("\n" + format_location(manuscript, other_line, other) for other_line, other in others)
         raise ResourceError(message, manuscript, line)
-    return Fetched(lock_file, downloaded, kept, 0 if prune else len(unused))
+    return Fetched(lock_file if lock_file.is_file() else None, downloaded, kept, 0 if prune else len(unused))
 
 
 def _still_there(folder: Path, entry: Entry) -> bool:
