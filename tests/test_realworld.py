@@ -113,6 +113,7 @@ def ficam_pdf(corpus) -> bytes:
     return corpus(FICAM).pdf
 
 
+@pytest.mark.e2e
 def test_jekyll_playbook_builds_a_pdf(ficam_pdf):
     with pikepdf.open(io.BytesIO(ficam_pdf)) as pdf:
         assert str(pdf.docinfo["/Title"]) == "Digital Worker Identity Playbook"
@@ -138,6 +139,7 @@ def test_jekyll_playbook_warnings_name_their_lines():
     assert any(w.line == 113 and "<style>" in w.message for w in diagnostics.warnings)
 
 
+@pytest.mark.e2e
 def test_jekyll_playbook_epub_holds_its_images(corpus):
     data = corpus(FICAM).epub  # EPUBCheck: test_document_builds_a_valid_pdf_and_epub
     with zipfile.ZipFile(io.BytesIO(data)) as book:
