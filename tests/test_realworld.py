@@ -37,8 +37,13 @@ class Case:
 
 DOCUMENTS = [
     Case("cmdline-en", "README.md", remote=1, images=1),
+    Case("cmdline-ru", "README-ru.md", remote=2, images=1),
+    Case("cncf-harbor", "self-assessment.md", images=3),
+    Case("cncf-sscbp", "SSCBPv2.md", images=1),  # a data: image, packaged as a file
     Case("ficam-digital-worker-playbook", "playbook-dw.md", images=6),
     Case("fitara-guidance", "index.md", remote=2),
+    Case("osg-fa", "how-to-contribute.md", remote=7),
+    Case("ossf-annotations", "Compiler-Annotations-for-C-and-C++.md"),
 ]
 
 
