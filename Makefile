@@ -6,6 +6,7 @@
 #   make brief      the policy brief: the passages marked when-profile="brief", as a PDF
 #   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
 #   make release    file PDF, ePub and web edition as an immutable release with a downloads page
+#   make fetch      download the manuscript's remote images (the only step using the network)
 #   make watch      rebuild the PDF on every save
 #   make test       install what the tests need, then run them
 #   make test-fast  the fast tests only: no PDF layout, Java, browser or subprocess build (under 20 s)
@@ -13,6 +14,7 @@
 #   make wheel-check  build the wheel and sdist, install the wheel elsewhere, build reports with it
 #   make lint       ruff                     make clean   remove outputs
 #   make bench      the speed benchmark (see docs/performance.md)
+#   make corpus     build and check every real-world document of ../shared/realworld, as a table
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -33,10 +35,10 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
 .PHONY: help setup system-deps font-deps ace-deps web-check-deps pdf print epub brief web all all-editions check \
-        release watch test test-fast new wheel-check lint clean bench bench-deps FORCE
+        release watch fetch test test-fast new wheel-check lint clean bench bench-deps corpus FORCE
 
 help:
-	@sed -n '2,15p' Makefile
+	@sed -n '2,17p' Makefile
 
 $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging and the version
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,11 +51,13 @@ WEB_DIR ?= output/web
 setup: $(VENV_STAMP) system-deps ace-deps web-check-deps
 
 # System packages: HarfBuzz's subsetter (font embedding), poppler (pdftotext, pdffonts for the
-# tests) and a Java runtime (EPUBCheck). Installed with apt-get only when missing.
+# tests), qpdf (`qpdf --check` on the real-world documents' PDFs) and a Java runtime (EPUBCheck).
+# Installed with apt-get only when missing.
 system-deps:
 	@missing=""; \
 	ldconfig -p | grep -q libharfbuzz-subset.so.0 || missing="$$missing libharfbuzz-subset0"; \
 	command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
@@ -134,6 +138,10 @@ check: pdf print epub ace-deps
 release: $(VENV_STAMP) font-deps
 	$(RB) release $(MANUSCRIPT)
 
+# Remote images into images/remote/ beside the manuscript, recorded in its remote-images.lock.
+fetch: $(VENV_STAMP)
+	$(RB) fetch $(MANUSCRIPT)
+
 watch: $(VENV_STAMP) font-deps
 	$(RB) watch $(MANUSCRIPT)
 
@@ -162,6 +170,10 @@ bench-deps:
 
 bench: $(VENV_STAMP) font-deps bench-deps
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The real-world documents (../shared/realworld): PDF pages, qpdf, EPUBCheck, time, warnings.
+corpus: $(VENV_STAMP) system-deps
+	$(BIN)/python bench/corpus.py $(CORPUS_ARGS)
 
 clean:
 	rm -rf output .pytest_cache .ruff_cache

@@ -1,14 +1,20 @@
-"""Public-domain documents written by others (../shared/realworld): each builds, or fails at file:line."""
+"""Documents written by others (../shared/realworld): each builds into a PDF that qpdf and pikepdf
+accept and an ePub that EPUBCheck passes without a warning, remote images left out."""
 
 from __future__ import annotations
 
 import io
+import subprocess
+import tempfile
+import time
 import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 import pytest
 
-from conftest import REALWORLD, build_bytes, pdf_fonts, pdf_pages, squash
+from conftest import REALWORLD, pdf_fonts, pdf_pages, squash
 from report_build import Diagnostics, ReportBuildError, build
 
 pytestmark = pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/realworld is not present")
@@ -17,9 +23,99 @@ FICAM = REALWORLD / "ficam-digital-worker-playbook" / "playbook-dw.md"
 FITARA = REALWORLD / "fitara-guidance" / "index.md"
 
 
+@dataclass(frozen=True)
+class Case:
+    folder: str
+    manuscript: str
+    remote: int = 0  # remote images, left out with --omit-remote
+    images: int = 0  # images packaged into the ePub (files, data: images)
+
+    @property
+    def path(self) -> Path:
+        return REALWORLD / self.folder / self.manuscript
+
+
+DOCUMENTS = [
+    Case("cmdline-en", "README.md", remote=1, images=1),
+    Case("cmdline-ru", "README-ru.md", remote=2, images=1),
+    Case("cncf-harbor", "self-assessment.md", images=3),
+    Case("cncf-sscbp", "SSCBPv2.md", images=1),  # a data: image, packaged as a file
+    Case("ficam-digital-worker-playbook", "playbook-dw.md", images=6),
+    Case("fitara-guidance", "index.md", remote=2),
+    Case("osg-fa", "how-to-contribute.md", remote=7),
+    Case("ossf-annotations", "Compiler-Annotations-for-C-and-C++.md"),
+]
+
+
+@dataclass
+class Outcome:
+    pdf: bytes = b""
+    epub: bytes = b""
+    warnings: tuple[str, ...] = ()
+    error: str = ""
+    seconds: float = 0.0
+
+
+class Corpus:
+    """Each document built once (PDF and ePub together, in memory), on first use."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[Path, Outcome] = {}
+
+    def __call__(self, path: Path, omit_remote: bool = False) -> Outcome:
+        if path not in self.outcomes:
+            diagnostics = Diagnostics(echo=False)
+            started = time.perf_counter()
+            try:
+                pdf, epub = build(path, ("pdf", "epub"), write=False, diagnostics=diagnostics, omit_remote=omit_remote)
+                outcome = Outcome(pdf.data, epub.data, tuple(w.message for w in diagnostics.warnings))
+            except ReportBuildError as exc:
+                outcome = Outcome(error=str(exc))
+            outcome.seconds = time.perf_counter() - started
+            self.outcomes[path] = outcome
+        return self.outcomes[path]
+
+
 @pytest.fixture(scope="module")
-def ficam_pdf() -> bytes:
-    return build_bytes(FICAM, strict=False)
+def corpus() -> Corpus:
+    return Corpus()
+
+
+def qpdf_check(data: bytes) -> subprocess.CompletedProcess[str]:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        return subprocess.run(["qpdf", "--check", handle.name], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", DOCUMENTS, ids=lambda case: case.folder)
+def test_document_builds_a_valid_pdf_and_epub(corpus, case):
+    from epubcheck_helper import epubcheck_many
+
+    outcome = corpus(case.path, omit_remote=bool(case.remote))
+    assert not outcome.error, outcome.error
+    checked = qpdf_check(outcome.pdf)
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # 2: errors, 3: warnings
+    assert "No syntax or stream encoding errors found" in checked.stdout
+    with pikepdf.open(io.BytesIO(outcome.pdf)) as pdf:
+        assert len(pdf.pages) >= 5 and str(pdf.docinfo["/Title"]).strip()
+        assert pdf.open_outline().root  # bookmarks from the headings
+    assert epubcheck_many({case.folder: outcome.epub}) == {case.folder: []}
+    with zipfile.ZipFile(io.BytesIO(outcome.epub)) as book:
+        names = book.namelist()
+        text = " ".join(book.read(n).decode() for n in names if n.endswith(".xhtml"))
+    assert sum(1 for n in names if n.startswith("EPUB/images/img-")) == case.images
+    assert 'src="data:' not in text  # data: images are packaged as files
+    omitted = [w for w in outcome.warnings if "--omit-remote" in w]
+    assert len(omitted) == case.remote and text.count('class="image-omitted"') == case.remote
+    if case.remote:
+        assert squash("Image not included") in squash("".join(pdf_pages(outcome.pdf)))
+
+
+@pytest.fixture(scope="module")
+def ficam_pdf(corpus) -> bytes:
+    return corpus(FICAM).pdf
 
 
 @pytest.mark.e2e
@@ -40,19 +136,18 @@ def test_jekyll_playbook_builds_a_pdf(ficam_pdf):
 
 @pytest.mark.e2e
 def test_jekyll_playbook_warnings_name_their_lines():
+    from report_build import load
+
     diagnostics = Diagnostics(echo=False)
-    build(FICAM, ("pdf",), write=False, diagnostics=diagnostics)
+    load(FICAM, diagnostics)
     by_line = {(w.line, w.message.split(" ")[0]) for w in diagnostics.warnings}
     assert (2, "unknown") in by_line  # layout: page
     assert any(w.line == 113 and "<style>" in w.message for w in diagnostics.warnings)
 
 
 @pytest.mark.e2e
-def test_jekyll_playbook_builds_an_epubcheck_clean_epub():
-    from epubcheck_helper import epubcheck_many
-
-    data = build_bytes(FICAM, "epub", strict=False)
-    assert epubcheck_many({"ficam": data}) == {"ficam": []}
+def test_jekyll_playbook_epub_holds_its_images(corpus):
+    data = corpus(FICAM).epub  # EPUBCheck: test_document_builds_a_valid_pdf_and_epub
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         names = book.namelist()
         text = " ".join(book.read(n).decode() for n in names if n.endswith(".xhtml"))
@@ -66,3 +161,4 @@ def test_remote_images_are_a_clear_file_line_error():
     error = info.value
     assert error.path.name == "index.md" and error.line == 340
     assert "remote" in error.message and "cloud.githubusercontent.com" in error.message
+    assert "report-build fetch" in error.message and "--omit-remote" in error.message

@@ -18,6 +18,7 @@ from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
 from .source import changelog, parse
 from .source.compose import Selection
+from .source.remote import RemoteImages
 from .theme import Theme
 from .writers import pagination
 from .writers.pagination import PageMark
@@ -42,13 +43,15 @@ def load(
     diagnostics: Diagnostics | None = None,
     releases_dir: Path | str = "output/releases",
     profile: str | None = None,
+    omit_remote: bool = False,
 ) -> Document:
     """Parse the manuscript and its changelog into one validated document.
 
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
-    from different sources.
+    from different sources. Remote images are their fetched copies, or with ``omit_remote``
+    placeholders.
     """
-    return gather(manuscript, diagnostics or Diagnostics(), releases_dir, profile)[0]
+    return gather(manuscript, diagnostics or Diagnostics(), releases_dir, profile, omit_remote)[0]
 
 
 def gather(
@@ -56,11 +59,13 @@ def gather(
     diagnostics: Diagnostics,
     releases_dir: Path | str = "output/releases",
     profile: str | None = None,
+    omit_remote: bool = False,
 ) -> tuple[Document, Theme]:
     """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
     only the passages it selects."""
     manuscript = Path(manuscript)
-    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile))
+    remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
+    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote)
     log = changelog.find(manuscript)
     if log is None:
         return document, theme
@@ -88,8 +93,11 @@ def build(
     write: bool = True,
     time_limit: float | str | None = None,
     profile: str | None = None,
+    omit_remote: bool = False,
 ) -> list[Built]:
-    """Build the requested formats; write them only once all have rendered and passed their checks."""
+    """Build the requested formats; write them only once all have rendered and passed their checks.
+
+    With ``omit_remote``, remote images that have not been fetched become placeholders."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
     steps: list[tuple[str, Callable[[], None]]] = []
     document: Document | None = None
@@ -100,7 +108,7 @@ def build(
 
     def gather_all() -> None:
         nonlocal document, theme
-        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile)
+        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote)
 
     def render() -> None:
         assert document is not None and theme is not None

@@ -55,9 +55,17 @@ def parser() -> argparse.ArgumentParser:
             "the output is named <slug>-NAME-v<version>",
         )
 
+    def drafts(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--omit-remote",
+            action="store_true",
+            help="leave out remote images not fetched yet: a placeholder shows each one's alt text (not for release)",
+        )
+
     pdf = commands.add_parser("pdf", help="build the PDF")
     common(pdf)
     profiled(pdf)
+    drafts(pdf)
     pdf.add_argument(
         "--edition",
         choices=("screen", "print"),
@@ -67,19 +75,23 @@ def parser() -> argparse.ArgumentParser:
     epub = commands.add_parser("epub", help="build the ePub")
     common(epub)
     profiled(epub)
+    drafts(epub)
     web = commands.add_parser("web", help="build the web edition (a folder: output/web)")
     common(web, output=False)
     web.add_argument("-o", "--output", type=Path, help="folder to write (default: output/web)")
     profiled(web)
+    drafts(web)
     both = commands.add_parser("all", help="build the PDF, the ePub and the web edition")
     common(both, output=False)
     profiled(both)
+    drafts(both)
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
     watcher = commands.add_parser("watch", help="rebuild on every save")
     watcher.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript to watch")
     watcher.add_argument("--format", choices=("pdf", "epub", "all"), default="pdf", help="what to rebuild")
     watcher.add_argument("--output-dir", type=Path, default=Path("output"), help="folder for outputs")
+    drafts(watcher)
     watcher.add_argument("--max-rebuilds", type=int, default=None, help=argparse.SUPPRESS)
     watcher.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
     watcher.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
@@ -89,6 +101,19 @@ def parser() -> argparse.ArgumentParser:
     gate.add_argument("--no-ace", action="store_true", help="skip the Ace accessibility check")
     gate.add_argument("--strict", action="store_true", help="count warnings as failures")
     gate.add_argument("-q", "--quiet", action="store_true", help="print only findings")
+    fetching = commands.add_parser(
+        "fetch", help="download the manuscript's remote images into images/remote/ (the only command using the network)"
+    )
+    fetching.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript")
+    fetching.add_argument(
+        "--allow-private", action="store_true", help="allow loopback and private addresses (a server on this machine)"
+    )
+    fetching.add_argument("--refresh", action="store_true", help="download every image again, even if fetched")
+    fetching.add_argument("--prune", action="store_true", help="drop lock entries this manuscript does not use")
+    fetching.add_argument("--max-mb", type=float, default=20.0, help="largest image to accept, in MB (default 20)")
+    fetching.add_argument("--timeout", type=float, default=30.0, help="seconds allowed per image (default 30)")
+    fetching.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    fetching.set_defaults(strict=False)
     changes = commands.add_parser("diff", help="a document of what changed between two versions")
     changes.add_argument("old", help="the older manuscript file, or a git revision (tag, commit)")
     changes.add_argument("new", help="the newer manuscript file, or a git revision")
@@ -134,7 +159,7 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         from .watch import watch
 
         formats = ("pdf", "epub") if args.format == "all" else (args.format,)
-        watch(Path(args.manuscript), formats, args.output_dir, args.max_rebuilds)
+        watch(Path(args.manuscript), formats, args.output_dir, args.max_rebuilds, omit_remote=args.omit_remote)
         return []
     if args.command == "new":
         from .scaffold import new_report
@@ -164,6 +189,19 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
                 file=sys.stderr,
             )
         return [released.folder, released.index]
+    if args.command == "fetch":
+        from .fetch import Limits, fetch
+
+        limits = Limits(int(args.max_mb * 1_000_000), timeout=args.timeout, allow_private=args.allow_private)
+        say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+        fetched = fetch(args.manuscript, limits, refresh=args.refresh, prune=args.prune, say=say)
+        unused = f", {fetched.unused} lock entries not used by this manuscript (--prune drops them)"
+        counts = f"fetch: {fetched.downloaded} downloaded, {fetched.kept} already fetched"
+        if fetched.lock is None:
+            say(f"fetch: {args.manuscript} uses no remote images; nothing to do")
+            return []
+        say(counts + (unused if fetched.unused else ""))
+        return [fetched.lock]
     if args.command == "diff":
         from .publish.diff import diff
 
@@ -180,5 +218,6 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         diagnostics=diagnostics,
         time_limit=args.time_limit,
         profile=args.profile,
+        omit_remote=args.omit_remote,
     )
     return [result.path for result in results if result.path is not None]

@@ -34,14 +34,18 @@ IMAGE_TYPES = {
 }
 
 
-def check(path: Path) -> tuple[int, int] | None:
-    """Return (width, height) of a raster image; None for SVG. Raise on unreadable or oversized files."""
+def check(path: Path, data: bytes | None = None) -> tuple[int, int] | None:
+    """Return (width, height) of a raster image; None for SVG. Raise on unreadable or oversized files.
+
+    ``data``: the image's bytes when it is not a file of its own (a ``data:`` URI, a download);
+    ``path`` then only names it.
+    """
     if path.suffix.lower() == ".svg":
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            with PILImage.open(path) as image:
+            with PILImage.open(path if data is None else io.BytesIO(data)) as image:
                 width, height = image.size
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))
@@ -61,12 +65,12 @@ def check(path: Path) -> tuple[int, int] | None:
 
 
 @lru_cache(maxsize=64)
-def scaled(path: Path, max_side: int) -> tuple[bytes, str] | None:
+def scaled(path: Path, max_side: int, data: bytes | None = None) -> tuple[bytes, str] | None:
     """The image re-encoded with its long side at most ``max_side`` px, or None if it already fits."""
-    size = check(path)
+    size = check(path, data)
     if size is None or max(size) <= max_side:
         return None
-    with PILImage.open(path) as image:
+    with PILImage.open(path if data is None else io.BytesIO(data)) as image:
         image.draft("RGB", (max_side, max_side))  # JPEG: decode at reduced size
         image.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
         out = io.BytesIO()

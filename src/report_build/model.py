@@ -90,8 +90,9 @@ class Image:
     """A raster or SVG image the manuscript uses, inside the manuscript folder."""
 
     src: str  # as written in the chapter body (relative, POSIX)
-    path: Path  # resolved file
+    path: Path  # resolved file; for a data: image, a name beside the manuscript that no file has
     line: int | None = None
+    data: bytes | None = None  # a data: image's decoded bytes (checked); None for a file
 
 
 @dataclass(frozen=True)

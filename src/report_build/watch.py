@@ -30,10 +30,12 @@ def relevant(paths: Iterable[str], output_dir: Path) -> list[str]:
     return keep
 
 
-def rebuild(manuscript: Path, formats: tuple[str, ...], output_dir: Path, say: Callable[[str], None]) -> bool:
+def rebuild(
+    manuscript: Path, formats: tuple[str, ...], output_dir: Path, say: Callable[[str], None], omit_remote: bool = False
+) -> bool:
     started = time.monotonic()
     try:
-        results = build(manuscript, formats, output_dir=output_dir, diagnostics=Diagnostics())
+        results = build(manuscript, formats, output_dir=output_dir, diagnostics=Diagnostics(), omit_remote=omit_remote)
     except ReportBuildError as exc:
         say(str(exc))
         return False
@@ -48,13 +50,14 @@ def watch(
     output_dir: Path = Path("output"),
     max_rebuilds: int | None = None,
     say: Callable[[str], None] | None = None,
+    omit_remote: bool = False,
 ) -> int:
     """Build once, then again on every change; stop after ``max_rebuilds`` changes (for tests) or Ctrl-C."""
     from watchfiles import watch as changes
 
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
     folders = watched_folders(manuscript)
-    rebuild(manuscript, formats, output_dir, say)
+    rebuild(manuscript, formats, output_dir, say, omit_remote)
     say(f"watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop)")
     count = 0
     try:
@@ -63,7 +66,7 @@ def watch(
             if not names:
                 continue
             say(f"changed: {', '.join(sorted(Path(n).name for n in names))}")
-            rebuild(manuscript, formats, output_dir, say)
+            rebuild(manuscript, formats, output_dir, say, omit_remote)
             count += 1
             if max_rebuilds is not None and count >= max_rebuilds:
                 break

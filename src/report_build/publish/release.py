@@ -39,7 +39,7 @@ def source_fingerprint(doc: Document) -> str:
     if log is not None:
         files.append(log)
     files.extend(doc.inputs)  # chapters, includes, variables, bibliography, style: in reading order
-    files.extend(sorted(image.path for image in doc.images))
+    files.extend(sorted(image.path for image in doc.images if image.data is None))  # data: images are in the text
     if doc.metadata.cover_image is not None:
         files.append(doc.metadata.cover_image)
     if doc.metadata.layouts is not None:

@@ -8,10 +8,11 @@
    (:mod:`.guards`);
 4. convert the Markdown (:mod:`.extensions`), the treeprocessor recording headings and chapters;
 5. validate the front matter into :class:`~report_build.model.Metadata`, and load the theme;
-6. report and remove raw HTML that could run or fetch something (:mod:`.sanitize`), repair what
-   breaks the XHTML content model as browsers do (:mod:`.repair`), and make raw HTML's ids valid
-   and unique (:mod:`.ids`);
-7. run the tree passes in order (:mod:`.passes`) and assemble the frozen :class:`Document`.
+6. decode ``data:`` images (:mod:`report_build.image_data`); report and remove raw HTML that
+   could run or fetch something (:mod:`.sanitize`), repair what breaks the XHTML content model
+   as browsers do (:mod:`.repair`), and make raw HTML's ids valid and unique (:mod:`.ids`);
+7. give remote images their fetched copies, or placeholders (:mod:`.remote`);
+8. run the tree passes in order (:mod:`.passes`) and assemble the frozen :class:`Document`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import lxml.html
 
+from .. import image_data
 from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
@@ -29,26 +31,44 @@ from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
 from .passes import blocks, chapters, direction, footnotes, headings, images, links
+from .remote import RemoteImages
 from .text import SourceMap
 from .tree import Context
 
 
-def load(path: Path | str, diagnostics: Diagnostics | None = None, selection: Selection | None = None) -> Document:
+def load(
+    path: Path | str,
+    diagnostics: Diagnostics | None = None,
+    selection: Selection | None = None,
+    remote: RemoteImages | None = None,
+) -> Document:
     """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything wrong."""
-    return read(path, diagnostics, selection)[0]
+    return read(path, diagnostics, selection, remote)[0]
 
 
 def read(
-    path: Path | str, diagnostics: Diagnostics | None = None, selection: Selection | None = None
+    path: Path | str,
+    diagnostics: Diagnostics | None = None,
+    selection: Selection | None = None,
+    remote: RemoteImages | None = None,
 ) -> tuple[Document, Theme]:
     """The document, and the theme it was read with: the one theme of a build, which every
     writer then uses (its templates are loaded and checked here, before anything is written).
     The manuscript may name other files (chapters, includes, variables, bibliography): they are
-    composed into one text first, and references resolved last (:mod:`.manuscript`)."""
-    return manuscript.load(Path(path), diagnostics or Diagnostics(), selection, _read_text)
+    composed into one text first, and references resolved last (:mod:`.manuscript`).
+    ``remote`` says what becomes of remote images (default: their fetched local copies)."""
+    path, diagnostics = Path(path), diagnostics or Diagnostics()
+    remote = remote or RemoteImages(path, diagnostics=diagnostics)
+
+    def read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
+        return _read_text(path, text, diagnostics, keys, remote)
+
+    return manuscript.load(path, diagnostics, selection, read_text)
 
 
-def _read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
+def _read_text(
+    path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str], remote: RemoteImages
+) -> tuple[Document, Theme]:
     """Parse the composed text of a manuscript."""
     front, body, offset = frontmatter.split(text, path)
     raw, key_lines = frontmatter.parse(front, path, diagnostics)
@@ -73,6 +93,7 @@ def _read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[
     theme.load_all()
     check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs))
 
+    html, embedded = image_data.extract(html, path, source.find)  # data: images, decoded and checked
     guards.check_raw_image_sources(html, source, path)
     warn_found = _first_after_previous(source, warn_at)
     html = github.checkboxes(html)  # a checklist's boxes, not form controls
@@ -81,13 +102,14 @@ def _read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
     ids.settle(root, structure.anchors, _nth(source, warn_at))  # HTML4 anchors, invalid and repeated ids
     guards.check_tree_depth(root, source)
+    remote.apply(root, source, theme.strings)
 
     ctx = Context(path, source, metadata, theme, diagnostics, structure)
     headings.report_duplicate_ids(ctx)
     headings.refuse_empty(root, ctx)
     notes = footnotes.footnotes(root, ctx)
     blocks.callouts(root, ctx)
-    found_images = images.images(root, ctx)
+    found_images = images.images(root, ctx, embedded)
     found_figures = blocks.figures(root, ctx)
     blocks.tables(root, ctx)
     links.links(root, ctx)

@@ -47,14 +47,15 @@ def package_images(doc: Document) -> tuple[dict[str, str], list[Resource]]:
     for number, image in enumerate(doc.images, 1):
         suffix = image.path.suffix.lower()
         if suffix == ".svg":
-            data = _checked_svg(image.path, doc, image.line)
+            data = _checked_svg(image.path, doc, image.line, image.data)
             media_type = "image/svg+xml"
         else:
-            smaller = images.scaled(image.path, doc.metadata.image_max_px)
+            smaller = images.scaled(image.path, doc.metadata.image_max_px, image.data)
             if smaller is not None:
                 data, media_type = smaller
             else:
-                data, media_type = _read(image.path, doc, image.line), IMAGE_TYPES.get(suffix, "")
+                data = image.data if image.data is not None else _read(image.path, doc, image.line)
+                media_type = IMAGE_TYPES.get(suffix, "")
         if media_type not in EXTENSION_OF:
             raise RenderError(f"image '{image.src}' is not an image type an ePub may hold", doc.source, image.line)
         name = f"images/img-{number:03d}.{EXTENSION_OF[media_type]}"
@@ -70,10 +71,11 @@ def _read(path: Path, doc: Document, line: int | None = None) -> bytes:
         raise ResourceError(f"cannot read '{path.name}': {exc.strerror}", doc.source, line) from None
 
 
-def _checked_svg(path: Path, doc: Document, line: int | None) -> bytes:
-    """The SVG's bytes as packaged, checked again by the one rule (it may have changed since parsing)."""
+def _checked_svg(path: Path, doc: Document, line: int | None, data: bytes | None = None) -> bytes:
+    """The SVG's bytes as packaged, checked again by the one rule (it may have changed since parsing);
+    ``data``: a data: image's bytes."""
     try:
-        data = images.read_svg(path)
+        data = images.read_svg(path) if data is None else data
         images.check_svg(data, path.name)
     except ResourceError as exc:
         raise ResourceError(exc.message, doc.source, line) from None

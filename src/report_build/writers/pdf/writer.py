@@ -32,9 +32,11 @@ def layout(document: Document, edition: str, theme: Theme, diagnostics: Diagnost
     check_edition(edition)
     replacements = {}
     for image in document.images:
-        smaller = images.scaled(image.path, images.PDF_MAX_SIDE)
+        smaller = images.scaled(image.path, images.PDF_MAX_SIDE, image.data)
         if smaller is not None:
             replacements[image.path] = smaller[0]
+        elif image.data is not None:  # a data: image, served as a file of its own
+            replacements[image.path] = image.data
     laid_out = lay_out_html(
         render_html(document, theme, edition),
         theme=theme,

@@ -45,7 +45,7 @@ def site_images(doc: Document) -> tuple[dict[str, SiteImage], dict[str, bytes]]:
         suffix = image.path.suffix.lower()
         if suffix == ".svg":
             try:
-                data = image_checks.read_svg(image.path)
+                data = image.data if image.data is not None else image_checks.read_svg(image.path)
                 image_checks.check_svg(data, image.path.name)  # the one rule: well-formed, self-contained
             except ResourceError as exc:
                 raise ResourceError(exc.message, doc.source, image.line) from None
@@ -54,23 +54,27 @@ def site_images(doc: Document) -> tuple[dict[str, SiteImage], dict[str, bytes]]:
             continue
         if suffix not in RASTER:
             raise RenderError(f"image '{image.src}' is not a type a browser shows", doc.source, image.line)
-        found[image.src] = _raster(image.path, stem, suffix, doc, files, image.line)
+        found[image.src] = _raster(image.path, stem, suffix, doc, files, image.line, image.data)
     return found, files
 
 
-def _raster(path: Path, stem: str, suffix: str, doc: Document, files: dict[str, bytes], line: int | None) -> SiteImage:
+def _raster(
+    path: Path, stem: str, suffix: str, doc: Document, files: dict[str, bytes], line: int | None, data: bytes | None
+) -> SiteImage:
+    """Copies of a raster image in several widths; ``data`` holds the bytes of a ``data:`` image
+    (its ``path`` names no file)."""
     try:
-        image_checks.check(path)
+        image_checks.check(path, data)
     except ResourceError as exc:
         raise ResourceError(exc.message, doc.source, line) from None
-    with PILImage.open(path) as original:
+    with PILImage.open(path if data is None else io.BytesIO(data)) as original:
         width, height = original.size
         animated = getattr(original, "is_animated", False)
         scale = min(1.0, doc.metadata.image_max_px / max(width, height))
         full = (max(1, round(width * scale)), max(1, round(height * scale)))
         if animated or (scale == 1.0 and suffix != ".webp"):
             ext = RASTER[suffix]
-            files[f"{stem}-{width}.{ext}"] = _read(path, doc, line)
+            files[f"{stem}-{width}.{ext}"] = data if data is not None else _read(path, doc, line)
             biggest = f"{stem}-{width}.{ext}"
         else:
             biggest = _save(original, full, stem, files)

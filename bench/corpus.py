@@ -1,0 +1,156 @@
+"""The real-world corpus: build every document of ../shared/realworld, check what was built, print a table.
+
+    .venv/bin/python bench/corpus.py                  # every document (make corpus)
+    .venv/bin/python bench/corpus.py osg-fa cmdline-ru
+    .venv/bin/python bench/corpus.py --root /elsewhere/realworld
+
+A document is a folder with a SOURCE.txt and one Markdown file. Each is built once, PDF and ePub
+together in memory, with remote images left out (``--omit-remote``: there is no network here);
+the PDF is checked with ``qpdf --check`` and pikepdf, the ePub with EPUBCheck (all at once, in
+parallel). The table gives the PDF's pages, the checks' results, the build's time and its
+warnings. Exit status 1 when any document fails to build or to pass a check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+from report_build import Diagnostics, ReportBuildError, build
+from report_build.checks.validators import epubcheck
+
+ROOT = Path(__file__).resolve().parent.parent
+REALWORLD = ROOT.parent / "shared" / "realworld"
+
+
+@dataclass
+class Row:
+    name: str
+    manuscript: Path
+    pages: int | None = None
+    qpdf: str = ""
+    epubcheck: str = ""
+    seconds: float = 0.0
+    warnings: int = 0
+    omitted: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def documents(root: Path, names: list[str]) -> list[tuple[str, Path]]:
+    found = []
+    for folder in sorted(p for p in root.iterdir() if (p / "SOURCE.txt").is_file()):
+        if names and folder.name not in names:
+            continue
+        manuscripts = sorted(folder.glob("*.md"))
+        if len(manuscripts) == 1:
+            found.append((folder.name, manuscripts[0]))
+    return found
+
+
+def qpdf_check(pdf: Path) -> str:
+    result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True, timeout=600)
+    return {0: "ok", 2: "errors", 3: "warnings"}.get(result.returncode, f"exit {result.returncode}")
+
+
+def run(root: Path, names: list[str]) -> list[Row]:
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        books: dict[str, Path] = {}
+        for name, manuscript in documents(root, names):
+            row = Row(name, manuscript)
+            rows.append(row)
+            print(f"building {name} ...", file=sys.stderr, flush=True)
+            diagnostics = Diagnostics(echo=False)
+            started = time.perf_counter()
+            try:
+                pdf, epub = build(manuscript, ("pdf", "epub"), write=False, diagnostics=diagnostics, omit_remote=True)
+            except ReportBuildError as exc:
+                row.seconds = time.perf_counter() - started
+                row.problems.append(str(exc))
+                continue
+            row.seconds = time.perf_counter() - started
+            row.warnings = len(diagnostics.warnings)
+            row.omitted = sum(1 for w in diagnostics.warnings if "--omit-remote" in w.message)
+            pdf_path, epub_path = Path(folder) / f"{name}.pdf", Path(folder) / f"{name}.epub"
+            pdf_path.write_bytes(pdf.data)
+            epub_path.write_bytes(epub.data)
+            row.qpdf = qpdf_check(pdf_path)
+            try:
+                with pikepdf.open(io.BytesIO(pdf.data)) as document:
+                    row.pages = len(document.pages)
+            except pikepdf.PdfError as exc:
+                row.problems.append(f"pikepdf: {exc}")
+            if row.qpdf != "ok":
+                row.problems.append(f"qpdf --check: {row.qpdf}")
+            books[name] = epub_path
+        print("EPUBCheck ...", file=sys.stderr, flush=True)
+        findings = epubcheck(books) if books else {}
+    for row in rows:
+        if row.name not in findings:
+            continue
+        found = findings[row.name]
+        errors = sum(1 for f in found if f.severity == "error")
+        warnings = len(found) - errors
+        row.epubcheck = "valid" if not found else f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+        row.problems.extend(f"EPUBCheck: {f.code} {f.file}:{f.line} {f.message}" for f in found[:5])
+    return rows
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def table(rows: list[Row]) -> str:
+    header = ("document", "PDF pages", "qpdf", "ePub (EPUBCheck)", "time", "warnings", "remote omitted")
+    cells = [
+        (
+            row.name,
+            str(row.pages) if row.pages is not None else "-",
+            row.qpdf or "-",
+            row.epubcheck or ("not built" if row.pages is None else "-"),
+            f"{row.seconds:.1f} s",
+            str(row.warnings),
+            str(row.omitted),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
+    lines = [
+        "  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip()
+        for line in [header, *cells]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help="document folders to build (default: all)")
+    parser.add_argument("--root", type=Path, default=REALWORLD, help=f"the corpus folder (default: {REALWORLD})")
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        print(f"corpus: {args.root} is not present", file=sys.stderr)
+        return 1
+    rows = run(args.root, args.names)
+    print(table(rows))
+    failed = [row for row in rows if not row.ok]
+    for row in failed:
+        print(f"\n{row.name}:", *(f"  {problem}" for problem in row.problems), sep="\n")
+    print(f"\n{len(rows) - len(failed)} of {len(rows)} documents built and valid")
+    return 1 if failed or not rows else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

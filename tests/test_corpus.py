@@ -1,0 +1,41 @@
+"""`make corpus` (bench/corpus.py) on a corpus of two small documents: a table row for each,
+the checks' results, and a failing exit status when one does not build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def test_corpus_table_reports_each_document(tmp_path):
+    good, broken = tmp_path / "good", tmp_path / "broken"
+    for folder in (good, broken):
+        folder.mkdir()
+        (folder / "SOURCE.txt").write_text("written for this test\n", encoding="utf-8")
+    (good / "doc.md").write_text(
+        "---\ntitle: Good\n---\n\n# One\n\nText with a badge ![Build passing](https://ci.example.org/b.svg).\n",
+        encoding="utf-8",
+    )
+    (broken / "doc.md").write_text("---\ntitle: Broken\n---\n\n# One\n\nA call[^x].\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "corpus.py"), "--root", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    header = ["document", "PDF pages", "qpdf", "ePub (EPUBCheck)", "time", "warnings", "remote omitted"]
+    assert [cell.strip() for cell in lines[0].split("  ") if cell.strip()] == header
+    rows = {line.split()[0]: line.split() for line in lines[2:4]}
+    assert int(rows["good"][1]) >= 3 and rows["good"][2:4] == ["ok", "valid"]  # cover, title page, text ...
+    assert rows["good"][-1] == "1"  # one remote image omitted
+    assert rows["broken"][1:5] == ["-", "-", "not", "built"]
+    assert "doc.md:7: footnote [^x] is called but never defined" in result.stdout
+    assert lines[-1] == "1 of 2 documents built and valid"
