@@ -25,41 +25,12 @@ from html.parser import HTMLParser
 from tinyhtml5.parser import HTMLParser as WhatwgParser
 
 from .. import limits
+from ..html_elements import BLOCKS, VOID
 
 Warn = Callable[[str, str], None]  # (message, text to find the line by)
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Elements whose end tag HTML lets an author leave out: never "unclosed".
 OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "option"}
-BLOCKS = {
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "details",
-    "div",
-    "dl",
-    "fieldset",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "ul",
-}
 NO_TEXT = {"table", "thead", "tbody", "tfoot", "tr", "ol", "ul"}
 SCOPE = {"table", "td", "th", "caption", "button", "template", "object", "marquee", "applet"}
 TABLE_PARTS = {"caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th", "script", "template"}

@@ -16,12 +16,11 @@ import lxml.html
 from lxml import etree
 
 from ..errors import Diagnostics, ManuscriptError
+from ..html_elements import VOID
 from ..model import Metadata
 from ..theme import Theme
 from .extensions import Structure
 from .text import SourceMap
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass(frozen=True)

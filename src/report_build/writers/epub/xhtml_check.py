@@ -26,6 +26,7 @@ from urllib.parse import unquote, urldefrag
 from lxml import etree
 
 from ...errors import ManuscriptError, RenderError
+from ...html_elements import BLOCKS as HTML_BLOCKS
 from ...model import Document
 from ...source.ids import is_valid
 from ...source.text import SourceMap, read_text
@@ -94,37 +95,8 @@ PHRASING_ONLY = {
     "summary",
     "legend",
 }
-BLOCKS = {
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "details",
-    "div",
-    "dl",
-    "fieldset",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "ul",
-    "menu",
-    "figcaption",
-}
+
+BLOCKS = HTML_BLOCKS | {"menu", "figcaption"}
 
 
 @dataclass(frozen=True)
