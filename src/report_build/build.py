@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,51 +98,55 @@ def build(
 
     With ``omit_remote``, remote images that have not been fetched become placeholders."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
-    steps: list[tuple[str, Callable[[], None]]] = []
-    document: Document | None = None
-    theme: Theme | None = None
-    results: list[Built] = []
-
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
-
-    def gather_all() -> None:
-        nonlocal document, theme
-        document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote)
-
-    def render() -> None:
-        assert document is not None and theme is not None
-        files = tuple(fmt for fmt in formats if fmt != WEB)
-        rendered = render_formats(document, theme, files, edition, diagnostics, cache) if files else {}
-        for fmt in files:
-            target = _target(document, fmt, output if len(formats) == 1 else None, Path(output_dir), edition)
-            results.append(Built(fmt, target, rendered[fmt]))
-        if WEB in formats:
-            folder = "web" + (f"-{document.profile}" if document.profile else "")  # a profile's own site
-            target = Path(output) if output is not None and len(formats) == 1 else Path(output_dir) / folder
-            site = render_web(document, rendered, Path(output_dir), diagnostics, cache, edition, target, theme)
-            results.append(Built(WEB, target, b"", site))
-
-    def write_all() -> None:
-        for result in results:
-            if result.path is not None and result.files is not None:
-                from .writers.web.folder import write_site
-
-                write_site(result.path, result.files)
-            elif result.path is not None:
-                write_atomic(result.path, result.data)
-        cache.commit()
-
-    steps = [("gather", gather_all), ("render", render)]
-    if write:
-        steps.append(("write", write_all))
-    seconds = limits.time_limit_from(time_limit)
     with interrupts_as_exceptions():
-        with limits.time_limit(seconds, "the build", manuscript):
-            for _name, step in steps[:2]:  # gather and render
-                step()
-        for _name, step in steps[2:]:  # write: atomic, and never cut short
-            step()
+        with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
+            # 1. Gather: the whole manuscript, changelog and templates, validated.
+            document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote)
+            # 2. Render every format in memory (laid out once).
+            results = _render_all(document, theme, formats, edition, diagnostics, cache, output, Path(output_dir))
+        # 3. Write: atomic, and never cut short by the time limit.
+        if write:
+            _write_all(results, cache)
     return results
+
+
+def _render_all(
+    document: Document,
+    theme: Theme,
+    formats: tuple[str, ...],
+    edition: str,
+    diagnostics: Diagnostics,
+    cache: BuildCache,
+    output: Path | str | None,
+    output_dir: Path,
+) -> list[Built]:
+    """Every requested format in memory, each with the path it is to be written to."""
+    results: list[Built] = []
+    files = tuple(fmt for fmt in formats if fmt != WEB)
+    rendered = render_formats(document, theme, files, edition, diagnostics, cache) if files else {}
+    for fmt in files:
+        target = _target(document, fmt, output if len(formats) == 1 else None, output_dir, edition)
+        results.append(Built(fmt, target, rendered[fmt]))
+    if WEB in formats:
+        folder = "web" + (f"-{document.profile}" if document.profile else "")  # a profile's own site
+        target = Path(output) if output is not None and len(formats) == 1 else output_dir / folder
+        site = render_web(document, rendered, output_dir, diagnostics, cache, edition, target, theme)
+        results.append(Built(WEB, target, b"", site))
+    return results
+
+
+def _write_all(results: list[Built], cache: BuildCache) -> None:
+    """Each output to a temporary file renamed into place (a site: its folder replaced whole),
+    then the cache, which is written only after the outputs."""
+    for result in results:
+        if result.path is not None and result.files is not None:
+            from .writers.web.folder import write_site
+
+            write_site(result.path, result.files)
+        elif result.path is not None:
+            write_atomic(result.path, result.data)
+    cache.commit()
 
 
 def render_formats(
