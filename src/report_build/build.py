@@ -162,6 +162,10 @@ def render_formats(
     unknown = [fmt for fmt in formats if fmt not in FORMATS and fmt != WEB]
     if unknown:
         raise RenderError(f"unknown output format '{unknown[0]}'")
+    if document.conditional:
+        # Passages differ between the formats: each writer gets its own text, and the ePub has no
+        # print page numbers (the PDF's would point at the wrong places), so no page map is read.
+        return _each_alone(document, theme, formats, edition, diagnostics)
     rendered: dict[str, bytes] = {}
     marks: tuple[PageMark, ...] | None = None
     page_entry, cached = None, None
@@ -170,10 +174,6 @@ def render_formats(
         cached = cache.read(page_entry)
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
-    if document.conditional:
-        # Passages differ between the formats: each writer gets its own text, and the ePub has no
-        # print page numbers (the PDF's would point at the wrong places).
-        return _each_alone(document, theme, formats, edition, diagnostics)
     if "pdf" in formats:
         from .writers.pdf.writer import layout
 

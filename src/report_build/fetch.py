@@ -37,8 +37,8 @@ from urllib.parse import urljoin, urlsplit
 
 from . import __version__
 from .errors import Diagnostics, ResourceError, format_location
-from .image_data import EXTENSION_OF, admit, media_type
-from .images import IMAGE_TYPES
+from .image_data import admit, media_type
+from .images import EXTENSION_OF, IMAGE_TYPES
 from .output import write_atomic
 from .source import parse
 from .source.remote import FOLDER, Entry, RemoteImages, format_lock, lock_path, read_lock, sha256_of

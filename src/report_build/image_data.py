@@ -30,10 +30,9 @@ from PIL import Image as PILImage
 
 from . import images
 from .errors import ManuscriptError, ResourceError
+from .images import EXTENSION_OF
 
 MAX_DATA_BYTES = 10_000_000  # decoded; an image written into the text itself is small (a logo, a diagram)
-EXTENSION_OF = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
-EXTENSION_OF["image/svg+xml"] = "svg"
 ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png"}
 ALIASES["image/svg"] = "image/svg+xml"
 PILLOW_FORMAT = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
@@ -96,11 +95,7 @@ def admit(data: bytes, claimed: str | None, name: Path) -> str:
         )
     named = name.with_suffix("." + EXTENSION_OF[actual])
     if actual == "image/svg+xml":
-        if len(data) > images.MAX_SVG_BYTES:
-            raise ResourceError(
-                f"SVG image {what} is {len(data) / 1e6:.0f} MB; an image of a report should be far smaller "
-                f"(at most {images.MAX_SVG_BYTES // 1_000_000} MB)"
-            )
+        images.check_svg_size(len(data), name.name)
         images.check_svg(data, named.name)
         return actual
     images.check(named, data)  # size and decompression bombs

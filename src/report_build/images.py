@@ -24,6 +24,14 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 STYLE_IMPORT = re.compile(r"@import", re.IGNORECASE)
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 SVG_NS = "http://www.w3.org/2000/svg"
+EXTENSION_OF = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/svg+xml": "svg",
+}
+"""The file extension an image of each media type is packaged under (ePub, fetched copies, data: images)."""
 IMAGE_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -100,15 +108,19 @@ def admit(ref: str, base: Path, roots: Iterable[Path]) -> Path:
 def read_svg(path: Path) -> bytes:
     """An SVG file's bytes, refused when far larger than any chart or diagram."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SVG_BYTES:
-            raise ResourceError(
-                f"SVG image '{path.name}' is {size / 1e6:.0f} MB; an image of a report should be far smaller "
-                f"(at most {MAX_SVG_BYTES // 1_000_000} MB): simplify it or use a PNG"
-            )
+        check_svg_size(path.stat().st_size, path.name)
         return path.read_bytes()
     except OSError as exc:
         raise ResourceError(f"image '{path.name}' cannot be read: {exc.strerror}") from None
+
+
+def check_svg_size(size: int, name: str) -> None:
+    """An SVG of ``size`` bytes is refused when larger than :data:`MAX_SVG_BYTES`."""
+    if size > MAX_SVG_BYTES:
+        raise ResourceError(
+            f"SVG image '{name}' is {size / 1e6:.0f} MB; an image of a report should be far smaller "
+            f"(at most {MAX_SVG_BYTES // 1_000_000} MB): simplify it or use a PNG"
+        )
 
 
 def check_svg(data: bytes, name: str) -> None:

@@ -13,18 +13,11 @@ from pathlib import Path
 
 from ... import images
 from ...errors import RenderError, ResourceError
-from ...images import IMAGE_TYPES
+from ...images import EXTENSION_OF, IMAGE_TYPES
 from ...model import Document
 from ...theme import Theme
 from .cover import COVER_SIZE, draw_cover
 
-EXTENSION_OF = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/svg+xml": "svg",
-}
 FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
 FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.IGNORECASE)
