@@ -23,7 +23,11 @@ from ...model import Document
 from ...theme import Theme
 
 WIDTHS = (480, 960)  # narrower copies for phones, besides the full-size one
-RASTER = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".gif": "gif", ".webp": "webp"}
+RASTER = {  # file suffix -> the extension its copies keep, for every raster type a report may use
+    suffix: image_checks.EXTENSION_OF[kind]
+    for suffix, kind in image_checks.IMAGE_TYPES.items()
+    if kind != "image/svg+xml"
+}
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 CSS_IMPORT = re.compile(r"@import", re.IGNORECASE)
 
