@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import limits, progress
+from . import __version__, limits, progress
 from .cache import BuildCache
 from .errors import Diagnostics, ReleaseError, RenderError
 from .model import Document
@@ -24,6 +25,7 @@ from .writers.pagination import PageMark
 
 if TYPE_CHECKING:  # the PDF writer imports WeasyPrint: only when a PDF is laid out
     from .writers.pdf.layout import LaidOut
+    from .writers.pdf.parallel import Grouped, Memory
 
 FORMATS = ("pdf", "epub")  # single files; "web" (a folder) is asked for beside them
 WEB = "web"
@@ -93,10 +95,15 @@ def build(
     time_limit: float | str | None = None,
     profile: str | None = None,
     omit_remote: bool = False,
+    jobs: int = 1,
+    memory: Memory | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks.
 
-    With ``omit_remote``, remote images that have not been fetched become placeholders."""
+    With ``omit_remote``, remote images that have not been fetched become placeholders. With
+    ``jobs`` above 1 the PDF is laid out in groups of chapters side by side (the same pages; see
+    :mod:`report_build.writers.pdf.parallel`); ``memory`` keeps groups from one build to the next
+    (``watch``)."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
     with interrupts_as_exceptions():
@@ -104,7 +111,8 @@ def build(
             # 1. Gather: the whole manuscript, changelog and templates, validated.
             document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote)
             # 2. Render every format in memory (laid out once).
-            results = _render_all(document, theme, formats, edition, diagnostics, cache, output, Path(output_dir))
+            layout = Layout(jobs, cache, memory)
+            results = _render_all(document, theme, formats, edition, diagnostics, layout, output, Path(output_dir))
         # 3. Write: atomic, and never cut short by the time limit.
         if write:
             _write_all(results, cache)
@@ -117,14 +125,15 @@ def _render_all(
     formats: tuple[str, ...],
     edition: str,
     diagnostics: Diagnostics,
-    cache: BuildCache,
+    layout: Layout,
     output: Path | str | None,
     output_dir: Path,
 ) -> list[Built]:
     """Every requested format in memory, each with the path it is to be written to."""
     results: list[Built] = []
     files = tuple(fmt for fmt in formats if fmt != WEB)
-    rendered = render_formats(document, theme, files, edition, diagnostics, cache) if files else {}
+    cache = layout.cache
+    rendered = render_formats(document, theme, files, edition, diagnostics, cache, layout) if files else {}
     for fmt in files:
         target = _target(document, fmt, output if len(formats) == 1 else None, output_dir, edition)
         results.append(Built(fmt, target, rendered[fmt]))
@@ -149,6 +158,49 @@ def _write_all(results: list[Built], cache: BuildCache) -> None:
     cache.commit()
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How the PDF is laid out: by how many processes (1: the single pass, the reference), with
+    the cache that keeps the last layout's page map, and a ``watch``'s kept groups."""
+
+    jobs: int = 1
+    cache: BuildCache | None = None
+    memory: Memory | None = None
+
+    def page_map_entry(self, document: Document, edition: str) -> str | None:
+        """The cache entry of the last grouped layout of this manuscript and profile (both
+        editions share one pagination): named by them, not by the sources, since an earlier
+        version's map is the best guess."""
+        if self.cache is None or self.cache.folder is None or (self.jobs <= 1 and self.memory is None):
+            return None
+        key = f"{__version__}|{document.source.resolve()}|{document.profile or ''}"
+        return f"groups-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+
+    def lay_out(self, document: Document, edition: str, theme: Theme, diagnostics: Diagnostics, write: bool = True):
+        from .writers.pdf.groups import PageMap
+        from .writers.pdf.writer import Grouped, layout
+
+        entry = self.page_map_entry(document, edition)
+        previous = PageMap.from_json(self.cache.read(entry)) if entry is not None and self.cache else None
+        groups = self.memory.groups if self.memory is not None else None
+        laid_out = layout(
+            document,
+            edition,
+            theme,
+            diagnostics,
+            jobs=self.jobs,
+            previous=previous,
+            memory=self.memory,
+            groups=groups,
+            write=write,
+        )
+        if isinstance(laid_out, Grouped):
+            diagnostics.note(f"PDF: {laid_out.report}")
+            if entry is not None and self.cache is not None:
+                self.cache.put(entry, laid_out.page_map.to_json())
+        return laid_out
+
+
 def render_formats(
     document: Document,
     theme: Theme,
@@ -156,16 +208,18 @@ def render_formats(
     edition: str,
     diagnostics: Diagnostics,
     cache: BuildCache | None = None,
+    layout: Layout | None = None,
 ) -> dict[str, bytes]:
     """Render each format in memory. The document is laid out once: the PDF's pagination gives
     the ePub its print page numbers (from a cache when only the ePub is asked for)."""
+    layout = layout or Layout(cache=cache)
     unknown = [fmt for fmt in formats if fmt not in FORMATS and fmt != WEB]
     if unknown:
         raise RenderError(f"unknown output format '{unknown[0]}'")
     if document.conditional:
         # Passages differ between the formats: each writer gets its own text, and the ePub has no
         # print page numbers (the PDF's would point at the wrong places), so no page map is read.
-        return _each_alone(document, theme, formats, edition, diagnostics)
+        return _each_alone(document, theme, formats, edition, diagnostics, layout)
     rendered: dict[str, bytes] = {}
     marks: tuple[PageMark, ...] | None = None
     page_entry, cached = None, None
@@ -175,10 +229,8 @@ def render_formats(
     # Each writer is imported only when used: an ePub built from cached page numbers never
     # imports WeasyPrint, which takes a third of a second.
     if "pdf" in formats:
-        from .writers.pdf.writer import layout
-
         with progress.shown("PDF and ePub" if "epub" in formats else "PDF"):
-            laid_out = layout(document, edition, theme, diagnostics)
+            laid_out = layout.lay_out(document, edition, theme, diagnostics)
             marks = laid_out.marks
             if "epub" in formats:
                 rendered["pdf"], rendered["epub"] = _pdf_and_epub(document, theme, laid_out, edition, diagnostics)
@@ -189,10 +241,8 @@ def render_formats(
 
         marks = pagination.from_json(cached)
         if marks is None:
-            from .writers.pdf.writer import layout
-
             with progress.shown("print page numbers"):
-                marks = layout(document, edition, theme, diagnostics).marks
+                marks = layout.lay_out(document, edition, theme, diagnostics, write=False).marks
         rendered["epub"] = write_epub(document, edition=edition, diagnostics=diagnostics, page_marks=marks, theme=theme)
     if cache is not None and page_entry is not None and marks is not None and cached is None:
         cache.put(page_entry, pagination.to_json(marks))
@@ -231,15 +281,18 @@ def render_web(
 
 
 def _each_alone(
-    document: Document, theme: Theme, formats: tuple[str, ...], edition: str, diagnostics: Diagnostics
+    document: Document,
+    theme: Theme,
+    formats: tuple[str, ...],
+    edition: str,
+    diagnostics: Diagnostics,
+    layout: Layout,
 ) -> dict[str, bytes]:
     rendered: dict[str, bytes] = {}
     if "pdf" in formats:
-        from .writers.pdf.writer import layout
-
         with progress.shown("PDF"):
             chosen = document.for_output("pdf", edition)
-            rendered["pdf"] = layout(chosen, edition, theme, diagnostics).write()
+            rendered["pdf"] = layout.lay_out(chosen, edition, theme, diagnostics).write()
     if "epub" in formats:
         from .writers.epub.writer import write_epub
 
@@ -249,7 +302,7 @@ def _each_alone(
 
 
 def _pdf_and_epub(
-    document: Document, theme: Theme, laid_out: LaidOut, edition: str, diagnostics: Diagnostics
+    document: Document, theme: Theme, laid_out: LaidOut | Grouped, edition: str, diagnostics: Diagnostics
 ) -> tuple[bytes, bytes]:
     """The ePub is packaged in a second thread, from the layout's page marks, while the PDF is written."""
     from .writers.epub.writer import write_epub

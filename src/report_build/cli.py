@@ -55,6 +55,17 @@ def parser() -> argparse.ArgumentParser:
             "the output is named <slug>-NAME-v<version>",
         )
 
+    def parallel(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "-j",
+            "--jobs",
+            type=_jobs,
+            metavar="N",
+            default=None,
+            help=f"lay the PDF out in N processes, chapters side by side (default: the cores, {available_cores()}); "
+            "1 is the single pass, whose bytes releases use",
+        )
+
     def drafts(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--omit-remote",
@@ -64,6 +75,7 @@ def parser() -> argparse.ArgumentParser:
 
     pdf = commands.add_parser("pdf", help="build the PDF")
     common(pdf)
+    parallel(pdf)
     profiled(pdf)
     drafts(pdf)
     pdf.add_argument(
@@ -74,6 +86,7 @@ def parser() -> argparse.ArgumentParser:
     )
     epub = commands.add_parser("epub", help="build the ePub")
     common(epub)
+    parallel(epub)
     profiled(epub)
     drafts(epub)
     web = commands.add_parser("web", help="build the web edition (a folder: output/web)")
@@ -83,6 +96,7 @@ def parser() -> argparse.ArgumentParser:
     drafts(web)
     both = commands.add_parser("all", help="build the PDF, the ePub and the web edition")
     common(both, output=False)
+    parallel(both)
     profiled(both)
     drafts(both)
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
@@ -92,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
     watcher.add_argument("--format", choices=("pdf", "epub", "all"), default="pdf", help="what to rebuild")
     watcher.add_argument("--output-dir", type=Path, default=Path("output"), help="folder for outputs")
     drafts(watcher)
+    parallel(watcher)
     watcher.add_argument("--max-rebuilds", type=int, default=None, help=argparse.SUPPRESS)
     watcher.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
     watcher.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
@@ -159,7 +174,14 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         from .watch import watch
 
         formats = ("pdf", "epub") if args.format == "all" else (args.format,)
-        watch(Path(args.manuscript), formats, args.output_dir, args.max_rebuilds, omit_remote=args.omit_remote)
+        watch(
+            Path(args.manuscript),
+            formats,
+            args.output_dir,
+            args.max_rebuilds,
+            omit_remote=args.omit_remote,
+            jobs=args.jobs or available_cores(),
+        )
         return []
     if args.command == "new":
         from .scaffold import new_report
@@ -219,5 +241,27 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         time_limit=args.time_limit,
         profile=args.profile,
         omit_remote=args.omit_remote,
+        jobs=getattr(args, "jobs", None) or available_cores(),
     )
+    if not args.quiet:
+        for note in diagnostics.notes:
+            print(f"report-build: {note}", file=sys.stderr)
     return [result.path for result in results if result.path is not None]
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container or CPU affinity can allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{value} processes: give 1 to 64")
+    return value

@@ -95,6 +95,12 @@ class Diagnostics:
     echo: bool = True
     strict_links: bool = False  # a link that goes nowhere is an error (release, check), not a warning
     warnings: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the build went (not warnings): shown unless quiet
+
+    def note(self, message: str) -> None:
+        """Record how the build went (what was laid out, and how): never an error, not echoed
+        here; the command line and ``watch`` show notes unless asked to be quiet."""
+        self.notes.append(message)
 
     def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
         diagnostic = Diagnostic(message, Path(path) if path is not None else None, line)

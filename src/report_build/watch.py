@@ -6,12 +6,17 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .build import build
 from .errors import Diagnostics, ReportBuildError
 from .theme import default_layouts
 
+if TYPE_CHECKING:
+    from .writers.pdf.parallel import Memory
+
 IGNORED_SUFFIXES = (".part", ".swp", "~", ".tmp")
+WATCH_GROUPS = 8  # groups of chapters kept between builds: an edit lays out about an eighth again
 
 
 def watched_folders(manuscript: Path) -> list[Path]:
@@ -31,15 +36,33 @@ def relevant(paths: Iterable[str], output_dir: Path) -> list[str]:
 
 
 def rebuild(
-    manuscript: Path, formats: tuple[str, ...], output_dir: Path, say: Callable[[str], None], omit_remote: bool = False
+    manuscript: Path,
+    formats: tuple[str, ...],
+    output_dir: Path,
+    say: Callable[[str], None],
+    omit_remote: bool = False,
+    jobs: int = 1,
+    memory: Memory | None = None,
 ) -> bool:
+    """One build; with ``memory``, chapters whose layout inputs did not change are not laid out again."""
     started = time.monotonic()
+    diagnostics = Diagnostics()
     try:
-        results = build(manuscript, formats, output_dir=output_dir, diagnostics=Diagnostics(), omit_remote=omit_remote)
+        results = build(
+            manuscript,
+            formats,
+            output_dir=output_dir,
+            diagnostics=diagnostics,
+            omit_remote=omit_remote,
+            jobs=jobs,
+            memory=memory,
+        )
     except ReportBuildError as exc:
         say(str(exc))
         return False
     took = time.monotonic() - started
+    for note in diagnostics.notes:
+        say(note)
     say(f"rebuilt {', '.join(str(r.path) for r in results)} in {took:.1f} s")
     return True
 
@@ -51,13 +74,21 @@ def watch(
     max_rebuilds: int | None = None,
     say: Callable[[str], None] | None = None,
     omit_remote: bool = False,
+    jobs: int = 1,
 ) -> int:
-    """Build once, then again on every change; stop after ``max_rebuilds`` changes (for tests) or Ctrl-C."""
+    """Build once, then again on every change; stop after ``max_rebuilds`` changes (for tests) or Ctrl-C.
+
+    The PDF is laid out in groups of chapters (:data:`WATCH_GROUPS` at most, by ``jobs``
+    processes), kept in memory from one build to the next: after an edit, only the groups whose
+    input changed are laid out again, and the groups after them when page numbers moved."""
     from watchfiles import watch as changes
+
+    from .writers.pdf.parallel import Memory
 
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
     folders = watched_folders(manuscript)
-    rebuild(manuscript, formats, output_dir, say, omit_remote)
+    memory = Memory(groups=max(jobs, WATCH_GROUPS)) if "pdf" in formats or "epub" in formats else None
+    rebuild(manuscript, formats, output_dir, say, omit_remote, jobs, memory)
     say(f"watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop)")
     count = 0
     try:
@@ -66,7 +97,7 @@ def watch(
             if not names:
                 continue
             say(f"changed: {', '.join(sorted(Path(n).name for n in names))}")
-            rebuild(manuscript, formats, output_dir, say, omit_remote)
+            rebuild(manuscript, formats, output_dir, say, omit_remote, jobs, memory)
             count += 1
             if max_rebuilds is not None and count >= max_rebuilds:
                 break

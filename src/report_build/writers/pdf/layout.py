@@ -61,9 +61,11 @@ def lay_out_html(
     page: str,
     diagnostics: Diagnostics,
     replacements: dict[Path, bytes] | None = None,
+    extra_css: str = "",
     **options: Any,
 ) -> LaidOut:
-    """One WeasyPrint layout pass; ``options`` are kept for :meth:`LaidOut.write`."""
+    """One WeasyPrint layout pass; ``extra_css`` goes after the layout's stylesheets (a parallel
+    group's hand-over); ``options`` are kept for :meth:`LaidOut.write`."""
     fetcher = SandboxFetcher([root, *theme.dirs], replacements)
     fonts = FontConfiguration()
     counters = CounterStyle()  # shared, so that @counter-style rules in the layouts take effect
@@ -74,6 +76,8 @@ def lay_out_html(
                 for path in (theme.find(name) for name in stylesheets)
                 if path is not None
             ]
+            if extra_css:
+                sheets.append(CSS(string=extra_css, font_config=fonts, counter_style=counters))
             rendered = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=sheets,
                 font_config=fonts,

@@ -25,7 +25,7 @@ def page_marks(document: Any) -> tuple[PageMark, ...]:
     consumed: dict[Any, int] = {}
     marks = []
     for page in pages:
-        folio = _folio(page._page_box)
+        printed = folio(page._page_box)
         first: tuple[Any, int] | None = None
         for block, box in _flow(page._page_box):
             element = box.element
@@ -40,9 +40,9 @@ def page_marks(document: Any) -> tuple[PageMark, ...]:
                 consumed[block] = consumed.get(block, 0) + count
             elif isinstance(box, boxes.ReplacedBox) and first is None and element is not None:
                 first = (element, BEFORE)
-        if first is None or not folio:
+        if first is None or not printed:
             continue
-        mark = _locate(first[0], first[1], folio, parents)
+        mark = _locate(first[0], first[1], printed, parents)
         if mark is not None:
             marks.append(mark)
     return tuple(marks)
@@ -75,7 +75,8 @@ def _is_note_call(box: Any) -> bool:
     )
 
 
-def _folio(page_box: Any) -> str:
+def folio(page_box: Any) -> str:
+    """The page number printed at the foot of a page ("" when none is)."""
     for child in page_box.children:
         if isinstance(child, boxes.MarginBox) and child.at_keyword.startswith("@bottom"):
             text = " ".join(b.text for b in _texts(child)).strip()

@@ -7,53 +7,156 @@ pages.py (reading the pages: page marks, footnotes), fetcher.py, fixes.py."""
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from ... import images
-from ...errors import Diagnostics
+from ...errors import Diagnostics, ReportBuildError
 from ...model import Document, check_edition
 from ...theme import Theme
+from . import parallel
 from .finish import finisher, identifier
 from .geometry import page_css
+from .groups import PageMap
 from .layout import LaidOut, lay_out_html
 from .markup import render_html, stylesheet_names
 from .pages import misplaced_notes, page_marks
+from .parallel import Grouped, GroupResult, Memory, error_result, stand_in_anchors, worker_result
 
 PDF_VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}  # by edition (model.EDITIONS)
 
-__all__ = ["PDF_VARIANTS", "LaidOut", "layout"]
+__all__ = ["PDF_VARIANTS", "Grouped", "LaidOut", "Memory", "PageMap", "layout"]
 
 
-def layout(document: Document, edition: str, theme: Theme, diagnostics: Diagnostics) -> LaidOut:
+def layout(
+    document: Document,
+    edition: str,
+    theme: Theme,
+    diagnostics: Diagnostics,
+    jobs: int = 1,
+    previous: PageMap | None = None,
+    memory: Memory | None = None,
+    groups: int | None = None,
+    write: bool = True,
+) -> LaidOut | Grouped:
     """Lay the document out for the edition (``screen``: PDF/UA-1, ``print``: PDF/X-4).
 
+    With ``jobs`` above 1, groups of chapters (``groups``, by default one per job) are laid out
+    side by side (:mod:`.parallel`), their first page numbers guessed from ``previous`` (the
+    last layout's page map) or ``memory`` (a ``watch``'s kept groups); a document that cannot be
+    cut is laid out in one pass, and the terminal says why.
+
     Warns about footnotes that left their call's page; the result's ``marks`` say where each
-    page begins, and its ``write()`` gives the PDF."""
+    page begins, and its ``write()`` gives the PDF (with ``write`` False, groups are laid out
+    for their page marks only: ``write()`` cannot be called)."""
     check_edition(edition)
-    replacements = {}
-    for image in document.images:
-        smaller = images.scaled(image.path, images.PDF_MAX_SIDE, image.data)
-        if smaller is not None:
-            replacements[image.path] = smaller[0]
-        elif image.data is not None:  # a data: image, served as a file of its own
-            replacements[image.path] = image.data
-    laid_out = lay_out_html(
-        render_html(document, theme, edition),
-        theme=theme,
-        root=document.root,
-        source=document.source,
-        stylesheets=stylesheet_names(document),
-        page=page_css(document, theme, edition),
-        diagnostics=diagnostics,
-        replacements=replacements,
-        finisher=finisher(document, edition),
-        pdf_variant=PDF_VARIANTS[edition],
-        output_intent="srgb" if edition == "print" else None,
-        pdf_identifier=identifier(document, edition),
-    )
+    replacements = _replacements(document)
+    html = render_html(document, theme, edition)
+    options: dict[str, Any] = {
+        "theme": theme,
+        "root": document.root,
+        "source": document.source,
+        "stylesheets": stylesheet_names(document),
+        "page": page_css(document, theme, edition),
+        "replacements": replacements,
+        "finisher": finisher(document, edition),
+        "pdf_variant": PDF_VARIANTS[edition],
+        "output_intent": "srgb" if edition == "print" else None,
+        "pdf_identifier": identifier(document, edition),
+    }
+    if jobs > 1 or (groups or 1) > 1:
+        grouped = _in_groups(document, html, options, jobs, groups or jobs, previous, memory, diagnostics, write)
+        if isinstance(grouped, Grouped):
+            return grouped
+        diagnostics.note(f"PDF laid out in one pass: {grouped}")
+    laid_out = lay_out_html(html, diagnostics=diagnostics, **options)
     for ident, call, page in misplaced_notes(laid_out.pages):
         diagnostics.warn(
             f"PDF: footnote {ident[3:]} is printed on page {page}, not on page {call} with its call",
             document.source,
         )
     return replace(laid_out, marks=page_marks(laid_out.pages))
+
+
+def _replacements(document: Document) -> dict[Path, bytes]:
+    """Images as the PDF takes them: large ones scaled down, data: images as files of their own."""
+    replacements = {}
+    for image in document.images:
+        smaller = images.scaled(image.path, images.PDF_MAX_SIDE, image.data)
+        if smaller is not None:
+            replacements[image.path] = smaller[0]
+        elif image.data is not None:
+            replacements[image.path] = image.data
+    return replacements
+
+
+def _in_groups(
+    document: Document,
+    html: str,
+    options: dict[str, Any],
+    jobs: int,
+    groups: int,
+    previous: PageMap | None,
+    memory: Memory | None,
+    diagnostics: Diagnostics,
+    write: bool,
+) -> Grouped | str:
+    theme: Theme = options["theme"]
+    sheets = [path.read_text(encoding="utf-8") for path in map(theme.find, options["stylesheets"]) if path is not None]
+
+    def layout_one(group_html: str, css: str) -> GroupResult:
+        """One group laid out and written, in this process (a worker's)."""
+        started = time.perf_counter()
+        collected = Diagnostics(echo=False)
+        try:
+            laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
+            stand_ins = stand_in_anchors(laid_out.pages)
+            pdf = laid_out.write() if write else b""
+        except ReportBuildError as exc:
+            return error_result(exc)
+        return worker_result(laid_out.pages, pdf, stand_ins, collected.warnings, time.perf_counter() - started)
+
+    return parallel.lay_out(
+        html,
+        sheets=sheets,
+        jobs=jobs,
+        groups_wanted=groups,
+        previous=previous,
+        memory=memory,
+        inputs_digest=_inputs_digest(options) + ("" if write else "|marks only"),
+        identifier=options["pdf_identifier"],
+        layout_one=layout_one,
+        blank_html=_blank_html(document, options),
+        diagnostics=diagnostics,
+        source=document.source,
+        write=write,
+    )
+
+
+def _inputs_digest(options: dict[str, Any]) -> str:
+    """What a group's layout reads besides its HTML and hand-over: the layouts, page rules and images."""
+    digest = hashlib.sha256(
+        repr(sorted((k, v) for k, v in options.items() if isinstance(v, (str, type(None))))).encode()
+    )
+    digest.update(options["page"].encode())
+    for folder in options["theme"].dirs:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    for path, data in sorted(options["replacements"].items()):
+        digest.update(str(path).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def _blank_html(document: Document, options: dict[str, Any]) -> str:
+    """A document whose second page is the blank page the layout puts before a chapter that
+    would otherwise open on a left-hand page (its margins, marks and bleed)."""
+    meta = document.metadata
+    return (
+        f'<!DOCTYPE html><html lang="{meta.language}" dir="{meta.direction}"><body class="pdf">'
+        '<div class="mainmatter"><section class="chapter" style="display: none"></section>'
+        '<section class="chapter"></section><section class="chapter" style="break-before: recto"></section>'
+        "</div></body></html>"
+    )

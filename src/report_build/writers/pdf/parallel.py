@@ -1,0 +1,326 @@
+"""Parallel layout: groups of chapters laid out and written in worker processes, then joined.
+
+WeasyPrint's laid-out pages cannot leave their process (they hold Pango objects), so each
+worker lays out *and writes* its group; :mod:`.join` makes one PDF of the parts. The steps:
+
+1. cut the HTML into groups (:func:`.groups.plan`), balanced by the last layout's page map;
+2. guess each group's hand-over (first page number and the like) from that map, or estimate it;
+3. lay out, side by side, every group whose hand-over is not yet the one it was laid out with
+   (in a ``watch``, groups whose input has not changed since the last build are taken from
+   memory);
+4. settle the hand-over from what the groups gave; back to 3 until no group changes (a wrong
+   guess costs the groups after it one more layout);
+5. check the printed page numbers against the joined numbering, then return the parts, ready
+   for :meth:`Grouped.write` to join.
+
+The pages are those of the single pass (same text, positions, numbers, links, outline, tags);
+the bytes are not, since each group embeds its own font subsets. So the single pass
+(``--jobs 1``) stays the reference, and releases use it. A document the groups cannot reproduce
+(one chapter, a layout with counters of its own, targets in the front matter printed from
+another group) is laid out in one pass, and :func:`lay_out` says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ... import errors
+from ...errors import Diagnostics, RenderError, ReportBuildError
+from ..pagination import PageMark
+from . import groups
+from .groups import Handover, Laid, PageMap, Plan
+from .join import join
+
+MAX_ROUNDS = 4  # a hand-over settles in two rounds unless page counts keep moving
+
+_CONTEXT: dict[str, Any] = {}  # what every group shares, set before the workers fork
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """What a worker gives back for one group (picklable: bytes and plain data)."""
+
+    pdf: bytes = b""
+    pages: int = 0
+    id_pages: dict[str, int] = field(default_factory=dict)
+    chapter_starts: tuple[int, ...] = ()  # page of each of its chapters' first page
+    folios: tuple[str, ...] = ()  # the page number printed on each page
+    marks: tuple[PageMark, ...] = ()  # chapter indexes as in the group's own HTML
+    misplaced: tuple[tuple[str, int, int], ...] = ()
+    warnings: tuple[tuple[str, str | None, int | None], ...] = ()
+    stand_ins: frozenset[str] = frozenset()  # anchors of other groups it links to (see join)
+    error: tuple[str, str, str | None, int | None] | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """A document laid out in groups; :meth:`write` joins them (the single pass's ``write``)."""
+
+    parts: tuple[bytes, ...]
+    blanks: tuple[bool, ...]
+    blank_page: bytes | None
+    stand_ins: tuple[frozenset[str], ...]
+    identifier: bytes
+    marks: tuple[PageMark, ...]
+    page_map: PageMap
+    report: str  # what was laid out, for the terminal
+
+    def write(self) -> bytes:
+        return join(self.parts, self.blanks, self.blank_page, self.identifier, self.stand_ins)
+
+
+class Memory:
+    """Group layouts kept between builds (``watch``): a group whose HTML, hand-over and
+    inputs are those of a kept one is not laid out again. ``groups``: how many groups to cut
+    the document into (more than the processes, so that an edit lays out less again)."""
+
+    def __init__(self, groups: int | None = None) -> None:
+        self.groups = groups
+        self.results: dict[str, GroupResult] = {}
+        self.page_map: PageMap | None = None
+
+    def keep(self, results: dict[str, GroupResult]) -> None:
+        self.results = dict(results)
+
+
+def lay_out(
+    html: str,
+    *,
+    sheets: list[str],
+    jobs: int,
+    groups_wanted: int,
+    previous: PageMap | None,
+    memory: Memory | None,
+    inputs_digest: str,
+    identifier: bytes,
+    layout_one: Callable[[str, str], Any],
+    blank_html: str,
+    diagnostics: Diagnostics,
+    source: Path,
+    write: bool = True,
+) -> Grouped | str:
+    """The document laid out in groups by ``jobs`` processes, or why it cannot be.
+
+    ``layout_one(html, css)`` lays out and writes one HTML document in the calling process (as
+    the single pass does); ``inputs_digest`` names everything else a layout reads (stylesheets,
+    fonts, images), so that a kept group is reused only when nothing it read has changed."""
+    started = time.perf_counter()
+    rules = groups.read_rules(sheets)
+    if isinstance(rules, str):
+        return f"the layout cannot be cut into groups: {rules}"
+    previous = previous or (memory.page_map if memory is not None else None)
+    the_plan = groups.plan(html, groups_wanted, rules, previous)
+    if isinstance(the_plan, str):
+        return the_plan
+    count = len(the_plan.groups)
+    handovers = groups.guess(the_plan, previous)
+    used: list[Handover | None] = [None] * count
+    results: list[GroupResult | None] = [None] * count
+    kept = memory.results if memory is not None else {}
+    made: dict[str, GroupResult] = {}
+    laid_again: list[int] = []
+    reused = 0
+    _CONTEXT.update(layout_one=layout_one)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, count)), mp_context=context) as pool:
+        for _round in range(MAX_ROUNDS):
+            todo = [index for index in range(count) if used[index] != handovers[index]]
+            if not todo:
+                break
+            sources = {index: the_plan.source(index, handovers[index]) for index in todo}
+            keys = {index: _key(sources[index], inputs_digest) for index in todo}
+            fresh = [index for index in todo if keys[index] not in made and keys[index] not in kept]
+            jobs_out = dict(zip(fresh, pool.map(_lay_out_group, [sources[i] for i in fresh]), strict=True))
+            for index in todo:
+                result = jobs_out.get(index) or made.get(keys[index]) or kept[keys[index]]
+                if index not in jobs_out and keys[index] not in made:
+                    reused += 1
+                _raise(result)
+                made[keys[index]] = result
+                results[index], used[index] = result, handovers[index]
+            laid_again += fresh
+            laid = [_laid(result) for result in results]  # type: ignore[arg-type]
+            if laid[0].opening is None:
+                return "the first group has no chapter"
+            front = groups.front_targets(the_plan, laid)
+            if front:
+                return f"'{front[0]}' is before the main matter and its page number is printed from another group"
+            handovers = groups.settle(the_plan, laid)
+        else:
+            return f"the groups' page numbers did not settle in {MAX_ROUNDS} rounds"
+    final = [result for result in results if result is not None]
+    laid = [_laid(result) for result in final]
+    blanks, starts = groups.blanks_and_starts([result.pages for result in final])
+    wrong = _misnumbered(final, starts, starts[0] + (laid[0].opening or 0))
+    if wrong:
+        return wrong
+    blank_page = None
+    if write and any(blanks):
+        blank_key = _key((blank_html, ""), inputs_digest)
+        blank_page = made.get(blank_key) or kept.get(blank_key) or layout_one(blank_html, "")
+        _raise(blank_page)
+        made[blank_key] = blank_page
+    for result, start in zip(final, starts, strict=True):
+        for message, path, line in result.warnings:
+            diagnostics.warn(message, Path(path) if path else None, line)
+        for ident, call, page in result.misplaced:
+            where = f"on page {page + start}, not on page {call + start}"
+            diagnostics.warn(
+                f"PDF: footnote {ident[3:]} is printed {where} with its call",
+                source,
+            )
+    if memory is not None:
+        memory.keep(made)
+    chapter_starts = [
+        start + page for result, start in zip(final, starts, strict=True) for page in result.chapter_starts
+    ]
+    page_map = groups.page_map(the_plan, laid, chapter_starts)
+    if memory is not None:
+        memory.page_map = page_map
+    # A group's chapter indexes count the stand-in of the chapter before it (see groups.plan).
+    marks = tuple(
+        replace(mark, chapter=mark.chapter + max(group.first - 1, 0)) if mark.chapter is not None else mark
+        for group, result in zip(the_plan.groups, final, strict=True)
+        for mark in result.marks
+    )
+    took = time.perf_counter() - started
+    report = _report(the_plan, laid_again, reused, final, took)
+    return Grouped(
+        tuple(result.pdf for result in final),
+        tuple(blanks),
+        blank_page.pdf if blank_page is not None else None,
+        tuple(result.stand_ins for result in final),
+        identifier,
+        marks,
+        page_map,
+        report,
+    )
+
+
+def _key(source: tuple[str, str], inputs_digest: str) -> str:
+    digest = hashlib.sha256(inputs_digest.encode())
+    for part in source:
+        digest.update(b"\0" + part.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _lay_out_group(source: tuple[str, str]) -> GroupResult:
+    """In a worker: one group laid out and written (see ``layout_one``)."""
+    return _CONTEXT["layout_one"](*source)
+
+
+def _raise(result: GroupResult) -> None:
+    if result.error is None:
+        return
+    kind, message, path, line = result.error
+    error_class = getattr(errors, kind, RenderError)
+    if not (isinstance(error_class, type) and issubclass(error_class, ReportBuildError)):
+        error_class = RenderError
+    raise error_class(message, Path(path) if path else None, line)
+
+
+def _laid(result: GroupResult) -> Laid:
+    return Laid(result.pages, result.id_pages, result.chapter_starts[0] if result.chapter_starts else None)
+
+
+def _misnumbered(results: list[GroupResult], starts: list[int], first_main: int) -> str:
+    """Why the printed page numbers are not those of one numbering from the main matter's first
+    page ("" when they are): a layout whose page counter does not simply run on."""
+    for result, start in zip(results, starts, strict=True):
+        for page, printed in enumerate(result.folios):
+            index = start + page
+            if index >= first_main and printed.isdigit() and int(printed) != index - first_main + 1:
+                return f"page {index + 1} is numbered {printed}, not {index - first_main + 1}, when laid out in groups"
+    return ""
+
+
+def _report(the_plan: Plan, laid_again: list[int], reused: int, results: list[GroupResult], took: float) -> str:
+    groups_laid = sorted(set(laid_again))
+    _blanks, starts = groups.blanks_and_starts([result.pages for result in results])
+    pages = starts[-1] + results[-1].pages
+    if not groups_laid:
+        return f"{pages} pages: no chapter changed, nothing laid out again ({took:.1f} s)"
+    names = ", ".join(_chapters(the_plan, index) for index in groups_laid)
+    again = len(laid_again) - len(groups_laid)
+    extra = f", {again} laid out again to correct page numbers" if again else ""
+    kept = f"; {reused} kept from the last build" if reused else ""
+    return f"{pages} pages in {len(the_plan.groups)} groups: laid out {names}{extra}{kept} ({took:.1f} s)"
+
+
+def _chapters(the_plan: Plan, index: int) -> str:
+    group = the_plan.groups[index]
+    if group.last - group.first == 1:
+        return f"chapter {group.first + 1}"
+    return f"chapters {group.first + 1}-{group.last}"
+
+
+def stand_in_anchors(document: Any) -> frozenset[str]:
+    """Give a laid-out group a stand-in anchor (on its first page) for every link to an anchor
+    it does not hold, which WeasyPrint would otherwise drop; the join points them at the real
+    pages. Returns their names."""
+    held = {name for page in document.pages for name in page.anchors}
+    wanted = {
+        link[1] for page in document.pages for link in page.links if link[0] == "internal" and link[1] not in held
+    }
+    for name in sorted(wanted):
+        document.pages[0].anchors[name] = (0, 0, 0, 0)
+    return frozenset(wanted)
+
+
+def worker_result(
+    document: Any, pdf: bytes, stand_ins: frozenset[str], warnings: list[errors.Diagnostic], seconds: float
+) -> GroupResult:
+    """A :class:`GroupResult` from a group's WeasyPrint document (laid out) and its PDF."""
+    from .pages import folio, misplaced_notes, page_marks
+
+    id_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for name in page.anchors:
+            if name not in stand_ins or number:
+                id_pages.setdefault(name, number)
+    return GroupResult(
+        pdf=pdf,
+        stand_ins=stand_ins,
+        pages=len(document.pages),
+        id_pages=id_pages,
+        chapter_starts=tuple(_chapter_starts(document)),
+        folios=tuple(folio(page._page_box) for page in document.pages),
+        marks=page_marks(document),
+        misplaced=tuple(misplaced_notes(document)),
+        warnings=tuple((w.message, str(w.path) if w.path else None, w.line) for w in warnings),
+        seconds=seconds,
+    )
+
+
+def error_result(exc: ReportBuildError) -> GroupResult:
+    return GroupResult(error=(type(exc).__name__, exc.message, str(exc.path) if exc.path else None, exc.line))
+
+
+def _chapter_starts(document: Any) -> list[int]:
+    """The page on which each chapter of the main matter begins."""
+    starts, seen = [], set()
+    for number, page in enumerate(document.pages):
+        stack = [(page._page_box, 0)]
+        while stack:
+            box, depth = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and element.tag == "section" and _is_chapter(element):
+                if element not in seen:
+                    seen.add(element)
+                    starts.append(number)
+                continue
+            if depth < 6:
+                stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
+    return starts
+
+
+def _is_chapter(element: Any) -> bool:
+    return "chapter" in (element.get("class") or "").split()
