@@ -182,7 +182,6 @@ class Layout:
 
         entry = self.page_map_entry(document, edition)
         previous = PageMap.from_json(self.cache.read(entry)) if entry is not None and self.cache else None
-        groups = self.memory.groups if self.memory is not None else None
         laid_out = layout(
             document,
             edition,
@@ -191,7 +190,6 @@ class Layout:
             jobs=self.jobs,
             previous=previous,
             memory=self.memory,
-            groups=groups,
             write=write,
         )
         if isinstance(laid_out, Grouped):

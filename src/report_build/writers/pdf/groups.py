@@ -226,16 +226,20 @@ def group_css(index: int, handover: Handover, rules: Rules) -> str:
     return "\n".join(css)
 
 
-def plan(html: str, groups: int, rules: Rules, previous: PageMap | None = None) -> Plan | str:
-    """The document's HTML cut into at most ``groups`` groups of about as many pages (as the
-    last layout's page map, ``previous``, or the letters let one expect), or why it cannot be cut."""
+def plan(html: str, groups: int, rules: Rules) -> Plan | str:
+    """The document's HTML cut into at most ``groups`` groups of about as many pages, or why it
+    cannot be cut.
+
+    The cut depends on the HTML alone (the pages are estimated from letters, figures and
+    tables), never on an earlier layout: the same sources and ``groups`` give the same groups,
+    and so the same bytes, whatever the cache holds."""
     root = lxml.html.document_fromstring(html)
     chapters = root.xpath(CHAPTERS)
     if len(chapters) < 2:
         return "the report has fewer than two chapters"
     if any("chapter" not in (chapter.get("class") or "").split() for chapter in chapters):
         return "the main matter holds sections that are not chapters"
-    letters = tuple(_letters(chapter) for chapter in chapters)
+    letters = tuple(_letters(chapter) + LETTERS_PER_PAGE // 2 * _blocks(chapter) for chapter in chapters)
     digests = tuple(
         hashlib.sha256(lxml.html.tostring(chapter, encoding="utf-8")).hexdigest()[:16] for chapter in chapters
     )
@@ -245,7 +249,7 @@ def plan(html: str, groups: int, rules: Rules, previous: PageMap | None = None) 
         _letters(e) + LETTERS_PER_PAGE * len(e.xpath("descendant-or-self::section | descendant-or-self::nav"))
         for e in outside
     )
-    weights, front_pages = expected_pages(digests, letters, front, previous)
+    weights, front_pages = expected_pages(digests, letters, front, None)
     bounds = balance([weights[0] + front_pages, *weights[1:]], groups)
     notes = [_notes(chapter) for chapter in chapters]
     setters = _string_setters(root, rules)
@@ -291,6 +295,11 @@ def balance(weights: Sequence[float], groups: int) -> list[int]:
 
 def _letters(element: object) -> int:
     return sum(1 for char in "".join(element.itertext()) if char.isalnum())  # type: ignore[attr-defined]
+
+
+def _blocks(element: object) -> int:
+    """Figures and tables: about half a page each, beyond their letters."""
+    return len(element.xpath(".//figure | .//table | .//img"))  # type: ignore[attr-defined]
 
 
 def _notes(element: object) -> int:

@@ -3,7 +3,8 @@
 WeasyPrint's laid-out pages cannot leave their process (they hold Pango objects), so each
 worker lays out *and writes* its group; :mod:`.join` makes one PDF of the parts. The steps:
 
-1. cut the HTML into groups (:func:`.groups.plan`), balanced by the last layout's page map;
+1. cut the HTML into groups (:func:`.groups.plan`), by the HTML alone (the same sources give
+   the same groups, and the same bytes, whatever the cache holds);
 2. guess each group's hand-over (first page number and the like) from that map, or estimate it;
 3. lay out, side by side, every group whose hand-over is not yet the one it was laid out with
    (in a ``watch``, groups whose input has not changed since the last build are taken from
@@ -117,7 +118,7 @@ def lay_out(
     if isinstance(rules, str):
         return f"the layout cannot be cut into groups: {rules}"
     previous = previous or (memory.page_map if memory is not None else None)
-    the_plan = groups.plan(html, groups_wanted, rules, previous)
+    the_plan = groups.plan(html, groups_wanted, rules)
     if isinstance(the_plan, str):
         return the_plan
     count = len(the_plan.groups)

@@ -67,8 +67,9 @@ def layout(
         "output_intent": "srgb" if edition == "print" else None,
         "pdf_identifier": identifier(document, edition),
     }
-    if jobs > 1 or (groups or 1) > 1:
-        grouped = _in_groups(document, html, options, jobs, groups or jobs, previous, memory, diagnostics, write)
+    groups = groups or (memory.groups if memory is not None else None) or jobs
+    if groups > 1:
+        grouped = _in_groups(document, html, options, jobs, groups, previous, memory, diagnostics, write)
         if isinstance(grouped, Grouped):
             return grouped
         diagnostics.note(f"PDF laid out in one pass: {grouped}")

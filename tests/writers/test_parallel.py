@@ -1,0 +1,247 @@
+"""Parallel layout end to end: the PDF laid out in groups of chapters by worker processes and
+joined has the pages of the single pass (text and its positions, page and footnote numbers,
+running heads), its outline, links, named destinations and tagged structure, and its PDF/UA
+and PDF/X markers; a wrong first guess is corrected; a watch lays out again only what changed."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import MANUSCRIPT, ROOT, pdf_pages
+from epubcheck_helper import epubcheck_many
+from report_build import Diagnostics, build
+from report_build.build import gather
+from report_build.writers.pdf.groups import PageMap
+from report_build.writers.pdf.parallel import Grouped, Memory
+from report_build.writers.pdf.writer import layout
+
+pytestmark = pytest.mark.e2e  # every test here lays out PDFs
+
+
+def lay_out(manuscript: Path, edition: str = "screen", **options: object) -> tuple[bytes, object, Diagnostics]:
+    diagnostics = Diagnostics(echo=False)
+    document, theme = gather(manuscript, diagnostics, Path("/nonexistent"))
+    laid_out = layout(document, edition, theme, diagnostics, **options)
+    return laid_out.write(), laid_out, diagnostics
+
+
+def word_boxes(data: bytes) -> list[list[tuple[str, float, float]]]:
+    """Every word of every page with its position (pdftotext -bbox)."""
+    with subprocess.Popen(["pdftotext", "-bbox", "-", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE) as run:
+        out, _ = run.communicate(data)
+    pages = out.decode("utf-8").split("<page ")[1:]
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
+    return [[(text, float(x), float(y)) for x, y, text in word.findall(page)] for page in pages]
+
+
+def structure(data: bytes) -> dict[str, object]:
+    """What must match besides the text: outline, named destinations, internal links, the
+    structure tree, the PDF/UA and PDF/X markers and the page boxes."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        number = {page.objgen: index for index, page in enumerate(pdf.pages)}
+
+        def target(dest: object) -> int | None:
+            if isinstance(dest, pikepdf.Array) and len(dest):
+                return number.get(dest[0].objgen)
+            return None
+
+        def walk(items: list) -> list:
+            return [entry for item in items for entry in [(item.title, target(item.destination)), *walk(item.children)]]
+
+        with pdf.open_outline() as outline:
+            bookmarks = walk(outline.root)
+        dests = pikepdf.NameTree(pdf.Root.Names.Dests)
+
+        def elements(node: object) -> list[str]:
+            if isinstance(node, pikepdf.Array):
+                return [kind for child in node for kind in elements(child)]
+            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                return [str(node.S), *elements(node.get("/K"))]
+            return []
+
+        xmp = pdf.open_metadata()
+        return {
+            "bookmarks": bookmarks,
+            "destinations": sorted((name, target(dest)) for name, dest in dests.items()),
+            "links": [
+                (index, str(annotation.Dest))
+                for index, page in enumerate(pdf.pages)
+                for annotation in page.get("/Annots", [])
+                if "/Dest" in annotation
+            ],
+            "tags": elements(pdf.Root.StructTreeRoot.K),
+            "markers": (xmp.get("pdfuaid:part"), xmp.get("pdfxid:GTS_PDFXVersion"), str(pdf.Root.get("/Lang"))),
+            "output intents": len(pdf.Root.get("/OutputIntents", [])),
+            "boxes": [
+                tuple(tuple(float(v) for v in page.obj.get(box, ())) for box in ("/MediaBox", "/TrimBox", "/BleedBox"))
+                for page in pdf.pages
+            ],
+        }
+
+
+def assert_same_pages(one_pass: bytes, joined: bytes) -> None:
+    assert pdf_pages(joined, layout=True) == pdf_pages(one_pass, layout=True)
+    ours, theirs = word_boxes(one_pass), word_boxes(joined)
+    assert len(ours) == len(theirs)
+    for page, (a, b) in enumerate(zip(ours, theirs, strict=True), 1):
+        assert [w for w, _, _ in a] == [w for w, _, _ in b], f"page {page}"
+        moved = [
+            (w, x, y, x2, y2)
+            for (w, x, y), (_, x2, y2) in zip(a, b, strict=True)
+            if abs(x - x2) > 0.1 or abs(y - y2) > 0.1
+        ]
+        assert not moved, f"page {page}: words moved: {moved[:3]}"
+    expected, got = structure(one_pass), structure(joined)
+    for key, value in expected.items():
+        assert got[key] == value, key
+
+
+@pytest.fixture(scope="module", params=["screen", "print"])
+def default_report(request):
+    edition = request.param
+    one_pass, single, _ = lay_out(MANUSCRIPT, edition)
+    joined, grouped, diagnostics = lay_out(MANUSCRIPT, edition, jobs=2)
+    return edition, one_pass, single, joined, grouped, diagnostics
+
+
+def test_the_default_report_in_groups_has_the_pages_of_one_pass(default_report):
+    edition, one_pass, single, joined, grouped, diagnostics = default_report
+    assert isinstance(grouped, Grouped)
+    assert_same_pages(one_pass, joined)
+    assert grouped.marks == single.marks  # the ePub's page list is the same
+    assert not [w for w in diagnostics.warnings if "footnote" in w.message]  # each on its call's page
+    markers = structure(joined)["markers"]
+    assert markers[0 if edition == "screen" else 1] is not None
+    if edition == "print":
+        assert structure(joined)["output intents"] == 1
+        assert all(trim and bleed for _media, trim, bleed in structure(joined)["boxes"])
+
+
+def test_the_joined_pdf_passes_qpdf_and_keeps_one_file_identifier(default_report, tmp_path):
+    _edition, one_pass, _single, joined, _grouped, _diagnostics = default_report
+    path = tmp_path / "joined.pdf"
+    path.write_bytes(joined)
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
+    with pikepdf.open(io.BytesIO(joined)) as pdf, pikepdf.open(io.BytesIO(one_pass)) as reference:
+        assert not pdf.check_pdf_syntax()
+        assert bytes(pdf.trailer.ID[0]) == bytes(reference.trailer.ID[0])
+
+
+@pytest.fixture(scope="module")
+def long_report(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate  # dataclasses look their module up there
+    try:
+        spec.loader.exec_module(generate)
+        folder = tmp_path_factory.mktemp("long")
+        generate.generate(100, folder, seed=11)
+    finally:
+        sys.modules.pop(spec.name, None)
+    return folder / "report.md"
+
+
+def test_a_hundred_page_report_in_groups_has_the_pages_of_one_pass(long_report):
+    one_pass, _, _ = lay_out(long_report)
+    joined, grouped, _ = lay_out(long_report, jobs=2, groups=3)
+    assert isinstance(grouped, Grouped)
+    assert len(pdf_pages(one_pass)) >= 90
+    assert_same_pages(one_pass, joined)
+
+
+def test_a_wrong_guess_is_corrected_and_the_bytes_do_not_depend_on_it(long_report):
+    cold, grouped, _ = lay_out(long_report, jobs=2)
+    right = grouped.page_map
+    warm, again, _ = lay_out(long_report, jobs=2, previous=right)
+    assert "laid out again" not in again.report  # a right guess: each group laid out once
+    wrong = PageMap(
+        tuple(n + 3 for n in right.chapter_pages),
+        right.chapter_digests,
+        1,
+        {k: v + 5 for k, v in right.id_folios.items()},
+    )
+    corrected, fixed, _ = lay_out(long_report, jobs=2, previous=wrong)
+    assert "laid out again to correct page numbers" in fixed.report
+    assert cold == warm == corrected
+
+
+def test_a_watch_lays_out_again_only_the_chapters_that_changed(tmp_path):
+    folder = tmp_path / "report"
+    shutil.copytree(MANUSCRIPT.parent, folder)
+    manuscript = folder / MANUSCRIPT.name
+    memory = Memory(groups=4)
+    _first, grouped, _ = lay_out(manuscript, jobs=2, memory=memory)
+    assert "kept" not in grouped.report
+    # one paragraph of the last chapter file changes (a word, so the pages do not move)
+    chapters = sorted((folder / "chapters").glob("*.md"))
+    last = chapters[-1]
+    text = last.read_text(encoding="utf-8")
+    sentence = re.search(r"\n\n([A-Z][a-z]+) ", text)
+    assert sentence
+    last.write_text(text.replace(sentence.group(0), f"\n\nIndeed, {sentence.group(1).lower()} ", 1), encoding="utf-8")
+    again, regrouped, _ = lay_out(manuscript, jobs=2, memory=memory)
+    assert re.search(r"laid out chapters? [\d-]+; 3 kept from the last build", regrouped.report), regrouped.report
+    fresh, _, _ = lay_out(manuscript, jobs=2, groups=4)
+    assert again == fresh
+    # a change to a shared input (the changelog: the front and back matter) is a change to
+    # the groups that show it; nothing changed is nothing laid out
+    _same, unchanged, _ = lay_out(manuscript, jobs=2, memory=memory)
+    assert "nothing laid out again" in unchanged.report
+
+
+def test_a_layout_that_carries_its_own_counters_is_laid_out_in_one_pass(tmp_path):
+    folder = tmp_path / "report"
+    shutil.copytree(MANUSCRIPT.parent, folder)
+    manuscript = folder / MANUSCRIPT.name
+    text = manuscript.read_text(encoding="utf-8")
+    layouts = re.search(r"^layouts: *(\S+)", text, re.MULTILINE)
+    target = folder / (layouts.group(1) if layouts else "layouts")
+    if not layouts:
+        manuscript.write_text(text.replace("---\n", "---\nlayouts: layouts\n", 1), encoding="utf-8")
+    (target / "css").mkdir(parents=True, exist_ok=True)
+    (target / "css" / "custom.css").write_text("h2 { counter-increment: section; }\n", encoding="utf-8")
+    _data, laid_out, diagnostics = lay_out(manuscript, jobs=2)
+    assert not isinstance(laid_out, Grouped)
+    assert any("laid out in one pass" in note and "section" in note for note in diagnostics.notes)
+
+
+def test_pdf_and_epub_built_in_groups(tmp_path):
+    diagnostics = Diagnostics(strict=True, echo=False)
+    pdf, epub = build(MANUSCRIPT, ("pdf", "epub"), write=False, diagnostics=diagnostics, jobs=2)
+    single_pdf, single_epub = build(MANUSCRIPT, ("pdf", "epub"), write=False, diagnostics=Diagnostics(echo=False))
+    assert epub.data == single_epub.data  # the same print page numbers in the ePub
+    assert pdf_pages(pdf.data) == pdf_pages(single_pdf.data)
+    assert any("2 groups" in note for note in diagnostics.notes)
+    assert epubcheck_many({"grouped": epub.data}) == {"grouped": []}
+
+
+def test_the_command_line_says_how_the_pdf_was_laid_out(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "report_build", "pdf", str(MANUSCRIPT), "--output-dir", str(tmp_path), "-j", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"report-build: PDF: \d+ pages in 2 groups: laid out chapters", run.stderr)
+    assert "Traceback" not in run.stderr
+    # the page map is kept: the next build guesses right and lays each group out once
+    run = subprocess.run(
+        [sys.executable, "-m", "report_build", "pdf", str(MANUSCRIPT), "--output-dir", str(tmp_path), "-j", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0 and "laid out again" not in run.stderr, run.stderr
+    bad = subprocess.run(
+        [sys.executable, "-m", "report_build", "pdf", str(MANUSCRIPT), "-j", "0"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "give 1 to 64" in bad.stderr and "Traceback" not in bad.stderr
