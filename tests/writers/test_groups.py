@@ -23,7 +23,7 @@ def report(chapters: int = 4, notes: tuple[int, ...] = (1, 0, 2, 1)) -> str:
     """A report as the PDF template writes one: cover, front matter with contents, chapters, back matter."""
     toc = "".join(f'<li><a href="#c{n}">Chapter {n}</a></li>' for n in range(chapters))
     body = "".join(
-        f'<section class="chapter"><h1 id="c{n}">Chapter {n}</h1><p>{"word " * (200 * (n + 1))}'
+        f'<section class="chapter"><h1 id="c{n}">Chapter {n}</h1><p>{"word " * 2000}'
         + "".join('<span class="footnote">note</span>' for _ in range(notes[n % len(notes)]))
         + f'<a class="xref xref-paged" href="#c{(n + 1) % chapters}">next</a></p></section>'
         for n in range(chapters)

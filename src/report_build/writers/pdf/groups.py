@@ -43,6 +43,7 @@ MAIN = "div[contains(concat(' ', normalize-space(@class), ' '), ' mainmatter ')]
 CHAPTERS = f"//{MAIN}/section"
 CARRIED_COUNTERS = frozenset({"page", "footnote"})  # counters the hand-over carries
 LETTERS_PER_PAGE = 1200  # a page's letters, first estimate (headings, figures, blank pages included)
+FRONT_COST = 1.5  # a front matter page costs more than a body page: contents and lists wait for targets
 
 
 # -- the layout's rules that reach across pages ---------------------------------------------
@@ -244,13 +245,16 @@ def plan(html: str, groups: int, rules: Rules) -> Plan | str:
         hashlib.sha256(lxml.html.tostring(chapter, encoding="utf-8")).hexdigest()[:16] for chapter in chapters
     )
     outside = [element for element in root.xpath("//body/*") if not _is_main(element) and _before_main(element)]
-    # Each section outside the main matter opens a page: count them as letters of a page each.
+    # Each section before the main matter opens a page; each of its links (contents, lists)
+    # waits for its target's page, which costs about a tenth of a page's layout.
     front = sum(
-        _letters(e) + LETTERS_PER_PAGE * len(e.xpath("descendant-or-self::section | descendant-or-self::nav"))
+        _letters(e)
+        + LETTERS_PER_PAGE * len(e.xpath("descendant-or-self::section | descendant-or-self::nav"))
+        + LETTERS_PER_PAGE // 10 * len(e.xpath(".//a[starts-with(@href, '#')]"))
         for e in outside
     )
     weights, front_pages = expected_pages(digests, letters, front, None)
-    bounds = balance([weights[0] + front_pages, *weights[1:]], groups)
+    bounds = balance([weights[0] + FRONT_COST * front_pages, *weights[1:]], groups)
     notes = [_notes(chapter) for chapter in chapters]
     setters = _string_setters(root, rules)
     cut: list[Group] = []

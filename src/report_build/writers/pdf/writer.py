@@ -127,7 +127,8 @@ def _in_groups(
         groups_wanted=groups,
         previous=previous,
         memory=memory,
-        inputs_digest=_inputs_digest(options) + ("" if write else "|marks only"),
+        # Within one build the inputs are fixed; only groups kept for the next build need them named.
+        inputs_digest=(_inputs_digest(options) if memory is not None else "") + ("" if write else "|marks only"),
         identifier=options["pdf_identifier"],
         layout_one=layout_one,
         blank_html=_blank_html(document, options),
