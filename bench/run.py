@@ -120,8 +120,9 @@ def once(memory):
 
 
 once(None)  # an earlier build: its page map is in out/.cache, as in a watch started on a built report
+full, _ = once(None)  # a full build, as `report-build pdf` makes it (start-up not counted)
 memory = Memory(groups=max(jobs, WATCH_GROUPS))
-full, _ = once(memory)  # watch's first build: every group laid out
+once(memory)  # watch's first build: every group laid out, and kept
 text = manuscript.read_text(encoding="utf-8")
 headings = [m.start() for m in re.finditer(r"^# ", text, re.MULTILINE)]
 middle = headings[len(headings) // 2]

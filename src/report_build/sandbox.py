@@ -8,6 +8,7 @@ manuscript can.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -60,7 +61,8 @@ def check_inside(path: Path, roots: Iterable[Path], shown: str) -> None:
     raise ResourceError(f"'{shown}' is outside the manuscript and layouts folders (it resolves to {resolved}); refused")
 
 
-def css_references(css: str) -> list[tuple[str, int]]:
+@functools.lru_cache(maxsize=64)  # a pure function of the text: a watch's rebuilds reuse it
+def css_references(css: str) -> tuple[tuple[str, int], ...]:
     """Every file a stylesheet refers to, as written, with its line: ``url(...)``, ``url("...")``
     and ``@import "..."``, wherever they are (rules, @font-face, @media, @page)."""
     found: list[tuple[str, int]] = []
@@ -83,7 +85,7 @@ def css_references(css: str) -> list[tuple[str, int]]:
                 following = next((t for t in tokens[index + 1 :] if getattr(t, "type", "") != "whitespace"), None)
                 if following is not None and following.type == "string":
                     found.append((following.value, following.source_line))
-    return sorted(found, key=lambda item: item[1])
+    return tuple(sorted(found, key=lambda item: item[1]))
 
 
 def check_css(css: str, path: Path, roots: Iterable[Path], what: str = "stylesheet") -> None:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .writers.pdf.parallel import Memory
 
 IGNORED_SUFFIXES = (".part", ".swp", "~", ".tmp")
-WATCH_GROUPS = 8  # groups of chapters kept between builds: an edit lays out about an eighth again
+WATCH_GROUPS = 24  # groups kept between builds: one per chapter up to 24 chapters, so an edit lays out little
 
 
 def watched_folders(manuscript: Path) -> list[Path]:

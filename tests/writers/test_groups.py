@@ -200,3 +200,15 @@ def test_the_page_map_of_a_layout(rules):
     assert page_map.chapter_pages == (2, 3, 2, 2)
     assert page_map.front_pages == 3
     assert page_map.id_folios == {"c0": 1, "c1": 3, "c2": 6, "c3": 8, "history": 9}
+
+
+def test_the_hand_over_spells_any_script_as_css_and_html_read_it(rules):
+    """A title in Arabic is a CSS string, not JSON's \\u escapes; a link to an Arabic id gets its
+    page number though lxml writes its letters as %XX escapes."""
+    html = report().replace("Water Report", 'إدلب "حية"').replace('id="c0"', 'id="هجوم"').replace('"#c0"', '"#هجوم"')
+    plan = groups.plan(html, 2, rules)
+    assert plan.strings[1] == (("report-title", 'إدلب "حية"'),)
+    source, css = plan.source(1, Handover(target_pages=(("هجوم", 1),), strings=plan.strings[1]))
+    assert 'string-set: report-title "إدلب \\"حية\\""' in css
+    links = lxml.html.document_fromstring(source).xpath("//a[@data-rb-page]")
+    assert [link.get("data-rb-page") for link in links] == ["1"]

@@ -137,6 +137,15 @@ def test_the_joined_pdf_passes_qpdf_and_keeps_one_file_identifier(default_report
         assert bytes(pdf.trailer.ID[0]) == bytes(reference.trailer.ID[0])
 
 
+def test_the_arabic_edition_in_groups_has_the_pages_of_one_pass():
+    """Right to left: chapters open on the recto, which is the left-hand page."""
+    arabic = ROOT / "manuscript-ar" / "report.md"
+    one_pass, _single, _ = lay_out(arabic)
+    joined, grouped, _ = lay_out(arabic, jobs=2)
+    assert isinstance(grouped, Grouped)
+    assert_same_pages(one_pass, joined)
+
+
 @pytest.fixture(scope="module")
 def long_report(tmp_path_factory):
     spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
@@ -175,6 +184,17 @@ def test_a_wrong_guess_is_corrected_and_the_bytes_do_not_depend_on_it(long_repor
     assert cold == warm == corrected
 
 
+def with_custom_css(manuscript: Path, css: str) -> None:
+    """Give the report a layouts folder (if it has none) whose custom.css is ``css``."""
+    text = manuscript.read_text(encoding="utf-8")
+    layouts = re.search(r"^layouts: *(\S+)", text, re.MULTILINE)
+    folder = manuscript.parent / (layouts.group(1) if layouts else "layouts")
+    if not layouts:
+        manuscript.write_text(text.replace("---\n", "---\nlayouts: layouts\n", 1), encoding="utf-8")
+    (folder / "css").mkdir(parents=True, exist_ok=True)
+    (folder / "css" / "custom.css").write_text(css, encoding="utf-8")
+
+
 def test_a_watch_lays_out_again_only_the_chapters_that_changed(tmp_path):
     folder = tmp_path / "report"
     shutil.copytree(MANUSCRIPT.parent, folder)
@@ -183,33 +203,40 @@ def test_a_watch_lays_out_again_only_the_chapters_that_changed(tmp_path):
     _first, grouped, _ = lay_out(manuscript, jobs=2, memory=memory)
     assert "kept" not in grouped.report
     # one paragraph of the last chapter file changes (a word, so the pages do not move)
-    chapters = sorted((folder / "chapters").glob("*.md"))
-    last = chapters[-1]
-    text = last.read_text(encoding="utf-8")
+    listed = re.findall(r"^  - (chapters/\S+\.md)$", manuscript.read_text(encoding="utf-8"), re.MULTILINE)
+    chapters = [folder / name for name in listed]
+    assert len(chapters) >= 4
+    text = chapters[-1].read_text(encoding="utf-8")
     sentence = re.search(r"\n\n([A-Z][a-z]+) ", text)
     assert sentence
-    last.write_text(text.replace(sentence.group(0), f"\n\nIndeed, {sentence.group(1).lower()} ", 1), encoding="utf-8")
+    edited = text.replace(sentence.group(0), f"\n\nIndeed, {sentence.group(1).lower()} ", 1)
+    chapters[-1].write_text(edited, encoding="utf-8")
     again, regrouped, _ = lay_out(manuscript, jobs=2, memory=memory)
     assert re.search(r"laid out chapters? [\d-]+; 3 kept from the last build", regrouped.report), regrouped.report
-    fresh, _, _ = lay_out(manuscript, jobs=2, groups=4)
-    assert again == fresh
-    # a change to a shared input (the changelog: the front and back matter) is a change to
-    # the groups that show it; nothing changed is nothing laid out
+    assert again == lay_out(manuscript, jobs=2, groups=4)[0]
+    # nothing changed: nothing laid out
     _same, unchanged, _ = lay_out(manuscript, jobs=2, memory=memory)
     assert "nothing laid out again" in unchanged.report
+    # an early chapter grows by pages: the chapters after it move, and are laid out again
+    # with their new page numbers; the result is the fresh layout's
+    pages_before = int(re.match(r"\d+", unchanged.report).group())
+    first = chapters[0].read_text(encoding="utf-8")
+    chapters[0].write_text(first + "\n\n" + "Added for the test. " * 400 + "\n", encoding="utf-8")
+    grown, moved, _ = lay_out(manuscript, jobs=2, memory=memory)
+    assert int(re.match(r"\d+", moved.report).group()) > pages_before
+    assert "3 kept" not in moved.report and "laid out chapters" in moved.report, moved.report
+    assert grown == lay_out(manuscript, jobs=2, groups=4)[0]
+    # a layout change reaches every group
+    with_custom_css(manuscript, "p { orphans: 2; }\n")
+    _restyled, restyled, _ = lay_out(manuscript, jobs=2, memory=memory)
+    assert "kept" not in restyled.report and "nothing laid out" not in restyled.report
 
 
 def test_a_layout_that_carries_its_own_counters_is_laid_out_in_one_pass(tmp_path):
     folder = tmp_path / "report"
     shutil.copytree(MANUSCRIPT.parent, folder)
     manuscript = folder / MANUSCRIPT.name
-    text = manuscript.read_text(encoding="utf-8")
-    layouts = re.search(r"^layouts: *(\S+)", text, re.MULTILINE)
-    target = folder / (layouts.group(1) if layouts else "layouts")
-    if not layouts:
-        manuscript.write_text(text.replace("---\n", "---\nlayouts: layouts\n", 1), encoding="utf-8")
-    (target / "css").mkdir(parents=True, exist_ok=True)
-    (target / "css" / "custom.css").write_text("h2 { counter-increment: section; }\n", encoding="utf-8")
+    with_custom_css(manuscript, "h2 { counter-increment: section; }\n")
     _data, laid_out, diagnostics = lay_out(manuscript, jobs=2)
     assert not isinstance(laid_out, Grouped)
     assert any("laid out in one pass" in note and "section" in note for note in diagnostics.notes)

@@ -25,16 +25,19 @@ chapter. A layout that relies on something else carried from page to page (its o
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import itertools
 import json
 import math
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import cssselect2
 import lxml.html
 import tinycss2
+from tinycss2.serializer import serialize_string_value
 
 PAGE_ATTRIBUTE = "data-rb-page"
 """Set on a link whose target another group holds: the target's page number."""
@@ -61,6 +64,11 @@ class Rules:
 def read_rules(stylesheets: Iterable[str]) -> Rules | str:
     """The :class:`Rules` of the stylesheets (texts, in cascade order), or why they cannot be
     laid out in groups."""
+    return _read_rules(tuple(stylesheets))
+
+
+@functools.lru_cache(maxsize=8)  # a pure function of the texts: a watch's rebuilds reuse it
+def _read_rules(stylesheets: tuple[str, ...]) -> Rules | str:
     page_rules: list[tuple[str, str, str]] = []
     strings: list[tuple[str, str]] = []
     for text in stylesheets:
@@ -206,8 +214,10 @@ class Plan:
             tree = lxml.html.document_fromstring(html)
             pages = dict(handover.target_pages)
             for link in tree.iter("a"):
-                target = (link.get("href") or "")[1:]
-                if (link.get("href") or "").startswith("#") and target in pages:
+                href = link.get("href") or ""
+                # lxml writes non-ASCII letters of a link as %XX escapes: the id is what they spell
+                target = urllib.parse.unquote(href[1:])
+                if href.startswith("#") and target in pages:
                     link.set(PAGE_ATTRIBUTE, str(pages[target]))
             html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         return html, group_css(index, handover, self.rules)
@@ -221,10 +231,15 @@ def group_css(index: int, handover: Handover, rules: Rules) -> str:
         declarations = [f"counter-reset: footnote {handover.notes_before};"]
         if handover.strings:
             declarations.append(
-                "string-set: " + ", ".join(f"{name} {json.dumps(value)}" for name, value in handover.strings) + ";"
+                "string-set: " + ", ".join(f"{name} {_css_string(value)}" for name, value in handover.strings) + ";"
             )
         css.append(f"html {{ {' '.join(declarations)} }}")
     return "\n".join(css)
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal (JSON's ``\\u0625`` escapes are not CSS's)."""
+    return f'"{serialize_string_value(text)}"'
 
 
 def plan(html: str, groups: int, rules: Rules) -> Plan | str:
@@ -240,6 +255,8 @@ def plan(html: str, groups: int, rules: Rules) -> Plan | str:
         return "the report has fewer than two chapters"
     if any("chapter" not in (chapter.get("class") or "").split() for chapter in chapters):
         return "the main matter holds sections that are not chapters"
+    if len(chapters[0].getparent()) != len(chapters):
+        return "the main matter holds elements that are not chapters"
     letters = tuple(_letters(chapter) + LETTERS_PER_PAGE // 2 * _blocks(chapter) for chapter in chapters)
     digests = tuple(
         hashlib.sha256(lxml.html.tostring(chapter, encoding="utf-8")).hexdigest()[:16] for chapter in chapters
@@ -256,18 +273,19 @@ def plan(html: str, groups: int, rules: Rules) -> Plan | str:
     weights, front_pages = expected_pages(digests, letters, front, None)
     bounds = balance([weights[0] + FRONT_COST * front_pages, *weights[1:]], groups)
     notes = [_notes(chapter) for chapter in chapters]
-    setters = _string_setters(root, rules)
+    setters = _string_setters(root, chapters, rules)
     cut: list[Group] = []
     strings: list[tuple[tuple[str, str], ...]] = []
+    skeleton = _skeleton(root)
     for index, (first, last) in enumerate(itertools.pairwise(bounds)):
-        part = _group_tree(root, first, last, len(chapters))
+        part = _group_tree(skeleton, chapters, first, last)
         ids = frozenset(part.xpath("//@id"))
         hrefs = {link[1:] for link in part.xpath("//a/@href") if link.startswith("#") and len(link) > 1}
         links_out = tuple(sorted(hrefs - ids))
         paged_out = tuple(sorted({ident for ident in _paged_links(part, rules) if ident not in ids}))
         html_text = lxml.html.tostring(part, encoding="unicode", doctype="<!DOCTYPE html>")
         cut.append(Group(first, last, html_text, links_out, paged_out, ids))
-        strings.append(_strings_before(setters, chapters, first, last) if index else ())
+        strings.append(_strings_before(setters, first, last) if index else ())
     notes_before = tuple(sum(notes[: group.first]) for group in cut)
     return Plan(tuple(cut), letters, digests, front, notes_before, tuple(strings), rules)
 
@@ -312,22 +330,31 @@ def _notes(element: object) -> int:
     return len(element.xpath(f".//span[contains(concat(' ', @class, ' '), ' {NOTE_INLINE} ')]"))  # type: ignore[attr-defined]
 
 
-def _group_tree(root: object, first: int, last: int, total: int) -> object:
+def _skeleton(root: object) -> object:
+    """The document without its chapters (cover, front and back matter, an empty main matter)."""
     tree = copy.deepcopy(root)
-    chapters = tree.xpath(CHAPTERS)  # type: ignore[attr-defined]
-    for index, chapter in enumerate(chapters):
-        if first <= index < last:
-            continue
-        if index == first - 1:
-            # An empty stand-in, so that :first-child rules do not take the group's first chapter
-            # for the report's first.
-            stub = lxml.html.Element("section", {"class": chapter.get("class") or "", "style": "display: none"})
-            chapter.addprevious(stub)
-        chapter.getparent().remove(chapter)
+    main = tree.xpath(f"//{MAIN}")[0]  # type: ignore[attr-defined]
+    for chapter in list(main):
+        main.remove(chapter)
+    return tree
+
+
+def _group_tree(skeleton: object, chapters: list, first: int, last: int) -> object:
+    """Chapters ``first`` to ``last - 1`` in a copy of the skeleton; the cover and front matter
+    only in the first group, the back matter only in the last."""
+    tree = copy.deepcopy(skeleton)
+    main = tree.xpath(f"//{MAIN}")[0]  # type: ignore[attr-defined]
+    if first > 0:
+        # An empty stand-in, so that :first-child rules do not take the group's first chapter
+        # for the report's first.
+        previous = chapters[first - 1]
+        main.append(lxml.html.Element("section", {"class": previous.get("class") or "", "style": "display: none"}))
+    for chapter in chapters[first:last]:
+        main.append(copy.deepcopy(chapter))
     dropped = []
     if first > 0:
         dropped += [e for e in tree.xpath("//body/*") if not _is_main(e) and _before_main(e)]  # type: ignore[attr-defined]
-    if last < total:
+    if last < len(chapters):
         dropped += [e for e in tree.xpath("//body/*") if not _is_main(e) and not _before_main(e)]  # type: ignore[attr-defined]
     for element in dropped:
         element.getparent().remove(element)
@@ -359,37 +386,34 @@ def _compile(selectors: str) -> list:
     return cssselect2.compile_selector_list(tinycss2.parse_component_value_list(selectors))
 
 
-def _string_setters(root: object, rules: Rules) -> list[tuple[str, object]]:
-    """(string name, element) for every element that sets a named string, in document order."""
+def _string_setters(root: object, chapters: list, rules: Rules) -> list[tuple[str, float, str]]:
+    """(string name, position, text) for every element that sets a named string, in document
+    order; the position is its chapter's index, -1 before the main matter, inf after it."""
     if not rules.strings:
         return []
-    wrapper = cssselect2.ElementWrapper.from_html_root(root)
+    index_of = {chapter: index for index, chapter in enumerate(chapters)}
     compiled = [(name, _compile(selectors)) for selectors, name in rules.strings]
     found = []
-    for element in wrapper.iter_subtree():
-        for name, selectors in compiled:
-            if any(selector.test(element) for selector in selectors):
-                found.append((name, element.etree_element))
+    for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
+        names = [name for name, selectors in compiled if any(selector.test(wrapper) for selector in selectors)]
+        if not names:
+            continue
+        element = wrapper.etree_element
+        lineage = [element, *element.iterancestors()]
+        position = next((float(index_of[e]) for e in lineage if e in index_of), None)
+        if position is None:
+            top = next((e for e in lineage if e.getparent() is not None and e.getparent().tag == "body"), None)
+            position = -1.0 if top is not None and _before_main(top) else math.inf
+        text = " ".join("".join(element.itertext()).split())
+        found += [(name, position, text) for name in names]
     return found
 
 
-def _strings_before(
-    setters: list[tuple[str, object]], chapters: list, first: int, last: int
-) -> tuple[tuple[str, str], ...]:
+def _strings_before(setters: list[tuple[str, float, str]], first: int, last: int) -> tuple[tuple[str, str], ...]:
     """The strings a group must start with: each one's last value before its first chapter, for
     strings that none of its own chapters sets."""
-    own = set(chapters[first:last])
-
-    def inside(element: object) -> bool:
-        return any(ancestor in own for ancestor in element.iterancestors()) or element in own  # type: ignore[attr-defined]
-
-    start = chapters[first]
-    order = {element: index for index, element in enumerate(start.getroottree().iter())}
-    values: dict[str, str] = {}
-    set_inside = {name for name, element in setters if inside(element)}
-    for name, element in setters:
-        if order.get(element, math.inf) < order[start] and name not in set_inside:
-            values[name] = " ".join("".join(element.itertext()).split())  # type: ignore[attr-defined]
+    set_inside = {name for name, position, _text in setters if first <= position < last}
+    values = {name: text for name, position, text in setters if position < first and name not in set_inside}
     return tuple(sorted(values.items()))
 
 

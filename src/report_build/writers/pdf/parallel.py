@@ -128,10 +128,10 @@ def lay_out(
     kept = memory.results if memory is not None else {}
     made: dict[str, GroupResult] = {}
     laid_again: list[int] = []
-    reused = 0
+    laid_now: set[str] = set()  # keys laid out in this build (the others came from memory)
+    final_keys: list[str] = [""] * count
     _CONTEXT.update(layout_one=layout_one)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, count)), mp_context=context) as pool:
+    with _Workers(jobs) as workers:
         for _round in range(MAX_ROUNDS):
             todo = [index for index in range(count) if used[index] != handovers[index]]
             if not todo:
@@ -139,14 +139,13 @@ def lay_out(
             sources = {index: the_plan.source(index, handovers[index]) for index in todo}
             keys = {index: _key(sources[index], inputs_digest) for index in todo}
             fresh = [index for index in todo if keys[index] not in made and keys[index] not in kept]
-            jobs_out = dict(zip(fresh, pool.map(_lay_out_group, [sources[i] for i in fresh]), strict=True))
+            jobs_out = dict(zip(fresh, workers.map([sources[i] for i in fresh]), strict=True))
+            laid_now.update(keys[index] for index in fresh)
             for index in todo:
                 result = jobs_out.get(index) or made.get(keys[index]) or kept[keys[index]]
-                if index not in jobs_out and keys[index] not in made:
-                    reused += 1
                 _raise(result)
                 made[keys[index]] = result
-                results[index], used[index] = result, handovers[index]
+                results[index], used[index], final_keys[index] = result, handovers[index], keys[index]
             laid_again += fresh
             laid = [_laid(result) for result in results]  # type: ignore[arg-type]
             if laid[0].opening is None:
@@ -193,6 +192,7 @@ def lay_out(
         for mark in result.marks
     )
     took = time.perf_counter() - started
+    reused = sum(1 for key in final_keys if key not in laid_now)
     report = _report(the_plan, laid_again, reused, final, took)
     return Grouped(
         tuple(result.pdf for result in final),
@@ -204,6 +204,31 @@ def lay_out(
         page_map,
         report,
     )
+
+
+class _Workers:
+    """Worker processes, forked when first needed (so that they share the parent's memory as it
+    is then); a single group is laid out in this process, which costs no fork and keeps the
+    fonts it loads warm for the next build (``watch``)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def map(self, sources: list[tuple[str, str]]) -> list[GroupResult]:
+        if len(sources) <= 1 or self.jobs <= 1:
+            return [_lay_out_group(source) for source in sources]
+        if self.pool is None:
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        return list(self.pool.map(_lay_out_group, sources))
 
 
 def _key(source: tuple[str, str], inputs_digest: str) -> str:
@@ -244,23 +269,29 @@ def _misnumbered(results: list[GroupResult], starts: list[int], first_main: int)
 
 
 def _report(the_plan: Plan, laid_again: list[int], reused: int, results: list[GroupResult], took: float) -> str:
-    groups_laid = sorted(set(laid_again))
     _blanks, starts = groups.blanks_and_starts([result.pages for result in results])
     pages = starts[-1] + results[-1].pages
+    groups_laid = sorted(set(laid_again))
     if not groups_laid:
         return f"{pages} pages: no chapter changed, nothing laid out again ({took:.1f} s)"
-    names = ", ".join(_chapters(the_plan, index) for index in groups_laid)
     again = len(laid_again) - len(groups_laid)
     extra = f", {again} laid out again to correct page numbers" if again else ""
     kept = f"; {reused} kept from the last build" if reused else ""
-    return f"{pages} pages in {len(the_plan.groups)} groups: laid out {names}{extra}{kept} ({took:.1f} s)"
+    laid = _chapters(the_plan, groups_laid)
+    return f"{pages} pages in {len(the_plan.groups)} groups: laid out {laid}{extra}{kept} ({took:.1f} s)"
 
 
-def _chapters(the_plan: Plan, index: int) -> str:
-    group = the_plan.groups[index]
-    if group.last - group.first == 1:
-        return f"chapter {group.first + 1}"
-    return f"chapters {group.first + 1}-{group.last}"
+def _chapters(the_plan: Plan, indexes: list[int]) -> str:
+    """The chapters of the groups ``indexes``, adjacent groups run together: "chapters 1-3, 7"."""
+    runs: list[list[int]] = []
+    for index in indexes:
+        group = the_plan.groups[index]
+        if runs and runs[-1][1] == group.first:
+            runs[-1][1] = group.last
+        else:
+            runs.append([group.first, group.last])
+    words = [f"{first + 1}" if last - first == 1 else f"{first + 1}-{last}" for first, last in runs]
+    return ("chapter " if words == [f"{runs[0][0] + 1}"] else "chapters ") + ", ".join(words)
 
 
 def stand_in_anchors(document: Any) -> frozenset[str]:

@@ -68,6 +68,11 @@ def layout(
         "pdf_identifier": identifier(document, edition),
     }
     groups = groups or (memory.groups if memory is not None else None) or jobs
+    guessable = previous is not None or (memory is not None and memory.page_map is not None)
+    if groups > 1 and not write and not guessable:
+        # Page marks alone (the ePub's print page numbers) are the same either way; without a
+        # page map to guess from, groups would be laid out twice, which takes longer than one pass.
+        groups = 1
     if groups > 1:
         grouped = _in_groups(document, html, options, jobs, groups, previous, memory, diagnostics, write)
         if isinstance(grouped, Grouped):
