@@ -157,6 +157,10 @@ def lay_out(
         else:
             return f"the groups' page numbers did not settle in {MAX_ROUNDS} rounds"
     final = [result for result in results if result is not None]
+    held = {name for result in final for name in result.id_pages}
+    nowhere = sorted(name for result in final for name in result.stand_ins if name not in held)
+    if nowhere:  # what the single pass says of a link to an anchor no page holds
+        raise RenderError(f"PDF: No anchor #{nowhere[0]} for internal URI reference", source)
     laid = [_laid(result) for result in final]
     blanks, starts = groups.blanks_and_starts([result.pages for result in final])
     wrong = _misnumbered(final, starts, starts[0] + (laid[0].opening or 0))
