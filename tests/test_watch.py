@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -46,3 +47,7 @@ def test_watch_rebuilds_after_a_change(tmp_path):
     assert "changed: report.md" in stderr
     assert stderr.count("rebuilt ") == 2 and " s\n" in stderr
     assert target.read_bytes() != first
+    # what was laid out again, and how long it took: only the changed chapter
+    first_build, rebuild = stderr.split("changed: report.md")
+    assert re.search(r"PDF: \d+ pages in 2 groups: laid out chapters 1-2 \(\d+\.\d s\)", first_build), first_build
+    assert re.search(r"laid out chapter 1; 1 kept from the last build \(\d+\.\d s\)", rebuild), rebuild

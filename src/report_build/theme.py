@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,24 @@ def default_layouts() -> Path:
     raise TemplateError(
         f"the default layouts are missing (looked in {PACKAGED_LAYOUTS} and {SOURCE_LAYOUTS}): reinstall report-build"
     )
+
+
+_FILE_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def folders_digest(folders: Iterable[Path]) -> str:
+    """A digest of every file in the layout folders (names and bytes): what a cache entry made
+    from the layouts is named by. Each file is read again only when its size or time changed
+    (a watch's rebuilds; the fonts are most of the bytes)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            status = path.stat()
+            stamp = (str(path), status.st_size, status.st_mtime_ns)
+            if stamp not in _FILE_DIGESTS:
+                _FILE_DIGESTS[stamp] = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest.update(f"{path.relative_to(folder)}\0{_FILE_DIGESTS[stamp]}\n".encode())
+    return digest.hexdigest()
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

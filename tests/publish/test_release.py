@@ -128,6 +128,11 @@ def test_release_is_complete_immutable_and_idempotent(tmp_path):
     for line in sums:
         digest, name = line.split("  ")
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    # laid out in one pass, whatever the cores: the bytes any machine gives (a grouped layout's
+    # depend on the number of groups)
+    released = (folder / "versioned-report-v2.0.pdf").read_bytes()
+    assert released == build_bytes(manuscript, output_dir=tmp_path / "elsewhere", jobs=1)
+    assert released != build_bytes(manuscript, output_dir=tmp_path / "elsewhere", jobs=2)
     for entry in manifest["files"]:
         assert (folder / entry["name"]).stat().st_size == entry["size"]
     index = (out / "releases" / "index.html").read_text()

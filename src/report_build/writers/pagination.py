@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..theme import folders_digest
 
 BEFORE = -1  # the mark goes before the element (a page that starts with an image)
 
@@ -34,19 +35,14 @@ class PageMark:
 
 
 def alnum_count(text: str) -> int:
-    return sum(1 for ch in text if ch.isalnum())
+    return sum(map(str.isalnum, text))
 
 
 # -- cached (cache.py), so that an ePub built on its own need not lay the document out again --
 
 
 def cache_key(fingerprint: str, layout_dirs: tuple[Path, ...]) -> str:
-    digest = hashlib.sha256(f"{__version__}|{fingerprint}".encode())
-    for folder in layout_dirs:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:32]
+    return hashlib.sha256(f"{__version__}|{fingerprint}|{folders_digest(layout_dirs)}".encode()).hexdigest()[:32]
 
 
 def to_json(marks: tuple[PageMark, ...]) -> bytes:

@@ -39,6 +39,8 @@ import lxml.html
 import tinycss2
 from tinycss2.serializer import serialize_string_value
 
+from ..pagination import alnum_count
+
 PAGE_ATTRIBUTE = "data-rb-page"
 """Set on a link whose target another group holds: the target's page number."""
 
@@ -291,21 +293,23 @@ def plan(html: str, groups: int, rules: Rules) -> Plan | str:
 
 
 def balance(weights: Sequence[float], groups: int) -> list[int]:
-    """Chapter bounds ``[0, b1, ..., len(weights)]`` of at most ``groups`` contiguous groups whose
-    largest total weight is as small as it can be (the groups run side by side)."""
+    """Chapter bounds ``[0, b1, ..., len(weights)]`` of at most ``groups`` contiguous groups of
+    weights as even as they can be: the least sum of squared group weights, which for two groups
+    is the smallest largest group, and with more keeps every group near the mean (smaller groups
+    are laid out again faster after an edit)."""
     count = len(weights)
     groups = max(1, min(groups, count))
     prefix = [0.0]
     for weight in weights:
         prefix.append(prefix[-1] + max(weight, 0.0))
-    # best[k][i]: the smallest largest group when the first i chapters make k groups
+    # best[k][i]: the least sum of squares when the first i chapters make k groups
     best = [[math.inf] * (count + 1) for _ in range(groups + 1)]
     cut_at = [[0] * (count + 1) for _ in range(groups + 1)]
     best[0][0] = 0.0
     for k in range(1, groups + 1):
-        for i in range(1, count + 1):
+        for i in range(k, count - (groups - k) + 1):
             for j in range(k - 1, i):
-                value = max(best[k - 1][j], prefix[i] - prefix[j])
+                value = best[k - 1][j] + (prefix[i] - prefix[j]) ** 2
                 if value < best[k][i]:
                     best[k][i], cut_at[k][i] = value, j
     bounds, i = [count], count
@@ -316,7 +320,7 @@ def balance(weights: Sequence[float], groups: int) -> list[int]:
 
 
 def _letters(element: object) -> int:
-    return sum(1 for char in "".join(element.itertext()) if char.isalnum())  # type: ignore[attr-defined]
+    return alnum_count("".join(element.itertext()))  # type: ignore[attr-defined]
 
 
 def _blocks(element: object) -> int:

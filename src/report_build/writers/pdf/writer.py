@@ -16,7 +16,7 @@ from typing import Any
 from ... import images
 from ...errors import Diagnostics, ReportBuildError
 from ...model import Document, check_edition
-from ...theme import Theme
+from ...theme import Theme, folders_digest
 from . import parallel
 from .finish import finisher, identifier
 from .geometry import page_css
@@ -149,9 +149,7 @@ def _inputs_digest(options: dict[str, Any]) -> str:
         repr(sorted((k, v) for k, v in options.items() if isinstance(v, (str, type(None))))).encode()
     )
     digest.update(options["page"].encode())
-    for folder in options["theme"].dirs:
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    digest.update(folders_digest(options["theme"].dirs).encode())
     for path, data in sorted(options["replacements"].items()):
         digest.update(str(path).encode() + b"\0" + data)
     return digest.hexdigest()
