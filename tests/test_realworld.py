@@ -162,3 +162,16 @@ def test_remote_images_are_a_clear_file_line_error():
     assert error.path.name == "index.md" and error.line == 340
     assert "remote" in error.message and "cloud.githubusercontent.com" in error.message
     assert "report-build fetch" in error.message and "--omit-remote" in error.message
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", DOCUMENTS, ids=lambda case: case.folder)
+def test_document_laid_out_in_groups_has_the_pages_of_one_pass(corpus, case):
+    """What `report-build pdf` does on a machine with two cores (chapters side by side), on
+    documents nobody here wrote: the same pages, with the same text, as the single pass."""
+    one_pass = corpus(case.path, omit_remote=bool(case.remote)).pdf
+    diagnostics = Diagnostics(echo=False)
+    (grouped,) = build(case.path, ("pdf",), write=False, diagnostics=diagnostics, omit_remote=bool(case.remote), jobs=2)
+    assert any("in 2 groups" in note for note in diagnostics.notes), diagnostics.notes
+    assert pdf_pages(grouped.data, layout=True) == pdf_pages(one_pass, layout=True)
+    assert qpdf_check(grouped.data).returncode == 0

@@ -136,7 +136,7 @@ def _in_groups(
         inputs_digest=(_inputs_digest(options) if memory is not None else "") + ("" if write else "|marks only"),
         identifier=options["pdf_identifier"],
         layout_one=layout_one,
-        blank_html=_blank_html(document, options),
+        blank_html=_blank_html(document),
         diagnostics=diagnostics,
         source=document.source,
         write=write,
@@ -155,7 +155,7 @@ def _inputs_digest(options: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def _blank_html(document: Document, options: dict[str, Any]) -> str:
+def _blank_html(document: Document) -> str:
     """A document whose second page is the blank page the layout puts before a chapter that
     would otherwise open on a left-hand page (its margins, marks and bleed)."""
     meta = document.metadata
