@@ -61,6 +61,8 @@ def test_page_number_rules_are_repeated_with_the_handed_over_number(rules):
         ("figure { counter-increment: figure; }", "counter of its own (figure)"),
         ("h1::before { string-set: t content(text); }", "other than its text"),
         ("h1 { string-set: t attr(title); }", "other than its text"),
+        ('@page { @bottom-center { content: "of " counter(pages); } }', "counter(pages)"),
+        ("@page :left { @top-left { content: target-text(attr(href)); } }", "target-text"),
     ],
 )
 def test_a_layout_carrying_other_things_across_pages_is_not_cut(css, why):

@@ -69,7 +69,9 @@ def structure(data: bytes) -> dict[str, object]:
             return []
 
         xmp = pdf.open_metadata()
+        ids = [str(node.ID) for node in _struct_elements(pdf.Root.StructTreeRoot.K) if "/ID" in node]
         return {
+            "repeated structure ids": sorted({ident for ident in ids if ids.count(ident) > 1}),
             "bookmarks": bookmarks,
             "destinations": sorted((name, target(dest)) for name, dest in dests.items()),
             "links": [
@@ -86,6 +88,14 @@ def structure(data: bytes) -> dict[str, object]:
                 for page in pdf.pages
             ],
         }
+
+
+def _struct_elements(node: object) -> list:
+    if isinstance(node, pikepdf.Array):
+        return [element for child in node for element in _struct_elements(child)]
+    if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        return [node, *_struct_elements(node.get("/K"))]
+    return []
 
 
 def assert_same_pages(one_pass: bytes, joined: bytes) -> None:
@@ -109,14 +119,17 @@ def assert_same_pages(one_pass: bytes, joined: bytes) -> None:
 def default_report(request):
     edition = request.param
     one_pass, single, _ = lay_out(MANUSCRIPT, edition)
-    joined, grouped, diagnostics = lay_out(MANUSCRIPT, edition, jobs=2)
+    # four groups: more joins, and blank pages before groups that follow an odd page count
+    joined, grouped, diagnostics = lay_out(MANUSCRIPT, edition, jobs=2, groups=4)
     return edition, one_pass, single, joined, grouped, diagnostics
 
 
 def test_the_default_report_in_groups_has_the_pages_of_one_pass(default_report):
     edition, one_pass, single, joined, grouped, diagnostics = default_report
-    assert isinstance(grouped, Grouped)
+    assert isinstance(grouped, Grouped) and len(grouped.parts) == 4
+    assert any(grouped.blanks)  # the join's blank page is the single pass's
     assert_same_pages(one_pass, joined)
+    assert structure(joined)["repeated structure ids"] == []  # table header cells of every part
     assert grouped.marks == single.marks  # the ePub's page list is the same
     assert not [w for w in diagnostics.warnings if "footnote" in w.message]  # each on its call's page
     markers = structure(joined)["markers"]
@@ -230,16 +243,31 @@ def test_a_watch_lays_out_again_only_the_chapters_that_changed(tmp_path):
     with_custom_css(manuscript, "p { orphans: 2; }\n")
     _restyled, restyled, _ = lay_out(manuscript, jobs=2, memory=memory)
     assert "kept" not in restyled.report and "nothing laid out" not in restyled.report
+    # an image replaced under the same name: the groups are not kept with the old picture
+    image = folder / "images" / "idlib-people-2020.svg"
+    svg = image.read_text(encoding="utf-8")
+    image.write_text(svg.replace("</svg>", '<circle cx="5" cy="5" r="4"/></svg>'), encoding="utf-8")
+    redrawn, redrawn_report, _ = lay_out(manuscript, jobs=2, memory=memory)
+    assert "kept" not in redrawn_report.report and "nothing laid out" not in redrawn_report.report
+    assert redrawn == lay_out(manuscript, jobs=2, groups=4)[0]
 
 
-def test_a_layout_that_carries_its_own_counters_is_laid_out_in_one_pass(tmp_path):
+@pytest.mark.parametrize(
+    ("css", "why"),
+    [
+        ("h2 { counter-increment: section; }", "section"),
+        ('@page { @bottom-center { content: counter(page) " of " counter(pages); } }', "counter(pages)"),
+        (".mainmatter > .chapter { break-before: page; }", "does not open on a right-hand page"),
+    ],
+)
+def test_a_layout_the_groups_cannot_reproduce_is_laid_out_in_one_pass(tmp_path, css, why):
     folder = tmp_path / "report"
     shutil.copytree(MANUSCRIPT.parent, folder)
     manuscript = folder / MANUSCRIPT.name
-    with_custom_css(manuscript, "h2 { counter-increment: section; }\n")
+    with_custom_css(manuscript, css + "\n")
     _data, laid_out, diagnostics = lay_out(manuscript, jobs=2)
     assert not isinstance(laid_out, Grouped)
-    assert any("laid out in one pass" in note and "section" in note for note in diagnostics.notes)
+    assert any("laid out in one pass" in note and why in note for note in diagnostics.notes), diagnostics.notes
 
 
 def test_pdf_and_epub_built_in_groups(tmp_path):

@@ -74,6 +74,9 @@ def _read_rules(stylesheets: tuple[str, ...]) -> Rules | str:
     page_rules: list[tuple[str, str, str]] = []
     strings: list[tuple[str, str]] = []
     for text in stylesheets:
+        refusal = _page_rules_refusal(text)
+        if refusal:
+            return refusal
         for rule in _style_rules(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)):
             selectors = tinycss2.serialize(rule.prelude).strip()
             for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
@@ -102,6 +105,35 @@ def _read_rules(stylesheets: tuple[str, ...]) -> Rules | str:
                             return f"'{selectors}' sets the string {idents[0].value} from something other than its text"
                         strings.append((selectors, idents[0].value))
     return Rules(tuple(page_rules), tuple(strings))
+
+
+def _page_rules_refusal(text: str) -> str:
+    """Why the ``@page`` rules of a stylesheet cannot be laid out in groups ("" when they can):
+    a page total (``counter(pages)``) or a target's value in a page margin, which a group
+    would take from its own pages only."""
+    rules = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+    while rules:
+        rule = rules.pop()
+        if rule.type != "at-rule" or rule.content is None:
+            continue
+        if rule.lower_at_keyword in ("media", "supports"):
+            rules += tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            continue
+        if rule.lower_at_keyword != "page" and not rule.lower_at_keyword.startswith(
+            ("top-", "bottom-", "left-", "right-")
+        ):
+            continue
+        for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+            if item.type == "at-rule":
+                rules.append(item)
+            elif item.type == "declaration":
+                for function in _functions(item.value):
+                    counters = [t.lower_value for t in function.arguments if t.type == "ident"]
+                    if function.lower_name.startswith("target-") or (
+                        function.lower_name in ("counter", "counters") and "pages" in counters
+                    ):
+                        return f"a page margin shows {tinycss2.serialize([function])}, which a group cannot know"
+    return ""
 
 
 def _style_rules(rules: Iterable) -> Iterable:

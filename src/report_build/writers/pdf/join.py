@@ -43,7 +43,9 @@ def join(
         nums = tree_root.ParentTree.Nums if tree_root is not None else None
         next_key = _next_key(nums)
         dests = _dests(joined)
-        for data, needs_blank, standing_in in zip(parts[1:], blanks[1:], stand_ins[1:], strict=True):
+        for part, (data, needs_blank, standing_in) in enumerate(
+            zip(parts[1:], blanks[1:], stand_ins[1:], strict=True), 1
+        ):
             if needs_blank:
                 if blank is None:
                     raise RenderError("PDF: parallel layout needs a blank page and has none")
@@ -67,6 +69,7 @@ def join(
             # Copied after the pages, so that their page references point to the copies.
             if top is not None and "/StructTreeRoot" in other.Root:
                 tree = joined.copy_foreign(other.make_indirect(other.Root.StructTreeRoot))
+                _prefix_ids(tree.K[0], f"g{part}-")
                 for child in tree.K[0].K if isinstance(tree.K[0].get("/K"), pikepdf.Array) else [tree.K[0].K]:
                     if isinstance(child, pikepdf.Dictionary):
                         child.P = top
@@ -91,6 +94,26 @@ def join(
     except pikepdf.PdfError as exc:
         raise RenderError(f"PDF: the parallel layout's parts could not be joined: {exc}") from None
     return out.getvalue()
+
+
+def _prefix_ids(element: Any, prefix: str) -> None:
+    """Make a later part's structure element ids (table header cells: the table's object number
+    in its own part, which another part may also use) unique in the joined file, and the
+    ``/Headers`` lists that name them."""
+    stack, seen = [element], set()
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary) or (node.objgen in seen and node.objgen != (0, 0)):
+            continue
+        seen.add(node.objgen)
+        if "/ID" in node:
+            node.ID = pikepdf.String(prefix + str(node.ID))
+        attributes = node.get("/A")
+        for entry in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(entry, pikepdf.Dictionary) and "/Headers" in entry:
+                entry.Headers = pikepdf.Array([pikepdf.String(prefix + str(h)) for h in entry.Headers])
+        kids = node.get("/K")
+        stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
 
 
 def _next_key(nums: Any) -> int:

@@ -28,6 +28,7 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,8 @@ class GroupResult:
     misplaced: tuple[tuple[str, int, int], ...] = ()
     warnings: tuple[tuple[str, str | None, int | None], ...] = ()
     stand_ins: frozenset[str] = frozenset()  # anchors of other groups it links to (see join)
+    opens_recto: bool = True  # its first chapter opens on a right-hand page (a recto)
+    ends_with_notes: bool = False  # its last page holds only footnotes run on from the page before
     error: tuple[str, str, str | None, int | None] | None = None
     seconds: float = 0.0
 
@@ -154,8 +157,16 @@ def lay_out(
             if front:
                 return f"'{front[0]}' is before the main matter and its page number is printed from another group"
             handovers = groups.settle(the_plan, laid)
+            if all(used[index] == handovers[index] for index in range(count)):
+                break
         else:
             return f"the groups' page numbers did not settle in {MAX_ROUNDS} rounds"
+    side = next((index for index, result in enumerate(results) if index and result and not result.opens_recto), None)
+    if side is not None:
+        return "a chapter where groups meet does not open on a right-hand page"
+    ends = next((index for index, result in enumerate(results[:-1]) if result and result.ends_with_notes), None)
+    if ends is not None:
+        return "footnotes run on past the end of a chapter where groups meet"
     final = [result for result in results if result is not None]
     held = {name for result in final for name in result.id_pages}
     nowhere = sorted(name for result in final for name in result.stand_ins if name not in held)
@@ -222,9 +233,17 @@ class _Workers:
     def __enter__(self) -> _Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        _CONTEXT.clear()
+        if self.pool is None:
+            return
+        if kind is None:
             self.pool.shutdown()
+            return
+        # Interrupted (Ctrl-C, the time limit) or failed: stop the workers now, not when they finish.
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            process.terminate()
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     def map(self, sources: list[tuple[str, str]]) -> list[GroupResult]:
         if len(sources) <= 1 or self.jobs <= 1:
@@ -232,7 +251,12 @@ class _Workers:
         if self.pool is None:
             context = multiprocessing.get_context("fork")
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
-        return list(self.pool.map(_lay_out_group, sources))
+        try:
+            return list(self.pool.map(_lay_out_group, sources))
+        except BrokenProcessPool:
+            raise RenderError(
+                "PDF: a layout process stopped unexpectedly (out of memory?); try again with --jobs 1"
+            ) from None
 
 
 def _key(source: tuple[str, str], inputs_digest: str) -> str:
@@ -325,6 +349,8 @@ def worker_result(
     return GroupResult(
         pdf=pdf,
         stand_ins=stand_ins,
+        opens_recto=_opens_recto(document),
+        ends_with_notes=_ends_with_notes(document),
         pages=len(document.pages),
         id_pages=id_pages,
         chapter_starts=tuple(_chapter_starts(document)),
@@ -356,6 +382,38 @@ def _chapter_starts(document: Any) -> list[int]:
             if depth < 6:
                 stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
     return starts
+
+
+def _opens_recto(document: Any) -> bool:
+    """Whether the first chapter's box asks for a recto (right-hand page, left-hand in right to
+    left): only then does a group start where the single pass would (see groups.py)."""
+    for page in document.pages[:1]:
+        stack = [(page._page_box, 0)]
+        while stack:
+            box, depth = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and element.tag == "section" and _is_chapter(element):
+                wanted = box.style["break_before"]
+                ltr = box.style["direction"] == "ltr"
+                return wanted == "recto" or wanted == ("right" if ltr else "left")
+            if depth < 6:
+                stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
+    return True  # no chapter: the first group, which starts the document
+
+
+def _ends_with_notes(document: Any) -> bool:
+    """Whether the last page holds nothing but footnotes carried over from the page before (in
+    the single pass they would share a page with what follows)."""
+    from weasyprint.formatting_structure import boxes
+
+    from .pages import _flow
+
+    if not document.pages:
+        return False
+    last = document.pages[-1]._page_box
+    has_notes = any(isinstance(child, boxes.FootnoteAreaBox) and child.children for child in last.children)
+    has_flow = any(isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) for _block, box in _flow(last))
+    return has_notes and not has_flow
 
 
 def _is_chapter(element: Any) -> bool:

@@ -133,7 +133,8 @@ def _in_groups(
         previous=previous,
         memory=memory,
         # Within one build the inputs are fixed; only groups kept for the next build need them named.
-        inputs_digest=(_inputs_digest(options) if memory is not None else "") + ("" if write else "|marks only"),
+        inputs_digest=(_inputs_digest(options, document) if memory is not None else "")
+        + ("" if write else "|marks only"),
         identifier=options["pdf_identifier"],
         layout_one=layout_one,
         blank_html=_blank_html(document),
@@ -143,7 +144,7 @@ def _in_groups(
     )
 
 
-def _inputs_digest(options: dict[str, Any]) -> str:
+def _inputs_digest(options: dict[str, Any], document: Document) -> str:
     """What a group's layout reads besides its HTML and hand-over: the layouts, page rules and images."""
     digest = hashlib.sha256(
         repr(sorted((k, v) for k, v in options.items() if isinstance(v, (str, type(None))))).encode()
@@ -152,7 +153,18 @@ def _inputs_digest(options: dict[str, Any]) -> str:
     digest.update(folders_digest(options["theme"].dirs).encode())
     for path, data in sorted(options["replacements"].items()):
         digest.update(str(path).encode() + b"\0" + data)
+    for image in document.images:  # an image replaced under the same name changes the pages
+        digest.update(f"{image.path}\0{_stamp(image.path)}\0".encode() + (image.data or b""))
     return digest.hexdigest()
+
+
+def _stamp(path: Path) -> str:
+    """A file's size and time: what changes when it is replaced."""
+    try:
+        status = path.stat()
+    except OSError:
+        return "missing"
+    return f"{status.st_size}:{status.st_mtime_ns}"
 
 
 def _blank_html(document: Document) -> str:
