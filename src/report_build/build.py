@@ -132,15 +132,14 @@ def _render_all(
     """Every requested format in memory, each with the path it is to be written to."""
     results: list[Built] = []
     files = tuple(fmt for fmt in formats if fmt != WEB)
-    cache = layout.cache
-    rendered = render_formats(document, theme, files, edition, diagnostics, cache, layout) if files else {}
+    rendered = render_formats(document, theme, files, edition, diagnostics, layout=layout) if files else {}
     for fmt in files:
         target = _target(document, fmt, output if len(formats) == 1 else None, output_dir, edition)
         results.append(Built(fmt, target, rendered[fmt]))
     if WEB in formats:
         folder = "web" + (f"-{document.profile}" if document.profile else "")  # a profile's own site
         target = Path(output) if output is not None and len(formats) == 1 else output_dir / folder
-        site = render_web(document, rendered, output_dir, diagnostics, cache, edition, target, theme)
+        site = render_web(document, rendered, output_dir, diagnostics, layout.cache, edition, target, theme)
         results.append(Built(WEB, target, b"", site))
     return results
 
@@ -167,7 +166,7 @@ class Layout:
     cache: BuildCache | None = None
     memory: Memory | None = None
 
-    def page_map_entry(self, document: Document, edition: str) -> str | None:
+    def page_map_entry(self, document: Document) -> str | None:
         """The cache entry of the last grouped layout of this manuscript and profile (both
         editions share one pagination): named by them, not by the sources, since an earlier
         version's map is the best guess."""
@@ -180,7 +179,7 @@ class Layout:
         from .writers.pdf.groups import PageMap
         from .writers.pdf.writer import Grouped, layout
 
-        entry = self.page_map_entry(document, edition)
+        entry = self.page_map_entry(document)
         previous = PageMap.from_json(self.cache.read(entry)) if entry is not None and self.cache else None
         laid_out = layout(
             document,
@@ -211,6 +210,7 @@ def render_formats(
     """Render each format in memory. The document is laid out once: the PDF's pagination gives
     the ePub its print page numbers (from a cache when only the ePub is asked for)."""
     layout = layout or Layout(cache=cache)
+    cache = layout.cache
     unknown = [fmt for fmt in formats if fmt not in FORMATS and fmt != WEB]
     if unknown:
         raise RenderError(f"unknown output format '{unknown[0]}'")

@@ -41,12 +41,17 @@ def folders_digest(folders: Iterable[Path]) -> str:
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            status = path.stat()
-            stamp = (str(path), status.st_size, status.st_mtime_ns)
-            if stamp not in _FILE_DIGESTS:
-                _FILE_DIGESTS[stamp] = hashlib.sha256(path.read_bytes()).hexdigest()
-            digest.update(f"{path.relative_to(folder)}\0{_FILE_DIGESTS[stamp]}\n".encode())
+            digest.update(f"{path.relative_to(folder)}\0{file_digest(path)}\n".encode())
     return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """A digest of a file's bytes, read again only when its size or time changed."""
+    status = path.stat()
+    stamp = (str(path), status.st_size, status.st_mtime_ns)
+    if stamp not in _FILE_DIGESTS:
+        _FILE_DIGESTS[stamp] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _FILE_DIGESTS[stamp]
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

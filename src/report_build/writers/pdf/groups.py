@@ -479,14 +479,19 @@ def blanks_and_starts(pages: Sequence[int]) -> tuple[list[bool], list[int]]:
     return blanks, starts
 
 
+def placed(laid: Sequence[Laid]) -> tuple[list[int], int]:
+    """Where the groups' pages fall in the joined PDF: each group's first page index, and the
+    index of the main matter's first page (page number 1)."""
+    _blanks, starts = blanks_and_starts([group.pages for group in laid])
+    return starts, starts[0] + (laid[0].opening or 0)
+
+
 def settle(the_plan: Plan, laid: Sequence[Laid]) -> list[Handover]:
     """The hand-over each group should have had, given what every group's layout gave. When it
     equals the one a group was laid out with, that group's pages are final."""
-    _blanks, starts = blanks_and_starts([group.pages for group in laid])
-    opening = laid[0].opening
-    if opening is None:
+    if laid[0].opening is None:
         raise ValueError("the first group does not hold the main matter's first page")
-    first_main = starts[0] + opening
+    starts, first_main = placed(laid)
 
     def folio(index: int) -> int:
         return index - first_main + 1
@@ -514,8 +519,7 @@ def settle(the_plan: Plan, laid: Sequence[Laid]) -> list[Handover]:
 def front_targets(the_plan: Plan, laid: Sequence[Laid]) -> list[str]:
     """Targets printed with a page number from another group that lie before the main matter:
     their number is not one the hand-over can give (the front matter counts its own way)."""
-    _blanks, starts = blanks_and_starts([group.pages for group in laid])
-    first_main = starts[0] + (laid[0].opening or 0)
+    starts, first_main = placed(laid)
     wanted = {ident for group in the_plan.groups for ident in group.paged_out}
     return sorted(
         ident
@@ -569,8 +573,8 @@ def expected_pages(
     digests: Sequence[str], letters: Sequence[int], front_letters: int, previous: PageMap | None
 ) -> tuple[list[float], float]:
     """Expected pages per chapter and before the main matter: a chapter the last layout saw
-    unchanged keeps its page count; others are estimated from their letters, at the last
-    layout's letters per page when there was one."""
+    unchanged keeps its page count, an edited one its place's; others are estimated from their
+    letters (:data:`LETTERS_PER_PAGE`)."""
     per_page = LETTERS_PER_PAGE
     known = {}
     if previous is not None and previous.chapter_pages:
@@ -632,9 +636,8 @@ def _chapter_of(the_plan: Plan, ident: str) -> int:
 def page_map(the_plan: Plan, laid: Sequence[Laid], chapter_starts: Sequence[int]) -> PageMap:
     """The page map of a finished layout: ``chapter_starts`` are the joined PDF's page indexes
     where each chapter begins."""
-    _blanks, starts = blanks_and_starts([group.pages for group in laid])
+    starts, first_main = placed(laid)
     total = starts[-1] + laid[-1].pages
-    first_main = starts[0] + (laid[0].opening or 0)
     ends = [*chapter_starts[1:], total]
     chapter_pages = tuple(end - start for start, end in zip(chapter_starts, ends, strict=True))
     folios = {}

@@ -6,12 +6,14 @@ numbers, and their cache, live in :mod:`report_build.pagination`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
 from ...contract import NOTE_INLINE
+from ...errors import Diagnostics
 from ..pagination import BEFORE, PageMark, alnum_count
 
 
@@ -27,7 +29,7 @@ def page_marks(document: Any) -> tuple[PageMark, ...]:
     for page in pages:
         printed = folio(page._page_box)
         first: tuple[Any, int] | None = None
-        for block, box in _flow(page._page_box):
+        for block, box in flow(page._page_box):
             element = box.element
             if isinstance(box, boxes.TextBox):
                 if "::" in str(box.element_tag) or _is_note_call(box):
@@ -56,7 +58,7 @@ def _root_element(page_box: Any) -> Any:
     return None
 
 
-def _flow(box: Any, block: Any = None) -> Iterator[tuple[Any, Any]]:
+def flow(box: Any, block: Any = None) -> Iterator[tuple[Any, Any]]:
     """(nearest block element, box) for every box in the page's main flow, in order."""
     for child in getattr(box, "children", ()):
         if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
@@ -66,7 +68,7 @@ def _flow(box: Any, block: Any = None) -> Iterator[tuple[Any, Any]]:
         if child.element_tag and "::" in str(child.element_tag):
             inner = block  # pseudo-elements belong to their element's block
         yield inner, child
-        yield from _flow(child, inner)
+        yield from flow(child, inner)
 
 
 def _is_note_call(box: Any) -> bool:
@@ -108,6 +110,18 @@ def _locate(element: Any, offset: int, folio: str, parents: dict[Any, Any]) -> P
         path.append([c for c in parent if isinstance(c.tag, str)].index(node))
         node = parent
     return None
+
+
+def warn_misplaced(
+    notes: Iterable[tuple[str, int, int]], source: Path, diagnostics: Diagnostics, before: int = 0
+) -> None:
+    """Warn about each footnote printed on another page than its call (:func:`misplaced_notes`),
+    its pages counted after ``before`` pages (a parallel group's place in the joined PDF)."""
+    for ident, call, page in notes:
+        diagnostics.warn(
+            f"PDF: footnote {ident[3:]} is printed on page {page + before}, not on page {call + before} with its call",
+            source,
+        )
 
 
 def misplaced_notes(document: Any) -> list[tuple[str, int, int]]:

@@ -5,7 +5,8 @@ worker lays out *and writes* its group; :mod:`.join` makes one PDF of the parts.
 
 1. cut the HTML into groups (:func:`.groups.plan`), by the HTML alone (the same sources give
    the same groups, and the same bytes, whatever the cache holds);
-2. guess each group's hand-over (first page number and the like) from that map, or estimate it;
+2. guess each group's hand-over (first page number and the like) from the last build's page
+   map, or estimate it;
 3. lay out, side by side, every group whose hand-over is not yet the one it was laid out with
    (in a ``watch``, groups whose input has not changed since the last build are taken from
    memory);
@@ -26,12 +27,14 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from weasyprint.formatting_structure import boxes
 
 from ... import errors
 from ...errors import Diagnostics, RenderError, ReportBuildError
@@ -39,6 +42,7 @@ from ..pagination import PageMark
 from . import groups
 from .groups import Handover, Laid, PageMap, Plan
 from .join import join
+from .pages import flow, folio, misplaced_notes, page_marks, warn_misplaced
 
 MAX_ROUNDS = 4  # a hand-over settles in two rounds unless page counts keep moving
 
@@ -61,7 +65,6 @@ class GroupResult:
     opens_recto: bool = True  # its first chapter opens on a right-hand page (a recto)
     ends_with_notes: bool = False  # its last page holds only footnotes run on from the page before
     error: tuple[str, str, str | None, int | None] | None = None
-    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -161,20 +164,19 @@ def lay_out(
                 break
         else:
             return f"the groups' page numbers did not settle in {MAX_ROUNDS} rounds"
-    side = next((index for index, result in enumerate(results) if index and result and not result.opens_recto), None)
-    if side is not None:
-        return "a chapter where groups meet does not open on a right-hand page"
-    ends = next((index for index, result in enumerate(results[:-1]) if result and result.ends_with_notes), None)
-    if ends is not None:
-        return "footnotes run on past the end of a chapter where groups meet"
     final = [result for result in results if result is not None]
+    if not all(result.opens_recto for result in final[1:]):
+        return "a chapter where groups meet does not open on a right-hand page"
+    if any(result.ends_with_notes for result in final[:-1]):
+        return "footnotes run on past the end of a chapter where groups meet"
     held = {name for result in final for name in result.id_pages}
     nowhere = sorted(name for result in final for name in result.stand_ins if name not in held)
     if nowhere:  # what the single pass says of a link to an anchor no page holds
         raise RenderError(f"PDF: No anchor #{nowhere[0]} for internal URI reference", source)
     laid = [_laid(result) for result in final]
-    blanks, starts = groups.blanks_and_starts([result.pages for result in final])
-    wrong = _misnumbered(final, starts, starts[0] + (laid[0].opening or 0))
+    blanks, _starts = groups.blanks_and_starts([result.pages for result in final])
+    starts, first_main = groups.placed(laid)
+    wrong = _misnumbered(final, starts, first_main)
     if wrong:
         return wrong
     blank_page = None
@@ -186,12 +188,7 @@ def lay_out(
     for result, start in zip(final, starts, strict=True):
         for message, path, line in result.warnings:
             diagnostics.warn(message, Path(path) if path else None, line)
-        for ident, call, page in result.misplaced:
-            where = f"on page {page + start}, not on page {call + start}"
-            diagnostics.warn(
-                f"PDF: footnote {ident[3:]} is printed {where} with its call",
-                source,
-            )
+        warn_misplaced(result.misplaced, source, diagnostics, before=start)
     if memory is not None:
         memory.keep(made)
     chapter_starts = [
@@ -336,11 +333,9 @@ def stand_in_anchors(document: Any) -> frozenset[str]:
 
 
 def worker_result(
-    document: Any, pdf: bytes, stand_ins: frozenset[str], warnings: list[errors.Diagnostic], seconds: float
+    document: Any, pdf: bytes, stand_ins: frozenset[str], warnings: list[errors.Diagnostic]
 ) -> GroupResult:
     """A :class:`GroupResult` from a group's WeasyPrint document (laid out) and its PDF."""
-    from .pages import folio, misplaced_notes, page_marks
-
     id_pages: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for name in page.anchors:
@@ -358,7 +353,6 @@ def worker_result(
         marks=page_marks(document),
         misplaced=tuple(misplaced_notes(document)),
         warnings=tuple((w.message, str(w.path) if w.path else None, w.line) for w in warnings),
-        seconds=seconds,
     )
 
 
@@ -366,55 +360,45 @@ def error_result(exc: ReportBuildError) -> GroupResult:
     return GroupResult(error=(type(exc).__name__, exc.message, str(exc.path) if exc.path else None, exc.line))
 
 
+def _chapter_boxes(page_box: Any) -> Iterator[Any]:
+    """The boxes of the main matter's chapters on a page, in order (they sit a few levels down:
+    html, body, the main matter)."""
+    stack = [(page_box, 0)]
+    while stack:
+        box, depth = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and element.tag == "section" and "chapter" in (element.get("class") or "").split():
+            yield box
+        elif depth < 6:
+            stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
+
+
 def _chapter_starts(document: Any) -> list[int]:
     """The page on which each chapter of the main matter begins."""
     starts, seen = [], set()
     for number, page in enumerate(document.pages):
-        stack = [(page._page_box, 0)]
-        while stack:
-            box, depth = stack.pop()
-            element = getattr(box, "element", None)
-            if element is not None and element.tag == "section" and _is_chapter(element):
-                if element not in seen:
-                    seen.add(element)
-                    starts.append(number)
-                continue
-            if depth < 6:
-                stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
+        for box in _chapter_boxes(page._page_box):
+            if box.element not in seen:
+                seen.add(box.element)
+                starts.append(number)
     return starts
 
 
 def _opens_recto(document: Any) -> bool:
     """Whether the first chapter's box asks for a recto (right-hand page, left-hand in right to
     left): only then does a group start where the single pass would (see groups.py)."""
-    for page in document.pages[:1]:
-        stack = [(page._page_box, 0)]
-        while stack:
-            box, depth = stack.pop()
-            element = getattr(box, "element", None)
-            if element is not None and element.tag == "section" and _is_chapter(element):
-                wanted = box.style["break_before"]
-                ltr = box.style["direction"] == "ltr"
-                return wanted == "recto" or wanted == ("right" if ltr else "left")
-            if depth < 6:
-                stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
+    for box in _chapter_boxes(document.pages[0]._page_box) if document.pages else ():
+        wanted = box.style["break_before"]
+        return wanted == "recto" or wanted == ("right" if box.style["direction"] == "ltr" else "left")
     return True  # no chapter: the first group, which starts the document
 
 
 def _ends_with_notes(document: Any) -> bool:
     """Whether the last page holds nothing but footnotes carried over from the page before (in
     the single pass they would share a page with what follows)."""
-    from weasyprint.formatting_structure import boxes
-
-    from .pages import _flow
-
     if not document.pages:
         return False
     last = document.pages[-1]._page_box
     has_notes = any(isinstance(child, boxes.FootnoteAreaBox) and child.children for child in last.children)
-    has_flow = any(isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) for _block, box in _flow(last))
+    has_flow = any(isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) for _block, box in flow(last))
     return has_notes and not has_flow
-
-
-def _is_chapter(element: Any) -> bool:
-    return "chapter" in (element.get("class") or "").split()

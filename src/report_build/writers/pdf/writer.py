@@ -8,7 +8,6 @@ pages.py (reading the pages: page marks, footnotes), fetcher.py, fixes.py."""
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,14 @@ from typing import Any
 from ... import images
 from ...errors import Diagnostics, ReportBuildError
 from ...model import Document, check_edition
-from ...theme import Theme, folders_digest
+from ...theme import Theme, file_digest, folders_digest
 from . import parallel
 from .finish import finisher, identifier
 from .geometry import page_css
 from .groups import PageMap
 from .layout import LaidOut, lay_out_html
 from .markup import render_html, stylesheet_names
-from .pages import misplaced_notes, page_marks
+from .pages import misplaced_notes, page_marks, warn_misplaced
 from .parallel import Grouped, GroupResult, Memory, error_result, stand_in_anchors, worker_result
 
 PDF_VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}  # by edition (model.EDITIONS)
@@ -79,11 +78,7 @@ def layout(
             return grouped
         diagnostics.note(f"PDF laid out in one pass: {grouped}")
     laid_out = lay_out_html(html, diagnostics=diagnostics, **options)
-    for ident, call, page in misplaced_notes(laid_out.pages):
-        diagnostics.warn(
-            f"PDF: footnote {ident[3:]} is printed on page {page}, not on page {call} with its call",
-            document.source,
-        )
+    warn_misplaced(misplaced_notes(laid_out.pages), document.source, diagnostics)
     return replace(laid_out, marks=page_marks(laid_out.pages))
 
 
@@ -115,7 +110,6 @@ def _in_groups(
 
     def layout_one(group_html: str, css: str) -> GroupResult:
         """One group laid out and written, in this process (a worker's)."""
-        started = time.perf_counter()
         collected = Diagnostics(echo=False)
         try:
             laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
@@ -123,7 +117,7 @@ def _in_groups(
             pdf = laid_out.write() if write else b""
         except ReportBuildError as exc:
             return error_result(exc)
-        return worker_result(laid_out.pages, pdf, stand_ins, collected.warnings, time.perf_counter() - started)
+        return worker_result(laid_out.pages, pdf, stand_ins, collected.warnings)
 
     return parallel.lay_out(
         html,
@@ -145,26 +139,24 @@ def _in_groups(
 
 
 def _inputs_digest(options: dict[str, Any], document: Document) -> str:
-    """What a group's layout reads besides its HTML and hand-over: the layouts, page rules and images."""
+    """What a group's layout reads besides its HTML and hand-over: the layouts, page rules (a
+    string option) and images."""
     digest = hashlib.sha256(
         repr(sorted((k, v) for k, v in options.items() if isinstance(v, (str, type(None))))).encode()
     )
-    digest.update(options["page"].encode())
     digest.update(folders_digest(options["theme"].dirs).encode())
     for path, data in sorted(options["replacements"].items()):
         digest.update(str(path).encode() + b"\0" + data)
     for image in document.images:  # an image replaced under the same name changes the pages
-        digest.update(f"{image.path}\0{_stamp(image.path)}\0".encode() + (image.data or b""))
+        digest.update(f"{image.path}\0".encode() + (image.data if image.data is not None else _digest_of(image.path)))
     return digest.hexdigest()
 
 
-def _stamp(path: Path) -> str:
-    """A file's size and time: what changes when it is replaced."""
+def _digest_of(path: Path) -> bytes:
     try:
-        status = path.stat()
+        return file_digest(path).encode()
     except OSError:
-        return "missing"
-    return f"{status.st_size}:{status.st_mtime_ns}"
+        return b"missing"
 
 
 def _blank_html(document: Document) -> str:
