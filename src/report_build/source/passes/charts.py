@@ -97,6 +97,9 @@ def charts(root: etree._Element, ctx: Context, cache: Any = None) -> Found:
         if line is not None:
             seen[written] = line
         _caption(img)
+        figure = img.getparent()
+        if figure is not None and figure.tag == "figure":
+            figure.set("class", " ".join([*(figure.get("class") or "").split(), "chart"]))
         try:
             chart, svg, inputs = _draw(unquote(written), ctx, cache, line)
         except ChartFaultError as exc:
