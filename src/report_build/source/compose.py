@@ -12,7 +12,8 @@ file the text was written in.
   ``{{</* var x */>}}`` writes the shortcode itself. A value may come from a cell of a data file
   (``displaced: {data: data/displacement.csv, row: {month: "2020-02"}, column: displaced}``),
   a number written as the document's language writes it (:mod:`.datafiles`, Babel) unless a
-  ``format`` (a CLDR pattern such as ``"#,##0.0"``, or ``as written``) is given; the same cell
+  ``format`` is given (a CLDR pattern such as ``"#,##0.0"``; ``compact`` for "3.5 million";
+  ``as written``); the same cell
   then gives the text, the tables and the charts drawn from that file;
 - pandoc fenced divs ``::: {.class #id}`` ... ``:::``: ``content-visible`` / ``content-hidden``
   with ``when-``/``unless-`` ``format``, ``edition`` and ``profile`` keep or drop their lines
@@ -354,6 +355,7 @@ def variable(key: str, state: _State, path: Path, line: int) -> str:
 
 DATA_CELL_KEYS = {"data", "row", "column", "format"}
 AS_WRITTEN = ("as written", "raw")
+COMPACT = "compact"  # "3.5 million": the number in words, as the language shortens it
 
 
 def _data_cell(key: str, spec: dict[str, Any], state: _State) -> str:
@@ -406,6 +408,8 @@ def _data_cell(key: str, spec: dict[str, Any], state: _State) -> str:
     if isinstance(pattern, str) and pattern.strip().lower() in AS_WRITTEN:
         return str(cell)
     number = datafiles.number(cell)
+    if number is not None and isinstance(pattern, str) and pattern.strip().lower() == COMPACT:
+        return datafiles.format_compact(number, state.language)
     if number is not None:
         try:
             return datafiles.format_number(number, state.language, pattern)

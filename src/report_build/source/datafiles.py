@@ -262,6 +262,14 @@ def format_number(value: float | int, language: str, pattern: str | None = None)
     return text
 
 
+def format_compact(value: float | int, language: str) -> str:
+    """A number in words as the language shortens it (Babel's long compact form): "3.5 million"."""
+    where = locale(language)
+    text = numbers.format_compact_decimal(value, format_type="long", locale=where, fraction_digits=1)
+    digits = digits_of(language)
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
 def format_date(day: dt.date, precision: str, language: str) -> str:
     """A month as "Feb 2020", a day as "24 Feb 2020", in the language (Babel's skeletons)."""
     where = locale(language)
