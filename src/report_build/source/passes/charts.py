@@ -106,7 +106,7 @@ def charts(root: etree._Element, ctx: Context, cache: Any = None) -> Found:
             if ctx.diagnostics.strict_links:  # a release (and check) refuses it, as it refuses a broken link
                 raise ChartFaultError(f"chart not drawn: {exc.message}", exc.path, exc.line) from None
             ctx.diagnostics.warn(f"chart not drawn: {exc.message}", exc.path, exc.line)
-            name = _svg_name(unquote(written), ctx)
+            name = _svg_name(unquote(written), ctx).removesuffix(SVG_SUFFIX) + f"-not-drawn-{len(found.embedded)}.svg"
             found.embedded[name] = Embedded(name, "image/svg+xml", placeholder(img, ctx), line)
             img.set("src", name)
             continue
@@ -342,8 +342,10 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 def _field_line(text: str, name: str) -> int | None:
+    """The line where ``field: name`` is written (JSON or YAML)."""
+    pattern = re.compile(rf"""field["']?\s*:\s*["']?{re.escape(name)}(["',}}\s]|$)""")
     for number, line in enumerate(text.split("\n"), 1):
-        if "field" in line and re.search(rf"""["'\s:]{re.escape(name)}["'\s,}}]|{re.escape(name)}$""", line):
+        if pattern.search(line):
             return number
     return _line_of(text, name)
 
