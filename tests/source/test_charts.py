@@ -312,3 +312,22 @@ def test_the_sample_report_takes_its_figures_from_its_data(tmp_path):
     assert people.data.rows == (("Living in Idlib", "3,500,000"), ("Displaced since December 2019", "800,000"))
     assert "800,000" in svg_texts(svg_of(doc, people)) and "3,500,000" in svg_texts(svg_of(doc, people))
     assert {"idlib-2020.csv", "releases.csv", "idlib-people-2020.vl.json"} <= {p.name for p in doc.inputs}
+
+
+def test_diff_shows_the_data_points_that_changed(tmp_path):
+    from report_build.publish.diff import diff
+
+    old = copy_fixture(tmp_path / "old")
+    new = copy_fixture(tmp_path / "new")
+    data = new.parent / "data" / "stored.csv"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("2020-02,800000", "2020-02,900000") + "2020-03,950000\n",
+        encoding="utf-8",
+    )
+    page = diff(str(old), str(new), fmt="html", diagnostics=Diagnostics(echo=False)).decode()
+    assert "Data changed</span> Figure 1: Water stored by month, from a CSV file" in page
+    assert "<li>Feb 2020: 800,000 → 900,000</li>" in page
+    assert "<li>Mar 2020: added, 950,000</li>" in page
+    assert "Figure 2:" not in page  # inline values did not change
+    # the text that takes the same cell changed too, and shows as a changed passage
+    assert "<del>800,000</del>" in page and "<ins>900,000</ins>" in page
