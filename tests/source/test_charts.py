@@ -331,3 +331,39 @@ def test_diff_shows_the_data_points_that_changed(tmp_path):
     assert "Figure 2:" not in page  # inline values did not change
     # the text that takes the same cell changed too, and shows as a changed passage
     assert "<del>800,000</del>" in page and "<ins>900,000</ins>" in page
+
+
+def test_makefile_and_watch_notice_specs_and_data():
+    """`make pdf` is a no-op only when no input changed: the Makefile's INPUTS list the chart
+    specs and data files; `watch` rebuilds when one of them is saved."""
+    import subprocess
+
+    from conftest import ROOT
+    from report_build.watch import relevant, watched_folders
+
+    shown = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", "-", "show-inputs"],
+        input="show-inputs:\n\t@echo $(INPUTS)\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout.split()
+    for name in (
+        "manuscript/data/idlib-2020.csv",
+        "manuscript/charts/idlib-people-2020.vl.json",
+        "layouts/charts/config.yaml",
+    ):
+        assert name in shown, name
+    data = MANUSCRIPT.parent / "data" / "releases.csv"
+    assert any(data.resolve().is_relative_to(folder) for folder in watched_folders(MANUSCRIPT))
+    assert relevant([str(data)], ROOT / "output") == [str(data)]
+
+
+def test_svg_labels_are_laid_out_as_whole_strings_in_the_pdf():
+    """WeasyPrint draws SVG text a character at a time; the PDF writer's correction lays a label
+    without per-character positions out as one string (Arabic joins; tests/test_arabic.py reads
+    the chart's labels back). If WeasyPrint changes, review writers/pdf/svgtext.py."""
+    from report_build.writers.pdf import svgtext
+
+    assert svgtext.APPLIED
