@@ -27,6 +27,7 @@ against white paper (WCAG 2 non-text contrast asks 3:1).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -50,11 +51,12 @@ class ChartError(ReportBuildError):
     """Vega-Lite could not make a chart of the spec."""
 
 
+@functools.lru_cache(maxsize=1)
 def version() -> str:
     """vl-convert's version and the Vega-Lite it bundles: part of every cached chart's key."""
-    import vl_convert
+    from importlib.metadata import version as installed
 
-    return f"{getattr(vl_convert, '__version__', '')}|{vl_convert.get_vegalite_versions()[-1]}"
+    return f"vl-convert-python {installed('vl-convert-python')}"
 
 
 def register_fonts(folders: Iterable[Path]) -> None:

@@ -53,6 +53,7 @@ VIEWS = ("mark", "layer", "hconcat", "vconcat", "concat", "facet", "repeat", "sp
 POSITION = ("x", "y", "theta", "x2", "y2", "radius")
 CHANNELS = (*POSITION, "color", "row", "column", "size", "shape", "opacity", "text", "detail")
 POINT_MARKS = {"circle": "point", "square": "point"}
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when built with it
 _rendered: dict[str, str] = {}  # SVGs drawn in this process, by digest: a watch or a second reading
 
 
@@ -89,10 +90,14 @@ def charts(root: etree._Element, ctx: Context, cache: Any = None) -> Found:
     :class:`~report_build.cache.BuildCache` (SVGs by digest), or None."""
     found = Found()
     seen: dict[str, int] = {}
+    setup: list[tuple[dict[str, Any], tuple[Path, ...], str]] = []  # read once, at the first chart
     for img in list(root.iter("img")):
         written = (img.get("src") or "").strip()
         if not is_spec(written):
             continue
+        if not setup:
+            fonts = _font_dirs(ctx)
+            setup.append((chart_config(ctx), fonts, _fonts_digest(fonts)))
         line = ctx.source.find(written, seen.get(written, 0) + 1) or ctx.source.find(written)
         if line is not None:
             seen[written] = line
@@ -101,7 +106,7 @@ def charts(root: etree._Element, ctx: Context, cache: Any = None) -> Found:
         if figure is not None and figure.tag == "figure":
             figure.set("class", " ".join([*(figure.get("class") or "").split(), "chart"]))
         try:
-            chart, svg, inputs = _draw(unquote(written), ctx, cache, line)
+            chart, svg, inputs = _draw(unquote(written), ctx, cache, line, *setup[0])
         except ChartFaultError as exc:
             if ctx.diagnostics.strict_links:  # a release (and check) refuses it, as it refuses a broken link
                 raise ChartFaultError(f"chart not drawn: {exc.message}", exc.path, exc.line) from None
@@ -147,8 +152,16 @@ def _svg_name(spec: str, ctx: Context) -> str:
     return re.sub(r"\.vl\.(json|ya?ml)$", "", relative, flags=re.IGNORECASE) + SVG_SUFFIX
 
 
-def _draw(spec_ref: str, ctx: Context, cache: Any, line: int | None) -> tuple[Chart, str, list[Path]]:
-    """Read, check, inline and draw one spec."""
+def _draw(
+    spec_ref: str,
+    ctx: Context,
+    cache: Any,
+    line: int | None,
+    config: dict[str, Any],
+    fonts: tuple[Path, ...],
+    fonts_digest: str,
+) -> tuple[Chart, str, list[Path]]:
+    """Read, check, inline and draw one spec, with the layout's chart configuration and fonts."""
     try:
         spec_path = resolve_reference(spec_ref, ctx.path.parent, ctx.roots)
     except ResourceError as exc:
@@ -159,9 +172,7 @@ def _draw(spec_ref: str, ctx: Context, cache: Any, line: int | None) -> tuple[Ch
     inputs.extend(data.path for data, from_file in datasets if from_file)
     check_fields(spec, datasets, spec_path, text)
     language = ctx.metadata.language
-    config = chart_config(ctx)
-    fonts = _font_dirs(ctx)
-    digest = converter.key(spec, config, language, _fonts_digest(fonts))
+    digest = converter.key(spec, config, language, fonts_digest)
     svg = _rendered.get(digest)
     if svg is None:
         entry = f"chart-{digest}.svg"
@@ -213,7 +224,7 @@ def read_spec(path: Path) -> tuple[dict[str, Any], str]:
             raise ChartFaultError(f"spec is not valid JSON: {exc.msg}", path, exc.lineno) from None
     else:
         try:
-            spec = yaml.safe_load(text)
+            spec = yaml.load(text, Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc)
@@ -562,7 +573,7 @@ def chart_config(ctx: Context) -> dict[str, Any]:
         if path is None:
             continue
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else None
