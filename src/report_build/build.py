@@ -61,12 +61,13 @@ def gather(
     releases_dir: Path | str = "output/releases",
     profile: str | None = None,
     omit_remote: bool = False,
+    cache: BuildCache | None = None,
 ) -> tuple[Document, Theme]:
     """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
-    only the passages it selects."""
+    only the passages it selects. ``cache`` keeps the charts an earlier build drew."""
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
-    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote)
+    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote, cache)
     log = changelog.find(manuscript)
     if log is None:
         return document, theme
@@ -109,7 +110,9 @@ def build(
     with interrupts_as_exceptions():
         with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
             # 1. Gather: the whole manuscript, changelog and templates, validated.
-            document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote)
+            document, theme = gather(
+                manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote, cache
+            )
             # 2. Render every format in memory (laid out once).
             layout = Layout(jobs, cache, memory)
             results = _render_all(document, theme, formats, edition, diagnostics, layout, output, Path(output_dir))
@@ -356,7 +359,7 @@ def make_release(
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
-        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
+        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases", cache=cache)
         if document.unresolved:
             first = document.unresolved[0]
             raise ReleaseError(f"{first.message}; a release cannot have unresolved references", first.path, first.line)

@@ -14,10 +14,12 @@ import tempfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 
 from ..build import load
+from ..contract import CHART_DATA
 from ..errors import Diagnostics, ManuscriptError
 from ..model import Document
 from ..theme import Theme
@@ -37,8 +39,9 @@ class Part:
 @dataclass
 class Change:
     title: str
-    kind: str  # added | removed | changed
+    kind: str  # added | removed | changed | data (a chart's data points)
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, old html, new html)
+    points: list[str] = field(default_factory=list)  # data: "Feb 2020: 700,000 → 800,000"
 
 
 def resolve(spec: str, manuscript: str, workdir: Path) -> tuple[Path, str]:
@@ -77,7 +80,9 @@ def parts(doc: Document) -> dict[str, Part]:
                 current_key = element.get("id")
                 current_title = f"{chapter.title} › {_text(element)}"
                 blocks = []
-            elif element.tag in BLOCKS and not element.xpath("ancestor::p|ancestor::li|ancestor::td|ancestor::th"):
+            elif element.tag in BLOCKS and not element.xpath(
+                f"ancestor::p|ancestor::li|ancestor::td|ancestor::th|ancestor::details[@class='{CHART_DATA}']"
+            ):  # a chart's data table is compared point by point (data_changes)
                 text = _text(element)
                 if text:
                     blocks.append(text)
@@ -89,7 +94,7 @@ def _text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
-def compare(old: Document, new: Document) -> list[Change]:
+def compare(old: Document, new: Document, strings: dict[str, Any] | None = None) -> list[Change]:
     before, after = parts(old), parts(new)
     changes: list[Change] = []
     for key, part in after.items():
@@ -100,6 +105,42 @@ def compare(old: Document, new: Document) -> list[Change]:
     for key, part in before.items():
         if key not in after:
             changes.append(Change(part.title, "removed", [("delete", _esc(b), "") for b in part.blocks]))
+    return changes + data_changes(old, new, strings)
+
+
+def data_changes(old: Document, new: Document, strings: dict[str, Any] | None = None) -> list[Change]:
+    """The data points that changed in each chart present in both versions (matched by figure
+    id, else by number): rows matched by their first cell ("Feb 2020: 700,000 → 800,000"),
+    rows added and rows removed."""
+    strings = strings or {}
+    before = {f.id or f"#{f.number}": f for f in old.figures if f.data is not None}
+    changes = []
+    for figure in new.figures:
+        earlier = before.get(figure.id or f"#{figure.number}")
+        if figure.data is None or earlier is None or earlier.data is None or earlier.data == figure.data:
+            continue
+        old_rows = {row[0]: row for row in earlier.data.rows if row}
+        new_rows = {row[0]: row for row in figure.data.rows if row}
+        columns = figure.data.columns
+        several = len(columns) > 2
+        points = []
+        for key, row in new_rows.items():
+            previous = old_rows.get(key)
+            if previous is None:
+                points.append(f"{key}: {strings.get('data_added', 'added')}, {', '.join(row[1:])}")
+                continue
+            for index in range(1, len(row)):
+                was = previous[index] if index < len(previous) else ""
+                if was != row[index]:
+                    label = f"{key}, {columns[index]}" if several and index < len(columns) else key
+                    points.append(f"{label}: {was} → {row[index]}")
+        for key, row in old_rows.items():
+            if key not in new_rows:
+                points.append(f"{key}: {strings.get('data_removed', 'removed')} ({', '.join(row[1:])})")
+        if points or earlier.data.columns != columns:
+            caption = _text(lxml.html.fragment_fromstring(figure.caption or "<span></span>", create_parent="div"))
+            title = f"{strings.get('figure', 'Figure')} {figure.number}: {caption}" if figure.number else caption
+            changes.append(Change(title, "data", points=points))
     return changes
 
 
@@ -159,7 +200,7 @@ def diff(
             new=new,
             old_label=old_label,
             new_label=new_label,
-            changes=compare(old, new),
+            changes=compare(old, new, theme.strings),
             meta=new.metadata,
         )
         if fmt == "html":
