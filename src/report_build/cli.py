@@ -99,6 +99,17 @@ def parser() -> argparse.ArgumentParser:
     parallel(both)
     profiled(both)
     drafts(both)
+    word = commands.add_parser("docx", help="build the Word edition, or with --changes-since a redline for reviewers")
+    common(word)
+    profiled(word)
+    drafts(word)
+    word.add_argument(
+        "--changes-since",
+        metavar="VERSION",
+        default=None,
+        help="a redline: this manuscript against the sources kept with release VERSION (or a git revision), "
+        "as tracked changes",
+    )
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
     watcher = commands.add_parser("watch", help="rebuild on every save")
@@ -130,10 +141,15 @@ def parser() -> argparse.ArgumentParser:
     fetching.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     fetching.set_defaults(strict=False)
     changes = commands.add_parser("diff", help="a document of what changed between two versions")
-    changes.add_argument("old", help="the older manuscript file, or a git revision (tag, commit)")
-    changes.add_argument("new", help="the newer manuscript file, or a git revision")
+    changes.add_argument(
+        "old", help="the older version: a released version's number (1.0), a manuscript file or a git revision"
+    )
+    changes.add_argument(
+        "new", help="the newer version: a released version's number, a manuscript file or a git revision"
+    )
     changes.add_argument("-o", "--output", type=Path, required=True, help="file to write (.pdf or .html)")
     changes.add_argument("--manuscript", default=DEFAULT_MANUSCRIPT, help="the manuscript's path inside revisions")
+    changes.add_argument("--output-dir", type=Path, default=Path("output"), help="where releases are (default: output)")
     changes.add_argument("--strict", action="store_true", help="treat every warning as an error")
     changes.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     fresh = commands.add_parser("new", help="start a new report in a new folder")
@@ -228,9 +244,23 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         from .publish.diff import diff
 
         fmt = "html" if args.output.suffix.lower() in (".html", ".htm") else "pdf"
-        data = diff(args.old, args.new, args.manuscript, diagnostics, fmt)
+        data = diff(args.old, args.new, args.manuscript, diagnostics, fmt, args.output_dir / "releases")
         return [write_atomic(args.output, data)]
-    formats = {"pdf": ("pdf",), "epub": ("epub",), "web": ("web",), "all": ("pdf", "epub", "web")}[args.command]
+    if args.command == "docx" and args.changes_since:
+        from .publish.redline import redline
+
+        path, data = redline(
+            args.manuscript,
+            args.changes_since,
+            output_dir=args.output_dir,
+            diagnostics=diagnostics,
+            profile=args.profile,
+            omit_remote=args.omit_remote,
+        )
+        return [write_atomic(args.output or path, data)]
+    formats = {"pdf": ("pdf",), "epub": ("epub",), "web": ("web",), "docx": ("docx",), "all": ("pdf", "epub", "web")}[
+        args.command
+    ]
     results = build(
         args.manuscript,
         formats,
