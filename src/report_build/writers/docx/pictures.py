@@ -17,6 +17,7 @@ import io
 import re
 import struct
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -24,7 +25,7 @@ from PIL import Image as PILImage
 
 from ... import images
 from ...errors import Diagnostics, ReportBuildError
-from ...model import Document
+from ...model import Document, Image
 from . import ooxml
 
 EMU_PER_PX = 9525  # at 96 px to the inch
@@ -43,10 +44,11 @@ class Prepared:
 class Pictures:
     """The document's images, each read and converted once."""
 
-    def __init__(self, document: Document, diagnostics: Diagnostics):
+    def __init__(self, document: Document, diagnostics: Diagnostics, more: Iterable[Image] = ()):
+        """``more``: images of another version (a redline's deleted figures), the document's own first."""
         self.document = document
         self.diagnostics = diagnostics
-        self.by_src = {image.src: image for image in document.images}
+        self.by_src = {image.src: image for image in (*more, *document.images)}
         self.prepared: dict[str, Prepared | None] = {}
         self.svg_rels: dict[str, str] = {}
 

@@ -27,7 +27,7 @@ from docx.shared import Mm
 
 from ... import contract, paper
 from ...errors import Diagnostics
-from ...model import Document, Footnote
+from ...model import Document, Footnote, Image
 from ...theme import Theme
 from . import ooxml, package, pictures, styles
 from .blocks import Block, Figure, Para, Reader, Span, Table
@@ -76,6 +76,7 @@ class Emitter:
         revisions: ooxml.Revisions | None = None,
         notes: dict[int, Footnote] | None = None,
         anchors: Iterable[str] = (),
+        more_images: Iterable[Image] = (),
     ):
         self.model = document
         self.theme = theme
@@ -94,7 +95,7 @@ class Emitter:
         self.numbering = numbering
         self.lists: dict[tuple[int, str], int] = {}
         self.anchors = {anchor: bookmark_name(anchor) for anchor in anchors}
-        self.pictures = pictures.Pictures(document, diagnostics)
+        self.pictures = pictures.Pictures(document, diagnostics, more_images)
         self.width_emu = self._page()
         ooxml.settings(self.docx.settings.element, track_changes=True)
 
@@ -154,7 +155,7 @@ class Emitter:
         if para.label:
             self._label(p, para.label, para_mark)
         self.runs(p, items, part)
-        if para.anchor and para.anchor in self.anchors:
+        if para.anchor and para.anchor in self.anchors and para_mark != "del":  # a deleted heading keeps none
             ooxml.bookmark(p, self.anchors[para.anchor], self.revisions.next_id())
         if para_mark:
             self.revisions.paragraph_mark(p, para_mark)
@@ -314,7 +315,7 @@ class Emitter:
             self.revisions.paragraph_mark(p, mark)
         else:
             p.append(picture)
-        if figure.anchor in self.anchors:
+        if figure.anchor in self.anchors and mark != "del":
             ooxml.bookmark(p, self.anchors[figure.anchor], self.revisions.next_id())
         if figure.caption is not None:
             self.paragraph(new_p(), figure.caption, [(s, mark) for s in figure.caption.spans], mark)
@@ -397,6 +398,10 @@ class Emitter:
         while opener is not None and opener.tag != qn("w:p"):
             opener = opener.getnext()
         self._page_break_before(opener)
+
+    def _last_block(self):
+        body = self.docx.element.body
+        return body[-2] if len(body) > 1 else None
 
     @staticmethod
     def _page_break_before(p) -> None:
