@@ -152,6 +152,13 @@ def parser() -> argparse.ArgumentParser:
     changes.add_argument("--output-dir", type=Path, default=Path("output"), help="where releases are (default: output)")
     changes.add_argument("--strict", action="store_true", help="treat every warning as an error")
     changes.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    remarks = commands.add_parser(
+        "comments", help="list a reviewed Word file's comments and tracked changes at the manuscript's file:line"
+    )
+    remarks.add_argument("review", type=Path, help="the reviewed .docx (the Word edition or a redline)")
+    remarks.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript they are about")
+    remarks.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    remarks.set_defaults(strict=False, quiet=False)
     fresh = commands.add_parser("new", help="start a new report in a new folder")
     fresh.add_argument("folder", type=Path, help="the folder to create (it must be new or empty)")
     fresh.add_argument("--title", help="the report's title (default: from the folder's name)")
@@ -205,6 +212,12 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         written = new_report(args.folder, args.title, args.language)
         print(f"report-build: new report in {args.folder}; build it: cd {args.folder} && make pdf", file=sys.stderr)
         return written
+    if args.command == "comments":
+        from .publish.review import as_json, review
+
+        found = review(args.review, Path(args.manuscript))
+        print(as_json(found) if args.format == "json" else "\n".join(str(remark) for remark in found))
+        return []
     if args.command == "check":
         from .checks.gate import check
 

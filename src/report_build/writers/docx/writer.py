@@ -354,7 +354,7 @@ class Emitter:
     def contents(self, chapters: list[ChapterBlocks], history: bool) -> None:
         """The contents as a TOC field (Word fills in the page numbers on opening); until then
         its result lists every chapter and section, linked."""
-        p = self.simple("toc-heading", str(self.strings["contents"]))
+        p = self.simple("toc-heading", str(self.strings["contents"]), anchor="contents")
         p.get_or_add_pPr().get_or_add_pageBreakBefore().val = True
         entries: list[tuple[int, str, str]] = []
         for chapter in chapters:
@@ -467,7 +467,7 @@ def _grid(table: Table) -> list[list[tuple | None]]:
 
 def all_anchors(document: Document, chapters: list[ChapterBlocks]) -> list[str]:
     """Every id a link may land on: headings, figures, tables, the version history."""
-    found = [contract.HISTORY_ID, "update-notice"]
+    found = [contract.HISTORY_ID, "update-notice", "contents"]
     for chapter in chapters:
         found.append(chapter.id)
         for block in chapter.blocks:
