@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__, limits
 from .build import build, make_release
-from .errors import CheckError, Diagnostics, ReportBuildError
+from .errors import CheckError, Diagnostics, ReportBuildError, ScaffoldError
 from .output import write_atomic
 
 DEFAULT_MANUSCRIPT = "manuscript/report.md"
@@ -152,6 +152,15 @@ def parser() -> argparse.ArgumentParser:
     changes.add_argument("--output-dir", type=Path, default=Path("output"), help="where releases are (default: output)")
     changes.add_argument("--strict", action="store_true", help="treat every warning as an error")
     changes.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    importer = commands.add_parser("import", help="start a report from a Word file (.docx), as `new` does")
+    importer.add_argument("draft", type=Path, help="the Word file")
+    importer.add_argument("folder", type=Path, nargs="?", help="the new report's folder (new or empty)")
+    importer.add_argument(
+        "--into", type=Path, metavar="EXISTING", help="add it as a chapter file of this report (manuscript or folder)"
+    )
+    importer.add_argument("--language", default=None, help="BCP 47 tag (default: the Word file's language, or en)")
+    importer.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    importer.set_defaults(strict=False)
     remarks = commands.add_parser(
         "comments", help="list a reviewed Word file's comments and tracked changes at the manuscript's file:line"
     )
@@ -212,6 +221,15 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         written = new_report(args.folder, args.title, args.language)
         print(f"report-build: new report in {args.folder}; build it: cd {args.folder} && make pdf", file=sys.stderr)
         return written
+    if args.command == "import":
+        from .importers.word import import_docx
+
+        if (args.folder is None) == (args.into is None):
+            raise ScaffoldError("give the new report's folder, or --into an existing report (not both)")
+        written = import_docx(args.draft, args.folder, into=args.into, language=args.language, diagnostics=diagnostics)
+        where = args.folder or written[0]
+        print(f"report-build: imported {args.draft} into {where}; build it with report-build pdf", file=sys.stderr)
+        return written[:1]
     if args.command == "comments":
         from .publish.review import as_json, review
 
