@@ -124,7 +124,7 @@ def _unescape(text: str) -> str:
 
 
 def test_furniture_contents_field_page_numbers_notice_and_history(sample):
-    document, data, _ = sample
+    _, data, _ = sample
     body = _xml(data, "word/document.xml")
     instructions = [" ".join(t.text.split()) for t in body.iter(f"{W}instrText")]
     assert instructions[0] == 'TOC \\o "1-2" \\h \\z \\u'

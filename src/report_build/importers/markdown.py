@@ -125,7 +125,8 @@ class _Writer:
                 parts.append("Table: " + _caption(self.inline(child)))  # a caption above its table
             elif tag == "p" and _lone_image(child) is not None:
                 caption = ""
-                if following is not None and following.tag == "p" and "caption" in (following.get("class") or ""):
+                after = children[index + 2] if index + 2 < len(children) else None
+                if _is_caption(following) and (after is None or after.tag != "table"):  # not the next table's
                     caption = _caption(self.inline(following))
                     consumed = 2
                 parts.append(self.figure(_lone_image(child), caption))
@@ -137,7 +138,8 @@ class _Writer:
                 parts.append(self.list(child, 0))
             elif tag == "table":
                 caption = ""
-                if following is not None and following.tag == "p" and "caption" in (following.get("class") or ""):
+                after = children[index + 2] if index + 2 < len(children) else None
+                if _is_caption(following) and (after is None or (after.tag != "table" and _lone_image(after) is None)):
                     caption, consumed = _caption(self.inline(following)), 2  # a caption below its table
                 parts.append(("Table: " + caption + "\n\n" if caption else "") + self.table(child))
             elif tag == "blockquote":
@@ -318,6 +320,10 @@ class _Writer:
             return None
         self.called.add(label)
         return f"[^{label}]"
+
+
+def _is_caption(el) -> bool:
+    return el is not None and el.tag == "p" and "caption" in (el.get("class") or "").split()
 
 
 def _lone_image(p):

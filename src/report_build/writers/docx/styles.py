@@ -78,10 +78,11 @@ def define(document, language: str, rtl: bool) -> None:
     styles = document.styles
     _defaults(styles, language, rtl)
     made = {}
+    existing = {(style.type, style.style_id): style for style in styles}
     for key, (name, ident) in PARAGRAPH.items():
-        made[key] = _style(styles, name, ident, WD_STYLE_TYPE.PARAGRAPH)
+        made[key] = _style(styles, existing, name, ident, WD_STYLE_TYPE.PARAGRAPH)
     for key, (name, ident) in CHARACTER.items():
-        made[f"char:{key}"] = _style(styles, name, ident, WD_STYLE_TYPE.CHARACTER)
+        made[f"char:{key}"] = _style(styles, existing, name, ident, WD_STYLE_TYPE.CHARACTER)
 
     def look(key: str, *, font=SERIF, size=None, bold=None, italic=None, color=None, **paragraph):
         style = made[key]
@@ -169,11 +170,10 @@ def _paragraph(fmt, before=None, after=None, line=None, keep=False, align=None, 
         fmt.left_indent = Pt(left)
 
 
-def _style(styles, name: str, ident: str, kind):
+def _style(styles, existing: dict, name: str, ident: str, kind):
     """The style named ``name`` (a built-in the template has, or a new one) with id ``ident``."""
-    for style in styles:
-        if style.type == kind and style.style_id == ident:
-            return style
+    if (kind, ident) in existing:
+        return existing[(kind, ident)]
     style = styles.add_style(name, kind)
     style.element.set(qn("w:styleId"), ident)
     return style
