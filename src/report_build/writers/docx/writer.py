@@ -94,7 +94,12 @@ class Emitter:
         ooxml.abstract_numbering(numbering, NUMBERS, "number")
         self.numbering = numbering
         self.lists: dict[tuple[int, str], int] = {}
-        self.anchors = {anchor: bookmark_name(anchor) for anchor in anchors}
+        self.anchors: dict[str, str] = {}
+        for anchor in anchors:  # two ids that would give one name (a-b, a_b): the second gets a digest
+            name = bookmark_name(anchor)
+            if name in self.anchors.values():
+                name = name[:31] + "_" + hashlib.sha1(anchor.encode()).hexdigest()[:8]
+            self.anchors[anchor] = name
         self.pictures = pictures.Pictures(document, diagnostics, more_images)
         self.width_emu = self._page()
         ooxml.settings(self.docx.settings.element, track_changes=True)
