@@ -64,7 +64,7 @@ def test_headings_title_and_authors(tmp_path):
     assert _body(markdown).strip().startswith("# Context\n\nSome text.\n\n## Wells\n\n### Depth\n\n# Findings")
     assert [c.title for c in document.chapters] == ["Context", "Findings"]
     assert (tmp_path / "draft" / "changelog.yaml").is_file() and (tmp_path / "draft" / "Makefile").is_file()
-    assert (tmp_path / "draft" / "images").is_dir() or not list((tmp_path / "draft").glob("images/*"))
+    assert (tmp_path / "draft" / "images").is_dir() and (tmp_path / "draft" / "layouts").is_dir()
 
 
 def test_title_from_the_title_style_when_properties_have_none(tmp_path):
@@ -108,10 +108,22 @@ def test_footnotes(tmp_path):
     _note(word, part, first, 1, "The source of the claim.")
     second = word.add_paragraph("Another claim.")
     _note(word, part, second, 2, "A second source, with *stars*.")
+    endnotes = XmlPart(
+        PackURI("/word/endnotes.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
+        parse_xml(
+            f'<w:endnotes {nsdecls("w")}><w:endnote w:id="1"><w:p><w:r><w:endnoteRef/></w:r>'
+            '<w:r><w:t xml:space="preserve"> An endnote.</w:t></w:r></w:p></w:endnote></w:endnotes>'
+        ),
+        word.part.package,
+    )
+    word.part.relate_to(endnotes, RT.ENDNOTES)
+    third = word.add_paragraph("A third claim.")
+    third._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:endnoteReference w:id="1"/></w:r>'))
     markdown, document, _, _ = _imported(tmp_path, word)
-    assert "A claim.[^1]" in markdown and "Another claim.[^2]" in markdown
-    assert "[^1]: The source of the claim." in markdown
-    assert len(document.footnotes) == 2
+    assert "A claim.[^1]" in markdown and "Another claim.[^2]" in markdown and "A third claim.[^e1]" in markdown
+    assert "[^1]: The source of the claim." in markdown and "[^e1]: An endnote." in markdown
+    assert len(document.footnotes) == 3
     assert "A second source, with *stars*." in document.footnotes[1].inline_html
 
 

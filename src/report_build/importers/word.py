@@ -89,6 +89,7 @@ def import_docx(
     front = _front_matter(title, read.subtitle, read.authors, tag if primary == scaffold_language else "en")
     contents = {"report.md": (front + read.markdown).encode(), **read.images}
     written = new_report(Path(folder), title, scaffold_language, contents)
+    (Path(folder) / "images").mkdir(exist_ok=True)  # where images go, as in any new report
     return written
 
 
