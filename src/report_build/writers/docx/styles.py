@@ -120,7 +120,8 @@ def define(document, language: str, rtl: bool) -> None:
     look("notice-title", font=SANS, size=10.5, bold=True, color=ACCENT, left=12, before=18, after=4, keep=True)
     for key in ("callout", "callout-title", "notice", "notice-title"):
         ppr = made[key].element.get_or_add_pPr()
-        ooxml.paragraph_border(ppr, "left", ACCENT if key.startswith("notice") else RULE, size=18, space=8)
+        side = "right" if rtl else "left"  # the rule on the side a line starts from
+        ooxml.paragraph_border(ppr, side, ACCENT if key.startswith("notice") else RULE, size=18, space=8)
         ooxml.paragraph_shading(ppr, TINT)
     look("list", after=4, left=36)
     look("list-continue", after=4, left=36)
@@ -150,6 +151,7 @@ def define(document, language: str, rtl: bool) -> None:
     link.font.underline = True
     for style in made.values():
         _show(style)
+        _complex_script(style)
     if rtl:
         ooxml.right_to_left(made["body"].element.get_or_add_pPr())
     ooxml.table_style(styles.element, TABLE_STYLE, "Report Table", RULE)
@@ -188,6 +190,23 @@ def _font(style, name: str) -> None:
     fonts = rpr.get_or_add_rFonts()
     for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(slot), name)
+
+
+def _complex_script(style) -> None:
+    """The same size, bold and italic for complex scripts (Arabic, Hebrew, Devanagari ...), which
+    Word sets apart from the Latin ones (w:szCs, w:bCs, w:iCs)."""
+    rpr = style.element.rPr
+    if rpr is None:
+        return
+    if rpr.b is not None:
+        rpr.get_or_add_bCs().val = rpr.b.val
+    if rpr.i is not None:
+        rpr.get_or_add_iCs().val = rpr.i.val
+    size = rpr.find(qn("w:sz"))
+    if size is not None and rpr.find(qn("w:szCs")) is None:
+        later = ("w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+                 "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")  # fmt: skip
+        rpr.insert_element_before(ooxml.element("w:szCs", {"w:val": size.get(qn("w:val"))}), *later)
 
 
 def _outline(style, level: int) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import docx
+from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -153,7 +154,9 @@ class Emitter:
         elif para.style == "list-continue" and para.list_level:
             ppr.get_or_add_ind().left = int(Mm(6.35 * (para.list_level + 1)))
         if para.align in ALIGN:
-            ppr.get_or_add_jc().val = ALIGN[para.align]
+            # in a right-to-left paragraph Word reads left and right as start and end
+            swap = {"left": "right", "right": "left"} if self.model.metadata.direction == "rtl" else {}
+            ppr.get_or_add_jc().val = ALIGN[swap.get(para.align, para.align)]
         if first_run is not None:
             p.append(first_run)
             p.append(ooxml.run(" "))
@@ -275,6 +278,8 @@ class Emitter:
             return
         word_table = self.docx.add_table(rows=len(grid), cols=columns)
         word_table.style = self.docx.styles.get_by_id(styles.TABLE_STYLE, word_table.style.type)
+        if self.model.metadata.direction == "rtl":
+            word_table.table_direction = WD_TABLE_DIRECTION.RTL
         for r, row in enumerate(grid):
             tr = word_table.rows[r]._tr
             if r < table.header_rows:
