@@ -178,3 +178,19 @@ def test_libreoffice_opens_it_and_makes_a_pdf(sample, tmp_path):
     text = squash("".join(pages))
     assert len(pages) > 20 and squash("Idlib Lives") in squash(pages[0])
     assert squash("The last opposition stronghold") in text and squash("Version history") in text
+
+
+def test_arabic_edition_reads_right_to_left(tmp_path):
+    arabic = MANUSCRIPT.parent.parent / "manuscript-ar" / "report.md"
+    document = load(arabic, Diagnostics(echo=False))
+    data = write_docx(document, Theme(document.metadata.layouts, document.metadata.language))
+    styles = _xml(data, "word/styles.xml")
+    normal = styles.find("w:style[@w:styleId='Normal']", NS)
+    assert normal.find("w:pPr/w:bidi", NS) is not None  # paragraphs run right to left
+    lang = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+    assert lang.get(f"{W}bidi") == document.metadata.language
+    heading = styles.find("w:style[@w:styleId='Heading1']/w:rPr", NS)
+    assert heading.find("w:bCs", NS) is not None and heading.find("w:szCs", NS) is not None  # Arabic bold and sized
+    body = _xml(data, "word/document.xml")
+    tables = body.findall(".//w:tbl", NS)
+    assert tables and all(t.find("w:tblPr/w:bidiVisual", NS) is not None for t in tables)

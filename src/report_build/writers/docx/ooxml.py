@@ -445,7 +445,7 @@ def table_style(styles_el, style_id: str, name: str, rule_color: str) -> None:
         element(
             "w:rPr",
             None,
-            element("w:rFonts", {"w:ascii": SANS, "w:hAnsi": SANS, "w:cs": SANS}),
+            element("w:rFonts", {"w:ascii": SANS, "w:hAnsi": SANS}),
             element("w:sz", {"w:val": "18"}),
         ),
         element(

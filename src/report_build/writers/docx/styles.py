@@ -182,13 +182,15 @@ def _style(styles, existing: dict, name: str, ident: str, kind):
 
 
 def _font(style, name: str) -> None:
-    """One face for every script slot, replacing the template's theme fonts (which would win)."""
+    """The face for Latin, Greek and Cyrillic text, replacing the template's theme fonts (which
+    would win). East Asian and complex scripts (Arabic, Hangul, Devanagari ...) keep the theme's
+    font for each script and language, which Word chooses: Georgia and Calibri have none of them."""
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is not None:
         rpr.remove(fonts)
     fonts = rpr.get_or_add_rFonts()
-    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+    for slot in ("w:ascii", "w:hAnsi"):
         fonts.set(qn(slot), name)
 
 
