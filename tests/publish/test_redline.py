@@ -44,6 +44,7 @@ def two_versions(tmp_path):
     manuscript, out = tmp_path / "m" / "report.md", tmp_path / "out"
     file_release(manuscript, out)
     text = manuscript.read_text()
+    text = text.replace("author: Test Author", "author: Test Author\nsubtitle: Second thoughts")
     text = text.replace("The first finding.", "The first and main finding.")
     text = text.replace("More detail.\n", "")
     text = text.replace(
@@ -72,8 +73,9 @@ def test_redline_tracks_exactly_the_changes(two_versions):
     changes = _changes(data)
     assert {(author, date) for _, author, date, _ in changes} == {("report-build", "2021-07-01T00:00:00Z")}
     body = [(kind, text) for kind, _, _, text in changes]
-    summary, *chapters = body  # the changelog's new version is listed first
+    summary, front, *chapters = body  # the changelog's new version and the front matter first
     assert summary == ("ins", "Version 2.1 · 1 July 2021: Changed a finding.")
+    assert front == ("ins", "Second thoughts")  # "subtitle: " then the new value, inserted
     assert chapters == [
         ("ins", "and main "),  # a word inserted inside the sentence
         ("del", "More detail."),  # a paragraph deleted whole
