@@ -70,9 +70,13 @@ def test_headings_title_and_authors(tmp_path):
 def test_title_from_the_title_style_when_properties_have_none(tmp_path):
     word = docx.Document()
     word.add_paragraph("Clinics under strain", style="Title")
-    word.add_heading("Overview", level=1)
+    word.add_heading("Overview", level=2)  # the draft's top headings are Heading 2: its chapters
+    word.add_heading("Method", level=3)
+    word.add_heading("Results", level=2)
     markdown, document, _, _ = _imported(tmp_path, word)
     assert document.metadata.title == "Clinics under strain" and "authors:" not in markdown
+    assert "# Overview\n\n## Method\n\n# Results" in markdown
+    assert [c.title for c in document.chapters] == ["Overview", "Results"]
 
 
 def _footnotes(word) -> XmlPart:

@@ -64,6 +64,7 @@ def convert(source: str) -> Converted:
     for element in root.xpath(".//p[contains(@class, 'doc-subtitle')]"):
         out.subtitle = out.subtitle or _plain(element)
         element.getparent().remove(element)
+    _promote_headings(root)
     writer = _Writer(notes)
     body = writer.blocks(root)
     out.warnings.extend(writer.warnings)
@@ -320,6 +321,17 @@ class _Writer:
             return None
         self.called.add(label)
         return f"[^{label}]"
+
+
+def _promote_headings(root) -> None:
+    """A draft whose top headings are Heading 2 (under a Title) has its chapters there: the top
+    level used becomes ``#``."""
+    headings = [el for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    if not headings:
+        return
+    shift = min(int(el.tag[1]) for el in headings) - 1
+    for el in headings:
+        el.tag = f"h{int(el.tag[1]) - shift}"
 
 
 def _is_caption(el) -> bool:
