@@ -90,7 +90,7 @@ def compare(old: Document, new: Document, theme, diagnostics: Diagnostics, label
         else:
             emitter.block(block, mark=mark)
         if isinstance(block, Para) and block.style == "h1":
-            emitter._page_break_before(emitter._last_block())
+            emitter.page_break_before(emitter.last_block())
     emitter.history()
     return emitter.save()
 

@@ -114,12 +114,8 @@ def _run_properties(marks: frozenset[str], style: str = ""):
     return element("w:rPr", None, *children) if children else None
 
 
-def break_run(deleted: bool = False):
+def break_run():
     return element("w:r", None, element("w:br"))
-
-
-def page_break_run():
-    return element("w:r", None, element("w:br", {"w:type": "page"}))
 
 
 def note_reference(note_id: int):

@@ -215,7 +215,7 @@ class Emitter:
         if span.note:
             return ooxml.note_reference(self._note(span.note))
         if span.br:
-            return ooxml.break_run(deleted)
+            return ooxml.break_run()
         if span.image:
             picture = self.pictures.inline(self.docx.part, span.image, span.text, self.width_emu // 3)
             if picture is not None:
@@ -407,14 +407,16 @@ class Emitter:
         opener = before.getnext() if before is not None else body[0]
         while opener is not None and opener.tag != qn("w:p"):
             opener = opener.getnext()
-        self._page_break_before(opener)
+        self.page_break_before(opener)
 
-    def _last_block(self):
+    def last_block(self):
+        """The block written last (the body's last child is its section properties)."""
         body = self.docx.element.body
         return body[-2] if len(body) > 1 else None
 
     @staticmethod
-    def _page_break_before(p) -> None:
+    def page_break_before(p) -> None:
+        """``p`` opens a new page (a chapter's first paragraph)."""
         if p is not None and p.tag == qn("w:p"):
             p.get_or_add_pPr().get_or_add_pageBreakBefore().val = True
 
@@ -424,7 +426,7 @@ class Emitter:
         if not releases:
             return
         p = self.simple("h1", str(self.strings["version_history"]), anchor=contract.HISTORY_ID)
-        self._page_break_before(p)
+        self.page_break_before(p)
         for release in releases:
             heading = f"{self.strings['version']} {release.version} · {self.theme.longdate(release.date)}"
             self.simple("term", heading)
