@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the PDF writer imports WeasyPrint: only when a PDF is laid 
 
 FORMATS = ("pdf", "epub")  # single files; "web" (a folder) is asked for beside them
 WEB = "web"
+DOCX = "docx"  # the Word edition: a single file, made without the PDF's layout
 
 
 @dataclass(frozen=True)
@@ -214,9 +215,17 @@ def render_formats(
     the ePub its print page numbers (from a cache when only the ePub is asked for)."""
     layout = layout or Layout(cache=cache)
     cache = layout.cache
-    unknown = [fmt for fmt in formats if fmt not in FORMATS and fmt != WEB]
+    unknown = [fmt for fmt in formats if fmt not in FORMATS and fmt not in (WEB, DOCX)]
     if unknown:
         raise RenderError(f"unknown output format '{unknown[0]}'")
+    if DOCX in formats:
+        from .writers.docx.writer import write_docx
+
+        with progress.shown("Word edition"):
+            word = write_docx(document, theme, diagnostics)
+        others = tuple(fmt for fmt in formats if fmt != DOCX)
+        rendered = render_formats(document, theme, others, edition, diagnostics, layout=layout) if others else {}
+        return {**rendered, DOCX: word}
     if document.conditional:
         # Passages differ between the formats: each writer gets its own text, and the ePub has no
         # print page numbers (the PDF's would point at the wrong places), so no page map is read.
@@ -317,12 +326,16 @@ def _pdf_and_epub(
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
+    """``<slug>[-<profile>]-v<version>[-draft][-<edition>].<fmt>``: a draft (its version already
+    released from other sources) never takes the released file's name."""
     meta = document.metadata
     stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
     if document.profile:
         stem += f"-{document.profile}"
     if document.version:
         stem += f"-v{document.version}"
+    if document.draft:
+        stem += "-draft"
     if fmt == "pdf" and edition != "screen":
         stem += f"-{edition}"
     return f"{stem}.{fmt}"

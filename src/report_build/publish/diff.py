@@ -1,7 +1,8 @@
 """What changed between two versions of a manuscript: sections added, removed and changed.
 
-Each side is a manuscript path or a git revision (the manuscript's folder at that revision).
-The result is a short PDF (or HTML) with the changed passages shown old against new.
+Each side is a manuscript path, a released version's number (the sources kept with that
+release in ``output/releases/<version>/sources/``) or a git revision (the manuscript's folder at
+that revision). The result is a short PDF (or HTML) with the changed passages shown old against new.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import lxml.html
 
 from ..build import load
 from ..contract import CHART_DATA
-from ..errors import Diagnostics, ManuscriptError
+from ..errors import Diagnostics, ManuscriptError, ReleaseError
 from ..model import Document
 from ..theme import Theme
 from ..writers.pdf.geometry import page_css
 from ..writers.pdf.layout import lay_out_html
+from .release import kept_manuscript
 
 BLOCKS = ("p", "li", "dt", "dd", "td", "th", "figcaption", "caption", "pre")
 
@@ -44,11 +46,19 @@ class Change:
     points: list[str] = field(default_factory=list)  # data: "Feb 2020: 700,000 → 800,000"
 
 
-def resolve(spec: str, manuscript: str, workdir: Path) -> tuple[Path, str]:
-    """A manuscript path as given, or the manuscript's folder checked out from a git revision."""
+def resolve(spec: str, manuscript: str, workdir: Path, releases_dir: Path | None = None) -> tuple[Path, str]:
+    """A manuscript path as given, the manuscript kept with the release of that number, or the
+    manuscript's folder checked out from a git revision; with a label saying which."""
     path = Path(spec)
     if path.is_file():
         return path, str(path)
+    not_kept: ReleaseError | None = None
+    try:
+        kept = kept_manuscript(releases_dir, spec) if releases_dir is not None and _is_version(spec) else None
+    except ReleaseError as exc:  # released before sources were kept: a git revision may still name it
+        kept, not_kept = None, exc
+    if kept is not None:
+        return kept, f"release {spec}"
     folder = Path(manuscript).parent
     try:
         top = subprocess.run(
@@ -62,11 +72,21 @@ def resolve(spec: str, manuscript: str, workdir: Path) -> tuple[Path, str]:
             cwd=top,
         ).stdout
     except (subprocess.CalledProcessError, FileNotFoundError, ValueError):
-        raise ManuscriptError(f"'{spec}' is neither a manuscript file nor a git revision holding {folder}") from None
+        if not_kept is not None:
+            raise not_kept from None
+        released = f", a version released in {releases_dir}" if releases_dir is not None else ""
+        raise ManuscriptError(
+            f"'{spec}' is neither a manuscript file{released} nor a git revision holding {folder}"
+        ) from None
     target = workdir / spec.replace("/", "_")
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
     return target / relative / Path(manuscript).name, f"{spec}:{Path(manuscript).as_posix()}"
+
+
+def _is_version(spec: str) -> bool:
+    """A changelog version: numbers and dots (``1.0``, ``2.1.3``)."""
+    return all(part.isdigit() for part in spec.split(".")) and bool(spec)
 
 
 def parts(doc: Document) -> dict[str, Part]:
@@ -185,12 +205,14 @@ def diff(
     manuscript: str = "manuscript/report.md",
     diagnostics: Diagnostics | None = None,
     fmt: str = "pdf",
+    releases_dir: Path | str = "output/releases",
 ) -> bytes:
-    """The changes document between two versions, as PDF (or HTML) bytes."""
+    """The changes document between two versions, as PDF (or HTML) bytes; a version is a
+    manuscript file, a released version's number or a git revision."""
     diagnostics = diagnostics or Diagnostics()
     with tempfile.TemporaryDirectory(prefix="report-build-diff.") as workdir:
-        old_path, old_label = resolve(old_spec, manuscript, Path(workdir))
-        new_path, new_label = resolve(new_spec, manuscript, Path(workdir))
+        old_path, old_label = resolve(old_spec, manuscript, Path(workdir), Path(releases_dir))
+        new_path, new_label = resolve(new_spec, manuscript, Path(workdir), Path(releases_dir))
         quiet = Diagnostics(echo=False)
         old, new = load(old_path, quiet), load(new_path, quiet)
         theme = Theme(new.metadata.layouts, new.metadata.language, diagnostics)
