@@ -169,8 +169,8 @@ class Reader:
 
     def _block(self, el, tag: str, out: list[Block], style: str, depth: int) -> None:
         classes = set((el.get("class") or "").split())
-        if tag in SKIPPED:
-            return
+        if tag in SKIPPED or (tag == "details" and contract.CHART_DATA in classes):
+            return  # a chart's data table is for the ePub and the site; Word, like the PDF, shows the chart
         if tag in HEADINGS:
             out.append(Para(f"h{HEADINGS[tag]}", tuple(_trim(_Inline().children(el))), anchor=el.get("id", "")))
         elif tag == "p":
