@@ -39,9 +39,11 @@ from weasyprint.formatting_structure import boxes
 from ... import errors
 from ...errors import Diagnostics, RenderError, ReportBuildError
 from ..pagination import PageMark
-from . import groups
-from .groups import Handover, Laid, PageMap, Plan
+from . import groups, handover
+from .groups import Plan
+from .handover import Handover, Laid, PageMap
 from .join import join
+from .layout_rules import read_rules
 from .pages import flow, folio, misplaced_notes, page_marks, warn_misplaced
 
 MAX_ROUNDS = 4  # a hand-over settles in two rounds unless page counts keep moving
@@ -120,7 +122,7 @@ def lay_out(
     the single pass does); ``inputs_digest`` names everything else a layout reads (stylesheets,
     fonts, images), so that a kept group is reused only when nothing it read has changed."""
     started = time.perf_counter()
-    rules = groups.read_rules(sheets)
+    rules = read_rules(sheets)
     if isinstance(rules, str):
         return f"the layout cannot be cut into groups: {rules}"
     previous = previous or (memory.page_map if memory is not None else None)
@@ -128,7 +130,7 @@ def lay_out(
     if isinstance(the_plan, str):
         return the_plan
     count = len(the_plan.groups)
-    handovers = groups.guess(the_plan, previous)
+    handovers = handover.guess(the_plan, previous)
     used: list[Handover | None] = [None] * count
     results: list[GroupResult | None] = [None] * count
     kept = memory.results if memory is not None else {}
@@ -156,10 +158,10 @@ def lay_out(
             laid = [_laid(result) for result in results]  # type: ignore[arg-type]
             if laid[0].opening is None:
                 return "the first group has no chapter"
-            front = groups.front_targets(the_plan, laid)
+            front = handover.front_targets(the_plan, laid)
             if front:
                 return f"'{front[0]}' is before the main matter and its page number is printed from another group"
-            handovers = groups.settle(the_plan, laid)
+            handovers = handover.settle(the_plan, laid)
             if all(used[index] == handovers[index] for index in range(count)):
                 break
         else:
@@ -174,8 +176,8 @@ def lay_out(
     if nowhere:  # what the single pass says of a link to an anchor no page holds
         raise RenderError(f"PDF: No anchor #{nowhere[0]} for internal URI reference", source)
     laid = [_laid(result) for result in final]
-    blanks, _starts = groups.blanks_and_starts([result.pages for result in final])
-    starts, first_main = groups.placed(laid)
+    blanks, _starts = handover.blanks_and_starts([result.pages for result in final])
+    starts, first_main = handover.placed(laid)
     wrong = _misnumbered(final, starts, first_main)
     if wrong:
         return wrong
@@ -194,7 +196,7 @@ def lay_out(
     chapter_starts = [
         start + page for result, start in zip(final, starts, strict=True) for page in result.chapter_starts
     ]
-    page_map = groups.page_map(the_plan, laid, chapter_starts)
+    page_map = handover.page_map(the_plan, laid, chapter_starts)
     if memory is not None:
         memory.page_map = page_map
     # A group's chapter indexes count the stand-in of the chapter before it (see groups.plan).
@@ -294,7 +296,7 @@ def _misnumbered(results: list[GroupResult], starts: list[int], first_main: int)
 
 
 def _report(the_plan: Plan, laid_again: list[int], reused: int, results: list[GroupResult], took: float) -> str:
-    _blanks, starts = groups.blanks_and_starts([result.pages for result in results])
+    _blanks, starts = handover.blanks_and_starts([result.pages for result in results])
     pages = starts[-1] + results[-1].pages
     groups_laid = sorted(set(laid_again))
     if not groups_laid:

@@ -19,7 +19,7 @@ from ...theme import Theme, file_digest, folders_digest
 from . import parallel
 from .finish import finisher, identifier
 from .geometry import page_css
-from .groups import PageMap
+from .handover import PageMap
 from .layout import LaidOut, lay_out_html
 from .markup import render_html, stylesheet_names
 from .pages import misplaced_notes, page_marks, warn_misplaced
