@@ -25,16 +25,11 @@ another group) is laid out in one pass, and :func:`lay_out` says why.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-from weasyprint.formatting_structure import boxes
 
 from ... import errors
 from ...errors import Diagnostics, RenderError, ReportBuildError
@@ -44,11 +39,10 @@ from .groups import Plan
 from .handover import Handover, Laid, PageMap
 from .join import join
 from .layout_rules import read_rules
-from .pages import flow, folio, misplaced_notes, page_marks, warn_misplaced
+from .pages import chapter_starts, ends_with_notes, folio, misplaced_notes, opens_recto, page_marks, warn_misplaced
+from .workers import Workers
 
 MAX_ROUNDS = 4  # a hand-over settles in two rounds unless page counts keep moving
-
-_CONTEXT: dict[str, Any] = {}  # what every group shares, set before the workers fork
 
 
 @dataclass(frozen=True)
@@ -138,8 +132,7 @@ def lay_out(
     laid_again: list[int] = []
     laid_now: set[str] = set()  # keys laid out in this build (the others came from memory)
     final_keys: list[str] = [""] * count
-    _CONTEXT.update(layout_one=layout_one)
-    with _Workers(jobs) as workers:
+    with Workers(jobs, layout_one) as workers:
         for _round in range(MAX_ROUNDS):
             todo = [index for index in range(count) if used[index] != handovers[index]]
             if not todo:
@@ -220,54 +213,11 @@ def lay_out(
     )
 
 
-class _Workers:
-    """Worker processes, forked when first needed (so that they share the parent's memory as it
-    is then); a single group is laid out in this process, which costs no fork and keeps the
-    fonts it loads warm for the next build (``watch``)."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        _CONTEXT.clear()
-        if self.pool is None:
-            return
-        if kind is None:
-            self.pool.shutdown()
-            return
-        # Interrupted (Ctrl-C, the time limit) or failed: stop the workers now, not when they finish.
-        for process in list(getattr(self.pool, "_processes", {}).values()):
-            process.terminate()
-        self.pool.shutdown(wait=False, cancel_futures=True)
-
-    def map(self, sources: list[tuple[str, str]]) -> list[GroupResult]:
-        if len(sources) <= 1 or self.jobs <= 1:
-            return [_lay_out_group(source) for source in sources]
-        if self.pool is None:
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
-        try:
-            return list(self.pool.map(_lay_out_group, sources))
-        except BrokenProcessPool:
-            raise RenderError(
-                "PDF: a layout process stopped unexpectedly (out of memory?); try again with --jobs 1"
-            ) from None
-
-
 def _key(source: tuple[str, str], inputs_digest: str) -> str:
     digest = hashlib.sha256(inputs_digest.encode())
     for part in source:
         digest.update(b"\0" + part.encode("utf-8"))
     return digest.hexdigest()
-
-
-def _lay_out_group(source: tuple[str, str]) -> GroupResult:
-    """In a worker: one group laid out and written (see ``layout_one``)."""
-    return _CONTEXT["layout_one"](*source)
 
 
 def _raise(result: GroupResult) -> None:
@@ -346,11 +296,11 @@ def worker_result(
     return GroupResult(
         pdf=pdf,
         stand_ins=stand_ins,
-        opens_recto=_opens_recto(document),
-        ends_with_notes=_ends_with_notes(document),
+        opens_recto=opens_recto(document),
+        ends_with_notes=ends_with_notes(document),
         pages=len(document.pages),
         id_pages=id_pages,
-        chapter_starts=tuple(_chapter_starts(document)),
+        chapter_starts=tuple(chapter_starts(document)),
         folios=tuple(folio(page._page_box) for page in document.pages),
         marks=page_marks(document),
         misplaced=tuple(misplaced_notes(document)),
@@ -360,47 +310,3 @@ def worker_result(
 
 def error_result(exc: ReportBuildError) -> GroupResult:
     return GroupResult(error=(type(exc).__name__, exc.message, str(exc.path) if exc.path else None, exc.line))
-
-
-def _chapter_boxes(page_box: Any) -> Iterator[Any]:
-    """The boxes of the main matter's chapters on a page, in order (they sit a few levels down:
-    html, body, the main matter)."""
-    stack = [(page_box, 0)]
-    while stack:
-        box, depth = stack.pop()
-        element = getattr(box, "element", None)
-        if element is not None and element.tag == "section" and "chapter" in (element.get("class") or "").split():
-            yield box
-        elif depth < 6:
-            stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
-
-
-def _chapter_starts(document: Any) -> list[int]:
-    """The page on which each chapter of the main matter begins."""
-    starts, seen = [], set()
-    for number, page in enumerate(document.pages):
-        for box in _chapter_boxes(page._page_box):
-            if box.element not in seen:
-                seen.add(box.element)
-                starts.append(number)
-    return starts
-
-
-def _opens_recto(document: Any) -> bool:
-    """Whether the first chapter's box asks for a recto (right-hand page, left-hand in right to
-    left): only then does a group start where the single pass would (see groups.py)."""
-    for box in _chapter_boxes(document.pages[0]._page_box) if document.pages else ():
-        wanted = box.style["break_before"]
-        return wanted == "recto" or wanted == ("right" if box.style["direction"] == "ltr" else "left")
-    return True  # no chapter: the first group, which starts the document
-
-
-def _ends_with_notes(document: Any) -> bool:
-    """Whether the last page holds nothing but footnotes carried over from the page before (in
-    the single pass they would share a page with what follows)."""
-    if not document.pages:
-        return False
-    last = document.pages[-1]._page_box
-    has_notes = any(isinstance(child, boxes.FootnoteAreaBox) and child.children for child in last.children)
-    has_flow = any(isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) for _block, box in flow(last))
-    return has_notes and not has_flow
