@@ -14,6 +14,16 @@ from pathlib import Path
 
 from .errors import RenderError
 
+
+class Interrupted(KeyboardInterrupt):
+    """The build was stopped by a signal (SIGINT, SIGTERM). A KeyboardInterrupt, so that every
+    cleanup runs on the way out, that knows its signal: the command line exits 128 + ``signum``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
+
 # The signal that interrupted the build in progress, if one did. Set by the handlers of
 # interrupts_as_exceptions; while it is set, write_atomic writes nothing, even if a library
 # caught the KeyboardInterrupt the signal raised (WeasyPrint's SVG drawing catches everything).
@@ -23,7 +33,7 @@ _interrupted: int | None = None
 def write_atomic(target: Path, data: bytes, check: Callable[[bytes], None] | None = None) -> Path:
     """Write ``data`` to ``target`` atomically; ``check`` may raise to refuse the bytes."""
     if _interrupted is not None:
-        raise KeyboardInterrupt(f"signal {_interrupted}")
+        raise Interrupted(_interrupted)
     if check is not None:
         check(data)
     target = Path(target)
@@ -46,7 +56,7 @@ def write_atomic(target: Path, data: bytes, check: Callable[[bytes], None] | Non
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         if _interrupted is not None:
-            raise KeyboardInterrupt(f"signal {_interrupted}")
+            raise Interrupted(_interrupted)
         os.replace(temporary, target)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -84,14 +94,14 @@ def _sync_folder(folder: Path) -> None:
 
 @contextmanager
 def interrupts_as_exceptions() -> Iterator[None]:
-    """Turn SIGTERM (and SIGINT) into KeyboardInterrupt for the duration, so cleanup code runs,
+    """Turn SIGTERM (and SIGINT) into :class:`Interrupted` for the duration, so cleanup code runs,
     and remember the signal so that nothing is written afterwards in this build."""
     global _interrupted
 
     def handler(signum: int, frame: object) -> None:
         global _interrupted
         _interrupted = signum
-        raise KeyboardInterrupt(f"signal {signum}")
+        raise Interrupted(signum)
 
     previous: dict[int, object] = {}
     _interrupted = None
