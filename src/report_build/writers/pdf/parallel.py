@@ -1,7 +1,8 @@
 """Parallel layout: groups of chapters laid out and written in worker processes, then joined.
 
 WeasyPrint's laid-out pages cannot leave their process (they hold Pango objects), so each
-worker lays out *and writes* its group; :mod:`.join` makes one PDF of the parts. The steps:
+worker (:mod:`.workers`) lays out *and writes* its group; :mod:`.join` makes one PDF of the
+parts. The steps:
 
 1. cut the HTML into groups (:func:`.groups.plan`), by the HTML alone (the same sources give
    the same groups, and the same bytes, whatever the cache holds);
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import errors
-from ...errors import Diagnostics, RenderError, ReportBuildError
+from ...errors import Diagnostics, RenderError
 from ..pagination import PageMark
 from . import groups, handover
 from .groups import Plan
@@ -60,7 +61,6 @@ class GroupResult:
     stand_ins: frozenset[str] = frozenset()  # anchors of other groups it links to (see join)
     opens_recto: bool = True  # its first chapter opens on a right-hand page (a recto)
     ends_with_notes: bool = False  # its last page holds only footnotes run on from the page before
-    error: tuple[str, str, str | None, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,6 @@ def lay_out(
             laid_now.update(keys[index] for index in fresh)
             for index in todo:
                 result = jobs_out.get(index) or made.get(keys[index]) or kept[keys[index]]
-                _raise(result)
                 made[keys[index]] = result
                 results[index], used[index], final_keys[index] = result, handovers[index], keys[index]
             laid_again += fresh
@@ -178,7 +177,6 @@ def lay_out(
     if write and any(blanks):
         blank_key = _key((blank_html, ""), inputs_digest)
         blank_page = made.get(blank_key) or kept.get(blank_key) or layout_one(blank_html, "")
-        _raise(blank_page)
         made[blank_key] = blank_page
     for result, start in zip(final, starts, strict=True):
         for message, path, line in result.warnings:
@@ -218,16 +216,6 @@ def _key(source: tuple[str, str], inputs_digest: str) -> str:
     for part in source:
         digest.update(b"\0" + part.encode("utf-8"))
     return digest.hexdigest()
-
-
-def _raise(result: GroupResult) -> None:
-    if result.error is None:
-        return
-    kind, message, path, line = result.error
-    error_class = getattr(errors, kind, RenderError)
-    if not (isinstance(error_class, type) and issubclass(error_class, ReportBuildError)):
-        error_class = RenderError
-    raise error_class(message, Path(path) if path else None, line)
 
 
 def _laid(result: GroupResult) -> Laid:
@@ -306,7 +294,3 @@ def worker_result(
         misplaced=tuple(misplaced_notes(document)),
         warnings=tuple((w.message, str(w.path) if w.path else None, w.line) for w in warnings),
     )
-
-
-def error_result(exc: ReportBuildError) -> GroupResult:
-    return GroupResult(error=(type(exc).__name__, exc.message, str(exc.path) if exc.path else None, exc.line))
