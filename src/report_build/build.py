@@ -180,7 +180,7 @@ class Layout:
         return f"groups-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
     def lay_out(self, document: Document, edition: str, theme: Theme, diagnostics: Diagnostics, write: bool = True):
-        from .writers.pdf.groups import PageMap
+        from .writers.pdf.handover import PageMap
         from .writers.pdf.writer import Grouped, layout
 
         entry = self.page_map_entry(document)

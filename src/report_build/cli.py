@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__, limits
@@ -184,9 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     except ReportBuildError as exc:
         print(exc if exc.path is not None else f"report-build: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("report-build: interrupted; earlier outputs are left as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        with _signals_held():  # one line, even if a second Ctrl-C or a SIGTERM comes now
+            print("report-build: interrupted; earlier outputs are left as they were", file=sys.stderr)
+        return 128 + getattr(exc, "signum", signal.SIGINT)  # 130 for SIGINT (Ctrl-C), 143 for SIGTERM
     except Exception as exc:  # an internal error: say so plainly, keep the traceback for developers
         if os.environ.get("REPORT_BUILD_DEBUG"):
             raise
@@ -198,6 +202,22 @@ def main(argv: list[str] | None = None) -> int:
     for path in written:
         print(path)
     return 0
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored for the duration (in the main thread; elsewhere, as they were)."""
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:

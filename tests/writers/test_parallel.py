@@ -20,7 +20,7 @@ from conftest import MANUSCRIPT, ROOT, pdf_pages
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, build
 from report_build.build import gather
-from report_build.writers.pdf.groups import PageMap
+from report_build.writers.pdf.handover import PageMap
 from report_build.writers.pdf.parallel import Grouped, Memory
 from report_build.writers.pdf.writer import layout
 
