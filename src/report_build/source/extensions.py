@@ -230,7 +230,6 @@ def make_markdown(has_title: bool) -> tuple[markdown.Markdown, StructureExtensio
             "def_list",
             "abbr",
             "admonition",
-            "fenced_code",
             "sane_lists",
             *github.EXTENSIONS,
             github.GitHubExtension(),
