@@ -47,6 +47,13 @@ def figure_id(number: int) -> str:
     return f"figure-{number}"
 
 
+MATH_DISPLAY = "math-display"
+"""Class of the element around a displayed formula (``<span>`` inside a paragraph, ``<div>``
+standing alone): the site lets it scroll sideways on its own, print centres it."""
+
+MATH_SOURCE = "math-source"
+"""Class of the ``<code>`` that shows a formula that could not be read, as it was written."""
+
 XREF = "xref"
 """Class of a cross-reference (``<a class="xref" href="#fig-x">Figure 3</a>``)."""
 

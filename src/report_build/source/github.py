@@ -46,19 +46,17 @@ def code_block(source: str, language: str, class_name: str, options: dict, md: A
     return f"<pre{pre}><code{code}{attributes}>{text}</code></pre>"
 
 
+FENCES = [{"name": "*", "class": "", "format": code_block}]
+"""pymdownx.superfences' custom fences: every language gets :func:`code_block`."""
 EXTENSIONS = ["pymdownx.tilde", "pymdownx.tasklist", "pymdownx.magiclink", "pymdownx.quotes", "pymdownx.superfences"]
 CONFIGS = {
     "pymdownx.tilde": {"subscript": False},  # ~one~ stays as written; ~~two~~ is struck through
     "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
     "pymdownx.magiclink": {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False},
     "pymdownx.quotes": {"callouts": True},
-    # Any info string is a fence (relaxed_headers); every language gets code_block (custom "*").
-    "pymdownx.superfences": {
-        "relaxed_headers": True,
-        "custom_fences": [{"name": "*", "class": "", "format": code_block}],
-    },
+    # Any info string opens a fence (relaxed_headers); the fences are FENCES, and make_markdown adds others.
+    "pymdownx.superfences": {"relaxed_headers": True, "custom_fences": FENCES},
 }
-"""Extensions and their configuration; :mod:`.math` adds its ``math`` fence to superfences' list."""
 TODO, DONE = "\u25a1", "\u25a0"
 PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
 
