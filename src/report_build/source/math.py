@@ -4,7 +4,7 @@ What is read as a formula, as on GitHub (and in pandoc and bookdown):
 
 - ``$…$`` inline: the opening ``$`` not followed by a space, the closing one not preceded by a
   space nor followed by a digit; ``\\$`` is a dollar sign. So ``$10 million``, ``$5 and $10`` or
-  ``US$5-US$6`` stay amounts;
+  ``US$5-US$6`` stay amounts. GitHub's ``$`…`$`` is inline too;
 - ``$$…$$`` displayed, on lines of its own or inside a paragraph's text;
 - ``\\(…\\)`` inline and ``\\[…\\]`` displayed;
 - a fenced block ```` ```math ````, displayed.
@@ -49,6 +49,7 @@ PATTERN = (
     rf"|(?<!\\)\\\((?P<parens>{_BODY})\\\)"
     r"|(?<![\\$])\$(?![\s$])(?P<dollar>(?:\\.|[^\\$\x02\x03])+?)(?<![\s\\])\$(?![\d$])"
 )
+CODE_PATTERN = r"\$`(?P<code>[^`\n]+)`\$"  # GitHub's $`…`$, read before code spans take the backticks
 UNKNOWN_COMMAND = re.compile(r"^\\[A-Za-z]+$")
 # What latex2mathml's exceptions mean, in words.
 REASONS = {
@@ -74,8 +75,9 @@ class MathPattern(InlineProcessor):
         opened = before.rfind("](")
         if opened >= 0 and not re.search(r"[\s)]", before[opened + 2 :]):
             return None, None, None  # inside a link's address: \( is an escaped parenthesis there
-        display = m.group("dollars") is not None or m.group("brackets") is not None
-        tex = next(value for value in m.group("dollars", "brackets", "parens", "dollar") if value is not None)
+        groups = m.groupdict()
+        display = groups.get("dollars") is not None or groups.get("brackets") is not None
+        tex = next(value for value in groups.values() if value is not None)
         element = etree.Element("span", {"class": DISPLAY if display else INLINE})
         element.text = AtomicString(tex)
         return element, m.start(0), m.end(0)
@@ -100,6 +102,7 @@ class MathExtension(Extension):
         if "$" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("$")
         md.inlinePatterns.register(MathPattern(PATTERN, md), "report_build_math", 185)
+        md.inlinePatterns.register(MathPattern(CODE_PATTERN, md), "report_build_math_code", 191)
 
 
 class FormulaError(ValueError):
