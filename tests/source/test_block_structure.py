@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from report_build import Diagnostics, load
 from report_build.source.block_structure import Reader, write
@@ -132,3 +134,43 @@ def test_setext_headings_and_hashes_read_as_on_github():
 def test_text_without_containers_comes_out_line_for_line(text):
     lines = text.split("\n")
     assert write(Reader().read(lines)) == lines
+
+
+LINES = [
+    "",
+    "Text",
+    "more text",
+    "- item",
+    "  - nested",
+    "    deeper",
+    "* star",
+    "1. one",
+    "2) two",
+    "> quote",
+    ">",
+    "```",
+    "~~~ python",
+    "    code",
+    "\tcode",
+    "# Heading",
+    "===",
+    "---",
+    "| a | b |",
+    "| - | - |",
+    "<div>",
+    "</div>",
+    "!!! note",
+    "[^1]: note",
+    "$$",
+    "- [ ] task",
+    "   > - [x] done",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LINES), max_size=14))
+def test_any_mix_of_blocks_is_read_without_a_crash_or_a_stray_marker(lines):
+    text = "\n".join(lines) + "\n"
+    md, _ = make_markdown(has_title=True)
+    html = md.convert(text)
+    assert "\x02" not in html and "\x03" not in html and "rblist" not in html

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from markdown import util
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -660,6 +661,14 @@ class ListShape(Treeprocessor):
             for item in element:
                 if item.tag == "li":
                     (_tighten if tight else _loosen)(item)
+
+
+class StrayMarkers(Postprocessor):
+    """Markers that Python-Markdown took into raw HTML (an HTML block it reads further than
+    GitHub does) never reach the output."""
+
+    def run(self, text: str) -> str:
+        return MARKER.sub("", text) if util.STX in text else text
 
 
 def _marker_at_end(text: str | None) -> bool | None:

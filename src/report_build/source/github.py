@@ -29,7 +29,7 @@ from markdown.extensions.tables import TableProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
-from .block_structure import BlockStructure, ListShape, Whitespace
+from .block_structure import BlockStructure, ListShape, StrayMarkers, Whitespace
 
 
 def code_block(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
@@ -111,6 +111,7 @@ class GitHubExtension(Extension):
         md.preprocessors.register(Whitespace(md), "normalize_whitespace", 30)
         md.preprocessors.register(BlockStructure(md), "report_build_block_structure", 29)
         md.treeprocessors.register(ListShape(md), "report_build_list_shape", 29)
+        md.postprocessors.register(StrayMarkers(md), "report_build_stray_markers", 1)
         if "table" in md.parser.blockprocessors:
             table = md.parser.blockprocessors["table"]
             md.parser.blockprocessors.register(GitHubTable(md.parser, table.config), "table", 75)
