@@ -216,9 +216,10 @@ class Reader:
             self.all_closed = True
 
     def finalize(self, node: Node, number: int) -> None:
+        """Close ``node``, ``number`` being its last possible line. A paragraph or indented code
+        ends at its last line of text, a list item or a list where its last child ends, and a
+        list learns whether it is tight."""
         node.open = False
-        if node.kind in ("quote", "paragraph", "fence", "html", "table", "heading", "hr"):
-            node.end = max(node.start, number)
         if node.kind == "paragraph":
             node.end = node.start + len(node.lines) - 1
         elif node.kind == "code":
@@ -230,11 +231,14 @@ class Reader:
         elif node.kind == "list":
             node.end = node.children[-1].end
             node.tight = self._tight(node)
+        else:
+            node.end = max(node.start, number)
         if node.parent is not None and self.tip is node:
             self.tip = node.parent
 
     @staticmethod
     def _tight(node: Node) -> bool:
+        """CommonMark's rule: loose when a blank line separates two items, or two blocks of an item."""
         items = node.children
         for index, item in enumerate(items):
             if index + 1 < len(items) and items[index + 1].start - item.end > 1:
