@@ -69,15 +69,15 @@ def _drawn_with_text(match: re.Match[str]) -> str:
 @functools.lru_cache(maxsize=4096)
 def svg(mathml: str) -> str:
     """One formula as an inline SVG of paths, sized in ``em``, titled with its TeX."""
-    import ziamath  # only a build whose text has formulas pays for loading the math font
+    with warnings.catch_warnings():  # ziamath finds its font with a deprecated importlib call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath  # only a build whose text has formulas pays for loading the math font
 
-    ziamath.config.svg2 = False  # paths written out, no <symbol>/<use>: no ids to clash in the page
+        ziamath.config.svg2 = False  # paths written out, no <symbol>/<use>: no ids to clash in the page
+        drawn = etree.fromstring(ziamath.Math(mathml, size=SIZE, margin=0).svg().encode())
     root = etree.fromstring(mathml)
     display = root.get("display") == "block"
     title = root.get("alttext") or " ".join("".join(root.itertext()).split())
-    with warnings.catch_warnings():  # ziamath finds its font with a deprecated importlib call
-        warnings.simplefilter("ignore", DeprecationWarning)
-        drawn = etree.fromstring(ziamath.Math(mathml, size=SIZE, margin=0).svg().encode())
     _x, y, width, height = (float(v) for v in drawn.get("viewBox").split())
     for attribute in ("width", "height"):
         drawn.attrib.pop(attribute, None)
