@@ -58,6 +58,12 @@ DOWNLOAD = "download"
 """Class of a link to a file offered for download (a chart's data as CSV): the web edition
 copies the file into the site; the ePub, which does not carry it, leaves the link out."""
 
+MATH_DISPLAY = "math-display"
+"""Class of the element around a displayed formula (``<span>`` inside a paragraph, ``<div>``
+standing alone): the site lets it scroll sideways on its own, print centres it."""
+
+MATH_SOURCE = "math-source"
+"""Class of the ``<code>`` that shows a formula that could not be read, as it was written."""
 
 XREF = "xref"
 """Class of a cross-reference (``<a class="xref" href="#fig-x">Figure 3</a>``)."""

@@ -27,7 +27,7 @@ from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
 from ..theme import Theme
-from . import frontmatter, github, guards, ids, jekyll, manuscript, refsyntax, repair, sanitize
+from . import frontmatter, github, guards, ids, jekyll, manuscript, math, refsyntax, repair, sanitize
 from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
@@ -115,6 +115,7 @@ def _read_text(
     ctx = Context(path, source, metadata, theme, diagnostics, structure)
     headings.report_duplicate_ids(ctx)
     headings.refuse_empty(root, ctx)
+    math.typeset(root, ctx)  # TeX to MathML, before notes and chapters take their parts of the tree
     notes = footnotes.footnotes(root, ctx)
     blocks.callouts(root, ctx)
     drawn = charts.charts(root, ctx, cache)  # Vega-Lite specs become SVG images

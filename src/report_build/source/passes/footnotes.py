@@ -40,7 +40,8 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
                     parent.text = parent.text.rstrip(" \u00a0")
             definitions[item.get("id")[3:]] = item
         block.getparent().remove(block)
-    for text_node in root.xpath("//text()[contains(., '[^')]"):
+    # text inside code is code: a regular expression such as [^,\\] is never a call
+    for text_node in root.xpath("//text()[contains(., '[^')][not(ancestor::code or ancestor::pre)]"):
         match = UNDEFINED_CALL.search(str(text_node))
         if match:
             label = match.group(1)
