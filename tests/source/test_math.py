@@ -106,3 +106,14 @@ def test_every_formula_of_the_bookdown_chapter_is_read():
     for kind, tex in found:
         math.to_mathml(tex, kind == math.DISPLAY)  # raises FormulaError on any it cannot read
     assert "$$" not in html
+
+
+def test_escaped_brackets_around_words_stay_brackets():
+    """``\\[sic\\]`` is Markdown's escaped brackets (Word converters write them), not a formula;
+    ``\\[x^2\\]`` and ``\\(x\\)`` are formulas."""
+    from report_build.source.extensions import make_markdown
+
+    md, _ = make_markdown(has_title=True)
+    html = md.convert("Quoted \\[sic\\] and \\(see above\\), then \\(x\\) and \\[x^2 + 1\\].")
+    assert "[sic]" in html and "(see above)" in html
+    assert html.count("rb-math-inline") == 1 and html.count("rb-math-display") == 1

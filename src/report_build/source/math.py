@@ -50,6 +50,10 @@ PATTERN = (
     r"|(?<![\\$])\$(?![\s$])(?P<dollar>(?:\\.|[^\\$\x02\x03])+?)(?<![\s\\])\$(?![\d$])"
 )
 CODE_PATTERN = r"\$`(?P<code>[^`\n]+)`\$"  # GitHub's $`…`$, read before code spans take the backticks
+# What makes ``\[…\]`` or ``\(…\)`` a formula rather than Markdown's escaped brackets around
+# words (``\[sic\]``, as converters from Word write them): a command, a sub- or superscript, a
+# relation or operator, braces, or a lone letter (``\(x\)``).
+TEX_LIKE = re.compile(r"[\\^_=+<>{}|]|\d\s*[-*/]\s*\d|^\s*[A-Za-z]\s*$")
 UNKNOWN_COMMAND = re.compile(r"^\\[A-Za-z]+$")
 # What latex2mathml's exceptions mean, in words.
 REASONS = {
@@ -76,6 +80,9 @@ class MathPattern(InlineProcessor):
         if opened >= 0 and not re.search(r"[\s)]", before[opened + 2 :]):
             return None, None, None  # inside a link's address: \( is an escaped parenthesis there
         groups = m.groupdict()
+        escaped = groups.get("brackets") if groups.get("brackets") is not None else groups.get("parens")
+        if escaped is not None and not TEX_LIKE.search(escaped):
+            return None, None, None  # \[sic\] and \(a\): escaped brackets of Markdown, not a formula
         display = groups.get("dollars") is not None or groups.get("brackets") is not None
         tex = next(value for value in groups.values() if value is not None)
         element = etree.Element("span", {"class": DISPLAY if display else INLINE})
