@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import traceback
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +133,12 @@ class Theme:
             raise TemplateError("strings file must be a mapping of names to words", path, 1)
         return data
 
+    @cached_property
+    def fallback(self) -> FallbackChain:
+        """The fonts that draw what the layouts' own faces cannot (``fonts/fallback.yaml``)."""
+        path = self.find("fonts/fallback.yaml")
+        return FallbackChain() if path is None else read_fallback(path, self.find)
+
     def longdate(self, value: dt.date) -> str:
         months = self.strings.get("months") or []
         month = months[value.month - 1] if len(months) == 12 else f"{value.month:02d}"
@@ -174,6 +182,123 @@ class Theme:
             if any(frame.filename.startswith(str(d)) for d in self.dirs):
                 return frame.filename, frame.lineno
         return None, None
+
+
+STYLES = ("serif", "sans", "mono")
+
+
+@dataclass(frozen=True)
+class FallbackFont:
+    """One entry of ``fonts/fallback.yaml``: the families that draw one writing system."""
+
+    scripts: tuple[str, ...]  # ISO 15924 codes
+    serif: str
+    sans: str
+    mono: str  # "" when the sans family draws code too
+    package: str  # the Debian package that installs the families
+
+    def family(self, style: str, region: str) -> str:
+        """The family for a style (``serif``, ``sans``, ``mono``), ``{cjk}`` filled with the region."""
+        name = {"serif": self.serif, "sans": self.sans, "mono": self.mono or self.sans}[style]
+        return name.replace("{cjk}", region)
+
+
+@dataclass(frozen=True)
+class FallbackChain:
+    """The fallback fonts the layouts declare, in the order they are tried, character by
+    character, after the layouts' own faces. The stylesheets name them through the custom
+    properties ``--fallback-serif``, ``--fallback-sans`` and ``--fallback-mono``
+    (:meth:`css`); the ePub and the web edition embed subsets of those a text uses."""
+
+    fonts: tuple[FallbackFont, ...] = ()
+    regions: tuple[tuple[str, str], ...] = ()  # (language tag in lower case, CJK region)
+    default_region: str = "SC"
+    emoji: str = ""  # the colour emoji family (not in the stylesheets' lists)
+    emoji_package: str = ""
+    licence: Path | None = None  # the licence text packaged with embedded subsets
+
+    def region(self, language: str) -> str:
+        """The CJK region a language tag selects: ``ja`` JP, ``ko`` KR, ``zh-Hant`` and
+        ``zh-TW`` TC, ``zh-HK`` HK, other Chinese SC; any other language the default."""
+        subtags = language.lower().replace("_", "-").split("-")
+        script = next((t for t in subtags[1:] if len(t) == 4), "")
+        area = next((t for t in subtags[1:] if len(t) == 2 or (len(t) == 3 and t.isdigit())), "")
+        known = dict(self.regions)
+        for key in ("-".join(subtags), f"{subtags[0]}-{area}", f"{subtags[0]}-{script}", subtags[0]):
+            if key in known:
+                return known[key]
+        return self.default_region
+
+    def families(self, style: str, language: str) -> tuple[str, ...]:
+        """The fallback families for a style, in order, for a document in ``language``."""
+        region = self.region(language)
+        return tuple(dict.fromkeys(font.family(style, region) for font in self.fonts))
+
+    def css(self, language: str) -> str:
+        """The custom properties that put the chain into the stylesheets' font lists."""
+        declarations = "".join(
+            f" --fallback-{style}: {', '.join(_css_string(f) for f in self.families(style, language)) or 'serif'};"
+            for style in STYLES
+        )
+        return f":root {{{declarations} }}\n"
+
+    def packages(self, script: str) -> tuple[str, ...]:
+        """The packages of the entries for an ISO 15924 script (emoji: ``Zsye``)."""
+        if script == "Zsye":
+            return (self.emoji_package,) if self.emoji_package else ()
+        return tuple(dict.fromkeys(f.package for f in self.fonts if script in f.scripts and f.package))
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def read_fallback(path: Path, find: Any) -> FallbackChain:
+    """``fonts/fallback.yaml`` as a :class:`FallbackChain`; a wrong entry is an error naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TemplateError(f"font fallback file is not valid YAML: {exc}", path, mark.line + 1 if mark else None) from None
+
+    def words(value: Any, what: str) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise TemplateError(f"font fallback file: {what} must be text, not {type(value).__name__}", path)
+        return value.strip()
+
+    if not isinstance(data, dict) or not isinstance(data.get("fonts", []), list):
+        raise TemplateError("font fallback file must be a mapping with a list of 'fonts'", path, 1)
+    fonts = []
+    for number, entry in enumerate(data.get("fonts") or [], 1):
+        if not isinstance(entry, dict) or not entry.get("serif"):
+            raise TemplateError(f"font fallback file: entry {number} needs at least a 'serif' family", path)
+        scripts = entry.get("scripts") or []
+        if not isinstance(scripts, list) or not all(isinstance(s, str) for s in scripts):
+            raise TemplateError(f"font fallback file: entry {number}: 'scripts' must be a list of ISO 15924 codes", path)
+        serif = words(entry.get("serif"), "serif")
+        fonts.append(
+            FallbackFont(
+                tuple(scripts),
+                serif,
+                words(entry.get("sans"), "sans") or serif,
+                words(entry.get("mono"), "mono"),
+                words(entry.get("package"), "package"),
+            )
+        )
+    cjk = data.get("cjk") or {}
+    regions = cjk.get("regions") or {} if isinstance(cjk, dict) else {}
+    emoji = data.get("emoji") or {}
+    licence = words(data.get("licence"), "licence")
+    return FallbackChain(
+        fonts=tuple(fonts),
+        regions=tuple((str(k).lower(), str(v)) for k, v in regions.items()),
+        default_region=str(cjk.get("default", "SC")) if isinstance(cjk, dict) else "SC",
+        emoji=words(emoji.get("family"), "emoji family") if isinstance(emoji, dict) else "",
+        emoji_package=words(emoji.get("package"), "emoji package") if isinstance(emoji, dict) else "",
+        licence=find(licence) if licence else None,
+    )
 
 
 def inline_notes(body: str, chapter: Any) -> str:
