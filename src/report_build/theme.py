@@ -259,7 +259,8 @@ def read_fallback(path: Path, find: Any) -> FallbackChain:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise TemplateError(f"font fallback file is not valid YAML: {exc}", path, mark.line + 1 if mark else None) from None
+        line = mark.line + 1 if mark else None
+        raise TemplateError(f"font fallback file is not valid YAML: {exc}", path, line) from None
 
     def words(value: Any, what: str) -> str:
         if value is None:
@@ -276,7 +277,7 @@ def read_fallback(path: Path, find: Any) -> FallbackChain:
             raise TemplateError(f"font fallback file: entry {number} needs at least a 'serif' family", path)
         scripts = entry.get("scripts") or []
         if not isinstance(scripts, list) or not all(isinstance(s, str) for s in scripts):
-            raise TemplateError(f"font fallback file: entry {number}: 'scripts' must be a list of ISO 15924 codes", path)
+            raise TemplateError(f"font fallback file: entry {number}: 'scripts' must list ISO 15924 codes", path)
         serif = words(entry.get("serif"), "serif")
         fonts.append(
             FallbackFont(
