@@ -81,12 +81,17 @@ def _fontconfig() -> tuple[ctypes.CDLL, int] | None:
     lib.FcCharSetAddChar.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
     lib.FcCharSetDestroy.argtypes = [ctypes.c_void_p]
     lib.FcPatternAddCharSet.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+    lib.FcPatternGetCharSet.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p)]
+    lib.FcCharSetCopy.restype = ctypes.c_void_p
+    lib.FcCharSetCopy.argtypes = [ctypes.c_void_p]
+    lib.FcCharSetHasChar.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
     config = lib.FcInitLoadConfigAndFonts()
     return (lib, config) if config else None
 
 
-def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[str, int, int, int, str]]:
-    """(file, index, weight, slant, first family) of every installed face that matches."""
+def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[str, int, int, int, str, int]]:
+    """(file, index, weight, slant, first family, character set) of every installed face that
+    matches; each character set is a copy the caller owns (or 0)."""
     found = _fontconfig()
     if found is None:
         return []
@@ -99,7 +104,7 @@ def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[
         chars = lib.FcCharSetCreate()
         lib.FcCharSetAddChar(chars, charset)
         lib.FcPatternAddCharSet(pattern, b"charset", chars)
-    objects = lib.FcObjectSetBuild(b"file", b"index", b"weight", b"slant", b"family", None)
+    objects = lib.FcObjectSetBuild(b"file", b"index", b"weight", b"slant", b"family", b"charset", None)
     fonts = lib.FcFontList(config, pattern, objects)
     faces = []
     try:
@@ -113,7 +118,9 @@ def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[
             for key in (b"index", b"weight", b"slant"):
                 values.append(whole.value if lib.FcPatternGetInteger(face, key, 0, ctypes.byref(whole)) == 0 else 0)
             family = text.value.decode() if lib.FcPatternGetString(face, b"family", 0, ctypes.byref(text)) == 0 else ""
-            faces.append((file, values[0], values[1], values[2], family))
+            chars = ctypes.c_void_p()
+            found_chars = lib.FcPatternGetCharSet(face, b"charset", 0, ctypes.byref(chars)) == 0 and chars.value
+            faces.append((file, values[0], values[1], values[2], family, found_chars and lib.FcCharSetCopy(chars)))
     finally:
         if fonts:
             lib.FcFontSetDestroy(fonts)
@@ -127,17 +134,35 @@ def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[
 @functools.cache
 def installed(family: str, weight: int = REGULAR) -> Face | None:
     """The installed upright face of ``family`` closest to ``weight`` (fontconfig's scale), or None."""
-    faces = [f for f in _list({"family": family}) if f[3] == 0] or _list({"family": family})
+    listed = _list({"family": family})
+    faces = [f for f in listed if f[3] == 0] or listed
     if not faces:
         return None
-    file, index, found, _slant, _family = min(faces, key=lambda f: (abs(f[2] - weight), f[0], f[1]))
-    return Face(family, Path(file), index, "normal", 700 if found >= BOLD else 400)
+    chosen = min(faces, key=lambda f: (abs(f[2] - weight), f[0], f[1]))
+    file, index, found, _slant, _family, chars = chosen
+    _free(f for f in listed if f is not chosen)
+    face = Face(family, Path(file), index, "normal", 700 if found >= BOLD else 400)
+    if chars:
+        _CHARSETS[face] = chars  # fontconfig's own record of the face's characters: no font to read
+    return face
+
+
+def _free(faces: Iterable[tuple[str, int, int, int, str, int]]) -> None:
+    found = _fontconfig()
+    for face in faces:
+        if found is not None and face[5]:
+            found[0].FcCharSetDestroy(face[5])
+
+
+_CHARSETS: dict[Face, int] = {}
 
 
 def any_font_has(char: str) -> bool:
     """Whether any installed font has a glyph for ``char`` (what the PDF renderer falls back to
     after the chain)."""
-    return bool(_list({}, ord(char)))
+    listed = _list({}, ord(char))
+    _free(listed)
+    return bool(listed)
 
 
 # -- character maps -------------------------------------------------------------------------
@@ -153,6 +178,10 @@ def _cmap(path: Path, index: int) -> frozenset[int]:
 
 
 def has(face: Face, char: str) -> bool:
+    """Whether the face has a glyph for ``char``."""
+    chars = _CHARSETS.get(face)
+    if chars:
+        return bool(_fontconfig()[0].FcCharSetHasChar(chars, ord(char)))
     return ord(char) in _cmap(face.path, face.index)
 
 
@@ -221,9 +250,14 @@ def script_of(char: str) -> str:
     """The ISO 15924 code a character is written in; ``Zsye`` for emoji, ``Zyyy`` for common
     signs (punctuation, digits, symbols)."""
     code = scripts.script(char)
-    if code in ("Zyyy", "Zinh") and EMOJI.match(char) and unicodedata.category(char) == "So":
+    if code not in ("Zyyy", "Zinh"):
+        return code
+    if EMOJI.match(char) and unicodedata.category(char) == "So":
         return "Zsye"
-    return "Zyyy" if code == "Zinh" else code
+    used_by = scripts.script_extension(char) - {"Zyyy", "Zinh"}  # CJK punctuation: Han, Kana ...
+    if used_by:
+        return "Hani" if "Hani" in used_by else sorted(used_by)[0]
+    return "Zyyy"
 
 
 def script_label(code: str) -> str:
