@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import traceback
 from collections.abc import Iterable
@@ -97,26 +98,41 @@ class Theme:
             bytecode_cache=COMPILED,
         )
         self.env.filters["inline_notes"] = inline_notes
+        self.language = language
+        self.cldr: Any = None  # Babel's locale, when the dates come from CLDR
         self.strings = self._strings(language, diagnostics)
         self.env.globals["strings"] = self.strings
         self.env.filters["longdate"] = self.longdate
         self.env.filters["isodate_long"] = lambda text: self.longdate(dt.date.fromisoformat(text))
-        self.env.filters["filesize"] = filesize
+        self.env.filters["filesize"] = self.filesize
 
     def _strings(self, language: str, diagnostics: Any) -> dict[str, Any]:
-        """Words the templates add, for the manuscript's language; English when there is no file."""
+        """Words the templates add, for the manuscript's language: its strings file
+        (``strings/<tag>.yaml``, else ``strings/<primary tag>.yaml``), then what CLDR knows of the
+        language (month names and dates, through Babel), then English, which the build names once."""
         english = self._read_strings("en") or {}
-        primary = language.split("-")[0].lower()
+        tag = language.lower().replace("_", "-")
+        primary = tag.split("-")[0]
         if primary == "en":
             return english
-        own = self._read_strings(primary)
-        if own is None:
-            if diagnostics is not None:
-                diagnostics.warn(
-                    f"no strings file for language '{language}' (layouts/strings/{primary}.yaml); using English"
-                )
-            return english
-        return {**english, **own}
+        own = next((found for name in strings_files(tag) if (found := self._read_strings(name))), None) or {}
+        self.cldr = cldr_locale(language) if not {"months", "date_format"} <= own.keys() else None
+        english_words = [key for key in english if key not in own and key not in DATES]
+        english_words += [f"callouts.{k}" for k in english.get("callouts", {}) if k not in (own.get("callouts") or {})]
+        if english_words and diagnostics is not None:
+            where = (
+                f"layouts/strings/{primary}.yaml lacks some words for language '{language}'"
+                if own
+                else f"no strings file for language '{language}' (layouts/strings/{primary}.yaml)"
+            )
+            dates = "dates come from CLDR; " if self.cldr is not None else ""
+            shown = ", ".join(english_words[:12]) + (
+                f" and {len(english_words) - 12} more" if len(english_words) > 12 else ""
+            )
+            diagnostics.warn(f"{where}: {dates}these words are in English: {shown}")
+        merged = {**english, **own}
+        merged["callouts"] = {**english.get("callouts", {}), **(own.get("callouts") or {})}
+        return merged
 
     def _read_strings(self, primary: str) -> dict[str, Any] | None:
         path = self.find(f"strings/{primary}.yaml")
@@ -140,11 +156,26 @@ class Theme:
         return FallbackChain() if path is None else read_fallback(path, self.find)
 
     def longdate(self, value: dt.date) -> str:
+        if self.cldr is not None:
+            from babel.dates import format_date
+
+            return format_date(value, "long", locale=self.cldr)
         months = self.strings.get("months") or []
         month = months[value.month - 1] if len(months) == 12 else f"{value.month:02d}"
         return str(self.strings.get("date_format", "{day} {month} {year}")).format(
             day=value.day, month=month, year=value.year
         )
+
+    def filesize(self, size: int) -> str:
+        """A file's size in the document's language (its decimal sign through CLDR)."""
+        text = filesize(size)
+        locale = cldr_locale(self.language)
+        if locale is not None and "." in text:
+            from babel.numbers import format_decimal
+
+            number, unit = text.split(" ")
+            text = f"{format_decimal(float(number), locale=locale)} {unit}"
+        return text
 
     def find(self, name: str) -> Path | None:
         for folder in self.dirs:
@@ -182,6 +213,34 @@ class Theme:
             if any(frame.filename.startswith(str(d)) for d in self.dirs):
                 return frame.filename, frame.lineno
         return None, None
+
+
+DATES = ("months", "date_format")  # what CLDR fills for a language without them
+TRADITIONAL_CHINESE = frozenset({"tw", "hk", "mo", "hant"})
+
+
+def strings_files(tag: str) -> tuple[str, ...]:
+    """The strings files a language tag looks for, most specific first: ``zh-hant-tw``,
+    ``zh-hant`` (also for ``zh-TW``, ``zh-HK``), ``zh``."""
+    subtags = tag.split("-")
+    names = [tag]
+    if len(subtags) > 1 and len(subtags[1]) == 4:
+        names.append(f"{subtags[0]}-{subtags[1]}")
+    if subtags[0] == "zh" and TRADITIONAL_CHINESE & set(subtags[1:]):
+        names.append("zh-hant")
+    names.append(subtags[0])
+    return tuple(dict.fromkeys(names))
+
+
+@functools.cache
+def cldr_locale(language: str) -> Any:
+    """Babel's CLDR locale for a BCP 47 tag, or None when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
 
 
 STYLES = ("serif", "sans", "mono")
