@@ -220,6 +220,10 @@ class Coverage:
             self._own_chars = frozenset().union(*(_cmap(face.path, face.index) for face in self.own))
         return ord(char) in self._own_chars
 
+    def own_face(self, char: str) -> Face | None:
+        """The first of the layouts' own faces (one a family, in css/fonts.css order) with ``char``."""
+        return next((face for face in self.own if has(face, char)), None)
+
     def fallback_face(self, char: str, style: str = "serif") -> Face | None:
         """The first installed family of the chain (for ``style``) that has ``char``."""
         for family in self.chain.families(style, self.language):
@@ -255,7 +259,7 @@ def script_of(char: str) -> str:
     if EMOJI.match(char) and unicodedata.category(char) == "So":
         return "Zsye"
     used_by = scripts.script_extension(char) - {"Zyyy", "Zinh"}  # CJK punctuation: Han, Kana ...
-    if used_by:
+    if used_by and not used_by & {"Latn", "Grek", "Cyrl"}:
         return "Hani" if "Hani" in used_by else sorted(used_by)[0]
     return "Zyyy"
 
@@ -361,14 +365,129 @@ def _missing_families(theme: Theme, script: str, language: str) -> list[str]:
     )
 
 
-def characters_by_face(chars: Iterable[str], coverage: Coverage, style: str) -> dict[Face, str]:
+EVERYWHERE = frozenset({"Latn", "Grek", "Cyrl", "Zyyy"})  # scripts every reading system draws
+
+
+def characters_by_face(chars: Iterable[str], coverage: Coverage, style: str, own_too: bool = False) -> dict[Face, str]:
     """The characters each fallback face draws (those the layouts' own faces lack), for
-    ``style``; emoji are left to the reading system."""
+    ``style``; with ``own_too``, also those of other scripts than Latin, Greek and Cyrillic
+    that the layouts' own faces draw (Arabic). Emoji are left to the reading system."""
     found: dict[Face, list[str]] = {}
     for char in sorted(set(chars)):
-        if not visible(char) or coverage.own_has(char) or script_of(char) == "Zsye":
+        if not visible(char) or script_of(char) == "Zsye":
             continue
-        face = coverage.fallback_face(char, style)
+        if coverage.own_has(char):
+            if not own_too or script_of(char) in EVERYWHERE:
+                continue
+            face = coverage.own_face(char)
+        else:
+            face = coverage.fallback_face(char, style)
         if face is not None:
             found.setdefault(face, []).append(char)
     return {face: "".join(text) for face, text in found.items()}
+
+
+# -- subsets for the ePub and the web edition ---------------------------------------------------
+
+SUBSET_FLAGS = 0x40  # HarfBuzz: keep the .notdef outline (the empty box, as the PDF renderer does)
+NAME_IDS = range(0, 15)  # the names, copyright and licence included (SIL OFL)
+
+
+@functools.cache
+def _harfbuzz() -> ctypes.CDLL | None:
+    """HarfBuzz's subsetting library (which the PDF renderer needs too), or None without it."""
+    for name in (ctypes.util.find_library("harfbuzz-subset"), "libharfbuzz-subset.so.0"):
+        if name:
+            try:
+                lib = ctypes.CDLL(name)
+            except OSError:
+                continue
+            pointer, uint = ctypes.c_void_p, ctypes.c_uint
+            for function, result, arguments in (
+                ("hb_blob_create_from_file", pointer, [ctypes.c_char_p]),
+                ("hb_face_create", pointer, [pointer, uint]),
+                ("hb_subset_input_create_or_fail", pointer, []),
+                ("hb_subset_input_unicode_set", pointer, [pointer]),
+                ("hb_subset_input_set", pointer, [pointer, ctypes.c_int]),
+                ("hb_subset_input_set_flags", None, [pointer, uint]),
+                ("hb_set_add", None, [pointer, ctypes.c_uint32]),
+                ("hb_subset_or_fail", pointer, [pointer, pointer]),
+                ("hb_face_reference_blob", pointer, [pointer]),
+                ("hb_blob_get_data", ctypes.POINTER(ctypes.c_char), [pointer, ctypes.POINTER(uint)]),
+                ("hb_blob_destroy", None, [pointer]),
+                ("hb_face_destroy", None, [pointer]),
+                ("hb_subset_input_destroy", None, [pointer]),
+            ):
+                getattr(lib, function).restype = result
+                getattr(lib, function).argtypes = arguments
+            return lib
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def subset(face: Face, characters: str) -> bytes | None:
+    """The face cut down to ``characters`` (and what its layout features reach from them, such as
+    the other CJK regions' forms), as TrueType or OpenType bytes; None without HarfBuzz."""
+    hb = _harfbuzz()
+    if hb is None:
+        return None
+    blob = hb.hb_blob_create_from_file(str(face.path).encode())
+    source = hb.hb_face_create(blob, face.index)
+    request = hb.hb_subset_input_create_or_fail()
+    made = result = None
+    try:
+        unicodes = hb.hb_subset_input_unicode_set(request)
+        for char in characters:
+            hb.hb_set_add(unicodes, ord(char))
+        names = hb.hb_subset_input_set(request, 4)  # HB_SUBSET_SETS_NAME_ID
+        for number in NAME_IDS:
+            hb.hb_set_add(names, number)
+        hb.hb_subset_input_set_flags(request, SUBSET_FLAGS)
+        made = hb.hb_subset_or_fail(source, request)
+        if not made:
+            return None
+        result = hb.hb_face_reference_blob(made)
+        length = ctypes.c_uint()
+        data = hb.hb_blob_get_data(result, ctypes.byref(length))
+        return ctypes.string_at(data, length.value)
+    finally:
+        for pointer, destroy in ((result, "hb_blob_destroy"), (made, "hb_face_destroy")):
+            if pointer:
+                getattr(hb, destroy)(pointer)
+        hb.hb_subset_input_destroy(request)
+        hb.hb_face_destroy(source)
+        hb.hb_blob_destroy(blob)
+
+
+def unicode_range(characters: str) -> str:
+    """A CSS ``unicode-range`` covering exactly ``characters``: ``U+AC00-AC02, U+B2E4``."""
+    points = sorted({ord(c) for c in characters})
+    ranges: list[tuple[int, int]] = []
+    for point in points:
+        if ranges and point == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in ranges)
+
+
+def licence_text(faces: Iterable[Face], chain_licence: Path | None) -> str:
+    """The licence file packaged with embedded subsets: each face's copyright and licence, as
+    its name table gives them, then the licence text the layouts name."""
+    parts = []
+    for face in faces:
+        try:
+            names = TTFont(face.path, fontNumber=face.index, lazy=True)["name"]
+            notice = [names.getDebugName(n) or "" for n in (0, 13, 14)]
+        except (OSError, TTLibError, KeyError):
+            notice = ["", "", ""]
+        parts.append(f"{face.family} (a subset, {face.path.name}):\n" + "\n".join(n for n in notice if n) + "\n")
+    text = "\n".join(parts)
+    if chain_licence is not None and chain_licence.is_file():
+        text += "\n" + chain_licence.read_text(encoding="utf-8")
+    return text
+
+
+def font_type(data: bytes) -> tuple[str, str]:
+    """(file suffix, media type) of TrueType or OpenType (CFF) bytes."""
+    return (".otf", "font/otf") if data[:4] == b"OTTO" else (".ttf", "font/ttf")

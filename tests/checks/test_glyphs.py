@@ -7,12 +7,16 @@ import io
 import shutil
 import subprocess
 import sys
+import zipfile
 
+import lxml.html
 import pikepdf
 import pytest
+from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
 
-from conftest import FIXTURES, build_bytes
+from conftest import FIXTURES
+from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, build, fonts
 from report_build.checks.glyphs import _to_unicode as to_unicode
 from report_build.checks.glyphs import glyph_coverage, glyphs
@@ -22,8 +26,18 @@ MULTILINGUAL = FIXTURES / "multilingual" / "report.md"
 
 
 @pytest.fixture(scope="module")
-def pdf() -> bytes:
-    return build_bytes(MULTILINGUAL, jobs=1)  # strict: a character without a font would fail the build
+def outputs() -> dict[str, object]:
+    """PDF, ePub and site of the multilingual manuscript, built once, strictly (a character
+    without a font would fail the build)."""
+    built = build(
+        MULTILINGUAL, ("pdf", "epub", "web"), write=False, diagnostics=Diagnostics(strict=True, echo=False), jobs=1
+    )
+    return {result.format: result.files if result.format == "web" else result.data for result in built}
+
+
+@pytest.fixture(scope="module")
+def pdf(outputs) -> bytes:
+    return outputs["pdf"]
 
 
 @pytest.mark.e2e
@@ -95,3 +109,69 @@ def test_the_gate_reports_empty_boxes_at_the_manuscript_line(tmp_path):
     assert result.returncode == 1
     line = next(n for n, text in enumerate(manuscript.read_text(encoding="utf-8").split("\n"), 1) if target in text)
     assert f"report.md:{line}: error: [pdf GLYPH] '{target}'" in result.stderr, result.stderr
+
+
+def _visible_beyond_latin(text: str) -> set[str]:
+    return {c for c in text if fonts.visible(c) and fonts.script_of(c) not in fonts.EVERYWHERE | {"Zsye"}}
+
+
+@pytest.mark.e2e
+def test_the_epub_embeds_subsets_of_the_faces_it_needs(outputs):
+    """An e-reader without Korean, Tamil or Hebrew fonts still shows them: the ePub carries
+    subsets of the faces the PDF used, each limited to its characters, with their licence."""
+    data = outputs["epub"]
+    assert epubcheck_many({"multilingual": data})["multilingual"] == []
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        names = book.namelist()
+        sheet = book.read("EPUB/css/fallback.css").decode()
+        chapter = book.read("EPUB/chapter-01.xhtml").decode()
+        opf = book.read("EPUB/content.opf").decode()
+        faces = {
+            name: book.read(name) for name in names if name.startswith("EPUB/fonts/fallback-") and "LICENSE" not in name
+        }
+        licence = book.read("EPUB/fonts/fallback-LICENSE.txt").decode()
+    assert {"EPUB/fonts/fallback-noto-serif-cjk-sc.otf", "EPUB/fonts/fallback-noto-serif-tamil.ttf"} <= set(faces)
+    assert "EPUB/fonts/fallback-rb-arabic.ttf" in faces  # the layouts' own Arabic face, not embedded otherwise
+    assert 'media-type="font/otf"' in opf and 'media-type="font/ttf"' in opf
+    assert "SIL Open Font License" in licence and "Adobe" in licence  # Noto CJK's copyright
+    assert 'href="css/fallback.css"' in chapter
+    covered: set[str] = set()
+    for name, face in faces.items():
+        cmap = set(TTFont(io.BytesIO(face)).getBestCmap())
+        rule = next(r for r in sheet.split("@font-face")[1:] if name.removeprefix("EPUB/") in r)
+        assert '"RB Fallback"' in rule and "unicode-range: U+" in rule
+        covered |= {chr(c) for c in cmap}
+        assert len(cmap) < 400, name  # a subset, not the font
+    body = lxml.html.fromstring(chapter.encode()).text_content()
+    assert _visible_beyond_latin(body) - covered == set()
+    assert len(data) < 400_000  # subsets: the whole CJK font alone would be 20 MB
+
+
+@pytest.mark.e2e
+def test_the_site_serves_the_subsets_in_woff2_for_the_pages_that_show_them(outputs):
+    """Each fallback face is a WOFF2 subset declared with the characters it draws
+    (unicode-range): a browser fetches it only for a page that shows one of them."""
+    site = outputs["web"]
+    css = site["assets/site.css"].decode()
+    woff2 = {
+        name: data
+        for name, data in site.items()
+        if name.startswith("assets/fonts/fallback-") and name.endswith(".woff2")
+    }
+    assert {"assets/fonts/fallback-noto-serif-cjk-sc.woff2", "assets/fonts/fallback-noto-sans-cjk-sc.woff2"} <= set(
+        woff2
+    )
+    assert "assets/fonts/fallback-LICENSE.txt" in site
+    covered: set[str] = set()
+    for name, data in woff2.items():
+        font = TTFont(io.BytesIO(data))
+        assert font.flavor == "woff2"
+        rules = [r for r in css.split("@font-face")[1:] if name.removeprefix("assets/") in r]
+        assert rules and all("unicode-range: U+" in r and '"RB Fallback ' in r for r in rules)
+        covered |= {chr(c) for c in font.getBestCmap()}
+    for name in (n for n in site if n.startswith("assets/fonts/") and n.endswith(".woff2") and n not in woff2):
+        covered |= {chr(c) for c in TTFont(io.BytesIO(site[name])).getBestCmap()}  # the own faces (Arabic)
+    page = lxml.html.fromstring(site["chapter-01.html"]).text_content()
+    assert _visible_beyond_latin(page) - covered == set()
+    landing = lxml.html.fromstring(site["index.html"]).text_content()
+    assert not _visible_beyond_latin(landing)  # the landing page shows none: no fallback face is fetched there
