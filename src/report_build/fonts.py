@@ -332,7 +332,8 @@ def check_glyphs(doc: Document, theme: Theme, diagnostics: Diagnostics) -> None:
         missing = _missing_families(theme, script, doc.metadata.language)
         install = f"install {' and '.join(packages)} (apt-get install {' '.join(packages)})" if packages else ""
         if missing and install:
-            reason = f"the layouts draw it with {', '.join(repr(m) for m in missing)}, which is not installed"
+            verb = "is" if len(missing) == 1 else "are"
+            reason = f"the layouts draw it with {', '.join(repr(m) for m in missing)}, which {verb} not installed"
         else:
             reason = "no font in the layouts' fallback chain (fonts/fallback.yaml) has these characters"
         drawn_elsewhere = all(any_font_has(c) for c in chars)

@@ -117,7 +117,7 @@ def stylesheets(doc: Document, theme: Theme) -> tuple[list[str], list[Resource]]
         resources.extend(fonts)
     sheet, fallback = fallback_fonts(doc, theme)
     if fallback:
-        sheets.insert(0, FALLBACK_SHEET)
+        sheets.append(FALLBACK_SHEET)  # @font-face rules only: where they come does not matter
         resources.append(Resource("css-fallback", FALLBACK_SHEET, "text/css", sheet.encode("utf-8")))
         resources.extend(fallback)
     return sheets, resources
