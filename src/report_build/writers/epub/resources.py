@@ -117,7 +117,7 @@ def stylesheets(doc: Document, theme: Theme) -> tuple[list[str], list[Resource]]
         resources.extend(fonts)
     sheet, fallback = fallback_fonts(doc, theme)
     if fallback:
-        sheets.append(FALLBACK_SHEET)  # @font-face rules only: where they come does not matter
+        sheets.insert(1, FALLBACK_SHEET)  # @font-face rules only: after epub.css, before what overrides it
         resources.append(Resource("css-fallback", FALLBACK_SHEET, "text/css", sheet.encode("utf-8")))
         resources.extend(fallback)
     return sheets, resources
