@@ -51,13 +51,23 @@ WEB_DIR ?= output/web
 
 setup: $(VENV_STAMP) system-deps ace-deps web-check-deps
 
-# System packages: HarfBuzz's subsetter (font embedding), poppler (pdftotext, pdffonts for the
-# tests), qpdf (`qpdf --check` on the real-world documents' PDFs), a Java runtime (EPUBCheck) and
-# Cairo (CairoSVG draws the PNG fallbacks of SVG figures in the Word edition).
-# Installed with apt-get only when missing.
+# The fonts of the layouts' fallback chain (layouts/fonts/fallback.yaml), one family per writing
+# system: Noto for every script, CJK and colour emoji, found through fontconfig. A package is
+# missing when fontconfig knows none of its families.
+FONT_PACKAGES = \
+	command -v fc-list >/dev/null || missing="$$missing fontconfig"; \
+	fc-list -q "Noto Serif Devanagari" 2>/dev/null || missing="$$missing fonts-noto-core"; \
+	fc-list -q "Noto Serif CJK SC" 2>/dev/null || missing="$$missing fonts-noto-cjk"; \
+	fc-list -q "Noto Color Emoji" 2>/dev/null || missing="$$missing fonts-noto-color-emoji";
+
+# System packages: HarfBuzz's subsetter (font embedding), the fallback fonts, poppler (pdftotext,
+# pdffonts for the tests), qpdf (`qpdf --check` on the real-world documents' PDFs), a Java
+# runtime (EPUBCheck) and Cairo (CairoSVG draws the PNG fallbacks of SVG figures in the Word
+# edition). Installed with apt-get only when missing.
 system-deps:
 	@missing=""; \
 	ldconfig -p | grep -q libharfbuzz-subset.so.0 || missing="$$missing libharfbuzz-subset0"; \
+	$(FONT_PACKAGES) \
 	command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
@@ -67,11 +77,15 @@ system-deps:
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-# Font subsetting library only: what a PDF build needs beyond Python packages.
+# What a PDF build needs beyond Python packages: the font subsetting library and the fallback fonts.
 font-deps:
-	@ldconfig -p | grep -q libharfbuzz-subset.so.0 || { \
-	  echo "installing libharfbuzz-subset0 (font subsetting)"; \
-	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends libharfbuzz-subset0 >/dev/null; }
+	@missing=""; \
+	ldconfig -p | grep -q libharfbuzz-subset.so.0 || missing="$$missing libharfbuzz-subset0"; \
+	$(FONT_PACKAGES) \
+	if [ -n "$$missing" ]; then \
+	  echo "installing fonts and font subsetting:$$missing"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 # DAISY Ace, the EPUB accessibility checker: Debian's Chromium, and the npm packages pinned in
 # tools/ace/package-lock.json, without puppeteer's own browser download (it fails here; puppeteer

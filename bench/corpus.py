@@ -6,7 +6,8 @@
 
 A document is a folder with a SOURCE.txt and one Markdown file. Each is built once, PDF and ePub
 together in memory, with remote images left out (``--omit-remote``: there is no network here);
-the PDF is checked with ``qpdf --check`` and pikepdf, the ePub with EPUBCheck (all at once, in
+the PDF is checked with ``qpdf --check``, pikepdf and for tofu (characters printed as empty
+boxes, read from its embedded fonts as ``check`` reads them), the ePub with EPUBCheck (all at once, in
 parallel). The table gives the PDF's pages, the checks' results, the build's time and its
 warnings. Exit status 1 when any document fails to build or to pass a check.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 import pikepdf
 
 from report_build import Diagnostics, ReportBuildError, build
+from report_build.checks.glyphs import glyph_coverage
 from report_build.checks.validators import epubcheck
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,7 @@ class Row:
     seconds: float = 0.0
     warnings: int = 0
     omitted: int = 0
+    tofu: int | None = None  # characters the PDF prints as empty boxes (checks/glyphs.py)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -94,6 +97,10 @@ def run(root: Path, names: list[str]) -> list[Row]:
                 row.problems.append(f"pikepdf: {exc}")
             if row.qpdf != "ok":
                 row.problems.append(f"qpdf --check: {row.qpdf}")
+            boxes = glyph_coverage(pdf.data).characters
+            row.tofu = len(boxes)
+            if boxes:
+                row.problems.append(f"tofu: {', '.join(boxes[:10])} print as empty boxes")
             books[name] = epub_path
         print("EPUBCheck ...", file=sys.stderr, flush=True)
         findings = epubcheck(books) if books else {}
@@ -113,12 +120,13 @@ def _count(number: int, word: str) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    header = ("document", "PDF pages", "qpdf", "ePub (EPUBCheck)", "time", "warnings", "remote omitted")
+    header = ("document", "PDF pages", "qpdf", "tofu", "ePub (EPUBCheck)", "time", "warnings", "remote omitted")
     cells = [
         (
             row.name,
             str(row.pages) if row.pages is not None else "-",
             row.qpdf or "-",
+            str(row.tofu) if row.tofu is not None else "-",
             row.epubcheck or ("not built" if row.pages is None else "-"),
             f"{row.seconds:.1f} s",
             str(row.warnings),

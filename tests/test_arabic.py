@@ -323,16 +323,25 @@ def _throwaway(tmp_path, language: str):
 
 @pytest.mark.e2e
 def test_language_without_strings_falls_back_to_english_with_one_warning(tmp_path):
-    manuscript = _throwaway(tmp_path, "de")
-    with pytest.raises(ReportBuildError, match=r"no strings file for language 'de'"):
+    """Italian has no strings file: CLDR gives the dates, English the words, and the build says
+    once which words those are."""
+    manuscript = _throwaway(tmp_path, "it")
+    text = manuscript.read_text(encoding="utf-8").replace("language: it\n", "language: it\ndate: 2020-02-24\n")
+    manuscript.write_text(text, encoding="utf-8")
+    with pytest.raises(ReportBuildError, match=r"no strings file for language 'it'"):
         build_bytes(manuscript)  # strict: the warning is an error
     diagnostics = Diagnostics(echo=False)
     from report_build import build
 
     (result,) = build(manuscript, ("pdf",), write=False, diagnostics=diagnostics)
     messages = [w.message for w in diagnostics.warnings]
-    assert messages == ["no strings file for language 'de' (layouts/strings/de.yaml); using English"]
-    assert "Contents" in " ".join(pdf_pages(result.data))
+    assert len(messages) == 1
+    assert messages[0].startswith(
+        "no strings file for language 'it' (layouts/strings/it.yaml): dates come from CLDR; "
+        "these words are in English: contents, version, version_history,"
+    )
+    pages = " ".join(pdf_pages(result.data))
+    assert "Contents" in pages and "24 febbraio 2020" in pages
 
 
 @pytest.mark.e2e

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_corpus_table_reports_each_document(tmp_path):
-    good, broken = tmp_path / "good", tmp_path / "broken"
-    for folder in (good, broken):
+    good, broken, boxes = tmp_path / "good", tmp_path / "broken", tmp_path / "boxes"
+    for folder in (good, broken, boxes):
         folder.mkdir()
         (folder / "SOURCE.txt").write_text("written for this test\n", encoding="utf-8")
     (good / "doc.md").write_text(
@@ -23,6 +23,7 @@ def test_corpus_table_reports_each_document(tmp_path):
         encoding="utf-8",
     )
     (broken / "doc.md").write_text("---\ntitle: Broken\n---\n\n# One\n\nA call[^x].\n", encoding="utf-8")
+    (boxes / "doc.md").write_text("---\ntitle: Boxes\n---\n\n# One\n\nKawi \U00011f04, no font.\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "corpus.py"), "--root", str(tmp_path)],
         capture_output=True,
@@ -31,11 +32,13 @@ def test_corpus_table_reports_each_document(tmp_path):
     )
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    header = ["document", "PDF pages", "qpdf", "ePub (EPUBCheck)", "time", "warnings", "remote omitted"]
+    header = ["document", "PDF pages", "qpdf", "tofu", "ePub (EPUBCheck)", "time", "warnings", "remote omitted"]
     assert [cell.strip() for cell in lines[0].split("  ") if cell.strip()] == header
-    rows = {line.split()[0]: line.split() for line in lines[2:4]}
-    assert int(rows["good"][1]) >= 3 and rows["good"][2:4] == ["ok", "valid"]  # cover, title page, text ...
+    rows = {line.split()[0]: line.split() for line in lines[2:5]}
+    assert int(rows["good"][1]) >= 3 and rows["good"][2:5] == ["ok", "0", "valid"]  # cover, title page, text ...
     assert rows["good"][-1] == "1"  # one remote image omitted
-    assert rows["broken"][1:5] == ["-", "-", "not", "built"]
+    assert rows["broken"][1:6] == ["-", "-", "-", "not", "built"]
+    assert rows["boxes"][2:5] == ["ok", "1", "valid"]  # a character no font has: one empty box
     assert "doc.md:7: footnote [^x] is called but never defined" in result.stdout
-    assert lines[-1] == "1 of 2 documents built and valid"
+    assert "tofu: \U00011f04 print as empty boxes" in result.stdout
+    assert lines[-1] == "1 of 3 documents built and valid"

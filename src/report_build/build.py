@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, limits, progress
+from . import __version__, fonts, limits, progress
 from .cache import BuildCache
 from .errors import Diagnostics, ReleaseError, RenderError
 from .model import Document
@@ -70,9 +70,11 @@ def gather(
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
     document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote, cache)
     log = changelog.find(manuscript)
+    if log is not None:
+        document = _with(document, releases=changelog.load(log, diagnostics))
+    fonts.check_glyphs(document, theme, diagnostics)  # every character has a font on this machine
     if log is None:
         return document, theme
-    document = _with(document, releases=changelog.load(log, diagnostics))
     if release.is_draft(document, Path(releases_dir)):
         diagnostics.warn(
             f"sources differ from released version {document.version}: this build is marked DRAFT; "

@@ -59,11 +59,24 @@ class Metadata:
 
     @property
     def direction(self) -> str:
-        primary = self.language.split("-")[0].lower()
-        return "rtl" if primary in RTL_LANGUAGES else "ltr"
+        return direction_of(self.language)
 
 
-RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"})
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "khw", "ks", "mzn", "nqo", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
+
+
+def direction_of(language: str) -> str:
+    """``rtl`` or ``ltr`` for a BCP 47 tag: from its script subtag when it has one (``ku-Arab``,
+    ``az-Arab``, ``ha-Latn``), else from the language (Hebrew, Persian, Urdu, Pashto, Yiddish,
+    Syriac, Dhivehi, Arabic ...)."""
+    subtags = language.lower().replace("_", "-").split("-")
+    script = next((tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in RTL_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in RTL_LANGUAGES else "ltr"
 
 
 @dataclass(frozen=True)

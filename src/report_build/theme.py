@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import traceback
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -95,26 +98,41 @@ class Theme:
             bytecode_cache=COMPILED,
         )
         self.env.filters["inline_notes"] = inline_notes
+        self.language = language
+        self.cldr: Any = None  # Babel's locale, when the dates come from CLDR
         self.strings = self._strings(language, diagnostics)
         self.env.globals["strings"] = self.strings
         self.env.filters["longdate"] = self.longdate
         self.env.filters["isodate_long"] = lambda text: self.longdate(dt.date.fromisoformat(text))
-        self.env.filters["filesize"] = filesize
+        self.env.filters["filesize"] = self.filesize
 
     def _strings(self, language: str, diagnostics: Any) -> dict[str, Any]:
-        """Words the templates add, for the manuscript's language; English when there is no file."""
+        """Words the templates add, for the manuscript's language: its strings file
+        (``strings/<tag>.yaml``, else ``strings/<primary tag>.yaml``), then what CLDR knows of the
+        language (month names and dates, through Babel), then English, which the build names once."""
         english = self._read_strings("en") or {}
-        primary = language.split("-")[0].lower()
+        tag = language.lower().replace("_", "-")
+        primary = tag.split("-")[0]
         if primary == "en":
             return english
-        own = self._read_strings(primary)
-        if own is None:
-            if diagnostics is not None:
-                diagnostics.warn(
-                    f"no strings file for language '{language}' (layouts/strings/{primary}.yaml); using English"
-                )
-            return english
-        return {**english, **own}
+        own = next((found for name in strings_files(tag) if (found := self._read_strings(name))), None) or {}
+        self.cldr = cldr_locale(language) if not {"months", "date_format"} <= own.keys() else None
+        english_words = [key for key in english if key not in own and key not in DATES]
+        english_words += [f"callouts.{k}" for k in english.get("callouts", {}) if k not in (own.get("callouts") or {})]
+        if english_words and diagnostics is not None:
+            where = (
+                f"layouts/strings/{primary}.yaml lacks some words for language '{language}'"
+                if own
+                else f"no strings file for language '{language}' (layouts/strings/{primary}.yaml)"
+            )
+            dates = "dates come from CLDR; " if self.cldr is not None else ""
+            shown = ", ".join(english_words[:12]) + (
+                f" and {len(english_words) - 12} more" if len(english_words) > 12 else ""
+            )
+            diagnostics.warn(f"{where}: {dates}these words are in English: {shown}")
+        merged = {**english, **own}
+        merged["callouts"] = {**english.get("callouts", {}), **(own.get("callouts") or {})}
+        return merged
 
     def _read_strings(self, primary: str) -> dict[str, Any] | None:
         path = self.find(f"strings/{primary}.yaml")
@@ -131,12 +149,33 @@ class Theme:
             raise TemplateError("strings file must be a mapping of names to words", path, 1)
         return data
 
+    @cached_property
+    def fallback(self) -> FallbackChain:
+        """The fonts that draw what the layouts' own faces cannot (``fonts/fallback.yaml``)."""
+        path = self.find("fonts/fallback.yaml")
+        return FallbackChain() if path is None else read_fallback(path, self.find)
+
     def longdate(self, value: dt.date) -> str:
+        if self.cldr is not None:
+            from babel.dates import format_date
+
+            return format_date(value, "long", locale=self.cldr)
         months = self.strings.get("months") or []
         month = months[value.month - 1] if len(months) == 12 else f"{value.month:02d}"
         return str(self.strings.get("date_format", "{day} {month} {year}")).format(
             day=value.day, month=month, year=value.year
         )
+
+    def filesize(self, size: int) -> str:
+        """A file's size in the document's language (its decimal sign through CLDR)."""
+        text = filesize(size)
+        locale = cldr_locale(self.language)
+        if locale is not None and "." in text:
+            from babel.numbers import format_decimal
+
+            number, unit = text.split(" ")
+            text = f"{format_decimal(float(number), locale=locale)} {unit}"
+        return text
 
     def find(self, name: str) -> Path | None:
         for folder in self.dirs:
@@ -174,6 +213,152 @@ class Theme:
             if any(frame.filename.startswith(str(d)) for d in self.dirs):
                 return frame.filename, frame.lineno
         return None, None
+
+
+DATES = ("months", "date_format")  # what CLDR fills for a language without them
+TRADITIONAL_CHINESE = frozenset({"tw", "hk", "mo", "hant"})
+
+
+def strings_files(tag: str) -> tuple[str, ...]:
+    """The strings files a language tag looks for, most specific first: ``zh-hant-tw``,
+    ``zh-hant`` (also for ``zh-TW``, ``zh-HK``), ``zh``."""
+    subtags = tag.split("-")
+    names = [tag]
+    if len(subtags) > 1 and len(subtags[1]) == 4:
+        names.append(f"{subtags[0]}-{subtags[1]}")
+    if subtags[0] == "zh" and TRADITIONAL_CHINESE & set(subtags[1:]):
+        names.append("zh-hant")
+    names.append(subtags[0])
+    return tuple(dict.fromkeys(names))
+
+
+@functools.cache
+def cldr_locale(language: str) -> Any:
+    """Babel's CLDR locale for a BCP 47 tag, or None when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+STYLES = ("serif", "sans", "mono")
+
+
+@dataclass(frozen=True)
+class FallbackFont:
+    """One entry of ``fonts/fallback.yaml``: the families that draw one writing system."""
+
+    scripts: tuple[str, ...]  # ISO 15924 codes
+    serif: str
+    sans: str
+    mono: str  # "" when the sans family draws code too
+    package: str  # the Debian package that installs the families
+
+    def family(self, style: str, region: str) -> str:
+        """The family for a style (``serif``, ``sans``, ``mono``), ``{cjk}`` filled with the region."""
+        name = {"serif": self.serif, "sans": self.sans, "mono": self.mono or self.sans}[style]
+        return name.replace("{cjk}", region)
+
+
+@dataclass(frozen=True)
+class FallbackChain:
+    """The fallback fonts the layouts declare, in the order they are tried, character by
+    character, after the layouts' own faces. The stylesheets name them through the custom
+    properties ``--fallback-serif``, ``--fallback-sans`` and ``--fallback-mono``
+    (:meth:`css`); the ePub and the web edition embed subsets of those a text uses."""
+
+    fonts: tuple[FallbackFont, ...] = ()
+    regions: tuple[tuple[str, str], ...] = ()  # (language tag in lower case, CJK region)
+    default_region: str = "SC"
+    emoji: str = ""  # the colour emoji family (not in the stylesheets' lists)
+    emoji_package: str = ""
+    licence: Path | None = None  # the licence text packaged with embedded subsets
+
+    def region(self, language: str) -> str:
+        """The CJK region a language tag selects: ``ja`` JP, ``ko`` KR, ``zh-Hant`` and
+        ``zh-TW`` TC, ``zh-HK`` HK, other Chinese SC; any other language the default."""
+        subtags = language.lower().replace("_", "-").split("-")
+        script = next((t for t in subtags[1:] if len(t) == 4), "")
+        area = next((t for t in subtags[1:] if len(t) == 2 or (len(t) == 3 and t.isdigit())), "")
+        known = dict(self.regions)
+        for key in ("-".join(subtags), f"{subtags[0]}-{area}", f"{subtags[0]}-{script}", subtags[0]):
+            if key in known:
+                return known[key]
+        return self.default_region
+
+    def families(self, style: str, language: str) -> tuple[str, ...]:
+        """The fallback families for a style, in order, for a document in ``language``."""
+        region = self.region(language)
+        return tuple(dict.fromkeys(font.family(style, region) for font in self.fonts))
+
+    def css(self, language: str) -> str:
+        """The custom properties that put the chain into the stylesheets' font lists."""
+        declarations = "".join(
+            f" --fallback-{style}: {', '.join(_css_string(f) for f in self.families(style, language)) or 'serif'};"
+            for style in STYLES
+        )
+        return f":root {{{declarations} }}\n"
+
+    def packages(self, script: str) -> tuple[str, ...]:
+        """The packages of the entries for an ISO 15924 script (emoji: ``Zsye``)."""
+        if script == "Zsye":
+            return (self.emoji_package,) if self.emoji_package else ()
+        return tuple(dict.fromkeys(f.package for f in self.fonts if script in f.scripts and f.package))
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def read_fallback(path: Path, find: Any) -> FallbackChain:
+    """``fonts/fallback.yaml`` as a :class:`FallbackChain`; a wrong entry is an error naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise TemplateError(f"font fallback file is not valid YAML: {exc}", path, line) from None
+
+    def words(value: Any, what: str) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise TemplateError(f"font fallback file: {what} must be text, not {type(value).__name__}", path)
+        return value.strip()
+
+    if not isinstance(data, dict) or not isinstance(data.get("fonts", []), list):
+        raise TemplateError("font fallback file must be a mapping with a list of 'fonts'", path, 1)
+    fonts = []
+    for number, entry in enumerate(data.get("fonts") or [], 1):
+        if not isinstance(entry, dict) or not entry.get("serif"):
+            raise TemplateError(f"font fallback file: entry {number} needs at least a 'serif' family", path)
+        scripts = entry.get("scripts") or []
+        if not isinstance(scripts, list) or not all(isinstance(s, str) for s in scripts):
+            raise TemplateError(f"font fallback file: entry {number}: 'scripts' must list ISO 15924 codes", path)
+        serif = words(entry.get("serif"), "serif")
+        fonts.append(
+            FallbackFont(
+                tuple(scripts),
+                serif,
+                words(entry.get("sans"), "sans") or serif,
+                words(entry.get("mono"), "mono"),
+                words(entry.get("package"), "package"),
+            )
+        )
+    cjk = data.get("cjk") or {}
+    regions = cjk.get("regions") or {} if isinstance(cjk, dict) else {}
+    emoji = data.get("emoji") or {}
+    licence = words(data.get("licence"), "licence")
+    return FallbackChain(
+        fonts=tuple(fonts),
+        regions=tuple((str(k).lower(), str(v)) for k, v in regions.items()),
+        default_region=str(cjk.get("default", "SC")) if isinstance(cjk, dict) else "SC",
+        emoji=words(emoji.get("family"), "emoji family") if isinstance(emoji, dict) else "",
+        emoji_package=words(emoji.get("package"), "emoji package") if isinstance(emoji, dict) else "",
+        licence=find(licence) if licence else None,
+    )
 
 
 def inline_notes(body: str, chapter: Any) -> str:

@@ -423,7 +423,10 @@ def test_stylesheet_leaves_fonts_sizes_colours_and_alignment_to_the_reader(books
         for length in re.findall(r"\d*\.?\d+[a-z%]*", value):
             assert re.fullmatch(r"0|\d*\.?\d+(em|rem|%|vh|vw)?", length), f"absolute length {value!r}"
     assert "justify" not in css
-    assert not re.search(r"font-family\s*:[^;}]*(Vollkorn|Inter|RB )", css)
+    assert not re.search(r"font-family\s*:[^;}]*(Vollkorn|Inter|RB (?!Fallback))", css)
+    for families in re.findall(r"font-family\s*:\s*([^;}]+)", css):
+        # the reader's own font first; "RB Fallback" only draws what it lacks (embedded subsets)
+        assert families.split(",")[0].strip() in ("serif", "sans-serif", "monospace"), families
 
 
 # -- reproducibility and the zip ----------------------------------------------------

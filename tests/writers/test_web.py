@@ -261,7 +261,8 @@ def test_fonts_are_woff2_subsets_of_the_shipped_fonts_and_reproducible():
     cmap = font.getBestCmap()
     assert ord("‘") in cmap and ord("I") in cmap and 0x0627 not in cmap
     assert len(cmap) < 200 < len(TTFont(io.BytesIO(source)).getBestCmap())  # a subset, not the whole font
-    assert "onum" in {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}  # old-style figures kept
+    features = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
+    assert {"lnum", "tnum"} <= features  # the lining and tabular figures the stylesheet asks for are kept
 
 
 def test_raster_images_get_srcset_and_their_size(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import lxml.html
@@ -12,7 +12,9 @@ from lxml import etree
 
 from ..build import gather, output_name
 from ..errors import Diagnostics, RenderError, format_location
+from ..fonts import locate
 from ..model import Document
+from .glyphs import glyph_coverage
 from .validators import Finding, epubcheck, pdf_structure
 
 WORD = re.compile(r"\w+")
@@ -55,12 +57,23 @@ def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool =
                 path.read_bytes(), edition=edition, title=title, language=doc.metadata.language, outline=outline
             ):
                 found.append(Located(finding, path, None))
+            found += _glyphs(doc, path)
     if book.is_file():
         findings = epubcheck({"book": book})["book"]
         if ace:
             findings += _ace(book)
         found += [_locate(doc, book, finding) for finding in findings]
     return found
+
+
+def _glyphs(doc: Document, pdf: Path) -> list[Located]:
+    """Characters the PDF prints as empty boxes, each at the manuscript line that writes it."""
+    coverage = glyph_coverage(pdf.read_bytes())
+    located = []
+    for char, finding in zip(coverage.characters, coverage.findings(), strict=True):
+        path, line = locate(doc, char)
+        located.append(Located(replace(finding, file=pdf.name), path, line))
+    return located
 
 
 def _ace(book: Path) -> list[Finding]:

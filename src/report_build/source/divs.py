@@ -110,7 +110,7 @@ def div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list
     callout = next((CALLOUTS[c[len("callout-") :]] for c in classes if c.startswith("callout-")), None)
     id_attribute = f' id="{html.escape(ident)}"' if ident else ""
     if callout is not None:
-        title = attributes.get("title", "")
+        title = attributes.get("title", callout.capitalize())  # untitled, Quarto shows the kind: "Note"
         lines = ["", f'<div class="admonition {callout}"{id_attribute} markdown="1">', ""]
         if title:
             lines[2:2] = [f'<p class="admonition-title">{html.escape(title, quote=False)}</p>', ""]

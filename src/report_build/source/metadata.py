@@ -318,9 +318,15 @@ KEY_OF = {spelling: key for key in KEYS for spelling in (key.name, *key.aliases)
 
 
 def metadata(
-    raw: dict[str, Any], lines: dict[str, int], path: Path, diagnostics: Diagnostics, fallback_title: str
+    raw: dict[str, Any],
+    lines: dict[str, int],
+    path: Path,
+    diagnostics: Diagnostics,
+    fallback_title: str,
+    fallback_language: str | None = None,
 ) -> Metadata:
-    """Validate the front matter into :class:`Metadata`; keys not given take the model's defaults."""
+    """Validate the front matter into :class:`Metadata`; keys not given take the model's
+    defaults (the language: ``fallback_language`` when given, what the text's script implies)."""
     values: dict[str, Any] = {}
     for spelled, value in raw.items():
         key = KEY_OF.get(spelled)
@@ -340,6 +346,8 @@ def metadata(
             if len(shown) > 60:
                 shown = shown[:57] + "..."
             raise ManuscriptError(f"front matter '{spelled}' must be {exc.expected}, not {shown}", path, line) from None
+    if "language" not in values and fallback_language:
+        values["language"] = fallback_language
     values["title"] = values.get("title") or fallback_title or path.stem.replace("-", " ").replace("_", " ").title()
     if not values.get("identifier"):
         values["identifier"] = stable_identifier(values["title"], values.get("authors", ()))

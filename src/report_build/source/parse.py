@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import lxml.html
+from fontTools.unicodedata import script_name
 
 from .. import image_data
 from ..cache import BuildCache
@@ -27,7 +28,7 @@ from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
 from ..theme import Theme
-from . import frontmatter, github, guards, ids, jekyll, manuscript, math, refsyntax, repair, sanitize
+from . import frontmatter, github, guards, ids, jekyll, manuscript, math, refsyntax, repair, sanitize, scripts
 from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
@@ -96,7 +97,7 @@ def _read_text(
     html = md.convert("\n".join(body_lines))
     structure = extension.structure
 
-    metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title)
+    metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title, _language(raw, html, diagnostics))
     theme = Theme(metadata.layouts, metadata.language, diagnostics)
     theme.load_all()
     check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs))
@@ -124,8 +125,10 @@ def _read_text(
     blocks.tables(root, ctx)
     found_figures = charts.data_tables(root, ctx, drawn, found_figures)
     links.links(root, ctx)
+    direction.passages(root, metadata.direction)
     if metadata.direction == "rtl":
         direction.isolate_left_to_right(root)
+        direction.isolate_latin_runs(root)
     document = Document(
         source=path.resolve(),
         metadata=metadata,
@@ -136,6 +139,22 @@ def _read_text(
         attachments=charts.attachments(drawn),
     )
     return document, theme
+
+
+def _language(raw: dict, html: str, diagnostics: Diagnostics) -> str | None:
+    """Without a language in the front matter, the one the text's dominant script implies
+    (Hangul: Korean; Arabic script with Persian letters: Persian ...), said in a note."""
+    if any(key in raw for key in ("language", "lang")):
+        return None
+    guessed = scripts.guess_language(scripts.plain_text(html))
+    if guessed is None:
+        return None
+    language, script = guessed
+    diagnostics.note(
+        f"the front matter gives no language and the text is mostly in {script_name(script)} script: "
+        f"it is read as '{language}' (words, hyphenation, direction); write `language:` to choose another"
+    )
+    return language
 
 
 def _first_after_previous(source: SourceMap, warn_at):

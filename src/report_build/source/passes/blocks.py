@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from lxml import etree
 
 from ...contract import TABLE_LABEL, TABLE_WRAP, figure_id, table_id
@@ -13,14 +15,19 @@ SHORT_TABLE_ROWS = 15  # a table this short never splits from its caption
 
 
 def callouts(root: etree._Element, ctx: Context) -> None:
-    """Admonitions (``!!! note``) become callouts. Reads each ``div.admonition`` and its title;
-    replaces it with what ``callout.html`` renders."""
+    """Admonitions (``!!! note``, GitHub's ``> [!NOTE]``, Quarto's ``.callout-note``) become
+    callouts. Reads each ``div.admonition`` and its title; replaces it with what ``callout.html``
+    renders. A title that is only the kind's default ("Note", which the syntax writes when the
+    author gives none) is the word of the document's language (``callouts`` in the strings)."""
+    words = ctx.theme.strings.get("callouts") or {}
     for block in root.xpath("//div[contains(concat(' ', @class, ' '), ' admonition ')]"):
         classes = block.get("class", "").split()
         kind = next((c for c in classes if c != "admonition"), "note")
         title_html = ""
         for title in block.xpath("p[contains(@class, 'admonition-title')]"):
             title_html = inner_xhtml(title)
+            if len(title) == 0 and (title.text or "").strip() == kind.capitalize() and words.get(kind):
+                title_html = escape(str(words[kind]), quote=False)
             drop(title, keep_tail=False)
         body = inner_xhtml(block)
         rendered = ctx.theme.render("callout.html", kind=kind, title=title_html, body=body)

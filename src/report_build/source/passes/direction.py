@@ -1,12 +1,26 @@
-"""Right-to-left documents: left-to-right runs isolated so they read as a unit."""
+"""Direction of reading: passages in another direction than the document's get their ``dir``
+from their language, and in right-to-left documents left-to-right runs are isolated so that
+they read as a unit (a Latin name with its ``@``, ``C++``, ``Node.js``) wherever they fall.
+
+Nothing here asks the author for a ``dir``: the document's direction comes from its language
+(or, without one, from its script: :mod:`..scripts`), a passage's from its ``lang``."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from lxml import etree
 
+from ...model import direction_of
+
 URL_TEXT = re.compile(r"^(https?://|www\.|[\w.+-]+@[\w-]+\.)", re.IGNORECASE)
+ISOLATED = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "math", "svg"})
+# Bidi classes a left-to-right run may hold between its strong letters: European digits and
+# their separators and terminators, common separators, spaces and other neutrals, marks.
+INSIDE = frozenset({"L", "EN", "ES", "ET", "CS", "WS", "ON", "NSM", "BN"})
+LEADING = frozenset("@#")  # a handle or a tag reads with the word it prefixes
+BRACKETS = {")": "(", "]": "[", "}": "{"}
 
 
 def isolate_left_to_right(root: etree._Element) -> None:
@@ -20,3 +34,123 @@ def isolate_left_to_right(root: etree._Element) -> None:
     for cell in root.iter("td", "th"):
         if "align-right" in (cell.get("class") or "").split():
             cell.set("dir", "auto")
+
+
+def passages(root: etree._Element, document_direction: str) -> None:
+    """Give an element whose ``lang`` reads in the other direction than its surroundings a
+    ``dir`` (an Arabic or Hebrew passage in an English report, an English one in a Persian
+    report). An element that has a ``dir`` keeps it."""
+
+    def walk(element: etree._Element, surrounding: str) -> None:
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            direction = surrounding
+            if child.get("dir") in ("ltr", "rtl"):
+                direction = child.get("dir")
+            elif child.get("lang"):
+                direction = direction_of(child.get("lang"))
+                if direction != surrounding:
+                    child.set("dir", direction)
+            walk(child, direction)
+
+    walk(root, document_direction)
+
+
+def isolate_latin_runs(root: etree._Element) -> None:
+    """In a right-to-left document, wrap each run of left-to-right text (from its first strong
+    letter, or the ``@`` or ``#`` before it, to its last letter or digit) in ``<span dir="ltr">``,
+    which isolates it in the PDF, the ePub and the site alike. Code, math and elements that
+    already have a ``dir`` are left as they are."""
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or _inside_isolated(element, root):
+            continue
+        if element.text:
+            pieces = _runs(element.text)
+            if any(run for _text, run in pieces):
+                element.text = None
+                _insert(element, 0, pieces, lambda text, e=element: setattr(e, "text", text))
+        for child in list(element):
+            if child.tail:
+                pieces = _runs(child.tail)
+                if any(run for _text, run in pieces):
+                    child.tail = None
+                    _insert(element, element.index(child) + 1, pieces, lambda text, c=child: setattr(c, "tail", text))
+
+
+def _inside_isolated(element: etree._Element, root: etree._Element) -> bool:
+    node = element
+    while node is not None and node is not root:
+        if not isinstance(node.tag, str):
+            return True
+        tag = etree.QName(node).localname if "}" in node.tag else node.tag
+        if tag in ISOLATED or node.get("dir") in ("ltr", "auto"):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _insert(parent: etree._Element, position: int, pieces: list[tuple[str, bool]], set_first) -> None:
+    """Put ``pieces`` (text, is a left-to-right run) at ``position`` of ``parent``'s children:
+    plain text before the first run goes where the text was, each run becomes a span whose
+    tail is the plain text after it."""
+    previous = None
+    for text, run in pieces:
+        if not run:
+            if previous is None:
+                set_first(text)
+            else:
+                previous.tail = (previous.tail or "") + text
+            continue
+        span = etree.Element("span", {"dir": "ltr"})
+        span.text = text
+        parent.insert(position, span)
+        position += 1
+        previous = span
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is a left-to-right run)."""
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        begins = _strong_ltr(char) or (char in LEADING and index + 1 < len(text) and _strong_ltr(text[index + 1]))
+        if not begins:
+            index += 1
+            continue
+        end = index + 1
+        last = index + 1 if _strong_ltr(char) else index
+        while end < len(text) and unicodedata.bidirectional(text[end]) in INSIDE:
+            if _strong_ltr(text[end]) or unicodedata.bidirectional(text[end]) == "EN":
+                last = end + 1
+            end += 1
+        while last < len(text) and unicodedata.bidirectional(text[last]) in ("ES", "ET"):
+            last += 1  # C++, C#, 100%: signs attached to the run's end
+        last = _with_closing_brackets(text, index, last)
+        if index > start:
+            pieces.append((text[start:index], False))
+        pieces.append((text[index:last], True))
+        start = index = last
+    if start < len(text) or not pieces:
+        pieces.append((text[start:], False))
+    return pieces
+
+
+def _with_closing_brackets(text: str, begin: int, end: int) -> int:
+    """Extend a run over the brackets it opened (``f(x)``), never over one it did not."""
+    depth = {opening: 0 for opening in BRACKETS.values()}
+    for char in text[begin:end]:
+        if char in depth:
+            depth[char] += 1
+        elif char in BRACKETS and depth[BRACKETS[char]]:
+            depth[BRACKETS[char]] -= 1
+    while end < len(text) and text[end] in BRACKETS and depth[BRACKETS[text[end]]]:
+        depth[BRACKETS[text[end]]] -= 1
+        end += 1
+    return end
+
+
+def _strong_ltr(char: str) -> bool:
+    return unicodedata.bidirectional(char) == "L"

@@ -7,6 +7,7 @@ the PDF is written."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,9 +93,21 @@ def lay_out_html(
     return LaidOut(rendered, source, diagnostics, options=options)
 
 
+NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \(U\+[0-9A-F]+\)$', re.S)
+
+
 def report(located: list[RendererMessage], source: Path, diagnostics: Diagnostics) -> None:
-    """WeasyPrint's log as ours: template and fetch failures are errors, the rest warnings."""
+    """WeasyPrint's log as ours: template and fetch failures are errors, the rest warnings;
+    the characters it drew as empty boxes, one warning for all (the build has already said
+    where each is written and what to install: fonts.check_glyphs)."""
+    boxes = dict.fromkeys(m.group(1) for entry in located if (m := NOTDEF.match(entry.message)))
+    if boxes:
+        shown = ", ".join(f"'{c}' (U+{ord(c[0]):04X})" for c in list(boxes)[:10])
+        more = f" and {len(boxes) - 10} more" if len(boxes) > 10 else ""
+        diagnostics.warn(f"PDF: no installed font has {shown}{more}: they print as empty boxes", source)
     for entry in located:
+        if NOTDEF.match(entry.message):
+            continue
         lowered = entry.message.lower()
         if "template" in lowered:
             raise TemplateError(f"PDF: {entry.message}", entry.path, entry.line)

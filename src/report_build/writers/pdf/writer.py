@@ -59,7 +59,8 @@ def layout(
         "root": document.root,
         "source": document.source,
         "stylesheets": stylesheet_names(document),
-        "page": page_css(document, theme, edition),
+        # the page rules, and the fallback fonts the layouts declare (in the document's language)
+        "page": page_css(document, theme, edition) + theme.fallback.css(document.metadata.language),
         "replacements": replacements,
         "finisher": finisher(document, edition),
         "pdf_variant": PDF_VARIANTS[edition],

@@ -24,6 +24,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from ... import fonts as font_chain
 from ...cache import BuildCache
 from ...errors import RenderError
 from ...theme import Theme
@@ -68,9 +69,10 @@ def faces(theme: Theme, css: str) -> list[Face]:
 
 
 def web_fonts(
-    theme: Theme, css: str, text: str, has_code: bool, cache: BuildCache | None = None
+    theme: Theme, css: str, text: str, has_code: bool, cache: BuildCache | None = None, language: str = "en"
 ) -> tuple[str, dict[str, bytes]]:
-    """(@font-face rules, {site path: WOFF2 bytes}) for the characters of ``text``."""
+    """(@font-face rules, {site path: WOFF2 bytes}) for the characters of ``text``: the layouts'
+    own faces, then the fallback faces the text needs (:func:`fallback_fonts`)."""
     characters = "".join(sorted(set(text) | set(ALWAYS)))
     arabic = bool(ARABIC.search(text))
     shipped = []
@@ -91,7 +93,87 @@ def web_fonts(
             f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; font-weight: {face.weight}; '
             f'font-display: swap; src: url({name.removeprefix("assets/")}) format("woff2"); }}'
         )
-    return "\n".join(rules) + "\n", files
+    fallback_rules, fallback_files = fallback_fonts(theme, text, has_code, cache, language)
+    return "\n".join(rules + fallback_rules) + "\n", files | fallback_files
+
+
+FALLBACK_FAMILIES = {"serif": "RB Fallback Serif", "sans": "RB Fallback Sans", "mono": "RB Fallback Mono"}
+JOINERS = "\u200c\u200d"  # kept with every script's face: they join or part the letters around them
+
+
+def fallback_fonts(
+    theme: Theme, text: str, has_code: bool, cache: BuildCache | None, language: str
+) -> tuple[list[str], dict[str, bytes]]:
+    """WOFF2 subsets of the fallback faces (``fonts/fallback.yaml``) that draw what the own faces
+    cannot, for each style the stylesheet names (``"RB Fallback Serif"``, ``… Sans``,
+    ``… Mono``), each rule limited to its characters with ``unicode-range``: a browser fetches a
+    face only for a page that shows one of them. With a licence file beside them."""
+    coverage = font_chain.Coverage(theme, language)
+    characters = set(text)
+    by_style = {
+        style: font_chain.characters_by_face(characters, coverage, style)
+        for style in FALLBACK_FAMILIES
+        if style != "mono" or has_code
+    }
+    wanted: dict[font_chain.Face, set[str]] = {}
+    for faces in by_style.values():
+        for face, chars in faces.items():
+            wanted.setdefault(face, set()).update(chars + "".join(c for c in JOINERS if c in characters))
+    made = _fallback_subsets({face: "".join(sorted(chars)) for face, chars in wanted.items()}, cache)
+    rules, files = [], {}
+    for style, faces in by_style.items():
+        for face, chars in sorted(faces.items(), key=lambda item: item[0].family):
+            if face not in made:
+                continue
+            name = f"assets/fonts/fallback-{re.sub(r'[^a-z0-9]+', '-', face.family.lower())}.woff2"
+            files[name] = made[face]
+            rules.append(
+                f'@font-face {{ font-family: "{FALLBACK_FAMILIES[style]}"; font-style: normal; font-weight: 400; '
+                f'font-display: swap; src: url({name.removeprefix("assets/")}) format("woff2"); '
+                f"unicode-range: {font_chain.unicode_range(chars)}; }}"
+            )
+    if files:
+        licence = font_chain.licence_text([f for f in wanted if f in made], theme.fallback.licence)
+        files["assets/fonts/fallback-LICENSE.txt"] = licence.encode("utf-8")
+    return rules, files
+
+
+def _fallback_subsets(wanted: dict[font_chain.Face, str], cache: BuildCache | None) -> dict[font_chain.Face, bytes]:
+    """Each face cut down by HarfBuzz to its characters, then WOFF2 (Brotli takes a second or two
+    for a CJK face): from the cache when the face and characters are the same."""
+    done: dict[font_chain.Face, bytes] = {}
+    todo: dict[font_chain.Face, tuple[bytes, str]] = {}
+    for face, characters in wanted.items():
+        status = face.path.stat()
+        stamp = f"{face.path}|{face.index}|{status.st_size}|{status.st_mtime_ns}|{characters}|{SUBSET_VERSION}"
+        entry = f"woff2-fallback-{hashlib.sha256(stamp.encode()).hexdigest()[:32]}.bin"
+        cached = cache.read(entry) if cache is not None else None
+        if cached is not None:
+            done[face] = cached
+            continue
+        data = font_chain.subset(face, characters)
+        if data is not None:
+            todo[face] = (data, entry)
+    workers = min(len(todo), os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            made = dict(zip(todo, pool.map(to_woff2, [data for data, _ in todo.values()]), strict=True))
+    else:
+        made = {face: to_woff2(data) for face, (data, _) in todo.items()}
+    for face, result in made.items():
+        done[face] = result
+        if cache is not None:
+            cache.put(todo[face][1], result)
+    return done
+
+
+def to_woff2(data: bytes) -> bytes:
+    """TrueType or OpenType bytes as WOFF2, tables as they are."""
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    font.flavor = "woff2"
+    out = io.BytesIO()
+    font.save(out, reorderTables=False)
+    return out.getvalue()
 
 
 def _subsets(sources: list[Path], characters: str, cache: BuildCache | None) -> dict[Path, bytes]:

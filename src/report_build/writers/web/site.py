@@ -104,7 +104,9 @@ def render_site(
     css_source = _css_source(theme, doc.metadata.direction == "rtl")
     text = "".join(_bodies(rendered))
     has_code = any("<code" in page or "<pre" in page for page in rendered.values())
-    faces, font_files = fonts.web_fonts(theme, css_source, text + _strings_text(strings), has_code, cache)
+    faces, font_files = fonts.web_fonts(
+        theme, css_source, text + _strings_text(strings), has_code, cache, doc.metadata.language
+    )
     files.update(font_files)
     files["assets/site.css"] = assets.stylesheet(theme, faces, doc.metadata.direction == "rtl")
     files["assets/site.js"] = assets.script(theme, "web/site.js")
