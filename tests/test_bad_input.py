@@ -30,6 +30,7 @@ from PIL import Image
 
 from conftest import FIXTURES, pdf_pages, squash
 from report_build import Diagnostics, RenderError, ReportBuildError, build, limits, load
+from report_build.errors import StrictModeError
 from report_build.writers.pdf.fetcher import SandboxFetcher
 
 BAD = FIXTURES / "bad"
@@ -196,11 +197,17 @@ def test_bytes_that_are_not_utf8_name_their_line(tmp_path):
         ("# One\n\nText.\n\nA \x1b escape.\n", 5, "the escape character U+001B"),
         ("# One\n\nA nonchar \ufffe.\n", 3, "U+FFFE"),
         ("# One\n\nNUL\x00.\n", 3, "NUL"),
+        ("# One\n\nA back\x08space.\n", 3, "the control character U+0008 at column 7"),
     ],
 )
-def test_characters_xhtml_cannot_hold_name_their_line(tmp_path, text, line, words):
-    with pytest.raises(ReportBuildError) as info:
-        load(write(tmp_path / "r.md", text), Diagnostics(echo=False))
+def test_characters_xhtml_cannot_hold_are_removed_with_a_warning_at_their_line(tmp_path, text, line, words):
+    manuscript = write(tmp_path / "r.md", text)
+    draft = Diagnostics(echo=False)
+    body = load(manuscript, draft).chapters[0].body
+    assert [(w.line, words in w.message and "removed" in w.message) for w in draft.warnings] == [(line, True)]
+    assert not any(char in body for char in "\x00\x08\x0c\x1b\ufffe"), body
+    with pytest.raises(StrictModeError) as info:  # --strict, release and check refuse it
+        load(manuscript, Diagnostics(echo=False, strict=True))
     assert info.value.line == line and words in info.value.message, str(info.value)
 
 

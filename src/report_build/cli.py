@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__, limits
 from .build import build, make_release
-from .errors import CheckError, Diagnostics, ReportBuildError
+from .errors import CheckError, Diagnostics, ReportBuildError, StrictModeError
 from .output import write_atomic
 
 DEFAULT_MANUSCRIPT = "manuscript/report.md"
@@ -149,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     diagnostics = Diagnostics(strict=args.strict, echo=not args.quiet)
     try:
         written = run(args, diagnostics)
+    except StrictModeError as exc:  # every fault, sorted by file and line, then what refused them
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return 1
     except ReportBuildError as exc:
         print(exc if exc.path is not None else f"report-build: {exc}", file=sys.stderr)
         return 1

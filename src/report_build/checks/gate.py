@@ -30,9 +30,10 @@ class Located:
 
 
 def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool = True) -> list[Located]:
-    """Findings on the PDF editions and the ePub last built from ``manuscript``."""
-    # a link that goes nowhere is a warning in a draft build; the gate refuses it
-    doc, theme = gather(manuscript, Diagnostics(echo=False, strict_links=True), Path(output_dir) / "releases")
+    """Findings on the PDF editions and the ePub last built from ``manuscript``, and every fault
+    of the manuscript that a draft renders around (as ``--strict`` and ``release`` refuse them)."""
+    strict = Diagnostics(strict=True, echo=False)
+    doc, theme = gather(manuscript, strict, Path(output_dir) / "releases")
     out = Path(output_dir)
     screen, press, book = (
         out / output_name(doc, "pdf"),
@@ -40,8 +41,8 @@ def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool =
         out / output_name(doc, "epub"),
     )
     found: list[Located] = [
-        Located(Finding("error", "check", "UNRESOLVED", item.message), item.path or doc.source, item.line)
-        for item in doc.unresolved
+        Located(Finding("error", "check", "FAULT", fault.message), fault.path or doc.source, fault.line)
+        for fault in strict.faults
     ]
     for path, what in ((screen, "pdf"), (book, "epub")):
         if not path.is_file():

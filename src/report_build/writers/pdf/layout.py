@@ -92,9 +92,14 @@ def lay_out_html(
 
 
 def report(located: list[RendererMessage], source: Path, diagnostics: Diagnostics) -> None:
-    """WeasyPrint's log as ours: template and fetch failures are errors, the rest warnings."""
+    """WeasyPrint's log as ours: template and fetch failures are errors, the rest warnings (faults:
+    a strict build refuses them). An SVG that fails only while the PDF is written (the images it
+    cannot draw are found before the layout: :mod:`.drawable`) is left blank, with a warning."""
     for entry in located:
         lowered = entry.message.lower()
+        if lowered.startswith("failed to render svg image"):
+            diagnostics.warn(f"PDF renderer: {entry.message}; it is left blank in the PDF", source, None)
+            continue
         if "template" in lowered:
             raise TemplateError(f"PDF: {entry.message}", entry.path, entry.line)
         if entry.error or "failed to load" in lowered or "refused" in lowered or "error fetching" in lowered:
