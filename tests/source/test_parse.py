@@ -144,9 +144,10 @@ def test_image_without_alt_text_is_a_fault_unless_decorative(tmp_path):
         load(manuscript, Diagnostics(echo=False, strict=True))
     assert info.value.line == 9 and "alt text" in info.value.message
     draft = Diagnostics(echo=False)
-    doc = load(manuscript, draft)  # a draft: an empty alt, not presented as decorative
+    doc = load(manuscript, draft)  # a draft: an alt text that says so, never presented as decorative
     assert [(w.line, "no alt text" in w.message) for w in draft.warnings] == [(9, True)]
-    assert '<img src="pic.svg" alt=""/>' in doc.chapters[0].body and not doc.figures[0].decorative
+    assert '<img src="pic.svg" alt="Image without a description: pic.svg"/>' in doc.chapters[0].body
+    assert not doc.figures[0].decorative and "undescribed" in doc.chapters[0].body
     manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n![](pic.svg){.decorative}\n", encoding="utf-8")
     doc = load(manuscript, Diagnostics(echo=False, strict=True))
     assert doc.figures[0].decorative and 'alt=""' in doc.chapters[0].body

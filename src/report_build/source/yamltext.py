@@ -38,13 +38,14 @@ def error(
 ) -> ReportBuildError:
     """The error to raise for ``exc``, raised while reading ``text`` (which starts at line
     ``first_line`` of ``path``): ``path:N: <what> line N: <plain words and a hint>``."""
-    line, message = explain(exc, text)
+    line, message = explain(exc, text, first_line)
     number = (line or 1) + first_line - 1
     return kind(f"{what} line {number}: {message}", path, number)
 
 
-def explain(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
-    """(line of ``text``, 1-based, or None; the mistake in plain words with a hint)."""
+def explain(exc: yaml.YAMLError, text: str, first_line: int = 1) -> tuple[int | None, str]:
+    """(line of ``text``, 1-based, or None; the mistake in plain words with a hint, naming other
+    lines by their number in the file, where ``text`` starts at line ``first_line``)."""
     lines = text.split("\n")
     problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
     context = str(getattr(exc, "context", None) or "")
@@ -70,7 +71,7 @@ def explain(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
         if found is not None and mark.column > found.end("gap"):  # a colon inside the value
             key, value = found.group("key").strip(), found.group("value").strip()
             return at, f"the value of '{key}' holds a colon; put the {key} in quotes: {key}: {_quoted(value)}"
-        return at, _indentation(lines, at)
+        return at, _indentation(lines, at, first_line)
     if problem.startswith("sequence entries are not allowed") and at is not None:
         found = KEY_LINE.match(line_of(at))
         key = found.group("key").strip() if found else "key"
@@ -87,7 +88,7 @@ def explain(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
             "line, or put quotes around a value that holds a comma, a colon or a bracket"
         )
     if problem.startswith("expected <block end>") and at is not None:
-        return at, _indentation(lines, at)
+        return at, _indentation(lines, at, first_line)
     hint = "check the indentation, colons and quotes of this line"
     return at or opened, f"not valid YAML: {problem} ({hint})"
 
@@ -103,7 +104,7 @@ def _missing_space(lines: list[str], at: int, opened: int | None) -> tuple[int, 
     return None
 
 
-def _indentation(lines: list[str], at: int) -> str:
+def _indentation(lines: list[str], at: int, first_line: int) -> str:
     """The line is indented in a way that matches none of the lines it could belong with."""
     line = lines[at - 1] if at <= len(lines) else ""
     above = next(
@@ -117,7 +118,7 @@ def _indentation(lines: list[str], at: int) -> str:
         theirs = _spaces(other, item=line.lstrip().startswith("- "))
         if theirs != spaces:
             return (
-                f"'{name}' is indented by {_count(spaces)}, but '{_name(other)}' on line {above} by "
+                f"'{name}' is indented by {_count(spaces)}, but '{_name(other)}' on line {above + first_line - 1} by "
                 f"{_count(theirs)}: the items of one list, and the keys of one mapping, start in the same "
                 "column (indent with spaces)"
             )
