@@ -146,7 +146,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    diagnostics = Diagnostics(strict=args.strict, echo=not args.quiet)
+    # Warnings are printed together, by file and line, once the command is done (or has failed).
+    diagnostics = Diagnostics(strict=args.strict, echo=False)
+
+    def warnings() -> None:
+        if not args.quiet:
+            for line in diagnostics.summary():
+                print(line, file=sys.stderr)
+
     try:
         written = run(args, diagnostics)
     except StrictModeError as exc:  # every fault, sorted by file and line, then what refused them
@@ -154,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return 1
     except ReportBuildError as exc:
+        warnings()
         print(exc if exc.path is not None else f"report-build: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -162,11 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an internal error: say so plainly, keep the traceback for developers
         if os.environ.get("REPORT_BUILD_DEBUG"):
             raise
+        warnings()
         print(
             f"report-build: internal error: {type(exc).__name__}: {exc} (set REPORT_BUILD_DEBUG=1 to see where)",
             file=sys.stderr,
         )
         return 1
+    warnings()
     for path in written:
         print(path)
     return 0

@@ -96,9 +96,7 @@ class StrictModeError(ReportBuildError):
         super().__init__(first.message, first.path, first.line)
 
     def lines(self) -> list[str]:
-        shown = [format_location(f.path, f.line, f.message) for f in self.faults[:MAX_SHOWN]]
-        if len(self.faults) > MAX_SHOWN:
-            shown.append(f"... and {len(self.faults) - MAX_SHOWN} more")
+        shown = capped([format_location(f.path, f.line, f.message) for f in self.faults])
         count = f"{len(self.faults)} fault{'s' if len(self.faults) != 1 else ''}"
         shown.append(
             f"report-build: {self.refused_by} refuses {count} that a draft renders around with a warning; "
@@ -112,6 +110,13 @@ class StrictModeError(ReportBuildError):
 
 class ScaffoldError(ReportBuildError):
     """`report-build new` cannot start a report in the folder or language asked for."""
+
+
+def capped(lines: list[str], what: str = "") -> list[str]:
+    """At most :data:`MAX_SHOWN` lines, then how many more there are."""
+    if len(lines) <= MAX_SHOWN:
+        return lines
+    return [*lines[:MAX_SHOWN], f"... and {len(lines) - MAX_SHOWN} more{what}"]
 
 
 def format_location(path: Path | str | None, line: int | None, message: str) -> str:
@@ -143,10 +148,11 @@ class Diagnostic:
 class Diagnostics:
     """Collects the faults of one build (:meth:`warn`).
 
-    A draft echoes each as a warning when it is found and builds. With ``strict`` nothing is
-    echoed: every fault is kept, and :meth:`refuse`, called once before anything is written,
-    raises them all together (``refused_by`` names what refused them: ``--strict``, ``release``).
-    This is the one thing that decides strictness.
+    A draft echoes each as a warning when it is found (with ``echo``; the command line prints
+    them all at the end instead, :meth:`summary`) and builds. With ``strict`` nothing is echoed:
+    every fault is kept, and :meth:`refuse`, called once before anything is written, raises them
+    all together (``refused_by`` names what refused them: ``--strict``, ``release``). This is
+    the one thing that decides strictness.
     """
 
     strict: bool = False
@@ -172,6 +178,11 @@ class Diagnostics:
     def faults(self) -> list[Diagnostic]:
         """Every fault so far, sorted by file and line."""
         return sorted(self.warnings, key=Diagnostic.sort_key)
+
+    def summary(self) -> list[str]:
+        """A draft's warnings as the command line prints them at the end: by file and line,
+        ``file:line: warning: ...``, at most :data:`MAX_SHOWN`, then how many more."""
+        return capped([str(fault) for fault in self.faults], " warnings")
 
     def refuse(self) -> None:
         """In a strict build, raise :class:`StrictModeError` with every fault collected, if any;

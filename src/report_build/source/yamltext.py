@@ -57,6 +57,8 @@ def explain(exc: yaml.YAMLError, text: str, first_line: int = 1) -> tuple[int | 
     def line_of(number: int | None) -> str:
         return lines[number - 1] if number is not None and 1 <= number <= len(lines) else ""
 
+    if isinstance(exc, (yaml.constructor.ConstructorError, yaml.composer.ComposerError)):
+        return at or opened, problem  # a value the reader refused, in its own words ("not a real date")
     if "'\\t'" in problem and at is not None:
         before = line_of(at)[: mark.column]
         if not before.strip():
