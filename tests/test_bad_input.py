@@ -1186,7 +1186,9 @@ def test_a_draft_with_many_faults_builds_every_output_with_their_renderings(faul
     from epubcheck_helper import epubcheck_many
 
     draft = Diagnostics(echo=False)
-    results = build(faulty / "report.md", ("pdf", "epub", "web"), write=False, diagnostics=draft, jobs=1)
+    # (the web edition's pages are made from the same chapter bodies as the ePub's: the fast tests
+    # above check the renderings there; its font subsets take too long to build here again)
+    results = build(faulty / "report.md", ("pdf", "epub"), write=False, diagnostics=draft, jobs=1)
     outputs = {result.format: result for result in results}
     assert sorted(f"{w.path.name}:{w.line}" for w in draft.warnings) == sorted(FAULTY_LINES), draft.warnings
     pdf = squash(" ".join(pdf_pages(outputs["pdf"].data)))
@@ -1200,13 +1202,14 @@ def test_a_draft_with_many_faults_builds_every_output_with_their_renderings(faul
         assert squash(shown) in pdf, shown
     assert squash("Never called") not in pdf
     pages = "".join(epub_texts(outputs["epub"].data).values())
-    site = "".join(data.decode() for name, data in outputs["web"].files.items() if name.endswith(".html"))
-    for text in (pages, site):
-        assert f'<span class="image-omitted">{PLACEHELD}A chart that is not there</span>' in text
-        assert re.search(r'<img [^>]*alt="A drawing WeasyPrint cannot draw"', text)  # readers draw it
-        assert re.search(r'<img [^>]*alt="Image without a description: chart.png"', text)
-        assert "\x08" not in text
-        assert "A call.[^missing]" in text and "Never called" not in text
+    assert f'<span class="image-omitted">{PLACEHELD}A chart that is not there</span>' in pages
+    assert re.search(r'<img [^>]*alt="A drawing WeasyPrint cannot draw"', pages)  # readers draw it
+    assert re.search(r'<img [^>]*alt="Image without a description: chart.png"', pages)
+    assert "\x08" not in pages and "A call.[^missing]" in pages and "Never called" not in pages
+    assert (
+        "some images have no text alternative yet"
+        in zipfile.ZipFile(io.BytesIO(outputs["epub"].data)).read("EPUB/content.opf").decode()
+    )
     assert epubcheck_many({"faulty": outputs["epub"].data}) == {"faulty": []}
 
 
