@@ -212,6 +212,14 @@ def test_characters_xhtml_cannot_hold_are_removed_with_a_warning_at_their_line(t
     assert info.value.line == line and words in info.value.message, str(info.value)
 
 
+def test_a_file_full_of_nul_characters_is_not_utf8_text(tmp_path):
+    """Many NULs are UTF-16 (or not text at all): unreadable input, refused even in a draft."""
+    manuscript = write(tmp_path / "r.md", "# One\n\nText written as UTF-16.\n".encode("utf-16-le"))
+    with pytest.raises(ReportBuildError) as info:
+        load(manuscript, Diagnostics(echo=False))
+    assert info.value.line == 1 and "not UTF-8 text (UTF-16?)" in info.value.message
+
+
 # -- 3, 4: missing images, and files outside the allowed folders ----------------------------
 
 

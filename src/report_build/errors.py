@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_SHOWN = 50  # faults printed by a refused strict build; then "... and N more"
+MAX_SHOWN = 50  # faults a command prints (a strict refusal, a draft's warnings); then "... and N more"
 
 
 def display_path(path: Path | str | None) -> str:

@@ -36,6 +36,14 @@ def read_text(path: Path, diagnostics: Diagnostics | None = None) -> str:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line
         ) from None
     text = text.removeprefix("\ufeff")
+    if text.count("\x00") > MAX_NUL:  # UTF-16 text, or not text at all: nothing to render around
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ManuscriptError(
+            f"holds {text.count(chr(0))} NUL characters from line {line} on: it is not UTF-8 text (UTF-16?); "
+            "save the file as UTF-8",
+            path,
+            line,
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return remove_control_characters(text, path, diagnostics)
 
@@ -43,6 +51,7 @@ def read_text(path: Path, diagnostics: Diagnostics | None = None) -> str:
 # Characters XML 1.0 (so XHTML, so the ePub) cannot hold: C0 controls other than tab and
 # newline, and the noncharacters U+FFFE and U+FFFF.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_NUL = 16  # more NUL characters than this: a UTF-16 or binary file, refused as not UTF-8
 CONTROL_NAMES = {"\x00": "NUL character", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape character"}
 
 
@@ -52,9 +61,11 @@ def remove_control_characters(text: str, path: Path, diagnostics: Diagnostics | 
     if NOT_XML.search(text) is None:
         return text
     if diagnostics is not None:
+        line, counted = first_line, 0
         for bad in NOT_XML.finditer(text):
             char = bad.group()
-            line = text.count("\n", 0, bad.start()) + first_line
+            line += text.count("\n", counted, bad.start())  # counted on from the last one
+            counted = bad.start()
             column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
             name = CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
             diagnostics.warn(
