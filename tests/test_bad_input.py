@@ -1170,7 +1170,7 @@ FAULTY = {
         "A back\x08space. See [there](#nowhere).\n\n"  # 16
         "[^a]: The note.\n[^lonely]: Never called.\n"  # 18, 19
     ),
-    "two.md": "# Two\n\nA second call.[^ghost]\n",
+    "two.md": "# Two\n\nA second call.[^ghost]\n\n![](chart.png){.decorative}\n",  # not a fault
     "changelog.yaml": 'releases:\n  - version: "1.0"\n    date: 2020-01-01\n    summary: First.\n',
 }
 FAULTY_LINES = [  # sorted, as every strict command prints them
@@ -1209,6 +1209,13 @@ def test_a_draft_with_many_faults_builds_every_output_with_their_renderings(faul
     ):
         assert squash(shown) in pdf, shown
     assert squash("Never called") not in pdf
+    with pikepdf.open(io.BytesIO(outputs["pdf"].data)) as document:  # PDF/UA: every figure has a text
+        alts = [
+            str(node.get("/Alt"))
+            for node in _struct_elements(document.Root.StructTreeRoot)
+            if node.get("/S") == "/Figure"
+        ]
+    assert sorted(alts) == [" ", "Image without a description: chart.png"]  # decorative: a text that says nothing
     pages = "".join(epub_texts(outputs["epub"].data).values())
     assert f'<span class="image-omitted">{PLACEHELD}A chart that is not there</span>' in pages
     assert re.search(r'<img [^>]*alt="A drawing WeasyPrint cannot draw"', pages)  # readers draw it
@@ -1219,6 +1226,14 @@ def test_a_draft_with_many_faults_builds_every_output_with_their_renderings(faul
         in zipfile.ZipFile(io.BytesIO(outputs["epub"].data)).read("EPUB/content.opf").decode()
     )
     assert epubcheck_many({"faulty": outputs["epub"].data}) == {"faulty": []}
+
+
+def _struct_elements(node):
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary):
+            yield kid
+            yield from _struct_elements(kid)
 
 
 @pytest.mark.e2e

@@ -6,6 +6,8 @@ same input)."""
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 
 from ...model import Document
@@ -26,7 +28,17 @@ RTL_STYLESHEET = "css/print-rtl.css"  # loaded after print.css for right-to-left
 def render_html(doc: Document, theme: Theme, edition: str = "screen") -> str:
     """The HTML that WeasyPrint lays out (also what the benchmark hands bare WeasyPrint)."""
     context = document_context(doc, "pdf", edition, lambda ident: f"#{ident}")
-    return theme.render("pdf.html", **context)
+    return DECORATIVE.sub(_decorative, theme.render("pdf.html", **context))
+
+
+# A decorative image (alt="", role="presentation") should be an artifact of a tagged PDF, which
+# WeasyPrint 70 cannot write in PDF/UA-1: it tags every image as a Figure and refuses one
+# without a text. Its text is one space: a screen reader reads nothing.
+DECORATIVE = re.compile(r'<img\b[^>]*\brole="presentation"[^>]*>')
+
+
+def _decorative(match: re.Match[str]) -> str:
+    return match.group(0).replace('alt=""', 'alt=" "')
 
 
 def stylesheet_names(doc: Document) -> tuple[str, ...]:
