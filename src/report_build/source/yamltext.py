@@ -86,8 +86,8 @@ def explain(exc: yaml.YAMLError, text: str, first_line: int = 1) -> tuple[int | 
     if "flow sequence" in context or "flow mapping" in context:
         bracket, closer = ("[", "]") if "sequence" in context else ("{", "}")
         return opened or at, (
-            f"the '{bracket}' opened on this line is never closed: end the list with '{closer}' on the same "
-            "line, or put quotes around a value that holds a comma, a colon or a bracket"
+            f"the '{bracket}' opened on this line is never closed: end it with '{closer}' on the same line, "
+            "or put quotes around a value that holds a comma, a colon or a bracket"
         )
     if problem.startswith("expected <block end>") and at is not None:
         return at, _indentation(lines, at, first_line)
