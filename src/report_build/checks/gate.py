@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from ..build import gather, output_name
+from ..build import FORMATS, gather, output_name, render_formats
 from ..errors import Diagnostics, RenderError, format_location
 from ..model import Document
 from .validators import Finding, epubcheck, pdf_structure
@@ -31,9 +31,11 @@ class Located:
 
 def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool = True) -> list[Located]:
     """Findings on the PDF editions and the ePub last built from ``manuscript``, and every fault
-    of the manuscript that a draft renders around (as ``--strict`` and ``release`` refuse them)."""
+    a draft renders around, as ``--strict`` and ``release`` refuse them: the manuscript is read,
+    laid out and rendered (PDF and ePub, in memory, nothing written) with strict diagnostics."""
     strict = Diagnostics(strict=True, echo=False)
     doc, theme = gather(manuscript, strict, Path(output_dir) / "releases")
+    render_formats(doc, theme, FORMATS, "screen", strict)  # the layout's faults too (WeasyPrint's, SVGs)
     out = Path(output_dir)
     screen, press, book = (
         out / output_name(doc, "pdf"),
