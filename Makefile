@@ -4,6 +4,7 @@
 #   make epub       the ePub                 make all     PDF, ePub and web edition
 #   make web        the web edition (output/web/; WEB_DIR to change)
 #   make brief      the policy brief: the passages marked when-profile="brief", as a PDF
+#   make docx       the Word edition (for reviewers; `report-build docx --changes-since 1.0` for a redline)
 #   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
 #   make release    file PDF, ePub and web edition as an immutable release with a downloads page
 #   make fetch      download the manuscript's remote images (the only step using the network)
@@ -35,10 +36,10 @@ KEY := $(subst /,_,$(MANUSCRIPT))
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
 .PHONY: help setup system-deps font-deps ace-deps web-check-deps pdf print epub brief web all all-editions check \
-        release watch fetch test test-fast new wheel-check lint clean bench bench-deps corpus FORCE
+        release watch fetch test test-fast new wheel-check lint clean bench bench-deps corpus docx docx-check-deps FORCE
 
 help:
-	@sed -n '2,17p' Makefile
+	@sed -n '2,18p' Makefile
 
 $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging and the version
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,7 +52,8 @@ WEB_DIR ?= output/web
 setup: $(VENV_STAMP) system-deps ace-deps web-check-deps
 
 # System packages: HarfBuzz's subsetter (font embedding), poppler (pdftotext, pdffonts for the
-# tests), qpdf (`qpdf --check` on the real-world documents' PDFs) and a Java runtime (EPUBCheck).
+# tests), qpdf (`qpdf --check` on the real-world documents' PDFs), a Java runtime (EPUBCheck) and
+# Cairo (CairoSVG draws the PNG fallbacks of SVG figures in the Word edition).
 # Installed with apt-get only when missing.
 system-deps:
 	@missing=""; \
@@ -59,6 +61,7 @@ system-deps:
 	command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	ldconfig -p | grep -q libcairo.so.2 || missing="$$missing libcairo2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing >/dev/null; \
@@ -124,6 +127,19 @@ web: $(STAMPS)/$(KEY).web
 
 brief: $(STAMPS)/$(KEY).brief
 	@cat $<
+
+$(STAMPS)/$(KEY).docx: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).docx) | $(VENV_STAMP)
+	@mkdir -p $(STAMPS)
+	$(RB) docx $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+
+docx: $(STAMPS)/$(KEY).docx
+	@cat $<
+
+# Optional, not part of setup (about 85 MB to download, 250 MB installed): LibreOffice, with which
+# tests/writers/test_docx.py also converts the Word edition to PDF (the test skips without it).
+docx-check-deps:
+	@command -v soffice >/dev/null || { echo "installing LibreOffice Writer (to open the Word edition in tests)"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; }
 
 all: pdf epub web
 

@@ -278,6 +278,32 @@ def test_table_and_figure_labels_in_arabic(arabic_pdf):
 
 
 @pytest.mark.e2e
+def test_chart_labels_are_arabic_text_shaped_and_in_order(arabic_pdf):
+    """The chart is drawn from the shared data with Arabic labels, as text (not outlines): each
+    label reads in logical order, its letters joined (the PDF text has the words, not isolated
+    letters run backwards)."""
+    text = letters(" ".join(pdf_pages(arabic_pdf)))
+    for label in ("سكان إدلب", "النازحون منذ كانون الأول 2019", "عدد الأشخاص"):
+        assert letters(label) in text, label
+        assert letters(label)[::-1] not in text
+    assert "3500000" in text and "800000" in text
+
+
+def test_the_arabic_chart_shares_the_english_data(arabic_document):
+    """One number, one place: a build reads only its own manuscript's folder, so the Arabic
+    edition keeps a copy of the English edition's data file, which must stay identical; its
+    text, table and chart all take the figures from it."""
+    english = ROOT / "manuscript" / "data" / "idlib-2020.csv"
+    arabic = ROOT / "manuscript-ar" / "data" / "idlib-2020.csv"
+    assert arabic.read_bytes() == english.read_bytes(), "update manuscript-ar/data/idlib-2020.csv with the English file"
+    figure = next(f for f in arabic_document.figures if f.id == "fig-people")
+    assert figure.data.rows == (("سكان إدلب", "3,500,000"), ("النازحون منذ كانون الأول 2019", "800,000"))
+    body = "".join(chapter.body for chapter in arabic_document.chapters)
+    assert "لقرابة 3.5 مليون نسمة" in body and "نزوح 800 ألف شخص" in body
+    assert not (ROOT / "manuscript-ar" / "images" / "make-chart.py").exists()
+
+
+@pytest.mark.e2e
 def test_front_matter_folios_in_abjad(arabic_pages):
     front = [p["folio"] for p in arabic_pages if p["folio"] and not p["folio"].isdigit()]
     assert front[:2] == ["أ", "ب"], [p["folio"] for p in arabic_pages]

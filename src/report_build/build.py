@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the PDF writer imports WeasyPrint: only when a PDF is laid 
 
 FORMATS = ("pdf", "epub")  # single files; "web" (a folder) is asked for beside them
 WEB = "web"
+DOCX = "docx"  # the Word edition: a single file, made without the PDF's layout
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,13 @@ def gather(
     releases_dir: Path | str = "output/releases",
     profile: str | None = None,
     omit_remote: bool = False,
+    cache: BuildCache | None = None,
 ) -> tuple[Document, Theme]:
     """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
-    only the passages it selects."""
+    only the passages it selects. ``cache`` keeps the charts an earlier build drew."""
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
-    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote)
+    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote, cache)
     log = changelog.find(manuscript)
     if log is None:
         return document, theme
@@ -119,7 +121,9 @@ def build(
     with interrupts_as_exceptions():
         with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
             # 1. Gather: the whole manuscript, changelog and templates, validated.
-            document, theme = gather(manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote)
+            document, theme = gather(
+                manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote, cache
+            )
             # 2. Render every format in memory (laid out once).
             layout = Layout(jobs, cache, memory)
             results = _render_all(document, theme, formats, edition, diagnostics, layout, output, Path(output_dir))
@@ -188,7 +192,7 @@ class Layout:
         return f"groups-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
     def lay_out(self, document: Document, edition: str, theme: Theme, diagnostics: Diagnostics, write: bool = True):
-        from .writers.pdf.groups import PageMap
+        from .writers.pdf.handover import PageMap
         from .writers.pdf.writer import Grouped, layout
 
         entry = self.page_map_entry(document)
@@ -223,9 +227,17 @@ def render_formats(
     the ePub its print page numbers (from a cache when only the ePub is asked for)."""
     layout = layout or Layout(cache=cache)
     cache = layout.cache
-    unknown = [fmt for fmt in formats if fmt not in FORMATS and fmt != WEB]
+    unknown = [fmt for fmt in formats if fmt not in FORMATS and fmt not in (WEB, DOCX)]
     if unknown:
         raise RenderError(f"unknown output format '{unknown[0]}'")
+    if DOCX in formats:
+        from .writers.docx.writer import write_docx
+
+        with progress.shown("Word edition"):
+            word = write_docx(document, theme, diagnostics)
+        others = tuple(fmt for fmt in formats if fmt != DOCX)
+        rendered = render_formats(document, theme, others, edition, diagnostics, layout=layout) if others else {}
+        return {**rendered, DOCX: word}
     if document.conditional:
         # Passages differ between the formats: each writer gets its own text, and the ePub has no
         # print page numbers (the PDF's would point at the wrong places), so no page map is read.
@@ -326,12 +338,16 @@ def _pdf_and_epub(
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
+    """``<slug>[-<profile>]-v<version>[-draft][-<edition>].<fmt>``: a draft (its version already
+    released from other sources) never takes the released file's name."""
     meta = document.metadata
     stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
     if document.profile:
         stem += f"-{document.profile}"
     if document.version:
         stem += f"-v{document.version}"
+    if document.draft:
+        stem += "-draft"
     if fmt == "pdf" and edition != "screen":
         stem += f"-{edition}"
     return f"{stem}.{fmt}"
@@ -369,7 +385,7 @@ def make_release(
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
-        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases")
+        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases", cache=cache)
 
         def render() -> dict[str, tuple[str, bytes]]:
             rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__, limits
 from .build import build, make_release
-from .errors import CheckError, Diagnostics, ReportBuildError, StrictModeError
+from .errors import CheckError, Diagnostics, ReportBuildError, ScaffoldError, StrictModeError
 from .output import write_atomic
 
 DEFAULT_MANUSCRIPT = "manuscript/report.md"
@@ -99,6 +102,17 @@ def parser() -> argparse.ArgumentParser:
     parallel(both)
     profiled(both)
     drafts(both)
+    word = commands.add_parser("docx", help="build the Word edition, or with --changes-since a redline for reviewers")
+    common(word)
+    profiled(word)
+    drafts(word)
+    word.add_argument(
+        "--changes-since",
+        metavar="VERSION",
+        default=None,
+        help="a redline: this manuscript against the sources kept with release VERSION (or a git revision), "
+        "as tracked changes",
+    )
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
     watcher = commands.add_parser("watch", help="rebuild on every save")
@@ -130,12 +144,33 @@ def parser() -> argparse.ArgumentParser:
     fetching.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     fetching.set_defaults(strict=False)
     changes = commands.add_parser("diff", help="a document of what changed between two versions")
-    changes.add_argument("old", help="the older manuscript file, or a git revision (tag, commit)")
-    changes.add_argument("new", help="the newer manuscript file, or a git revision")
+    changes.add_argument(
+        "old", help="the older version: a released version's number (1.0), a manuscript file or a git revision"
+    )
+    changes.add_argument(
+        "new", help="the newer version: a released version's number, a manuscript file or a git revision"
+    )
     changes.add_argument("-o", "--output", type=Path, required=True, help="file to write (.pdf or .html)")
     changes.add_argument("--manuscript", default=DEFAULT_MANUSCRIPT, help="the manuscript's path inside revisions")
+    changes.add_argument("--output-dir", type=Path, default=Path("output"), help="where releases are (default: output)")
     changes.add_argument("--strict", action="store_true", help="treat every warning as an error")
     changes.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    importer = commands.add_parser("import", help="start a report from a Word file (.docx), as `new` does")
+    importer.add_argument("draft", type=Path, help="the Word file")
+    importer.add_argument("folder", type=Path, nargs="?", help="the new report's folder (new or empty)")
+    importer.add_argument(
+        "--into", type=Path, metavar="EXISTING", help="add it as a chapter file of this report (manuscript or folder)"
+    )
+    importer.add_argument("--language", default=None, help="BCP 47 tag (default: the Word file's language, or en)")
+    importer.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    importer.set_defaults(strict=False)
+    remarks = commands.add_parser(
+        "comments", help="list a reviewed Word file's comments and tracked changes at the manuscript's file:line"
+    )
+    remarks.add_argument("review", type=Path, help="the reviewed .docx (the Word edition or a redline)")
+    remarks.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript they are about")
+    remarks.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    remarks.set_defaults(strict=False, quiet=False)
     fresh = commands.add_parser("new", help="start a new report in a new folder")
     fresh.add_argument("folder", type=Path, help="the folder to create (it must be new or empty)")
     fresh.add_argument("--title", help="the report's title (default: from the folder's name)")
@@ -164,9 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         warnings()
         print(exc if exc.path is not None else f"report-build: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("report-build: interrupted; earlier outputs are left as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        with _signals_held():  # one line, even if a second Ctrl-C or a SIGTERM comes now
+            print("report-build: interrupted; earlier outputs are left as they were", file=sys.stderr)
+        return 128 + getattr(exc, "signum", signal.SIGINT)  # 130 for SIGINT (Ctrl-C), 143 for SIGTERM
     except Exception as exc:  # an internal error: say so plainly, keep the traceback for developers
         if os.environ.get("REPORT_BUILD_DEBUG"):
             raise
@@ -180,6 +216,22 @@ def main(argv: list[str] | None = None) -> int:
     for path in written:
         print(path)
     return 0
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored for the duration (in the main thread; elsewhere, as they were)."""
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
@@ -203,6 +255,21 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         written = new_report(args.folder, args.title, args.language)
         print(f"report-build: new report in {args.folder}; build it: cd {args.folder} && make pdf", file=sys.stderr)
         return written
+    if args.command == "import":
+        from .importers.word import import_docx
+
+        if (args.folder is None) == (args.into is None):
+            raise ScaffoldError("give the new report's folder, or --into an existing report (not both)")
+        written = import_docx(args.draft, args.folder, into=args.into, language=args.language, diagnostics=diagnostics)
+        where = args.folder or written[0]
+        print(f"report-build: imported {args.draft} into {where}; build it with report-build pdf", file=sys.stderr)
+        return written[:1]
+    if args.command == "comments":
+        from .publish.review import as_json, review
+
+        found = review(args.review, Path(args.manuscript))
+        print(as_json(found) if args.format == "json" else "\n".join(str(remark) for remark in found))
+        return []
     if args.command == "check":
         from .checks.gate import check
 
@@ -242,9 +309,23 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         from .publish.diff import diff
 
         fmt = "html" if args.output.suffix.lower() in (".html", ".htm") else "pdf"
-        data = diff(args.old, args.new, args.manuscript, diagnostics, fmt)
+        data = diff(args.old, args.new, args.manuscript, diagnostics, fmt, args.output_dir / "releases")
         return [write_atomic(args.output, data)]
-    formats = {"pdf": ("pdf",), "epub": ("epub",), "web": ("web",), "all": ("pdf", "epub", "web")}[args.command]
+    if args.command == "docx" and args.changes_since:
+        from .publish.redline import redline
+
+        path, data = redline(
+            args.manuscript,
+            args.changes_since,
+            output_dir=args.output_dir,
+            diagnostics=diagnostics,
+            profile=args.profile,
+            omit_remote=args.omit_remote,
+        )
+        return [write_atomic(args.output or path, data)]
+    formats = {"pdf": ("pdf",), "epub": ("epub",), "web": ("web",), "docx": ("docx",), "all": ("pdf", "epub", "web")}[
+        args.command
+    ]
     results = build(
         args.manuscript,
         formats,

@@ -47,6 +47,24 @@ def figure_id(number: int) -> str:
     return f"figure-{number}"
 
 
+CHART_DATA = "chart-data"
+"""Class of the ``<details>`` after a chart that holds its data table (``chart-data.html``);
+print.css leaves it out of the PDF, where the chart's own labels carry the numbers."""
+
+CHART_DATA_TABLE = "chart-data-table"
+"""Class of a chart's data table: not numbered as a table, not in the list of tables."""
+
+DOWNLOAD = "download"
+"""Class of a link to a file offered for download (a chart's data as CSV): the web edition
+copies the file into the site; the ePub, which does not carry it, leaves the link out."""
+
+MATH_DISPLAY = "math-display"
+"""Class of the element around a displayed formula (``<span>`` inside a paragraph, ``<div>``
+standing alone): the site lets it scroll sideways on its own, print centres it."""
+
+MATH_SOURCE = "math-source"
+"""Class of the ``<code>`` that shows a formula that could not be read, as it was written."""
+
 XREF = "xref"
 """Class of a cross-reference (``<a class="xref" href="#fig-x">Figure 3</a>``)."""
 

@@ -8,11 +8,23 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
-from .errors import RenderError
+from .errors import RenderError, ReportBuildError
+
+
+class Interrupted(KeyboardInterrupt):
+    """The build was stopped by a signal (SIGINT, SIGTERM). A KeyboardInterrupt, so that every
+    cleanup runs on the way out, that knows its signal: the command line exits 128 + ``signum``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
 
 # The signal that interrupted the build in progress, if one did. Set by the handlers of
 # interrupts_as_exceptions; while it is set, write_atomic writes nothing, even if a library
@@ -23,7 +35,7 @@ _interrupted: int | None = None
 def write_atomic(target: Path, data: bytes, check: Callable[[bytes], None] | None = None) -> Path:
     """Write ``data`` to ``target`` atomically; ``check`` may raise to refuse the bytes."""
     if _interrupted is not None:
-        raise KeyboardInterrupt(f"signal {_interrupted}")
+        raise Interrupted(_interrupted)
     if check is not None:
         check(data)
     target = Path(target)
@@ -46,7 +58,7 @@ def write_atomic(target: Path, data: bytes, check: Callable[[bytes], None] | Non
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         if _interrupted is not None:
-            raise KeyboardInterrupt(f"signal {_interrupted}")
+            raise Interrupted(_interrupted)
         os.replace(temporary, target)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -84,14 +96,25 @@ def _sync_folder(folder: Path) -> None:
 
 @contextmanager
 def interrupts_as_exceptions() -> Iterator[None]:
-    """Turn SIGTERM (and SIGINT) into KeyboardInterrupt for the duration, so cleanup code runs,
-    and remember the signal so that nothing is written afterwards in this build."""
-    global _interrupted
+    """Turn SIGTERM (and SIGINT) into :class:`Interrupted` for the duration, so cleanup code runs,
+    and remember the signal so that nothing is written afterwards in this build.
 
-    def handler(signum: int, frame: object) -> None:
+    A signal that lands in a finalizer (a ``__del__``), where Python would print the exception
+    and carry on, is delivered again a moment later; an error raised once the signal has come (a
+    library caught the interruption and failed instead) is the interruption."""
+    global _interrupted
+    again: list[threading.Timer] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
         global _interrupted
         _interrupted = signum
-        raise KeyboardInterrupt(f"signal {signum}")
+        if _in_finalizer(frame):
+            timer = threading.Timer(0.05, os.kill, (os.getpid(), signum))
+            timer.daemon = True
+            again.append(timer)
+            timer.start()
+            return
+        raise Interrupted(signum)
 
     previous: dict[int, object] = {}
     _interrupted = None
@@ -103,7 +126,23 @@ def interrupts_as_exceptions() -> Iterator[None]:
         pass
     try:
         yield
+    except ReportBuildError:
+        if _interrupted is not None:
+            raise Interrupted(_interrupted) from None
+        raise
     finally:
+        for timer in again:
+            timer.cancel()
         for signum, old in previous.items():
             signal.signal(signum, old)  # type: ignore[arg-type]
         _interrupted = None
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    """Whether the code a signal interrupted runs in a finalizer (a ``__del__`` method or a
+    ``weakref.finalize`` callback), where an exception is printed and ignored."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code.co_qualname == "finalize.__call__":
+            return True
+        frame = frame.f_back
+    return False

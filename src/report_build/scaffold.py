@@ -7,6 +7,9 @@ a Jinja2 template (not one a build loads: builds render only .html, .xhtml, .xml
 files) rendered with the title, language, identifier and date; every other file is copied as
 it is. ``gitignore`` becomes ``.gitignore`` (a dotfile would not travel in the wheel).
 
+``report-build import`` (:mod:`report_build.importers.word`) fills a folder the same way, with
+the imported manuscript and images in place of the example's (``contents``).
+
 Invariants: the folder must be new or empty, and is filled all at once (the files are made in a
 temporary folder beside it, then moved in), so a failure leaves nothing half-written; the
 report builds with no warning, its language being one the strings files know.
@@ -32,8 +35,20 @@ TEMPLATE_SUFFIX = ".tmpl"
 RENAMED = {"gitignore": ".gitignore"}
 
 
-def new_report(folder: Path | str, title: str | None = None, language: str = "en") -> list[Path]:
-    """Fill ``folder`` with a new report; return the files written, manuscript first."""
+KEPT_FROM_EXAMPLE = ("changelog.yaml",)  # what an imported report takes from the example text
+
+
+def new_report(
+    folder: Path | str,
+    title: str | None = None,
+    language: str = "en",
+    contents: dict[str, bytes] | None = None,
+) -> list[Path]:
+    """Fill ``folder`` with a new report; return the files written, manuscript first.
+
+    ``contents``: the manuscript folder's own files (``report.md``, ``images/...``), written
+    instead of the example's manuscript and figure; the changelog and the common files (Makefile,
+    README, layouts folder) are made as for any new report."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         what = "is not a folder" if not folder.is_dir() else "is not empty"
@@ -49,12 +64,20 @@ def new_report(folder: Path | str, title: str | None = None, language: str = "en
         # A clone's Makefile can build the report with the clone's own virtual environment.
         "clone": str(SOURCE_LAYOUTS.parent) if layouts == SOURCE_LAYOUTS else "",
     }
-    sources = _sources(layouts / "new" / "common") | _sources(layouts / "new" / primary)
+    example = _sources(layouts / "new" / primary)
+    if contents is not None:
+        example = {name: path for name, path in example.items() if name in KEPT_FROM_EXAMPLE}
+    sources = _sources(layouts / "new" / "common") | example
     parent = folder.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{folder.name}-", dir=parent) as scratch:
         staging = Path(scratch) / "report"
         written = [_make(staging, name, source, context) for name, source in sorted(sources.items())]
+        for name, data in sorted((contents or {}).items()):
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(Path(name))
         if folder.is_dir():
             folder.rmdir()  # empty: checked above
         staging.rename(folder)

@@ -144,6 +144,10 @@ def test_release_is_complete_immutable_and_idempotent(tmp_path):
     landing = (folder / "web" / "index.html").read_text()
     for entry in manifest["files"]:
         assert f'href="../{entry["name"]}"' in landing and entry["sha256"] in landing
+    # the sources it was made from are kept beside the outputs, and not offered for download
+    assert manifest["sources"] == {"folder": "sources", "manuscript": "report.md"}
+    assert (folder / "sources" / "report.md").read_bytes() == manuscript.read_bytes()
+    assert "sources/" not in index
     snapshot = _files(folder)
 
     again = _release(manuscript, out)  # same sources: nothing changes
@@ -231,3 +235,76 @@ def test_diff_of_unknown_revision_is_a_clear_error(tmp_path):
         from report_build.publish.diff import diff
 
         diff("no-such-rev", str(MANUSCRIPT), fmt="html")
+
+
+# -- versions by number: the sources a release keeps, diffs by number, drafts named as drafts ----
+
+ONE_VERSION = 'releases:\n  - version: "1.0"\n    date: 2021-01-15\n    summary: First publication.\n'
+
+
+def _file_release(manuscript: Path, out: Path):
+    """File a release without PDF or ePub (the release logic alone: fast)."""
+    from report_build.publish import release
+    from report_build.theme import Theme
+
+    document = load(manuscript, Diagnostics(echo=False), out / "releases")
+    return release.release(document, dict, out / "releases", Theme(None, "en", Diagnostics(echo=False)))
+
+
+def _versions_1_0_and_1_1(tmp_path: Path) -> tuple[Path, Path]:
+    manuscript = copy_fixture("versioned", tmp_path)
+    log = manuscript.parent / "changelog.yaml"
+    log.write_text(ONE_VERSION)
+    out = tmp_path / "out"
+    _file_release(manuscript, out)
+    manuscript.write_text(manuscript.read_text().replace("The first finding.", "A revised finding."))
+    log.write_text(ONE_VERSION.replace("releases:\n", 'releases:\n  - version: "1.1"\n    date: 2021-03-01\n'
+                                       "    summary: Revised a finding.\n", 1))  # fmt: skip
+    return manuscript, out
+
+
+def test_release_keeps_the_sources_it_was_made_from(tmp_path):
+    manuscript = copy_fixture("versioned", tmp_path)
+    (manuscript.parent / "data.csv").write_text("not read by the build\n")
+    out = tmp_path / "out"
+    released = _file_release(manuscript, out)
+    manifest = json.loads((released.folder / "manifest.json").read_text())
+    kept = released.folder / "sources"
+    assert sorted(p.name for p in kept.rglob("*") if p.is_file()) == ["changelog.yaml", "report.md"]
+    assert source_fingerprint(load(kept / "report.md", Diagnostics(echo=False))) == manifest["source_sha256"]
+    assert manifest["files"] == [] and "sources" not in (out / "releases" / "index.html").read_text()
+
+
+def test_diff_takes_version_numbers(tmp_path, capsys):
+    from report_build.cli import main
+
+    manuscript, out = _versions_1_0_and_1_1(tmp_path)
+    _file_release(manuscript, out)
+    target = tmp_path / "changes.html"
+    assert main(["diff", "1.0", "1.1", "-o", str(target), "--output-dir", str(out), "-q"]) == 0
+    html = target.read_text()
+    assert "release 1.0" in html and "release 1.1" in html
+    assert "<del>The first</del>" in html and "<ins>A revised</ins>" in html  # the sources kept with each
+    assert main(["diff", "1.0", "7.7", "-o", str(target), "--output-dir", str(out), "-q"]) == 1
+    assert "'7.7' is neither a manuscript file, a version released in" in capsys.readouterr().err
+
+
+def test_a_draft_of_a_released_version_is_named_draft(tmp_path):
+    manuscript = copy_fixture("versioned", tmp_path)
+    out = tmp_path / "out"
+    _file_release(manuscript, out)
+    quiet = Diagnostics(echo=False)
+    (same,) = build(manuscript, ("docx",), output_dir=out, diagnostics=quiet)
+    assert same.path.name == "versioned-report-v2.0.docx"  # the released sources: the released name
+    manuscript.write_text(manuscript.read_text().replace("The first finding.", "A changed finding."))
+    (draft,) = build(manuscript, ("docx",), output_dir=out, diagnostics=quiet)
+    assert draft.path.name == "versioned-report-v2.0-draft.docx"
+    from report_build.build import output_name
+
+    document = load(manuscript, quiet, out / "releases")
+    assert document.draft
+    assert [output_name(document, fmt) for fmt in ("pdf", "epub")] == [
+        "versioned-report-v2.0-draft.pdf",
+        "versioned-report-v2.0-draft.epub",
+    ]
+    assert output_name(document, "pdf", "print") == "versioned-report-v2.0-draft-print.pdf"

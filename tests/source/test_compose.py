@@ -233,9 +233,18 @@ def test_format_and_edition_conditions_through_the_model(tmp_path):
 
 
 def test_unknown_format_is_an_error(tmp_path):
-    manuscript = write(tmp_path, {"report.md": '# One\n\n::: {.content-visible when-format="docx"}\nX\n:::\n'})
+    manuscript = write(tmp_path, {"report.md": '# One\n\n::: {.content-visible when-format="odt"}\nX\n:::\n'})
     error = fails(manuscript)
-    assert error.line == 3 and "unknown format 'docx'" in error.message
+    assert error.line == 3 and "unknown format 'odt'" in error.message
+
+
+def test_a_passage_for_the_word_edition_only(tmp_path):
+    manuscript = write(
+        tmp_path, {"report.md": '# One\n\nAlways.\n\n::: {.content-visible when-format="docx"}\nFor Word.\n:::\n'}
+    )
+    doc = load(manuscript, quiet())
+    assert "For Word." in doc.for_output("docx").chapters[0].body
+    assert "For Word." not in doc.for_output("pdf").chapters[0].body
 
 
 def test_unclosed_div_names_its_opening_line(tmp_path):

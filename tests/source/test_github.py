@@ -8,7 +8,6 @@ import pytest
 
 from report_build import Diagnostics, load
 from report_build.source.extensions import make_markdown
-from report_build.source.github import ListIndent
 
 
 def _chapters(tmp_path, body: str):
@@ -60,12 +59,20 @@ def test_lists_nested_by_two_spaces_nest_as_on_github():
 
 def test_lists_nested_by_four_spaces_and_code_are_unchanged():
     text = "- one\n    - two\n        - three\n\n```\n- not\n  - a list\n```\n\n    - indented code\n"
-    assert ListIndent(None).run(text.split("\n")) == text.split("\n")
+    root = lxml.html.fragment_fromstring(_html(text), create_parent="div")
+    assert [len(li.xpath("ancestor::ul")) for li in root.iter("li")] == [1, 2, 3]
+    assert [pre.text_content() for pre in root.iter("pre")] == ["- not\n  - a list\n", "- indented code\n"]
 
 
 def test_paragraphs_and_code_inside_two_space_items_keep_their_item():
-    lines = ListIndent(None).run(["- item", "", "  more text", "", "      code", "- next", "", "Outside."])
-    assert lines == ["- item", "", "    more text", "", "        code", "- next", "", "Outside."]
+    root = lxml.html.fragment_fromstring(
+        _html("- item\n\n  more text\n\n      code\n- next\n\nOutside.\n"), create_parent="div"
+    )
+    (first, second) = root.xpath("//ul/li")
+    assert [p.text for p in first.iter("p")] == ["item", "more text"]
+    assert first.xpath("pre/code/text()") == ["code\n"]
+    assert second.xpath("p/text()") == ["next"]  # the list is loose: a blank line inside an item
+    assert root.xpath("//section/p/text()") == ["Outside."]
 
 
 def test_checkboxes_in_raw_html_are_task_boxes_not_removed_controls(tmp_path):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from report_build.writers.pdf import groups
-from report_build.writers.pdf.groups import Handover, Laid, PageMap
+from report_build.writers.pdf import groups, handover, layout_rules
+from report_build.writers.pdf.handover import Handover, Laid, PageMap
 
 THEME_CSS = """
 .titlepage .title { string-set: report-title content(text); }
@@ -38,9 +38,9 @@ def report(chapters: int = 4, notes: tuple[int, ...] = (1, 0, 2, 1)) -> str:
 
 
 @pytest.fixture
-def rules() -> groups.Rules:
-    found = groups.read_rules([THEME_CSS])
-    assert isinstance(found, groups.Rules)
+def rules() -> layout_rules.Rules:
+    found = layout_rules.read_rules([THEME_CSS])
+    assert isinstance(found, layout_rules.Rules)
     return found
 
 
@@ -66,13 +66,15 @@ def test_page_number_rules_are_repeated_with_the_handed_over_number(rules):
     ],
 )
 def test_a_layout_carrying_other_things_across_pages_is_not_cut(css, why):
-    refusal = groups.read_rules([THEME_CSS, css])
+    refusal = layout_rules.read_rules([THEME_CSS, css])
     assert isinstance(refusal, str) and why in refusal
 
 
 def test_rules_inside_screen_media_are_not_read():
-    assert isinstance(groups.read_rules(["@media screen { figure { counter-increment: figure; } }"]), groups.Rules)
-    assert isinstance(groups.read_rules(["@media print { figure { counter-increment: figure; } }"]), str)
+    assert isinstance(
+        layout_rules.read_rules(["@media screen { figure { counter-increment: figure; } }"]), layout_rules.Rules
+    )
+    assert isinstance(layout_rules.read_rules(["@media print { figure { counter-increment: figure; } }"]), str)
 
 
 def test_the_shipped_layouts_can_be_cut():
@@ -80,8 +82,8 @@ def test_the_shipped_layouts_can_be_cut():
 
     css = default_layouts() / "css"
     for names in (["print.css"], ["print.css", "print-rtl.css"]):
-        found = groups.read_rules([(css / name).read_text(encoding="utf-8") for name in names])
-        assert isinstance(found, groups.Rules), found
+        found = layout_rules.read_rules([(css / name).read_text(encoding="utf-8") for name in names])
+        assert isinstance(found, layout_rules.Rules), found
         assert found.page_number_rules and found.strings
 
 
@@ -113,8 +115,8 @@ def test_a_group_is_told_its_footnotes_strings_and_links_elsewhere(rules):
 
 def test_the_source_carries_the_hand_over(rules):
     plan = groups.plan(report(), 2, rules)
-    handover = Handover(first_page=9, notes_before=1, target_pages=(("c0", 1),), strings=(("report-title", "W"),))
-    html, css = plan.source(1, handover)
+    given = Handover(first_page=9, notes_before=1, target_pages=(("c0", 1),), strings=(("report-title", "W"),))
+    html, css = plan.source(1, given)
     link = lxml.html.document_fromstring(html).xpath("//a[@href='#c0']")[0]
     assert link.get("data-rb-page") == "1"
     assert "@page :first { counter-reset: page 9; }" in css
@@ -144,14 +146,14 @@ def test_groups_are_balanced(weights, count, bounds):
 
 
 def test_a_blank_page_goes_before_a_group_after_an_odd_number_of_pages():
-    assert groups.blanks_and_starts([11, 6, 3, 4]) == ([False, True, False, True], [0, 12, 18, 22])
+    assert handover.blanks_and_starts([11, 6, 3, 4]) == ([False, True, False, True], [0, 12, 18, 22])
 
 
 def test_the_hand_over_settles_from_what_the_groups_gave(rules):
     plan = groups.plan(report(), 2, rules)
     # first group: cover 0, title 1, contents 2, chapter 0 from page 3 (folio 1), chapter 1 from page 5
     laid = [Laid(7, {"c0": 3, "c1": 5}, opening=3), Laid(4, {"c2": 0, "c3": 2, "history": 3})]
-    first, second = groups.settle(plan, laid)
+    first, second = handover.settle(plan, laid)
     # 7 pages, then a blank page: the second group starts on page index 8, folio 8 - 3 + 1 = 6
     assert second.first_page == 6
     assert first.target_pages == (("c2", 6), ("c3", 8))
@@ -165,7 +167,7 @@ def test_a_target_before_the_main_matter_is_found(rules):
     plan = groups.plan(html, 2, rules)
     laid = [Laid(7, {"toc": 2, "c0": 3, "c1": 5}, opening=3), Laid(4, {"c2": 0, "c3": 2})]
     assert "toc" in plan.groups[1].paged_out
-    assert groups.front_targets(plan, laid) == ["toc"]
+    assert handover.front_targets(plan, laid) == ["toc"]
 
 
 def test_the_first_guess_comes_from_the_last_page_map(rules):
@@ -173,18 +175,18 @@ def test_the_first_guess_comes_from_the_last_page_map(rules):
     previous = PageMap(
         chapter_pages=(2, 4, 2, 3), chapter_digests=plan.chapter_digests, front_pages=3, id_folios={"c2": 7, "c3": 9}
     )
-    first, second = groups.guess(plan, previous)
+    first, second = handover.guess(plan, previous)
     assert second.first_page == 7  # chapters of 2 and 4 pages: the third opens on page 7
     assert first.target_pages == (("c2", 7), ("c3", 9))
     # an edited chapter keeps its place's page count; targets move with their group
     edited = PageMap((4, 4, 2, 3), ("x", *plan.chapter_digests[1:]), 3, {"c2": 9, "c3": 11})
-    _first, second = groups.guess(plan, edited)
+    _first, second = handover.guess(plan, edited)
     assert second.first_page == 9
 
 
 def test_without_a_page_map_pages_are_estimated_as_odd_openings(rules):
     plan = groups.plan(report(), 2, rules)
-    _first, second = groups.guess(plan, None)
+    _first, second = handover.guess(plan, None)
     assert second.first_page % 2 == 1 and second.first_page >= 3
 
 
@@ -198,7 +200,7 @@ def test_the_page_map_round_trips_and_a_damaged_one_is_no_guess():
 def test_the_page_map_of_a_layout(rules):
     plan = groups.plan(report(), 2, rules)
     laid = [Laid(7, {"c0": 3, "c1": 5}, opening=3), Laid(4, {"c2": 0, "c3": 2, "history": 3})]
-    page_map = groups.page_map(plan, laid, [3, 5, 8, 10])
+    page_map = handover.page_map(plan, laid, [3, 5, 8, 10])
     assert page_map.chapter_pages == (2, 3, 2, 2)
     assert page_map.front_pages == 3
     assert page_map.id_folios == {"c0": 1, "c1": 3, "c2": 6, "c3": 8, "history": 9}

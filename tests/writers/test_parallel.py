@@ -20,7 +20,7 @@ from conftest import MANUSCRIPT, ROOT, pdf_pages
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, build
 from report_build.build import gather
-from report_build.writers.pdf.groups import PageMap
+from report_build.writers.pdf.handover import PageMap
 from report_build.writers.pdf.parallel import Grouped, Memory
 from report_build.writers.pdf.writer import layout
 
@@ -243,10 +243,9 @@ def test_a_watch_lays_out_again_only_the_chapters_that_changed(tmp_path):
     with_custom_css(manuscript, "p { orphans: 2; }\n")
     _restyled, restyled, _ = lay_out(manuscript, jobs=2, memory=memory)
     assert "kept" not in restyled.report and "nothing laid out" not in restyled.report
-    # an image replaced under the same name: the groups are not kept with the old picture
-    image = folder / "images" / "idlib-people-2020.svg"
-    svg = image.read_text(encoding="utf-8")
-    image.write_text(svg.replace("</svg>", '<circle cx="5" cy="5" r="4"/></svg>'), encoding="utf-8")
+    # a chart's data changed: the groups are not kept with the old picture
+    data = folder / "data" / "idlib-2020.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace(",3500000", ",3400000"), encoding="utf-8")
     redrawn, redrawn_report, _ = lay_out(manuscript, jobs=2, memory=memory)
     assert "kept" not in redrawn_report.report and "nothing laid out" not in redrawn_report.report
     assert redrawn == lay_out(manuscript, jobs=2, groups=4)[0]

@@ -1,7 +1,8 @@
 """What changed between two versions of a manuscript: sections added, removed and changed.
 
-Each side is a manuscript path or a git revision (the manuscript's folder at that revision).
-The result is a short PDF (or HTML) with the changed passages shown old against new.
+Each side is a manuscript path, a released version's number (the sources kept with that
+release in ``output/releases/<version>/sources/``) or a git revision (the manuscript's folder at
+that revision). The result is a short PDF (or HTML) with the changed passages shown old against new.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import tempfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 
 from ..build import load
-from ..errors import Diagnostics, ManuscriptError
+from ..contract import CHART_DATA
+from ..errors import Diagnostics, ManuscriptError, ReleaseError
 from ..model import Document
 from ..theme import Theme
 from ..writers.pdf.geometry import page_css
 from ..writers.pdf.layout import lay_out_html
+from .release import kept_manuscript
 
 BLOCKS = ("p", "li", "dt", "dd", "td", "th", "figcaption", "caption", "pre")
 
@@ -37,15 +41,24 @@ class Part:
 @dataclass
 class Change:
     title: str
-    kind: str  # added | removed | changed
+    kind: str  # added | removed | changed | data (a chart's data points)
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, old html, new html)
+    points: list[str] = field(default_factory=list)  # data: "Feb 2020: 700,000 → 800,000"
 
 
-def resolve(spec: str, manuscript: str, workdir: Path) -> tuple[Path, str]:
-    """A manuscript path as given, or the manuscript's folder checked out from a git revision."""
+def resolve(spec: str, manuscript: str, workdir: Path, releases_dir: Path | None = None) -> tuple[Path, str]:
+    """A manuscript path as given, the manuscript kept with the release of that number, or the
+    manuscript's folder checked out from a git revision; with a label saying which."""
     path = Path(spec)
     if path.is_file():
         return path, str(path)
+    not_kept: ReleaseError | None = None
+    try:
+        kept = kept_manuscript(releases_dir, spec) if releases_dir is not None and _is_version(spec) else None
+    except ReleaseError as exc:  # released before sources were kept: a git revision may still name it
+        kept, not_kept = None, exc
+    if kept is not None:
+        return kept, f"release {spec}"
     folder = Path(manuscript).parent
     try:
         top = subprocess.run(
@@ -59,11 +72,21 @@ def resolve(spec: str, manuscript: str, workdir: Path) -> tuple[Path, str]:
             cwd=top,
         ).stdout
     except (subprocess.CalledProcessError, FileNotFoundError, ValueError):
-        raise ManuscriptError(f"'{spec}' is neither a manuscript file nor a git revision holding {folder}") from None
+        if not_kept is not None:
+            raise not_kept from None
+        released = f", a version released in {releases_dir}" if releases_dir is not None else ""
+        raise ManuscriptError(
+            f"'{spec}' is neither a manuscript file{released} nor a git revision holding {folder}"
+        ) from None
     target = workdir / spec.replace("/", "_")
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
     return target / relative / Path(manuscript).name, f"{spec}:{Path(manuscript).as_posix()}"
+
+
+def _is_version(spec: str) -> bool:
+    """A changelog version: numbers and dots (``1.0``, ``2.1.3``)."""
+    return all(part.isdigit() for part in spec.split(".")) and bool(spec)
 
 
 def parts(doc: Document) -> dict[str, Part]:
@@ -77,7 +100,9 @@ def parts(doc: Document) -> dict[str, Part]:
                 current_key = element.get("id")
                 current_title = f"{chapter.title} › {_text(element)}"
                 blocks = []
-            elif element.tag in BLOCKS and not element.xpath("ancestor::p|ancestor::li|ancestor::td|ancestor::th"):
+            elif element.tag in BLOCKS and not element.xpath(
+                f"ancestor::p|ancestor::li|ancestor::td|ancestor::th|ancestor::details[@class='{CHART_DATA}']"
+            ):  # a chart's data table is compared point by point (data_changes)
                 text = _text(element)
                 if text:
                     blocks.append(text)
@@ -89,7 +114,7 @@ def _text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
-def compare(old: Document, new: Document) -> list[Change]:
+def compare(old: Document, new: Document, strings: dict[str, Any] | None = None) -> list[Change]:
     before, after = parts(old), parts(new)
     changes: list[Change] = []
     for key, part in after.items():
@@ -100,6 +125,42 @@ def compare(old: Document, new: Document) -> list[Change]:
     for key, part in before.items():
         if key not in after:
             changes.append(Change(part.title, "removed", [("delete", _esc(b), "") for b in part.blocks]))
+    return changes + data_changes(old, new, strings)
+
+
+def data_changes(old: Document, new: Document, strings: dict[str, Any] | None = None) -> list[Change]:
+    """The data points that changed in each chart present in both versions (matched by figure
+    id, else by number): rows matched by their first cell ("Feb 2020: 700,000 → 800,000"),
+    rows added and rows removed."""
+    strings = strings or {}
+    before = {f.id or f"#{f.number}": f for f in old.figures if f.data is not None}
+    changes = []
+    for figure in new.figures:
+        earlier = before.get(figure.id or f"#{figure.number}")
+        if figure.data is None or earlier is None or earlier.data is None or earlier.data == figure.data:
+            continue
+        old_rows = {row[0]: row for row in earlier.data.rows if row}
+        new_rows = {row[0]: row for row in figure.data.rows if row}
+        columns = figure.data.columns
+        several = len(columns) > 2
+        points = []
+        for key, row in new_rows.items():
+            previous = old_rows.get(key)
+            if previous is None:
+                points.append(f"{key}: {strings.get('data_added', 'added')}, {', '.join(row[1:])}")
+                continue
+            for index in range(1, len(row)):
+                was = previous[index] if index < len(previous) else ""
+                if was != row[index]:
+                    label = f"{key}, {columns[index]}" if several and index < len(columns) else key
+                    points.append(f"{label}: {was} → {row[index]}")
+        for key, row in old_rows.items():
+            if key not in new_rows:
+                points.append(f"{key}: {strings.get('data_removed', 'removed')} ({', '.join(row[1:])})")
+        if points or earlier.data.columns != columns:
+            caption = _text(lxml.html.fragment_fromstring(figure.caption or "<span></span>", create_parent="div"))
+            title = f"{strings.get('figure', 'Figure')} {figure.number}: {caption}" if figure.number else caption
+            changes.append(Change(title, "data", points=points))
     return changes
 
 
@@ -144,12 +205,14 @@ def diff(
     manuscript: str = "manuscript/report.md",
     diagnostics: Diagnostics | None = None,
     fmt: str = "pdf",
+    releases_dir: Path | str = "output/releases",
 ) -> bytes:
-    """The changes document between two versions, as PDF (or HTML) bytes."""
+    """The changes document between two versions, as PDF (or HTML) bytes; a version is a
+    manuscript file, a released version's number or a git revision."""
     diagnostics = diagnostics or Diagnostics()
     with tempfile.TemporaryDirectory(prefix="report-build-diff.") as workdir:
-        old_path, old_label = resolve(old_spec, manuscript, Path(workdir))
-        new_path, new_label = resolve(new_spec, manuscript, Path(workdir))
+        old_path, old_label = resolve(old_spec, manuscript, Path(workdir), Path(releases_dir))
+        new_path, new_label = resolve(new_spec, manuscript, Path(workdir), Path(releases_dir))
         quiet = Diagnostics(echo=False)
         old, new = load(old_path, quiet), load(new_path, quiet)
         theme = Theme(new.metadata.layouts, new.metadata.language, diagnostics)
@@ -159,7 +222,7 @@ def diff(
             new=new,
             old_label=old_label,
             new_label=new_label,
-            changes=compare(old, new),
+            changes=compare(old, new, theme.strings),
             meta=new.metadata,
         )
         if fmt == "html":

@@ -6,6 +6,12 @@ beside it, with their SHA-256); ``output/releases/index.html`` lists every relea
 first, with a link to each version's web edition. A version, once released,
 never changes: releasing it again with different sources is refused, with the same sources it
 is a no-op.
+
+A release also keeps the sources it was made from, in ``sources/`` (the manuscript, its
+changelog, chapters, includes, variables, bibliography, style, images, layout overrides and the
+remote-images lock, at their paths relative to the manuscript's folder), so that ``diff 1.0 1.1``
+and ``docx --changes-since 1.0`` can read any released version by its number
+(:func:`kept_manuscript`). The downloads page does not list them.
 """
 
 from __future__ import annotations
@@ -28,12 +34,14 @@ from ..theme import Theme
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
+SOURCES = "sources"
+REMOTE_LOCK = "remote-images.lock"
 
 
-def source_fingerprint(doc: Document) -> str:
-    """SHA-256 over everything the author controls: manuscript, changelog, the files the manuscript
-    names (chapters, includes, variables.yaml, bibliography, CSL style), images, layout overrides."""
-    digest = hashlib.sha256()
+def source_files(doc: Document) -> list[Path]:
+    """Everything the author controls, in a fixed order: manuscript, changelog, the files the
+    manuscript names (chapters, includes, variables.yaml, bibliography, CSL style), images,
+    layout overrides."""
     files = [doc.source]
     log = changelog.find(doc.source)
     if log is not None:
@@ -44,12 +52,57 @@ def source_fingerprint(doc: Document) -> str:
         files.append(doc.metadata.cover_image)
     if doc.metadata.layouts is not None:
         files.extend(sorted(p for p in doc.metadata.layouts.rglob("*") if p.is_file()))
-    for path in files:
-        digest.update(str(path.relative_to(doc.root) if path.is_relative_to(doc.root) else path.name).encode())
+    return files
+
+
+def _relative(path: Path, root: Path) -> str:
+    return (path.relative_to(root) if path.is_relative_to(root) else Path(path.name)).as_posix()
+
+
+def source_fingerprint(doc: Document) -> str:
+    """SHA-256 over :func:`source_files`, each with its path relative to the manuscript's folder."""
+    digest = hashlib.sha256()
+    for path in source_files(doc):
+        digest.update(_relative(path, doc.root).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def keep_sources(doc: Document, folder: Path) -> str:
+    """Copy the release's sources into ``folder`` at their paths relative to the manuscript's
+    folder (and the remote-images lock, which a build of them checks the images against); return
+    the manuscript's path inside it. The copy has the same fingerprint as the original."""
+    root = doc.root.resolve()
+    files = [path.resolve() for path in source_files(doc)]
+    lock = doc.root / REMOTE_LOCK
+    if lock.is_file():
+        files.append(lock.resolve())
+    for path in dict.fromkeys(files):
+        target = folder / _relative(path, root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return _relative(doc.source.resolve(), root)
+
+
+def kept_manuscript(releases_dir: Path, version: str) -> Path | None:
+    """The manuscript kept with release ``version``, or None when no such version was released.
+    A release made before sources were kept is an error that says so."""
+    manifest = released_manifest(releases_dir, version)
+    if manifest is None:
+        return None
+    kept = manifest.get("sources")
+    if not isinstance(kept, dict) or not isinstance(kept.get("manuscript"), str):
+        raise ReleaseError(
+            f"release {version} does not keep its sources (it was made before report-build kept them); "
+            "name a git revision or a manuscript file instead",
+            releases_dir / version / MANIFEST,
+        )
+    path = releases_dir / version / SOURCES / kept["manuscript"]
+    if not path.is_file():
+        raise ReleaseError(f"release {version}'s kept manuscript is missing", path)
+    return path
 
 
 def released_manifest(releases_dir: Path, version: str) -> dict[str, Any] | None:
@@ -133,6 +186,7 @@ def release(
             (staging / name).write_bytes(data)
         sums = "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
         (staging / SUMS).write_text(sums, encoding="utf-8")
+        manifest["sources"] = {"folder": SOURCES, "manuscript": keep_sources(doc, staging / SOURCES)}
         for name, data in site.items():
             path = staging / "web" / name
             path.parent.mkdir(parents=True, exist_ok=True)

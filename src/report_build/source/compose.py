@@ -9,7 +9,12 @@ file the text was written in.
 - ``{{< include path.md >}}`` alone on its line pulls in another file, relative to the file it
   is written in; cycles and more than :data:`MAX_INCLUDE_DEPTH` levels are refused;
 - ``{{< var key.sub >}}`` is replaced by a value from ``variables.yaml`` beside the manuscript;
-  ``{{</* var x */>}}`` writes the shortcode itself;
+  ``{{</* var x */>}}`` writes the shortcode itself. A value may come from a cell of a data file
+  (``displaced: {data: data/displacement.csv, row: {month: "2020-02"}, column: displaced}``),
+  a number written as the document's language writes it (:mod:`.datafiles`, Babel) unless a
+  ``format`` is given (a CLDR pattern such as ``"#,##0.0"``; ``compact`` for "3.5 million";
+  ``as written``); the same cell
+  then gives the text, the tables and the charts drawn from that file;
 - pandoc fenced divs ``::: {.class #id}`` ... ``:::``: ``content-visible`` / ``content-hidden``
   with ``when-``/``unless-`` ``format``, ``edition`` and ``profile`` keep or drop their lines
   (the fences themselves go, so a heading inside stays a chapter heading); other divs become
@@ -31,8 +36,8 @@ from typing import Any
 import yaml
 
 from ..errors import Diagnostics, ManuscriptError, ResourceError
-from ..sandbox import check_inside
-from . import citations, divs, frontmatter, yamltext
+from ..sandbox import check_inside, resolve_reference
+from . import citations, datafiles, divs, frontmatter, yamltext
 from .divs import Selection
 from .text import FENCE, read_text
 
@@ -75,6 +80,9 @@ class _State:
     diagnostics: Diagnostics
     variables: dict[str, Any] | None = None
     variables_path: Path | None = None
+    variables_text: str = ""
+    language: str = "en"
+    data: dict[Path, datafiles.Data] = field(default_factory=dict)  # data files read for variables
     inputs: list[Path] = field(default_factory=list)
     conditional: bool = False
     selected_any: bool = False
@@ -94,6 +102,8 @@ def compose(
     """The whole manuscript as one text, with where each line came from."""
     root = path.parent.resolve()
     state = _State(root, selection, diagnostics)
+    language = raw.get("language", raw.get("lang"))
+    state.language = language.strip() if isinstance(language, str) and language.strip() else "en"
     lines = text.split("\n")
     out: list[tuple[str, Path, int]] = [(line, path, number) for number, line in enumerate(lines[:body_offset], 1)]
     body: list[tuple[str, Path, int]] = []
@@ -122,6 +132,7 @@ def compose(
     out.extend(body)
     if state.variables_path is not None:
         state.inputs.append(state.variables_path)
+    state.inputs.extend(state.data)  # data files that variables take cells from
     return Composed(
         text="\n".join(line for line, _, _ in out),
         lines=LineMap([(where, number) for _, where, number in out]),
@@ -363,6 +374,8 @@ def variable(key: str, state: _State, path: Path, line: int) -> str:
             )
             return missing
         value = value[part]
+    if isinstance(value, dict) and "data" in value:
+        return _data_cell(key, value, state)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         state.diagnostics.warn(
             f"variable '{key}' is not a single value (text or a number); shown as {missing}", path, line
@@ -371,16 +384,105 @@ def variable(key: str, state: _State, path: Path, line: int) -> str:
     return str(value)
 
 
+DATA_CELL_KEYS = {"data", "row", "column", "format"}
+AS_WRITTEN = ("as written", "raw")
+COMPACT = "compact"  # "3.5 million": the number in words, as the language shortens it
+
+
+def _data_cell(key: str, spec: dict[str, Any], state: _State) -> str:
+    """A variable that takes its value from one cell of a data file: the row whose columns have
+    the values ``row`` gives, in ``column``. Every fault is an error at the variable's line in
+    variables.yaml."""
+    source = state.variables_path or state.root / VARIABLES_FILE
+    line = _key_line(state.variables_text, key)
+
+    def fail(message: str) -> ManuscriptError:
+        return ManuscriptError(f"variable '{key}': {message}", source, line)
+
+    unknown = sorted(set(spec) - DATA_CELL_KEYS)
+    if unknown:
+        raise fail(f"unknown key '{unknown[0]}' (a data cell has data, row, column and format)")
+    name, row, column, pattern = spec.get("data"), spec.get("row"), spec.get("column"), spec.get("format")
+    if not isinstance(name, str) or not name.strip():
+        raise fail("'data' must name a data file beside the manuscript (data/figures.csv)")
+    if not isinstance(row, dict) or not row:
+        raise fail("'row' must say which row, by the value of one or more columns ({month: \"2020-02\"})")
+    if not isinstance(column, str) or not column.strip():
+        raise fail("'column' must name the column that holds the value")
+    if pattern is not None and not isinstance(pattern, str):
+        raise fail('\'format\' must be a number pattern such as "#,##0", or "as written"')
+    try:
+        target = resolve_reference(name, state.root, (state.root,))
+    except ResourceError as exc:
+        raise fail(f"data: {exc.message}") from None
+    data = state.data.get(target)
+    if data is None:
+        data = datafiles.read(target)  # a malformed file is an error at its own line
+        state.data[target] = data
+    for wanted in (*row, column):
+        if wanted not in data.columns:
+            raise fail(f"{name} has no column '{wanted}' (its columns: {', '.join(data.columns)})")
+    matches = [
+        (found, at)
+        for found, at in zip(data.rows, data.lines, strict=True)
+        if all(_same(found.get(col), value) for col, value in row.items())
+    ]
+    wanted_row = ", ".join(f"{col} = {value}" for col, value in row.items())
+    if not matches:
+        raise fail(f"{name} has no row with {wanted_row}")
+    if len(matches) > 1:
+        lines = ", ".join(str(at) for _, at in matches[:4])
+        raise fail(f"{name} has {len(matches)} rows with {wanted_row} (lines {lines}); name one with more columns")
+    cell = matches[0][0].get(column)
+    if cell is None or cell == "":
+        raise fail(f"the cell of {name} in column '{column}' for {wanted_row} is empty")
+    if isinstance(pattern, str) and pattern.strip().lower() in AS_WRITTEN:
+        return str(cell)
+    number = datafiles.number(cell)
+    if number is not None and isinstance(pattern, str) and pattern.strip().lower() == COMPACT:
+        return datafiles.format_compact(number, state.language)
+    if number is not None:
+        try:
+            return datafiles.format_number(number, state.language, pattern)
+        except (ValueError, KeyError) as exc:
+            raise fail(f"format '{pattern}' is not a number pattern: {exc}") from None
+    return datafiles.shown(cell, state.language)
+
+
+def _same(cell: Any, wanted: Any) -> bool:
+    if isinstance(wanted, bool):
+        return str(cell).strip().lower() == str(wanted).lower()
+    left, right = datafiles.number(cell), datafiles.number(wanted)
+    if left is not None and right is not None:
+        return left == right
+    return str(cell).strip() == str(wanted).strip()
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line of variables.yaml where a dotted key is written (each part after its parent's)."""
+    lines = text.split("\n")
+    at, found = 0, None
+    for part in key.split("."):
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(part)}[\"']?\s*:")
+        for index in range(at, len(lines)):
+            if pattern.match(lines[index]):
+                at, found = index + 1, index + 1
+                break
+        else:
+            return found
+    return found
+
+
 def _load_variables(state: _State) -> dict[str, Any]:
     source = state.root / VARIABLES_FILE
     if not source.is_file():
         return {}
     state.variables_path = source
-    text = read_text(source, state.diagnostics)
+    state.variables_text = read_text(source, state.diagnostics)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.safe_load(state.variables_text)
     except yaml.YAMLError as exc:
-        raise yamltext.error(exc, text, source, VARIABLES_FILE) from None
+        raise yamltext.error(exc, state.variables_text, source, VARIABLES_FILE) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -26,7 +26,16 @@ from typing import Any
 
 import lxml.html
 
-from ..contract import CITATION, REFERENCES_ID, REFS_DIV_ID, XREF, XREF_MISSING, XREF_PAGED, reference_id
+from ..contract import (
+    CHART_DATA_TABLE,
+    CITATION,
+    REFERENCES_ID,
+    REFS_DIV_ID,
+    XREF,
+    XREF_MISSING,
+    XREF_PAGED,
+    reference_id,
+)
 from ..model import Chapter, Document, Footnote, Table
 from .citations import Formatter
 from .refsyntax import PLACEHOLDER, Item, Reference
@@ -85,7 +94,11 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                     numbered = chapter.number is not None
                     number = ".".join(str(n) for n in counters[:depth]) if numbered else ""
                     found[ident] = Target("section", number, text)
-            elif element.tag == "table" and element.find("caption") is not None:
+            elif (
+                element.tag == "table"
+                and element.find("caption") is not None
+                and CHART_DATA_TABLE not in (element.get("class") or "").split()  # a chart's data: not numbered
+            ):
                 caption = element.find("caption")
                 number = len(tables) + 1
                 labels = caption.find_class("table-label")

@@ -1,7 +1,7 @@
 """Pandoc fenced divs, ``::: {.class #id key="value"}`` ... ``:::``, and the conditions on them.
 
 ``content-visible`` / ``content-hidden`` with ``when-``/``unless-`` ``format`` (pdf, epub,
-web), ``edition`` (screen, print) and ``profile`` decide whether a passage is kept; a Quarto
+web, docx), ``edition`` (screen, print) and ``profile`` decide whether a passage is kept; a Quarto
 callout (``.callout-note`` ...) is written as the ``!!! note`` callout; any other div becomes a
 ``<div>`` whose content stays Markdown. :mod:`.compose` reads the lines; this module decides.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import ManuscriptError
 
-FORMATS = ("pdf", "epub", "web")
+FORMATS = ("pdf", "epub", "web", "docx")
 EDITIONS = ("screen", "print")
 FULL = "full"  # the name of the build without --profile, for when-/unless-profile
 DIV_OPEN = re.compile(r"^\s{0,3}(:{3,})\s*(?:\{(.*)\}|([\w-]+))\s*:*\s*$")

@@ -24,7 +24,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..contract import CHAPTER_SECTION
-from . import github
+from . import github, math
 from .ids import Anchors, HeadingIdsExtension
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -68,12 +68,17 @@ class Structure:
 
 
 def heading_text(element: etree.Element) -> str:
-    """The visible text of a heading, without footnote calls."""
+    """The visible text of a heading, without footnote calls; a formula as its plain text."""
     parts: list[str] = []
 
     def walk(node: etree.Element) -> None:
         if node.tag == "sup" and str(node.get("id", "")).startswith("fnref"):
             if node.tail:
+                parts.append(node.tail)
+            return
+        if node.get("class") in (math.INLINE, math.DISPLAY):
+            parts.append(math.plain_text(node.text or "", node.get("class") == math.DISPLAY))
+            if node is not element and node.tail:
                 parts.append(node.tail)
             return
         if node.text:
@@ -216,32 +221,36 @@ class StructureExtension(Extension):
 
 
 def make_markdown(has_title: bool) -> tuple[markdown.Markdown, StructureExtension]:
-    """A fresh Markdown instance for one document (footnote ids never restart mid-document)."""
+    """A fresh Markdown instance for one document (footnote ids never restart mid-document).
+
+    The extensions come in groups: Python-Markdown's own, GitHub's syntax (source/github.py,
+    which also reads the block structure as GitHub does), math (source/math.py), then the
+    syntax of other tools; the structure treeprocessor comes last. ``fences`` lists the custom
+    fences of pymdownx.superfences (``math``; a dialect adds its own there)."""
     structure = StructureExtension(has_title=has_title)
-    md = markdown.Markdown(
-        extensions=[
-            "footnotes",
-            "tables",
-            "attr_list",
-            "md_in_html",
-            structure.heading_ids,
-            "toc",
-            "smarty",
-            "def_list",
-            "abbr",
-            "admonition",
-            "fenced_code",
-            "sane_lists",
-            *github.EXTENSIONS,
-            github.GitHubExtension(),
-            structure,
-        ],
-        extension_configs={
-            **github.CONFIGS,
-            "smarty": {"substitutions": SMARTY_SUBSTITUTIONS},
-            "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e", "SUPERSCRIPT_TEXT": "{}"},
-            "toc": {"permalink": False},
-        },
-        output_format="xhtml",
-    )
+    fences = [*github.FENCES, math.FENCE]
+    extensions: list[str | Extension] = [
+        "footnotes",
+        "tables",
+        "attr_list",
+        "md_in_html",
+        structure.heading_ids,
+        "toc",
+        "smarty",
+        "def_list",
+        "abbr",
+        "admonition",
+        "sane_lists",
+        *github.EXTENSIONS,
+        github.GitHubExtension(),
+        math.MathExtension(),
+    ]
+    configs: dict[str, dict[str, object]] = {
+        **github.CONFIGS,
+        "pymdownx.superfences": {**github.CONFIGS["pymdownx.superfences"], "custom_fences": fences},
+        "smarty": {"substitutions": SMARTY_SUBSTITUTIONS},
+        "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e", "SUPERSCRIPT_TEXT": "{}"},
+        "toc": {"permalink": False},
+    }
+    md = markdown.Markdown(extensions=[*extensions, structure], extension_configs=configs, output_format="xhtml")
     return md, structure

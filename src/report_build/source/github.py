@@ -1,110 +1,64 @@
 """Markdown as people write it on GitHub, on top of Python-Markdown.
 
 pymdown-extensions brings the syntax: ``~~strikethrough~~`` (tilde), task lists (tasklist),
-bare URLs as links (magiclink) and GitHub alerts, ``> [!NOTE]`` (quotes, with callouts), which
-come out as admonitions and so become the layouts' callouts. This module adds what it lacks:
+bare URLs as links (magiclink), GitHub alerts, ``> [!NOTE]`` (quotes, with callouts), which
+come out as admonitions and so become the layouts' callouts, and fenced code anywhere, in list
+items and block quotes too (superfences). This module adds what they lack:
 
-- :class:`ListIndent`, a preprocessor that re-indents nested lists written the CommonMark way
-  (an item's content starts after its marker: two spaces under ``-``, three under ``1.``) to the
-  four spaces per level Python-Markdown needs; lists already indented by four are unchanged;
+- the block structure read as GitHub reads it (:mod:`.block_structure`: lists and fences right
+  after a paragraph line, lists nested by two spaces, fences inside list items, tight and loose
+  lists), before anything else reads the text;
+- tables as GitHub makes them: ``\\|`` is a pipe inside code in a cell too, and a table with only
+  a header row has no body (:class:`GitHubTable`, :class:`TableCells`);
 - :class:`TaskBoxes`, which draws a task's checkbox as a character (□ to do, ■ done) that every
   font of the default layouts has, since a form control has no place in a PDF or an ePub
-  (:func:`checkboxes` does the same for checkboxes written in raw HTML).
+  (:func:`checkboxes` does the same for checkboxes written in raw HTML);
+- :func:`code_block`, the HTML of a fenced code block (``<pre><code class="language-x">``).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
-from markdown.preprocessors import Preprocessor
+from markdown.extensions.tables import TableProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
-MARKER = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)(.*)$")
-FENCE = re.compile(r"^ *(`{3,}|~{3,})")
-EXTENSIONS = ["pymdownx.tilde", "pymdownx.tasklist", "pymdownx.magiclink", "pymdownx.quotes"]
+from .block_structure import BlockStructure, ListShape, StrayMarkers, Whitespace
+
+
+def code_block(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
+    """A fenced code block as Python-Markdown's fenced_code wrote it: the language as the
+    ``language-`` class of ``<code>``, an id and classes from ``{#id .class}`` on ``<pre>``."""
+    classes = kwargs.get("classes") or []
+    ident = kwargs.get("id_value") or ""
+    attributes = "".join(f' {k}="{html.escape(str(v))}"' for k, v in (kwargs.get("attrs") or {}).items())
+    pre = (f' id="{html.escape(ident)}"' if ident else "") + (
+        f' class="{html.escape(" ".join(classes))}"' if classes else ""
+    )
+    code = f' class="language-{html.escape(language)}"' if language else ""
+    text = html.escape(source, quote=False) + ("\n" if source else "")
+    return f"<pre{pre}><code{code}{attributes}>{text}</code></pre>"
+
+
+FENCES = [{"name": "*", "class": "", "format": code_block}]
+"""pymdownx.superfences' custom fences: every language gets :func:`code_block`."""
+EXTENSIONS = ["pymdownx.tilde", "pymdownx.tasklist", "pymdownx.magiclink", "pymdownx.quotes", "pymdownx.superfences"]
 CONFIGS = {
     "pymdownx.tilde": {"subscript": False},  # ~one~ stays as written; ~~two~~ is struck through
     "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
     "pymdownx.magiclink": {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False},
     "pymdownx.quotes": {"callouts": True},
+    # Any info string opens a fence (relaxed_headers); the fences are FENCES, and make_markdown adds others.
+    "pymdownx.superfences": {"relaxed_headers": True, "custom_fences": FENCES},
 }
 TODO, DONE = "\u25a1", "\u25a0"
 PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
-
-
-class ListIndent(Preprocessor):
-    """Nested list items and their paragraphs re-indented to four spaces a level."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        stack: list[int] = []  # the content column of each open item
-        fence: tuple[str, int] | None = None  # (marker, shift) of a fence inside a list
-        outer_fence: str | None = None
-        blank = True
-        for line in lines:
-            if outer_fence is not None:  # code outside any list: as it is
-                out.append(line)
-                if FENCE.match(line) and FENCE.match(line).group(1)[0] == outer_fence:
-                    outer_fence = None
-                continue
-            indent = len(line) - len(line.lstrip(" "))
-            if fence is not None:
-                out.append(self._shift(line, fence[1]))
-                opened = FENCE.match(line)
-                if opened and opened.group(1)[0] == fence[0]:
-                    fence = None
-                continue
-            if not line.strip():
-                out.append(line)
-                blank = True
-                continue
-            opened = FENCE.match(line)
-            marker = MARKER.match(line)
-            if not stack and opened and indent < 4:
-                outer_fence = opened.group(1)[0]
-                out.append(line)
-                blank = False
-                continue
-            if marker and (stack or indent < 4) and not (stack and indent >= stack[-1] + 4 and blank):
-                while stack and indent < stack[-1]:
-                    stack.pop()
-                level = len(stack)
-                width = len(marker.group(2)) + (len(marker.group(3)) if len(marker.group(3)) < 5 else 1)
-                stack.append(indent + max(width, 2))
-                out.append(" " * (4 * level) + line[indent:])
-                blank = False
-                continue
-            if stack:
-                depth = next((k for k in range(len(stack) - 1, -1, -1) if indent >= stack[k]), None)
-                if depth is None:  # less indented than any item's content
-                    if blank:
-                        stack.clear()  # the list has ended
-                        if opened:
-                            outer_fence = opened.group(1)[0]
-                    out.append(line)
-                else:
-                    if blank:  # a paragraph of an outer item ends the inner ones
-                        del stack[depth + 1 :]
-                    shift = 4 * (depth + 1) - stack[depth]
-                    out.append(self._shift(line, shift))
-                    if opened:
-                        fence = (opened.group(1)[0], shift)
-                blank = False
-                continue
-            out.append(line)
-            blank = False
-        return out
-
-    @staticmethod
-    def _shift(line: str, shift: int) -> str:
-        if shift >= 0:
-            return " " * shift + line
-        indent = len(line) - len(line.lstrip(" "))
-        return line[min(indent, -shift) :]
 
 
 class TaskBoxes(Treeprocessor):
@@ -126,13 +80,42 @@ class TaskBoxes(Treeprocessor):
             )
 
 
+class GitHubTable(TableProcessor):
+    """Python-Markdown's table, without the empty body row it gives a table of one header row."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        header_only = len(blocks[0].split("\n")) < 3
+        super().run(parent, blocks)
+        body = parent[-1].find("tbody")
+        if header_only and body is not None:
+            parent[-1].remove(body)
+
+
+class TableCells(Treeprocessor):
+    """In a table cell, ``\\|`` is a pipe inside code too (GitHub reads the row before the code)."""
+
+    def run(self, root: etree.Element) -> None:
+        for table in root.iter("table"):
+            for code in table.iter("code"):
+                if code.text and "\\|" in code.text:
+                    code.text = type(code.text)(code.text.replace("\\|", "|"))
+
+
 class GitHubExtension(Extension):
-    """Registers :class:`ListIndent` (after tabs are expanded, before fenced code and raw HTML are
-    taken out) and :class:`TaskBoxes` (after pymdownx.tasklist)."""
+    """Registers the block structure (:class:`Whitespace` in place of Python-Markdown's whitespace
+    normalising, :class:`BlockStructure` right after it, :class:`ListShape` before the inline
+    patterns), GitHub's tables, and :class:`TaskBoxes` (after pymdownx.tasklist)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtension(self)
-        md.preprocessors.register(ListIndent(md), "report_build_list_indent", 27)
+        md.preprocessors.register(Whitespace(md), "normalize_whitespace", 30)
+        md.preprocessors.register(BlockStructure(md), "report_build_block_structure", 29)
+        md.treeprocessors.register(ListShape(md), "report_build_list_shape", 29)
+        md.postprocessors.register(StrayMarkers(md), "report_build_stray_markers", 1)
+        if "table" in md.parser.blockprocessors:
+            table = md.parser.blockprocessors["table"]
+            md.parser.blockprocessors.register(GitHubTable(md.parser, table.config), "table", 75)
+        md.treeprocessors.register(TableCells(md), "report_build_table_cells", 19.5)
         md.treeprocessors.register(TaskBoxes(md), "report_build_task_boxes", 24)
 
 

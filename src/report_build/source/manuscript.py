@@ -80,7 +80,7 @@ def load(
     changes = {key: value for name, key, value in document.metadata.profiles if name == selection.profile}
     if changes:
         document = replace(document, metadata=replace(document.metadata, **changes))
-    extra = list(composed.inputs)
+    extra = list(composed.inputs) + list(document.inputs)  # document.inputs: chart specs and data
     if bibliography is not None:
         extra.append(bibliography.path)
         if bibliography.style_path is not None:

@@ -21,15 +21,16 @@ from pathlib import Path
 import lxml.html
 
 from .. import image_data
+from ..cache import BuildCache
 from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
 from ..theme import Theme
-from . import frontmatter, github, guards, ids, jekyll, manuscript, refsyntax, repair, sanitize
+from . import frontmatter, github, guards, ids, jekyll, manuscript, math, refsyntax, repair, sanitize
 from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
-from .passes import blocks, chapters, direction, footnotes, headings, images, links
+from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links
 from .remote import RemoteImages
 from .text import SourceMap
 from .tree import Context
@@ -54,23 +55,30 @@ def read(
     diagnostics: Diagnostics | None = None,
     selection: Selection | None = None,
     remote: RemoteImages | None = None,
+    cache: BuildCache | None = None,
 ) -> tuple[Document, Theme]:
     """The document, and the theme it was read with: the one theme of a build, which every
     writer then uses (its templates are loaded and checked here, before anything is written).
     The manuscript may name other files (chapters, includes, variables, bibliography): they are
     composed into one text first, and references resolved last (:mod:`.manuscript`).
-    ``remote`` says what becomes of remote images (default: their fetched local copies)."""
+    ``remote`` says what becomes of remote images (default: their fetched local copies);
+    ``cache`` keeps charts drawn by an earlier build."""
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
 
     def read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
-        return _read_text(path, text, diagnostics, keys, remote)
+        return _read_text(path, text, diagnostics, keys, remote, cache)
 
     return manuscript.load(path, diagnostics, selection, read_text)
 
 
 def _read_text(
-    path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str], remote: RemoteImages
+    path: Path,
+    text: str,
+    diagnostics: Diagnostics,
+    keys: frozenset[str],
+    remote: RemoteImages,
+    cache: BuildCache | None = None,
 ) -> tuple[Document, Theme]:
     """Parse the composed text of a manuscript."""
     front, body, offset = frontmatter.split(text, path)
@@ -109,11 +117,14 @@ def _read_text(
     ctx = Context(path, source, metadata, theme, diagnostics, structure)
     headings.report_duplicate_ids(ctx)
     headings.refuse_empty(root, ctx)
+    math.typeset(root, ctx)  # TeX to MathML, before notes and chapters take their parts of the tree
     notes = footnotes.footnotes(root, ctx)
     blocks.callouts(root, ctx)
-    found_images = images.images(root, ctx, embedded)
+    drawn = charts.charts(root, ctx, cache)  # Vega-Lite specs become SVG images
+    found_images = images.images(root, ctx, {**embedded, **drawn.embedded})
     found_figures = blocks.figures(root, ctx)
     blocks.tables(root, ctx)
+    found_figures = charts.data_tables(root, ctx, drawn, found_figures)
     links.links(root, ctx)
     if metadata.direction == "rtl":
         direction.isolate_left_to_right(root)
@@ -123,6 +134,8 @@ def _read_text(
         chapters=tuple(chapters.chapters(root, ctx, notes)),
         figures=tuple(found_figures),
         images=tuple(found_images),
+        inputs=tuple(dict.fromkeys(drawn.inputs)),  # chart specs and their data files
+        attachments=charts.attachments(drawn),
     )
     return document, theme
 

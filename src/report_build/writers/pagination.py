@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..html_elements import VOID
 from ..theme import folders_digest
 
 BEFORE = -1  # the mark goes before the element (a page that starts with an image)
@@ -75,7 +76,8 @@ def place(mark: PageMark, anchor: Any, marker: Any, skip: Any) -> bool:
         if index >= len(children):
             return False
         element = children[index]
-    if mark.offset == BEFORE:
+    local = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+    if mark.offset == BEFORE or local in VOID:  # a page that begins at an image: the marker goes before it
         element.addprevious(marker)
         return True
     remaining = mark.offset

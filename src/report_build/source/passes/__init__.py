@@ -8,12 +8,15 @@ them in this order:
 2. :func:`headings.refuse_empty`: a manuscript or heading with no text is an error;
 3. :func:`footnotes.footnotes`: Python-Markdown's footnotes become numbered calls and notes;
 4. :func:`blocks.callouts`: admonitions become callouts rendered by ``callout.html``;
-5. :func:`images.images`: every image admitted (inside the sandbox, a type readers display,
+5. :func:`charts.charts`: figures whose source is a Vega-Lite spec drawn as SVG images, their
+   data read from files inside the manuscript's folder;
+6. :func:`images.images`: every image admitted (inside the sandbox, a type readers display,
    alt text) and its source made relative to the manuscript;
-6. :func:`blocks.figures`: figures numbered and rendered by ``figure.html``;
-7. :func:`blocks.tables`: tables wrapped and their captions numbered;
-8. :func:`links.links`: internal links checked, links out of the report made plain text;
-9. :func:`direction.isolate_left_to_right`: in right-to-left documents, code, URLs and numbers
-   isolated;
-10. :func:`chapters.chapters`: the tree cut into the model's chapters.
+7. :func:`blocks.figures`: figures numbered and rendered by ``figure.html``;
+8. :func:`blocks.tables`: tables wrapped and their captions numbered;
+9. :func:`charts.data_tables`: each chart's data as a table after it ("Data for Figure N");
+10. :func:`links.links`: internal links checked, links out of the report made plain text;
+11. :func:`direction.isolate_left_to_right`: in right-to-left documents, code, URLs and numbers
+    isolated;
+12. :func:`chapters.chapters`: the tree cut into the model's chapters.
 """

@@ -7,6 +7,7 @@ from lxml import etree
 from ...contract import CHAPTER_SECTION, NOTE_CALL
 from ...errors import ManuscriptError
 from ...model import Chapter, Heading
+from ..math import text_of
 from ..tree import Context, close_empty, xhtml
 from .footnotes import Notes
 from .headings import heading_lines
@@ -20,12 +21,7 @@ def chapters(root: etree._Element, ctx: Context, notes: Notes) -> list[Chapter]:
     headings = heading_lines(ctx)
     sections = root.xpath(f"section[@class='{CHAPTER_SECTION}']")
     note_of = {note.ref_id: note for note, _call in notes.values()}
-    texts = {
-        element.get("id"): " ".join(
-            "".join(element.xpath(f".//text()[not(ancestor::a[@class='{NOTE_CALL}'])]")).split()
-        )
-        for element in root.xpath("//h1[@id] | //h2[@id]")
-    }
+    texts = {element.get("id"): " ".join(_text(element).split()) for element in root.xpath("//h1[@id] | //h2[@id]")}
     found = []
     number = 0
     for index, section in enumerate(sections):
@@ -54,3 +50,15 @@ def chapters(root: etree._Element, ctx: Context, notes: Notes) -> list[Chapter]:
     if not found:
         raise ManuscriptError("the manuscript has no text to publish", ctx.path, ctx.source.body_offset + 1)
     return found
+
+
+def _text(element: etree._Element) -> str:
+    """A heading's text without note calls, a formula as its plain text."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and etree.QName(child).localname == "math":
+            parts.append(text_of(child))
+        elif not (child.tag == "a" and child.get("class") == NOTE_CALL):
+            parts.append(_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

@@ -47,7 +47,8 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
             definitions[item.get("id")[3:]] = item
         block.getparent().remove(block)
     after: dict[str, int] = {}  # each call written after the one before it
-    for text_node in root.xpath("//text()[contains(., '[^')][not(ancestor::code) and not(ancestor::pre)]"):
+    # text inside code is code: a regular expression such as [^,\\] is never a call
+    for text_node in root.xpath("//text()[contains(., '[^')][not(ancestor::code or ancestor::pre)]"):
         for match in UNDEFINED_CALL.finditer(str(text_node)):
             written = match.group(0)
             line = ctx.source.find(written, after.get(written, 0) + 1)

@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from ...contract import CHAPTER_SECTION, NOTE_CALL
+from ...contract import CHAPTER_SECTION, DOWNLOAD, NOTE_CALL
 from ..ids import github_slug
 from ..tree import Context, drop, letters
 from .headings import heading_lines
@@ -20,12 +20,13 @@ def links(root: etree._Element, ctx: Context) -> None:
     case, percent-encoding), and rewritten to it; one that goes nowhere is unwrapped to its text
     with a warning at its line (a fault: ``--strict``, release and check refuse it). ``http(s)``,
     ``mailto`` and ``tel`` links stay; any other link (a relative file, an empty target) is
-    unwrapped to its text with a warning at its line."""
+    unwrapped to its text with a warning at its line. Download links (a chart's data, which the
+    web edition copies into the site) are left as they are."""
     ids = set(root.xpath("//@id"))
     title_id = ctx.structure.title_id if ctx.structure.title_id not in ids else ""
     anchors = ctx.structure.anchors
     _tab_aliases(ctx)
-    for link in root.xpath(f"//a[not(@class='{NOTE_CALL}')]"):
+    for link in root.xpath(f"//a[not(@class='{NOTE_CALL}') and not(@class='{DOWNLOAD}')]"):
         href = link.get("href")
         if href is None:
             continue

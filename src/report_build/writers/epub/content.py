@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from ...contract import CHAPTER_ROLE, HISTORY_ID, NOTE_CALL_ROLE, PAGEBREAK_ROLE, ROLE_TYPES
+from ...contract import CHAPTER_ROLE, DOWNLOAD, HISTORY_ID, NOTE_CALL_ROLE, PAGEBREAK_ROLE, ROLE_TYPES
 from ...errors import Diagnostics, RenderError
 from ...model import Chapter, Document
 from ...navigation import HISTORY_PAGE
@@ -138,6 +138,7 @@ def finish(pages: list[Page], image_names: dict[str, str], doc: Document) -> Non
     files = {page.file: page for page in pages}
 
     for page in pages:
+        _drop_downloads(page.root)
         where = f"{page.file} ({page.template})"
         for element in page.root.iter():
             if not isinstance(element.tag, str):
@@ -170,6 +171,22 @@ def finish(pages: list[Page], image_names: dict[str, str], doc: Document) -> Non
                         f"ePub: <{local} {name}='{value}'> in {where} would load a file the package does not hold",
                         doc.source,
                     )
+
+
+def _drop_downloads(root: Any) -> None:
+    """Download links (a chart's data file) are for the web edition: the ePub does not carry the
+    files, and has the data as a table. A paragraph left empty goes with its link."""
+    for link in root.xpath(f"//x:a[contains(concat(' ', @class, ' '), ' {DOWNLOAD} ')]", namespaces=NS):
+        parent = link.getparent()
+        gone = parent if etree.QName(parent).localname == "p" and len(parent) == 1 else link
+        holder = gone.getparent()
+        if gone.tail and gone.tail.strip():
+            previous = gone.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + gone.tail
+            else:
+                holder.text = (holder.text or "") + gone.tail
+        holder.remove(gone)
 
 
 def _resolve(href: str, page: Page, owner: dict[str, str], files: dict[str, Page], where: str, doc: Document) -> str:

@@ -22,6 +22,7 @@ from ..pagination import PageMark
 from . import (
     fixes,  # noqa: F401 (applies a layout correction)
     markup,
+    svgtext,  # noqa: F401 (SVG labels laid out as whole strings: Arabic joins, kerning holds)
 )
 from .fetcher import SandboxFetcher
 from .log import RendererMessage, captured_weasyprint_log

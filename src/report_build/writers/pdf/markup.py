@@ -12,6 +12,7 @@ import lxml.html
 
 from ...model import Document
 from ...theme import Theme, document_context
+from .math import vector_formulas
 
 # Attributes that WeasyPrint's presentational hints (HTML attributes such as <img width>,
 # <ol start> or <table border> read as styles) never look at. Hints cost about 3 % of a render,
@@ -26,8 +27,9 @@ RTL_STYLESHEET = "css/print-rtl.css"  # loaded after print.css for right-to-left
 
 
 def render_html(doc: Document, theme: Theme, edition: str = "screen") -> str:
-    """The HTML that WeasyPrint lays out (also what the benchmark hands bare WeasyPrint)."""
-    context = document_context(doc, "pdf", edition, lambda ident: f"#{ident}")
+    """The HTML that WeasyPrint lays out (also what the benchmark hands bare WeasyPrint); its
+    formulas drawn as vector graphics (:mod:`.math`)."""
+    context = document_context(vector_formulas(doc), "pdf", edition, lambda ident: f"#{ident}")
     return DECORATIVE.sub(_decorative, theme.render("pdf.html", **context))
 
 

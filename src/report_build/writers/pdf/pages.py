@@ -1,4 +1,5 @@
-"""Reading WeasyPrint's layout: where each page begins, and footnotes that left their call's page.
+"""Reading WeasyPrint's layout: where each page begins, footnotes that left their call's page,
+and where the chapters begin and how a parallel group's pages start and end.
 
 Only the PDF writer imports this module (and WeasyPrint with it); the ePub side of page
 numbers, and their cache, live in :mod:`report_build.pagination`.
@@ -145,3 +146,47 @@ def _all_boxes(box: Any) -> Iterator[Any]:
     yield box
     for child in getattr(box, "children", ()):
         yield from _all_boxes(child)
+
+
+def _chapter_boxes(page_box: Any) -> Iterator[Any]:
+    """The boxes of the main matter's chapters on a page, in order (they sit a few levels down:
+    html, body, the main matter)."""
+    stack = [(page_box, 0)]
+    while stack:
+        box, depth = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and element.tag == "section" and "chapter" in (element.get("class") or "").split():
+            yield box
+        elif depth < 6:
+            stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
+
+
+def chapter_starts(document: Any) -> list[int]:
+    """The page on which each chapter of the main matter begins."""
+    starts, seen = [], set()
+    for number, page in enumerate(document.pages):
+        for box in _chapter_boxes(page._page_box):
+            if box.element not in seen:
+                seen.add(box.element)
+                starts.append(number)
+    return starts
+
+
+def opens_recto(document: Any) -> bool:
+    """Whether the first chapter's box asks for a recto (right-hand page, left-hand in right to
+    left): only then does a group start where the single pass would (see :mod:`.groups`)."""
+    for box in _chapter_boxes(document.pages[0]._page_box) if document.pages else ():
+        wanted = box.style["break_before"]
+        return wanted == "recto" or wanted == ("right" if box.style["direction"] == "ltr" else "left")
+    return True  # no chapter: the first group, which starts the document
+
+
+def ends_with_notes(document: Any) -> bool:
+    """Whether the last page holds nothing but footnotes carried over from the page before (in
+    the single pass they would share a page with what follows)."""
+    if not document.pages:
+        return False
+    last = document.pages[-1]._page_box
+    has_notes = any(isinstance(child, boxes.FootnoteAreaBox) and child.children for child in last.children)
+    has_flow = any(isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) for _block, box in flow(last))
+    return has_notes and not has_flow

@@ -1,7 +1,8 @@
 """Parallel layout: groups of chapters laid out and written in worker processes, then joined.
 
 WeasyPrint's laid-out pages cannot leave their process (they hold Pango objects), so each
-worker lays out *and writes* its group; :mod:`.join` makes one PDF of the parts. The steps:
+worker (:mod:`.workers`) lays out *and writes* its group; :mod:`.join` makes one PDF of the
+parts. The steps:
 
 1. cut the HTML into groups (:func:`.groups.plan`), by the HTML alone (the same sources give
    the same groups, and the same bytes, whatever the cache holds);
@@ -25,28 +26,24 @@ another group) is laid out in one pass, and :func:`lay_out` says why.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from weasyprint.formatting_structure import boxes
-
 from ... import errors
-from ...errors import Diagnostics, RenderError, ReportBuildError
+from ...errors import Diagnostics, RenderError
 from ..pagination import PageMark
-from . import groups
-from .groups import Handover, Laid, PageMap, Plan
+from . import groups, handover
+from .groups import Plan
+from .handover import Handover, Laid, PageMap
 from .join import join
-from .pages import flow, folio, misplaced_notes, page_marks, warn_misplaced
+from .layout_rules import read_rules
+from .pages import chapter_starts, ends_with_notes, folio, misplaced_notes, opens_recto, page_marks, warn_misplaced
+from .workers import Workers
 
 MAX_ROUNDS = 4  # a hand-over settles in two rounds unless page counts keep moving
-
-_CONTEXT: dict[str, Any] = {}  # what every group shares, set before the workers fork
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,6 @@ class GroupResult:
     stand_ins: frozenset[str] = frozenset()  # anchors of other groups it links to (see join)
     opens_recto: bool = True  # its first chapter opens on a right-hand page (a recto)
     ends_with_notes: bool = False  # its last page holds only footnotes run on from the page before
-    error: tuple[str, str, str | None, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,7 @@ def lay_out(
     the single pass does); ``inputs_digest`` names everything else a layout reads (stylesheets,
     fonts, images), so that a kept group is reused only when nothing it read has changed."""
     started = time.perf_counter()
-    rules = groups.read_rules(sheets)
+    rules = read_rules(sheets)
     if isinstance(rules, str):
         return f"the layout cannot be cut into groups: {rules}"
     previous = previous or (memory.page_map if memory is not None else None)
@@ -128,7 +124,7 @@ def lay_out(
     if isinstance(the_plan, str):
         return the_plan
     count = len(the_plan.groups)
-    handovers = groups.guess(the_plan, previous)
+    handovers = handover.guess(the_plan, previous)
     used: list[Handover | None] = [None] * count
     results: list[GroupResult | None] = [None] * count
     kept = memory.results if memory is not None else {}
@@ -136,8 +132,7 @@ def lay_out(
     laid_again: list[int] = []
     laid_now: set[str] = set()  # keys laid out in this build (the others came from memory)
     final_keys: list[str] = [""] * count
-    _CONTEXT.update(layout_one=layout_one)
-    with _Workers(jobs) as workers:
+    with Workers(jobs, layout_one) as workers:
         for _round in range(MAX_ROUNDS):
             todo = [index for index in range(count) if used[index] != handovers[index]]
             if not todo:
@@ -149,17 +144,16 @@ def lay_out(
             laid_now.update(keys[index] for index in fresh)
             for index in todo:
                 result = jobs_out.get(index) or made.get(keys[index]) or kept[keys[index]]
-                _raise(result)
                 made[keys[index]] = result
                 results[index], used[index], final_keys[index] = result, handovers[index], keys[index]
             laid_again += fresh
             laid = [_laid(result) for result in results]  # type: ignore[arg-type]
             if laid[0].opening is None:
                 return "the first group has no chapter"
-            front = groups.front_targets(the_plan, laid)
+            front = handover.front_targets(the_plan, laid)
             if front:
                 return f"'{front[0]}' is before the main matter and its page number is printed from another group"
-            handovers = groups.settle(the_plan, laid)
+            handovers = handover.settle(the_plan, laid)
             if all(used[index] == handovers[index] for index in range(count)):
                 break
         else:
@@ -174,8 +168,8 @@ def lay_out(
     if nowhere:  # what the single pass says of a link to an anchor no page holds
         raise RenderError(f"PDF: No anchor #{nowhere[0]} for internal URI reference", source)
     laid = [_laid(result) for result in final]
-    blanks, _starts = groups.blanks_and_starts([result.pages for result in final])
-    starts, first_main = groups.placed(laid)
+    blanks, _starts = handover.blanks_and_starts([result.pages for result in final])
+    starts, first_main = handover.placed(laid)
     wrong = _misnumbered(final, starts, first_main)
     if wrong:
         return wrong
@@ -183,7 +177,6 @@ def lay_out(
     if write and any(blanks):
         blank_key = _key((blank_html, ""), inputs_digest)
         blank_page = made.get(blank_key) or kept.get(blank_key) or layout_one(blank_html, "")
-        _raise(blank_page)
         made[blank_key] = blank_page
     for result, start in zip(final, starts, strict=True):
         for message, path, line in result.warnings:
@@ -194,7 +187,7 @@ def lay_out(
     chapter_starts = [
         start + page for result, start in zip(final, starts, strict=True) for page in result.chapter_starts
     ]
-    page_map = groups.page_map(the_plan, laid, chapter_starts)
+    page_map = handover.page_map(the_plan, laid, chapter_starts)
     if memory is not None:
         memory.page_map = page_map
     # A group's chapter indexes count the stand-in of the chapter before it (see groups.plan).
@@ -218,64 +211,11 @@ def lay_out(
     )
 
 
-class _Workers:
-    """Worker processes, forked when first needed (so that they share the parent's memory as it
-    is then); a single group is laid out in this process, which costs no fork and keeps the
-    fonts it loads warm for the next build (``watch``)."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        _CONTEXT.clear()
-        if self.pool is None:
-            return
-        if kind is None:
-            self.pool.shutdown()
-            return
-        # Interrupted (Ctrl-C, the time limit) or failed: stop the workers now, not when they finish.
-        for process in list(getattr(self.pool, "_processes", {}).values()):
-            process.terminate()
-        self.pool.shutdown(wait=False, cancel_futures=True)
-
-    def map(self, sources: list[tuple[str, str]]) -> list[GroupResult]:
-        if len(sources) <= 1 or self.jobs <= 1:
-            return [_lay_out_group(source) for source in sources]
-        if self.pool is None:
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
-        try:
-            return list(self.pool.map(_lay_out_group, sources))
-        except BrokenProcessPool:
-            raise RenderError(
-                "PDF: a layout process stopped unexpectedly (out of memory?); try again with --jobs 1"
-            ) from None
-
-
 def _key(source: tuple[str, str], inputs_digest: str) -> str:
     digest = hashlib.sha256(inputs_digest.encode())
     for part in source:
         digest.update(b"\0" + part.encode("utf-8"))
     return digest.hexdigest()
-
-
-def _lay_out_group(source: tuple[str, str]) -> GroupResult:
-    """In a worker: one group laid out and written (see ``layout_one``)."""
-    return _CONTEXT["layout_one"](*source)
-
-
-def _raise(result: GroupResult) -> None:
-    if result.error is None:
-        return
-    kind, message, path, line = result.error
-    error_class = getattr(errors, kind, RenderError)
-    if not (isinstance(error_class, type) and issubclass(error_class, ReportBuildError)):
-        error_class = RenderError
-    raise error_class(message, Path(path) if path else None, line)
 
 
 def _laid(result: GroupResult) -> Laid:
@@ -294,7 +234,7 @@ def _misnumbered(results: list[GroupResult], starts: list[int], first_main: int)
 
 
 def _report(the_plan: Plan, laid_again: list[int], reused: int, results: list[GroupResult], took: float) -> str:
-    _blanks, starts = groups.blanks_and_starts([result.pages for result in results])
+    _blanks, starts = handover.blanks_and_starts([result.pages for result in results])
     pages = starts[-1] + results[-1].pages
     groups_laid = sorted(set(laid_again))
     if not groups_laid:
@@ -344,61 +284,13 @@ def worker_result(
     return GroupResult(
         pdf=pdf,
         stand_ins=stand_ins,
-        opens_recto=_opens_recto(document),
-        ends_with_notes=_ends_with_notes(document),
+        opens_recto=opens_recto(document),
+        ends_with_notes=ends_with_notes(document),
         pages=len(document.pages),
         id_pages=id_pages,
-        chapter_starts=tuple(_chapter_starts(document)),
+        chapter_starts=tuple(chapter_starts(document)),
         folios=tuple(folio(page._page_box) for page in document.pages),
         marks=page_marks(document),
         misplaced=tuple(misplaced_notes(document)),
         warnings=tuple((w.message, str(w.path) if w.path else None, w.line) for w in warnings),
     )
-
-
-def error_result(exc: ReportBuildError) -> GroupResult:
-    return GroupResult(error=(type(exc).__name__, exc.message, str(exc.path) if exc.path else None, exc.line))
-
-
-def _chapter_boxes(page_box: Any) -> Iterator[Any]:
-    """The boxes of the main matter's chapters on a page, in order (they sit a few levels down:
-    html, body, the main matter)."""
-    stack = [(page_box, 0)]
-    while stack:
-        box, depth = stack.pop()
-        element = getattr(box, "element", None)
-        if element is not None and element.tag == "section" and "chapter" in (element.get("class") or "").split():
-            yield box
-        elif depth < 6:
-            stack.extend((child, depth + 1) for child in reversed(getattr(box, "children", ())))
-
-
-def _chapter_starts(document: Any) -> list[int]:
-    """The page on which each chapter of the main matter begins."""
-    starts, seen = [], set()
-    for number, page in enumerate(document.pages):
-        for box in _chapter_boxes(page._page_box):
-            if box.element not in seen:
-                seen.add(box.element)
-                starts.append(number)
-    return starts
-
-
-def _opens_recto(document: Any) -> bool:
-    """Whether the first chapter's box asks for a recto (right-hand page, left-hand in right to
-    left): only then does a group start where the single pass would (see groups.py)."""
-    for box in _chapter_boxes(document.pages[0]._page_box) if document.pages else ():
-        wanted = box.style["break_before"]
-        return wanted == "recto" or wanted == ("right" if box.style["direction"] == "ltr" else "left")
-    return True  # no chapter: the first group, which starts the document
-
-
-def _ends_with_notes(document: Any) -> bool:
-    """Whether the last page holds nothing but footnotes carried over from the page before (in
-    the single pass they would share a page with what follows)."""
-    if not document.pages:
-        return False
-    last = document.pages[-1]._page_box
-    has_notes = any(isinstance(child, boxes.FootnoteAreaBox) and child.children for child in last.children)
-    has_flow = any(isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) for _block, box in flow(last))
-    return has_notes and not has_flow

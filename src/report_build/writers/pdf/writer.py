@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from ... import images
-from ...errors import Diagnostics, ReportBuildError
+from ...errors import Diagnostics
 from ...model import Document, check_edition
 from ...theme import Theme, file_digest, folders_digest
 from . import drawable, parallel
 from .finish import finisher, identifier
 from .geometry import page_css
-from .groups import PageMap
+from .handover import PageMap
 from .layout import LaidOut, lay_out_html
 from .markup import render_html, stylesheet_names
 from .pages import misplaced_notes, page_marks, warn_misplaced
-from .parallel import Grouped, GroupResult, Memory, error_result, stand_in_anchors, worker_result
+from .parallel import Grouped, GroupResult, Memory, stand_in_anchors, worker_result
 
 PDF_VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}  # by edition (model.EDITIONS)
 
@@ -111,13 +111,10 @@ def _in_groups(
 
     def layout_one(group_html: str, css: str) -> GroupResult:
         """One group laid out and written, in this process (a worker's)."""
-        collected = Diagnostics(echo=False)
-        try:
-            laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
-            stand_ins = stand_in_anchors(laid_out.pages)
-            pdf = laid_out.write() if write else b""
-        except ReportBuildError as exc:
-            return error_result(exc)
+        collected = Diagnostics(echo=False)  # passed on to the build's by parallel.lay_out
+        laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
+        stand_ins = stand_in_anchors(laid_out.pages)
+        pdf = laid_out.write() if write else b""
         return worker_result(laid_out.pages, pdf, stand_ins, collected.warnings)
 
     return parallel.lay_out(

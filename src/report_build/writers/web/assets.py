@@ -62,6 +62,23 @@ def site_images(doc: Document) -> tuple[dict[str, SiteImage], dict[str, bytes]]:
     return found, files
 
 
+def site_attachments(doc: Document, files: dict[str, bytes]) -> dict[str, str]:
+    """{src as the text links it: its copy on the site}: each file offered for download (a
+    chart's data) is copied into ``data/``, and added to ``files``."""
+    found: dict[str, str] = {}
+    for number, attachment in enumerate(doc.attachments, 1):
+        name = f"data/{number:02d}-{_safe(attachment.path.stem)}{attachment.path.suffix.lower()}"
+        try:
+            data = attachment.data if attachment.data is not None else attachment.path.read_bytes()
+        except OSError as exc:
+            raise ResourceError(
+                f"web: data file '{attachment.src}' cannot be read: {exc.strerror}", doc.source
+            ) from None
+        files[name] = data
+        found[attachment.src] = name
+    return found
+
+
 def _raster(
     path: Path, stem: str, suffix: str, doc: Document, files: dict[str, bytes], line: int | None, data: bytes | None
 ) -> SiteImage:

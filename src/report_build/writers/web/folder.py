@@ -39,7 +39,7 @@ def is_site(folder: Path) -> bool:
 def write_site(target: Path, files: dict[str, bytes]) -> Path:
     """Replace ``target`` with a folder holding ``files`` ({relative POSIX path: bytes})."""
     if output._interrupted is not None:
-        raise KeyboardInterrupt(f"signal {output._interrupted}")
+        raise output.Interrupted(output._interrupted)
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise RenderError("is a file; the web edition needs a folder, such as -o output/web", target)
@@ -74,7 +74,7 @@ def write_site(target: Path, files: dict[str, bytes]) -> Path:
             old = parent / f".{target.name}.old-{os.getpid()}"
             os.rename(target, old)
         if output._interrupted is not None:
-            raise KeyboardInterrupt(f"signal {output._interrupted}")
+            raise output.Interrupted(output._interrupted)
         os.rename(staging, target)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -9,7 +9,8 @@ links back to their calls). Here, for the web only:
   page and the script (when it runs) expands the note in place instead. The copy is hidden
   from assistive technology, which follows the call's link to the listed note;
 - images point at the site's copies, rasters with ``srcset`` and their size;
-- tables scroll inside a focusable, labelled region instead of widening the page.
+- tables scroll inside a focusable, labelled region instead of widening the page;
+- download links (a chart's data) point at the file's copy on the site.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from ...contract import NOTE_CALL, TABLE_WRAP
+from ...contract import DOWNLOAD, NOTE_CALL, TABLE_WRAP
 from ...errors import Diagnostics, RenderError
 from ...model import Document
 from .assets import SiteImage
@@ -55,16 +56,31 @@ def prepare(
     images: dict[str, SiteImage],
     diagnostics: Diagnostics,
     strings: dict[str, Any],
+    attachments: dict[str, str] | None = None,
 ) -> None:
-    """Apply every web-only change to a rendered page body, in place."""
+    """Apply every web-only change to a rendered page body, in place. ``attachments``: the site's
+    copy of each file offered for download, by the src the text links it with."""
     if page.chapter is not None:
         _side_notes(root, page, doc)
         _section_links(root, strings)
+    _downloads(root, page, doc, attachments or {})
     ids = set(root.xpath("//@id"))
     _links(root, page, ids, doc, diagnostics)
     _images(root, page, doc, images)
     _tables(root, strings)
     _notes_heading(root, strings)
+
+
+def _downloads(root: Any, page: WebPage, doc: Document, attachments: dict[str, str]) -> None:
+    for link in root.iter("a"):
+        if DOWNLOAD not in (link.get("class") or "").split():
+            continue
+        href = link.get("href", "")
+        site = attachments.get(href)
+        if site is None:
+            raise RenderError(f"web: download '{href}' in {page.file} is not a file the report offers", doc.source)
+        link.set("href", site)
+        link.set("download", site.rsplit("/", 1)[-1])
 
 
 def _notes_heading(root: Any, strings: dict[str, Any]) -> None:

@@ -65,6 +65,7 @@ def render_site(
     strings = theme.strings
     pages = site_pages(doc)
     images, files = assets.site_images(doc)
+    attached = assets.site_attachments(doc, files)  # charts' data, for download
     context = document_context(doc, "web", edition, linker(doc))
     first_chapter = next(page for page in pages if page.kind == CHAPTER)
     common = {
@@ -82,7 +83,7 @@ def render_site(
         line = page.chapter.line if page.chapter is not None else None
         root = markup.parse_fragment(body, f"the {page.file} page", doc, line)
         description = _description(doc, page, root, strings)
-        markup.prepare(root, page, doc, images, diagnostics, strings)
+        markup.prepare(root, page, doc, images, diagnostics, strings, attached)
         title = _title(doc, page, strings)
         previous, following = neighbours(pages, page)
         rendered[page.file] = theme.render(

@@ -1,0 +1,257 @@
+"""Formulas: TeX between math delimiters, typeset as MathML in the model.
+
+What is read as a formula, as on GitHub (and in pandoc and bookdown):
+
+- ``$…$`` inline: the opening ``$`` not followed by a space, the closing one not preceded by a
+  space nor followed by a digit; ``\\$`` is a dollar sign. So ``$10 million``, ``$5 and $10`` or
+  ``US$5-US$6`` stay amounts. GitHub's ``$`…`$`` is inline too;
+- ``$$…$$`` displayed, on lines of its own or inside a paragraph's text;
+- ``\\(…\\)`` inline and ``\\[…\\]`` displayed;
+- a fenced block ```` ```math ````, displayed.
+
+:class:`MathExtension` (Python-Markdown) marks each formula with a placeholder element that
+holds its TeX (MathML itself would not survive the cleaning of raw HTML); :func:`typeset`, a
+pass over the cleaned tree, converts each with latex2mathml into a MathML ``<math>`` element
+whose ``alttext`` is the TeX. A displayed formula stands in ``<span class="math-display">``
+(phrasing content: a formula may sit inside a paragraph's sentence), and a paragraph that holds
+a displayed formula alone becomes ``<div class="math-display">``. Each writer chooses its
+rendering: MathML in the ePub and on the site, vector paths in the PDF (writers/pdf/math.py).
+
+A formula latex2mathml cannot read, or that uses a command it does not know, is a warning at
+its line and is shown as written, in code style (``<code class="math-source">``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from typing import TYPE_CHECKING, Any
+
+import markdown
+from latex2mathml.converter import convert as latex_to_mathml
+from lxml import etree as lxml_etree
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
+
+from ..contract import MATH_DISPLAY, MATH_SOURCE
+
+if TYPE_CHECKING:
+    from .tree import Context
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+INLINE, DISPLAY = "rb-math-inline", "rb-math-display"  # the placeholders' classes
+_BODY = r"(?:\\.|[^\\\x02\x03])+?"  # TeX up to the closing delimiter (never across a stashed placeholder)
+PATTERN = (
+    rf"(?<!\\)\$\$(?P<dollars>{_BODY})(?<!\\)\$\$"
+    rf"|(?<!\\)\\\[(?P<brackets>{_BODY})\\\]"
+    rf"|(?<!\\)\\\((?P<parens>{_BODY})\\\)"
+    r"|(?<![\\$])\$(?![\s$])(?P<dollar>(?:\\.|[^\\$\x02\x03])+?)(?<![\s\\])\$(?![\d$])"
+)
+CODE_PATTERN = r"\$`(?P<code>[^`\n]+)`\$"  # GitHub's $`…`$, read before code spans take the backticks
+# What makes ``\[…\]`` or ``\(…\)`` a formula rather than Markdown's escaped brackets around
+# words (``\[sic\]``, as converters from Word write them): a command, a sub- or superscript, a
+# relation or operator, braces, or a lone letter (``\(x\)``).
+TEX_LIKE = re.compile(r"[\\^_=+<>{}|]|\d\s*[-*/]\s*\d|^\s*[A-Za-z]\s*$")
+UNKNOWN_COMMAND = re.compile(r"^\\[A-Za-z]+$")
+# What latex2mathml's exceptions mean, in words.
+REASONS = {
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
+    "DoubleSubscriptsError": "two subscripts in a row (write a_{1,2} or {a_1}_2)",
+    "DoubleSuperscriptsError": "two superscripts in a row (write a^{12} or {a^1}^2)",
+    "ExtraLeftOrMissingRightError": "a \\left has no \\right",
+    "MissingEndError": "a \\begin{...} has no \\end{...}",
+    "NoAvailableTokensError": "it ends where a command still expects an argument",
+    "NumeratorNotFoundError": "a fraction has no numerator",
+    "DenominatorNotFoundError": "a fraction has no denominator",
+    "LimitsMustFollowMathOperatorError": "\\limits must follow an operator such as \\sum",
+    "InvalidAlignmentError": "an array's column alignment is not one of l, c, r",
+}
+ARITY = {"mfrac": 2, "msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3, "mroot": 2}
+
+
+class MathPattern(InlineProcessor):
+    """A formula in running text becomes a placeholder ``<span>`` holding its TeX."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int | None, int | None]:  # noqa: N802
+        before = data[: m.start(0)]
+        opened = before.rfind("](")
+        if opened >= 0 and not re.search(r"[\s)]", before[opened + 2 :]):
+            return None, None, None  # inside a link's address: \( is an escaped parenthesis there
+        groups = m.groupdict()
+        escaped = groups.get("brackets") if groups.get("brackets") is not None else groups.get("parens")
+        if escaped is not None and not TEX_LIKE.search(escaped):
+            return None, None, None  # \[sic\] and \(a\): escaped brackets of Markdown, not a formula
+        display = groups.get("dollars") is not None or groups.get("brackets") is not None
+        tex = next(value for value in groups.values() if value is not None)
+        element = etree.Element("span", {"class": DISPLAY if display else INLINE})
+        element.text = AtomicString(tex)
+        return element, m.start(0), m.end(0)
+
+
+def math_fence(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
+    """A ```` ```math ```` fence (pymdownx.superfences' custom fence format): a displayed formula."""
+    text = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<div class="{DISPLAY}">{text}</div>'
+
+
+FENCE = {"name": "math", "class": DISPLAY, "format": math_fence}
+"""The ``math`` fence for pymdownx.superfences' ``custom_fences``."""
+
+
+class MathExtension(Extension):
+    """Registers :class:`MathPattern` above every inline pattern but code spans (TeX's ``_``, ``*``
+    and ``\\`` are not Markdown), and ``$`` among the characters a backslash escapes."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.registerExtension(self)
+        if "$" not in md.ESCAPED_CHARS:
+            md.ESCAPED_CHARS.append("$")
+        md.inlinePatterns.register(MathPattern(PATTERN, md), "report_build_math", 185)
+        md.inlinePatterns.register(MathPattern(CODE_PATTERN, md), "report_build_math_code", 191)
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be read; the message says why, in words."""
+
+
+@functools.lru_cache(maxsize=4096)
+def to_mathml(tex: str, display: bool) -> str:
+    """The MathML of a TeX formula (a ``<math>`` element with the TeX as ``alttext``); raise
+    :class:`FormulaError` when latex2mathml cannot read it or meets a command it does not know."""
+    source = " ".join(tex.split())
+    if not source:
+        raise FormulaError("it is empty")
+    depth = 0
+    for brace in re.findall(r"\\.|[{}]", tex):
+        depth += {"{": 1, "}": -1}.get(brace, 0)
+        if depth < 0:
+            raise FormulaError("a } closes no {")
+    if depth:
+        raise FormulaError("a { is never closed")
+    try:
+        markup = latex_to_mathml(tex, display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises many kinds, all meaning "cannot read this"
+        name = type(exc).__name__
+        words = re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Error")).lower()
+        raise FormulaError(REASONS.get(name, words)) from None
+    root = lxml_etree.fromstring(markup)
+    for element in root.iter():
+        name = lxml_etree.QName(element).localname
+        text = (element.text or "").strip()
+        if UNKNOWN_COMMAND.match(text) and name in ("mi", "mo"):
+            raise FormulaError(f"unknown command {text}")
+        if name in ARITY and len(element) != ARITY[name]:
+            raise FormulaError(f"a {'fraction' if name == 'mfrac' else 'root or script'} misses a part")
+    root.set("alttext", source)
+    return lxml_etree.tostring(root, encoding="unicode")
+
+
+ACCENTS = {"\u00af": "\u0304", "^": "\u0302", "~": "\u0303", "\u02d9": "\u0307", "\u2192": "\u20d7"}
+
+
+def text_of(mathml: Any) -> str:
+    """A formula as plain text, for where only text can go (contents, bookmarks, running heads):
+    its characters in order, an accent over a letter as a combining mark (X̄, σ̂)."""
+    parts: list[str] = []
+    for element in mathml.iter():
+        text = (element.text or "").strip()
+        if lxml_etree.QName(element).localname == "mo" and text in ACCENTS and parts:
+            parts.append(ACCENTS[text])
+        elif text:
+            parts.append(text)
+    return "".join(parts)
+
+
+def plain_text(tex: str, display: bool = False) -> str:
+    """:func:`text_of` a TeX formula; the TeX itself when it cannot be read."""
+    try:
+        return text_of(lxml_etree.fromstring(to_mathml(tex, display)))
+    except FormulaError:
+        return tex
+
+
+def typeset(root: Any, ctx: Context) -> None:
+    """Each formula placeholder becomes MathML (see the module's docstring); a formula that
+    cannot be read is a warning at its line and stays as written, in code style."""
+    placeholders = root.xpath(f"//*[@class='{INLINE}' or @class='{DISPLAY}']")
+    found: dict[str, int] = {}  # the line each needle was last found at: a repeated formula is found again further on
+    for element in placeholders:
+        display = element.get("class") == DISPLAY
+        tex = element.text_content()
+        try:
+            mathml = lxml_etree.fromstring(to_mathml(tex, display))
+        except FormulaError as exc:
+            fence = element.tag == "div"  # a ```math fence: its source as a code block
+            written = tex.strip("\n") if fence else f"{'$$' if display else '$'}{tex.strip()}{'$$' if display else '$'}"
+            line = _fence_line(tex, ctx, found) if fence else _line(written, tex, ctx, found)
+            ctx.warn(f"formula {_short(written)} cannot be read ({exc}); it is shown as written", line)
+            code = lxml_etree.Element("code", {"class": MATH_SOURCE})
+            code.text = written + ("\n" if fence else "")
+            if fence:
+                pre = lxml_etree.Element("pre")
+                pre.append(code)
+                code = pre
+            _put(element, code, display)
+            continue
+        if display:
+            wrapper = lxml_etree.Element("span", {"class": MATH_DISPLAY})
+            wrapper.append(mathml)
+            _put(element, wrapper, display)
+        else:
+            _put(element, mathml, display)
+
+
+def _put(placeholder: Any, replacement: Any, display: bool) -> None:
+    """``replacement`` where ``placeholder`` was (its tail kept); a paragraph or a fence's
+    ``<div>`` holding one displayed formula alone becomes ``<div class="math-display">``."""
+    parent = placeholder.getparent()
+    replacement.tail = placeholder.tail
+    parent.replace(placeholder, replacement)
+    if placeholder.tag == "div":  # a ```math fence: a block already
+        if replacement.get("class") == MATH_DISPLAY:
+            replacement.tag = "div"
+        return
+    alone = (
+        display
+        and parent.tag == "p"
+        and len(parent) == 1
+        and not (parent.text or "").strip()
+        and not (replacement.tail or "").strip()
+        and not parent.attrib
+    )
+    if alone and replacement.get("class") == MATH_DISPLAY:
+        parent.tag = "div"
+        parent.set("class", MATH_DISPLAY)
+        parent.text = None
+        parent.remove(replacement)
+        parent.extend(list(replacement))
+
+
+def _line(written: str, tex: str, ctx: Context, found: dict[str, int]) -> int | None:
+    """The line a formula is written on: where it is written whole, else its first line."""
+    lines = [line.strip() for line in tex.split("\n") if line.strip()]
+    for needle in ([written] if "\n" not in written else []) + lines[:1]:
+        line = ctx.source.find(needle[:80], found.get(needle[:80], 0) + 1)
+        if line is not None:
+            found[needle[:80]] = line
+            return line
+    return None
+
+
+def _fence_line(tex: str, ctx: Context, found: dict[str, int]) -> int | None:
+    """The line of a ```math fence's first line of TeX (inside a fence: code, which
+    :meth:`SourceMap.find` passes over)."""
+    first = next((line.strip() for line in tex.split("\n") if line.strip()), "")
+    key = f"fence:{first}"
+    for number in range(max(found.get(key, 0), ctx.source.body_offset) + 1, len(ctx.source.lines) + 1):
+        if first in ctx.source.lines[number - 1]:
+            found[key] = number
+            return number
+    return None
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}…'"

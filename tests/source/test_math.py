@@ -1,0 +1,119 @@
+"""Formulas (source/math.py): which dollars are math, the MathML in the model, and a formula that
+cannot be read (a warning at its line, its source shown in code). The golden case
+tests/golden/math.md shows every delimiter; the outputs are tested in tests/writers/test_math_output.py."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from conftest import REALWORLD
+from report_build import Diagnostics, load
+from report_build.source import math
+from report_build.source.extensions import make_markdown
+
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
+def _formulas(text: str) -> list[tuple[str, str]]:
+    """(class, TeX) of each formula placeholder the Markdown set-up makes of ``text``."""
+    md, _ = make_markdown(has_title=True)
+    root = lxml.html.fragment_fromstring(md.convert(text), create_parent="div")
+    return [(e.get("class"), e.text_content()) for e in root.xpath("//*[starts-with(@class, 'rb-math-')]")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The mean $\\bar{X}$ is known.", [(math.INLINE, "\\bar{X}")]),
+        ("Inline \\(x^2\\) too.", [(math.INLINE, "x^2")]),
+        ("GitHub's $`\\sqrt{3}`$ form.", [(math.INLINE, "\\sqrt{3}")]),
+        ("Shown $$x = 1$$ apart.", [(math.DISPLAY, "x = 1")]),
+        ("Shown \\[x = 1\\] apart.", [(math.DISPLAY, "x = 1")]),
+        ("Over\n$$\na + b\n$$\nlines.", [(math.DISPLAY, "\na + b\n")]),
+        ("It cost $10 million in all.", []),
+        ("Between $5 and $10 a day.", []),
+        ("From US$5-US$6 each.", []),
+        ("From $5-$10 each.", []),
+        ("Priced \\$3, or \\$4.", []),
+        ("Code `$x$` is code.", []),
+        ("A $ sign alone, and $ x$ or $x $ are no formulas.", []),
+        ("Two: $a$ and $b$.", [(math.INLINE, "a"), (math.INLINE, "b")]),
+    ],
+)
+def test_which_dollars_are_formulas(text, found):
+    assert _formulas(text) == found
+
+
+def test_an_escaped_dollar_is_a_dollar_sign():
+    md, _ = make_markdown(has_title=True)
+    assert md.convert("Priced \\$3.") == '<section class="rb-chapter"><p>Priced $3.</p>\n</section>'
+
+
+def _chapter(tmp_path, body: str):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n" + body, encoding="utf-8")
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    return etree.fromstring(f"<div>{document.chapters[0].body}</div>"), diagnostics  # XML: MathML keeps its namespace
+
+
+def test_formulas_become_mathml_with_their_tex_as_alternative_text(tmp_path):
+    root, diagnostics = _chapter(tmp_path, "Mean $\\bar{X}$ and\n$$\nt = \\frac{a}{b}\n$$\ngoes on.\n")
+    inline, block = root.iter(f"{MATHML}math")
+    assert (inline.get("display"), inline.get("alttext")) == ("inline", "\\bar{X}")
+    assert (block.get("display"), block.get("alttext")) == ("block", "t = \\frac{a}{b}")
+    assert block.getparent().tag == "span" and block.getparent().get("class") == "math-display"
+    assert block.getparent().getparent().tag == "p"  # the sentence goes on around it
+    assert not diagnostics.warnings
+
+
+@pytest.mark.parametrize(
+    ("formula", "reason"),
+    [
+        ("$\\frac{a}{b$", "a { is never closed"),
+        ("$x^$", "a ^ or _ has nothing after it"),
+        ("$\\foo{x}$", "unknown command \\foo"),
+        ("$a_1_2$", "two subscripts in a row"),
+        ("$$\\left( x$$", "a \\left has no \\right"),
+    ],
+)
+def test_a_formula_that_cannot_be_read_is_a_warning_and_shows_as_written(tmp_path, formula, reason):
+    root, diagnostics = _chapter(tmp_path, f"Fine $x$ here.\n\nThen {formula} is wrong.\n")
+    assert root.xpath("//code[@class='math-source']/text()") == [formula]
+    assert len(list(root.iter(f"{MATHML}math"))) == 1
+    ((message, path, line),) = [(w.message, w.path, w.line) for w in diagnostics.warnings]
+    assert (path.name, line) == ("report.md", 9) and reason in message and "cannot be read" in message
+
+
+def test_a_math_fence_that_cannot_be_read_shows_its_source_as_a_code_block(tmp_path):
+    root, diagnostics = _chapter(tmp_path, "```math\n\\begin{array}{l} x\n```\n")
+    assert root.xpath("//pre/code[@class='math-source']/text()") == ["\\begin{array}{l} x\n"]
+    assert [w.line for w in diagnostics.warnings] == [8]
+
+
+@pytest.mark.skipif(not (REALWORLD / "bookdown-lsr-ttest").is_dir(), reason="../shared/realworld is not here")
+def test_every_formula_of_the_bookdown_chapter_is_read():
+    """The real chapter's formulas ($…$ in sentences, $$ on lines of their own inside paragraphs),
+    read at test time: each becomes MathML, none is left as raw TeX."""
+    text = (REALWORLD / "bookdown-lsr-ttest" / "05.13-ttest.Rmd").read_text(encoding="utf-8")
+    md, _ = make_markdown(has_title=True)
+    html = md.convert(text)
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    found = [(e.get("class"), e.text_content()) for e in root.xpath("//*[starts-with(@class, 'rb-math-')]")]
+    assert sum(1 for kind, _ in found if kind == math.DISPLAY) >= 30 and len(found) >= 200
+    for kind, tex in found:
+        math.to_mathml(tex, kind == math.DISPLAY)  # raises FormulaError on any it cannot read
+    assert "$$" not in html
+
+
+def test_escaped_brackets_around_words_stay_brackets():
+    """``\\[sic\\]`` is Markdown's escaped brackets (Word converters write them), not a formula;
+    ``\\[x^2\\]`` and ``\\(x\\)`` are formulas."""
+    from report_build.source.extensions import make_markdown
+
+    md, _ = make_markdown(has_title=True)
+    html = md.convert("Quoted \\[sic\\] and \\(see above\\), then \\(x\\) and \\[x^2 + 1\\].")
+    assert "[sic]" in html and "(see above)" in html
+    assert html.count("rb-math-inline") == 1 and html.count("rb-math-display") == 1
