@@ -1199,8 +1199,6 @@ def test_a_draft_with_many_faults_builds_every_output_with_their_renderings(faul
     from epubcheck_helper import epubcheck_many
 
     draft = Diagnostics(echo=False)
-    # (the web edition's pages are made from the same chapter bodies as the ePub's: the fast tests
-    # above check the renderings there; its font subsets take too long to build here again)
     results = build(faulty / "report.md", ("pdf", "epub"), write=False, diagnostics=draft, jobs=1)
     outputs = {result.format: result for result in results}
     assert sorted(f"{w.path.name}:{w.line}" for w in draft.warnings) == sorted(FAULTY_LINES), draft.warnings
@@ -1231,6 +1229,25 @@ def test_a_draft_with_many_faults_builds_every_output_with_their_renderings(faul
         in zipfile.ZipFile(io.BytesIO(outputs["epub"].data)).read("EPUB/content.opf").decode()
     )
     assert epubcheck_many({"faulty": outputs["epub"].data}) == {"faulty": []}
+
+
+@pytest.mark.e2e
+def test_the_site_of_a_draft_with_faults_shows_the_same_renderings(faulty, monkeypatch):
+    from report_build.writers.web import fonts
+
+    # the site's pages are what this is about: its font subsets (slow to make) are stood in for
+    monkeypatch.setattr(fonts, "_subsets", lambda sources, characters, cache: {s: b"wOF2" for s in sources})
+    draft = Diagnostics(echo=False)
+    (site,) = build(faulty / "report.md", ("web",), write=False, diagnostics=draft)
+    pages = "".join(data.decode() for name, data in site.files.items() if name.endswith(".html"))
+    assert f'<span class="image-omitted">{PLACEHELD}A chart that is not there</span>' in pages
+    assert re.search(r'<img [^>]*alt="A drawing WeasyPrint cannot draw"', pages)  # browsers draw it
+    assert re.search(r'<img [^>]*alt="Image without a description: chart.png"', pages)
+    assert "\x08" not in pages and "A call.[^missing]" in pages and "Never called" not in pages
+    # the site draws the SVG WeasyPrint cannot (no fault at line 14); it also says that the PDF
+    # and ePub it offers are not built (a fault without a line)
+    drawn_here = [line for line in FAULTY_LINES if line != "report.md:14"]
+    assert sorted(f"{w.path.name}:{w.line}" for w in draft.warnings if w.line) == sorted(drawn_here)
 
 
 def _struct_elements(node):
