@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -30,6 +31,7 @@ from PIL import Image
 
 from conftest import FIXTURES, pdf_pages, squash
 from report_build import Diagnostics, RenderError, ReportBuildError, build, limits, load
+from report_build.errors import StrictModeError
 from report_build.writers.pdf.fetcher import SandboxFetcher
 
 BAD = FIXTURES / "bad"
@@ -154,13 +156,13 @@ def assert_secret_nowhere(tmp_path: Path, secret: Path) -> None:
     ("text", "where", "words"),
     [
         ("---\ntitle: T\n\n# One\n\nText.\n", ":1:", "never closed"),
-        ("---\ntitle: T\nauthors: [a, b\n---\n\n# One\n", ":3:", "not valid YAML"),
+        ("---\ntitle: T\nauthors: [a, b\n---\n\n# One\n", ":3:", "front matter line 3: the '[' opened"),
         ("---\ntitle: [a, b]\n---\n\n# One\n", ":2:", "'title' must be text, not list"),
         ("---\ntitle: T\nsubtitle:\n  - x\n  - y\n---\n\n# One\n", ":3:", "'subtitle' must be text"),
         ("---\ntitle: T\ndate: 2020-13-45\n---\n\n# One\n", ":3:", "not a real date"),
         ("---\ntitle: " + "[" * 400 + "]" * 400 + "\n---\n\n# One\n", ":2:", "nested more than"),
         ('---\ntitle: "A\\x0bB"\n---\n\n# One\n', ":2:", "control character"),
-        ("---\ntitle: T\ncover_image: missing.png\n---\n\n# One\n", ":3:", "not found"),
+        ("---\ntitle: T\ncover_image: ../missing.png\n---\n\n# One\n", ":3:", "must be a path inside"),
         ("---\ntitle: T\nlayouts: no-such-folder\n---\n\n# One\n", ":3:", "does not exist"),
         ("---\ntitle: T\npage_size: 1mm 1mm\n---\n\n# One\n", ":3:", "out of range"),
     ],
@@ -196,23 +198,38 @@ def test_bytes_that_are_not_utf8_name_their_line(tmp_path):
         ("# One\n\nText.\n\nA \x1b escape.\n", 5, "the escape character U+001B"),
         ("# One\n\nA nonchar \ufffe.\n", 3, "U+FFFE"),
         ("# One\n\nNUL\x00.\n", 3, "NUL"),
+        ("# One\n\nA back\x08space.\n", 3, "the control character U+0008 at column 7"),
     ],
 )
-def test_characters_xhtml_cannot_hold_name_their_line(tmp_path, text, line, words):
-    with pytest.raises(ReportBuildError) as info:
-        load(write(tmp_path / "r.md", text), Diagnostics(echo=False))
+def test_characters_xhtml_cannot_hold_are_removed_with_a_warning_at_their_line(tmp_path, text, line, words):
+    manuscript = write(tmp_path / "r.md", text)
+    draft = Diagnostics(echo=False)
+    body = load(manuscript, draft).chapters[0].body
+    assert [(w.line, words in w.message and "removed" in w.message) for w in draft.warnings] == [(line, True)]
+    assert not any(char in body for char in "\x00\x08\x0c\x1b\ufffe"), body
+    with pytest.raises(StrictModeError) as info:  # --strict, release and check refuse it
+        load(manuscript, Diagnostics(echo=False, strict=True))
     assert info.value.line == line and words in info.value.message, str(info.value)
+
+
+def test_a_file_full_of_nul_characters_is_not_utf8_text(tmp_path):
+    """Many NULs are UTF-16 (or not text at all): unreadable input, refused even in a draft."""
+    manuscript = write(tmp_path / "r.md", "# One\n\nText written as UTF-16.\n".encode("utf-16-le"))
+    with pytest.raises(ReportBuildError) as info:
+        load(manuscript, Diagnostics(echo=False))
+    assert info.value.line == 1 and "not UTF-8 text (UTF-16?)" in info.value.message
 
 
 # -- 3, 4: missing images, and files outside the allowed folders ----------------------------
 
 
 @pytest.mark.e2e
-def test_missing_image_is_an_error_with_its_line(tmp_path):
+def test_missing_image_is_refused_by_strict_with_its_line(tmp_path):
+    """A draft shows a placeholder (tests below); --strict refuses it, writing nothing."""
     manuscript = write(tmp_path / "m" / "report.md", "# One\n\nText.\n\n![A chart](images/chart.png)\n")
-    pdf_fails(tmp_path, manuscript, "report.md:5:", "not found")
+    pdf_fails(tmp_path, manuscript, "report.md:5:", "not found", args=("--strict",))
     raw = write(tmp_path / "m" / "raw.md", '# One\n\n<p><img src="nope.png" alt="A chart"></p>\n')
-    pdf_fails(tmp_path, raw, "raw.md:3:", "not found")
+    pdf_fails(tmp_path, raw, "raw.md:3:", "not found", args=("--strict",))
 
 
 @pytest.mark.e2e
@@ -483,15 +500,19 @@ def test_duplicate_ids_warn_and_links_land_on_the_first(epub_works):
 
 
 @pytest.mark.e2e
-def test_huge_image_and_decompression_bomb_are_refused(tmp_path):
+def test_huge_image_and_decompression_bomb_are_never_decoded(tmp_path):
+    """Neither is decoded: a draft shows a placeholder, --strict refuses them at their line."""
     folder = tmp_path / "m"
     folder.mkdir()
     Image.new("L", (12000, 12000), 200).save(folder / "huge.png")  # 144 megapixels, compresses to ~150 kB
     png_claiming(folder / "bomb.png", 100_000, 100_000)
     huge = write(folder / "huge.md", "# One\n\nText.\n\n![A huge picture](huge.png)\n")
-    pdf_fails(tmp_path, huge, "huge.md:5:", "huge.png", "pixels")
+    pdf_fails(tmp_path, huge, "huge.md:5:", "huge.png", "pixels", args=("--strict",))
     bomb = write(folder / "bomb.md", "# One\n\nText.\n\n![A bomb](bomb.png)\n")
-    pdf_fails(tmp_path, bomb, "bomb.md:5:", "bomb.png", "pixels")
+    pdf_fails(tmp_path, bomb, "bomb.md:5:", "bomb.png", "pixels", args=("--strict",))
+    draft = Diagnostics(echo=False)
+    body = load(bomb, draft).chapters[0].body
+    assert "Image not included: A bomb" in body and [w.line for w in draft.warnings] == [5]
 
 
 @pytest.mark.e2e
@@ -961,3 +982,366 @@ def test_generated_manuscripts_build_or_fail_with_our_error(fuzz_folder, epub_wo
 
         problems = epubcheck_many(books)
         assert all(not found for found in problems.values()), problems
+
+
+# -- 16: a draft always builds; a strict build refuses the same list (issue 21) ---------------
+
+GIF_AS_PNG = "data:image/png;base64,R0lGODlhAQABAAAAACw="  # GIF bytes that claim to be a PNG
+TRANSFORM_SVG = (  # well-formed, a browser draws it; WeasyPrint cannot follow the transform
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+    '<g transform="rotate(a)"><rect width="20" height="20"/></g></svg>\n'
+)
+
+
+def image_files(folder: Path) -> None:
+    """The images the fault cases refer to: one good, the others each broken in its own way."""
+    png(folder / "chart.png")
+    write(folder / "broken.png", b"\x89PNG\r\n\x1a\n but the rest is not a PNG")
+    Image.new("RGB", (8, 8), "red").save(folder / "scan.bmp")
+    write(folder / "broken.svg", '<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>\n')
+    write(folder / "script.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n')
+    write(folder / "transform.svg", TRANSFORM_SVG)
+
+
+def body_of(document) -> str:
+    return "".join(chapter.body for chapter in document.chapters)
+
+
+def notes_of(document) -> str:
+    return "".join(note.html for chapter in document.chapters for note in chapter.footnotes)
+
+
+PLACEHELD = "Image not included: "
+# fault class: (files, (file, line) of the fault, words of its message, what a draft shows)
+FAULT_CLASSES = {
+    "undefined-note": (
+        {"report.md": "# One\n\nA call.[^missing] More.\n"},
+        ("report.md", 3),
+        "footnote [^missing] is called but never defined",
+        lambda doc: "A call.[^missing] More." in body_of(doc) and not notes_of(doc),
+    ),
+    "unused-note": (
+        {"report.md": "# One\n\nText.\n\n[^lonely]: Never called.\n"},
+        ("report.md", 5),
+        "footnote [^lonely] is defined but never called",
+        lambda doc: "Never called" not in body_of(doc) + notes_of(doc),
+    ),
+    "note-only-called-from-a-note": (
+        {"report.md": "# One\n\nText.[^a]\n\n[^a]: Note.[^b]\n[^b]: Inner.\n"},
+        ("report.md", 6),
+        "footnote [^b] is called only from inside another footnote",
+        lambda doc: notes_of(doc) == "<p>Note.[^b]</p>\n",
+    ),
+    "note-defined-twice": (
+        {"report.md": "---\nchapters: [two.md]\n---\n\n# One\n\nA.[^n]\n\n[^n]: First.\n", "two.md": "[^n]: Second.\n"},
+        ("two.md", 1),
+        "footnote [^n] is defined twice (first at report.md:9)",
+        lambda doc: notes_of(doc) == "<p>First.</p>\n",
+    ),
+    "no-alt-text": (
+        {"report.md": "# One\n\n![](chart.png)\n"},
+        ("report.md", 3),
+        "image 'chart.png' has no alt text",
+        lambda doc: '<img src="chart.png" alt="Image without a description: chart.png"/>' in body_of(doc),
+    ),
+    "control-character": (
+        {"report.md": "# One\n\nA back\x08space.\n"},
+        ("report.md", 3),
+        "the control character U+0008 at column 7 is removed",
+        lambda doc: "A backspace." in body_of(doc),
+    ),
+    "missing-image": (
+        {"report.md": '# One\n\n![A chart](nowhere.png "A caption")\n'},
+        ("report.md", 3),
+        "image 'nowhere.png' not found",
+        lambda doc: PLACEHELD + "A chart" in body_of(doc) and doc.figures[0].number == 1 and not doc.images,
+    ),
+    "corrupt-raster": (
+        {"report.md": "# One\n\n![A photo](broken.png)\n"},
+        ("report.md", 3),
+        "image 'broken.png' cannot be read",
+        lambda doc: PLACEHELD + "A photo" in body_of(doc),
+    ),
+    "type-readers-do-not-show": (
+        {"report.md": "# One\n\n![A scan](scan.bmp)\n"},
+        ("report.md", 3),
+        "image 'scan.bmp' is not PNG, JPEG, GIF, WebP or SVG",
+        lambda doc: PLACEHELD + "A scan" in body_of(doc),
+    ),
+    "broken-svg": (
+        {"report.md": "# One\n\nText ![A map](broken.svg) inline.\n"},
+        ("report.md", 3),
+        "SVG image 'broken.svg' is not well-formed XML",
+        lambda doc: f'Text <span class="image-omitted">{PLACEHELD}A map</span> inline.' in body_of(doc),
+    ),
+    "svg-that-would-run-a-script": (
+        {"report.md": "# One\n\n![A map](script.svg)\n"},
+        ("report.md", 3),
+        "SVG image 'script.svg' contains <script>",
+        lambda doc: PLACEHELD + "A map" in body_of(doc) and "alert" not in body_of(doc),
+    ),
+    "image-without-source": (
+        {"report.md": '# One\n\nText.\n\n<p><img alt="A logo"></p>\n'},
+        ("report.md", 5),
+        "image has no source",
+        lambda doc: PLACEHELD + "A logo" in body_of(doc),
+    ),
+    "data-image-that-is-not-what-it-says": (
+        {"report.md": f"# One\n\n![A block]({GIF_AS_PNG})\n"},
+        ("report.md", 3),
+        "claims to be image/png but its bytes are GIF",
+        lambda doc: PLACEHELD + "A block" in body_of(doc) and not doc.images,
+    ),
+    "cover-image-that-cannot-be-drawn": (
+        {"report.md": "---\ntitle: T\ncover_image: broken.png\n---\n\n# One\n\nText.\n"},
+        ("report.md", 3),
+        "front matter 'cover_image': image 'broken.png' cannot be read",
+        lambda doc: doc.metadata.cover_image is None,
+    ),
+    "link-that-goes-nowhere": (
+        {"report.md": "# One\n\nSee [there](#nowhere).\n"},
+        ("report.md", 3),
+        "link to '#nowhere' goes nowhere",
+        lambda doc: "See there." in body_of(doc),
+    ),
+    "reference-to-nothing": (
+        {"report.md": "# One\n\nSee @fig-nowhere.\n"},
+        ("report.md", 3),
+        "reference @fig-nowhere names no figure",
+        lambda doc: "?@fig-nowhere" in body_of(doc),
+    ),
+    "unknown-variable": (
+        {"report.md": "# One\n\nNearly {{< var people >}} people.\n", "variables.yaml": "year: 2020\n"},
+        ("report.md", 3),
+        "unknown variable 'people'",
+        lambda doc: "Nearly ?var:people people." in body_of(doc),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FAULT_CLASSES))
+def test_a_draft_renders_around_each_fault_and_strict_refuses_it_at_the_same_line(tmp_path, case):
+    files, (name, line), words, shows = FAULT_CLASSES[case]
+    image_files(tmp_path)
+    for file, text in files.items():
+        write(tmp_path / file, text)
+    manuscript = tmp_path / next(iter(files))
+    draft = Diagnostics(echo=False)
+    document = load(manuscript, draft)
+    assert [(w.path.name, w.line) for w in draft.warnings] == [(name, line)], draft.warnings
+    assert words in draft.warnings[0].message, draft.warnings[0].message
+    assert shows(document), body_of(document)
+    with pytest.raises(StrictModeError) as refused:
+        load(manuscript, Diagnostics(strict=True, echo=False))
+    assert [(f.path.name, f.line, f.message) for f in refused.value.faults] == [(name, line, draft.warnings[0].message)]
+
+
+def test_every_fault_comes_in_one_run_sorted_by_file_and_line(tmp_path, monkeypatch):
+    """Found in another order (the control character while reading, the missing alt text while
+    admitting images, the broken link last), reported by file and line."""
+    monkeypatch.chdir(tmp_path)  # paths print relative to the working folder
+    image_files(tmp_path)
+    manuscript = write(
+        tmp_path / "report.md",
+        "---\nchapters: [two.md]\n---\n\n# One\n\nSee [there](#nowhere).\n\n![](chart.png)\n\nA back\x08space.\n",
+    )
+    write(tmp_path / "two.md", "# Two\n\nA call.[^ghost]\n")
+    with pytest.raises(StrictModeError) as refused:
+        load(manuscript, Diagnostics(strict=True, echo=False))
+    lines = refused.value.lines()
+    assert [line.split(": ", 1)[0] for line in lines[:-1]] == ["report.md:7", "report.md:9", "report.md:11", "two.md:3"]
+    assert lines[-1] == (
+        "report-build: --strict refuses 4 faults that a draft renders around with a warning; nothing was written"
+    )
+
+
+def test_a_refusal_shows_fifty_faults_then_how_many_more(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    manuscript = write(tmp_path / "report.md", "# One\n\n" + "".join(f"Call {n}.[^n{n}]\n\n" for n in range(60)))
+    with pytest.raises(StrictModeError) as refused:
+        load(manuscript, Diagnostics(strict=True, echo=False))
+    lines = refused.value.lines()
+    assert len(refused.value.faults) == 60 and len(lines) == 52
+    assert lines[0].startswith("report.md:3: footnote [^n0]") and lines[49].startswith("report.md:101:")
+    assert lines[50] == "... and 10 more"
+
+
+FAULTY = {
+    "report.md": (
+        "---\ntitle: Faults\nchapters: [two.md]\n---\n\n# One\n\n"
+        "A call.[^missing] Text with a note.[^a]\n\n"  # 8
+        "![](chart.png)\n\n"  # 10
+        '![A chart that is not there](nowhere.png "A caption")\n\n'  # 12
+        "![A drawing WeasyPrint cannot draw](transform.svg)\n\n"  # 14
+        "A back\x08space. See [there](#nowhere).\n\n"  # 16
+        "[^a]: The note.\n[^lonely]: Never called.\n"  # 18, 19
+    ),
+    "two.md": "# Two\n\nA second call.[^ghost]\n\n![](chart.png){.decorative}\n",  # not a fault
+    "changelog.yaml": 'releases:\n  - version: "1.0"\n    date: 2020-01-01\n    summary: First.\n',
+}
+FAULTY_LINES = [  # sorted, as every strict command prints them
+    "report.md:8", "report.md:10", "report.md:12", "report.md:14", "report.md:16", "report.md:16", "report.md:19",
+    "two.md:3",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("faulty")
+    image_files(folder)
+    for name, text in FAULTY.items():
+        write(folder / name, text)
+    return folder
+
+
+@pytest.mark.e2e
+def test_a_draft_with_many_faults_builds_every_output_with_their_renderings(faulty):
+    from epubcheck_helper import epubcheck_many
+
+    draft = Diagnostics(echo=False)
+    results = build(faulty / "report.md", ("pdf", "epub"), write=False, diagnostics=draft, jobs=1)
+    outputs = {result.format: result for result in results}
+    assert sorted(f"{w.path.name}:{w.line}" for w in draft.warnings) == sorted(FAULTY_LINES), draft.warnings
+    pdf = squash(" ".join(pdf_pages(outputs["pdf"].data)))
+    for shown in (
+        "A call.[^missing]",
+        "Image not included: A chart that is not there",
+        "Image not included: A drawing WeasyPrint cannot draw",  # the PDF alone: WeasyPrint cannot draw it
+        "A backspace. See there.",
+        "A second call.[^ghost]",
+    ):
+        assert squash(shown) in pdf, shown
+    assert squash("Never called") not in pdf
+    with pikepdf.open(io.BytesIO(outputs["pdf"].data)) as document:  # PDF/UA: every figure has a text
+        alts = [
+            str(node.get("/Alt"))
+            for node in _struct_elements(document.Root.StructTreeRoot)
+            if node.get("/S") == "/Figure"
+        ]
+    assert sorted(alts) == [" ", "Image without a description: chart.png"]  # decorative: a text that says nothing
+    pages = "".join(epub_texts(outputs["epub"].data).values())
+    assert f'<span class="image-omitted">{PLACEHELD}A chart that is not there</span>' in pages
+    assert re.search(r'<img [^>]*alt="A drawing WeasyPrint cannot draw"', pages)  # readers draw it
+    assert re.search(r'<img [^>]*alt="Image without a description: chart.png"', pages)
+    assert "\x08" not in pages and "A call.[^missing]" in pages and "Never called" not in pages
+    assert (
+        "some images have no text alternative yet"
+        in zipfile.ZipFile(io.BytesIO(outputs["epub"].data)).read("EPUB/content.opf").decode()
+    )
+    assert epubcheck_many({"faulty": outputs["epub"].data}) == {"faulty": []}
+
+
+@pytest.mark.e2e
+def test_the_site_of_a_draft_with_faults_shows_the_same_renderings(faulty, monkeypatch):
+    from report_build.writers.web import fonts
+
+    # the site's pages are what this is about: its font subsets (slow to make) are stood in for
+    monkeypatch.setattr(fonts, "_subsets", lambda sources, characters, cache: {s: b"wOF2" for s in sources})
+    draft = Diagnostics(echo=False)
+    (site,) = build(faulty / "report.md", ("web",), write=False, diagnostics=draft)
+    pages = "".join(data.decode() for name, data in site.files.items() if name.endswith(".html"))
+    assert f'<span class="image-omitted">{PLACEHELD}A chart that is not there</span>' in pages
+    assert re.search(r'<img [^>]*alt="A drawing WeasyPrint cannot draw"', pages)  # browsers draw it
+    assert re.search(r'<img [^>]*alt="Image without a description: chart.png"', pages)
+    assert "\x08" not in pages and "A call.[^missing]" in pages and "Never called" not in pages
+    # the site draws the SVG WeasyPrint cannot (no fault at line 14); it also says that the PDF
+    # and ePub it offers are not built (a fault without a line)
+    drawn_here = [line for line in FAULTY_LINES if line != "report.md:14"]
+    assert sorted(f"{w.path.name}:{w.line}" for w in draft.warnings if w.line) == sorted(drawn_here)
+
+
+def _struct_elements(node):
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary):
+            yield kid
+            yield from _struct_elements(kid)
+
+
+@pytest.mark.e2e
+def test_strict_release_and_check_refuse_the_same_list(faulty, tmp_path):
+    from report_build.checks.gate import check
+
+    before = snapshot(faulty)
+    strict = cli("pdf", "--strict", "-j", "1", "report.md", "-o", tmp_path / "out.pdf", cwd=faulty)
+    released = cli("release", "report.md", "--output-dir", tmp_path / "out", cwd=faulty)
+    for result, who in ((strict, "--strict"), (released, "release")):
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert [line.split(": ", 1)[0] for line in lines[:-1]] == FAULTY_LINES, result.stderr
+        assert lines[-1] == f"report-build: {who} refuses 8 faults that a draft renders around with a warning; " + (
+            "nothing was written"
+        )
+    assert strict.stderr.splitlines()[:-1] == released.stderr.splitlines()[:-1]  # the same list, word for word
+    assert snapshot(faulty) == before and not (tmp_path / "out.pdf").exists() and not (tmp_path / "out").exists()
+    # check reads and lays out the manuscript as strictly: the same faults, as error findings
+    found = [f for f in check(faulty / "report.md", tmp_path / "none", ace=False) if f.finding.code == "FAULT"]
+    assert [f"{f.path.name}:{f.line}" for f in found] == FAULTY_LINES
+    assert [str(f).split(" [check FAULT] ")[1] for f in found] == [
+        line.split(": ", 1)[1] for line in strict.stderr.splitlines()[:-1]
+    ]
+    assert all(f.finding.severity == "error" for f in found)
+
+
+# -- 17: YAML mistakes in plain words, each with its line and a hint ---------------------------
+
+YAML_MISTAKES = {
+    "tab": (
+        "---\ntitle: T\nkeywords:\n\t- Idlib\n---\n",
+        "report.md:4: front matter line 4: a tab indents this line; YAML indents with spaces only: "
+        "replace the tab with spaces",
+    ),
+    "no-space-after-colon": (
+        "---\ntitle:Idlib lives\nsubtitle: S\n---\n",
+        "report.md:2: front matter line 2: 'title:Idlib lives' needs a space after the colon: title: Idlib lives",
+    ),
+    "colon-in-unquoted-title": (
+        "---\nlanguage: en\nsubtitle: S\ntitle: Idlib: lives\n---\n",
+        "report.md:4: front matter line 4: the value of 'title' holds a colon; put the title in quotes: "
+        'title: "Idlib: lives"',
+    ),
+    "list-on-one-line-without-brackets": (
+        "---\ntitle: T\nkeywords: - Idlib - Syria\n---\n",
+        "report.md:3: front matter line 3: a list written on one line needs brackets: keywords: [Idlib, Syria]; "
+        "or put each item on a line of its own, starting with '- '",
+    ),
+    "wrong-indentation": (
+        "---\ntitle: T\nprofiles:\n  brief:\n    title: B\n   subtitle: S\n---\n",
+        "report.md:6: front matter line 6: 'subtitle' is indented by 3 spaces, but 'title' on line 5 by 4 spaces: "
+        "the items of one list, and the keys of one mapping, start in the same column (indent with spaces)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(YAML_MISTAKES))
+def test_yaml_mistakes_in_the_front_matter_are_told_in_plain_words(tmp_path, case):
+    front, expected = YAML_MISTAKES[case]
+    manuscript = write(tmp_path / "report.md", front + "\n# One\n\nText.\n")
+    with pytest.raises(ReportBuildError) as info:
+        load(manuscript, Diagnostics(echo=False))
+    assert f"{info.value.path.name}:{info.value.line}: {info.value.message}" == expected
+
+
+def test_the_changelog_variables_and_strings_files_speak_the_same_words(tmp_path):
+    """One helper explains YAML for every file an author writes in it."""
+    manuscript = write(tmp_path / "report.md", "# One\n\n{{< var people >}}\n")
+    cases = {
+        "changelog.yaml": (
+            'releases:\n  - version: "1.2"\n     date: 2020-02-24\n',
+            "changelog.yaml:3: changelog line 3: 'date' is indented by 5 spaces, but 'version' on line 2 by 4",
+        ),
+        "variables.yaml": ("people: 3.5 million: in Idlib\n", "variables.yaml:1: variables.yaml line 1: the value of"),
+        "layouts/strings/en.yaml": (
+            "contents:\tContents\n",
+            "en.yaml:1: strings file line 1: a tab follows 'contents:'",
+        ),
+    }
+    for name, (text, expected) in cases.items():
+        for other in cases:
+            (tmp_path / other).unlink(missing_ok=True)
+        write(tmp_path / name, text)
+        if name.startswith("layouts"):
+            write(manuscript, "---\nlayouts: layouts\n---\n\n# One\n\nText.\n")
+        with pytest.raises(ReportBuildError) as info:
+            load(manuscript, Diagnostics(echo=False))
+        assert f"{info.value.path.name}:{info.value.line}: {info.value.message}".startswith(expected), str(info.value)

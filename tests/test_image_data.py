@@ -13,7 +13,8 @@ import pytest
 from PIL import Image as PILImage
 
 from conftest import build_bytes
-from report_build import Diagnostics, ReportBuildError, ResourceError, image_data, load
+from report_build import Diagnostics, ResourceError, image_data, load
+from report_build.errors import StrictModeError
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20">'
@@ -110,12 +111,15 @@ def test_manuscript_data_images_become_images_with_their_bytes(tmp_path):
     assert by_type[".png"].line == 7  # the first use
 
 
-def test_bad_data_image_is_an_error_at_its_line(tmp_path):
+def test_bad_data_image_is_a_placeholder_and_a_fault_at_its_line(tmp_path):
     path = manuscript(tmp_path, "Text.\n\n![Looks like a PNG](data:image/png;base64,R0lGODlhAQABAAAAACw=)\n")
-    with pytest.raises(ReportBuildError) as info:
-        load(path, Diagnostics(echo=False))
+    with pytest.raises(StrictModeError) as info:
+        load(path, Diagnostics(echo=False, strict=True))
     assert info.value.path == path and info.value.line == 9
     assert "image written as a data: URI claims to be image/png but its bytes are GIF" in str(info.value)
+    document = load(path, Diagnostics(echo=False))  # a draft: the alt text in a placeholder
+    assert '<span class="image-omitted">Image not included: Looks like a PNG</span>' in document.chapters[0].body
+    assert document.images == ()
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,16 @@ from report_build.source.parse import read
 GOLDEN = ROOT / "tests" / "golden"
 
 
+def strict_read(path):
+    """The document and theme, refusing any fault (as --strict does)."""
+    strict = Diagnostics(strict=True, echo=False)
+    found = read(path, strict)
+    strict.refuse()
+    return found
+
+
 def test_untitled_opening_lends_nothing_and_chapters_carry_their_sections():
-    doc, theme = read(GOLDEN / "structure.md", Diagnostics(strict=True, echo=False))
+    doc, theme = strict_read(GOLDEN / "structure.md")
     nav = navigation(doc, theme.strings)
     assert [(e.label, e.page, e.id, e.to_page) for e in nav.contents] == [
         ("First chapter", "chapter-02", "first", True),
@@ -21,7 +29,7 @@ def test_untitled_opening_lends_nothing_and_chapters_carry_their_sections():
 
 
 def test_landmarks_lead_to_cover_contents_and_the_first_chapter():
-    doc, theme = read(GOLDEN / "structure.md", Diagnostics(strict=True, echo=False))
+    doc, theme = strict_read(GOLDEN / "structure.md")
     landmarks = {m.kind: m for m in navigation(doc, theme.strings).landmarks}
     assert landmarks["cover"].page == "cover"
     assert landmarks["toc"].label == "Contents"
@@ -39,6 +47,6 @@ def test_version_history_closes_the_contents_in_the_document_language():
 def test_a_document_without_headings_has_the_report_as_its_one_entry(tmp_path):
     manuscript = tmp_path / "plain.md"
     manuscript.write_text("---\ntitle: Only text\n---\n\nA paragraph and nothing else.\n", encoding="utf-8")
-    doc, theme = read(manuscript, Diagnostics(strict=True, echo=False))
+    doc, theme = strict_read(manuscript)
     [entry] = navigation(doc, theme.strings).contents
     assert (entry.label, entry.page, entry.to_page) == ("Only text", doc.chapters[0].slug, True)

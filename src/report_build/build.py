@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, fonts, limits, progress
 from .cache import BuildCache
-from .errors import Diagnostics, ReleaseError, RenderError
+from .errors import Diagnostics, RenderError, format_location
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
@@ -51,9 +51,13 @@ def load(
 
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
     from different sources. Remote images are their fetched copies, or with ``omit_remote``
-    placeholders.
+    placeholders. With strict ``diagnostics``, every fault found is refused together
+    (:meth:`Diagnostics.refuse`).
     """
-    return gather(manuscript, diagnostics or Diagnostics(), releases_dir, profile, omit_remote)[0]
+    diagnostics = diagnostics or Diagnostics()
+    document = gather(manuscript, diagnostics, releases_dir, profile, omit_remote)[0]
+    diagnostics.refuse()
+    return document
 
 
 def gather(
@@ -76,11 +80,15 @@ def gather(
     if log is None:
         return document, theme
     if release.is_draft(document, Path(releases_dir)):
-        diagnostics.warn(
-            f"sources differ from released version {document.version}: this build is marked DRAFT; "
-            "add a new version to the changelog before releasing it",
-            log,
-            document.release.line if document.release else None,
+        # Not a fault of the manuscript (strict builds build it too): the outputs say DRAFT.
+        line = document.release.line if document.release else None
+        diagnostics.note(
+            format_location(
+                log,
+                line,
+                f"sources differ from released version {document.version}: this build is marked DRAFT; "
+                "add a new version to the changelog before releasing it",
+            )
         )
         document = _with(document, draft=True)
     return document, theme
@@ -103,6 +111,8 @@ def build(
     memory: Memory | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks.
+    A strict build refuses every fault found, in gathering and in rendering, at one point before
+    anything is written (``strict``, or strict ``diagnostics``: :meth:`Diagnostics.refuse`).
 
     With ``omit_remote``, remote images that have not been fetched become placeholders. With
     ``jobs`` above 1 the PDF is laid out in groups of chapters side by side (the same pages; see
@@ -119,7 +129,9 @@ def build(
             # 2. Render every format in memory (laid out once).
             layout = Layout(jobs, cache, memory)
             results = _render_all(document, theme, formats, edition, diagnostics, layout, output, Path(output_dir))
-        # 3. Write: atomic, and never cut short by the time limit.
+        # 3. A strict build refuses every fault collected so far, all together, before writing.
+        diagnostics.refuse()
+        # 4. Write: atomic, and never cut short by the time limit.
         if write:
             _write_all(results, cache)
     return results
@@ -368,16 +380,14 @@ def make_release(
     time_limit: float | str | None = None,
 ) -> release.Released:
     """Build PDF, ePub and web edition and file them as an immutable release with checksums and a
-    downloads page."""
+    downloads page. A release is strict: every fault a draft renders around is refused, all
+    together, once everything has rendered and before anything is filed."""
     diagnostics = diagnostics or Diagnostics()
-    diagnostics.strict_links = True  # a draft builds with a broken link; a release does not
+    diagnostics.strict, diagnostics.refused_by = True, "release"
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
         document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases", cache=cache)
-        if document.unresolved:
-            first = document.unresolved[0]
-            raise ReleaseError(f"{first.message}; a release cannot have unresolved references", first.path, first.line)
 
         def render() -> dict[str, tuple[str, bytes]]:
             rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)
@@ -388,7 +398,9 @@ def make_release(
             from .writers.web.site import render_site
 
             offered = downloads.released(files, {fmt: data for fmt, (_name, data) in outputs.items()})
-            return render_site(document, diagnostics=diagnostics, theme=theme, downloads=offered, cache=cache)
+            site = render_site(document, diagnostics=diagnostics, theme=theme, downloads=offered, cache=cache)
+            diagnostics.refuse()  # everything has rendered; nothing is filed yet
+            return site
 
         released = release.release(document, render, releases_dir, theme, web)
     cache.commit()  # after the release is filed, outside its time limit

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__, limits
 from .build import build, make_release
-from .errors import CheckError, Diagnostics, ReportBuildError, ScaffoldError
+from .errors import CheckError, Diagnostics, ReportBuildError, ScaffoldError, StrictModeError
 from .output import write_atomic
 
 DEFAULT_MANUSCRIPT = "manuscript/report.md"
@@ -181,10 +181,22 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    diagnostics = Diagnostics(strict=args.strict, echo=not args.quiet)
+    # Warnings are printed together, by file and line, once the command is done (or has failed).
+    diagnostics = Diagnostics(strict=args.strict, echo=False)
+
+    def warnings() -> None:
+        if not args.quiet:
+            for line in diagnostics.summary():
+                print(line, file=sys.stderr)
+
     try:
         written = run(args, diagnostics)
+    except StrictModeError as exc:  # every fault, sorted by file and line, then what refused them
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return 1
     except ReportBuildError as exc:
+        warnings()
         print(exc if exc.path is not None else f"report-build: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
@@ -194,11 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an internal error: say so plainly, keep the traceback for developers
         if os.environ.get("REPORT_BUILD_DEBUG"):
             raise
+        warnings()
         print(
             f"report-build: internal error: {type(exc).__name__}: {exc} (set REPORT_BUILD_DEBUG=1 to see where)",
             file=sys.stderr,
         )
         return 1
+    warnings()
     for path in written:
         print(path)
     return 0

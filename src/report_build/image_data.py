@@ -29,7 +29,7 @@ from lxml import etree
 from PIL import Image as PILImage
 
 from . import images
-from .errors import ManuscriptError, ResourceError
+from .errors import ManuscriptError, ResourceError, UnusableImageError
 from .images import EXTENSION_OF
 
 MAX_DATA_BYTES = 10_000_000  # decoded; an image written into the text itself is small (a logo, a diagram)
@@ -46,12 +46,14 @@ NAMED = re.compile(r"'data-image-[0-9a-f]{16}\.\w+'")
 
 @dataclass(frozen=True)
 class Embedded:
-    """A decoded, checked ``data:`` image."""
+    """A decoded, checked ``data:`` image; or, with a ``fault``, one that cannot be drawn (the
+    images pass puts a placeholder in its place)."""
 
     name: str  # data-image-<hash>.<ext>, what the chapter body refers to
     media_type: str
     data: bytes
     line: int | None
+    fault: str = ""  # why it cannot be drawn
 
 
 def media_type(claimed: str) -> str:
@@ -87,9 +89,9 @@ def admit(data: bytes, claimed: str | None, name: Path) -> str:
     actual = sniff(data)
     what = f"'{name.name}'"
     if actual is None:
-        raise ResourceError(f"image {what} is not a PNG, JPEG, GIF, WebP or SVG image (its bytes are not one)")
+        raise UnusableImageError(f"image {what} is not a PNG, JPEG, GIF, WebP or SVG image (its bytes are not one)")
     if claimed is not None and media_type(claimed) != actual:
-        raise ResourceError(
+        raise UnusableImageError(
             f"image {what} claims to be {claimed} but its bytes are {NAMES[actual]}: refused (a mislabelled file "
             "is often an error page or something else in disguise)"
         )
@@ -104,12 +106,12 @@ def admit(data: bytes, claimed: str | None, name: Path) -> str:
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(io.BytesIO(data)) as image:
                 if image.format != PILLOW_FORMAT[actual]:
-                    raise ResourceError(f"image {what} is not a valid {NAMES[actual]} image")
+                    raise UnusableImageError(f"image {what} is not a valid {NAMES[actual]} image")
                 image.verify()  # checksums and truncation (PNG), even where WeasyPrint lets Pillow load truncated files
             with PILImage.open(io.BytesIO(data)) as image:
                 image.load()  # the whole image decodes
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ResourceError(f"image {what} cannot be read as {NAMES[actual]}: {exc}") from None
+        raise UnusableImageError(f"image {what} cannot be read as {NAMES[actual]}: {exc}") from None
     return actual
 
 
@@ -117,7 +119,7 @@ def decode(uri: str) -> tuple[str, bytes]:
     """The media type and bytes of a ``data:`` URI (base64 or percent-encoded), capped in size."""
     head, comma, payload = uri.strip()[len("data:") :].partition(",")
     if not comma:
-        raise ResourceError("'data:' image has no ',' before its data")
+        raise UnusableImageError("'data:' image has no ',' before its data")
     parts = [part.strip() for part in head.split(";")]
     kind = media_type(parts[0]) if parts[0] else "text/plain"
     is_base64 = any(part.lower() == "base64" for part in parts[1:])
@@ -127,19 +129,19 @@ def decode(uri: str) -> tuple[str, bytes]:
         "own beside the manuscript"
     )
     if len(payload) > limit:
-        raise ResourceError(too_big)
+        raise UnusableImageError(too_big)
     if is_base64:
         text = re.sub(r"\s+", "", unquote(payload))
         try:
             data = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
         except (binascii.Error, ValueError):
-            raise ResourceError("'data:' image is not valid base64") from None
+            raise UnusableImageError("'data:' image is not valid base64") from None
     else:
         data = unquote_to_bytes(payload)
     if len(data) > MAX_DATA_BYTES:
-        raise ResourceError(too_big)
+        raise UnusableImageError(too_big)
     if kind not in EXTENSION_OF:
-        raise ResourceError(
+        raise UnusableImageError(
             f"'data:' image of type '{kind}' is refused: PDF and ePub readers display PNG, JPEG, GIF, WebP and SVG"
         )
     return kind, data
@@ -168,7 +170,11 @@ def extract(html: str, manuscript: Path, find_line: Callable[[str], int | None])
             message = NAMED.sub("written as a data: URI", exc.message)
             if not message.startswith(("image", "SVG image", "'data:'")):
                 message = f"'data:' image: {message}"
-            raise ManuscriptError(message, manuscript, line) from None
+            if not isinstance(exc, UnusableImageError):  # an SVG reaching for files: a sandbox matter
+                raise ManuscriptError(message, manuscript, line) from None
+            name = f"data-image-unusable-{len(found) + 1}"
+            found[name] = Embedded(name, "", b"", line, fault=message)
+            return f'{match.group(1)}"{name}"'
         found.setdefault(name, Embedded(name, kind, data, line))
         return f'{match.group(1)}"{name}"'
 

@@ -1,5 +1,11 @@
 """Images: which ones a report may use (:func:`admit`), checked before anything is written,
-and raster images scaled down for the outputs."""
+and raster images scaled down for the outputs.
+
+Two kinds of refusal: an image outside the allowed folders, or an SVG that reaches for other
+files or declares entities, is a sandbox matter (:class:`ResourceError`, which stops any
+build); an image that merely cannot be drawn (missing, unreadable, too large, of a type
+readers do not show, an SVG that is broken or would run something) is an :class:`UnusableImageError`,
+which the build renders around with a placeholder."""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image as PILImage
 
-from .errors import ResourceError
+from .errors import MissingFileError, ResourceError, UnusableImageError
 from .sandbox import resolve_reference
 
 MAX_PIXELS = 100_000_000  # larger than any photograph a report needs; guards against decompression bombs
@@ -58,14 +64,14 @@ def check(path: Path, data: bytes | None = None) -> tuple[int, int] | None:
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))
         size = f" ({int(claimed.group(1)) / 1e6:,.0f} megapixels)" if claimed else ""
-        raise ResourceError(
+        raise UnusableImageError(
             f"image '{path.name}' is too large{size}: a report can use at most "
             f"{MAX_PIXELS // 1_000_000} megapixels per image; scale it down (2400 px across is plenty for print)"
         ) from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ResourceError(f"image '{path.name}' cannot be read: {exc}") from None
+        raise UnusableImageError(f"image '{path.name}' cannot be read: {exc}") from None
     if width * height > MAX_PIXELS:
-        raise ResourceError(
+        raise UnusableImageError(
             f"image '{path.name}' is {width} x {height} px ({width * height / 1e6:.0f} megapixels); "
             f"scale it below {MAX_PIXELS // 1_000_000} megapixels"
         )
@@ -95,9 +101,14 @@ def admit(ref: str, base: Path, roots: Iterable[Path]) -> Path:
     PDF and ePub readers display, readable and not too large, and, for SVG, safe and
     self-contained (:func:`check_svg`). Returns the resolved path; raises :class:`ResourceError`."""
     roots = tuple(roots)
-    resolved = resolve_reference(ref, base, roots)
+    try:
+        resolved = resolve_reference(ref, base, roots)
+    except MissingFileError as exc:
+        raise UnusableImageError(f"image {exc.message.removeprefix('file ')}") from None
     if resolved.suffix.lower() not in IMAGE_TYPES:
-        raise ResourceError(f"image '{ref}' is not PNG, JPEG, GIF, WebP or SVG, which PDF and ePub readers display")
+        raise UnusableImageError(
+            f"image '{ref}' is not PNG, JPEG, GIF, WebP or SVG, which PDF and ePub readers display"
+        )
     if resolved.suffix.lower() == ".svg":
         check_svg(read_svg(resolved), resolved.name)
     else:
@@ -111,13 +122,13 @@ def read_svg(path: Path) -> bytes:
         check_svg_size(path.stat().st_size, path.name)
         return path.read_bytes()
     except OSError as exc:
-        raise ResourceError(f"image '{path.name}' cannot be read: {exc.strerror}") from None
+        raise UnusableImageError(f"image '{path.name}' cannot be read: {exc.strerror}") from None
 
 
 def check_svg_size(size: int, name: str) -> None:
     """An SVG of ``size`` bytes is refused when larger than :data:`MAX_SVG_BYTES`."""
     if size > MAX_SVG_BYTES:
-        raise ResourceError(
+        raise UnusableImageError(
             f"SVG image '{name}' is {size / 1e6:.0f} MB; an image of a report should be far smaller "
             f"(at most {MAX_SVG_BYTES // 1_000_000} MB): simplify it or use a PNG"
         )
@@ -127,23 +138,25 @@ def check_svg(data: bytes, name: str) -> None:
     """An SVG image must be well-formed XML with an ``<svg>`` root, declare no entities (no
     billion laughs, no external entities), run nothing (no ``<script>``, no ``<foreignObject>``)
     and be self-contained: it may refer only to its own parts (``#id``) or to ``data:`` URLs,
-    since an ePub reader and a browser show it on its own, and a build never fetches anything."""
+    since an ePub reader and a browser show it on its own, and a build never fetches anything.
+    Entities and references are sandbox matters (:class:`ResourceError`); the rest make an
+    :class:`UnusableImageError`."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise ResourceError(f"SVG image '{name}' is not well-formed XML: {exc}") from None
+        raise UnusableImageError(f"SVG image '{name}' is not well-formed XML: {exc}") from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
         raise ResourceError(f"SVG image '{name}' declares XML entities (<!ENTITY ...>); refused as unsafe")
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise ResourceError(f"SVG image '{name}' has no <svg> root in the SVG namespace")
+        raise UnusableImageError(f"SVG image '{name}' has no <svg> root in the SVG namespace")
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         local = etree.QName(element).localname
         if local in ("script", "foreignObject"):
-            raise ResourceError(f"SVG image '{name}' contains <{local}>; an image of a report may not")
+            raise UnusableImageError(f"SVG image '{name}' contains <{local}>; an image of a report may not")
         refs = [(element.get(attribute) or "").strip() for attribute in ("href", XLINK_HREF, "src")]
         styles = (element.get("style") or "") + ((element.text or "") if local == "style" else "")
         if STYLE_IMPORT.search(styles):

@@ -149,22 +149,6 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Unresolved:
-    """A reference or citation key that names nothing, where it was written."""
-
-    key: str
-    written: str  # as in the manuscript: "@fig-x", "[@key, p. 3]"
-    path: Path | None
-    line: int | None
-
-    @property
-    def message(self) -> str:
-        if self.key.startswith(("fig-", "tbl-", "sec-")):
-            return f"reference {self.written} names no figure, table or section with the id '{self.key}'"
-        return f"citation {self.written}: '{self.key}' is not in the bibliography"
-
-
-@dataclass(frozen=True)
 class Chapter:
     index: int  # position in reading order, from 0
     id: str
@@ -204,7 +188,6 @@ class Document:
     tables: tuple[Table, ...] = ()  # captioned tables, numbered
     profile: str = ""  # the build profile ("brief"), "" for the full report
     inputs: tuple[Path, ...] = ()  # files besides the manuscript: chapters, includes, variables, bibliography, style
-    unresolved: tuple[Unresolved, ...] = ()  # references and citation keys that name nothing
     conditional: bool = False  # some passages depend on the output format or edition: see for_output
     attachments: tuple[Attachment, ...] = ()  # files offered for download (charts' data)
 

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import tinycss2
 
-from .errors import ResourceError
+from .errors import MissingFileError, ResourceError
 
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 REMOTE_SCHEMES = {"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "gopher"}
@@ -49,7 +49,7 @@ def resolve_reference(ref: str, base: Path, roots: Iterable[Path], near: str = "
     candidate = (base / path_part).resolve()
     check_inside(candidate, roots, ref)
     if not candidate.is_file():
-        raise ResourceError(f"file '{ref}' not found (looked for {candidate})")
+        raise MissingFileError(f"file '{ref}' not found (looked for {candidate})")
     return candidate
 
 

@@ -139,12 +139,14 @@ class Theme:
         if path is None:
             return None
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise TemplateError(
-                f"strings file is not valid YAML: {exc}", path, mark.line + 1 if mark else None
-            ) from None
+            text = path.read_text(encoding="utf-8")
+            data = yaml.safe_load(text)
+        except UnicodeDecodeError as exc:
+            raise TemplateError(f"strings file is not UTF-8 text: {exc}", path) from None
+        except yaml.YAMLError as exc:
+            from .source import yamltext
+
+            raise yamltext.error(exc, text, path, "strings file", kind=TemplateError) from None
         if not isinstance(data, dict):
             raise TemplateError("strings file must be a mapping of names to words", path, 1)
         return data

@@ -92,6 +92,7 @@ def test_pdf_findings(built, tmp_path):
         assert f"[pdf {code}]" in result.stderr, result.stderr
 
 
+@pytest.mark.e2e  # check lays the manuscript out, for the faults only a layout finds
 def test_missing_outputs_are_findings(tmp_path):
     manuscript = tmp_path / "m" / "report.md"
     shutil.copytree(BASIC, manuscript.parent)

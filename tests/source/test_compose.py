@@ -11,7 +11,7 @@ from conftest import FIXTURES, MANUSCRIPT
 from report_build import Diagnostics, ManuscriptError
 from report_build.build import make_release, output_name
 from report_build.checks.gate import check
-from report_build.errors import ReleaseError, StrictModeError
+from report_build.errors import StrictModeError
 from report_build.publish.release import source_fingerprint
 from report_build.source.compose import Selection
 from report_build.source.parse import load
@@ -34,6 +34,13 @@ def quiet() -> Diagnostics:
 def fails(path: Path, selection: Selection | None = None) -> ManuscriptError:
     with pytest.raises(ManuscriptError) as caught:
         load(path, quiet(), selection)
+    return caught.value
+
+
+def refused(path: Path) -> StrictModeError:
+    """What a strict reading refuses (a draft builds with it as a warning)."""
+    with pytest.raises(StrictModeError) as caught:
+        load(path, Diagnostics(strict=True, echo=False))
     return caught.value
 
 
@@ -101,8 +108,9 @@ def test_an_error_in_a_chapter_file_names_that_file_and_line(tmp_path):
             "two.md": "# Two\n\nFine.\n\nA call to a note nobody wrote.[^ghost]\n",
         },
     )
-    error = fails(manuscript)
+    error = refused(manuscript)
     assert (error.path.name, error.line) == ("two.md", 5) and "[^ghost]" in error.message
+    assert "nobody wrote.[^ghost]" in load(manuscript, quiet()).chapters[1].body  # a draft keeps it as written
 
 
 def test_warnings_in_a_chapter_file_name_that_file(tmp_path):
@@ -144,13 +152,22 @@ def test_unknown_variable_names_the_included_file_and_line(tmp_path):
             "variables.yaml": "people:\n  idlib: 3.5 million\n",
         },
     )
-    error = fails(manuscript)
+    error = refused(manuscript)
     assert (error.path.name, error.line) == ("part.md", 3) and "unknown variable 'people.nowhere'" in error.message
+    assert "Not fine: ?var:people.nowhere." in load(manuscript, quiet()).chapters[0].body  # as Quarto shows it
 
 
 def test_variable_without_a_variables_file(tmp_path):
-    error = fails(write(tmp_path, {"report.md": "# One\n\n{{< var x >}}\n"}))
+    manuscript = write(tmp_path, {"report.md": "# One\n\n{{< var x >}}\n"})
+    error = refused(manuscript)
     assert error.line == 3 and "variables.yaml" in error.message
+    assert "?var:x" in load(manuscript, quiet()).chapters[0].body
+
+
+def test_a_variable_that_is_not_one_value_is_a_fault(tmp_path):
+    manuscript = write(tmp_path, {"report.md": "# One\n\n{{< var people >}}\n", "variables.yaml": "people:\n  a: 1\n"})
+    error = refused(manuscript)
+    assert error.line == 3 and "not a single value" in error.message
 
 
 # -- conditions and profiles -------------------------------------------------------------
@@ -355,15 +372,17 @@ def test_unknown_citation_key_warns_at_file_line(tmp_path):
     (warning,) = diagnostics.warnings
     assert warning.line == 9 and "'nobody2019' is not in the bibliography" in warning.message
     assert "As [?@nobody2019] says." in doc.chapters[0].body
-    assert [(u.key, u.line) for u in doc.unresolved] == [("nobody2019", 9)]
 
 
+@pytest.mark.e2e  # a release refuses once everything has rendered: it lays the PDF out
 def test_release_and_check_refuse_unresolved_references(tmp_path):
     manuscript = write(tmp_path, {"report.md": "# One\n\nSee @fig-nowhere.\n"})
-    with pytest.raises(ReleaseError) as caught:
+    write(tmp_path, {"changelog.yaml": 'releases:\n  - version: "1.0"\n    date: 2020-01-01\n    summary: First.\n'})
+    with pytest.raises(StrictModeError) as caught:
         make_release(manuscript, output_dir=tmp_path / "out", diagnostics=quiet())
-    assert caught.value.line == 3 and not (tmp_path / "out" / "releases").exists()
-    findings = [f for f in check(manuscript, tmp_path / "out", ace=False) if f.finding.code == "UNRESOLVED"]
+    assert caught.value.line == 3 and caught.value.refused_by == "release"
+    assert not (tmp_path / "out" / "releases").exists()
+    findings = [f for f in check(manuscript, tmp_path / "out", ace=False) if f.finding.code == "FAULT"]
     assert [(f.finding.severity, f.path.name, f.line) for f in findings] == [("error", "report.md", 3)]
 
 
@@ -395,7 +414,7 @@ def test_the_sample_report_uses_each_construct(default_document):
     assert any(p.name == "variables.yaml" for p in doc.inputs) and any(p.name == "sources.json" for p in doc.inputs)
     bodies = "".join(c.body for c in doc.chapters)
     assert bodies.count('class="xref') >= 4 and bodies.count('class="citation"') >= 2
-    assert doc.chapters[-1].title == "References" and not doc.unresolved
+    assert doc.chapters[-1].title == "References" and "xref-missing" not in bodies
     assert {t.id for t in doc.tables} >= {"tbl-figures-2020", "tbl-history", "tbl-recommendations"}
     brief = load(MANUSCRIPT, quiet(), Selection(profile="brief"))
     assert [c.title for c in brief.chapters] == ["Executive summary", "Recommendations", "References"]
@@ -437,8 +456,11 @@ def test_a_footnote_label_defined_in_two_files_names_both(tmp_path):
             "c/two.md": "# Two\n\nB.[^n]\n\n[^n]: Second.\n",
         },
     )
-    error = fails(manuscript)
+    error = refused(manuscript)
     assert (error.path.name, error.line) == ("two.md", 5) and "first at report.md:9" in error.message
+    doc = load(manuscript, quiet())  # a draft keeps the first definition, for both calls
+    notes = [note.html for chapter in doc.chapters for note in chapter.footnotes]
+    assert notes == ["<p>First.</p>\n"] and "Second" not in "".join(c.body for c in doc.chapters)
 
 
 def test_addresses_and_handles_are_not_references(tmp_path):

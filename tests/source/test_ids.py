@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 
 from report_build import Diagnostics, load
-from report_build.errors import ManuscriptError, ReportBuildError
+from report_build.errors import ReportBuildError, StrictModeError
 from report_build.source import ids
 from report_build.source.ids import Anchors, github_slug, kramdown_slug, normalise, pandoc_slug, python_markdown_slug
 
@@ -183,11 +183,11 @@ def test_link_that_goes_nowhere_is_a_warning_and_plain_text_in_a_draft(tmp_path)
     assert info.value.line == 7
 
 
-def test_link_that_goes_nowhere_is_an_error_when_links_are_strict(tmp_path):
+def test_link_that_goes_nowhere_is_refused_by_a_strict_reading(tmp_path):
     manuscript = tmp_path / "report.md"
     manuscript.write_text("# One\n\nSee [there](#nowhere).\n", encoding="utf-8")
-    with pytest.raises(ManuscriptError) as info:
-        load(manuscript, Diagnostics(echo=False, strict_links=True))
+    with pytest.raises(StrictModeError) as info:
+        load(manuscript, Diagnostics(echo=False, strict=True))
     assert info.value.line == 3 and "goes nowhere" in info.value.message
 
 

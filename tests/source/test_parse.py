@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from report_build import Diagnostics, ManuscriptError, TemplateError, load
+from report_build.errors import StrictModeError
 from report_build.source.parse import load as parse_only
 from report_build.source.text import SourceMap
 
@@ -85,7 +86,7 @@ def test_front_matter_aliases_and_types(tmp_path):
     ("front", "line", "words"),
     [
         ("---\ntitle: T\n", 1, "never closed"),
-        ("---\ntitle: [a\n---\n", 2, "not valid YAML"),
+        ("---\ntitle: [a\n---\n", 2, "front matter line 2: the '[' opened on this line is never closed"),
         ("---\ntitle: T\nauthors: {a: 1}\n---\n", 3, "must be text or a list"),
         ("---\ntitle: [a, b]\n---\n", 2, "'title' must be text"),
         ("---\n- a\n- b\n---\n", 2, "mapping"),
@@ -133,17 +134,22 @@ def test_template_undefined_variable_names_template_and_line(tmp_path):
     assert info.value.path.name == "cover.html" and info.value.line == 2
 
 
-def test_image_without_alt_text_is_an_error_unless_decorative(tmp_path):
+def test_image_without_alt_text_is_a_fault_unless_decorative(tmp_path):
     import shutil
 
     shutil.copy(GOLDEN / "pic.svg", tmp_path / "pic.svg")
     manuscript = tmp_path / "r.md"
     manuscript.write_text("---\ntitle: T\n---\n\n# One\n\nText.\n\n![](pic.svg)\n", encoding="utf-8")
-    with pytest.raises(ManuscriptError) as info:
-        load(manuscript, Diagnostics(echo=False))
+    with pytest.raises(StrictModeError) as info:
+        load(manuscript, Diagnostics(echo=False, strict=True))
     assert info.value.line == 9 and "alt text" in info.value.message
+    draft = Diagnostics(echo=False)
+    doc = load(manuscript, draft)  # a draft: an alt text that says so, never presented as decorative
+    assert [(w.line, "no alt text" in w.message) for w in draft.warnings] == [(9, True)]
+    assert '<img src="pic.svg" alt="Image without a description: pic.svg"/>' in doc.chapters[0].body
+    assert not doc.figures[0].decorative and "undescribed" in doc.chapters[0].body
     manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n![](pic.svg){.decorative}\n", encoding="utf-8")
-    doc = load(manuscript, Diagnostics(echo=False))
+    doc = load(manuscript, Diagnostics(echo=False, strict=True))
     assert doc.figures[0].decorative and 'alt=""' in doc.chapters[0].body
 
 

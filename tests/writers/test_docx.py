@@ -31,7 +31,9 @@ def sample():
     document = load(MANUSCRIPT, Diagnostics(strict=True, echo=False))
     theme = Theme(document.metadata.layouts, document.metadata.language, Diag(echo=False))
     diagnostics = Diagnostics(strict=True, echo=False)
-    return document, write_docx(document, theme, diagnostics), diagnostics
+    data = write_docx(document, theme, diagnostics)
+    diagnostics.refuse()  # strict: any fault fails
+    return document, data, diagnostics
 
 
 def _xml(data: bytes, name: str):

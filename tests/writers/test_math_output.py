@@ -95,7 +95,9 @@ def test_epub_carries_mathml_and_passes_epubcheck(outputs, formulas):
 
 def test_site_shows_mathml_and_displayed_formulas_in_their_own_region(document, formulas, monkeypatch):
     monkeypatch.setattr(fonts, "_subsets", lambda sources, characters, cache: {s: b"wOF2" for s in sources})
-    files = render_site(document, diagnostics=Diagnostics(strict=True, echo=False))
+    strict = Diagnostics(strict=True, echo=False)
+    files = render_site(document, diagnostics=strict)
+    strict.refuse()  # any fault fails
     page = lxml.html.fromstring(files["chapter-01.html"])
     maths = page.xpath("//math")
     assert [m.get("alttext") for m in maths] == formulas

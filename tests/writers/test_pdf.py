@@ -325,6 +325,7 @@ def test_one_layout_written_twice_gives_the_build_bytes(tmp_path):
     assert laid_out.marks  # where pages begin, for the ePub, before the PDF is written
     assert len(laid_out.pages.pages) == len(pdf_pages(build_bytes(manuscript)))
     first = laid_out.write()
+    diagnostics.refuse()  # strict: any fault fails
     assert laid_out.write() == first == build_bytes(manuscript)
 
 

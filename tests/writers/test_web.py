@@ -59,7 +59,9 @@ def site(document, cache):
         Download("pdf", "idlib-lives-v1.2.pdf", "downloads/idlib-lives-v1.2.pdf", 215_000, 39),
         Download("epub", "idlib-lives-v1.2.epub", "downloads/idlib-lives-v1.2.epub", 98_000),
     )
-    files = render_site(document, diagnostics=Diagnostics(strict=True, echo=False), downloads=downloads, cache=cache)
+    strict = Diagnostics(strict=True, echo=False)
+    files = render_site(document, diagnostics=strict, downloads=downloads, cache=cache)
+    strict.refuse()  # any fault fails
     return {**files, **{d.href: b"%PDF or ePub" for d in downloads}}  # as build.render_web adds them
 
 

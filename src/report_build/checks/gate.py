@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from ..build import gather, output_name
+from ..build import FORMATS, gather, output_name, render_formats
 from ..errors import Diagnostics, RenderError, format_location
 from ..fonts import locate
 from ..model import Document
@@ -32,9 +32,12 @@ class Located:
 
 
 def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool = True) -> list[Located]:
-    """Findings on the PDF editions and the ePub last built from ``manuscript``."""
-    # a link that goes nowhere is a warning in a draft build; the gate refuses it
-    doc, theme = gather(manuscript, Diagnostics(echo=False, strict_links=True), Path(output_dir) / "releases")
+    """Findings on the PDF editions and the ePub last built from ``manuscript``, and every fault
+    a draft renders around, as ``--strict`` and ``release`` refuse them: the manuscript is read,
+    laid out and rendered (PDF and ePub, in memory, nothing written) with strict diagnostics."""
+    strict = Diagnostics(strict=True, echo=False)
+    doc, theme = gather(manuscript, strict, Path(output_dir) / "releases")
+    render_formats(doc, theme, FORMATS, "screen", strict)  # the layout's faults too (WeasyPrint's, SVGs)
     out = Path(output_dir)
     screen, press, book = (
         out / output_name(doc, "pdf"),
@@ -42,8 +45,8 @@ def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool =
         out / output_name(doc, "epub"),
     )
     found: list[Located] = [
-        Located(Finding("error", "check", "UNRESOLVED", item.message), item.path or doc.source, item.line)
-        for item in doc.unresolved
+        Located(Finding("error", "check", "FAULT", fault.message), fault.path or doc.source, fault.line)
+        for fault in strict.faults
     ]
     for path, what in ((screen, "pdf"), (book, "epub")):
         if not path.is_file():

@@ -226,8 +226,9 @@ def diff(
             meta=new.metadata,
         )
         if fmt == "html":
+            diagnostics.refuse()
             return page.encode("utf-8")
-        return lay_out_html(
+        data = lay_out_html(
             page,
             theme=theme,
             root=new.root,
@@ -236,3 +237,5 @@ def diff(
             page=page_css(new, theme),
             diagnostics=diagnostics,
         ).write()
+        diagnostics.refuse()  # with --strict: the layout's faults, before the command writes
+        return data

@@ -64,6 +64,7 @@ def redline(
         old = load(old_path, Diagnostics(echo=False), Path(work) / "no-releases", profile, omit_remote=True)
         new, theme = gather(manuscript, diagnostics, releases, profile, omit_remote)
         data = compare(old, new, theme, diagnostics, label)
+    diagnostics.refuse()  # with --strict: every fault of the newer version, before the command writes
     stem = output_name(new, "docx").removesuffix(".docx")
     return Path(output_dir) / f"{stem}-changes-since-{re.sub(r'[^A-Za-z0-9._-]+', '_', since)}.docx", data
 

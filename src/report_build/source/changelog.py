@@ -25,6 +25,7 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError
 from ..model import Release
+from . import yamltext
 from .extensions import SMARTY_SUBSTITUTIONS
 from .text import read_text
 
@@ -46,14 +47,12 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def load(path: Path, diagnostics: Diagnostics) -> tuple[Release, ...]:
-    text = read_text(path)
+    text = read_text(path, diagnostics)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ManuscriptError(f"changelog is not valid YAML: {problem}", path, mark.line + 1 if mark else 1) from None
+        raise yamltext.error(exc, text, path, "changelog") from None
     if not isinstance(data, dict) or not isinstance(data.get("releases"), list) or not data["releases"]:
         raise ManuscriptError("changelog must have a 'releases:' list with at least one release", path, 1)
     nodes = _release_nodes(root)

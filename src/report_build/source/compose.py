@@ -37,7 +37,7 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside, resolve_reference
-from . import citations, datafiles, divs, frontmatter
+from . import citations, datafiles, divs, frontmatter, yamltext
 from .divs import Selection
 from .text import FENCE, read_text
 
@@ -111,7 +111,7 @@ def compose(
     chapters = chapter_paths(raw, key_lines, path)
     for chapter in chapters:
         state.inputs.append(chapter)
-        chapter_text = read_text(chapter)
+        chapter_text = read_text(chapter, diagnostics)
         front, _rest, offset = frontmatter.split(chapter_text, chapter)
         if front is not None:
             diagnostics.warn("a chapter file's front matter is ignored (only the main manuscript's counts)", chapter, 1)
@@ -128,7 +128,7 @@ def compose(
         body = _keep_called_notes(body)
     if _note_style(raw, path):
         body = citations.as_notes(body)
-    _check_note_labels(body, path)
+    body = _drop_repeated_notes(body, path, diagnostics)
     out.extend(body)
     if state.variables_path is not None:
         state.inputs.append(state.variables_path)
@@ -142,33 +142,49 @@ def compose(
     )
 
 
-def _check_note_labels(body: list[tuple[str, Path, int]], main: Path) -> None:
-    """Footnote labels are shared by every file of a manuscript: one defined twice is refused at
-    the second definition, naming the first by its file and line."""
+def _drop_repeated_notes(
+    body: list[tuple[str, Path, int]], main: Path, diagnostics: Diagnostics
+) -> list[tuple[str, Path, int]]:
+    """Footnote labels are shared by every file of a manuscript: a label defined again is a
+    fault at the later definition, naming the first by its file and line; the first definition
+    is kept (as GitHub does) and the later one, with its indented lines, left out (blank lines
+    in their place, so that every line keeps its origin and the text around stays apart)."""
     seen: dict[str, tuple[Path, int]] = {}
     fence: str | None = None
-    for line, where, number in body:
+    kept: list[tuple[str, Path, int]] = []
+    dropping = False
+    for entry in body:
+        line, where, number = entry
+        if dropping and (line.startswith(("    ", "\t")) or not line.strip()):
+            kept.append(("", where, number))  # the repeated note's own lines (blank: paragraphs stay apart)
+            continue
+        dropping = False
         found = FENCE.match(line)
         if fence is not None or found:
             if fence is None:
                 fence = found.group(1)[0]
             elif found and found.group(1)[0] == fence:
                 fence = None
+            kept.append(entry)
             continue
         match = NOTE_DEFINITION.match(line)
-        if match is None:
-            continue
-        label = match.group(1)
-        if label in seen:
+        if match is not None and match.group(1) in seen:
+            label = match.group(1)
             first, first_line = seen[label]
             at = f"line {first_line}" if first == where else f"{_shown(first, main)}:{first_line}"
-            raise ManuscriptError(
-                f"footnote [^{label}] is defined twice (first at {at}); labels are shared by all the "
-                "files of a manuscript",
+            diagnostics.warn(
+                f"footnote [^{label}] is defined twice (first at {at}); the first is kept and this one left "
+                "out (labels are shared by all the files of a manuscript)",
                 where,
                 number,
             )
-        seen[label] = (where, number)
+            dropping = True
+            kept.append(("", where, number))
+            continue
+        if match is not None:
+            seen[match.group(1)] = (where, number)
+        kept.append(entry)
+    return kept
 
 
 def _shown(path: Path, main: Path) -> str:
@@ -310,7 +326,7 @@ def _include(name: str, path: Path, line: int, state: _State, stack: tuple[Path,
     if len(stack) > MAX_INCLUDE_DEPTH:
         raise ManuscriptError(f"includes nested more than {MAX_INCLUDE_DEPTH} levels deep; refused", path, line)
     state.inputs.append(target)
-    text = read_text(target)
+    text = read_text(target, state.diagnostics)
     _front, _rest, offset = frontmatter.split(text, target)
     _expand(target, text.split("\n")[offset:], offset + 1, state, (*stack, target), out)
 
@@ -338,18 +354,33 @@ def _shortcodes(line: str, path: Path, number: int, state: _State) -> str:
 
 
 def variable(key: str, state: _State, path: Path, line: int) -> str:
-    """The value of a dotted key in variables.yaml, as text."""
+    """The value of a dotted key in variables.yaml, as text. A key that names no single value
+    is a fault at its line, shown as ``?var:key`` (as Quarto shows it)."""
     if state.variables is None:
-        state.variables = _load_variables(state, path, line, key)
+        state.variables = _load_variables(state)
     value: Any = state.variables
+    missing = f"?var:{key}"
+    if state.variables_path is None:
+        state.diagnostics.warn(
+            f"unknown variable '{key}': there is no {VARIABLES_FILE} beside the manuscript; shown as {missing}",
+            path,
+            line,
+        )
+        return missing
     for part in key.split("."):
         if not isinstance(value, dict) or part not in value:
-            raise ManuscriptError(f"unknown variable '{key}' (not in {VARIABLES_FILE})", path, line)
+            state.diagnostics.warn(
+                f"unknown variable '{key}' (not in {VARIABLES_FILE}); shown as {missing}", path, line
+            )
+            return missing
         value = value[part]
     if isinstance(value, dict) and "data" in value:
         return _data_cell(key, value, state)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ManuscriptError(f"variable '{key}' is not a single value (text or a number)", path, line)
+        state.diagnostics.warn(
+            f"variable '{key}' is not a single value (text or a number); shown as {missing}", path, line
+        )
+        return missing
     return str(value)
 
 
@@ -442,21 +473,16 @@ def _key_line(text: str, key: str) -> int | None:
     return found
 
 
-def _load_variables(state: _State, path: Path, line: int, key: str) -> dict[str, Any]:
+def _load_variables(state: _State) -> dict[str, Any]:
     source = state.root / VARIABLES_FILE
     if not source.is_file():
-        raise ManuscriptError(
-            f"unknown variable '{key}': there is no {VARIABLES_FILE} beside the manuscript", path, line
-        )
+        return {}
     state.variables_path = source
-    state.variables_text = read_text(source)
+    state.variables_text = read_text(source, state.diagnostics)
     try:
         data = yaml.safe_load(state.variables_text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ManuscriptError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}", source, mark.line + 1 if mark else None
-        ) from None
+        raise yamltext.error(exc, state.variables_text, source, VARIABLES_FILE) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

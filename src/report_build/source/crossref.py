@@ -45,9 +45,18 @@ HEADING = re.compile(r"^h([1-6])$")
 
 @dataclass(frozen=True)
 class Unresolved:
+    """A reference or citation key that names nothing, where it was written: a fault (the
+    build shows ``?@key`` in its place)."""
+
     key: str
     written: str
     line: int | None  # in the composed text
+
+    @property
+    def message(self) -> str:
+        if self.key.startswith(("fig-", "tbl-", "sec-")):
+            return f"reference {self.written} names no figure, table or section with the id '{self.key}'"
+        return f"citation {self.written}: '{self.key}' is not in the bibliography"
 
 
 @dataclass(frozen=True)

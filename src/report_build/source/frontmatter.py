@@ -12,6 +12,7 @@ import yaml
 
 from .. import limits
 from ..errors import Diagnostics, ManuscriptError
+from . import yamltext
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
@@ -80,13 +81,19 @@ def parse(front: str | None, path: Path, diagnostics: Diagnostics) -> tuple[dict
     try:
         node, data = _load(front)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ManuscriptError(f"front matter is not valid YAML: {problem}", path, line) from None
+        raise yamltext.error(exc, front, path, "front matter", first_line=2) from None
     if data is None:
         return {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        for number, line in enumerate(front.split("\n"), 2):
+            missing = yamltext.NO_SPACE.match(line)
+            if missing is not None:  # "title:Idlib" alone reads as text, not as a key
+                key, value = missing.group("key"), missing.group("value")
+                raise ManuscriptError(
+                    f"front matter line {number}: '{key}:{value}' needs a space after the colon: {key}: {value}",
+                    path,
+                    number,
+                )
         raise ManuscriptError("front matter must be a mapping of keys to values (key: value)", path, 2)
     lines = {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
     return {str(key): value for key, value in data.items()}, lines

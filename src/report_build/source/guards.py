@@ -1,5 +1,5 @@
 """Refusals made on the source before the tree passes run: nesting too deep for the layout
-engine, footnotes defined twice, image sources that cleaning would silently drop."""
+engine, image sources that cleaning would silently drop."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from ..errors import ManuscriptError, ResourceError
 from ..sandbox import resolve_reference
 from . import sanitize
 from .text import SourceMap
-
-DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 
 
 def check_source_nesting(source: SourceMap, body_lines: list[str], first_line: int) -> None:
@@ -81,19 +79,3 @@ def check_raw_image_sources(html: str, source: SourceMap, path: Path) -> None:
             resolve_reference(src, path.parent, (path.parent.resolve(),))
         except ResourceError as exc:
             raise ManuscriptError(f"image: {exc.message}", path, source.find(src.strip()[:60])) from None
-
-
-def check_footnote_definitions(source: SourceMap) -> None:
-    """A footnote label defined twice is an error at the second definition."""
-    seen: dict[str, int] = {}
-    for number, line in enumerate(source.lines, 1):
-        if number <= source.body_offset or number in source.code_lines:
-            continue
-        match = DEFINITION.match(line)
-        if match:
-            label = match.group(1)
-            if label in seen:
-                raise ManuscriptError(
-                    f"footnote [^{label}] is defined twice (first at line {seen[label]})", source.path, number
-                )
-            seen[label] = number

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostics, ReportBuildError
-from ..model import Document, Unresolved
+from ..model import Document
 from ..theme import Theme
 from . import citations, crossref, frontmatter
 from .compose import Composed, LineMap, Selection, compose
@@ -67,7 +67,7 @@ def load(
     """Compose, parse and resolve; ``parse_text(path, text, diagnostics, keys) -> (document, theme)``
     is the parser. Returns the document and the theme it was read with."""
     selection = selection or Selection()
-    text = read_text(path)
+    text = read_text(path, diagnostics)
     front, _body, offset = frontmatter.split(text, path)
     raw, key_lines = frontmatter.parse(front, path, Diagnostics(echo=False))
     composed = compose(path, text, offset, raw, key_lines, selection, diagnostics)
@@ -130,12 +130,9 @@ def _resolve(
     strings = theme.strings
     formatter = citations.Formatter(bibliography, document.metadata.language) if bibliography else None
     document, missing = crossref.resolve(document, strings, formatter, find_line)
-    unresolved = []
     for item in missing:
         where, line = locate(path, composed.lines, path, item.line)
-        unresolved.append(Unresolved(item.key, item.written, Path(where) if where else None, line))
-    for item in unresolved:
-        diagnostics.inner.warn(item.message, item.path, item.line)
+        diagnostics.inner.warn(item.message, Path(where) if where else None, line)
     chapters = tuple(_relocated(chapter, composed.lines) for chapter in document.chapters)
     # An image keeps its line only when it is written in the manuscript itself (Image has no file).
     images = tuple(
@@ -143,7 +140,7 @@ def _resolve(
         for image in document.images
         for where, number in [composed.lines.locate(image.line)]
     )
-    return replace(document, chapters=chapters, images=images, unresolved=tuple(unresolved))
+    return replace(document, chapters=chapters, images=images)
 
 
 def _relocated(chapter: Any, lines: LineMap) -> Any:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import images
-from ..errors import Diagnostics, ManuscriptError, ResourceError
+from ..errors import Diagnostics, ManuscriptError, ResourceError, UnusableImageError
 from ..model import Metadata
 from ..paper import PAGE_SIDE_MM, in_range, page_size_mm
 from ..sandbox import check_inside
@@ -174,6 +174,8 @@ def image_file(value: Any, field: Field) -> Path:
     root, value = _relative_path(value, field)
     try:
         return images.admit(value, root, (root,))
+    except UnusableImageError:
+        raise  # a fault: the build goes on without the image (see :func:`metadata`)
     except ResourceError as exc:
         raise ValueRejectedError(message=f"front matter '{field.spelled}': {exc.message}") from None
 
@@ -339,6 +341,8 @@ def metadata(
             continue
         try:
             values[key.name] = key.check(value, Field(spelled, path))
+        except UnusableImageError as exc:  # e.g. a cover image that is missing: the generated cover stands in
+            diagnostics.warn(f"front matter '{spelled}': {exc.message}; the build goes on without it", path, line)
         except ValueRejectedError as exc:
             if exc.message:
                 raise ManuscriptError(exc.message, path, line) from None

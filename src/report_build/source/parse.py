@@ -4,8 +4,7 @@
 
 1. read the file as UTF-8 and split off the front matter (:mod:`.text`, :mod:`.frontmatter`);
 2. rewrite Jekyll/kramdown habits, keeping line numbers (:mod:`.jekyll`);
-3. refuse what the source alone shows is wrong: footnotes defined twice, nesting too deep
-   (:mod:`.guards`);
+3. refuse what the source alone shows is wrong: nesting too deep (:mod:`.guards`);
 4. convert the Markdown (:mod:`.extensions`), the treeprocessor recording headings and chapters;
 5. validate the front matter into :class:`~report_build.model.Metadata`, and load the theme;
 6. decode ``data:`` images (:mod:`report_build.image_data`); report and remove raw HTML that
@@ -44,8 +43,12 @@ def load(
     selection: Selection | None = None,
     remote: RemoteImages | None = None,
 ) -> Document:
-    """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything wrong."""
-    return read(path, diagnostics, selection, remote)[0]
+    """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything that cannot
+    be built, and with strict ``diagnostics`` every fault together (:meth:`Diagnostics.refuse`)."""
+    diagnostics = diagnostics or Diagnostics()
+    document = read(path, diagnostics, selection, remote)[0]
+    diagnostics.refuse()
+    return document
 
 
 def read(
@@ -87,7 +90,6 @@ def _read_text(
         diagnostics.warn(message, path, line)
 
     body_lines = jekyll.preprocess(body.split("\n"), source.code_lines, offset + 1, warn_at)
-    guards.check_footnote_definitions(source)
     guards.check_source_nesting(source, body_lines, offset + 1)
 
     md, extension = make_markdown(has_title=bool(raw.get("title")))

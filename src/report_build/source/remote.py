@@ -38,6 +38,7 @@ HEADER = (
     "# Run `report-build fetch` again to add or refresh images; do not edit by hand.\n"
 )
 Mode = Literal["locked", "omit", "collect"]
+PLACEHOLDER = "image-omitted"  # the class of the note that stands where an image is not included
 
 
 @dataclass(frozen=True)
@@ -183,15 +184,20 @@ def _line_of(url: str, source: SourceMap, start: int = 1) -> int | None:
 
 
 def _placeholder(img: etree._Element, url: str, label: str, colon: str) -> None:
-    """Put a visible note with the image's alt text where a remote image was (a decorative
-    image just goes)."""
+    placeholder(img, label, colon, urlsplit(url).hostname or url)
+
+
+def placeholder(img: etree._Element, label: str, colon: str, named: str) -> None:
+    """Put a visible note with the image's alt text where an image that is not included was
+    (a remote one left out, one that cannot be drawn); without alt text, the note says
+    ``named`` (a host, a file name). A decorative image just goes."""
     parent = img.getparent()
     alt = " ".join((img.get("alt") or "").split())
     decorative = "decorative" in (img.get("class") or "").split() or img.get("role") == "presentation"
     if decorative:
         img.drop_tree()  # keeps the tail
         return
-    note = etree.Element("span", {"class": "image-omitted"})
-    note.text = f"{label}{colon}{alt}" if alt else f"{label} ({urlsplit(url).hostname or url})"
+    note = etree.Element("span", {"class": PLACEHOLDER})
+    note.text = f"{label}{colon}{alt}" if alt else f"{label} ({named})"
     note.tail = img.tail
     parent.replace(img, note)

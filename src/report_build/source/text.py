@@ -9,15 +9,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ManuscriptError
+from ..errors import Diagnostics, ManuscriptError
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 ATX = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file; a byte that is not UTF-8 is an error naming its line."""
+def read_text(path: Path, diagnostics: Diagnostics | None = None) -> str:
+    """Read a UTF-8 text file; a byte that is not UTF-8 is an error naming its line. Characters
+    no XHTML page can hold are removed (:func:`remove_control_characters`), each a fault
+    reported to ``diagnostics`` (without: silently, for a file already read once)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -34,34 +36,42 @@ def read_text(path: Path) -> str:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path, line
         ) from None
     text = text.removeprefix("\ufeff")
-    if "\x00" in text:
+    if text.count("\x00") > MAX_NUL:  # UTF-16 text, or not text at all: nothing to render around
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ManuscriptError("contains a NUL character", path, line)
+        raise ManuscriptError(
+            f"holds {text.count(chr(0))} NUL characters from line {line} on: it is not UTF-8 text (UTF-16?); "
+            "save the file as UTF-8",
+            path,
+            line,
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    check_characters(text, path)
-    return text
+    return remove_control_characters(text, path, diagnostics)
 
 
 # Characters XML 1.0 (so XHTML, so the ePub) cannot hold: C0 controls other than tab and
 # newline, and the noncharacters U+FFFE and U+FFFF.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-CONTROL_NAMES = {"\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape character"}
+MAX_NUL = 16  # more NUL characters than this: a UTF-16 or binary file, refused as not UTF-8
+CONTROL_NAMES = {"\x00": "NUL character", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape character"}
 
 
-def check_characters(text: str, path: Path, first_line: int = 1) -> None:
-    """Refuse a character that no XHTML page can hold, naming its line and column."""
-    bad = NOT_XML.search(text)
-    if bad is None:
-        return
-    char = bad.group()
-    line = text.count("\n", 0, bad.start()) + first_line
-    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    name = CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
-    raise ManuscriptError(
-        f"contains the {name} U+{ord(char):04X} at column {column}, which XHTML cannot hold; remove it",
-        path,
-        line,
-    )
+def remove_control_characters(text: str, path: Path, diagnostics: Diagnostics | None, first_line: int = 1) -> str:
+    """``text`` without the characters no XHTML page can hold (a backspace pasted from a
+    terminal, a form feed): each removed one is a fault at its line and column."""
+    if NOT_XML.search(text) is None:
+        return text
+    if diagnostics is not None:
+        line, counted = first_line, 0
+        for bad in NOT_XML.finditer(text):
+            char = bad.group()
+            line += text.count("\n", counted, bad.start())  # counted on from the last one
+            counted = bad.start()
+            column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+            name = CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
+            diagnostics.warn(
+                f"the {name} U+{ord(char):04X} at column {column} is removed: XHTML cannot hold it", path, line
+            )
+    return NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from lxml import etree
 from ...contract import TABLE_LABEL, TABLE_WRAP, figure_id, table_id
 from ...model import Figure
 from ..ids import Slugger
+from ..remote import PLACEHOLDER
 from ..tree import Context, drop, inner_xhtml, replace_with_markup
 
 SHORT_TABLE_ROWS = 15  # a table this short never splits from its caption
@@ -37,32 +38,38 @@ def callouts(root: etree._Element, ctx: Context) -> None:
 def figures(root: etree._Element, ctx: Context) -> list[Figure]:
     """Number the captioned figures and render each with ``figure.html``. Reads every
     ``figure`` with an image (after :func:`..images.images` has admitted the sources); replaces
-    it with the rendered figure. Decorative or uncaptioned figures get no number."""
+    it with the rendered figure. Decorative or uncaptioned figures get no number. A figure whose
+    image cannot be drawn keeps its number and caption, the placeholder standing for the image."""
     found: list[Figure] = []
     fresh = Slugger(set(root.xpath("//@id")))  # a generated id never takes one the manuscript gives
     for element in root.xpath("//figure"):
         img = element.find(".//img")
-        if img is None:
+        stand_in = None if img is not None else next(iter(element.xpath(f".//span[@class='{PLACEHOLDER}']")), None)
+        if img is None and stand_in is None:
             continue
         captions = element.xpath(".//figcaption")
         caption = inner_xhtml(captions[0]) if captions else ""
-        classes = (element.get("class", "") + " " + img.get("class", "")).split()
+        classes = (element.get("class", "") + " " + (img.get("class", "") if img is not None else "")).split()
         decorative = "decorative" in classes
         number = None if decorative or not caption else sum(1 for f in found if f.caption) + 1
         figure = Figure(
             number=number or 0,
             id=element.get("id") or (fresh(figure_id(number)) if number else ""),
-            src=img.get("src", ""),
-            alt=img.get("alt", ""),
+            src=img.get("src", "") if img is not None else "",
+            alt=img.get("alt", "") if img is not None else "".join(stand_in.itertext()),
             caption=caption,
             decorative=decorative,
         )
         found.append(figure)
         extra = [c for c in classes if c != "decorative"]
-        rendered = ctx.theme.render(
-            "figure.html", figure=figure, classes=" ".join(extra), width=img.get("width"), height=img.get("height")
-        )
-        replace_with_markup(element, rendered)
+        size = {name: img.get(name) if img is not None else None for name in ("width", "height")}
+        parent, position = element.getparent(), element.getparent().index(element)
+        replace_with_markup(element, ctx.theme.render("figure.html", figure=figure, classes=" ".join(extra), **size))
+        if stand_in is not None:
+            drawn = parent[position].find(".//img")
+            if drawn is not None:
+                stand_in.tail = drawn.tail
+                drawn.getparent().replace(drawn, stand_in)
     return found
 
 

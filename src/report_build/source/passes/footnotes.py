@@ -22,14 +22,20 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
     Reads the footnote block Python-Markdown appends and every ``sup`` call; removes the block
     and the back links, and puts ``<a class="noteref">`` calls in place (``fnref-N`` for the first
     call of note N, ``fnref-N-K`` for its K-th call). Returns each note with its first call, by label.
-    A call without a definition, a definition never called, and a note called only from another
-    note are errors at their line.
+    Faults, each a warning at its line, rendered around as GitHub shows them: a call without a
+    definition stays as the text written (``[^label]``); a definition never called is left out;
+    a note called only from inside another note is left out, and that call stays as written
+    (a note cannot have notes of its own).
     """
     definitions: dict[str, etree._Element] = {}
-    called_in_notes: set[str] = set()
+    in_notes = "ancestor::div[contains(concat(' ', @class, ' '), ' footnote ')]"
+    called_in_text = {_label(sup) for sup in root.xpath(f"//sup[starts-with(@id, 'fnref')][not({in_notes})]")}
+    nested_only: set[str] = set()
     for block in root.xpath("div[contains(concat(' ', @class, ' '), ' footnote ')]"):
-        for link in block.xpath(".//sup[starts-with(@id, 'fnref')]/a[starts-with(@href, '#fn:')]"):
-            called_in_notes.add(link.get("href")[len("#fn:") :])
+        for sup in block.xpath(".//sup[starts-with(@id, 'fnref')]"):
+            if _label(sup) not in called_in_text:
+                nested_only.add(_label(sup))
+                _as_written(sup, f"[^{_label(sup)}]")
         for item in block.xpath(".//li[starts-with(@id, 'fn:')]"):
             for back in item.xpath(".//a[contains(@class, 'footnote-backref')]"):
                 parent, previous = back.getparent(), back.getprevious()
@@ -40,12 +46,14 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
                     parent.text = parent.text.rstrip(" \u00a0")
             definitions[item.get("id")[3:]] = item
         block.getparent().remove(block)
+    after: dict[str, int] = {}  # each call written after the one before it
     # text inside code is code: a regular expression such as [^,\\] is never a call
     for text_node in root.xpath("//text()[contains(., '[^')][not(ancestor::code or ancestor::pre)]"):
-        match = UNDEFINED_CALL.search(str(text_node))
-        if match:
-            label = match.group(1)
-            raise ctx.fail(f"footnote [^{label}] is called but never defined", f"[^{label}]")
+        for match in UNDEFINED_CALL.finditer(str(text_node)):
+            written = match.group(0)
+            line = ctx.source.find(written, after.get(written, 0) + 1)
+            after[written] = line or after.get(written, 0)
+            ctx.warn(f"footnote {written} is called but never defined; the text stays as written", line)
 
     numbers: dict[str, int] = {}
     calls: dict[str, int] = {}  # how often each note has been called so far
@@ -54,8 +62,7 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
     # generated ids never take one the manuscript gives (Python-Markdown's own calls are replaced)
     fresh = Slugger({i for i in root.xpath("//@id") if not re.match(r"fnref\d*:", i)})
     for sup in root.xpath("//sup[starts-with(@id, 'fnref')]"):
-        link = sup.find("a")
-        label = (link.get("href", "") if link is not None else "")[len("#fn:") :]
+        label = _label(sup)
         if label not in definitions:
             continue
         first = label not in numbers
@@ -83,12 +90,33 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
             )
             found[label] = (note, call)
     for label in definitions:
-        if label not in numbers and label in called_in_notes:
-            raise ctx.fail(
+        if label in numbers:
+            continue
+        line = ctx.source.find(f"[^{label}]:")
+        if label in nested_only:
+            ctx.warn(
                 f"footnote [^{label}] is called only from inside another footnote; a note cannot have "
-                "notes of its own: call it from the text, or write it into the other note",
-                f"[^{label}]:",
+                "notes of its own, so it is left out and the call stays as written: call it from the text, "
+                "or write it into the other note",
+                line,
             )
-        if label not in numbers:
-            raise ctx.fail(f"footnote [^{label}] is defined but never called", f"[^{label}]:")
+        else:
+            ctx.warn(f"footnote [^{label}] is defined but never called; it is left out", line)
     return found
+
+
+def _label(sup: etree._Element) -> str:
+    """The label a Python-Markdown call (``<sup><a href="#fn:label">``) calls."""
+    link = sup.find("a")
+    return (link.get("href", "") if link is not None else "")[len("#fn:") :]
+
+
+def _as_written(element: etree._Element, text: str) -> None:
+    """Replace ``element`` with plain ``text`` (and its tail)."""
+    parent, previous = element.getparent(), element.getprevious()
+    joined = text + (element.tail or "")
+    if previous is not None:
+        previous.tail = (previous.tail or "") + joined
+    else:
+        parent.text = (parent.text or "") + joined
+    parent.remove(element)

@@ -3,53 +3,88 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
-from urllib.parse import quote
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote
 
 from lxml import etree
 
 from ... import images as image_files
-from ...errors import ResourceError
+from ...errors import ResourceError, UnusableImageError
 from ...image_data import Embedded
 from ...model import Image
+from ..remote import placeholder
 from ..tree import Context
+
+UNDESCRIBED = "undescribed"  # the class of an image written without alt text (a draft)
 
 
 def images(root: etree._Element, ctx: Context, embedded: Mapping[str, Embedded] | None = None) -> list[Image]:
-    """Admit every ``img`` (:func:`report_build.images.admit`) and require its alt text unless it
-    is marked decorative. Changes each ``src`` to
-    the file's path relative to the manuscript (URL-quoted) and empties the alt of decorative
+    """Admit every ``img`` (:func:`report_build.images.admit`). Changes each ``src`` to the
+    file's path relative to the manuscript (URL-quoted) and empties the alt of decorative
     images. Returns each file once, with the line of its first use. ``embedded``: the ``data:``
     images by the names their sources were given (:func:`report_build.image_data.extract`),
-    already admitted; they keep their bytes."""
+    already admitted; they keep their bytes.
+
+    Faults, each a warning at its line: an image without alt text that is not marked decorative
+    gets the alt text "Image without a description: <file name>" (strings ``image_undescribed``)
+    and the class ``undescribed``. Honest and announced: a screen reader says an image is there
+    and that nothing describes it, where an empty alt would hide it as decorative (and fails
+    PDF/UA, which wants a text for every figure), and a bare file name would pass for a
+    description. An image that cannot be drawn (no source, a missing file, one readers cannot
+    show: :class:`~report_build.errors.UnusableImageError`) becomes a placeholder showing its
+    alt text, in every output. An image outside the allowed folders stops the build."""
     embedded = embedded or {}
     found: dict[Path, Image] = {}
-    for img in root.iter("img"):
+    strings = ctx.theme.strings
+    label, colon = str(strings.get("image_omitted", "Image not included")), str(strings.get("colon", ": "))
+    undescribed = str(strings.get("image_undescribed", "Image without a description"))
+    after: dict[str, int] = {}  # the same image written again is looked for after its last line
+    for img in list(root.iter("img")):
         src = (img.get("src") or "").strip()
-        needle = src or "<img"
-        line = ctx.source.find(src) if src else ctx.source.find("![")
+        needle = src or "!["
+        line = ctx.source.find(needle, after.get(needle, 0) + 1)
+        if line is None and not src:
+            needle = "<img"  # raw HTML
+            line = ctx.source.find(needle, after.get(needle, 0) + 1)
+        after[needle] = line or after.get(needle, 0)
+        decorative = "decorative" in img.get("class", "").split() or img.get("role") == "presentation"
+        named = PurePosixPath(unquote(src)).name or "?"
+        missing_alt = not (img.get("alt") or "").strip() and not decorative
+        if missing_alt:
+            ctx.warn(
+                f"image '{src}' has no alt text: describe it for readers who cannot see it "
+                f"(![description](...)), or mark it decorative with {{.decorative}}; until then its alt text says "
+                f"'{undescribed}{colon}{named}'",
+                line,
+            )
         if not src:
-            raise ctx.fail("image has no source (or its source was refused as unsafe)", needle, line)
+            ctx.warn("image has no source (or its source was refused as unsafe); a placeholder stands in for it", line)
+            placeholder(img, label, colon, "?")
+            continue
         inline = embedded.get(src)
+        if inline is not None and inline.fault:
+            ctx.warn(f"{inline.fault}; a placeholder shows its alt text instead", inline.line)
+            placeholder(img, label, colon, "data:")
+            continue
         if inline is not None:
             resolved, line = ctx.roots[0] / src, inline.line
         else:
             try:
                 resolved = image_files.admit(src, ctx.path.parent, ctx.roots)
+            except UnusableImageError as exc:
+                ctx.warn(f"{about_image(exc.message)}; a placeholder shows its alt text instead", line)
+                placeholder(img, label, colon, named)
+                continue
             except ResourceError as exc:
                 raise ctx.fail(about_image(exc.message), needle, line) from None
         relative = resolved.relative_to(ctx.roots[0]).as_posix()
         img.set("src", quote(relative))
-        decorative = "decorative" in img.get("class", "").split() or img.get("role") == "presentation"
-        if not (img.get("alt") or "").strip() and not decorative:
-            raise ctx.fail(
-                f"image '{src}' has no alt text: describe it for readers who cannot see it "
-                "(![description](...)), or mark it decorative with {.decorative}",
-                needle,
-                line,
-            )
+        if missing_alt:  # drawn, but not described (a placeholder names the file itself)
+            img.set("alt", f"{undescribed}{colon}{named}")
+            img.set("class", " ".join([*img.get("class", "").split(), UNDESCRIBED]))
         if decorative:
             img.set("alt", "")
+            img.set("role", "presentation")  # nothing to describe; an image merely without alt text has no role
         data = inline.data if inline is not None else None
         found.setdefault(resolved, Image(src=quote(relative), path=resolved, line=line, data=data))
     return list(found.values())

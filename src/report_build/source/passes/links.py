@@ -18,7 +18,7 @@ def links(root: etree._Element, ctx: Context) -> None:
     """Check every link but footnote calls. A ``#fragment`` is resolved to an id in the document,
     directly or through the heading-id aliases (:mod:`..ids`: other conventions' slugs, letter
     case, percent-encoding), and rewritten to it; one that goes nowhere is unwrapped to its text
-    with a warning at its line (an error with ``strict_links``: release, check). ``http(s)``,
+    with a warning at its line (a fault: ``--strict``, release and check refuse it). ``http(s)``,
     ``mailto`` and ``tel`` links stay; any other link (a relative file, an empty target) is
     unwrapped to its text with a warning at its line. Download links (a chart's data, which the
     web edition copies into the site) are left as they are."""
@@ -41,10 +41,7 @@ def links(root: etree._Element, ctx: Context) -> None:
                 link.set("href", f"#{resolved}")
                 continue
             line = ctx.source.find(f"(#{target})") or ctx.source.find(f'"#{target}"')
-            message = f"link to '#{target}' goes nowhere: no heading or element has that id"
-            if ctx.diagnostics.strict_links:
-                raise ctx.fail(message, line=line)
-            ctx.warn(f"{message}; kept as plain text", line)
+            ctx.warn(f"link to '#{target}' goes nowhere: no heading or element has that id; kept as plain text", line)
             drop(link)
             continue
         if EXTERNAL.match(href):

@@ -97,9 +97,11 @@ NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by
 
 
 def report(located: list[RendererMessage], source: Path, diagnostics: Diagnostics) -> None:
-    """WeasyPrint's log as ours: template and fetch failures are errors, the rest warnings;
-    the characters it drew as empty boxes, one warning for all (the build has already said
-    where each is written and what to install: fonts.check_glyphs)."""
+    """WeasyPrint's log as ours: template and fetch failures are errors, the rest warnings (faults:
+    a strict build refuses them). The characters it drew as empty boxes are one warning for all
+    (the build has already said where each is written and what to install: fonts.check_glyphs).
+    An SVG that fails only while the PDF is written (the images it cannot draw are found before
+    the layout: :mod:`.drawable`) is left blank, with a warning."""
     boxes = dict.fromkeys(m.group(1) for entry in located if (m := NOTDEF.match(entry.message)))
     if boxes:
         shown = ", ".join(f"'{c}' (U+{ord(c[0]):04X})" for c in list(boxes)[:10])
@@ -109,6 +111,9 @@ def report(located: list[RendererMessage], source: Path, diagnostics: Diagnostic
         if NOTDEF.match(entry.message):
             continue
         lowered = entry.message.lower()
+        if lowered.startswith("failed to render svg image"):
+            diagnostics.warn(f"PDF renderer: {entry.message}; it is left blank in the PDF", source, None)
+            continue
         if "template" in lowered:
             raise TemplateError(f"PDF: {entry.message}", entry.path, entry.line)
         if entry.error or "failed to load" in lowered or "refused" in lowered or "error fetching" in lowered:

@@ -6,6 +6,8 @@ same input)."""
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 
 from ...model import Document
@@ -28,7 +30,17 @@ def render_html(doc: Document, theme: Theme, edition: str = "screen") -> str:
     """The HTML that WeasyPrint lays out (also what the benchmark hands bare WeasyPrint); its
     formulas drawn as vector graphics (:mod:`.math`)."""
     context = document_context(vector_formulas(doc), "pdf", edition, lambda ident: f"#{ident}")
-    return theme.render("pdf.html", **context)
+    return DECORATIVE.sub(_decorative, theme.render("pdf.html", **context))
+
+
+# A decorative image (alt="", role="presentation") should be an artifact of a tagged PDF, which
+# WeasyPrint 70 cannot write in PDF/UA-1: it tags every image as a Figure and refuses one
+# without a text. Its text is one space: a screen reader reads nothing.
+DECORATIVE = re.compile(r'<img\b[^>]*\brole="presentation"[^>]*>')
+
+
+def _decorative(match: re.Match[str]) -> str:
+    return match.group(0).replace('alt=""', 'alt=" "')
 
 
 def stylesheet_names(doc: Document) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from ... import images
 from ...errors import Diagnostics
 from ...model import Document, check_edition
 from ...theme import Theme, file_digest, folders_digest
-from . import parallel
+from . import drawable, parallel
 from .finish import finisher, identifier
 from .geometry import page_css
 from .handover import PageMap
@@ -52,6 +52,7 @@ def layout(
     page begins, and its ``write()`` gives the PDF (with ``write`` False, groups are laid out
     for their page marks only: ``write()`` cannot be called)."""
     check_edition(edition)
+    document = drawable.stand_ins(document, theme, diagnostics)  # SVGs WeasyPrint cannot draw: placeholders
     replacements = _replacements(document)
     html = render_html(document, theme, edition)
     options: dict[str, Any] = {
