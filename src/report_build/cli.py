@@ -54,8 +54,9 @@ def parser() -> argparse.ArgumentParser:
             "--profile",
             metavar="NAME",
             default=None,
-            help="build only the passages marked when-profile=NAME (e.g. brief); "
-            "the output is named <slug>-NAME-v<version>",
+            help="build the profile NAME (e.g. brief), as Quarto does: passages marked "
+            "content-hidden when-profile=NAME are left out, those marked content-visible "
+            "when-profile=NAME are shown; the output is named <slug>-NAME-v<version>",
         )
 
     def parallel(sub: argparse.ArgumentParser) -> None:

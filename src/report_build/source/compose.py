@@ -17,8 +17,8 @@ file the text was written in.
   then gives the text, the tables and the charts drawn from that file;
 - pandoc fenced divs ``::: {.class #id}`` ... ``:::``: ``content-visible`` / ``content-hidden``
   with ``when-``/``unless-`` ``format``, ``edition`` and ``profile`` keep or drop their lines
-  (the fences themselves go, so a heading inside stays a chapter heading); other divs become
-  ``<div>`` or callouts (:mod:`.divs` decides; this module reads the lines);
+  (the fences themselves go, so a heading inside stays a chapter heading), as Quarto does;
+  other divs become ``<div>`` or callouts (:mod:`.divs` decides; this module reads the lines);
 - with a note style (``csl:`` of class "note"), citations become footnotes (:mod:`.citations`).
 
 Invariants: fenced code is never touched; every composed line has an origin; all files read
@@ -49,7 +49,6 @@ SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s*(.*?)\s*>\}\}")
 ESCAPED = re.compile(r"\{\{</\*\s*(.*?)\s*\*/>\}\}")
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-KEPT_IN_PROFILE = re.compile(r"^ {0,3}(\*\[[^\]]+\]:|\[[^\]^][^\]]*\]:\s)")  # abbreviations, link definitions
 
 
 class LineMap:
@@ -85,9 +84,8 @@ class _State:
     data: dict[Path, datafiles.Data] = field(default_factory=dict)  # data files read for variables
     inputs: list[Path] = field(default_factory=list)
     conditional: bool = False
-    selected_any: bool = False
+    profile_named: bool = False  # a condition names the profile being built
     hidden_any: bool = False
-    selecting: int = 0  # depth of passages the profile selects around the current line
 
 
 def compose(
@@ -117,14 +115,16 @@ def compose(
             diagnostics.warn("a chapter file's front matter is ignored (only the main manuscript's counts)", chapter, 1)
         body.append(("", path, key_lines.get("chapters", 1)))
         _expand(chapter, chapter_text.split("\n")[offset:], offset + 1, state, (path.resolve(), chapter), body)
-    if selection.profile is not None and not state.selected_any:
+    named = raw.get("profiles")
+    if selection.profile is not None and not state.profile_named and selection.profile not in (named or {}):
         raise ManuscriptError(
-            f"profile '{selection.profile}' selects nothing: mark the passages it keeps with "
+            f"profile '{selection.profile}' changes nothing: no passage names it; mark what it leaves out with "
+            f'::: {{.content-hidden when-profile="{selection.profile}"}} and what only it shows with '
             f'::: {{.content-visible when-profile="{selection.profile}"}}',
             path,
             1,
         )
-    if selection.profile is not None or state.hidden_any:
+    if state.hidden_any:
         body = _keep_called_notes(body)
     if _note_style(raw, path):
         body = citations.as_notes(body)
@@ -246,20 +246,17 @@ def _expand(
 ) -> None:
     """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed."""
     fence: str | None = None
-    open_divs: list[tuple[int, bool, bool]] = []  # (line, replaced by a closing tag, selects for the profile)
+    open_divs: list[tuple[int, bool]] = []  # (line, replaced by a closing tag)
     skip_until: int | None = None  # depth of the hidden div being skipped
-    profile = state.selection.profile is not None
-    note_open = False
     for index, line in enumerate(lines):
         number = first + index
-        outside = profile and state.selecting == 0
         match = FENCE.match(line)
         if fence is not None or match:
             if fence is None:
                 fence = match.group(1)[0]
             elif match and match.group(1)[0] == fence:
                 fence = None
-            if skip_until is None and not outside:
+            if skip_until is None:
                 out.append((line, path, number))
             continue
         opening = divs.DIV_OPEN.match(line)
@@ -267,44 +264,30 @@ def _expand(
         if opening is not None:
             classes, ident, attributes = divs.attributes(opening.group(2) or "." + opening.group(3), path, number)
             if skip_until is not None:
-                open_divs.append((number, False, False))
+                open_divs.append((number, False))
                 continue
-            visible, selects, conditional = divs.visible(classes, attributes, state.selection, path, number)
+            visible, names_profile, conditional = divs.visible(classes, attributes, state.selection, path, number)
             state.conditional = state.conditional or conditional
+            state.profile_named = state.profile_named or names_profile
             if visible is None:  # not a condition: an ordinary div
-                open_divs.append((number, True, False))
-                if not outside:
-                    out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
+                open_divs.append((number, True))
+                out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
                 continue
-            open_divs.append((number, False, selects and visible))
+            open_divs.append((number, False))
             if not visible:
                 skip_until = len(open_divs)
                 state.hidden_any = True
-            elif selects:
-                state.selecting += 1
-                state.selected_any = True
             continue
         if closing is not None and open_divs:
-            _line, tagged, selected = open_divs.pop()
+            _line, tagged = open_divs.pop()
             if skip_until is not None:
                 if len(open_divs) < skip_until:
                     skip_until = None
                 continue
-            if selected:
-                state.selecting -= 1
-            if tagged and not outside:
+            if tagged:
                 out.extend((text, path, number) for text in ("", "</div>", ""))
             continue
         if skip_until is not None:
-            continue
-        if outside:
-            # Outside what a profile selects, only definitions stay (notes are pruned later).
-            if NOTE_DEFINITION.match(line) or KEPT_IN_PROFILE.match(line):
-                note_open = True
-            elif note_open and line.strip() and not line.startswith(("    ", "\t")):
-                note_open = False
-            if note_open:
-                out.append((line, path, number))
             continue
         include = INCLUDE.match(line)
         if include is not None:
@@ -493,8 +476,8 @@ def _load_variables(state: _State) -> dict[str, Any]:
 def _keep_called_notes(body: list[tuple[str, Path, int]]) -> list[tuple[str, Path, int]]:
     """Once passages are left out, keep only the note definitions that the kept text calls.
 
-    (Definitions outside the selected passages were kept by :func:`_expand`; those no kept text
-    calls go, with their indented continuation lines.)"""
+    (Definitions written outside the hidden passages stay in the text; those no kept text calls
+    go, with their indented continuation lines.)"""
     blocks: list[tuple[str, int, int]] = []  # (label, first index, end index)
     index = 0
     while index < len(body):
