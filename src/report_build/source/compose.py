@@ -37,7 +37,8 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside, resolve_reference
-from . import citations, datafiles, divs, frontmatter, yamltext
+from . import citations, datafiles, dialects, divs, frontmatter, yamltext
+from .dialects import FileContext
 from .divs import Selection
 from .text import FENCE, read_text
 
@@ -86,6 +87,15 @@ class _State:
     conditional: bool = False
     profile_named: bool = False  # a condition names the profile being built
     hidden_any: bool = False
+    dialects: tuple[str, ...] = dialects.NAMES  # the other tools' syntax read (source/dialects/)
+    report_files: frozenset[Path] = frozenset()
+    counted: dict[str, Any] = field(default_factory=dict)  # what the dialects count across files
+
+    def context(self, path: Path, main: Path) -> FileContext:
+        def warn(message: str, line: int | None) -> None:
+            self.diagnostics.warn(message, path, line)
+
+        return FileContext(path, main, self.report_files, warn, self.counted)
 
 
 def compose(
@@ -99,14 +109,15 @@ def compose(
 ) -> Composed:
     """The whole manuscript as one text, with where each line came from."""
     root = path.parent.resolve()
-    state = _State(root, selection, diagnostics)
+    chapters = chapter_paths(raw, key_lines, path)
+    state = _State(root, selection, diagnostics, dialects=dialects.enabled(raw.get("dialects")))
+    state.report_files = frozenset({path.resolve(), *chapters})
     language = raw.get("language", raw.get("lang"))
     state.language = language.strip() if isinstance(language, str) and language.strip() else "en"
     lines = text.split("\n")
     out: list[tuple[str, Path, int]] = [(line, path, number) for number, line in enumerate(lines[:body_offset], 1)]
     body: list[tuple[str, Path, int]] = []
     _expand(path, lines[body_offset:], body_offset + 1, state, (path.resolve(),), body)
-    chapters = chapter_paths(raw, key_lines, path)
     for chapter in chapters:
         state.inputs.append(chapter)
         chapter_text = read_text(chapter, diagnostics)
@@ -244,12 +255,15 @@ def _expand(
     stack: tuple[Path, ...],
     out: list[tuple[str, Path, int]],
 ) -> None:
-    """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed."""
+    """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed, after the
+    line passes of the other tools' syntax (:mod:`.dialects`)."""
     fence: str | None = None
     open_divs: list[tuple[int, bool]] = []  # (line, replaced by a closing tag)
     skip_until: int | None = None  # depth of the hidden div being skipped
-    for index, line in enumerate(lines):
-        number = first + index
+    numbered = [(line, first + index) for index, line in enumerate(lines)]
+    main = stack[0] if stack else path
+    numbered = dialects.line_passes(state.dialects, numbered, state.context(path, main))
+    for line, number in numbered:
         match = FENCE.match(line)
         if fence is not None or match:
             if fence is None:
