@@ -183,10 +183,10 @@ class _Autoref(InlineProcessor):
         identifier = m.group(2) or ""
         if (identifier or m.group(1)).lower() in self.md.references:
             return None, None, None
+        shown = self.unescape(m.group(1))
         self.warn(
-            f"link [{m.group(1)}][{identifier}] names no link definition (an API page of the site?); "
-            "kept as plain text",
-            f"][{identifier}]",
+            f"link [{shown}][{identifier}] names no link definition (an API page of the site?); kept as plain text",
+            f"][{identifier}]" if identifier else shown,
         )
         element = etree.Element("span")
         element.text = m.group(1)
