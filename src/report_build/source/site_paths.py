@@ -10,10 +10,11 @@ its site usually has its images copied beside it. So a site-absolute path is loo
 3. else the manuscript's folder, then its ``static/`` folder.
 
 A path that leads out of the site root (``/../x.png``, a symbolic link) is refused (it stops the
-build); one found nowhere is a fault that names where it looked and both options (a draft shows a
-placeholder with the image's alt text, as for any image that cannot be drawn). An image found outside the
-manuscript's folder (under ``--site-root``) is carried by its bytes, under the name
-``site-root/<path>`` beside the manuscript, as a ``data:`` image is (:mod:`report_build.image_data`).
+build), as is a path to a file of this machine outside the site root (``/home/me/x.png``, written as
+a file path); one found nowhere is a fault that names where it looked and both options (a draft
+shows a placeholder with the image's alt text, as for any image that cannot be drawn). An image
+found outside the manuscript's folder (under ``--site-root``) is carried by its bytes, under the
+name ``site-root/<path>`` beside the manuscript, as a ``data:`` image is (:mod:`report_build.image_data`).
 """
 
 from __future__ import annotations
@@ -66,5 +67,12 @@ def resolve(src: str, folder: Path, given: Path | None, declared: Path | None) -
         images.admit(resolved.relative_to(root).as_posix(), root, (root,))
         name = f"{VIRTUAL_FOLDER}/{resolved.relative_to(root).as_posix()}"
         return SiteImage(folder / name, name, resolved.read_bytes())
+    literal = Path(unquote(urlsplit(src.strip()).path))
+    if literal.exists() and not literal.resolve().is_relative_to(root):  # a path on this machine, not the site's
+        raise ResourceError(
+            f"image '{src}' is refused: it is a file outside the manuscript's folder (an absolute path is read "
+            f"as site-absolute, under the site root {root}, where there is no such file); copy it into the "
+            "manuscript's folder and refer to it by a relative path"
+        )
     looked = " and ".join(str(c) for c in candidates)
     raise UnusableImageError(f"image '{src}' not found under the site root (looked for {looked}): {ADVICE}")
