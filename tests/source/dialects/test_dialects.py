@@ -235,3 +235,43 @@ def test_r_chunk_options_are_read_as_r_reads_them():
         "crit",
         {"fig.cap": "Critical values", "label": "crit"},
     )
+
+
+# -- end to end -------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_a_page_from_another_site_builds_with_its_images_from_the_site_root(tmp_path):
+    """A Docusaurus page whose images the site serves from static/ outside the page's folder: with
+    --site-root, its PDF draws them and its ePub packages them (EPUBCheck-clean); tabs, a
+    collapsible block and an admonition come out as the reader expects."""
+    import io
+    import zipfile
+
+    import pikepdf
+
+    from epubcheck_helper import epubcheck_many
+    from report_build import build
+
+    page = write(
+        tmp_path / "docs",
+        {
+            "page.mdx": "---\ntitle: A page\n---\n\nimport Tabs from '@theme/Tabs';\n\n# One\n\n"
+            ":::tip Before you start\nRead this.\n:::\n\n![The flow](/img/flow.png)\n\n"
+            '<Tabs>\n<TabItem value="a" label="First">\n\nOne.\n\n</TabItem>\n'
+            '<TabItem value="b" label="Second">\n\nTwo.\n\n</TabItem>\n</Tabs>\n\n'
+            '??? note "More"\n    Hidden on the site.\n'
+        },
+    )
+    picture(tmp_path / "static" / "img" / "flow.png")
+    diagnostics = Diagnostics(echo=False)
+    pdf, epub = build(page, ("pdf", "epub"), write=False, diagnostics=diagnostics, site_root=tmp_path / "static")
+    with pikepdf.open(io.BytesIO(pdf.data)) as document:
+        drawn = {image.objgen for page in document.pages for image in page.get_images().values()}
+        assert len(drawn) == 1
+    assert epubcheck_many({"page": epub.data}) == {"page": []}
+    with zipfile.ZipFile(io.BytesIO(epub.data)) as book:
+        text = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+        assert any(n.startswith("EPUB/images/img-") for n in book.namelist())
+    assert "Before you start" in text and "<details" in text and text.count('class="passage tab"') == 2
+    assert "import Tabs" not in text and ":::" not in text and "???" not in text
