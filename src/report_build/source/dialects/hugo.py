@@ -69,6 +69,7 @@ class _State:
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with Hugo's shortcodes read."""
+    numbered = _joined(numbered, code_lines(numbered))
     code = code_lines(numbered)
     closed = {
         (match.group(2) or match.group(5))
@@ -97,6 +98,35 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     return out
 
 
+OPENED = re.compile(r"\{\{[<%](?!/\*)(?:(?!\}\}).)*$")
+
+
+def _joined(numbered: Numbered, code: set[int]) -> Numbered:
+    """A shortcode written over several lines (``{{< figure`` / ``src=…`` / ``>}}``) on one line,
+    with the number of its first line."""
+    out: Numbered = []
+    index = 0
+    while index < len(numbered):
+        line, number = numbered[index]
+        index += 1
+        while index not in code and OPENED.search(line) and index < len(numbered) and index - 1 not in code:
+            following = numbered[index][0]
+            if not following.strip() or index in code:
+                break
+            line += " " + following.strip()
+            index += 1
+        out.append((line, number))
+    return out
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Where inline code (`` `…` ``) is on a line: a shortcode written there is shown, not run."""
+    spans = []
+    for match in re.finditer(r"(`+)(.+?)(?<!`)\1(?!`)", line):
+        spans.append((match.start(), match.end()))
+    return spans
+
+
 def _is_closing(line: str, name: str) -> bool:
     match = SHORTCODE.fullmatch(line.strip())
     return bool(match and (match.group(1) or match.group(4)) and (match.group(2) or match.group(5)) == name)
@@ -108,7 +138,10 @@ def _line(line: str, number: int, state: _State) -> list[str]:
     result: list[str] = []
     text = ""
     position = 0
+    spans = _code_spans(line)
     for match in SHORTCODE.finditer(line):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
         closing = bool(match.group(1) or match.group(4))
         name = match.group(2) or match.group(5)
         argument = (match.group(3) if match.group(2) else match.group(6)) or ""
