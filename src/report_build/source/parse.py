@@ -66,7 +66,8 @@ def read(
     The manuscript may name other files (chapters, includes, variables, bibliography): they are
     composed into one text first, and references resolved last (:mod:`.manuscript`).
     ``remote`` says what becomes of remote images (default: their fetched local copies);
-    ``cache`` keeps charts drawn by an earlier build; ``site_root`` is where site-absolute paths are read (``--site-root``; :mod:`.site_paths`)."""
+    ``cache`` keeps charts drawn by an earlier build; ``site_root`` is where site-absolute paths
+    are read (``--site-root``; :mod:`.site_paths`)."""
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
 
