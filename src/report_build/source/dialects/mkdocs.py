@@ -13,8 +13,8 @@
   which a report does not hold): the text, with a warning.
 
 MkDocs reads lists with Python-Markdown's rule (content indented by four spaces). A list that holds
-a tab, an admonition or a collapsible block is read that way, as written: GitHub's list reading
-(:class:`..github.ListIndent`) does not touch it (:class:`ListsAsWritten`).
+a tab, an admonition or a collapsible block is read that way, as written: GitHub's reading of the
+block structure (:mod:`..block_structure`) does not touch it (:class:`ListsAsWritten`).
 """
 
 from __future__ import annotations
@@ -201,8 +201,9 @@ class MkDocsExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtensions(["pymdownx.details", "pymdownx.tabbed"], {"pymdownx.tabbed": {"alternate_style": True}})
         store: list[list[str]] = []
-        md.preprocessors.register(ListsAsWritten(md, store), "report_build_mkdocs_lists", 28)
-        md.preprocessors.register(ListsRestored(md, store), "report_build_mkdocs_lists_restored", 26.5)
+        # Around GitHub's reading of the block structure (29), after whitespace (30).
+        md.preprocessors.register(ListsAsWritten(md, store), "report_build_mkdocs_lists", 29.5)
+        md.preprocessors.register(ListsRestored(md, store), "report_build_mkdocs_lists_restored", 28.5)
         md.treeprocessors.register(Blocks(md), "report_build_mkdocs_blocks", 15)
         md.inlinePatterns.register(_Autoref(self.warn, md), "report_build_mkdocs_autoref", 169)
 
