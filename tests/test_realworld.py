@@ -249,9 +249,6 @@ def test_other_tools_syntax_is_read_and_none_reaches_the_reader(corpus, corpus_m
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(outcome.pdf)
     found = corpus_module.raw_syntax(corpus_module.pdf_text(pdf), outcome.epub)
-    if importlib.util.find_spec("report_build.source.math") is None:  # $…$ and $$…$$ are typeset by the math reader
-        for counts in found.values():
-            counts.pop("$$")
     assert {where: {k: v for k, v in counts.items() if v} for where, counts in found.items()} == {"ePub": {}, "PDF": {}}
     with zipfile.ZipFile(io.BytesIO(outcome.epub)) as book:
         pages = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
