@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,16 +128,6 @@ def _inline(text: str) -> str:
     return " ".join(text.replace("<", "&lt;").split())
 
 
-def numbered_lines(lines: Iterable[str], number: int) -> Numbered:
-    return [(line, number) for line in lines]
-
-
-def blank_around(lines: list[str]) -> list[str]:
-    """``lines`` with a blank line before and after (a block of its own in Markdown)."""
-    return ["", *lines, ""]
-
-
-COLON_FENCE = re.compile(r"^\s{0,3}(:{3,})(.*)$")
 PANDOC_DIV = re.compile(r"^\s{0,3}:{3,}\s*(?:\{[^}]*\}|[\w-]+)\s*:*\s*$")
 MYST_COLON = re.compile(r"^\s*:{3,}\{[\w:-]+\}")
 COLON_CLOSE = re.compile(r"^\s{0,3}:{3,}\s*$")

@@ -54,7 +54,6 @@ KINDS = {
 @dataclass
 class _TabSet:
     labels: list[str]
-    indent: str
     next: int = 0
     tab_open: bool = False
 
@@ -214,7 +213,7 @@ def _block(name: str, argument: str, closing: bool, indent: str, number: int, st
     if name in TAB_SETS:
         items = named.get("items")
         labels = [item.strip() for item in items.split(",")] if items else positional
-        tab_set = _TabSet(labels, indent)
+        tab_set = _TabSet(labels)
         state.open.append((name, tab_set))
         return markup.tab_set(indent)
     if name in TABS:
