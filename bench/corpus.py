@@ -174,7 +174,17 @@ def raw_syntax(pdf: str, epub: bytes) -> dict[str, dict[str, int]]:
 
 
 def table(rows: list[Row]) -> str:
-    header = ("document", "PDF pages", "qpdf", "tofu", "ePub (EPUBCheck)", "raw syntax", "time", "warnings", "remote omitted")
+    header = (
+        "document",
+        "PDF pages",
+        "qpdf",
+        "tofu",
+        "ePub (EPUBCheck)",
+        "raw syntax",
+        "time",
+        "warnings",
+        "remote omitted",
+    )
     cells = [
         (
             row.name,

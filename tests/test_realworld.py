@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 
 from conftest import REALWORLD, ROOT, pdf_fonts, pdf_pages, squash
-from report_build import Diagnostics, ReportBuildError, build, errors, load
+from report_build import Diagnostics, ReportBuildError, build, load
 from report_build.checks.glyphs import glyph_coverage
 from report_build.theme import Theme
 
@@ -131,7 +131,6 @@ def test_document_builds_a_valid_pdf_and_epub(corpus, case):
     from epubcheck_helper import epubcheck_many
 
     outcome = corpus(case.path, omit_remote=bool(case.remote))
-    _skip_until_missing_images_are_drawn_around(outcome)
     assert not outcome.error, outcome.error
     checked = qpdf_check(outcome.pdf)
     assert checked.returncode == 0, checked.stdout + checked.stderr  # 2: errors, 3: warnings
@@ -219,13 +218,6 @@ def test_document_laid_out_in_groups_has_the_pages_of_one_pass(corpus, case):
     assert qpdf_check(grouped.data).returncode == 0
 
 
-def _skip_until_missing_images_are_drawn_around(outcome: Outcome) -> None:
-    """The Docusaurus page names a GIF its folder lacks: a draft shows a placeholder for an image
-    that cannot be drawn once the build renders around such faults (UnusableImageError)."""
-    if "ReduxAsyncDataFlowDiagram.gif' not found" in outcome.error and not hasattr(errors, "UnusableImageError"):
-        pytest.skip("a missing image stops the build until drafts render around it with a placeholder")
-
-
 @pytest.fixture(scope="module")
 def corpus_module():
     """bench/corpus.py, whose raw_syntax is what `make corpus` reports."""
@@ -244,7 +236,6 @@ def corpus_module():
 @pytest.mark.parametrize("case", DIALECTS, ids=lambda case: case.folder)
 def test_other_tools_syntax_is_read_and_none_reaches_the_reader(corpus, corpus_module, case, tmp_path):
     outcome = corpus(case.path, omit_remote=bool(case.remote))
-    _skip_until_missing_images_are_drawn_around(outcome)
     assert not outcome.error, outcome.error
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(outcome.pdf)

@@ -54,7 +54,7 @@ class Unresolved:
     key: str
     written: str
     line: int | None  # in the composed text
-    xref: bool = False  # a cross-reference (another tool's too: \\@ref(x), {ref}`x`), not a citation
+    xref: bool = False  # a cross-reference (another tool's too: \@ref(x), {ref}`x`), not a citation
 
     @property
     def message(self) -> str:

@@ -137,18 +137,25 @@ def test_site_root_on_the_command_line_may_be_outside_and_its_images_travel_as_b
     assert 'src="site-root/img/chart.png"' in doc.chapters[0].body
 
 
-def test_a_site_absolute_path_outside_the_site_root_or_nowhere_is_refused_naming_the_options(tmp_path):
+def test_a_site_absolute_path_outside_the_site_root_is_refused_and_one_found_nowhere_is_a_fault(tmp_path):
+    from report_build.errors import StrictModeError
+
     manuscript = write(tmp_path / "docs", {"report.md": SITE.format(front="").replace("/img/chart", "/../secret")})
     picture(tmp_path / "secret.png")
-    with pytest.raises(ReportBuildError) as caught:
+    with pytest.raises(ReportBuildError) as caught:  # a sandbox matter: no build reads it
         load(manuscript, Diagnostics(echo=False))
     assert caught.value.line == 7 and "outside the site root" in caught.value.message
     missing = write(tmp_path / "m", {"report.md": SITE.format(front="")})
-    with pytest.raises(ReportBuildError) as caught:
-        load(missing, Diagnostics(echo=False))
-    message = caught.value.message
-    assert caught.value.line == 7 and "not found under the site root" in message
-    assert "site_root:" in message and "--site-root DIR" in message and "static/img/chart.png" in message
+    html, diagnostics = body(missing)  # a draft: a placeholder with the alt text, and a warning naming the options
+    assert "A chart" in html and "<img" not in html
+    first = diagnostics.warnings[0]
+    assert first.line == 7 and "not found under the site root" in first.message
+    assert (
+        "site_root:" in first.message and "--site-root DIR" in first.message and "static/img/chart.png" in first.message
+    )
+    with pytest.raises(StrictModeError) as refused:  # --strict, release and check refuse it
+        load(missing, Diagnostics(strict=True, echo=False))
+    assert "not found under the site root" in str(refused.value)
 
 
 def test_the_command_line_takes_a_site_root(tmp_path):
