@@ -22,7 +22,7 @@ def test_corpus_table_reports_each_document(tmp_path):
         "---\ntitle: Good\n---\n\n# One\n\nText with a badge ![Build passing](https://ci.example.org/b.svg).\n",
         encoding="utf-8",
     )
-    (broken / "doc.md").write_text("---\ntitle: Broken\n---\n\n# One\n\nA call[^x].\n", encoding="utf-8")
+    (broken / "doc.md").write_text("---\ntitle: [Broken\n---\n\n# One\n\nText.\n", encoding="utf-8")  # not YAML
     (boxes / "doc.md").write_text("---\ntitle: Boxes\n---\n\n# One\n\nKawi \U00011f04, no font.\n", encoding="utf-8")
     (leaky / "doc.Rmd").write_text(  # an R Markdown file is a manuscript too
         "---\ntitle: Leaky\n---\n\n# One\n\nA stray ::: and {{< in the text; `::: {{< $$` in code is code.\n\n"
@@ -45,7 +45,7 @@ def test_corpus_table_reports_each_document(tmp_path):
     assert rows["broken"][1:7] == ["-", "-", "-", "not", "built", "-"]
     assert rows["boxes"][2:6] == ["ok", "1", "valid", "0"]  # a character no font has: one empty box
     assert rows["leaky"][2:6] == ["ok", "0", "valid", "1"]
-    assert "doc.md:7: footnote [^x] is called but never defined" in result.stdout
+    assert "doc.md:2: front matter line 2: the '[' opened on this line is never closed" in result.stdout
     assert "tofu: \U00011f04 print as empty boxes" in result.stdout
     for found in ("raw syntax in the ePub: 1 x :::", "raw syntax in the PDF: 1 x {{<"):
         assert found in result.stdout
