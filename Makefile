@@ -3,7 +3,7 @@
 #   make print      the print PDF (PDF/X-4, bleed, crop marks)
 #   make epub       the ePub                 make all     PDF, ePub and web edition
 #   make web        the web edition (output/web/; WEB_DIR to change)
-#   make brief      the policy brief: the passages marked when-profile="brief", as a PDF
+#   make brief      the policy brief (--profile brief: content-hidden when-profile="brief" left out), as a PDF
 #   make docx       the Word edition (for reviewers; `report-build docx --changes-since 1.0` for a redline)
 #   make check      validate the latest outputs (EPUBCheck, Ace, PDF structure)
 #   make release    file PDF, ePub and web edition as an immutable release with a downloads page

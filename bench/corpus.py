@@ -4,12 +4,17 @@
     .venv/bin/python bench/corpus.py osg-fa cmdline-ru
     .venv/bin/python bench/corpus.py --root /elsewhere/realworld
 
-A document is a folder with a SOURCE.txt and one Markdown file. Each is built once, PDF and ePub
+A document is a folder with a SOURCE.txt and one manuscript (.md, .Rmd or .mdx). Each is built once, PDF and ePub
 together in memory, with remote images left out (``--omit-remote``: there is no network here);
 the PDF is checked with ``qpdf --check``, pikepdf and for tofu (characters printed as empty
 boxes, read from its embedded fonts as ``check`` reads them), the ePub with EPUBCheck (all at once, in
 parallel). The table gives the PDF's pages, the checks' results, the build's time and its
 warnings. Exit status 1 when any document fails to build or to pass a check.
+
+Raw syntax: other tools' syntax that reached the reader (``:::``, ``{{<``, ``{figure}``, ``{ref}``,
+``<Tabs``, ``!!!``, ``===``, ``\\@ref``, ``$$``), counted in the ePub's text outside ``<code>`` and
+``<pre>`` and in the PDF's text (pdftotext) less what the ePub's code holds; the column gives the
+larger count, and any is a problem.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import lxml.etree
 import pikepdf
 
 from report_build import Diagnostics, ReportBuildError, build
@@ -44,6 +51,7 @@ class Row:
     warnings: int = 0
     omitted: int = 0
     tofu: int | None = None  # characters the PDF prints as empty boxes (checks/glyphs.py)
+    raw: int | None = None  # other tools' syntax left in the text, outside code (see RAW_SYNTAX)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -56,7 +64,7 @@ def documents(root: Path, names: list[str]) -> list[tuple[str, Path]]:
     for folder in sorted(p for p in root.iterdir() if (p / "SOURCE.txt").is_file()):
         if names and folder.name not in names:
             continue
-        manuscripts = sorted(folder.glob("*.md"))
+        manuscripts = sorted(p for suffix in MANUSCRIPTS for p in folder.glob(f"*{suffix}"))
         if len(manuscripts) == 1:
             found.append((folder.name, manuscripts[0]))
     return found
@@ -101,6 +109,14 @@ def run(root: Path, names: list[str]) -> list[Row]:
             row.tofu = len(boxes)
             if boxes:
                 row.problems.append(f"tofu: {', '.join(boxes[:10])} print as empty boxes")
+            raw = raw_syntax(pdf_text(pdf_path), epub.data)
+            row.raw = max((count for counts in raw.values() for count in counts.values()), default=0)
+            row.problems.extend(
+                f"raw syntax in the {where}: {count} x {syntax}"
+                for where, counts in raw.items()
+                for syntax, count in counts.items()
+                if count
+            )
             books[name] = epub_path
         print("EPUBCheck ...", file=sys.stderr, flush=True)
         findings = epubcheck(books) if books else {}
@@ -119,8 +135,56 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
 
 
+MANUSCRIPTS = (".md", ".Rmd", ".mdx")
+RAW_SYNTAX = (":::", "{{<", "{figure}", "{ref}", "<Tabs", "!!!", "===", "\\@ref", "$$")
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=600).stdout
+
+
+def epub_texts(epub: bytes) -> tuple[str, str]:
+    """The text of the ePub's content documents outside ``<code>``/``<pre>``, and inside them."""
+    outside, inside = [], []
+    with zipfile.ZipFile(io.BytesIO(epub)) as book:
+        for name in book.namelist():
+            if not name.endswith(".xhtml"):
+                continue
+            root = lxml.etree.fromstring(book.read(name))
+            pre = f"{XHTML}pre"
+            blocks = [e for e in root.iter(pre, f"{XHTML}code") if not any(a.tag == pre for a in e.iterancestors())]
+            for block in blocks:
+                inside.append("".join(block.itertext()))
+                tail = block.tail
+                block.clear()  # its text goes; what follows it stays
+                block.tail = tail
+            outside.append(" ".join(root.itertext()))
+    return "\n".join(outside), "\n".join(inside)
+
+
+def raw_syntax(pdf: str, epub: bytes) -> dict[str, dict[str, int]]:
+    """How often each of :data:`RAW_SYNTAX` is left in the text, by output: the ePub's text outside
+    code, and the PDF's text less the ePub's code (pdftotext cannot tell code from text)."""
+    text, code = epub_texts(epub)
+    return {
+        "ePub": {syntax: text.count(syntax) for syntax in RAW_SYNTAX},
+        "PDF": {syntax: max(0, pdf.count(syntax) - code.count(syntax)) for syntax in RAW_SYNTAX},
+    }
+
+
 def table(rows: list[Row]) -> str:
-    header = ("document", "PDF pages", "qpdf", "tofu", "ePub (EPUBCheck)", "time", "warnings", "remote omitted")
+    header = (
+        "document",
+        "PDF pages",
+        "qpdf",
+        "tofu",
+        "ePub (EPUBCheck)",
+        "raw syntax",
+        "time",
+        "warnings",
+        "remote omitted",
+    )
     cells = [
         (
             row.name,
@@ -128,6 +192,7 @@ def table(rows: list[Row]) -> str:
             row.qpdf or "-",
             str(row.tofu) if row.tofu is not None else "-",
             row.epubcheck or ("not built" if row.pages is None else "-"),
+            str(row.raw) if row.raw is not None else "-",
             f"{row.seconds:.1f} s",
             str(row.warnings),
             str(row.omitted),

@@ -1,10 +1,13 @@
 """Documents written by others (../shared/realworld): each builds into a PDF that qpdf and pikepdf
-accept and an ePub that EPUBCheck passes without a warning, remote images left out."""
+accept and an ePub that EPUBCheck passes without a warning, remote images left out. Those written
+for other tools (MkDocs, Docusaurus, Hugo, bookdown) also leave none of their syntax in the text."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import subprocess
+import sys
 import tempfile
 import time
 import zipfile
@@ -14,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import REALWORLD, pdf_fonts, pdf_pages, squash
+from conftest import REALWORLD, ROOT, pdf_fonts, pdf_pages, squash
 from report_build import Diagnostics, ReportBuildError, build, load
 from report_build.checks.glyphs import glyph_coverage
 from report_build.theme import Theme
@@ -31,6 +34,7 @@ class Case:
     manuscript: str
     remote: int = 0  # remote images, left out with --omit-remote
     images: int = 0  # images packaged into the ePub (files, data: images)
+    missing: int = 0  # images that cannot be drawn: a placeholder shows their alt text
 
     @property
     def path(self) -> Path:
@@ -47,6 +51,44 @@ DOCUMENTS = [
     Case("osg-fa", "how-to-contribute.md", remote=7),
     Case("ossf-annotations", "Compiler-Annotations-for-C-and-C++.md"),
 ]
+DIALECTS = [  # written for other tools; laid out in one pass here (test_groups covers parallel layout)
+    Case("mkdocs-pydantic-validators", "validators.md"),
+    Case(
+        "docusaurus-redux-async", "part-5-async-logic.md", images=6, missing=1
+    ),  # site-absolute /img/...; a GIF is not there
+    Case("hugo-dapr-workflow-patterns", "workflow-patterns.md", images=5),  # <img src="/images/...">
+    Case("bookdown-lsr-ttest", "05.13-ttest.Rmd", images=3),  # knitr::include_graphics of files that exist
+    Case("ko-rust-ownership", "ch04-01-what-is-ownership.md", images=4),
+]
+READS = {  # what each reader must get: (words in the ePub's text, markup in its pages)
+    "mkdocs-pydantic-validators": (
+        ["Annotated pattern", "Decorator", "API Documentation", "Example mutating the value"],
+        ['class="tab-set"', 'class="code-annotation"', "<details", 'class="code-annotations"'],
+    ),
+    "docusaurus-redux-async": (
+        [
+            "What You\u2019ll Learn",
+            "Prerequisites",
+            "Detailed Explanation: Dispatching Request Status Actions in Thunks",
+        ],
+        ['class="code-title">app/store.ts<', 'class="passage component"'],
+    ),
+    "hugo-dapr-workflow-patterns": (
+        ["Python", "JavaScript", ".NET", "Java", "Go"],
+        ['class="tab-set"', '#task-chaining">the previous pattern</a>', 'class="callout callout-note"'],
+    ),
+    "bookdown-lsr-ttest": (
+        ["References", "Welch, B.L. (1947)", "Figure 1"],
+        [
+            'class="figure code-figure"',
+            '#fig-zeppo">1</a>',
+            '#zassumptions">1.4</a>',
+            'role="doc-noteref"',
+            "#ref-welch1947",
+        ],
+    ),
+    "ko-rust-ownership": (["소유권"], []),
+}
 
 
 @dataclass
@@ -91,7 +133,7 @@ def qpdf_check(data: bytes) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("case", DOCUMENTS, ids=lambda case: case.folder)
+@pytest.mark.parametrize("case", DOCUMENTS + DIALECTS, ids=lambda case: case.folder)
 def test_document_builds_a_valid_pdf_and_epub(corpus, case):
     from epubcheck_helper import epubcheck_many
 
@@ -110,7 +152,7 @@ def test_document_builds_a_valid_pdf_and_epub(corpus, case):
     assert sum(1 for n in names if n.startswith("EPUB/images/img-")) == case.images
     assert 'src="data:' not in text  # data: images are packaged as files
     omitted = [w for w in outcome.warnings if "--omit-remote" in w]
-    assert len(omitted) == case.remote and text.count('class="image-omitted"') == case.remote
+    assert len(omitted) == case.remote and text.count('class="image-omitted"') == case.remote + case.missing
     if case.remote:  # the placeholder's words, in the document's language (Persian, Russian ...)
         language = load(case.path, Diagnostics(echo=False), omit_remote=True).metadata.language
         words = str(Theme(None, language).strings["image_omitted"]).split()
@@ -181,3 +223,33 @@ def test_document_laid_out_in_groups_has_the_pages_of_one_pass(corpus, case):
     assert any("in 2 groups" in note for note in diagnostics.notes), diagnostics.notes
     assert pdf_pages(grouped.data, layout=True) == pdf_pages(one_pass, layout=True)
     assert qpdf_check(grouped.data).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def corpus_module():
+    """bench/corpus.py, whose raw_syntax is what `make corpus` reports."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", DIALECTS, ids=lambda case: case.folder)
+def test_other_tools_syntax_is_read_and_none_reaches_the_reader(corpus, corpus_module, case, tmp_path):
+    outcome = corpus(case.path, omit_remote=bool(case.remote))
+    assert not outcome.error, outcome.error
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(outcome.pdf)
+    found = corpus_module.raw_syntax(corpus_module.pdf_text(pdf), outcome.epub)
+    assert {where: {k: v for k, v in counts.items() if v} for where, counts in found.items()} == {"ePub": {}, "PDF": {}}
+    with zipfile.ZipFile(io.BytesIO(outcome.epub)) as book:
+        pages = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    text, _code = corpus_module.epub_texts(outcome.epub)
+    words, markup = READS[case.folder]
+    assert [w for w in words if w not in text] == [] and [m for m in markup if m not in pages] == []

@@ -46,16 +46,17 @@ def load(
     releases_dir: Path | str = "output/releases",
     profile: str | None = None,
     omit_remote: bool = False,
+    site_root: Path | str | None = None,
 ) -> Document:
     """Parse the manuscript and its changelog into one validated document.
 
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
     from different sources. Remote images are their fetched copies, or with ``omit_remote``
-    placeholders. With strict ``diagnostics``, every fault found is refused together
-    (:meth:`Diagnostics.refuse`).
+    placeholders. ``site_root``: where site-absolute image paths (``/img/x.png``) are read. With
+    strict ``diagnostics``, every fault found is refused together (:meth:`Diagnostics.refuse`).
     """
     diagnostics = diagnostics or Diagnostics()
-    document = gather(manuscript, diagnostics, releases_dir, profile, omit_remote)[0]
+    document = gather(manuscript, diagnostics, releases_dir, profile, omit_remote, site_root=site_root)[0]
     diagnostics.refuse()
     return document
 
@@ -67,12 +68,14 @@ def gather(
     profile: str | None = None,
     omit_remote: bool = False,
     cache: BuildCache | None = None,
+    site_root: Path | str | None = None,
 ) -> tuple[Document, Theme]:
-    """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
-    only the passages it selects. ``cache`` keeps the charts an earlier build drew."""
+    """The validated document and the build's one theme (see :func:`load`), as a ``profile``
+    shows it. ``cache`` keeps the charts an earlier build drew."""
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
-    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote, cache)
+    site = Path(site_root) if site_root is not None else None
+    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote, cache, site)
     log = changelog.find(manuscript)
     if log is not None:
         document = _with(document, releases=changelog.load(log, diagnostics))
@@ -109,6 +112,7 @@ def build(
     omit_remote: bool = False,
     jobs: int = 1,
     memory: Memory | None = None,
+    site_root: Path | str | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks.
     A strict build refuses every fault found, in gathering and in rendering, at one point before
@@ -117,15 +121,14 @@ def build(
     With ``omit_remote``, remote images that have not been fetched become placeholders. With
     ``jobs`` above 1 the PDF is laid out in groups of chapters side by side (the same pages; see
     :mod:`report_build.writers.pdf.parallel`); ``memory`` keeps groups from one build to the next
-    (``watch``)."""
+    (``watch``). ``site_root``: where site-absolute image paths are read (``--site-root``)."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
     with interrupts_as_exceptions():
         with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
             # 1. Gather: the whole manuscript, changelog and templates, validated.
-            document, theme = gather(
-                manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote, cache
-            )
+            releases = Path(output_dir) / "releases"
+            document, theme = gather(manuscript, diagnostics, releases, profile, omit_remote, cache, site_root)
             # 2. Render every format in memory (laid out once).
             layout = Layout(jobs, cache, memory)
             results = _render_all(document, theme, formats, edition, diagnostics, layout, output, Path(output_dir))

@@ -54,8 +54,9 @@ def parser() -> argparse.ArgumentParser:
             "--profile",
             metavar="NAME",
             default=None,
-            help="build only the passages marked when-profile=NAME (e.g. brief); "
-            "the output is named <slug>-NAME-v<version>",
+            help="build the profile NAME (e.g. brief), as Quarto does: passages marked "
+            "content-hidden when-profile=NAME are left out, those marked content-visible "
+            "when-profile=NAME are shown; the output is named <slug>-NAME-v<version>",
         )
 
     def parallel(sub: argparse.ArgumentParser) -> None:
@@ -74,6 +75,14 @@ def parser() -> argparse.ArgumentParser:
             "--omit-remote",
             action="store_true",
             help="leave out remote images not fetched yet: a placeholder shows each one's alt text (not for release)",
+        )
+        sub.add_argument(
+            "--site-root",
+            type=Path,
+            metavar="DIR",
+            default=None,
+            help="read site-absolute image paths (/img/x.png) under DIR, as the site served them "
+            "(default: site_root: in the front matter, else the manuscript's folder and its static/)",
         )
 
     pdf = commands.add_parser("pdf", help="build the PDF")
@@ -247,6 +256,7 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
             args.max_rebuilds,
             omit_remote=args.omit_remote,
             jobs=args.jobs or available_cores(),
+            site_root=args.site_root,
         )
         return []
     if args.command == "new":
@@ -337,6 +347,7 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         profile=args.profile,
         omit_remote=args.omit_remote,
         jobs=getattr(args, "jobs", None) or available_cores(),
+        site_root=args.site_root,
     )
     if not args.quiet:
         for note in diagnostics.notes:

@@ -39,6 +39,29 @@ TABLE_LABEL = "table-label"
 """Class of the numbered label ("Table 2") inside a table's caption."""
 
 
+TAB_SET = "tab-set"
+"""Class of the ``<div>`` around a set of content tabs (MkDocs ``=== "Label"``, Docusaurus
+``<Tabs>``, Hugo ``{{< tabs >}}``): in every output its tabs follow one another, each a titled
+passage, since a page or an e-reader has no tab to click."""
+
+PASSAGE = "passage"
+"""Class of a titled passage (``<div class="passage tab">``: one tab of a tab set; ``passage
+component``: what an unknown MDX component wraps); its title is the ``<p>`` of :data:`PASSAGE_TITLE`."""
+
+PASSAGE_TITLE = "passage-title"
+
+CALLOUT_COLLAPSIBLE = "collapsible"
+"""Class of an admonition that a site shows closed (MkDocs ``???``): ``callout.html`` writes it as
+``<details>``, open with ``???+``; the PDF always shows its content."""
+
+CODE_TITLE = "code-title"
+"""Class of the file name or title written above a code block (```` ```js title="app.js" ````)."""
+
+CODE_ANNOTATIONS = "code-annotations"
+"""Class of the numbered list of notes that follows a code block with markers ``# (1)!``
+(MkDocs Material's code annotations); each marker in the code is a ``<span class="code-annotation">``."""
+
+
 def table_id(number: int) -> str:
     return f"table-{number}"
 

@@ -53,9 +53,11 @@ class Metadata:
     list_of_tables: bool = False  # a list of tables after the contents
     page_references: bool = False  # "Figure 3 (p. 14)" in the PDF
     chapters: tuple[Path, ...] = ()  # chapter files after the main body, in order
-    bibliography: Path | None = None
+    bibliography: tuple[Path, ...] = ()  # one file or several (bookdown lists several .bib files)
     csl: Path | None = None
     profiles: tuple[tuple[str, str, str], ...] = ()  # (profile, key, value): what a profile changes
+    site_root: Path | None = None  # where site-absolute paths (/img/x.png) are read: see source/site_paths.py
+    dialects: tuple[str, ...] | None = None  # the other tools' syntax read (source/dialects/); None: all
 
     @property
     def direction(self) -> str:
@@ -190,6 +192,7 @@ class Document:
     inputs: tuple[Path, ...] = ()  # files besides the manuscript: chapters, includes, variables, bibliography, style
     conditional: bool = False  # some passages depend on the output format or edition: see for_output
     attachments: tuple[Attachment, ...] = ()  # files offered for download (charts' data)
+    site_root: Path | None = None  # --site-root: where site-absolute paths (/img/x.png) were read
 
     @property
     def root(self) -> Path:
@@ -235,7 +238,10 @@ class Document:
         from .source import compose, parse
 
         chosen = parse.load(
-            self.source, Diagnostics(echo=False), compose.Selection(output, edition, self.profile or None)
+            self.source,
+            Diagnostics(echo=False),
+            compose.Selection(output, edition, self.profile or None),
+            site_root=self.site_root,
         )
         return replace(chosen, releases=self.releases, draft=self.draft)
 

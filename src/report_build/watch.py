@@ -43,6 +43,7 @@ def rebuild(
     omit_remote: bool = False,
     jobs: int = 1,
     memory: Memory | None = None,
+    site_root: Path | None = None,
 ) -> bool:
     """One build; with ``memory``, chapters whose layout inputs did not change are not laid out again."""
     started = time.monotonic()
@@ -56,6 +57,7 @@ def rebuild(
             omit_remote=omit_remote,
             jobs=jobs,
             memory=memory,
+            site_root=site_root,
         )
     except ReportBuildError as exc:
         say(str(exc))
@@ -75,6 +77,7 @@ def watch(
     say: Callable[[str], None] | None = None,
     omit_remote: bool = False,
     jobs: int = 1,
+    site_root: Path | None = None,
 ) -> int:
     """Build once, then again on every change; stop after ``max_rebuilds`` changes (for tests) or Ctrl-C.
 
@@ -88,7 +91,7 @@ def watch(
     say = say or (lambda text: print(text, file=sys.stderr, flush=True))
     folders = watched_folders(manuscript)
     memory = Memory(groups=max(jobs, WATCH_GROUPS)) if "pdf" in formats or "epub" in formats else None
-    rebuild(manuscript, formats, output_dir, say, omit_remote, jobs, memory)
+    rebuild(manuscript, formats, output_dir, say, omit_remote, jobs, memory, site_root)
     say(f"watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop)")
     count = 0
     try:
@@ -97,7 +100,7 @@ def watch(
             if not names:
                 continue
             say(f"changed: {', '.join(sorted(Path(n).name for n in names))}")
-            rebuild(manuscript, formats, output_dir, say, omit_remote, jobs, memory)
+            rebuild(manuscript, formats, output_dir, say, omit_remote, jobs, memory, site_root)
             count += 1
             if max_rebuilds is not None and count >= max_rebuilds:
                 break

@@ -179,13 +179,21 @@ title: T
 # Summary
 
 ::: {.content-visible when-profile="brief"}
-Selected for the brief.[^b]
+Shown only in the brief.[^b]
 :::
 
+In every build.
+
+::: {.content-hidden when-profile="brief"}
 Only in the full report.[^f]
+:::
 
 ::: {.content-hidden unless-profile="brief"}
-Only in the brief.
+Also only in the brief.
+:::
+
+::: {.content-visible unless-profile="brief"}
+Also only in the full report.
 :::
 
 ::: {.content-visible when-format="pdf"}
@@ -205,21 +213,36 @@ Not in print.
 """
 
 
-def test_profile_keeps_only_what_it_selects(tmp_path):
+def test_profile_conditions_mean_what_they_mean_in_quarto(tmp_path):
     manuscript = write(tmp_path, {"report.md": CONDITIONAL})
     full = load(manuscript, quiet())
     brief = load(manuscript, quiet(), Selection(profile="brief"))
-    assert "Only in the full report" in full.chapters[0].body and "Only in the brief" not in full.chapters[0].body
+    body = full.chapters[0].body
+    assert "In every build" in body and "Only in the full report" in body and "Also only in the full report" in body
+    assert "only in the brief" not in body.lower()  # content-visible when-profile: the brief alone shows it
+    assert [n.html.strip() for n in full.footnotes] == ["<p>A note only the full report calls.</p>"]
     body = brief.chapters[-1].body
-    assert "Selected for the brief" in body and "Only in the brief" in body
-    assert "Only in the full report" not in body and "Only in the PDF" not in body
+    assert "Shown only in the brief" in body and "Also only in the brief" in body and "In every build" in body
+    assert "full report" not in body and "Only in the PDF" in body  # format conditions: decided by the writer
     assert [n.html.strip() for n in brief.footnotes] == ["<p>A note the brief keeps.</p>"]
     assert brief.profile == "brief" and output_name(brief, "pdf") == "t-brief.pdf"
 
 
-def test_profile_that_selects_nothing_is_an_error(tmp_path):
+def test_a_profile_condition_decides_before_the_writer_does(tmp_path):
+    text = (
+        "---\ntitle: T\n---\n\n# One\n\nKept.\n\n"
+        '::: {.content-visible when-profile="brief" when-format="pdf"}\nBrief PDF only.\n:::\n'
+    )
+    manuscript = write(tmp_path, {"report.md": text})
+    assert "Brief PDF only" not in load(manuscript, quiet()).chapters[0].body
+    brief = load(manuscript, quiet(), Selection(profile="brief"))
+    assert "Brief PDF only" in brief.for_output("pdf").chapters[0].body
+    assert "Brief PDF only" not in brief.for_output("epub").chapters[0].body
+
+
+def test_profile_that_no_passage_names_is_an_error(tmp_path):
     error = fails(write(tmp_path, {"report.md": CONDITIONAL}), Selection(profile="summary"))
-    assert error.line == 1 and "selects nothing" in error.message
+    assert error.line == 1 and "changes nothing" in error.message and 'when-profile="summary"' in error.message
 
 
 def test_format_and_edition_conditions_through_the_model(tmp_path):
@@ -484,14 +507,14 @@ def test_without_a_bibliography_handles_in_brackets_stay_text(tmp_path):
     assert [w.line for w in diagnostics.warnings] == [3]
 
 
-def test_the_command_line_builds_a_profile_and_refuses_one_that_selects_nothing(tmp_path, capsys):
+def test_the_command_line_builds_a_profile_and_refuses_one_that_changes_nothing(tmp_path, capsys):
     from report_build.cli import main, parser
 
     assert parser().parse_args(["pdf", "--profile", "brief"]).profile == "brief"
     assert parser().parse_args(["all", "--profile", "brief"]).profile == "brief"
     manuscript = write(tmp_path, {"report.md": "---\ntitle: T\n---\n\n# One\n\nText.\n"})
     assert main(["pdf", str(manuscript), "--profile", "brief", "--output-dir", str(tmp_path / "out")]) == 1
-    assert "report.md:1: profile 'brief' selects nothing" in capsys.readouterr().err
+    assert "report.md:1: profile 'brief' changes nothing" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

@@ -1,8 +1,8 @@
 """Citations and the bibliography, formatted by a CSL style through citeproc-py.
 
-- ``bibliography:`` in the front matter names a CSL-JSON (``.json``), CSL-YAML (``.yaml``,
-  ``.yml``: a list, or a mapping with ``references:``) or BibTeX (``.bib``, read by
-  citeproc-py's own BibTeX reader) file inside the manuscript's folder;
+- ``bibliography:`` in the front matter names one or several CSL-JSON (``.json``), CSL-YAML
+  (``.yaml``, ``.yml``: a list, or a mapping with ``references:``) or BibTeX (``.bib``, read by
+  pybtex: :mod:`.bibtex`) files inside the manuscript's folder;
 - ``csl:`` names any CSL style file; without it, :data:`DEFAULT_STYLE`, the author-date style
   that ships with citeproc-py (Cite Them Right, Harvard; CC BY-SA 3.0), is used;
 - the locale follows the manuscript's language, falling back to English.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ import yaml
 from lxml import etree
 
 from ..errors import ManuscriptError
+from . import bibtex
 from .refsyntax import Item
 from .text import read_text
 
@@ -35,8 +37,8 @@ FORMATS = (".json", ".yaml", ".yml", ".bib")
 
 @dataclass
 class Bibliography:
-    path: Path
-    entries: list[dict[str, Any]]  # CSL-JSON items, or empty for BibTeX (read by citeproc)
+    paths: tuple[Path, ...]
+    entries: list[dict[str, Any]]  # CSL-JSON items, from every file
     source: Any  # a citeproc BibliographySource
     style_path: Path | None = None
 
@@ -45,10 +47,36 @@ class Bibliography:
         return frozenset(str(key).lower() for key in self.source)
 
 
-def load(path: Path, style: Path | None, where: Path, line: int | None) -> Bibliography:
-    """Read a bibliography file; a file that cannot be read is an error at the front matter key."""
+Warn = Callable[[str, Path, "int | None"], None]
+
+
+def load(paths: tuple[Path, ...], style: Path | None, where: Path, line: int | None, warn: Warn) -> Bibliography:
+    """Read the bibliography files; a file that cannot be read is an error at the front matter
+    key. A key that a later file gives again keeps its first entry, with a warning."""
     from citeproc.source.json import CiteProcJSON
 
+    entries: list[dict[str, Any]] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        for entry in _read(path, where, line, warn):
+            key = str(entry["id"]).lower()
+            if key in seen:
+                warn(f"bibliography entry '{entry['id']}' is also in {seen[key].name}; the first is kept", path, None)
+                continue
+            seen[key] = path
+            entry.setdefault("type", "document")
+            entries.append(entry)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            source = CiteProcJSON([dict(e, id=str(e["id"])) for e in entries])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManuscriptError(f"bibliography entry cannot be read: {exc}", paths[0]) from None
+    return Bibliography(paths, entries, source, style)
+
+
+def _read(path: Path, where: Path, line: int | None, warn: Warn) -> list[dict[str, Any]]:
+    """The CSL-JSON items of one bibliography file."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ManuscriptError(
@@ -56,15 +84,7 @@ def load(path: Path, style: Path | None, where: Path, line: int | None) -> Bibli
         )
     text = read_text(path)
     if suffix == ".bib":
-        from citeproc.source.bibtex import BibTeX
-
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                source = BibTeX(path, encoding="utf-8")
-        except Exception as exc:  # citeproc-py's reader raises plain exceptions
-            raise ManuscriptError(f"BibTeX cannot be read: {exc}", path) from None
-        return Bibliography(path, [], source, style)
+        return bibtex.read(path, warn)
     try:
         data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
@@ -81,14 +101,7 @@ def load(path: Path, style: Path | None, where: Path, line: int | None) -> Bibli
         if key in seen:
             raise ManuscriptError(f"bibliography entry '{entry['id']}' is given twice", path, None)
         seen.add(key)
-        entry.setdefault("type", "document")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            source = CiteProcJSON([dict(e, id=str(e["id"])) for e in data])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ManuscriptError(f"bibliography entry cannot be read: {exc}", path) from None
-    return Bibliography(path, data, source, style)
+    return data
 
 
 def style_class(style: Path | None) -> str:

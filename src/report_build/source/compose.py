@@ -17,8 +17,8 @@ file the text was written in.
   then gives the text, the tables and the charts drawn from that file;
 - pandoc fenced divs ``::: {.class #id}`` ... ``:::``: ``content-visible`` / ``content-hidden``
   with ``when-``/``unless-`` ``format``, ``edition`` and ``profile`` keep or drop their lines
-  (the fences themselves go, so a heading inside stays a chapter heading); other divs become
-  ``<div>`` or callouts (:mod:`.divs` decides; this module reads the lines);
+  (the fences themselves go, so a heading inside stays a chapter heading), as Quarto does;
+  other divs become ``<div>`` or callouts (:mod:`.divs` decides; this module reads the lines);
 - with a note style (``csl:`` of class "note"), citations become footnotes (:mod:`.citations`).
 
 Invariants: fenced code is never touched; every composed line has an origin; all files read
@@ -37,7 +37,8 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside, resolve_reference
-from . import citations, datafiles, divs, frontmatter, yamltext
+from . import citations, datafiles, dialects, divs, frontmatter, yamltext
+from .dialects import FileContext
 from .divs import Selection
 from .text import FENCE, read_text
 
@@ -49,7 +50,6 @@ SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s*(.*?)\s*>\}\}")
 ESCAPED = re.compile(r"\{\{</\*\s*(.*?)\s*\*/>\}\}")
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-KEPT_IN_PROFILE = re.compile(r"^ {0,3}(\*\[[^\]]+\]:|\[[^\]^][^\]]*\]:\s)")  # abbreviations, link definitions
 
 
 class LineMap:
@@ -85,9 +85,17 @@ class _State:
     data: dict[Path, datafiles.Data] = field(default_factory=dict)  # data files read for variables
     inputs: list[Path] = field(default_factory=list)
     conditional: bool = False
-    selected_any: bool = False
+    profile_named: bool = False  # a condition names the profile being built
     hidden_any: bool = False
-    selecting: int = 0  # depth of passages the profile selects around the current line
+    dialects: tuple[str, ...] = dialects.NAMES  # the other tools' syntax read (source/dialects/)
+    report_files: frozenset[Path] = frozenset()
+    counted: dict[str, Any] = field(default_factory=dict)  # what the dialects count across files
+
+    def context(self, path: Path, main: Path) -> FileContext:
+        def warn(message: str, line: int | None) -> None:
+            self.diagnostics.warn(message, path, line)
+
+        return FileContext(path, main, self.report_files, warn, self.counted)
 
 
 def compose(
@@ -101,14 +109,15 @@ def compose(
 ) -> Composed:
     """The whole manuscript as one text, with where each line came from."""
     root = path.parent.resolve()
-    state = _State(root, selection, diagnostics)
+    chapters = chapter_paths(raw, key_lines, path)
+    state = _State(root, selection, diagnostics, dialects=dialects.enabled(raw.get("dialects")))
+    state.report_files = frozenset({path.resolve(), *chapters})
     language = raw.get("language", raw.get("lang"))
     state.language = language.strip() if isinstance(language, str) and language.strip() else "en"
     lines = text.split("\n")
     out: list[tuple[str, Path, int]] = [(line, path, number) for number, line in enumerate(lines[:body_offset], 1)]
     body: list[tuple[str, Path, int]] = []
     _expand(path, lines[body_offset:], body_offset + 1, state, (path.resolve(),), body)
-    chapters = chapter_paths(raw, key_lines, path)
     for chapter in chapters:
         state.inputs.append(chapter)
         chapter_text = read_text(chapter, diagnostics)
@@ -117,14 +126,16 @@ def compose(
             diagnostics.warn("a chapter file's front matter is ignored (only the main manuscript's counts)", chapter, 1)
         body.append(("", path, key_lines.get("chapters", 1)))
         _expand(chapter, chapter_text.split("\n")[offset:], offset + 1, state, (path.resolve(), chapter), body)
-    if selection.profile is not None and not state.selected_any:
+    named = raw.get("profiles")
+    if selection.profile is not None and not state.profile_named and selection.profile not in (named or {}):
         raise ManuscriptError(
-            f"profile '{selection.profile}' selects nothing: mark the passages it keeps with "
+            f"profile '{selection.profile}' changes nothing: no passage names it; mark what it leaves out with "
+            f'::: {{.content-hidden when-profile="{selection.profile}"}} and what only it shows with '
             f'::: {{.content-visible when-profile="{selection.profile}"}}',
             path,
             1,
         )
-    if selection.profile is not None or state.hidden_any:
+    if state.hidden_any:
         body = _keep_called_notes(body)
     if _note_style(raw, path):
         body = citations.as_notes(body)
@@ -244,22 +255,22 @@ def _expand(
     stack: tuple[Path, ...],
     out: list[tuple[str, Path, int]],
 ) -> None:
-    """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed."""
+    """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed, after the
+    line passes of the other tools' syntax (:mod:`.dialects`)."""
     fence: str | None = None
-    open_divs: list[tuple[int, bool, bool]] = []  # (line, replaced by a closing tag, selects for the profile)
+    open_divs: list[tuple[int, bool]] = []  # (line, replaced by a closing tag)
     skip_until: int | None = None  # depth of the hidden div being skipped
-    profile = state.selection.profile is not None
-    note_open = False
-    for index, line in enumerate(lines):
-        number = first + index
-        outside = profile and state.selecting == 0
+    numbered = [(line, first + index) for index, line in enumerate(lines)]
+    main = stack[0] if stack else path
+    numbered = dialects.line_passes(state.dialects, numbered, state.context(path, main))
+    for line, number in numbered:
         match = FENCE.match(line)
         if fence is not None or match:
             if fence is None:
                 fence = match.group(1)[0]
             elif match and match.group(1)[0] == fence:
                 fence = None
-            if skip_until is None and not outside:
+            if skip_until is None:
                 out.append((line, path, number))
             continue
         opening = divs.DIV_OPEN.match(line)
@@ -267,44 +278,30 @@ def _expand(
         if opening is not None:
             classes, ident, attributes = divs.attributes(opening.group(2) or "." + opening.group(3), path, number)
             if skip_until is not None:
-                open_divs.append((number, False, False))
+                open_divs.append((number, False))
                 continue
-            visible, selects, conditional = divs.visible(classes, attributes, state.selection, path, number)
+            visible, names_profile, conditional = divs.visible(classes, attributes, state.selection, path, number)
             state.conditional = state.conditional or conditional
+            state.profile_named = state.profile_named or names_profile
             if visible is None:  # not a condition: an ordinary div
-                open_divs.append((number, True, False))
-                if not outside:
-                    out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
+                open_divs.append((number, True))
+                out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
                 continue
-            open_divs.append((number, False, selects and visible))
+            open_divs.append((number, False))
             if not visible:
                 skip_until = len(open_divs)
                 state.hidden_any = True
-            elif selects:
-                state.selecting += 1
-                state.selected_any = True
             continue
         if closing is not None and open_divs:
-            _line, tagged, selected = open_divs.pop()
+            _line, tagged = open_divs.pop()
             if skip_until is not None:
                 if len(open_divs) < skip_until:
                     skip_until = None
                 continue
-            if selected:
-                state.selecting -= 1
-            if tagged and not outside:
+            if tagged:
                 out.extend((text, path, number) for text in ("", "</div>", ""))
             continue
         if skip_until is not None:
-            continue
-        if outside:
-            # Outside what a profile selects, only definitions stay (notes are pruned later).
-            if NOTE_DEFINITION.match(line) or KEPT_IN_PROFILE.match(line):
-                note_open = True
-            elif note_open and line.strip() and not line.startswith(("    ", "\t")):
-                note_open = False
-            if note_open:
-                out.append((line, path, number))
             continue
         include = INCLUDE.match(line)
         if include is not None:
@@ -346,6 +343,8 @@ def _shortcodes(line: str, path: Path, number: int, state: _State) -> str:
             return html.escape(variable(argument, state, path, number), quote=False)
         if kind == "include":
             raise ManuscriptError("{{< include >}} must stand alone on its line", path, number)
+        if "hugo" in state.dialects:  # the Hugo dialect read the others; one left is shown in inline code
+            return match.group(0)
         raise ManuscriptError(f"unknown shortcode '{{{{< {kind} >}}}}' (known: var, include)", path, number)
 
     line = ESCAPED.sub(keep, line)
@@ -493,8 +492,8 @@ def _load_variables(state: _State) -> dict[str, Any]:
 def _keep_called_notes(body: list[tuple[str, Path, int]]) -> list[tuple[str, Path, int]]:
     """Once passages are left out, keep only the note definitions that the kept text calls.
 
-    (Definitions outside the selected passages were kept by :func:`_expand`; those no kept text
-    calls go, with their indented continuation lines.)"""
+    (Definitions written outside the hidden passages stay in the text; those no kept text calls
+    go, with their indented continuation lines.)"""
     blocks: list[tuple[str, int, int]] = []  # (label, first index, end index)
     index = 0
     while index < len(body):

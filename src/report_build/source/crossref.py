@@ -10,6 +10,9 @@ has its id and number by then. Each placeholder left by :mod:`.refsyntax` become
   " (p. 14)" by ``target-counter``; an ePub shows the link alone;
 - a citation formatted by :class:`.citations.Formatter`, linked to its entry in the
   References chapter, which is added at the end (or fills a ``::: {#refs}`` div);
+- for the cross-references of other tools (:data:`.refsyntax.STYLES`): the number alone
+  (bookdown's ``\\@ref(x)``, "??" when it names nothing), the target's title (MyST's ``{ref}``),
+  or "Figure 3" in a text of the author's (MyST's ``{numref}``); any id is a target then;
 - ``?@fig-x`` for anything unknown, with a warning at the file and line it was written.
 
 Invariants: bodies without placeholders are left byte for byte as they were; the numbering
@@ -51,10 +54,11 @@ class Unresolved:
     key: str
     written: str
     line: int | None  # in the composed text
+    xref: bool = False  # a cross-reference (another tool's too: \@ref(x), {ref}`x`), not a citation
 
     @property
     def message(self) -> str:
-        if self.key.startswith(("fig-", "tbl-", "sec-")):
+        if self.xref or self.key.startswith(("fig-", "tbl-", "sec-")):
             return f"reference {self.written} names no figure, table or section with the id '{self.key}'"
         return f"citation {self.written}: '{self.key}' is not in the bibliography"
 
@@ -71,7 +75,7 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
     found: dict[str, Target] = {}
     for figure in doc.figures:
         if figure.id and figure.number:
-            found[figure.id] = Target("figure", str(figure.number), "")
+            found[figure.id] = Target("figure", str(figure.number), _text(figure.caption))
     tables = []
     for chapter in doc.chapters:
         root = lxml.html.fragment_fromstring(chapter.body or "<p></p>", create_parent="div")
@@ -109,8 +113,17 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                 ident = element.get("id") or ""
                 tables.append(Table(number, ident, html.escape(text, quote=False)))
                 if ident:
-                    found[ident] = Target("table", str(number), "")
+                    found[ident] = Target("table", str(number), text)
     return found, tuple(tables)
+
+
+def anchors(doc: Document) -> frozenset[str]:
+    """Every id of the chapters: what another tool's cross-reference may name (a MyST target)."""
+    return frozenset(ident for chapter in doc.chapters for ident in chapter.ids)
+
+
+def _text(markup: str) -> str:
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", markup).split()))
 
 
 def words(kind: str, strings: dict[str, Any]) -> str:
@@ -130,6 +143,7 @@ class Resolver:
         self.formatter = formatter
         self.find_line = find_line
         self.targets, self.tables = targets(doc)
+        self.anchors = anchors(doc)
         self.unresolved: list[Unresolved] = []
         self.cited: set[str] = set()
         self.keys = formatter.bibliography.keys if formatter else frozenset()
@@ -178,10 +192,18 @@ class Resolver:
 
     def xref(self, item: Item, reference: Reference) -> str:
         target = self.targets.get(item.key)
+        if target is None and reference.style and item.key in self.anchors and item.text:
+            target = Target("anchor", "", item.text)
         if target is None:
             self.miss(item.key, reference)
+            if reference.style == "number":
+                return f'<span class="{XREF_MISSING}">??</span>'
+            if reference.style:
+                return f'<span class="{XREF_MISSING}">{html.escape(item.text or item.key)}</span>'
             return f'<span class="{XREF_MISSING}">?@{html.escape(item.key)}</span>'
-        if item.suppress or not target.number:
+        if reference.style:
+            shown = self.styled(item, target, reference.style)
+        elif item.suppress or not target.number:
             shown = target.number or target.label
         else:
             shown = f"{words(target.kind, self.strings)}\u00a0{target.number}"
@@ -192,6 +214,17 @@ class Resolver:
         if paged:
             attributes += f' data-page="{html.escape(str(self.strings.get("page_short", "p.")))}"'
         return f'{prefix}<a{attributes} href="#{html.escape(item.key)}">{html.escape(shown)}</a>{suffix}'
+
+    def styled(self, item: Item, target: Target, style: str) -> str:
+        """What another tool's cross-reference shows (:data:`.refsyntax.STYLES`)."""
+        if style == "number":
+            return target.number or target.label
+        if style == "title":
+            return item.text or target.label or target.number
+        named = f"{words(target.kind, self.strings)}\u00a0{target.number}" if target.number else target.label
+        if not item.text:
+            return named
+        return item.text.replace("%s", target.number).replace("{number}", target.number).replace("{name}", target.label)
 
     def in_text(self, item: Item) -> str:
         """``@key says``: the authors, then the year (and locator) in parentheses."""
@@ -208,7 +241,7 @@ class Resolver:
         return html.escape(who, quote=False) + (f" ({html.escape(inside, quote=False)})" if inside else "")
 
     def miss(self, key: str, reference: Reference) -> None:
-        self.unresolved.append(Unresolved(key, reference.written, self.find_line(reference.written)))
+        self.unresolved.append(Unresolved(key, reference.written, self.find_line(reference.written), reference.is_xref))
 
 
 def resolve(doc: Document, strings: dict[str, Any], formatter: Formatter | None, find_line) -> tuple[Document, list]:

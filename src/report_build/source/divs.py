@@ -5,9 +5,11 @@ web, docx), ``edition`` (screen, print) and ``profile`` decide whether a passage
 callout (``.callout-note`` ...) is written as the ``!!! note`` callout; any other div becomes a
 ``<div>`` whose content stays Markdown. :mod:`.compose` reads the lines; this module decides.
 
-Profiles *select*: without one, the full report keeps every passage (``when-profile`` marks what
-a profile keeps, and ``unless-profile="full"`` or ``content-hidden unless-profile="brief"``
-what only a profile shows); with ``--profile brief``, only the passages marked for it remain.
+Profiles mean what they mean in Quarto: ``content-visible when-profile="brief"`` shows a passage
+only when building with ``--profile brief``, ``content-hidden when-profile="brief"`` leaves it out
+of the brief and keeps it everywhere else (``unless-profile`` is the opposite of ``when-profile``).
+A passage without a profile condition is in every build. The build without ``--profile`` is
+named ``full``, so ``when-profile="full"`` marks what only the full report shows.
 """
 
 from __future__ import annotations
@@ -63,8 +65,8 @@ def attributes(text: str, path: Path, line: int) -> tuple[list[str], str, dict[s
 def visible(
     classes: list[str], attributes: dict[str, str], selection: Selection, path: Path, line: int
 ) -> tuple[bool | None, bool, bool]:
-    """(shown?, selected by the profile?, depends on format or edition?) for a content-visible or
-    content-hidden div; (None, False, False) for any other div."""
+    """(shown?, names the profile being built?, depends on format or edition?) for a
+    content-visible or content-hidden div; (None, False, False) for any other div."""
     kind = next((c for c in classes if c in ("content-visible", "content-hidden")), None)
     conditions = {k: v for k, v in attributes.items() if k in CONDITION_KEYS}
     if kind is None:
@@ -76,7 +78,7 @@ def visible(
             )
         return None, False, False
     hits: list[bool] = []
-    undecided = selects = conditional = False
+    undecided = names_profile = conditional = False
     for key, value in conditions.items():
         mode, what = key.split("-")
         names = value.replace(",", " ").split()
@@ -86,13 +88,8 @@ def visible(
                 raise ManuscriptError(f"{key}: unknown {what} '{name}' (choose from {', '.join(known)})", path, line)
         if what == "profile":
             current = selection.profile or FULL
-            if mode == "unless":
-                hits.append(current not in names)
-            elif selection.profile is None:  # the full report holds every profile's passages
-                hits.append(kind == "content-visible" or FULL in names)
-            else:
-                hits.append(current in names)
-            selects = selects or (selection.profile is not None and current in names)
+            hits.append((current in names) == (mode == "when"))
+            names_profile = names_profile or (selection.profile is not None and current in names)
             continue
         conditional = True
         current = selection.output if what == "format" else selection.edition
@@ -100,10 +97,10 @@ def visible(
             undecided = True
             continue
         hits.append((current in names) == (mode == "when"))
-    if undecided:
-        return True, selects, conditional
+    if undecided:  # kept until the writer chooses, unless a profile condition already leaves it out
+        return kind == "content-hidden" or all(hits), names_profile, conditional
     shown = all(hits) if kind == "content-visible" else not all(hits)
-    return shown, selects and shown, conditional
+    return shown, names_profile, conditional
 
 
 def div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list[str]:

@@ -24,7 +24,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..contract import CHAPTER_SECTION
-from . import github, math
+from . import fences, github, math
 from .ids import Anchors, HeadingIdsExtension
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -220,15 +220,16 @@ class StructureExtension(Extension):
         self.structure = Structure()
 
 
-def make_markdown(has_title: bool) -> tuple[markdown.Markdown, StructureExtension]:
-    """A fresh Markdown instance for one document (footnote ids never restart mid-document).
+def make_markdown(has_title: bool, extra: tuple[Extension, ...] = ()) -> tuple[markdown.Markdown, StructureExtension]:
+    """A fresh Markdown instance for one document (footnote ids never restart mid-document);
+    ``extra``: the extensions of the other tools' syntax the document uses (:mod:`.dialects`).
 
     The extensions come in groups: Python-Markdown's own, GitHub's syntax (source/github.py,
     which also reads the block structure as GitHub does), math (source/math.py), then the
-    syntax of other tools; the structure treeprocessor comes last. ``fences`` lists the custom
-    fences of pymdownx.superfences (``math``; a dialect adds its own there)."""
+    syntax of other tools; the structure treeprocessor comes last. ``custom`` lists the custom
+    fences of pymdownx.superfences (code, with a title when its header gives one; ``math``)."""
     structure = StructureExtension(has_title=has_title)
-    fences = [*github.FENCES, math.FENCE]
+    custom = [*fences.FENCES, math.FENCE]  # code with its title (fences.py), and formulas
     extensions: list[str | Extension] = [
         "footnotes",
         "tables",
@@ -244,10 +245,11 @@ def make_markdown(has_title: bool) -> tuple[markdown.Markdown, StructureExtensio
         *github.EXTENSIONS,
         github.GitHubExtension(),
         math.MathExtension(),
+        *extra,
     ]
     configs: dict[str, dict[str, object]] = {
         **github.CONFIGS,
-        "pymdownx.superfences": {**github.CONFIGS["pymdownx.superfences"], "custom_fences": fences},
+        "pymdownx.superfences": {**github.CONFIGS["pymdownx.superfences"], "custom_fences": custom},
         "smarty": {"substitutions": SMARTY_SUBSTITUTIONS},
         "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e", "SUPERSCRIPT_TEXT": "{}"},
         "toc": {"permalink": False},

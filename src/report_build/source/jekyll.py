@@ -12,7 +12,7 @@ from collections.abc import Callable
 SITE_VARIABLE = re.compile(r"\{\{\s*site\.(baseurl|url)\s*\}\}/?")
 INCLUDE_CALLOUT = re.compile(r"\{%\s*include\s+(\S+)((?:\s+\w+\s*=\s*\"[^\"]*\")*)\s*%\}")
 PARAM = re.compile(r"(\w+)\s*=\s*\"([^\"]*)\"")
-LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+LIQUID = re.compile(r"(?<!\{)\{%.*?%\}(?!\})|\{\{(?![<%]).*?\}\}")  # not Hugo's {{< … >}} and {{% … %}}
 BLOCK_IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
 KRAMDOWN_TOC = re.compile(r"^\s*\{:\s*toc\s*\}\s*$")
 CHAINED_IAL = re.compile(r"\}\{:")

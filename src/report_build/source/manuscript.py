@@ -18,8 +18,9 @@ from typing import Any
 from ..errors import Diagnostics, ReportBuildError
 from ..model import Document
 from ..theme import Theme
-from . import citations, crossref, frontmatter
+from . import citations, crossref, dialects, frontmatter
 from .compose import Composed, LineMap, Selection, compose
+from .dialects import bookdown
 from .text import SourceMap, read_text
 
 ParseText = Callable[..., tuple[Document, Theme]]
@@ -71,7 +72,7 @@ def load(
     front, _body, offset = frontmatter.split(text, path)
     raw, key_lines = frontmatter.parse(front, path, Diagnostics(echo=False))
     composed = compose(path, text, offset, raw, key_lines, selection, diagnostics)
-    bibliography = _bibliography(path, raw, key_lines)
+    bibliography = _bibliography(path, raw, key_lines, diagnostics)
     keys = bibliography.keys if bibliography is not None else frozenset()
     mapped = MappedDiagnostics(diagnostics, path, composed.lines)
     with located(path, composed.lines):
@@ -82,7 +83,7 @@ def load(
         document = replace(document, metadata=replace(document.metadata, **changes))
     extra = list(composed.inputs) + list(document.inputs)  # document.inputs: chart specs and data
     if bibliography is not None:
-        extra.append(bibliography.path)
+        extra.extend(bibliography.paths)
         if bibliography.style_path is not None:
             extra.append(bibliography.style_path)
     document = replace(
@@ -94,19 +95,32 @@ def load(
     return document, theme
 
 
-def _bibliography(path: Path, raw: dict[str, Any], key_lines: dict[str, int]) -> citations.Bibliography | None:
-    name = raw.get("bibliography")
-    if not isinstance(name, str):
-        return None  # missing, or wrong: the front matter check says so
-    style = raw.get("csl")
+def _bibliography(
+    path: Path, raw: dict[str, Any], key_lines: dict[str, int], diagnostics: Diagnostics
+) -> citations.Bibliography | None:
+    """The bibliography the front matter names (one file or several); for an R Markdown chapter
+    that names none, the one its book uses (:func:`.dialects.bookdown.bibliography_files`)."""
     root = path.parent
-    target = root / name.strip()
-    if not target.is_file():
-        return None
+    names = raw.get("bibliography")
+    if isinstance(names, str):
+        names = [names]
+    if names is None and "bookdown" in dialects.enabled(raw.get("dialects")):
+        found = bookdown.bibliography_files(path)
+        if found:
+            diagnostics.note(
+                f"citations read from {', '.join(p.name for p in found)} (the chapter names no bibliography)"
+            )
+        names = [p.relative_to(root).as_posix() for p in found]
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        return None  # wrong: the front matter check says so
+    targets = tuple(dict.fromkeys((root / name.strip()).resolve() for name in names))
+    if not targets or not all(target.is_file() for target in targets):
+        return None  # missing: the front matter check says so
+    style = raw.get("csl")
     style_path = (
         (root / style.strip()).resolve() if isinstance(style, str) and (root / style.strip()).is_file() else None
     )
-    return citations.load(target.resolve(), style_path, path, key_lines.get("bibliography"))
+    return citations.load(targets, style_path, path, key_lines.get("bibliography"), diagnostics.warn)
 
 
 def _resolve(

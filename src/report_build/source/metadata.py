@@ -232,6 +232,32 @@ def file_paths(value: Any, field: Field) -> tuple[Path, ...]:
     return found
 
 
+def site_folder(value: Any, field: Field) -> Path:
+    """The folder site-absolute paths (``/img/x.png``) are read under: inside the manuscript's folder."""
+    try:
+        return folder(value, field)
+    except ValueRejectedError as exc:
+        message = (exc.message or "").replace("layouts folder", "site root folder")
+        raise ValueRejectedError(
+            message=message + " (a site root outside the manuscript's folder is given with --site-root DIR)"
+        ) from None
+
+
+def dialect_names(value: Any, field: Field) -> tuple[str, ...]:
+    """Names of the other tools whose syntax is read (see source/dialects/)."""
+    from .dialects import NAMES
+
+    items = [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueRejectedError(f"a list of names from {', '.join(NAMES)}")
+    unknown = [item for item in items if item not in NAMES]
+    if unknown:
+        raise ValueRejectedError(
+            message=f"front matter '{field.spelled}': '{unknown[0]}' is not a dialect (choose from {', '.join(NAMES)})"
+        )
+    return tuple(name for name in NAMES if name in items)
+
+
 PROFILE_KEYS = ("title", "subtitle", "description")
 
 
@@ -293,7 +319,11 @@ KEYS: tuple[Key, ...] = (
         file_paths,
         "Chapter files read after the main file's own body, in order (paths relative to the manuscript).",
     ),
-    Key("bibliography", file_path, "The bibliography: CSL-JSON (.json), CSL-YAML (.yaml) or BibTeX (.bib)."),
+    Key(
+        "bibliography",
+        file_paths,
+        "The bibliography: CSL-JSON (.json), CSL-YAML (.yaml) or BibTeX (.bib); one file or a list.",
+    ),
     Key("csl", file_path, "A CSL style for citations; without it, an author-date style citeproc-py ships."),
     Key("list_of_figures", boolean, "A list of figures after the contents.", ("list-of-figures", "lof")),
     Key("list_of_tables", boolean, "A list of tables after the contents.", ("list-of-tables", "lot")),
@@ -314,6 +344,18 @@ KEYS: tuple[Key, ...] = (
         "The http(s) address the web edition will be published at (https://example.org/report/): with it, "
         "every web page gets a canonical URL, Open Graph and Twitter card tags.",
         ("base-url",),
+    ),
+    Key(
+        "site_root",
+        site_folder,
+        "Where site-absolute paths (/img/x.png) are read, as a site serves them: a folder inside the "
+        "manuscript's folder (default: the manuscript's folder, then its static/ folder).",
+        ("site-root",),
+    ),
+    Key(
+        "dialects",
+        dialect_names,
+        "Which other tools' syntax is read: mkdocs, docusaurus, myst, hugo, bookdown (default: all; [] for none).",
     ),
 )
 KEY_OF = {spelling: key for key in KEYS for spelling in (key.name, *key.aliases)}

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
@@ -27,7 +28,7 @@ from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
 from ..theme import Theme
-from . import frontmatter, github, guards, ids, jekyll, manuscript, math, refsyntax, repair, sanitize, scripts
+from . import dialects, frontmatter, github, guards, ids, jekyll, manuscript, math, refsyntax, repair, sanitize, scripts
 from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
@@ -42,11 +43,12 @@ def load(
     diagnostics: Diagnostics | None = None,
     selection: Selection | None = None,
     remote: RemoteImages | None = None,
+    site_root: Path | None = None,
 ) -> Document:
     """Parse and validate a manuscript; raise :class:`ReportBuildError` on anything that cannot
     be built, and with strict ``diagnostics`` every fault together (:meth:`Diagnostics.refuse`)."""
     diagnostics = diagnostics or Diagnostics()
-    document = read(path, diagnostics, selection, remote)[0]
+    document = read(path, diagnostics, selection, remote, site_root=site_root)[0]
     diagnostics.refuse()
     return document
 
@@ -57,20 +59,23 @@ def read(
     selection: Selection | None = None,
     remote: RemoteImages | None = None,
     cache: BuildCache | None = None,
+    site_root: Path | None = None,
 ) -> tuple[Document, Theme]:
     """The document, and the theme it was read with: the one theme of a build, which every
     writer then uses (its templates are loaded and checked here, before anything is written).
     The manuscript may name other files (chapters, includes, variables, bibliography): they are
     composed into one text first, and references resolved last (:mod:`.manuscript`).
     ``remote`` says what becomes of remote images (default: their fetched local copies);
-    ``cache`` keeps charts drawn by an earlier build."""
+    ``cache`` keeps charts drawn by an earlier build; ``site_root`` is where site-absolute paths
+    are read (``--site-root``; :mod:`.site_paths`)."""
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
 
     def read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
-        return _read_text(path, text, diagnostics, keys, remote, cache)
+        return _read_text(path, text, diagnostics, keys, remote, cache, site_root)
 
-    return manuscript.load(path, diagnostics, selection, read_text)
+    document, theme = manuscript.load(path, diagnostics, selection, read_text)
+    return (replace(document, site_root=site_root.resolve()) if site_root else document), theme
 
 
 def _read_text(
@@ -80,6 +85,7 @@ def _read_text(
     keys: frozenset[str],
     remote: RemoteImages,
     cache: BuildCache | None = None,
+    site_root: Path | None = None,
 ) -> tuple[Document, Theme]:
     """Parse the composed text of a manuscript."""
     front, body, offset = frontmatter.split(text, path)
@@ -92,7 +98,9 @@ def _read_text(
     body_lines = jekyll.preprocess(body.split("\n"), source.code_lines, offset + 1, warn_at)
     guards.check_source_nesting(source, body_lines, offset + 1)
 
-    md, extension = make_markdown(has_title=bool(raw.get("title")))
+    names = dialects.enabled(raw.get("dialects"))
+    extra = dialects.extensions(names, path, _first_after_previous(source, warn_at))
+    md, extension = make_markdown(has_title=bool(raw.get("title")), extra=tuple(extra))
     refsyntax.register(md, keys)
     # Runs after the inline patterns, before anything that recurses over the tree (toc, prettify).
     md.treeprocessors.register(guards.DepthGuard(md, source), "report_build_depth", 19)
@@ -115,7 +123,7 @@ def _read_text(
     guards.check_tree_depth(root, source)
     remote.apply(root, source, theme.strings)
 
-    ctx = Context(path, source, metadata, theme, diagnostics, structure)
+    ctx = Context(path, source, metadata, theme, diagnostics, structure, site_root)
     headings.report_duplicate_ids(ctx)
     headings.refuse_empty(root, ctx)
     math.typeset(root, ctx)  # TeX to MathML, before notes and chapters take their parts of the tree

@@ -55,6 +55,7 @@ class Item:
     locator: str = ""
     label: str = ""  # CSL locator label: page, chapter, section ...
     suppress: bool = False  # [-@x]: the number (or year) alone
+    text: str = ""  # the link's own text, as other tools write it (MyST {ref}`text <label>`)
 
 
 @dataclass(frozen=True)
@@ -64,19 +65,28 @@ class Reference:
     items: tuple[Item, ...]
     bracketed: bool
     written: str  # the source text, to find its line
+    style: str = ""  # how another tool shows a cross-reference (see STYLES); "" as Quarto does
 
     @property
     def is_xref(self) -> bool:
-        return self.items[0].key.startswith(XREF_PREFIXES)
+        return bool(self.style) or self.items[0].key.startswith(XREF_PREFIXES)
 
     def encode(self) -> str:
-        data = {"b": self.bracketed, "w": self.written, "i": [item.__dict__ for item in self.items]}
+        data = {"b": self.bracketed, "w": self.written, "s": self.style, "i": [item.__dict__ for item in self.items]}
         return START + json.dumps(data, ensure_ascii=False).encode("utf-8").hex() + END
 
     @staticmethod
     def decode(hexed: str) -> Reference:
         data = json.loads(bytes.fromhex(hexed).decode("utf-8"))
-        return Reference(tuple(Item(**item) for item in data["i"]), data["b"], data["w"])
+        return Reference(tuple(Item(**item) for item in data["i"]), data["b"], data["w"], data.get("s", ""))
+
+
+STYLES = {
+    "number": "the number alone, '??' when it names nothing (bookdown's \\@ref)",
+    "title": "the target's title, or the text given (MyST's {ref})",
+    "numref": "'Figure 3', or the text given with %s or {number} for the number (MyST's {numref})",
+}
+"""Cross-references of other tools (:mod:`.dialects`): any label, not only ``fig-``, ``tbl-``, ``sec-``."""
 
 
 def parse_item(text: str) -> Item | None:

@@ -34,6 +34,7 @@ class Context:
     theme: Theme
     diagnostics: Diagnostics
     structure: Structure
+    site_root: Path | None = None  # --site-root: where site-absolute paths (/img/x.png) are read
 
     @property
     def roots(self) -> tuple[Path, ...]:

@@ -6,11 +6,11 @@ from html import escape
 
 from lxml import etree
 
-from ...contract import TABLE_LABEL, TABLE_WRAP, figure_id, table_id
+from ...contract import CALLOUT_COLLAPSIBLE, TABLE_LABEL, TABLE_WRAP, figure_id, table_id
 from ...model import Figure
 from ..ids import Slugger
 from ..remote import PLACEHOLDER
-from ..tree import Context, drop, inner_xhtml, replace_with_markup
+from ..tree import Context, drop, inner_xhtml, plain_text, replace_with_markup, xhtml
 
 SHORT_TABLE_ROWS = 15  # a table this short never splits from its caption
 
@@ -19,11 +19,13 @@ def callouts(root: etree._Element, ctx: Context) -> None:
     """Admonitions (``!!! note``, GitHub's ``> [!NOTE]``, Quarto's ``.callout-note``) become
     callouts. Reads each ``div.admonition`` and its title; replaces it with what ``callout.html``
     renders. A title that is only the kind's default ("Note", which the syntax writes when the
-    author gives none) is the word of the document's language (``callouts`` in the strings)."""
+    author gives none) is the word of the document's language (``callouts`` in the strings). One
+    marked ``collapsible`` (MkDocs ``???``) is rendered with ``collapsible`` (and ``open``, for
+    ``???+``) set; nested callouts are rendered inner first."""
     words = ctx.theme.strings.get("callouts") or {}
-    for block in root.xpath("//div[contains(concat(' ', @class, ' '), ' admonition ')]"):
+    for block in reversed(root.xpath("//div[contains(concat(' ', @class, ' '), ' admonition ')]")):
         classes = block.get("class", "").split()
-        kind = next((c for c in classes if c != "admonition"), "note")
+        kind = next((c for c in classes if c not in ("admonition", CALLOUT_COLLAPSIBLE, "open")), "note")
         title_html = ""
         for title in block.xpath("p[contains(@class, 'admonition-title')]"):
             title_html = inner_xhtml(title)
@@ -31,7 +33,14 @@ def callouts(root: etree._Element, ctx: Context) -> None:
                 title_html = escape(str(words[kind]), quote=False)
             drop(title, keep_tail=False)
         body = inner_xhtml(block)
-        rendered = ctx.theme.render("callout.html", kind=kind, title=title_html, body=body)
+        rendered = ctx.theme.render(
+            "callout.html",
+            kind=kind,
+            title=title_html,
+            body=body,
+            collapsible=CALLOUT_COLLAPSIBLE in classes,
+            open="open" in classes,
+        )
         replace_with_markup(block, rendered)
 
 
@@ -39,16 +48,27 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
     """Number the captioned figures and render each with ``figure.html``. Reads every
     ``figure`` with an image (after :func:`..images.images` has admitted the sources); replaces
     it with the rendered figure. Decorative or uncaptioned figures get no number. A figure whose
-    image cannot be drawn keeps its number and caption, the placeholder standing for the image."""
+    image cannot be drawn keeps its number and caption, the placeholder standing for the image. A
+    captioned figure of code, without an image (an R chunk's plot, which a build never draws), is
+    numbered too, its code in the image's place."""
     found: list[Figure] = []
     fresh = Slugger(set(root.xpath("//@id")))  # a generated id never takes one the manuscript gives
     for element in root.xpath("//figure"):
         img = element.find(".//img")
         stand_in = None if img is not None else next(iter(element.xpath(f".//span[@class='{PLACEHOLDER}']")), None)
-        if img is None and stand_in is None:
-            continue
         captions = element.xpath(".//figcaption")
         caption = inner_xhtml(captions[0]) if captions else ""
+        if img is None and stand_in is None:
+            code = element.find(".//pre")
+            if code is not None and caption:  # a figure drawn by code a build does not run (an R chunk)
+                number = sum(1 for f in found if f.caption) + 1
+                ident = element.get("id") or fresh(figure_id(number))
+                figure = Figure(number, ident, "", plain_text(captions[0]), caption)
+                found.append(figure)
+                classes = " ".join(c for c in element.get("class", "").split() if c != "figure")
+                rendered = ctx.theme.render("figure.html", figure=figure, classes=classes, body=xhtml(code, tail=False))
+                replace_with_markup(element, rendered)
+            continue
         classes = (element.get("class", "") + " " + (img.get("class", "") if img is not None else "")).split()
         decorative = "decorative" in classes
         number = None if decorative or not caption else sum(1 for f in found if f.caption) + 1
@@ -64,7 +84,8 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
         extra = [c for c in classes if c != "decorative"]
         size = {name: img.get(name) if img is not None else None for name in ("width", "height")}
         parent, position = element.getparent(), element.getparent().index(element)
-        replace_with_markup(element, ctx.theme.render("figure.html", figure=figure, classes=" ".join(extra), **size))
+        rendered = ctx.theme.render("figure.html", figure=figure, classes=" ".join(extra), body="", **size)
+        replace_with_markup(element, rendered)
         if stand_in is not None:
             drawn = parent[position].find(".//img")
             if drawn is not None:

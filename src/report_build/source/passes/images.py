@@ -12,6 +12,7 @@ from ... import images as image_files
 from ...errors import ResourceError, UnusableImageError
 from ...image_data import Embedded
 from ...model import Image
+from .. import site_paths
 from ..remote import placeholder
 from ..tree import Context
 
@@ -23,7 +24,8 @@ def images(root: etree._Element, ctx: Context, embedded: Mapping[str, Embedded] 
     file's path relative to the manuscript (URL-quoted) and empties the alt of decorative
     images. Returns each file once, with the line of its first use. ``embedded``: the ``data:``
     images by the names their sources were given (:func:`report_build.image_data.extract`),
-    already admitted; they keep their bytes.
+    already admitted; they keep their bytes. A site-absolute source (``/img/x.png``) is read under
+    the site root (:mod:`..site_paths`).
 
     Faults, each a warning at its line: an image without alt text that is not marked decorative
     gets the alt text "Image without a description: <file name>" (strings ``image_undescribed``)
@@ -66,11 +68,16 @@ def images(root: etree._Element, ctx: Context, embedded: Mapping[str, Embedded] 
             ctx.warn(f"{inline.fault}; a placeholder shows its alt text instead", inline.line)
             placeholder(img, label, colon, "data:")
             continue
+        data = None
         if inline is not None:
-            resolved, line = ctx.roots[0] / src, inline.line
+            resolved, line, data = ctx.roots[0] / src, inline.line, inline.data
         else:
             try:
-                resolved = image_files.admit(src, ctx.path.parent, ctx.roots)
+                if site_paths.is_site_absolute(src):  # /img/x.png, as the site served it
+                    site = site_paths.resolve(src, ctx.path.parent, ctx.site_root, ctx.metadata.site_root)
+                    resolved, data = site.path, site.data
+                else:
+                    resolved = image_files.admit(src, ctx.path.parent, ctx.roots)
             except UnusableImageError as exc:
                 ctx.warn(f"{about_image(exc.message)}; a placeholder shows its alt text instead", line)
                 placeholder(img, label, colon, named)
@@ -85,7 +92,6 @@ def images(root: etree._Element, ctx: Context, embedded: Mapping[str, Embedded] 
         if decorative:
             img.set("alt", "")
             img.set("role", "presentation")  # nothing to describe; an image merely without alt text has no role
-        data = inline.data if inline is not None else None
         found.setdefault(resolved, Image(src=quote(relative), path=resolved, line=line, data=data))
     return list(found.values())
 

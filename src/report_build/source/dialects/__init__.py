@@ -1,0 +1,81 @@
+"""The syntax of other tools, each dialect in a module of its own, registered by name.
+
+Documents come from MkDocs (Material), Docusaurus (MDX), Jupyter Book (MyST), Hugo and bookdown
+(R Markdown). Each dialect reads its tool's syntax as that tool's reader does and turns it into
+what the rest of the pipeline already reads (callouts, figures, footnotes, references), so that
+nothing downstream knows which tool wrote the text. A dialect has up to two parts:
+
+- a *line pass*, ``lines(numbered, context)``, run on each file's lines while the manuscript is
+  composed (:mod:`..compose`), before conditions, includes and variables: block syntax (a Hugo
+  shortcode, a Docusaurus admonition, a MyST directive, an R chunk) becomes Markdown or raw HTML.
+  It may add or remove lines; every line it returns carries the number of the file line it came
+  from, so every message still names ``file:line``;
+- a *Markdown extension*, ``extension(context)``, registered on the Python-Markdown instance
+  (:mod:`..extensions`): inline syntax, and what Python-Markdown libraries read
+  (pymdown-extensions' content tabs and collapsible admonitions).
+
+The front matter's ``dialects:`` names the dialects a manuscript uses (all by default);
+``dialects: []`` switches them all off. :func:`markup` holds the few pieces of raw HTML the line
+passes write (:mod:`.common`), so that tab passages and callouts look the same whichever tool they came
+from.
+
+Invariant: no line pass touches fenced code, except to read a tool's own fence (a MyST directive,
+an R chunk); the text of a construct is kept, never dropped, unless the tool itself never shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from . import bookdown, docusaurus, hugo, mkdocs, myst
+from .common import FileContext, Numbered
+
+MODULES = {
+    "hugo": hugo,
+    "docusaurus": docusaurus,
+    "bookdown": bookdown,
+    "myst": myst,
+    "mkdocs": mkdocs,
+}
+"""Every dialect by name, in the order their line passes run: Hugo's shortcodes may wrap
+anything, so they go first; an R chunk (```` ```{r} ````) is read before a MyST directive
+(```` ```{note} ````) could be."""
+
+NAMES = tuple(MODULES)
+
+
+def enabled(value: Any) -> tuple[str, ...]:
+    """The dialects a front-matter ``dialects:`` value names; all when it is missing or not a list
+    of known names (the front matter check reports a wrong value)."""
+    if value is None:
+        return NAMES
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item in MODULES for item in value):
+        return NAMES
+    return tuple(name for name in NAMES if name in value)
+
+
+def line_passes(names: Iterable[str], numbered: Numbered, context: FileContext) -> Numbered:
+    """The file's lines after the line pass of each dialect named, in :data:`NAMES` order."""
+    chosen = set(names)
+    for name, module in MODULES.items():
+        if name in chosen and hasattr(module, "lines"):
+            numbered = module.lines(numbered, context)
+    return numbered
+
+
+def extensions(names: Iterable[str], path: Path, warn: Callable[[str, str], None]) -> list[Any]:
+    """The Python-Markdown extensions of the dialects named; ``warn(message, text)`` reports a
+    fault at the line where ``text`` is written."""
+    chosen = set(names)
+    return [
+        module.extension(path, warn)
+        for name, module in MODULES.items()
+        if name in chosen and hasattr(module, "extension")
+    ]
+
+
+__all__ = ["NAMES", "FileContext", "Numbered", "enabled", "extensions", "line_passes"]

@@ -1,0 +1,143 @@
+"""What the dialects share: reading a file's lines around fenced code, tool parameters, and the
+few pieces of raw HTML the line passes write (tab passages and callouts look the same whichever
+tool they came from)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...contract import PASSAGE, PASSAGE_TITLE, TAB_SET
+
+Numbered = list[tuple[str, int]]
+"""Lines of one file with the number of the file line each came from."""
+
+
+@dataclass
+class FileContext:
+    """What a line pass may know: the file it reads, the report it belongs to, where warnings go."""
+
+    path: Path  # the file being composed
+    manuscript: Path  # the main file
+    report_files: frozenset[Path] = frozenset()  # the manuscript and its chapter files, resolved
+    warn: Callable[[str, int | None], None] = lambda message, line: None
+    seen: dict[str, Any] = field(default_factory=dict)  # what a dialect counts across files (inline notes)
+
+
+# -- reading lines -------------------------------------------------------------------------
+
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+
+
+def code_lines(numbered: Numbered) -> set[int]:
+    """Indexes of the lines inside fenced code, fences included, at any indentation (a fence in a
+    list item or a content tab is code too)."""
+    inside: tuple[str, int] | None = None
+    found = set()
+    for index, (line, _number) in enumerate(numbered):
+        match = FENCE.match(line)
+        if inside is None:
+            if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
+                inside = (match.group(2)[0], len(match.group(2)))
+                found.add(index)
+            continue
+        found.add(index)
+        if match and match.group(2)[0] == inside[0] and len(match.group(2)) >= inside[1] and not match.group(3).strip():
+            inside = None
+    return found
+
+
+def indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def parameters(text: str) -> tuple[list[str], dict[str, str]]:
+    """Positional and named parameters as Hugo, MDX and MyST write them:
+    ``a "b c" key="v" key2='w' key3=x``."""
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    pattern = re.compile(r"""(?:([\w.-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|\{[^}]*\}|[^\s"'=]+)""")
+    for match in pattern.finditer(text):
+        value = match.group(2)
+        if value[:1] in "\"'`" and value[-1:] == value[:1] and len(value) >= 2:
+            value = value[1:-1]
+            value = value.replace('\\"', '"')
+        elif value.startswith("{") and value.endswith("}"):  # MDX: label={"x"} or {'x'}
+            value = value[1:-1].strip().strip("\"'`")
+        if match.group(1):
+            named[match.group(1)] = value
+        else:
+            positional.append(value)
+    return positional, named
+
+
+# -- the raw HTML the line passes write --------------------------------------------------------
+
+
+class markup:  # noqa: N801 (a namespace of line builders)
+    """Lines of raw HTML for Python-Markdown's ``md_in_html``: blank lines around each tag, so that
+    the Markdown between them is still read as Markdown."""
+
+    @staticmethod
+    def callout(kind: str, title: str = "", indent: str = "", classes: str = "") -> list[str]:
+        """The opening of a callout (``!!! kind "title"``); :meth:`close` ends it. The title is
+        Markdown (inline)."""
+        extra = f" {classes}" if classes else ""
+        lines = ["", f'{indent}<div class="admonition {html.escape(kind)}{extra}" markdown="1">', ""]
+        if title.strip():
+            lines += [f'{indent}<p class="admonition-title" markdown="span">{_inline(title)}</p>', ""]
+        return lines
+
+    @staticmethod
+    def tab_set(indent: str = "") -> list[str]:
+        return ["", f'{indent}<div class="{TAB_SET}" markdown="1">', ""]
+
+    @staticmethod
+    def passage(title: str, indent: str = "", kind: str = "tab") -> list[str]:
+        """A titled passage: one tab of a tab set, or a component's content with its title."""
+        lines = ["", f'{indent}<div class="{PASSAGE} {kind}" markdown="1">', ""]
+        if title.strip():
+            lines += [f'{indent}<p class="{PASSAGE_TITLE}" markdown="span">{_inline(title)}</p>', ""]
+        return lines
+
+    @staticmethod
+    def close(indent: str = "") -> list[str]:
+        return ["", f"{indent}</div>", ""]
+
+    @staticmethod
+    def figure(src: str, alt: str, caption: str, ident: str = "", indent: str = "", attributes: str = "") -> list[str]:
+        """A figure whose caption is Markdown (inline): numbered when it has one, by ``ident`` if given."""
+        id_attribute = f' id="{html.escape(ident)}"' if ident else ""
+        extra = f" {attributes}" if attributes else ""
+        lines = [
+            "",
+            f'{indent}<figure{id_attribute} markdown="1">',
+            f'{indent}<img src="{html.escape(src)}" alt="{html.escape(" ".join(alt.split()))}"{extra}/>',
+        ]
+        if caption.strip():
+            lines.append(f'{indent}<figcaption markdown="span">{_inline(caption)}</figcaption>')
+        return [*lines, f"{indent}</figure>", ""]
+
+
+def _inline(text: str) -> str:
+    """Markdown text to sit inside a raw HTML tag on one line: no tag of its own can open there."""
+    return " ".join(text.replace("<", "&lt;").split())
+
+
+PANDOC_DIV = re.compile(r"^\s{0,3}:{3,}\s*(?:\{[^}]*\}|[\w-]+)\s*:*\s*$")
+MYST_COLON = re.compile(r"^\s*:{3,}\{[\w:-]+\}")
+COLON_CLOSE = re.compile(r"^\s{0,3}:{3,}\s*$")
+
+
+def colon_opener(line: str) -> str | None:
+    """What a ``:::`` line opens: ``pandoc`` (a fenced div), ``myst`` (a MyST colon fence) or None
+    (a closing fence, or not a colon fence). A Docusaurus admonition is recognised by its dialect."""
+    if MYST_COLON.match(line):
+        return "myst"
+    if PANDOC_DIV.match(line):
+        return "pandoc"
+    return None

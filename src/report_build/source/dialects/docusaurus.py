@@ -1,0 +1,165 @@
+"""Docusaurus pages (Markdown and MDX), read as a Docusaurus site shows them.
+
+- admonitions ``:::note``, ``:::tip Title``, ``:::info[Title]`` ... closed by ``:::``: callouts
+  (``info`` and ``secondary`` read as notes, ``danger`` as a caution, ``success`` as a tip; without
+  a title, the type's name is the title, as Docusaurus shows it). A pandoc fenced div is still a
+  fenced div: ``::: {.aside}`` (with braces) is never an admonition, and the ``:::`` that closes a
+  div is told apart from the one that closes an admonition by nesting;
+- MDX ``import`` and ``export`` lines and ``{/* comments */}`` are dropped: a site runs them, a
+  reader never sees them;
+- ``<Tabs>`` with ``<TabItem value="x" label="X">``: a tab set, each tab a titled passage;
+  ``<Admonition type="tip" title="…">``: a callout;
+- any other component written on lines of its own (``<DetailedExplanation title="…">`` …
+  ``</DetailedExplanation>``): its children are kept, as a passage titled by its ``title``, with a
+  warning naming the line; a component with no children (``<Thing />``) is removed, with a warning.
+
+A fence's title (```` ```ts title="app/store.ts" ````) is read with all fenced code
+(:mod:`..fences`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .common import COLON_CLOSE, FileContext, Numbered, code_lines, colon_opener, indent_of, markup, parameters
+
+TYPES = {
+    "note": ("note", "Note"),
+    "tip": ("tip", "Tip"),
+    "info": ("note", "Info"),
+    "caution": ("caution", "Caution"),
+    "danger": ("caution", "Danger"),
+    "warning": ("warning", "Warning"),
+    "important": ("important", "Important"),
+    "success": ("tip", "Success"),
+    "secondary": ("note", "Note"),
+}
+ADMONITION = re.compile(r"^(\s{0,3}):{3,}\s*(" + "|".join(TYPES) + r")(?:\[(.*)\]|\s+(.*?))?\s*(?:\{.*\})?\s*$")
+IMPORT = re.compile(r"""^import\s+(?:(?:type\s+)?[\w*{}\s,$]+\s+from\s+)?['"][^'"]+['"];?\s*$""")
+EXPORT = re.compile(r"^export\s+(?:default\s+)?(?:const|let|var|function|class|async\s+function)\b")
+MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
+TAG_START = re.compile(r"^(\s*)<([A-Z][\w.]*)(\s[^<>]*)?$|^(\s*)<([A-Z][\w.]*)(\s[^<>]*?)?(/?)>\s*$")
+TAG_END = re.compile(r"^\s*</([A-Z][\w.]*)>\s*$")
+
+
+def lines(numbered: Numbered, context: FileContext) -> Numbered:
+    """The file's lines with Docusaurus's admonitions, MDX lines and components read."""
+    code = code_lines(numbered)
+    out: Numbered = []
+    colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
+    components: list[tuple[str, str]] = []  # (name, what it became)
+    index = 0
+    while index < len(numbered):
+        line, number = numbered[index]
+        if index in code:
+            out.append((line, number))
+            index += 1
+            continue
+        if "{/*" in line:
+            line = MDX_COMMENT.sub("", line)
+            if not line.strip():
+                index += 1
+                continue
+        if not line.startswith((" ", "\t")) and (IMPORT.match(line) or EXPORT.match(line)):
+            index = _skip_statement(numbered, index)
+            continue
+        admonition = ADMONITION.match(line)
+        if admonition is not None:
+            kind, default_title = TYPES[admonition.group(2)]
+            title = admonition.group(3) if admonition.group(3) is not None else (admonition.group(4) or "")
+            colons.append("admonition")
+            out.extend((text, number) for text in markup.callout(kind, title.strip() or default_title))
+            index += 1
+            continue
+        opened = colon_opener(line)
+        if opened is not None:
+            colons.append(opened)
+            out.append((line, number))
+            index += 1
+            continue
+        if COLON_CLOSE.match(line) and colons:
+            if colons.pop() == "admonition":
+                out.extend((text, number) for text in markup.close())
+            else:
+                out.append((line, number))
+            index += 1
+            continue
+        if "<" in line:
+            handled = _component(numbered, index, components, context, out)
+            if handled:
+                index = handled
+                continue
+        out.append((line, number))
+        index += 1
+    return out
+
+
+def _skip_statement(numbered: Numbered, index: int) -> int:
+    """The index after an ``import``/``export`` statement, which may run over several lines."""
+    depth = 0
+    while index < len(numbered):
+        line = numbered[index][0]
+        depth += sum(line.count(c) for c in "({[") - sum(line.count(c) for c in ")}]")
+        index += 1
+        if depth <= 0 and not line.rstrip().endswith((",", "=", "=>", "(", "{", "[")):
+            break
+    return index
+
+
+def _component(numbered: Numbered, index: int, components: list[tuple[str, str]], context: FileContext, out) -> int:
+    """Read a JSX tag written on lines of its own at ``index``; the index after it, or 0 if none."""
+    line, number = numbered[index]
+    end = TAG_END.match(line)
+    if end is not None:
+        name = end.group(1)
+        position = next((i for i in range(len(components) - 1, -1, -1) if components[i][0] == name), None)
+        if position is None:
+            context.warn(f"closing MDX tag </{name}> has no opening tag; removed", number)
+            return index + 1
+        for _opened, what in reversed(components[position:]):
+            if what != "dropped":
+                out.extend((text, number) for text in markup.close(indent_of(line)))
+        del components[position:]
+        return index + 1
+    start = TAG_START.match(line)
+    if start is None:
+        return 0
+    # A tag whose attributes run over several lines ends at the first line ending in '>'.
+    text, last = line, index
+    if start.group(2) is not None:
+        while last + 1 < len(numbered) and not text.rstrip().endswith(">"):
+            last += 1
+            text += " " + numbered[last][0].strip()
+        if not text.rstrip().endswith(">"):
+            return 0
+    match = re.match(r"^(\s*)<([A-Z][\w.]*)(.*?)(/?)>\s*$", text, re.DOTALL)
+    if match is None:
+        return 0
+    indent, name, attributes, self_closing = match.group(1), match.group(2), match.group(3), bool(match.group(4))
+    _positional, named = parameters(attributes)
+    if self_closing:
+        context.warn(f"MDX component <{name} /> removed: report-build cannot run it and it has no content", number)
+        return last + 1
+    if name == "Tabs":
+        components.append((name, "tab-set"))
+        out.extend((t, number) for t in markup.tab_set(indent))
+    elif name == "TabItem":
+        label = named.get("label") or named.get("value") or ""
+        components.append((name, "tab"))
+        out.extend((t, number) for t in markup.passage(label, indent))
+    elif name == "Admonition":
+        kind, default_title = TYPES.get(named.get("type", "note"), ("note", "Note"))
+        components.append((name, "callout"))
+        out.extend((t, number) for t in markup.callout(kind, named.get("title") or default_title, indent))
+    else:
+        context.warn(
+            f"MDX component <{name}> is not known: its content is kept"
+            + (" under its title" if named.get("title") else ""),
+            number,
+        )
+        components.append((name, "component"))
+        out.extend((t, number) for t in markup.passage(named.get("title", ""), indent, "component"))
+    return last + 1
+
+
+__all__ = ["lines"]

@@ -1,0 +1,286 @@
+"""Hugo shortcodes, read as a Hugo site (Docsy, Hextra and the like) shows them.
+
+``{{< name params >}}`` and ``{{% name params %}}`` (closed by ``{{< /name >}}``) are read
+outside fenced code; ``include`` and ``var`` are left to :mod:`..compose`, and ``{{</* ... */>}}``
+is written as it stands. The others become what the pipeline reads:
+
+- ``{{< ref "page.md#anchor" >}}`` and ``relref``: a link target. A page of this report (the
+  manuscript or a chapter file) becomes ``#anchor``, so the link lands inside the report; any other
+  page stays as written, and the links pass keeps such a link as plain text, with a warning;
+- ``{{% alert title="Note" color="warning" %}}``, ``{{< callout type="info" >}}``, ``notice``,
+  ``hint``, ``admonition``: a callout (its colour or type chooses the kind); ``details``: a
+  callout a site shows closed;
+- ``{{< tabs A B >}}`` (or ``tabpane``) with ``{{% codetab %}}`` / ``{{< tab "A" >}}``: a tab set,
+  each tab a titled passage; a tab's title is its own ``header=``/``title=``/first parameter, else
+  the next name the tab set lists;
+- ``{{< figure src=… caption=… alt=… >}}``: a figure, numbered when it has a caption;
+- ``{{< button text=… page=… >}}``: a link with that text; ``{{< highlight go >}}``: fenced code;
+- any other shortcode: its tags go and its inner content stays, with a warning; one with no
+  content is removed, with a warning.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from .common import FileContext, Numbered, code_lines, indent_of, markup, parameters
+
+SHORTCODE = re.compile(r"\{\{(?:<\s*(/?)\s*([\w.-]+)(.*?)\s*/?>|%\s*(/?)\s*([\w.-]+)(.*?)\s*/?%)\}\}")
+COMPOSED = {"include", "var"}  # read by compose
+REFS = {"ref", "relref"}
+CALLOUTS = {"alert", "callout", "notice", "hint", "admonition", "note", "tip", "warning", "caution", "important"}
+TAB_SETS = {"tabs", "tabpane", "codetabs"}
+TABS = {"tab", "codetab", "tabitem"}
+KINDS = {
+    "primary": "note",
+    "info": "note",
+    "note": "note",
+    "default": "note",
+    "secondary": "note",
+    "success": "tip",
+    "tip": "tip",
+    "hint": "tip",
+    "warning": "warning",
+    "important": "important",
+    "danger": "caution",
+    "error": "caution",
+    "caution": "caution",
+}
+
+
+@dataclass
+class _TabSet:
+    labels: list[str]
+    next: int = 0
+    tab_open: bool = False
+
+
+@dataclass
+class _State:
+    context: FileContext
+    closed: set[str]  # names that have a closing tag somewhere in the file
+    open: list[tuple[str, object]] = field(default_factory=list)  # (name, what it opened)
+    highlight: bool = False
+
+
+def lines(numbered: Numbered, context: FileContext) -> Numbered:
+    """The file's lines with Hugo's shortcodes read."""
+    numbered = _joined(numbered, code_lines(numbered))
+    code = code_lines(numbered)
+    closed = {
+        (match.group(2) or match.group(5))
+        for index, (line, _) in enumerate(numbered)
+        if index not in code
+        for match in SHORTCODE.finditer(line)
+        if match.group(1) or match.group(4)
+    }
+    state = _State(context, closed)
+    out: Numbered = []
+    for index, (line, number) in enumerate(numbered):
+        if state.highlight:
+            if _is_closing(line, "highlight"):
+                state.highlight = False
+                out.append((indent_of(line) + "```", number))
+            else:
+                out.append((line, number))
+            continue
+        if index in code or "{{" not in line:
+            out.append((line, number))
+            continue
+        out.extend((text, number) for text in _line(line, number, state))
+    for name, _ in reversed(state.open):
+        context.warn(f"Hugo shortcode '{{{{< {name} >}}}}' is never closed; closed at the end of the file", None)
+        out.extend((text, numbered[-1][1] if numbered else 1) for text in markup.close())
+    return out
+
+
+OPENED = re.compile(r"\{\{[<%](?!/\*)(?:(?!\}\}).)*$")
+
+
+def _joined(numbered: Numbered, code: set[int]) -> Numbered:
+    """A shortcode written over several lines (``{{< figure`` / ``src=…`` / ``>}}``) on one line,
+    with the number of its first line."""
+    out: Numbered = []
+    index = 0
+    while index < len(numbered):
+        line, number = numbered[index]
+        index += 1
+        while index not in code and OPENED.search(line) and index < len(numbered) and index - 1 not in code:
+            following = numbered[index][0]
+            if not following.strip() or index in code:
+                break
+            line += " " + following.strip()
+            index += 1
+        out.append((line, number))
+    return out
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Where inline code (`` `…` ``) is on a line: a shortcode written there is shown, not run."""
+    spans = []
+    for match in re.finditer(r"(`+)(.+?)(?<!`)\1(?!`)", line):
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def _is_closing(line: str, name: str) -> bool:
+    match = SHORTCODE.fullmatch(line.strip())
+    return bool(match and (match.group(1) or match.group(4)) and (match.group(2) or match.group(5)) == name)
+
+
+def _line(line: str, number: int, state: _State) -> list[str]:
+    """One line: inline shortcodes replaced in place; block ones as lines of their own."""
+    indent = indent_of(line)
+    result: list[str] = []
+    text = ""
+    position = 0
+    spans = _code_spans(line)
+    for match in SHORTCODE.finditer(line):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
+        closing = bool(match.group(1) or match.group(4))
+        name = match.group(2) or match.group(5)
+        argument = (match.group(3) if match.group(2) else match.group(6)) or ""
+        text += line[position : match.start()]
+        position = match.end()
+        if name in COMPOSED:
+            text += match.group(0)
+            continue
+        inline = _inline(name, argument, closing, number, state)
+        if inline is not None:
+            text += inline
+            continue
+        block = _block(name, argument, closing, indent, number, state)
+        if text.strip():
+            result.append(text)
+        text = indent if block else ""
+        result.extend(block)
+    text += line[position:]
+    if text.strip() or not result:
+        result.append(text)
+    return result
+
+
+def _inline(name: str, argument: str, closing: bool, number: int, state: _State) -> str | None:
+    """What an inline shortcode becomes, or None for a block shortcode."""
+    positional, named = parameters(argument)
+    if name in REFS and not closing:
+        return _ref(named.get("path") or (positional[0] if positional else ""), state.context)
+    if name == "button" and not closing:
+        label = named.get("text") or named.get("title") or (positional[0] if positional else "")
+        target = named.get("page") or named.get("url") or named.get("href") or ""
+        if not label:
+            return ""
+        return f"[{label}]({_ref(target, state.context)})" if target else label
+    return None
+
+
+def _ref(target: str, context: FileContext) -> str:
+    """A Hugo page reference as a link target: ``#anchor`` for a page of this report."""
+    page, _hash, anchor = target.strip().partition("#")
+    if not page:
+        return f"#{anchor}"
+    names = {p.name for p in context.report_files} | {p.stem for p in context.report_files}
+    candidate = (context.path.parent / page).resolve()
+    if anchor and (candidate in context.report_files or PurePosixPath(page).name in names):
+        return f"#{anchor}"
+    return f"<{target.strip()}>" if " " in target.strip() else target.strip()
+
+
+def _block(name: str, argument: str, closing: bool, indent: str, number: int, state: _State) -> list[str]:
+    positional, named = parameters(argument)
+    warn = state.context.warn
+    if closing:
+        return _close(name, indent, number, state)
+    if name == "highlight":
+        language = positional[0] if positional else ""
+        state.highlight = True
+        return ["", f"{indent}```{language}"]
+    if name in CALLOUTS:
+        kind_name = (named.get("color") or named.get("type") or (positional[0] if positional else "") or name).lower()
+        kind = KINDS.get(kind_name, KINDS.get(name, "note"))
+        title = named.get("title") or named.get("header") or ""
+        state.open.append((name, "callout"))
+        return markup.callout(kind, title, indent)
+    if name == "details":
+        title = named.get("summary") or named.get("title") or (positional[0] if positional else "")
+        opened = "open" in positional or named.get("open", "").lower() == "true"
+        state.open.append((name, "callout"))
+        return markup.callout("note", title, indent, "collapsible open" if opened else "collapsible")
+    if name in TAB_SETS:
+        items = named.get("items")
+        labels = [item.strip() for item in items.split(",")] if items else positional
+        tab_set = _TabSet(labels)
+        state.open.append((name, tab_set))
+        return markup.tab_set(indent)
+    if name in TABS:
+        tab_set = next((what for _, what in reversed(state.open) if isinstance(what, _TabSet)), None)
+        label = named.get("header") or named.get("title") or named.get("name") or (positional[0] if positional else "")
+        lines_out: list[str] = []
+        if tab_set is not None:
+            if tab_set.tab_open:  # a tab that its theme closes implicitly
+                lines_out += markup.close(indent)
+            if not label and tab_set.next < len(tab_set.labels):
+                label = tab_set.labels[tab_set.next]
+            tab_set.next += 1
+            tab_set.tab_open = name in state.closed
+        if name in state.closed:
+            state.open.append((name, "tab"))
+        return lines_out + markup.passage(label, indent)
+    if name == "figure":
+        return _figure(named, indent, number, state)
+    if name in state.closed:
+        warn(f"unknown Hugo shortcode '{{{{< {name} >}}}}': its tags are left out and its content kept", number)
+        state.open.append((name, "unknown"))
+        return []
+    warn(f"unknown Hugo shortcode '{{{{< {name} >}}}}' removed: it has no content to show", number)
+    return []
+
+
+def _close(name: str, indent: str, number: int, state: _State) -> list[str]:
+    position = next((i for i in range(len(state.open) - 1, -1, -1) if state.open[i][0] == name), None)
+    if position is None:
+        state.context.warn(f"closing Hugo shortcode '{{{{< /{name} >}}}}' has no opening one; removed", number)
+        return []
+    out: list[str] = []
+    for opened, what in reversed(state.open[position:]):
+        if isinstance(what, _TabSet):
+            if what.tab_open:
+                out += markup.close(indent)
+            out += markup.close(indent)
+        elif what == "tab":
+            tab_set = next((w for _, w in reversed(state.open[:position]) if isinstance(w, _TabSet)), None)
+            if tab_set is not None:
+                tab_set.tab_open = False
+            out += markup.close(indent)
+        elif what == "callout":
+            out += markup.close(indent)
+        if opened != name:
+            state.context.warn(f"Hugo shortcode '{{{{< {opened} >}}}}' is closed by '{{{{< /{name} >}}}}'", number)
+    del state.open[position:]
+    return out
+
+
+def _figure(named: dict[str, str], indent: str, number: int, state: _State) -> list[str]:
+    source = named.get("src", "")
+    if not source:
+        state.context.warn("Hugo figure without src= removed", number)
+        return []
+    caption = named.get("caption") or named.get("title") or ""
+    alt = named.get("alt") or _plain(caption)
+    attributes = []
+    if named.get("width", "").isdigit():
+        attributes.append(f'width="{named["width"]}"')
+    return markup.figure(source, alt, caption, indent=indent, attributes=" ".join(attributes))
+
+
+def _plain(text: str) -> str:
+    """Markdown text without its emphasis and links, for an alt text."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return html.unescape(re.sub(r"[*_`]", "", text)).strip()
+
+
+__all__ = ["lines"]

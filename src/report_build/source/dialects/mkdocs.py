@@ -1,0 +1,215 @@
+"""MkDocs Material pages, read as an MkDocs site (Python-Markdown and pymdown-extensions) shows them.
+
+- ``!!! note "Title"`` admonitions (Python-Markdown's own) and collapsible ``??? note "Title"``
+  (``???+`` open), read by pymdownx.details: a callout that a site and an ePub show as
+  ``<details>`` (closed, or open with ``???+``) and the PDF shows open;
+- content tabs ``=== "Label"``, read by pymdownx.tabbed, anywhere, in list items too: a tab set
+  whose tabs follow one another, each a passage titled by its label;
+- attribute lists (``{ #id .class }``), read by Python-Markdown's ``attr_list``;
+- code annotations: markers ``# (1)!`` in code (after any comment sign) followed by a numbered
+  list: each marker becomes a small "(1)" in the code, and the list the annotations' notes
+  (``ol.code-annotations``);
+- ``[text][identifier]`` where no link has that identifier (mkdocstrings' links into API pages,
+  which a report does not hold): the text, with a warning.
+
+MkDocs reads lists with Python-Markdown's rule (content indented by four spaces). A list that holds
+a tab, an admonition or a collapsible block is read that way, as written: GitHub's reading of the
+block structure (:mod:`..block_structure`) does not touch it (:class:`ListsAsWritten`).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER
+
+from ...contract import CALLOUT_COLLAPSIBLE, CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET
+
+MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])( +|$)")
+BLOCK_OPENER = re.compile(r"^\s+(={3}[+!]*\s+\"|\?{3}\+?\s|!{3}\s)")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+STASHED = "\ue030{}\ue031"
+STASHED_LINE = re.compile("^\ue030(\\d+)\ue031$")
+PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
+ANNOTATION = re.compile(
+    r"(?P<space>[ \t]*)(?:#|//|--|%|;|/\*|&lt;!--)[ \t]*\((?P<number>\d+)\)!(?:[ \t]*(?:\*/|--&gt;))?"
+)
+AUTOREF = re.compile(r"(?<![\w\]\\!])\[([^\[\]\n]+)\]\[([A-Za-z_][\w.:-]*)?\]")
+
+
+class ListsAsWritten(Preprocessor):
+    """Sets aside each top-level list that holds an MkDocs block (a tab, an admonition, a
+    collapsible block) before GitHub's list reading, and puts it back, as written, after it."""
+
+    def __init__(self, md: markdown.Markdown, store: list[list[str]]):
+        super().__init__(md)
+        self.store = store
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        index = 0
+        fence: str | None = None
+        while index < len(lines):
+            line = lines[index]
+            opened = FENCE.match(line)
+            if fence is not None or opened:
+                if fence is None:
+                    fence = opened.group(1)[0]
+                elif opened and opened.group(1)[0] == fence:
+                    fence = None
+                out.append(line)
+                index += 1
+                continue
+            if MARKER.match(line):
+                end = _list_end(lines, index)
+                region = lines[index:end]
+                if any(BLOCK_OPENER.match(item) for item in region):
+                    self.store.append(region)
+                    out.append(STASHED.format(len(self.store) - 1))
+                    index = end
+                    continue
+            out.append(line)
+            index += 1
+        return out
+
+
+class ListsRestored(Preprocessor):
+    def __init__(self, md: markdown.Markdown, store: list[list[str]]):
+        super().__init__(md)
+        self.store = store
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            match = STASHED_LINE.match(line)
+            out.extend(self.store[int(match.group(1))] if match else [line])
+        return out
+
+
+def _list_end(lines: list[str], start: int) -> int:
+    """The index after the list that starts at ``start`` (its trailing blank lines left out)."""
+    index, last = start + 1, start
+    while index < len(lines):
+        line = lines[index]
+        if line.strip():
+            if not (line.startswith((" ", "\t")) or MARKER.match(line) or lines[index - 1].strip()):
+                break
+            last = index
+        index += 1
+    return last + 1
+
+
+class Blocks(Treeprocessor):
+    """Content tabs as a tab set of titled passages, collapsible blocks as callouts, code
+    annotations as numbered notes."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for position, child in enumerate(list(parent)):
+                classes = (child.get("class") or "").split()
+                if child.tag == "div" and "tabbed-set" in classes:
+                    _tab_set(child)
+                elif child.tag == "details":
+                    _collapsible(child)
+                elif child.tag == "ol" and position:
+                    self._annotations(parent[position - 1], child)
+
+    def _annotations(self, previous: etree.Element, notes: etree.Element) -> None:
+        found = (
+            PLACEHOLDER.fullmatch((previous.text or "").strip()) if previous.tag == "p" and not len(previous) else None
+        )
+        if found is None:
+            return
+        stash = self.md.htmlStash.rawHtmlBlocks
+        block = str(stash[int(found.group(1))])
+        if "<pre" not in block:
+            return
+        marked, count = ANNOTATION.subn(
+            lambda m: f'{m.group("space")}<span class="code-annotation">({m.group("number")})</span>', block
+        )
+        if count:
+            stash[int(found.group(1))] = marked
+            notes.set("class", " ".join(filter(None, [notes.get("class"), CODE_ANNOTATIONS])))
+
+
+def _tab_set(element: etree.Element) -> None:
+    labels = [label for part in element if "tabbed-labels" in (part.get("class") or "") for label in part]
+    contents = [block for part in element if "tabbed-content" in (part.get("class") or "") for block in part]
+    if not contents:  # the classic style: input, label, content, in turn
+        labels = [part for part in element if part.tag == "label"]
+        contents = [part for part in element if "tabbed-content" in (part.get("class") or "")]
+    tail = element.tail
+    element.clear()
+    element.tail = tail
+    element.set("class", TAB_SET)
+    for label, content in zip(labels, contents, strict=False):
+        passage = etree.SubElement(element, "div", {"class": f"{PASSAGE} tab"})
+        title = etree.SubElement(passage, "p", {"class": PASSAGE_TITLE})
+        title.text = label.text
+        title.extend(list(label))
+        title.tail = content.text
+        passage.extend(list(content))
+
+
+def _collapsible(element: etree.Element) -> None:
+    summary = element.find("summary")
+    kind = next(iter((element.get("class") or "note").split()), "note")
+    opened = element.get("open") is not None
+    element.tag = "div"
+    element.attrib.clear()
+    element.set("class", f"admonition {kind} {CALLOUT_COLLAPSIBLE}" + (" open" if opened else ""))
+    if summary is not None:
+        summary.tag = "p"
+        summary.attrib.clear()
+        summary.set("class", "admonition-title")
+
+
+class _Autoref(InlineProcessor):
+    """``[text][identifier]`` with no such link: the text (mkdocstrings links into API pages)."""
+
+    def __init__(self, warn: Callable[[str, str], None], md: markdown.Markdown):
+        super().__init__(AUTOREF.pattern, md)
+        self.warn = warn
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
+        identifier = m.group(2) or ""
+        if (identifier or m.group(1)).lower() in self.md.references:
+            return None, None, None
+        shown = self.unescape(m.group(1))
+        self.warn(
+            f"link [{shown}][{identifier}] names no link definition (an API page of the site?); kept as plain text",
+            f"][{identifier}]" if identifier else shown,
+        )
+        element = etree.Element("span")
+        element.text = m.group(1)
+        return element, m.start(0), m.end(0)
+
+
+class MkDocsExtension(Extension):
+    def __init__(self, warn: Callable[[str, str], None], **kwargs: object):
+        super().__init__(**kwargs)
+        self.warn = warn
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.registerExtensions(["pymdownx.details", "pymdownx.tabbed"], {"pymdownx.tabbed": {"alternate_style": True}})
+        store: list[list[str]] = []
+        # Around GitHub's reading of the block structure (29), after whitespace (30).
+        md.preprocessors.register(ListsAsWritten(md, store), "report_build_mkdocs_lists", 29.5)
+        md.preprocessors.register(ListsRestored(md, store), "report_build_mkdocs_lists_restored", 28.5)
+        md.treeprocessors.register(Blocks(md), "report_build_mkdocs_blocks", 15)
+        md.inlinePatterns.register(_Autoref(self.warn, md), "report_build_mkdocs_autoref", 169)
+
+
+def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
+    return MkDocsExtension(warn)
+
+
+__all__ = ["MkDocsExtension", "extension"]

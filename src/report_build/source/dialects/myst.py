@@ -1,0 +1,292 @@
+"""MyST Markdown (Jupyter Book, Sphinx), read as Jupyter Book shows it.
+
+Directives, written as fences (```` ```{name} argument ````) or colon fences (``:::{name}``), with
+options (``:name: x`` lines, or a ``---`` block) before their content:
+
+- ``{figure} path`` with ``:name:``, ``:alt:``, ``:width:`` and a caption (the first paragraph;
+  the rest is the legend): a numbered figure whose id is its name;
+- ``{image} path``: an image;
+- ``{note}``, ``{warning}``, ``{tip}``, ``{hint}``, ``{important}``, ``{caution}``,
+  ``{attention}``, ``{danger}``, ``{error}``, ``{seealso}``, and ``{admonition} Title``: callouts;
+  ``:class: dropdown`` and ``{dropdown} Title``: a callout a site shows closed;
+- ``{code-block} python`` (``{code}``, ``{code-cell}``): fenced code; ``{math}``: a ```` ```math ```` block;
+- ``{epigraph}``, ``{pull-quote}``: a pull quote; ``{tab-set}`` with ``{tab-item} Title``: a tab set;
+- ``{toctree}``, ``{contents}``, ``{tableofcontents}``: dropped (the report has its own contents);
+- any other directive: its content is kept, with a warning.
+
+``(label)=`` on a line of its own names the heading or figure that follows (or the place). Roles,
+written before a code span, are read inline (:class:`RoleExtension`): ``{ref}`` is a link whose
+text is the target's title (or the text given, ``{ref}`text <label>```), ``{numref}`` a link
+"Figure 3" (or the text given, with ``%s`` or ``{number}`` for the number), ``{eq}`` the number of
+an equation, ``{cite}``/``{cite:p}``/``{cite:t}`` citations; ``{sub}``, ``{sup}``, ``{abbr}`` and
+``{term}``, ``{doc}``, ``{download}`` read as their text; ``{math}`` is left to the math reader.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+from ..refsyntax import Item, Reference
+from .common import FileContext, Numbered, indent_of, markup
+
+OPENER = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*?)\s*$")
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+OPTION = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
+TARGET = re.compile(r"^\s*\(([^()\s]+)\)=\s*$")
+HEADING = re.compile(r"^(\s{0,3}#{1,6}\s+.*?)\s*$")
+ADMONITIONS = {
+    "note": ("note", "Note"),
+    "tip": ("tip", "Tip"),
+    "hint": ("tip", "Hint"),
+    "important": ("important", "Important"),
+    "warning": ("warning", "Warning"),
+    "attention": ("warning", "Attention"),
+    "caution": ("caution", "Caution"),
+    "danger": ("caution", "Danger"),
+    "error": ("caution", "Error"),
+    "seealso": ("note", "See also"),
+}
+CODE = {"code-block", "code", "sourcecode", "code-cell"}
+DROPPED = {"toctree", "contents", "tableofcontents"}
+QUOTES = {"epigraph", "pull-quote", "pullquote", "highlights"}
+
+
+def lines(numbered: Numbered, context: FileContext) -> Numbered:
+    """The file's lines with MyST's directives and targets read."""
+    out: Numbered = []
+    stack: list[tuple[str, int, str]] = []  # open directives: (fence character, length, what was written)
+    index = 0
+    target: tuple[str, int] | None = None  # a (label)= waiting for what it names
+    while index < len(numbered):
+        line, number = numbered[index]
+        opener = OPENER.match(line)
+        fence = FENCE.match(line)
+        if stack and _closes(line, stack[-1]):
+            _fence, _length, closing = stack.pop()
+            out.extend((text, number) for text in _closing(closing, indent_of(line)))
+            index += 1
+            continue
+        if opener is not None:
+            index, target = _directive(numbered, index, opener, stack, out, context, target)
+            continue
+        if fence is not None and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+            index = _copy_code(numbered, index, fence, out)
+            continue
+        match = TARGET.match(line)
+        if match is not None:
+            if target is not None:
+                out.append((f'<div id="{html.escape(target[0])}"></div>', target[1]))
+            target = (match.group(1), number)
+            index += 1
+            continue
+        if target is not None and line.strip():
+            heading = HEADING.match(line)
+            if heading is not None and not re.search(r"\{[^}]*#[^}]*\}\s*$", line):
+                line = f"{heading.group(1)} {{#{target[0]}}}"
+            else:
+                out.extend(
+                    [("", target[1]), (f'<div id="{html.escape(target[0])}"></div>', target[1]), ("", target[1])]
+                )
+            target = None
+        out.append((line, number))
+        index += 1
+    if target is not None:
+        out.append((f'<div id="{html.escape(target[0])}"></div>', target[1]))
+    for _fence, _length, closing in reversed(stack):
+        context.warn("MyST directive is never closed; closed at the end of the file", None)
+        out.extend((text, numbered[-1][1]) for text in _closing(closing, ""))
+    return out
+
+
+def _closes(line: str, opened: tuple[str, int, str]) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and set(stripped) == {opened[0]} and len(stripped) >= opened[1]
+
+
+def _copy_code(numbered: Numbered, index: int, fence: re.Match[str], out: Numbered) -> int:
+    """Copy a fenced code block as it is; the index after it."""
+    char, length = fence.group(2)[0], len(fence.group(2))
+    out.append(numbered[index])
+    index += 1
+    while index < len(numbered):
+        out.append(numbered[index])
+        stripped = numbered[index][0].strip()
+        index += 1
+        if stripped and set(stripped) == {char} and len(stripped) >= length:
+            break
+    return index
+
+
+def _options(numbered: Numbered, index: int) -> tuple[dict[str, str], int]:
+    """A directive's options (``:key: value`` lines, or a ``---`` YAML block) from ``index``."""
+    options: dict[str, str] = {}
+    if index < len(numbered) and numbered[index][0].strip() == "---":
+        end = index + 1
+        while end < len(numbered) and numbered[end][0].strip() != "---":
+            key, _colon, value = numbered[end][0].strip().partition(":")
+            if key:
+                options[key.strip()] = value.strip().strip("\"'")
+            end += 1
+        return options, end + 1
+    while index < len(numbered):
+        match = OPTION.match(numbered[index][0])
+        if match is None:
+            break
+        options[match.group(1)] = match.group(2)
+        index += 1
+    return options, index
+
+
+def _body(numbered: Numbered, index: int, opened: tuple[str, int]) -> tuple[list[tuple[str, int]], int]:
+    """The content lines of a directive read whole (figure, code); the index after its closing fence."""
+    body = []
+    while index < len(numbered):
+        line = numbered[index][0]
+        index += 1
+        if _closes(line, (opened[0], opened[1], "")):
+            break
+        body.append(numbered[index - 1])
+    return body, index
+
+
+def _directive(numbered, index, opener, stack, out, context: FileContext, target):
+    indent, fence, name, argument = opener.group(1), opener.group(2), opener.group(3).lower(), opener.group(4)
+    number = numbered[index][1]
+    options, index = _options(numbered, index + 1)
+    opened = (fence[0], len(fence))
+    label = options.get("name") or (target[0] if target else "")
+    if name in ("figure", "image"):
+        body, index = _body(numbered, index, opened)
+        out.extend((text, number) for text in _figure(name, argument, options, body, label, indent))
+        return index, None
+    if name in CODE or name == "math":
+        body, index = _body(numbered, index, opened)
+        language = "math" if name == "math" else argument.split()[0] if argument else options.get("language", "")
+        out.append((f"{indent}{'`' * max(3, len(fence))}{language}", number))
+        out.extend(body)
+        out.append((f"{indent}{'`' * max(3, len(fence))}", number))
+        return index, target
+    if target is not None:
+        out.append((f'<div id="{html.escape(target[0])}"></div>', target[1]))
+    if name in DROPPED:
+        _body_lines, index = _body(numbered, index, opened)
+        return index, None
+    classes = options.get("class", "").split()
+    if name in ADMONITIONS or name in ("admonition", "dropdown"):
+        kind, default_title = ADMONITIONS.get(name, ("note", ""))
+        if name == "admonition" and classes:
+            kind = ADMONITIONS.get(classes[0], (kind, ""))[0]
+        title = argument if name in ("admonition", "dropdown") else (argument or default_title)
+        collapsible = name == "dropdown" or "dropdown" in classes
+        extra = ("collapsible open" if "open" in options else "collapsible") if collapsible else ""
+        out.extend((text, number) for text in markup.callout(kind, title, indent, extra))
+        stack.append((*opened, "div"))
+    elif name in QUOTES:
+        out.extend((text, number) for text in markup.callout("quote", "", indent))
+        stack.append((*opened, "div"))
+    elif name == "tab-set":
+        out.extend((text, number) for text in markup.tab_set(indent))
+        stack.append((*opened, "div"))
+    elif name == "tab-item":
+        out.extend((text, number) for text in markup.passage(argument, indent))
+        stack.append((*opened, "div"))
+    else:
+        context.warn(f"MyST directive {{{name}}} is not known: its content is kept", number)
+        out.extend((text, number) for text in markup.passage(argument, indent, "component"))
+        stack.append((*opened, "div"))
+    return index, None
+
+
+def _closing(what: str, indent: str) -> list[str]:
+    return markup.close(indent) if what == "div" else []
+
+
+def _figure(name: str, path: str, options: dict[str, str], body: list[tuple[str, int]], label: str, indent: str):
+    """A figure: the first paragraph of its content is the caption, the rest its legend."""
+    text = [line.strip() for line, _ in body]
+    while text and not text[0]:
+        text.pop(0)
+    split = text.index("") if "" in text else len(text)
+    caption = " ".join(text[:split]) if name == "figure" else ""
+    legend = text[split:]
+    attributes = " ".join(
+        f'{key}="{html.escape(options[key])}"'
+        for key in ("width", "height")
+        if options.get(key, "").rstrip("px").isdigit()
+    ).replace("px", "")
+    alt = options.get("alt") or re.sub(r"[*_`]|\{[\w:-]+\}", "", caption) or Path(path).stem
+    lines = markup.figure(path.strip(), alt, caption, label, indent, attributes)
+    return lines + [indent + line for line in legend] + ([""] if legend else [])
+
+
+# -- roles ---------------------------------------------------------------------------------
+
+ROLE = re.compile(r"\{([\w:-]+)\}(`+)(.+?)(?<!`)\2(?!`)")
+EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
+TEXT_ROLES = {"term", "doc", "download", "abbr", "guilabel", "menuselection", "kbd", "file", "samp", "command"}
+
+
+class _Role(InlineProcessor):
+    """One role, ``{name}`text```; an unknown one keeps its text, with a warning."""
+
+    def __init__(self, warn: Callable[[str, str], None]):
+        super().__init__(ROLE.pattern)
+        self.warn = warn
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
+        if data[: m.start()].count("`") % 2:  # inside a code span
+            return None, None, None
+        name, content = m.group(1).lower(), m.group(3).strip()
+        explicit = EXPLICIT.match(content)
+        shown, label = (explicit.group(1), explicit.group(2)) if explicit else ("", content)
+        if name == "math":
+            return None, None, None  # the math reader's
+        if name in ("ref", "numref", "eq", "any", "numref:fig"):
+            style = {"ref": "title", "any": "title", "numref": "numref", "eq": "number"}.get(name, "numref")
+            item = Item(label.strip(), text=shown.strip())
+            return Reference((item,), False, m.group(0), style).encode(), m.start(0), m.end(0)
+        if name.startswith("cite"):
+            keys = tuple(Item(key.strip()) for key in content.split(",") if key.strip())
+            bracketed = name not in ("cite:t", "cite:ts", "citet")
+            return Reference(keys, bracketed, m.group(0)).encode(), m.start(0), m.end(0)
+        if name in ("sub", "sup"):
+            element = etree.Element(name)
+            element.text = content
+            return element, m.start(0), m.end(0)
+        if name == "abbr":
+            element = etree.Element("abbr")
+            element.text = shown or content
+            if explicit:
+                element.set("title", explicit.group(2))
+            return element, m.start(0), m.end(0)
+        if name not in TEXT_ROLES:
+            self.warn(f"MyST role {{{name}}} is not known: its text is shown", m.group(0))
+        element = etree.Element("span")
+        element.text = shown or content
+        return element, m.start(0), m.end(0)
+
+
+class RoleExtension(Extension):
+    """Registers :class:`_Role` before code spans (a role's argument is written as one)."""
+
+    def __init__(self, warn: Callable[[str, str], None], **kwargs: object):
+        super().__init__(**kwargs)
+        self.warn = warn
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.inlinePatterns.register(_Role(self.warn), "report_build_myst_role", 191)
+
+
+def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
+    return RoleExtension(warn)
+
+
+__all__ = ["RoleExtension", "extension", "lines"]

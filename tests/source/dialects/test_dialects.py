@@ -1,0 +1,284 @@
+"""The dialects as a whole: switched on and off by name, line by line, and what they read besides
+syntax: site-absolute image paths, BibTeX through pybtex, a bookdown chapter's bibliography."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image as Picture
+
+from report_build import Diagnostics, ManuscriptError, ReportBuildError
+from report_build.source import bibtex
+from report_build.source.dialects import NAMES, enabled
+from report_build.source.dialects.bookdown import bibliography_files, chunk_options
+from report_build.source.parse import load
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return folder / next(iter(files))
+
+
+def picture(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Picture.new("RGB", (40, 20), "teal").save(path)
+
+
+def body(path: Path, **kwargs: object) -> tuple[str, Diagnostics]:
+    diagnostics = Diagnostics(echo=False)
+    doc = load(path, diagnostics, **kwargs)
+    return "".join(chapter.body for chapter in doc.chapters), diagnostics
+
+
+# -- by name -----------------------------------------------------------------------------
+
+MIXED = """---
+title: T
+{dialects}---
+
+# One
+
+:::note Heads up
+A Docusaurus admonition.
+:::
+
+{{{{< alert title="Careful" >}}}}
+A Hugo alert.
+{{{{< /alert >}}}}
+"""
+
+
+def test_every_dialect_is_read_by_default_and_each_can_be_switched_off(tmp_path):
+    html, _ = body(write(tmp_path, {"report.md": MIXED.format(dialects="")}))
+    assert 'callout-title">Heads up' in html and 'callout-title">Careful' in html
+    only_hugo = write(tmp_path / "b", {"report.md": MIXED.format(dialects="dialects: [hugo]\n")})
+    html, _ = body(only_hugo)
+    assert 'callout-title">Careful' in html and "Heads up" in html and 'callout-title">Heads up' not in html
+    none = write(tmp_path / "c", {"report.md": MIXED.format(dialects="dialects: []\n")})
+    with pytest.raises(ManuscriptError) as caught:  # without the Hugo dialect, compose knows only include and var
+        load(none, Diagnostics(echo=False))
+    assert caught.value.line == 12 and "unknown shortcode" in caught.value.message
+
+
+def test_a_dialect_that_does_not_exist_is_an_error_naming_the_known_ones(tmp_path):
+    manuscript = write(tmp_path, {"report.md": "---\ntitle: T\ndialects: [mkdocs, sphinx]\n---\n\n# One\n"})
+    with pytest.raises(ManuscriptError) as caught:
+        load(manuscript, Diagnostics(echo=False))
+    assert caught.value.line == 3 and "'sphinx' is not a dialect" in caught.value.message
+    assert all(name in caught.value.message for name in NAMES)
+    assert enabled(None) == NAMES and enabled([]) == () and enabled("myst, hugo") == ("hugo", "myst")
+
+
+def test_a_pandoc_div_is_never_a_docusaurus_admonition(tmp_path):
+    manuscript = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\n---\n\n# One\n\n::: {.note}\nA div of class note.\n:::\n\n"
+            ":::note\nA note.\n:::\n"
+        },
+    )
+    html, _ = body(manuscript)
+    assert '<div class="note">' in html and 'callout-title">Note' in html
+
+
+def test_messages_of_a_dialect_name_the_line_in_an_included_file(tmp_path):
+    manuscript = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\n---\n\n# One\n\n{{< include part.md >}}\n",
+            "part.md": 'Text.\n\n<Widget title="W">\n\nInside.\n\n</Widget>\n',
+        },
+    )
+    html, diagnostics = body(manuscript)
+    assert "Inside." in html and 'passage-title">W' in html
+    [warning] = diagnostics.warnings
+    assert (Path(warning.path).name, warning.line) == ("part.md", 3) and "<Widget>" in warning.message
+
+
+# -- site-absolute paths -------------------------------------------------------------------
+
+SITE = '---\ntitle: T\n{front}---\n\n# One\n\n![A chart](/img/chart.png)\n\n<img src="/img/chart.png" alt="Again">\n'
+
+
+def test_a_site_absolute_path_is_found_beside_the_manuscript_or_in_its_static_folder(tmp_path):
+    beside = write(tmp_path / "a", {"report.md": SITE.format(front="")})
+    picture(tmp_path / "a" / "img" / "chart.png")
+    html, _ = body(beside)
+    assert html.count('src="img/chart.png"') == 2
+    static = write(tmp_path / "b", {"report.md": SITE.format(front="")})
+    picture(tmp_path / "b" / "static" / "img" / "chart.png")
+    html, _ = body(static)
+    assert html.count('src="static/img/chart.png"') == 2
+
+
+def test_site_root_in_the_front_matter_is_a_folder_inside_the_manuscript_folder(tmp_path):
+    manuscript = write(tmp_path, {"report.md": SITE.format(front="site_root: website/public\n")})
+    picture(tmp_path / "website" / "public" / "img" / "chart.png")
+    picture(tmp_path / "img" / "chart.png")  # not read: the site root says where /img is
+    html, _ = body(manuscript)
+    assert 'src="website/public/img/chart.png"' in html
+    outside = write(tmp_path / "x", {"report.md": SITE.format(front="site_root: ../elsewhere\n")})
+    with pytest.raises(ManuscriptError) as caught:
+        load(outside, Diagnostics(echo=False))
+    assert caught.value.line == 3 and "--site-root" in caught.value.message
+
+
+def test_site_root_on_the_command_line_may_be_outside_and_its_images_travel_as_bytes(tmp_path):
+    manuscript = write(tmp_path / "docs", {"report.md": SITE.format(front="")})
+    picture(tmp_path / "static" / "img" / "chart.png")
+    doc = load(manuscript, Diagnostics(echo=False), site_root=tmp_path / "static")
+    [image] = doc.images
+    assert image.src == "site-root/img/chart.png" and image.data and image.data.startswith(b"\x89PNG")
+    assert doc.site_root == (tmp_path / "static").resolve()
+    assert 'src="site-root/img/chart.png"' in doc.chapters[0].body
+
+
+def test_a_site_absolute_path_outside_the_site_root_is_refused_and_one_found_nowhere_is_a_fault(tmp_path):
+    from report_build.errors import StrictModeError
+
+    manuscript = write(tmp_path / "docs", {"report.md": SITE.format(front="").replace("/img/chart", "/../secret")})
+    picture(tmp_path / "secret.png")
+    with pytest.raises(ReportBuildError) as caught:  # a sandbox matter: no build reads it
+        load(manuscript, Diagnostics(echo=False))
+    assert caught.value.line == 7 and "outside the site root" in caught.value.message
+    missing = write(tmp_path / "m", {"report.md": SITE.format(front="")})
+    html, diagnostics = body(missing)  # a draft: a placeholder with the alt text, and a warning naming the options
+    assert "A chart" in html and "<img" not in html
+    first = diagnostics.warnings[0]
+    assert first.line == 7 and "not found under the site root" in first.message
+    assert (
+        "site_root:" in first.message and "--site-root DIR" in first.message and "static/img/chart.png" in first.message
+    )
+    with pytest.raises(StrictModeError) as refused:  # --strict, release and check refuse it
+        load(missing, Diagnostics(strict=True, echo=False))
+    assert "not found under the site root" in str(refused.value)
+
+
+def test_the_command_line_takes_a_site_root(tmp_path):
+    from report_build.cli import parser
+
+    args = parser().parse_args(["pdf", "report.md", "--site-root", str(tmp_path)])
+    assert args.site_root == tmp_path
+    assert parser().parse_args(["watch", "--site-root", "static"]).site_root == Path("static")
+
+
+# -- BibTeX ---------------------------------------------------------------------------------
+
+BIB = r"""@string{biom = "Biometrika"}
+@comment{ a comment }
+@article{a1,
+  author = {M{\"u}ller, J{\"o}rg and van der Berg, Anna and {World Health Organization}},
+  title = {A title with \emph{emphasis} and an {\'e}l{\`e}ve},
+  journal = biom,
+  year = 2020, month = jan,
+  pages = {1--10},
+}
+@online{a2, title = "Concat " # biom, url = {https://example.org}, urldate = {2021-03-04}, date = {2019-05}}
+@book{a1, title = {Again}}
+@article{broken, title = {Unclosed, year = 2020
+"""
+
+
+def test_bibtex_is_read_by_pybtex_into_csl_with_latex_as_text(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    warned: list[tuple[str, int | None]] = []
+    items = bibtex.read(path, lambda message, where, line: warned.append((message, line)))
+    first, second = items[:2]
+    assert first["type"] == "article-journal" and first["container-title"] == "Biometrika"
+    assert first["title"] == "A title with emphasis and an \u00e9l\u00e8ve" and first["page"] == "1\u201310"
+    assert first["issued"] == {"date-parts": [[2020, 1]]}
+    assert first["author"] == [
+        {"family": "M\u00fcller", "given": "J\u00f6rg"},
+        {"family": "Berg", "given": "Anna", "non-dropping-particle": "van der"},
+        {"literal": "World Health Organization"},
+    ]
+    assert second["type"] == "webpage" and second["title"] == "Concat Biometrika"
+    assert second["issued"] == {"date-parts": [[2019, 5]]} and second["accessed"] == {"date-parts": [[2021, 3, 4]]}
+    assert ("BibTeX entry 'a1' is given twice; the first is kept", 11) in warned
+    assert any("BibTeX:" in message and line == 12 for message, line in warned)  # the unclosed entry
+
+
+def test_a_bibliography_can_be_several_files_and_a_key_in_two_keeps_the_first(tmp_path):
+    manuscript = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\nbibliography: [a.bib, b.json]\n---\n\n# One\n\n[@x] and [@y].\n",
+            "a.bib": "@book{x, title = {From BibTeX}, author = {Doe, Jane}, year = 2001}\n",
+            "b.json": '[{"id": "y", "title": "From JSON", "issued": {"date-parts": [[2002]]}},'
+            ' {"id": "x", "title": "Shadowed"}]',
+        },
+    )
+    diagnostics = Diagnostics(echo=False)
+    doc = load(manuscript, diagnostics)
+    references = doc.chapters[-1].body
+    assert "From BibTeX" in references and "From JSON" in references and "Shadowed" not in references
+    assert any("also in a.bib" in w.message and Path(w.path).name == "b.json" for w in diagnostics.warnings)
+    assert {p.name for p in doc.inputs} >= {"a.bib", "b.json"}
+
+
+def test_an_r_markdown_chapter_without_bibliography_uses_its_books(tmp_path):
+    chapter = write(tmp_path, {"ch.Rmd": "# One\n\nAs shown [@x].\n", "z.bib": "@book{x, title={Z}, year=2001}\n"})
+    assert bibliography_files(chapter) == (tmp_path / "z.bib",)
+    write(tmp_path, {"index.Rmd": "---\nbibliography: [book.bib]\n---\n", "book.bib": "@book{x, title={B}}\n"})
+    assert bibliography_files(chapter) == (tmp_path / "book.bib",)
+    diagnostics = Diagnostics(echo=False)
+    doc = load(chapter, diagnostics)
+    assert 'href="#ref-x"' in doc.chapters[0].body and "book.bib" in " ".join(diagnostics.notes)
+    assert bibliography_files(tmp_path / "other.md") == ()
+
+
+def test_r_chunk_options_are_read_as_r_reads_them():
+    assert chunk_options(' zeppo, fig.cap="A \\"quoted\\" word, and $\\\\mu$", echo=FALSE') == (
+        "zeppo",
+        {"fig.cap": 'A "quoted" word, and $\\mu$', "echo": "FALSE"},
+    )
+    assert chunk_options(" echo=FALSE") == ("", {"echo": "FALSE"})
+    assert chunk_options(", fig.cap = 'Critical values', label='crit'") == (
+        "crit",
+        {"fig.cap": "Critical values", "label": "crit"},
+    )
+
+
+# -- end to end -------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_a_page_from_another_site_builds_with_its_images_from_the_site_root(tmp_path):
+    """A Docusaurus page whose images the site serves from static/ outside the page's folder: with
+    --site-root, its PDF draws them and its ePub packages them (EPUBCheck-clean); tabs, a
+    collapsible block and an admonition come out as the reader expects."""
+    import io
+    import zipfile
+
+    import pikepdf
+
+    from epubcheck_helper import epubcheck_many
+    from report_build import build
+
+    page = write(
+        tmp_path / "docs",
+        {
+            "page.mdx": "---\ntitle: A page\n---\n\nimport Tabs from '@theme/Tabs';\n\n# One\n\n"
+            ":::tip Before you start\nRead this.\n:::\n\n![The flow](/img/flow.png)\n\n"
+            '<Tabs>\n<TabItem value="a" label="First">\n\nOne.\n\n</TabItem>\n'
+            '<TabItem value="b" label="Second">\n\nTwo.\n\n</TabItem>\n</Tabs>\n\n'
+            '??? note "More"\n    Hidden on the site.\n'
+        },
+    )
+    picture(tmp_path / "static" / "img" / "flow.png")
+    diagnostics = Diagnostics(echo=False)
+    pdf, epub = build(page, ("pdf", "epub"), write=False, diagnostics=diagnostics, site_root=tmp_path / "static")
+    with pikepdf.open(io.BytesIO(pdf.data)) as document:
+        drawn = {image.objgen for page in document.pages for image in page.get_images().values()}
+        assert len(drawn) == 1
+    assert epubcheck_many({"page": epub.data}) == {"page": []}
+    with zipfile.ZipFile(io.BytesIO(epub.data)) as book:
+        text = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+        assert any(n.startswith("EPUB/images/img-") for n in book.namelist())
+    assert "Before you start" in text and "<details" in text and text.count('class="passage tab"') == 2
+    assert "import Tabs" not in text and ":::" not in text and "???" not in text
