@@ -10,7 +10,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from conftest import FIXTURES, build_bytes, pdf_fonts, pdf_pages, squash
+from conftest import FIXTURES, build_bytes, pdf_fonts, pdf_pages, squash, words_past_the_edge
 from report_build import Diagnostics, load
 from report_build.theme import Theme
 
@@ -341,3 +341,28 @@ def test_a_pdf_with_passages_for_one_format_only(tmp_path):
     )
     text = squash(" ".join(pdf_pages(build_bytes(manuscript))))
     assert squash("Only in the PDF.") in text and squash("Not in the PDF.") not in text
+
+
+@pytest.mark.e2e
+def test_no_word_runs_past_the_page_edge(default_pdf, print_pdf):
+    assert words_past_the_edge(default_pdf) == []
+    assert words_past_the_edge(print_pdf) == []  # within the trim box, not only the bleed
+
+
+@pytest.mark.e2e
+def test_long_addresses_code_lines_and_wide_tables_stay_on_the_page(tmp_path):
+    """A long address, a line of code with a 128-digit checksum, a twelve-column table: all on
+    the page. The same manuscript with code that may not break runs past the edge (the count
+    can fail)."""
+    wide = FIXTURES / "wide" / "report.md"
+    assert words_past_the_edge(build_bytes(wide)) == []
+    folder = tmp_path / "wide"
+    shutil.copytree(wide.parent, folder)
+    (folder / "layouts" / "css").mkdir(parents=True)
+    (folder / "layouts" / "css" / "custom.css").write_text(
+        "pre, pre code { overflow-wrap: normal; hyphens: manual; }\n"
+    )
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    (folder / "report.md").write_text(text.replace("language: en", "language: en\nlayouts: layouts"), encoding="utf-8")
+    past = words_past_the_edge(build_bytes(folder / "report.md"))
+    assert any(word.startswith("ad975da2133bcc") for _page, word in past), past
