@@ -1343,6 +1343,8 @@ def test_the_changelog_variables_and_strings_files_speak_the_same_words(tmp_path
         with pytest.raises(ReportBuildError) as info:
             load(manuscript, Diagnostics(echo=False))
         assert f"{info.value.path.name}:{info.value.line}: {info.value.message}".startswith(expected), str(info.value)
+
+
 # -- 18: hostile strings in every input channel: nothing live reaches an output --------------
 
 PAYLOADS = [
