@@ -1,4 +1,4 @@
-"""`make corpus` (bench/corpus.py) on a corpus of two small documents: a table row for each,
+"""`make corpus` (bench/corpus.py) on a corpus of three small documents: a table row for each,
 the checks' results, and a failing exit status when one does not build."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def test_corpus_table_reports_each_document(tmp_path):
         "---\ntitle: Good\n---\n\n# One\n\nText with a badge ![Build passing](https://ci.example.org/b.svg).\n",
         encoding="utf-8",
     )
-    (broken / "doc.md").write_text("---\ntitle: Broken\n---\n\n# One\n\nA call[^x].\n", encoding="utf-8")
+    (broken / "doc.md").write_bytes(b"---\ntitle: Broken\n---\n\n# One\n\nCaf\xe9.\n")  # not UTF-8: no draft of it
     (boxes / "doc.md").write_text("---\ntitle: Boxes\n---\n\n# One\n\nKawi \U00011f04, no font.\n", encoding="utf-8")
     site = browser.missing() is None or os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
     result = subprocess.run(
@@ -43,6 +43,6 @@ def test_corpus_table_reports_each_document(tmp_path):
     assert rows["good"][-1] == ("clean" if site else "-")  # the site's browser checks
     assert rows["broken"][1:6] == ["-", "-", "-", "not", "built"]
     assert rows["boxes"][2:5] == ["ok", "1", "valid"]  # a character no font has: one empty box
-    assert "doc.md:7: footnote [^x] is called but never defined" in result.stdout
+    assert "doc.md:7: not valid UTF-8 (byte 0xe9)" in result.stdout
     assert "tofu: \U00011f04 print as empty boxes" in result.stdout
     assert lines[-1] == "1 of 3 documents built and valid"
