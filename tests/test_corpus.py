@@ -3,12 +3,14 @@ the checks' results, and a failing exit status when one does not build or leaves
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
 
 from conftest import ROOT
+from report_build.checks import browser
 
 pytestmark = pytest.mark.e2e
 
@@ -22,15 +24,16 @@ def test_corpus_table_reports_each_document(tmp_path):
         "---\ntitle: Good\n---\n\n# One\n\nText with a badge ![Build passing](https://ci.example.org/b.svg).\n",
         encoding="utf-8",
     )
-    (broken / "doc.md").write_text("---\ntitle: [Broken\n---\n\n# One\n\nText.\n", encoding="utf-8")  # not YAML
+    (broken / "doc.md").write_bytes(b"---\ntitle: Broken\n---\n\n# One\n\nCaf\xe9.\n")  # not UTF-8: no draft of it
     (boxes / "doc.md").write_text("---\ntitle: Boxes\n---\n\n# One\n\nKawi \U00011f04, no font.\n", encoding="utf-8")
     (leaky / "doc.Rmd").write_text(  # an R Markdown file is a manuscript too
         "---\ntitle: Leaky\n---\n\n# One\n\nA stray ::: and {{< in the text; `::: {{< $$` in code is code.\n\n"
         "```r\nx === y  # in code too\n```\n",
         encoding="utf-8",
     )
+    site = browser.missing() is None or os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "corpus.py"), "--root", str(tmp_path)],
+        [sys.executable, str(ROOT / "bench" / "corpus.py"), "--root", str(tmp_path)] + ([] if site else ["--no-site"]),
         capture_output=True,
         text=True,
         timeout=600,
@@ -38,14 +41,15 @@ def test_corpus_table_reports_each_document(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     header = ["document", "PDF pages", "qpdf", "tofu", "ePub (EPUBCheck)", "raw syntax", "time", "warnings"]
-    assert [cell.strip() for cell in lines[0].split("  ") if cell.strip()] == [*header, "remote omitted"]
+    assert [cell.strip() for cell in lines[0].split("  ") if cell.strip()] == [*header, "remote omitted", "site"]
     rows = {line.split()[0]: line.split() for line in lines[2:6]}
     assert int(rows["good"][1]) >= 3 and rows["good"][2:6] == ["ok", "0", "valid", "0"]  # cover, title page, text ...
-    assert rows["good"][-1] == "1"  # one remote image omitted
+    assert rows["good"][-2] == "1"  # one remote image omitted
+    assert rows["good"][-1] == ("clean" if site else "-")  # the site's browser checks
     assert rows["broken"][1:7] == ["-", "-", "-", "not", "built", "-"]
     assert rows["boxes"][2:6] == ["ok", "1", "valid", "0"]  # a character no font has: one empty box
     assert rows["leaky"][2:6] == ["ok", "0", "valid", "1"]
-    assert "doc.md:2: front matter line 2: the '[' opened on this line is never closed" in result.stdout
+    assert "doc.md:7: not valid UTF-8 (byte 0xe9)" in result.stdout
     assert "tofu: \U00011f04 print as empty boxes" in result.stdout
     for found in ("raw syntax in the ePub: 1 x :::", "raw syntax in the PDF: 1 x {{<"):
         assert found in result.stdout

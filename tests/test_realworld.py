@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import REALWORLD, ROOT, pdf_fonts, pdf_pages, squash
+from conftest import REALWORLD, ROOT, pdf_fonts, pdf_pages, squash, words_past_the_edge
 from report_build import Diagnostics, ReportBuildError, build, load
 from report_build.checks.glyphs import glyph_coverage
 from report_build.theme import Theme
@@ -159,6 +159,15 @@ def test_document_builds_a_valid_pdf_and_epub(corpus, case):
         shown = "".join(pdf_pages(outcome.pdf))
         assert all(word in shown for word in words), (language, words)
     assert glyph_coverage(outcome.pdf).missing == []  # every character drawn: no empty boxes (tofu)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", DOCUMENTS, ids=lambda case: case.folder)
+def test_no_word_runs_past_the_page_edge(corpus, case):
+    """Long addresses, code lines and wide tables, as others write them, stay on the page."""
+    outcome = corpus(case.path, omit_remote=bool(case.remote))
+    assert not outcome.error, outcome.error
+    assert words_past_the_edge(outcome.pdf) == []
 
 
 @pytest.fixture(scope="module")

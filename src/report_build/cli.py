@@ -133,10 +133,15 @@ def parser() -> argparse.ArgumentParser:
     watcher.add_argument("--max-rebuilds", type=int, default=None, help=argparse.SUPPRESS)
     watcher.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
     watcher.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
-    gate = commands.add_parser("check", help="validate the latest outputs (EPUBCheck, Ace, PDF structure)")
+    gate = commands.add_parser(
+        "check",
+        help="validate the latest outputs (PDF structure and links, EPUBCheck, Ace, the site) and say what was checked",
+    )
     gate.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript the outputs came from")
     gate.add_argument("--output-dir", type=Path, default=Path("output"), help="where the outputs are")
     gate.add_argument("--no-ace", action="store_true", help="skip the Ace accessibility check")
+    gate.add_argument("--no-site", action="store_true", help="skip the web edition's checks in Chromium")
+    gate.add_argument("--site", type=Path, default=None, help="the web edition's folder (default: OUTPUT_DIR/web)")
     gate.add_argument("--strict", action="store_true", help="count warnings as failures")
     gate.add_argument("-q", "--quiet", action="store_true", help="print only findings")
     fetching = commands.add_parser(
@@ -281,16 +286,23 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         print(as_json(found) if args.format == "json" else "\n".join(str(remark) for remark in found))
         return []
     if args.command == "check":
-        from .checks.gate import check
+        from .checks import gate
 
-        findings = check(args.manuscript, args.output_dir, ace=not args.no_ace)
-        for located in findings:
-            print(located, file=sys.stderr)
-        errors = sum(1 for f in findings if f.finding.severity == "error")
-        warnings = len(findings) - errors
-        print(f"check: {errors} errors, {warnings} warnings", file=sys.stderr)
-        if errors or (args.strict and warnings):
-            raise CheckError(f"check failed: {errors} errors, {warnings} warnings")
+        tallies = gate.run(
+            args.manuscript, args.output_dir, ace=not args.no_ace, browser=not args.no_site, site=args.site
+        )
+        for tally in tallies:
+            for located in tally.findings:
+                print(located, file=sys.stderr)
+        for tally in tallies:  # what was checked, one line a check, then the verdict
+            print(f"check: {tally.line()}", file=sys.stderr)
+        errors = sum(tally.errors for tally in tallies)
+        warnings = sum(tally.warnings for tally in tallies)
+        failed = bool(errors or (args.strict and warnings))
+        counted = gate.counted(errors, warnings)
+        print(f"check: {counted}: {'failed' if failed else 'passed'}", file=sys.stderr)
+        if failed:
+            raise CheckError(f"check failed: {counted}")
         return []
     if args.command == "release":
         released = make_release(

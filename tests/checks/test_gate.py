@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,8 +15,9 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from report_build import Diagnostics, build
+from report_build.checks import browser
 from report_build.checks.ace import ace_missing
-from report_build.checks.gate import check
+from report_build.checks.gate import CHECKS, Tally, check
 
 BASIC = FIXTURES / "basic"
 
@@ -27,26 +29,76 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     shutil.copytree(BASIC, manuscript.parent)
     out = folder / "out"
     quiet = Diagnostics(echo=False)
-    build(manuscript, ("pdf", "epub"), output_dir=out, diagnostics=quiet)
+    build(manuscript, ("pdf", "epub", "web"), output_dir=out, diagnostics=quiet)
     build(manuscript, ("pdf",), output_dir=out, edition="print", diagnostics=quiet)
     return manuscript, out
 
 
-def run_check(manuscript: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def site_options() -> list[str]:
+    """The site is checked where a browser can run (always under CI)."""
+    if browser.missing() is None or os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        return []
+    return ["--no-site"]
+
+
+def run_check(manuscript: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "report_build", "check", str(manuscript), "--output-dir", str(out), "--no-ace"],
+        [
+            sys.executable,
+            "-m",
+            "report_build",
+            "check",
+            str(manuscript),
+            "--output-dir",
+            str(out),
+            "--no-ace",
+            *options,
+        ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
 
 
 @pytest.mark.e2e
-def test_clean_outputs_pass(built):
+def test_clean_outputs_pass_and_the_gate_says_what_it_checked(built):
     manuscript, out = built
-    result = run_check(manuscript, out)
+    result = run_check(manuscript, out, *site_options())
     assert result.returncode == 0, result.stderr
-    assert "check: 0 errors, 0 warnings" in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("check: ")]
+    assert lines[-1] == "check: 0 errors, 0 warnings: passed"
+    said = dict(line[len("check: ") :].split(": ", 1) for line in lines[:-1])
+    assert list(said) == ["the build", "PDF structure", "glyph coverage", "links", "EPUBCheck", "Ace", "the site"]
+    assert said["the build"] == "1 source file read and laid out as a release reads them: 0 errors, 0 warnings"
+    assert re.fullmatch(r"[1-9]\d* glyphs of [1-9]\d* fonts in 2 PDFs: 0 errors, 0 warnings", said["glyph coverage"])
+    assert re.fullmatch(r"2 PDFs, [1-9]\d* pages: 0 errors, 0 warnings", said["PDF structure"])
+    assert re.fullmatch(r"[1-9]\d* links? in 2 PDFs: 0 errors, 0 warnings", said["links"])
+    assert re.fullmatch(r"1 ePub, [1-9]\d* files: 0 errors, 0 warnings", said["EPUBCheck"])
+    assert said["Ace"] == "not run: --no-ace"
+    if site_options():
+        assert said["the site"] == "not run: --no-site"
+    else:
+        pages = re.fullmatch(r"(\d+) pages at 1280, 375 and 320 px, \d+ links: 0 errors, 0 warnings", said["the site"])
+        assert pages and int(pages.group(1)) == 4, said["the site"]  # landing, two chapters, search
+
+
+@pytest.mark.e2e
+def test_a_failing_check_is_counted_on_its_own_line(built, tmp_path):
+    """A site of another version is a finding of the site's check, and the verdict says failed."""
+    manuscript, out = built
+    stale = tmp_path / "out"
+    shutil.copytree(out, stale)
+    marker = stale / "web" / "site.json"
+    marker.write_text(marker.read_text().replace('"version": "', '"version": "0.9-'), encoding="utf-8")
+    result = run_check(manuscript, stale, "--no-site")  # the version is read before the browser runs
+    assert result.returncode == 0, result.stderr  # skipped: nothing checked, nothing found
+    result = run_check(manuscript, stale, *site_options())
+    if site_options():
+        pytest.skip("no browser here")
+    assert result.returncode == 1
+    assert "[site STALE] the site is of version 0.9-" in result.stderr
+    assert "check: the site: " in result.stderr and "1 error, 0 warnings" in result.stderr
+    assert result.stderr.splitlines()[-2] == "check: 1 error, 0 warnings: failed"
 
 
 @pytest.mark.e2e
@@ -92,6 +144,35 @@ def test_pdf_findings(built, tmp_path):
         assert f"[pdf {code}]" in result.stderr, result.stderr
 
 
+@pytest.mark.e2e  # the gate lays the manuscript out, for the faults only a layout finds
+def test_a_further_check_is_one_more_function_in_the_list(tmp_path, monkeypatch):
+    """A check of its own joins the gate, its line and its verdict."""
+    from report_build.checks import gate
+
+    manuscript = tmp_path / "m" / "report.md"
+    shutil.copytree(BASIC, manuscript.parent)
+
+    def chapters(subject: gate.Outputs) -> Tally:
+        return Tally("chapters", f"{len(subject.doc.chapters)} chapters")
+
+    monkeypatch.setattr(gate, "CHECKS", [*CHECKS, chapters])
+    tallies = gate.run(manuscript, tmp_path / "empty", ace=False)
+    said = {tally.name: tally.line() for tally in tallies}
+    assert list(said) == [
+        "the build",
+        "PDF structure",
+        "glyph coverage",
+        "links",
+        "EPUBCheck",
+        "Ace",
+        "the site",
+        "chapters",
+    ]
+    assert said["chapters"] == "chapters: 2 chapters: 0 errors, 0 warnings"
+    assert said["the site"].startswith("the site: not run: no web edition in")
+    assert said["EPUBCheck"] == "EPUBCheck: no ePub: 1 error, 0 warnings"
+
+
 @pytest.mark.e2e  # check lays the manuscript out, for the faults only a layout finds
 def test_missing_outputs_are_findings(tmp_path):
     manuscript = tmp_path / "m" / "report.md"
@@ -117,7 +198,7 @@ def test_arabic_edition_passes(tmp_path):
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    assert "check: 0 errors, 0 warnings" in result.stderr
+    assert "check: 0 errors, 0 warnings: passed" in result.stderr
     screen = next(p for p in out.glob("*.pdf") if not p.name.endswith("-print.pdf"))
     with pikepdf.open(screen) as pdf, pdf.open_outline() as outline:
         assert outline.root[-1].title == "سجلّ الإصدارات"  # what the check compared the bookmarks with

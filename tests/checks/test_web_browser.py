@@ -1,6 +1,8 @@
 """The web edition in headless Chromium: axe-core on every page, no sideways scrolling on a
-phone, every link and fragment resolving, no request leaving the site, notes opening in place,
-search finding sections; and the W3C Nu validator on the HTML.
+phone (375 px) or the narrowest one (320 px), every region that scrolls reachable, named and
+cued, nothing refused by the pages' Content-Security-Policy, every link and fragment resolving,
+no request leaving the site, notes opening in place, search finding sections; and the W3C Nu
+validator on the HTML.
 
 The English and Arabic editions are built together, as `make all-editions` builds them
 (English in web/, Arabic in web/ar/), from the same PDF and ePub a build makes. Chromium, Node
@@ -19,12 +21,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import MANUSCRIPT, ROOT
+from conftest import FIXTURES, MANUSCRIPT, ROOT
 from report_build import Diagnostics, build
 from report_build.checks import browser
 
 pytestmark = pytest.mark.e2e
 ARABIC = ROOT / "manuscript-ar" / "report.md"
+WIDE = FIXTURES / "wide" / "report.md"
 SHOTS = ("index.html", "chapter-02.html", "search.html", "ar/index.html", "ar/chapter-02.html")
 
 
@@ -71,8 +74,44 @@ def test_axe_finds_no_violations_at_wcag_22_aa(checked):
 
 
 def test_no_page_scrolls_sideways_on_a_phone(checked):
-    assert all(page["overflow"] for page in checked.pages.values())
+    assert all(page["overflow"] and page["narrowest"] for page in checked.pages.values())
     assert not checked.sideways, checked.sideways
+
+
+def test_every_region_that_scrolls_is_reachable_named_and_cued(checked):
+    assert not checked.unreachable, checked.unreachable
+
+
+def test_the_content_security_policy_refuses_nothing_the_site_needs(checked):
+    assert not checked.refused, checked.refused
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory):
+    """A chapter of code, a long address, a table of four columns and one of twelve."""
+    _require_browser()
+    out = tmp_path_factory.mktemp("wide")
+    quiet = Diagnostics(echo=False)  # the one warning: no PDF or ePub was built to offer
+    build(WIDE, ("web",), output=out / "web", output_dir=out, diagnostics=quiet)
+    assert [w.message.split(":")[0] for w in quiet.warnings] == ["web"], quiet.warnings
+    shots = Path(os.environ.get("REPORT_BUILD_SHOTS") or tmp_path_factory.mktemp("wide-shots")) / "wide"
+    return browser.check_site(out / "web", shots, screenshots=("chapter-01.html",))
+
+
+def test_wide_code_and_tables_stay_within_reach(wide):
+    """At 320 px code and tables scroll in their regions (reachable, named, cued) and the page
+    does not; at 1280 px the tables take the margin beside the text and nothing is hidden."""
+    assert not wide.violations and not wide.sideways and not wide.unreachable and not wide.refused
+    page = wide.pages["chapter-01.html"]
+    narrow = {(region["tag"], "table-wrap" in region["cls"]) for region in page["scrollers"] if region["width"] == 320}
+    assert narrow == {("pre", False), ("div", True)}, page["scrollers"]
+    tables = [region for region in page["regions"]["regions"] if "table-wrap" in region["cls"]]
+    assert [region["label"] for region in tables] == [
+        "Table 1 Where each edition goes, and what checks it",
+        "Table 2 Monthly figures, one column a month",
+    ]
+    for region in tables:
+        assert region["width"] > page["regions"]["main"] + 100 and not region["scrolls"], region
 
 
 def test_every_internal_link_and_fragment_resolves_in_the_browser(checked):
@@ -104,7 +143,7 @@ def test_screenshots_at_phone_and_desktop_widths(checked):
     shots = {Path(path).name: path for path in checked.raw["screenshots"]}
     for page in SHOTS:
         stem = page.replace("/", "-").replace(".", "-")
-        for width in (375, 1280):
+        for width in (320, 375, 1280):
             with Image.open(shots[f"{stem}-{width}.png"]) as image:
                 assert image.width == width and image.height > 600
 
@@ -121,11 +160,21 @@ def test_axe_reports_what_it_should(tmp_path):
         '<div style="width:900px">wide</div></main></body></html>',
         encoding="utf-8",
     )
+    (site / "code.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
+        "<title>Code</title></head><body><main><h1>Code</h1><script>document.title = 'ran';</script>"
+        f'<pre style="overflow-x: auto">{"long_line_of_code " * 40}</pre></main></body></html>',
+        encoding="utf-8",
+    )
     report = browser.check_site(site, tmp_path / "shots")
     assert any("image-alt" in line for line in report.violations)
     assert report.external and report.external[0]["url"] == "https://example.org/a.png"
     assert report.broken and "nowhere" in report.broken[0]["reason"]
-    assert report.sideways
+    assert report.sideways and any(line.endswith("at 320 px") for line in report.sideways)
+    assert any("scrollable-region-focusable" in line for line in report.violations)
+    assert any("code.html @320px: <pre> not reachable by keyboard, not a named region" in x for x in report.unreachable)
+    assert any("script-src" in line for line in report.refused), report.refused
 
 
 def test_nu_validator_finds_no_errors_in_the_html(editions):

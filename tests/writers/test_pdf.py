@@ -10,7 +10,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from conftest import FIXTURES, build_bytes, pdf_fonts, pdf_pages, squash
+from conftest import FIXTURES, build_bytes, pdf_fonts, pdf_pages, squash, words_past_the_edge
 from report_build import Diagnostics, load
 from report_build.theme import Theme
 
@@ -129,10 +129,12 @@ def test_page_count_and_size(default_pdf):
 
 
 @pytest.mark.e2e
-def test_front_matter_numbered_roman_body_from_one(default_pdf, default_document):
+def test_front_matter_numbered_roman_body_from_one(default_pdf, print_pdf, default_document):
+    press = pdf_pages(print_pdf, layout=True)
+    assert not press[1].strip()  # the inside of the cover is blank in print ...
+    assert "Idlib Lives" in press[2] and _folio(press[2]) == "i"  # ... the title page a right-hand page
     pages = pdf_pages(default_pdf, layout=True)
-    assert not pages[1].strip()  # the inside of the cover is blank
-    assert "Idlib Lives" in pages[2] and _folio(pages[2]) == "i"  # the title page, a right-hand page
+    assert "Idlib Lives" in pages[1] and _folio(pages[1]) == "i"  # on screen, the title page follows the cover
     first = default_document.chapters[0].title
     last_contents = max(i for i, text in enumerate(pages) if ". . . . ." in text)
     opener = _opener(pages, first, last_contents)
@@ -222,9 +224,106 @@ def test_print_edition_is_pdf_x4_with_bleed_and_boxes(print_pdf):
 
 @pytest.mark.e2e
 def test_print_and_screen_share_pagination(default_pdf, print_pdf):
+    """The screen edition is the print edition without its blank left-hand pages: the same
+    pages, in the same order, with the same text and folios."""
     screen, press = pdf_pages(default_pdf), pdf_pages(print_pdf)
-    assert len(screen) == len(press)
-    assert [squash(p)[:60] for p in screen] == [squash(p)[:60] for p in press]
+    printed = [p for index, p in enumerate(press) if squash(p) or index % 2 == 0]
+    assert len(screen) == len(printed) < len(press)
+    assert [squash(p)[:60] for p in screen] == [squash(p)[:60] for p in printed]
+
+
+def _labels(data: bytes) -> list[str]:
+    import pypdf
+
+    return list(pypdf.PdfReader(io.BytesIO(data)).page_labels)
+
+
+@pytest.mark.e2e
+def test_the_screen_edition_drops_the_blank_versos_the_print_edition_needs(default_pdf, print_pdf):
+    press = pdf_pages(print_pdf)
+    blanks = [index for index, text in enumerate(press) if not text.strip()]
+    assert blanks and all(index % 2 == 1 for index in blanks)  # left-hand pages, in print
+    assert len(blanks) >= 5
+    assert all(text.strip() for text in pdf_pages(default_pdf))  # none on screen
+    assert len(pdf_pages(default_pdf)) == len(press) - len(blanks)
+
+
+@pytest.mark.e2e
+def test_page_labels_are_the_print_folios(default_pdf, print_pdf):
+    """A viewer shows (and goes to) the page numbers the contents and citations print: each
+    screen page is labelled with the folio printed on it, which is its print page's folio."""
+    screen, press = pdf_pages(default_pdf, layout=True), pdf_pages(print_pdf, layout=True)
+    labels, print_labels = _labels(default_pdf), _labels(print_pdf)
+    assert len(labels) == len(screen) and len(print_labels) == len(press)
+    assert labels[:3] == ["Cover", "i", "ii"] and print_labels[:3] == ["Cover", "Cover", "i"]
+    by_label = dict(zip(print_labels, press, strict=True))
+    for label, text in zip(labels[1:], screen[1:], strict=True):
+        assert _folio(text) == label, (label, text[-80:])  # the folio printed on the page
+        assert squash(by_label[label])[:80] == squash(text)[:80]  # the print page of that folio
+    assert "4" not in labels and "4" in print_labels  # page 4 is a blank verso, in print only
+
+
+@pytest.mark.e2e
+def test_nothing_points_at_a_removed_page(default_pdf):
+    """Outline, named destinations, links and the structure tree point at pages the screen
+    edition has; every link still lands (PDF/UA: no dangling reference)."""
+    with pikepdf.open(io.BytesIO(default_pdf)) as pdf:
+        pages = {page.objgen for page in pdf.pages}
+        names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
+        assert len(names) > 50
+        for name, dest in names.items():
+            target = dest if isinstance(dest, pikepdf.Array) else dest.D
+            assert target[0].objgen in pages, name
+        with pdf.open_outline() as outline:
+            stack = list(outline.root)
+            while stack:
+                item = stack.pop()
+                stack.extend(item.children)
+                dest = item.destination if item.destination is not None else item.action.D
+                dest = names[str(dest)] if isinstance(dest, (pikepdf.String, pikepdf.Name)) else dest
+                assert (dest if isinstance(dest, pikepdf.Array) else dest.D)[0].objgen in pages, item.title
+        links = 0
+        for page in pdf.pages:
+            for annotation in page.get("/Annots") or []:
+                dest = annotation.get("/Dest") or (annotation.A.get("/D") if "/A" in annotation else None)
+                if isinstance(dest, pikepdf.Array):
+                    assert dest[0].objgen in pages
+                elif dest is not None:
+                    assert str(dest) in names, dest
+                links += 1
+        assert links > 50
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and "/Pg" in obj:
+                assert obj.Pg.objgen in pages
+
+
+@pytest.mark.e2e
+def test_epub_page_list_numbers_are_screen_pdf_labels(default_pdf):
+    """The ePub's page list (from the same layout) names pages the screen PDF has, in order:
+    "p. 14" is page 14 in the PDF, in print and in the ePub."""
+    import zipfile
+
+    from lxml import etree
+
+    from conftest import MANUSCRIPT
+
+    epub = build_bytes(MANUSCRIPT, "epub")
+    with zipfile.ZipFile(io.BytesIO(epub)) as book:
+        nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
+    ns = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+    listed = nav.xpath("//x:nav[@epub:type='page-list']//x:a/text()", namespaces=ns)
+    labels = _labels(default_pdf)
+    assert len(listed) >= 25 and set(listed) <= set(labels)
+    assert listed == [label for label in labels if label in set(listed)]  # the same order
+
+
+@pytest.mark.e2e
+def test_the_cover_carries_the_latest_update_notice_version_and_date(default_pdf, default_document):
+    cover = pdf_pages(default_pdf)[0]
+    release = default_document.release
+    assert "UPDATE, 24 FEBRUARY 2020" in cover and "Version 1.2 · 24 February 2020" in cover
+    assert squash(release.notice) in squash(cover)
+    assert squash(cover).index(squash(release.notice)[:40]) < squash(cover).index("version12")
 
 
 @pytest.mark.e2e
@@ -323,7 +422,8 @@ def test_one_layout_written_twice_gives_the_build_bytes(tmp_path):
     doc, theme = gather(manuscript, diagnostics, tmp_path / "none")
     laid_out = layout(doc, "screen", theme, diagnostics)
     assert laid_out.marks  # where pages begin, for the ePub, before the PDF is written
-    assert len(laid_out.pages.pages) == len(pdf_pages(build_bytes(manuscript)))
+    blank_versos = sum(1 for page in laid_out.pages.pages if page._page_box.page_type.blank)
+    assert blank_versos and len(laid_out.pages.pages) - blank_versos == len(pdf_pages(build_bytes(manuscript)))
     first = laid_out.write()
     diagnostics.refuse()  # strict: any fault fails
     assert laid_out.write() == first == build_bytes(manuscript)
@@ -341,3 +441,28 @@ def test_a_pdf_with_passages_for_one_format_only(tmp_path):
     )
     text = squash(" ".join(pdf_pages(build_bytes(manuscript))))
     assert squash("Only in the PDF.") in text and squash("Not in the PDF.") not in text
+
+
+@pytest.mark.e2e
+def test_no_word_runs_past_the_page_edge(default_pdf, print_pdf):
+    assert words_past_the_edge(default_pdf) == []
+    assert words_past_the_edge(print_pdf) == []  # within the trim box, not only the bleed
+
+
+@pytest.mark.e2e
+def test_long_addresses_code_lines_and_wide_tables_stay_on_the_page(tmp_path):
+    """A long address, a line of code with a 128-digit checksum, a twelve-column table: all on
+    the page. The same manuscript with code that may not break runs past the edge (the count
+    can fail)."""
+    wide = FIXTURES / "wide" / "report.md"
+    assert words_past_the_edge(build_bytes(wide)) == []
+    folder = tmp_path / "wide"
+    shutil.copytree(wide.parent, folder)
+    (folder / "layouts" / "css").mkdir(parents=True)
+    (folder / "layouts" / "css" / "custom.css").write_text(
+        "pre, pre code { overflow-wrap: normal; hyphens: manual; }\n"
+    )
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    (folder / "report.md").write_text(text.replace("language: en", "language: en\nlayouts: layouts"), encoding="utf-8")
+    past = words_past_the_edge(build_bytes(folder / "report.md"))
+    assert any(word.startswith("ad975da2133bcc") for _page, word in past), past

@@ -183,6 +183,42 @@ def test_tables_scroll_in_a_labelled_focusable_region(site):
     assert wraps[0].get("aria-label").startswith("Table 1")
 
 
+def test_code_and_display_math_scroll_in_labelled_focusable_regions(document, cache):
+    body = (
+        "<h1 id='one'>One</h1><pre><code>a very long line of code</code></pre>"
+        "<div class='math-display'>x</div><p>text</p>"
+    )
+    chapter = replace(document.chapters[0], body=body, footnotes=(), sections=(), ids=frozenset({"one"}))
+    doc = replace(document, chapters=(chapter,), figures=(), tables=())
+    root = lxml.html.fromstring(render_site(doc, diagnostics=Diagnostics(echo=False), cache=cache)["chapter-01.html"])
+    (pre,) = root.xpath("//main//pre")
+    (math,) = root.xpath("//main//*[@class='math-display']")
+    assert (pre.get("role"), pre.get("tabindex"), pre.get("aria-label")) == ("region", "0", "Code")
+    assert (math.get("role"), math.get("tabindex"), math.get("aria-label")) == ("region", "0", "Equation")
+
+
+def test_every_page_allows_only_its_own_scripts_and_styles(site):
+    """A Content-Security-Policy on every page, and nothing on the pages that it would refuse:
+    no inline script (the JSON-LD is data), no <style>, no style attribute, no event handler."""
+    for name, root in html_pages(site).items():
+        (policy,) = root.xpath("//head/meta[@http-equiv='Content-Security-Policy']/@content")
+        rules = dict(rule.strip().split(" ", 1) for rule in policy.split(";"))
+        assert rules["default-src"] == "'none'" and rules["script-src"] == "'self'", name
+        assert rules["style-src"] == "'self'" and "unsafe" not in policy, name
+        assert root.xpath("//head/meta")[1].get("http-equiv") == "Content-Security-Policy"  # before any load
+        for script in root.iter("script"):
+            assert script.get("src") or script.get("type") == "application/ld+json", name
+        assert not root.xpath("//style | //*[@style]"), name
+        assert not [a for e in root.iter() for a in e.attrib if a.startswith("on")], name
+
+
+def test_json_ld_cannot_close_its_script(document):
+    hostile = replace(document.metadata, title="</script><script>alert(1)</script>", description="<!--")
+    text = sharing.json_ld(replace(document, metadata=hostile))
+    assert "<" not in text and ">" not in text
+    assert json.loads(text)["name"] == "</script><script>alert(1)</script>"
+
+
 def test_landing_page_has_notice_summary_downloads_and_contents(site, document):
     root = html_pages(site)["index.html"]
     text = " ".join(root.text_content().split())

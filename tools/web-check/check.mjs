@@ -10,7 +10,9 @@
 // other editions are checked too.
 //
 // For every page: axe-core (WCAG 2.0/2.1/2.2 A and AA) at 1280 px in light and dark mode and
-// at 375 px; whether the page scrolls sideways at 375 px; its ids and links. Then every
+// at 375 and 320 px; whether the page scrolls sideways at 375 and 320 px; every region that
+// scrolls sideways (at 1280 and 320 px), with whether a keyboard can reach it, its name and its
+// scroll cue; what the page's Content-Security-Policy refused; its ids and links. Then every
 // internal link and fragment is resolved against the files and ids found. Prints one JSON
 // report on stdout.
 import fs from "node:fs";
@@ -20,7 +22,7 @@ import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
 
 const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core/axe.min.js");
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 const FLAGS = [
   "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
@@ -73,6 +75,13 @@ async function open(url, width, scheme) {
       request.abort("blockedbyclient");
     }
   });
+  // What the page's Content-Security-Policy refuses, from the first byte on.
+  await page.evaluateOnNewDocument(() => {
+    window.__refused = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__refused.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
+    });
+  });
   await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: scheme }]);
   await page.setViewport({ width, height: 900, deviceScaleFactor: 1 });
   await page.goto(url, { waitUntil: "load" });
@@ -80,8 +89,26 @@ async function open(url, width, scheme) {
   return page;
 }
 
+// Every element that scrolls sideways: can a keyboard reach it (it or something inside it is
+// focusable), what is it called, and does it show that there is more (a shadow at the edge
+// that the text is cut at: a background image on it).
+async function scrollers(page) {
+  return page.evaluate(() => {
+    const focusable = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+    return [...document.querySelectorAll("body *")].filter((e) => {
+      const style = getComputedStyle(e);
+      return ["auto", "scroll"].includes(style.overflowX) && e.scrollWidth > e.clientWidth + 1;
+    }).map((e) => ({
+      tag: e.tagName.toLowerCase(), cls: e.className, html: e.outerHTML.slice(0, 120),
+      reachable: e.matches(focusable) || !!e.querySelector(focusable),
+      role: e.getAttribute("role"), label: e.getAttribute("aria-label") || e.getAttribute("aria-labelledby"),
+      cue: getComputedStyle(e).backgroundImage !== "none",
+    }));
+  });
+}
+
 async function axe(page) {
-  await page.addScriptTag({ path: AXE });
+  await page.evaluate(AXE);  // not a <script> element: the page's policy allows none
   return page.evaluate(async (tags) => {
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
     return result.violations.map((v) => ({
@@ -94,11 +121,24 @@ async function axe(page) {
 for (const file of pages(site)) {
   const relative = path.relative(site, file).split(path.sep).join("/");
   const url = pathToFileURL(file).href;
-  const entry = { violations: [], overflow: null, ids: [], links: [] };
-  for (const [width, scheme] of [[1280, "light"], [1280, "dark"], [375, "light"]]) {
+  const entry = { violations: [], overflow: null, narrowest: null, ids: [], links: [], refused: [], scrollers: [] };
+  for (const [width, scheme] of [[1280, "light"], [1280, "dark"], [375, "light"], [320, "light"]]) {
     const page = await open(url, width, scheme);
+    if (scheme === "light") {
+      entry.refused.push(...(await page.evaluate(() => window.__refused)).map((r) => ({ ...r, width })));
+    }
+    if (scheme === "light" && width !== 375) {
+      entry.scrollers.push(...(await scrollers(page)).map((r) => ({ ...r, width })));
+    }
     for (const v of await axe(page)) entry.violations.push({ ...v, width, scheme });
     if (width === 1280 && scheme === "light") {
+      entry.regions = await page.evaluate(() => ({
+        main: document.querySelector("main") ? document.querySelector("main").clientWidth : 0,
+        regions: [...document.querySelectorAll("[role='region']")].map((e) => ({
+          cls: e.className, label: e.getAttribute("aria-label"), width: e.getBoundingClientRect().width,
+          scrolls: e.scrollWidth > e.clientWidth + 1,
+        })),
+      }));
       const found = await page.evaluate(() => ({
         ids: [...document.querySelectorAll("[id]")].map((e) => e.id),
         links: [...document.querySelectorAll("a[href], link[href]")].map((a) => a.href),
@@ -107,8 +147,8 @@ for (const file of pages(site)) {
       entry.ids = found.ids;
       entry.links = [...found.links, ...found.resources];
     }
-    if (width === 375) {
-      entry.overflow = await page.evaluate(() => ({
+    if (width === 375 || width === 320) {
+      entry[width === 375 ? "overflow" : "narrowest"] = await page.evaluate(() => ({
         scrollWidth: document.documentElement.scrollWidth,
         clientWidth: document.documentElement.clientWidth,
       }));

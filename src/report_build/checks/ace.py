@@ -83,6 +83,7 @@ class AceReport:
     outcome: str  # Ace's overall earl:outcome, "pass" or "fail"
     findings: tuple[AceFinding, ...]
     missing_metadata: tuple[str, ...] = ()  # accessibility metadata Ace looked for and did not find
+    documents: int = 0  # the content documents Ace checked
 
     def with_impact(self, *impacts: str) -> tuple[AceFinding, ...]:
         return tuple(finding for finding in self.findings if finding.impact in impacts)
@@ -235,6 +236,7 @@ def parse_report(report: dict[str, Any], epub_path: Path) -> AceReport:
         outcome=str((report.get("earl:result") or {}).get("earl:outcome", "")),
         findings=tuple(findings),
         missing_metadata=tuple(meta.get("missing") or ()),
+        documents=len(report.get("assertions", [])),
     )
 
 

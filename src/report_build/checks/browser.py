@@ -2,10 +2,12 @@
 
 ``tools/web-check/check.mjs`` (puppeteer-core and axe-core, pinned in
 ``tools/web-check/package-lock.json``; ``make web-check-deps``) opens every page of a site
-from ``file://`` in headless Chromium, at 1280 px in light and dark mode and at 375 px, runs
-axe-core's WCAG 2.0-2.2 A and AA rules, measures the page's width at 375 px, collects ids and
-links, resolves every internal link and fragment, and refuses (and reports) every request that
-leaves the site. It can take screenshots and try the search page.
+from ``file://`` in headless Chromium, at 1280 px in light and dark mode and at 375 and 320 px,
+runs axe-core's WCAG 2.0-2.2 A and AA rules, measures the page's width at 375 and 320 px, finds
+every region that scrolls sideways (can a keyboard reach it, is it named, does it show a scroll
+cue), notes what the page's Content-Security-Policy refused, collects ids and links, resolves
+every internal link and fragment, and refuses (and reports) every request that leaves the site.
+It can take screenshots and try the search page.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ TOOL_DIR = Path(
 SCRIPT = TOOL_DIR / "check.mjs"
 CHROMIUM = Path(os.environ.get("CHROMIUM_BIN") or "/usr/bin/chromium")
 PHONE = 375
+NARROWEST = 320  # the narrowest phone WCAG's reflow criterion (1.4.10) asks a page to fit
 
 
 def missing() -> str | None:
@@ -64,11 +67,45 @@ class BrowserReport:
 
     @property
     def sideways(self) -> list[str]:
-        """Pages that scroll sideways on a phone."""
+        """Pages that scroll sideways on a phone (375 px) or on the narrowest one (320 px)."""
+        found = []
+        for name, page in sorted(self.pages.items()):
+            for key, width in (("overflow", PHONE), ("narrowest", NARROWEST)):
+                measured = page.get(key)
+                if measured and measured["scrollWidth"] > measured["clientWidth"]:
+                    found.append(f"{name}: {measured['scrollWidth']} px wide at {width} px")
+        return found
+
+    @property
+    def unreachable(self) -> list[str]:
+        """Regions that scroll sideways but that a keyboard cannot reach, that have no name,
+        or that show no scroll cue."""
+        found = []
+        for name, page in sorted(self.pages.items()):
+            for region in page.get("scrollers", []):
+                faults = [
+                    text
+                    for text, fault in (
+                        ("not reachable by keyboard", not region["reachable"]),
+                        ("not a named region", region["role"] != "region" or not region["label"]),
+                        ("no scroll cue", not region["cue"]),
+                    )
+                    if fault
+                ]
+                if faults:
+                    found.append(
+                        f"{name} @{region['width']}px: <{region['tag']}> {', '.join(faults)}: {region['html']}"
+                    )
+        return found
+
+    @property
+    def refused(self) -> list[str]:
+        """What a page's Content-Security-Policy refused (an inline script or style, another site)."""
         return [
-            f"{name}: {page['overflow']['scrollWidth']} px wide at {PHONE} px"
+            f"{name} @{item['width']}px: {item['directive']} refused "
+            f"{item['blocked'] or 'inline'} {item['sample'] or ''}".rstrip()
             for name, page in sorted(self.pages.items())
-            if page["overflow"] and page["overflow"]["scrollWidth"] > page["overflow"]["clientWidth"]
+            for item in page.get("refused", [])
         ]
 
     @property

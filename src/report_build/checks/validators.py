@@ -79,8 +79,11 @@ def _epubcheck_findings(process: subprocess.Popen[bytes], report: Path) -> list[
     return findings
 
 
-def pdf_structure(data: bytes, *, edition: str, title: str, language: str, outline: list[str]) -> list[Finding]:
-    """Fonts embedded, tagged structure, metadata, outline, links; PDF/UA or PDF/X markers and boxes."""
+def pdf_structure(
+    data: bytes, *, edition: str, title: str, language: str, outline: list[str], links: bool = True
+) -> list[Finding]:
+    """Fonts embedded, tagged structure, metadata, outline, links (unless ``links`` is False:
+    :func:`pdf_links` on its own); PDF/UA or PDF/X markers and boxes."""
     findings: list[Finding] = []
 
     def error(code: str, message: str) -> None:
@@ -105,7 +108,8 @@ def pdf_structure(data: bytes, *, edition: str, title: str, language: str, outli
             found = [item.title for item in tree.root]
         if found != outline:
             error("OUTLINE", f"bookmarks {found} do not match the chapters {outline}")
-        findings += _links(pdf)
+        if links:
+            findings += _links(pdf)[1]
         with pdf.open_metadata() as xmp:
             if edition == "screen":
                 if xmp.get("pdfuaid:part") != "1":
@@ -133,18 +137,34 @@ def _embedded(font: pikepdf.Object) -> bool:
     return descriptor is not None and any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
-def _links(pdf: pikepdf.Pdf) -> list[Finding]:
+def pdf_links(data: bytes) -> tuple[int, list[Finding]]:
+    """How many link annotations the PDF has, and each that goes to a name it does not define."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return _links(pdf)
+    except pikepdf.PdfError as exc:
+        return 0, [Finding("error", "pdf", "OPEN", f"not a readable PDF: {exc}")]
+
+
+def _links(pdf: pikepdf.Pdf) -> tuple[int, list[Finding]]:
     names = set()
     if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
         names = {str(key) for key, _ in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
     findings = []
+    count = 0
+    pages = {page.objgen for page in pdf.pages}
     for number, page in enumerate(pdf.pages, 1):
         for annot in page.get("/Annots") or []:
             if annot.get("/Subtype") != "/Link":
                 continue
+            count += 1
             action = annot.get("/A")
             dest = annot.get("/Dest") or (action.get("/D") if action is not None else None)
-            if isinstance(dest, (pikepdf.String, pikepdf.Name)) and str(dest).lstrip("/") not in names:
+            if isinstance(dest, pikepdf.Array) and len(dest) and dest[0].objgen not in pages:
+                findings.append(
+                    Finding("error", "pdf", "LINK", f"a link on page {number} goes to a page not in the PDF")
+                )
+            elif isinstance(dest, (pikepdf.String, pikepdf.Name)) and str(dest).lstrip("/") not in names:
                 findings.append(
                     Finding(
                         "error",
@@ -153,4 +173,4 @@ def _links(pdf: pikepdf.Pdf) -> list[Finding]:
                         f"a link on page {number} goes to '{dest}', which the PDF does not define",
                     )
                 )
-    return findings
+    return count, findings

@@ -9,7 +9,9 @@
 
 Invariants: nothing here reads the network or a file outside the manuscript's folder
 (citeproc-py's styles and locales are files of the installed package); keys are compared
-case-insensitively, as citeproc-py does.
+case-insensitively, as citeproc-py does; what citeproc-py writes passes the one sanitiser
+(:func:`.sanitize.fragment`), since it copies the bibliography's fields into its HTML as they
+are, markup and all: a title holding ``<script>`` is removed with a warning at its entry.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ import yaml
 from lxml import etree
 
 from ..errors import ManuscriptError
-from . import bibtex
+from . import bibtex, sanitize
 from .refsyntax import Item
-from .text import read_text
+from .text import SourceMap, read_text
 
 DEFAULT_STYLE = "harvard-cite-them-right"
 FORMATS = (".json", ".yaml", ".yml", ".bib")
@@ -113,9 +115,19 @@ def style_class(style: Path | None) -> str:
 
 
 class Formatter:
-    """Registers every citation of the document, then formats them and the bibliography."""
+    """Registers every citation of the document, then formats them and the bibliography.
 
-    def __init__(self, bibliography: Bibliography, language: str):
+    ``warn(message, path, line)`` hears of markup removed from what citeproc-py wrote, at the
+    bibliography entry it came from (once per entry and message)."""
+
+    def __init__(
+        self,
+        bibliography: Bibliography,
+        language: str,
+        warn: Callable[[str, Path, int | None], None] | None = None,
+    ):
+        self.warn = warn
+        self.warned: set[str] = set()
         from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
 
         locale = _locale(language)
@@ -161,14 +173,41 @@ class Formatter:
     def cite(self, number: int) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return xhtml(str(self.processor.cite(self.citations[number], lambda item: None)))
+            markup = str(self.processor.cite(self.citations[number], lambda item: None))
+        keys = [str(item.key) for item in self.citations[number].cites]
+        return xhtml(self._clean(markup, keys, links=False))  # it goes inside the citation's own link
 
     def entries(self) -> list[tuple[str, str]]:
         """(key, formatted entry) for every cited entry, in the style's order."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rendered = [xhtml(str(entry)) for entry in self.processor.bibliography()]
-        return list(zip(self.processor.keys, rendered, strict=False))
+            rendered = [str(entry) for entry in self.processor.bibliography()]
+        keys = [str(key) for key in self.processor.keys]
+        return [(key, xhtml(self._clean(markup, [key]))) for key, markup in zip(keys, rendered, strict=False)]
+
+    def _clean(self, markup: str, keys: list[str], links: bool = True) -> str:
+        """citeproc-py's HTML through the one sanitiser; a removal is a warning at the entries' line."""
+
+        def warn(message: str) -> None:
+            for key in keys:
+                text = f"bibliography entry '{key}': {message}"
+                if self.warn is not None and text not in self.warned:
+                    self.warned.add(text)
+                    self.warn(text, self.bibliography.path, self._line_of(key))
+
+        return sanitize.fragment(markup, warn, links)
+
+    def _line_of(self, key: str) -> int | None:
+        """The line where an entry's key is written in the bibliography file."""
+        try:
+            source = SourceMap(self.bibliography.path, read_text(self.bibliography.path))
+        except (OSError, ManuscriptError):
+            return None
+        for needle in (f'"{key}"', f"'{key}'", f"{{{key},", f"id: {key}", key):
+            line = source.find(needle)
+            if line is not None:
+                return line
+        return None
 
 
 def _locale(language: str) -> str:

@@ -40,6 +40,7 @@ from ..contract import (
     reference_id,
 )
 from ..model import Chapter, Document, Footnote, Table
+from . import sanitize
 from .citations import Formatter
 from .refsyntax import PLACEHOLDER, Item, Reference
 
@@ -232,9 +233,9 @@ class Resolver:
         names = []
         for name in entry.get("author", []) or entry.get("editor", []) or []:
             literal = name.get("literal") if hasattr(name, "get") else None
-            names.append(str(literal or name.get("family") or ""))
+            names.append(sanitize.plain(str(literal or name.get("family") or "")))
         joiner = f" {self.strings.get('and', 'and')} "
-        who = joiner.join(n for n in names if n) or str(entry.get("title", item.key))
+        who = joiner.join(n for n in names if n) or sanitize.plain(str(entry.get("title", item.key)))
         issued = entry.get("issued")
         year = str(issued.get("year", "")) if hasattr(issued, "get") else ""
         inside = year + (f", {self.strings.get('page_short', 'p.')} {item.locator}" if item.locator else "")

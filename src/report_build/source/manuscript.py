@@ -142,7 +142,9 @@ def _resolve(
         return line
 
     strings = theme.strings
-    formatter = citations.Formatter(bibliography, document.metadata.language) if bibliography else None
+    formatter = (
+        citations.Formatter(bibliography, document.metadata.language, diagnostics.inner.warn) if bibliography else None
+    )
     document, missing = crossref.resolve(document, strings, formatter, find_line)
     for item in missing:
         where, line = locate(path, composed.lines, path, item.line)

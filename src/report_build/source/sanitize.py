@@ -1,9 +1,18 @@
-"""Raw HTML from the manuscript: report what is dangerous, then clean it with nh3."""
+"""Raw HTML: report what is dangerous, then clean it with nh3. The one sanitiser.
+
+Every HTML fragment that reaches a writer passes :func:`clean`: the manuscript's converted
+Markdown (raw HTML and what Python-Markdown and pymdown-extensions made of it) in
+:mod:`.parse`, and with :func:`fragment` the HTML that a library makes from a data file after
+that (citeproc-py's citations and bibliography, from the bibliography's fields and the CSL
+style's text). Everything else the writers show (front matter, variables, changelog, captions,
+alt text) is text, escaped by the templates and by :mod:`.compose`.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import unescape
 
 import lxml.html
 import nh3
@@ -86,11 +95,33 @@ def image_sources(html: str) -> list[str]:
     return [img.get("src") or "" for img in root.iter("img")]
 
 
-def clean(html: str) -> str:
+SMALL_CAPS = re.compile(r'<span style="font-variant:\s*small-caps;?">')
+
+
+def fragment(html: str, warn: Callable[[str], None] | None = None, links: bool = True) -> str:
+    """HTML a library made from data (a bibliography entry, a CSL style), cleaned as raw HTML
+    is, and without images (a data file cannot bring one): what could run or fetch is removed,
+    with ``warn(message)`` for each removal. Without ``links``, links keep only their text (for
+    a fragment that goes inside a link of its own). Small capitals, which citeproc-py writes as
+    a style attribute, become the class ``smallcaps``."""
+    html = SMALL_CAPS.sub('<span class="smallcaps">', html)
+    if warn is not None:
+        report_dangerous(html, lambda message, _needle: warn(message))
+        if image_sources(html):
+            warn("<img> removed: only the manuscript can show images")
+    return clean(html, TAGS - ({"img"} if links else {"img", "a"}))
+
+
+def plain(html: str) -> str:
+    """The text of an HTML fragment, without any markup (entities decoded)."""
+    return unescape(nh3.clean(html, tags=set(), clean_content_tags=CONTENT_REMOVED, strip_comments=True))
+
+
+def clean(html: str, tags: set[str] = TAGS) -> str:
     """Keep only markup that is safe and valid in an EPUB XHTML content document."""
     return nh3.clean(
         html,
-        tags=TAGS,
+        tags=tags,
         clean_content_tags=CONTENT_REMOVED,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,

@@ -6,13 +6,14 @@ from html import escape
 
 from lxml import etree
 
-from ...contract import CALLOUT_COLLAPSIBLE, TABLE_LABEL, TABLE_WRAP, figure_id, table_id
+from ...contract import CALLOUT_COLLAPSIBLE, TABLE_LABEL, TABLE_WIDE, TABLE_WRAP, figure_id, table_id
 from ...model import Figure
 from ..ids import Slugger
 from ..remote import PLACEHOLDER
 from ..tree import Context, drop, inner_xhtml, plain_text, replace_with_markup, xhtml
 
 SHORT_TABLE_ROWS = 15  # a table this short never splits from its caption
+WIDE_TABLE_COLUMNS = 7  # a table this wide is marked wide: its words may break to fit the page
 
 
 def callouts(root: etree._Element, ctx: Context) -> None:
@@ -96,13 +97,18 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
 
 def tables(root: etree._Element, ctx: Context) -> None:
     """Wrap every table (``div.table-wrap``, ``short`` when it should not split from its
-    caption), give captioned tables an id and a numbered label in the document's language."""
+    caption, ``wide`` when it has many columns), give captioned tables an id and a numbered
+    label in the document's language."""
     label = ctx.theme.strings.get("table", "Table")
     fresh = Slugger(set(root.xpath("//@id")))
     for table in list(root.iter("table")):
-        wrap = etree.Element("div", {"class": TABLE_WRAP})
+        classes = [TABLE_WRAP]
         if len(table.xpath(".//tr")) <= SHORT_TABLE_ROWS:
-            wrap.set("class", f"{TABLE_WRAP} short")
+            classes.append("short")
+        columns = max((len(row.xpath("td|th")) for row in table.iter("tr")), default=0)
+        if columns >= WIDE_TABLE_COLUMNS:
+            classes.append(TABLE_WIDE)
+        wrap = etree.Element("div", {"class": " ".join(classes)})
         table.addprevious(wrap)
         wrap.tail, table.tail = table.tail, None
         wrap.append(table)

@@ -40,14 +40,24 @@ def nav_document(
 
 
 def ncx(navigation: Navigation) -> list[Any]:
-    """The same contents for the NCX (older reading systems)."""
+    """The same contents for the NCX (older reading systems). Its navPoint ids are numbered in
+    reading order (``navpoint-3``; ebooklib names an entry with children ``sep_N``), never made
+    from a heading's text: the NCX's ids must be XML names, which a heading id such as one
+    holding an emoji's variation selector is not."""
     items: list[Any] = []
+    number = 0
+
+    def link(entry: Entry) -> epub.Link:
+        nonlocal number
+        number += 1
+        return epub.Link(_href(entry), entry.label, f"navpoint-{number}")
+
     for entry in navigation.contents:
-        link = epub.Link(_href(entry), entry.label, f"nav-{entry.id}")
+        parent = link(entry)
         if entry.children:
-            items.append((link, [epub.Link(_href(c), c.label, f"nav-{c.id}") for c in entry.children]))
+            items.append((parent, [link(child) for child in entry.children]))
         else:
-            items.append(link)
+            items.append(parent)
     return items
 
 

@@ -18,7 +18,7 @@ from ...model import Document, check_edition
 from ...navigation import navigation as build_navigation
 from ...theme import Theme, document_context
 from ..pagination import PageMark
-from . import content, navdoc, package, xhtml_check
+from . import content, navdoc, package, package_check, xhtml_check
 from . import resources as epub_resources
 
 
@@ -78,4 +78,6 @@ def write_epub(
         raise RenderError(f"ePub: the package could not be written: {exc}", doc.source) from None
     data = package.repack(raw.getvalue(), moment)
     package.verify(data, doc, pages)
+    # The files ebooklib wrote (OPF, NCX) and the pages, read back as EPUBCheck reads them.
+    xhtml_check.refuse_internal(package_check.check_written(data), doc)
     return data

@@ -13,7 +13,8 @@ EPUBCheck refuses and still exits 0:
 - a link to a file or id the package does not hold, an image or stylesheet it does not hold.
 
 :func:`check_tree` checks one parsed tree (a whole page, or a chapter body on its own);
-:func:`check_package` checks every file and the references between them. Each fault carries
+:func:`check_package` checks every file and the references between them. Once the package is
+written, :mod:`.package_check` runs these checks again with those of the OPF, NCX and nav. Each fault carries
 the element's start tag, text and ids, so that a caller can find its manuscript line.
 """
 

@@ -8,6 +8,7 @@ the PDF is written."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ class LaidOut:
     diagnostics: Diagnostics
     marks: tuple[PageMark, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)  # write_pdf options: variant, finisher...
+    finish: Callable[[bytes], bytes] | None = None  # the edition's last step on the written bytes
 
     def write(self) -> bytes:
         """The PDF's bytes. The pages are not laid out again; WeasyPrint's warnings are reported."""
@@ -50,7 +52,7 @@ class LaidOut:
         report(log.located, self.source, self.diagnostics)
         if not data:
             raise RenderError("PDF renderer produced no bytes", self.source)
-        return data
+        return self.finish(data) if self.finish is not None else data
 
 
 def lay_out_html(

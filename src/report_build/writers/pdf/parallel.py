@@ -75,9 +75,12 @@ class Grouped:
     marks: tuple[PageMark, ...]
     page_map: PageMap
     report: str  # what was laid out, for the terminal
+    folios: tuple[str, ...] = ()  # the number printed on each page of the joined PDF ("" for none)
+    finish: Callable[[bytes], bytes] | None = None  # the edition's last step on the joined bytes
 
     def write(self) -> bytes:
-        return join(self.parts, self.blanks, self.blank_page, self.identifier, self.stand_ins)
+        data = join(self.parts, self.blanks, self.blank_page, self.identifier, self.stand_ins)
+        return self.finish(data) if self.finish is not None else data
 
 
 class Memory:
@@ -208,6 +211,7 @@ def lay_out(
         marks,
         page_map,
         report,
+        folios=tuple(f for result, blank in zip(final, blanks, strict=True) for f in ("",) * blank + result.folios),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,13 @@ from ... import images
 from ...errors import Diagnostics
 from ...model import Document, check_edition
 from ...theme import Theme, file_digest, folders_digest
-from . import drawable, parallel
+from . import drawable, editions, parallel
 from .finish import finisher, identifier
 from .geometry import page_css
 from .handover import PageMap
 from .layout import LaidOut, lay_out_html
 from .markup import render_html, stylesheet_names
-from .pages import misplaced_notes, page_marks, warn_misplaced
+from .pages import folio, misplaced_notes, page_marks, warn_misplaced
 from .parallel import Grouped, GroupResult, Memory, stand_in_anchors, worker_result
 
 PDF_VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}  # by edition (model.EDITIONS)
@@ -41,7 +42,9 @@ def layout(
     groups: int | None = None,
     write: bool = True,
 ) -> LaidOut | Grouped:
-    """Lay the document out for the edition (``screen``: PDF/UA-1, ``print``: PDF/X-4).
+    """Lay the document out for the edition (``screen``: PDF/UA-1, ``print``: PDF/X-4); once
+    written, its pages are labelled with their folios and the screen edition loses its blank
+    left-hand pages (:mod:`.editions`).
 
     With ``jobs`` above 1, groups of chapters (``groups``, by default one per job) are laid out
     side by side (:mod:`.parallel`), their first page numbers guessed from ``previous`` (the
@@ -74,14 +77,21 @@ def layout(
         # Page marks alone (the ePub's print page numbers) are the same either way; without a
         # page map to guess from, groups would be laid out twice, which takes longer than one pass.
         groups = 1
+    cover = str(theme.strings.get("cover", "Cover"))
     if groups > 1:
         grouped = _in_groups(document, html, options, jobs, groups, previous, memory, diagnostics, write)
         if isinstance(grouped, Grouped):
-            return grouped
+            finish = partial(editions.finish, folios=grouped.folios, edition=edition, cover=cover)
+            return replace(grouped, finish=finish)
         diagnostics.note(f"PDF laid out in one pass: {grouped}")
     laid_out = lay_out_html(html, diagnostics=diagnostics, **options)
     warn_misplaced(misplaced_notes(laid_out.pages), document.source, diagnostics)
-    return replace(laid_out, marks=page_marks(laid_out.pages))
+    folios = tuple(folio(page._page_box) for page in laid_out.pages.pages)
+    return replace(
+        laid_out,
+        marks=page_marks(laid_out.pages),
+        finish=partial(editions.finish, folios=folios, edition=edition, cover=cover),
+    )
 
 
 def _replacements(document: Document) -> dict[Path, bytes]:

@@ -9,7 +9,10 @@ links back to their calls). Here, for the web only:
   page and the script (when it runs) expands the note in place instead. The copy is hidden
   from assistive technology, which follows the call's link to the listed note;
 - images point at the site's copies, rasters with ``srcset`` and their size;
-- tables scroll inside a focusable, labelled region instead of widening the page;
+- whatever may be wider than the screen (a table, a code block, display math) scrolls inside a
+  region of its own instead of widening the page: one a keyboard can reach (``tabindex="0"``)
+  and a screen reader can name (``role="region"`` and a label from the strings file: the
+  table's caption, "Code", "Equation"); the stylesheet draws its scroll cue;
 - download links (a chart's data) point at the file's copy on the site.
 """
 
@@ -20,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from ...contract import DOWNLOAD, NOTE_CALL, TABLE_WRAP
+from ...contract import DOWNLOAD, MATH_DISPLAY, NOTE_CALL, TABLE_WRAP
 from ...errors import Diagnostics, RenderError
 from ...model import Document
 from .assets import SiteImage
@@ -68,6 +71,7 @@ def prepare(
     _links(root, page, ids, doc, diagnostics)
     _images(root, page, doc, images)
     _tables(root, strings)
+    _scrolling(root, strings)
     _notes_heading(root, strings)
 
 
@@ -183,9 +187,27 @@ def _tables(root: Any, strings: dict[str, Any]) -> None:
             parent = wrap
         caption = table.find("caption")
         label = text_of(caption) if caption is not None else str(strings.get("table", "Table"))
-        parent.set("role", "region")
-        parent.set("tabindex", "0")
-        parent.set("aria-label", label)
+        _region(parent, label)
+
+
+def _scrolling(root: Any, strings: dict[str, Any]) -> None:
+    """Code blocks and display math, each a region that scrolls sideways on its own."""
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or any(
+            "sidenote" in (a.get("class") or "") for a in element.iterancestors()
+        ):
+            continue  # a side note is a copy for the eye, hidden from assistive technology
+        if element.tag == "pre":
+            _region(element, str(strings.get("code_region", "Code")))
+        elif MATH_DISPLAY in (element.get("class") or "").split():
+            _region(element, str(strings.get("math_region", "Equation")))
+
+
+def _region(element: Any, label: str) -> None:
+    """A region a keyboard can reach and a screen reader names (axe: scrollable-region-focusable)."""
+    element.set("role", "region")
+    element.set("tabindex", "0")
+    element.set("aria-label", label)
 
 
 def first_paragraph(root: Any, limit: int = 160) -> str:

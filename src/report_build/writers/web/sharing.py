@@ -95,7 +95,8 @@ def json_ld(doc: Document) -> str:
         data["url"] = absolute(meta.base_url, "index.html")
         data["image"] = absolute(meta.base_url, SOCIAL_IMAGE)
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
-    return text.replace("</", "<\\/")  # never closes the <script> that holds it
+    # Never closes (or comments out) the <script> that holds it: <, > and & as JSON escapes.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def social_image(doc: Document, theme: Theme) -> bytes:

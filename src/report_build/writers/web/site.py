@@ -23,6 +23,20 @@ from .pages import CHAPTER, HISTORY, LANDING, SEARCH, WebPage, contents, linker,
 TAG = re.compile(r"<[^>]*>")
 TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 TEMPLATES = {LANDING: "web/landing.html", CHAPTER: "chapter.html", HISTORY: "history.html", SEARCH: "web/search.html"}
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",  # assets/site.js, search.js, search-index.js: no inline script runs
+        "style-src 'self'",  # assets/site.css: no <style>, no style attribute
+        "img-src 'self' data:",  # the site's images; data: for the empty favicon
+        "font-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",  # the search form goes to search.html
+    )
+)
+"""What every page allows itself (sent as a meta element, so it holds from ``file://`` and on
+any server): its own files and nothing else. Should a fragment with markup ever get past the
+sanitiser, the browser still refuses to run it."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,7 @@ def render_site(
             description=description,
             sharing=sharing.head(doc, page.file, title, description, strings),
             json_ld=sharing.json_ld(doc) if page.kind == LANDING else "",
+            content_security_policy=CONTENT_SECURITY_POLICY,
             nav=contents(doc, page, strings) if page.kind != LANDING else [],
             previous=_pager_entry(previous, doc, strings),
             following=_pager_entry(following, doc, strings),
