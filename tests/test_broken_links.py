@@ -40,7 +40,8 @@ def test_release_and_check_refuse_a_link_that_goes_nowhere(tmp_path, command):
     manuscript = _manuscript(tmp_path)
     result = _run(command, manuscript, "--output-dir", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    assert f"report.md:{_line(manuscript)}: link to '#annex' goes nowhere" in result.stderr, result.stderr
+    label = "error: [check FAULT] " if command == "check" else ""  # check labels each of its findings
+    assert f"report.md:{_line(manuscript)}: {label}link to '#annex' goes nowhere" in result.stderr, result.stderr
     assert "warning" not in result.stderr.split("goes nowhere")[0].rsplit("\n", 1)[-1]
     assert not (tmp_path / "out" / "releases").exists()
 
