@@ -3,7 +3,8 @@
 // refused and reported. Prints one JSON report on stdout.
 //
 //   node preview.mjs follow URL --file FILE --from TEXT --to TEXT [--rounds N] [--scroll ID] [--width PX]
-//       Opens URL, scrolls the element with id ID to 120 px below the top of the window, then,
+//       Opens URL (a window --width by --height px), scrolls the element with id ID to 120 px
+//       below the top of the window (as far as the page allows; "before" says where), then,
 //       N times, replaces TEXT in FILE by the --to text ("{n}" in it becomes the round's number,
 //       and the next round replaces that) and times how long until the open page shows the new
 //       text, which it must do by itself: this script never reloads. Reports per round the
@@ -33,7 +34,7 @@ const browser = await puppeteer.launch({
 });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function open(url, width) {
+async function open(url, width, height = 900) {
   const origin = new URL(url).origin;
   const page = await browser.newPage();
   await page.setRequestInterception(true);
@@ -48,7 +49,7 @@ async function open(url, width) {
   });
   page.on("pageerror", (error) => report.errors.push(String(error)));
   page.on("console", (message) => { if (message.type() === "error") report.errors.push(message.text()); });
-  await page.setViewport({ width, height: 900, deviceScaleFactor: 1 });
+  await page.setViewport({ width, height, deviceScaleFactor: 1 });
   await page.goto(url, { waitUntil: "load" });
   await page.evaluate(() => document.fonts.ready);
   return page;
@@ -81,9 +82,9 @@ if (mode === "follow") {
   const template = option("--to");
   const rounds = Number(option("--rounds", "1"));
   const id = option("--scroll", "");
-  const page = await open(url, Number(option("--width", "1280")));
+  const page = await open(url, Number(option("--width", "1280")), Number(option("--height", "900")));
   let loads = 0;
-  page.on("load", () => { loads += 1; });
+  page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) loads += 1; });
   if (id) {
     await page.evaluate((id) => {
       const element = document.getElementById(id);
@@ -91,6 +92,7 @@ if (mode === "follow") {
     }, id);
   }
   await sleep(300);  // the page's script has asked the preview what is new
+  report.before = await where(page, id);
   for (let n = 1; n <= rounds; n++) {
     const after = template.replaceAll("{n}", String(n));
     const start = Date.now();
