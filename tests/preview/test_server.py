@@ -77,6 +77,7 @@ def test_pages_are_served_with_the_panel_and_the_script_added(running):
     text = data.decode()
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert headers["cache-control"] == "no-store" and headers["x-content-type-options"] == "nosniff"
+    assert headers["content-security-policy"].startswith("default-src 'none'; script-src 'self'; style-src 'self'")
     head, body = text.split("</head>")
     assert '<script src="/_preview/live.js" defer data-session=' in head and 'data-page="chapter-01.html"' in head
     assert '<link rel="stylesheet" href="/_preview/preview.css">' in head

@@ -46,10 +46,12 @@ TYPES = {
     ".pdf": "application/pdf",
     ".epub": "application/epub+zip",
 }
-# The preview's own pages (print view, waiting page) allow what the site's pages allow.
-OWN_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+# Every page the preview serves, the site's and its own, may use its own files and nothing else,
+# as the site's pages allow themselves (their Content-Security-Policy): what the preview adds
+# works under that policy, and anything inline that the published site would refuse is refused here.
+POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
@@ -149,11 +151,11 @@ class Handler(BaseHTTPRequestHandler):
             if key is None:
                 if not snapshot.site and request_key(self.path) == "index.html":
                     page = snapshot.theme.render("preview/waiting.html", **_look(snapshot)).encode("utf-8")
-                    return self._send(200, inject(page, snapshot, WAITING, ""), TYPES[".html"], body, own=True)
+                    return self._send(200, inject(page, snapshot, WAITING, ""), TYPES[".html"], body, page=True)
                 return self._text(404, "Not found.\n", body)
             data = snapshot.site[key]
             if key.endswith(".html"):
-                return self._send(200, inject(data, snapshot, SITE, key), TYPES[".html"], body)
+                return self._send(200, inject(data, snapshot, SITE, key), TYPES[".html"], body, page=True)
             self._send_kept(data, _type(key), body)
         except ReportBuildError as exc:  # a layout override of the preview's own templates is wrong
             self._text(500, f"{exc}\n", body)
@@ -175,7 +177,7 @@ class Handler(BaseHTTPRequestHandler):
                 pages=pdf.sheets if pdf is not None else (),
                 generation=snapshot.pdf_generation,
             ).encode("utf-8")
-            return self._send(200, inject(page, snapshot, PRINT, "print.html"), TYPES[".html"], body, own=True)
+            return self._send(200, inject(page, snapshot, PRINT, "print.html"), TYPES[".html"], body, page=True)
         if name == "report.pdf" and snapshot.pdf is not None and snapshot.pdf.data is not None:
             return self._send(200, snapshot.pdf.data, TYPES[".pdf"], body)
         image = PAGE_IMAGE.fullmatch(name)
@@ -240,7 +242,7 @@ class Handler(BaseHTTPRequestHandler):
     def _text(self, status: int, text: str, body: bool) -> None:
         self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8", body)
 
-    def _send(self, status: int, data: bytes, kind: str, body: bool, own: bool = False, tag: str = "") -> None:
+    def _send(self, status: int, data: bytes, kind: str, body: bool, page: bool = False, tag: str = "") -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", kind)
@@ -254,8 +256,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("Referrer-Policy", "no-referrer")
             self.send_header("Cross-Origin-Resource-Policy", "same-origin")
-            if own:
-                self.send_header("Content-Security-Policy", OWN_POLICY)
+            if page:
+                self.send_header("Content-Security-Policy", POLICY)
             self.end_headers()
             if body:
                 self.wfile.write(data)
