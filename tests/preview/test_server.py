@@ -134,6 +134,18 @@ def test_before_the_first_build_the_address_shows_a_waiting_page(running):
     assert get(server, "/chapter-01.html")[0] == 404
 
 
+def test_when_the_first_build_fails_the_waiting_page_shows_the_error_and_reloads_once_one_builds(running):
+    state, server = running
+    state.site_failed((Fault(ERROR, "front matter is not valid YAML", "report.md", 3),))
+    page = get(server, "/")[2]
+    text = page.decode()
+    assert "Nothing has built yet" in text and '<code dir="ltr">report.md:3</code>' in text
+    known = attributes(page)
+    assert known["view"] == "waiting"
+    state.site_built(site(), (), Theme(), LOOK)
+    assert poll(server, known)["action"] == "reload"
+
+
 def attributes(page: bytes) -> dict[str, str]:
     return dict(re.findall(r'data-(\w+)="([^"]*)"', page.decode().split("</head>")[0]))
 

@@ -11,7 +11,8 @@
 //       milliseconds, how many times the page was loaded, where it is, and where the element
 //       ID stands afterwards.
 //   node preview.mjs shots DIR URL... [--widths 375,1280]
-//       Screenshots (full page) of each URL at each width, after the page has settled.
+//       Screenshots (full page) of each URL at each width, after the page has settled (scrolled
+//       through once, so that images loaded lazily are there).
 import fs from "node:fs";
 import path from "node:path";
 import puppeteer from "puppeteer-core";
@@ -117,7 +118,16 @@ if (mode === "follow") {
   for (const url of positional.slice(1)) {
     for (const width of option("--widths", "375,1280").split(",").map(Number)) {
       const page = await open(url, width);
-      await sleep(500);
+      await page.evaluate(async () => {  // bring in what loads lazily (the print view's pages)
+        for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+          window.scrollTo({ top: y, behavior: "instant" });
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+        window.scrollTo({ top: 0, behavior: "instant" });
+      });
+      // The preview's pending poll is always in flight: idle means nothing else is.
+      await page.waitForNetworkIdle({ idleTime: 300, timeout: 60000, concurrency: 1 }).catch(() => {});
+      await sleep(300);
       const name = new URL(url).pathname.replace(/^\//, "").replace(/[\/.]/g, "-") || "index";
       const shot = path.join(dir, `${name}-${width}.png`);
       await page.screenshot({ path: shot, fullPage: true });
