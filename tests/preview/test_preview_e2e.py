@@ -238,6 +238,29 @@ def test_an_open_page_follows_the_writer_to_the_chapter_edited(preview):
     preview.edit("chapters/two.md", "Each repair cost about two weeks (1)", "Each repair cost about a week")
 
 
+def test_an_error_reaches_the_panel_of_an_open_page_in_place(preview):
+    """No reload for a build that failed: the page keeps its text and its place, the panel changes."""
+    _require_browser()
+    report = _drive(
+        "follow",
+        preview.url + "chapter-01.html",
+        "--file",
+        str(preview.folder / "chapters" / "one.md"),
+        "--from",
+        "{{< var wells.count >}}",
+        "--to",
+        "{{< var wells.cout >}}",
+        "--expect",
+        "unknown variable 'wells.cout'",
+    )
+    (round_one,) = report["rounds"]
+    assert round_one["found"] and round_one["loads"] == 0, report
+    assert "The last build failed." in round_one["panel"] and "m/chapters/one.md:7" in round_one["panel"]
+    assert not report["errors"], report
+    preview.edit("chapters/one.md", "{{< var wells.cout >}}", "{{< var wells.count >}}")
+    preview.until("/chapter-01.html", lambda text: "rb-failed" not in text)
+
+
 def test_a_manuscript_error_shows_in_the_panel_over_the_last_good_text(preview):
     good = "Wells are listed by district"
     assert good in preview.page("/chapter-01.html")
@@ -254,7 +277,10 @@ def test_a_manuscript_error_shows_in_the_panel_over_the_last_good_text(preview):
 
 
 def test_the_print_pages_view_shows_the_pdf_and_follows_it(preview):
-    page = preview.until("/_preview/print.html", lambda text: "rb-sheet" in text, timeout=600)
+    def settled(text: str) -> bool:  # a PDF of the latest sources, and none being made
+        return "rb-sheet" in text and "being made again" not in text and "older than the web pages" not in text
+
+    page = preview.until("/_preview/print.html", settled, timeout=600)
     generation = re.search(r"/_preview/pages/(\d+)-1\.png", page).group(1)
     status, pdf = preview.get("/_preview/report.pdf")
     assert status == 200 and pdf.startswith(b"%PDF")

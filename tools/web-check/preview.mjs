@@ -2,12 +2,14 @@
 // by puppeteer-core as check.mjs is. Every request that leaves the preview's address is
 // refused and reported. Prints one JSON report on stdout.
 //
-//   node preview.mjs follow URL --file FILE --from TEXT --to TEXT [--rounds N] [--scroll ID] [--width PX]
+//   node preview.mjs follow URL --file FILE --from TEXT --to TEXT [--expect TEXT] [--rounds N] [--scroll ID]
+//                   [--width PX] [--height PX]
 //       Opens URL (a window --width by --height px), scrolls the element with id ID to 120 px
 //       below the top of the window (as far as the page allows; "before" says where), then,
 //       N times, replaces TEXT in FILE by the --to text ("{n}" in it becomes the round's number,
 //       and the next round replaces that) and times how long until the open page shows the new
-//       text, which it must do by itself: this script never reloads. Reports per round the
+//       text (or the --expect text: a message in the preview's panel), which it must do by
+//       itself: this script never reloads. Reports per round the
 //       milliseconds, how many times the page was loaded, where it is, and where the element
 //       ID stands afterwards.
 //   node preview.mjs shots DIR URL... [--widths 375,1280]
@@ -96,6 +98,7 @@ if (mode === "follow") {
   report.before = await where(page, id);
   for (let n = 1; n <= rounds; n++) {
     const after = template.replaceAll("{n}", String(n));
+    const expected = option("--expect", after).replaceAll("{n}", String(n));
     const start = Date.now();
     const loadsBefore = loads;
     const text = fs.readFileSync(file, "utf8");
@@ -103,7 +106,7 @@ if (mode === "follow") {
     fs.writeFileSync(file, text.replace(before, after));
     let found = false;
     while (Date.now() - start < Number(option("--timeout", "60000"))) {
-      if (await shows(page, after)) { found = true; break; }
+      if (await shows(page, expected)) { found = true; break; }
       await sleep(10);
     }
     const ms = Date.now() - start;
