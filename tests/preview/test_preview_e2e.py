@@ -252,9 +252,12 @@ def test_an_error_reaches_the_panel_of_an_open_page_in_place(preview):
         "{{< var wells.cout >}}",
         "--expect",
         "unknown variable 'wells.cout'",
+        "--width",
+        "320",
     )
     (round_one,) = report["rounds"]
     assert round_one["found"] and round_one["loads"] == 0, report
+    assert round_one["scrollWidth"] <= round_one["clientWidth"] == 320, round_one  # no sideways scrolling
     assert "The last build failed." in round_one["panel"] and "m/chapters/one.md:7" in round_one["panel"]
     assert not report["errors"], report
     preview.edit("chapters/one.md", "{{< var wells.cout >}}", "{{< var wells.count >}}")
@@ -296,6 +299,35 @@ def test_the_print_pages_view_shows_the_pdf_and_follows_it(preview):
     )
     assert re.search(r"/_preview/pages/\d+-1\.png", newer)
     preview.edit("chapters/two.md", "Pumps and taps were repaired", "Pumps were repaired")
+
+
+def test_the_panel_and_the_print_view_pass_axe_at_phone_and_desktop_widths(preview, tmp_path):
+    """With a build error on show. Screenshots go to $REPORT_BUILD_SHOTS when it is set."""
+    _require_browser()
+    shots = Path(os.environ.get("REPORT_BUILD_SHOTS") or tmp_path)
+    preview.edit("chapters/one.md", "{{< var wells.count >}}", "{{< var wells.cout >}}")
+    preview.until("/chapter-01.html", lambda text: "rb-failed" in text)
+    try:
+        report = _drive(
+            "shots",
+            str(shots),
+            preview.url + "chapter-01.html",
+            preview.url + "_preview/print.html",
+            "--widths",
+            "375,1280",
+            "--axe",
+        )
+    finally:
+        preview.edit("chapters/one.md", "{{< var wells.cout >}}", "{{< var wells.count >}}")
+    assert len(report["rounds"]) == 4 and not report["external"] and not report["errors"], report
+    for shown in report["rounds"]:
+        assert not shown["violations"], shown
+        assert "The last build failed." in shown["panel"] and "m/chapters/one.md:7" in shown["panel"]
+        assert shown["scrollWidth"] <= shown["clientWidth"], shown
+    for shot in report["screenshots"]:
+        with Image.open(shot) as image:
+            assert image.width in (375, 1280) and image.height > 800
+    preview.until("/chapter-01.html", lambda text: "rb-failed" not in text)
 
 
 def _raw_status(port: int, target: str) -> int:

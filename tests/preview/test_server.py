@@ -238,8 +238,17 @@ def test_the_print_view_shows_the_pages_of_the_last_pdf(running):
     assert get(server, "/_preview/pages/0-1.png")[0] == 404  # an older PDF
     assert get(server, "/_preview/report.pdf")[2] == pdf_bytes
     state.pdf_made(Pdf(2, 1, None, made, 1.0, faults=(Fault(ERROR, "PDF: something broke"),)))
+    assert "The PDF could not be made" not in get(server, "/_preview/print.html")[2].decode()  # the last one shows
     text = get(server, "/_preview/print.html")[2].decode()
     assert "pages/1-1.png" in text and "could not be made again" in text and "PDF: something broke" in text
+
+
+def test_the_print_view_says_when_no_pdf_could_be_made(running):
+    state, server = running
+    state.site_built(site(), (), Theme(), LOOK)
+    state.pdf_made(Pdf(1, 1, None, dt.datetime.now().astimezone(), 1.0, faults=(Fault(ERROR, "PDF: it broke"),)))
+    text = get(server, "/_preview/print.html")[2].decode()
+    assert "The PDF could not be made (the error is above)" in text and "PDF: it broke" in text
 
 
 def test_a_taken_port_gives_the_next_free_one():

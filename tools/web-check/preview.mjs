@@ -12,12 +12,18 @@
 //       itself: this script never reloads. Reports per round the
 //       milliseconds, how many times the page was loaded, where it is, and where the element
 //       ID stands afterwards.
-//   node preview.mjs shots DIR URL... [--widths 375,1280]
+//   node preview.mjs shots DIR URL... [--widths 375,1280] [--axe]
 //       Screenshots (full page) of each URL at each width, after the page has settled (scrolled
-//       through once, so that images loaded lazily are there).
+//       through once, so that images loaded lazily are there); with --axe, axe-core's WCAG 2.2
+//       A and AA rules on each, as check.mjs runs them (the page is fetched again for the audit:
+//       axe-core is added to it as a script, which the preview's policy refuses).
 import fs from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 
 const FLAGS = [
   "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
@@ -71,11 +77,26 @@ async function where(page, id) {
     return await page.evaluate((id) => {
       const element = id && document.getElementById(id);
       return { url: location.pathname + location.hash, top: element ? Math.round(element.getBoundingClientRect().top) : null,
-               scrollY: Math.round(window.scrollY), panel: (document.getElementById("rb-preview") || {}).textContent || "" };
+               scrollY: Math.round(window.scrollY), panel: (document.getElementById("rb-preview") || {}).textContent || "",
+               scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth };
     }, id);
   } catch (error) {
-    return { url: null, top: null, scrollY: null, panel: "" };
+    return { url: null, top: null, scrollY: null, panel: "", scrollWidth: null, clientWidth: null };
   }
+}
+
+async function audit(url, width) {
+  const page = await browser.newPage();
+  await page.setBypassCSP(true);  // axe-core comes in as a script of its own
+  await page.setViewport({ width, height: 900, deviceScaleFactor: 1 });
+  await page.goto(url, { waitUntil: "load" });
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((v) => `${v.id}: ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  }, TAGS);
+  await page.close();
+  return found;
 }
 
 if (mode === "follow") {
@@ -135,7 +156,7 @@ if (mode === "follow") {
       const shot = path.join(dir, `${name}-${width}.png`);
       await page.screenshot({ path: shot, fullPage: true });
       report.screenshots.push(shot);
-      report.rounds.push({ url, width, ...(await where(page, "")) });
+      report.rounds.push({ url, width, ...(await where(page, "")), violations: args.includes("--axe") ? await audit(url, width) : [] });
       await page.close();
     }
   }

@@ -176,6 +176,7 @@ class Handler(BaseHTTPRequestHandler):
                 **_look(snapshot),
                 pages=pdf.sheets if pdf is not None else (),
                 generation=snapshot.pdf_generation,
+                failed=snapshot.panel.pdf is not None and snapshot.panel.pdf.failed and not snapshot.panel.pdf.busy,
             ).encode("utf-8")
             return self._send(200, inject(page, snapshot, PRINT, "print.html"), TYPES[".html"], body, page=True)
         if name == "report.pdf" and snapshot.pdf is not None and snapshot.pdf.data is not None:
