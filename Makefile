@@ -1,4 +1,5 @@
 # report-build: the development loop.
+#   make preview    the report live in the browser (http://127.0.0.1:8000/), rebuilt on every save
 #   make pdf        the screen PDF of $(MANUSCRIPT) (creates .venv on first use)
 #   make print      the print PDF (PDF/X-4, bleed, crop marks)
 #   make epub       the ePub                 make all     PDF, ePub and web edition
@@ -174,6 +175,13 @@ fetch: $(VENV_STAMP)
 
 watch: $(VENV_STAMP) font-deps
 	$(RB) watch $(MANUSCRIPT)
+
+# The live preview: the web edition served from memory on 127.0.0.1, rebuilt on every save, with
+# the last build's faults on the page and the PDF's pages (made in the background) beside it.
+# PORT=8001 for another port, OPEN=1 to open the browser; Ctrl-C stops it.
+.PHONY: preview
+preview: $(VENV_STAMP) font-deps
+	$(RB) preview $(MANUSCRIPT) $(if $(PORT),--port $(PORT)) $(if $(OPEN),--open)
 
 test: setup
 	$(BIN)/pytest -q

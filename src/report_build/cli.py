@@ -133,6 +133,27 @@ def parser() -> argparse.ArgumentParser:
     watcher.add_argument("--max-rebuilds", type=int, default=None, help=argparse.SUPPRESS)
     watcher.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
     watcher.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
+    viewer = commands.add_parser(
+        "preview",
+        help="serve the web edition on http://127.0.0.1:8000/ and follow every save, with faults and print pages",
+    )
+    viewer.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript to preview")
+    viewer.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        help="port to serve on (default 8000, or the next free one; 0: any free port)",
+    )
+    viewer.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: only this machine can connect)"
+    )
+    viewer.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    viewer.add_argument("--no-pdf", action="store_true", help="make no PDF (no print pages view): the site alone")
+    viewer.add_argument(
+        "--output-dir", type=Path, default=Path("output"), help="folder of the cache and the ePub offered"
+    )
+    drafts(viewer)
+    viewer.set_defaults(strict=False, quiet=False)
     gate = commands.add_parser(
         "check",
         help="validate the latest outputs (PDF structure and links, EPUBCheck, Ace, the site) and say what was checked",
@@ -264,6 +285,19 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
             site_root=args.site_root,
         )
         return []
+    if args.command == "preview":
+        from .preview.session import preview
+
+        preview(
+            Path(args.manuscript),
+            host=args.host,
+            port=args.port,
+            open_browser=args.open,
+            output_dir=args.output_dir,
+            omit_remote=args.omit_remote,
+            make_pdf=not args.no_pdf,
+        )
+        return []
     if args.command == "new":
         from .scaffold import new_report
 
@@ -382,4 +416,14 @@ def _jobs(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes") from None
     if not 1 <= value <= 64:
         raise argparse.ArgumentTypeError(f"{value} processes: give 1 to 64")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value}: a port is 1 to 65535 (0: any free port)")
     return value

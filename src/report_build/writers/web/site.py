@@ -69,8 +69,11 @@ def render_site(
     editions: tuple[Edition, ...] = (),
     cache: BuildCache | None = None,
     edition: str = "screen",
+    characters: str = "",
 ) -> dict[str, bytes]:
-    """{path relative to the site's root: bytes} for every file of the site."""
+    """{path relative to the site's root: bytes} for every file of the site. ``characters``:
+    what the fonts must have beyond the text (the preview asks for whole alphabets, so that a
+    letter typed in an edit needs no new font subset)."""
     doc = doc.for_output("web", edition)  # passages marked for another output are left out
     diagnostics = diagnostics or Diagnostics()
     theme = theme or Theme(doc.metadata.layouts, doc.metadata.language, diagnostics)
@@ -120,7 +123,7 @@ def render_site(
     text = "".join(_bodies(rendered))
     has_code = any("<code" in page or "<pre" in page for page in rendered.values())
     faces, font_files = fonts.web_fonts(
-        theme, css_source, text + _strings_text(strings), has_code, cache, doc.metadata.language
+        theme, css_source, text + _strings_text(strings) + characters, has_code, cache, doc.metadata.language
     )
     files.update(font_files)
     files["assets/site.css"] = assets.stylesheet(theme, faces, doc.metadata.direction == "rtl")
