@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from . import __version__, limits, progress
 from .cache import BuildCache
-from .errors import Diagnostics, ReleaseError, RenderError
+from .errors import Diagnostics, ManuscriptError, ReleaseError, RenderError
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
 from .source import changelog, parse
 from .source.compose import Selection
+from .source.passes import translate as translated
 from .source.remote import RemoteImages
 from .theme import Theme
 from .writers import pagination
@@ -46,14 +47,15 @@ def load(
     releases_dir: Path | str = "output/releases",
     profile: str | None = None,
     omit_remote: bool = False,
+    language: str | None = None,
 ) -> Document:
     """Parse the manuscript and its changelog into one validated document.
 
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
     from different sources. Remote images are their fetched copies, or with ``omit_remote``
-    placeholders.
+    placeholders. With ``language``, the translated edition (``translations/<language>.po``).
     """
-    return gather(manuscript, diagnostics or Diagnostics(), releases_dir, profile, omit_remote)[0]
+    return gather(manuscript, diagnostics or Diagnostics(), releases_dir, profile, omit_remote, language=language)[0]
 
 
 def gather(
@@ -63,16 +65,28 @@ def gather(
     profile: str | None = None,
     omit_remote: bool = False,
     cache: BuildCache | None = None,
+    language: str | None = None,
+    flag: bool = True,
 ) -> tuple[Document, Theme]:
     """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
-    only the passages it selects. ``cache`` keeps the charts an earlier build drew."""
+    only the passages it selects. ``cache`` keeps the charts an earlier build drew. With a
+    ``language``, the edition translated by ``translations/<language>.po`` (passages without a
+    current translation in the source language, visibly ``flag``-ged unless it is a release)."""
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
-    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote, cache)
+    edition = _edition(manuscript, language, flag)
+    document, theme = parse.read(
+        manuscript, diagnostics, Selection(profile=profile, translation=edition), remote, cache
+    )
     log = changelog.find(manuscript)
+    releases = changelog.load(log, diagnostics) if log is not None else ()
+    if edition is not None and log is not None:
+        releases = translated.releases(edition, releases, log)
+    document = _with(document, releases=releases, **_translations(document, edition, releases))
+    if edition is not None and edition.catalog is not None:  # the catalog is a source of this edition
+        document = _with(document, inputs=(*document.inputs, edition.catalog.path.resolve()))
     if log is None:
         return document, theme
-    document = _with(document, releases=changelog.load(log, diagnostics))
     if release.is_draft(document, Path(releases_dir)):
         diagnostics.warn(
             f"sources differ from released version {document.version}: this build is marked DRAFT; "
@@ -82,6 +96,42 @@ def gather(
         )
         document = _with(document, draft=True)
     return document, theme
+
+
+def _edition(manuscript: Path, language: str | None, flag: bool) -> translated.Edition | None:
+    if not language:
+        return None
+    from .translate.catalog import catalog_path, check_language
+
+    check_language(language)
+    path = catalog_path(manuscript, language)
+    if not path.is_file():
+        raise ManuscriptError(
+            f"no catalog for the '{language}' edition: start one with `report-build translate init {language}`", path
+        )
+    return translated.Edition.of(manuscript, language, flag)
+
+
+def _translations(document: Document, edition: translated.Edition | None, releases: tuple) -> dict:
+    """A translated edition's completeness (as ``translate status`` counts it), and every
+    edition's, for the version history; nothing for a manuscript without catalogs."""
+    from .translate import catalog, extract, status
+
+    if not catalog.catalog_languages(document.source):
+        return {}
+    version = releases[0].version if releases else ""
+    found = None
+    if edition is not None:  # this reading collected the units: no second one
+        date = releases[0].date if releases else document.metadata.date
+        units = extract.ordered(edition.units)
+        found = extract.Extraction(document.source, units, edition.source_title, version, date, edition.source_language)
+    editions = status.editions(document.source, found)
+    if edition is None or edition.catalog is None or found is None:
+        return {"editions": editions}
+    found = status.of_units(found.units, edition.catalog, document.root, version)
+    source_slug = document.metadata.slug or slugify(edition.source_title)
+    translation = found.translation(edition.source_language, edition.flag, source_slug)
+    return {"translation": translation, "editions": editions}
 
 
 def build(
@@ -99,6 +149,7 @@ def build(
     omit_remote: bool = False,
     jobs: int = 1,
     memory: Memory | None = None,
+    language: str | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks.
 
@@ -112,8 +163,9 @@ def build(
         with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
             # 1. Gather: the whole manuscript, changelog and templates, validated.
             document, theme = gather(
-                manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote, cache
+                manuscript, diagnostics, Path(output_dir) / "releases", profile, omit_remote, cache, language
             )
+            _note_translation(document, diagnostics)
             # 2. Render every format in memory (laid out once).
             layout = Layout(jobs, cache, memory)
             results = _render_all(document, theme, formats, edition, diagnostics, layout, output, Path(output_dir))
@@ -143,9 +195,26 @@ def _render_all(
     if WEB in formats:
         folder = "web" + (f"-{document.profile}" if document.profile else "")  # a profile's own site
         target = Path(output) if output is not None and len(formats) == 1 else output_dir / folder
+        if document.translation is not None and not (output is not None and len(formats) == 1):
+            target = target / document.translation.language.lower()  # beside the source's: the language switch
         site = render_web(document, rendered, output_dir, diagnostics, layout.cache, edition, target, theme)
         results.append(Built(WEB, target, b"", site))
     return results
+
+
+def _note_translation(document: Document, diagnostics: Diagnostics) -> None:
+    """A translated edition says how complete it is (``translate status --list`` says where)."""
+    translation = document.translation
+    if translation is None:
+        return
+    if translation.complete:
+        diagnostics.note(f"{translation.language} edition: all {translation.passages} passages translated")
+    else:
+        diagnostics.note(
+            f"{translation.language} edition: {translation.in_source} of {translation.passages} passages in the "
+            f"source language ({translation.fuzzy} fuzzy, {translation.untranslated} untranslated); "
+            "`report-build translate status --list` says where"
+        )
 
 
 def _write_all(results: list[Built], cache: BuildCache) -> None:
@@ -326,10 +395,15 @@ def _pdf_and_epub(
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
-    """``<slug>[-<profile>]-v<version>[-draft][-<edition>].<fmt>``: a draft (its version already
-    released from other sources) never takes the released file's name."""
+    """``<slug>[-<language>][-<profile>]-v<version>[-draft][-<edition>].<fmt>``: a translated
+    edition adds its language to the source's slug; a draft (its version already released from
+    other sources) never takes the released file's name."""
     meta = document.metadata
-    stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
+    if document.translation is not None:  # the source edition's name, then the language
+        stem = document.translation.source_slug or slugify(document.source.parent.name) or "report"
+        stem += f"-{document.translation.language.lower()}"
+    else:
+        stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
     if document.profile:
         stem += f"-{document.profile}"
     if document.version:
@@ -358,21 +432,48 @@ def _with(document: Document, **changes: object) -> Document:
     return replace(document, **changes)
 
 
+def _refuse_partial(document: Document, allow_partial: bool) -> None:
+    translation = document.translation
+    if translation is None or translation.complete or allow_partial:
+        return
+    from .translate.catalog import catalog_path
+
+    raise ReleaseError(
+        f"the {translation.language} edition is not complete: {translation.in_source} of {translation.passages} "
+        f"passages have no current translation ({translation.fuzzy} fuzzy, {translation.untranslated} untranslated; "
+        "`report-build translate status --list` says where); finish them, or release it with --allow-partial "
+        "(the colophon and the downloads page then say how many passages are in the source language)",
+        catalog_path(document.source, translation.language),
+    )
+
+
 def make_release(
     manuscript: Path | str = "manuscript/report.md",
     *,
     output_dir: Path | str = "output",
     diagnostics: Diagnostics | None = None,
     time_limit: float | str | None = None,
+    language: str | None = None,
+    allow_partial: bool = False,
 ) -> release.Released:
     """Build PDF, ePub and web edition and file them as an immutable release with checksums and a
-    downloads page."""
+    downloads page. A translated edition (``language``) is released only when every passage is
+    translated, unless ``allow_partial``: its colophon and the downloads page then say how many
+    passages are in the source language."""
     diagnostics = diagnostics or Diagnostics()
     diagnostics.strict_links = True  # a draft builds with a broken link; a release does not
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
-        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases", cache=cache)
+        document, theme = gather(
+            manuscript,
+            diagnostics,
+            releases_dir=Path(output_dir) / ".no-releases",
+            cache=cache,
+            language=language,
+            flag=False,
+        )
+        _refuse_partial(document, allow_partial)
         if document.unresolved:
             first = document.unresolved[0]
             raise ReleaseError(f"{first.message}; a release cannot have unresolved references", first.path, first.line)
@@ -388,6 +489,9 @@ def make_release(
             offered = downloads.released(files, {fmt: data for fmt, (_name, data) in outputs.items()})
             return render_site(document, diagnostics=diagnostics, theme=theme, downloads=offered, cache=cache)
 
-        released = release.release(document, render, releases_dir, theme, web)
+        index_theme = theme  # the downloads page speaks the source's language, whichever edition filed last
+        if document.translation is not None:
+            index_theme = Theme(document.metadata.layouts, document.translation.source_language)
+        released = release.release(document, render, releases_dir, index_theme, web)
     cache.commit()  # after the release is filed, outside its time limit
     return released

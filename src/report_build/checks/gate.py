@@ -29,10 +29,15 @@ class Located:
         return format_location(self.path, self.line, f"{f.severity}: [{f.tool} {f.code}] {f.message}")
 
 
-def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool = True) -> list[Located]:
-    """Findings on the PDF editions and the ePub last built from ``manuscript``."""
+def check(
+    manuscript: Path | str, output_dir: Path | str = "output", ace: bool = True, language: str | None = None
+) -> list[Located]:
+    """Findings on the PDF editions and the ePub last built from ``manuscript`` (with
+    ``language``, those of the translated edition, by their names: ``<slug>-<language>-v...``)."""
     # a link that goes nowhere is a warning in a draft build; the gate refuses it
-    doc, theme = gather(manuscript, Diagnostics(echo=False, strict_links=True), Path(output_dir) / "releases")
+    doc, theme = gather(
+        manuscript, Diagnostics(echo=False, strict_links=True), Path(output_dir) / "releases", language=language
+    )
     out = Path(output_dir)
     screen, press, book = (
         out / output_name(doc, "pdf"),
@@ -45,7 +50,8 @@ def check(manuscript: Path | str, output_dir: Path | str = "output", ace: bool =
     ]
     for path, what in ((screen, "pdf"), (book, "epub")):
         if not path.is_file():
-            found.append(Located(Finding("error", "check", "MISSING", f"not built yet: run `make {what}`"), path, None))
+            hint = f"`make {what}`" + (f" with TRANSLATION={language}" if language else "")
+            found.append(Located(Finding("error", "check", "MISSING", f"not built yet: run {hint}"), path, None))
     history = str(theme.strings["version_history"])  # the outputs' words, in the edition's language
     outline = [c.title or doc.metadata.title for c in doc.chapters] + ([history] if doc.releases else [])
     title = doc.metadata.title + (f": {doc.metadata.subtitle}" if doc.metadata.subtitle else "")

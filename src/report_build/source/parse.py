@@ -31,7 +31,7 @@ from . import frontmatter, github, guards, ids, jekyll, manuscript, refsyntax, r
 from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
-from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links
+from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links, translate
 from .remote import RemoteImages
 from .text import SourceMap
 from .tree import Context
@@ -63,8 +63,10 @@ def read(
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
 
+    translation = selection.translation if selection is not None else None
+
     def read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
-        return _read_text(path, text, diagnostics, keys, remote, cache)
+        return _read_text(path, text, diagnostics, keys, remote, cache, translation)
 
     return manuscript.load(path, diagnostics, selection, read_text)
 
@@ -76,8 +78,10 @@ def _read_text(
     keys: frozenset[str],
     remote: RemoteImages,
     cache: BuildCache | None = None,
+    translation: translate.Edition | None = None,
 ) -> tuple[Document, Theme]:
-    """Parse the composed text of a manuscript."""
+    """Parse the composed text of a manuscript; with ``translation``, collect its units and, in
+    a translated edition, read it in that language (:mod:`.passes.translate`)."""
     front, body, offset = frontmatter.split(text, path)
     raw, key_lines = frontmatter.parse(front, path, diagnostics)
     source = SourceMap(path, text, offset)
@@ -97,7 +101,12 @@ def _read_text(
     structure = extension.structure
 
     metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title)
+    if translation is not None:
+        translation.source_language = metadata.language
+        metadata = translate.front_matter(translation, metadata, key_lines, path)
     theme = Theme(metadata.layouts, metadata.language, diagnostics)
+    if translation is not None:
+        translation.notice = translate.source_note(theme.strings, translation.source_language, metadata.language)
     theme.load_all()
     check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs))
 
@@ -109,10 +118,13 @@ def _read_text(
     html = repair.repair(html, warn_found)  # as browsers build it: the XHTML content model holds
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
     ids.settle(root, structure.anchors, _nth(source, warn_at))  # HTML4 anchors, invalid and repeated ids
+    if translation is not None:  # before notes, numbers and references are made from the text
+        translate.translate_tree(root, source, translation, path, diagnostics)
+        _restore_structure(structure, translation)
     guards.check_tree_depth(root, source)
     remote.apply(root, source, theme.strings)
 
-    ctx = Context(path, source, metadata, theme, diagnostics, structure)
+    ctx = Context(path, source, metadata, theme, diagnostics, structure, translation)
     headings.report_duplicate_ids(ctx)
     headings.refuse_empty(root, ctx)
     notes = footnotes.footnotes(root, ctx)
@@ -135,6 +147,14 @@ def _read_text(
         attachments=charts.attachments(drawn),
     )
     return document, theme
+
+
+def _restore_structure(structure, translation: translate.Edition) -> None:
+    """The headings the treeprocessor recorded, with their variables' values (their words stay
+    the source's: they only pair headings with their lines)."""
+    structure.title = translation.restore(structure.title)
+    for heading in structure.headings:
+        heading.text = translation.restore(heading.text)
 
 
 def _first_after_previous(source: SourceMap, warn_at):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -34,6 +35,7 @@ class Context:
     theme: Theme
     diagnostics: Diagnostics
     structure: Structure
+    translation: Any = None  # a translated edition (source/passes/translate.py), or None
 
     @property
     def roots(self) -> tuple[Path, ...]:
