@@ -75,7 +75,7 @@ def of_units(units: tuple[Unit, ...] | list[Unit], catalog: Catalog, root: Path,
     merged = merge(catalog, groups, root, version)
     states = merged.states
     total: collections.Counter[str] = collections.Counter(states[g.key] for g in groups)
-    per_group: dict[str, collections.Counter[str]] = {}
+    per_group: dict[str, collections.Counter[str]] = {unit.group: collections.Counter() for unit in units}
     for group in groups:
         for name in dict.fromkeys(unit.group for unit in group.units):
             per_group.setdefault(name, collections.Counter())[states[group.key]] += 1

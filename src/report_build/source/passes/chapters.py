@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...contract import CHAPTER_SECTION, NOTE_CALL
+from ...contract import CHAPTER_SECTION, NOTE_CALL, UNTRANSLATED_NOTE
 from ...errors import ManuscriptError
 from ...model import Chapter, Heading
 from ..tree import Context, close_empty, xhtml
@@ -22,7 +22,11 @@ def chapters(root: etree._Element, ctx: Context, notes: Notes) -> list[Chapter]:
     note_of = {note.ref_id: note for note, _call in notes.values()}
     texts = {
         element.get("id"): " ".join(
-            "".join(element.xpath(f".//text()[not(ancestor::a[@class='{NOTE_CALL}'])]")).split()
+            "".join(
+                element.xpath(
+                    f".//text()[not(ancestor::a[@class='{NOTE_CALL}'])][not(ancestor::span[@class='{UNTRANSLATED_NOTE}'])]"
+                )
+            ).split()
         )
         for element in root.xpath("//h1[@id] | //h2[@id]")
     }

@@ -744,6 +744,16 @@ def _source_letters(line: str) -> str:
     return letters(line)
 
 
+def _common(key: str, text: str, at: int) -> int:
+    """How many letters of ``key`` ``text`` has from ``at`` on."""
+    count = 0
+    for mine, theirs in zip(key, text[at : at + len(key)], strict=False):
+        if mine != theirs:
+            break
+        count += 1
+    return count
+
+
 class Locator:
     """The source line of a unit, found by its letters in reading order (markup, link
     targets, labels and references left out on both sides)."""
@@ -786,8 +796,8 @@ class Locator:
             for start in (self.cursor, 0):
                 at = self.text.find(probe, start)
                 if at >= 0:
-                    if forward:
-                        self.cursor = at + 1
+                    if forward:  # past as much of the unit as the source has as written
+                        self.cursor = at + max(1, _common(key, self.text, at))
                     self.last = self.owners[at]
                     return self.last
             if len(key) <= size:
