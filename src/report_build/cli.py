@@ -394,7 +394,7 @@ def _translate(args: argparse.Namespace) -> list[Path]:
         print(f"report-build: {entries} passages to translate in {path}", file=sys.stderr)
         return [path]
     if args.step == "languages":
-        for language in catalog.catalog_languages(Path(args.manuscript)):
+        for language in catalog.edition_languages(Path(args.manuscript)):
             print(language)
         return []
     languages = [item for item in args.items if not _is_manuscript(item)]

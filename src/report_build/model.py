@@ -56,6 +56,7 @@ class Metadata:
     bibliography: Path | None = None
     csl: Path | None = None
     profiles: tuple[tuple[str, str, str], ...] = ()  # (profile, key, value): what a profile changes
+    languages: tuple[str, ...] = ()  # the editions: the source's language, then translations/<language>.po
 
     @property
     def direction(self) -> str:

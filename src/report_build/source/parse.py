@@ -101,6 +101,7 @@ def _read_text(
     structure = extension.structure
 
     metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title)
+    _check_editions(metadata, path, key_lines, diagnostics)
     if translation is not None:
         translation.source_language = metadata.language
         metadata = translate.front_matter(translation, metadata, key_lines, path)
@@ -147,6 +148,21 @@ def _read_text(
         attachments=charts.attachments(drawn),
     )
     return document, theme
+
+
+def _check_editions(metadata, path: Path, key_lines: dict[str, int], diagnostics: Diagnostics) -> None:
+    """Each translated edition ``languages`` names has its catalog."""
+    from ..translate.catalog import catalog_path
+
+    source = metadata.language.split("-")[0].lower()
+    for language in metadata.languages:
+        if language.split("-")[0].lower() != source and not catalog_path(path, language).is_file():
+            diagnostics.warn(
+                f"languages lists '{language}', which has no catalog (translations/{language}.po): start it with "
+                f"`report-build translate init {language}`",
+                path,
+                key_lines.get("languages", key_lines.get("editions")),
+            )
 
 
 def _restore_structure(structure, translation: translate.Edition) -> None:

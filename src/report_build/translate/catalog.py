@@ -31,7 +31,7 @@ from pathlib import Path
 import polib
 
 from .. import __version__
-from ..errors import ManuscriptError
+from ..errors import Diagnostics, ManuscriptError
 
 FOLDER = "translations"
 FUZZY = "fuzzy"
@@ -92,6 +92,24 @@ def catalog_languages(manuscript: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.po") if LANGUAGE_TAG.match(p.stem))
+
+
+def edition_languages(manuscript: Path) -> list[str]:
+    """The translated editions to build: those the front matter's ``languages`` lists (but the
+    source's own), or, without that key, every catalog."""
+    from ..source import frontmatter
+    from ..source.text import read_text
+
+    text = read_text(Path(manuscript))
+    front, _body, _offset = frontmatter.split(text, Path(manuscript))
+    raw, _lines = frontmatter.parse(front, Path(manuscript), Diagnostics(echo=False))
+    listed = raw.get("languages", raw.get("editions"))
+    own = str(raw.get("language", raw.get("lang", "en"))).split("-")[0].lower()
+    if isinstance(listed, str):
+        listed = [part.strip() for part in listed.split(",")]
+    if not isinstance(listed, list):
+        return catalog_languages(manuscript)
+    return [str(tag) for tag in listed if str(tag).split("-")[0].lower() != own]
 
 
 def check_language(language: str) -> str:
