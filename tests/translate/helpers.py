@@ -19,7 +19,8 @@ bibliography: sources.json
 
 # Access to water {#water}
 
-Displaced *people* since {{< var offensive.date >}}, see [the map](#map) and @fig-map.[^note] As @smith2020 says, and [@smith2020, p. 3].
+Displaced *people* since {{< var offensive.date >}}, see [the map](#map) and @fig-map.[^note] \
+As @smith2020 says, and [@smith2020, p. 3].
 
 - First item with `make pdf` in it.
 - Second item.
@@ -59,7 +60,9 @@ CHANGELOG = """releases:
 
 VARIABLES = 'offensive:\n  date: "February 2020"\n'
 
-SOURCES = [{"id": "smith2020", "type": "report", "title": "Wells", "author": [{"family": "Smith"}], "issued": {"date-parts": [[2020]]}}]
+SOURCES = [
+    {"id": "smith2020", "type": "report", "title": "Wells", "author": [{"family": "Smith"}], "issued": {"date-parts": [[2020]]}}
+]
 
 MAP = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" viewBox="0 0 40 20">'

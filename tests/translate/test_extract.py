@@ -117,7 +117,7 @@ def test_a_translation_that_moves_its_placeholders_keeps_the_source_markup(manus
     assert call < xref < link < emphasis, paragraph  # in the translator's order
     assert "FR February 2020" in paragraph  # the variable's own translation
     assert paragraph.index("p. 3") < paragraph.rindex("Smith")  # the citations swapped too
-    assert 'class="xref"' in paragraph and "FR A footnote with <em>emphasis</em>." in document.chapters[0].footnotes[0].html
+    assert "FR A footnote with <em>emphasis</em>." in document.chapters[0].footnotes[0].html
     assert '<code dir="ltr">make pdf</code>' not in body and "<code>make pdf</code>" in body
     assert document.releases[0].notice == "FR Since December, wells have run dry."
 

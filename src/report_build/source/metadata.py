@@ -279,7 +279,7 @@ KEYS: tuple[Key, ...] = (
         "languages",
         languages,
         "The report's editions: its own language and the translated ones (each from translations/<language>.po "
-        "beside the manuscript), built together by `make all-editions` and linked by the web edition's language switch.",
+        "beside the manuscript), built by `make all-editions` and linked by the web edition's language switch.",
         ("editions",),
     ),
     Key("identifier", text, "A stable identifier (URN, ISBN); derived from title and authors when missing.", ("isbn",)),
