@@ -61,7 +61,13 @@ CHANGELOG = """releases:
 VARIABLES = 'offensive:\n  date: "February 2020"\n'
 
 SOURCES = [
-    {"id": "smith2020", "type": "report", "title": "Wells", "author": [{"family": "Smith"}], "issued": {"date-parts": [[2020]]}}
+    {
+        "id": "smith2020",
+        "type": "report",
+        "title": "Wells",
+        "author": [{"family": "Smith"}],
+        "issued": {"date-parts": [[2020]]},
+    }
 ]
 
 MAP = (

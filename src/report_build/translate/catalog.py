@@ -36,7 +36,7 @@ from ..errors import Diagnostics, ManuscriptError
 FOLDER = "translations"
 FUZZY = "fuzzy"
 WRAP = 78
-SINCE = re.compile(r"\btranslated for (\S+)\)?$")  # in a fuzzy entry's extracted comment
+SINCE = re.compile(r"\btranslated for ([^\s)]+)\)?$")  # in a fuzzy entry's extracted comment
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 

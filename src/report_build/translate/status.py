@@ -123,6 +123,16 @@ def editions(manuscript: Path | str, found: Extraction | None = None) -> tuple[T
 # -- words -----------------------------------------------------------------------------------
 
 
+DEFAULTS = {  # English, when a layout's strings file has no such words
+    "edition_stale": "{count} passages not yet updated",
+    "edition_stale_one": "1 passage not yet updated",
+    "edition_stale_since": "{count} passages from {version} not yet updated",
+    "edition_stale_since_one": "1 passage from {version} not yet updated",
+    "edition_untranslated": "{count} passages not yet translated",
+    "edition_untranslated_one": "1 passage not yet translated",
+}
+
+
 def phrase(translation: Translation, strings: dict[str, Any], in_language: str) -> str:
     """ "Arabic: complete" / "Arabic: 12 passages from 1.1 not yet updated, 3 not yet translated",
     in the words of ``strings`` (a layout's strings file)."""
@@ -133,19 +143,13 @@ def phrase(translation: Translation, strings: dict[str, Any], in_language: str) 
         return str(strings.get("edition_complete", "{language}: complete")).format(language=name)
     parts = []
     if translation.fuzzy:
-        key = "edition_stale_since" if translation.since else "edition_stale"
-        key += "_one" if translation.fuzzy == 1 else ""
-        default = (
-            "{count} passages from {version} not yet updated"
-            if translation.since
-            else "{count} passages not yet updated"
+        key = ("edition_stale_since" if translation.since else "edition_stale") + (
+            "_one" if translation.fuzzy == 1 else ""
         )
-        parts.append(str(strings.get(key, default)).format(count=translation.fuzzy, version=translation.since))
+        parts.append(str(strings.get(key, DEFAULTS[key])).format(count=translation.fuzzy, version=translation.since))
     if translation.untranslated:
         key = "edition_untranslated" + ("_one" if translation.untranslated == 1 else "")
-        parts.append(
-            str(strings.get(key, "{count} passages not yet translated")).format(count=translation.untranslated)
-        )
+        parts.append(str(strings.get(key, DEFAULTS[key])).format(count=translation.untranslated))
     joined = str(strings.get("comma", ", ")).join(parts)
     return str(strings.get("edition_partial", "{language}: {status}")).format(language=name, status=joined)
 
