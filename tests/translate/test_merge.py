@@ -95,7 +95,7 @@ def test_an_edited_and_moved_paragraph_is_matched_by_likeness(translated):
 
 
 def test_cli_update_says_what_changed(translated, capsys):
-    manuscript, path = translated
+    manuscript, _path = translated
     manuscript.write_text(CHANGED, encoding="utf-8")
     assert main(["translate", "update", "fr", str(manuscript)]) == 0
     assert "1 changed (now fuzzy), 0 new, 0 removed (obsolete)" in capsys.readouterr().err

@@ -33,7 +33,7 @@ def test_counts_and_percentages_overall_and_per_chapter(partial):
     assert (counts.fuzzy, counts.untranslated) == (1, 2)  # before `translate update` too
     assert counts.total == counts.translated + 3 and counts.percent == counts.translated * 100 // counts.total
     groups = dict(found.groups)
-    assert list(groups)[0] == "Front matter" and groups["Front matter"].percent == 100
+    assert next(iter(groups)) == "Front matter" and groups["Front matter"].percent == 100
     chapter = groups["Access to water"]
     assert (chapter.fuzzy, chapter.untranslated) == (1, 2) and chapter.percent < 100
     assert groups["Changelog"].percent == 100 and groups["Variables"].percent == 100
