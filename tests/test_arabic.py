@@ -263,7 +263,7 @@ def test_footnotes_at_the_foot_in_arabic(arabic_pdf, arabic_document):
         words = re.sub(r"<[^>]+>", "", note.inline_html).split()
         # poppler lifts vowel signs out of their line: look for words written without them
         plain = [w for w in words if not any(unicodedata.category(ch) == "Mn" for ch in w)]
-        probe = letters(" ".join(plain[:3]))
+        probe = letters(" ".join(plain[:6]))  # enough words to be this note's alone
         where = [i for i, text in enumerate(pages) if probe in letters(text)]
         assert len(where) == 1, (note.number, probe, where)
         lines = [letters(line) for line in pages[where[0]].splitlines() if letters(line)]
