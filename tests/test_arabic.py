@@ -263,7 +263,12 @@ def test_footnotes_at_the_foot_in_arabic(arabic_pdf, arabic_document):
         words = re.sub(r"<[^>]+>", "", note.inline_html).split()
         # poppler lifts vowel signs out of their line: look for words written without them
         plain = [w for w in words if not any(unicodedata.category(ch) == "Mn" for ch in w)]
-        probe = letters(" ".join(plain[:6]))  # enough words to be this note's alone
+        run = []  # the first words in a row without them: enough to be this note's alone
+        for word in words:
+            if any(unicodedata.category(ch) == "Mn" for ch in word) or len(run) == 6:
+                break
+            run.append(word)
+        probe = letters(" ".join(run if len(run) >= 3 else plain[:3]))
         where = [i for i, text in enumerate(pages) if probe in letters(text)]
         assert len(where) == 1, (note.number, probe, where)
         lines = [letters(line) for line in pages[where[0]].splitlines() if letters(line)]
