@@ -52,6 +52,7 @@ from ..text import SourceMap
 VAR_START, VAR_END = "\ue020", "\ue021"
 VAR_INDEX = 0xE200  # a marker's index is one private-use character: no slug or letter count sees it
 VAR_MARK = re.compile(f"{VAR_START}([^{VAR_END}]*?)([\ue200-\uf8ff]){VAR_END}")
+BRACE = "\ue030"  # a translation's "{{" while its placeholders are read
 TOKEN = re.compile(r"\{\{|\{(/?)(\d+)(/?)\}|\{(fn|var|ref|cite):([^{}\s]+)\}")
 
 BLOCKS = frozenset(
@@ -496,7 +497,7 @@ def decode(msgstr: str, encoded: Encoded) -> tuple[str, list[etree._Element]]:
         position = found.end()
         token = found.group(0)
         if token == "{{":
-            add_text("\x00")  # a brace of the text, put back below
+            add_text(BRACE)  # a brace of the text, put back below
             continue
         closing, number, atomic, kind, value = found.groups()
         if kind:
@@ -509,11 +510,10 @@ def decode(msgstr: str, encoded: Encoded) -> tuple[str, list[etree._Element]]:
                 _append(stack[-1][1], _copy(stands_for))
         elif closing:
             if stack[-1][0] != number:
-                raise PlaceholderError(
-                    f"{{/{number}}} closes what is not open"
-                    if len(stack) == 1 or number not in [s[0] for s in stack]
-                    else f"{{{stack[-1][0]}}} is closed after {{{number}}}, which it is inside"
-                )
+                if number not in [name for name, _ in stack]:
+                    raise PlaceholderError(f"{{/{number}}} closes what is not open")
+                inner = stack[-1][0]
+                raise PlaceholderError(f"{{/{number}}} closes {{{number}}} while {{{inner}}}, inside it, is still open")
             stack.pop()
         elif atomic:
             count(number)
@@ -540,10 +540,10 @@ def decode(msgstr: str, encoded: Encoded) -> tuple[str, list[etree._Element]]:
             )
     for node in holder.iter():
         if node.text:
-            node.text = node.text.replace("\x00", "{")
+            node.text = node.text.replace(BRACE, "{")
         if node.tail:
-            node.tail = node.tail.replace("\x00", "{")
-    return holder.text or "", list(holder)
+            node.tail = node.tail.replace(BRACE, "{")
+    return (holder.text or "").replace(BRACE, "{"), list(holder)
 
 
 def _append(parent: etree._Element, child: etree._Element) -> None:
@@ -689,10 +689,10 @@ def _alt_decode(translation: str, msgid: str, alt: str) -> str:
     got = sorted(f"{kind}:{value}" for _c, _n, _a, kind, value in TOKEN.findall(translation) if kind)
     if wanted != got:
         raise PlaceholderError("the variables of the source are not all there, once each")
-    out = TOKEN.sub(lambda m: "\x00" if m.group(0) == "{{" else markers.get(m.group(0), m.group(0)), translation)
+    out = TOKEN.sub(lambda m: BRACE if m.group(0) == "{{" else markers.get(m.group(0), m.group(0)), translation)
     if "{" in out:
         raise PlaceholderError("a '{' that is not a placeholder (write {{ for a brace)")
-    return out.replace("\x00", "{")
+    return out.replace(BRACE, "{")
 
 
 def _alt_vars(alt: str, msgid: str) -> list[tuple[str, str]]:
