@@ -82,7 +82,7 @@ def gather(
     releases = changelog.load(log, diagnostics) if log is not None else ()
     if edition is not None and log is not None:
         releases = translated.releases(edition, releases, log)
-    document = _with(document, releases=releases, **_translations(document, edition, releases))
+    document = _with(document, releases=releases, **_translations(document, edition, releases, diagnostics))
     if edition is not None and edition.catalog is not None:  # the catalog is a source of this edition
         document = _with(document, inputs=(*document.inputs, edition.catalog.path.resolve()))
     if log is None:
@@ -112,21 +112,29 @@ def _edition(manuscript: Path, language: str | None, flag: bool) -> translated.E
     return translated.Edition.of(manuscript, language, flag)
 
 
-def _translations(document: Document, edition: translated.Edition | None, releases: tuple) -> dict:
+def _translations(
+    document: Document, edition: translated.Edition | None, releases: tuple, diagnostics: Diagnostics
+) -> dict:
     """A translated edition's completeness (as ``translate status`` counts it), and every
-    edition's, for the version history; nothing for a manuscript without catalogs."""
+    edition's, for the version history; nothing for a manuscript without catalogs. The source
+    edition builds whatever state a catalog is in: one that cannot be read is a warning there."""
     from .translate import catalog, extract, status
 
     if not catalog.catalog_languages(document.source):
         return {}
+    if edition is None:
+        try:
+            return {"editions": status.editions(document.source)}
+        except ManuscriptError as exc:
+            message = f"the version history leaves out the translated editions: {exc.message}"
+            diagnostics.warn(message, exc.path, exc.line)
+            return {}
     version = releases[0].version if releases else ""
-    found = None
-    if edition is not None:  # this reading collected the units: no second one
-        date = releases[0].date if releases else document.metadata.date
-        units = extract.ordered(edition.units)
-        found = extract.Extraction(document.source, units, edition.source_title, version, date, edition.source_language)
+    date = releases[0].date if releases else document.metadata.date
+    units = extract.ordered(edition.units)  # this reading collected them: no second reading
+    found = extract.Extraction(document.source, units, edition.source_title, version, date, edition.source_language)
     editions = status.editions(document.source, found)
-    if edition is None or edition.catalog is None or found is None:
+    if edition.catalog is None:
         return {"editions": editions}
     found = status.of_units(found.units, edition.catalog, document.root, version)
     source_slug = document.metadata.slug or slugify(edition.source_title)
@@ -245,7 +253,8 @@ class Layout:
         version's map is the best guess."""
         if self.cache is None or self.cache.folder is None or (self.jobs <= 1 and self.memory is None):
             return None
-        key = f"{__version__}|{document.source.resolve()}|{document.profile or ''}"
+        language = document.translation.language if document.translation is not None else ""
+        key = f"{__version__}|{document.source.resolve()}|{document.profile or ''}|{language}"
         return f"groups-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
     def lay_out(self, document: Document, edition: str, theme: Theme, diagnostics: Diagnostics, write: bool = True):

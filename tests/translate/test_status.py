@@ -9,7 +9,7 @@ import pytest
 from helpers import REPORT, fill, write_report
 
 from conftest import ROOT
-from report_build import Diagnostics
+from report_build import Diagnostics, ReportBuildError
 from report_build.build import load
 from report_build.cli import main
 from report_build.translate.extract import init
@@ -63,6 +63,17 @@ def test_the_edition_counts_what_it_shows_in_the_source_language(partial):
     assert translation.in_source == 3 and not translation.complete
     english = load(partial, Diagnostics(echo=False))
     assert [(e.language, e.in_source) for e in english.editions] == [("fr", 3)]  # for the version history
+
+
+def test_a_catalog_that_does_not_parse_is_an_error_for_its_edition_and_a_warning_for_the_source(partial):
+    catalog = partial.parent / "translations" / "fr.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\nnot a PO line\n", encoding="utf-8")
+    diagnostics = Diagnostics(echo=False)
+    english = load(partial, diagnostics)
+    assert english.editions == () and "leaves out the translated editions" in diagnostics.warnings[0].message
+    assert diagnostics.warnings[0].path == catalog and diagnostics.warnings[0].line
+    with pytest.raises(ReportBuildError, match=r"fr\.po:\d+: not a valid PO file"):
+        load(partial, Diagnostics(echo=False), language="fr")
 
 
 # -- the sample: Arabic ----------------------------------------------------------------------------
