@@ -17,6 +17,8 @@
 #   make lint       ruff                     make clean   remove outputs
 #   make bench      the speed benchmark (see docs/performance.md)
 #   make corpus     build and check every real-world document of ../shared/realworld, as a table
+#   make pdf TRANSLATION=ar   any build target, for the edition translated by translations/ar.po
+#   make all-editions  every edition the front matter's languages lists; make translate-status  how complete
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -32,15 +34,19 @@ APT_GET := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 INPUTS := $(shell find $(dir $(MANUSCRIPT)) layouts src -type f -not -path '*/__pycache__/*' \
             -not -path '*.egg-info/*' 2>/dev/null) pyproject.toml
 STAMPS := output/.stamps
-KEY := $(subst /,_,$(MANUSCRIPT))
+# A translated edition (translations/$(TRANSLATION).po beside the manuscript): `make pdf TRANSLATION=ar`.
+TRANSLATION ?=
+LANG_FLAG := $(if $(TRANSLATION),--language $(TRANSLATION))
+KEY := $(subst /,_,$(MANUSCRIPT))$(if $(TRANSLATION),-$(TRANSLATION))
 # A stamp records the path it built; when that file has gone, the stamp is out of date.
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
 .PHONY: help setup system-deps font-deps ace-deps web-check-deps pdf print epub brief web all all-editions check \
+        translate-status \
         release watch fetch test test-fast new wheel-check lint clean bench bench-deps corpus docx docx-check-deps FORCE
 
 help:
-	@sed -n '2,18p' Makefile
+	@sed -n '2,20p' Makefile
 
 $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging and the version
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,7 +54,7 @@ $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@touch $(VENV_STAMP)
 
-WEB_DIR ?= output/web
+WEB_DIR ?= output/web$(if $(TRANSLATION),/$(TRANSLATION))
 
 setup: $(VENV_STAMP) system-deps ace-deps web-check-deps
 
@@ -63,8 +69,9 @@ FONT_PACKAGES = \
 
 # System packages: HarfBuzz's subsetter (font embedding), the fallback fonts, poppler (pdftotext,
 # pdffonts for the tests), qpdf (`qpdf --check` on the real-world documents' PDFs), a Java
-# runtime (EPUBCheck) and Cairo (CairoSVG draws the PNG fallbacks of SVG figures in the Word
-# edition). Installed with apt-get only when missing.
+# runtime (EPUBCheck), Cairo (CairoSVG draws the PNG fallbacks of SVG figures in the Word
+# edition) and gettext (`msgfmt --check` on the translation catalogs, as Poedit-style tools read
+# them). Installed with apt-get only when missing.
 system-deps:
 	@missing=""; \
 	ldconfig -p | grep -q libharfbuzz-subset.so.0 || missing="$$missing libharfbuzz-subset0"; \
@@ -73,6 +80,7 @@ system-deps:
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	ldconfig -p | grep -q libcairo.so.2 || missing="$$missing libcairo2"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $$missing >/dev/null; \
@@ -109,24 +117,24 @@ web-check-deps: ace-deps
 
 $(STAMPS)/$(KEY).pdf: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).pdf) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
-	$(RB) pdf $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+	$(RB) pdf $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 $(STAMPS)/$(KEY).print: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).print) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
-	$(RB) pdf --edition print $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+	$(RB) pdf --edition print $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 $(STAMPS)/$(KEY).epub: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).epub) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
-	$(RB) epub $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+	$(RB) epub $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 # The web edition offers the PDF and ePub of the same version, so it is built after them.
 $(STAMPS)/$(KEY).web: $(INPUTS) $(STAMPS)/$(KEY).pdf $(STAMPS)/$(KEY).epub $(call missing,$(STAMPS)/$(KEY).web) | $(VENV_STAMP)
 	@mkdir -p $(STAMPS)
-	$(RB) web $(MANUSCRIPT) -o $(WEB_DIR) > $@.tmp && mv $@.tmp $@
+	$(RB) web $(MANUSCRIPT) -o $(WEB_DIR) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 $(STAMPS)/$(KEY).brief: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).brief) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
-	$(RB) pdf --profile brief $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+	$(RB) pdf --profile brief $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 pdf: $(STAMPS)/$(KEY).pdf
 	@cat $<
@@ -145,7 +153,7 @@ brief: $(STAMPS)/$(KEY).brief
 
 $(STAMPS)/$(KEY).docx: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).docx) | $(VENV_STAMP)
 	@mkdir -p $(STAMPS)
-	$(RB) docx $(MANUSCRIPT) > $@.tmp && mv $@.tmp $@
+	$(RB) docx $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 docx: $(STAMPS)/$(KEY).docx
 	@cat $<
@@ -158,16 +166,24 @@ docx-check-deps:
 
 all: pdf epub web
 
-all-editions:  ## English and Arabic: PDF, ePub, and the web editions (Arabic in output/web/ar/)
+# Every edition of the report: the source's, then each translation the front matter's `languages`
+# lists (translations/<language>.po), its site in output/web/<language>/; the source's site last,
+# so that its language switch links them all.
+all-editions: $(VENV_STAMP)
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory all MANUSCRIPT=manuscript-ar/report.md WEB_DIR=output/web/ar
-	$(RB) web -q $(MANUSCRIPT) -o output/web  # again, now that it can link the Arabic edition
+	@for language in $$($(RB) translate languages $(MANUSCRIPT)); do \
+	  $(MAKE) --no-print-directory all TRANSLATION=$$language WEB_DIR=output/web/$$language || exit 1; done
+	$(RB) web -q $(MANUSCRIPT) -o output/web  # again, now that it can link the other editions
+
+# How complete each translated edition is, overall and per chapter, with every stale passage.
+translate-status: $(VENV_STAMP)
+	$(RB) translate status --list $(MANUSCRIPT)
 
 check: pdf print epub web ace-deps web-check-deps
-	$(RB) check $(MANUSCRIPT) --site $(WEB_DIR)
+	$(RB) check $(MANUSCRIPT) $(LANG_FLAG) --site $(WEB_DIR)
 
 release: $(VENV_STAMP) font-deps
-	$(RB) release $(MANUSCRIPT)
+	$(RB) release $(MANUSCRIPT) $(LANG_FLAG)
 
 # Remote images into images/remote/ beside the manuscript, recorded in its remote-images.lock.
 fetch: $(VENV_STAMP)

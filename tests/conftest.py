@@ -95,6 +95,19 @@ def default_pdf() -> bytes:
 
 
 @pytest.fixture(scope="session")
+def arabic_edition(tmp_path_factory) -> Path:
+    """The sample's Arabic edition (manuscript/translations/ar.po), built once for the session,
+    strictly, in one pass: output/ with its screen and print PDFs and its ePub, by their names."""
+    from report_build import build
+
+    out = tmp_path_factory.mktemp("arabic")
+    strict = Diagnostics(strict=True, echo=False)
+    build(MANUSCRIPT, ("pdf", "epub"), output_dir=out, language="ar", diagnostics=strict, jobs=1)
+    build(MANUSCRIPT, ("pdf",), output_dir=out, language="ar", edition="print", diagnostics=strict, jobs=1)
+    return out
+
+
+@pytest.fixture(scope="session")
 def default_document():
     from report_build import load
 

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from . import __version__, fonts, limits, progress
 from .cache import BuildCache
-from .errors import Diagnostics, RenderError, format_location
+from .errors import Diagnostics, ManuscriptError, ReleaseError, RenderError, format_location
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
 from .source import changelog, parse
 from .source.compose import Selection
+from .source.passes import translate as translated
 from .source.remote import RemoteImages
 from .theme import Theme
 from .writers import pagination
@@ -47,16 +48,20 @@ def load(
     profile: str | None = None,
     omit_remote: bool = False,
     site_root: Path | str | None = None,
+    language: str | None = None,
 ) -> Document:
     """Parse the manuscript and its changelog into one validated document.
 
     The document is a DRAFT when ``releases_dir`` holds a release of the same version made
     from different sources. Remote images are their fetched copies, or with ``omit_remote``
     placeholders. ``site_root``: where site-absolute image paths (``/img/x.png``) are read. With
-    strict ``diagnostics``, every fault found is refused together (:meth:`Diagnostics.refuse`).
+    ``language``, the translated edition (``translations/<language>.po``). With strict
+    ``diagnostics``, every fault found is refused together (:meth:`Diagnostics.refuse`).
     """
     diagnostics = diagnostics or Diagnostics()
-    document = gather(manuscript, diagnostics, releases_dir, profile, omit_remote, site_root=site_root)[0]
+    document = gather(
+        manuscript, diagnostics, releases_dir, profile, omit_remote, site_root=site_root, language=language
+    )[0]
     diagnostics.refuse()
     return document
 
@@ -69,16 +74,26 @@ def gather(
     omit_remote: bool = False,
     cache: BuildCache | None = None,
     site_root: Path | str | None = None,
+    language: str | None = None,
+    flag: bool = True,
 ) -> tuple[Document, Theme]:
-    """The validated document and the build's one theme (see :func:`load`), as a ``profile``
-    shows it. ``cache`` keeps the charts an earlier build drew."""
+    """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
+    only the passages it selects. ``cache`` keeps the charts an earlier build drew. With a
+    ``language``, the edition translated by ``translations/<language>.po`` (passages without a
+    current translation in the source language, visibly ``flag``-ged unless it is a release)."""
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
     site = Path(site_root) if site_root is not None else None
-    document, theme = parse.read(manuscript, diagnostics, Selection(profile=profile), remote, cache, site)
+    edition = _edition(manuscript, language, flag)
+    selection = Selection(profile=profile, translation=edition)
+    document, theme = parse.read(manuscript, diagnostics, selection, remote, cache, site)
     log = changelog.find(manuscript)
-    if log is not None:
-        document = _with(document, releases=changelog.load(log, diagnostics))
+    releases = changelog.load(log, diagnostics) if log is not None else ()
+    if edition is not None and log is not None:
+        releases = translated.releases(edition, releases, log)
+    document = _with(document, releases=releases, **_translations(document, edition, releases, diagnostics))
+    if edition is not None and edition.catalog is not None:  # the catalog is a source of this edition
+        document = _with(document, inputs=(*document.inputs, edition.catalog.path.resolve()))
     fonts.check_glyphs(document, theme, diagnostics)  # every character has a font on this machine
     if log is None:
         return document, theme
@@ -97,6 +112,50 @@ def gather(
     return document, theme
 
 
+def _edition(manuscript: Path, language: str | None, flag: bool) -> translated.Edition | None:
+    if not language:
+        return None
+    from .translate.catalog import catalog_path, check_language
+
+    check_language(language)
+    path = catalog_path(manuscript, language)
+    if not path.is_file():
+        raise ManuscriptError(
+            f"no catalog for the '{language}' edition: start one with `report-build translate init {language}`", path
+        )
+    return translated.Edition.of(manuscript, language, flag)
+
+
+def _translations(
+    document: Document, edition: translated.Edition | None, releases: tuple, diagnostics: Diagnostics
+) -> dict:
+    """A translated edition's completeness (as ``translate status`` counts it), and every
+    edition's, for the version history; nothing for a manuscript without catalogs. The source
+    edition builds whatever state a catalog is in: one that cannot be read is a warning there."""
+    from .translate import catalog, extract, status
+
+    if not catalog.catalog_languages(document.source):
+        return {}
+    if edition is None:
+        try:
+            return {"editions": status.editions(document.source)}
+        except ManuscriptError as exc:
+            message = f"the version history leaves out the translated editions: {exc.message}"
+            diagnostics.warn(message, exc.path, exc.line)
+            return {}
+    version = releases[0].version if releases else ""
+    date = releases[0].date if releases else document.metadata.date
+    units = extract.ordered(edition.units)  # this reading collected them: no second reading
+    found = extract.Extraction(document.source, units, edition.source_title, version, date, edition.source_language)
+    editions = status.editions(document.source, found)
+    if edition.catalog is None:
+        return {"editions": editions}
+    found = status.of_units(found.units, edition.catalog, document.root, version)
+    source_slug = document.metadata.slug or slugify(edition.source_title)
+    translation = found.translation(edition.source_language, edition.flag, source_slug)
+    return {"translation": translation, "editions": editions}
+
+
 def build(
     manuscript: Path | str = "manuscript/report.md",
     formats: tuple[str, ...] = ("pdf",),
@@ -113,6 +172,7 @@ def build(
     jobs: int = 1,
     memory: Memory | None = None,
     site_root: Path | str | None = None,
+    language: str | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks.
     A strict build refuses every fault found, in gathering and in rendering, at one point before
@@ -128,7 +188,10 @@ def build(
         with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
             # 1. Gather: the whole manuscript, changelog and templates, validated.
             releases = Path(output_dir) / "releases"
-            document, theme = gather(manuscript, diagnostics, releases, profile, omit_remote, cache, site_root)
+            document, theme = gather(
+                manuscript, diagnostics, releases, profile, omit_remote, cache, site_root, language=language
+            )
+            _note_translation(document, diagnostics)
             # 2. Render every format in memory (laid out once).
             layout = Layout(jobs, cache, memory)
             results = _render_all(document, theme, formats, edition, diagnostics, layout, output, Path(output_dir))
@@ -160,9 +223,26 @@ def _render_all(
     if WEB in formats:
         folder = "web" + (f"-{document.profile}" if document.profile else "")  # a profile's own site
         target = Path(output) if output is not None and len(formats) == 1 else output_dir / folder
+        if document.translation is not None and not (output is not None and len(formats) == 1):
+            target = target / document.translation.language.lower()  # beside the source's: the language switch
         site = render_web(document, rendered, output_dir, diagnostics, layout.cache, edition, target, theme)
         results.append(Built(WEB, target, b"", site))
     return results
+
+
+def _note_translation(document: Document, diagnostics: Diagnostics) -> None:
+    """A translated edition says how complete it is (``translate status --list`` says where)."""
+    translation = document.translation
+    if translation is None:
+        return
+    if translation.complete:
+        diagnostics.note(f"{translation.language} edition: all {translation.passages} passages translated")
+    else:
+        diagnostics.note(
+            f"{translation.language} edition: {translation.in_source} of {translation.passages} passages in the "
+            f"source language ({translation.fuzzy} fuzzy, {translation.untranslated} untranslated); "
+            "`report-build translate status --list` says where"
+        )
 
 
 def _write_all(results: list[Built], cache: BuildCache) -> None:
@@ -193,7 +273,8 @@ class Layout:
         version's map is the best guess."""
         if self.cache is None or self.cache.folder is None or (self.jobs <= 1 and self.memory is None):
             return None
-        key = f"{__version__}|{document.source.resolve()}|{document.profile or ''}"
+        language = document.translation.language if document.translation is not None else ""
+        key = f"{__version__}|{document.source.resolve()}|{document.profile or ''}|{language}"
         return f"groups-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
     def lay_out(self, document: Document, edition: str, theme: Theme, diagnostics: Diagnostics, write: bool = True):
@@ -343,10 +424,15 @@ def _pdf_and_epub(
 
 
 def output_name(document: Document, fmt: str, edition: str = "screen") -> str:
-    """``<slug>[-<profile>]-v<version>[-draft][-<edition>].<fmt>``: a draft (its version already
-    released from other sources) never takes the released file's name."""
+    """``<slug>[-<language>][-<profile>]-v<version>[-draft][-<edition>].<fmt>``: a translated
+    edition adds its language to the source's slug; a draft (its version already released from
+    other sources) never takes the released file's name."""
     meta = document.metadata
-    stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
+    if document.translation is not None:  # the source edition's name, then the language
+        stem = document.translation.source_slug or slugify(document.source.parent.name) or "report"
+        stem += f"-{document.translation.language.lower()}"
+    else:
+        stem = meta.slug or slugify(meta.title) or slugify(document.source.parent.name) or "report"
     if document.profile:
         stem += f"-{document.profile}"
     if document.version:
@@ -375,22 +461,49 @@ def _with(document: Document, **changes: object) -> Document:
     return replace(document, **changes)
 
 
+def _refuse_partial(document: Document, allow_partial: bool) -> None:
+    translation = document.translation
+    if translation is None or translation.complete or allow_partial:
+        return
+    from .translate.catalog import catalog_path
+
+    raise ReleaseError(
+        f"the {translation.language} edition is not complete: {translation.in_source} of {translation.passages} "
+        f"passages have no current translation ({translation.fuzzy} fuzzy, {translation.untranslated} untranslated; "
+        "`report-build translate status --list` says where); finish them, or release it with --allow-partial "
+        "(the colophon and the downloads page then say how many passages are in the source language)",
+        catalog_path(document.source, translation.language),
+    )
+
+
 def make_release(
     manuscript: Path | str = "manuscript/report.md",
     *,
     output_dir: Path | str = "output",
     diagnostics: Diagnostics | None = None,
     time_limit: float | str | None = None,
+    language: str | None = None,
+    allow_partial: bool = False,
 ) -> release.Released:
     """Build PDF, ePub and web edition and file them as an immutable release with checksums and a
     downloads page. A release is strict: every fault a draft renders around is refused, all
-    together, once everything has rendered and before anything is filed."""
+    together, once everything has rendered and before anything is filed. A translated edition
+    (``language``) is released only when every passage is translated, unless ``allow_partial``:
+    its colophon and the downloads page then say how many passages are in the source language."""
     diagnostics = diagnostics or Diagnostics()
     diagnostics.strict, diagnostics.refused_by = True, "release"
     releases_dir = Path(output_dir) / "releases"
     cache = BuildCache(Path(output_dir) / ".cache")
     with interrupts_as_exceptions(), limits.time_limit(limits.time_limit_from(time_limit), "the release", manuscript):
-        document, theme = gather(manuscript, diagnostics, releases_dir=Path(output_dir) / ".no-releases", cache=cache)
+        document, theme = gather(
+            manuscript,
+            diagnostics,
+            releases_dir=Path(output_dir) / ".no-releases",
+            cache=cache,
+            language=language,
+            flag=False,
+        )
+        _refuse_partial(document, allow_partial)
 
         def render() -> dict[str, tuple[str, bytes]]:
             rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)
@@ -405,6 +518,9 @@ def make_release(
             diagnostics.refuse()  # everything has rendered; nothing is filed yet
             return site
 
-        released = release.release(document, render, releases_dir, theme, web)
+        index_theme = theme  # the downloads page speaks the source's language, whichever edition filed last
+        if document.translation is not None:
+            index_theme = Theme(document.metadata.layouts, document.translation.source_language)
+        released = release.release(document, render, releases_dir, index_theme, web)
     cache.commit()  # after the release is filed, outside its time limit
     return released

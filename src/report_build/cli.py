@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__, limits
 from .build import build, make_release
-from .errors import CheckError, Diagnostics, ReportBuildError, ScaffoldError, StrictModeError
+from .errors import CheckError, Diagnostics, ReportBuildError, ScaffoldError, StrictModeError, format_location
 from .output import write_atomic
 
 DEFAULT_MANUSCRIPT = "manuscript/report.md"
@@ -70,6 +70,15 @@ def parser() -> argparse.ArgumentParser:
             "1 is the single pass, whose bytes releases use",
         )
 
+    def translated(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--language",
+            metavar="LANG",
+            default=None,
+            help="the edition in LANG, from translations/LANG.po beside the manuscript "
+            "(named <slug>-LANG-v<version>; see `report-build translate`)",
+        )
+
     def drafts(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--omit-remote",
@@ -90,6 +99,7 @@ def parser() -> argparse.ArgumentParser:
     parallel(pdf)
     profiled(pdf)
     drafts(pdf)
+    translated(pdf)
     pdf.add_argument(
         "--edition",
         choices=("screen", "print"),
@@ -101,20 +111,24 @@ def parser() -> argparse.ArgumentParser:
     parallel(epub)
     profiled(epub)
     drafts(epub)
+    translated(epub)
     web = commands.add_parser("web", help="build the web edition (a folder: output/web)")
     common(web, output=False)
     web.add_argument("-o", "--output", type=Path, help="folder to write (default: output/web)")
     profiled(web)
     drafts(web)
+    translated(web)
     both = commands.add_parser("all", help="build the PDF, the ePub and the web edition")
     common(both, output=False)
     parallel(both)
     profiled(both)
     drafts(both)
+    translated(both)
     word = commands.add_parser("docx", help="build the Word edition, or with --changes-since a redline for reviewers")
     common(word)
     profiled(word)
     drafts(word)
+    translated(word)
     word.add_argument(
         "--changes-since",
         metavar="VERSION",
@@ -124,6 +138,13 @@ def parser() -> argparse.ArgumentParser:
     )
     rel = commands.add_parser("release", help="build both and file them as an immutable release")
     common(rel, output=False)
+    translated(rel)
+    rel.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="release a translated edition with passages still in the source language (the colophon and "
+        "downloads page say how many)",
+    )
     watcher = commands.add_parser("watch", help="rebuild on every save")
     watcher.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript to watch")
     watcher.add_argument("--format", choices=("pdf", "epub", "all"), default="pdf", help="what to rebuild")
@@ -165,6 +186,7 @@ def parser() -> argparse.ArgumentParser:
     gate.add_argument("--site", type=Path, default=None, help="the web edition's folder (default: OUTPUT_DIR/web)")
     gate.add_argument("--strict", action="store_true", help="count warnings as failures")
     gate.add_argument("-q", "--quiet", action="store_true", help="print only findings")
+    translated(gate)
     fetching = commands.add_parser(
         "fetch", help="download the manuscript's remote images into images/remote/ (the only command using the network)"
     )
@@ -206,6 +228,31 @@ def parser() -> argparse.ArgumentParser:
     remarks.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript they are about")
     remarks.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     remarks.set_defaults(strict=False, quiet=False)
+    translation = commands.add_parser(
+        "translate", help="catalogs for translated editions: init, update, status (gettext PO files)"
+    )
+    steps = translation.add_subparsers(dest="step", metavar="STEP", required=True)
+    start = steps.add_parser(
+        "init", help="write translations/LANG.po beside the manuscript, every passage to translate"
+    )
+    start.add_argument("language", metavar="LANG", help="the edition's language: a BCP 47 tag (ar, fr, pt-BR)")
+    start.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript")
+    follow = steps.add_parser(
+        "update",
+        help="bring catalogs up to date with the manuscript (changed: fuzzy; new: untranslated; removed: obsolete)",
+    )
+    follow.add_argument(
+        "items", nargs="*", metavar="[LANG ...] [MANUSCRIPT]", help="languages (default: every catalog)"
+    )
+    count = steps.add_parser("status", help="how complete each translated edition is, overall and per chapter")
+    count.add_argument("items", nargs="*", metavar="[LANG ...] [MANUSCRIPT]", help="languages (default: every catalog)")
+    count.add_argument("--list", action="store_true", help="the file:line of every passage not translated or fuzzy")
+    count.add_argument("--strict", action="store_true", help="exit 1 when any edition is not complete")
+    tongues = steps.add_parser(
+        "languages", help="print the languages with a catalog, one a line (for make all-editions)"
+    )
+    tongues.add_argument("manuscript", nargs="?", default=DEFAULT_MANUSCRIPT, help="the manuscript")
+    translation.set_defaults(strict=False, quiet=False)
     fresh = commands.add_parser("new", help="start a new report in a new folder")
     fresh.add_argument("folder", type=Path, help="the folder to create (it must be new or empty)")
     fresh.add_argument("--title", help="the report's title (default: from the folder's name)")
@@ -319,11 +366,18 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         found = review(args.review, Path(args.manuscript))
         print(as_json(found) if args.format == "json" else "\n".join(str(remark) for remark in found))
         return []
+    if args.command == "translate":
+        return _translate(args)
     if args.command == "check":
         from .checks import gate
 
         tallies = gate.run(
-            args.manuscript, args.output_dir, ace=not args.no_ace, browser=not args.no_site, site=args.site
+            args.manuscript,
+            args.output_dir,
+            ace=not args.no_ace,
+            browser=not args.no_site,
+            site=args.site,
+            language=args.language,
         )
         for tally in tallies:
             for located in tally.findings:
@@ -340,7 +394,12 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         return []
     if args.command == "release":
         released = make_release(
-            args.manuscript, output_dir=args.output_dir, diagnostics=diagnostics, time_limit=args.time_limit
+            args.manuscript,
+            output_dir=args.output_dir,
+            diagnostics=diagnostics,
+            time_limit=args.time_limit,
+            language=args.language,
+            allow_partial=args.allow_partial,
         )
         if not released.changed:
             print(
@@ -394,11 +453,58 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         omit_remote=args.omit_remote,
         jobs=getattr(args, "jobs", None) or available_cores(),
         site_root=args.site_root,
+        language=args.language,
     )
     if not args.quiet:
         for note in diagnostics.notes:
             print(f"report-build: {note}", file=sys.stderr)
     return [result.path for result in results if result.path is not None]
+
+
+def _translate(args: argparse.Namespace) -> list[Path]:
+    """``report-build translate init|update|status|languages``."""
+    from .translate import catalog, extract, merge, status
+
+    if args.step == "init":
+        path, entries = extract.init(args.language, Path(args.manuscript))
+        print(f"report-build: {entries} passages to translate in {path}", file=sys.stderr)
+        return [path]
+    if args.step == "languages":
+        for language in catalog.edition_languages(Path(args.manuscript)):
+            print(language)
+        return []
+    languages = [item for item in args.items if not _is_manuscript(item)]
+    manuscripts = [item for item in args.items if _is_manuscript(item)]
+    if len(manuscripts) > 1:
+        raise ScaffoldError(f"name one manuscript, not {len(manuscripts)}")
+    manuscript = Path(manuscripts[0] if manuscripts else DEFAULT_MANUSCRIPT)
+    for language in languages:
+        catalog.check_language(language)
+    if args.step == "update":
+        written = []
+        for done in merge.update(languages, manuscript):
+            what = (
+                f"{done.changed} changed (now fuzzy), {done.new} new, {done.obsolete} removed (obsolete)"
+                if done.written
+                else "already up to date"
+            )
+            print(f"{format_location(done.path, None, what)}", file=sys.stderr)
+            if done.written:
+                written.append(done.path)
+        return written
+    found = status.status(manuscript, languages)
+    if not found:
+        print("report-build: no translations yet (start one with `report-build translate init LANG`)", file=sys.stderr)
+        return []
+    print(status.report(found, listing=args.list))
+    incomplete = [item.language for item in found if not item.complete]
+    if args.strict and incomplete:
+        raise CheckError(f"not complete: {', '.join(incomplete)} (--strict)")
+    return []
+
+
+def _is_manuscript(item: str) -> bool:
+    return item.endswith((".md", ".markdown", ".Rmd", ".qmd")) or "/" in item or Path(item).is_file()
 
 
 def available_cores() -> int:

@@ -110,6 +110,18 @@ REFERENCES_ID = "references"
 REFS_DIV_ID = "refs"
 
 
+UNTRANSLATED = "rb-untranslated"
+"""Class of a passage a translated edition shows in the source language (no current translation):
+it carries the source's ``lang`` and ``dir`` (source/passes/translate.py)."""
+
+UNTRANSLATED_FLAGGED = "rb-untranslated-flagged"
+"""Added to :data:`UNTRANSLATED` in drafts (every build but a release): the stylesheets mark it."""
+
+UNTRANSLATED_NOTE = "rb-untranslated-note"
+"""Class of the visually hidden words before such a passage, for screen readers ("Not yet
+translated, in English:"); print.css leaves it out, the ePub and site hide it from sight only."""
+
+
 def reference_id(key: str) -> str:
     """Id of a bibliography entry: the target of its citations (``ref-smith2020``)."""
     return f"ref-{key}"

@@ -58,6 +58,7 @@ class Metadata:
     profiles: tuple[tuple[str, str, str], ...] = ()  # (profile, key, value): what a profile changes
     site_root: Path | None = None  # where site-absolute paths (/img/x.png) are read: see source/site_paths.py
     dialects: tuple[str, ...] | None = None  # the other tools' syntax read (source/dialects/); None: all
+    languages: tuple[str, ...] = ()  # the editions: the source's language, then translations/<language>.po
 
     @property
     def direction(self) -> str:
@@ -179,6 +180,38 @@ class Release:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """A translated edition and how complete it is: its passages (the catalog's units), how many
+    are shown in the source language because their translation is fuzzy (the source changed
+    since) or missing, and the version the fuzzy ones were translated for."""
+
+    language: str  # the edition's (BCP 47)
+    source_language: str  # the manuscript's own
+    passages: int
+    fuzzy: int = 0
+    untranslated: int = 0
+    since: str = ""  # the source version the fuzzy translations were made for ("" when unknown)
+    flagged: bool = True  # passages in the source language are visibly flagged (every build but a release)
+    source_slug: str = ""  # the source edition's file stem, which the edition's names start with
+
+    @property
+    def in_source(self) -> int:
+        """Passages shown in the source language."""
+        return self.fuzzy + self.untranslated
+
+    @property
+    def complete(self) -> bool:
+        return self.in_source == 0
+
+    @property
+    def percent(self) -> int:
+        """Translated share, rounded down (99 % until the last passage is done)."""
+        if not self.passages:
+            return 100
+        return (self.passages - self.in_source) * 100 // self.passages
+
+
+@dataclass(frozen=True)
 class Document:
     source: Path
     metadata: Metadata
@@ -193,6 +226,8 @@ class Document:
     conditional: bool = False  # some passages depend on the output format or edition: see for_output
     attachments: tuple[Attachment, ...] = ()  # files offered for download (charts' data)
     site_root: Path | None = None  # --site-root: where site-absolute paths (/img/x.png) were read
+    translation: Translation | None = None  # a translated edition (--language): its language and completeness
+    editions: tuple[Translation, ...] = ()  # every translated edition's completeness (translations/*.po)
 
     @property
     def root(self) -> Path:
@@ -237,13 +272,24 @@ class Document:
         from .errors import Diagnostics
         from .source import compose, parse
 
+        translation = None
+        if self.translation is not None:  # the same edition: read again in its language
+            from .source.passes.translate import Edition
+
+            translation = Edition.of(self.source, self.translation.language, self.translation.flagged)
         chosen = parse.load(
             self.source,
             Diagnostics(echo=False),
-            compose.Selection(output, edition, self.profile or None),
+            compose.Selection(output, edition, self.profile or None, translation),
             site_root=self.site_root,
         )
-        return replace(chosen, releases=self.releases, draft=self.draft)
+        return replace(
+            chosen,
+            releases=self.releases,
+            draft=self.draft,
+            translation=self.translation,
+            editions=self.editions,
+        )
 
     def chapter_of(self, anchor: str) -> Chapter | None:
         for chapter in self.chapters:

@@ -105,6 +105,8 @@ class Theme:
         self.env.filters["longdate"] = self.longdate
         self.env.filters["isodate_long"] = lambda text: self.longdate(dt.date.fromisoformat(text))
         self.env.filters["filesize"] = self.filesize
+        self.env.filters["language_name"] = self.language_name
+        self.env.filters["edition_status"] = self.edition_status
 
     def _strings(self, language: str, diagnostics: Any) -> dict[str, Any]:
         """Words the templates add, for the manuscript's language: its strings file
@@ -178,6 +180,26 @@ class Theme:
             number, unit = text.split(" ")
             text = f"{format_decimal(float(number), locale=locale)} {unit}"
         return text
+
+    def language_name(self, tag: str) -> str:
+        """A language's name in the edition's language ("Arabic", "العربية", "anglais")."""
+        from .source.passes.translate import language_name
+
+        return language_name(tag, self.language)
+
+    def edition_status(self, translation: Any) -> str:
+        """A translated edition's completeness in words: "Arabic: complete", "Arabic: 12 passages
+        from 1.1 not yet updated" (a :class:`~report_build.model.Translation`, or a release
+        manifest's record of one)."""
+        from .model import Translation
+        from .translate.status import phrase
+
+        if isinstance(translation, dict):
+            fields = ("language", "source_language", "passages", "fuzzy", "untranslated", "since")
+            translation = Translation(
+                **{key: translation.get(key) or ("" if key in ("since",) else 0) for key in fields}
+            )
+        return phrase(translation, self.strings, self.language)
 
     def find(self, name: str) -> Path | None:
         for folder in self.dirs:

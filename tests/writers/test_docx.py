@@ -183,8 +183,7 @@ def test_libreoffice_opens_it_and_makes_a_pdf(sample, tmp_path):
 
 
 def test_arabic_edition_reads_right_to_left(tmp_path):
-    arabic = MANUSCRIPT.parent.parent / "manuscript-ar" / "report.md"
-    document = load(arabic, Diagnostics(echo=False))
+    document = load(MANUSCRIPT, Diagnostics(echo=False), language="ar")  # translations/ar.po
     data = write_docx(document, Theme(document.metadata.layouts, document.metadata.language))
     styles = _xml(data, "word/styles.xml")
     normal = styles.find("w:style[@w:styleId='Normal']", NS)

@@ -57,6 +57,7 @@ class Outputs:
     site: Path  # the web edition's folder
     ace: bool = True  # run DAISY Ace
     browser: bool = True  # run the site's browser checks
+    language: str | None = None  # a translated edition's (--language): the outputs named for it
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,17 @@ def outputs(
     ace: bool = True,
     browser: bool = True,
     site: Path | str | None = None,
+    language: str | None = None,
 ) -> Outputs:
     """The document, read with strict diagnostics (as ``--strict`` and ``release`` read it), and
-    where its latest outputs are (the site: ``site``, or ``web`` in the output folder)."""
+    where its latest outputs are (the site: ``site``, or ``web`` in the output folder). With
+    ``language``, the translated edition's outputs, by their names (``<slug>-<language>-v...``)."""
     strict = Diagnostics(strict=True, echo=False)
-    doc, theme = gather(manuscript, strict, Path(output_dir) / "releases")
+    doc, theme = gather(manuscript, strict, Path(output_dir) / "releases", language=language)
     out = Path(output_dir)
     folder = "web" + (f"-{doc.profile}" if doc.profile else "")
+    if language:  # a translated site sits beside the source's (build.py)
+        folder = f"{folder}/{language.lower()}"
     return Outputs(
         doc,
         theme,
@@ -119,6 +124,7 @@ def outputs(
         site=Path(site) if site is not None else out / folder,
         ace=ace,
         browser=browser,
+        language=language,
     )
 
 
@@ -128,21 +134,29 @@ def run(
     ace: bool = True,
     browser: bool = True,
     site: Path | str | None = None,
+    language: str | None = None,
 ) -> list[Tally]:
-    """Every check of :data:`CHECKS` on the outputs last built from ``manuscript``."""
-    subject = outputs(manuscript, output_dir, ace, browser, site)
+    """Every check of :data:`CHECKS` on the outputs last built from ``manuscript`` (with
+    ``language``, its translated edition's)."""
+    subject = outputs(manuscript, output_dir, ace, browser, site, language)
     return [each(subject) for each in CHECKS]
 
 
 def check(
-    manuscript: Path | str, output_dir: Path | str = "output", ace: bool = True, browser: bool = True
+    manuscript: Path | str,
+    output_dir: Path | str = "output",
+    ace: bool = True,
+    browser: bool = True,
+    language: str | None = None,
 ) -> list[Located]:
     """Every finding on the PDF editions, the ePub and the site last built from ``manuscript``."""
-    return [item for tally in run(manuscript, output_dir, ace, browser) for item in tally.findings]
+    tallies = run(manuscript, output_dir, ace, browser, language=language)
+    return [item for tally in tallies for item in tally.findings]
 
 
-def _missing(path: Path, what: str) -> Located:
-    return Located(Finding("error", "check", "MISSING", f"not built yet: run `make {what}`"), path, None)
+def _missing(path: Path, what: str, language: str | None = None) -> Located:
+    hint = f"`make {what}`" + (f" with TRANSLATION={language}" if language else "")
+    return Located(Finding("error", "check", "MISSING", f"not built yet: run {hint}"), path, None)
 
 
 # -- the checks ---------------------------------------------------------------------------
@@ -167,7 +181,7 @@ def pdf_editions(subject: Outputs) -> Tally:
     history = str(theme.strings["version_history"])  # the outputs' words, in the edition's language
     outline = [c.title or doc.metadata.title for c in doc.chapters] + ([history] if doc.releases else [])
     title = doc.metadata.title + (f": {doc.metadata.subtitle}" if doc.metadata.subtitle else "")
-    found: list[Located] = [] if subject.screen.is_file() else [_missing(subject.screen, "pdf")]
+    found: list[Located] = [] if subject.screen.is_file() else [_missing(subject.screen, "pdf", subject.language)]
     files = pages = 0
     for path, edition in ((subject.screen, "screen"), (subject.press, "print")):
         if path.is_file():
@@ -214,7 +228,7 @@ def epub_check(subject: Outputs) -> Tally:
     """W3C EPUBCheck on the ePub."""
     book = subject.book
     if not book.is_file():
-        return Tally("EPUBCheck", "no ePub", (_missing(book, "epub"),))
+        return Tally("EPUBCheck", "no ePub", (_missing(book, "epub", subject.language),))
     findings = epubcheck({"book": book})["book"]
     return Tally(
         "EPUBCheck",

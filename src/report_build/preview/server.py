@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import RenderError, ReportBuildError
+from ..writers.web.site import CONTENT_SECURITY_POLICY
 from .events import PRINT, SITE, WAITING, reaction
 from .faults import render_panel
 from .paths import fetch_allowed, host_allowed, preview_file, request_key, site_file
@@ -46,13 +47,10 @@ TYPES = {
     ".pdf": "application/pdf",
     ".epub": "application/epub+zip",
 }
-# Every page the preview serves, the site's and its own, may use its own files and nothing else,
-# as the site's pages allow themselves (their Content-Security-Policy): what the preview adds
+# Every page the preview serves, the site's and its own, allows what the site's pages allow
+# themselves (their Content-Security-Policy), and no framing by other pages: what the preview adds
 # works under that policy, and anything inline that the published site would refuse is refused here.
-POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+POLICY = f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'"
 BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 PAGE_IMAGE = re.compile(r"pages/(\d+)-(\d+)\.png")

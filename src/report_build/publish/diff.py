@@ -199,6 +199,48 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+@dataclass
+class StaleEdition:
+    """A translated edition between two versions: the passages whose translation went stale (the
+    source changed since it was translated) and the passages new since the older version."""
+
+    language: str
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (file:line, the passage now)
+    new: list[tuple[str, str]] = field(default_factory=list)
+
+
+def stale_translations(old_path: Path, new_path: Path) -> list[StaleEdition]:
+    """For each catalog of the newer version (``translations/*.po`` beside its manuscript; a
+    release keeps them with its sources): the units translated in the older version whose source
+    changed since, and the units that are new. A catalog the newer sources lack is the older's."""
+    from ..translate.catalog import Catalog, catalog_languages, catalog_path, grouped, reference
+    from ..translate.extract import extract
+    from ..translate.merge import merge
+
+    languages = catalog_languages(new_path) or catalog_languages(old_path)
+    if not languages:
+        return []
+    before, after = extract(old_path), extract(new_path)
+    old_keys = {unit.key for unit in before.units}
+    found = []
+    for language in languages:
+        newer = catalog_path(new_path, language)
+        catalog = Catalog.read(newer if newer.is_file() else catalog_path(old_path, language))
+        merged = merge(catalog, grouped(after.units), after.root, after.version)
+        edition = StaleEdition(language)
+        for group in grouped(after.units):
+            state = merged.states[group.key]
+            path, line = reference(group.first, after.root)
+            where = f"{path}:{line}" if line else path
+            if state == "fuzzy":  # translated for an earlier text of the passage
+                edition.stale.append((where, group.key[1]))
+            elif state == "untranslated" and group.key not in old_keys:
+                edition.new.append((where, group.key[1]))
+        if edition.stale or edition.new:
+            found.append(edition)
+    return found
+
+
 def diff(
     old_spec: str,
     new_spec: str,
@@ -224,6 +266,7 @@ def diff(
             new_label=new_label,
             changes=compare(old, new, theme.strings),
             meta=new.metadata,
+            translations=stale_translations(old_path, new_path),
         )
         if fmt == "html":
             diagnostics.refuse()

@@ -79,6 +79,8 @@ def keep_sources(doc: Document, folder: Path) -> str:
     lock = doc.root / REMOTE_LOCK
     if lock.is_file():
         files.append(lock.resolve())
+    # every edition's catalog as it was, so that `diff` can say which translations went stale
+    files.extend(sorted(p.resolve() for p in (doc.root / "translations").glob("*.po")))
     for path in dict.fromkeys(files):
         target = folder / _relative(path, root)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -115,11 +117,17 @@ def released_manifest(releases_dir: Path, version: str) -> dict[str, Any] | None
         raise ReleaseError(f"cannot read release manifest: {exc}", path) from None
 
 
+def release_name(doc: Document) -> str:
+    """The release's folder: the version (``1.2``), and a translated edition's language
+    (``1.2-ar``): each edition of a version is filed, and never changes, on its own."""
+    return doc.version + (f"-{doc.translation.language.lower()}" if doc.translation is not None else "")
+
+
 def is_draft(doc: Document, releases_dir: Path) -> bool:
     """A build whose sources differ from what was released under the same version."""
     if not doc.version:
         return False
-    manifest = released_manifest(releases_dir, doc.version)
+    manifest = released_manifest(releases_dir, release_name(doc))
     return manifest is not None and manifest.get("source_sha256") != source_fingerprint(doc)
 
 
@@ -148,8 +156,9 @@ def release(
     if not doc.version:
         raise ReleaseError("a release needs a version: add changelog.yaml beside the manuscript", doc.source)
     fingerprint = source_fingerprint(doc)
-    folder = releases_dir / doc.version
-    existing = released_manifest(releases_dir, doc.version)
+    name = release_name(doc)
+    folder = releases_dir / name
+    existing = released_manifest(releases_dir, name)
     if existing is not None:
         if existing.get("source_sha256") == fingerprint:
             return Released(folder, False, write_index(releases_dir, theme))
@@ -176,11 +185,15 @@ def release(
         "changes": list(release.changes) if release else [],
         "source_sha256": fingerprint,
         "files": files,
+        "language": doc.metadata.language,
+        "editions": [_edition(t) for t in doc.editions],
     }
+    if doc.translation is not None:
+        manifest["translation"] = _edition(doc.translation)
     if site:
         manifest["web"] = "web/index.html"
     releases_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{doc.version}.", dir=releases_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=releases_dir))
     try:
         for name, data in outputs.values():
             (staging / name).write_bytes(data)
@@ -198,7 +211,7 @@ def release(
         os.rename(staging, folder)  # atomic: the version folder appears complete or not at all
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if released_manifest(releases_dir, doc.version) is None and not folder.exists():
+        if released_manifest(releases_dir, name) is None and not folder.exists():
             raise ReleaseError(f"cannot file the release: {exc.strerror}", folder) from None
         return _lost_race(doc, manifest, folder, releases_dir, theme)
     except BaseException:
@@ -210,7 +223,7 @@ def release(
 def _lost_race(doc: Document, mine: dict[str, Any], folder: Path, releases_dir: Path, theme: Theme) -> Released:
     """Another run filed the same version while this one was rendering: the same files make this
     run a success; anything else is refused, saying what happened (never an internal error)."""
-    theirs = released_manifest(releases_dir, doc.version)
+    theirs = released_manifest(releases_dir, release_name(doc))
     if theirs is None:  # the other run's folder is there but not yet readable, or not a release
         raise ReleaseError(
             f"version {doc.version} was just released by another run at the same time, and its folder cannot "
@@ -233,6 +246,35 @@ def _lost_race(doc: Document, mine: dict[str, Any], folder: Path, releases_dir: 
     )
 
 
+def _edition(translation: Any) -> dict[str, Any]:
+    """A translated edition's language and completeness, as a manifest records it."""
+    return {
+        "language": translation.language,
+        "source_language": translation.source_language,
+        "passages": translation.passages,
+        "fuzzy": translation.fuzzy,
+        "untranslated": translation.untranslated,
+        "since": translation.since,
+    }
+
+
+def _with_translations(manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each version once, its translated editions' releases (``1.2-ar``) listed under it as
+    ``translations``; a translated release whose source version was not released here stands alone."""
+    by_version = {m["version"]: m for m in manifests if "translation" not in m}
+    out = []
+    for manifest in manifests:
+        home = by_version.get(manifest["version"]) if "translation" in manifest else None
+        if home is not None:
+            home.setdefault("translations", []).append(manifest)
+        else:
+            out.append(manifest)
+    for manifest in out:
+        manifest.setdefault("translations", [])
+        manifest["translations"].sort(key=lambda m: m["translation"]["language"])
+    return out
+
+
 def write_index(releases_dir: Path, theme: Theme) -> Path:
     """The downloads page: every release, newest first; plain HTML, no scripts, works offline."""
     manifests = []
@@ -242,5 +284,6 @@ def write_index(releases_dir: Path, theme: Theme) -> Path:
         if manifest is not None:
             manifests.append(manifest)
     manifests.sort(key=lambda m: changelog.version_key(m["version"]), reverse=True)
+    manifests = _with_translations(manifests)
     html = theme.render("downloads.html", releases=manifests, latest=manifests[0] if manifests else None)
     return write_atomic(releases_dir / "index.html", html.encode("utf-8"))

@@ -114,6 +114,8 @@ def compose(
     state.report_files = frozenset({path.resolve(), *chapters})
     language = raw.get("language", raw.get("lang"))
     state.language = language.strip() if isinstance(language, str) and language.strip() else "en"
+    if selection.translation is not None and selection.translation.translating:
+        state.language = selection.translation.language  # numbers from data cells as the edition writes them
     lines = text.split("\n")
     out: list[tuple[str, Path, int]] = [(line, path, number) for number, line in enumerate(lines[:body_offset], 1)]
     body: list[tuple[str, Path, int]] = []
@@ -340,7 +342,10 @@ def _shortcodes(line: str, path: Path, number: int, state: _State) -> str:
     def replace(match: re.Match[str]) -> str:
         kind, argument = match.group(1), match.group(2).strip()
         if kind == "var":
-            return html.escape(variable(argument, state, path, number), quote=False)
+            value = variable(argument, state, path, number)
+            if state.selection.translation is not None:
+                return _marked(argument, value, state)
+            return html.escape(value, quote=False)
         if kind == "include":
             raise ManuscriptError("{{< include >}} must stand alone on its line", path, number)
         if "hugo" in state.dialects:  # the Hugo dialect read the others; one left is shown in inline code
@@ -381,6 +386,25 @@ def variable(key: str, state: _State, path: Path, line: int) -> str:
         )
         return missing
     return str(value)
+
+
+def _marked(key: str, value: str, state: _State) -> str:
+    """A variable's value, marked for translation (source/passes/translate.py): a text value of
+    variables.yaml is a unit of its own, translated in a translated edition; numbers and data
+    cells are already in the edition's language."""
+    from ..translate.catalog import Unit
+
+    edition = state.selection.translation
+    raw: Any = state.variables
+    for part in key.split("."):
+        raw = raw.get(part) if isinstance(raw, dict) else None
+    translated = None
+    if isinstance(raw, str) and any(ch.isalpha() for ch in raw):
+        source = state.variables_path or state.root / VARIABLES_FILE
+        line = _key_line(state.variables_text, key)
+        unit = Unit(value, f"variables.yaml {key}", source, line, "variable", "Variables")
+        translated = edition.lookup(unit)
+    return edition.mark(key, value, translated)
 
 
 DATA_CELL_KEYS = {"data", "row", "column", "format"}

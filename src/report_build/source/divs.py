@@ -18,6 +18,7 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import ManuscriptError
 
@@ -39,6 +40,7 @@ class Selection:
     output: str | None = None
     edition: str | None = None
     profile: str | None = None
+    translation: Any = None  # a translated edition, or units being collected (source/passes/translate.py)
 
 
 def attributes(text: str, path: Path, line: int) -> tuple[list[str], str, dict[str, str]]:

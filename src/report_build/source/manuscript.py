@@ -77,6 +77,8 @@ def load(
     mapped = MappedDiagnostics(diagnostics, path, composed.lines)
     with located(path, composed.lines):
         document, theme = parse_text(path, composed.text, mapped, keys)
+        if selection.translation is not None:  # units at composed lines: at the lines written
+            selection.translation.relocate(composed.lines.locate)
         document = _resolve(document, theme, composed, bibliography, offset, path, mapped)
     changes = {key: value for name, key, value in document.metadata.profiles if name == selection.profile}
     if changes:

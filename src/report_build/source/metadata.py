@@ -134,6 +134,15 @@ def language(value: Any, field: Field) -> str:
     return value
 
 
+def languages(value: Any, field: Field) -> tuple[str, ...]:
+    """BCP 47 tags, as a list or separated by commas."""
+    tags = text_list(",")(value, field)
+    for tag in tags:
+        if not LANGUAGE_TAG.match(tag):
+            raise ValueRejectedError(message=f"languages: '{tag}' is not a BCP 47 tag such as en, ar or pt-BR")
+    return tags
+
+
 def page_size(value: Any, field: Field) -> str:
     value = strict_text(value, field)
     size = page_size_mm(value)
@@ -294,6 +303,13 @@ KEYS: tuple[Key, ...] = (
     Key("publisher", strict_text, "Who publishes it: on the title page, the colophon and in the metadata."),
     Key("date", date, "The publication date, used when there is no changelog."),
     Key("language", language, "A BCP 47 tag (en, en-GB, ar): words, hyphenation and direction.", ("lang",)),
+    Key(
+        "languages",
+        languages,
+        "The report's editions: its own language and the translated ones (each from translations/<language>.po "
+        "beside the manuscript), built by `make all-editions` and linked by the web edition's language switch.",
+        ("editions",),
+    ),
     Key("identifier", text, "A stable identifier (URN, ISBN); derived from title and authors when missing.", ("isbn",)),
     Key(
         "description",

@@ -32,7 +32,7 @@ from . import dialects, frontmatter, github, guards, ids, jekyll, manuscript, ma
 from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
-from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links
+from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links, translate
 from .remote import RemoteImages
 from .text import SourceMap
 from .tree import Context
@@ -71,8 +71,10 @@ def read(
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
 
+    translation = selection.translation if selection is not None else None
+
     def read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
-        return _read_text(path, text, diagnostics, keys, remote, cache, site_root)
+        return _read_text(path, text, diagnostics, keys, remote, cache, site_root, translation)
 
     document, theme = manuscript.load(path, diagnostics, selection, read_text)
     return (replace(document, site_root=site_root.resolve()) if site_root else document), theme
@@ -86,8 +88,10 @@ def _read_text(
     remote: RemoteImages,
     cache: BuildCache | None = None,
     site_root: Path | None = None,
+    translation: translate.Edition | None = None,
 ) -> tuple[Document, Theme]:
-    """Parse the composed text of a manuscript."""
+    """Parse the composed text of a manuscript; with ``translation``, collect its units and, in
+    a translated edition, read it in that language (:mod:`.passes.translate`)."""
     front, body, offset = frontmatter.split(text, path)
     raw, key_lines = frontmatter.parse(front, path, diagnostics)
     source = SourceMap(path, text, offset)
@@ -107,8 +111,15 @@ def _read_text(
     html = md.convert("\n".join(body_lines))
     structure = extension.structure
 
-    metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title, _language(raw, html, diagnostics))
+    language = _language(raw, html, diagnostics)
+    metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title, language)
+    _check_editions(metadata, path, key_lines, diagnostics)
+    if translation is not None:
+        translation.source_language = metadata.language
+        metadata = translate.front_matter(translation, metadata, key_lines, path)
     theme = Theme(metadata.layouts, metadata.language, diagnostics)
+    if translation is not None:
+        translation.notice = translate.source_note(theme.strings, translation.source_language, metadata.language)
     theme.load_all()
     check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs))
 
@@ -120,10 +131,13 @@ def _read_text(
     html = repair.repair(html, warn_found)  # as browsers build it: the XHTML content model holds
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
     ids.settle(root, structure.anchors, _nth(source, warn_at))  # HTML4 anchors, invalid and repeated ids
+    if translation is not None:  # before notes, numbers and references are made from the text
+        translate.translate_tree(root, source, translation, path, diagnostics)
+        _restore_structure(structure, translation)
     guards.check_tree_depth(root, source)
     remote.apply(root, source, theme.strings)
 
-    ctx = Context(path, source, metadata, theme, diagnostics, structure, site_root)
+    ctx = Context(path, source, metadata, theme, diagnostics, structure, site_root, translation)
     headings.report_duplicate_ids(ctx)
     headings.refuse_empty(root, ctx)
     math.typeset(root, ctx)  # TeX to MathML, before notes and chapters take their parts of the tree
@@ -165,6 +179,29 @@ def _language(raw: dict, html: str, diagnostics: Diagnostics) -> str | None:
         f"it is read as '{language}' (words, hyphenation, direction); write `language:` to choose another"
     )
     return language
+
+
+def _check_editions(metadata, path: Path, key_lines: dict[str, int], diagnostics: Diagnostics) -> None:
+    """Each translated edition ``languages`` names has its catalog."""
+    from ..translate.catalog import catalog_path
+
+    source = metadata.language.split("-")[0].lower()
+    for language in metadata.languages:
+        if language.split("-")[0].lower() != source and not catalog_path(path, language).is_file():
+            diagnostics.warn(
+                f"languages lists '{language}', which has no catalog (translations/{language}.po): start it with "
+                f"`report-build translate init {language}`",
+                path,
+                key_lines.get("languages", key_lines.get("editions")),
+            )
+
+
+def _restore_structure(structure, translation: translate.Edition) -> None:
+    """The headings the treeprocessor recorded, with their variables' values (their words stay
+    the source's: they only pair headings with their lines)."""
+    structure.title = translation.restore(structure.title)
+    for heading in structure.headings:
+        heading.text = translation.restore(heading.text)
 
 
 def _first_after_previous(source: SourceMap, warn_at):

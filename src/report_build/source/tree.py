@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -35,6 +36,7 @@ class Context:
     diagnostics: Diagnostics
     structure: Structure
     site_root: Path | None = None  # --site-root: where site-absolute paths (/img/x.png) are read
+    translation: Any = None  # a translated edition (source/passes/translate.py), or None
 
     @property
     def roots(self) -> tuple[Path, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...contract import CHAPTER_SECTION, NOTE_CALL
+from ...contract import CHAPTER_SECTION, NOTE_CALL, UNTRANSLATED_NOTE
 from ...errors import ManuscriptError
 from ...model import Chapter, Heading
 from ..math import text_of
@@ -53,12 +53,15 @@ def chapters(root: etree._Element, ctx: Context, notes: Notes) -> list[Chapter]:
 
 
 def _text(element: etree._Element) -> str:
-    """A heading's text without note calls, a formula as its plain text."""
+    """A heading's text without note calls or an untranslated passage's spoken note, a formula
+    as its plain text."""
     parts = [element.text or ""]
     for child in element:
         if isinstance(child.tag, str) and etree.QName(child).localname == "math":
             parts.append(text_of(child))
-        elif not (child.tag == "a" and child.get("class") == NOTE_CALL):
+        elif not (child.tag == "a" and child.get("class") == NOTE_CALL) and not (
+            child.tag == "span" and child.get("class") == UNTRANSLATED_NOTE
+        ):
             parts.append(_text(child))
         parts.append(child.tail or "")
     return "".join(parts)

@@ -40,7 +40,7 @@ from ... import charts as converter
 from ...contract import CHART_DATA_TABLE, TABLE_WRAP
 from ...errors import ReportBuildError, ResourceError
 from ...image_data import Embedded
-from ...model import Attachment, DataTable, Figure
+from ...model import RTL_LANGUAGES, Attachment, DataTable, Figure
 from ...sandbox import SCHEME, resolve_reference
 from .. import datafiles
 from ..text import read_text
@@ -169,6 +169,12 @@ def _draw(
     spec, datasets = inline(spec, spec_path, text, ctx.roots)
     inputs.extend(data.path for data, from_file in datasets if from_file)
     check_fields(spec, datasets, spec_path, text)
+    if ctx.translation is not None:  # its words as units; in a translated edition, translated
+        from .translate import chart as translated_chart
+
+        source_direction = "rtl" if ctx.translation.source_language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+        mirror = ctx.metadata.direction != source_direction
+        spec, datasets = translated_chart(ctx.translation, spec, datasets, spec_path, text, mirror)
     language = ctx.metadata.language
     digest = converter.key(spec, config, language, fonts_digest)
     svg = _rendered.get(digest)

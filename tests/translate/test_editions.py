@@ -1,0 +1,141 @@
+"""A French edition filled by the test, built to PDF, ePub and site and validated; the release rule;
+versions that know their translations (downloads page, version history, ``diff``)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pikepdf
+import pytest
+from helpers import REPORT, fill, write_report
+from lxml import etree
+
+from conftest import pdf_pages
+from report_build import Diagnostics, ReportBuildError
+from report_build.build import build, load, make_release
+from report_build.publish.diff import stale_translations
+from report_build.theme import Theme
+from report_build.translate.extract import init
+
+XHTML = {"x": "http://www.w3.org/1999/xhtml"}
+
+
+def _french(folder, leave=("The map",)):
+    manuscript = write_report(folder)
+    path, _ = init("fr", manuscript)
+    fill(path, leave=leave)
+    return manuscript
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory):
+    """The French edition (one heading left in English) built to PDF, ePub and site, once."""
+    folder = tmp_path_factory.mktemp("french")
+    manuscript = _french(folder / "water")
+    out = folder / "output"
+    results = build(manuscript, ("pdf", "epub", "web"), output_dir=out, language="fr", jobs=1)
+    return {result.format: result for result in results}, out
+
+
+@pytest.mark.e2e
+def test_the_french_edition_is_named_and_built_from_the_one_source(french):
+    results, out = french
+    assert results["pdf"].path == out / "water-for-idlib-fr-v1.0.pdf"
+    assert results["epub"].path == out / "water-for-idlib-fr-v1.0.epub"
+    assert results["web"].path == out / "web" / "fr"
+    text = " ".join(" ".join(pdf_pages(results["pdf"].data)).split())
+    assert "FR Access to water" in text and "Figure 1" in text and "Tableau 1" in text  # strings follow the language
+    assert "FR February 2020" in text  # the variable's own translation
+    assert "24 février 2020" in text  # dates as the language writes them (the release's)
+    with pikepdf.open(io.BytesIO(results["pdf"].data)) as pdf:
+        assert str(pdf.Root.Lang) == "fr"
+
+
+@pytest.mark.e2e
+def test_the_french_epub_passes_epubcheck_and_marks_the_passage_in_english(french):
+    from epubcheck_helper import epubcheck_many
+
+    results, _ = french
+    data = results["epub"].data
+    assert epubcheck_many({"fr": data})["fr"] == []
+    book = zipfile.ZipFile(io.BytesIO(data))
+    chapter = etree.fromstring(book.read(next(n for n in book.namelist() if n.endswith("chapter-01.xhtml"))))
+    assert chapter.get("lang") == "fr"
+    [heading] = chapter.xpath("//x:h2[contains(@class, 'rb-untranslated')]", namespaces=XHTML)
+    assert (heading.get("lang"), heading.get("dir")) == ("en", "ltr")
+    note = heading.xpath("x:span[@class='rb-untranslated-note']", namespaces=XHTML)[0]
+    assert note.get("lang") == "fr" and note.text == "Pas encore traduit, en anglais : "
+    nav = book.read(next(n for n in book.namelist() if n.endswith("nav.xhtml"))).decode()
+    assert ">The map<" in nav and "Pas encore traduit" not in nav  # the contents name the heading alone
+
+
+@pytest.mark.e2e
+def test_the_french_site_marks_flags_and_announces_the_passage(french):
+    results, _out = french
+    files = results["web"].files
+    page = etree.fromstring(files["chapter-01.html"], etree.HTMLParser())
+    assert page.get("lang") == "fr"
+    [heading] = page.xpath("//h2[contains(@class, 'rb-untranslated')]")
+    assert heading.get("lang") == "en" and "rb-untranslated-flagged" in heading.get("class")
+    assert heading.xpath("span[@class='rb-untranslated-note']")[0].text.startswith("Pas encore traduit")
+    css = files["assets/site.css"].decode() if "assets/site.css" in files else ""
+    assert not css or ".rb-untranslated-note" in css
+    assert json.loads(files["site.json"])["language"] == "fr"
+
+
+def test_a_partial_edition_is_not_released_without_allow_partial(tmp_path):
+    manuscript = _french(tmp_path / "water")
+    with pytest.raises(ReportBuildError, match=r"the fr edition is not complete: 1 of \d+ passages") as raised:
+        make_release(manuscript, output_dir=tmp_path / "output", language="fr")
+    assert raised.value.path.name == "fr.po"
+    assert not (tmp_path / "output" / "releases").exists()
+
+
+@pytest.mark.e2e
+def test_a_partial_release_says_how_many_passages_are_in_the_source_language(tmp_path):
+    manuscript = _french(tmp_path / "water")
+    out = tmp_path / "output"
+    make_release(manuscript, output_dir=out)  # the English edition first
+    released = make_release(manuscript, output_dir=out, language="fr", allow_partial=True)
+    assert released.folder == out / "releases" / "1.0-fr"
+    manifest = json.loads((released.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["translation"] == {
+        "language": "fr",
+        "source_language": "en",
+        "passages": manifest["translation"]["passages"],
+        "fuzzy": 0,
+        "untranslated": 1,
+        "since": "",
+    }
+    assert (released.folder / "sources" / "translations" / "fr.po").is_file()
+    index = (out / "releases" / "index.html").read_text(encoding="utf-8")
+    assert "French: 1 passage not yet translated" in index and "1.0-fr/water-for-idlib-fr-v1.0.pdf" in index
+    assert index.count('class="release') == 1  # one version, its two editions
+    pdf = (released.folder / "water-for-idlib-fr-v1.0.pdf").read_bytes()
+    text = " ".join(" ".join(pdf_pages(pdf)).split())
+    assert "1 passage de cette édition est en anglais, la langue de l’original" in text
+    assert "rb-untranslated-flagged" not in (released.folder / "web" / "chapter-01.html").read_text(encoding="utf-8")
+
+
+def test_the_version_history_says_how_complete_each_edition_is(tmp_path):
+    manuscript = _french(tmp_path / "water")
+    document = load(manuscript, Diagnostics(echo=False))
+    theme = Theme(None, "en")
+    assert [theme.edition_status(t) for t in document.editions] == ["French: 1 passage not yet translated"]
+    html = theme.render("history.html", doc=document, releases=document.releases)
+    assert "Editions: French: 1 passage not yet translated" in html
+    arabic = Theme(None, "ar")
+    assert arabic.edition_status(document.editions[0]) == "الفرنسية: مقطع واحد لم يُترجَم بعد"
+
+
+def test_diff_lists_the_translations_that_went_stale(tmp_path):
+    old = _french(tmp_path / "old", leave=())
+    new = _french(tmp_path / "new", leave=())
+    new.write_text(REPORT.replace("Closing paragraph.", "Closing paragraph, changed.") + "\nA new last paragraph.\n")
+    [edition] = stale_translations(old, new)
+    assert edition.language == "fr"
+    assert [text for _where, text in edition.stale] == ["Closing paragraph, changed."]
+    assert [text for _where, text in edition.new] == ["A new last paragraph."]
+    assert edition.stale[0][0] == f"report.md:{REPORT.split(chr(10)).index('Closing paragraph.') + 1}"
