@@ -239,7 +239,8 @@ def test_an_open_page_follows_the_writer_to_the_chapter_edited(preview):
 
 
 def test_an_error_reaches_the_panel_of_an_open_page_in_place(preview):
-    """No reload for a build that failed: the page keeps its text and its place, the panel changes."""
+    """No reload for a build that failed (an include in the middle of a sentence cannot be built,
+    even as a draft): the page keeps its text and its place, the panel changes."""
     _require_browser()
     report = _drive(
         "follow",
@@ -249,9 +250,9 @@ def test_an_error_reaches_the_panel_of_an_open_page_in_place(preview):
         "--from",
         "{{< var wells.count >}}",
         "--to",
-        "{{< var wells.cout >}}",
+        "{{< include wells.md >}}",
         "--expect",
-        "unknown variable 'wells.cout'",
+        "must stand alone on its line",
         "--width",
         "320",
     )
@@ -260,7 +261,7 @@ def test_an_error_reaches_the_panel_of_an_open_page_in_place(preview):
     assert round_one["scrollWidth"] <= round_one["clientWidth"] == 320, round_one  # no sideways scrolling
     assert "The last build failed." in round_one["panel"] and "m/chapters/one.md:7" in round_one["panel"]
     assert not report["errors"], report
-    preview.edit("chapters/one.md", "{{< var wells.cout >}}", "{{< var wells.count >}}")
+    preview.edit("chapters/one.md", "{{< include wells.md >}}", "{{< var wells.count >}}")
     preview.until("/chapter-01.html", lambda text: "rb-failed" not in text)
 
 
@@ -268,14 +269,14 @@ def test_a_manuscript_error_shows_in_the_panel_over_the_last_good_text(preview):
     good = "Wells are listed by district"
     assert good in preview.page("/chapter-01.html")
     start = len(preview.lines)
-    preview.edit("chapters/one.md", "{{< var wells.count >}}", "{{< var wells.cout >}}")
+    preview.edit("chapters/one.md", "{{< var wells.count >}}", "{{< include wells.md >}}")
     page = preview.until("/chapter-01.html", lambda text: "rb-failed" in text)
     panel = page[page.index('id="rb-preview"') : page.index("</aside>")]
     assert "The last build failed." in panel
-    assert '<code dir="ltr">m/chapters/one.md:7</code>' in panel and "wells.cout" in panel
+    assert '<code dir="ltr">m/chapters/one.md:7</code>' in panel and "must stand alone on its line" in panel
     assert good in page and page.index("</aside>") < page.index(good)  # the error above the last good text
-    preview.wait_for_line(r"^m/chapters/one\.md:7: unknown variable 'wells\.cout'", start)
-    preview.edit("chapters/one.md", "{{< var wells.cout >}}", "{{< var wells.count >}}")
+    preview.wait_for_line(r"^m/chapters/one\.md:7: \{\{< include >\}\} must stand alone on its line", start)
+    preview.edit("chapters/one.md", "{{< include wells.md >}}", "{{< var wells.count >}}")
     preview.until("/chapter-01.html", lambda text: "rb-failed" not in text)
 
 
@@ -305,7 +306,7 @@ def test_the_panel_and_the_print_view_pass_axe_at_phone_and_desktop_widths(previ
     """With a build error on show. Screenshots go to $REPORT_BUILD_SHOTS when it is set."""
     _require_browser()
     shots = Path(os.environ.get("REPORT_BUILD_SHOTS") or tmp_path)
-    preview.edit("chapters/one.md", "{{< var wells.count >}}", "{{< var wells.cout >}}")
+    preview.edit("chapters/one.md", "{{< var wells.count >}}", "{{< include wells.md >}}")
     preview.until("/chapter-01.html", lambda text: "rb-failed" in text)
     try:
         report = _drive(
@@ -318,7 +319,7 @@ def test_the_panel_and_the_print_view_pass_axe_at_phone_and_desktop_widths(previ
             "--axe",
         )
     finally:
-        preview.edit("chapters/one.md", "{{< var wells.cout >}}", "{{< var wells.count >}}")
+        preview.edit("chapters/one.md", "{{< include wells.md >}}", "{{< var wells.count >}}")
     assert len(report["rounds"]) == 4 and not report["external"] and not report["errors"], report
     for shown in report["rounds"]:
         assert not shown["violations"], shown

@@ -108,6 +108,6 @@ def test_one_english_sentence_changed_makes_exactly_that_arabic_unit_fuzzy(tmp_p
     paragraph = body[body.rindex("<p", 0, start) : start]
     assert 'lang="en-GB"' in paragraph and 'dir="ltr"' in paragraph
     assert "rb-untranslated rb-untranslated-flagged" in paragraph
-    assert 'class="rb-untranslated-note" lang="ar">لم يُترجَم بعد، وهو باللغة الإنجليزية: ' in paragraph
+    assert 'class="rb-untranslated-note" lang="ar" dir="rtl">لم يُترجَم بعد، وهو باللغة الإنجليزية: ' in paragraph
     assert body.count('class="rb-untranslated') == 2  # that paragraph (and its note) only
     assert "آخر معاقل المعارضة" in body  # the rest is Arabic
