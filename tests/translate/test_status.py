@@ -12,6 +12,7 @@ from conftest import ROOT
 from report_build import Diagnostics, ReportBuildError
 from report_build.build import load
 from report_build.cli import main
+from report_build.source.passes.translate import language_name
 from report_build.translate.extract import init
 from report_build.translate.merge import update
 from report_build.translate.status import status
@@ -111,3 +112,20 @@ def test_one_english_sentence_changed_makes_exactly_that_arabic_unit_fuzzy(tmp_p
     assert 'class="rb-untranslated-note" lang="ar" dir="rtl">لم يُترجَم بعد، وهو باللغة الإنجليزية: ' in paragraph
     assert body.count('class="rb-untranslated') == 2  # that paragraph (and its note) only
     assert "آخر معاقل المعارضة" in body  # the rest is Arabic
+
+
+@pytest.mark.parametrize(
+    ("tag", "reader", "name"),
+    [
+        ("en", "ar", "الإنجليزية"),
+        ("en", "fr", "anglais"),
+        ("en", "zh", "英语"),
+        ("en-GB", "zh-Hant", "英文"),
+        ("en", "zh-hant", "英文"),
+        ("en", "pt-BR", "inglês"),
+        ("en", "x-unknown", "en"),
+    ],
+)
+def test_a_language_is_named_in_the_readers_language_and_script(tag, reader, name):
+    """Traditional Chinese readers read the name in Traditional characters, not the Simplified ones."""
+    assert language_name(tag, reader) == name

@@ -966,14 +966,20 @@ def source_note(strings: dict[str, Any], source_language: str, language: str) ->
 
 
 def language_name(tag: str, in_language: str) -> str:
-    """A language's name in another language (Babel's CLDR data): "Arabic", "العربية", "anglais"."""
+    """A language's name in another language (Babel's CLDR data): "Arabic", "العربية", "anglais";
+    in that language's own script and region where CLDR has them ("英文" in zh-Hant, "英语" in zh)."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        name = Locale.parse(tag.split("-")[0]).get_display_name(in_language.replace("-", "_").split("_")[0])
+        named = Locale.parse(tag.split("-")[0])
     except (UnknownLocaleError, ValueError):
         return tag
-    return name or tag
+    for reader in (in_language, in_language.split("-")[0]):  # zh-Hant, else zh
+        try:
+            return named.get_display_name(Locale.parse(reader.replace("-", "_"))) or tag
+        except (UnknownLocaleError, ValueError):
+            continue
+    return tag
 
 
 def stamp(date: dt.date | None) -> str:
