@@ -41,6 +41,7 @@ from typing import Any
 
 from lxml import etree
 
+from ... import html_elements
 from ...contract import CHAPTER_SECTION, UNTRANSLATED, UNTRANSLATED_FLAGGED, UNTRANSLATED_NOTE
 from ...errors import Diagnostics
 from ...model import RTL_LANGUAGES, Metadata, Release
@@ -55,54 +56,12 @@ VAR_MARK = re.compile(f"{VAR_START}([^{VAR_END}]*?)([\ue200-\uf8ff]){VAR_END}")
 BRACE = "\ue030"  # a translation's "{{" while its placeholders are read
 TOKEN = re.compile(r"\{\{|\{(/?)(\d+)(/?)\}|\{(fn|var|ref|cite):([^{}\s]+)\}")
 
-BLOCKS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "caption",
-        "colgroup",
-        "col",
-        "dd",
-        "details",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hgroup",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
-)
+BLOCKS = html_elements.BLOCKS | {
+    "body", "caption", "col", "colgroup", "dd", "dialog", "dt", "figcaption", "hgroup", "li", "summary",
+    "tbody", "td", "tfoot", "th", "thead", "tr",
+}  # fmt: skip
+"""Elements whose text is a passage of its own or holds passages: HTML's blocks, and the parts of
+lists, tables and figures that hold text."""
 SKIPPED = frozenset({"pre", "script", "style", "svg", "math", "template", "code"})
 ATOMIC = frozenset({"code", "kbd", "samp", "img", "br", "wbr", "input", "svg", "math", "iframe", "video", "audio"})
 TRANSPARENT = frozenset({"abbr"})  # the source language's abbreviations: their words are translated as text
