@@ -193,21 +193,23 @@ class Formatter:
                 text = f"bibliography entry '{key}': {message}"
                 if self.warn is not None and text not in self.warned:
                     self.warned.add(text)
-                    self.warn(text, self.bibliography.path, self._line_of(key))
+                    self.warn(text, *self._place_of(key))
 
         return sanitize.fragment(markup, warn, links)
 
-    def _line_of(self, key: str) -> int | None:
-        """The line where an entry's key is written in the bibliography file."""
-        try:
-            source = SourceMap(self.bibliography.path, read_text(self.bibliography.path))
-        except (OSError, ManuscriptError):
-            return None
-        for needle in (f'"{key}"', f"'{key}'", f"{{{key},", f"id: {key}", key):
-            line = source.find(needle)
-            if line is not None:
-                return line
-        return None
+    def _place_of(self, key: str) -> tuple[Path, int | None]:
+        """The bibliography file, of several, where an entry's key is written, and its line
+        (the first file, without a line, when none has it)."""
+        for path in self.bibliography.paths:
+            try:
+                source = SourceMap(path, read_text(path))
+            except (OSError, ManuscriptError):
+                continue
+            for needle in (f'"{key}"', f"'{key}'", f"{{{key},", f"id: {key}", key):
+                line = source.find(needle)
+                if line is not None:
+                    return path, line
+        return self.bibliography.paths[0], None
 
 
 def _locale(language: str) -> str:
