@@ -199,11 +199,11 @@ watch: $(VENV_STAMP) font-deps
 preview: $(VENV_STAMP) font-deps
 	$(RB) preview $(MANUSCRIPT) $(if $(PORT),--port $(PORT)) $(if $(OPEN),--open)
 
-# The suite's files run side by side, one per core (pytest-xdist; a file's tests stay together,
-# so a fixture shared by a file is built once). TEST_JOBS=1 runs them one after another.
+# The suite runs on every core (pytest-xdist; a file's tests stay together on one worker,
+# so a fixture shared by a file is built once: tests/conftest.py). TEST_JOBS=1: one after another.
 TEST_JOBS ?= auto
 test: setup
-	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadfile --durations=25
+	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadgroup --durations=25
 
 # The tests marked e2e lay out PDFs, run EPUBCheck (Java), DAISY Ace (Chromium) or a build in a
 # subprocess; the others run in memory and need nothing but the virtual environment.

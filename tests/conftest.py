@@ -18,6 +18,25 @@ SHARED = ROOT.parent / "shared"
 REALWORLD = SHARED / "realworld"
 
 
+SPREAD = frozenset({"test_bad_input.py", "test_realworld.py"})
+"""Test files whose tests `make test` may run on different workers: their fixtures are cheap, or
+shared only by the tests of one real-world document (which stay together)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """How `make test` (pytest-xdist, ``--dist loadgroup``) shares the tests out: a file's tests
+    run on one worker, so that a fixture the file shares is built once; the files of
+    :data:`SPREAD` go test by test, a real-world document's tests together (its one build)."""
+    for item in items:
+        group = item.path.name
+        if group in SPREAD:
+            case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+            if case is None:
+                continue
+            group = f"{group}:{getattr(case, 'folder', case)}"
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def build_bytes(manuscript: Path, fmt: str = "pdf", strict: bool = True, **kwargs: object) -> bytes:
     """Build one format in memory; with strict, any warning (WeasyPrint's included) fails."""
     diagnostics = Diagnostics(strict=strict, echo=False)
