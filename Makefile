@@ -214,7 +214,7 @@ new: $(VENV_STAMP)
 	@test -n "$(DIR)" || { echo 'usage: make new DIR=../my-report [TITLE="..."] [LANGUAGE=ar]' >&2; exit 2; }
 	$(RB) new "$(DIR)" $(if $(TITLE),--title "$(TITLE)") $(if $(LANGUAGE),--language "$(LANGUAGE)")
 
-wheel-check: $(VENV_STAMP) system-deps font-deps ace-deps
+wheel-check: $(VENV_STAMP) system-deps font-deps ace-deps web-check-deps
 	tools/wheel-check $(BIN)/python
 
 lint: $(VENV_STAMP)

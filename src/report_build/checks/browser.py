@@ -23,9 +23,17 @@ from typing import Any
 from ..errors import RenderError
 
 # tools/web-check beside src/ (make web-check-deps); REPORT_BUILD_WEB_CHECK_DIR overrides it.
-TOOL_DIR = Path(
-    os.environ.get("REPORT_BUILD_WEB_CHECK_DIR") or Path(__file__).resolve().parents[3] / "tools" / "web-check"
-)
+# A report-build installed from a wheel has no tools/web-check: it needs the variable, or --no-site.
+SOURCE_TOOL_DIR = Path(__file__).resolve().parents[3] / "tools" / "web-check"
+TOOL_DIR = Path(os.environ.get("REPORT_BUILD_WEB_CHECK_DIR") or SOURCE_TOOL_DIR)
+if os.environ.get("REPORT_BUILD_WEB_CHECK_DIR") or (SOURCE_TOOL_DIR / "package.json").is_file():
+    INSTALL_HINT = "run `make web-check-deps`"
+else:  # installed from a wheel
+    INSTALL_HINT = (
+        "this installed report-build has no browser checks of its own: set REPORT_BUILD_WEB_CHECK_DIR to a "
+        "folder holding check.mjs where `npm install puppeteer-core axe-core` ran (a clone of report-build "
+        "has it in tools/web-check after `make web-check-deps`), or skip the site's checks with `--no-site`"
+    )
 SCRIPT = TOOL_DIR / "check.mjs"
 CHROMIUM = Path(os.environ.get("CHROMIUM_BIN") or "/usr/bin/chromium")
 PHONE = 375
@@ -40,7 +48,7 @@ def missing() -> str | None:
         return f"Chromium not found at {CHROMIUM} (run `make ace-deps`)"
     modules = TOOL_DIR / "node_modules"
     if not (modules / "axe-core").is_dir() or not (modules / "puppeteer-core").is_dir():
-        return f"axe-core and puppeteer-core are not installed in {TOOL_DIR} (run `make web-check-deps`)"
+        return f"axe-core and puppeteer-core are not installed in {TOOL_DIR} ({INSTALL_HINT})"
     return None
 
 
