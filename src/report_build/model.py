@@ -8,13 +8,16 @@ Cross-references and citations are already written out in the bodies (``a.xref``
 ``a.citation``, a References chapter at the end). Each writer is given
 ``document.for_output(format, edition)`` (build.render_formats does this; a new writer must
 too), so that passages meant for another format or edition are left out.
+
+This module is the contract between the stages: it imports nothing from the stages above it
+(``source/``, ``writers/``, ``publish/`` ...); ``tests/test_imports.py`` keeps it so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import RenderError
@@ -212,6 +215,25 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class Passages:
+    """The document's text as some outputs show it, parsed when the manuscript was read: the
+    passages whose ``when-format``/``when-edition`` conditions keep them for these outputs,
+    numbered as those outputs number them. Profile conditions are decided when reading (a build
+    has one profile), so every alternative belongs to the document's profile."""
+
+    outputs: tuple[tuple[str, str], ...]  # the (format, edition) pairs that show this text
+    metadata: Metadata
+    chapters: tuple[Chapter, ...]
+    figures: tuple[Figure, ...] = ()
+    images: tuple[Image, ...] = ()
+    tables: tuple[Table, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+    def shows(self, output: str, edition: str) -> bool:
+        return (output, edition) in self.outputs
+
+
+@dataclass(frozen=True)
 class Document:
     source: Path
     metadata: Metadata
@@ -224,6 +246,7 @@ class Document:
     profile: str = ""  # the build profile ("brief"), "" for the full report
     inputs: tuple[Path, ...] = ()  # files besides the manuscript: chapters, includes, variables, bibliography, style
     conditional: bool = False  # some passages depend on the output format or edition: see for_output
+    variants: tuple[Passages, ...] = ()  # when conditional: the parsed text of every output, see for_output
     attachments: tuple[Attachment, ...] = ()  # files offered for download (charts' data)
     site_root: Path | None = None  # --site-root: where site-absolute paths (/img/x.png) were read
     translation: Translation | None = None  # a translated edition (--language): its language and completeness
@@ -262,33 +285,25 @@ class Document:
         return tuple(note for chapter in self.chapters for note in chapter.footnotes)
 
     def for_output(self, output: str, edition: str = "screen") -> Document:
-        """The document as one writer (``pdf``, ``epub``, ``web``) shows it: the passages marked
-        ``when-format``/``when-edition`` for another output are left out. Every writer calls this;
-        a document without such passages is returned as it is."""
+        """The document as one writer (``pdf``, ``epub``, ``web``, ``docx``) shows it: the passages
+        marked ``when-format``/``when-edition`` for another output are left out. Every writer
+        calls this; a document without such passages is returned as it is. The text is chosen
+        among the :attr:`variants` parsed when the manuscript was read, so everything else the
+        build decided (releases, draft, translation, remote images, site root) stays."""
         if not self.conditional:
             return self
-        from dataclasses import replace
-
-        from .errors import Diagnostics
-        from .source import compose, parse
-
-        translation = None
-        if self.translation is not None:  # the same edition: read again in its language
-            from .source.passes.translate import Edition
-
-            translation = Edition.of(self.source, self.translation.language, self.translation.flagged)
-        chosen = parse.load(
-            self.source,
-            Diagnostics(echo=False),
-            compose.Selection(output, edition, self.profile or None, translation),
-            site_root=self.site_root,
-        )
+        check_edition(edition)
+        chosen = next((passages for passages in self.variants if passages.shows(output, edition)), None)
+        if chosen is None:
+            raise RenderError(f"no text was read for the {output} output ({edition} edition)", self.source)
         return replace(
-            chosen,
-            releases=self.releases,
-            draft=self.draft,
-            translation=self.translation,
-            editions=self.editions,
+            self,
+            metadata=chosen.metadata,
+            chapters=chosen.chapters,
+            figures=chosen.figures,
+            images=chosen.images,
+            tables=chosen.tables,
+            attachments=chosen.attachments,
         )
 
     def chapter_of(self, anchor: str) -> Chapter | None:

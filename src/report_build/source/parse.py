@@ -71,10 +71,17 @@ def read(
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
 
-    translation = selection.translation if selection is not None else None
-
-    def read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
-        return _read_text(path, text, diagnostics, keys, remote, cache, site_root, translation)
+    def read_text(
+        path: Path,
+        text: str,
+        diagnostics: Diagnostics,
+        keys: frozenset[str],
+        translation: translate.Edition | None,
+        quiet: bool = False,
+    ) -> tuple[Document, Theme]:
+        # Another output's text (quiet): its remote images were reported (and collected) on the first reading.
+        images = replace(remote, diagnostics=None, found=[]) if quiet else remote
+        return _read_text(path, text, diagnostics, keys, images, cache, site_root, translation)
 
     document, theme = manuscript.load(path, diagnostics, selection, read_text)
     return (replace(document, site_root=site_root.resolve()) if site_root else document), theme

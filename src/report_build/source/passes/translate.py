@@ -111,6 +111,11 @@ class Edition:
 
         return cls(language, Catalog.read(catalog_path(manuscript, language)), flag)
 
+    def fresh(self) -> Edition:
+        """The same edition and catalog before any reading: for reading the text once more
+        (another output's passages), which collects its own units."""
+        return Edition(self.language, self.catalog, self.flag)
+
     def lookup(self, unit: Unit, diagnostics: Diagnostics | None = None) -> str | None:
         """Collect ``unit``; its translation when the catalog has a current one, else None
         (and the unit is counted as shown in the source language)."""
