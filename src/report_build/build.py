@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, fonts, limits, progress
+from . import fonts, limits, progress
 from .cache import BuildCache
 from .errors import Diagnostics, ManuscriptError, ReleaseError, RenderError, format_location
 from .model import Document
@@ -21,6 +21,7 @@ from .source.compose import Selection
 from .source.passes import translate as translated
 from .source.remote import RemoteImages
 from .theme import Theme
+from .version import __version__
 from .writers import pagination
 from .writers.pagination import PageMark
 

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import polib
 
-from .. import __version__
 from ..errors import Diagnostics, ManuscriptError
+from ..version import __version__
 
 FOLDER = "translations"
 FUZZY = "fuzzy"

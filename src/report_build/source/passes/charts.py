@@ -174,7 +174,7 @@ def _draw(
 
         source_direction = "rtl" if ctx.translation.source_language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
         mirror = ctx.metadata.direction != source_direction
-        spec, datasets = translated_chart(ctx.translation, spec, datasets, spec_path, text, mirror)
+        spec, datasets = translated_chart(ctx.translation, spec, datasets, spec_path, text, mirror, _views, _line_of)
     language = ctx.metadata.language
     digest = converter.key(spec, config, language, fonts_digest)
     svg = _rendered.get(digest)
