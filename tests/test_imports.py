@@ -39,6 +39,7 @@ SEAMS: dict[tuple[str, str], str] = {
     ("charts", "source.datafiles"): "a chart's numbers are formatted as the data cells' are (Babel)",
     ("translate.catalog", "source.frontmatter"): "a catalog is started with the manuscript's front matter",
     ("translate.catalog", "source.text"): "a catalog is started from the manuscript's text",
+    ("translate.catalog", "source.files"): "a catalog is opened once per build, as the manuscript is",
     ("writers.pdf.math", "source.math"): "the formula's text the PDF tags it with, as the reading wrote it",
     ("writers.epub.xhtml_check", "source.ids"): "the ePub's ids are checked by the reading's own rule",
     ("writers.epub.xhtml_check", "source.text"): "the check reports a page's line from its text",

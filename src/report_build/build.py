@@ -17,6 +17,7 @@ from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
 from .source import changelog, parse
+from .source import files as source_files
 from .source.compose import Selection
 from .source.passes import translate as translated
 from .source.remote import RemoteImages
@@ -81,7 +82,23 @@ def gather(
     """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
     only the passages it selects. ``cache`` keeps the charts an earlier build drew. With a
     ``language``, the edition translated by ``translations/<language>.po`` (passages without a
-    current translation in the source language, visibly ``flag``-ged unless it is a release)."""
+    current translation in the source language, visibly ``flag``-ged unless it is a release).
+    Each source file is opened once (:mod:`.source.files`)."""
+    with source_files.reading():
+        return _gather(manuscript, diagnostics, releases_dir, profile, omit_remote, cache, site_root, language, flag)
+
+
+def _gather(
+    manuscript: Path | str,
+    diagnostics: Diagnostics,
+    releases_dir: Path | str,
+    profile: str | None,
+    omit_remote: bool,
+    cache: BuildCache | None,
+    site_root: Path | str | None,
+    language: str | None,
+    flag: bool,
+) -> tuple[Document, Theme]:
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
     site = Path(site_root) if site_root is not None else None
@@ -185,7 +202,8 @@ def build(
     (``watch``). ``site_root``: where site-absolute image paths are read (``--site-root``)."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
-    with interrupts_as_exceptions():
+    # Each source file is opened once, from gathering to writing (source/files.py).
+    with interrupts_as_exceptions(), source_files.reading():
         with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
             # 1. Gather: the whole manuscript, changelog and templates, validated.
             releases = Path(output_dir) / "releases"

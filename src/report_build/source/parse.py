@@ -28,7 +28,21 @@ from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
 from ..theme import Theme
-from . import dialects, frontmatter, github, guards, ids, jekyll, manuscript, math, refsyntax, repair, sanitize, scripts
+from . import (
+    dialects,
+    files,
+    frontmatter,
+    github,
+    guards,
+    ids,
+    jekyll,
+    manuscript,
+    math,
+    refsyntax,
+    repair,
+    sanitize,
+    scripts,
+)
 from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
@@ -83,7 +97,8 @@ def read(
         images = replace(remote, diagnostics=None, found=[]) if quiet else remote
         return _read_text(path, text, diagnostics, keys, images, cache, site_root, translation)
 
-    document, theme = manuscript.load(path, diagnostics, selection, read_text)
+    with files.reading():  # each source file opened once
+        document, theme = manuscript.load(path, diagnostics, selection, read_text)
     return (replace(document, site_root=site_root.resolve()) if site_root else document), theme
 
 

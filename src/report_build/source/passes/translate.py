@@ -47,6 +47,7 @@ from ...errors import Diagnostics
 from ...model import RTL_LANGUAGES, Metadata, Release
 from ...theme import language_name
 from ...translate.catalog import Catalog, Unit
+from .. import files
 from ..refsyntax import PLACEHOLDER as REFERENCE
 from ..refsyntax import XREF_PREFIXES, Reference
 from ..text import SourceMap
@@ -212,7 +213,7 @@ def front_matter(edition: Edition, metadata: Metadata, key_lines: dict[str, int]
 
 def releases(edition: Edition, found: tuple[Release, ...], log: Path) -> tuple[Release, ...]:
     """Collect the changelog's summaries, notices and changes; translated in a translated edition."""
-    lines = log.read_text(encoding="utf-8").split("\n")
+    lines = files.read_utf8(log).split("\n")
 
     def line_after(start: int | None, prefix: str, nth: int = 0) -> int | None:
         seen = 0
