@@ -65,8 +65,9 @@ def located(main: Path, lines: LineMap) -> Iterator[None]:
 def load(
     path: Path, diagnostics: Diagnostics, selection: Selection | None, parse_text: ParseText
 ) -> tuple[Document, Theme]:
-    """Compose, parse and resolve; ``parse_text(path, text, diagnostics, keys, translation, quiet)
-    -> (document, theme)`` is the parser. Returns the document and the theme it was read with.
+    """Compose, parse and resolve; ``parse_text(path, text, diagnostics, keys, translation, front,
+    quiet) -> (document, theme)`` is the parser, ``front`` the main file's front matter as read
+    here once: (values, their lines, lines before the body). Returns the document and the theme it was read with.
 
     A document whose passages depend on the output format or edition, read before a writer
     chooses, also carries the text of every output (:attr:`Document.variants`): each distinct
@@ -110,7 +111,8 @@ def _parsed(
     keys = bibliography.keys if bibliography is not None else frozenset()
     mapped = MappedDiagnostics(diagnostics, path, composed.lines)
     with located(path, composed.lines):
-        document, theme = parse_text(path, composed.text, mapped, keys, selection.translation, quiet)
+        front = (source.raw, source.key_lines, offset)
+        document, theme = parse_text(path, composed.text, mapped, keys, selection.translation, front, quiet)
         if selection.translation is not None:  # units at composed lines: at the lines written
             selection.translation.relocate(composed.lines.locate)
         document = _resolve(document, theme, composed, bibliography, offset, path, mapped)

@@ -31,7 +31,6 @@ from ..theme import Theme
 from . import (
     dialects,
     files,
-    frontmatter,
     github,
     guards,
     ids,
@@ -91,11 +90,12 @@ def read(
         diagnostics: Diagnostics,
         keys: frozenset[str],
         translation: translate.Edition | None,
+        front: tuple[dict, dict[str, int], int],
         quiet: bool = False,
     ) -> tuple[Document, Theme]:
         # Another output's text (quiet): its remote images were reported (and collected) on the first reading.
         images = replace(remote, diagnostics=None, found=[]) if quiet else remote
-        return _read_text(path, text, diagnostics, keys, images, cache, site_root, translation)
+        return _read_text(path, text, diagnostics, keys, front, images, cache, site_root, translation)
 
     with files.reading():  # each source file opened once
         document, theme = manuscript.load(path, diagnostics, selection, read_text)
@@ -107,6 +107,7 @@ def _read_text(
     text: str,
     diagnostics: Diagnostics,
     keys: frozenset[str],
+    front: tuple[dict, dict[str, int], int],
     remote: RemoteImages,
     cache: BuildCache | None = None,
     site_root: Path | None = None,
@@ -114,8 +115,8 @@ def _read_text(
 ) -> tuple[Document, Theme]:
     """Parse the composed text of a manuscript; with ``translation``, collect its units and, in
     a translated edition, read it in that language (:mod:`.passes.translate`)."""
-    front, body, offset = frontmatter.split(text, path)
-    raw, key_lines = frontmatter.parse(front, path, diagnostics)
+    raw, key_lines, offset = front  # the main file's front matter, split and read once (:mod:`.manuscript`)
+    body = "\n".join(text.split("\n")[offset:])
     source = SourceMap(path, text, offset)
 
     def warn_at(message: str, line: int | None) -> None:
