@@ -162,3 +162,16 @@ def test_for_output_refuses_an_output_it_has_no_text_for(manuscript):
     document = parse.load(manuscript, quiet(), Selection(), RemoteImages(manuscript, "omit", quiet()))
     with pytest.raises(RenderError, match="no text was read for the odt output"):
         document.for_output("odt")
+
+
+def test_a_build_reads_the_text_of_the_outputs_it_makes(manuscript):
+    """A PDF build parses the PDF's text (both editions) beside the whole text, not the others'."""
+    omit = RemoteImages(manuscript, "omit", quiet())
+    document = parse.load(manuscript, quiet(), Selection(formats=("pdf",)), omit)
+    assert {output for passages in document.variants for output in passages.outputs} == {
+        ("pdf", "screen"),
+        ("pdf", "print"),
+    }
+    assert "Only in the PDF" in document.for_output("pdf", "print").chapters[0].body
+    with pytest.raises(RenderError, match="no text was read for the epub output"):
+        document.for_output("epub")

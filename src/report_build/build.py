@@ -78,14 +78,18 @@ def gather(
     site_root: Path | str | None = None,
     language: str | None = None,
     flag: bool = True,
+    formats: tuple[str, ...] | None = None,
 ) -> tuple[Document, Theme]:
     """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
     only the passages it selects. ``cache`` keeps the charts an earlier build drew. With a
     ``language``, the edition translated by ``translations/<language>.po`` (passages without a
     current translation in the source language, visibly ``flag``-ged unless it is a release).
-    Each source file is opened once (:mod:`.source.files`)."""
+    Each source file is opened once (:mod:`.source.files`). ``formats``: the outputs a build
+    makes, the only ones :meth:`Document.for_output` can then give (``None``: every one)."""
     with source_files.reading():
-        return _gather(manuscript, diagnostics, releases_dir, profile, omit_remote, cache, site_root, language, flag)
+        return _gather(
+            manuscript, diagnostics, releases_dir, profile, omit_remote, cache, site_root, language, flag, formats
+        )
 
 
 def _gather(
@@ -98,12 +102,13 @@ def _gather(
     site_root: Path | str | None,
     language: str | None,
     flag: bool,
+    formats: tuple[str, ...] | None,
 ) -> tuple[Document, Theme]:
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
     site = Path(site_root) if site_root is not None else None
     edition = _edition(manuscript, language, flag)
-    selection = Selection(profile=profile, translation=edition)
+    selection = Selection(profile=profile, translation=edition, formats=formats)
     document, theme = parse.read(manuscript, diagnostics, selection, remote, cache, site)
     log = changelog.find(manuscript)
     releases = changelog.load(log, diagnostics) if log is not None else ()
@@ -208,7 +213,15 @@ def build(
             # 1. Gather: the whole manuscript, changelog and templates, validated.
             releases = Path(output_dir) / "releases"
             document, theme = gather(
-                manuscript, diagnostics, releases, profile, omit_remote, cache, site_root, language=language
+                manuscript,
+                diagnostics,
+                releases,
+                profile,
+                omit_remote,
+                cache,
+                site_root,
+                language=language,
+                formats=tuple(formats),
             )
             _note_translation(document, diagnostics)
             # 2. Render every format in memory (laid out once).

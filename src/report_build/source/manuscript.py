@@ -139,11 +139,12 @@ def _variants(
     bibliography: citations.Bibliography | None,
     parse_text: ParseText,
 ) -> tuple[Passages, ...]:
-    """The text of every (format, edition): composed for each, and each distinct composed text
-    parsed once, with the build's own options (remote images, site root, translation, profile).
+    """The text of every (format, edition) the build makes (``selection.formats``, else every
+    format; both editions, which a writer may ask for): composed for each, and each distinct
+    composed text parsed once, with the build's own options (remote images, site root, translation, profile).
     Its faults were reported on the reading that kept every passage, so these readings are quiet."""
     found: dict[str, tuple[Composed, Selection, list[tuple[str, str]]]] = {}
-    for output in divs.FORMATS:
+    for output in selection.formats or divs.FORMATS:
         for edition in divs.EDITIONS:
             translation = selection.translation.fresh() if selection.translation is not None else None
             chosen = replace(selection, output=output, edition=edition, translation=translation)
