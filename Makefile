@@ -48,7 +48,7 @@ missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 help:
 	@sed -n '2,20p' Makefile
 
-$(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py  # packaging and the version
+$(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py src/report_build/version.py  # packaging and the version
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[test]"

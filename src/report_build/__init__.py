@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .build import build, load
 from .errors import (
     Diagnostics,
@@ -14,6 +12,7 @@ from .errors import (
     TemplateError,
 )
 from .model import Chapter, Document, Figure, Footnote, Metadata, Release
+from .version import __version__
 
 __all__ = [
     "Chapter",

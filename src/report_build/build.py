@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, fonts, limits, progress
+from . import fonts, limits, progress
 from .cache import BuildCache
 from .errors import Diagnostics, ManuscriptError, ReleaseError, RenderError, format_location
 from .model import Document
 from .output import interrupts_as_exceptions, write_atomic
 from .publish import release
 from .source import changelog, parse
+from .source import files as source_files
 from .source.compose import Selection
 from .source.passes import translate as translated
 from .source.remote import RemoteImages
 from .theme import Theme
+from .version import __version__
 from .writers import pagination
 from .writers.pagination import PageMark
 
@@ -76,16 +78,37 @@ def gather(
     site_root: Path | str | None = None,
     language: str | None = None,
     flag: bool = True,
+    formats: tuple[str, ...] | None = None,
 ) -> tuple[Document, Theme]:
     """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
     only the passages it selects. ``cache`` keeps the charts an earlier build drew. With a
     ``language``, the edition translated by ``translations/<language>.po`` (passages without a
-    current translation in the source language, visibly ``flag``-ged unless it is a release)."""
+    current translation in the source language, visibly ``flag``-ged unless it is a release).
+    Each source file is opened once (:mod:`.source.files`). ``formats``: the outputs a build
+    makes, the only ones :meth:`Document.for_output` can then give (``None``: every one)."""
+    with source_files.reading():
+        return _gather(
+            manuscript, diagnostics, releases_dir, profile, omit_remote, cache, site_root, language, flag, formats
+        )
+
+
+def _gather(
+    manuscript: Path | str,
+    diagnostics: Diagnostics,
+    releases_dir: Path | str,
+    profile: str | None,
+    omit_remote: bool,
+    cache: BuildCache | None,
+    site_root: Path | str | None,
+    language: str | None,
+    flag: bool,
+    formats: tuple[str, ...] | None,
+) -> tuple[Document, Theme]:
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
     site = Path(site_root) if site_root is not None else None
     edition = _edition(manuscript, language, flag)
-    selection = Selection(profile=profile, translation=edition)
+    selection = Selection(profile=profile, translation=edition, formats=formats)
     document, theme = parse.read(manuscript, diagnostics, selection, remote, cache, site)
     log = changelog.find(manuscript)
     releases = changelog.load(log, diagnostics) if log is not None else ()
@@ -184,12 +207,21 @@ def build(
     (``watch``). ``site_root``: where site-absolute image paths are read (``--site-root``)."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
-    with interrupts_as_exceptions():
+    # Each source file is opened once, from gathering to writing (source/files.py).
+    with interrupts_as_exceptions(), source_files.reading():
         with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
             # 1. Gather: the whole manuscript, changelog and templates, validated.
             releases = Path(output_dir) / "releases"
             document, theme = gather(
-                manuscript, diagnostics, releases, profile, omit_remote, cache, site_root, language=language
+                manuscript,
+                diagnostics,
+                releases,
+                profile,
+                omit_remote,
+                cache,
+                site_root,
+                language=language,
+                formats=tuple(formats),
             )
             _note_translation(document, diagnostics)
             # 2. Render every format in memory (laid out once).

@@ -183,8 +183,6 @@ class Theme:
 
     def language_name(self, tag: str) -> str:
         """A language's name in the edition's language ("Arabic", "العربية", "anglais")."""
-        from .source.passes.translate import language_name
-
         return language_name(tag, self.language)
 
     def edition_status(self, translation: Any) -> str:
@@ -192,14 +190,13 @@ class Theme:
         from 1.1 not yet updated" (a :class:`~report_build.model.Translation`, or a release
         manifest's record of one)."""
         from .model import Translation
-        from .translate.status import phrase
 
         if isinstance(translation, dict):
             fields = ("language", "source_language", "passages", "fuzzy", "untranslated", "since")
             translation = Translation(
                 **{key: translation.get(key) or ("" if key in ("since",) else 0) for key in fields}
             )
-        return phrase(translation, self.strings, self.language)
+        return edition_phrase(translation, self.strings, self.language)
 
     def find(self, name: str) -> Path | None:
         for folder in self.dirs:
@@ -265,6 +262,54 @@ def cldr_locale(language: str) -> Any:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return None
+
+
+def language_name(tag: str, in_language: str) -> str:
+    """A language's name in another language (Babel's CLDR data): "Arabic", "العربية", "anglais";
+    in that language's own script and region where CLDR has them ("英文" in zh-Hant, "英语" in zh)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        named = Locale.parse(tag.split("-")[0])
+    except (UnknownLocaleError, ValueError):
+        return tag
+    for reader in (in_language, in_language.split("-")[0]):  # zh-Hant, else zh
+        try:
+            return named.get_display_name(Locale.parse(reader.replace("-", "_"))) or tag
+        except (UnknownLocaleError, ValueError):
+            continue
+    return tag
+
+
+EDITION_WORDS = {  # English, when a layout's strings file has no such words
+    "edition_stale": "{count} passages not yet updated",
+    "edition_stale_one": "1 passage not yet updated",
+    "edition_stale_since": "{count} passages from {version} not yet updated",
+    "edition_stale_since_one": "1 passage from {version} not yet updated",
+    "edition_untranslated": "{count} passages not yet translated",
+    "edition_untranslated_one": "1 passage not yet translated",
+}
+
+
+def edition_phrase(translation: Any, strings: dict[str, Any], in_language: str) -> str:
+    """ "Arabic: complete" / "Arabic: 12 passages from 1.1 not yet updated, 3 not yet translated",
+    in the words of ``strings`` (a layout's strings file)."""
+    name = language_name(translation.language, in_language)
+    if translation.complete:
+        return str(strings.get("edition_complete", "{language}: complete")).format(language=name)
+    parts = []
+    if translation.fuzzy:
+        key = ("edition_stale_since" if translation.since else "edition_stale") + (
+            "_one" if translation.fuzzy == 1 else ""
+        )
+        parts.append(
+            str(strings.get(key, EDITION_WORDS[key])).format(count=translation.fuzzy, version=translation.since)
+        )
+    if translation.untranslated:
+        key = "edition_untranslated" + ("_one" if translation.untranslated == 1 else "")
+        parts.append(str(strings.get(key, EDITION_WORDS[key])).format(count=translation.untranslated))
+    joined = str(strings.get("comma", ", ")).join(parts)
+    return str(strings.get("edition_partial", "{language}: {status}")).format(language=name, status=joined)
 
 
 STYLES = ("serif", "sans", "mono")
@@ -398,7 +443,7 @@ def inline_notes(body: str, chapter: Any) -> str:
 
 def document_context(doc: Any, output: str, edition: str, link: Any) -> dict[str, Any]:
     """What every template sees: the document, its metadata and release, and how to link."""
-    from . import __version__
+    from .version import __version__
 
     return {
         "doc": doc,

@@ -80,7 +80,8 @@ def test_data_table_follows_each_chart(document):
 
 def test_download_is_the_data_file_or_the_inline_values_as_csv(document):
     by_src = {a.src: a for a in document.attachments}
-    assert by_src["data/stored.csv"].data is None and by_src["data/stored.csv"].path.is_file()
+    stored = by_src["data/stored.csv"]  # the file, with the bytes the build read (it is opened once)
+    assert stored.path.is_file() and stored.data == stored.path.read_bytes()
     inline = by_src["charts/bar-inline.data.csv"]
     assert inline.data == b"month,stored\n2019-12,300000\n2020-01,500000\n2020-02,800000\n"
     assert 'class="download" href="charts/bar-inline.data.csv"' in document.chapters[0].body

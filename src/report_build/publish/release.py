@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import ReleaseError
 from ..model import Document
 from ..output import write_atomic
-from ..source import changelog
+from ..source import changelog, files
 from ..theme import Theme
 
 MANIFEST = "manifest.json"
@@ -65,7 +65,7 @@ def source_fingerprint(doc: Document) -> str:
     for path in source_files(doc):
         digest.update(_relative(path, doc.root).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        digest.update(files.kept_bytes(path))  # the bytes this build read
         digest.update(b"\0")
     return digest.hexdigest()
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import files
+
 TYPES = {
     "article": "article-journal",
     "book": "book",
@@ -99,7 +101,7 @@ def read(path: Path, warn: Callable[[str, Path, int | None], None]) -> list[dict
     import pybtex.errors
     from pybtex.database.input.bibtex import Parser
 
-    text = path.read_text(encoding="utf-8")
+    text = files.read_utf8(path)
     with pybtex.errors.capture() as captured:
         data = Parser(encoding="utf-8").parse_string(text)
     for error in captured:

@@ -16,6 +16,7 @@ are, markup and all: a title holding ``<script>`` is removed with a warning at i
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import warnings
@@ -29,7 +30,7 @@ import yaml
 from lxml import etree
 
 from ..errors import ManuscriptError
-from . import bibtex, sanitize
+from . import bibtex, files, sanitize
 from .refsyntax import Item
 from .text import SourceMap, read_text
 
@@ -110,8 +111,14 @@ def style_class(style: Path | None) -> str:
     """``in-text`` or ``note``: what the CSL style says it is."""
     from citeproc import CitationStylesStyle
 
-    loaded = CitationStylesStyle(str(style) if style else DEFAULT_STYLE, validate=False)
+    loaded = CitationStylesStyle(_style_source(style), validate=False)
     return str(loaded.root.get("class", "in-text"))
+
+
+def _style_source(style: Path | None) -> Any:
+    """What citeproc-py reads a style from: the manuscript's own as this build read it (lxml
+    would open the file again, unseen), or the name of the bundled default."""
+    return io.BytesIO(files.read_bytes(style)) if style else DEFAULT_STYLE
 
 
 class Formatter:
@@ -133,11 +140,7 @@ class Formatter:
         locale = _locale(language)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            style = CitationStylesStyle(
-                str(bibliography.style_path) if bibliography.style_path else DEFAULT_STYLE,
-                locale=locale,
-                validate=False,
-            )
+            style = CitationStylesStyle(_style_source(bibliography.style_path), locale=locale, validate=False)
         self.note_style = style.root.get("class") == "note"
         self.processor = CitationStylesBibliography(style, bibliography.source, formatter.html)
         self.bibliography = bibliography

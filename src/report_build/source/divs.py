@@ -35,12 +35,14 @@ CONDITION_KEYS = {f"{w}-{what}" for w in ("when", "unless") for what in ("format
 @dataclass(frozen=True)
 class Selection:
     """Which conditional passages a build keeps. ``None`` format/edition: every passage (the
-    document before a writer chooses); ``None`` profile: the full report."""
+    document before a writer chooses); ``None`` profile: the full report. ``formats``: the
+    outputs the build makes, whose text is parsed on reading (``None``: every format's)."""
 
     output: str | None = None
     edition: str | None = None
     profile: str | None = None
     translation: Any = None  # a translated edition, or units being collected (source/passes/translate.py)
+    formats: tuple[str, ...] | None = None
 
 
 def attributes(text: str, path: Path, line: int) -> tuple[list[str], str, dict[str, str]]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostics, ReportBuildError
-from ..model import Document
+from ..model import Document, Passages
 from ..theme import Theme
-from . import citations, crossref, dialects, frontmatter
+from . import citations, crossref, dialects, divs, frontmatter
 from .compose import Composed, LineMap, Selection, compose
 from .dialects import bookdown
 from .text import SourceMap, read_text
@@ -65,18 +65,54 @@ def located(main: Path, lines: LineMap) -> Iterator[None]:
 def load(
     path: Path, diagnostics: Diagnostics, selection: Selection | None, parse_text: ParseText
 ) -> tuple[Document, Theme]:
-    """Compose, parse and resolve; ``parse_text(path, text, diagnostics, keys) -> (document, theme)``
-    is the parser. Returns the document and the theme it was read with."""
+    """Compose, parse and resolve; ``parse_text(path, text, diagnostics, keys, translation, front,
+    quiet) -> (document, theme)`` is the parser, ``front`` the main file's front matter as read
+    here once: (values, their lines, lines before the body). Returns the document and the theme it was read with.
+
+    A document whose passages depend on the output format or edition, read before a writer
+    chooses, also carries the text of every output (:attr:`Document.variants`): each distinct
+    composed text is parsed once more, so that :meth:`Document.for_output` only chooses."""
     selection = selection or Selection()
     text = read_text(path, diagnostics)
     front, _body, offset = frontmatter.split(text, path)
     raw, key_lines = frontmatter.parse(front, path, Diagnostics(echo=False))
+    source = _Source(path, text, offset, raw, key_lines)
     composed = compose(path, text, offset, raw, key_lines, selection, diagnostics)
     bibliography = _bibliography(path, raw, key_lines, diagnostics)
+    document, theme = _parsed(source, composed, selection, bibliography, diagnostics, parse_text)
+    if composed.conditional and selection.output is None:
+        document = replace(document, variants=_variants(source, selection, bibliography, parse_text))
+    return document, theme
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The main file as read: its text, where its body starts, its front matter."""
+
+    path: Path
+    text: str
+    offset: int
+    raw: dict[str, Any]
+    key_lines: dict[str, int]
+
+
+def _parsed(
+    source: _Source,
+    composed: Composed,
+    selection: Selection,
+    bibliography: citations.Bibliography | None,
+    diagnostics: Diagnostics,
+    parse_text: ParseText,
+    quiet: bool = False,
+) -> tuple[Document, Theme]:
+    """The composed text parsed, its references resolved, and the profile's front matter applied
+    (``quiet``: another output's text, whose faults the first reading reported)."""
+    path, offset = source.path, source.offset
     keys = bibliography.keys if bibliography is not None else frozenset()
     mapped = MappedDiagnostics(diagnostics, path, composed.lines)
     with located(path, composed.lines):
-        document, theme = parse_text(path, composed.text, mapped, keys)
+        front = (source.raw, source.key_lines, offset)
+        document, theme = parse_text(path, composed.text, mapped, keys, selection.translation, front, quiet)
         if selection.translation is not None:  # units at composed lines: at the lines written
             selection.translation.relocate(composed.lines.locate)
         document = _resolve(document, theme, composed, bibliography, offset, path, mapped)
@@ -95,6 +131,44 @@ def load(
         conditional=composed.conditional,
     )
     return document, theme
+
+
+def _variants(
+    source: _Source,
+    selection: Selection,
+    bibliography: citations.Bibliography | None,
+    parse_text: ParseText,
+) -> tuple[Passages, ...]:
+    """The text of every (format, edition) the build makes (``selection.formats``, else every
+    format; both editions, which a writer may ask for): composed for each, and each distinct
+    composed text parsed once, with the build's own options (remote images, site root, translation, profile).
+    Its faults were reported on the reading that kept every passage, so these readings are quiet."""
+    found: dict[str, tuple[Composed, Selection, list[tuple[str, str]]]] = {}
+    for output in selection.formats or divs.FORMATS:
+        for edition in divs.EDITIONS:
+            translation = selection.translation.fresh() if selection.translation is not None else None
+            chosen = replace(selection, output=output, edition=edition, translation=translation)
+            composed = compose(
+                source.path, source.text, source.offset, source.raw, source.key_lines, chosen, Diagnostics(echo=False)
+            )
+            found.setdefault(composed.text, (composed, chosen, []))[2].append((output, edition))
+    variants = []
+    for composed, chosen, outputs in found.values():
+        document, _theme = _parsed(
+            source, composed, chosen, bibliography, Diagnostics(echo=False), parse_text, quiet=True
+        )
+        variants.append(
+            Passages(
+                outputs=tuple(outputs),
+                metadata=document.metadata,
+                chapters=document.chapters,
+                figures=document.figures,
+                images=document.images,
+                tables=document.tables,
+                attachments=document.attachments,
+            )
+        )
+    return tuple(variants)
 
 
 def _bibliography(

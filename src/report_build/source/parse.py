@@ -28,7 +28,20 @@ from ..errors import Diagnostics
 from ..model import Document
 from ..sandbox import check_stylesheets
 from ..theme import Theme
-from . import dialects, frontmatter, github, guards, ids, jekyll, manuscript, math, refsyntax, repair, sanitize, scripts
+from . import (
+    dialects,
+    files,
+    github,
+    guards,
+    ids,
+    jekyll,
+    manuscript,
+    math,
+    refsyntax,
+    repair,
+    sanitize,
+    scripts,
+)
 from .compose import Selection
 from .extensions import make_markdown
 from .metadata import metadata as document_metadata
@@ -71,12 +84,21 @@ def read(
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
 
-    translation = selection.translation if selection is not None else None
+    def read_text(
+        path: Path,
+        text: str,
+        diagnostics: Diagnostics,
+        keys: frozenset[str],
+        translation: translate.Edition | None,
+        front: tuple[dict, dict[str, int], int],
+        quiet: bool = False,
+    ) -> tuple[Document, Theme]:
+        # Another output's text (quiet): its remote images were reported (and collected) on the first reading.
+        images = replace(remote, diagnostics=None, found=[]) if quiet else remote
+        return _read_text(path, text, diagnostics, keys, front, images, cache, site_root, translation)
 
-    def read_text(path: Path, text: str, diagnostics: Diagnostics, keys: frozenset[str]) -> tuple[Document, Theme]:
-        return _read_text(path, text, diagnostics, keys, remote, cache, site_root, translation)
-
-    document, theme = manuscript.load(path, diagnostics, selection, read_text)
+    with files.reading():  # each source file opened once
+        document, theme = manuscript.load(path, diagnostics, selection, read_text)
     return (replace(document, site_root=site_root.resolve()) if site_root else document), theme
 
 
@@ -85,6 +107,7 @@ def _read_text(
     text: str,
     diagnostics: Diagnostics,
     keys: frozenset[str],
+    front: tuple[dict, dict[str, int], int],
     remote: RemoteImages,
     cache: BuildCache | None = None,
     site_root: Path | None = None,
@@ -92,8 +115,8 @@ def _read_text(
 ) -> tuple[Document, Theme]:
     """Parse the composed text of a manuscript; with ``translation``, collect its units and, in
     a translated edition, read it in that language (:mod:`.passes.translate`)."""
-    front, body, offset = frontmatter.split(text, path)
-    raw, key_lines = frontmatter.parse(front, path, diagnostics)
+    raw, key_lines, offset = front  # the main file's front matter, split and read once (:mod:`.manuscript`)
+    body = "\n".join(text.split("\n")[offset:])
     source = SourceMap(path, text, offset)
 
     def warn_at(message: str, line: int | None) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Diagnostics, ManuscriptError
+from . import files
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 ATX = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")
@@ -21,7 +22,7 @@ def read_text(path: Path, diagnostics: Diagnostics | None = None) -> str:
     no XHTML page can hold are removed (:func:`remove_control_characters`), each a fault
     reported to ``diagnostics`` (without: silently, for a file already read once)."""
     try:
-        data = path.read_bytes()
+        data = files.read_bytes(path)  # once per build: source/files.py
     except FileNotFoundError:
         raise ManuscriptError("no such file", path) from None
     except IsADirectoryError:

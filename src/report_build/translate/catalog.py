@@ -30,8 +30,9 @@ from pathlib import Path
 
 import polib
 
-from .. import __version__
 from ..errors import Diagnostics, ManuscriptError
+from ..source import files
+from ..version import __version__
 
 FOLDER = "translations"
 FUZZY = "fuzzy"
@@ -154,11 +155,11 @@ class Catalog:
     def read(cls, path: Path) -> Catalog:
         """Read a catalog; one that does not parse is an error at the line polib names."""
         try:
-            text = path.read_text(encoding="utf-8")
+            text = files.read_utf8(path)
         except FileNotFoundError:
             raise ManuscriptError("no such catalog", path) from None
         except UnicodeDecodeError as exc:
-            line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+            line = files.read_bytes(path).count(b"\n", 0, exc.start) + 1
             raise ManuscriptError("catalog is not valid UTF-8; save it as UTF-8", path, line) from None
         try:
             po = polib.pofile(text, wrapwidth=WRAP)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import collections
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import format_location
 from ..model import Translation
+from ..theme import edition_phrase as phrase  # the words live with the layouts' strings
 from .catalog import FUZZY, Catalog, Unit, catalog_languages, catalog_path, grouped
 from .extract import Extraction, extract
 from .merge import merge
@@ -118,40 +118,6 @@ def editions(manuscript: Path | str, found: Extraction | None = None) -> tuple[T
         return ()
     found = found or extract(manuscript)
     return tuple(item.translation(found.source_language) for item in status(manuscript, languages, found))
-
-
-# -- words -----------------------------------------------------------------------------------
-
-
-DEFAULTS = {  # English, when a layout's strings file has no such words
-    "edition_stale": "{count} passages not yet updated",
-    "edition_stale_one": "1 passage not yet updated",
-    "edition_stale_since": "{count} passages from {version} not yet updated",
-    "edition_stale_since_one": "1 passage from {version} not yet updated",
-    "edition_untranslated": "{count} passages not yet translated",
-    "edition_untranslated_one": "1 passage not yet translated",
-}
-
-
-def phrase(translation: Translation, strings: dict[str, Any], in_language: str) -> str:
-    """ "Arabic: complete" / "Arabic: 12 passages from 1.1 not yet updated, 3 not yet translated",
-    in the words of ``strings`` (a layout's strings file)."""
-    from ..source.passes.translate import language_name
-
-    name = language_name(translation.language, in_language)
-    if translation.complete:
-        return str(strings.get("edition_complete", "{language}: complete")).format(language=name)
-    parts = []
-    if translation.fuzzy:
-        key = ("edition_stale_since" if translation.since else "edition_stale") + (
-            "_one" if translation.fuzzy == 1 else ""
-        )
-        parts.append(str(strings.get(key, DEFAULTS[key])).format(count=translation.fuzzy, version=translation.since))
-    if translation.untranslated:
-        key = "edition_untranslated" + ("_one" if translation.untranslated == 1 else "")
-        parts.append(str(strings.get(key, DEFAULTS[key])).format(count=translation.untranslated))
-    joined = str(strings.get("comma", ", ")).join(parts)
-    return str(strings.get("edition_partial", "{language}: {status}")).format(language=name, status=joined)
 
 
 def report(found: list[Status], listing: bool = False) -> str:

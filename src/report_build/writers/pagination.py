@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..html_elements import VOID
 from ..theme import folders_digest
+from ..version import __version__
 
 BEFORE = -1  # the mark goes before the element (a page that starts with an image)
 

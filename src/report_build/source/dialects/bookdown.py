@@ -32,6 +32,7 @@ import yaml
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from .. import files
 from ..refsyntax import Item, Reference
 from .common import FileContext, Numbered, code_lines, markup
 
@@ -372,7 +373,7 @@ def bibliography_files(path: Path) -> tuple[Path, ...]:
 
 def _front_matter_bibliography(path: Path) -> list[str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = files.read_utf8(path)
     except (OSError, UnicodeDecodeError):
         return []
     match = re.match(r"^---\n(.*?)\n---", text, re.DOTALL)

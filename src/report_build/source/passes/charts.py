@@ -42,7 +42,7 @@ from ...errors import ReportBuildError, ResourceError
 from ...image_data import Embedded
 from ...model import RTL_LANGUAGES, Attachment, DataTable, Figure
 from ...sandbox import SCHEME, resolve_reference
-from .. import datafiles
+from .. import datafiles, files
 from ..text import read_text
 from ..tree import Context, replace_with_markup
 
@@ -174,7 +174,7 @@ def _draw(
 
         source_direction = "rtl" if ctx.translation.source_language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
         mirror = ctx.metadata.direction != source_direction
-        spec, datasets = translated_chart(ctx.translation, spec, datasets, spec_path, text, mirror)
+        spec, datasets = translated_chart(ctx.translation, spec, datasets, spec_path, text, mirror, _views, _line_of)
     language = ctx.metadata.language
     digest = converter.key(spec, config, language, fonts_digest)
     svg = _rendered.get(digest)
@@ -206,7 +206,7 @@ def _draw(
         root = ctx.roots[0]
         if from_file:
             download = data.path.relative_to(root).as_posix()
-            attachment = Attachment(download, data.path)
+            attachment = Attachment(download, data.path, files.read_bytes(data.path))  # as this build read it
         else:
             download = name.removesuffix(SVG_SUFFIX) + CSV_SUFFIX
             attachment = Attachment(download, root / download, datafiles.as_csv(data))

@@ -45,7 +45,9 @@ from ... import html_elements
 from ...contract import CHAPTER_SECTION, UNTRANSLATED, UNTRANSLATED_FLAGGED, UNTRANSLATED_NOTE
 from ...errors import Diagnostics
 from ...model import RTL_LANGUAGES, Metadata, Release
+from ...theme import language_name
 from ...translate.catalog import Catalog, Unit
+from .. import files
 from ..refsyntax import PLACEHOLDER as REFERENCE
 from ..refsyntax import XREF_PREFIXES, Reference
 from ..text import SourceMap
@@ -110,6 +112,11 @@ class Edition:
         from ...translate.catalog import catalog_path
 
         return cls(language, Catalog.read(catalog_path(manuscript, language)), flag)
+
+    def fresh(self) -> Edition:
+        """The same edition and catalog before any reading: for reading the text once more
+        (another output's passages), which collects its own units."""
+        return Edition(self.language, self.catalog, self.flag)
 
     def lookup(self, unit: Unit, diagnostics: Diagnostics | None = None) -> str | None:
         """Collect ``unit``; its translation when the catalog has a current one, else None
@@ -206,7 +213,7 @@ def front_matter(edition: Edition, metadata: Metadata, key_lines: dict[str, int]
 
 def releases(edition: Edition, found: tuple[Release, ...], log: Path) -> tuple[Release, ...]:
     """Collect the changelog's summaries, notices and changes; translated in a translated edition."""
-    lines = log.read_text(encoding="utf-8").split("\n")
+    lines = files.read_utf8(log).split("\n")
 
     def line_after(start: int | None, prefix: str, nth: int = 0) -> int | None:
         seen = 0
@@ -776,12 +783,15 @@ def chart(
     spec_path: Path,
     spec_text: str,
     mirror: bool,
+    views: Callable[[dict[str, Any]], list[dict[str, Any]]],
+    line_of: Callable[[str, str], int | None],
 ) -> tuple[dict[str, Any], list[Any]]:
     """A chart's words as units (titles, descriptions, and the values of the data columns it
     shows as labels), translated in a translated edition; mirrored when the edition reads in
-    the other direction from the source. Returns the spec and data sets to draw."""
+    the other direction from the source. Returns the spec and data sets to draw. The charts
+    pass calls it and lends it its reading of a spec: the ``views`` inside one, the line a
+    word is written on (``line_of``)."""
     from .. import datafiles
-    from .charts import _line_of, _views
 
     context = f"chart {spec_path.name}"
 
@@ -796,9 +806,9 @@ def chart(
             out = {}
             for key, value in node.items():
                 if key in TITLE_KEYS and isinstance(value, str):
-                    out[key] = word(value, _line_of(spec_text, value))
+                    out[key] = word(value, line_of(spec_text, value))
                 elif key == "title" and isinstance(value, dict) and isinstance(value.get("text"), str):
-                    out[key] = {**value, "text": word(value["text"], _line_of(spec_text, value["text"]))}
+                    out[key] = {**value, "text": word(value["text"], line_of(spec_text, value["text"]))}
                 elif key == "data":
                     out[key] = value
                 else:
@@ -809,7 +819,7 @@ def chart(
         return node
 
     spec = titles(spec)
-    labels = _label_fields(spec, _views)
+    labels = _label_fields(spec, views)
     translated = []
     for data, from_file in datasets:
         shown = [name for name in labels if name in data.columns]
@@ -922,23 +932,6 @@ def source_note(strings: dict[str, Any], source_language: str, language: str) ->
     """The words before a passage in the source language, for screen readers."""
     name = language_name(source_language, language)
     return str(strings.get("untranslated_note", "Not yet translated, in {language}:")).format(language=name)
-
-
-def language_name(tag: str, in_language: str) -> str:
-    """A language's name in another language (Babel's CLDR data): "Arabic", "العربية", "anglais";
-    in that language's own script and region where CLDR has them ("英文" in zh-Hant, "英语" in zh)."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        named = Locale.parse(tag.split("-")[0])
-    except (UnknownLocaleError, ValueError):
-        return tag
-    for reader in (in_language, in_language.split("-")[0]):  # zh-Hant, else zh
-        try:
-            return named.get_display_name(Locale.parse(reader.replace("-", "_"))) or tag
-        except (UnknownLocaleError, ValueError):
-            continue
-    return tag
 
 
 def stamp(date: dt.date | None) -> str:

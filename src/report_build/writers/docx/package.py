@@ -16,8 +16,8 @@ import zipfile
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from ... import __version__
 from ...model import Document
+from ...version import __version__
 
 EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time a zip entry can hold
 APP_XML = (

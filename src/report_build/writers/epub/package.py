@@ -17,11 +17,11 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
-from ... import __version__
 from ...errors import RenderError
 from ...model import Document
 from ...navigation import Navigation
 from ...theme import Theme
+from ...version import __version__
 from .content import NS, Page, serialise
 from .navdoc import guide, ncx
 from .resources import Resource
