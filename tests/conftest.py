@@ -23,18 +23,42 @@ SPREAD = frozenset({"test_bad_input.py", "test_realworld.py"})
 shared only by the tests of one real-world document (which stay together)."""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """How `make test` (pytest-xdist, ``--dist loadgroup``) shares the tests out: a file's tests
-    run on one worker, so that a fixture the file shares is built once; the files of
-    :data:`SPREAD` go test by test, a real-world document's tests together (its one build)."""
-    for item in items:
-        group = item.path.name
-        if group in SPREAD:
-            case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
-            if case is None:
-                continue
-            group = f"{group}:{getattr(case, 'folder', case)}"
-        item.add_marker(pytest.mark.xdist_group(group))
+def group_of(nodeid: str) -> str:
+    """The tests one worker runs together, one after another, in `make test`: a file's tests, so
+    that a fixture the file shares is built once; in the files of :data:`SPREAD` each test alone,
+    but a real-world document's tests (same parameter id: its folder) together, for its one build.
+
+    >>> group_of("tests/a/test_x.py::test_one[p]")
+    'tests/a/test_x.py'
+    >>> group_of("tests/test_realworld.py::test_pages[cmdline-en]")
+    'tests/test_realworld.py[cmdline-en]'
+    """
+    path, _, rest = nodeid.partition("::")
+    if Path(path).name not in SPREAD:
+        return path
+    return f"{path}[{rest.rsplit('[', 1)[1]}" if rest.endswith("]") else nodeid
+
+
+try:  # pytest-xdist, a test dependency (`make test` runs the suite on every core)
+    from xdist.scheduler import LoadScopeScheduling
+except ImportError:  # pragma: no cover - one process, nothing to share out
+    LoadScopeScheduling = None
+else:
+
+    class GroupScheduling(LoadScopeScheduling):
+        """pytest-xdist's scope scheduling (a group goes whole to one worker, in collection
+        order) with :func:`group_of` as the scope. Its own ``loadgroup`` marks tests by
+        rewriting their ids, which pytest 9.2 no longer reads, so the groups are drawn here."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+        """`make test` passes ``--dist loadgroup``: share the tests out by :func:`group_of`."""
+        if config.getvalue("dist") == "loadgroup":
+            return GroupScheduling(config, log)
+        return None
 
 
 def build_bytes(manuscript: Path, fmt: str = "pdf", strict: bool = True, **kwargs: object) -> bytes:
