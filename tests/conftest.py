@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -37,6 +38,14 @@ def group_of(nodeid: str) -> str:
     if Path(path).name not in SPREAD:
         return path
     return f"{path}[{rest.rsplit('[', 1)[1]}" if rest.endswith("]") else nodeid
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C as a terminal has it. A suite started as a background job of a shell without job
+    control inherits SIGINT ignored, and so would every process the tests start; the tests of
+    interruption (workers, the preview, atomic writes) need Python's own handler."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 try:  # pytest-xdist, a test dependency (`make test` runs the suite on every core)
