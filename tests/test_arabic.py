@@ -284,6 +284,17 @@ def test_table_and_figure_labels_in_arabic(arabic_pdf):
 
 
 @pytest.mark.e2e
+def test_a_cross_reference_reads_label_then_page(arabic_pdf):
+    """ "الشكل 1 (ص. 6)" as the English reads "Figure 1 (p. 6)": in the sentence that cites
+    Figure 1 and Table 1, each page follows its label in reading order, never comes before it."""
+    text = letters(" ".join(pdf_pages(arabic_pdf)))
+    page = letters("ص") + r"\d+"
+    label_then_page = letters("يضع الشكل 1") + page + letters("أكبر رقمين في الجدول 1") + page + letters("جنبًا")
+    page_then_label = letters("يضع") + page + letters("الشكل 1")
+    assert re.search(label_then_page, text) and not re.search(page_then_label, text)
+
+
+@pytest.mark.e2e
 def test_chart_labels_are_arabic_text_shaped_and_in_order(arabic_pdf):
     """The chart is drawn from the shared data with Arabic labels, as text (not outlines): each
     label reads in logical order, its letters joined (the PDF text has the words, not isolated
