@@ -108,13 +108,14 @@ def _gather(
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
     site = Path(site_root) if site_root is not None else None
     edition = _edition(manuscript, language, flag)
-    selection = Selection(profile=profile, translation=edition, formats=formats)
+    units = _units_of_the_source(manuscript, edition, profile)
+    selection = Selection(profile=profile, translation=edition or units, formats=formats)
     document, theme = parse.read(manuscript, diagnostics, selection, remote, cache, site)
     log = changelog.find(manuscript)
     releases = changelog.load(log, diagnostics) if log is not None else ()
-    if edition is not None and log is not None:
-        releases = translated.releases(edition, releases, log)
-    document = _with(document, releases=releases, **_translations(document, edition, releases, diagnostics))
+    if (edition or units) is not None and log is not None:
+        releases = translated.releases(edition or units, releases, log)
+    document = _with(document, releases=releases, **_translations(document, edition or units, releases, diagnostics))
     if edition is not None and edition.catalog is not None:  # the catalog is a source of this edition
         document = _with(document, inputs=(*document.inputs, edition.catalog.path.resolve()))
     fonts.check_glyphs(document, theme, diagnostics)  # every character has a font on this machine
@@ -149,25 +150,45 @@ def _edition(manuscript: Path, language: str | None, flag: bool) -> translated.E
     return translated.Edition.of(manuscript, language, flag)
 
 
+def _units_of_the_source(
+    manuscript: Path, edition: translated.Edition | None, profile: str | None
+) -> translated.Edition | None:
+    """For the source edition of a report with catalogs, read without a profile: a collector of
+    the units its reading meets (an edition of no language translates nothing), so that the
+    version history counts each catalog against them, as ``translate status`` does, without a
+    second reading. The reading keeps every format's passages, as ``translate status``'s does;
+    a profile leaves some out, so a profile's build counts on a reading of its own."""
+    from .translate import catalog
+
+    if edition is not None or profile is not None or not catalog.catalog_languages(manuscript):
+        return None
+    return translated.Edition()
+
+
 def _translations(
     document: Document, edition: translated.Edition | None, releases: tuple, diagnostics: Diagnostics
 ) -> dict:
     """A translated edition's completeness (as ``translate status`` counts it), and every
     edition's, for the version history; nothing for a manuscript without catalogs. The source
-    edition builds whatever state a catalog is in: one that cannot be read is a warning there."""
+    edition builds whatever state a catalog is in: one that cannot be read is a warning there.
+    ``edition``: the edition read, or the source's collector of units (:func:`_units_of_the_source`)."""
     from .translate import catalog, extract, status
 
     if not catalog.catalog_languages(document.source):
         return {}
-    if edition is None:
+    version = releases[0].version if releases else ""
+    date = releases[0].date if releases else document.metadata.date
+    if edition is None or not edition.language:  # the source edition
+        found = None
+        if edition is not None:  # this reading collected the units
+            title, language = document.metadata.title, document.metadata.language
+            found = extract.Extraction(document.source, extract.ordered(edition.units), title, version, date, language)
         try:
-            return {"editions": status.editions(document.source)}
+            return {"editions": status.editions(document.source, found)}
         except ManuscriptError as exc:
             message = f"the version history leaves out the translated editions: {exc.message}"
             diagnostics.warn(message, exc.path, exc.line)
             return {}
-    version = releases[0].version if releases else ""
-    date = releases[0].date if releases else document.metadata.date
     units = extract.ordered(edition.units)  # this reading collected them: no second reading
     found = extract.Extraction(document.source, units, edition.source_title, version, date, edition.source_language)
     editions = status.editions(document.source, found)

@@ -10,12 +10,13 @@ from helpers import REPORT, fill, write_report
 
 from conftest import ROOT
 from report_build import Diagnostics, ReportBuildError
-from report_build.build import load
+from report_build.build import gather, load
 from report_build.cli import main
+from report_build.source import parse
 from report_build.source.passes.translate import language_name
 from report_build.translate.extract import init
 from report_build.translate.merge import update
-from report_build.translate.status import status
+from report_build.translate.status import editions, status
 
 
 @pytest.fixture()
@@ -64,6 +65,23 @@ def test_the_edition_counts_what_it_shows_in_the_source_language(partial):
     assert translation.in_source == 3 and not translation.complete
     english = load(partial, Diagnostics(echo=False))
     assert [(e.language, e.in_source) for e in english.editions] == [("fr", 3)]  # for the version history
+
+
+def test_the_source_edition_counts_its_catalogs_on_its_one_reading(partial, monkeypatch):
+    """The version history's counts come from the reading that builds the source edition, with
+    nothing parsed a second time, and equal `translate status`'s: a passage only the PDF shows
+    is counted in a build of the site too (the reading keeps every format's passages)."""
+    text = partial.read_text(encoding="utf-8")
+    partial.write_text(text + '\n::: {.content-visible when-format="pdf"}\nOnly in print.\n:::\n', encoding="utf-8")
+    expected = [(item.language, item.passages, item.fuzzy, item.untranslated) for item in editions(partial)]
+    assert expected == [("fr", expected[0][1], 1, 3)]
+    readings = []
+    real = parse._read_text
+    monkeypatch.setattr(parse, "_read_text", lambda *args, **kwargs: readings.append(1) or real(*args, **kwargs))
+    document, _theme = gather(partial, Diagnostics(echo=False), partial.parent / "releases", formats=("web",))
+    counted = [(item.language, item.passages, item.fuzzy, item.untranslated) for item in document.editions]
+    assert counted == expected
+    assert len(readings) == 1 + len(document.variants)  # the text kept whole, then each output's once
 
 
 def test_a_catalog_that_does_not_parse_is_an_error_for_its_edition_and_a_warning_for_the_source(partial):
