@@ -40,6 +40,29 @@ def group_of(nodeid: str) -> str:
     return f"{path}[{rest.rsplit('[', 1)[1]}" if rest.endswith("]") else nodeid
 
 
+SLOW_FIRST = (
+    "test_web_browser.py",
+    "test_realworld.py",
+    "test_parallel.py",
+    "test_gate.py",
+    "test_workers.py",
+    "test_preview_e2e.py",
+    "test_arabic.py",
+    "test_epub.py",
+    "test_glyphs.py",
+    "test_corpus.py",
+)
+"""Files whose tests take minutes (fixtures that lay out and check whole reports): `make test`
+starts them first, so that no worker is left with one of them while the other has finished."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files of :data:`SLOW_FIRST` first, in that order; the rest as collected (a stable sort:
+    a file's tests stay together and in order)."""
+    rank = {name: index for index, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Ctrl-C as a terminal has it. A suite started as a background job of a shell without job
     control inherits SIGINT ignored, and so would every process the tests start; the tests of
@@ -58,6 +81,10 @@ else:
         """pytest-xdist's scope scheduling (a group goes whole to one worker, in collection
         order) with :func:`group_of` as the scope. Its own ``loadgroup`` marks tests by
         rewriting their ids, which pytest 9.2 no longer reads, so the groups are drawn here."""
+
+        def __init__(self, config: pytest.Config, log: object = None) -> None:
+            super().__init__(config, log)
+            self.config.option.loadscopereorder = False  # collection order: SLOW_FIRST first
 
         def _split_scope(self, nodeid: str) -> str:
             return group_of(nodeid)
