@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import signal
 import subprocess
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -95,6 +100,21 @@ else:
         if config.getvalue("dist") == "loadgroup":
             return GroupScheduling(config, log)
         return None
+
+
+@contextmanager
+def bench_module(name: str) -> Iterator[ModuleType]:
+    """``bench/<name>.py`` imported for the time of the block (registered in ``sys.modules``,
+    where its dataclasses look their module up, and taken out again after)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
 
 
 def build_bytes(manuscript: Path, fmt: str = "pdf", strict: bool = True, **kwargs: object) -> bytes:

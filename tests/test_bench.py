@@ -5,28 +5,18 @@ The benchmark itself (bench/run.py) is not run here: it takes many minutes.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import bench_module
 from report_build import Diagnostics, load
-
-GENERATOR = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
 
 
 @pytest.fixture(scope="module")
 def generate():
-    spec = importlib.util.spec_from_file_location("bench_generate", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    try:
-        spec.loader.exec_module(module)
+    with bench_module("generate") as module:
         yield module
-    finally:
-        sys.modules.pop(spec.name, None)
 
 
 def _files(folder: Path) -> dict[str, bytes]:

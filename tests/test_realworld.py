@@ -4,10 +4,8 @@ for other tools (MkDocs, Docusaurus, Hugo, bookdown) also leave none of their sy
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import subprocess
-import sys
 import tempfile
 import time
 import zipfile
@@ -17,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import REALWORLD, ROOT, pdf_fonts, pdf_pages, squash, words_past_the_edge
+from conftest import REALWORLD, bench_module, pdf_fonts, pdf_pages, squash, words_past_the_edge
 from report_build import Diagnostics, ReportBuildError, build, load
 from report_build.checks.glyphs import glyph_coverage
 from report_build.theme import Theme
@@ -237,15 +235,8 @@ def test_document_laid_out_in_groups_has_the_pages_of_one_pass(corpus, case):
 @pytest.fixture(scope="module")
 def corpus_module():
     """bench/corpus.py, whose raw_syntax is what `make corpus` reports."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    try:
-        spec.loader.exec_module(module)
+    with bench_module("corpus") as module:
         yield module
-    finally:
-        sys.modules.pop(spec.name, None)
 
 
 @pytest.mark.e2e

@@ -7,14 +7,12 @@ it too, with ``--section NAME`` for each failing example)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, SHARED
+from conftest import SHARED, bench_module
 
 SPEC = SHARED / "gfm" / "spec.txt"
 HERE = Path(__file__).resolve().parent
@@ -24,15 +22,8 @@ pytestmark = pytest.mark.skipif(not SPEC.is_file(), reason="../shared/gfm/spec.t
 
 @pytest.fixture(scope="module")
 def gfm():
-    spec = importlib.util.spec_from_file_location("bench_gfm_spec", ROOT / "bench" / "gfm_spec.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    try:
-        spec.loader.exec_module(module)
+    with bench_module("gfm_spec") as module:
         yield module
-    finally:
-        sys.modules.pop(spec.name, None)
 
 
 @pytest.fixture(scope="module")

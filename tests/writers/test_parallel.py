@@ -5,7 +5,6 @@ and PDF/X markers; a wrong first guess is corrected; a watch lays out again only
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import shutil
@@ -16,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import MANUSCRIPT, ROOT, pdf_pages
+from conftest import MANUSCRIPT, ROOT, bench_module, pdf_pages
 from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, build
 from report_build.build import gather
@@ -168,15 +167,9 @@ def test_the_arabic_edition_in_groups_has_the_pages_of_one_pass():
 
 @pytest.fixture(scope="module")
 def long_report(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate  # dataclasses look their module up there
-    try:
-        spec.loader.exec_module(generate)
-        folder = tmp_path_factory.mktemp("long")
+    folder = tmp_path_factory.mktemp("long")
+    with bench_module("generate") as generate:
         generate.generate(100, folder, seed=11)
-    finally:
-        sys.modules.pop(spec.name, None)
     return folder / "report.md"
 
 

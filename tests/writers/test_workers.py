@@ -8,7 +8,6 @@ shown as the single pass shows it."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import bench_module
 from report_build import Diagnostics, build
 from report_build.errors import ManuscriptError, RenderError, ReportBuildError, ResourceError
 from report_build.writers.pdf.workers import Workers
@@ -212,15 +211,9 @@ def finish(process: subprocess.Popen[str]) -> str:
 @pytest.fixture(scope="module")
 def long_report(tmp_path_factory) -> Path:
     """A generated report of about 100 pages (bench/generate.py), laid out in two groups."""
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate  # dataclasses look their module up there
-    try:
-        spec.loader.exec_module(generate)
-        folder = tmp_path_factory.mktemp("long")
+    folder = tmp_path_factory.mktemp("long")
+    with bench_module("generate") as generate:
         generate.generate(100, folder, seed=11)
-    finally:
-        sys.modules.pop(spec.name, None)
     return folder / "report.md"
 
 
