@@ -10,6 +10,7 @@ import sys
 import zipfile
 
 import lxml.html
+import pdfplumber
 import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
@@ -55,6 +56,24 @@ def test_every_character_of_every_script_has_a_glyph(pdf):
         fonts_used = (f for page in document.pages for f in (page.Resources.get("/Font") or {}).values())
         names = {str(f.get("/BaseFont")).split("+")[-1] for f in fonts_used}
     assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC", "Noto-Sans-Mono-CJK-SC", "Noto-Color-Emoji"} <= names
+
+
+@pytest.mark.e2e
+def test_a_passage_in_the_other_direction_starts_on_its_own_side(pdf):
+    """The Arabic and Hebrew passages of this English report end at the right edge of the
+    text column, where their lines start, with their rule on that side."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            words = page.extract_words()
+            right_to_left = [w for w in words if any("\u0590" <= c <= "\u06ff" for c in w["text"])]
+            if not right_to_left:
+                continue
+            column = max(w["x1"] for w in words)
+            assert all(w["x0"] > page.width / 2 for w in right_to_left), right_to_left
+            rule = 1.5 + 4 * 72 / 25.4  # the rule and the padding before the text (print.css .passage)
+            assert abs(max(w["x1"] for w in right_to_left) + rule - column) < 3
+            return
+    raise AssertionError("no right-to-left passage found")
 
 
 @pytest.mark.e2e
