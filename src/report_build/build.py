@@ -108,14 +108,14 @@ def _gather(
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
     site = Path(site_root) if site_root is not None else None
     edition = _edition(manuscript, language, flag)
-    units = _units_of_the_source(manuscript, edition, profile)
-    selection = Selection(profile=profile, translation=edition or units, formats=formats)
+    collector = edition if edition is not None else _units_of_the_source(manuscript, profile)
+    selection = Selection(profile=profile, translation=collector, formats=formats)
     document, theme = parse.read(manuscript, diagnostics, selection, remote, cache, site)
     log = changelog.find(manuscript)
     releases = changelog.load(log, diagnostics) if log is not None else ()
-    if (edition or units) is not None and log is not None:
-        releases = translated.releases(edition or units, releases, log)
-    document = _with(document, releases=releases, **_translations(document, edition or units, releases, diagnostics))
+    if collector is not None and log is not None:
+        releases = translated.releases(collector, releases, log)
+    document = _with(document, releases=releases, **_translations(document, collector, releases, diagnostics))
     if edition is not None and edition.catalog is not None:  # the catalog is a source of this edition
         document = _with(document, inputs=(*document.inputs, edition.catalog.path.resolve()))
     fonts.check_glyphs(document, theme, diagnostics)  # every character has a font on this machine
@@ -150,9 +150,7 @@ def _edition(manuscript: Path, language: str | None, flag: bool) -> translated.E
     return translated.Edition.of(manuscript, language, flag)
 
 
-def _units_of_the_source(
-    manuscript: Path, edition: translated.Edition | None, profile: str | None
-) -> translated.Edition | None:
+def _units_of_the_source(manuscript: Path, profile: str | None) -> translated.Edition | None:
     """For the source edition of a report with catalogs, read without a profile: a collector of
     the units its reading meets (an edition of no language translates nothing), so that the
     version history counts each catalog against them, as ``translate status`` does, without a
@@ -160,7 +158,7 @@ def _units_of_the_source(
     a profile leaves some out, so a profile's build counts on a reading of its own."""
     from .translate import catalog
 
-    if edition is not None or profile is not None or not catalog.catalog_languages(manuscript):
+    if profile is not None or not catalog.catalog_languages(manuscript):
         return None
     return translated.Edition()
 
