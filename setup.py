@@ -39,5 +39,5 @@ PACKAGES, DATA = layout_packages()
 setup(
     packages=[*find_packages("src"), *PACKAGES],
     package_dir={"": "src", "report_build.layouts": "layouts"},
-    package_data={"report_build": ["py.typed"], **DATA},
+    package_data={"report_build": ["py.typed", "checks/*.java"], **DATA},
 )
