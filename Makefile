@@ -29,15 +29,20 @@ RB := $(BIN)/report-build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_GET := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-# Every input of a build, so that `make pdf` with nothing changed does nothing. The whole manuscript
-# folder counts: chapters, includes, variables.yaml, the bibliography and a CSL style must be inside it.
-INPUTS := $(shell find $(dir $(MANUSCRIPT)) layouts src -type f -not -path '*/__pycache__/*' \
-            -not -path '*.egg-info/*' 2>/dev/null) pyproject.toml
-STAMPS := output/.stamps
+STAMPS ?= output/.stamps
 # A translated edition (translations/$(TRANSLATION).po beside the manuscript): `make pdf TRANSLATION=ar`.
 TRANSLATION ?=
 LANG_FLAG := $(if $(TRANSLATION),--language $(TRANSLATION))
 KEY := $(subst /,_,$(MANUSCRIPT))$(if $(TRANSLATION),-$(TRANSLATION))
+# Every input of a build, so that `make pdf` with nothing changed does nothing: the source files the
+# last build read (REPORT_SOURCES, written by its --depfile: manuscript, chapters, includes, variables,
+# bibliography, catalogs, chart specs and data, images, layout overrides, the list release fingerprints),
+# else, before a first build, every file beside the manuscript; and the tool's own files.
+DEPFILE := $(STAMPS)/$(KEY).sources.mk
+-include $(DEPFILE)
+REPORT_SOURCES ?= $(shell find $(dir $(MANUSCRIPT)) -type f -not -path '*/output/*' 2>/dev/null)
+INPUTS := $(REPORT_SOURCES) $(shell find layouts src -type f -not -path '*/__pycache__/*' \
+            -not -path '*.egg-info/*' 2>/dev/null) pyproject.toml
 # A stamp records the path it built; when that file has gone, the stamp is out of date.
 missing = $(if $(wildcard $(shell cat $(1) 2>/dev/null)),,FORCE)
 
@@ -117,24 +122,24 @@ web-check-deps: ace-deps
 
 $(STAMPS)/$(KEY).pdf: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).pdf) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
-	$(RB) pdf $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
+	$(RB) pdf --depfile $(DEPFILE) $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 $(STAMPS)/$(KEY).print: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).print) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
-	$(RB) pdf --edition print $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
+	$(RB) pdf --depfile $(DEPFILE) --edition print $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 $(STAMPS)/$(KEY).epub: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).epub) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
-	$(RB) epub $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
+	$(RB) epub --depfile $(DEPFILE) $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 # The web edition offers the PDF and ePub of the same version, so it is built after them.
 $(STAMPS)/$(KEY).web: $(INPUTS) $(STAMPS)/$(KEY).pdf $(STAMPS)/$(KEY).epub $(call missing,$(STAMPS)/$(KEY).web) | $(VENV_STAMP)
 	@mkdir -p $(STAMPS)
-	$(RB) web $(MANUSCRIPT) -o $(WEB_DIR) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
+	$(RB) web --depfile $(DEPFILE) $(MANUSCRIPT) -o $(WEB_DIR) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 $(STAMPS)/$(KEY).brief: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).brief) | $(VENV_STAMP) font-deps
 	@mkdir -p $(STAMPS)
-	$(RB) pdf --profile brief $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
+	$(RB) pdf --depfile $(DEPFILE) --profile brief $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 pdf: $(STAMPS)/$(KEY).pdf
 	@cat $<
@@ -153,7 +158,7 @@ brief: $(STAMPS)/$(KEY).brief
 
 $(STAMPS)/$(KEY).docx: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).docx) | $(VENV_STAMP)
 	@mkdir -p $(STAMPS)
-	$(RB) docx $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
+	$(RB) docx --depfile $(DEPFILE) $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 docx: $(STAMPS)/$(KEY).docx
 	@cat $<

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,6 +216,7 @@ def build(
     memory: Memory | None = None,
     site_root: Path | str | None = None,
     language: str | None = None,
+    depfile: Path | str | None = None,
 ) -> list[Built]:
     """Build the requested formats; write them only once all have rendered and passed their checks.
     A strict build refuses every fault found, in gathering and in rendering, at one point before
@@ -223,11 +225,13 @@ def build(
     With ``omit_remote``, remote images that have not been fetched become placeholders. With
     ``jobs`` above 1 the PDF is laid out in groups of chapters side by side (the same pages; see
     :mod:`report_build.writers.pdf.parallel`); ``memory`` keeps groups from one build to the next
-    (``watch``). ``site_root``: where site-absolute image paths are read (``--site-root``)."""
+    (``watch``). ``site_root``: where site-absolute image paths are read (``--site-root``).
+    ``depfile``: after the outputs, the source files this build read, as a Makefile fragment
+    (:func:`makefile_sources`; ``--depfile``, what the Makefile's stamps depend on)."""
     diagnostics = diagnostics or Diagnostics(strict=strict)
     cache = BuildCache(Path(output_dir) / ".cache" if write else None)
     # Each source file is opened once, from gathering to writing (source/files.py).
-    with interrupts_as_exceptions(), source_files.reading():
+    with interrupts_as_exceptions(), source_files.reading() as read:
         with limits.time_limit(limits.time_limit_from(time_limit), "the build", manuscript):
             # 1. Gather: the whole manuscript, changelog and templates, validated.
             releases = Path(output_dir) / "releases"
@@ -251,7 +255,29 @@ def build(
         # 4. Write: atomic, and never cut short by the time limit.
         if write:
             _write_all(results, cache)
+            if depfile is not None:
+                write_atomic(Path(depfile), makefile_sources(document, read.data))
     return results
+
+
+def makefile_sources(document: Document, read: Iterable[Path] = ()) -> bytes:
+    """``REPORT_SOURCES := …``: the source files of the build that read ``document``, one per
+    line, as a Makefile fragment; the same list, in the same order, as the fingerprint of
+    ``release`` and ``diff`` (:func:`.publish.release.source_files`: manuscript, changelog,
+    chapters, includes, variables, bibliography, catalogs, chart specs and data, images, layout
+    overrides), then any other file the build ``read`` (a translation's catalog, counted for the
+    version history). The Makefile includes it, so `make pdf` rebuilds exactly when one of them
+    changed, or is gone."""
+
+    def escaped(path: Path) -> str:  # make's syntax: spaces, '#' and '$' in a file name
+        return str(path).replace("$", "$$").replace("#", "\\#").replace(" ", "\\ ")
+
+    names = [escaped(path) for path in dict.fromkeys([*release.source_files(document), *sorted(read)])]
+    head = f"# The source files of {document.source.name}'s last build (report-build --depfile).\nREPORT_SOURCES :="
+    listed = "".join(f" \\\n  {name}" for name in names)
+    # A file gone since (a chapter removed) is out of date rather than a make error, as gcc -MP does.
+    rules = "".join(f"{name}:\n" for name in names)
+    return f"{head}{listed}\n{rules}".encode()
 
 
 def _render_all(

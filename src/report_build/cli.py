@@ -49,6 +49,16 @@ def parser() -> argparse.ArgumentParser:
             f"or ${limits.TIME_LIMIT_ENV}; 0 for no limit)",
         )
 
+    def built(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--depfile",
+            type=Path,
+            metavar="FILE",
+            default=None,
+            help="after writing, list the source files the build read in FILE, as a Makefile fragment "
+            "(REPORT_SOURCES := ...; the Makefile's stamps depend on them)",
+        )
+
     def profiled(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--profile",
@@ -95,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
         )
 
     pdf = commands.add_parser("pdf", help="build the PDF")
+    built(pdf)
     common(pdf)
     parallel(pdf)
     profiled(pdf)
@@ -107,24 +118,28 @@ def parser() -> argparse.ArgumentParser:
         help="screen: tagged PDF/UA for downloads (default); print: PDF/X-4 for the press",
     )
     epub = commands.add_parser("epub", help="build the ePub")
+    built(epub)
     common(epub)
     parallel(epub)
     profiled(epub)
     drafts(epub)
     translated(epub)
     web = commands.add_parser("web", help="build the web edition (a folder: output/web)")
+    built(web)
     common(web, output=False)
     web.add_argument("-o", "--output", type=Path, help="folder to write (default: output/web)")
     profiled(web)
     drafts(web)
     translated(web)
     both = commands.add_parser("all", help="build the PDF, the ePub and the web edition")
+    built(both)
     common(both, output=False)
     parallel(both)
     profiled(both)
     drafts(both)
     translated(both)
     word = commands.add_parser("docx", help="build the Word edition, or with --changes-since a redline for reviewers")
+    built(word)
     common(word)
     profiled(word)
     drafts(word)
@@ -454,6 +469,7 @@ def run(args: argparse.Namespace, diagnostics: Diagnostics) -> list[Path]:
         jobs=getattr(args, "jobs", None) or available_cores(),
         site_root=args.site_root,
         language=args.language,
+        depfile=args.depfile,
     )
     if not args.quiet:
         for note in diagnostics.notes:

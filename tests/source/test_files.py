@@ -142,3 +142,78 @@ def test_the_sample_reports_files_are_each_opened_once():
     expected |= {f"charts/{path.name}" for path in (root / "charts").glob("*.json")}
     assert expected <= set(counts), sorted(expected - set(counts))
     assert {name: n for name, n in counts.items() if n != 1} == {}
+
+
+def listed_sources(fragment: str) -> list[str]:
+    """The files a --depfile fragment lists in REPORT_SOURCES (one per line, spaces escaped)."""
+    lines = fragment.split("REPORT_SOURCES :=", 1)[1].split("\n")
+    names = []
+    for line in lines[1:]:
+        if not line.startswith("  "):
+            break
+        names.append(line.strip().removesuffix(" \\").replace("\\ ", " "))
+    return names
+
+
+def test_the_makefile_inputs_are_the_files_the_build_read(manuscript):
+    """`--depfile`: the Makefile's inputs come from the one read: every source file the build
+    opened, in the order of the release fingerprint, with a rule each (a file gone is out of
+    date, not a make error), and nothing else in the folder."""
+    from report_build.build import load
+    from report_build.publish.release import source_files
+
+    (manuscript.parent / "notes on the side.txt").write_text("not a source\n", encoding="utf-8")
+    image = manuscript.parent / "images" / "a map.png"  # a space in the name: escaped for make
+    image.parent.mkdir()
+    image.write_bytes((FIXTURES / "basic" / "images" / "bars.png").read_bytes())
+    manuscript.write_text(manuscript.read_text(encoding="utf-8") + "\n![A map](<images/a map.png>)\n", encoding="utf-8")
+    depfile = manuscript.parent / "o" / "report.sources.mk"
+    with opened(manuscript.parent) as counts:
+        build(manuscript, ("docx",), diagnostics=quiet(), output_dir=manuscript.parent / "o", depfile=depfile)
+    fragment = depfile.read_text(encoding="utf-8")
+    listed = listed_sources(fragment)
+    root = manuscript.parent.resolve()
+    sources = set(FILES) | {"style.csl", "images/a map.png"}
+    assert sorted(Path(name).relative_to(root).as_posix() for name in listed) == sorted(sources)
+    assert sources - {"images/a map.png"} <= set(counts)  # read by the build (the image by the writer)
+    fingerprinted = [str(path) for path in source_files(load(manuscript, quiet()))]
+    assert listed[: len(fingerprinted)] == fingerprinted
+    assert f"{root}/images/a\\ map.png:\n" in fragment and f"{root}/report.md:\n" in fragment
+
+
+@pytest.mark.e2e
+def test_make_rebuilds_when_a_source_changes_and_only_then(manuscript, tmp_path):
+    """The Makefile's stamps depend on the fragment's files: a change to one of them (a data
+    file) or a chapter removed means a build; a file beside them that the build never read does not."""
+    import subprocess
+    import time
+
+    from conftest import ROOT
+
+    stamps = tmp_path / "stamps"
+    key = str(manuscript).replace("/", "_")
+    depfile = stamps / f"{key}.sources.mk"
+    build(manuscript, ("docx",), diagnostics=quiet(), output_dir=tmp_path / "o", depfile=depfile)
+    (manuscript.parent / "notes.txt").write_text("not a source\n", encoding="utf-8")
+    (stamps / f"{key}.pdf").write_text(str(manuscript) + "\n", encoding="utf-8")  # the last build's output
+
+    def builds() -> bool:
+        run = subprocess.run(
+            ["make", "-n", "pdf", f"MANUSCRIPT={manuscript}", f"STAMPS={stamps}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert run.returncode == 0, run.stderr
+        return f"pdf --depfile {depfile}" in run.stdout
+
+    assert not builds()
+    os.utime(manuscript.parent / "notes.txt")
+    assert not builds()  # not a source
+    os.utime(manuscript.parent / "data" / "stored.csv", (time.time() + 5, time.time() + 5))
+    assert builds()
+    os.utime(manuscript.parent / "data" / "stored.csv", (time.time() - 3600, time.time() - 3600))
+    assert not builds()
+    (manuscript.parent / "chapters" / "two.md").unlink()
+    assert builds()
