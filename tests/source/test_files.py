@@ -114,6 +114,23 @@ def test_each_source_file_is_opened_once_in_a_build(manuscript):
     assert {name: n for name, n in counts.items() if name in sources and n != 1} == {}
 
 
+def test_each_files_front_matter_is_split_once_in_a_build(manuscript, monkeypatch):
+    """The main file, its chapter file and its include: composed again for Word's own text, and
+    their front matter split once each."""
+    from report_build.source import frontmatter
+
+    splits: Counter = Counter()
+    split = frontmatter._split
+
+    def counted(text: str, path: Path):
+        splits[Path(path).resolve().relative_to(manuscript.parent.resolve()).as_posix()] += 1
+        return split(text, path)
+
+    monkeypatch.setattr(frontmatter, "_split", counted)
+    build(manuscript, ("docx",), write=False, diagnostics=quiet(), output_dir=manuscript.parent / "o")
+    assert splits == {"report.md": 1, "chapters/two.md": 1, "parts/intro.md": 1}
+
+
 def test_outside_a_build_a_file_is_simply_read(tmp_path):
     path = tmp_path / "a.md"
     path.write_text("one", encoding="utf-8")

@@ -12,14 +12,19 @@ import yaml
 
 from .. import limits
 from ..errors import Diagnostics, ManuscriptError
-from . import yamltext
+from . import files, yamltext
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
 
 
 def split(text: str, path: Path) -> tuple[str | None, str, int]:
-    """Return (front matter text or None, body, number of lines before the body)."""
+    """Return (front matter text or None, body, number of lines before the body); in a build,
+    once per file and text (:func:`.files.once`)."""
+    return files.once("front matter", (Path(path), text), lambda: _split(text, path))
+
+
+def _split(text: str, path: Path) -> tuple[str | None, str, int]:
     lines = text.split("\n")
     if not lines or not DELIMITER.match(lines[0]):
         return None, text, 0
