@@ -97,6 +97,50 @@ def test_contents_page_numbers_match_where_chapters_start(default_pdf, default_d
     assert checked == len(chapters) >= 8
 
 
+def _leader_lines(data: bytes, first: int, last: int) -> list[tuple[int, list[tuple[str, float]]]]:
+    """Each line of pages ``first`` to ``last`` (1-based) that holds a leader (three dots or
+    more): its page, and its words with their right edges (pdftotext -bbox)."""
+    import subprocess
+    import tempfile
+
+    from lxml import etree
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        command = ["pdftotext", "-bbox", "-f", str(first), "-l", str(last), handle.name, "-"]
+        out = subprocess.run(command, check=True, capture_output=True).stdout
+    lines = []
+    for number, page in enumerate(etree.fromstring(out, etree.XMLParser(recover=True)).iter("{*}page"), first):
+        rows: dict[int, list[tuple[float, str, float]]] = {}
+        for word in page.iter("{*}word"):
+            row = round(float(word.get("yMax")))
+            rows.setdefault(row, []).append((float(word.get("xMin")), word.text or "", float(word.get("xMax"))))
+        for row in sorted(rows):
+            words = [(text, right) for _left, text, right in sorted(rows[row])]
+            if sum(text == "." for text, _ in words) >= 3:
+                lines.append((number, words))
+    return lines
+
+
+@pytest.mark.e2e
+def test_contents_and_lists_end_each_entry_with_a_leader_and_a_page_number_flush_right(default_pdf, default_document):
+    """Chapters, sections, figures and tables alike: leader dots, then the page number, every
+    number ending at the same place (a title that fills the line keeps its leader too)."""
+    pages = pdf_pages(default_pdf)
+    first = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents")) + 1
+    last = next(i for i, text in enumerate(pages) if "List of tables" in text) + 1
+    lines = _leader_lines(default_pdf, first, last)
+    entries = sum(1 + len(c.sections) for c in default_document.chapters if c.title)
+    listed = len(default_document.figures) + len(default_document.tables)
+    assert len(lines) >= entries + listed, [" ".join(t for t, _ in line) for _page, line in lines]
+    for _page, line in lines:
+        assert line[-1][0].isdigit() and line[-2][0] == ".", " ".join(text for text, _ in line)
+    for page in {page for page, _line in lines}:  # versos and rectos have their own margins
+        rights = sorted(line[-1][1] for number, line in lines if number == page)
+        assert rights[-1] - rights[0] < 0.5, (page, rights)
+
+
 @pytest.mark.e2e
 def test_footnotes_sit_on_the_page_of_their_call(default_pdf, default_document):
     pages = [squash(text) for text in pdf_pages(default_pdf)]
