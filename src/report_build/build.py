@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -421,6 +422,7 @@ def render_formats(
                 rendered["pdf"], rendered["epub"] = _pdf_and_epub(document, theme, laid_out, edition, diagnostics)
             else:
                 rendered["pdf"] = laid_out.write()
+            _note_pages_kept(laid_out, rendered["pdf"], edition, diagnostics)
     elif "epub" in formats:
         from .writers.epub.writer import write_epub
 
@@ -484,6 +486,26 @@ def _each_alone(
         chosen = document.for_output("epub", edition)
         rendered["epub"] = write_epub(chosen, edition=edition, diagnostics=diagnostics, theme=theme)
     return rendered
+
+
+def _note_pages_kept(laid_out: LaidOut | Grouped, data: bytes, edition: str, diagnostics: Diagnostics) -> None:
+    """After "PDF: 43 pages in 2 groups: …" (the pages laid out, as the print edition has them),
+    the screen edition says how many pages its PDF has: it leaves out the blank pages that open
+    chapters on the right side (:mod:`.writers.pdf.editions`)."""
+    from .writers.pdf.writer import Grouped
+
+    if edition != "screen" or not isinstance(laid_out, Grouped):
+        return
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        kept = len(pdf.pages)
+    left_out = len(laid_out.folios) - kept
+    if left_out > 0:
+        diagnostics.note(
+            f"PDF: the screen edition has {kept} pages: it leaves out the {left_out} blank pages "
+            "the print edition needs"
+        )
 
 
 def _pdf_and_epub(

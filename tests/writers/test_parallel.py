@@ -297,7 +297,16 @@ def test_the_command_line_says_how_the_pdf_was_laid_out(tmp_path):
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    assert re.search(r"report-build: PDF: \d+ pages in 2 groups: laid out chapters", run.stderr)
+    laid = re.search(r"report-build: PDF: (\d+) pages in 2 groups: laid out chapters", run.stderr)
+    assert laid
+    # the screen PDF has fewer: it says so, with the count the file has
+    (written,) = tmp_path.glob("*.pdf")
+    kept = len(pdf_pages(written.read_bytes()))
+    assert kept < int(laid.group(1))
+    said = (
+        f"report-build: PDF: the screen edition has {kept} pages: it leaves out the {int(laid.group(1)) - kept} blank"
+    )
+    assert said in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
     # the page map is kept: the next build guesses right and lays each group out once
     run = subprocess.run(
