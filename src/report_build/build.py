@@ -490,8 +490,8 @@ def _each_alone(
 
 def _note_pages_kept(laid_out: LaidOut | Grouped, data: bytes, edition: str, diagnostics: Diagnostics) -> None:
     """After "PDF: 43 pages in 2 groups: …" (the pages laid out, as the print edition has them),
-    the screen edition says how many pages its PDF has: it leaves out the blank pages that open
-    chapters on the right side (:mod:`.writers.pdf.editions`)."""
+    the screen edition says how many pages its PDF has: it leaves out the blank pages that make
+    chapters open on a recto (:mod:`.writers.pdf.editions`)."""
     from .writers.pdf.writer import Grouped
 
     if edition != "screen" or not isinstance(laid_out, Grouped):

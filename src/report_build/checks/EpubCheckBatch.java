@@ -4,8 +4,8 @@
  * Each EPUBCheck command line starts a Java machine that compiles the same schemas again: about
  * ten seconds of processor time per book. This program reads pairs of lines on its standard
  * input, the book's path and the path of the JSON report to write, runs EPUBCheck's own command
- * line on each (exactly `epubcheck BOOK -q --json REPORT`), and answers each pair with one line
- * starting with the marker below, followed by EPUBCheck's exit status. It ends with its input.
+ * line on each (exactly `epubcheck BOOK -q --json REPORT`), and answers each pair with one line:
+ * the marker given as its one argument, followed by EPUBCheck's exit status. It ends with its input.
  */
 import com.adobe.epubcheck.tool.EpubChecker;
 
@@ -15,9 +15,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 public class EpubCheckBatch {
-    static final String DONE = "\u001ereport-build epubcheck done ";
-
     public static void main(String[] args) throws IOException {
+        String done = args[0];
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String book;
         while ((book = input.readLine()) != null) {
@@ -32,7 +31,7 @@ public class EpubCheckBatch {
                 error.printStackTrace(System.out);
                 status = -1;
             }
-            System.out.println(DONE + status);
+            System.out.println(done + status);
             System.out.flush();
         }
     }

@@ -17,7 +17,7 @@ from ..errors import RenderError
 JVM_FLAGS = ("-Duser.language=en", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 REPORTED = ("FATAL", "ERROR", "WARNING")
 BATCH = Path(__file__).with_name("EpubCheckBatch.java")  # EPUBCheck on many books in one Java process
-BATCH_DONE = "\x1ereport-build epubcheck done "  # the line EpubCheckBatch.java ends each book with
+BATCH_DONE = "\x1ereport-build epubcheck done "  # the line EpubCheckBatch.java ends each book with (its argument)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,10 @@ class EpubCheckRunner:
             status = process.wait()
             self._process = None
             output.append(f"(EPUBCheck stopped, exit {status})")
-        return _epubcheck_findings("".join(output), report)
+        try:
+            return _epubcheck_findings("".join(output), report)
+        finally:
+            report.unlink(missing_ok=True)  # a long-lived runner keeps no report it has read
 
     def close(self) -> None:
         """End the Java process and remove the reports."""
@@ -101,7 +104,7 @@ class EpubCheckRunner:
         if java is None:
             raise RenderError("EPUBCheck needs a Java runtime: run `make system-deps`")
         self._process = subprocess.Popen(
-            [java, *JVM_FLAGS, "-cp", EPUBCHECK, str(BATCH)],
+            [java, *JVM_FLAGS, "-cp", EPUBCHECK, str(BATCH), BATCH_DONE],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
