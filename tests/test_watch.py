@@ -51,3 +51,6 @@ def test_watch_rebuilds_after_a_change(tmp_path):
     first_build, rebuild = stderr.split("changed: report.md")
     assert re.search(r"PDF: \d+ pages in 2 groups: laid out chapters 1-2 \(\d+\.\d s\)", first_build), first_build
     assert re.search(r"laid out chapter 1; 1 kept from the last build \(\d+\.\d s\)", rebuild), rebuild
+    # and what was read again: the chapter's Markdown alone (source/fragments.py)
+    assert "read again" not in first_build
+    assert "Markdown: 1 chapter read again, 2 unchanged since the last build" in rebuild, rebuild

@@ -65,6 +65,9 @@ class Structure:
     has_preface: bool = False
     anchors: Anchors = field(default_factory=Anchors)  # heading-id aliases (source/ids.py)
     title_id: str = ""  # the id the title heading had, when it became the title: links to it still land
+    own_level: int = 0  # the smallest heading level of this text, title left out (0: no heading)
+    chapters: int = 0  # the chapters wrapped
+    notes: int = 0  # the note blocks moved to the end (Python-Markdown's, one per conversion)
 
 
 def heading_text(element: etree.Element) -> str:
@@ -101,6 +104,7 @@ class StructureTreeprocessor(Treeprocessor):
         structure = Structure(anchors=self.extension.heading_ids.anchors)
         self.extension.structure = structure
         notes = [child for child in root if child.tag == "div" and child.get("class") == "footnote"]
+        structure.notes = len(notes)
         for child in notes:
             root.remove(child)
         if not self.extension.getConfig("has_title"):
@@ -110,7 +114,8 @@ class StructureTreeprocessor(Treeprocessor):
                 structure.title_id = first.get("id", "")
                 _remove_keep_tail(root, first)
         levels = [int(child.tag[1]) for child in root if child.tag in HEADINGS]
-        structure.chapter_level = min(levels) if levels else 1
+        structure.own_level = min(levels) if levels else 0
+        structure.chapter_level = self.extension.getConfig("chapter_level") or structure.own_level or 1
         self._shift_levels(root, structure.chapter_level - 1)
         self._unique_ids(root, structure)
         self._figures_and_captions(root)
@@ -190,6 +195,7 @@ class StructureTreeprocessor(Treeprocessor):
                     root.remove(waiting)
                     section.append(waiting)
             section.append(child)
+            structure.chapters = chapter + 1
             for element in child.iter():
                 if element.tag in HEADINGS:
                     structure.headings.append(
@@ -207,7 +213,10 @@ def _remove_keep_tail(parent: etree.Element, element: etree.Element) -> None:
 
 class StructureExtension(Extension):
     def __init__(self, **kwargs: object):
-        self.config = {"has_title": [False, "whether the front matter gives a title"]}
+        self.config = {
+            "has_title": [False, "whether the front matter gives a title"],
+            "chapter_level": [0, "the level of chapter headings, found in a whole text (0: find it here)"],
+        }
         super().__init__(**kwargs)
         self.structure = Structure()
         self.heading_ids = HeadingIdsExtension()
@@ -220,15 +229,18 @@ class StructureExtension(Extension):
         self.structure = Structure()
 
 
-def make_markdown(has_title: bool, extra: tuple[Extension, ...] = ()) -> tuple[markdown.Markdown, StructureExtension]:
-    """A fresh Markdown instance for one document (footnote ids never restart mid-document);
+def make_markdown(
+    has_title: bool, extra: tuple[Extension, ...] = (), chapter_level: int = 0
+) -> tuple[markdown.Markdown, StructureExtension]:
+    """A fresh Markdown instance for one document or one chapter (:mod:`.fragments`), whose
+    ``chapter_level`` the whole text decides (0: the text given decides);
     ``extra``: the extensions of the other tools' syntax the document uses (:mod:`.dialects`).
 
     The extensions come in groups: Python-Markdown's own, GitHub's syntax (source/github.py,
     which also reads the block structure as GitHub does), math (source/math.py), then the
     syntax of other tools; the structure treeprocessor comes last. ``custom`` lists the custom
     fences of pymdownx.superfences (code, with a title when its header gives one; ``math``)."""
-    structure = StructureExtension(has_title=has_title)
+    structure = StructureExtension(has_title=has_title, chapter_level=chapter_level)
     custom = [*fences.FENCES, math.FENCE]  # code with its title (fences.py), and formulas
     extensions: list[str | Extension] = [
         "footnotes",

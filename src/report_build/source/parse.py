@@ -5,7 +5,9 @@
 1. read the file as UTF-8 and split off the front matter (:mod:`.text`, :mod:`.frontmatter`);
 2. rewrite Jekyll/kramdown habits, keeping line numbers (:mod:`.jekyll`);
 3. refuse what the source alone shows is wrong: nesting too deep (:mod:`.guards`);
-4. convert the Markdown (:mod:`.extensions`), the treeprocessor recording headings and chapters;
+4. convert the Markdown (:mod:`.extensions`), each chapter on its own where the text allows, and
+   unchanged chapters taken from the last build (:mod:`.fragments`), the treeprocessor recording
+   headings and chapters;
 5. validate the front matter into :class:`~report_build.model.Metadata`, and load the theme;
 6. decode ``data:`` images (:mod:`report_build.image_data`); report and remove raw HTML that
    could run or fetch something (:mod:`.sanitize`), repair what breaks the XHTML content model
@@ -31,6 +33,7 @@ from ..theme import Theme
 from . import (
     dialects,
     files,
+    fragments,
     github,
     guards,
     ids,
@@ -43,7 +46,7 @@ from . import (
     scripts,
 )
 from .compose import Selection
-from .extensions import make_markdown
+from .extensions import Structure, make_markdown
 from .metadata import metadata as document_metadata
 from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links, translate
 from .remote import RemoteImages
@@ -83,6 +86,12 @@ def read(
     are read (``--site-root``; :mod:`.site_paths`)."""
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
+    selection = selection or Selection()
+    edition = getattr(selection.translation, "language", None)
+    kept = None  # chapters converted by the last build, for those whose text did not change
+    if cache is not None and cache.folder is not None:
+        kept = fragments.Fragments(cache, fragments.cache_name(path, (edition, selection.profile)))
+    fragments.COUNTS.reset()
 
     def read_text(
         path: Path,
@@ -95,10 +104,18 @@ def read(
     ) -> tuple[Document, Theme]:
         # Another output's text (quiet): its remote images were reported (and collected) on the first reading.
         images = replace(remote, diagnostics=None, found=[]) if quiet else remote
-        return _read_text(path, text, diagnostics, keys, front, images, cache, site_root, translation)
+        return _read_text(path, text, diagnostics, keys, front, images, cache, site_root, translation, kept)
 
     with files.reading():  # each source file opened once
         document, theme = manuscript.load(path, diagnostics, selection, read_text)
+    if kept is not None:
+        kept.save()
+        if kept.reused:  # a rebuild: say how little was read again
+            again = fragments.COUNTS.converted
+            diagnostics.note(
+                f"Markdown: {again} chapter{'s' if again != 1 else ''} read again, "
+                f"{kept.reused} unchanged since the last build"
+            )
     return (replace(document, site_root=site_root.resolve()) if site_root else document), theme
 
 
@@ -112,8 +129,10 @@ def _read_text(
     cache: BuildCache | None = None,
     site_root: Path | None = None,
     translation: translate.Edition | None = None,
+    kept: fragments.Fragments | None = None,
 ) -> tuple[Document, Theme]:
-    """Parse the composed text of a manuscript; with ``translation``, collect its units and, in
+    """Parse the composed text of a manuscript, chapter by chapter (:mod:`.fragments`; ``kept``:
+    the chapters an earlier build converted); with ``translation``, collect its units and, in
     a translated edition, read it in that language (:mod:`.passes.translate`)."""
     raw, key_lines, offset = front  # the main file's front matter, split and read once (:mod:`.manuscript`)
     body = "\n".join(text.split("\n")[offset:])
@@ -126,13 +145,19 @@ def _read_text(
     guards.check_source_nesting(source, body_lines, offset + 1)
 
     names = dialects.enabled(raw.get("dialects"))
-    extra = dialects.extensions(names, path, _first_after_previous(source, warn_at))
-    md, extension = make_markdown(has_title=bool(raw.get("title")), extra=tuple(extra))
-    refsyntax.register(md, keys)
-    # Runs after the inline patterns, before anything that recurses over the tree (toc, prettify).
-    md.treeprocessors.register(guards.DepthGuard(md, source), "report_build_depth", 19)
-    html = md.convert("\n".join(body_lines))
-    structure = extension.structure
+    recording = fragments.Recording(warn_at, offset + 1)
+
+    def convert(lines: list[str], has_title: bool, chapter_level: int, start: int) -> tuple[str, Structure]:
+        """One chapter (or the whole body), from body line ``start``, by a Markdown instance of its own."""
+        extra = dialects.extensions(names, path, _first_after_previous(source, recording, offset + 1 + start))
+        md, extension = make_markdown(has_title=has_title, extra=tuple(extra), chapter_level=chapter_level)
+        refsyntax.register(md, keys)
+        # Runs after the inline patterns, before anything that recurses over the tree (toc, prettify).
+        md.treeprocessors.register(guards.DepthGuard(md, source), "report_build_depth", 19)
+        return md.convert("\n".join(lines)), extension.structure
+
+    settings = repr((str(path.resolve()), sorted(names), sorted(keys)))
+    html, structure = fragments.convert(body_lines, bool(raw.get("title")), convert, recording, settings, kept)
 
     language = _language(raw, html, diagnostics)
     metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title, language)
@@ -227,12 +252,13 @@ def _restore_structure(structure, translation: translate.Edition) -> None:
         heading.text = translation.restore(heading.text)
 
 
-def _first_after_previous(source: SourceMap, warn_at):
-    """A warner that finds each occurrence of the same construct after the previous one."""
+def _first_after_previous(source: SourceMap, warn_at, first: int = 1):
+    """A warner that finds each occurrence of the same construct after the previous one (the
+    first at or after line ``first``: a chapter converted alone looks in its own lines)."""
     found: dict[str, int] = {}
 
     def warn(message: str, needle: str) -> None:
-        line = source.find(needle, found.get(needle, 0) + 1)
+        line = source.find(needle, max(found.get(needle, 0) + 1, first))
         if line is not None:
             found[needle] = line
         warn_at(message, line)

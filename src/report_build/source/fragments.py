@@ -1,0 +1,457 @@
+"""Chapters converted on their own: the Markdown of each chapter becomes a fragment of HTML,
+and the fragments are joined into what one conversion of the whole text gives.
+
+The composed body is cut before each chapter heading (a ``#`` line at the chapter level,
+after a blank line, outside code); each part is converted by a Markdown instance of its own,
+or taken from the fragment cache when the same text was converted with the same settings by
+an earlier build (``output/.cache``: one file per manuscript and edition, holding the fragments
+of its last build). A ``watch`` after a one-paragraph edit so converts one chapter again.
+
+Converting the whole text at once makes decisions across chapters; they are made here before
+the parts are converted, or checked after:
+- the chapter level is the smallest heading level of the whole text (given to each part, and
+  checked against what each part found);
+- the title, when the front matter has none, is the first ``#`` heading (only the part that
+  holds it looks for it);
+- ids are unique across the text: a part's ids, heading aliases included, must meet no other
+  part's, else the text is converted whole;
+- notes are numbered later, by label (:mod:`.passes.footnotes`): each note must be called and
+  defined within one part.
+- link reference and abbreviation definitions apply to the whole text: each part is given, at
+  its end, the ones written in the other parts.
+A text whose parts could read differently alone is converted whole, as before: raw HTML blocks
+(an HTML block may hold a heading line), setext headings, headings indented or written
+without a space after their marks, a link reference or abbreviation definition written over
+several lines, after a line of text, or twice, a note called in one chapter and defined in
+another or defined twice, a ``[TOC]`` marker, or a text of one chapter.
+
+Invariant: the HTML and the :class:`~.extensions.Structure` equal those of one conversion of the
+whole text, up to Python-Markdown's own note numbers, which :mod:`.passes.footnotes` replaces
+(tests/source/test_fragments.py compares the documents read both ways: the sample, the
+fixtures and the real-world corpus).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib import metadata as package_metadata
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import markdown
+
+from ..cache import BuildCache
+from .extensions import FoundHeading, Structure
+from .ids import Anchors, github_slug
+from .text import FENCE
+
+HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
+AMBIGUOUS_HEADING = re.compile(r"^(?: {1,3}#|#{1,6}[^#\s])")  # indented, or no space after the marks
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+HTML_BLOCK = re.compile(r"^ {0,3}<[A-Za-z!?/]")
+DEFINITION = re.compile(r"^ {0,3}(?:\[(?!\^)[^\]]*\]:|\*\[)")  # a link reference or an abbreviation
+# One line each, after a blank line or another definition: read so in any text.
+WHOLE_DEFINITION = re.compile(
+    r"^ {0,3}(?:\*\[([^\]]+)\]:.*|\[([^\[\]^][^\[\]]*)\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*)$"
+)
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+TOC_MARKER = re.compile(r"^ {0,3}\[TOC\][ \t]*$")
+NOTES_DIV = '<div class="footnote">'
+
+# Raises the cache's key whenever the conversion could change: this module's rules, and the
+# versions of the libraries that convert.
+FORMAT = 1
+
+Convert = Callable[[list[str], bool, int, int], tuple[str, Structure]]
+"""``convert(lines, has_title, chapter_level, start) -> (html, structure)``: one Markdown
+instance, made afresh, converting ``lines`` (from ``start``, 0-based in the body);
+``chapter_level`` 0 lets it find the level itself."""
+
+
+@dataclass
+class Counts:
+    """What the last reading did (the build's note and the tests read it): the parts it cut the
+    text into, the conversions it ran (a part, or a whole text), why a text was converted whole."""
+
+    parts: int = 0
+    converted: int = 0
+    whole: str = ""
+
+    def reset(self) -> None:
+        self.parts, self.converted, self.whole = 0, 0, ""
+
+
+COUNTS = Counts()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A chapter's lines, from ``start`` (0-based in the body), and what it is given."""
+
+    start: int
+    lines: list[str]
+    has_title: bool  # True: the part does not look for the title
+
+
+@dataclass
+class Fragment:
+    """A part converted: its HTML (notes block cut off), its notes' list items, its structure,
+    and the warnings it gave (lines counted from the part's first line)."""
+
+    html: str
+    notes: str
+    structure: dict[str, Any]
+    chapters: int
+    warnings: list[tuple[str, int | None]] = field(default_factory=list)
+
+
+def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
+    """The body's parts, the chapter level, and why it cannot be split ("" when it can)."""
+    fenced = _fenced(lines)
+    headings: list[tuple[int, int]] = []  # (index, level)
+    notes: dict[str, tuple[int, int]] = {}  # label -> its definition's lines (from, to)
+    calls: list[tuple[int, str]] = []  # (line index, label)
+    named: dict[str, int] = {}  # link references and abbreviations: each part is given the others'
+    for index, line in enumerate(lines):
+        if index in fenced:
+            continue
+        if HTML_BLOCK.match(line):
+            return [], 0, "raw HTML blocks"
+        if DEFINITION.match(line):
+            whole = WHOLE_DEFINITION.match(line)
+            after = index == 0 or not lines[index - 1].strip() or DEFINITION.match(lines[index - 1])
+            name = whole and (f"*{whole.group(1)}" if whole.group(1) is not None else whole.group(2).casefold())
+            if not whole or not after or name in named:
+                return [], 0, "link reference or abbreviation definitions written over lines, or twice"
+            named[name] = index
+            continue
+        if TOC_MARKER.match(line):
+            return [], 0, "a [TOC] marker"
+        if SETEXT_UNDERLINE.match(line) and index and lines[index - 1].strip() and index - 1 not in fenced:
+            return [], 0, "setext headings"
+        if AMBIGUOUS_HEADING.match(line):
+            return [], 0, "headings indented or without a space after their marks"
+        if match := HEADING.match(line):
+            headings.append((index, len(match.group(1))))
+        marker = NOTE_DEFINITION.match(line)
+        if marker:
+            if marker.group(1) in notes:
+                return [], 0, "a note defined twice"
+            notes[marker.group(1)] = (index, _definition_end(lines, index))
+        calls.extend((index, call.group(1)) for call in NOTE_CALL.finditer(line, marker.end() if marker else 0))
+    title = None if has_title else next((index for index, level in headings if level == 1), None)
+    levels = [level for index, level in headings if index != title]
+    level = min(levels) if levels else 1
+    cuts = [
+        index
+        for index, found in headings
+        if found == level and index not in (0, title) and not lines[index - 1].strip()
+    ]
+    if not cuts:
+        return [], level, "one chapter"
+    bounds = [0, *cuts, len(lines)]
+    spans = notes.values()
+    if any(first < cut < last or fenced.intersection(range(first, last)) for first, last in spans for cut in cuts):
+        return [], level, "a note holding a chapter heading or fenced code at its margin"
+    moved, why = _notes_moved(notes, calls, bounds)
+    if why:
+        return [], level, why
+    if _names_meet([(index, lines[index]) for index, _level in headings], bounds):
+        return [], level, "headings of the same name in different chapters"
+    parts = []
+    for number, (start, end) in enumerate(pairwise(bounds)):
+        own = lines[start:end]
+        for _to, (first, last) in moved.values():
+            if start <= first < end:  # called from another chapter: it goes there
+                own[first - start : last - start] = [""] * (last - first)
+        given = [lines[index] for index in named.values() if not start <= index < end]
+        for to, (first, last) in sorted(moved.values(), key=lambda item: item[1]):
+            if to == number:
+                given += ["", *lines[first:last]]
+        text = own + (["", *given] if given else [])
+        parts.append(Part(start, text, has_title or title is None or not start <= title < end))
+    return parts, level, ""
+
+
+def _definition_end(lines: list[str], first: int) -> int:
+    """The line after a note's definition, as Python-Markdown reads it: its block (to a blank
+    line or the next definition), then each following block indented by four spaces or a tab."""
+    end = first + 1
+    while end < len(lines) and lines[end].strip() and not NOTE_DEFINITION.match(lines[end]):
+        end += 1
+    while True:
+        following = end
+        while following < len(lines) and not lines[following].strip():
+            following += 1
+        if following == len(lines) or not lines[following].startswith(("    ", "\t")):
+            return end
+        end = following
+        while end < len(lines) and lines[end].strip():
+            end += 1
+
+
+def _names_meet(headings: list[tuple[int, str]], bounds: list[int]) -> bool:
+    """Whether two parts have headings whose names (slug, or ``{#id}``) are the same: their ids
+    would be made unique across the text, so the parts cannot be read alone. (A quick look,
+    before converting; the ids the parts get are compared after, see :func:`_join`.)"""
+    owner: dict[str, int] = {}
+    for index, line in headings:
+        text = line.lstrip("#").strip().rstrip("#").strip()
+        given = re.search(r"\{[^}]*#([^\s}]+)[^}]*\}\s*$", text)
+        name = given.group(1) if given else github_slug(re.sub(r"\{[^}]*\}\s*$", "", text))
+        if owner.setdefault(name.lower(), _part_of(index, bounds)) != _part_of(index, bounds):
+            return True
+    return False
+
+
+def _notes_moved(
+    notes: dict[str, tuple[int, int]], calls: list[tuple[int, str]], bounds: list[int]
+) -> tuple[dict[str, tuple[int, tuple[int, int]]], str]:
+    """The notes called from another part than the one they are defined in: label -> (the part
+    that calls them, their lines). A call inside a note belongs to the part that calls that
+    note. A note called from two parts cannot be split ("" when all is well)."""
+
+    def holder(index: int) -> str | None:
+        return next((label for label, (first, last) in notes.items() if first <= index < last), None)
+
+    inside: dict[str, set[str]] = {}
+    wanted: dict[str, set[int]] = {}
+    for index, label in calls:
+        owner = holder(index) if notes else None
+        if owner is None:
+            wanted.setdefault(label, set()).add(_part_of(index, bounds))
+        else:
+            inside.setdefault(owner, set()).add(label)
+    changed = True
+    while changed:  # a note called from inside a note goes where that one goes
+        changed = False
+        for owner, called in inside.items():
+            for label in called:
+                before = len(wanted.get(label, ()))
+                wanted.setdefault(label, set()).update(wanted.get(owner, ()))
+                changed = changed or len(wanted[label]) != before
+    moved = {}
+    for label, where in wanted.items():
+        if len(where) > 1 and label in notes:
+            return {}, f"note [^{label}] is called from two chapters"
+        if label in notes and where and _part_of(notes[label][0], bounds) not in where:
+            moved[label] = (next(iter(where)), notes[label])
+    return moved, ""
+
+
+def _fenced(lines: list[str]) -> set[int]:
+    """Indexes of the lines of fenced code, fences included (as :class:`.text.SourceMap` reads them)."""
+    inside: str | None = None
+    code = set()
+    for index, line in enumerate(lines):
+        match = FENCE.match(line)
+        if inside is None and match:
+            inside = match.group(1)[0]
+            code.add(index)
+        elif inside is not None:
+            code.add(index)
+            if match and match.group(1)[0] == inside:
+                inside = None
+    return code
+
+
+def _part_of(index: int, bounds: list[int]) -> int:
+    return next(number for number, end in enumerate(bounds[1:]) if index < end)
+
+
+def convert(
+    lines: list[str],
+    has_title: bool,
+    convert_part: Convert,
+    recording: Recording,
+    settings: str,
+    cache: Fragments | None = None,
+) -> tuple[str, Structure]:
+    """The HTML and structure of the whole body, converted chapter by chapter where it can be.
+
+    ``convert_part`` converts lines (see :data:`Convert`); ``recording`` holds back the warnings
+    each part gives until the parts are joined (a cached part gives its own again);
+    ``settings`` is what else the conversion depends on (the cache's key holds it); ``cache``
+    keeps fragments between builds."""
+    parts, level, why = split(lines, has_title)
+    if why:
+        return _whole(lines, has_title, convert_part, why)
+    fragments, converted = [], 0
+    for part in parts:
+        key = _key(part, level, settings) if cache is not None else ""
+        fragment = cache.get(key) if cache is not None else None
+        if fragment is None:
+            with recording.holding(part.start) as warnings:
+                html, structure = convert_part(part.lines, part.has_title, level, part.start)
+            fragment = _fragment(html, structure, warnings)
+            converted += 1
+        fragments.append((part, key, fragment))
+    joined = _join([fragment for _part, _key, fragment in fragments], level)
+    if joined is None:  # the parts' ids meet, or a part read its headings otherwise
+        return _whole(lines, has_title, convert_part, "ids or headings that meet across chapters")
+    for part, key, fragment in fragments:
+        recording.give(part.start, fragment.warnings)
+        if cache is not None:
+            cache.keep(key, fragment)
+    COUNTS.converted += converted
+    COUNTS.parts += len(parts)
+    return joined
+
+
+def _whole(lines: list[str], has_title: bool, convert_part: Convert, why: str) -> tuple[str, Structure]:
+    COUNTS.converted += 1
+    COUNTS.whole = why
+    return convert_part(lines, has_title, 0, 0)
+
+
+def _key(part: Part, level: int, settings: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps([FORMAT, _versions(), part.has_title, level, settings]).encode())
+    digest.update("\n".join(part.lines).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@functools.cache
+def _versions() -> tuple[str, ...]:
+    """The versions of the libraries that convert, and of this package (read once a process)."""
+    found = [markdown.__version__]
+    for name in ("pymdown-extensions", "report-build"):
+        try:
+            found.append(package_metadata.version(name))
+        except package_metadata.PackageNotFoundError:
+            found.append("")
+    return tuple(found)
+
+
+def _fragment(html: str, structure: Structure, warnings: list[tuple[str, int | None]]) -> Fragment:
+    notes = ""
+    if structure.notes:
+        at = html.rindex(NOTES_DIV)
+        html, block = html[:at].rstrip("\n"), html[at:]
+        notes = block[block.index("<ol>\n") + len("<ol>\n") : block.rindex("</ol>")]
+    kept = asdict(structure)
+    kept["anchors"] = {"aliases": list(structure.anchors.aliases.items()), "renumbered": structure.anchors.renumbered}
+    return Fragment(html, notes, kept, structure.chapters, list(warnings))
+
+
+def _join(fragments: list[Fragment], level: int) -> tuple[str, Structure] | None:
+    """The fragments as one text's HTML and structure; None when they cannot be joined as read."""
+    owned: dict[str, int] = {}
+    for number, fragment in enumerate(fragments):
+        names = set(re.findall(r' id="([^"]*)"', fragment.html + fragment.notes))
+        names.update(name for name, _ in fragment.structure["anchors"]["aliases"])
+        for name in names:
+            if owned.setdefault(name, number) != number:
+                return None
+    own_levels = [f.structure["own_level"] for f in fragments if f.structure["own_level"]]
+    if (min(own_levels) if own_levels else level) != level:
+        return None
+    if any(f.structure["has_preface"] or not f.chapters for f in fragments[1:]):
+        return None  # a cut fell where no chapter starts
+    structure = Structure(chapter_level=level, anchors=Anchors())
+    offset = 0
+    for fragment in fragments:
+        found = fragment.structure
+        if found["title"] and not structure.title:
+            structure.title, structure.title_id = found["title"], found["title_id"]
+        structure.has_preface = structure.has_preface or found["has_preface"]
+        structure.headings.extend(
+            FoundHeading(h["level"], h["id"], h["text"], h["chapter"] + offset) for h in found["headings"]
+        )
+        structure.duplicate_ids.extend(tuple(pair) for pair in found["duplicate_ids"])
+        for name, ident in found["anchors"]["aliases"]:
+            structure.anchors.aliases.setdefault(name, ident)
+        structure.anchors.renumbered.extend(tuple(item) for item in found["anchors"]["renumbered"])
+        offset += fragment.chapters
+    structure.chapters = offset
+    html = "".join(fragment.html for fragment in fragments)
+    notes = "".join(fragment.notes for fragment in fragments)
+    if notes:
+        structure.notes = 1
+        html += f"\n{NOTES_DIV}\n<hr />\n<ol>\n{notes}</ol>\n</div>"
+    return html, structure
+
+
+class Fragments:
+    """The fragment cache of one manuscript and edition: read from ``cache`` under ``name``,
+    written back with the fragments this build used (so it never grows past one build's)."""
+
+    def __init__(self, cache: BuildCache, name: str) -> None:
+        self.cache, self.name = cache, name
+        self.found: dict[str, Fragment] = {}
+        self.used: dict[str, Fragment] = {}
+        self.reused = 0  # chapters taken from the last build's fragments
+        data = cache.read(name)
+        if data:
+            try:
+                self.found = {key: Fragment(**value) for key, value in json.loads(data).items()}
+            except (ValueError, TypeError):
+                self.found = {}  # another version's entry: a miss
+
+    def get(self, key: str) -> Fragment | None:
+        """The fragment of this key: converted earlier in this build (another output's text),
+        or by the last build."""
+        if key in self.used:
+            return self.used[key]
+        found = self.found.get(key)
+        self.reused += found is not None
+        return found
+
+    def keep(self, key: str, fragment: Fragment) -> None:
+        self.used[key] = fragment
+
+    def save(self) -> None:
+        if self.used and self.used.keys() != self.found.keys():
+            data = {key: asdict(fragment) for key, fragment in self.used.items()}
+            self.cache.put(self.name, json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
+
+
+class Recording:
+    """The warnings a part gives while it is converted, held back until the parts are joined
+    (a text converted whole after all gives its own), and given again for a cached part.
+
+    ``warn(message, line)`` is the build's warner (a composed line); ``first_line`` the composed
+    line of the body's first line. Lines are kept counted from the part's first line, so that a
+    cached chapter's warnings name its lines after an edit above it."""
+
+    def __init__(self, warn: Callable[[str, int | None], None], first_line: int) -> None:
+        self.warn, self.first_line = warn, first_line
+        self.held: list[tuple[str, int | None]] | None = None
+        self.start = 0
+
+    @contextmanager
+    def holding(self, start: int) -> Iterator[list[tuple[str, int | None]]]:
+        held: list[tuple[str, int | None]] = []
+        self.held, self.start = held, start
+        try:
+            yield held
+        finally:
+            self.held, self.start = None, 0
+
+    def __call__(self, message: str, line: int | None) -> None:
+        """A warning given during a conversion: held while a part is converted, else given."""
+        if self.held is None:
+            self.warn(message, line)
+        else:
+            self.held.append((message, None if line is None else line - self.first_line - self.start))
+
+    def give(self, start: int, warnings: list[tuple[str, int | None]]) -> None:
+        for message, relative in warnings:
+            self.warn(message, None if relative is None else relative + self.first_line + start)
+
+
+def cache_name(path: Path, settings: object) -> str:
+    """The cache entry of a manuscript read with these settings (language, profile ...)."""
+    digest = hashlib.sha256(json.dumps([str(path.resolve()), repr(settings)]).encode()).hexdigest()[:24]
+    return f"fragments-{digest}.json"
+
+
+__all__ = ["COUNTS", "Counts", "Fragments", "Recording", "cache_name", "convert", "split"]

@@ -1,0 +1,253 @@
+"""Chapters converted on their own (source/fragments.py): where the text is cut, what makes it
+read whole, documents equal to one conversion of the whole text, and the fragment cache."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, MANUSCRIPT, REALWORLD, bench_module
+from report_build import Diagnostics, build
+from report_build.cache import BuildCache
+from report_build.source import fragments, parse
+from report_build.source.remote import RemoteImages
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+gather = importlib.import_module("report_build.build").gather
+
+
+def body(text: str) -> list[str]:
+    return text.strip("\n").split("\n")
+
+
+def test_the_text_is_cut_before_each_chapter_heading_and_not_in_code():
+    lines = body("""
+Preface text.
+
+# One
+
+Text.
+
+```
+# not a heading
+```
+
+## A section
+
+# Two
+""")
+    parts, level, why = fragments.split(lines, has_title=True)
+    assert why == "" and level == 1
+    assert [part.lines[0] for part in parts] == ["Preface text.", "# One", "# Two"]
+    assert [part.start for part in parts] == [0, 2, 12]
+
+
+def test_the_chapter_level_and_the_title_are_the_whole_texts():
+    """Without a title in the front matter, the first # heading is the title; the chapters are
+    then the ## headings, and only the part that holds the title looks for it."""
+    lines = body("""
+# The title
+
+Intro.
+
+## One
+
+### Deeper
+
+## Two
+""")
+    parts, level, why = fragments.split(lines, has_title=False)
+    assert why == "" and level == 2
+    assert [(part.lines[0], part.has_title) for part in parts] == [
+        ("# The title", False),
+        ("## One", True),
+        ("## Two", True),
+    ]
+
+
+def test_notes_go_to_the_chapter_that_calls_them_and_definitions_to_every_chapter():
+    """A note defined at the end (as single-file reports do) is given to the chapter that calls
+    it, with a note it calls in turn; its lines are blank where it was written, so line numbers
+    hold. Abbreviations and link references apply everywhere: each part gets the others'."""
+    lines = body("""
+# One
+
+A claim.[^a] See [the site][site].
+
+# Two
+
+*[NGO]: non-governmental organisation
+
+[^a]: The source,[^b] with more
+
+    on an indented line.
+
+[^b]: A note of a note.
+
+[site]: https://example.org "Example"
+""")
+    parts, _level, why = fragments.split(lines, has_title=True)
+    assert why == ""
+    one, two = parts
+    assert one.lines[:3] == ["# One", "", "A claim.[^a] See [the site][site]."]
+    given = one.lines[4:]
+    assert "[^a]: The source,[^b] with more" in given and "    on an indented line." in given
+    assert "[^b]: A note of a note." in given and "*[NGO]: non-governmental organisation" in given
+    assert '[site]: https://example.org "Example"' not in one.lines[:4]
+    blank = [""] * 6  # the notes' five lines and the blank between them: blank where they were written
+    assert two.lines == [
+        "# Two",
+        "",
+        "*[NGO]: non-governmental organisation",
+        "",
+        *blank,
+        '[site]: https://example.org "Example"',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("# One\n\n<div>\n\n# Two\n\n</div>", "raw HTML blocks"),
+        ("# One\n\nTitle\n=====\n\n# Two", "setext headings"),
+        ("# One\n\nA[^n].\n\n# Two\n\nB[^n].\n\n[^n]: Note.", "note [^n] is called from two chapters"),
+        ("# One\n\n[^n]: x\n\n# Two\n\n[^n]: y", "a note defined twice"),
+        ("[TOC]\n\n# One\n\n# Two", "a [TOC] marker"),
+        ("# One\n\n #Two\n\n# Three", "headings indented or without a space after their marks"),
+        ("# One\n\nText\n[x]: https://example.org\n\n# Two", "written over lines, or twice"),
+        ("# One\n\nOnly one chapter.", "one chapter"),
+    ],
+)
+def test_a_text_whose_chapters_could_read_otherwise_alone_is_converted_whole(text, why):
+    parts, _level, found = fragments.split(text.split("\n"), has_title=True)
+    assert parts == [] and why in found
+
+
+def read_both(path: Path, **options) -> tuple[object, object, fragments.Counts]:
+    """The document read chapter by chapter, and read by one conversion of the whole text."""
+    split = fragments.split
+    first = parse.read(path, Diagnostics(echo=False), remote=RemoteImages(path, "omit"), **options)[0]
+    counts = fragments.Counts(**vars(fragments.COUNTS))
+    fragments.split = lambda lines, has_title: ([], 0, "whole, for the test")
+    try:
+        whole = parse.read(path, Diagnostics(echo=False), remote=RemoteImages(path, "omit"), **options)[0]
+    finally:
+        fragments.split = split
+    return first, whole, counts
+
+
+def documents() -> list[Path]:
+    found = sorted(p for p in FIXTURES.glob("*/report.md")) + sorted(GOLDEN.glob("*.md"))
+    return [MANUSCRIPT, *found]
+
+
+@pytest.mark.parametrize("path", documents(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_document_read_chapter_by_chapter_equals_one_reading_of_the_whole(path):
+    split, whole, counts = read_both(path)
+    assert split == whole
+    if path == MANUSCRIPT:  # the sample is cut: each of its chapters converted alone
+        assert counts.whole == "" and counts.parts >= 8
+
+
+def test_the_sample_in_every_edition_and_profile_equals_one_reading_of_the_whole():
+    """The Arabic edition and the brief profile too (their texts differ: translated variables,
+    passages left out), compared on the whole document the writers get."""
+    split_reader = fragments.split
+    for options in ({"language": "ar"}, {"profile": "brief"}, {"language": "ar", "profile": "brief"}):
+        cut, _theme = gather(MANUSCRIPT, Diagnostics(echo=False), **options)
+        assert fragments.COUNTS.parts > 1, options
+        fragments.split = lambda lines, has_title: ([], 0, "whole, for the test")
+        try:
+            whole, _theme = gather(MANUSCRIPT, Diagnostics(echo=False), **options)
+        finally:
+            fragments.split = split_reader
+        assert cut == whole, options
+
+
+def test_a_generated_hundred_page_report_with_its_notes_at_the_end(tmp_path):
+    """The benchmark's report defines every note at its end: each goes to its chapter."""
+    with bench_module("generate") as generate:
+        manifest = generate.generate(100, tmp_path)
+    split, whole, counts = read_both(manifest.path)
+    assert split == whole
+    assert counts.whole == "" and counts.parts >= manifest.chapters
+
+
+def test_the_web_edition_is_the_same_bytes_either_way():
+    (cut,) = build(MANUSCRIPT, ("web",), write=False, diagnostics=Diagnostics(echo=False))
+    split = fragments.split
+    fragments.split = lambda lines, has_title: ([], 0, "whole, for the test")
+    try:
+        (whole,) = build(MANUSCRIPT, ("web",), write=False, diagnostics=Diagnostics(echo=False))
+    finally:
+        fragments.split = split
+    assert cut.files == whole.files
+
+
+@pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/realworld is not here")
+def test_the_real_world_documents_read_either_way_are_equal():
+    with bench_module("corpus") as corpus:
+        found = corpus.documents(REALWORLD, [])
+    assert len(found) >= 13
+    for _name, path in found:
+        split, whole, _counts = read_both(path)
+        assert split == whole, path
+
+
+def copy_of_the_sample(tmp_path: Path) -> Path:
+    folder = tmp_path / "m"
+    shutil.copytree(MANUSCRIPT.parent, folder, ignore=shutil.ignore_patterns("translations"))
+    return folder / "report.md"
+
+
+def read_with(cache_folder: Path, manuscript: Path) -> tuple[Diagnostics, fragments.Counts]:
+    cache = BuildCache(cache_folder)
+    diagnostics = Diagnostics(echo=False)
+    parse.read(manuscript, diagnostics, cache=cache)
+    cache.commit()
+    return diagnostics, fragments.Counts(**vars(fragments.COUNTS))
+
+
+def test_a_rebuild_converts_only_the_chapter_that_changed(tmp_path):
+    manuscript = copy_of_the_sample(tmp_path)
+    cache = tmp_path / "cache"
+    first, counts = read_with(cache, manuscript)
+    assert counts.converted == counts.parts >= 8 and not any("read again" in n for n in first.notes)
+    again, counts = read_with(cache, manuscript)
+    assert counts.converted == 0 and "Markdown: 0 chapters read again, 9 unchanged since the last build" in again.notes
+    chapter = manuscript.parent / "chapters" / "context.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    edited, counts = read_with(cache, manuscript)
+    assert counts.converted == 1
+    assert "Markdown: 1 chapter read again, 8 unchanged since the last build" in edited.notes
+    assert len(list(cache.glob("fragments-*.json"))) == 1  # one entry per manuscript, rewritten
+
+
+def test_a_cached_chapter_gives_its_warnings_again_at_their_lines(tmp_path):
+    """A warning given while a chapter is converted (an unknown MyST role) is given again when
+    the chapter comes from the cache, at its line in the chapter file, after an edit above it."""
+    folder = tmp_path / "m"
+    folder.mkdir()
+    manuscript = folder / "report.md"
+    manuscript.write_text(
+        "---\ntitle: Cache\n---\n\n# One\n\nFirst chapter.\n\n# Two\n\nA {frobnicate}`thing` here.\n",
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+
+    def warned() -> list[tuple[str, int | None]]:
+        diagnostics, _counts = read_with(cache, manuscript)
+        return [(w.message, w.line) for w in diagnostics.warnings if "frobnicate" in w.message]
+
+    first = warned()
+    assert first and first[0][1] == 11
+    assert warned() == first and fragments.COUNTS.converted == 0
+    manuscript.write_text(
+        manuscript.read_text().replace("First chapter.", "First chapter.\n\nAdded.\n"), encoding="utf-8"
+    )
+    moved = warned()
+    assert fragments.COUNTS.converted == 1  # chapter one only
+    assert moved == [(first[0][0], 14)]
