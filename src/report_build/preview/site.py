@@ -7,7 +7,8 @@ memory; it may be an edit behind) and the ePub of this version in the output fol
 is one, without warning about what is missing. Its fonts are subset to whole alphabets rather
 than to the characters of the text, so that a letter typed in an edit needs no new subset (a
 subset takes about a second a face); the subsets are kept in ``output/.cache`` like any web
-build's.
+build's, and so are the charts drawn and each chapter's converted Markdown, so that an edit
+converts only its own chapter again (:mod:`report_build.source.fragments`).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def build_site(
     diagnostics = Diagnostics(echo=False)
     try:
         with limits.time_limit(limits.time_limit_from(None), "the preview's build", manuscript):
-            document, theme = gather(manuscript, diagnostics, output_dir / "releases", None, omit_remote)
+            document, theme = gather(manuscript, diagnostics, output_dir / "releases", None, omit_remote, cache)
             downloads, files = offered(document, pdf, output_dir)
             extra = LATIN + (ARABIC if document.metadata.direction == "rtl" else "")
             site = render_site(

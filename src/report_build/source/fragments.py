@@ -66,9 +66,7 @@ NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 TOC_MARKER = re.compile(r"^ {0,3}\[TOC\][ \t]*$")
 NOTES_DIV = '<div class="footnote">'
 
-# Raises the cache's key whenever the conversion could change: this module's rules, and the
-# versions of the libraries that convert.
-FORMAT = 1
+FORMAT = 1  # the form of a cache entry (:class:`Fragment`): raised when it changes
 
 Convert = Callable[[list[str], bool, int, int], tuple[str, Structure]]
 """``convert(lines, has_title, chapter_level, start) -> (html, structure)``: one Markdown
@@ -321,8 +319,13 @@ def _key(part: Part, level: int, settings: str) -> str:
 
 @functools.cache
 def _versions() -> tuple[str, ...]:
-    """The versions of the libraries that convert, and of this package (read once a process)."""
-    found = [markdown.__version__]
+    """The versions of the libraries that convert and of this package, and the size and time of
+    each file of this stage, so that a changed reader in a working copy is a miss (once a process)."""
+    code = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
+        stat = module.stat()
+        code.update(f"{module.name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    found = [markdown.__version__, code.hexdigest()]
     for name in ("pymdown-extensions", "report-build"):
         try:
             found.append(package_metadata.version(name))
