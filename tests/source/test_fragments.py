@@ -126,6 +126,51 @@ def test_a_text_whose_chapters_could_read_otherwise_alone_is_converted_whole(tex
     assert parts == [] and why in found
 
 
+TITLED = "---\ntitle: T\n---\n"
+TRICKY = {
+    # fences close as CommonMark closes them: a shorter fence, one after a tab, one with text after
+    "fence closed by a longer fence only": TITLED + "# A\n\n````\n```\n\n# B\n````\n\n# C\n\ntext",
+    "fence not closed after a tab": TITLED + "# A\n\n```\ncode\n\t```\n\n# B\n\n```\n\n# C\n\nz",
+    "fence not closed with text after it": TITLED + "# A\n\n```\ncode\n``` x\n\n# B\n\n```\n\n# C\n\nz",
+    # what ends a note's first lines in a whole reading does not move with it
+    "note followed by a heading": TITLED + "# A\n\nCall [^n].\n\n# B\n\nx\n\n[^n]: note\n## Sub\n\ny",
+    "note followed by a quote": TITLED + "# A\n\nCall [^n].\n\n# B\n\nx\n\n[^n]: note\n> quote\n\ny",
+    "note followed by a rule": TITLED + "# A\n\nCall [^n].\n\n# B\n\nx\n\n[^n]: note\n***\nmore",
+    "note followed by a list": TITLED + "# A\n\nCall [^n].\n\n# B\n\nx\n\n[^n]: note\n- item",
+    # definitions inside containers apply to the whole text too
+    "link reference in a quote": TITLED + "# A\n\n> [x]: http://example.com/\n\n# B\n\nsee [link][x]",
+    "link reference in a list": TITLED + "# A\n\n- item\n\n    [x]: http://example.com/\n\n# B\n\nsee [link][x]",
+    "link reference in a note": TITLED + "# A\n\nx [^n]\n\n[^n]: note\n\n    [r]: http://e.com/\n\n# B\n\n[link][r]",
+    "abbreviation in a quote": TITLED + "# A\n\n> *[HTML]: Hyper Text\n\n# B\n\nHTML here",
+    "abbreviation in a list": TITLED + "# A\n\n- *[HTML]: Hyper\n\n# B\n\nHTML x",
+    "note defined in a quote": TITLED + "# A\n\nCall [^n].\n\n# B\n\n> [^n]: note",
+    "note defined in a list": TITLED + "# A\n\nCall [^n].\n\n# B\n\n- item\n\n    [^n]: note",
+    # definitions over two lines
+    "link reference with its title below": TITLED
+    + '# A\n\nsee [link][x]\n\n# B\n\n[x]: http://e.com/\n"The Title"\n\ntext',
+    "abbreviation with its title below": TITLED + "# A\n\nHTML here\n\n# B\n\n*[HTML]:\nHyper Text\n\ntext",
+    "note label with a space": TITLED + "# A\n\nCall [^a b].\n\n# B\n\nx\n\n[^a b]: note",
+    "contents marker in a quote": TITLED + "# A\n\n> [TOC]\n\n## S\n\n# B\n\n## S2",
+    "contents marker in a list": TITLED + "# A\n\n- [TOC]\n\n## S\n\n# B\n\n## S2",
+    # the title's heading takes its id before the chapters take theirs
+    "title and chapter of the same name": "# _Intro_\n\ntext\n\n# Intro\n\nx\n\n# B\n\ny",
+    "title as a link": "# [Intro](http://e.com)\n\ntext\n\n# Intro\n\nx",
+    "note called from a note": TITLED + "# A\n\nSee [^o].\n\n# B\n\n[^o]: outer [^i]\n\n[^i]: inner\n\ntext",
+    "notes defined in other chapters": TITLED
+    + "# A\n\nCall [^a] and [^b].\n\n[^c]: cee\n\n# B\n\nCall [^c].\n\n[^a]: ay\n\n# C\n\n[^b]: bee",
+    "line endings of Windows": TITLED.replace("\n", "\r\n") + "# A\r\n\r\nOne.[^n]\r\n\r\n# B\r\n\r\n[^n]: Two.",
+}
+
+
+@pytest.mark.parametrize("name", list(TRICKY))
+def test_texts_that_could_read_otherwise_in_parts_read_as_one_text(name, tmp_path):
+    """Found by reading each both ways: each is either cut and read the same, or read whole."""
+    path = tmp_path / "report.md"
+    path.write_bytes(TRICKY[name].encode())
+    split, whole, _counts = read_both(path)
+    assert split == whole
+
+
 def read_both(path: Path, **options) -> tuple[object, object, fragments.Counts]:
     """The document read chapter by chapter, and read by one conversion of the whole text."""
     split = fragments.split

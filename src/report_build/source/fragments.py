@@ -49,21 +49,31 @@ import markdown
 
 from ..cache import BuildCache
 from .extensions import FoundHeading, Structure
-from .ids import Anchors, github_slug
-from .text import FENCE
+from .ids import Anchors, github_slug, kramdown_slug, pandoc_slug, python_markdown_slug
 
+OPENING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 AMBIGUOUS_HEADING = re.compile(r"^(?: {1,3}#|#{1,6}[^#\s])")  # indented, or no space after the marks
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 HTML_BLOCK = re.compile(r"^ {0,3}<[A-Za-z!?/]")
-DEFINITION = re.compile(r"^ {0,3}(?:\[(?!\^)[^\]]*\]:|\*\[)")  # a link reference or an abbreviation
+DEFINITION = re.compile(r"^ {0,3}(?:\[(?!\^)[^\]]*\]:|\*\[[^\]]*\]:)")  # a link reference or an abbreviation
 # One line each, after a blank line or another definition: read so in any text.
 WHOLE_DEFINITION = re.compile(
-    r"^ {0,3}(?:\*\[([^\]]+)\]:.*|\[([^\[\]^][^\[\]]*)\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*)$"
+    r"^ {0,3}(?:\*\[([^\]]+)\]:[ \t]*\S.*"  # an abbreviation, with its title
+    r"|\[([^\[\]^][^\[\]]*)\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*)$"  # a link, a title
 )
-NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-TOC_MARKER = re.compile(r"^ {0,3}\[TOC\][ \t]*$")
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
+NOTE_CALL = re.compile(r"\[\^([^\]]+)\]")
+# A definition inside a container (a quote, a list item, a note's indented lines) applies to the
+# whole text too, but is not where this module looks for them.
+CONTAINED_DEFINITION = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*(?:\[[^\]]*\]:|\*\[[^\]]*\]:)")
+TOC_MARKER = re.compile(r"\[TOC\]")
+# Lines that end a paragraph, and so a note's first block, in a whole reading.
+INTERRUPTS = re.compile(
+    r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)"  # heading, quote, list
+    r"|(?:[-*_][ \t]*){3,}$|`{3,}|~{3,}|<)"  # rule, fence, HTML
+)
 NOTES_DIV = '<div class="footnote">'
 
 FORMAT = 1  # the form of a cache entry (:class:`Fragment`): raised when it changes
@@ -95,6 +105,7 @@ class Part:
     """A chapter's lines, from ``start`` (0-based in the body), and what it is given."""
 
     start: int
+    end: int  # the body line after the part's own lines (those given to it follow them)
     lines: list[str]
     has_title: bool  # True: the part does not look for the title
 
@@ -126,12 +137,15 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
         if DEFINITION.match(line):
             whole = WHOLE_DEFINITION.match(line)
             after = index == 0 or not lines[index - 1].strip() or DEFINITION.match(lines[index - 1])
+            follows = index + 1 == len(lines) or not lines[index + 1].strip() or DEFINITION.match(lines[index + 1])
             name = whole and (f"*{whole.group(1)}" if whole.group(1) is not None else whole.group(2).casefold())
-            if not whole or not after or name in named:
+            if not whole or not after or not follows or name in named:
                 return [], 0, "link reference or abbreviation definitions written over lines, or twice"
             named[name] = index
             continue
-        if TOC_MARKER.match(line):
+        if CONTAINED_DEFINITION.match(line) and not NOTE_DEFINITION.match(line):
+            return [], 0, "a definition inside a quote, a list or a note"
+        if TOC_MARKER.search(line):
             return [], 0, "a [TOC] marker"
         if SETEXT_UNDERLINE.match(line) and index and lines[index - 1].strip() and index - 1 not in fenced:
             return [], 0, "setext headings"
@@ -162,6 +176,9 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
     moved, why = _notes_moved(notes, calls, bounds)
     if why:
         return [], level, why
+    for _to, (first, last) in moved.values():
+        if any(INTERRUPTS.match(line) for line in lines[first + 1 : last] if not line.startswith(("    ", "\t"))):
+            return [], level, "a note to move whose lines hold a heading, a quote, a list or a rule"
     if _names_meet([(index, lines[index]) for index, _level in headings], bounds):
         return [], level, "headings of the same name in different chapters"
     parts = []
@@ -175,7 +192,7 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
             if to == number:
                 given += ["", *lines[first:last]]
         text = own + (["", *given] if given else [])
-        parts.append(Part(start, text, has_title or title is None or not start <= title < end))
+        parts.append(Part(start, end, text, has_title or title is None or not start <= title < end))
     return parts, level, ""
 
 
@@ -197,15 +214,24 @@ def _definition_end(lines: list[str], first: int) -> int:
 
 
 def _names_meet(headings: list[tuple[int, str]], bounds: list[int]) -> bool:
-    """Whether two parts have headings whose names (slug, or ``{#id}``) are the same: their ids
-    would be made unique across the text, so the parts cannot be read alone. (A quick look,
-    before converting; the ids the parts get are compared after, see :func:`_join`.)"""
-    owner: dict[str, int] = {}
+    """Whether two parts have headings whose names are the same in one of the conventions ids
+    are made in (GitHub's slug or ``{#id}``, and the aliases: Python-Markdown's, kramdown's and
+    pandoc's slugs): the ids and aliases would be made unique across the text, so the parts
+    cannot be read alone. (A quick look at the lines, before converting; the ids the parts get
+    are compared after, see :func:`_join`.)"""
+    owners: dict[tuple[str, str], int] = {}
     for index, line in headings:
         text = line.lstrip("#").strip().rstrip("#").strip()
         given = re.search(r"\{[^}]*#([^\s}]+)[^}]*\}\s*$", text)
-        name = given.group(1) if given else github_slug(re.sub(r"\{[^}]*\}\s*$", "", text))
-        if owner.setdefault(name.lower(), _part_of(index, bounds)) != _part_of(index, bounds):
+        plain = re.sub(r"\{[^}]*\}\s*$", "", text)
+        names = {
+            ("id", (given.group(1) if given else github_slug(plain)).lower()),
+            ("python-markdown", python_markdown_slug(plain)),
+            ("kramdown", kramdown_slug(plain)),
+            ("pandoc", pandoc_slug(plain)),
+        }
+        part = _part_of(index, bounds)
+        if any(owners.setdefault(name, part) != part for name in names):
             return True
     return False
 
@@ -246,18 +272,23 @@ def _notes_moved(
 
 
 def _fenced(lines: list[str]) -> set[int]:
-    """Indexes of the lines of fenced code, fences included (as :class:`.text.SourceMap` reads them)."""
-    inside: str | None = None
+    """Indexes of the lines of fenced code at the margin, fences included, as CommonMark reads
+    them: a fence of three or more backticks (whose info holds none) or tildes, indented by up
+    to three spaces, closed only by a fence of the same character, at least as long, with
+    nothing after it; an unclosed fence runs to the end."""
+    opening: tuple[str, int] | None = None
     code = set()
     for index, line in enumerate(lines):
-        match = FENCE.match(line)
-        if inside is None and match:
-            inside = match.group(1)[0]
-            code.add(index)
-        elif inside is not None:
-            code.add(index)
-            if match and match.group(1)[0] == inside:
-                inside = None
+        match = OPENING_FENCE.match(line)
+        if opening is None:
+            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+                opening = (match.group(1)[0], len(match.group(1)))
+                code.add(index)
+            continue
+        code.add(index)
+        close = CLOSING_FENCE.match(line)
+        if close and close.group(1)[0] == opening[0] and len(close.group(1)) >= opening[1]:
+            opening = None
     return code
 
 
@@ -297,7 +328,9 @@ def convert(
         return _whole(lines, has_title, convert_part, "ids or headings that meet across chapters")
     for part, key, fragment in fragments:
         recording.give(part.start, fragment.warnings)
-        if cache is not None:
+        # A warning found outside its chapter's lines would not move with them: not kept.
+        inside = all(line is None or 0 <= line < part.end - part.start for _message, line in fragment.warnings)
+        if cache is not None and inside:
             cache.keep(key, fragment)
     COUNTS.converted += converted
     COUNTS.parts += len(parts)
@@ -320,9 +353,9 @@ def _key(part: Part, level: int, settings: str) -> str:
 @functools.cache
 def _versions() -> tuple[str, ...]:
     """The versions of the libraries that convert and of this package, and the size and time of
-    each file of this stage, so that a changed reader in a working copy is a miss (once a process)."""
+    each file of this package, so that a changed reader in a working copy is a miss (once a process)."""
     code = hashlib.sha256()
-    for module in sorted(Path(__file__).parent.rglob("*.py")):
+    for module in sorted(Path(__file__).parent.parent.rglob("*.py")):
         stat = module.stat()
         code.update(f"{module.name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
     found = [markdown.__version__, code.hexdigest()]
@@ -351,6 +384,8 @@ def _join(fragments: list[Fragment], level: int) -> tuple[str, Structure] | None
     for number, fragment in enumerate(fragments):
         names = set(re.findall(r' id="([^"]*)"', fragment.html + fragment.notes))
         names.update(name for name, _ in fragment.structure["anchors"]["aliases"])
+        if fragment.structure["title_id"]:  # the title heading left the HTML; its id was still taken
+            names.add(fragment.structure["title_id"])
         for name in names:
             if owned.setdefault(name, number) != number:
                 return None
