@@ -158,6 +158,18 @@ TRICKY = {
     "note called from a note": TITLED + "# A\n\nSee [^o].\n\n# B\n\n[^o]: outer [^i]\n\n[^i]: inner\n\ntext",
     "notes defined in other chapters": TITLED
     + "# A\n\nCall [^a] and [^b].\n\n[^c]: cee\n\n# B\n\nCall [^c].\n\n[^a]: ay\n\n# C\n\n[^b]: bee",
+    # a second review: labels as Python-Markdown keys them, its notes marker, fences in list
+    # items, what waits for the first chapter, raw HTML like the notes block, a note's note
+    "link labels that differ by spaces": TITLED
+    + "# A\n\n[a]: http://one.example/\n\nsee [x][a]\n\n# B\n\n[ a]: http://two.example/\n\nsee [y][a]",
+    "abbreviations that differ by a space": TITLED + "# A\n\n*[HTML]: Hyper\n\nHTML\n\n# B\n\n*[ HTML]: Other\n\nHTML",
+    "abbreviation with a space before its colon": TITLED + "# A\n\nHTML one\n\n# B\n\n*[HTML] : Hyper\n\nHTML two",
+    "notes place marker": TITLED + "# A\n\n///Footnotes Go Here///\n\n# B\n\nCall [^n].\n\n[^n]: note",
+    "fence in a list item": TITLED + "# A\n\n- item\n\n  ```\n  code\n\n# B\n\ntext\n\n```\n\n# C\n```\n\nend",
+    "rule before the first chapter": TITLED + "***\n\n# A\n\ntext\n\n# B\n\nmore",
+    "note holding the notes block's markup": TITLED
+    + '# A\n\nx [^n]\n\n[^n]: a <div class="footnote"> b\n\n# B\n\ny [^m]\n\n[^m]: m',
+    "note called from an uncalled note": TITLED + "# A\n\nx\n\n[^o]: outer [^i]\n\n# B\n\ny\n\n[^i]: inner",
     "line endings of Windows": TITLED.replace("\n", "\r\n") + "# A\r\n\r\nOne.[^n]\r\n\r\n# B\r\n\r\n[^n]: Two.",
 }
 

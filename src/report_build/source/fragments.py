@@ -51,30 +51,31 @@ from ..cache import BuildCache
 from .extensions import FoundHeading, Structure
 from .ids import Anchors, github_slug, kramdown_slug, pandoc_slug, python_markdown_slug
 
-OPENING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+OPENING_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 AMBIGUOUS_HEADING = re.compile(r"^(?: {1,3}#|#{1,6}[^#\s])")  # indented, or no space after the marks
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 HTML_BLOCK = re.compile(r"^ {0,3}<[A-Za-z!?/]")
-DEFINITION = re.compile(r"^ {0,3}(?:\[(?!\^)[^\]]*\]:|\*\[[^\]]*\]:)")  # a link reference or an abbreviation
+DEFINITION = re.compile(r"^ {0,3}(?:\[(?!\^)[^\]]*\]:|\*\[[^\]]*\] ?:)")  # a link reference or an abbreviation
 # One line each, after a blank line or another definition: read so in any text.
 WHOLE_DEFINITION = re.compile(
-    r"^ {0,3}(?:\*\[([^\]]+)\]:[ \t]*\S.*"  # an abbreviation, with its title
+    r"^ {0,3}(?:\*\[([^\]]+)\] ?:[ \t]*\S.*"  # an abbreviation, with its title
     r"|\[([^\[\]^][^\[\]]*)\]:[ \t]*\S+(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*)$"  # a link, a title
 )
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 NOTE_CALL = re.compile(r"\[\^([^\]]+)\]")
 # A definition inside a container (a quote, a list item, a note's indented lines) applies to the
 # whole text too, but is not where this module looks for them.
-CONTAINED_DEFINITION = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*(?:\[[^\]]*\]:|\*\[[^\]]*\]:)")
+CONTAINED_DEFINITION = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+[ \t>]*)*(?:\[[^\]]*\]:|\*\[[^\]]*\] ?:)")
 TOC_MARKER = re.compile(r"\[TOC\]")
 # Lines that end a paragraph, and so a note's first block, in a whole reading.
 INTERRUPTS = re.compile(
     r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)"  # heading, quote, list
     r"|(?:[-*_][ \t]*){3,}$|`{3,}|~{3,}|<)"  # rule, fence, HTML
 )
-NOTES_DIV = '<div class="footnote">'
+NOTES_DIV = '<div class="footnote">\n<hr />\n<ol>\n'  # how Python-Markdown's notes block starts
+NOTES_MARKER = "///Footnotes Go Here///"  # where Python-Markdown puts the notes block when it is written
 
 FORMAT = 1  # the form of a cache entry (:class:`Fragment`): raised when it changes
 
@@ -125,6 +126,8 @@ class Fragment:
 def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
     """The body's parts, the chapter level, and why it cannot be split ("" when it can)."""
     fenced = _fenced(lines)
+    if fenced is None:
+        return [], 0, "fenced code indented as in a list item"
     headings: list[tuple[int, int]] = []  # (index, level)
     notes: dict[str, tuple[int, int]] = {}  # label -> its definition's lines (from, to)
     calls: list[tuple[int, str]] = []  # (line index, label)
@@ -138,15 +141,17 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
             whole = WHOLE_DEFINITION.match(line)
             after = index == 0 or not lines[index - 1].strip() or DEFINITION.match(lines[index - 1])
             follows = index + 1 == len(lines) or not lines[index + 1].strip() or DEFINITION.match(lines[index + 1])
-            name = whole and (f"*{whole.group(1)}" if whole.group(1) is not None else whole.group(2).casefold())
+            name = whole and (  # as Python-Markdown keys them
+                f"*{whole.group(1).strip()}" if whole.group(1) is not None else whole.group(2).strip().casefold()
+            )
             if not whole or not after or not follows or name in named:
                 return [], 0, "link reference or abbreviation definitions written over lines, or twice"
             named[name] = index
             continue
         if CONTAINED_DEFINITION.match(line) and not NOTE_DEFINITION.match(line):
             return [], 0, "a definition inside a quote, a list or a note"
-        if TOC_MARKER.search(line):
-            return [], 0, "a [TOC] marker"
+        if TOC_MARKER.search(line) or NOTES_MARKER in line:
+            return [], 0, "a [TOC] marker or the notes' place marker"
         if SETEXT_UNDERLINE.match(line) and index and lines[index - 1].strip() and index - 1 not in fenced:
             return [], 0, "setext headings"
         if AMBIGUOUS_HEADING.match(line):
@@ -262,6 +267,11 @@ def _notes_moved(
                 before = len(wanted.get(label, ()))
                 wanted.setdefault(label, set()).update(wanted.get(owner, ()))
                 changed = changed or len(wanted[label]) != before
+    for owner, called in inside.items():
+        for label in called:
+            elsewhere = label in notes and owner in notes and not wanted.get(label)
+            if elsewhere and _part_of(notes[label][0], bounds) != _part_of(notes[owner][0], bounds):
+                return {}, f"note [^{label}] is called only from a note defined in another chapter"
     moved = {}
     for label, where in wanted.items():
         if len(where) > 1 and label in notes:
@@ -271,18 +281,21 @@ def _notes_moved(
     return moved, ""
 
 
-def _fenced(lines: list[str]) -> set[int]:
+def _fenced(lines: list[str]) -> set[int] | None:
     """Indexes of the lines of fenced code at the margin, fences included, as CommonMark reads
-    them: a fence of three or more backticks (whose info holds none) or tildes, indented by up
-    to three spaces, closed only by a fence of the same character, at least as long, with
-    nothing after it; an unclosed fence runs to the end."""
+    them: a fence of three or more backticks (whose info holds none) or tildes, closed only by a
+    fence of the same character, at least as long, with nothing after it; an unclosed fence runs
+    to the end. None for a fence indented by one to three spaces: it may belong to a list item,
+    which ends it where the item ends (this module does not follow list items)."""
     opening: tuple[str, int] | None = None
     code = set()
     for index, line in enumerate(lines):
         match = OPENING_FENCE.match(line)
         if opening is None:
-            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
-                opening = (match.group(1)[0], len(match.group(1)))
+            if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
+                if match.group(1):
+                    return None
+                opening = (match.group(2)[0], len(match.group(2)))
                 code.add(index)
             continue
         code.add(index)
@@ -320,7 +333,10 @@ def convert(
         if fragment is None:
             with recording.holding(part.start) as warnings:
                 html, structure = convert_part(part.lines, part.has_title, level, part.start)
-            fragment = _fragment(html, structure, warnings)
+            try:
+                fragment = _fragment(html, structure, warnings)
+            except _Unsplittable as exc:
+                return _whole(lines, has_title, convert_part, str(exc))
             converted += 1
         fragments.append((part, key, fragment))
     joined = _join([fragment for _part, _key, fragment in fragments], level)
@@ -370,12 +386,18 @@ def _versions() -> tuple[str, ...]:
 def _fragment(html: str, structure: Structure, warnings: list[tuple[str, int | None]]) -> Fragment:
     notes = ""
     if structure.notes:
+        if html.count(NOTES_DIV) != 1 or not html.endswith("</ol>\n</div>"):
+            raise _Unsplittable("a note holding what looks like the notes block")
         at = html.rindex(NOTES_DIV)
         html, block = html[:at].rstrip("\n"), html[at:]
-        notes = block[block.index("<ol>\n") + len("<ol>\n") : block.rindex("</ol>")]
+        notes = block[len(NOTES_DIV) : -len("</ol>\n</div>")]
     kept = asdict(structure)
     kept["anchors"] = {"aliases": list(structure.anchors.aliases.items()), "renumbered": structure.anchors.renumbered}
     return Fragment(html, notes, kept, structure.chapters, list(warnings))
+
+
+class _Unsplittable(Exception):  # noqa: N818 (not an error: the text is read whole)
+    """A part whose HTML cannot be taken apart as converted: the text is converted whole."""
 
 
 def _join(fragments: list[Fragment], level: int) -> tuple[str, Structure] | None:
@@ -394,6 +416,8 @@ def _join(fragments: list[Fragment], level: int) -> tuple[str, Structure] | None
         return None
     if any(f.structure["has_preface"] or not f.chapters for f in fragments[1:]):
         return None  # a cut fell where no chapter starts
+    if not fragments[0].chapters and fragments[0].html.strip():
+        return None  # what comes before the first chapter (a rule, say) waits for it in one text
     structure = Structure(chapter_level=level, anchors=Anchors())
     offset = 0
     for fragment in fragments:
@@ -414,7 +438,7 @@ def _join(fragments: list[Fragment], level: int) -> tuple[str, Structure] | None
     notes = "".join(fragment.notes for fragment in fragments)
     if notes:
         structure.notes = 1
-        html += f"\n{NOTES_DIV}\n<hr />\n<ol>\n{notes}</ol>\n</div>"
+        html += f"\n{NOTES_DIV}{notes}</ol>\n</div>"
     return html, structure
 
 
