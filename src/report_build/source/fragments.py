@@ -28,7 +28,9 @@ another or defined twice, a ``[TOC]`` marker, or a text of one chapter.
 Invariant: the HTML and the :class:`~.extensions.Structure` equal those of one conversion of the
 whole text, up to Python-Markdown's own note numbers, which :mod:`.passes.footnotes` replaces
 (tests/source/test_fragments.py compares the documents read both ways: the sample, the
-fixtures and the real-world corpus).
+fixtures and the real-world corpus). Warnings may differ in one way: a chapter's warnings are
+looked for from its own first line, so one whose text also appears earlier (in code, say) is
+given at the line of the fault, where one conversion gave the earlier line.
 """
 
 from __future__ import annotations
@@ -50,9 +52,8 @@ import markdown
 from ..cache import BuildCache
 from .extensions import FoundHeading, Structure
 from .ids import Anchors, github_slug, kramdown_slug, pandoc_slug, python_markdown_slug
+from .text import fenced_lines
 
-OPENING_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
-CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 AMBIGUOUS_HEADING = re.compile(r"^(?: {1,3}#|#{1,6}[^#\s])")  # indented, or no space after the marks
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
@@ -125,8 +126,8 @@ class Fragment:
 
 def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
     """The body's parts, the chapter level, and why it cannot be split ("" when it can)."""
-    fenced = _fenced(lines)
-    if fenced is None:
+    fenced, indented = fenced_lines(lines)
+    if indented:
         return [], 0, "fenced code indented as in a list item"
     headings: list[tuple[int, int]] = []  # (index, level)
     notes: dict[str, tuple[int, int]] = {}  # label -> its definition's lines (from, to)
@@ -281,30 +282,6 @@ def _notes_moved(
     return moved, ""
 
 
-def _fenced(lines: list[str]) -> set[int] | None:
-    """Indexes of the lines of fenced code at the margin, fences included, as CommonMark reads
-    them: a fence of three or more backticks (whose info holds none) or tildes, closed only by a
-    fence of the same character, at least as long, with nothing after it; an unclosed fence runs
-    to the end. None for a fence indented by one to three spaces: it may belong to a list item,
-    which ends it where the item ends (this module does not follow list items)."""
-    opening: tuple[str, int] | None = None
-    code = set()
-    for index, line in enumerate(lines):
-        match = OPENING_FENCE.match(line)
-        if opening is None:
-            if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
-                if match.group(1):
-                    return None
-                opening = (match.group(2)[0], len(match.group(2)))
-                code.add(index)
-            continue
-        code.add(index)
-        close = CLOSING_FENCE.match(line)
-        if close and close.group(1)[0] == opening[0] and len(close.group(1)) >= opening[1]:
-            opening = None
-    return code
-
-
 def _part_of(index: int, bounds: list[int]) -> int:
     return next(number for number, end in enumerate(bounds[1:]) if index < end)
 
@@ -344,8 +321,8 @@ def convert(
         return _whole(lines, has_title, convert_part, "ids or headings that meet across chapters")
     for part, key, fragment in fragments:
         recording.give(part.start, fragment.warnings)
-        # A warning found outside its chapter's lines would not move with them: not kept.
-        inside = all(line is None or 0 <= line < part.end - part.start for _message, line in fragment.warnings)
+        # A warning found outside its chapter's lines (or at none) would not move with them: not kept.
+        inside = all(line is not None and 0 <= line < part.end - part.start for _message, line in fragment.warnings)
         if cache is not None and inside:
             cache.keep(key, fragment)
     COUNTS.converted += converted

@@ -110,7 +110,7 @@ def read(
         document, theme = manuscript.load(path, diagnostics, selection, read_text)
     if kept is not None:
         kept.save()
-        if kept.reused:  # a rebuild: say how little was read again
+        if kept.reused and fragments.COUNTS.converted:  # a rebuild after an edit: say how little was read again
             again = fragments.COUNTS.converted
             diagnostics.note(
                 f"Markdown: {again} chapter{'s' if again != 1 else ''} read again, "

@@ -13,6 +13,8 @@ from ..errors import Diagnostics, ManuscriptError
 from . import files
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+OPENING_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 ATX = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 
@@ -82,6 +84,31 @@ class SourceHeading:
     text: str
 
 
+def fenced_lines(lines: list[str]) -> tuple[frozenset[int], bool]:
+    """Indexes of the lines of fenced code, fences included, as CommonMark reads them: a fence
+    of three or more backticks (whose info holds none) or tildes, indented by up to three
+    spaces, closed only by a fence of the same character, at least as long, with nothing after
+    it; an unclosed fence runs to the end. And whether a fence is indented (by one to three
+    spaces): it may belong to a list item, which ends it where the item ends, and list items are
+    not followed here."""
+    opening: tuple[str, int] | None = None
+    indented = False
+    code = set()
+    for index, line in enumerate(lines):
+        if opening is None:
+            match = OPENING_FENCE.match(line)
+            if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
+                opening = (match.group(2)[0], len(match.group(2)))
+                indented = indented or bool(match.group(1))
+                code.add(index)
+            continue
+        code.add(index)
+        close = CLOSING_FENCE.match(line)
+        if close and close.group(1)[0] == opening[0] and len(close.group(1)) >= opening[1]:
+            opening = None
+    return frozenset(code), indented
+
+
 class SourceMap:
     """The manuscript's lines, to point messages at ``file:line``."""
 
@@ -95,20 +122,8 @@ class SourceMap:
         self.headings = self._headings()
 
     def _code_lines(self) -> frozenset[int]:
-        inside: str | None = None
-        code = set()
-        for number, line in enumerate(self.lines, 1):
-            if number <= self.body_offset:
-                continue
-            match = FENCE.match(line)
-            if inside is None and match:
-                inside = match.group(1)[0]
-                code.add(number)
-            elif inside is not None:
-                code.add(number)
-                if match and match.group(1)[0] == inside:
-                    inside = None
-        return frozenset(code)
+        code, _indented = fenced_lines(self.lines[self.body_offset :])
+        return frozenset(index + self.body_offset + 1 for index in code)
 
     def _headings(self) -> tuple[SourceHeading, ...]:
         found = []
