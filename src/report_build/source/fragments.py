@@ -12,18 +12,22 @@ the parts are converted, or checked after:
 - the chapter level is the smallest heading level of the whole text (given to each part, and
   checked against what each part found);
 - the title, when the front matter has none, is the first ``#`` heading (only the part that
-  holds it looks for it);
+  holds it looks for it; its id is counted among that part's);
 - ids are unique across the text: a part's ids, heading aliases included, must meet no other
-  part's, else the text is converted whole;
-- notes are numbered later, by label (:mod:`.passes.footnotes`): each note must be called and
-  defined within one part.
+  part's (a quick look at the heading lines first, then the ids each part got);
+- notes are numbered later, by label (:mod:`.passes.footnotes`); a note defined in another
+  chapter than the one that calls it (a single file that defines every note at its end) is
+  moved to that chapter, with any note it calls, and left as blank lines where it was written,
+  so every line keeps its number;
 - link reference and abbreviation definitions apply to the whole text: each part is given, at
   its end, the ones written in the other parts.
-A text whose parts could read differently alone is converted whole, as before: raw HTML blocks
-(an HTML block may hold a heading line), setext headings, headings indented or written
-without a space after their marks, a link reference or abbreviation definition written over
-several lines, after a line of text, or twice, a note called in one chapter and defined in
-another or defined twice, a ``[TOC]`` marker, or a text of one chapter.
+A text whose parts could read differently alone is converted whole, as before, and
+:data:`COUNTS` says why: raw HTML blocks (an HTML block may hold a heading line), setext
+headings, headings indented or without a space after their marks, fenced code indented as in a
+list item, a definition inside a quote, a list or a note, written over two lines, or twice; a
+note called from two chapters, defined twice, called only from a note in another chapter, or
+whose first lines hold a heading, a quote, a list or a rule (its end would be read otherwise);
+``[TOC]`` or the notes' place marker; headings of the same name in two chapters; one chapter.
 
 Invariant: the HTML and the :class:`~.extensions.Structure` equal those of one conversion of the
 whole text, up to Python-Markdown's own note numbers, which :mod:`.passes.footnotes` replaces
