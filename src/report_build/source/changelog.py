@@ -25,7 +25,7 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError
 from ..model import Release
-from . import yamltext
+from . import frontmatter, yamltext
 from .extensions import SMARTY_SUBSTITUTIONS
 from .text import read_text
 
@@ -49,8 +49,7 @@ def version_key(version: str) -> tuple[int, ...]:
 def load(path: Path, diagnostics: Diagnostics) -> tuple[Release, ...]:
     text = read_text(path, diagnostics)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = frontmatter.load(text, path, diagnostics)
     except yaml.YAMLError as exc:
         raise yamltext.error(exc, text, path, "changelog") from None
     if not isinstance(data, dict) or not isinstance(data.get("releases"), list) or not data["releases"]:

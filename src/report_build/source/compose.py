@@ -503,7 +503,7 @@ def _load_variables(state: _State) -> dict[str, Any]:
     state.variables_path = source
     state.variables_text = read_text(source, state.diagnostics)
     try:
-        data = yaml.safe_load(state.variables_text)
+        data = frontmatter.load(state.variables_text, source, state.diagnostics)[1]
     except yaml.YAMLError as exc:
         raise yamltext.error(exc, state.variables_text, source, VARIABLES_FILE) from None
     if data is None:

@@ -34,13 +34,28 @@ def _split(text: str, path: Path) -> tuple[str | None, str, int]:
     raise ManuscriptError("front matter opened with '---' is never closed (add a '---' line after it)", path, 1)
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, with a nesting limit (its composer recurses) and impossible dates
-    (2020-13-45) reported as YAML errors at their line instead of a bare ValueError."""
+# Characters no XHTML page can hold, and lone surrogates, which no UTF-8 file can: a YAML
+# escape ("\ud800", "\x07") writes them where the file itself could not.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with a nesting limit (its composer recurses), impossible dates
+    (2020-13-45) reported as YAML errors at their line instead of a bare ValueError, and the
+    characters of :data:`UNWRITABLE` taken out of its strings, each kept in ``removed`` with its
+    line (0-based in the text read) for a warning."""
 
     def __init__(self, stream: str):
         super().__init__(stream)
         self._depth = 0
+        self.removed: list[tuple[str, int]] = []
+
+    def construct_yaml_str(self, node: Any) -> Any:
+        value = super().construct_yaml_str(node)
+        if UNWRITABLE.search(value):
+            self.removed.extend((char, node.start_mark.line) for char in dict.fromkeys(UNWRITABLE.findall(value)))
+            value = UNWRITABLE.sub("", value)
+        return value
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1
@@ -65,17 +80,23 @@ class _Loader(yaml.SafeLoader):
             ) from None
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_yaml_str)
 
 
-def _load(front: str) -> tuple[Any, Any]:
-    """(node, data): the composed node, for key lines, and the constructed data."""
-    loader = _Loader(front)
+def load(text: str, path: Path, diagnostics: Diagnostics, first_line: int = 1) -> tuple[Any, Any]:
+    """(node, data): the composed node, for key lines, and the constructed data, read with
+    :class:`Loader`; each character taken out of a string is a warning at its line (the text's
+    first line is ``first_line`` of the file). Raises :class:`yaml.YAMLError`."""
+    loader = Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
+    for char, line in loader.removed:
+        name = f"lone surrogate U+{ord(char):04X}" if "\ud800" <= char <= "\udfff" else f"character U+{ord(char):04X}"
+        diagnostics.warn(f"the {name}, written as an escape, is removed: no page can hold it", path, line + first_line)
     return node, data
 
 
@@ -84,7 +105,7 @@ def parse(front: str | None, path: Path, diagnostics: Diagnostics) -> tuple[dict
     if front is None or not front.strip():
         return {}, {}
     try:
-        node, data = _load(front)
+        node, data = load(front, path, diagnostics, first_line=2)
     except yaml.YAMLError as exc:
         raise yamltext.error(exc, front, path, "front matter", first_line=2) from None
     if data is None:

@@ -75,7 +75,7 @@ def load(
     selection = selection or Selection()
     text = read_text(path, diagnostics)
     front, _body, offset = frontmatter.split(text, path)
-    raw, key_lines = frontmatter.parse(front, path, Diagnostics(echo=False))
+    raw, key_lines = frontmatter.parse(front, path, diagnostics)
     source = _Source(path, text, offset, raw, key_lines)
     composed = compose(path, text, offset, raw, key_lines, selection, diagnostics)
     bibliography = _bibliography(path, raw, key_lines, diagnostics)
