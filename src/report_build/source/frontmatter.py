@@ -13,6 +13,7 @@ import yaml
 from .. import limits
 from ..errors import Diagnostics, ManuscriptError
 from . import files, yamltext
+from .text import UNWRITABLE
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
@@ -34,25 +35,21 @@ def _split(text: str, path: Path) -> tuple[str | None, str, int]:
     raise ManuscriptError("front matter opened with '---' is never closed (add a '---' line after it)", path, 1)
 
 
-# Characters no XHTML page can hold, and lone surrogates, which no UTF-8 file can: a YAML
-# escape ("\ud800", "\x07") writes them where the file itself could not.
-UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 class Loader(yaml.SafeLoader):
     """PyYAML's safe loader, with a nesting limit (its composer recurses), impossible dates
     (2020-13-45) reported as YAML errors at their line instead of a bare ValueError, and the
     characters of :data:`UNWRITABLE` taken out of its strings, each kept in ``removed`` with its
     line (0-based in the text read) for a warning."""
 
-    def __init__(self, stream: str):
+    def __init__(self, stream: str, remove: bool = True):
         super().__init__(stream)
         self._depth = 0
+        self.remove = remove
         self.removed: list[tuple[str, int]] = []
 
     def construct_yaml_str(self, node: Any) -> Any:
         value = super().construct_yaml_str(node)
-        if UNWRITABLE.search(value):
+        if self.remove and UNWRITABLE.search(value):
             self.removed.extend((char, node.start_mark.line) for char in dict.fromkeys(UNWRITABLE.findall(value)))
             value = UNWRITABLE.sub("", value)
         return value
@@ -84,11 +81,13 @@ Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_time
 Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_yaml_str)
 
 
-def load(text: str, path: Path, diagnostics: Diagnostics, first_line: int = 1) -> tuple[Any, Any]:
+def load(text: str, path: Path, diagnostics: Diagnostics, first_line: int = 1, remove: bool = True) -> tuple[Any, Any]:
     """(node, data): the composed node, for key lines, and the constructed data, read with
     :class:`Loader`; each character taken out of a string is a warning at its line (the text's
-    first line is ``first_line`` of the file). Raises :class:`yaml.YAMLError`."""
-    loader = Loader(text)
+    first line is ``first_line`` of the file). Without ``remove``, the characters stay, for a
+    check of its own (the front matter's fields refuse them: :mod:`.metadata`). Raises
+    :class:`yaml.YAMLError`."""
+    loader = Loader(text, remove)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -105,7 +104,7 @@ def parse(front: str | None, path: Path, diagnostics: Diagnostics) -> tuple[dict
     if front is None or not front.strip():
         return {}, {}
     try:
-        node, data = load(front, path, diagnostics, first_line=2)
+        node, data = load(front, path, diagnostics, first_line=2, remove=False)
     except yaml.YAMLError as exc:
         raise yamltext.error(exc, front, path, "front matter", first_line=2) from None
     if data is None:

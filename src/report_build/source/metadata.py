@@ -21,7 +21,7 @@ from ..errors import Diagnostics, ManuscriptError, ResourceError, UnusableImageE
 from ..model import Metadata
 from ..paper import PAGE_SIDE_MM, in_range, page_size_mm
 from ..sandbox import check_inside
-from .text import NOT_XML
+from .text import UNWRITABLE
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -64,10 +64,12 @@ def text(value: Any, field: Field) -> str:
         value = str(value)
     if not isinstance(value, str):
         raise ValueRejectedError("text")
-    bad = NOT_XML.search(value)
+    bad = UNWRITABLE.search(value)
     if bad is not None:
+        # a lone surrogate comes from a YAML escape: no UTF-8 text can hold one
+        name = "lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "control character"
         raise ValueRejectedError(
-            message=f"front matter '{field.spelled}' contains the control character U+{ord(bad.group()):04X}, "
+            message=f"front matter '{field.spelled}' contains the {name} U+{ord(bad.group()):04X}, "
             "which XHTML cannot hold; remove it",
         )
     return " ".join(value.split())
@@ -91,7 +93,7 @@ def text_list(separator: str | None) -> Callable[[Any, Field], tuple[str, ...]]:
         else:
             raise ValueRejectedError("text or a list of text")
         for item in items:
-            if NOT_XML.search(item):
+            if UNWRITABLE.search(item):
                 raise ValueRejectedError(
                     message=f"front matter '{field.spelled}' contains a control character; remove it"
                 )

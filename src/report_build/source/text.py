@@ -54,6 +54,8 @@ def read_text(path: Path, diagnostics: Diagnostics | None = None) -> str:
 # Characters XML 1.0 (so XHTML, so the ePub) cannot hold: C0 controls other than tab and
 # newline, and the noncharacters U+FFFE and U+FFFF.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The same, and lone surrogates, which no UTF-8 file holds but a YAML escape ("\ud800") writes.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_NUL = 16  # more NUL characters than this: a UTF-16 or binary file, refused as not UTF-8
 CONTROL_NAMES = {"\x00": "NUL character", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape character"}
 
