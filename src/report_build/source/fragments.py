@@ -56,7 +56,7 @@ import markdown
 from ..cache import BuildCache
 from .extensions import FoundHeading, Structure
 from .ids import Anchors, github_slug, kramdown_slug, pandoc_slug, python_markdown_slug
-from .text import fenced_lines
+from .text import ATX, fenced_lines
 
 HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 AMBIGUOUS_HEADING = re.compile(r"^(?: {1,3}#|#{1,6}[^#\s])")  # indented, or no space after the marks
@@ -82,7 +82,7 @@ INTERRUPTS = re.compile(
 NOTES_DIV = '<div class="footnote">\n<hr />\n<ol>\n'  # how Python-Markdown's notes block starts
 NOTES_MARKER = "///Footnotes Go Here///"  # where Python-Markdown puts the notes block when it is written
 
-FORMAT = 1  # the form of a cache entry (:class:`Fragment`): raised when it changes
+FORMAT = 2  # the form of a cache entry (:class:`Fragment`): raised when it changes
 
 Convert = Callable[[list[str], bool, int, int], tuple[str, Structure]]
 """``convert(lines, has_title, chapter_level, start) -> (html, structure)``: one Markdown
@@ -123,8 +123,7 @@ class Fragment:
 
     html: str
     notes: str
-    structure: dict[str, Any]
-    chapters: int
+    structure: dict[str, Any]  # :class:`~.extensions.Structure` as a dict (its anchors as lists)
     warnings: list[tuple[str, int | None]] = field(default_factory=list)
 
 
@@ -231,7 +230,7 @@ def _names_meet(headings: list[tuple[int, str]], bounds: list[int]) -> bool:
     are compared after, see :func:`_join`.)"""
     owners: dict[tuple[str, str], int] = {}
     for index, line in headings:
-        text = line.lstrip("#").strip().rstrip("#").strip()
+        text = ATX.match(line).group(2)  # type: ignore[union-attr]  (a HEADING line)
         given = re.search(r"\{[^}]*#([^\s}]+)[^}]*\}\s*$", text)
         plain = re.sub(r"\{[^}]*\}\s*$", "", text)
         names = {
@@ -374,7 +373,7 @@ def _fragment(html: str, structure: Structure, warnings: list[tuple[str, int | N
         notes = block[len(NOTES_DIV) : -len("</ol>\n</div>")]
     kept = asdict(structure)
     kept["anchors"] = {"aliases": list(structure.anchors.aliases.items()), "renumbered": structure.anchors.renumbered}
-    return Fragment(html, notes, kept, structure.chapters, list(warnings))
+    return Fragment(html, notes, kept, list(warnings))
 
 
 class _Unsplittable(Exception):  # noqa: N818 (not an error: the text is read whole)
@@ -395,9 +394,9 @@ def _join(fragments: list[Fragment], level: int) -> tuple[str, Structure] | None
     own_levels = [f.structure["own_level"] for f in fragments if f.structure["own_level"]]
     if (min(own_levels) if own_levels else level) != level:
         return None
-    if any(f.structure["has_preface"] or not f.chapters for f in fragments[1:]):
+    if any(f.structure["has_preface"] or not f.structure["chapters"] for f in fragments[1:]):
         return None  # a cut fell where no chapter starts
-    if not fragments[0].chapters and fragments[0].html.strip():
+    if not fragments[0].structure["chapters"] and fragments[0].html.strip():
         return None  # what comes before the first chapter (a rule, say) waits for it in one text
     structure = Structure(chapter_level=level, anchors=Anchors())
     offset = 0
@@ -413,7 +412,7 @@ def _join(fragments: list[Fragment], level: int) -> tuple[str, Structure] | None
         for name, ident in found["anchors"]["aliases"]:
             structure.anchors.aliases.setdefault(name, ident)
         structure.anchors.renumbered.extend(tuple(item) for item in found["anchors"]["renumbered"])
-        offset += fragment.chapters
+        offset += found["chapters"]
     structure.chapters = offset
     html = "".join(fragment.html for fragment in fragments)
     notes = "".join(fragment.notes for fragment in fragments)
