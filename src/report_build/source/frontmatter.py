@@ -13,7 +13,7 @@ import yaml
 from .. import limits
 from ..errors import Diagnostics, ManuscriptError
 from . import files, yamltext
-from .text import UNWRITABLE
+from .text import UNWRITABLE, character_name
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
@@ -94,8 +94,11 @@ def load(text: str, path: Path, diagnostics: Diagnostics, first_line: int = 1, r
     finally:
         loader.dispose()
     for char, line in loader.removed:
-        name = f"lone surrogate U+{ord(char):04X}" if "\ud800" <= char <= "\udfff" else f"character U+{ord(char):04X}"
-        diagnostics.warn(f"the {name}, written as an escape, is removed: no page can hold it", path, line + first_line)
+        diagnostics.warn(
+            f"the {character_name(char)} U+{ord(char):04X}, written as an escape, is removed: no page can hold it",
+            path,
+            line + first_line,
+        )
     return node, data
 
 

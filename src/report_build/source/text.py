@@ -60,6 +60,13 @@ MAX_NUL = 16  # more NUL characters than this: a UTF-16 or binary file, refused 
 CONTROL_NAMES = {"\x00": "NUL character", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape character"}
 
 
+def character_name(char: str) -> str:
+    """How a message names a character of :data:`UNWRITABLE`."""
+    if "\ud800" <= char <= "\udfff":
+        return "lone surrogate"
+    return CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
+
+
 def remove_control_characters(text: str, path: Path, diagnostics: Diagnostics | None, first_line: int = 1) -> str:
     """``text`` without the characters no XHTML page can hold (a backspace pasted from a
     terminal, a form feed): each removed one is a fault at its line and column."""
@@ -72,7 +79,7 @@ def remove_control_characters(text: str, path: Path, diagnostics: Diagnostics | 
             line += text.count("\n", counted, bad.start())  # counted on from the last one
             counted = bad.start()
             column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-            name = CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
+            name = character_name(char)
             diagnostics.warn(
                 f"the {name} U+{ord(char):04X} at column {column} is removed: XHTML cannot hold it", path, line
             )
