@@ -17,7 +17,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "report_build"
 
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     # (stage, its modules or folders), bottom first: a module may import its own stage and those below.
-    ("foundation", ("version", "errors", "contract", "limits", "output", "progress", "html_elements", "paper")),
+    (
+        "foundation",
+        ("version", "errors", "contract", "limits", "output", "progress", "html_elements", "paper", "workers"),
+    ),
     ("model", ("model", "navigation")),
     ("resources", ("sandbox", "images", "image_data", "cache", "theme", "fonts", "charts", "translate.catalog")),
     ("read", ("source",)),

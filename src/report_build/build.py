@@ -81,16 +81,18 @@ def gather(
     language: str | None = None,
     flag: bool = True,
     formats: tuple[str, ...] | None = None,
+    jobs: int = 1,
 ) -> tuple[Document, Theme]:
     """The validated document and the build's one theme (see :func:`load`); with a ``profile``,
     only the passages it selects. ``cache`` keeps the charts an earlier build drew. With a
     ``language``, the edition translated by ``translations/<language>.po`` (passages without a
     current translation in the source language, visibly ``flag``-ged unless it is a release).
     Each source file is opened once (:mod:`.source.files`). ``formats``: the outputs a build
-    makes, the only ones :meth:`Document.for_output` can then give (``None``: every one)."""
+    makes, the only ones :meth:`Document.for_output` can then give (``None``: every one). ``jobs``
+    above 1 lets a long text's chapters be converted side by side (:mod:`.source.fragments`)."""
     with source_files.reading():
         return _gather(
-            manuscript, diagnostics, releases_dir, profile, omit_remote, cache, site_root, language, flag, formats
+            manuscript, diagnostics, releases_dir, profile, omit_remote, cache, site_root, language, flag, formats, jobs
         )
 
 
@@ -105,6 +107,7 @@ def _gather(
     language: str | None,
     flag: bool,
     formats: tuple[str, ...] | None,
+    jobs: int,
 ) -> tuple[Document, Theme]:
     manuscript = Path(manuscript)
     remote = RemoteImages(manuscript, "omit" if omit_remote else "locked", diagnostics)
@@ -112,7 +115,7 @@ def _gather(
     edition = _edition(manuscript, language, flag)
     collector = edition if edition is not None else _units_of_the_source(manuscript, profile)
     selection = Selection(profile=profile, translation=collector, formats=formats)
-    document, theme = parse.read(manuscript, diagnostics, selection, remote, cache, site)
+    document, theme = parse.read(manuscript, diagnostics, selection, remote, cache, site, jobs)
     log = changelog.find(manuscript)
     releases = changelog.load(log, diagnostics) if log is not None else ()
     if collector is not None and log is not None:
@@ -246,6 +249,7 @@ def build(
                 site_root,
                 language=language,
                 formats=tuple(formats),
+                jobs=jobs,
             )
             _note_translation(document, diagnostics)
             # 2. Render every format in memory (laid out once).

@@ -4,6 +4,8 @@ read whole, documents equal to one conversion of the whole text, and the fragmen
 from __future__ import annotations
 
 import importlib
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,7 +14,9 @@ import pytest
 from conftest import FIXTURES, MANUSCRIPT, REALWORLD, bench_module
 from report_build import Diagnostics, build
 from report_build.cache import BuildCache
+from report_build.errors import ManuscriptError
 from report_build.source import fragments, parse
+from report_build.source.extensions import Structure
 from report_build.source.remote import RemoteImages
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -334,3 +338,90 @@ def test_a_cached_chapters_warnings_do_not_depend_on_code_in_the_chapters_before
     assert warnings(cache) == warnings(None) == [(warnings(None)[0][0], "b.md", 3)]
     (folder / "a.md").write_text("# A\n\n````\ncode\n````\n", encoding="utf-8")
     assert warnings(cache) == warnings(None)
+
+
+def long_text(chapters: int, chapter: str) -> str:
+    """A titled text of ``chapters`` chapters, each ``chapter`` (``{n}`` its number), long
+    enough to be converted side by side."""
+    filler = "Words of filler that make the chapter long enough to share out. " * 40
+    text = "---\ntitle: Long\n---\n\n" + "".join(
+        f"# Chapter {n}\n\n{filler}\n\n{chapter.format(n=n)}\n\n" for n in range(chapters)
+    )
+    assert len(text) > fragments.SIDE_BY_SIDE_FROM
+    return text
+
+
+def read_jobs(path: Path, jobs: int) -> tuple[object, list[tuple[str, int | None]], fragments.Counts]:
+    diagnostics = Diagnostics(echo=False)
+    document = parse.read(path, diagnostics, remote=RemoteImages(path, "omit"), jobs=jobs)[0]
+    warned = [(w.message, w.line) for w in diagnostics.warnings]
+    return document, warned, fragments.Counts(**vars(fragments.COUNTS))
+
+
+def test_a_long_text_is_converted_side_by_side_into_the_same_document_and_warnings(tmp_path):
+    """With jobs, the chapters of a long text are converted in worker processes: the document
+    and the warnings (each at its line) are those of the conversion here, one after the other."""
+    path = tmp_path / "report.md"
+    path.write_text(long_text(24, "A {{frobnicate}}`thing` [^n{n}] in chapter {n}.\n\n[^n{n}]: Note {n}."), "utf-8")
+    alone, warned_alone, counts_alone = read_jobs(path, 1)
+    side, warned_side, counts_side = read_jobs(path, 2)
+    assert counts_alone.in_workers == 0 and counts_alone.converted == 25  # 24 chapters and what is before them
+    assert counts_side.in_workers == counts_side.converted == counts_side.parts == 25
+    assert side == alone
+    assert warned_side == warned_alone and len([w for w in warned_side if "frobnicate" in w[0]]) == 24
+    line = path.read_text("utf-8").split("\n").index("A {frobnicate}`thing` [^n5] in chapter 5.") + 1
+    assert [w for w in warned_side if "frobnicate" in w[0]][5][1] == line  # chapter 5's, at its own line
+
+
+def test_the_generated_hundred_page_report_is_read_side_by_side_into_the_same_document(tmp_path):
+    with bench_module("generate") as generate:
+        manifest = generate.generate(100, tmp_path)
+    alone, warned_alone, _counts = read_jobs(manifest.path, 1)
+    side, warned_side, counts = read_jobs(manifest.path, 2)
+    assert counts.in_workers == counts.parts >= manifest.chapters
+    assert (side, warned_side) == (alone, warned_alone)
+
+
+def test_a_short_text_is_converted_here_whatever_the_jobs():
+    """Forking would cost more than it saves: the sample (about 40 pages) is converted here."""
+    _document, _warned, counts = read_jobs(MANUSCRIPT, 2)
+    assert counts.parts >= 8 and counts.in_workers == 0
+
+
+def test_a_fault_in_a_worker_is_raised_as_one_conversion_after_the_other_meets_it(tmp_path):
+    """The first chapter that faults gives the error, with its path and line; a chapter that
+    sends the text to be read whole stops the chapters after it from faulting, as it does here."""
+    lines = body(long_text(24, "Chapter {n} text.").split("---\n", 2)[2])
+    starts = [index for index, line in enumerate(lines) if line.startswith("# Chapter")]
+
+    def run(faulty: set[int], unsplittable: int | None, jobs: int) -> tuple[str, object, set[int]]:
+        """What the reading gives (an error or the HTML), and the processes that converted."""
+
+        def convert_part(part, has_title, level, start):
+            number = starts.index(start) if start in starts else -1
+            if number in faulty:
+                raise ManuscriptError(f"chapter {number} is faulty [{os.getpid()}]", "report.md", start + 1)
+            if number == unsplittable:  # the notes block's markup inside a note: read whole
+                return fragments.NOTES_DIV * 2 + "</ol>\n</div>", Structure(notes=1)
+            return f'<h1 id="c{number}">C</h1><!--[{os.getpid()}]-->', Structure(chapter_level=1, chapters=1)
+
+        recording = fragments.Recording(lambda message, line: None, 1)
+        fragments.COUNTS.reset()
+        try:
+            html, _structure = fragments.convert(lines, True, convert_part, recording, "", None, jobs)
+        except ManuscriptError as exc:
+            message, pids = re.subn(r" \[(\d+)\]", "", exc.message)
+            return "error", (message, exc.line), {int(pid) for pid in re.findall(r"\[(\d+)\]", exc.message)}
+        pids = {int(pid) for pid in re.findall(r"<!--\[(\d+)\]-->", html)}
+        return "read", (re.sub(r"<!--\[\d+\]-->", "", html), fragments.COUNTS.whole), pids
+
+    here = os.getpid()
+    for faulty, unsplittable in (({7, 3}, None), ({9}, 4), ({2}, 6), (set(), 5), (set(), None)):
+        kind, what, processes = run(faulty, unsplittable, 1)
+        kind_there, what_there, processes_there = run(faulty, unsplittable, 2)
+        assert (kind, what) == (kind_there, what_there), (faulty, unsplittable)
+        assert processes == {here}
+        if unsplittable is None:  # else the whole text is converted here after the chapters were there
+            assert here not in processes_there, faulty
+    assert run({7, 3}, None, 2)[:2] == ("error", ("chapter 3 is faulty", starts[3] + 1))
+    assert run({9}, 4, 2)[0] == "read" and fragments.COUNTS.whole == "a note holding what looks like the notes block"

@@ -76,6 +76,7 @@ def read(
     remote: RemoteImages | None = None,
     cache: BuildCache | None = None,
     site_root: Path | None = None,
+    jobs: int = 1,
 ) -> tuple[Document, Theme]:
     """The document, and the theme it was read with: the one theme of a build, which every
     writer then uses (its templates are loaded and checked here, before anything is written).
@@ -83,7 +84,8 @@ def read(
     composed into one text first, and references resolved last (:mod:`.manuscript`).
     ``remote`` says what becomes of remote images (default: their fetched local copies);
     ``cache`` keeps charts drawn by an earlier build; ``site_root`` is where site-absolute paths
-    are read (``--site-root``; :mod:`.site_paths`)."""
+    are read (``--site-root``; :mod:`.site_paths`); ``jobs`` above 1 lets a long text's chapters
+    be converted side by side in worker processes (:mod:`.fragments`)."""
     path, diagnostics = Path(path), diagnostics or Diagnostics()
     remote = remote or RemoteImages(path, diagnostics=diagnostics)
     selection = selection or Selection()
@@ -104,7 +106,7 @@ def read(
     ) -> tuple[Document, Theme]:
         # Another output's text (quiet): its remote images were reported (and collected) on the first reading.
         images = replace(remote, diagnostics=None, found=[]) if quiet else remote
-        return _read_text(path, text, diagnostics, keys, front, images, cache, site_root, translation, kept)
+        return _read_text(path, text, diagnostics, keys, front, images, cache, site_root, translation, kept, jobs)
 
     with files.reading():  # each source file opened once
         document, theme = manuscript.load(path, diagnostics, selection, read_text)
@@ -130,10 +132,12 @@ def _read_text(
     site_root: Path | None = None,
     translation: translate.Edition | None = None,
     kept: fragments.Fragments | None = None,
+    jobs: int = 1,
 ) -> tuple[Document, Theme]:
     """Parse the composed text of a manuscript, chapter by chapter (:mod:`.fragments`; ``kept``:
     the chapters an earlier build converted); with ``translation``, collect its units and, in
-    a translated edition, read it in that language (:mod:`.passes.translate`)."""
+    a translated edition, read it in that language (:mod:`.passes.translate`). ``jobs``: the
+    worker processes that may convert the chapters side by side."""
     raw, key_lines, offset = front  # the main file's front matter, split and read once (:mod:`.manuscript`)
     body = "\n".join(text.split("\n")[offset:])
     source = SourceMap(path, text, offset)
@@ -157,7 +161,7 @@ def _read_text(
         return md.convert("\n".join(lines)), extension.structure
 
     settings = repr((str(path.resolve()), sorted(names), sorted(keys)))
-    html, structure = fragments.convert(body_lines, bool(raw.get("title")), convert, recording, settings, kept)
+    html, structure = fragments.convert(body_lines, bool(raw.get("title")), convert, recording, settings, kept, jobs)
 
     language = _language(raw, html, diagnostics)
     metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title, language)

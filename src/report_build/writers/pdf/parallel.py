@@ -1,7 +1,7 @@
 """Parallel layout: groups of chapters laid out and written in worker processes, then joined.
 
 WeasyPrint's laid-out pages cannot leave their process (they hold Pango objects), so each
-worker (:mod:`.workers`) lays out *and writes* its group; :mod:`.join` makes one PDF of the
+worker (:mod:`report_build.workers`) lays out *and writes* its group; :mod:`.join` makes one PDF of the
 parts. The steps:
 
 1. cut the HTML into groups (:func:`.groups.plan`), by the HTML alone (the same sources give
@@ -34,6 +34,7 @@ from typing import Any
 
 from ... import errors
 from ...errors import Diagnostics, RenderError
+from ...workers import Workers
 from ..pagination import PageMark
 from . import groups, handover
 from .groups import Plan
@@ -41,7 +42,6 @@ from .handover import Handover, Laid, PageMap
 from .join import join
 from .layout_rules import read_rules
 from .pages import chapter_starts, ends_with_notes, folio, misplaced_notes, opens_recto, page_marks, warn_misplaced
-from .workers import Workers
 
 MAX_ROUNDS = 4  # a hand-over settles in two rounds unless page counts keep moving
 

@@ -1,6 +1,7 @@
-"""Worker processes of the parallel layout: results in order, a fault in a worker raised in the
-build as it would be in one pass, a dying worker a clear error, workers gone when the block ends
-(in memory, with small functions); and end to end, on a generated report of about 100 pages
+"""Worker processes (workers.py: they convert a long text's chapters and lay out groups):
+results in order, a fault in a worker raised in the build as it would be in one pass, a dying
+worker a clear error naming its task, workers gone when the block ends (in memory, with small
+functions); and end to end, on a generated report of about 100 pages
 laid out with -j 2: workers that die with a build killed by SIGKILL (``pdf`` and ``watch``), one
 line and the right exit code on SIGINT and SIGTERM with the earlier PDF untouched and no
 temporary file left, one clear error when a worker is killed, and a worker's fault or warning
@@ -22,7 +23,7 @@ import pytest
 from conftest import bench_module
 from report_build import Diagnostics, build
 from report_build.errors import ManuscriptError, RenderError, ReportBuildError, ResourceError
-from report_build.writers.pdf.workers import Workers
+from report_build.workers import Workers
 
 RB = [sys.executable, "-m", "report_build"]
 ENV = {key: value for key, value in os.environ.items() if key != "REPORT_BUILD_DEBUG"}
@@ -134,6 +135,21 @@ def test_a_worker_that_dies_is_a_clear_error():
 
     with Workers(2, die) as workers, pytest.raises(RenderError, match="a layout process died \\(killed by SIGKILL"):
         workers.map([(0,), (1,), (2,)])
+
+
+def test_a_reading_worker_that_dies_is_a_manuscript_error_that_says_so():
+    """The workers that convert a long text's chapters (source/fragments.py) name their task."""
+
+    def die(n: int) -> int:
+        if n == 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.2)
+        return n
+
+    with Workers(2, die, task="reading") as workers, pytest.raises(ManuscriptError) as caught:
+        workers.map([(0,), (1,), (2,)])
+    assert str(caught.value.message).startswith("Markdown: a reading process died (killed by SIGKILL")
+    assert workers.workers == []
 
 
 # -- end to end: a build's processes ----------------------------------------------------------
@@ -287,7 +303,7 @@ def test_workers_die_with_their_parent_by_the_pipe_alone(tmp_path):
     script = textwrap.dedent(
         """
         import os, time
-        from report_build.writers.pdf import workers
+        from report_build import workers
 
         workers.KERNEL_DEATH_SIGNAL = False
 

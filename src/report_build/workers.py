@@ -1,8 +1,11 @@
-"""Worker processes for the parallel layout (:mod:`.parallel`): the only place that forks.
+"""Worker processes of a build: the only place that forks.
 
-Workers are forked when first needed, so that they share the parent's memory as it is then (the
-document, the layouts, the function that lays out one group), and each takes one item at a time
-over its own pipe. They never outlive their build and never speak over it:
+Two stages use them: the reading converts a long text's chapters side by side
+(:mod:`.source.fragments`), and the parallel layout lays out groups of chapters
+(:mod:`.writers.pdf.parallel`). Workers are forked when first needed, so that they share the
+parent's memory as it is then (the text or the document, the layouts, the function that
+converts one chapter or lays out one group), and each takes one item at a time over its own
+pipe. They never outlive their build and never speak over it:
 
 - **They die with the build**, whatever ends it (SIGKILL included): on Linux the kernel kills a
   worker when its parent dies (``PR_SET_PDEATHSIG``); everywhere, a thread in the worker waits
@@ -38,7 +41,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from ...errors import RenderError
+from .errors import ManuscriptError, RenderError
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
 KERNEL_DEATH_SIGNAL = sys.platform.startswith("linux")  # elsewhere the parent's pipe alone does it
@@ -46,14 +49,20 @@ STOPPING = (signal.SIGINT, signal.SIGTERM)
 SCRATCH = "report-build-layout-"  # the workers' temporary folder: SCRATCH + the build's process id + "-..."
 
 
+TASKS = {"layout": ("PDF", RenderError), "reading": ("Markdown", ManuscriptError)}
+"""What each kind of worker does: the word its errors start with, and the error a death is."""
+
+
 class Workers:
     """Up to ``jobs`` worker processes that call ``function`` on the items of :meth:`map`; a
     single item is done in this process, which costs no fork and keeps the fonts it loads warm
-    for the next build (``watch``). Leaving the ``with`` block stops them all."""
+    for the next build (``watch``). Leaving the ``with`` block stops them all. ``task`` (a key
+    of :data:`TASKS`) names them in the process list and in the error a death gives."""
 
-    def __init__(self, jobs: int, function: Callable[..., Any]) -> None:
+    def __init__(self, jobs: int, function: Callable[..., Any], task: str = "layout") -> None:
         self.jobs = jobs
         self.function = function
+        self.task = task
         self.workers: list[_Worker] = []
         self.lifeline: tuple[int, int] | None = None  # (read, write): the workers watch it close
         self.scratch: str | None = None  # the workers' temporary folder (WeasyPrint's font copies)
@@ -119,13 +128,22 @@ class Workers:
                 inherited = [worker.connection for worker in self.workers] + [mine]
                 process = context.Process(
                     target=_serve,
-                    args=(self.function, theirs, inherited, self.lifeline, os.getpid(), blocked, self.scratch),
-                    name=f"report-build layout {len(self.workers) + 1}",
+                    args=(
+                        self.function,
+                        theirs,
+                        inherited,
+                        self.lifeline,
+                        os.getpid(),
+                        blocked,
+                        self.scratch,
+                        self.task,
+                    ),
+                    name=f"report-build {self.task} {len(self.workers) + 1}",
                     daemon=True,
                 )
                 process.start()
                 theirs.close()
-                self.workers.append(_Worker(process, mine))
+                self.workers.append(_Worker(process, mine, self.task))
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
@@ -158,9 +176,10 @@ class Workers:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, process: Any, connection: Connection) -> None:
+    def __init__(self, process: Any, connection: Connection, task: str) -> None:
         self.process = process
         self.connection = connection
+        self.task = task
 
     def give(self, item: tuple[Any, ...]) -> None:
         try:
@@ -175,13 +194,14 @@ class _Worker:
         except (EOFError, OSError):
             return False, self.death()
 
-    def death(self) -> RenderError:
+    def death(self) -> RenderError | ManuscriptError:
         """The error that says this worker died (its pipe closed before it answered)."""
         self.process.join(1)
         code = self.process.exitcode
         how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
-        return RenderError(
-            f"PDF: a layout process died ({how}, perhaps out of memory); earlier outputs are left as they "
+        stage, error = TASKS[self.task]
+        return error(
+            f"{stage}: a {self.task} process died ({how}, perhaps out of memory); earlier outputs are left as they "
             "were; try again, or with --jobs 1"
         )
 
@@ -220,6 +240,7 @@ def _serve(
     parent: int,
     mask: set[signal.Signals],
     scratch: str,
+    task: str,
 ) -> None:
     """A worker's life: set up to die with its parent and stay quiet, then call ``function`` on
     each item received until the parent goes. Its temporary files go in ``scratch``, which the
@@ -240,11 +261,11 @@ def _serve(
             try:
                 reply: tuple[bool, Any] = (True, function(*item))
             except Exception as exc:
-                reply = (False, _portable(exc))
+                reply = (False, _portable(exc, task))
             try:
                 connection.send(reply)
             except (pickle.PicklingError, TypeError, AttributeError) as exc:
-                connection.send((False, _portable(exc)))
+                connection.send((False, _portable(exc, task)))
     except BaseException:  # the parent is gone, or worse: end without a word (it says what matters)
         os._exit(1)
 
@@ -267,7 +288,7 @@ def _die_with(parent: int, lifeline: tuple[int, int]) -> None:
     threading.Thread(target=watch, name="parent watch", daemon=True).start()
 
 
-def _portable(exc: BaseException) -> BaseException:
+def _portable(exc: BaseException, task: str) -> BaseException:
     """``exc`` as it can cross to the parent: itself when it survives pickling (with its path
     and line: an exception's attributes travel with it), else an error of the same words. The
     worker's traceback goes with it as a note (shown only with REPORT_BUILD_DEBUG)."""
@@ -278,5 +299,5 @@ def _portable(exc: BaseException) -> BaseException:
         copy = RuntimeError(f"{type(exc).__name__}: {exc}")
     if not isinstance(copy, BaseException):
         copy = RuntimeError(f"{type(exc).__name__}: {exc}")
-    copy.add_note(f"in a layout process:\n{where}")
+    copy.add_note(f"in a {task} process:\n{where}")
     return copy
