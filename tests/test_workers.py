@@ -55,8 +55,8 @@ def test_results_come_back_in_order_and_the_workers_are_gone_after():
 def test_temporary_files_go_in_a_folder_removed_with_the_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    stale = tmp_path / f"report-build-layout-{int(ended.stdout)}-x1"  # a build killed by SIGKILL left it
-    running = tmp_path / f"report-build-layout-{os.getpid()}-x2"  # another build, still running
+    stale = tmp_path / f"report-build-workers-{int(ended.stdout)}-x1"  # a build killed by SIGKILL left it
+    running = tmp_path / f"report-build-workers-{os.getpid()}-x2"  # another build, still running
     for folder in (stale, running):
         (folder / "weasyprint-fonts").mkdir(parents=True)
 
@@ -68,7 +68,7 @@ def test_temporary_files_go_in_a_folder_removed_with_the_workers(tmp_path, monke
         assert all(Path(folder).is_dir() for folder in made)
         assert not stale.exists() and running.exists()
     assert sorted(tmp_path.iterdir()) == [running]
-    assert all(Path(folder).parent.name.startswith(f"report-build-layout-{os.getpid()}-") for folder in made)
+    assert all(Path(folder).parent.name.startswith(f"report-build-workers-{os.getpid()}-") for folder in made)
 
 
 def test_one_item_is_done_in_this_process():

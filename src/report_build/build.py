@@ -228,7 +228,8 @@ def build(
 
     With ``omit_remote``, remote images that have not been fetched become placeholders. With
     ``jobs`` above 1 the PDF is laid out in groups of chapters side by side (the same pages; see
-    :mod:`report_build.writers.pdf.parallel`); ``memory`` keeps groups from one build to the next
+    :mod:`report_build.writers.pdf.parallel`), and a long text's chapters are converted side by
+    side (the same document; :mod:`report_build.source.fragments`); ``memory`` keeps groups from one build to the next
     (``watch``). ``site_root``: where site-absolute image paths are read (``--site-root``).
     ``depfile``: after the outputs, the source files this build read, as a Makefile fragment
     (:func:`makefile_sources`; ``--depfile``, what the Makefile's stamps depend on)."""

@@ -76,8 +76,8 @@ def parser() -> argparse.ArgumentParser:
             type=_jobs,
             metavar="N",
             default=None,
-            help=f"lay the PDF out in N processes, chapters side by side (default: the cores, {available_cores()}); "
-            "1 is the single pass, whose bytes releases use",
+            help=f"lay the PDF out in N processes, chapters side by side, and convert a long text's chapters so "
+            f"(default: the cores, {available_cores()}); 1 is the single pass, whose bytes releases use",
         )
 
     def translated(sub: argparse.ArgumentParser) -> None:

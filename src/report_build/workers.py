@@ -1,4 +1,4 @@
-"""Worker processes of a build: the only place that forks.
+"""Worker processes of a build, supervised: they live and die with it.
 
 Two stages use them: the reading converts a long text's chapters side by side
 (:mod:`.source.fragments`), and the parallel layout lays out groups of chapters
@@ -15,8 +15,8 @@ pipe. They never outlive their build and never speak over it:
   process group: the parent decides) and dies silently on SIGTERM; both signals are blocked
   across the fork, so none lands before the worker has set them so. The parent, interrupted,
   stops every worker at once and shows the one message.
-- **A worker that dies is a clear error** (:class:`~report_build.errors.RenderError`), and
-  the others are stopped.
+- **A worker that dies is a clear error** (:class:`~report_build.errors.RenderError` in the
+  layout, :class:`~report_build.errors.ManuscriptError` in the reading), and the others are stopped.
 - **A fault in a worker is the parent's fault**: the exception is sent back and raised in the
   parent as it would have been raised there (a :class:`~report_build.errors.ReportBuildError`
   with its path and line), never printed by the worker. When several items fail, the first
@@ -46,7 +46,7 @@ from .errors import ManuscriptError, RenderError
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
 KERNEL_DEATH_SIGNAL = sys.platform.startswith("linux")  # elsewhere the parent's pipe alone does it
 STOPPING = (signal.SIGINT, signal.SIGTERM)
-SCRATCH = "report-build-layout-"  # the workers' temporary folder: SCRATCH + the build's process id + "-..."
+SCRATCH = "report-build-workers-"  # the workers' temporary folder: SCRATCH + the build's process id + "-..."
 
 
 TASKS = {"layout": ("PDF", RenderError), "reading": ("Markdown", ManuscriptError)}
@@ -261,11 +261,11 @@ def _serve(
             try:
                 reply: tuple[bool, Any] = (True, function(*item))
             except Exception as exc:
-                reply = (False, _portable(exc, task))
+                reply = (False, portable(exc, task))
             try:
                 connection.send(reply)
             except (pickle.PicklingError, TypeError, AttributeError) as exc:
-                connection.send((False, _portable(exc, task)))
+                connection.send((False, portable(exc, task)))
     except BaseException:  # the parent is gone, or worse: end without a word (it says what matters)
         os._exit(1)
 
@@ -288,7 +288,7 @@ def _die_with(parent: int, lifeline: tuple[int, int]) -> None:
     threading.Thread(target=watch, name="parent watch", daemon=True).start()
 
 
-def _portable(exc: BaseException, task: str) -> BaseException:
+def portable(exc: BaseException, task: str) -> BaseException:
     """``exc`` as it can cross to the parent: itself when it survives pickling (with its path
     and line: an exception's attributes travel with it), else an error of the same words. The
     worker's traceback goes with it as a note (shown only with REPORT_BUILD_DEBUG)."""

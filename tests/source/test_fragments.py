@@ -287,6 +287,19 @@ def test_a_rebuild_converts_only_the_chapter_that_changed(tmp_path):
     assert len(list(cache.glob("fragments-*.json"))) == 1  # one entry per manuscript, rewritten
 
 
+def test_a_rebuild_read_whole_says_nothing_of_unchanged_chapters(tmp_path):
+    """An edit that makes the text read whole (a raw HTML block) reuses no chapter, and the
+    build does not say it did."""
+    manuscript = copy_of_the_sample(tmp_path)
+    cache = tmp_path / "cache"
+    read_with(cache, manuscript)
+    chapter = manuscript.parent / "chapters" / "context.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n<div>Raw.</div>\n", encoding="utf-8")
+    edited, counts = read_with(cache, manuscript)
+    assert counts.whole and counts.converted == 1
+    assert not any("unchanged" in note for note in edited.notes), edited.notes
+
+
 def test_a_cached_chapter_gives_its_warnings_again_at_their_lines(tmp_path):
     """A warning given while a chapter is converted (an unknown MyST role) is given again when
     the chapter comes from the cache, at its line in the chapter file, after an edit above it."""
@@ -389,16 +402,19 @@ def test_a_short_text_is_converted_here_whatever_the_jobs():
 
 
 def test_a_fault_in_a_worker_is_raised_as_one_conversion_after_the_other_meets_it(tmp_path):
-    """The first chapter that faults gives the error, with its path and line; a chapter that
-    sends the text to be read whole stops the chapters after it from faulting, as it does here."""
+    """The first chapter that faults gives the error, with its path and line, be it the build's
+    own or an internal one; a chapter that sends the text to be read whole stops the chapters
+    after it from faulting, as it does here."""
     lines = body(long_text(24, "Chapter {n} text.").split("---\n", 2)[2])
     starts = [index for index, line in enumerate(lines) if line.startswith("# Chapter")]
 
-    def run(faulty: set[int], unsplittable: int | None, jobs: int) -> tuple[str, object, set[int]]:
+    def run(faulty: set[int], unsplittable: int | None, jobs: int, broken: int = -2) -> tuple[str, object, set[int]]:
         """What the reading gives (an error or the HTML), and the processes that converted."""
 
         def convert_part(part, has_title, level, start):
             number = starts.index(start) if start in starts else -1
+            if number == broken:
+                raise IndexError(f"list index out of range in chapter {number} [{os.getpid()}]")
             if number in faulty:
                 raise ManuscriptError(f"chapter {number} is faulty [{os.getpid()}]", "report.md", start + 1)
             if number == unsplittable:  # the notes block's markup inside a note: read whole
@@ -410,18 +426,24 @@ def test_a_fault_in_a_worker_is_raised_as_one_conversion_after_the_other_meets_i
         try:
             html, _structure = fragments.convert(lines, True, convert_part, recording, "", None, jobs)
         except ManuscriptError as exc:
-            message, pids = re.subn(r" \[(\d+)\]", "", exc.message)
+            message = re.sub(r" \[(\d+)\]", "", exc.message)
             return "error", (message, exc.line), {int(pid) for pid in re.findall(r"\[(\d+)\]", exc.message)}
+        except IndexError as exc:
+            message = re.sub(r" \[(\d+)\]", "", str(exc))
+            return "internal", message, {int(pid) for pid in re.findall(r"\[(\d+)\]", str(exc))}
         pids = {int(pid) for pid in re.findall(r"<!--\[(\d+)\]-->", html)}
         return "read", (re.sub(r"<!--\[\d+\]-->", "", html), fragments.COUNTS.whole), pids
 
     here = os.getpid()
-    for faulty, unsplittable in (({7, 3}, None), ({9}, 4), ({2}, 6), (set(), 5), (set(), None)):
-        kind, what, processes = run(faulty, unsplittable, 1)
-        kind_there, what_there, processes_there = run(faulty, unsplittable, 2)
-        assert (kind, what) == (kind_there, what_there), (faulty, unsplittable)
+    cases = [({7, 3}, None, -2), ({9}, 4, -2), ({2}, 6, -2), (set(), 5, -2), (set(), None, -2)]
+    cases += [({3}, None, 7), (set(), 4, 9), (set(), None, 5), ({8}, None, 2)]  # and an internal fault
+    for faulty, unsplittable, broken in cases:
+        kind, what, processes = run(faulty, unsplittable, 1, broken)
+        kind_there, what_there, processes_there = run(faulty, unsplittable, 2, broken)
+        assert (kind, what) == (kind_there, what_there), (faulty, unsplittable, broken)
         assert processes == {here}
         if unsplittable is None:  # else the whole text is converted here after the chapters were there
             assert here not in processes_there, faulty
     assert run({7, 3}, None, 2)[:2] == ("error", ("chapter 3 is faulty", starts[3] + 1))
     assert run({9}, 4, 2)[0] == "read" and fragments.COUNTS.whole == "a note holding what looks like the notes block"
+    assert run({8}, None, 2, broken=2)[:2] == ("internal", "list index out of range in chapter 2")

@@ -54,8 +54,7 @@ from typing import Any
 import markdown
 
 from ..cache import BuildCache
-from ..errors import ReportBuildError
-from ..workers import Workers
+from ..workers import Workers, portable
 from .extensions import FoundHeading, Structure
 from .ids import Anchors, github_slug, kramdown_slug, pandoc_slug, python_markdown_slug
 from .text import ATX, fenced_lines
@@ -321,6 +320,7 @@ def convert(
         return _whole(lines, has_title, convert_part, why)
     keys = [_key(part, level, settings) if cache is not None else "" for part in parts]
     found = [cache.get(key) if cache is not None else None for key in keys]
+    found_before = [fragment is not None for fragment in found]
     todo = [index for index, fragment in enumerate(found) if fragment is None]
     in_workers = _side_by_side([parts[index] for index in todo], jobs)
 
@@ -342,6 +342,8 @@ def convert(
     joined = _join([fragment for _part, _key, fragment in fragments], level)  # type: ignore[misc]
     if joined is None:  # the parts' ids meet, or a part read its headings otherwise
         return _whole(lines, has_title, convert_part, "ids or headings that meet across chapters")
+    if cache is not None:  # the parts not converted and not another text's of this build: the last build's
+        cache.reused += sum(1 for index, key in enumerate(keys) if found_before[index] and key not in cache.used)
     for part, key, fragment in fragments:
         recording.give(part.start, fragment.warnings)
         # A warning found outside its chapter's lines (or at none) would not move with them: not kept.
@@ -373,22 +375,23 @@ def _converted(one: Callable[[int], Fragment | str], todo: list[int], jobs: int)
     with Workers(jobs, _caught(one), task="reading") as workers:
         results = workers.map([(index,) for index in todo])
     for result in results:
-        if isinstance(result, BaseException):
+        if isinstance(result, Exception):
             raise result
         yield result
         if isinstance(result, str):
             return
 
 
-def _caught(one: Callable[[int], Fragment | str]) -> Callable[[int], Fragment | str | ReportBuildError]:
-    """``one`` that gives back the build's own errors rather than raising them, so that the
-    parent raises the one a conversion in order would meet first."""
+def _caught(one: Callable[[int], Fragment | str]) -> Callable[[int], Fragment | str | Exception]:
+    """``one`` that gives back what it raises rather than raising it, so that the parent raises
+    the fault a conversion in order would meet first (a part before it may send the text to be
+    read whole). A worker's death still ends the reading at once, as a clear error."""
 
-    def caught(index: int) -> Fragment | str | ReportBuildError:
+    def caught(index: int) -> Fragment | str | Exception:
         try:
             return one(index)
-        except ReportBuildError as exc:
-            return exc
+        except Exception as exc:  # raised again by the parent, in order
+            return portable(exc, "reading")
 
     return caught
 
@@ -490,7 +493,7 @@ class Fragments:
         self.cache, self.name = cache, name
         self.found: dict[str, Fragment] = {}
         self.used: dict[str, Fragment] = {}
-        self.reused = 0  # chapters taken from the last build's fragments
+        self.reused = 0  # chapters taken from the last build's fragments (counted by :func:`convert`)
         data = cache.read(name)
         if data:
             try:
@@ -503,9 +506,7 @@ class Fragments:
         or by the last build."""
         if key in self.used:
             return self.used[key]
-        found = self.found.get(key)
-        self.reused += found is not None
-        return found
+        return self.found.get(key)
 
     def keep(self, key: str, fragment: Fragment) -> None:
         self.used[key] = fragment
