@@ -29,9 +29,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+import report_build
 from conftest import FIXTURES, pdf_pages, squash
 from report_build import Diagnostics, RenderError, ReportBuildError, build, limits, load
 from report_build.errors import StrictModeError
+from report_build.source.text import REMOVED
 from report_build.writers.pdf.fetcher import SandboxFetcher
 
 BAD = FIXTURES / "bad"
@@ -233,6 +235,58 @@ def test_characters_written_as_yaml_escapes_are_removed_with_a_warning_at_their_
     with pytest.raises(StrictModeError) as info:
         load(tmp_path / "r.md", Diagnostics(echo=False, strict=True))
     assert info.value.line == line
+
+
+MARK_LINES = {
+    "a list set aside (MkDocs)": "\ue0300\ue031",
+    "one past the lists set aside": "\ue0307\ue031",
+    "an escaped variable": "\ue0109\ue011",
+    "a citation": "See \ue000nobody\ue001 here.",
+    "a translated variable": "A \ue020x\ue200\ue021 word.",
+}
+
+
+@pytest.mark.parametrize("name", list(MARK_LINES))
+def test_characters_the_reading_uses_as_its_own_marks_are_removed_with_a_warning(tmp_path, name):
+    """The reading marks its own work in the text with private-use characters (text.MARKS): an
+    author's, pasted from elsewhere, was taken for one of them (a line of the MkDocs lists' mark
+    stopped the build with an internal IndexError). Removed as read, with a warning at its line
+    and column; an error with --strict."""
+    line = MARK_LINES[name]
+    manuscript = write(
+        tmp_path / "r.md",
+        "---\ntitle: Marks\ndialects: [mkdocs]\n---\n\n# One\n\n"
+        f"- a list\n\n    !!! note\n\n        Inside.\n\n{line}\n\nEnd.\n",
+    )
+    draft = Diagnostics(echo=False)
+    document = load(manuscript, draft)
+    removed = [(w.line, w.message) for w in draft.warnings if "private-use character" in w.message]
+    assert removed and all(at == 14 for at, _message in removed), removed
+    assert "report-build uses it to mark its own work in the text" in removed[0][1]
+    assert not re.search("[\ue000-\ue0ff]", repr(document))
+    assert "End." in document.chapters[0].body and "Inside." in document.chapters[0].body
+    with pytest.raises(StrictModeError):
+        load(manuscript, Diagnostics(echo=False, strict=True))
+
+
+def test_a_mark_written_as_a_yaml_escape_in_the_variables_is_removed_with_a_warning(tmp_path):
+    write(tmp_path / "r.md", "---\ntitle: Marks\n---\n\n# One\n\n{{< var name >}}\n")
+    (tmp_path / "variables.yaml").write_text('name: "\\ue0300\\ue031"\n', encoding="utf-8")
+    draft = Diagnostics(echo=False)
+    load(tmp_path / "r.md", draft)
+    found = [(Path(w.path).name, w.line) for w in draft.warnings if "U+E030, written as an escape" in w.message]
+    assert found == [("variables.yaml", 1)]
+
+
+def test_every_mark_the_reading_writes_is_one_it_removes_from_what_it_reads():
+    """A new mark outside text.MARKS would let an author's character be taken for it again."""
+    package = Path(report_build.__file__).parent
+    used = set()
+    for module in package.rglob("*.py"):
+        used.update(re.findall(r"\\u(e[0-9a-f]{3}|f[0-8][0-9a-f]{2})", module.read_text(encoding="utf-8")))
+    marks = {code for code in used if int(code, 16) <= 0xE0FF}
+    assert {"e000", "e001", "e010", "e011", "e020", "e021", "e030", "e031"} <= marks
+    assert all(REMOVED.match(chr(int(code, 16))) for code in marks)
 
 
 def test_a_lone_surrogate_in_the_front_matter_is_refused_at_its_line(tmp_path):

@@ -13,7 +13,7 @@ import yaml
 from .. import limits
 from ..errors import Diagnostics, ManuscriptError
 from . import files, yamltext
-from .text import UNWRITABLE, character_name
+from .text import REMOVED, character_name, why_removed
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
@@ -38,7 +38,7 @@ def _split(text: str, path: Path) -> tuple[str | None, str, int]:
 class Loader(yaml.SafeLoader):
     """PyYAML's safe loader, with a nesting limit (its composer recurses), impossible dates
     (2020-13-45) reported as YAML errors at their line instead of a bare ValueError, and the
-    characters of :data:`UNWRITABLE` taken out of its strings, each kept in ``removed`` with its
+    characters of :data:`~.text.REMOVED` taken out of its strings, each kept in ``removed`` with its
     line (0-based in the text read) for a warning."""
 
     def __init__(self, stream: str, remove: bool = True):
@@ -49,9 +49,9 @@ class Loader(yaml.SafeLoader):
 
     def construct_yaml_str(self, node: Any) -> Any:
         value = super().construct_yaml_str(node)
-        if self.remove and UNWRITABLE.search(value):
-            self.removed.extend((char, node.start_mark.line) for char in dict.fromkeys(UNWRITABLE.findall(value)))
-            value = UNWRITABLE.sub("", value)
+        if self.remove and REMOVED.search(value):
+            self.removed.extend((char, node.start_mark.line) for char in dict.fromkeys(REMOVED.findall(value)))
+            value = REMOVED.sub("", value)
         return value
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -95,7 +95,8 @@ def load(text: str, path: Path, diagnostics: Diagnostics, first_line: int = 1, r
         loader.dispose()
     for char, line in loader.removed:
         diagnostics.warn(
-            f"the {character_name(char)} U+{ord(char):04X}, written as an escape, is removed: no page can hold it",
+            f"the {character_name(char)} U+{ord(char):04X}, written as an escape, is removed: "
+            + why_removed(char, "no page can hold it"),
             path,
             line + first_line,
         )

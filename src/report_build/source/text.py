@@ -51,39 +51,55 @@ def read_text(path: Path, diagnostics: Diagnostics | None = None) -> str:
     return remove_control_characters(text, path, diagnostics)
 
 
+MARKS = "\ue000-\ue0ff"
+"""Private-use characters the reading writes into the text as marks of its own, to find again
+later: citations (:mod:`.refsyntax`), escaped variables (:mod:`.compose`), translated variables
+(:mod:`.passes.translate`), lists set aside (:mod:`.dialects.mkdocs`). An author's character of
+this range would be taken for one of them, so it is removed as the text is read, with a warning."""
 # Characters XML 1.0 (so XHTML, so the ePub) cannot hold: C0 controls other than tab and
-# newline, and the noncharacters U+FFFE and U+FFFF.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# The same, and lone surrogates, which no UTF-8 file holds but a YAML escape ("\ud800") writes.
+# newline, and the noncharacters U+FFFE and U+FFFF; lone surrogates, which no UTF-8 file holds
+# but a YAML escape ("\ud800") writes.
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What a reading removes from a source's text and from its YAML's strings: those, and the marks.
+REMOVED = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff{MARKS}]")
 MAX_NUL = 16  # more NUL characters than this: a UTF-16 or binary file, refused as not UTF-8
 CONTROL_NAMES = {"\x00": "NUL character", "\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape character"}
 
 
 def character_name(char: str) -> str:
-    """How a message names a character of :data:`UNWRITABLE`."""
+    """How a message names a character of :data:`REMOVED`."""
     if "\ud800" <= char <= "\udfff":
         return "lone surrogate"
+    if char >= "\ue000":
+        return "private-use character"
     return CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
+
+
+def why_removed(char: str, otherwise: str) -> str:
+    """Why a character of :data:`REMOVED` is removed: it is one of :data:`MARKS`, or ``otherwise``."""
+    return "report-build uses it to mark its own work in the text" if re.match(f"[{MARKS}]", char) else otherwise
 
 
 def remove_control_characters(text: str, path: Path, diagnostics: Diagnostics | None, first_line: int = 1) -> str:
     """``text`` without the characters no XHTML page can hold (a backspace pasted from a
-    terminal, a form feed): each removed one is a fault at its line and column."""
-    if NOT_XML.search(text) is None:
+    terminal, a form feed) or the reading writes as its own marks (:data:`MARKS`): each removed
+    one is a fault at its line and column."""
+    if REMOVED.search(text) is None:
         return text
     if diagnostics is not None:
         line, counted = first_line, 0
-        for bad in NOT_XML.finditer(text):
+        for bad in REMOVED.finditer(text):
             char = bad.group()
             line += text.count("\n", counted, bad.start())  # counted on from the last one
             counted = bad.start()
             column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-            name = character_name(char)
+            name, why = character_name(char), why_removed(char, "XHTML cannot hold it")
             diagnostics.warn(
-                f"the {name} U+{ord(char):04X} at column {column} is removed: XHTML cannot hold it", path, line
+                f"the {name} U+{ord(char):04X} at column {column} is removed: {why}",
+                path,
+                line,
             )
-    return NOT_XML.sub("", text)
+    return REMOVED.sub("", text)
 
 
 @dataclass(frozen=True)
