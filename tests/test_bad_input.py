@@ -237,6 +237,30 @@ def test_characters_written_as_yaml_escapes_are_removed_with_a_warning_at_their_
     assert info.value.line == line
 
 
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+def test_characters_written_as_escapes_in_a_bibliography_are_removed_with_a_warning_at_their_line(tmp_path, suffix):
+    """A bibliography exported by a reference manager may write a lone surrogate or a control
+    character as an escape: taken out with a warning at its line, as in the variables; it
+    stopped the build with an internal UnicodeEncodeError."""
+    entry = (
+        '- id: smith\n  type: book\n  title: "Field \\ud800 notes \\x07"\n  issued:\n    date-parts: [[2020]]\n'
+        if suffix == "yaml"
+        else '[{"id": "smith", "type": "book",\n  "title": "Field \\ud800 notes \\u0007",\n'
+        '  "issued": {"date-parts": [[2020]]}}]\n'
+    )
+    (tmp_path / f"refs.{suffix}").write_text(entry, encoding="utf-8")
+    manuscript = write(
+        tmp_path / "r.md", f"---\ntitle: T\nbibliography: refs.{suffix}\n---\n\n# One\n\nAs @smith says.\n"
+    )
+    draft = Diagnostics(echo=False)
+    document = load(manuscript, draft)
+    found = [(Path(w.path).name, w.line) for w in draft.warnings if "written as an escape, is removed" in w.message]
+    assert found == [(f"refs.{suffix}", 3 if suffix == "yaml" else 2)] * 2  # the surrogate and the bell
+    assert "Field  notes" in repr(document) and "\ud800" not in repr(document)
+    with pytest.raises(StrictModeError):
+        load(manuscript, Diagnostics(echo=False, strict=True))
+
+
 MARK_LINES = {
     "a list set aside (MkDocs)": "\ue0300\ue031",
     "one past the lists set aside": "\ue0307\ue031",

@@ -30,9 +30,9 @@ import yaml
 from lxml import etree
 
 from ..errors import ManuscriptError
-from . import bibtex, files, sanitize
+from . import bibtex, files, frontmatter, sanitize
 from .refsyntax import Item
-from .text import SourceMap, read_text
+from .text import REMOVED, SourceMap, read_text
 
 DEFAULT_STYLE = "harvard-cite-them-right"
 FORMATS = (".json", ".yaml", ".yml", ".bib")
@@ -89,7 +89,7 @@ def _read(path: Path, where: Path, line: int | None, warn: Warn) -> list[dict[st
     if suffix == ".bib":
         return bibtex.read(path, warn)
     try:
-        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        data = _json(text, path, warn) if suffix == ".json" else _yaml(text, path, warn)
     except (ValueError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         number = getattr(exc, "lineno", None) or (mark.line + 1 if mark else None)
@@ -105,6 +105,38 @@ def _read(path: Path, where: Path, line: int | None, warn: Warn) -> list[dict[st
             raise ManuscriptError(f"bibliography entry '{entry['id']}' is given twice", path, None)
         seen.add(key)
     return data
+
+
+def _yaml(text: str, path: Path, warn: Warn) -> Any:
+    """CSL-YAML, each character no page can hold that an escape writes (``"\\ud800"``) taken out
+    with a warning at its line (:class:`.frontmatter.Loader`)."""
+    loader = frontmatter.Loader(text)
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    for char, line in loader.removed:
+        warn(frontmatter.escape_removed(char), path, line + 1)
+    return data
+
+
+def _json(text: str, path: Path, warn: Warn) -> Any:
+    """CSL-JSON, each character no page can hold that an escape writes (``"\\ud800"``) taken out
+    with a warning at the line of its first escape."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str) and REMOVED.search(value):
+            for char in dict.fromkeys(REMOVED.findall(value)):
+                at = re.search(rf"\\u{ord(char):04x}", text, re.IGNORECASE)
+                warn(frontmatter.escape_removed(char), path, text.count("\n", 0, at.start()) + 1 if at else None)
+            return REMOVED.sub("", value)
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {clean(key): clean(item) for key, item in value.items()}
+        return value
+
+    return clean(json.loads(text))
 
 
 def style_class(style: Path | None) -> str:

@@ -81,6 +81,13 @@ Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_time
 Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_yaml_str)
 
 
+def escape_removed(char: str) -> str:
+    """The warning for a character of :data:`~.text.REMOVED` written as an escape and taken out."""
+    return f"the {character_name(char)} U+{ord(char):04X}, written as an escape, is removed: " + why_removed(
+        char, "no page can hold it"
+    )
+
+
 def load(text: str, path: Path, diagnostics: Diagnostics, first_line: int = 1, remove: bool = True) -> tuple[Any, Any]:
     """(node, data): the composed node, for key lines, and the constructed data, read with
     :class:`Loader`; each character taken out of a string is a warning at its line (the text's
@@ -95,8 +102,7 @@ def load(text: str, path: Path, diagnostics: Diagnostics, first_line: int = 1, r
         loader.dispose()
     for char, line in loader.removed:
         diagnostics.warn(
-            f"the {character_name(char)} U+{ord(char):04X}, written as an escape, is removed: "
-            + why_removed(char, "no page can hold it"),
+            escape_removed(char),
             path,
             line + first_line,
         )
