@@ -187,7 +187,7 @@ def _read_text(
         translate.translate_tree(root, source, translation, path, diagnostics)
         _restore_structure(structure, translation)
     guards.check_tree_depth(root, source)
-    remote.apply(root, source, theme.strings)
+    remote.apply(root, source, theme.strings, diagnostics)
 
     ctx = Context(path, source, metadata, theme, diagnostics, structure, site_root, translation)
     headings.report_duplicate_ids(ctx)

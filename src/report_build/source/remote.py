@@ -114,9 +114,17 @@ class RemoteImages:
     found: list[tuple[str, int | None]] = field(default_factory=list)
     _verified: dict[str, Path] = field(default_factory=dict)
 
-    def apply(self, root: etree._Element, source: SourceMap, strings: Mapping[str, Any] | None = None) -> None:
+    def apply(
+        self,
+        root: etree._Element,
+        source: SourceMap,
+        strings: Mapping[str, Any] | None = None,
+        located: Diagnostics | None = None,
+    ) -> None:
         """Replace the source of every remote ``<img>`` under ``root`` (or the image itself);
-        ``strings`` are the layout's words (the placeholder's label)."""
+        ``strings`` are the layout's words (the placeholder's label). Warnings go to ``located``
+        when given (the reading's, which names the file and line a composed line came from), as
+        long as this object has diagnostics (another output's text has none: it said them)."""
         strings = strings or {}
         label = str(strings.get("image_omitted", "Image not included"))
         colon = str(strings.get("colon", ": "))
@@ -135,7 +143,7 @@ class RemoteImages:
                     img.set("src", self._local_copy(url, lock, line))
                     continue
             if self.mode == "omit" and self.diagnostics is not None:
-                self.diagnostics.warn(
+                (located or self.diagnostics).warn(
                     f"remote image '{url}' left out (--omit-remote): a placeholder shows its alt text; "
                     "run `report-build fetch` to download it and build with it",
                     self.manuscript,
