@@ -9,6 +9,7 @@ from watchfiles import Change
 
 from report_build.errors import Diagnostic, ManuscriptError
 from report_build.preview.faults import ERROR, WARNING, Fault, Panel, PdfStatus, render_panel
+from report_build.preview.printing import Pdf, Sheet, made
 from report_build.preview.server import inject
 from report_build.preview.session import SessionCache, _lasting
 from report_build.preview.state import Look, State
@@ -94,3 +95,17 @@ def test_files_made_and_removed_within_a_save_are_no_change(tmp_path):
         (Change.deleted, str(tmp_path / "two.md")),
     }
     assert sorted(Path(name).name for name in _lasting(batch)) == ["one.md", "two.md"]
+
+
+def test_the_terminal_counts_the_pages_the_print_view_shows():
+    """The layout's note counts the print edition's pages (blank versos included); the line
+    says how many pages the print view shows, the screen edition's, and what was laid out."""
+    sheets = tuple(Sheet(n, str(n), 1100, 1556) for n in range(1, 35))
+    notes = (
+        "Markdown: 1 chapter read again, 8 unchanged since the last build",
+        "PDF: 43 pages in 10 groups: laid out chapter 2; 9 kept from the last build (4.3 s)",
+        "PDF: the screen edition has 34 pages: it leaves out the 9 blank pages the print edition needs",
+    )
+    pdf = Pdf(2, 3, b"%PDF", AT, 6.44, sheets, notes=notes)
+    assert made(pdf) == "PDF made in 6.4 s (34 pages): laid out chapter 2; 9 kept from the last build (4.3 s)"
+    assert made(Pdf(1, 1, b"%PDF", AT, 2.0, sheets[:3])) == "PDF made in 2.0 s (3 pages)"

@@ -241,8 +241,16 @@ class Printer:
             errors = [str(fault) for fault in pdf.faults if fault.severity == ERROR]
             self.say(f"PDF not made: {errors[-1] if errors else 'unknown error'}")
             return
-        how = f": {pdf.notes[-1].removeprefix('PDF: ')}" if pdf.notes else f" ({len(pdf.sheets)} pages)"
-        self.say(f"PDF made in {pdf.took:.1f} s{how}")
+        self.say(made(pdf))
+
+
+def made(pdf: Pdf) -> str:
+    """The terminal's line for a PDF made: its pages as the print view shows them (the screen
+    edition's), and what the layout did again and kept, from the build's note on its groups."""
+    layout = next(
+        (note.split(" groups: ", 1)[1] for note in pdf.notes if note.startswith("PDF: ") and " groups: " in note), ""
+    )
+    return f"PDF made in {pdf.took:.1f} s ({len(pdf.sheets)} pages)" + (f": {layout}" if layout else "")
 
 
 def _child(connection: Any, parent: int) -> None:
