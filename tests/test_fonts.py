@@ -32,6 +32,25 @@ def test_the_language_selects_the_cjk_region():
     assert "Noto Serif CJK JP" not in chain.families("serif", "ko")
 
 
+def test_the_documents_own_script_is_tried_first():
+    """A character several scripts share (the danda, U+0964, of Devanagari, Bengali and others)
+    is drawn by the face of the document's script, not by the first entry that has it."""
+    chain = Theme().fallback
+    english = chain.families("serif", "en")
+    assert english[0] == "Noto Serif" and english == chain.families("serif", "fr")  # the file's order
+    assert chain.families("serif", "bn")[0] == "Noto Serif Bengali"
+    assert chain.families("sans", "bn-BD")[0] == "Noto Sans Bengali"
+    assert chain.families("serif", "hi")[0] == "Noto Serif Devanagari"
+    assert chain.families("serif", "ta")[0] == "Noto Serif Tamil"
+    assert chain.families("serif", "ja")[0] == "Noto Serif CJK JP"
+    assert chain.families("serif", "sr-Latn")[0] == "Noto Serif"
+    assert sorted(chain.families("serif", "bn")) == sorted(english)  # the same families, reordered
+    bengali = fonts.Coverage(Theme(language="bn"), "bn").fallback_face("\u0964")
+    devanagari = fonts.Coverage(Theme(language="hi"), "hi").fallback_face("\u0964")
+    assert bengali is not None and "Bengali" in bengali.family  # make setup installs both
+    assert devanagari is not None and "Devanagari" in devanagari.family
+
+
 def test_the_chain_reaches_the_stylesheets_as_custom_properties():
     css = Theme().fallback.css("zh-TW")
     assert css.startswith(":root {")

@@ -358,9 +358,14 @@ class FallbackChain:
         return self.default_region
 
     def families(self, style: str, language: str) -> tuple[str, ...]:
-        """The fallback families for a style, in order, for a document in ``language``."""
+        """The fallback families for a style, in order, for a document in ``language``: the
+        entries for the language's own script first, then the others in the file's order, so
+        that a character several scripts share is drawn in the document's script (the danda,
+        U+0964, in a Bengali report by the Bengali face, not by the Devanagari one listed before it)."""
         region = self.region(language)
-        return tuple(dict.fromkeys(font.family(style, region) for font in self.fonts))
+        own = set(scripts_of(language))
+        ordered = sorted(self.fonts, key=lambda font: not own.intersection(font.scripts))  # stable
+        return tuple(dict.fromkeys(font.family(style, region) for font in ordered))
 
     def css(self, language: str) -> str:
         """The custom properties that put the chain into the stylesheets' font lists."""
@@ -375,6 +380,23 @@ class FallbackChain:
         if script == "Zsye":
             return (self.emoji_package,) if self.emoji_package else ()
         return tuple(dict.fromkeys(f.package for f in self.fonts if script in f.scripts and f.package))
+
+
+COMPOSITE_SCRIPTS = {"Jpan": ("Hani", "Hira", "Kana"), "Kore": ("Hang", "Hani"), "Hans": ("Hani",), "Hant": ("Hani",)}
+"""ISO 15924 codes that stand for several scripts written together, as the fallback file lists them."""
+
+
+def scripts_of(language: str) -> tuple[str, ...]:
+    """The scripts (ISO 15924) a language tag is written in: its script subtag (``sr-Latn``),
+    else the one CLDR's likely subtags give its language (``bn``: Bengali; ``ja``: Han and kana)."""
+    from babel.core import get_global
+
+    subtags = language.replace("_", "-").split("-")
+    script = next((tag.title() for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), "")
+    if not script:
+        likely = str(get_global("likely_subtags").get(subtags[0].lower(), "")).split("_")
+        script = next((tag for tag in likely[1:] if len(tag) == 4), "")
+    return COMPOSITE_SCRIPTS.get(script, (script,) if script else ())
 
 
 def _css_string(text: str) -> str:

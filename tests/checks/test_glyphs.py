@@ -87,6 +87,21 @@ def test_each_passage_gets_the_cjk_forms_of_its_language(pdf):
 
 
 @pytest.mark.e2e
+def test_a_bengali_reports_dandas_are_drawn_by_its_bengali_face(tmp_path):
+    """The danda (U+0964, U+0965) belongs to Devanagari and is shared by Bengali: in a Bengali
+    report it comes from the Bengali face, as the letters around it, not from the Devanagari
+    face the fallback file lists first; a Hindi report keeps the Devanagari one."""
+    drawn = {}
+    for language, words in (("bn", "বাংলা লেখা সুন্দর। শেষ বাক্য॥"), ("hi", "हिंदी लेखन सुंदर है। अंतिम वाक्य॥")):
+        manuscript = tmp_path / language / "report.md"
+        manuscript.parent.mkdir()
+        manuscript.write_text(f"---\ntitle: {words[:5]}\nlanguage: {language}\n---\n\n# {words[:5]}\n\n{words}\n")
+        (result,) = build(manuscript, ("pdf",), write=False, diagnostics=Diagnostics(strict=True, echo=False), jobs=1)
+        drawn[language] = {g.font for g in glyphs(result.data) if g.text in ("\u0964", "\u0965")}
+    assert drawn == {"bn": {"Noto-Serif-Bengali"}, "hi": {"Noto-Serif-Devanagari"}}
+
+
+@pytest.mark.e2e
 def test_the_check_finds_an_empty_box(tmp_path):
     """A character no installed font has (Kawi, U+11F04) is drawn as .notdef: the check says so."""
     html = "<html lang='en'><body><p>Kawi \U00011f04 and 11 Latin letters</p></body></html>"
