@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import json
 import os
 import re
 import shutil
@@ -300,6 +301,52 @@ def test_a_mark_written_as_a_yaml_escape_in_the_variables_is_removed_with_a_warn
     load(tmp_path / "r.md", draft)
     found = [(Path(w.path).name, w.line) for w in draft.warnings if "U+E030, written as an escape" in w.message]
     assert found == [("variables.yaml", 1)]
+
+
+@pytest.mark.parametrize(
+    ("cell", "named"), [("X\\ue0105\\ue011Y", "private-use character U+E010"), ("P\\ud800Q", "lone surrogate U+D800")]
+)
+def test_a_data_cell_holding_an_escaped_mark_or_surrogate_is_an_error_at_its_line(tmp_path, cell, named):
+    """A JSON data file may write by escape what its text cannot hold: a data cell's fault is an
+    error at the file's line (it was an internal IndexError or UnicodeEncodeError)."""
+    write(tmp_path / "r.md", "---\ntitle: Cells\n---\n\n# One\n\nValue {{< var va >}} here.\n")
+    (tmp_path / "variables.yaml").write_text("va: {data: d.json, row: {key: a}, column: v, format: as written}\n")
+    (tmp_path / "d.json").write_text(f'[\n  {{"key": "b", "v": "ok"}},\n  {{"key": "a", "v": "{cell}"}}\n]\n')
+    with pytest.raises(ReportBuildError) as info:
+        load(tmp_path / "r.md", Diagnostics(echo=False))
+    assert (Path(info.value.path).name, info.value.line) == ("d.json", 3)
+    assert named in str(info.value) and "written as an escape" in str(info.value)
+
+
+def test_a_chart_spec_holding_an_escaped_surrogate_is_a_placeholder_with_a_warning_at_its_line(tmp_path):
+    spec = {"data": {"values": [{"a": 1}]}, "mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    text = json.dumps(spec, indent=1).replace('"mark"', '"title": "Bad \\ud800 title",\n "mark"')
+    (tmp_path / "c.vl.json").write_text(text)
+    write(tmp_path / "r.md", "---\ntitle: Chart\n---\n\n# One\n\n![A chart](c.vl.json)\n")
+    draft = Diagnostics(echo=False)
+    load(tmp_path / "r.md", draft)
+    found = [(Path(w.path).name, w.line) for w in draft.warnings if "lone surrogate U+D800" in w.message]
+    assert found == [("c.vl.json", text.split("\n").index(' "title": "Bad \\ud800 title",') + 1)]
+
+
+def test_a_mark_written_as_an_escape_in_the_front_matter_is_refused_at_its_line(tmp_path):
+    manuscript = write(tmp_path / "r.md", '---\ntitle: "T \\ue000ab\\ue001 x"\n---\n\n# One\n\nText.\n')
+    with pytest.raises(ReportBuildError) as info:
+        load(manuscript, Diagnostics(echo=False))
+    assert info.value.line == 2 and "private-use character U+E000" in str(info.value), str(info.value)
+
+
+def test_marks_and_escapes_in_a_bibtex_or_csl_json_bibliography_are_removed_at_their_lines(tmp_path):
+    (tmp_path / "refs.bib").write_text(
+        "@book{smith,\n  author = {Smith, A.},\n  title = {Field \ue000 notes},\n  year = 2020\n}\n"
+    )
+    (tmp_path / "more.json").write_text('[{"id": "jones", "type": "book",\n  "title": "Form\\ffeed"}]\n')
+    write(tmp_path / "r.md", "---\ntitle: T\nbibliography: [refs.bib, more.json]\n---\n\n# One\n\n@smith and @jones.\n")
+    draft = Diagnostics(echo=False)
+    document = load(tmp_path / "r.md", draft)
+    found = sorted((Path(w.path).name, w.line) for w in draft.warnings if "is removed" in w.message)
+    assert found == [("more.json", 2), ("refs.bib", 3)]
+    assert "\ue000" not in repr(document) and "\x0c" not in repr(document)
 
 
 def test_every_mark_the_reading_writes_is_one_it_removes_from_what_it_reads():

@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import pikepdf
+import polib
 import pytest
 from helpers import REPORT, fill, write_report
 from lxml import etree
@@ -139,3 +140,35 @@ def test_diff_lists_the_translations_that_went_stale(tmp_path):
     assert [text for _where, text in edition.stale] == ["Closing paragraph, changed."]
     assert [text for _where, text in edition.new] == ["A new last paragraph."]
     assert edition.stale[0][0] == f"report.md:{REPORT.split(chr(10)).index('Closing paragraph.') + 1}"
+
+
+def test_marks_of_the_reading_in_a_translation_are_removed_with_a_warning_at_the_catalog_line(tmp_path):
+    """The reading marks citations, variables and braces with private-use characters: one a
+    translator pastes in was read as such (a citation mark stopped the build with an internal
+    UnicodeDecodeError, U+E030 came out as a brace). Removed, with a warning at the entry's line."""
+    manuscript = write_report(tmp_path / "water")
+    path, _ = init("fr", manuscript)
+    marked = {
+        "Closing paragraph.": "FR Closing \ue000ab\ue001 paragraph \ue030 end.",
+        "Another paragraph that stays.": "FR Another \ue020x\ue200\ue021 paragraph.",
+    }
+    fill(path, lambda msgid: marked.get(msgid, f"FR {msgid}"))
+    lines = {entry.msgid: entry.linenum for entry in polib.pofile(str(path)) if entry.msgid in marked}
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics, language="fr")
+    removed = sorted(
+        (w.line, w.message.split(" in a translation")[0])
+        for w in diagnostics.warnings
+        if "in a translation" in w.message
+    )
+    assert {line for line, _ in removed} == set(lines.values())
+    assert {message for _, message in removed} >= {
+        "the private-use character U+E000",
+        "the private-use character U+E030",
+    }
+    body = "".join(chapter.body for chapter in document.chapters)
+    assert "FR Closing ab paragraph  end." in body  # no citation, no brace
+    assert "FR Another x\ue200 paragraph." in body  # no variable: the private-use character after U+E0FF stays
+    assert not any("\ue000" <= char <= "\ue0ff" for char in body)
+    with pytest.raises(ReportBuildError):
+        load(manuscript, Diagnostics(echo=False, strict=True), language="fr")

@@ -95,13 +95,14 @@ MONTHS = {
 FORMATTING = re.compile(r"\\(?:emph|textit|textbf|textsc|textsf|texttt|textrm|textup|mbox|text|url|uline|enquote)\s*\{")
 
 
-def read(path: Path, warn: Callable[[str, Path, int | None], None]) -> list[dict[str, Any]]:
+def read(path: Path, warn: Callable[[str, Path, int | None], None], text: str | None = None) -> list[dict[str, Any]]:
     """The entries of a BibTeX file as CSL-JSON items, in file order. What pybtex reads around (a
-    syntax error, an undefined ``@string``, a key given twice) is a warning naming its line."""
+    syntax error, an undefined ``@string``, a key given twice) is a warning naming its line.
+    ``text``: the file's text as the reading read it (cleaned of what no page can hold)."""
     import pybtex.errors
     from pybtex.database.input.bibtex import Parser
 
-    text = files.read_utf8(path)
+    text = files.read_utf8(path) if text is None else text
     with pybtex.errors.capture() as captured:
         data = Parser(encoding="utf-8").parse_string(text)
     for error in captured:

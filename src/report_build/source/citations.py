@@ -32,7 +32,7 @@ from lxml import etree
 from ..errors import ManuscriptError
 from . import bibtex, files, frontmatter, sanitize
 from .refsyntax import Item
-from .text import REMOVED, SourceMap, read_text
+from .text import REMOVED, SourceMap, escape_line, read_text
 
 DEFAULT_STYLE = "harvard-cite-them-right"
 FORMATS = (".json", ".yaml", ".yml", ".bib")
@@ -51,6 +51,13 @@ class Bibliography:
 
 
 Warn = Callable[[str, Path, "int | None"], None]
+
+
+@dataclass(frozen=True)
+class _Warner:
+    """The reading's warner as :func:`.text.read_text` reports to it (as to a Diagnostics)."""
+
+    warn: Warn
 
 
 def load(paths: tuple[Path, ...], style: Path | None, where: Path, line: int | None, warn: Warn) -> Bibliography:
@@ -85,9 +92,9 @@ def _read(path: Path, where: Path, line: int | None, warn: Warn) -> list[dict[st
         raise ManuscriptError(
             f"bibliography '{path.name}' must be CSL-JSON (.json), CSL-YAML (.yaml) or BibTeX (.bib)", where, line
         )
-    text = read_text(path)
+    text = read_text(path, _Warner(warn))  # what no page can hold, or marks, removed with a warning
     if suffix == ".bib":
-        return bibtex.read(path, warn)
+        return bibtex.read(path, warn, text)
     try:
         data = _json(text, path, warn) if suffix == ".json" else _yaml(text, path, warn)
     except (ValueError, yaml.YAMLError) as exc:
@@ -127,8 +134,7 @@ def _json(text: str, path: Path, warn: Warn) -> Any:
     def clean(value: Any) -> Any:
         if isinstance(value, str) and REMOVED.search(value):
             for char in dict.fromkeys(REMOVED.findall(value)):
-                at = re.search(rf"\\u{ord(char):04x}", text, re.IGNORECASE)
-                warn(frontmatter.escape_removed(char), path, text.count("\n", 0, at.start()) + 1 if at else None)
+                warn(frontmatter.escape_removed(char), path, escape_line(text, char))
             return REMOVED.sub("", value)
         if isinstance(value, list):
             return [clean(item) for item in value]

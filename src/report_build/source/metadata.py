@@ -21,7 +21,7 @@ from ..errors import Diagnostics, ManuscriptError, ResourceError, UnusableImageE
 from ..model import Metadata
 from ..paper import PAGE_SIDE_MM, in_range, page_size_mm
 from ..sandbox import check_inside
-from .text import UNWRITABLE
+from .text import MARK, REMOVED
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -64,13 +64,17 @@ def text(value: Any, field: Field) -> str:
         value = str(value)
     if not isinstance(value, str):
         raise ValueRejectedError("text")
-    bad = UNWRITABLE.search(value)
+    bad = REMOVED.search(value)
     if bad is not None:
-        # a lone surrogate comes from a YAML escape: no UTF-8 text can hold one
-        name = "lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "control character"
+        char = bad.group()
+        # a lone surrogate or a mark comes from a YAML escape: the text's own were removed as read
+        if MARK.match(char):
+            name, reason = "private-use character", "report-build uses to mark its own work in the text"
+        else:
+            name = "lone surrogate" if "\ud800" <= char <= "\udfff" else "control character"
+            reason = "XHTML cannot hold"
         raise ValueRejectedError(
-            message=f"front matter '{field.spelled}' contains the {name} U+{ord(bad.group()):04X}, "
-            "which XHTML cannot hold; remove it",
+            message=f"front matter '{field.spelled}' contains the {name} U+{ord(char):04X}, which {reason}; remove it",
         )
     return " ".join(value.split())
 
@@ -93,7 +97,7 @@ def text_list(separator: str | None) -> Callable[[Any, Field], tuple[str, ...]]:
         else:
             raise ValueRejectedError("text or a list of text")
         for item in items:
-            if UNWRITABLE.search(item):
+            if REMOVED.search(item):
                 raise ValueRejectedError(
                     message=f"front matter '{field.spelled}' contains a control character; remove it"
                 )

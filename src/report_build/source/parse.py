@@ -205,6 +205,8 @@ def _read_text(
     if metadata.direction == "rtl":
         direction.isolate_left_to_right(root)
         direction.isolate_latin_runs(root)
+    if translation is not None:
+        translation.report_removed(diagnostics)
     document = Document(
         source=path.resolve(),
         metadata=metadata,

@@ -56,6 +56,7 @@ MARKS = "\ue000-\ue0ff"
 later: citations (:mod:`.refsyntax`), escaped variables (:mod:`.compose`), translated variables
 (:mod:`.passes.translate`), lists set aside (:mod:`.dialects.mkdocs`). An author's character of
 this range would be taken for one of them, so it is removed as the text is read, with a warning."""
+MARK = re.compile(f"[{MARKS}]")
 # Characters XML 1.0 (so XHTML, so the ePub) cannot hold: C0 controls other than tab and
 # newline, and the noncharacters U+FFFE and U+FFFF; lone surrogates, which no UTF-8 file holds
 # but a YAML escape ("\ud800") writes.
@@ -75,9 +76,36 @@ def character_name(char: str) -> str:
     return CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
 
 
+def first_removed(value: object) -> str | None:
+    """The first character of :data:`REMOVED` in the strings (keys included) of data as a JSON
+    or YAML loader gives it, where an escape (``"\\ud800"``) may have written one; else None."""
+    if isinstance(value, str):
+        found = REMOVED.search(value)
+        return found.group() if found else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return next((char for item in value if (char := first_removed(item)) is not None), None)
+    return None
+
+
+SHORT_ESCAPES = {"\b": "b", "\f": "f", "\x07": "a", "\x1b": "e", "\x00": "0", "\x0b": "v"}
+"""Characters JSON or YAML can write with one letter after the backslash (``"\\f"``)."""
+
+
+def escape_line(text: str, char: str) -> int | None:
+    """The line of ``text`` where ``char`` is first written as an escape (``\\u0007``,
+    ``\\x07``, ``\\f``), if it is."""
+    forms = [rf"\\u{ord(char):04x}", rf"\\x{ord(char):02x}" if ord(char) < 0x100 else None]
+    if char in SHORT_ESCAPES:
+        forms.append(rf"\\{SHORT_ESCAPES[char]}")
+    found = re.search("|".join(form for form in forms if form), text, re.IGNORECASE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
 def why_removed(char: str, otherwise: str) -> str:
     """Why a character of :data:`REMOVED` is removed: it is one of :data:`MARKS`, or ``otherwise``."""
-    return "report-build uses it to mark its own work in the text" if re.match(f"[{MARKS}]", char) else otherwise
+    return "report-build uses it to mark its own work in the text" if MARK.match(char) else otherwise
 
 
 def remove_control_characters(text: str, path: Path, diagnostics: Diagnostics | None, first_line: int = 1) -> str:

@@ -50,7 +50,7 @@ from ...translate.catalog import Catalog, Unit
 from .. import files
 from ..refsyntax import PLACEHOLDER as REFERENCE
 from ..refsyntax import XREF_PREFIXES, Reference
-from ..text import SourceMap
+from ..text import REMOVED, SourceMap, character_name, why_removed
 
 VAR_START, VAR_END = "\ue020", "\ue021"
 VAR_INDEX = 0xE200  # a marker's index is one private-use character: no slug or letter count sees it
@@ -98,6 +98,7 @@ class Edition:
     shown_in_source: list[Unit] = field(default_factory=list)
     variables: list[tuple[str, str]] = field(default_factory=list)  # (key, value shown), by marker index
     main: Path | None = None  # the manuscript: units at its lines are composed lines until relocated
+    removed: list[tuple[str, int | None]] = field(default_factory=list)  # (character, catalog line)
 
     @property
     def translating(self) -> bool:
@@ -126,9 +127,26 @@ class Edition:
             return None
         found = self.catalog.find(unit.context, unit.msgid)
         if found.state == "translated":
+            if REMOVED.search(found.text):  # said by :func:`report_removed`, at the catalog line
+                self.removed.extend((char, found.line) for char in dict.fromkeys(REMOVED.findall(found.text)))
+                return REMOVED.sub("", found.text)
             return found.text
         self.shown_in_source.append(unit)
         return None
+
+    def report_removed(self, diagnostics: Diagnostics) -> None:
+        """A warning for each character taken out of a translation (:data:`~..text.REMOVED`):
+        one no page can hold, or one the reading writes as its own mark, which a translation
+        would otherwise pass for one (U+E030 read back as a brace)."""
+        for char, line in dict.fromkeys(self.removed):
+            if self.catalog is not None:
+                diagnostics.warn(
+                    f"the {character_name(char)} U+{ord(char):04X} in a translation is removed: "
+                    + why_removed(char, "no page can hold it"),
+                    self.catalog.path,
+                    line,
+                )
+        self.removed.clear()
 
     def broken(self, unit: Unit, problem: str, diagnostics: Diagnostics | None) -> None:
         """A translation that cannot be used: a warning at its catalog line; the source is shown."""
