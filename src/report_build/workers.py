@@ -66,6 +66,7 @@ class Workers:
         self.workers: list[_Worker] = []
         self.lifeline: tuple[int, int] | None = None  # (read, write): the workers watch it close
         self.scratch: str | None = None  # the workers' temporary folder (WeasyPrint's font copies)
+        self.forked = 0  # items done in worker processes (the others were done in this one)
 
     def __enter__(self) -> Workers:
         return self
@@ -79,10 +80,12 @@ class Workers:
         if len(items) <= 1 or self.jobs <= 1 or not _can_fork():
             return [self.function(*item) for item in items]
         try:
-            return self._map(items)
+            results = self._map(items)
         except BaseException:
             self.stop()
             raise
+        self.forked += len(items)
+        return results
 
     def _map(self, items: Sequence[tuple[Any, ...]]) -> list[Any]:
         self._start(min(self.jobs, len(items)))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, MANUSCRIPT, REALWORLD, bench_module
-from report_build import Diagnostics, build
+from report_build import Diagnostics, build, workers
 from report_build.cache import BuildCache
 from report_build.errors import ManuscriptError
 from report_build.source import fragments, parse
@@ -393,6 +393,16 @@ def test_the_generated_hundred_page_report_is_read_side_by_side_into_the_same_do
     side, warned_side, counts = read_jobs(manifest.path, 2)
     assert counts.in_workers == counts.parts >= manifest.chapters
     assert (side, warned_side) == (alone, warned_alone)
+
+
+def test_where_processes_cannot_be_forked_the_chapters_are_converted_here(tmp_path, monkeypatch):
+    path = tmp_path / "report.md"
+    path.write_text(long_text(24, "Chapter {n}."), "utf-8")
+    forked, _warned, counts = read_jobs(path, 2)
+    assert counts.in_workers == 25
+    monkeypatch.setattr(workers, "_can_fork", lambda: False)
+    here, _warned, counts = read_jobs(path, 2)
+    assert counts.in_workers == 0 and counts.converted == 25 and here == forked
 
 
 def test_a_short_text_is_converted_here_whatever_the_jobs():

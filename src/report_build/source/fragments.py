@@ -352,7 +352,6 @@ def convert(
             cache.keep(key, fragment)
     COUNTS.converted += len(todo)
     COUNTS.parts += len(parts)
-    COUNTS.in_workers += len(todo) if in_workers else 0
     return joined
 
 
@@ -374,6 +373,7 @@ def _converted(one: Callable[[int], Fragment | str], todo: list[int], jobs: int)
         return
     with Workers(jobs, _caught(one), task="reading") as workers:
         results = workers.map([(index,) for index in todo])
+    COUNTS.in_workers += workers.forked  # none where this system cannot fork
     for result in results:
         if isinstance(result, Exception):
             raise result
