@@ -349,6 +349,22 @@ def test_marks_and_escapes_in_a_bibtex_or_csl_json_bibliography_are_removed_at_t
     assert "\ue000" not in repr(document) and "\x0c" not in repr(document)
 
 
+def test_characters_in_data_files_and_chart_specs_are_removed_with_a_warning_at_their_line(tmp_path):
+    """Written in the files themselves (not as escapes), they were removed without a word."""
+    (tmp_path / "d.csv").write_text("key,v\na,one\x07\nb,t\ue030wo\n")
+    spec = {"data": {"url": "d.csv"}, "mark": "bar", "encoding": {"x": {"field": "v", "type": "nominal"}}}
+    text = json.dumps(spec, indent=1).replace('"bar"', '"bar\x0b"')
+    (tmp_path / "c.vl.json").write_text(text)
+    (tmp_path / "variables.yaml").write_text("va: {data: d.csv, row: {key: b}, column: v, format: as written}\n")
+    write(tmp_path / "r.md", "---\ntitle: Data\n---\n\n# One\n\nValue {{< var va >}}.\n\n![A chart](c.vl.json)\n")
+    draft = Diagnostics(echo=False)
+    document = load(tmp_path / "r.md", draft)
+    found = sorted((Path(w.path).name, w.line) for w in draft.warnings if "is removed" in w.message)
+    mark_line = next(number for number, line in enumerate(text.split("\n"), 1) if "bar" in line)
+    assert found == [("c.vl.json", mark_line), ("d.csv", 2), ("d.csv", 3)], draft.warnings
+    assert "Value two." in document.chapters[0].body
+
+
 def test_every_mark_the_reading_writes_is_one_it_removes_from_what_it_reads():
     """A new mark outside text.MARKS would let an author's character be taken for it again."""
     package = Path(report_build.__file__).parent

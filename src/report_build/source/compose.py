@@ -440,7 +440,7 @@ def _data_cell(key: str, spec: dict[str, Any], state: _State) -> str:
         raise fail(f"data: {exc.message}") from None
     data = state.data.get(target)
     if data is None:
-        data = datafiles.read(target)  # a malformed file is an error at its own line
+        data = datafiles.read(target, diagnostics=state.diagnostics)  # a malformed file: an error at its line
         state.data[target] = data
     for wanted in (*row, column):
         if wanted not in data.columns:

@@ -30,7 +30,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError, dates, numbers
 
-from ..errors import ManuscriptError
+from ..errors import Diagnostics, ManuscriptError
 from .text import character_name, escape_line, first_removed, read_text, why_removed
 
 MAX_DATA_BYTES = 5_000_000  # a chart's data or a table of figures; guards memory
@@ -76,8 +76,11 @@ def kind_of(path: Path, declared: str | None = None) -> str:
     return kind
 
 
-def read(path: Path, declared: str | None = None, property_path: str | None = None) -> Data:
-    """Read a data file; raise :class:`DataError` at the line at fault."""
+def read(
+    path: Path, declared: str | None = None, property_path: str | None = None, diagnostics: Diagnostics | None = None
+) -> Data:
+    """Read a data file; raise :class:`DataError` at the line at fault. A character no page can
+    hold (or one of the reading's marks) is removed, with a warning to ``diagnostics``."""
     kind = kind_of(path, declared)
     try:
         size = path.stat().st_size
@@ -85,7 +88,7 @@ def read(path: Path, declared: str | None = None, property_path: str | None = No
         raise DataError(f"data file '{path.name}' not found", path) from None
     if size > MAX_DATA_BYTES:
         raise DataError(f"data file is {size / 1e6:.0f} MB; a chart's data may be at most 5 MB", path)
-    text = read_text(path)
+    text = read_text(path, diagnostics)
     return parse(text, kind, path, property_path)
 
 

@@ -38,7 +38,7 @@ from lxml import etree
 
 from ... import charts as converter
 from ...contract import CHART_DATA_TABLE, TABLE_WRAP
-from ...errors import ReportBuildError, ResourceError
+from ...errors import Diagnostics, ReportBuildError, ResourceError
 from ...image_data import Embedded
 from ...model import RTL_LANGUAGES, Attachment, DataTable, Figure
 from ...sandbox import SCHEME, resolve_reference
@@ -164,9 +164,9 @@ def _draw(
         spec_path = resolve_reference(spec_ref, ctx.path.parent, ctx.roots)
     except ResourceError as exc:
         raise ChartFaultError(f"spec: {exc.message}", ctx.path, line) from None
-    spec, text = read_spec(spec_path)
+    spec, text = read_spec(spec_path, ctx.diagnostics)
     inputs = [spec_path]
-    spec, datasets = inline(spec, spec_path, text, ctx.roots)
+    spec, datasets = inline(spec, spec_path, text, ctx.roots, ctx.diagnostics)
     inputs.extend(data.path for data, from_file in datasets if from_file)
     check_fields(spec, datasets, spec_path, text)
     if ctx.translation is not None:  # its words as units; in a translated edition, translated
@@ -215,10 +215,11 @@ def _draw(
     return Chart(name, table, attachment, alt), svg, inputs
 
 
-def read_spec(path: Path) -> tuple[dict[str, Any], str]:
-    """A spec file as a mapping, and its text (for lines in messages)."""
+def read_spec(path: Path, diagnostics: Diagnostics | None = None) -> tuple[dict[str, Any], str]:
+    """A spec file as a mapping, and its text (for lines in messages); a character no page can
+    hold is removed with a warning to ``diagnostics``."""
     try:
-        text = read_text(path)
+        text = read_text(path, diagnostics)
     except ReportBuildError as exc:
         raise ChartFaultError(exc.message, path, exc.line) from None
     if path.name.lower().endswith(".json"):
@@ -249,11 +250,11 @@ def read_spec(path: Path) -> tuple[dict[str, Any], str]:
 
 
 def inline(
-    spec: dict[str, Any], spec_path: Path, text: str, roots: tuple[Path, ...]
+    spec: dict[str, Any], spec_path: Path, text: str, roots: tuple[Path, ...], diagnostics: Diagnostics | None = None
 ) -> tuple[dict[str, Any], list[tuple[datafiles.Data, bool]]]:
     """A copy of the spec with every ``data.url`` replaced by the file's text (read and checked
     here, so the converter never loads anything), and the data sets in the order found, each
-    with whether it came from a file."""
+    with whether it came from a file (what no page can hold removed, with a warning to ``diagnostics``)."""
     spec = copy.deepcopy(spec)
     found: list[tuple[datafiles.Data, bool]] = []
 
@@ -288,7 +289,7 @@ def inline(
                 raise ChartFaultError(f"data: {exc.message}", spec_path, line) from None
             try:
                 kind = datafiles.kind_of(target, form.get("type"))
-                parsed = datafiles.read(target, kind, form.get("property"))
+                parsed = datafiles.read(target, kind, form.get("property"), diagnostics)
             except datafiles.DataError as exc:
                 raise ChartFaultError(exc.message, exc.path, exc.line) from None
             data.pop("url")
