@@ -334,6 +334,10 @@ def test_a_mark_written_as_an_escape_in_the_front_matter_is_refused_at_its_line(
     with pytest.raises(ReportBuildError) as info:
         load(manuscript, Diagnostics(echo=False))
     assert info.value.line == 2 and "private-use character U+E000" in str(info.value), str(info.value)
+    listed = write(tmp_path / "k.md", '---\ntitle: T\nkeywords: ["a \\ue000 b"]\n---\n\n# One\n\nText.\n')
+    with pytest.raises(ReportBuildError) as info:
+        load(listed, Diagnostics(echo=False))
+    assert info.value.line == 3 and "private-use character" in str(info.value), str(info.value)
 
 
 def test_marks_and_escapes_in_a_bibtex_or_csl_json_bibliography_are_removed_at_their_lines(tmp_path):

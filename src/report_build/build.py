@@ -120,6 +120,7 @@ def _gather(
     releases = changelog.load(log, diagnostics) if log is not None else ()
     if collector is not None and log is not None:
         releases = translated.releases(collector, releases, log)
+        collector.report_removed(diagnostics)  # what the changelog's translations held
     document = _with(document, releases=releases, **_translations(document, collector, releases, diagnostics))
     if edition is not None and edition.catalog is not None:  # the catalog is a source of this edition
         document = _with(document, inputs=(*document.inputs, edition.catalog.path.resolve()))

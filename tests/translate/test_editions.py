@@ -151,6 +151,7 @@ def test_marks_of_the_reading_in_a_translation_are_removed_with_a_warning_at_the
     marked = {
         "Closing paragraph.": "FR Closing \ue000ab\ue001 paragraph \ue030 end.",
         "Another paragraph that stays.": "FR Another \ue020x\ue200\ue021 paragraph.",
+        "First publication.": "FR First \ue010 publication.",  # the changelog's, translated after the text
     }
     fill(path, lambda msgid: marked.get(msgid, f"FR {msgid}"))
     lines = {entry.msgid: entry.linenum for entry in polib.pofile(str(path)) if entry.msgid in marked}
@@ -169,6 +170,7 @@ def test_marks_of_the_reading_in_a_translation_are_removed_with_a_warning_at_the
     body = "".join(chapter.body for chapter in document.chapters)
     assert "FR Closing ab paragraph  end." in body  # no citation, no brace
     assert "FR Another x\ue200 paragraph." in body  # no variable: the private-use character after U+E0FF stays
+    assert document.releases[0].summary == "FR First  publication."
     assert not any("\ue000" <= char <= "\ue0ff" for char in body)
     with pytest.raises(ReportBuildError):
         load(manuscript, Diagnostics(echo=False, strict=True), language="fr")

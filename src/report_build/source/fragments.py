@@ -334,7 +334,8 @@ def convert(
         except _Unsplittable as exc:
             return str(exc)
 
-    for index, made in zip(todo, _converted(one, todo, jobs if in_workers else 1), strict=False):
+    forked = [0]  # conversions done in worker processes (:func:`_converted` says)
+    for index, made in zip(todo, _converted(one, todo, jobs if in_workers else 1, forked), strict=False):
         if isinstance(made, str):
             return _whole(lines, has_title, convert_part, made)
         found[index] = made
@@ -351,6 +352,7 @@ def convert(
         if cache is not None and inside:
             cache.keep(key, fragment)
     COUNTS.converted += len(todo)
+    COUNTS.in_workers += forked[0]
     COUNTS.parts += len(parts)
     return joined
 
@@ -363,17 +365,20 @@ def _side_by_side(parts: list[Part], jobs: int) -> bool:
     return jobs > 1 and len(parts) > 1 and characters >= SIDE_BY_SIDE_FROM
 
 
-def _converted(one: Callable[[int], Fragment | str], todo: list[int], jobs: int) -> Iterator[Fragment | str]:
+def _converted(
+    one: Callable[[int], Fragment | str], todo: list[int], jobs: int, forked: list[int]
+) -> Iterator[Fragment | str]:
     """``one(index)`` for each index of ``todo``, in order: here one after the other (stopping
-    where the caller stops) when ``jobs`` is 1, else side by side in ``jobs`` worker processes.
-    Either way a fault is raised as here: the first part's that faults, and none from a part
-    after one that makes the text read whole."""
+    where the caller stops) when ``jobs`` is 1, else side by side in ``jobs`` worker processes
+    (``forked[0]``: how many were, none where the system cannot fork). Either way a fault is
+    raised as here: the first part's that faults, and none from a part after one that makes
+    the text read whole."""
     if jobs <= 1:
         yield from (one(index) for index in todo)
         return
     with Workers(jobs, _caught(one), task="reading") as workers:
         results = workers.map([(index,) for index in todo])
-    COUNTS.in_workers += workers.forked  # none where this system cannot fork
+    forked[0] = workers.forked
     for result in results:
         if isinstance(result, Exception):
             raise result

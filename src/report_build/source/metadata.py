@@ -97,10 +97,14 @@ def text_list(separator: str | None) -> Callable[[Any, Field], tuple[str, ...]]:
         else:
             raise ValueRejectedError("text or a list of text")
         for item in items:
-            if REMOVED.search(item):
-                raise ValueRejectedError(
-                    message=f"front matter '{field.spelled}' contains a control character; remove it"
+            bad = REMOVED.search(item)
+            if bad is not None:
+                what = (
+                    "a private-use character report-build uses to mark its own work"
+                    if MARK.match(bad.group())
+                    else "a control character"
                 )
+                raise ValueRejectedError(message=f"front matter '{field.spelled}' contains {what}; remove it")
         return tuple(item.strip() for item in items if item.strip())
 
     return check
