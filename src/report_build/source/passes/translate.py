@@ -127,10 +127,13 @@ class Edition:
             return None
         found = self.catalog.find(unit.context, unit.msgid)
         if found.state == "translated":
-            if REMOVED.search(found.text):  # said by :func:`report_removed`, at the catalog line
-                self.removed.extend((char, found.line) for char in dict.fromkeys(REMOVED.findall(found.text)))
-                return REMOVED.sub("", found.text)
-            return found.text
+            if REMOVED.search(found.text) is None:
+                return found.text
+            # said by :meth:`report_removed`, at the catalog line; nothing left: not translated
+            self.removed.extend((char, found.line) for char in dict.fromkeys(REMOVED.findall(found.text)))
+            cleaned = REMOVED.sub("", found.text)
+            if cleaned.strip():
+                return cleaned
         self.shown_in_source.append(unit)
         return None
 
