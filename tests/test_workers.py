@@ -308,7 +308,7 @@ def test_workers_die_with_their_parent_by_the_pipe_alone(tmp_path):
         workers.KERNEL_DEATH_SIGNAL = False
 
         def wait(n):
-            print(os.getpid(), flush=True)
+            os.write(1, f"{os.getpid()}\\n".encode())  # one write: two workers' lines never interleave
             time.sleep(60)
 
         with workers.Workers(2, wait) as pool:
