@@ -31,7 +31,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError, dates, numbers
 
 from ..errors import Diagnostics, ManuscriptError
-from .text import character_name, escape_line, first_removed, read_text, why_removed
+from .text import escaped_in, read_text
 
 MAX_DATA_BYTES = 5_000_000  # a chart's data or a table of figures; guards memory
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json"}
@@ -128,14 +128,9 @@ def _json(text: str, path: Path, property_path: str | None) -> Data:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
-    bad = first_removed(value)
-    if bad is not None:  # written as an escape: the text itself was cleaned as read
-        raise DataError(
-            f"JSON data holds the {character_name(bad)} U+{ord(bad):04X}, written as an escape: "
-            f"{why_removed(bad, 'no page can hold it')}; remove it",
-            path,
-            escape_line(text, bad),
-        )
+    escaped = escaped_in(value, text)
+    if escaped is not None:
+        raise DataError(f"JSON data holds {escaped[0]}", path, escaped[1])
     for part in (property_path or "").split("."):
         if part:
             if not isinstance(value, dict) or part not in value:

@@ -13,7 +13,7 @@ import yaml
 from .. import limits
 from ..errors import Diagnostics, ManuscriptError
 from . import files, yamltext
-from .text import REMOVED, character_name, why_removed
+from .text import REMOVED, named, why_removed
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
@@ -83,9 +83,7 @@ Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_yaml_str)
 
 def escape_removed(char: str) -> str:
     """The warning for a character of :data:`~.text.REMOVED` written as an escape and taken out."""
-    return f"the {character_name(char)} U+{ord(char):04X}, written as an escape, is removed: " + why_removed(
-        char, "no page can hold it"
-    )
+    return f"{named(char)}, written as an escape, is removed: {why_removed(char, 'no page can hold it')}"
 
 
 def load(text: str, path: Path, diagnostics: Diagnostics, first_line: int = 1, remove: bool = True) -> tuple[Any, Any]:

@@ -76,6 +76,23 @@ def character_name(char: str) -> str:
     return CONTROL_NAMES.get(char, "control character" if char < " " else "noncharacter")
 
 
+def named(char: str) -> str:
+    """A character of :data:`REMOVED` as messages name it: "the lone surrogate U+D800"."""
+    return f"the {character_name(char)} U+{ord(char):04X}"
+
+
+def escaped_in(value: object, text: str) -> tuple[str, int | None] | None:
+    """For data a JSON or YAML loader made from ``text``: what is wrong with the first character
+    of :data:`REMOVED` it holds, which only an escape can have written there (the text itself
+    was cleaned as read), and the line of that escape; None when it holds none."""
+    bad = first_removed(value)
+    if bad is None:
+        return None
+    return f"{named(bad)}, written as an escape: {why_removed(bad, 'no page can hold it')}; remove it", escape_line(
+        text, bad
+    )
+
+
 def first_removed(value: object) -> str | None:
     """The first character of :data:`REMOVED` in the strings (keys included) of data as a JSON
     or YAML loader gives it, where an escape (``"\\ud800"``) may have written one; else None."""
@@ -121,9 +138,9 @@ def remove_control_characters(text: str, path: Path, diagnostics: Diagnostics | 
             line += text.count("\n", counted, bad.start())  # counted on from the last one
             counted = bad.start()
             column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-            name, why = character_name(char), why_removed(char, "XHTML cannot hold it")
+            why = why_removed(char, "XHTML cannot hold it")
             diagnostics.warn(
-                f"the {name} U+{ord(char):04X} at column {column} is removed: {why}",
+                f"{named(char)} at column {column} is removed: {why}",
                 path,
                 line,
             )

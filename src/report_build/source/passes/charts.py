@@ -43,7 +43,7 @@ from ...image_data import Embedded
 from ...model import RTL_LANGUAGES, Attachment, DataTable, Figure
 from ...sandbox import SCHEME, resolve_reference
 from .. import datafiles, files
-from ..text import character_name, escape_line, first_removed, read_text, why_removed
+from ..text import escaped_in, read_text
 from ..tree import Context, replace_with_markup
 
 SPEC_SUFFIXES = (".vl.json", ".vl.yaml", ".vl.yml")
@@ -234,14 +234,9 @@ def read_spec(path: Path, diagnostics: Diagnostics | None = None) -> tuple[dict[
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc)
             raise ChartFaultError(f"spec is not valid YAML: {problem}", path, mark.line + 1 if mark else None) from None
-    bad = first_removed(spec)
-    if bad is not None:  # written as an escape: the text itself was cleaned as read
-        raise ChartFaultError(
-            f"spec holds the {character_name(bad)} U+{ord(bad):04X}, written as an escape: "
-            f"{why_removed(bad, 'no page can hold it')}; remove it",
-            path,
-            escape_line(text, bad),
-        )
+    escaped = escaped_in(spec, text)
+    if escaped is not None:
+        raise ChartFaultError(f"spec holds {escaped[0]}", path, escaped[1])
     if not isinstance(spec, dict):
         raise ChartFaultError('a Vega-Lite spec is an object ({"mark": ..., "encoding": ...})', path, 1)
     if not any(key in spec for key in VIEWS):

@@ -50,7 +50,7 @@ from ...translate.catalog import Catalog, Unit
 from .. import files
 from ..refsyntax import PLACEHOLDER as REFERENCE
 from ..refsyntax import XREF_PREFIXES, Reference
-from ..text import REMOVED, SourceMap, character_name, why_removed
+from ..text import REMOVED, SourceMap, named, why_removed
 
 VAR_START, VAR_END = "\ue020", "\ue021"
 VAR_INDEX = 0xE200  # a marker's index is one private-use character: no slug or letter count sees it
@@ -144,8 +144,7 @@ class Edition:
         for char, line in dict.fromkeys(self.removed):
             if self.catalog is not None:
                 diagnostics.warn(
-                    f"the {character_name(char)} U+{ord(char):04X} in a translation is removed: "
-                    + why_removed(char, "no page can hold it"),
+                    f"{named(char)} in a translation is removed: {why_removed(char, 'no page can hold it')}",
                     self.catalog.path,
                     line,
                 )
