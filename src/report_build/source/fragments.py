@@ -43,7 +43,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata as package_metadata
@@ -320,9 +320,7 @@ def convert(
         return _whole(lines, has_title, convert_part, why)
     keys = [_key(part, level, settings) if cache is not None else "" for part in parts]
     found = [cache.get(key) if cache is not None else None for key in keys]
-    found_before = [fragment is not None for fragment in found]
     todo = [index for index, fragment in enumerate(found) if fragment is None]
-    in_workers = _side_by_side([parts[index] for index in todo], jobs)
 
     def one(index: int) -> Fragment | str:
         """Part ``index`` converted, or why the text must be read whole (in a worker or here)."""
@@ -334,8 +332,9 @@ def convert(
         except _Unsplittable as exc:
             return str(exc)
 
-    forked = [0]  # conversions done in worker processes (:func:`_converted` says)
-    for index, made in zip(todo, _converted(one, todo, jobs if in_workers else 1, forked), strict=False):
+    side_by_side = _side_by_side([parts[index] for index in todo], jobs)
+    results, forked = _converted(one, todo, jobs if side_by_side else 1)
+    for index, made in zip(todo, results, strict=False):
         if isinstance(made, str):
             return _whole(lines, has_title, convert_part, made)
         found[index] = made
@@ -344,7 +343,8 @@ def convert(
     if joined is None:  # the parts' ids meet, or a part read its headings otherwise
         return _whole(lines, has_title, convert_part, "ids or headings that meet across chapters")
     if cache is not None:  # the parts not converted and not another text's of this build: the last build's
-        cache.reused += sum(1 for index, key in enumerate(keys) if found_before[index] and key not in cache.used)
+        converted = set(todo)
+        cache.reused += sum(1 for index, key in enumerate(keys) if index not in converted and key not in cache.used)
     for part, key, fragment in fragments:
         recording.give(part.start, fragment.warnings)
         # A warning found outside its chapter's lines (or at none) would not move with them: not kept.
@@ -352,7 +352,7 @@ def convert(
         if cache is not None and inside:
             cache.keep(key, fragment)
     COUNTS.converted += len(todo)
-    COUNTS.in_workers += forked[0]
+    COUNTS.in_workers += forked
     COUNTS.parts += len(parts)
     return joined
 
@@ -366,19 +366,22 @@ def _side_by_side(parts: list[Part], jobs: int) -> bool:
 
 
 def _converted(
-    one: Callable[[int], Fragment | str], todo: list[int], jobs: int, forked: list[int]
-) -> Iterator[Fragment | str]:
-    """``one(index)`` for each index of ``todo``, in order: here one after the other (stopping
-    where the caller stops) when ``jobs`` is 1, else side by side in ``jobs`` worker processes
-    (``forked[0]``: how many were, none where the system cannot fork). Either way a fault is
-    raised as here: the first part's that faults, and none from a part after one that makes
-    the text read whole."""
+    one: Callable[[int], Fragment | str], todo: list[int], jobs: int
+) -> tuple[Iterable[Fragment | str], int]:
+    """``one(index)`` for each index of ``todo``, in order, and how many ran in worker processes:
+    here one after the other (as the caller takes them, so none after one that makes the text
+    read whole) when ``jobs`` is 1, else side by side in ``jobs`` worker processes (none where
+    the system cannot fork). Either way a fault is raised as here (:func:`_in_order`)."""
     if jobs <= 1:
-        yield from (one(index) for index in todo)
-        return
+        return map(one, todo), 0
     with Workers(jobs, _caught(one), task="reading") as workers:
         results = workers.map([(index,) for index in todo])
-    forked[0] = workers.forked
+    return _in_order(results), workers.forked
+
+
+def _in_order(results: list[Fragment | str | Exception]) -> Iterator[Fragment | str]:
+    """The workers' results as the parts converted one after the other would give them: the
+    first fault raised, and nothing after a part that makes the text read whole."""
     for result in results:
         if isinstance(result, Exception):
             raise result
