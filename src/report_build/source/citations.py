@@ -29,7 +29,7 @@ import lxml.html
 import yaml
 from lxml import etree
 
-from ..errors import ManuscriptError
+from ..errors import Diagnostics, ManuscriptError
 from . import bibtex, files, frontmatter, sanitize
 from .refsyntax import Item
 from .text import REMOVED, SourceMap, escape_line, read_text
@@ -50,17 +50,9 @@ class Bibliography:
         return frozenset(str(key).lower() for key in self.source)
 
 
-Warn = Callable[[str, Path, "int | None"], None]
-
-
-@dataclass(frozen=True)
-class _Warner:
-    """The reading's warner as :func:`.text.read_text` reports to it (as to a Diagnostics)."""
-
-    warn: Warn
-
-
-def load(paths: tuple[Path, ...], style: Path | None, where: Path, line: int | None, warn: Warn) -> Bibliography:
+def load(
+    paths: tuple[Path, ...], style: Path | None, where: Path, line: int | None, diagnostics: Diagnostics
+) -> Bibliography:
     """Read the bibliography files; a file that cannot be read is an error at the front matter
     key. A key that a later file gives again keeps its first entry, with a warning."""
     from citeproc.source.json import CiteProcJSON
@@ -68,10 +60,12 @@ def load(paths: tuple[Path, ...], style: Path | None, where: Path, line: int | N
     entries: list[dict[str, Any]] = []
     seen: dict[str, Path] = {}
     for path in paths:
-        for entry in _read(path, where, line, warn):
+        for entry in _read(path, where, line, diagnostics):
             key = str(entry["id"]).lower()
             if key in seen:
-                warn(f"bibliography entry '{entry['id']}' is also in {seen[key].name}; the first is kept", path, None)
+                diagnostics.warn(
+                    f"bibliography entry '{entry['id']}' is also in {seen[key].name}; the first is kept", path, None
+                )
                 continue
             seen[key] = path
             entry.setdefault("type", "document")
@@ -85,18 +79,18 @@ def load(paths: tuple[Path, ...], style: Path | None, where: Path, line: int | N
     return Bibliography(paths, entries, source, style)
 
 
-def _read(path: Path, where: Path, line: int | None, warn: Warn) -> list[dict[str, Any]]:
+def _read(path: Path, where: Path, line: int | None, diagnostics: Diagnostics) -> list[dict[str, Any]]:
     """The CSL-JSON items of one bibliography file."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ManuscriptError(
             f"bibliography '{path.name}' must be CSL-JSON (.json), CSL-YAML (.yaml) or BibTeX (.bib)", where, line
         )
-    text = read_text(path, _Warner(warn))  # what no page can hold, or marks, removed with a warning
+    text = read_text(path, diagnostics)  # what no page can hold, or marks, removed with a warning
     if suffix == ".bib":
-        return bibtex.read(path, warn, text)
+        return bibtex.read(path, diagnostics.warn, text)
     try:
-        data = _json(text, path, warn) if suffix == ".json" else _yaml(text, path, warn)
+        data = _json(text, path, diagnostics) if suffix == ".json" else frontmatter.load(text, path, diagnostics)[1]
     except (ValueError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         number = getattr(exc, "lineno", None) or (mark.line + 1 if mark else None)
@@ -114,27 +108,14 @@ def _read(path: Path, where: Path, line: int | None, warn: Warn) -> list[dict[st
     return data
 
 
-def _yaml(text: str, path: Path, warn: Warn) -> Any:
-    """CSL-YAML, each character no page can hold that an escape writes (``"\\ud800"``) taken out
-    with a warning at its line (:class:`.frontmatter.Loader`)."""
-    loader = frontmatter.Loader(text)
-    try:
-        data = loader.get_single_data()
-    finally:
-        loader.dispose()
-    for char, line in loader.removed:
-        warn(frontmatter.escape_removed(char), path, line + 1)
-    return data
-
-
-def _json(text: str, path: Path, warn: Warn) -> Any:
+def _json(text: str, path: Path, diagnostics: Diagnostics) -> Any:
     """CSL-JSON, each character no page can hold that an escape writes (``"\\ud800"``) taken out
     with a warning at the line of its first escape."""
 
     def clean(value: Any) -> Any:
         if isinstance(value, str) and REMOVED.search(value):
             for char in dict.fromkeys(REMOVED.findall(value)):
-                warn(frontmatter.escape_removed(char), path, escape_line(text, char))
+                diagnostics.warn(frontmatter.escape_removed(char), path, escape_line(text, char))
             return REMOVED.sub("", value)
         if isinstance(value, list):
             return [clean(item) for item in value]

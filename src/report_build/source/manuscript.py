@@ -196,7 +196,7 @@ def _bibliography(
     style_path = (
         (root / style.strip()).resolve() if isinstance(style, str) and (root / style.strip()).is_file() else None
     )
-    return citations.load(targets, style_path, path, key_lines.get("bibliography"), diagnostics.warn)
+    return citations.load(targets, style_path, path, key_lines.get("bibliography"), diagnostics)
 
 
 def _resolve(
