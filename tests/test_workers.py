@@ -126,29 +126,23 @@ def test_an_internal_error_in_a_worker_keeps_its_words():
         assert str(caught.value) == "LocalError: no such box"
 
 
-def test_a_worker_that_dies_is_a_clear_error():
+@pytest.mark.parametrize(
+    ("task", "error", "words"),
+    [
+        ("layout", RenderError, "PDF: a layout process died (killed by SIGKILL"),
+        ("reading", ManuscriptError, "Markdown: a reading process died (killed by SIGKILL"),  # source/fragments.py
+    ],
+)
+def test_a_worker_that_dies_is_a_clear_error_naming_its_task(task, error, words):
     def die(n: int) -> int:
         if n == 1:
             os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(0.2)
         return n
 
-    with Workers(2, die) as workers, pytest.raises(RenderError, match="a layout process died \\(killed by SIGKILL"):
+    with Workers(2, die, task=task) as workers, pytest.raises(error) as caught:
         workers.map([(0,), (1,), (2,)])
-
-
-def test_a_reading_worker_that_dies_is_a_manuscript_error_that_says_so():
-    """The workers that convert a long text's chapters (source/fragments.py) name their task."""
-
-    def die(n: int) -> int:
-        if n == 1:
-            os.kill(os.getpid(), signal.SIGKILL)
-        time.sleep(0.2)
-        return n
-
-    with Workers(2, die, task="reading") as workers, pytest.raises(ManuscriptError) as caught:
-        workers.map([(0,), (1,), (2,)])
-    assert str(caught.value.message).startswith("Markdown: a reading process died (killed by SIGKILL")
+    assert str(caught.value.message).startswith(words)
     assert workers.workers == []
 
 
