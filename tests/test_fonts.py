@@ -127,6 +127,19 @@ def test_a_character_no_font_has_is_a_warning(tmp_path):
     assert "U+11F04" in warning.message and "empty boxes" in warning.message
 
 
+
+def test_a_character_no_font_has_in_a_footnote_is_a_warning_too(tmp_path):
+    """Footnotes are part of the text the check reads (and of the characters the ePub's
+    fallback subsets are cut for)."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: Kawi\n---\n# One\n\nPlain.[^1]\n\n[^1]: The Kawi letter \U00011f04.\n", "utf-8")
+    diagnostics = Diagnostics(echo=False)
+    doc, theme = parse.read(manuscript, diagnostics)
+    assert "\U00011f04" in fonts.document_characters(doc, theme.strings)
+    fonts.check_glyphs(doc, theme, diagnostics)
+    [warning] = diagnostics.warnings
+    assert (warning.path, warning.line) == (manuscript, 8) and "U+11F04" in warning.message
+
 def test_the_fallback_faces_a_text_needs(multilingual):
     doc, theme = multilingual
     coverage = fonts.Coverage(theme, doc.metadata.language)

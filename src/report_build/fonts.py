@@ -272,12 +272,13 @@ def script_label(code: str) -> str:
 
 
 def document_characters(doc: Document, strings: dict[str, object]) -> set[str]:
-    """Every character the outputs show: the chapters' text, the front matter and changelog
-    words the layouts print, and the layouts' own words in the document's language."""
+    """Every character the outputs show: the chapters' text and footnotes, the front matter and
+    changelog words the layouts print, and the layouts' own words in the document's language."""
     parts: list[str] = []
     for chapter in doc.chapters:
-        if chapter.body.strip():
-            parts.append(lxml_html.fragment_fromstring(chapter.body, create_parent="div").text_content())
+        for markup in (chapter.body, *(note.html for note in chapter.footnotes)):
+            if markup.strip():
+                parts.append(lxml_html.fragment_fromstring(markup, create_parent="div").text_content())
     meta = doc.metadata
     parts += [meta.title, meta.subtitle, meta.publisher, meta.description, meta.rights, *meta.authors]
     for release in doc.releases:

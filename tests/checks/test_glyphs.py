@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zipfile
 
+import lxml.etree
 import lxml.html
 import pdfplumber
 import pikepdf
@@ -179,6 +180,38 @@ def test_the_epub_embeds_subsets_of_the_faces_it_needs(outputs):
     body = lxml.html.fromstring(chapter.encode()).text_content()
     assert _visible_beyond_latin(body) - covered == set()
     assert len(data) < 400_000  # subsets: the whole CJK font alone would be 20 MB
+
+
+@pytest.mark.e2e
+def test_the_epubs_subsets_hold_every_character_its_files_show(tmp_path):
+    """The fallback subsets are cut from the text the ePub's files show, not from the chapters
+    alone: a Korean report's characters found only in a footnote, and the title page's date
+    (年 and 月 words the layouts write), are in them. An English report's ePub carries no
+    fallback face, and its pages link no fallback stylesheet."""
+    korean = tmp_path / "ko" / "report.md"
+    korean.parent.mkdir()
+    korean.write_text(
+        "---\ntitle: 보고서\nlanguage: ko\ndate: 2024-01-20\n---\n\n# 서론\n\n본문입니다.[^1]\n\n[^1]: 각주뿐인 글자: 쀍똠햏.\n"
+    )
+    english = tmp_path / "en" / "report.md"
+    english.parent.mkdir()
+    english.write_text("---\ntitle: A report\nlanguage: en\n---\n\n# One\n\nText.[^1]\n\n[^1]: A note.\n")
+    books = {}
+    for manuscript in (korean, english):
+        (result,) = build(manuscript, ("epub",), write=False, diagnostics=Diagnostics(strict=True, echo=False))
+        books[manuscript.parent.name] = result.data
+    assert epubcheck_many(books) == {"ko": [], "en": []}
+    with zipfile.ZipFile(io.BytesIO(books["ko"])) as book:
+        pages = {name: book.read(name) for name in book.namelist() if name.endswith(".xhtml")}
+        faces = [book.read(n) for n in book.namelist() if n.startswith("EPUB/fonts/fallback-") and "LICENSE" not in n]
+    shown = set("".join("".join(lxml.etree.fromstring(page).itertext()) for page in pages.values()))
+    covered = {chr(code) for face in faces for code in TTFont(io.BytesIO(face)).getBestCmap()}
+    assert set("쀍똠햏년월") <= shown  # the footnote's own letters, and the date's words
+    assert _visible_beyond_latin("".join(shown)) - covered == set()
+    with zipfile.ZipFile(io.BytesIO(books["en"])) as book:
+        names = book.namelist()
+        linked = [name for name in names if name.endswith(".xhtml") and b"fallback.css" in book.read(name)]
+    assert not [name for name in names if "fallback" in name] and linked == []
 
 
 @pytest.mark.e2e

@@ -210,6 +210,18 @@ def _resolve(href: str, page: Page, owner: dict[str, str], files: dict[str, Page
     raise RenderError(f"ePub: link to '{href}' in {where} cannot be followed inside the ePub", doc.source)
 
 
+def characters(roots: list[Any]) -> set[str]:
+    """Every character of the text of these pages (head and body)."""
+    return set().union(*("".join(root.itertext()) for root in roots))
+
+
+def unlink(roots: list[Any], sheet: str) -> None:
+    """Take the link to the stylesheet ``sheet`` out of these pages."""
+    for root in roots:
+        for link in root.xpath("//x:link[@href=$sheet]", namespaces={"x": XHTML_NS}, sheet=sheet):
+            link.getparent().remove(link)
+
+
 def serialise(root: Any) -> bytes:
     body = etree.tostring(root, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body + b"\n"

@@ -10,7 +10,7 @@ from ebooklib import epub
 from ...model import Document
 from ...navigation import Entry, Navigation
 from ...theme import Theme
-from .content import Page, parse_page, serialise
+from .content import Page, parse_page
 
 
 def _href(entry: Entry) -> str:
@@ -24,8 +24,9 @@ def nav_document(
     sheets: list[str],
     navigation: Navigation,
     page_list: list[dict[str, str]],
-) -> bytes:
-    """The EPUB 3 navigation document: contents, page list and landmarks."""
+) -> Any:
+    """The EPUB 3 navigation document (parsed: :func:`.content.serialise` makes its bytes):
+    contents, page list and landmarks."""
     toc = [
         {"label": e.label, "href": _href(e), "children": [{"label": c.label, "href": _href(c)} for c in e.children]}
         for e in navigation.contents
@@ -35,8 +36,7 @@ def nav_document(
         "epub/nav.xhtml", **context, toc=toc, landmarks=landmarks, stylesheets=sheets, page_list=page_list
     )
     nav = Page("nav", str(theme.strings.get("contents", "Contents")), "epub/nav.xhtml", "")
-    root = parse_page(markup, nav, doc, theme)
-    return serialise(root)
+    return parse_page(markup, nav, doc, theme)
 
 
 def ncx(navigation: Navigation) -> list[Any]:

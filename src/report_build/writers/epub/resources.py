@@ -115,11 +115,6 @@ def stylesheets(doc: Document, theme: Theme) -> tuple[list[str], list[Resource]]
         sheets.insert(1, "css/fonts.css")
         resources.append(Resource("css-fonts", "css/fonts.css", "text/css", sheet.encode("utf-8")))
         resources.extend(fonts)
-    sheet, fallback = fallback_fonts(doc, theme)
-    if fallback:
-        sheets.insert(1, FALLBACK_SHEET)  # @font-face rules only: after epub.css, before what overrides it
-        resources.append(Resource("css-fallback", FALLBACK_SHEET, "text/css", sheet.encode("utf-8")))
-        resources.extend(fallback)
     return sheets, resources
 
 
@@ -127,21 +122,36 @@ FALLBACK_SHEET = "css/fallback.css"
 FALLBACK_FAMILY = "RB Fallback"  # the name the ePub stylesheets end their font lists with
 
 
-def fallback_fonts(doc: Document, theme: Theme) -> tuple[str, list[Resource]]:
-    """Subsets of the faces that draw the text's characters beyond Latin, Greek and Cyrillic
+def with_fallback(sheets: list[str]) -> list[str]:
+    """The stylesheets with the fallback fonts' (@font-face rules only: after epub.css, before
+    what overrides it)."""
+    return [*sheets[:1], FALLBACK_SHEET, *sheets[1:]]
+
+
+def fallback_resources(doc: Document, theme: Theme, characters: set[str]) -> list[Resource]:
+    """The fallback fonts' stylesheet, subsets and licence for the characters the ePub's files
+    show (:func:`fallback_fonts`); none when they need no fallback face."""
+    sheet, fallback = fallback_fonts(doc, theme, characters)
+    if not fallback:
+        return []
+    return [Resource("css-fallback", FALLBACK_SHEET, "text/css", sheet.encode("utf-8")), *fallback]
+
+
+def fallback_fonts(doc: Document, theme: Theme, characters: set[str]) -> tuple[str, list[Resource]]:
+    """Subsets of the faces that draw ``characters`` (what the ePub's files show: chapters,
+    footnotes, dates and the layouts' words) beyond Latin, Greek and Cyrillic
     (the fallback faces of ``fonts/fallback.yaml``, and the layouts' own, such as Arabic, when
     the fonts are not embedded anyway): the very faces the PDF uses for the text's style, so that
     a reading system without them still shows every character: @font-face rules of one family,
     ``"RB Fallback"``, each face limited to its characters (``unicode-range``), and a licence
     file. Nothing when the text needs none."""
     coverage = fonts.Coverage(theme, doc.metadata.language)
-    characters = fonts.document_characters(doc, theme.strings)
     needed = fonts.characters_by_face(characters, coverage, "serif", own_too=not doc.metadata.embed_fonts)
     rules, resources, used = [], [], []
     joiners = "".join(c for c in "\u200c\u200d" if c in characters)  # they join the letters around them
     for number, (face, drawn) in enumerate(sorted(needed.items(), key=lambda item: item[0].family), 1):
-        characters = drawn + joiners
-        data = fonts.subset(face, characters)
+        wanted = drawn + joiners
+        data = fonts.subset(face, wanted)
         if data is None:
             continue
         suffix, media_type = fonts.font_type(data)
@@ -149,7 +159,7 @@ def fallback_fonts(doc: Document, theme: Theme) -> tuple[str, list[Resource]]:
         resources.append(Resource(f"font-fallback-{number:02d}", name, media_type, data))
         rules.append(
             f'@font-face {{ font-family: "{FALLBACK_FAMILY}"; font-style: normal; font-weight: 400; '
-            f"src: url(../{name}); unicode-range: {fonts.unicode_range(characters)}; }}"
+            f"src: url(../{name}); unicode-range: {fonts.unicode_range(wanted)}; }}"
         )
         used.append(face)
     if not resources:

@@ -44,21 +44,32 @@ def write_epub(
     resources.append(cover)
     stylesheets, style_resources = epub_resources.stylesheets(doc, theme)
     resources.extend(style_resources)
+    # Every page links the fallback fonts' stylesheet until the text shows whether it needs one.
+    linked = epub_resources.with_fallback(stylesheets)
 
     xhtml_check.check_chapters(doc)  # a fault in the manuscript's markup: file:line, before anything is made
     pages = content.pages(doc)
     link = content.linker(doc)
     context = document_context(doc, "epub", edition, link)
     for page in pages:
-        page.root = content.render(page, doc, theme, context, stylesheets, cover.name)
+        page.root = content.render(page, doc, theme, context, linked, cover.name)
     page_list = content.page_breaks(pages, page_marks, diagnostics, doc)
     content.finish(pages, image_names, doc)
     navigation = build_navigation(doc, theme.strings)
-    nav = navdoc.nav_document(doc, theme, context, stylesheets, navigation, page_list)
-    files = {page.file: content.serialise(page.root) for page in pages} | {"nav.xhtml": nav}
+    nav = navdoc.nav_document(doc, theme, context, linked, navigation, page_list)
+    # Subsets of the fallback faces for every character the files show, footnotes, dates and
+    # the layouts' words included; without any, the pages do not link their stylesheet.
+    roots = [page.root for page in pages] + [nav]
+    fallback = epub_resources.fallback_resources(doc, theme, content.characters(roots))
+    if fallback:
+        resources.extend(fallback)
+    else:
+        content.unlink(roots, epub_resources.FALLBACK_SHEET)
+    nav_file = content.serialise(nav)
+    files = {page.file: content.serialise(page.root) for page in pages} | {"nav.xhtml": nav_file}
     xhtml_check.refuse_internal(xhtml_check.check_package(files, {r.name for r in resources}), doc)
 
-    book = package.book(doc, theme, pages, nav, navigation, resources, cover, bool(page_list))
+    book = package.book(doc, theme, pages, nav_file, navigation, resources, cover, bool(page_list))
     raw = io.BytesIO()
     options = {
         "raise_exceptions": True,
