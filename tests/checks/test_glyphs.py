@@ -191,7 +191,8 @@ def test_the_epubs_subsets_hold_every_character_its_files_show(tmp_path):
     korean = tmp_path / "ko" / "report.md"
     korean.parent.mkdir()
     korean.write_text(
-        "---\ntitle: 보고서\nlanguage: ko\ndate: 2024-01-20\n---\n\n# 서론\n\n본문입니다.[^1]\n\n[^1]: 각주뿐인 글자: 쀍똠햏.\n"
+        "---\ntitle: 보고서\nlanguage: ko\ndate: 2024-01-20\n---\n\n"
+        "# 서론\n\n본문입니다.[^1]\n\n[^1]: 각주뿐인 글자: 쀍똠햏.\n"
     )
     english = tmp_path / "en" / "report.md"
     english.parent.mkdir()
