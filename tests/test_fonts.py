@@ -127,7 +127,6 @@ def test_a_character_no_font_has_is_a_warning(tmp_path):
     assert "U+11F04" in warning.message and "empty boxes" in warning.message
 
 
-
 def test_a_character_no_font_has_in_a_footnote_is_a_warning_too(tmp_path):
     """Footnotes are part of the text the check reads (and of the characters the ePub's
     fallback subsets are cut for)."""
@@ -139,6 +138,7 @@ def test_a_character_no_font_has_in_a_footnote_is_a_warning_too(tmp_path):
     fonts.check_glyphs(doc, theme, diagnostics)
     [warning] = diagnostics.warnings
     assert (warning.path, warning.line) == (manuscript, 8) and "U+11F04" in warning.message
+
 
 def test_the_fallback_faces_a_text_needs(multilingual):
     doc, theme = multilingual
