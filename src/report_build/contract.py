@@ -9,6 +9,8 @@ the templates in ``layouts/`` spell it as written here.
 
 from __future__ import annotations
 
+import re
+
 # -- written by the parser into chapter bodies, styled by print.css / epub.css ---------------
 
 CHAPTER_SECTION = "rb-chapter"
@@ -120,6 +122,13 @@ UNTRANSLATED_FLAGGED = "rb-untranslated-flagged"
 UNTRANSLATED_NOTE = "rb-untranslated-note"
 """Class of the visually hidden words before such a passage, for screen readers ("Not yet
 translated, in English:"); print.css leaves it out, the ePub and site hide it from sight only."""
+
+
+def without_spoken_notes(markup: str) -> str:
+    """``markup`` (a caption) without the words for screen readers before its untranslated
+    passages: a list of figures or tables, or a plain-text label taken from a caption, shows
+    the caption's text, where nothing would hide them."""
+    return re.sub(rf'<span class="{UNTRANSLATED_NOTE}"[^>]*>[^<]*</span>', "", markup)
 
 
 def reference_id(key: str) -> str:

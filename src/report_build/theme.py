@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from .contract import NOTE_INLINE
+from .contract import NOTE_INLINE, without_spoken_notes
 from .errors import TemplateError
 
 # Installed from a wheel, layouts/ is inside the package (setup.py maps it there); in a clone or
@@ -98,6 +98,7 @@ class Theme:
             bytecode_cache=COMPILED,
         )
         self.env.filters["inline_notes"] = inline_notes
+        self.env.filters["without_spoken_notes"] = without_spoken_notes
         self.language = language
         self.cldr: Any = None  # Babel's locale, when the dates come from CLDR
         self.strings = self._strings(language, diagnostics)

@@ -17,7 +17,8 @@ from conftest import pdf_pages
 from report_build import Diagnostics, ReportBuildError
 from report_build.build import build, load, make_release
 from report_build.publish.diff import stale_translations
-from report_build.theme import Theme
+from report_build.source import crossref
+from report_build.theme import Theme, document_context
 from report_build.translate.extract import init
 
 XHTML = {"x": "http://www.w3.org/1999/xhtml"}
@@ -174,3 +175,28 @@ def test_marks_of_the_reading_in_a_translation_are_removed_with_a_warning_at_the
     assert not any("\ue000" <= char <= "\ue0ff" for char in body)
     with pytest.raises(ReportBuildError):
         load(manuscript, Diagnostics(echo=False, strict=True), language="fr")
+
+
+def test_the_lists_of_figures_and_tables_show_an_untranslated_caption_without_its_spoken_note(tmp_path):
+    """A caption left in the source language carries words for screen readers ("Pas encore
+    traduit, en anglais :"), hidden where the caption is shown. A list of figures or tables
+    prints the caption's text, where nothing hides them: its entries leave them out, as does
+    the text a cross-reference takes from a heading."""
+    report = REPORT.replace(
+        "languages: [en, fr]\n", "languages: [en, fr]\nlist_of_figures: true\nlist_of_tables: true\n"
+    )
+    manuscript = write_report(tmp_path / "water", report)
+    path, _ = init("fr", manuscript)
+    fill(path, leave=("Wells", "The map"))
+    doc = load(manuscript, Diagnostics(echo=False), language="fr")
+    assert crossref.targets(doc)[0]["map"].label == "The map"  # a cross-reference's words, too
+    [figure] = [f for f in doc.figures if f.id == "fig-map"]
+    assert doc.tables[0].caption == "Wells by district"
+    assert "Pas encore traduit" in figure.caption  # spoken where the caption is shown
+    theme = Theme(doc.metadata.layouts, doc.metadata.language)
+    lists = etree.fromstring(
+        theme.render("lists.html", **document_context(doc, "web", "screen", lambda ident: f"#{ident}")),
+        etree.HTMLParser(),
+    )
+    labels = [" ".join("".join(label.itertext()).split()) for label in lists.xpath("//span[@class='toc-label']")]
+    assert labels == ["Wells in the north", "Wells by district"]

@@ -34,10 +34,12 @@ from ..contract import (
     CITATION,
     REFERENCES_ID,
     REFS_DIV_ID,
+    UNTRANSLATED_NOTE,
     XREF,
     XREF_MISSING,
     XREF_PAGED,
     reference_id,
+    without_spoken_notes,
 )
 from ..model import Chapter, Document, Footnote, Table
 from . import sanitize
@@ -92,7 +94,7 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                     for lower in range(depth, 6):
                         counters[lower] = 0
                 ident = element.get("id")
-                text = " ".join("".join(element.itertext()).split())
+                text = _words(element)
                 if ident and depth == 1:
                     found[ident] = Target("chapter", str(chapter.number or ""), chapter.title or text)
                 elif ident:
@@ -107,9 +109,9 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                 caption = element.find("caption")
                 number = len(tables) + 1
                 labels = caption.find_class("table-label")
-                text = " ".join("".join(caption.itertext()).split())
+                text = _words(caption)
                 if labels:
-                    label_text = " ".join("".join(labels[0].itertext()).split())
+                    label_text = _words(labels[0])
                     text = text[len(label_text) :].strip()
                 ident = element.get("id") or ""
                 tables.append(Table(number, ident, html.escape(text, quote=False)))
@@ -123,8 +125,17 @@ def anchors(doc: Document) -> frozenset[str]:
     return frozenset(ident for chapter in doc.chapters for ident in chapter.ids)
 
 
+def _words(element: Any) -> str:
+    """An element's text, white space collapsed, without the words for screen readers before
+    its untranslated passages (:func:`.contract.without_spoken_notes`)."""
+    return " ".join("".join(element.xpath(SHOWN_TEXT)).split())
+
+
+SHOWN_TEXT = f".//text()[not(ancestor::span[@class='{UNTRANSLATED_NOTE}'])]"
+
+
 def _text(markup: str) -> str:
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", markup).split()))
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", "", without_spoken_notes(markup)).split()))
 
 
 def words(kind: str, strings: dict[str, Any]) -> str:
