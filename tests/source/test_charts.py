@@ -193,6 +193,34 @@ def test_a_chart_fault_is_a_draft_warning_and_a_strict_error_at_file_and_line(tm
     assert words in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        ("2020-01,n/a", "the cell 'n/a' of column 'rain_mm' is not a number: the chart leaves the point out"),
+        ("2020-01,63%", "the cell '63%' of column 'rain_mm' is not a number"),
+        ("2020-13,63", "the cell '2020-13' of column 'month' is not a date"),
+        ("2020-01,", ""),  # an empty cell is a gap
+    ],
+)
+def test_a_cell_the_chart_cannot_place_is_a_warning_at_its_line(tmp_path, row, words):
+    """Vega-Lite leaves out a point whose value is not a number and puts a date that is no date
+    anywhere, without a word: the build says so at the row's line, as a draft warning and a
+    strict error."""
+    manuscript = copy_fixture(tmp_path)
+    data = manuscript.parent / "data" / "rain.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace("2020-01,63", row), encoding="utf-8")
+    diagnostics = Diagnostics(echo=False)
+    doc = load(manuscript, diagnostics)
+    found = [w for w in diagnostics.warnings if "chart data" in w.message]
+    assert len(doc.figures) == 7 and not [i for i in doc.images if b"Chart not drawn" in (i.data or b"")]
+    if not words:
+        assert found == []
+        return
+    assert found and all((w.path, w.line) == (data, 3) and words in w.message for w in found), found
+    with pytest.raises(StrictModeError, match=re.escape(words)):
+        load(manuscript, Diagnostics(strict=True, echo=False))
+
+
 def test_a_missing_spec_is_reported_at_the_manuscript_line(tmp_path):
     manuscript = copy_fixture(tmp_path)
     (manuscript.parent / "charts" / "line-csv.vl.json").unlink()
@@ -371,3 +399,16 @@ def test_svg_labels_are_laid_out_as_whole_strings_in_the_pdf():
     from report_build.writers.pdf import svgtext
 
     assert svgtext.APPLIED
+
+
+def test_a_csv_separated_by_semicolons_is_named_as_such():
+    """A spreadsheet saved in a French or German locale separates cells with ';' and writes
+    decimal commas: the error says so, rather than only counting cells."""
+    from report_build.source import datafiles
+
+    with pytest.raises(datafiles.DataError) as caught:
+        datafiles.parse("quarter;share\n2024-01;0,38\n", "csv", Path("coverage.csv"))
+    assert caught.value.line == 2 and "separates its cells with ';'" in caught.value.message
+    with pytest.raises(datafiles.DataError) as caught:  # a plain miscount says nothing of the kind
+        datafiles.parse("quarter,share\n2024-01,0,38\n", "csv", Path("coverage.csv"))
+    assert "';'" not in caught.value.message

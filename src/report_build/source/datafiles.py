@@ -114,13 +114,29 @@ def _delimited(text: str, delimiter: str, kind: str, path: Path) -> Data:
                 line = reader.line_num + 1
                 continue
             if len(record) != len(columns):
-                raise DataError(f"row has {len(record)} cells but the header names {len(columns)} columns", path, line)
+                raise DataError(
+                    f"row has {len(record)} cells but the header names {len(columns)} columns"
+                    + _separator_hint(header, delimiter),
+                    path,
+                    line,
+                )
             rows.append(dict(zip(columns, (cell.strip() for cell in record), strict=True)))
             lines.append(line)
             line = reader.line_num + 1
     except csv.Error as exc:
         raise DataError(f"not valid {kind.upper()}: {exc}", path, reader.line_num or None) from None
     return Data(path, kind, columns, tuple(rows), tuple(lines), text)
+
+
+def _separator_hint(header: list[str], delimiter: str) -> str:
+    """Why rows and header disagree when the file separates its cells with semicolons, as a
+    spreadsheet saved in a French or German locale does (with decimal commas)."""
+    if delimiter == "," and len(header) == 1 and ";" in header[0]:
+        return (
+            "; the file separates its cells with ';' (a spreadsheet saved in a French or German locale): "
+            "save it as CSV with commas and decimal points"
+        )
+    return ""
 
 
 def _json(text: str, path: Path, property_path: str | None) -> Data:

@@ -169,6 +169,7 @@ def _draw(
     spec, datasets = inline(spec, spec_path, text, ctx.roots, ctx.diagnostics)
     inputs.extend(data.path for data, from_file in datasets if from_file)
     check_fields(spec, datasets, spec_path, text)
+    check_cells(spec, datasets, ctx.diagnostics)
     if ctx.translation is not None:  # its words as units; in a translated edition, translated
         from .translate import chart as translated_chart
 
@@ -353,6 +354,53 @@ def check_fields(spec: dict[str, Any], datasets: list[tuple[datafiles.Data, bool
                 spec_path,
                 _field_line(text, name),
             )
+
+
+def check_cells(spec: dict[str, Any], datasets: list[tuple[datafiles.Data, bool]], diagnostics: Diagnostics) -> None:
+    """A cell the chart cannot place is a warning at its row's line: a quantitative field's
+    cell that is not a number (``n/a``, ``1,234``, ``12%``), a temporal field's cell written
+    as an ISO date that is no date (``2024-13-01``). The chart leaves the first out and
+    may put the second anywhere, without a word. An empty cell is a gap, as the author meant."""
+    checks = {
+        "quantitative": (
+            _not_a_number,
+            "is not a number: the chart leaves the point out; correct it, or leave the cell empty for a gap",
+        ),
+        "temporal": (_not_a_date, "is not a date: the chart would put the point in the wrong place; correct it"),
+    }
+    seen: set[tuple[str, str]] = set()
+    for view in _views(spec):
+        for definition in _encodings(view).values():
+            name, kind = definition.get("field"), definition.get("type")
+            if not isinstance(name, str) or kind not in checks or definition.get("aggregate") == "count":
+                continue
+            faulty, what = checks[kind]
+            for data, from_file in datasets:
+                if not from_file or name not in data.columns or (data.path.name, name) in seen:
+                    continue
+                seen.add((data.path.name, name))
+                bad = [
+                    (line, row.get(name))
+                    for row, line in zip(data.rows, data.lines, strict=False)
+                    if faulty(row.get(name))
+                ]
+                if bad:
+                    line, value = bad[0]
+                    more = f" ({len(bad) - 1} more in this column)" if len(bad) > 1 else ""
+                    diagnostics.warn(
+                        f"chart data: the cell '{value}' of column '{name}' {what}{more}",
+                        data.path,
+                        line,
+                    )
+
+
+def _not_a_number(value: Any) -> bool:
+    return value is not None and str(value).strip() != "" and datafiles.number(value) is None
+
+
+def _not_a_date(value: Any) -> bool:
+    text = str(value).strip() if isinstance(value, str) else ""
+    return bool(datafiles.ISO_MONTH.match(text) or datafiles.ISO_DAY.match(text)) and datafiles.date(text) is None
 
 
 def _line_of(text: str, needle: str) -> int | None:
