@@ -89,8 +89,12 @@ def _release(item: Any, node: yaml.Node, path: Path, diagnostics: Diagnostics) -
         if key not in FIELDS:
             diagnostics.warn(f"unknown changelog field '{key}' is ignored", path, key_lines.get(key, line))
     version = item.get("version")
-    if isinstance(version, float):
-        raise ManuscriptError(f'write the version in quotes ("{version}") so it stays text', path, line)
+    if isinstance(version, float):  # as written, not as YAML read it: 1.10 is the number 1.1
+        written = {k.value: v for k, v in node.value}.get("version") if isinstance(node, yaml.MappingNode) else None
+        shown = written.value if isinstance(written, yaml.ScalarNode) else version
+        raise ManuscriptError(
+            f'write the version in quotes ("{shown}") so it stays text', path, key_lines.get("version", line)
+        )
     if not isinstance(version, (str, int)) or not VERSION.match(str(version)):
         raise ManuscriptError('release needs a version such as "1.2" (numbers and dots)', path, line)
     date = item.get("date")
