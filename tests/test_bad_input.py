@@ -1483,6 +1483,10 @@ YAML_MISTAKES = {
         "report.md:6: front matter line 6: 'subtitle' is indented by 3 spaces, but 'title' on line 5 by 4 spaces: "
         "the items of one list, and the keys of one mapping, start in the same column (indent with spaces)",
     ),
+    "list-item-without-space": (  # YAML finds the fault on the line after: the item's own line is named
+        "---\ntitle: T\nkeywords:\n  - Idlib\n  -Syria\n  - Water\n---\n",
+        "report.md:5: front matter line 5: a list item needs a space after its '-': '- Syria', not '-Syria'",
+    ),
 }
 
 

@@ -82,6 +82,17 @@ def test_front_matter_aliases_and_types(tmp_path):
     assert load(manuscript, Diagnostics(echo=False)).metadata.identifier == meta.identifier  # stable
 
 
+def test_an_unknown_front_matter_key_names_the_key_it_is_near(tmp_path):
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text("---\ntitle: T\nlist_of_figure: true\nflavour: x\n---\n\n# One\n\nText.\n", "utf-8")
+    diagnostics = Diagnostics(echo=False)
+    load(manuscript, diagnostics)
+    assert [(w.line, w.message) for w in diagnostics.warnings] == [
+        (3, "unknown front matter key 'list_of_figure' is ignored (did you mean 'list_of_figures'?)"),
+        (4, "unknown front matter key 'flavour' is ignored"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("front", "line", "words"),
     [
@@ -93,6 +104,8 @@ def test_front_matter_aliases_and_types(tmp_path):
         ("---\ntitle: T\ndate: soon\n---\n", 3, "YYYY-MM-DD"),
         ("---\ntitle: T\npage_size: huge\n---\n", 3, "page size"),
         ("---\ntitle: T\nlanguage: english!\n---\n", 3, "BCP 47"),
+        ("--\ntitle: T\nchapters: [a.md]\n---\n", 1, "opens with '--': its first line must be exactly three dashes"),
+        ("\u2014\ntitle: T\n---\n", 1, "exactly three dashes"),  # a word processor's em dash
     ],
 )
 def test_front_matter_errors_name_the_line(tmp_path, front, line, words):

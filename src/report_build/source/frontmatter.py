@@ -28,11 +28,29 @@ def split(text: str, path: Path) -> tuple[str | None, str, int]:
 def _split(text: str, path: Path) -> tuple[str | None, str, int]:
     lines = text.split("\n")
     if not lines or not DELIMITER.match(lines[0]):
+        _refuse_a_mistyped_opening(lines, path)
         return None, text, 0
     for index in range(1, len(lines)):
         if CLOSER.match(lines[index]):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 1
     raise ManuscriptError("front matter opened with '---' is never closed (add a '---' line after it)", path, 1)
+
+
+NEAR_DELIMITER = re.compile(r"^(-{1,2}|-{4,}|[–—]+)\s*$")  # "--", "----", a word processor's dash
+YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
+
+
+def _refuse_a_mistyped_opening(lines: list[str], path: Path) -> None:
+    """Front matter whose opening line is not quite '---' (``--``, ``----``, an em dash) would be
+    read as text: the title lost, the YAML printed on the first page, the chapters list
+    ignored. When the next line is a key and a closing line follows, say so at line 1."""
+    typed = len(lines) > 2 and NEAR_DELIMITER.match(lines[0]) and YAML_KEY.match(lines[1])
+    if typed and any(CLOSER.match(line) for line in lines[2:]):
+        raise ManuscriptError(
+            f"the front matter opens with '{lines[0].strip()}': its first line must be exactly three dashes, '---'",
+            path,
+            1,
+        )
 
 
 class Loader(yaml.SafeLoader):

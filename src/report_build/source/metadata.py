@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import re
 import uuid
 from collections.abc import Callable
@@ -402,7 +403,9 @@ def metadata(
         key = KEY_OF.get(spelled)
         line = lines.get(spelled)
         if key is None:
-            diagnostics.warn(f"unknown front matter key '{spelled}' is ignored", path, line)
+            near = difflib.get_close_matches(str(spelled), [k.name for k in KEYS], n=1, cutoff=0.8)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            diagnostics.warn(f"unknown front matter key '{spelled}' is ignored{hint}", path, line)
             continue
         if key.name in values:
             diagnostics.warn(f"'{spelled}' repeats '{key.name}' given earlier; the earlier value is kept", path, line)

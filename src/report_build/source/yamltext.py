@@ -68,6 +68,10 @@ def explain(exc: yaml.YAMLError, text: str, first_line: int = 1) -> tuple[int | 
         missing = _missing_space(lines, at, opened)
         if missing is not None:
             return missing
+        item = opened if opened is not None and re.match(r"^\s*-[^\s-]", line_of(opened)) else None
+        if item is not None:  # "-chapters/b.md": read as text that runs on into the next line
+            written = line_of(item).strip()
+            return item, f"a list item needs a space after its '-': '- {written[1:]}', not '{written}'"
     if problem.startswith("mapping values are not allowed") and at is not None:
         found = KEY_LINE.match(line_of(at))
         if found is not None and mark.column > found.end("gap"):  # a colon inside the value
