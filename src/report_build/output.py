@@ -103,17 +103,26 @@ def interrupts_as_exceptions() -> Iterator[None]:
     and carry on, is delivered again a moment later; an error raised once the signal has come (a
     library caught the interruption and failed instead) is the interruption."""
     global _interrupted
-    again: list[threading.Timer] = []
+    delivered = threading.Event()  # the interruption was raised where it counts (or the block ended)
+    resending: list[threading.Thread] = []
+
+    def resend(signum: int, main: int) -> None:
+        # Again and again until it lands outside a finalizer: a signal that comes just before the
+        # main thread enters a sleep or a wait only runs its handler once that ends. To the main
+        # thread itself: sent to the process, the signal may reach this thread instead.
+        while not delivered.wait(0.05):
+            signal.pthread_kill(main, signum)
 
     def handler(signum: int, frame: FrameType | None) -> None:
         global _interrupted
         _interrupted = signum
         if _in_finalizer(frame):
-            timer = threading.Timer(0.05, os.kill, (os.getpid(), signum))
-            timer.daemon = True
-            again.append(timer)
-            timer.start()
+            if not resending:
+                main = threading.main_thread().ident or 0
+                resending.append(threading.Thread(target=resend, args=(signum, main), daemon=True))
+                resending[0].start()
             return
+        delivered.set()
         raise Interrupted(signum)
 
     previous: dict[int, object] = {}
@@ -131,8 +140,9 @@ def interrupts_as_exceptions() -> Iterator[None]:
             raise Interrupted(_interrupted) from None
         raise
     finally:
-        for timer in again:
-            timer.cancel()
+        delivered.set()
+        for thread in resending:  # done before the handlers go: no signal of its own comes after
+            thread.join()
         for signum, old in previous.items():
             signal.signal(signum, old)  # type: ignore[arg-type]
         _interrupted = None
