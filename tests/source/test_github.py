@@ -85,3 +85,20 @@ def test_checkboxes_in_raw_html_are_task_boxes_not_removed_controls(tmp_path):
     assert root.xpath("//span[@class='task-box task-done']/text()") == ["\u25a0"]
     assert not root.xpath("//input") and not diagnostics.warnings, diagnostics.warnings
     assert root.xpath("//code/text()") == ['<input type="checkbox">']
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Road closed\\\nuse the bridge.", "<p>Road closed<br />\nuse the bridge.</p>"),  # a backslash breaks
+        ("Road closed   \nuse the bridge.", "<p>Road closed<br />\nuse the bridge.</p>"),  # so do 2+ spaces
+        ("Ends with a backslash\\", "<p>Ends with a backslash\\</p>"),  # not at a block's end
+        ("`code\\`\nnext", "<p><code>code\\</code>\nnext</p>"),  # nor in code
+        ("\\%\\@\\:\\;\\=\\?\\^\\~\\|\\/", "<p>%@:;=?^~|/</p>"),  # every ASCII punctuation mark escapes
+        ("\\<b> is not a tag", "<p>&lt;b&gt; is not a tag</p>"),
+        ("\\A\\3 stay", "<p>\\A\\3 stay</p>"),  # letters and digits do not
+    ],
+)
+def test_hard_breaks_and_backslash_escapes_read_as_on_github(text, html):
+    converted = _html(text)
+    assert converted.removeprefix('<section class="rb-chapter">').removesuffix("\n</section>") == html, converted

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import html
 import re
+import string
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 from typing import Any
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
+from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
@@ -58,6 +60,7 @@ CONFIGS = {
     "pymdownx.superfences": {"relaxed_headers": True, "custom_fences": FENCES},
 }
 TODO, DONE = "\u25a1", "\u25a0"
+HARD_BREAK = r" {2,}\n|\\\n"  # "line  " or "line\" before the end of the line: a <br>
 PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
 
 
@@ -115,6 +118,10 @@ class GitHubExtension(Extension):
         if "table" in md.parser.blockprocessors:
             table = md.parser.blockprocessors["table"]
             md.parser.blockprocessors.register(GitHubTable(md.parser, table.config), "table", 75)
+        # GitHub escapes every ASCII punctuation character (Python-Markdown only some), and
+        # breaks a line at a backslash or two or more spaces before its end.
+        md.ESCAPED_CHARS.extend(char for char in string.punctuation if char not in md.ESCAPED_CHARS)
+        md.inlinePatterns.register(SubstituteTagInlineProcessor(HARD_BREAK, "br"), "linebreak", 100)
         md.treeprocessors.register(TableCells(md), "report_build_table_cells", 19.5)
         md.treeprocessors.register(TaskBoxes(md), "report_build_task_boxes", 24)
 
