@@ -436,3 +436,17 @@ def test_each_section_heading_links_to_itself_for_sharing(site, document):
         (link,) = heading.xpath("a[@class='section-link']")
         assert link.get("href") == f"#{section.id}"
         assert link.text_content() == "#Link to this section"
+
+
+def test_korean_breaks_between_words_and_task_lists_have_one_marker(site):
+    """Korean is set with word-break: keep-all (lines break at the spaces between words, as
+    Korean readers expect, not between any two syllables) in the site and the ePub; a button's
+    label ("검색", "検索") never breaks; a task list item's box is its only marker."""
+    rules = {
+        "site": site["assets/site.css"].decode(),
+        "epub": (ROOT / "layouts" / "css" / "epub.css").read_text(encoding="utf-8"),
+    }
+    for name, css in rules.items():
+        assert re.search(r":lang\(ko\)\s*\{[^}]*word-break:\s*keep-all", css), name
+        assert re.search(r"li\.task-list-item\s*\{[^}]*list-style:\s*none", css), name
+    assert re.search(r"\.site-search button[^{]*\{[^}]*white-space:\s*nowrap", rules["site"])
