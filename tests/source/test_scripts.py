@@ -11,7 +11,7 @@ from lxml import etree
 from report_build import Diagnostics
 from report_build.model import direction_of
 from report_build.source import parse
-from report_build.source.passes.direction import isolate_latin_runs, passages
+from report_build.source.passes.direction import isolate_latin_runs, passages, unmarked_passages
 from report_build.source.scripts import dominant_script, guess_language, plain_text
 
 
@@ -117,3 +117,32 @@ def test_latin_runs_are_isolated_but_not_code_or_marked_runs():
         '<p>مثل <b><span dir="ltr">hapi.js</span></b> و <span dir="ltr">f(x)</span> و <code>a b</code> و '
         '<span dir="ltr">x y</span> (<span dir="ltr">issue</span>) انجام داد.</p>'
     )
+
+
+def test_a_paragraph_wholly_in_the_other_direction_reads_in_it():
+    """A French quotation in an Arabic report, written without ``lang``, starts on the left with
+    its guillemets and full stop in place; one Arabic letter, code, or a marked part keeps a
+    paragraph in the report's direction."""
+    root = lxml.html.fragment_fromstring(
+        "<blockquote><p>« L'accès reste insuffisant. »</p></blockquote>"
+        "<p>Windows 10 و Zoom</p><p>2020</p><p>الماء <code>make pdf</code></p>"
+        '<ul><li>Only English</li><li lang="ar">x</li></ul><p>سلام <span lang="en">Hello</span></p>',
+        create_parent="div",
+    )
+    unmarked_passages(root, "rtl")
+    assert [e.get("dir") for e in root.iter("p", "li")] == ["ltr", None, None, None, "ltr", None, None]
+    root = lxml.html.fragment_fromstring("<p>الماء والصرف الصحي</p><p>Water</p>", create_parent="div")
+    unmarked_passages(root, "ltr")
+    assert [e.get("dir") for e in root.iter("p")] == ["rtl", None]
+
+
+def test_a_quotation_in_an_arabic_sentence_keeps_its_marks_and_full_stop():
+    root = lxml.html.fragment_fromstring(
+        "<p>وأضاف: \u201cNous appelons à agir.\u201d ثم « C'est vital » و \u201cno close</p>", create_parent="div"
+    )
+    isolate_latin_runs(root)
+    assert [span.text for span in root.iter("span")] == [
+        "\u201cNous appelons à agir.\u201d",
+        "« C'est vital »",
+        "no close",
+    ]

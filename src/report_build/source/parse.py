@@ -202,6 +202,7 @@ def _read_text(
     found_figures = charts.data_tables(root, ctx, drawn, found_figures)
     links.links(root, ctx)
     direction.passages(root, metadata.direction)
+    direction.unmarked_passages(root, metadata.direction)
     if metadata.direction == "rtl":
         direction.isolate_left_to_right(root)
         direction.isolate_latin_runs(root)

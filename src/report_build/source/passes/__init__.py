@@ -16,7 +16,9 @@ them in this order:
 8. :func:`blocks.tables`: tables wrapped and their captions numbered;
 9. :func:`charts.data_tables`: each chart's data as a table after it ("Data for Figure N");
 10. :func:`links.links`: internal links checked, links out of the report made plain text;
-11. :func:`direction.isolate_left_to_right`: in right-to-left documents, code, URLs and numbers
-    isolated;
+11. :func:`direction.passages` and :func:`direction.unmarked_passages`: a passage in the other
+    direction (by its ``lang``, or by its letters) gets its ``dir``; in right-to-left documents
+    (:func:`direction.isolate_left_to_right`), code, URLs, numbers and Latin runs, with the
+    quotation marks of a whole quotation, isolated;
 12. :func:`chapters.chapters`: the tree cut into the model's chapters.
 """

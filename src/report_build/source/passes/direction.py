@@ -57,6 +57,48 @@ def passages(root: etree._Element, document_direction: str) -> None:
     walk(root, document_direction)
 
 
+def unmarked_passages(root: etree._Element, document_direction: str) -> None:
+    """Give a paragraph or list item written without ``lang`` or ``dir``, whose letters all read in
+    the other direction than its surroundings, that direction (a French quotation in an Arabic
+    report, an Arabic one in an English report): it then starts on its own side, its
+    punctuation and quotation marks where its language puts them. A paragraph with even one
+    letter of its surroundings' direction is theirs (an Arabic sentence that names
+    ``Windows 10``), and so is one without letters. Run after :func:`passages`."""
+    for element in root.iter("p", "li"):
+        if element.get("dir") or element.get("lang") or _inside_isolated(element, root):
+            continue
+        surrounding = next(
+            (e.get("dir") for e in element.iterancestors() if e.get("dir") in ("ltr", "rtl")), document_direction
+        )
+        found = _letter_directions(element)
+        if len(found) == 1 and surrounding not in found:
+            element.set("dir", found.pop())
+
+
+def _letter_directions(element: etree._Element) -> set[str]:
+    """The directions of the strong letters of ``element``'s own text: not code, formulas or
+    parts that carry their own ``lang`` or ``dir``."""
+    found: set[str] = set()
+
+    def visit(node: etree._Element) -> None:
+        for text in [node.text, *(child.tail for child in node)]:
+            for char in text or "":
+                kind = unicodedata.bidirectional(char)
+                if kind == "L":
+                    found.add("ltr")
+                elif kind in ("R", "AL"):
+                    found.add("rtl")
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            tag = etree.QName(child).localname if "}" in child.tag else child.tag
+            if tag not in ISOLATED and not child.get("dir") and not child.get("lang"):
+                visit(child)
+
+    visit(element)
+    return found
+
+
 def isolate_latin_runs(root: etree._Element) -> None:
     """In a right-to-left document, wrap each run of left-to-right text (from its first strong
     letter, or the ``@`` or ``#`` before it, to its last letter or digit) in ``<span dir="ltr">``,
@@ -129,6 +171,7 @@ def _runs(text: str) -> list[tuple[str, bool]]:
         while last < len(text) and unicodedata.bidirectional(text[last]) in ("ES", "ET"):
             last += 1  # C++, C#, 100%: signs attached to the run's end
         last = _with_closing_brackets(text, index, last)
+        index, last = _with_quotation_marks(text, max(index, start), last)
         if index > start:
             pieces.append((text[start:index], False))
         pieces.append((text[index:last], True))
@@ -150,6 +193,29 @@ def _with_closing_brackets(text: str, begin: int, end: int) -> int:
         depth[BRACKETS[text[end]]] -= 1
         end += 1
     return end
+
+
+QUOTES = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u2018": "\u2019", '"': '"', "\u201e": "\u201c"}
+"""Opening quotation marks and the marks that close them (English, French and German)."""
+CLOSING_PUNCTUATION = frozenset(".,;:!?\u2026 \u00a0\u202f")
+
+
+def _with_quotation_marks(text: str, begin: int, end: int) -> tuple[int, int]:
+    """A run that is a whole quotation (``“Nous appelons… agir.”``, ``« … »``) takes its
+    quotation marks and the punctuation before the closing one, which would otherwise take the
+    direction of the text around it and land on the wrong side."""
+    before = begin
+    while before > 0 and text[before - 1] in " \u00a0\u202f":
+        before -= 1
+    if before == 0 or text[before - 1] not in QUOTES:
+        return begin, end
+    closing = QUOTES[text[before - 1]]
+    after = end
+    while after < len(text) and text[after] in CLOSING_PUNCTUATION:
+        after += 1
+    if after < len(text) and text[after] == closing:
+        return before - 1, after + 1
+    return begin, end
 
 
 def _strong_ltr(char: str) -> bool:
