@@ -24,7 +24,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..contract import CHAPTER_SECTION
-from . import fences, github, math
+from . import fences, github, math, spans
 from .ids import Anchors, HeadingIdsExtension
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -257,6 +257,7 @@ def make_markdown(
         *github.EXTENSIONS,
         github.GitHubExtension(),
         math.MathExtension(),
+        spans.SpanExtension(),
         *extra,
     ]
     configs: dict[str, dict[str, object]] = {

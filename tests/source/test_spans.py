@@ -1,0 +1,50 @@
+"""Bracketed spans (pandoc's, Quarto's, MyST's ``[text]{lang=fr}``) and inline attribute lists
+read up to their own ``}``."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from report_build import Diagnostics, load
+from report_build.source.extensions import make_markdown
+
+
+def _html(text: str) -> str:
+    md, _ = make_markdown(has_title=True)
+    converted = md.convert(text)
+    return converted.removeprefix('<section class="rb-chapter">').removesuffix("\n</section>")
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Say [bonjour *là*]{lang=fr} now.", '<p>Say <span lang="fr">bonjour <em>là</em></span> now.</p>'),
+        ("[a [b] c]{.smallcaps #term dir=rtl}", '<p><span class="smallcaps" dir="rtl" id="term">a [b] c</span></p>'),
+        ("[x]{lang=th onclick=alert(1) style=color:red}", '<p><span lang="th">x</span></p>'),  # a passage's only
+        ("[x]{foo=bar} and [x]{lang=fr!}", "<p>[x]{foo=bar} and [x]{lang=fr!}</p>"),  # no span: as written
+        ("[@smith]{.x}, [^n]{.x}, [link](https://example.org){.c}", None),  # citations, notes and links stay theirs
+        # an inline attribute list reads up to its own brace: the text after it stays in place
+        ("A *l*{.c} and [x]{lang=fr} b.", '<p>A <em class="c">l</em> and <span lang="fr">x</span> b.</p>'),
+        ("A [l](https://x.org){.c} and {k=v} b.", '<p>A <a class="c" href="https://x.org">l</a> and {k=v} b.</p>'),
+    ],
+)
+def test_bracketed_spans(text, html):
+    converted = _html(text)
+    if html is None:
+        assert "<span" not in converted and 'class="c"' in converted
+    else:
+        assert converted == html
+
+
+def test_a_span_in_the_other_direction_reads_in_its_own(tmp_path):
+    """A French quotation marked ``{lang=fr}`` in an Arabic report reads left to right."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: تقرير\nlanguage: ar\n---\n# مقدمة\n\nقال: [« Nous appelons à agir. »]{lang=fr} ثم غادر.\n",
+        encoding="utf-8",
+    )
+    doc = load(manuscript, Diagnostics(strict=True, echo=False))
+    root = lxml.html.fragment_fromstring(doc.chapters[0].body, create_parent="div")
+    [span] = root.xpath("//span[@lang='fr']")
+    assert (span.get("dir"), span.text) == ("ltr", "« Nous appelons à agir. »")
