@@ -291,6 +291,11 @@ def _with_references(chapters: list[Chapter], formatter: Formatter, strings: dic
             chapters[index] = replace(chapter, body=body, ids=chapter.ids | _ids(entries))
             return chapters
     title = str(strings.get("references", "References"))
+    last = chapters[-1] if chapters else None
+    if last is not None and _awaits_references(last, title):  # "# References" left empty, as pandoc has it
+        body = f'{last.body.rstrip()}<div class="bibliography" role="doc-bibliography">{entries}</div>'
+        chapters[-1] = replace(last, body=body, ids=last.ids | _ids(entries))
+        return chapters
     taken = any(REFERENCES_ID in chapter.ids for chapter in chapters)
     ident = f"{REFERENCES_ID}-list" if taken else REFERENCES_ID
     body = (
@@ -308,6 +313,19 @@ def _with_references(chapters: list[Chapter], formatter: Formatter, strings: dic
         )
     )
     return chapters
+
+
+REFERENCE_TITLES = frozenset({"references", "bibliography", "works cited", "sources", "literature", "reference list"})
+REFERENCE_IDS = frozenset({REFS_DIV_ID, REFERENCES_ID, "bibliography"})
+HEADING_ONLY = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>\s*$", re.DOTALL)
+
+
+def _awaits_references(chapter: Chapter, title: str) -> bool:
+    """Whether the last chapter is a heading for the references and nothing else (``# References``,
+    ``# Bibliography {#refs .unnumbered}``, bookdown's ``# References {-}``): pandoc puts them
+    there, and an added chapter would be a second one."""
+    named = chapter.title.strip().casefold() in REFERENCE_TITLES | {title.casefold()} or chapter.id in REFERENCE_IDS
+    return named and HEADING_ONLY.match(chapter.body) is not None
 
 
 def _ids(markup: str) -> frozenset[str]:
