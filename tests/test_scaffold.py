@@ -54,7 +54,9 @@ def test_new_report_has_everything_and_loads_without_a_warning(tmp_path, capsys)
     assert "<table" in chapter.body and "An example table" in chapter.body
     assert "override" in (folder / "layouts" / "README.md").read_text()
     makefile = (folder / "Makefile").read_text()
-    assert "\npdf: tool\n\t$(REPORT_BUILD) pdf $(MANUSCRIPT)\n" in makefile
+    for target in ("pdf", "epub", "web", "all", "preview"):  # what the README beside it says
+        assert f"\n{target}: tool\n\t$(REPORT_BUILD) {target} $(MANUSCRIPT)\n" in makefile
+        assert f"make {target}" in (folder / "README.md").read_text()
 
 
 def test_two_reports_get_different_identifiers_and_a_title_from_the_folder(tmp_path, capsys):
