@@ -1283,6 +1283,12 @@ FAULT_CLASSES = {
         "reference @fig-nowhere names no figure",
         lambda doc: "?@fig-nowhere" in body_of(doc),
     ),
+    "reference-to-a-figure-without-a-caption": (
+        {"report.md": "# One\n\n![](chart.png){#fig-bare .decorative}\n\nSee @fig-bare.\n"},
+        ("report.md", 5),
+        "the figure 'fig-bare' has no caption, so no number to refer to; give it one",
+        lambda doc: "?@fig-bare" in body_of(doc),
+    ),
     "unknown-variable": (
         {"report.md": "# One\n\nNearly {{< var people >}} people.\n", "variables.yaml": "year: 2020\n"},
         ("report.md", 3),

@@ -198,3 +198,22 @@ def test_source_find_is_the_first_matching_line_outside_code():
         for needle in ("a", "ab", "[^1]:", "x y", " "):
             for start in range(0, 14):
                 assert source.find(needle, start) == line_by_line(source, needle, start), (lines, needle, start)
+
+
+def test_a_quarto_figure_takes_its_caption_from_the_brackets(tmp_path):
+    """Quarto writes ``![Caption](x.png){#fig-x fig-alt="..."}``: the brackets are the caption
+    (and the alt text, unless ``fig-alt`` gives one), so @fig-x has a number to refer to."""
+    manuscript = tmp_path / "report.md"
+    (tmp_path / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    manuscript.write_text(
+        "---\ntitle: T\n---\n# One\n\n![Hand washing station](x.svg){#fig-station}\n\n"
+        '![Water point](x.svg){#fig-point fig-alt="A tap on a wall"}\n\nSee @fig-station and @fig-point.\n',
+        encoding="utf-8",
+    )
+    doc = load(manuscript, Diagnostics(strict=True, echo=False))
+    found = [(f.number, f.id, f.caption, f.alt) for f in doc.figures]
+    assert found == [
+        (1, "fig-station", "Hand washing station", "Hand washing station"),
+        (2, "fig-point", "Water point", "A tap on a wall"),
+    ]
+    assert "Figure\u00a01" in doc.chapters[0].body and "Figure\u00a02" in doc.chapters[0].body

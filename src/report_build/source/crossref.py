@@ -58,9 +58,15 @@ class Unresolved:
     written: str
     line: int | None  # in the composed text
     xref: bool = False  # a cross-reference (another tool's too: \@ref(x), {ref}`x`), not a citation
+    unnumbered: str = ""  # what holds the id without a number to refer by ("figure": it has no caption)
 
     @property
     def message(self) -> str:
+        if self.unnumbered == "figure":
+            return (
+                f"reference {self.written}: the figure '{self.key}' has no caption, so no number to refer to; "
+                f'give it one: ![alt text](image.png "Caption"){{#{self.key}}}'
+            )
         if self.xref or self.key.startswith(("fig-", "tbl-", "sec-")):
             return f"reference {self.written} names no figure, table or section with the id '{self.key}'"
         return f"citation {self.written}: '{self.key}' is not in the bibliography"
@@ -253,7 +259,16 @@ class Resolver:
         return html.escape(who, quote=False) + (f" ({html.escape(inside, quote=False)})" if inside else "")
 
     def miss(self, key: str, reference: Reference) -> None:
-        self.unresolved.append(Unresolved(key, reference.written, self.find_line(reference.written), reference.is_xref))
+        uncaptioned = any(figure.id == key and not figure.caption for figure in self.doc.figures)
+        self.unresolved.append(
+            Unresolved(
+                key,
+                reference.written,
+                self.find_line(reference.written),
+                reference.is_xref,
+                "figure" if uncaptioned else "",
+            )
+        )
 
 
 def resolve(doc: Document, strings: dict[str, Any], formatter: Formatter | None, find_line) -> tuple[Document, list]:

@@ -162,6 +162,11 @@ class StructureTreeprocessor(Treeprocessor):
             element.attrib.update({k: v for k, v in image.attrib.items() if k in ("id", "class")})
             image.attrib.pop("id", None)
             caption = image.attrib.pop("title", "")
+            written_alt = image.attrib.pop("fig-alt", "")
+            if not caption and (element.get("id") or "").startswith("fig-"):
+                # Quarto's figure: ![Caption](x.png){#fig-x fig-alt="..."}, the brackets its caption
+                caption = image.get("alt", "")
+                image.set("alt", written_alt or caption)
             image.tail = None
             if caption:
                 etree.SubElement(element, "figcaption").text = caption
