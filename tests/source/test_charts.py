@@ -137,7 +137,11 @@ def test_french_numbers_are_the_same_in_text_and_chart(tmp_path):
 
 
 FAULTS = {
-    "bad spec": ("charts/bar-csv.vl.json", '{"data": {"url": "../data/stored.csv"},\n  "mark": "bra"\n}\n'),
+    "bad spec": (
+        "charts/bar-csv.vl.json",
+        '{"data": {"url": "../data/stored.csv"},\n  "mark": "bar", "transform": [{"filter": "datum.stored >"}]\n}\n',
+    ),
+    "unknown mark": ("charts/bar-csv.vl.json", '{"data": {"url": "../data/stored.csv"},\n  "mark": "bra"\n}\n'),
     "not JSON": ("charts/bar-csv.vl.json", '{"data": {"url": "../data/stored.csv"},\n  "mark": "bar",,\n}\n'),
     "missing data": ("data/stored.csv", None),
     "malformed data": ("data/rain.csv", "month,rain_mm\n2019-12,41\n2020-01,63,7\n"),
@@ -167,6 +171,7 @@ def _break(manuscript: Path, fault: str) -> None:
     ("fault", "where", "words"),
     [
         ("bad spec", ("bar-csv.vl.json", 2), "not valid Vega-Lite"),
+        ("unknown mark", ("bar-csv.vl.json", 2), "'bra' is not a Vega-Lite mark: did you mean 'bar'?"),
         ("not JSON", ("bar-csv.vl.json", 2), "not valid JSON"),
         ("missing data", ("bar-csv.vl.json", 2), "not found"),
         ("malformed data", ("rain.csv", 3), "row has 3 cells but the header names 2 columns"),

@@ -24,6 +24,7 @@ placeholder that shows the caption; with ``--strict`` and in a release, the warn
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import html
 import json
@@ -124,11 +125,17 @@ def charts(root: etree._Element, ctx: Context, cache: Any = None) -> Found:
 
 
 def _caption(img: etree._Element) -> None:
-    """Without a title, the bracket text is the caption (and the alt text is generated)."""
+    """Without a title, the bracket text is the caption (and the alt text is generated), as it
+    is when Quarto's ``{#fig-x}`` already made the brackets the caption."""
     figure = img.getparent()
-    if figure is None or figure.tag != "figure" or figure.find("figcaption") is not None:
+    if figure is None or figure.tag != "figure":
         return
     text = " ".join((img.get("alt") or "").split())
+    caption = figure.find("figcaption")
+    if caption is not None:
+        if text and " ".join("".join(caption.itertext()).split()) == text:
+            img.set("data-generated-alt", "1")
+        return
     if text:
         etree.SubElement(figure, "figcaption").text = text
         img.set("data-generated-alt", "1")
@@ -168,6 +175,7 @@ def _draw(
     inputs = [spec_path]
     spec, datasets = inline(spec, spec_path, text, ctx.roots, ctx.diagnostics)
     inputs.extend(data.path for data, from_file in datasets if from_file)
+    check_words(spec, spec_path, text)
     check_fields(spec, datasets, spec_path, text)
     check_cells(spec, datasets, ctx.diagnostics)
     if ctx.translation is not None:  # its words as units; in a translated edition, translated
@@ -335,6 +343,44 @@ def _derived(spec: Any) -> set[str]:
         for item in spec:
             names |= _derived(item)
     return names
+
+
+MARKS = (
+    "arc", "area", "bar", "boxplot", "circle", "errorband", "errorbar", "geoshape", "image", "line",
+    "point", "rect", "rule", "square", "text", "tick", "trail",
+)  # fmt: skip
+"""Vega-Lite's marks."""
+FIELD_TYPES = ("quantitative", "temporal", "ordinal", "nominal", "geojson")
+"""Vega-Lite's types of an encoded field."""
+
+
+def check_words(spec: dict[str, Any], spec_path: Path, text: str) -> None:
+    """A mark or a field type Vega-Lite does not know (``"lines"``, ``"quantitive"``) is named,
+    with the word it is nearest, at its line: Vega-Lite's own message for it is about its
+    internals ("Cannot read properties of undefined (reading 'filled')")."""
+    for view in _views(spec):
+        mark = view.get("mark")
+        kind = mark.get("type") if isinstance(mark, dict) else mark
+        if isinstance(kind, str) and kind not in MARKS:
+            raise ChartFaultError(
+                f"'{kind}' is not a Vega-Lite mark{_nearest(kind, MARKS)} (the marks: {', '.join(MARKS)})",
+                spec_path,
+                _line_of(text, f'"{kind}"') or _view_line(text),
+            )
+        for definition in _encodings(view).values():
+            field_type = definition.get("type")
+            if isinstance(field_type, str) and field_type not in FIELD_TYPES:
+                raise ChartFaultError(
+                    f"'{field_type}' is not a Vega-Lite field type{_nearest(field_type, FIELD_TYPES)} "
+                    f"(the types: {', '.join(FIELD_TYPES)})",
+                    spec_path,
+                    _line_of(text, f'"{field_type}"') or _view_line(text),
+                )
+
+
+def _nearest(word: str, words: tuple[str, ...]) -> str:
+    near = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
+    return f": did you mean '{near[0]}'?" if near else ""
 
 
 def check_fields(spec: dict[str, Any], datasets: list[tuple[datafiles.Data, bool]], spec_path: Path, text: str) -> None:
