@@ -36,9 +36,14 @@ def note_call_id(number: int, repeat: int = 0) -> str:
 
 TABLE_WRAP = "table-wrap"
 """Class of the ``<div>`` around every table (``short`` too when it must not split)."""
+
 TABLE_WIDE = "wide"
 """Also on the ``<div>`` around a table of many columns, which the page may not hold unless
 its words break (print.css)."""
+
+CHART_SCROLL = "chart-scroll"
+"""Class of the ``<div>`` around a chart's image on the site: a region that scrolls sideways on a
+narrow screen, where the chart keeps a width its labels can be read at (web.css)."""
 
 TABLE_LABEL = "table-label"
 """Class of the numbered label ("Table 2") inside a table's caption."""

@@ -450,3 +450,23 @@ def test_korean_breaks_between_words_and_task_lists_have_one_marker(site):
         assert re.search(r":lang\(ko\)\s*\{[^}]*word-break:\s*keep-all", css), name
         assert re.search(r"li\.task-list-item\s*\{[^}]*list-style:\s*none", css), name
     assert re.search(r"\.site-search button[^{]*\{[^}]*white-space:\s*nowrap", rules["site"])
+
+
+def test_a_chart_is_a_region_that_keeps_its_labels_readable_on_a_phone(site):
+    """A chart scaled to a 320 px screen has labels a few pixels tall: on the site it sits in a
+    region that scrolls sideways (named by its caption, reachable by keyboard), and is never drawn
+    narrower than 30rem."""
+    charts = [
+        figure
+        for root in html_pages(site).values()
+        for figure in root.iter("figure")
+        if "chart" in figure.get("class", "")
+    ]
+    assert charts
+    for figure in charts:
+        holder = figure.find("div")
+        assert holder is not None and holder.get("class") == "chart-scroll" and holder.find("img") is not None
+        assert (holder.get("role"), holder.get("tabindex")) == ("region", "0")
+        assert holder.get("aria-label") == " ".join(figure.find("figcaption").text_content().split())
+    css = site["assets/site.css"].decode()
+    assert re.search(r"\.chart-scroll img\s*\{\s*min-width:\s*30rem", css)

@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from ...contract import DOWNLOAD, MATH_DISPLAY, NOTE_CALL, TABLE_WRAP
+from ...contract import CHART_SCROLL, DOWNLOAD, MATH_DISPLAY, NOTE_CALL, TABLE_WRAP
 from ...errors import Diagnostics, RenderError
 from ...model import Document
 from .assets import SiteImage
@@ -191,7 +191,19 @@ def _tables(root: Any, strings: dict[str, Any]) -> None:
 
 
 def _scrolling(root: Any, strings: dict[str, Any]) -> None:
-    """Code blocks and display math, each a region that scrolls sideways on its own."""
+    """Code blocks, display math and charts, each a region that scrolls sideways on its own (a
+    chart keeps a width at which its labels can be read: on a phone, scaled to the screen, they
+    would be a few pixels tall)."""
+    for figure in list(root.iter("figure")):
+        image = figure.find("img")
+        if "chart" not in (figure.get("class") or "").split() or image is None:
+            continue
+        holder = etree.Element("div", {"class": CHART_SCROLL})
+        image.addprevious(holder)
+        holder.tail, image.tail = image.tail, None
+        holder.append(image)
+        caption = figure.find("figcaption")
+        _region(holder, text_of(caption) if caption is not None else str(strings.get("figure", "Figure")))
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or any(
             "sidenote" in (a.get("class") or "") for a in element.iterancestors()
