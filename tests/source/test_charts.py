@@ -3,6 +3,7 @@ variables taken from data cells (in memory: vl-convert draws the SVG, nothing is
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -417,3 +418,27 @@ def test_a_csv_separated_by_semicolons_is_named_as_such():
     with pytest.raises(datafiles.DataError) as caught:  # a plain miscount says nothing of the kind
         datafiles.parse("quarter,share\n2024-01,0,38\n", "csv", Path("coverage.csv"))
     assert "';'" not in caught.value.message
+
+
+def test_the_alt_text_reads_values_as_the_axes_show_them(tmp_path):
+    """A share the axis formats as a percentage ("%") is "30%" in the alt text, not "0.3"; dates
+    grouped by quarter read "2024 Q1", as the axis labels them, and in French "30 %"."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "share.csv").write_text("quarter,share\n2024-01-01,0.3\n2024-04-01,0.45\n2024-10-01,0.725\n")
+    spec = {
+        "data": {"url": "data/share.csv"},
+        "mark": "line",
+        "encoding": {
+            "x": {"field": "quarter", "type": "temporal", "timeUnit": "yearquarter", "title": "Quarter"},
+            "y": {"field": "share", "type": "quantitative", "title": "Share", "axis": {"format": ".1%"}},
+        },
+    }
+    (tmp_path / "share.vl.json").write_text(json.dumps(spec))
+    alts = {}
+    for language in ("en", "fr"):
+        manuscript = tmp_path / f"{language}.md"
+        manuscript.write_text(f"---\ntitle: T\nlanguage: {language}\n---\n# One\n\n![Share](share.vl.json)\n")
+        alts[language] = load(manuscript, Diagnostics(strict=True, echo=False)).figures[0].alt
+    assert "Quarter from 2024 Q1 to 2024 Q4. Share from 30.0% to 72.5%." in alts["en"]
+    assert "Highest: 2024 Q4, 72.5%. Lowest: 2024 Q1, 30.0%." in alts["en"]
+    assert "72,5\u00a0%" in alts["fr"] or "72,5\u202f%" in alts["fr"]

@@ -284,6 +284,18 @@ def format_number(value: float | int, language: str, pattern: str | None = None)
     return text
 
 
+def format_percent(value: float | int, language: str, decimals: int = 0) -> str:
+    """A fraction as a percentage, as the language writes one (``0.3``: "30%", "30 %" in French),
+    with ``decimals`` places."""
+    where = locale(language)
+    pattern = where.percent_formats[None].pattern
+    if decimals:
+        pattern = re.sub(r"0(?=[^0-9#]*%)", "0." + "0" * decimals, pattern, count=1)
+    text = numbers.format_percent(value, format=pattern, locale=where)  # the pattern's % multiplies by 100
+    digits = DIGITS.get(where.default_numbering_system)
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
 def format_compact(value: float | int, language: str) -> str:
     """A number in words as the language shortens it (Babel's long compact form): "3.5 million"."""
     where = locale(language)

@@ -29,6 +29,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -620,12 +621,11 @@ def describe(spec: dict[str, Any], data: datafiles.Data, language: str, strings:
     rows = _kept(data.rows, spec)
     if category is not None and category[2] in ("temporal", "quantitative", "ordinal") and len(rows) > 1:
         first, last = rows[0].get(category[0]), rows[-1].get(category[0])
-        as_number = category[2] == "quantitative"
         sentences.append(
             str(strings.get("chart_span", "{category} from {first} to {last}.")).format(
                 category=category[1],
-                first=datafiles.shown(first, language, as_number=as_number),
-                last=datafiles.shown(last, language, as_number=as_number),
+                first=_cell(first, category, language, spec),
+                last=_cell(last, category, language, spec),
             )
         )
     if measure is not None:
@@ -634,11 +634,10 @@ def describe(spec: dict[str, Any], data: datafiles.Data, language: str, strings:
         if valued:
             low = min(valued, key=lambda item: item[0])
             high = max(valued, key=lambda item: item[0])
+            measured = _as_the_axis_shows(spec, measure[0], language)
             sentences.append(
                 str(strings.get("chart_range", "{measure} from {low} to {high}.")).format(
-                    measure=measure[1],
-                    low=datafiles.format_number(low[0], language),
-                    high=datafiles.format_number(high[0], language),
+                    measure=measure[1], low=measured(low[0]), high=measured(high[0])
                 )
             )
             if len(valued) > 1 and (category is not None or found.series is not None):
@@ -646,21 +645,58 @@ def describe(spec: dict[str, Any], data: datafiles.Data, language: str, strings:
                     str(
                         strings.get("chart_extremes", "Highest: {high_label}, {high}. Lowest: {low_label}, {low}.")
                     ).format(
-                        high_label=_label(high[1], found, language, strings),
-                        high=datafiles.format_number(high[0], language),
-                        low_label=_label(low[1], found, language, strings),
-                        low=datafiles.format_number(low[0], language),
+                        high_label=_label(high[1], found, language, strings, spec),
+                        high=measured(high[0]),
+                        low_label=_label(low[1], found, language, strings, spec),
+                        low=measured(low[0]),
                     )
                 )
     return " ".join(sentences)
 
 
-def _label(row: dict[str, Any], found: Roles, language: str, strings: dict[str, Any]) -> str:
-    parts = []
-    for part in (found.category, found.series):
-        if part is not None:
-            parts.append(datafiles.shown(row.get(part[0]), language, as_number=part[2] == "quantitative"))
+def _label(row: dict[str, Any], found: Roles, language: str, strings: dict[str, Any], spec: dict[str, Any]) -> str:
+    parts = [_cell(row.get(part[0]), part, language, spec) for part in (found.category, found.series) if part]
     return str(strings.get("comma", ", ")).join(part for part in parts if part)
+
+
+def _definition(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    """The first encoding of the field ``name`` (what its axis shows)."""
+    for view in _views(spec):
+        for definition in _encodings(view).values():
+            if definition.get("field") == name:
+                return definition
+    return {}
+
+
+def _as_the_axis_shows(spec: dict[str, Any], name: str, language: str) -> Callable[[float | int], str]:
+    """How a value of the measure reads on its axis: a fraction as a percentage when the axis
+    (or the field) formats it with d3's ``%`` (".1%": one decimal), else as the language
+    writes numbers. The alt text then says "30%" where the chart says 30%, not "0.3"."""
+    definition = _definition(spec, name)
+    axis = definition.get("axis")
+    pattern = (axis.get("format") if isinstance(axis, dict) else None) or definition.get("format")
+    if isinstance(pattern, str) and pattern.rstrip().endswith("%"):
+        places = re.search(r"\.(\d+)", pattern)
+        decimals = int(places.group(1)) if places else 0
+        return lambda value: datafiles.format_percent(value, language, decimals)
+    return lambda value: datafiles.format_number(value, language)
+
+
+def _cell(value: Any, part: tuple[str, str, str], language: str, spec: dict[str, Any]) -> str:
+    """A category's or series' value as its axis or legend shows it: a date to the time unit the
+    chart groups by (``yearquarter``: "2024 Q4", ``year``: "2024", ``yearmonth``: "Oct 2024")."""
+    name, _title, kind = part
+    unit = _definition(spec, name).get("timeUnit")
+    when = datafiles.date(value) if kind == "temporal" and isinstance(unit, str) else None
+    if when is not None:
+        day = when[0]
+        if unit == "year":
+            return datafiles.shown(str(day.year), language, as_number=False)
+        if unit == "yearquarter":
+            return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+        if unit == "yearmonth":
+            return datafiles.format_date(day, "month", language)
+    return datafiles.shown(value, language, as_number=kind == "quantitative")
 
 
 # -- the layout's chart configuration and fonts ----------------------------------------------------
