@@ -139,6 +139,8 @@ def _gather(
             )
         )
         document = _with(document, draft=True)
+    for message, line in release.rewritten_history(document, Path(releases_dir)):
+        diagnostics.warn(message, log, line)
     return document, theme
 
 
@@ -609,6 +611,9 @@ def make_release(
             flag=False,
         )
         _refuse_partial(document, allow_partial)
+        log = changelog.find(document.source)
+        for message, line in release.rewritten_history(document, releases_dir):
+            diagnostics.warn(message, log, line)  # refused with the rest, before anything is filed
 
         def render() -> dict[str, tuple[str, bytes]]:
             rendered = render_formats(document, theme, FORMATS, "screen", diagnostics, cache)

@@ -309,3 +309,24 @@ def test_a_draft_of_a_released_version_is_named_draft(tmp_path):
         "versioned-report-v2.0-draft.epub",
     ]
     assert output_name(document, "pdf", "print") == "versioned-report-v2.0-draft-print.pdf"
+
+
+@pytest.mark.e2e
+def test_a_filed_release_keeps_its_date(tmp_path):
+    """Version 1.0 was filed dated 15 January; a changelog that now dates it otherwise would make
+    1.1's version history contradict what was filed: a warning at the entry's line in a draft,
+    refused by release before anything is filed."""
+    manuscript, out = _versions_1_0_and_1_1(tmp_path)
+    log = manuscript.parent / "changelog.yaml"
+    log.write_text(log.read_text().replace("date: 2021-01-15", "date: 2021-01-20"))
+    diagnostics = Diagnostics(echo=False)
+    load(manuscript, diagnostics, out / "releases")
+    [warning] = [w for w in diagnostics.warnings if "filed" in w.message]
+    assert (warning.path.name, warning.line) == ("changelog.yaml", 5)
+    assert "release 1.0 was filed dated 2021-01-15, but the changelog now dates it 2021-01-20" in warning.message
+    from report_build.build import make_release
+    from report_build.errors import StrictModeError
+
+    with pytest.raises(StrictModeError, match="filed dated 2021-01-15"):
+        make_release(manuscript, output_dir=out, diagnostics=Diagnostics(echo=False))
+    assert not (out / "releases" / "1.1").exists()

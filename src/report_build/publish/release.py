@@ -131,6 +131,25 @@ def is_draft(doc: Document, releases_dir: Path) -> bool:
     return manifest is not None and manifest.get("source_sha256") != source_fingerprint(doc)
 
 
+def rewritten_history(doc: Document, releases_dir: Path) -> list[tuple[str, int | None]]:
+    """(message, changelog line) for each older version whose changelog entry no longer gives the
+    date it was filed with: the new edition's version history would contradict the filed one
+    (and its downloads page). A filed release never changes; neither does what it says of itself."""
+    suffix = f"-{doc.translation.language.lower()}" if doc.translation is not None else ""
+    found = []
+    for entry in doc.releases[1:]:
+        filed = released_manifest(releases_dir, entry.version + suffix)
+        if filed is not None and filed.get("date") and filed["date"] != entry.date.isoformat():
+            found.append(
+                (
+                    f"release {entry.version} was filed dated {filed['date']}, but the changelog now dates it "
+                    f"{entry.date.isoformat()}: put back {filed['date']} (a filed release does not change)",
+                    entry.line,
+                )
+            )
+    return found
+
+
 @dataclass(frozen=True)
 class Released:
     folder: Path
