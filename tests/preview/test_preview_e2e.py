@@ -64,6 +64,18 @@ class Preview:
                     raise AssertionError(f"no line matching {pattern!r}:\n" + "\n".join(self.lines))
                 self.changed.wait(min(left, 0.5))
 
+    def quiet(self, seconds: float = 1.5, timeout: float = WAIT) -> None:
+        """Wait until the preview has printed nothing for ``seconds``: what an earlier test set
+        off (a rebuild after its last edit) has finished."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while time.monotonic() < deadline:
+                count = len(self.lines)
+                self.changed.wait(seconds)
+                if len(self.lines) == count:
+                    return
+        raise AssertionError("the preview never fell quiet:\n" + "\n".join(self.lines[-20:]))
+
     @property
     def port(self) -> int:
         return int(self.url.rstrip("/").rsplit(":", 1)[1])
@@ -300,6 +312,7 @@ def test_the_print_pages_view_shows_the_pdf_and_follows_it(preview):
     )
     assert re.search(r"/_preview/pages/\d+-1\.png", newer)
     preview.edit("chapters/two.md", "Pumps and taps were repaired", "Pumps were repaired")
+    preview.until("/chapter-02.html", lambda text: "Pumps and taps" not in text)
 
 
 def test_the_panel_and_the_print_view_pass_axe_at_phone_and_desktop_widths(preview, tmp_path):
@@ -365,6 +378,7 @@ def test_ctrl_c_stops_with_one_line_and_leaves_no_process(preview):
     process = preview.process
     family = _group(process.pid)
     assert len(family) >= 2, family  # the preview and the process that makes its PDF
+    preview.quiet()  # a rebuild an earlier test's last edit set off says its line first
     start = len(preview.lines)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C on a terminal sends: the whole group
     assert process.wait(60) == 0
