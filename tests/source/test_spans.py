@@ -1,5 +1,5 @@
-"""Bracketed spans (pandoc's, Quarto's, MyST's ``[text]{lang=fr}``) and inline attribute lists
-read up to their own ``}``."""
+"""Bracketed spans (pandoc's, Quarto's, MyST's ``[text]{lang=fr}``), superscripts and
+highlights, and inline attribute lists read up to their own ``}``."""
 
 from __future__ import annotations
 
@@ -48,3 +48,15 @@ def test_a_span_in_the_other_direction_reads_in_its_own(tmp_path):
     root = lxml.html.fragment_fromstring(doc.chapters[0].body, create_parent="div")
     [span] = root.xpath("//span[@lang='fr']")
     assert (span.get("dir"), span.text) == ("ltr", "« Nous appelons à agir. »")
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("The 10^th^ round, E=mc^2^.", "<p>The 10<sup>th</sup> round, E=mc<sup>2</sup>.</p>"),  # pandoc's superscript
+        ("A ^ b and 2^10 stay.", "<p>A ^ b and 2^10 stay.</p>"),
+        ("An ==important== word; a == b stays.", "<p>An <mark>important</mark> word; a == b stays.</p>"),
+    ],
+)
+def test_superscripts_and_highlights_as_pandoc_and_mkdocs_write_them(text, html):
+    assert _html(text) == html

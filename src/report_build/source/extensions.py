@@ -260,6 +260,8 @@ def make_markdown(
         "admonition",
         "sane_lists",
         *github.EXTENSIONS,
+        "pymdownx.caret",  # pandoc's 10^th^ (superscript only: ^^text^^ stays as written)
+        "pymdownx.mark",  # ==highlighted== (pandoc, Obsidian, MkDocs)
         github.GitHubExtension(),
         math.MathExtension(),
         spans.SpanExtension(),
@@ -271,6 +273,7 @@ def make_markdown(
         "smarty": {"substitutions": SMARTY_SUBSTITUTIONS},
         "footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e", "SUPERSCRIPT_TEXT": "{}"},
         "toc": {"permalink": False},
+        "pymdownx.caret": {"insert": False, "superscript": True},
     }
     md = markdown.Markdown(extensions=[*extensions, structure], extension_configs=configs, output_format="xhtml")
     return md, structure
