@@ -88,9 +88,7 @@ class markup:  # noqa: N801 (a namespace of line builders)
         Markdown (inline)."""
         extra = f" {classes}" if classes else ""
         lines = ["", f'{indent}<div class="admonition {html.escape(kind)}{extra}" markdown="1">', ""]
-        if title.strip():
-            lines += [f'{indent}<p class="admonition-title" markdown="span">{_inline(title)}</p>', ""]
-        return lines
+        return lines + _title(title, "admonition-title", indent)
 
     @staticmethod
     def tab_set(indent: str = "") -> list[str]:
@@ -100,9 +98,7 @@ class markup:  # noqa: N801 (a namespace of line builders)
     def passage(title: str, indent: str = "", kind: str = "tab") -> list[str]:
         """A titled passage: one tab of a tab set, or a component's content with its title."""
         lines = ["", f'{indent}<div class="{PASSAGE} {kind}" markdown="1">', ""]
-        if title.strip():
-            lines += [f'{indent}<p class="{PASSAGE_TITLE}" markdown="span">{_inline(title)}</p>', ""]
-        return lines
+        return lines + _title(title, PASSAGE_TITLE, indent)
 
     @staticmethod
     def close(indent: str = "") -> list[str]:
@@ -121,6 +117,17 @@ class markup:  # noqa: N801 (a namespace of line builders)
         if caption.strip():
             lines.append(f'{indent}<figcaption markdown="span">{_inline(caption)}</figcaption>')
         return [*lines, f"{indent}</figure>", ""]
+
+
+def _title(title: str, class_name: str, indent: str) -> list[str]:
+    """A callout's or a passage's title line. Indented (inside a list item, where Python-Markdown
+    reads raw HTML line by line), a paragraph with an attribute list: a raw ``<p>`` there would sit
+    inside a paragraph of its own."""
+    if not title.strip():
+        return []
+    if indent:
+        return [f"{indent}{_inline(title)}", f"{indent}{{.{class_name}}}", ""]  # not "{:", which kramdown pages drop
+    return [f'<p class="{class_name}" markdown="span">{_inline(title)}</p>', ""]
 
 
 def _inline(text: str) -> str:

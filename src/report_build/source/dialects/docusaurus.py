@@ -34,7 +34,11 @@ TYPES = {
     "success": ("tip", "Success"),
     "secondary": ("note", "Note"),
 }
-ADMONITION = re.compile(r"^(\s{0,3}):{3,}\s*(" + "|".join(TYPES) + r")(?:\[(.*)\]|\s+(.*?))?\s*(?:\{.*\})?\s*$")
+ADMONITION = re.compile(r"^(\s*):{3,}\s*(" + "|".join(TYPES) + r")(?:\[(.*)\]|\s+(.*?))?\s*(?:\{.*\})?\s*$")
+"""An admonition's opening line, at any indentation (inside a list item: MDX has no indented code)."""
+QUOTED = re.compile(r"^((?:[ ]{0,3}>[ ]?)+)(.*)$")
+"""A line inside a block quote: its ``>`` marks, and the rest."""
+CLOSE = re.compile(r"^\s*:{3,}\s*$")
 IMPORT = re.compile(r"""^import\s+(?:(?:type\s+)?[\w*{}\s,$]+\s+from\s+)?['"][^'"]+['"];?\s*$""")
 EXPORT = re.compile(r"^export\s+(?:default\s+)?(?:const|let|var|function|class|async\s+function)\b")
 MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
@@ -48,11 +52,17 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     out: Numbered = []
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
     components: list[tuple[str, str]] = []  # (name, what it became)
+    quoted: list[str] = []  # the '>' marks of each admonition open inside a block quote
     index = 0
     while index < len(numbered):
         line, number = numbered[index]
         if index in code:
             out.append((line, number))
+            index += 1
+            continue
+        inside = QUOTED.match(line)
+        if inside is not None and (quoted or ADMONITION.match(inside.group(2))):
+            out.append((_in_quote(inside.group(1), inside.group(2), quoted), number))
             index += 1
             continue
         if "{/*" in line:
@@ -65,10 +75,9 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             continue
         admonition = ADMONITION.match(line)
         if admonition is not None:
-            kind, default_title = TYPES[admonition.group(2)]
-            title = admonition.group(3) if admonition.group(3) is not None else (admonition.group(4) or "")
+            kind, title = _kind_and_title(admonition)
             colons.append("admonition")
-            out.extend((text, number) for text in markup.callout(kind, title.strip() or default_title))
+            out.extend((text, number) for text in markup.callout(kind, title, admonition.group(1)))
             index += 1
             continue
         opened = colon_opener(line)
@@ -77,9 +86,9 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             out.append((line, number))
             index += 1
             continue
-        if COLON_CLOSE.match(line) and colons:
+        if (COLON_CLOSE.match(line) or (CLOSE.match(line) and colons[-1:] == ["admonition"])) and colons:
             if colons.pop() == "admonition":
-                out.extend((text, number) for text in markup.close())
+                out.extend((text, number) for text in markup.close(indent_of(line)))
             else:
                 out.append((line, number))
             index += 1
@@ -92,6 +101,29 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         out.append((line, number))
         index += 1
     return out
+
+
+def _kind_and_title(admonition: re.Match[str]) -> tuple[str, str]:
+    """The callout kind and title of an admonition's opening line (the type's name when untitled)."""
+    kind, default_title = TYPES[admonition.group(2)]
+    title = admonition.group(3) if admonition.group(3) is not None else (admonition.group(4) or "")
+    return kind, title.strip() or default_title
+
+
+def _in_quote(marks: str, text: str, quoted: list[str]) -> str:
+    """A line of an admonition inside a block quote, as MkDocs' ``!!! kind "Title"`` with its
+    text indented under it, which Python-Markdown reads inside a quote (a raw ``<div>`` there
+    would be text). ``quoted`` holds the marks of each admonition open, innermost last."""
+    depth = len(quoted)
+    opening = ADMONITION.match(text)
+    if opening is not None:
+        kind, title = _kind_and_title(opening)
+        quoted.append(marks)
+        return f'{marks}{"    " * depth}!!! {kind} "{title.replace(chr(34), chr(8221))}"'
+    if CLOSE.match(text):
+        quoted.pop()
+        return marks.rstrip()
+    return f"{marks}{'    ' * depth}{text}" if text.strip() else marks.rstrip()
 
 
 def _skip_statement(numbered: Numbered, index: int) -> int:
