@@ -102,3 +102,18 @@ def test_checkboxes_in_raw_html_are_task_boxes_not_removed_controls(tmp_path):
 def test_hard_breaks_and_backslash_escapes_read_as_on_github(text, html):
     converted = _html(text)
     assert converted.removeprefix('<section class="rb-chapter">').removesuffix("\n</section>") == html, converted
+
+
+def test_text_right_after_a_fence_in_an_admonition_is_a_paragraph_of_its_own():
+    """Inside an admonition's body, Python-Markdown ran the code and the line after its fence
+    into one paragraph (a <pre> inside a <p>)."""
+    text = '!!! note "With code"\n    Before.\n    ```bash\n    echo hi\n    ```\n    And *after*.\n'
+    root = lxml.html.fragment_fromstring(_html(text), create_parent="div")
+    [note] = root.xpath("//div[contains(@class, 'admonition')]")
+    assert [child.tag for child in note] == ["p", "p", "pre", "p"]
+    assert [" ".join(child.text_content().split()) for child in note] == [
+        "With code",
+        "Before.",
+        "echo hi",
+        "And after.",
+    ]

@@ -83,6 +83,45 @@ class TaskBoxes(Treeprocessor):
             )
 
 
+class CodeOutOfParagraphs(Treeprocessor):
+    """Text written right after a fenced code block's closing fence (or right before its opening
+    one) inside an admonition's body is a paragraph of its own, as GitHub reads it; Python-Markdown
+    ran code and text into one paragraph there (a ``<pre>`` inside a ``<p>``). Lists and quotes
+    are read by :mod:`.block_structure`; this splits what remains: the paragraph before the code,
+    the code, the paragraph after it."""
+
+    def run(self, root: etree.Element) -> None:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for parent in list(root.iter()):
+            for paragraph in [child for child in parent if child.tag == "p" and child.text]:
+                found = [
+                    m for m in PLACEHOLDER.finditer(paragraph.text) if str(stash[int(m.group(1))]).startswith("<pre")
+                ]
+                if not found or (paragraph.text.strip() == found[0].group(0) and not len(paragraph)):
+                    continue
+                self._split(parent, paragraph, found)
+
+    @staticmethod
+    def _split(parent: etree.Element, paragraph: etree.Element, found: list[re.Match[str]]) -> None:
+        text, position, pieces = paragraph.text, 0, []
+        for match in found:
+            pieces += [text[position : match.start()], match.group(0)]
+            position = match.end()
+        pieces.append(text[position:])
+        at = list(parent).index(paragraph)
+        made = []
+        for piece in pieces[:-1]:
+            if piece.strip():
+                block = etree.Element("p")
+                block.text = piece.strip("\n")
+                made.append(block)
+        for offset, block in enumerate(made):
+            parent.insert(at + offset, block)
+        paragraph.text = pieces[-1].lstrip("\n")  # the last piece keeps the inline elements after it
+        if not paragraph.text.strip() and not len(paragraph):
+            parent.remove(paragraph)
+
+
 class GitHubTable(TableProcessor):
     """Python-Markdown's table, without the empty body row it gives a table of one header row."""
 
@@ -124,6 +163,7 @@ class GitHubExtension(Extension):
         md.inlinePatterns.register(SubstituteTagInlineProcessor(HARD_BREAK, "br"), "linebreak", 100)
         md.treeprocessors.register(TableCells(md), "report_build_table_cells", 19.5)
         md.treeprocessors.register(TaskBoxes(md), "report_build_task_boxes", 24)
+        md.treeprocessors.register(CodeOutOfParagraphs(md), "report_build_code_out_of_paragraphs", 19)
 
 
 CHECKBOX = re.compile(r"<input\b[^>]*\btype\s*=\s*[\"']?checkbox\b[^>]*>", re.IGNORECASE)
