@@ -149,6 +149,14 @@ def test_a_worker_that_dies_is_a_clear_error_naming_its_task(task, error, words)
 # -- end to end: a build's processes ----------------------------------------------------------
 
 
+def _lays_out(pid: int) -> bool:
+    """Whether the process has Pango loaded: a layout worker, not a reading one."""
+    try:
+        return "libpango" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
 def children(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` (from /proc)."""
     found = []
@@ -197,12 +205,14 @@ def start(*args: object, cwd: Path) -> subprocess.Popen[str]:
 
 
 def workers_at_work(process: subprocess.Popen[str], count: int = 2) -> list[int]:
-    """The build's workers, once ``count`` of them exist and each has laid out for a moment
-    (polled, so a loaded machine only makes it wait longer)."""
+    """The build's layout workers, once ``count`` of them exist and each has laid out for a moment
+    (polled, so a loaded machine only makes it wait longer). The reading's workers, forked before
+    the layout loads WeasyPrint (Pango), are not taken for them: a long text's chapters are
+    converted side by side first, by workers that are done before the layout starts."""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
-        pids = children(process.pid)
+        pids = [pid for pid in children(process.pid) if _lays_out(pid)]
         if len(pids) >= count and all(cpu_ticks(pid) >= TICKS // 5 for pid in pids):  # 0.2 s of CPU each
             return pids
         time.sleep(0.05)
