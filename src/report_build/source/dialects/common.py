@@ -125,8 +125,10 @@ def _title(title: str, class_name: str, indent: str) -> list[str]:
     inside a paragraph of its own."""
     if not title.strip():
         return []
-    if indent:
-        return [f"{indent}{_inline(title)}", f"{indent}{{.{class_name}}}", ""]  # not "{:", which kramdown pages drop
+    if indent:  # "{.x}", not "{:", which kramdown pages drop; a title that would open a block is escaped
+        text = re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", _inline(title))
+        text = "\\" + text if text[:1] in "#>-+*=|" else text
+        return [f"{indent}{text}", f"{indent}{{.{class_name}}}", ""]
     return [f'<p class="{class_name}" markdown="span">{_inline(title)}</p>', ""]
 
 

@@ -39,6 +39,8 @@ ADMONITION = re.compile(r"^(\s*):{3,}\s*(" + "|".join(TYPES) + r")(?:\[(.*)\]|\s
 QUOTED = re.compile(r"^((?:[ ]{0,3}>[ ]?)+)(.*)$")
 """A line inside a block quote: its ``>`` marks, and the rest."""
 CLOSE = re.compile(r"^\s*:{3,}\s*$")
+LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)\S")
+FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
 IMPORT = re.compile(r"""^import\s+(?:(?:type\s+)?[\w*{}\s,$]+\s+from\s+)?['"][^'"]+['"];?\s*$""")
 EXPORT = re.compile(r"^export\s+(?:default\s+)?(?:const|let|var|function|class|async\s+function)\b")
 MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
@@ -53,6 +55,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
     components: list[tuple[str, str]] = []  # (name, what it became)
     quoted: list[str] = []  # the '>' marks of each admonition open inside a block quote
+    quoted_fence: list[str] = []  # the fence of a code block open inside a block quote
+    indents: list[str] = []  # the indentation each open admonition was written with (in a list item)
     index = 0
     while index < len(numbered):
         line, number = numbered[index]
@@ -61,10 +65,15 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             index += 1
             continue
         inside = QUOTED.match(line)
-        if inside is not None and (quoted or ADMONITION.match(inside.group(2))):
-            out.append((_in_quote(inside.group(1), inside.group(2), quoted), number))
-            index += 1
-            continue
+        if inside is None:
+            quoted.clear()  # a quote's end closes what it holds
+            quoted_fence.clear()
+        else:
+            literal = _quoted_code(inside.group(2), quoted_fence)
+            if quoted or (not literal and ADMONITION.match(inside.group(2))):
+                out.append((_in_quote(inside.group(1), inside.group(2), quoted, literal), number))
+                index += 1
+                continue
         if "{/*" in line:
             line = MDX_COMMENT.sub("", line)
             if not line.strip():
@@ -74,10 +83,12 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             index = _skip_statement(numbered, index)
             continue
         admonition = ADMONITION.match(line)
-        if admonition is not None:
+        nested = admonition is not None and _in_list_item(numbered, index)
+        if admonition is not None and (nested or len(admonition.group(1).expandtabs(4)) <= 3):
             kind, title = _kind_and_title(admonition)
             colons.append("admonition")
-            out.extend((text, number) for text in markup.callout(kind, title, admonition.group(1)))
+            indents.append(admonition.group(1) if nested else "")
+            out.extend((text, number) for text in markup.callout(kind, title, indents[-1]))
             index += 1
             continue
         opened = colon_opener(line)
@@ -88,7 +99,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             continue
         if (COLON_CLOSE.match(line) or (CLOSE.match(line) and colons[-1:] == ["admonition"])) and colons:
             if colons.pop() == "admonition":
-                out.extend((text, number) for text in markup.close(indent_of(line)))
+                out.extend((text, number) for text in markup.close(indents.pop() if indents else ""))
             else:
                 out.append((line, number))
             index += 1
@@ -110,17 +121,48 @@ def _kind_and_title(admonition: re.Match[str]) -> tuple[str, str]:
     return kind, title.strip() or default_title
 
 
-def _in_quote(marks: str, text: str, quoted: list[str]) -> str:
+def _in_list_item(numbered: Numbered, index: int) -> bool:
+    """Whether the indented line at ``index`` belongs to a list item above it: the nearest line
+    above that is less indented and not blank is an item whose text starts at or before this
+    line's indentation (an indented line elsewhere is code, in plain Markdown)."""
+    column = len(indent_of(numbered[index][0]).expandtabs(4))
+    if column == 0:
+        return False
+    for back in range(index - 1, -1, -1):
+        text = numbered[back][0].expandtabs(4)
+        if not text.strip() or len(indent_of(text)) >= column:
+            continue
+        marker = LIST_ITEM.match(text)
+        return marker is not None and marker.end(3) <= column
+    return False
+
+
+def _quoted_code(text: str, fence: list[str]) -> bool:
+    """Whether a quoted line is inside (or opens, or closes) a code block in the quote, whose
+    ``:::`` lines are code; ``fence`` holds the open fence."""
+    found = FENCE_LINE.match(text)
+    if fence:
+        if found is not None and found.group(1)[0] == fence[0][0] and len(found.group(1)) >= len(fence[0]):
+            fence.clear()
+        return True
+    if found is not None:
+        fence.append(found.group(1))
+        return True
+    return False
+
+
+def _in_quote(marks: str, text: str, quoted: list[str], literal: bool = False) -> str:
     """A line of an admonition inside a block quote, as MkDocs' ``!!! kind "Title"`` with its
     text indented under it, which Python-Markdown reads inside a quote (a raw ``<div>`` there
-    would be text). ``quoted`` holds the marks of each admonition open, innermost last."""
+    would be text). ``quoted`` holds the marks of each admonition open, innermost last; a
+    ``literal`` line (code) is only indented."""
     depth = len(quoted)
-    opening = ADMONITION.match(text)
+    opening = None if literal else ADMONITION.match(text)
     if opening is not None:
         kind, title = _kind_and_title(opening)
         quoted.append(marks)
         return f'{marks}{"    " * depth}!!! {kind} "{title.replace(chr(34), chr(8221))}"'
-    if CLOSE.match(text):
+    if not literal and CLOSE.match(text):
         quoted.pop()
         return marks.rstrip()
     return f"{marks}{'    ' * depth}{text}" if text.strip() else marks.rstrip()
