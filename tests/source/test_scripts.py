@@ -122,15 +122,19 @@ def test_latin_runs_are_isolated_but_not_code_or_marked_runs():
 def test_a_paragraph_wholly_in_the_other_direction_reads_in_it():
     """A French quotation in an Arabic report, written without ``lang``, starts on the left with
     its guillemets and full stop in place; one Arabic letter, code, or a marked part keeps a
-    paragraph in the report's direction."""
+    paragraph in the report's direction. A list turns only as a whole: one English item in an
+    Arabic list keeps its number on the list's side."""
     root = lxml.html.fragment_fromstring(
         "<blockquote><p>« L'accès reste insuffisant. »</p></blockquote>"
         "<p>Windows 10 و Zoom</p><p>2020</p><p>الماء <code>make pdf</code></p>"
-        '<ul><li>Only English</li><li lang="ar">x</li></ul><p>سلام <span lang="en">Hello</span></p>',
+        "<ul><li>Only English</li><li>Also <b>English</b></li></ul>"
+        "<ol><li>Python</li><li><p>قاعدة البيانات</p></li></ol>"
+        '<p>سلام <span lang="en">Hello</span></p>',
         create_parent="div",
     )
     unmarked_passages(root, "rtl")
-    assert [e.get("dir") for e in root.iter("p", "li")] == ["ltr", None, None, None, "ltr", None, None]
+    found = [(e.tag, e.get("dir")) for e in root.iter("p", "ul", "ol", "li") if e.get("dir")]
+    assert found == [("p", "ltr"), ("ul", "ltr")]
     root = lxml.html.fragment_fromstring("<p>الماء والصرف الصحي</p><p>Water</p>", create_parent="div")
     unmarked_passages(root, "ltr")
     assert [e.get("dir") for e in root.iter("p")] == ["rtl", None]

@@ -58,21 +58,37 @@ def passages(root: etree._Element, document_direction: str) -> None:
 
 
 def unmarked_passages(root: etree._Element, document_direction: str) -> None:
-    """Give a paragraph or list item written without ``lang`` or ``dir``, whose letters all read in
-    the other direction than its surroundings, that direction (a French quotation in an Arabic
-    report, an Arabic one in an English report): it then starts on its own side, its
-    punctuation and quotation marks where its language puts them. A paragraph with even one
-    letter of its surroundings' direction is theirs (an Arabic sentence that names
-    ``Windows 10``), and so is one without letters. Run after :func:`passages`."""
-    for element in root.iter("p", "li"):
-        if element.get("dir") or element.get("lang") or _inside_isolated(element, root):
-            continue
-        surrounding = next(
+    """Give a paragraph written without ``lang`` or ``dir``, whose letters all read in the other
+    direction than its surroundings, that direction (a French quotation in an Arabic report, an
+    Arabic one in an English report): it then starts on its own side, its punctuation and
+    quotation marks where its language puts them. A list turns only as a whole, when every item
+    with letters is in the other direction (one English item in an Arabic list keeps its
+    number on the list's side: its words are isolated by :func:`isolate_latin_runs`). A
+    paragraph with even one letter of its surroundings' direction is theirs (an Arabic sentence
+    that names ``Windows 10``), and so is one without letters. Run after :func:`passages`."""
+
+    def surrounding(element: etree._Element) -> str:
+        return next(
             (e.get("dir") for e in element.iterancestors() if e.get("dir") in ("ltr", "rtl")), document_direction
         )
-        found = _letter_directions(element)
-        if len(found) == 1 and surrounding not in found:
-            element.set("dir", found.pop())
+
+    def unmarked(element: etree._Element) -> bool:
+        return not element.get("dir") and not element.get("lang") and not _inside_isolated(element, root)
+
+    for listing in root.iter("ul", "ol"):
+        if not unmarked(listing) or any(e.tag == "li" for e in listing.iterancestors()):
+            continue
+        found = [_letter_directions(item) for item in listing if item.tag == "li"]
+        found = [directions for directions in found if directions]
+        around = surrounding(listing)
+        if found and all(len(directions) == 1 and around not in directions for directions in found):
+            listing.set("dir", found[0].copy().pop())
+    for paragraph in root.iter("p"):
+        if not unmarked(paragraph) or any(e.tag == "li" for e in paragraph.iterancestors()):
+            continue
+        found = _letter_directions(paragraph)
+        if len(found) == 1 and surrounding(paragraph) not in found:
+            paragraph.set("dir", found.pop())
 
 
 def _letter_directions(element: etree._Element) -> set[str]:
