@@ -202,7 +202,9 @@ def test_a_chart_fault_is_a_draft_warning_and_a_strict_error_at_file_and_line(tm
 @pytest.mark.parametrize(
     ("row", "words"),
     [
-        ("2020-01,n/a", "the cell 'n/a' of column 'rain_mm' is not a number: the chart leaves the point out"),
+        ("2020-01,sixty", "the cell 'sixty' of column 'rain_mm' is not a number: the chart leaves the point out"),
+        ("2020-01,NA", ""),  # what R writes for a missing value: a gap, as an empty cell is
+        ("2020-01,n/a", ""),
         ("2020-01,63%", "the cell '63%' of column 'rain_mm' is not a number"),
         ("2020-13,63", "the cell '2020-13' of column 'month' is not a date"),
         ("2020-01,", ""),  # an empty cell is a gap
@@ -442,3 +444,23 @@ def test_the_alt_text_reads_values_as_the_axes_show_them(tmp_path):
     assert "Quarter from 2024 Q1 to 2024 Q4. Share from 30.0% to 72.5%." in alts["en"]
     assert "Highest: 2024 Q4, 72.5%. Lowest: 2024 Q1, 30.0%." in alts["en"]
     assert "72,5\u00a0%" in alts["fr"] or "72,5\u202f%" in alts["fr"]
+
+
+def test_field_types_are_taken_as_vega_lite_takes_them():
+    """Vega-Lite reads a field type in any case and by its initial ("Q", "n"); a mark only as
+    written. The check refuses what Vega-Lite refuses, and only that."""
+    from report_build.source.passes.charts import ChartFaultError, check_words
+
+    for field_type in ("Q", "n", "Quantitative", "temporal"):
+        check_words({"mark": "bar", "encoding": {"x": {"field": "a", "type": field_type}}}, Path("c.vl.json"), "")
+    with pytest.raises(ChartFaultError, match="'quantitive' is not a Vega-Lite field type: did you mean"):
+        check_words({"mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitive"}}}, Path("c.vl.json"), "")
+    with pytest.raises(ChartFaultError, match="'Line' is not a Vega-Lite mark: did you mean 'line'"):
+        check_words({"mark": "Line"}, Path("c.vl.json"), "")
+
+
+def test_a_percentage_keeps_its_decimals_where_the_sign_comes_first():
+    from report_build.source import datafiles
+
+    assert datafiles.format_percent(0.725, "tr", 1) == "%72,5"
+    assert datafiles.format_percent(0.725, "en", 1) == "72.5%"

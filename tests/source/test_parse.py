@@ -82,6 +82,19 @@ def test_front_matter_aliases_and_types(tmp_path):
     assert load(manuscript, Diagnostics(echo=False)).metadata.identifier == meta.identifier  # stable
 
 
+def test_a_rule_then_prose_is_not_taken_for_front_matter(tmp_path):
+    """A document that opens with a rule and a line like a key, then prose, is text (the check for
+    a mistyped front-matter fence wants YAML all the way to the next '---')."""
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(
+        "----\nNote: this draft is confidential.\nIt is shared with partners only.\n\n---\n\n# One\n\nText.\n", "utf-8"
+    )
+    doc = load(manuscript, Diagnostics(echo=False))
+    assert "this draft is confidential" in doc.chapters[0].body or any(
+        "confidential" in chapter.body for chapter in doc.chapters
+    )
+
+
 def test_an_unknown_front_matter_key_names_the_key_it_is_near(tmp_path):
     manuscript = tmp_path / "r.md"
     manuscript.write_text("---\ntitle: T\nlist_of_figure: true\nflavour: x\n---\n\n# One\n\nText.\n", "utf-8")

@@ -289,8 +289,9 @@ def format_percent(value: float | int, language: str, decimals: int = 0) -> str:
     with ``decimals`` places."""
     where = locale(language)
     pattern = where.percent_formats[None].pattern
-    if decimals:
-        pattern = re.sub(r"0(?=[^0-9#]*%)", "0." + "0" * decimals, pattern, count=1)
+    if decimals and "0" in pattern:  # after the last digit of the whole part ("%#,##0" in Turkish too)
+        last = pattern.rindex("0")
+        pattern = pattern[: last + 1] + "." + "0" * decimals + pattern[last + 1 :]
     text = numbers.format_percent(value, format=pattern, locale=where)  # the pattern's % multiplies by 100
     digits = DIGITS.get(where.default_numbering_system)
     return text.translate(str.maketrans("0123456789", digits)) if digits else text

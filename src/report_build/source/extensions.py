@@ -261,7 +261,6 @@ def make_markdown(
         "sane_lists",
         *github.EXTENSIONS,
         "pymdownx.caret",  # pandoc's 10^th^ (superscript only: ^^text^^ stays as written)
-        "pymdownx.mark",  # ==highlighted== (pandoc, Obsidian, MkDocs)
         github.GitHubExtension(),
         math.MathExtension(),
         spans.SpanExtension(),

@@ -38,14 +38,18 @@ def _split(text: str, path: Path) -> tuple[str | None, str, int]:
 
 NEAR_DELIMITER = re.compile(r"^(-{1,2}|-{4,}|[–—]+)\s*$")  # "--", "----", a word processor's dash
 YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
+YAML_LINE = re.compile(r"^(\s*$|\s*#|\s+\S|\s*-\s|[A-Za-z_][\w-]*\s*:(\s|$))")  # a key, an item, indented, a comment
 
 
 def _refuse_a_mistyped_opening(lines: list[str], path: Path) -> None:
     """Front matter whose opening line is not quite '---' (``--``, ``----``, an em dash) would be
     read as text: the title lost, the YAML printed on the first page, the chapters list
-    ignored. When the next line is a key and a closing line follows, say so at line 1."""
-    typed = len(lines) > 2 and NEAR_DELIMITER.match(lines[0]) and YAML_KEY.match(lines[1])
-    if typed and any(CLOSER.match(line) for line in lines[2:]):
+    ignored. When the lines up to the next '---' are all YAML (keys, list items, their indented
+    values, comments), say so at line 1. A rule followed by prose is left alone."""
+    if len(lines) < 3 or not NEAR_DELIMITER.match(lines[0]) or not YAML_KEY.match(lines[1]):
+        return
+    closing = next((index for index in range(2, len(lines)) if CLOSER.match(lines[index])), None)
+    if closing is not None and all(YAML_LINE.match(line) for line in lines[2:closing]):
         raise ManuscriptError(
             f"the front matter opens with '{lines[0].strip()}': its first line must be exactly three dashes, '---'",
             path,

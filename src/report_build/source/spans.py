@@ -20,8 +20,9 @@ from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs
 from markdown.inlinepatterns import InlineProcessor
 
-PATTERN = r"\[(?![\^@ ])((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]\{([^{}\n]+)\}"
-"""``[`` text (one level of brackets inside; not a footnote call, a citation or a task box) ``]{attributes}``."""
+PATTERN = r"(?<![\]!\\])\[(?![\^@ ])((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]\{([^{}\n]+)\}"
+"""``[`` text (one level of brackets inside; not a footnote call, a citation or a task box; not the
+second bracket of a reference link ``[text][ref]{.x}`` nor an image) ``]{attributes}``."""
 LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 DIRECTIONS = frozenset({"ltr", "rtl", "auto"})
 
@@ -32,6 +33,8 @@ class SpanPattern(InlineProcessor):
     def handleMatch(  # noqa: N802 (Python-Markdown's name)
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | None, int | None, int | None]:
+        if " ".join(m.group(1).split()).lower() in self.md.references:
+            return None, None, None  # [text]{.x} where [text]: url is defined: a link, with attributes
         attributes: dict[str, str] = {}
         classes: list[str] = []
         for name, value in get_attrs(m.group(2)):

@@ -352,7 +352,8 @@ MARKS = (
 )  # fmt: skip
 """Vega-Lite's marks."""
 FIELD_TYPES = ("quantitative", "temporal", "ordinal", "nominal", "geojson")
-"""Vega-Lite's types of an encoded field."""
+"""Vega-Lite's types of an encoded field; it takes them in any case, and by their initials (``"Q"``)."""
+FIELD_TYPE_INITIALS = frozenset({"q", "t", "o", "n", "g"})
 
 
 def check_words(spec: dict[str, Any], spec_path: Path, text: str) -> None:
@@ -370,7 +371,10 @@ def check_words(spec: dict[str, Any], spec_path: Path, text: str) -> None:
             )
         for definition in _encodings(view).values():
             field_type = definition.get("type")
-            if isinstance(field_type, str) and field_type not in FIELD_TYPES:
+            known = isinstance(field_type, str) and (
+                field_type.lower() in FIELD_TYPES or field_type.lower() in FIELD_TYPE_INITIALS
+            )
+            if isinstance(field_type, str) and not known:
                 raise ChartFaultError(
                     f"'{field_type}' is not a Vega-Lite field type{_nearest(field_type, FIELD_TYPES)} "
                     f"(the types: {', '.join(FIELD_TYPES)})",
@@ -405,9 +409,10 @@ def check_fields(spec: dict[str, Any], datasets: list[tuple[datafiles.Data, bool
 
 def check_cells(spec: dict[str, Any], datasets: list[tuple[datafiles.Data, bool]], diagnostics: Diagnostics) -> None:
     """A cell the chart cannot place is a warning at its row's line: a quantitative field's
-    cell that is not a number (``n/a``, ``1,234``, ``12%``), a temporal field's cell written
+    cell that is not a number (``1,234``, ``12%``, ``0,45``), a temporal field's cell written
     as an ISO date that is no date (``2024-13-01``). The chart leaves the first out and
-    may put the second anywhere, without a word. An empty cell is a gap, as the author meant."""
+    may put the second anywhere, without a word. An empty cell, or one that says the value is
+    missing (``NA``, ``n/a``: :data:`MISSING`), is a gap, as the author meant."""
     checks = {
         "quantitative": (
             _not_a_number,
@@ -441,8 +446,14 @@ def check_cells(spec: dict[str, Any], datasets: list[tuple[datafiles.Data, bool]
                     )
 
 
+MISSING = frozenset({"na", "n/a", "nan", "null", "none", "-", "\u2013", "\u2014", ".."})
+"""What spreadsheets and R write for a value that is missing (``write.csv`` writes NA): a gap, as an
+empty cell is, in Vega-Lite and here."""
+
+
 def _not_a_number(value: Any) -> bool:
-    return value is not None and str(value).strip() != "" and datafiles.number(value) is None
+    text = "" if value is None else str(value).strip()
+    return text.lower() not in MISSING and text != "" and datafiles.number(value) is None
 
 
 def _not_a_date(value: Any) -> bool:
