@@ -105,6 +105,10 @@ XREF_PAGED = "xref-paged"
 """Class added to a cross-reference when ``page_references`` is on: print CSS adds " (p. 14)"
 from its ``data-page`` word by ``target-counter``."""
 
+XREF_IN_PARENTHESES = "xref-in-parentheses"
+"""Also on a paged cross-reference written inside parentheses ("(@fig-x)"): print.css gives its
+page after a comma, "(Figure 2, p. 5)", not in parentheses of its own."""
+
 XREF_MISSING = "xref-missing"
 """Class of the ``?@fig-x`` shown for a reference that names nothing."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,20 @@ def test_a_quarto_figure_takes_its_caption_from_the_brackets(tmp_path):
         (2, "fig-point", "Water point", "A tap on a wall"),
     ]
     assert "Figure\u00a01" in doc.chapters[0].body and "Figure\u00a02" in doc.chapters[0].body
+
+
+def test_a_paged_reference_inside_parentheses_takes_its_page_after_a_comma(tmp_path):
+    """With page_references on, "(@fig-x)" reads "(Figure 1, p. 5)", not "(Figure 1 (p. 5))": the
+    reference inside parentheses gets the class print.css gives its page after a comma by."""
+    manuscript = tmp_path / "report.md"
+    (tmp_path / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    manuscript.write_text(
+        '---\ntitle: T\npage_references: true\n---\n# One\n\n![A](x.svg "Cap"){#fig-x}\n\n'
+        "Coverage rose (@fig-x). See @fig-x.\n",
+        encoding="utf-8",
+    )
+    body = load(manuscript, Diagnostics(strict=True, echo=False)).chapters[0].body
+    classes = re.findall(r'<a class="([^"]*)" [^>]*href="#fig-x"', body)
+    assert classes == ["xref xref-paged xref-in-parentheses", "xref xref-paged"]
+    css = (Path(__file__).resolve().parents[2] / "layouts" / "css" / "print.css").read_text(encoding="utf-8")
+    assert re.search(r"a\.xref-paged\.xref-in-parentheses::after\s*\{\s*content:\s*\",", css)

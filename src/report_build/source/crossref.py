@@ -36,6 +36,7 @@ from ..contract import (
     REFS_DIV_ID,
     UNTRANSLATED_NOTE,
     XREF,
+    XREF_IN_PARENTHESES,
     XREF_MISSING,
     XREF_PAGED,
     reference_id,
@@ -131,6 +132,11 @@ def anchors(doc: Document) -> frozenset[str]:
     return frozenset(ident for chapter in doc.chapters for ident in chapter.ids)
 
 
+def _in_parentheses(match: re.Match[str]) -> bool:
+    """Whether a reference is written alone inside parentheses: "(@fig-x)"."""
+    return match.string[: match.start()].rstrip().endswith("(") and match.string[match.end() :].lstrip().startswith(")")
+
+
 def _words(element: Any) -> str:
     """An element's text, white space collapsed, without the words for screen readers before
     its untranslated passages (:func:`.contract.without_spoken_notes`)."""
@@ -188,12 +194,12 @@ class Resolver:
         return order
 
     def replace(self, text: str, order: dict[str, int]) -> str:
-        return PLACEHOLDER.sub(lambda m: self.render(m.group(1), order), text)
+        return PLACEHOLDER.sub(lambda m: self.render(m.group(1), order, _in_parentheses(m)), text)
 
-    def render(self, hexed: str, order: dict[str, int]) -> str:
+    def render(self, hexed: str, order: dict[str, int], in_parentheses: bool = False) -> str:
         reference = Reference.decode(hexed)
         if reference.is_xref:
-            return "".join(self.xref(item, reference) for item in reference.items)
+            return "".join(self.xref(item, reference, in_parentheses) for item in reference.items)
         missing = [i for i in reference.items if i.key.lower() not in self.keys]
         if missing:
             for item in missing:
@@ -208,7 +214,7 @@ class Resolver:
         target = html.escape(reference_id(first))
         return f'<a class="{CITATION}" href="#{target}" role="doc-biblioref">{text}</a>'
 
-    def xref(self, item: Item, reference: Reference) -> str:
+    def xref(self, item: Item, reference: Reference, in_parentheses: bool = False) -> str:
         target = self.targets.get(item.key)
         if target is None and reference.style and item.key in self.anchors and item.text:
             target = Target("anchor", "", item.text)
@@ -228,7 +234,8 @@ class Resolver:
         prefix = html.escape(item.prefix + " ", quote=False) if item.prefix else ""
         suffix = html.escape(" " + item.suffix, quote=False) if item.suffix else ""
         paged = self.paged and not item.suppress
-        attributes = f' class="{XREF} {XREF_PAGED}"' if paged else f' class="{XREF}"'
+        classes = [XREF, *([XREF_PAGED] if paged else []), *([XREF_IN_PARENTHESES] if paged and in_parentheses else [])]
+        attributes = f' class="{" ".join(classes)}"'
         if paged:
             attributes += f' data-page="{html.escape(str(self.strings.get("page_short", "p.")))}"'
         return f'{prefix}<a{attributes} href="#{html.escape(item.key)}">{html.escape(shown)}</a>{suffix}'
