@@ -214,17 +214,23 @@ def test_source_find_is_the_first_matching_line_outside_code():
                 assert source.find(needle, start) == line_by_line(source, needle, start), (lines, needle, start)
 
 
+def _with_an_image(folder: Path, front: str, text: str):
+    """The document of a one-chapter report beside an image ``x.svg``, read strictly."""
+    (folder / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    manuscript = folder / "report.md"
+    manuscript.write_text(f"---\ntitle: T\n{front}---\n# One\n\n{text}", encoding="utf-8")
+    return load(manuscript, Diagnostics(strict=True, echo=False))
+
+
 def test_a_quarto_figure_takes_its_caption_from_the_brackets(tmp_path):
     """Quarto writes ``![Caption](x.png){#fig-x fig-alt="..."}``: the brackets are the caption
     (and the alt text, unless ``fig-alt`` gives one), so @fig-x has a number to refer to."""
-    manuscript = tmp_path / "report.md"
-    (tmp_path / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
-    manuscript.write_text(
-        "---\ntitle: T\n---\n# One\n\n![Hand washing station](x.svg){#fig-station}\n\n"
+    doc = _with_an_image(
+        tmp_path,
+        "",
+        "![Hand washing station](x.svg){#fig-station}\n\n"
         '![Water point](x.svg){#fig-point fig-alt="A tap on a wall"}\n\nSee @fig-station and @fig-point.\n',
-        encoding="utf-8",
     )
-    doc = load(manuscript, Diagnostics(strict=True, echo=False))
     found = [(f.number, f.id, f.caption, f.alt) for f in doc.figures]
     assert found == [
         (1, "fig-station", "Hand washing station", "Hand washing station"),
@@ -236,14 +242,13 @@ def test_a_quarto_figure_takes_its_caption_from_the_brackets(tmp_path):
 def test_a_paged_reference_inside_parentheses_takes_its_page_after_a_comma(tmp_path):
     """With page_references on, "(@fig-x)" reads "(Figure 1, p. 5)", not "(Figure 1 (p. 5))": the
     reference inside parentheses gets the class print.css gives its page after a comma by."""
-    manuscript = tmp_path / "report.md"
-    (tmp_path / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
-    manuscript.write_text(
-        '---\ntitle: T\npage_references: true\n---\n# One\n\n![A](x.svg "Cap"){#fig-x}\n\n'
-        "Coverage rose (@fig-x). See @fig-x.\n",
-        encoding="utf-8",
+    body = (
+        _with_an_image(
+            tmp_path, "page_references: true\n", '![A](x.svg "Cap"){#fig-x}\n\nCoverage rose (@fig-x). See @fig-x.\n'
+        )
+        .chapters[0]
+        .body
     )
-    body = load(manuscript, Diagnostics(strict=True, echo=False)).chapters[0].body
     classes = re.findall(r'<a class="([^"]*)" [^>]*href="#fig-x"', body)
     assert classes == ["xref xref-paged xref-in-parentheses", "xref xref-paged"]
     css = (Path(__file__).resolve().parents[2] / "layouts" / "css" / "print.css").read_text(encoding="utf-8")
