@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .common import COLON_CLOSE, FileContext, Numbered, code_lines, colon_opener, indent_of, markup, parameters
+from .common import COLON_CLOSE, FENCE, FileContext, Numbered, code_lines, colon_opener, indent_of, markup, parameters
 
 TYPES = {
     "note": ("note", "Note"),
@@ -40,7 +40,6 @@ QUOTED = re.compile(r"^((?:[ ]{0,3}>[ ]?)+)(.*)$")
 """A line inside a block quote: its ``>`` marks, and the rest."""
 CLOSE = re.compile(r"^\s*:{3,}\s*$")
 LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)\S")
-FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
 IMPORT = re.compile(r"""^import\s+(?:(?:type\s+)?[\w*{}\s,$]+\s+from\s+)?['"][^'"]+['"];?\s*$""")
 EXPORT = re.compile(r"^export\s+(?:default\s+)?(?:const|let|var|function|class|async\s+function)\b")
 MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
@@ -140,13 +139,13 @@ def _in_list_item(numbered: Numbered, index: int) -> bool:
 def _quoted_code(text: str, fence: list[str]) -> bool:
     """Whether a quoted line is inside (or opens, or closes) a code block in the quote, whose
     ``:::`` lines are code; ``fence`` holds the open fence."""
-    found = FENCE_LINE.match(text)
+    found = FENCE.match(text)
     if fence:
-        if found is not None and found.group(1)[0] == fence[0][0] and len(found.group(1)) >= len(fence[0]):
+        if found is not None and found.group(2)[0] == fence[0][0] and len(found.group(2)) >= len(fence[0]):
             fence.clear()
         return True
     if found is not None:
-        fence.append(found.group(1))
+        fence.append(found.group(2))
         return True
     return False
 
