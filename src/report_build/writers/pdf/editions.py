@@ -43,7 +43,7 @@ def finish(data: bytes, folios: Sequence[str], edition: str, cover: str) -> byte
                 raise RenderError(f"PDF: {len(folios)} folios for {len(pdf.pages)} pages")
             keep = [edition != "screen" or not _blank_verso(page, index) for index, page in enumerate(pdf.pages)]
             kept = [folio for folio, kept in zip(folios, keep, strict=True) if kept]
-            pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(_label_ranges(kept, cover)))
+            pdf.Root.PageLabels = page_labels(kept, cover)
             if not all(keep):
                 _remove(pdf, keep)
             out = io.BytesIO()
@@ -51,6 +51,32 @@ def finish(data: bytes, folios: Sequence[str], edition: str, cover: str) -> byte
     except pikepdf.PdfError as exc:
         raise RenderError(f"PDF: the {edition} edition's pages could not be finished: {exc}") from None
     return out.getvalue()
+
+
+def without_blank_versos(data: bytes) -> tuple[bytes, tuple[int, ...]]:
+    """A written part of the screen edition (a parallel layout's group, which starts on a
+    right-hand page) without its blank left-hand pages, as :func:`finish` would remove them
+    from the whole, and the indexes of the pages removed. Done where the group is written, so
+    that the join (:mod:`.join`) has no pages to remove; it labels the pages
+    (:func:`page_labels`)."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            keep = [not _blank_verso(page, index) for index, page in enumerate(pdf.pages)]
+            if all(keep):
+                return data, ()
+            _remove(pdf, keep)
+            out = io.BytesIO()
+            pdf.save(out)
+    except pikepdf.PdfError as exc:
+        raise RenderError(f"PDF: the screen edition's blank pages could not be removed: {exc}") from None
+    return out.getvalue(), tuple(index for index, kept in enumerate(keep) if not kept)
+
+
+def page_labels(folios: Sequence[str], cover: str) -> pikepdf.Dictionary:
+    """The catalog's ``/PageLabels``: each page labelled with its folio (``folios``: the number
+    printed on each page of the PDF, "" for none); ``cover``: the first page's label when it
+    prints none."""
+    return pikepdf.Dictionary(Nums=pikepdf.Array(_label_ranges(folios, cover)))
 
 
 def _blank_verso(page: pikepdf.Page, index: int) -> bool:
@@ -107,8 +133,10 @@ def _remove(pdf: pikepdf.Pdf, keep: Sequence[bool]) -> None:
             successor = page.obj
         else:
             following[page.obj.objgen] = successor if successor is not None else _last_kept(pages, keep)
-    tree = {key: value for key, value in pdf.Root.items() if key != "/Pages"}
+    tree = {key: value for key, value in pdf.Root.items() if key not in ("/Pages", "/StructTreeRoot")}
     _repoint(tree.values(), following, set())
+    if "/StructTreeRoot" in pdf.Root:
+        _repoint_structure(pdf.Root.StructTreeRoot, following)
     for page in pages:
         for annotation in page.obj.get("/Annots") or []:
             _repoint([annotation], following, set())
@@ -150,6 +178,29 @@ def _repoint(objects, following: dict[tuple[int, int], pikepdf.Object], seen: se
                     item[position] = following[value.objgen]
                 else:
                     stack.append(value)
+
+
+def _repoint_structure(tree_root: pikepdf.Dictionary, following: dict[tuple[int, int], pikepdf.Object]) -> None:
+    """:func:`_repoint` for the structure tree, the largest part of a tagged PDF, by the one road
+    that leads from it to a page: the ``/Pg`` of its elements and of their marked-content and
+    object references, found down ``/K``. (Its parent tree and id tree lead to the same
+    elements; its role and class maps to none.)"""
+    stack = [tree_root.get("/K")]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pikepdf.Array):
+            stack.extend(item)
+        elif isinstance(item, pikepdf.Dictionary):
+            if item.is_indirect:
+                if item.objgen in seen:
+                    continue
+                seen.add(item.objgen)
+            page = item.get("/Pg")
+            if page is not None and _removed(page, following):
+                item.Pg = following[page.objgen]
+            if "/K" in item:
+                stack.append(item.K)
 
 
 def _removed(value: object, following: dict[tuple[int, int], pikepdf.Object]) -> bool:

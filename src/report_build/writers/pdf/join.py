@@ -30,10 +30,12 @@ def join(
     blank_page: bytes | None,
     identifier: bytes,
     stand_ins: Sequence[frozenset[str]],
+    page_labels: pikepdf.Dictionary | None = None,
 ) -> bytes:
     """One PDF from the groups' PDFs, in order; ``blanks[i]``: a blank page (the second page of
     ``blank_page``, laid out with the same page rules) goes before group ``i``;
-    ``stand_ins[i]``: the names part ``i`` holds only as stand-ins for another part's anchors."""
+    ``stand_ins[i]``: the names part ``i`` holds only as stand-ins for another part's anchors;
+    ``page_labels``: the catalog's ``/PageLabels`` (:func:`.editions.page_labels`)."""
     try:
         joined = pikepdf.Pdf.open(io.BytesIO(parts[0]))
         blank = pikepdf.Pdf.open(io.BytesIO(blank_page)) if blank_page is not None else None
@@ -88,6 +90,8 @@ def join(
                 _append_outline(joined, joined.copy_foreign(other.make_indirect(other.Root.Outlines)))
         if tree_root is not None:
             tree_root.ParentTreeNextKey = next_key
+        if page_labels is not None:
+            root.PageLabels = page_labels
         joined.trailer.ID = pikepdf.Array([pikepdf.String(identifier), pikepdf.String(identifier)])
         out = io.BytesIO()
         joined.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -36,7 +36,7 @@ from ... import errors
 from ...errors import Diagnostics, RenderError
 from ...workers import Workers
 from ..pagination import PageMark
-from . import groups, handover
+from . import editions, groups, handover
 from .groups import Plan
 from .handover import Handover, Laid, PageMap
 from .join import join
@@ -61,6 +61,7 @@ class GroupResult:
     stand_ins: frozenset[str] = frozenset()  # anchors of other groups it links to (see join)
     opens_recto: bool = True  # its first chapter opens on a right-hand page (a recto)
     ends_with_notes: bool = False  # its last page holds only footnotes run on from the page before
+    dropped: tuple[int, ...] = ()  # its pages not in ``pdf``: the screen edition's blank left-hand pages
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,23 @@ class Grouped:
     """A document laid out in groups; :meth:`write` joins them (the single pass's ``write``)."""
 
     parts: tuple[bytes, ...]
-    blanks: tuple[bool, ...]
-    blank_page: bytes | None
+    blanks: tuple[bool, ...]  # a blank page before each group, in the print edition's pagination
+    blank_page: bytes | None  # None when the edition has no blank pages before groups
     stand_ins: tuple[frozenset[str], ...]
     identifier: bytes
     marks: tuple[PageMark, ...]
     page_map: PageMap
     report: str  # what was laid out, for the terminal
-    folios: tuple[str, ...] = ()  # the number printed on each page of the joined PDF ("" for none)
-    finish: Callable[[bytes], bytes] | None = None  # the edition's last step on the joined bytes
+    folios: tuple[str, ...] = ()  # the number printed on each page, blank ones too ("" for none)
+    shown: tuple[bool, ...] = ()  # for each of those pages, whether the edition has it (see dropped)
+    cover: str = "Cover"  # the first page's label when it prints none
 
     def write(self) -> bytes:
-        data = join(self.parts, self.blanks, self.blank_page, self.identifier, self.stand_ins)
-        return self.finish(data) if self.finish is not None else data
+        """The joined PDF, its pages labelled with their folios (:func:`.editions.page_labels`)."""
+        folios = [folio for folio, shown in zip(self.folios, self.shown, strict=True) if shown]
+        labels = editions.page_labels(folios, self.cover)
+        blanks = self.blanks if self.blank_page is not None else (False,) * len(self.blanks)
+        return join(self.parts, blanks, self.blank_page, self.identifier, self.stand_ins, labels)
 
 
 class Memory:
@@ -181,6 +186,14 @@ def lay_out(
         blank_key = _key((blank_html, ""), inputs_digest)
         blank_page = made.get(blank_key) or kept.get(blank_key) or layout_one(blank_html, "")
         made[blank_key] = blank_page
+    # The screen edition's parts come without their blank left-hand pages (dropped where they
+    # were written); the blank page before a group, always a left-hand one, is dropped alike.
+    blank_shown = blank_page is None or 1 not in blank_page.dropped
+    shown = tuple(
+        flag
+        for result, blank in zip(final, blanks, strict=True)
+        for flag in (blank_shown,) * blank + tuple(page not in result.dropped for page in range(result.pages))
+    )
     for result, start in zip(final, starts, strict=True):
         for message, path, line in result.warnings:
             diagnostics.warn(message, Path(path) if path else None, line)
@@ -205,13 +218,14 @@ def lay_out(
     return Grouped(
         tuple(result.pdf for result in final),
         tuple(blanks),
-        blank_page.pdf if blank_page is not None else None,
+        blank_page.pdf if blank_page is not None and blank_shown else None,
         tuple(result.stand_ins for result in final),
         identifier,
         marks,
         page_map,
         report,
         folios=tuple(f for result, blank in zip(final, blanks, strict=True) for f in ("",) * blank + result.folios),
+        shown=shown,
     )
 
 
@@ -277,9 +291,14 @@ def stand_in_anchors(document: Any) -> frozenset[str]:
 
 
 def worker_result(
-    document: Any, pdf: bytes, stand_ins: frozenset[str], warnings: list[errors.Diagnostic]
+    document: Any,
+    pdf: bytes,
+    stand_ins: frozenset[str],
+    warnings: list[errors.Diagnostic],
+    dropped: tuple[int, ...] = (),
 ) -> GroupResult:
-    """A :class:`GroupResult` from a group's WeasyPrint document (laid out) and its PDF."""
+    """A :class:`GroupResult` from a group's WeasyPrint document (laid out) and its PDF, which
+    lacks the pages ``dropped``."""
     id_pages: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for name in page.anchors:
@@ -297,4 +316,5 @@ def worker_result(
         marks=page_marks(document),
         misplaced=tuple(misplaced_notes(document)),
         warnings=tuple((w.message, str(w.path) if w.path else None, w.line) for w in warnings),
+        dropped=dropped,
     )

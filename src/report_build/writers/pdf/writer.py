@@ -79,10 +79,9 @@ def layout(
         groups = 1
     cover = str(theme.strings.get("cover", "Cover"))
     if groups > 1:
-        grouped = _in_groups(document, html, options, jobs, groups, previous, memory, diagnostics, write)
+        grouped = _in_groups(document, html, options, edition, jobs, groups, previous, memory, diagnostics, write)
         if isinstance(grouped, Grouped):
-            finish = partial(editions.finish, folios=grouped.folios, edition=edition, cover=cover)
-            return replace(grouped, finish=finish)
+            return replace(grouped, cover=cover)
         diagnostics.note(f"PDF laid out in one pass: {grouped}")
     laid_out = lay_out_html(html, diagnostics=diagnostics, **options)
     warn_misplaced(misplaced_notes(laid_out.pages), document.source, diagnostics)
@@ -110,6 +109,7 @@ def _in_groups(
     document: Document,
     html: str,
     options: dict[str, Any],
+    edition: str,
     jobs: int,
     groups: int,
     previous: PageMap | None,
@@ -126,7 +126,10 @@ def _in_groups(
         laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
         stand_ins = stand_in_anchors(laid_out.pages)
         pdf = laid_out.write() if write else b""
-        return worker_result(laid_out.pages, pdf, stand_ins, collected.warnings)
+        dropped: tuple[int, ...] = ()
+        if pdf and edition == "screen":  # its blank left-hand pages removed here, side by side
+            pdf, dropped = editions.without_blank_versos(pdf)
+        return worker_result(laid_out.pages, pdf, stand_ins, collected.warnings, dropped)
 
     return parallel.lay_out(
         html,
