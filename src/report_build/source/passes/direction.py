@@ -7,6 +7,7 @@ Nothing here asks the author for a ``dir``: the document's direction comes from 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -98,12 +99,7 @@ def _letter_directions(element: etree._Element) -> set[str]:
 
     def visit(node: etree._Element) -> None:
         for text in [node.text, *(child.tail for child in node)]:
-            for char in text or "":
-                kind = unicodedata.bidirectional(char)
-                if kind == "L":
-                    found.add("ltr")
-                elif kind in ("R", "AL"):
-                    found.add("rtl")
+            found.update(filter(None, map(_strong_direction, set(text or ""))))
         for child in node:
             if not isinstance(child.tag, str):
                 continue
@@ -113,6 +109,13 @@ def _letter_directions(element: etree._Element) -> set[str]:
 
     visit(element)
     return found
+
+
+@functools.cache
+def _strong_direction(char: str) -> str | None:
+    """"ltr" or "rtl" for a strong letter (bidi class L, or R and AL), None for anything else."""
+    kind = unicodedata.bidirectional(char)
+    return "ltr" if kind == "L" else "rtl" if kind in ("R", "AL") else None
 
 
 def isolate_latin_runs(root: etree._Element) -> None:
