@@ -374,9 +374,15 @@ def _converted(
     the system cannot fork). Either way a fault is raised as here (:func:`_in_order`)."""
     if jobs <= 1:
         return map(one, todo), 0
+    # The first part is converted here, before the fork: the workers inherit what it loaded
+    # (the extensions' modules, their compiled patterns), and so does this process's next build
+    # (a ``watch`` converts the chapter that changed here).
+    first = one(todo[0])
+    if isinstance(first, str):  # the text is read whole: nothing more to convert in parts
+        return [first], 0
     with Workers(jobs, _caught(one), task="reading") as workers:
-        results = workers.map([(index,) for index in todo])
-    return _in_order(results), workers.forked
+        results = workers.map([(index,) for index in todo[1:]])
+    return _in_order([first, *results]), workers.forked
 
 
 def _in_order(results: list[Fragment | str | Exception]) -> Iterator[Fragment | str]:
