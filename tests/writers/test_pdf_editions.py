@@ -10,7 +10,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from report_build.writers.pdf.editions import finish, parse_folio
+from report_build.writers.pdf.editions import finish, parse_folio, without_blank_versos
 
 DRAWN, BLANK = b"0 0 m 100 100 l S", b"q Q"
 
@@ -94,3 +94,34 @@ def test_folios_in_other_numerals_label_their_pages_as_printed():
 )
 def test_folios_read_as_pdf_numbering_styles(folio, parsed):
     assert parse_folio(folio) == parsed
+
+
+def test_a_marked_content_reference_on_a_removed_page_goes_to_the_next_page():
+    """The structure tree reaches pages by the /Pg of its elements and of their marked-content
+    references (down /K); both are repointed."""
+    pdf = pikepdf.open(io.BytesIO(booklet(CONTENTS)))
+    removed = pdf.pages[3].obj
+    reference = pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=removed, MCID=0)
+    pdf.Root.StructTreeRoot.K[0].K = pikepdf.Array([pikepdf.Dictionary(S=pikepdf.Name.Span, K=[reference])])
+    out = io.BytesIO()
+    pdf.save(out)
+    data = finish(out.getvalue(), FOLIOS, "screen", "Cover")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = [page.obj.objgen for page in pdf.pages]
+        (span,) = pdf.Root.StructTreeRoot.K[0].K
+        assert pages.index(span.K[0].Pg.objgen) == 2  # page 1, which followed the removed page 3
+
+
+def test_a_part_written_on_its_own_loses_its_blank_versos_as_the_whole_would():
+    """A parallel layout's group is written without its blank left-hand pages where it is laid
+    out; it says which it removed, and nothing is left pointing at them."""
+    data, dropped = without_blank_versos(booklet(CONTENTS))
+    assert dropped == (1, 3, 7)
+    whole = finish(booklet(CONTENTS), [""] * len(CONTENTS), "screen", "Cover")
+    with pikepdf.open(io.BytesIO(data)) as part, pikepdf.open(io.BytesIO(whole)) as reference:
+        assert len(part.pages) == len(reference.pages) == 6
+        pages = [page.obj.objgen for page in part.pages]
+        names = dict(pikepdf.NameTree(part.Root.Names.Dests).items())
+        assert [pages.index(names[f"p{n}"][0].objgen) for n in range(9)] == [0, 1, 1, 2, 2, 3, 4, 5, 5]
+        assert all(element.Pg.objgen in pages for element in part.Root.StructTreeRoot.K)
+    assert without_blank_versos(booklet([DRAWN, DRAWN, BLANK, DRAWN]))[1] == ()  # a blank recto stays

@@ -7,12 +7,15 @@ the PDF is written."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyphen
 from weasyprint import CSS, HTML
 from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
@@ -71,15 +74,12 @@ def lay_out_html(
     """One WeasyPrint layout pass; ``extra_css`` goes after the layout's stylesheets (a parallel
     group's hand-over); ``options`` are kept for :meth:`LaidOut.write`."""
     fetcher = SandboxFetcher([root, *theme.dirs], replacements)
-    fonts = FontConfiguration()
-    counters = CounterStyle()  # shared, so that @counter-style rules in the layouts take effect
-    with captured_weasyprint_log() as log:
-        try:
-            sheets = [CSS(string=page, font_config=fonts, counter_style=counters)] + [
-                CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts, counter_style=counters)
-                for path in (theme.find(name) for name in stylesheets)
-                if path is not None
-            ]
+    paths = [path for path in (theme.find(name) for name in stylesheets) if path is not None]
+    try:
+        parsed = _parsed(page, paths, fetcher)
+        fonts, counters = parsed.fonts, parsed.counters
+        with captured_weasyprint_log() as log:
+            sheets = list(parsed.sheets)
             if extra_css:
                 sheets.append(CSS(string=extra_css, font_config=fonts, counter_style=counters))
             rendered = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
@@ -89,10 +89,67 @@ def lay_out_html(
                 pdf_tags=True,
                 presentational_hints=markup.needs_presentational_hints(html),
             )
-        except FatalURLFetchingError as exc:
-            raise RenderError(f"PDF: {exc.__cause__ or exc}", source) from None
-    report(log.located, source, diagnostics)
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"PDF: {exc.__cause__ or exc}", source) from None
+    report([*parsed.said, *log.located], source, diagnostics)
     return LaidOut(rendered, source, diagnostics, options=options)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The page rules and the layout's stylesheets, parsed, with the fonts their ``@font-face``
+    rules add and the ``@counter-style`` rules they define (shared by every stylesheet of a
+    layout, so that those rules take effect)."""
+
+    fonts: FontConfiguration
+    counters: CounterStyle
+    sheets: tuple[CSS, ...]
+    said: tuple[RendererMessage, ...]  # what WeasyPrint logged while parsing them: said at each use
+
+
+KEPT: dict[int, tuple[str, Parsed]] = {}
+"""The stylesheets last parsed in each process (by process id), by the digest of what they were
+parsed from. A forked worker neither uses nor replaces its parent's: dropping it would remove
+the fonts' temporary folder the parent still reads."""
+
+
+def _parsed(page: str, paths: list[Path], fetcher: SandboxFetcher) -> Parsed:
+    """The stylesheets parsed, or kept from the last layout in this process when nothing they
+    are parsed from has changed (their text, the page rules, the folders they may read): a
+    ``watch`` lays out each change, a worker each of its groups, and the blank page is laid out
+    beside the groups, without parsing them again. Their warnings are said again at each use."""
+    digest = hashlib.sha256(page.encode("utf-8"))
+    for root in fetcher.roots:
+        digest.update(b"\0root " + str(root).encode())
+    for path in paths:
+        digest.update(b"\0" + str(path).encode() + b"\0" + path.read_bytes())
+    key = digest.hexdigest()
+    kept = KEPT.get(os.getpid())
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    fonts = FontConfiguration()
+    counters = CounterStyle()
+    with captured_weasyprint_log() as log:
+        sheets = [CSS(string=page, font_config=fonts, counter_style=counters)] + [
+            CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts, counter_style=counters) for path in paths
+        ]
+    parsed = Parsed(fonts, counters, tuple(sheets), tuple(log.located))
+    KEPT[os.getpid()] = (key, parsed)
+    return parsed
+
+
+HYPHENATING = re.compile(r"\bhyphens\s*:\s*auto\b")
+
+
+def load_hyphenation(language: str, sheets: list[str]) -> None:
+    """Load the hyphenation patterns of ``language`` into this process, as WeasyPrint would on
+    the first word it hyphenates (pyphen keeps them for the process's life), when a stylesheet
+    hyphenates. Called before the layout workers are forked: they inherit the patterns rather
+    than each reading them (a twentieth of a second), and a ``watch``, which lays out the group
+    that changed in this process, has them loaded."""
+    found = pyphen.language_fallback(language) if language else None
+    if found and any(HYPHENATING.search(sheet) for sheet in sheets):
+        pyphen.Pyphen(lang=found)
 
 
 NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \(U\+[0-9A-F]+\)$', re.S)

@@ -21,7 +21,7 @@ from . import drawable, editions, parallel
 from .finish import finisher, identifier
 from .geometry import page_css
 from .handover import PageMap
-from .layout import LaidOut, lay_out_html
+from .layout import LaidOut, lay_out_html, load_hyphenation
 from .markup import render_html, stylesheet_names
 from .pages import folio, misplaced_notes, page_marks, warn_misplaced
 from .parallel import Grouped, GroupResult, Memory, stand_in_anchors, worker_result
@@ -119,6 +119,7 @@ def _in_groups(
 ) -> Grouped | str:
     theme: Theme = options["theme"]
     sheets = [path.read_text(encoding="utf-8") for path in map(theme.find, options["stylesheets"]) if path is not None]
+    load_hyphenation(document.metadata.language, sheets)
 
     def layout_one(group_html: str, css: str) -> GroupResult:
         """One group laid out and written, in this process (a worker's)."""
