@@ -113,7 +113,7 @@ def _letter_directions(element: etree._Element) -> set[str]:
 
 @functools.cache
 def _strong_direction(char: str) -> str | None:
-    """"ltr" or "rtl" for a strong letter (bidi class L, or R and AL), None for anything else."""
+    """The direction of a strong letter, "ltr" (bidi class L) or "rtl" (R, AL); None for any other character."""
     kind = unicodedata.bidirectional(char)
     return "ltr" if kind == "L" else "rtl" if kind in ("R", "AL") else None
 
