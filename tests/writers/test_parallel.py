@@ -20,7 +20,7 @@ from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, build
 from report_build.build import gather
 from report_build.writers.pdf.handover import PageMap
-from report_build.writers.pdf.parallel import Grouped, Memory
+from report_build.writers.pdf.parallel import Grouped, Memory, _blank_page_forgiven
 from report_build.writers.pdf.writer import layout
 
 pytestmark = pytest.mark.e2e  # every test here lays out PDFs
@@ -319,3 +319,20 @@ def test_the_command_line_says_how_the_pdf_was_laid_out(tmp_path):
         [sys.executable, "-m", "report_build", "pdf", str(MANUSCRIPT), "-j", "0"], capture_output=True, text=True
     )
     assert bad.returncode == 2 and "give 1 to 64" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_blank_page_laid_out_ahead_forgives_its_fault_and_no_group_s():
+    """The blank page that may go before a group is laid out with the first groups, before it
+    is known to be needed: its fault gives None (raised later only if the page is needed); a
+    group's fault is raised."""
+
+    def layout_one(html: str, css: str) -> str:
+        if "broken" in html:
+            raise RuntimeError(f"cannot lay out {html}")
+        return html.upper()
+
+    lay_out_one = _blank_page_forgiven(layout_one, "<broken blank>")
+    assert lay_out_one("<group>", "") == "<GROUP>"
+    assert lay_out_one("<broken blank>", "") is None
+    with pytest.raises(RuntimeError, match="broken group"):
+        lay_out_one("<broken group>", "")

@@ -10,7 +10,7 @@ parts. The steps:
    map, or estimate it;
 3. lay out, side by side, every group whose hand-over is not yet the one it was laid out with
    (in a ``watch``, groups whose input has not changed since the last build are taken from
-   memory);
+   memory), and in the first round the blank page that may go before a group;
 4. settle the hand-over from what the groups gave; back to 3 until no group changes (a wrong
    guess costs the groups after it one more layout);
 5. check the printed page numbers against the joined numbering, then return the parts, ready
@@ -140,7 +140,8 @@ def lay_out(
     laid_again: list[int] = []
     laid_now: set[str] = set()  # keys laid out in this build (the others came from memory)
     final_keys: list[str] = [""] * count
-    with Workers(jobs, layout_one) as workers:
+    blank_key = _key((blank_html, ""), inputs_digest)
+    with Workers(jobs, _blank_page_forgiven(layout_one, blank_html)) as workers:
         for _round in range(MAX_ROUNDS):
             todo = [index for index in range(count) if used[index] != handovers[index]]
             if not todo:
@@ -148,7 +149,13 @@ def lay_out(
             sources = {index: the_plan.source(index, handovers[index]) for index in todo}
             keys = {index: _key(sources[index], inputs_digest) for index in todo}
             fresh = [index for index in todo if keys[index] not in made and keys[index] not in kept]
-            jobs_out = dict(zip(fresh, workers.map([sources[i] for i in fresh]), strict=True))
+            # The blank page that may go before a group is laid out with the first groups, by
+            # the worker that is done first, rather than after them all in this process.
+            blank_too = write and len(fresh) > 1 and blank_key not in made and blank_key not in kept
+            done = workers.map([sources[i] for i in fresh] + [(blank_html, "")] * blank_too)
+            if blank_too and (blank := done.pop()) is not None:
+                made[blank_key] = blank
+            jobs_out = dict(zip(fresh, done, strict=True))
             laid_now.update(keys[index] for index in fresh)
             for index in todo:
                 result = jobs_out.get(index) or made.get(keys[index]) or kept[keys[index]]
@@ -183,7 +190,6 @@ def lay_out(
         return wrong
     blank_page = None
     if write and any(blanks):
-        blank_key = _key((blank_html, ""), inputs_digest)
         blank_page = made.get(blank_key) or kept.get(blank_key) or layout_one(blank_html, "")
         made[blank_key] = blank_page
     # The screen edition's parts come without their blank left-hand pages (dropped where they
@@ -227,6 +233,22 @@ def lay_out(
         folios=tuple(f for result, blank in zip(final, blanks, strict=True) for f in ("",) * blank + result.folios),
         shown=shown,
     )
+
+
+def _blank_page_forgiven(layout_one: Callable[[str, str], Any], blank_html: str) -> Callable[[str, str], Any]:
+    """``layout_one``, except that a fault in the blank page, laid out before it is known to be
+    needed, gives None: if it is needed, it is laid out again after the groups, and its fault
+    raised then, as before."""
+
+    def lay_out_one(html: str, css: str) -> Any:
+        if html != blank_html:
+            return layout_one(html, css)
+        try:
+            return layout_one(html, css)
+        except Exception:
+            return None
+
+    return lay_out_one
 
 
 def _key(source: tuple[str, str], inputs_digest: str) -> str:
