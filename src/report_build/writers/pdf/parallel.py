@@ -317,10 +317,8 @@ def worker_result(
     pdf: bytes,
     stand_ins: frozenset[str],
     warnings: list[errors.Diagnostic],
-    dropped: tuple[int, ...] = (),
 ) -> GroupResult:
-    """A :class:`GroupResult` from a group's WeasyPrint document (laid out) and its PDF, which
-    lacks the pages ``dropped``."""
+    """A :class:`GroupResult` from a group's WeasyPrint document (laid out) and its PDF."""
     id_pages: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for name in page.anchors:
@@ -338,5 +336,4 @@ def worker_result(
         marks=page_marks(document),
         misplaced=tuple(misplaced_notes(document)),
         warnings=tuple((w.message, str(w.path) if w.path else None, w.line) for w in warnings),
-        dropped=dropped,
     )

@@ -127,10 +127,12 @@ def _in_groups(
         laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
         stand_ins = stand_in_anchors(laid_out.pages)
         pdf = laid_out.write() if write else b""
-        dropped: tuple[int, ...] = ()
+        result = worker_result(laid_out.pages, pdf, stand_ins, collected.warnings)
+        del laid_out  # the laid-out pages, the most memory, go before the PDF is read again
         if pdf and edition == "screen":  # its blank left-hand pages removed here, side by side
             pdf, dropped = editions.without_blank_versos(pdf)
-        return worker_result(laid_out.pages, pdf, stand_ins, collected.warnings, dropped)
+            result = replace(result, pdf=pdf, dropped=dropped)
+        return result
 
     return parallel.lay_out(
         html,
