@@ -76,7 +76,7 @@ LABELS = {
     "rb-pdf-1": "report-build pdf -j 1 (the single pass)",
     "rb-epub-cold": "report-build epub (cold: no page-map cache)",
     "rb-epub-warm": "report-build epub (warm: after a PDF build)",
-    "rb-all": f"report-build all (PDF + ePub, -j {CORES})",
+    "rb-all": f"report-build all (PDF, ePub and web edition, -j {CORES})",
     "bare-weasyprint": "bare WeasyPrint (same HTML + CSS)",
     "pandoc-epub": "pandoc → ePub",
     "pandoc-pdf": "pandoc → PDF (--pdf-engine=weasyprint)",
