@@ -22,7 +22,10 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("version", "errors", "contract", "limits", "output", "progress", "html_elements", "paper", "workers"),
     ),
     ("model", ("model", "navigation")),
-    ("resources", ("sandbox", "images", "image_data", "cache", "theme", "fonts", "charts", "translate.catalog")),
+    (
+        "resources",
+        ("sandbox", "images", "image_data", "cache", "theme", "fonts", "phrases", "charts", "translate.catalog"),
+    ),
     ("read", ("source",)),
     ("translate", ("translate",)),
     ("write", ("writers",)),

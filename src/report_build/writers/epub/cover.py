@@ -1,15 +1,26 @@
-"""The ePub's generated cover: a PNG drawn from the title, subtitle, publisher, version and date."""
+"""The ePub's generated cover: a PNG drawn from the title, subtitle, publisher, version and date.
+
+Inter draws what it can, the Arabic face the Arabic script; any other character is drawn by the
+face the layouts' fallback chain gives it (Noto's CJK, Devanagari, Tamil, Hebrew ... found
+through fontconfig, as the PDF finds them), so that no title prints as empty boxes. A title
+wraps between words, and in Japanese and Chinese between phrases (:mod:`..phrases`)."""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
+from ... import fonts as font_files
+from ... import phrases
 from ...errors import ResourceError
+from ...fonts import Face
 from ...model import Document
 from ...theme import Theme
 
@@ -39,6 +50,7 @@ def draw_cover(doc: Document, theme: Theme) -> bytes:
         foot.append(line + (f" · {theme.longdate(doc.date)}" if doc.date else ""))
     elif doc.date:
         foot.append(theme.longdate(doc.date))
+    own = [Face("cover", path) for path in fonts if path is not None]
     return _cover_png(
         meta.title,
         meta.subtitle,
@@ -47,7 +59,23 @@ def draw_cover(doc: Document, theme: Theme) -> bytes:
         ", ".join(meta.authors),
         tuple(str(path) for path in fonts),
         meta.direction == "rtl",
+        _fallback_faces(" ".join((words, *foot)), own, theme, meta.language),
+        meta.language,
     )
+
+
+def _fallback_faces(text: str, own: list[Face], theme: Theme, language: str) -> tuple[tuple[Face, Face], ...]:
+    """(bold, regular) faces of the fallback chain's families that draw the characters of
+    ``text`` the cover's own faces do not have, in the order they are first needed."""
+    coverage = font_files.Coverage(theme, language)
+    found: dict[str, tuple[Face, Face]] = {}
+    for char in dict.fromkeys(text):
+        if not font_files.visible(char) or any(font_files.has(face, char) for face in own):
+            continue
+        face = coverage.fallback_face(char, "sans") or coverage.fallback_face(char, "serif")
+        if face is not None and face.family not in found:
+            found[face.family] = (font_files.installed(face.family, font_files.BOLD) or face, face)
+    return tuple(found.values())
 
 
 @lru_cache(maxsize=8)
@@ -59,12 +87,15 @@ def _cover_png(
     authors: str,
     fonts: tuple[str, ...],
     rtl: bool,
+    fallbacks: tuple[tuple[Face, Face], ...] = (),
+    language: str = "",
 ) -> bytes:
     """Draw the cover: deterministic for the same words and fonts (no timestamps in the PNG).
 
     Publisher at the top, authors, version and date at the foot, and between them the title
     and subtitle, as large as fits: long titles wrap and shrink, never overlap the rest.
-    ``fonts`` is (bold, regular) Inter, then (bold, regular) Arabic when any text is in Arabic script.
+    ``fonts`` is (bold, regular) Inter, then (bold, regular) Arabic when any text is in Arabic
+    script; ``fallbacks`` (bold, regular) faces for the characters neither has.
     """
     bold_path, regular_path = fonts[0], fonts[1]
     width, height = COVER_SIZE
@@ -74,13 +105,33 @@ def _cover_png(
     draw = ImageDraw.Draw(image)
     x, anchor = (width - margin, "ra") if rtl else (margin, "la")
 
+    def runs(text: str, face: ImageFont.FreeTypeFont) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+        """``text`` in runs of one face each: ``face`` where it has the character, else the
+        first fallback face (of the same weight) that has it."""
+        if not fallbacks:
+            return [(text, face)]
+        own = Face("cover", Path(face.path))
+        bold = face.path in (bold_path, *fonts[2:3])
+        choices = [own, *(pair[0] if bold else pair[1] for pair in fallbacks)]
+        found: list[tuple[str, Face]] = []
+        for char in text:
+            chosen = next((c for c in choices if font_files.has(c, char)), own) if font_files.visible(char) else None
+            if found and (chosen is None or chosen == found[-1][1]):
+                found[-1] = (found[-1][0] + char, found[-1][1])
+            else:
+                found.append((char, chosen or own))
+        return [(part, face if chosen == own else _face(chosen, face.size)) for part, chosen in found]
+
+    def length(text: str, face: ImageFont.FreeTypeFont) -> float:
+        return sum(draw.textlength(part, font=run_face) for part, run_face in runs(text, face))
+
     def wrap(text: str, face: ImageFont.FreeTypeFont) -> list[str] | None:
         lines: list[str] = []
-        for word in text.split():
-            candidate = f"{lines[-1]} {word}" if lines else word
-            if lines and draw.textlength(candidate, font=face) <= measure:
+        for word, spaced in _units(text, language):
+            candidate = (f"{lines[-1]} {word}" if spaced else lines[-1] + word) if lines else word
+            if lines and length(candidate, face) <= measure:
                 lines[-1] = candidate
-            elif draw.textlength(word, font=face) <= measure:
+            elif length(word, face) <= measure:
                 lines.append(word)
             else:
                 return None  # one word is wider than the measure at this size
@@ -95,7 +146,7 @@ def _cover_png(
             if lines is not None and len(lines) <= max_lines:
                 return face, lines
             if size <= smallest:  # still too long: cut words, never run off the page
-                return face, [_clip(draw, line, face, measure) for line in (lines or text.split())[:max_lines]]
+                return face, [_clip(line, face, measure, length) for line in (lines or text.split())[:max_lines]]
             size = max(smallest, size - 6)
 
     def latin_face(face: ImageFont.FreeTypeFont) -> ImageFont.FreeTypeFont:
@@ -104,16 +155,27 @@ def _cover_png(
         return ImageFont.truetype(bold_path if bold else regular_path, face.size)
 
     def draw_line(line: str, face: ImageFont.FreeTypeFont, y: float) -> None:
-        runs = _script_runs(line) if len(fonts) == 4 and face.path in fonts[2:] else [(line, True)]
-        if len(runs) == 1 and runs[0][1]:
-            draw.text((x, y), line, font=face, fill="white", anchor=anchor)
+        if len(fonts) == 4 and face.path in fonts[2:]:
+            scripts = _script_runs(line)
+            if len(scripts) == 1 and scripts[0][1]:
+                draw.text((x, y), line, font=face, fill="white", anchor=anchor)
+                return
+            cursor, space = float(x), draw.textlength(" ", font=face)
+            for text, arabic in scripts:  # logical order; right to left on a right-to-left cover
+                run_face = face if arabic else latin_face(face)
+                width = draw.textlength(text, font=run_face)
+                draw.text((cursor, y), text, font=run_face, fill="white", anchor=anchor)
+                cursor += -(width + space) if rtl else width + space
             return
-        cursor, space = float(x), draw.textlength(" ", font=face)
-        for text, arabic in runs:  # logical order; right to left on a right-to-left cover
-            run_face = face if arabic else latin_face(face)
+        parts = runs(line, face)
+        if len(parts) == 1:
+            draw.text((x, y), line, font=parts[0][1], fill="white", anchor=anchor)
+            return
+        cursor = float(x)
+        for text, run_face in parts:  # logical order; right to left on a right-to-left cover
             width = draw.textlength(text, font=run_face)
             draw.text((cursor, y), text, font=run_face, fill="white", anchor=anchor)
-            cursor += -(width + space) if rtl else width + space
+            cursor += -width if rtl else width
 
     def draw_block(lines: list[str], face: ImageFont.FreeTypeFont, top: float, leading: float) -> float:
         step = face.size * leading
@@ -157,10 +219,25 @@ def _cover_png(
     return out.getvalue()
 
 
-def _clip(draw: ImageDraw.ImageDraw, word: str, face: ImageFont.FreeTypeFont, measure: int) -> str:
-    while word and draw.textlength(word + "…", font=face) > measure:
+def _clip(word: str, face: ImageFont.FreeTypeFont, measure: int, length: Callable[[str, Any], float]) -> str:
+    while word and length(word + "…", face) > measure:
         word = word[:-1]
     return word + "…"
+
+
+@lru_cache(maxsize=64)
+def _face(face: Face, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(face.path), size, index=face.index)
+
+
+def _units(text: str, language: str) -> list[tuple[str, bool]]:
+    """What a line may break between: the words, and in Japanese and Chinese the phrases within
+    them; each with whether a space goes before it."""
+    units: list[tuple[str, bool]] = []
+    for word in text.split():
+        for number, phrase in enumerate(phrases.phrases(word, language)):
+            units.append((phrase, number == 0))
+    return units
 
 
 def _script_runs(line: str) -> list[tuple[str, bool]]:

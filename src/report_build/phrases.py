@@ -1,0 +1,51 @@
+"""Where a line may break in a title written in Japanese or Chinese: between phrases, where its
+readers expect it ("日本に/おける/子どもの/教育"), not inside a word ("日本におけ/る"). BudouX's
+models (Japanese, Simplified and Traditional Chinese) cut the text into phrases; the ePub's
+drawn cover wraps its title and subtitle by them (:mod:`.writers.epub.cover`).
+
+Running text is not cut here: there a line may break between any two characters, as those
+languages' typography has it, and the layouts' line breaking does so.
+
+Invariant: the phrases joined give the text back, unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+HAN_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+TRADITIONAL = re.compile(r"-(hant|tw|hk|mo)\b")
+
+
+def model_for(language: str) -> str | None:
+    """BudouX's model for a language tag: "ja", "zh-hans" or "zh-hant"; None for the others."""
+    tag = (language or "").lower().replace("_", "-")
+    if tag == "ja" or tag.startswith("ja-"):
+        return "ja"
+    if tag == "zh" or tag.startswith("zh-"):
+        return "zh-hant" if TRADITIONAL.search(tag) else "zh-hans"
+    return None
+
+
+@functools.cache
+def _parser(model: str) -> Any:
+    import budoux  # imported only for a document that needs it
+
+    loaders = {
+        "ja": budoux.load_default_japanese_parser,
+        "zh-hans": budoux.load_default_simplified_chinese_parser,
+        "zh-hant": budoux.load_default_traditional_chinese_parser,
+    }
+    return loaders[model]()
+
+
+def phrases(text: str, language: str) -> list[str]:
+    """``text`` cut into the phrases a line may break between; ``[text]`` when its language has
+    no model or it holds no Han or kana."""
+    model = model_for(language)
+    if model is None or not HAN_OR_KANA.search(text):
+        return [text]
+    found = [phrase for phrase in _parser(model).parse(text) if phrase]
+    return found if "".join(found) == text else [text]
