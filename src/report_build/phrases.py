@@ -1,7 +1,10 @@
 """Where a line may break in a title written in Japanese or Chinese: between phrases, where its
 readers expect it ("日本に/おける/子どもの/教育"), not inside a word ("日本におけ/る"). BudouX's
-models (Japanese, Simplified and Traditional Chinese) cut the text into phrases; the ePub's
-drawn cover wraps its title and subtitle by them (:mod:`.writers.epub.cover`).
+models (Japanese, Simplified and Traditional Chinese) cut the text into phrases. The ePub's
+drawn cover wraps its title and subtitle by them (:mod:`.writers.epub.cover`); the templates'
+``phrases`` filter marks each phrase of the cover's and title page's title with a
+``<span class="phrase">``, which the layouts keep on one line (``white-space: nowrap``): a line
+then breaks only between two phrases, with no character added to the text.
 
 Running text is not cut here: there a line may break between any two characters, as those
 languages' typography has it, and the layouts' line breaking does so.
@@ -15,7 +18,11 @@ import functools
 import re
 from typing import Any
 
+from markupsafe import Markup, escape
+
 HAN_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+PHRASE = "phrase"  # the class of a phrase's span
+LONGEST = 10  # characters: a longer phrase is not kept on one line, so that it cannot overrun a narrow measure
 TRADITIONAL = re.compile(r"-(hant|tw|hk|mo)\b")
 
 
@@ -49,3 +56,15 @@ def phrases(text: str, language: str) -> list[str]:
         return [text]
     found = [phrase for phrase in _parser(model).parse(text) if phrase]
     return found if "".join(found) == text else [text]
+
+
+def markup(text: str, language: str) -> Markup:
+    """``text`` as escaped markup, each of its phrases (up to :data:`LONGEST` characters) in a
+    ``<span class="phrase">``; the text alone when it has one phrase."""
+    found = phrases(str(text), language)
+    if len(found) < 2:
+        return escape(text)
+    return Markup("").join(
+        Markup('<span class="{}">{}</span>').format(PHRASE, phrase) if len(phrase) <= LONGEST else escape(phrase)
+        for phrase in found
+    )

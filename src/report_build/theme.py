@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from . import phrases
 from .contract import NOTE_INLINE, without_spoken_notes
 from .errors import TemplateError
 
@@ -108,6 +109,7 @@ class Theme:
         self.env.filters["filesize"] = self.filesize
         self.env.filters["language_name"] = self.language_name
         self.env.filters["edition_status"] = self.edition_status
+        self.env.filters["phrases"] = lambda text: phrases.markup(text, self.language)
 
     def _strings(self, language: str, diagnostics: Any) -> dict[str, Any]:
         """Words the templates add, for the manuscript's language: its strings file
