@@ -156,10 +156,8 @@ def _repoint(objects, following: dict[tuple[int, int], pikepdf.Object], seen: se
     while stack:
         item = stack.pop()
         if isinstance(item, pikepdf.Dictionary):
-            if item.is_indirect:
-                if item.objgen in seen or item.get("/Type") == "/Page":
-                    continue
-                seen.add(item.objgen)
+            if (item.is_indirect and item.get("/Type") == "/Page") or not _first_visit(item, seen):
+                continue
             for key in list(item.keys()):
                 value = item[key]
                 if key in ("/Parent", "/P"):  # up the tree: walked from the top already
@@ -169,10 +167,8 @@ def _repoint(objects, following: dict[tuple[int, int], pikepdf.Object], seen: se
                 else:
                     stack.append(value)
         elif isinstance(item, pikepdf.Array):
-            if item.is_indirect:
-                if item.objgen in seen:
-                    continue
-                seen.add(item.objgen)
+            if not _first_visit(item, seen):
+                continue
             for position, value in enumerate(item):
                 if _removed(value, following):
                     item[position] = following[value.objgen]
@@ -192,15 +188,24 @@ def _repoint_structure(tree_root: pikepdf.Dictionary, following: dict[tuple[int,
         if isinstance(item, pikepdf.Array):
             stack.extend(item)
         elif isinstance(item, pikepdf.Dictionary):
-            if item.is_indirect:
-                if item.objgen in seen:
-                    continue
-                seen.add(item.objgen)
+            if not _first_visit(item, seen):
+                continue
             page = item.get("/Pg")
             if page is not None and _removed(page, following):
                 item.Pg = following[page.objgen]
             if "/K" in item:
                 stack.append(item.K)
+
+
+def _first_visit(item: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
+    """Whether a walk meets ``item`` for the first time (a direct object always is: it has one
+    parent); an indirect one is noted as seen."""
+    if not item.is_indirect:
+        return True
+    if item.objgen in seen:
+        return False
+    seen.add(item.objgen)
+    return True
 
 
 def _removed(value: object, following: dict[tuple[int, int], pikepdf.Object]) -> bool:
