@@ -36,19 +36,31 @@ FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 def code_lines(numbered: Numbered) -> set[int]:
     """Indexes of the lines inside fenced code, fences included, at any indentation (a fence in a
     list item or a content tab is code too)."""
-    inside: tuple[str, int] | None = None
+    inside: Fence | None = None
     found = set()
     for index, (line, _number) in enumerate(numbered):
-        match = FENCE.match(line)
-        if inside is None:
-            if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
-                inside = (match.group(2)[0], len(match.group(2)))
-                found.add(index)
-            continue
-        found.add(index)
-        if match and match.group(2)[0] == inside[0] and len(match.group(2)) >= inside[1] and not match.group(3).strip():
-            inside = None
+        code, inside = fence_step(line, inside)
+        if code:
+            found.add(index)
     return found
+
+
+Fence = tuple[str, int]
+"""An open code fence: its character and its length."""
+
+
+def fence_step(line: str, inside: Fence | None) -> tuple[bool, Fence | None]:
+    """One line of a walk through fenced code: whether the line is code (a fence included), and
+    the fence open after it. A backtick fence's info string holds no backtick; a closing fence
+    is of the opening's character, at least as long, and has no info string."""
+    match = FENCE.match(line)
+    if inside is None:
+        if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
+            return True, (match.group(2)[0], len(match.group(2)))
+        return False, None
+    if match and match.group(2)[0] == inside[0] and len(match.group(2)) >= inside[1] and not match.group(3).strip():
+        return True, None
+    return True, inside
 
 
 def indent_of(line: str) -> str:

@@ -21,7 +21,18 @@ from __future__ import annotations
 
 import re
 
-from .common import COLON_CLOSE, FENCE, FileContext, Numbered, code_lines, colon_opener, indent_of, markup, parameters
+from .common import (
+    COLON_CLOSE,
+    Fence,
+    FileContext,
+    Numbered,
+    code_lines,
+    colon_opener,
+    fence_step,
+    indent_of,
+    markup,
+    parameters,
+)
 
 TYPES = {
     "note": ("note", "Note"),
@@ -54,7 +65,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
     components: list[tuple[str, str]] = []  # (name, what it became)
     quoted: list[str] = []  # the '>' marks of each admonition open inside a block quote
-    quoted_fence: list[str] = []  # the fence of a code block open inside a block quote
+    quoted_fence: Fence | None = None  # the fence of a code block open inside a block quote
     indents: list[str] = []  # the indentation each open admonition was written with (in a list item)
     index = 0
     while index < len(numbered):
@@ -66,9 +77,9 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         inside = QUOTED.match(line)
         if inside is None:
             quoted.clear()  # a quote's end closes what it holds
-            quoted_fence.clear()
+            quoted_fence = None
         else:
-            literal = _quoted_code(inside.group(2), quoted_fence)
+            literal, quoted_fence = fence_step(inside.group(2), quoted_fence)  # code: its ':::' are text
             if quoted or (not literal and ADMONITION.match(inside.group(2))):
                 out.append((_in_quote(inside.group(1), inside.group(2), quoted, literal), number))
                 index += 1
@@ -133,20 +144,6 @@ def _in_list_item(numbered: Numbered, index: int) -> bool:
             continue
         marker = LIST_ITEM.match(text)
         return marker is not None and marker.end(3) <= column
-    return False
-
-
-def _quoted_code(text: str, fence: list[str]) -> bool:
-    """Whether a quoted line is inside (or opens, or closes) a code block in the quote, whose
-    ``:::`` lines are code; ``fence`` holds the open fence."""
-    found = FENCE.match(text)
-    if fence:
-        if found is not None and found.group(2)[0] == fence[0][0] and len(found.group(2)) >= len(fence[0]):
-            fence.clear()
-        return True
-    if found is not None:
-        fence.append(found.group(2))
-        return True
     return False
 
 
