@@ -371,10 +371,7 @@ def check_words(spec: dict[str, Any], spec_path: Path, text: str) -> None:
             )
         for definition in _encodings(view).values():
             field_type = definition.get("type")
-            known = isinstance(field_type, str) and (
-                field_type.lower() in FIELD_TYPES or field_type.lower() in FIELD_TYPE_INITIALS
-            )
-            if isinstance(field_type, str) and not known:
+            if isinstance(field_type, str) and field_type.lower() not in (*FIELD_TYPES, *FIELD_TYPE_INITIALS):
                 raise ChartFaultError(
                     f"'{field_type}' is not a Vega-Lite field type{_nearest(field_type, FIELD_TYPES)} "
                     f"(the types: {', '.join(FIELD_TYPES)})",
