@@ -143,14 +143,14 @@ class Theme:
         path = self.find(f"strings/{primary}.yaml")
         if path is None:
             return None
+        from .source import yamltext
+
         try:
             text = path.read_text(encoding="utf-8")
-            data = yaml.safe_load(text)
+            data = yamltext.safe_load(text)
         except UnicodeDecodeError as exc:
             raise TemplateError(f"strings file is not UTF-8 text: {exc}", path) from None
         except yaml.YAMLError as exc:
-            from .source import yamltext
-
             raise yamltext.error(exc, text, path, "strings file", kind=TemplateError) from None
         if not isinstance(data, dict):
             raise TemplateError("strings file must be a mapping of names to words", path, 1)
@@ -408,8 +408,10 @@ def _css_string(text: str) -> str:
 
 def read_fallback(path: Path, find: Any) -> FallbackChain:
     """``fonts/fallback.yaml`` as a :class:`FallbackChain`; a wrong entry is an error naming the file."""
+    from .source import yamltext
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamltext.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -44,7 +44,7 @@ from ...errors import Diagnostics, ReportBuildError, ResourceError
 from ...image_data import Embedded
 from ...model import RTL_LANGUAGES, Attachment, DataTable, Figure
 from ...sandbox import SCHEME, resolve_reference
-from .. import datafiles, files
+from .. import datafiles, files, yamltext
 from ..text import escaped_in, read_text
 from ..tree import Context, replace_with_markup
 
@@ -55,7 +55,6 @@ VIEWS = ("mark", "layer", "hconcat", "vconcat", "concat", "facet", "repeat", "sp
 POSITION = ("x", "y", "theta", "x2", "y2", "radius")
 CHANNELS = (*POSITION, "color", "row", "column", "size", "shape", "opacity", "text", "detail")
 POINT_MARKS = {"circle": "point", "square": "point"}
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when built with it
 _rendered: dict[str, str] = {}  # SVGs drawn in this process, by digest: a watch or a second reading
 
 
@@ -239,7 +238,7 @@ def read_spec(path: Path, diagnostics: Diagnostics | None = None) -> tuple[dict[
             raise ChartFaultError(f"spec is not valid JSON: {exc.msg}", path, exc.lineno) from None
     else:
         try:
-            spec = yaml.load(text, Loader=SAFE_LOADER)
+            spec = yaml.load(text, Loader=yamltext.SAFE_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc)
@@ -719,7 +718,7 @@ def chart_config(ctx: Context) -> dict[str, Any]:
         if path is None:
             continue
         try:
-            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=yamltext.SAFE_LOADER) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else None
