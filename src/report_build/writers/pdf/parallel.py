@@ -10,7 +10,8 @@ parts. The steps:
    map, or estimate it;
 3. lay out, side by side, every group whose hand-over is not yet the one it was laid out with
    (in a ``watch``, groups whose input has not changed since the last build are taken from
-   memory), and in the first round the blank page that may go before a group;
+   memory), and in the first round the blank page that may go before a group (a ``watch``
+   lays that page out in its own process, where its rebuilds lay out a single group);
 4. settle the hand-over from what the groups gave; back to 3 until no group changes (a wrong
    guess costs the groups after it one more layout);
 5. check the printed page numbers against the joined numbering, then return the parts, ready
@@ -150,8 +151,9 @@ def lay_out(
             keys = {index: _key(sources[index], inputs_digest) for index in todo}
             fresh = [index for index in todo if keys[index] not in made and keys[index] not in kept]
             # The blank page that may go before a group is laid out with the first groups, by
-            # the worker that is done first, rather than after them all in this process.
-            blank_too = write and len(fresh) > 1 and blank_key not in made and blank_key not in kept
+            # the worker that is done first, rather than after them all in this process. A
+            # ``watch`` lays it out here instead (below).
+            blank_too = write and memory is None and len(fresh) > 1 and blank_key not in made and blank_key not in kept
             done = workers.map([sources[i] for i in fresh] + [(blank_html, "")] * blank_too)
             if blank_too and (blank := done.pop()) is not None:
                 made[blank_key] = blank
@@ -173,6 +175,12 @@ def lay_out(
                 break
         else:
             return f"the groups' page numbers did not settle in {MAX_ROUNDS} rounds"
+    # A watch lays the blank page out here, its first layout in this process: the layout's
+    # stylesheets are parsed and its fonts loaded where a rebuild lays out a single changed
+    # group (see Workers), and the first edit shows as fast as the next.
+    warm_up = write and memory is not None and blank_key not in made and blank_key not in kept
+    if warm_up and (blank := _blank_page_forgiven(layout_one, blank_html)(blank_html, "")) is not None:
+        made[blank_key] = blank
     final = [result for result in results if result is not None]
     if not all(result.opens_recto for result in final[1:]):
         return "a chapter where groups meet does not open on a right-hand page"
