@@ -189,6 +189,10 @@ def test_a_hundred_page_report_in_groups_has_the_pages_of_one_pass(long_report):
 
 def test_a_wrong_guess_is_corrected_and_the_bytes_do_not_depend_on_it(long_report):
     long_report, cold, grouped = long_report
+    # without a page map, the groups whose hand-over is guessed are laid out first without
+    # writing, then with the hand-over they gave: every group here (the first prints the contents)
+    assert "laid out chapters 1-21, first without writing, to learn their page numbers" in grouped.report
+    assert "laid out again" not in grouped.report, grouped.report
     right = grouped.page_map
     warm, again, _ = lay_out(long_report, jobs=2, groups=3, previous=right)
     assert "laid out again" not in again.report  # a right guess: each group laid out once

@@ -7,7 +7,8 @@ parts. The steps:
 1. cut the HTML into groups (:func:`.groups.plan`), by the HTML alone (the same sources give
    the same groups, and the same bytes, whatever the cache holds);
 2. guess each group's hand-over (first page number and the like) from the last build's page
-   map, or estimate it;
+   map, or estimate it (an estimate is never exact for long: the first round then only lays
+   the groups out, to learn their hand-overs, and writes nothing);
 3. lay out, side by side, every group whose hand-over is not yet the one it was laid out with
    (in a ``watch``, groups whose input has not changed since the last build are taken from
    memory), and in the first round the blank page that may go before a group (a ``watch``
@@ -113,7 +114,7 @@ def lay_out(
     memory: Memory | None,
     inputs_digest: str,
     identifier: bytes,
-    layout_one: Callable[[str, str], Any],
+    layout_one: Callable[[str, str, bool], Any],
     blank_html: str,
     diagnostics: Diagnostics,
     source: Path,
@@ -121,9 +122,16 @@ def lay_out(
 ) -> Grouped | str:
     """The document laid out in groups by ``jobs`` processes, or why it cannot be.
 
-    ``layout_one(html, css)`` lays out and writes one HTML document in the calling process (as
-    the single pass does); ``inputs_digest`` names everything else a layout reads (stylesheets,
-    fonts, images), so that a kept group is reused only when nothing it read has changed."""
+    ``layout_one(html, css, write)`` lays out one HTML document in the calling process (as the
+    single pass does), and writes it if ``write``; ``inputs_digest`` names everything else a
+    layout reads (stylesheets, fonts, images), so that a kept group is reused only when nothing
+    it read has changed.
+
+    Without a page map (``previous`` or the memory's), the hand-overs of the first round are
+    estimated, and an estimate of the pages before a group, or of the pages its contents print,
+    is almost never exact: every group would be laid out and written twice. So the first round
+    lays out without writing (writing is about two fifths of a group's time), and the next
+    writes, with hand-overs read from real pages."""
     started = time.perf_counter()
     rules = read_rules(sheets)
     if isinstance(rules, str):
@@ -133,28 +141,35 @@ def lay_out(
     if isinstance(the_plan, str):
         return the_plan
     count = len(the_plan.groups)
+    # Without a page map, the first round lays out without writing every group whose hand-over
+    # is guessed: all but the first, and the first too if it prints other groups' page numbers.
+    guessed = [index for index in range(count) if index or the_plan.groups[0].paged_out]
+    probed = guessed if write and previous is None else []
     handovers = handover.guess(the_plan, previous)
     used: list[Handover | None] = [None] * count
     results: list[GroupResult | None] = [None] * count
     kept = memory.results if memory is not None else {}
     made: dict[str, GroupResult] = {}
     laid_again: list[int] = []
+    unwritten: set[int] = set()  # groups laid out without writing (the probe), to lay out again
     laid_now: set[str] = set()  # keys laid out in this build (the others came from memory)
     final_keys: list[str] = [""] * count
     blank_key = _key((blank_html, ""), inputs_digest)
+    probe_digest = inputs_digest + "|laid out, not written"
     with Workers(jobs, _blank_page_forgiven(layout_one, blank_html)) as workers:
-        for _round in range(MAX_ROUNDS):
-            todo = [index for index in range(count) if used[index] != handovers[index]]
+        for round_number in range(MAX_ROUNDS):
+            todo = [index for index in range(count) if used[index] != handovers[index] or index in unwritten]
             if not todo:
                 break
+            writing = {index: write and not (round_number == 0 and index in probed) for index in todo}
             sources = {index: the_plan.source(index, handovers[index]) for index in todo}
-            keys = {index: _key(sources[index], inputs_digest) for index in todo}
+            keys = {index: _key(sources[index], inputs_digest if writing[index] else probe_digest) for index in todo}
             fresh = [index for index in todo if keys[index] not in made and keys[index] not in kept]
             # The blank page that may go before a group is laid out with the first groups, by
             # the worker that is done first, rather than after them all in this process. A
             # ``watch`` lays it out here instead (below).
             blank_too = write and memory is None and len(fresh) > 1 and blank_key not in made and blank_key not in kept
-            done = workers.map([sources[i] for i in fresh] + [(blank_html, "")] * blank_too)
+            done = workers.map([(*sources[i], writing[i]) for i in fresh] + [(blank_html, "", True)] * blank_too)
             if blank_too and (blank := done.pop()) is not None:
                 made[blank_key] = blank
             jobs_out = dict(zip(fresh, done, strict=True))
@@ -164,6 +179,7 @@ def lay_out(
                 made[keys[index]] = result
                 results[index], used[index], final_keys[index] = result, handovers[index], keys[index]
             laid_again += fresh
+            unwritten = {index for index in todo if not writing[index]}
             laid = [_laid(result) for result in results]  # type: ignore[arg-type]
             if laid[0].opening is None:
                 return "the first group has no chapter"
@@ -171,7 +187,7 @@ def lay_out(
             if front:
                 return f"'{front[0]}' is before the main matter and its page number is printed from another group"
             handovers = handover.settle(the_plan, laid)
-            if all(used[index] == handovers[index] for index in range(count)):
+            if not unwritten and all(used[index] == handovers[index] for index in range(count)):
                 break
         else:
             return f"the groups' page numbers did not settle in {MAX_ROUNDS} rounds"
@@ -179,7 +195,7 @@ def lay_out(
     # stylesheets are parsed and its fonts loaded where a rebuild lays out a single changed
     # group (see Workers), and the first edit shows as fast as the next.
     warm_up = write and memory is not None and blank_key not in made and blank_key not in kept
-    if warm_up and (blank := _blank_page_forgiven(layout_one, blank_html)(blank_html, "")) is not None:
+    if warm_up and (blank := _blank_page_forgiven(layout_one, blank_html)(blank_html, "", True)) is not None:
         made[blank_key] = blank
     final = [result for result in results if result is not None]
     if not all(result.opens_recto for result in final[1:]):
@@ -198,7 +214,7 @@ def lay_out(
         return wrong
     blank_page = None
     if write and any(blanks):
-        blank_page = made.get(blank_key) or kept.get(blank_key) or layout_one(blank_html, "")
+        blank_page = made.get(blank_key) or kept.get(blank_key) or layout_one(blank_html, "", True)
         made[blank_key] = blank_page
     # The screen edition's parts come without their blank left-hand pages (dropped where they
     # were written); the blank page before a group, always a left-hand one, is dropped alike.
@@ -228,7 +244,7 @@ def lay_out(
     )
     took = time.perf_counter() - started
     reused = sum(1 for key in final_keys if key not in laid_now)
-    report = _report(the_plan, laid_again, reused, final, took)
+    report = _report(the_plan, laid_again, reused, final, took, probed=len(probed))
     return Grouped(
         tuple(result.pdf for result in final),
         tuple(blanks),
@@ -243,16 +259,16 @@ def lay_out(
     )
 
 
-def _blank_page_forgiven(layout_one: Callable[[str, str], Any], blank_html: str) -> Callable[[str, str], Any]:
+def _blank_page_forgiven(layout_one: Callable[..., Any], blank_html: str) -> Callable[..., Any]:
     """``layout_one``, except that a fault in the blank page, laid out before it is known to be
     needed, gives None: if it is needed, it is laid out again after the groups, and its fault
     raised then, as before."""
 
-    def lay_out_one(html: str, css: str) -> Any:
+    def lay_out_one(html: str, css: str, *rest: Any) -> Any:
         if html != blank_html:
-            return layout_one(html, css)
+            return layout_one(html, css, *rest)
         try:
-            return layout_one(html, css)
+            return layout_one(html, css, *rest)
         except Exception:
             return None
 
@@ -281,14 +297,19 @@ def _misnumbered(results: list[GroupResult], starts: list[int], first_main: int)
     return ""
 
 
-def _report(the_plan: Plan, laid_again: list[int], reused: int, results: list[GroupResult], took: float) -> str:
+def _report(
+    the_plan: Plan, laid_again: list[int], reused: int, results: list[GroupResult], took: float, probed: int = 0
+) -> str:
+    """What was laid out, for the terminal; ``probed``: how many groups the first round laid
+    out only to learn their page numbers (no page map yet)."""
     _blanks, starts = handover.blanks_and_starts([result.pages for result in results])
     pages = starts[-1] + results[-1].pages
     groups_laid = sorted(set(laid_again))
     if not groups_laid:
         return f"{pages} pages: no chapter changed, nothing laid out again ({took:.1f} s)"
-    again = len(laid_again) - len(groups_laid)
-    extra = f", {again} laid out again to correct page numbers" if again else ""
+    again = len(laid_again) - len(groups_laid) - probed
+    extra = ", first without writing, to learn their page numbers (no page map yet)" if probed else ""
+    extra += f", {again} laid out again to correct page numbers" if again else ""
     kept = f"; {reused} kept from the last build" if reused else ""
     laid = _chapters(the_plan, groups_laid)
     return f"{pages} pages in {len(the_plan.groups)} groups: laid out {laid}{extra}{kept} ({took:.1f} s)"

@@ -121,12 +121,12 @@ def _in_groups(
     sheets = [path.read_text(encoding="utf-8") for path in map(theme.find, options["stylesheets"]) if path is not None]
     load_hyphenation(document.metadata.language, sheets)
 
-    def layout_one(group_html: str, css: str) -> GroupResult:
-        """One group laid out and written, in this process (a worker's)."""
+    def layout_one(group_html: str, css: str, written: bool) -> GroupResult:
+        """One group laid out, and written if ``written``, in this process (a worker's)."""
         collected = Diagnostics(echo=False)  # passed on to the build's by parallel.lay_out
         laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
         stand_ins = stand_in_anchors(laid_out.pages)
-        pdf = laid_out.write() if write else b""
+        pdf = laid_out.write() if written else b""
         result = worker_result(laid_out.pages, pdf, stand_ins, collected.warnings)
         del laid_out  # the laid-out pages, the most memory, go before the PDF is read again
         if pdf and edition == "screen":  # its blank left-hand pages removed here, side by side
