@@ -378,6 +378,7 @@ class Layout:
             previous=previous,
             memory=self.memory,
             write=write,
+            cache=self.cache,
         )
         if isinstance(laid_out, Grouped):
             diagnostics.note(f"PDF: {laid_out.report}")

@@ -8,7 +8,10 @@ the placeholder other images that are not included show (``span.image-omitted`` 
 text) in its place. The ePub and the web edition keep the image: their readers draw SVG
 themselves. Page marks come from the same layout, so the ePub's page numbers still match.
 
-Verdicts are kept by the SVG's bytes for the life of the process (a ``watch`` draws each once).
+Verdicts are kept by the SVG's bytes for the life of the process (a ``watch`` draws each once),
+and in the build's cache (``output/.cache``) for the next build, by WeasyPrint's version too:
+drawing them costs a build that draws nothing else in its own process (a parallel layout's)
+a twelfth of a second.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import json
 import re
 from dataclasses import replace
 
+from ...cache import BuildCache
 from ...model import Document, Image
 from ...theme import Theme
 from .log import captured_weasyprint_log
@@ -27,14 +32,21 @@ _VERDICTS: dict[str, bool] = {}  # SHA-256 of an SVG's bytes -> whether WeasyPri
 SHEET = "@page { size: 60mm 60mm; margin: 0 } img { display: block; width: 20mm; height: 20mm }"
 
 
-def stand_ins(document: Document, theme: Theme, diagnostics: object) -> Document:
+def stand_ins(document: Document, theme: Theme, diagnostics: object, cache: BuildCache | None = None) -> Document:
     """The document as the PDF shows it: each SVG WeasyPrint cannot draw replaced by a
-    placeholder with its alt text, and reported (``diagnostics.warn``)."""
+    placeholder with its alt text, and reported (``diagnostics.warn``). ``cache``: where the
+    verdicts of the last build are, and where this build's go."""
     svgs = {image: data for image in document.images if image.path.suffix.lower() == ".svg" for data in [_bytes(image)]}
     digests = {image: hashlib.sha256(data).hexdigest() for image, data in svgs.items() if data is not None}
     unknown = {image: svgs[image] for image, digest in digests.items() if digest not in _VERDICTS}
     if unknown:
-        _VERDICTS.update(_draw_all(unknown, digests, document))
+        entry = _entry({digests[image] for image in unknown})
+        known = _cached(cache, entry)
+        if known is None or not {digests[image] for image in unknown} <= known.keys():
+            known = _draw_all(unknown, digests, document)
+            if cache is not None and known:
+                cache.put(entry, json.dumps(known, sort_keys=True).encode())
+        _VERDICTS.update(known)
     failing = [image for image, digest in digests.items() if not _VERDICTS.get(digest, True)]
     if not failing:
         return document
@@ -74,6 +86,26 @@ def _draw_all(images: dict[Image, bytes | None], digests: dict[Image, str], docu
             return {}
     failed = {url for url in by_url for m in log.messages if m.endswith(url) or repr(url) in m}
     return {digest: url not in failed for url, digest in by_url.items()}
+
+
+def _entry(digests: set[str]) -> str:
+    """The cache entry of the verdicts on these SVGs, by WeasyPrint's version."""
+    from weasyprint import __version__ as weasyprint
+
+    key = "\n".join([f"weasyprint {weasyprint}", *sorted(digests)])
+    return f"svg-verdicts-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+
+
+def _cached(cache: BuildCache | None, entry: str) -> dict[str, bool] | None:
+    """The verdicts kept in ``entry``, or None (no cache, no entry, or not what we write)."""
+    data = cache.read(entry) if cache is not None else None
+    try:
+        verdicts = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    if not isinstance(verdicts, dict) or not all(isinstance(v, bool) for v in verdicts.values()):
+        return None
+    return verdicts
 
 
 def _bytes(image: Image) -> bytes | None:

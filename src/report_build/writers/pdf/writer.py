@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import images
+from ...cache import BuildCache
 from ...errors import Diagnostics
 from ...model import Document, check_edition
 from ...theme import Theme, file_digest, folders_digest
@@ -41,6 +42,7 @@ def layout(
     memory: Memory | None = None,
     groups: int | None = None,
     write: bool = True,
+    cache: BuildCache | None = None,
 ) -> LaidOut | Grouped:
     """Lay the document out for the edition (``screen``: PDF/UA-1, ``print``: PDF/X-4); once
     written, its pages are labelled with their folios and the screen edition loses its blank
@@ -53,9 +55,10 @@ def layout(
 
     Warns about footnotes that left their call's page; the result's ``marks`` say where each
     page begins, and its ``write()`` gives the PDF (with ``write`` False, groups are laid out
-    for their page marks only: ``write()`` cannot be called)."""
+    for their page marks only: ``write()`` cannot be called). ``cache``: the build's, where the
+    verdicts on its SVGs are kept (:mod:`.drawable`)."""
     check_edition(edition)
-    document = drawable.stand_ins(document, theme, diagnostics)  # SVGs WeasyPrint cannot draw: placeholders
+    document = drawable.stand_ins(document, theme, diagnostics, cache)  # SVGs WeasyPrint cannot draw: placeholders
     replacements = _replacements(document)
     html = render_html(document, theme, edition)
     options: dict[str, Any] = {
