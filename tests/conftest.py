@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import signal
 import subprocess
@@ -115,6 +116,19 @@ def bench_module(name: str) -> Iterator[ModuleType]:
         yield module
     finally:
         sys.modules.pop(spec.name, None)
+
+
+def require_browser() -> None:
+    """Skip a test that needs the browser checks (Chromium, Node, axe-core) where they cannot run;
+    under CI, which must run them, fail it."""
+    from report_build.checks import browser
+
+    problem = browser.missing()
+    if problem is None:
+        return
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"CI must run the browser checks: {problem}")
+    pytest.skip(problem)
 
 
 def build_bytes(manuscript: Path, fmt: str = "pdf", strict: bool = True, **kwargs: object) -> bytes:

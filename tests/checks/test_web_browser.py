@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import FIXTURES, MANUSCRIPT
+from conftest import FIXTURES, MANUSCRIPT, require_browser
 from report_build import Diagnostics, build
 from report_build.checks import browser
 
@@ -29,15 +29,6 @@ pytestmark = pytest.mark.e2e
 ARABIC = "ar"  # the sample's Arabic edition, translations/ar.po
 WIDE = FIXTURES / "wide" / "report.md"
 SHOTS = ("index.html", "chapter-02.html", "search.html", "ar/index.html", "ar/chapter-02.html")
-
-
-def _require_browser() -> None:
-    problem = browser.missing()
-    if problem is None:
-        return
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"CI must run the browser checks: {problem}")
-    pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +45,7 @@ def editions(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def checked(editions, tmp_path_factory):
-    _require_browser()
+    require_browser()
     shots = Path(os.environ.get("REPORT_BUILD_SHOTS") or tmp_path_factory.mktemp("shots"))
     return browser.check_site(editions / "web", shots, screenshots=SHOTS, search="civil society")
 
@@ -89,7 +80,7 @@ def test_the_content_security_policy_refuses_nothing_the_site_needs(checked):
 @pytest.fixture(scope="module")
 def wide(tmp_path_factory):
     """A chapter of code, a long address, a table of four columns and one of twelve."""
-    _require_browser()
+    require_browser()
     out = tmp_path_factory.mktemp("wide")
     quiet = Diagnostics(echo=False)  # the one warning: no PDF or ePub was built to offer
     build(WIDE, ("web",), output=out / "web", output_dir=out, diagnostics=quiet)
@@ -151,7 +142,7 @@ def test_screenshots_at_phone_and_desktop_widths(checked):
 def test_axe_reports_what_it_should(tmp_path):
     """The checks can fail: a page with an image without a text alternative, a request to
     another site and a link to a missing fragment."""
-    _require_browser()
+    require_browser()
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text(

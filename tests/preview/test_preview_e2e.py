@@ -27,7 +27,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, require_browser
 from report_build.checks import browser
 
 pytestmark = pytest.mark.e2e
@@ -184,15 +184,6 @@ def test_an_edit_to_the_layouts_is_served(preview):
     preview.until("/chapter-02.html", lambda page: "Layout marker." not in page)
 
 
-def _require_browser() -> None:
-    problem = browser.missing()
-    if problem is None:
-        return
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"CI must run the browser checks: {problem}")
-    pytest.skip(problem)
-
-
 def _drive(*arguments: str) -> dict:
     done = subprocess.run(
         ["node", str(DRIVER), *arguments],
@@ -207,7 +198,7 @@ def _drive(*arguments: str) -> dict:
 
 
 def test_an_open_page_in_chromium_shows_the_edit_by_itself_where_the_reader_was(preview):
-    _require_browser()
+    require_browser()
     report = _drive(
         "follow",
         preview.url + "chapter-01.html",
@@ -233,7 +224,7 @@ def test_an_open_page_in_chromium_shows_the_edit_by_itself_where_the_reader_was(
 
 
 def test_an_open_page_follows_the_writer_to_the_chapter_edited(preview):
-    _require_browser()
+    require_browser()
     report = _drive(
         "follow",
         preview.url + "chapter-01.html",
@@ -253,7 +244,7 @@ def test_an_open_page_follows_the_writer_to_the_chapter_edited(preview):
 def test_an_error_reaches_the_panel_of_an_open_page_in_place(preview):
     """No reload for a build that failed (an include in the middle of a sentence cannot be built,
     even as a draft): the page keeps its text and its place, the panel changes."""
-    _require_browser()
+    require_browser()
     report = _drive(
         "follow",
         preview.url + "chapter-01.html",
@@ -317,7 +308,7 @@ def test_the_print_pages_view_shows_the_pdf_and_follows_it(preview):
 
 def test_the_panel_and_the_print_view_pass_axe_at_phone_and_desktop_widths(preview, tmp_path):
     """With a build error on show. Screenshots go to $REPORT_BUILD_SHOTS when it is set."""
-    _require_browser()
+    require_browser()
     shots = Path(os.environ.get("REPORT_BUILD_SHOTS") or tmp_path)
     preview.edit("chapters/one.md", "{{< var wells.count >}}", "{{< include wells.md >}}")
     preview.until("/chapter-01.html", lambda text: "rb-failed" in text)
