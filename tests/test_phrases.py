@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import pdf_pages
+from conftest import pdf_pages, require_browser
+from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics, build, phrases
+from report_build.checks import browser
 
 
 @pytest.mark.parametrize(
@@ -54,18 +56,77 @@ def test_the_filter_escapes_and_marks_each_phrase():
     assert f'<span class="phrase">{long_word}' not in str(phrases.markup(f"{long_word}の役割について", "ja"))
 
 
+def test_headings_are_marked_by_phrase_and_the_rest_is_left_as_it_was():
+    body = (
+        '<h1 id="h">日本における<em>子どもの教育</em>と地域社会の役割 &amp; 課題</h1>\n'
+        "<p>日本における子どもの教育と地域社会の役割。</p>\n"
+        '<h2 id="s"><a class="x" href="#h">Annual report</a></h2>\n'
+    )
+    marked = phrases.in_headings(body, "ja")
+    heading, paragraph, english = marked.split("\n")[:3]
+    assert paragraph == "<p>日本における子どもの教育と地域社会の役割。</p>"  # running text: left
+    assert english == '<h2 id="s"><a class="x" href="#h">Annual report</a></h2>'
+    assert heading.startswith('<h1 id="h"><span class="phrase">') and "<em><span class=" in heading
+    assert "&amp;" in heading and heading.count('<span class="phrase">') >= 5
+    # the tags and the text are those of the heading: nothing added but the spans
+    stripped = heading.replace('<span class="phrase">', "").replace("</span>", "")
+    assert stripped == body.split("\n")[0]
+    assert phrases.in_headings(body, "ko") == body and phrases.in_headings(body, "en") == body
+
+
+def lines_of(text: str, page: str) -> list[str]:
+    """The lines of ``page`` (pdftotext's) that spell ``text`` one after another."""
+    lines: list[str] = []
+    for line in (line.strip() for line in page.splitlines() if line.strip()):
+        if "".join(lines) != text and text.startswith("".join(lines) + line):
+            lines.append(line)
+    return lines if "".join(lines) == text else []
+
+
+def broken_between_phrases(text: str, lines: list[str]) -> bool:
+    """Whether every line of ``text`` ends where one of its phrases ends."""
+    cut = phrases.phrases(text, "ja")
+    ends = {sum(map(len, cut[: n + 1])) for n in range(len(cut))}
+    return all(sum(map(len, lines[: n + 1])) in ends for n in range(len(lines)))
+
+
 @pytest.mark.e2e
 def test_the_pdf_cover_and_title_page_break_a_japanese_title_between_phrases(tmp_path):
     title = "日本における子どもの教育と地域社会の役割についての報告書"
     path = tmp_path / "report.md"
     path.write_text(f"---\ntitle: {title}\nlanguage: ja\n---\n\n# はじめに\n\n本文。\n", encoding="utf-8")
     (built,) = build(path, ("pdf",), write=False, diagnostics=Diagnostics(echo=False))
-    cut = phrases.phrases(title, "ja")
-    ends = {sum(map(len, cut[: n + 1])) for n in range(len(cut))}
     for page in pdf_pages(built.data)[:2]:  # the cover, the title page
-        lines: list[str] = []
-        for line in (line.strip() for line in page.splitlines() if line.strip()):
-            if "".join(lines) != title and title.startswith("".join(lines) + line):
-                lines.append(line)
-        assert len(lines) >= 2 and "".join(lines) == title, page
-        assert all(sum(map(len, lines[: n + 1])) in ends for n in range(len(lines))), lines
+        lines = lines_of(title, page)
+        assert len(lines) >= 2, page
+        assert broken_between_phrases(title, lines), lines
+
+
+# Illustrative Japanese text, written for this test: long headings that must wrap.
+CHAPTER = "地域社会における子どもの教育支援と保護者の参加についての調査結果"
+SECTION = "避難生活を続ける家族のための学習支援と心理社会的な支援のあり方"
+JAPANESE = (
+    "---\ntitle: 日本における子どもの教育と地域社会の役割についての報告書\nlanguage: ja\n---\n\n"
+    f"# {CHAPTER}\n\n本文。\n\n## {SECTION}\n\n本文。\n\n# おわりに\n\n本文。\n"
+)
+
+
+@pytest.mark.e2e
+def test_japanese_headings_and_contents_break_between_phrases_in_the_pdf_and_on_the_site(tmp_path):
+    path = tmp_path / "report.md"
+    path.write_text(JAPANESE, encoding="utf-8")
+    out = tmp_path / "out"
+    built = build(path, ("pdf", "epub", "web"), output_dir=out, diagnostics=Diagnostics(echo=False))
+    pdf = next(result.data for result in built if result.path.suffix == ".pdf")
+    pages = pdf_pages(pdf)
+    for heading in (CHAPTER, SECTION):
+        found = [lines for page in pages if len(lines := lines_of(heading, page)) >= 2]
+        assert found, f"{heading} is never set on two lines or more"
+        assert all(broken_between_phrases(heading, lines) for lines in found), found
+    epub = next(result.data for result in built if result.path.suffix == ".epub")
+    assert epubcheck_many({"ja": epub}) == {"ja": []}
+    require_browser()
+    shots = tmp_path / "shots"
+    report = browser.check_site(out / "web", shots, screenshots=("index.html", "chapter-01.html"))
+    assert report.split_phrases == [] and report.sideways == [] and report.violations == []
+    assert any('<span class="phrase">' in (out / "web" / name).read_text(encoding="utf-8") for name in ("index.html",))

@@ -2,9 +2,11 @@
 readers expect it ("日本に/おける/子どもの/教育"), not inside a word ("日本におけ/る"). BudouX's
 models (Japanese, Simplified and Traditional Chinese) cut the text into phrases. The ePub's
 drawn cover wraps its title and subtitle by them (:mod:`.writers.epub.cover`); the templates'
-``phrases`` filter marks each phrase of the cover's and title page's title with a
-``<span class="phrase">``, which the layouts keep on one line (``white-space: nowrap``): a line
-then breaks only between two phrases, with no character added to the text.
+``phrases`` filter marks each phrase of a title (cover, title page, the site's landing page, the
+contents) with a ``<span class="phrase">``, and ``heading_phrases`` those of a chapter's
+headings. The layouts keep a phrase on one line (print and ePub: ``white-space: nowrap``; the
+site: an inline block, which a phone's narrow line may still wrap inside): a line then breaks
+only between two phrases, with no character added to the text.
 
 Running text is not cut here: there a line may break between any two characters, as those
 languages' typography has it, and the layouts' line breaking does so.
@@ -15,6 +17,7 @@ Invariant: the phrases joined give the text back, unchanged.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from typing import Any
 
@@ -24,6 +27,8 @@ HAN_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]
 PHRASE = "phrase"  # the class of a phrase's span
 LONGEST = 10  # characters: a longer phrase is not kept on one line, so that it cannot overrun a narrow measure
 TRADITIONAL = re.compile(r"-(hant|tw|hk|mo)\b")
+HEADING = re.compile(r"(<h[1-6]\b[^>]*>)(.*?)(</h[1-6]>)", re.S)
+TAG = re.compile(r"(<[^>]*>)")
 
 
 def model_for(language: str) -> str | None:
@@ -67,4 +72,20 @@ def markup(text: str, language: str) -> Markup:
     return Markup("").join(
         Markup('<span class="{}">{}</span>').format(PHRASE, phrase) if len(phrase) <= LONGEST else escape(phrase)
         for phrase in found
+    )
+
+
+def in_headings(body: str, language: str) -> str:
+    """A chapter's HTML with the text of each heading marked by phrase, as :func:`markup` marks
+    a title (text between tags, each run on its own; the tags as they were). The HTML itself
+    when its language has no model or it holds no Han or kana."""
+    if model_for(language) is None or not HAN_OR_KANA.search(body):
+        return body
+    return HEADING.sub(lambda m: m.group(1) + _marked(m.group(2), language) + m.group(3), body)
+
+
+def _marked(inner: str, language: str) -> str:
+    return "".join(
+        part if part.startswith("<") or not HAN_OR_KANA.search(part) else str(markup(html.unescape(part), language))
+        for part in TAG.split(inner)
     )

@@ -110,6 +110,7 @@ class Theme:
         self.env.filters["language_name"] = self.language_name
         self.env.filters["edition_status"] = self.edition_status
         self.env.filters["phrases"] = lambda text: phrases.markup(text, self.language)
+        self.env.filters["heading_phrases"] = lambda body: phrases.in_headings(body, self.language)
 
     def _strings(self, language: str, diagnostics: Any) -> dict[str, Any]:
         """Words the templates add, for the manuscript's language: its strings file

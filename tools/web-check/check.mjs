@@ -118,10 +118,34 @@ async function axe(page) {
   }, TAGS);
 }
 
+// The phrases of a Japanese or Chinese title or heading (phrases.py) that a line breaks inside
+// although the phrase, on a line of its own, would fit.
+async function splitPhrases(page) {
+  return page.evaluate(() => [...document.querySelectorAll(".phrase")].flatMap((e) => {
+    const style = getComputedStyle(e);
+    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+    const lines = style.display === "inline"
+      ? e.getClientRects().length
+      : Math.round(e.getBoundingClientRect().height / lineHeight);
+    if (lines < 2) return [];
+    const probe = e.cloneNode(true);
+    probe.style.cssText = "display: inline-block; white-space: nowrap; max-width: none; position: absolute; visibility: hidden";
+    e.parentElement.append(probe);
+    const natural = probe.getBoundingClientRect().width;
+    probe.remove();
+    let box = e.parentElement;
+    while (getComputedStyle(box).display.startsWith("inline")) box = box.parentElement;
+    const room = box.clientWidth - parseFloat(getComputedStyle(box).paddingLeft) - parseFloat(getComputedStyle(box).paddingRight);
+    return natural <= room ? [{ text: e.textContent, lines, natural: Math.round(natural), room: Math.round(room) }] : [];
+  }));
+}
+
 for (const file of pages(site)) {
   const relative = path.relative(site, file).split(path.sep).join("/");
   const url = pathToFileURL(file).href;
-  const entry = { violations: [], overflow: null, narrowest: null, ids: [], links: [], refused: [], scrollers: [] };
+  const entry = {
+    violations: [], overflow: null, narrowest: null, ids: [], links: [], refused: [], scrollers: [], split: [],
+  };
   for (const [width, scheme] of [[1280, "light"], [1280, "dark"], [375, "light"], [320, "light"]]) {
     const page = await open(url, width, scheme);
     if (scheme === "light") {
@@ -131,6 +155,7 @@ for (const file of pages(site)) {
       entry.scrollers.push(...(await scrollers(page)).map((r) => ({ ...r, width })));
     }
     for (const v of await axe(page)) entry.violations.push({ ...v, width, scheme });
+    if (scheme === "light") entry.split.push(...(await splitPhrases(page)).map((p) => ({ ...p, width })));
     if (width === 1280 && scheme === "light") {
       entry.regions = await page.evaluate(() => ({
         main: document.querySelector("main") ? document.querySelector("main").clientWidth : 0,

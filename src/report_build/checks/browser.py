@@ -107,6 +107,17 @@ class BrowserReport:
         return found
 
     @property
+    def split_phrases(self) -> list[str]:
+        """Phrases of a Japanese or Chinese title or heading (:mod:`report_build.phrases`) that a
+        line breaks inside although the phrase would fit on a line of its own."""
+        return [
+            f"{name} @{item['width']}px: '{item['text']}' on {item['lines']} lines "
+            f"({item['natural']} px wide, room for {item['room']} px)"
+            for name, page in sorted(self.pages.items())
+            for item in page.get("split", [])
+        ]
+
+    @property
     def refused(self) -> list[str]:
         """What a page's Content-Security-Policy refused (an inline script or style, another site)."""
         return [
