@@ -7,8 +7,8 @@ parts. The steps:
 1. cut the HTML into groups (:func:`.groups.plan`), by the HTML alone (the same sources give
    the same groups, and the same bytes, whatever the cache holds);
 2. guess each group's hand-over (first page number and the like) from the last build's page
-   map, or estimate it (an estimate is never exact for long: the first round then only lays
-   the groups out, to learn their hand-overs, and writes nothing);
+   map, or estimate it (an estimate is almost never exact: the first round then lays out the
+   groups whose hand-over it guessed without writing them, to learn the real one);
 3. lay out, side by side, every group whose hand-over is not yet the one it was laid out with
    (in a ``watch``, groups whose input has not changed since the last build are taken from
    memory), and in the first round the blank page that may go before a group (a ``watch``
