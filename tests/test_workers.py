@@ -71,10 +71,15 @@ def test_temporary_files_go_in_a_folder_removed_with_the_workers(tmp_path, monke
     assert all(Path(folder).parent.name.startswith(f"report-build-workers-{os.getpid()}-") for folder in made)
 
 
-def test_one_item_is_done_in_this_process():
+def test_one_item_is_done_in_this_process_unless_workers_are_running():
     with Workers(2, lambda: os.getpid()) as workers:
         assert workers.map([()]) == [os.getpid()]
         assert workers.workers == []
+        forked = workers.map([(), ()])
+        assert os.getpid() not in forked and len(workers.workers) == 2
+        # a later round of one item goes to a running worker, which has what it loaded
+        (again,) = workers.map([()])
+        assert again in forked and workers.map([]) == []
 
 
 def test_a_worker_ignores_ctrl_c_and_dies_quietly_on_sigterm():

@@ -56,8 +56,9 @@ TASKS = {"layout": ("PDF", RenderError), "reading": ("Markdown", ManuscriptError
 class Workers:
     """Up to ``jobs`` worker processes that call ``function`` on the items of :meth:`map`; a
     single item is done in this process, which costs no fork and keeps the fonts it loads warm
-    for the next build (``watch``). Leaving the ``with`` block stops them all. ``task`` (a key
-    of :data:`TASKS`) names them in the process list and in the error a death gives."""
+    for the next build (``watch``), unless workers forked for an earlier round are running.
+    Leaving the ``with`` block stops them all. ``task`` (a key of :data:`TASKS`) names them in
+    the process list and in the error a death gives."""
 
     def __init__(self, jobs: int, function: Callable[..., Any], task: str = "layout") -> None:
         self.jobs = jobs
@@ -77,7 +78,9 @@ class Workers:
     def map(self, items: Sequence[tuple[Any, ...]]) -> list[Any]:
         """``function(*item)`` for each item, in order; the first item's fault is raised (and
         the workers are stopped: a fault, an interruption or a death ends the round)."""
-        if len(items) <= 1 or self.jobs <= 1 or not _can_fork():
+        # A single item is done in this process, unless workers of an earlier round are running:
+        # one of them has already loaded what the item needs (a layout's stylesheets and fonts).
+        if (len(items) <= 1 and not self.workers) or self.jobs <= 1 or not _can_fork():
             return [self.function(*item) for item in items]
         try:
             results = self._map(items)
