@@ -56,6 +56,22 @@ def test_the_filter_escapes_and_marks_each_phrase():
     assert f'<span class="phrase">{long_word}' not in str(phrases.markup(f"{long_word}の役割について", "ja"))
 
 
+def test_korean_breaks_between_words_and_keeps_the_spaces_outside_the_spans():
+    title = "이주 노동자 가족을 위한 지역 사회 교육 지원 보고서"
+    found = phrases.phrases(title, "ko-KR")
+    assert "".join(found) == title and found[:3] == ["이주", " ", "노동자"]
+    marked = str(phrases.markup(title, "ko"))
+    assert marked.startswith('<span class="phrase">이주</span> <span class="phrase">노동자</span> ')
+    assert phrases.phrases("Annual report", "ko") == ["Annual report"]  # no Hangul
+    body = '<h2 id="a">이주 노동자 가족 &amp; 교육</h2>\n<p>이주 노동자 가족</p>'
+    heading, paragraph = phrases.in_headings(body, "ko").split("\n")
+    assert heading == (
+        '<h2 id="a"><span class="phrase">이주</span> <span class="phrase">노동자</span> '
+        '<span class="phrase">가족</span> <span class="phrase">&amp;</span> <span class="phrase">교육</span></h2>'
+    )
+    assert paragraph == "<p>이주 노동자 가족</p>"
+
+
 def test_headings_are_marked_by_phrase_and_the_rest_is_left_as_it_was():
     body = (
         '<h1 id="h">日本における<em>子どもの教育</em>と地域社会の役割 &amp; 課題</h1>\n'
@@ -109,6 +125,25 @@ JAPANESE = (
     "---\ntitle: 日本における子どもの教育と地域社会の役割についての報告書\nlanguage: ja\n---\n\n"
     f"# {CHAPTER}\n\n本文。\n\n## {SECTION}\n\n本文。\n\n# おわりに\n\n本文。\n"
 )
+
+
+@pytest.mark.e2e
+def test_a_korean_heading_breaks_between_words_in_the_pdf(tmp_path):
+    heading = "이주 노동자 가족을 위한 지역사회 교육 지원과 심리사회적 지원에 관한 조사 결과"
+    path = tmp_path / "report.md"
+    path.write_text(
+        f"---\ntitle: 보고서\nlanguage: ko\n---\n\n# {heading}\n\n본문.\n\n# 맺음말\n\n본문.\n", encoding="utf-8"
+    )
+    (built,) = build(path, ("pdf",), write=False, diagnostics=Diagnostics(echo=False), jobs=1)
+    words = heading.split()
+    found = [
+        lines
+        for page in pdf_pages(built.data)
+        if len(lines := lines_of(heading.replace(" ", ""), page.replace(" ", ""))) >= 2
+    ]
+    assert found, "the heading is never set on two lines or more"
+    ends = {len("".join(words[: n + 1])) for n in range(len(words))}
+    assert all(sum(map(len, lines[: n + 1])) in ends for lines in found for n in range(len(lines))), found
 
 
 @pytest.mark.e2e

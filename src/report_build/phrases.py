@@ -8,6 +8,10 @@ headings. The layouts keep a phrase on one line (print and ePub: ``white-space: 
 site: an inline block, which a phone's narrow line may still wrap inside): a line then breaks
 only between two phrases, with no character added to the text.
 
+Korean writes spaces between words, and its titles and headings break there, never inside a
+word: there the phrases are the words (which the PDF needs: WeasyPrint has no ``word-break:
+keep-all``, which the ePub and the site use for all Korean text).
+
 Running text is not cut here: there a line may break between any two characters, as those
 languages' typography has it, and the layouts' line breaking does so.
 
@@ -24,6 +28,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 HAN_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+KOREAN_WORDS = re.compile(r"\s+|\S+")  # a Korean text's words, and the spaces between them
 PHRASE = "phrase"  # the class of a phrase's span
 LONGEST = 10  # characters: a longer phrase is not kept on one line, so that it cannot overrun a narrow measure
 TRADITIONAL = re.compile(r"-(hant|tw|hk|mo)\b")
@@ -53,9 +59,17 @@ def _parser(model: str) -> Any:
     return loaders[model]()
 
 
+def korean(language: str) -> bool:
+    tag = (language or "").lower().replace("_", "-")
+    return tag == "ko" or tag.startswith("ko-")
+
+
 def phrases(text: str, language: str) -> list[str]:
-    """``text`` cut into the phrases a line may break between; ``[text]`` when its language has
-    no model or it holds no Han or kana."""
+    """``text`` cut into the phrases a line may break between (in Korean, its words and the
+    spaces between them); ``[text]`` when its language has no model or it holds none of the
+    script's letters."""
+    if korean(language):
+        return KOREAN_WORDS.findall(text) if HANGUL.search(text) else [text]
     model = model_for(language)
     if model is None or not HAN_OR_KANA.search(text):
         return [text]
@@ -65,27 +79,32 @@ def phrases(text: str, language: str) -> list[str]:
 
 def markup(text: str, language: str) -> Markup:
     """``text`` as escaped markup, each of its phrases (up to :data:`LONGEST` characters) in a
-    ``<span class="phrase">``; the text alone when it has one phrase."""
+    ``<span class="phrase">``, the spaces between Korean words outside them (a space inside a
+    span kept on one line would be no place to break); the text alone when it has one phrase."""
     found = phrases(str(text), language)
     if len(found) < 2:
         return escape(text)
     return Markup("").join(
-        Markup('<span class="{}">{}</span>').format(PHRASE, phrase) if len(phrase) <= LONGEST else escape(phrase)
+        Markup('<span class="{}">{}</span>').format(PHRASE, phrase)
+        if len(phrase) <= LONGEST and not phrase.isspace()
+        else escape(phrase)
         for phrase in found
     )
 
 
 def in_headings(body: str, language: str) -> str:
     """A chapter's HTML with the text of each heading marked by phrase, as :func:`markup` marks
-    a title (text between tags, each run on its own; the tags as they were). The HTML itself
-    when its language has no model or it holds no Han or kana."""
-    if model_for(language) is None or not HAN_OR_KANA.search(body):
+    a title (text between tags, each run on its own; the tags, and text without the script's
+    letters, as they were). The HTML itself when its language has no model or it holds none of
+    the script's letters."""
+    letters = HANGUL if korean(language) else HAN_OR_KANA if model_for(language) else None
+    if letters is None or not letters.search(body):
         return body
-    return HEADING.sub(lambda m: m.group(1) + _marked(m.group(2), language) + m.group(3), body)
 
+    def marked(inner: str) -> str:
+        return "".join(
+            str(markup(html.unescape(part), language)) if not part.startswith("<") and letters.search(part) else part
+            for part in TAG.split(inner)
+        )
 
-def _marked(inner: str, language: str) -> str:
-    return "".join(
-        part if part.startswith("<") or not HAN_OR_KANA.search(part) else str(markup(html.unescape(part), language))
-        for part in TAG.split(inner)
-    )
+    return HEADING.sub(lambda m: m.group(1) + marked(m.group(2)) + m.group(3), body)
