@@ -205,6 +205,12 @@ def test_a_wrong_guess_is_corrected_and_the_bytes_do_not_depend_on_it(long_repor
     corrected, fixed, _ = lay_out(long_report, jobs=2, groups=3, previous=wrong)
     assert "laid out again to correct page numbers" in fixed.report
     assert cold == warm == corrected
+    # laid out for the ePub's page marks alone (nothing written), from the page map: in groups too
+    diagnostics = Diagnostics(echo=False)
+    document, theme = gather(long_report, diagnostics, Path("/nonexistent"))
+    marks_only = layout(document, "screen", theme, diagnostics, jobs=2, groups=3, previous=right, write=False)
+    assert isinstance(marks_only, Grouped), diagnostics.notes
+    assert marks_only.marks == grouped.marks and "laid out again" not in marks_only.report
 
 
 def with_custom_css(manuscript: Path, css: str) -> None:

@@ -161,9 +161,10 @@ def lay_out(
             todo = [index for index in range(count) if used[index] != handovers[index] or index in unwritten]
             if not todo:
                 break
-            writing = {index: write and not (round_number == 0 and index in probed) for index in todo}
+            probing = {index for index in todo if round_number == 0 and index in probed}
+            writing = {index: write and index not in probing for index in todo}
             sources = {index: the_plan.source(index, handovers[index]) for index in todo}
-            keys = {index: _key(sources[index], inputs_digest if writing[index] else probe_digest) for index in todo}
+            keys = {index: _key(sources[index], probe_digest if index in probing else inputs_digest) for index in todo}
             fresh = [index for index in todo if keys[index] not in made and keys[index] not in kept]
             # The blank page that may go before a group is laid out with the first groups, by
             # the worker that is done first, rather than after them all in this process. A
@@ -179,7 +180,7 @@ def lay_out(
                 made[keys[index]] = result
                 results[index], used[index], final_keys[index] = result, handovers[index], keys[index]
             laid_again += fresh
-            unwritten = {index for index in todo if not writing[index]}
+            unwritten = probing
             laid = [_laid(result) for result in results]  # type: ignore[arg-type]
             if laid[0].opening is None:
                 return "the first group has no chapter"
@@ -194,7 +195,7 @@ def lay_out(
     # A watch lays the blank page out here, its first layout in this process: the layout's
     # stylesheets are parsed and its fonts loaded where a rebuild lays out a single changed
     # group (see Workers), and the first edit shows as fast as the next.
-    warm_up = write and memory is not None and blank_key not in made and blank_key not in kept
+    warm_up = write and jobs > 1 and memory is not None and blank_key not in made and blank_key not in kept
     if warm_up and (blank := _blank_page_forgiven(layout_one, blank_html)(blank_html, "", True)) is not None:
         made[blank_key] = blank
     final = [result for result in results if result is not None]
