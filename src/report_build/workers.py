@@ -78,9 +78,11 @@ class Workers:
     def map(self, items: Sequence[tuple[Any, ...]]) -> list[Any]:
         """``function(*item)`` for each item, in order; the first item's fault is raised (and
         the workers are stopped: a fault, an interruption or a death ends the round)."""
-        # A single item is done in this process, unless workers of an earlier round are running:
-        # one of them has already loaded what the item needs (a layout's stylesheets and fonts).
-        if (len(items) <= 1 and not self.workers) or self.jobs <= 1 or not _can_fork():
+        # A single item is done in this process, unless workers of an earlier round are running
+        # (all of them alive): one of them has already loaded what the item needs (a layout's
+        # stylesheets and fonts).
+        running = bool(self.workers) and all(worker.process.is_alive() for worker in self.workers)
+        if (len(items) <= 1 and not running) or self.jobs <= 1 or not _can_fork():
             return [self.function(*item) for item in items]
         try:
             results = self._map(items)
