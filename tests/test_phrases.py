@@ -88,6 +88,13 @@ def test_headings_are_marked_by_phrase_and_the_rest_is_left_as_it_was():
     stripped = heading.replace('<span class="phrase">', "").replace("</span>", "")
     assert stripped == body.split("\n")[0]
     assert phrases.in_headings(body, "ko") == body and phrases.in_headings(body, "en") == body
+    # a run of one phrase is kept whole too; a formula's text is the formula's, not the heading's
+    single = phrases.in_headings("<h2>地域の<em>教育</em></h2>", "ja")
+    assert '<em><span class="phrase">教育</span></em>' in single
+    formula = "<h2>地域の教育<math><mtext>地域の教育</mtext></math><svg><text>教育</text></svg></h2>"
+    assert "<mtext>地域の教育</mtext>" in phrases.in_headings(formula, "ja")
+    assert "<text>教育</text>" in phrases.in_headings(formula, "ja")
+    assert phrases.in_headings(formula, "ja").startswith('<h2><span class="phrase">')
 
 
 def lines_of(text: str, page: str) -> list[str]:

@@ -35,6 +35,7 @@ LONGEST = 10  # characters: a longer phrase is not kept on one line, so that it 
 TRADITIONAL = re.compile(r"-(hant|tw|hk|mo)\b")
 HEADING = re.compile(r"(<h[1-6]\b[^>]*>)(.*?)(</h[1-6]>)", re.S)
 TAG = re.compile(r"(<[^>]*>)")
+FOREIGN = re.compile(r"<(/?)(?:math|svg)\b", re.I)
 
 
 def model_for(language: str) -> str | None:
@@ -64,15 +65,23 @@ def korean(language: str) -> bool:
     return tag == "ko" or tag.startswith("ko-")
 
 
+def letters_of(language: str) -> re.Pattern[str] | None:
+    """The letters whose text is cut into phrases in ``language`` (Hangul in Korean, Han and
+    kana where BudouX has a model); None when its text is not cut."""
+    return HANGUL if korean(language) else HAN_OR_KANA if model_for(language) else None
+
+
 def phrases(text: str, language: str) -> list[str]:
     """``text`` cut into the phrases a line may break between (in Korean, its words and the
     spaces between them); ``[text]`` when its language has no model or it holds none of the
     script's letters."""
-    if korean(language):
-        return KOREAN_WORDS.findall(text) if HANGUL.search(text) else [text]
-    model = model_for(language)
-    if model is None or not HAN_OR_KANA.search(text):
+    letters = letters_of(language)
+    if letters is None or not letters.search(text):
         return [text]
+    if korean(language):
+        return KOREAN_WORDS.findall(text)
+    model = model_for(language)
+    assert model is not None
     found = [phrase for phrase in _parser(model).parse(text) if phrase]
     return found if "".join(found) == text else [text]
 
@@ -80,10 +89,13 @@ def phrases(text: str, language: str) -> list[str]:
 def markup(text: str, language: str) -> Markup:
     """``text`` as escaped markup, each of its phrases (up to :data:`LONGEST` characters) in a
     ``<span class="phrase">``, the spaces between Korean words outside them (a space inside a
-    span kept on one line would be no place to break); the text alone when it has one phrase."""
-    found = phrases(str(text), language)
-    if len(found) < 2:
+    span kept on one line would be no place to break); the text alone when it has none of the
+    script's letters. A single phrase is marked too: in a heading it may be one run of several
+    (``<em>教育</em>``)."""
+    letters = letters_of(language)
+    if letters is None or not letters.search(str(text)):
         return escape(text)
+    found = phrases(str(text), language)
     return Markup("").join(
         Markup('<span class="{}">{}</span>').format(PHRASE, phrase)
         if len(phrase) <= LONGEST and not phrase.isspace()
@@ -94,17 +106,23 @@ def markup(text: str, language: str) -> Markup:
 
 def in_headings(body: str, language: str) -> str:
     """A chapter's HTML with the text of each heading marked by phrase, as :func:`markup` marks
-    a title (text between tags, each run on its own; the tags, and text without the script's
-    letters, as they were). The HTML itself when its language has no model or it holds none of
-    the script's letters."""
-    letters = HANGUL if korean(language) else HAN_OR_KANA if model_for(language) else None
+    a title (text between tags, each run on its own; the tags, text without the script's
+    letters and what a formula or a drawing holds, as they were). The HTML itself when its
+    language has no model or it holds none of the script's letters."""
+    letters = letters_of(language)
     if letters is None or not letters.search(body):
         return body
 
     def marked(inner: str) -> str:
-        return "".join(
-            str(markup(html.unescape(part), language)) if not part.startswith("<") and letters.search(part) else part
-            for part in TAG.split(inner)
-        )
+        out, foreign = [], 0  # inside <math> or <svg>: no HTML spans there
+        for part in TAG.split(inner):
+            if part.startswith("<"):
+                opening = FOREIGN.match(part)
+                if opening and not part.endswith("/>"):
+                    foreign += -1 if opening.group(1) else 1
+                out.append(part)
+            else:
+                out.append(str(markup(html.unescape(part), language)) if not foreign and letters.search(part) else part)
+        return "".join(out)
 
     return HEADING.sub(lambda m: m.group(1) + marked(m.group(2)) + m.group(3), body)
