@@ -40,12 +40,14 @@ def stand_ins(document: Document, theme: Theme, diagnostics: object, cache: Buil
     digests = {image: hashlib.sha256(data).hexdigest() for image, data in svgs.items() if data is not None}
     unknown = {image: svgs[image] for image, digest in digests.items() if digest not in _VERDICTS}
     if unknown:
-        entry = _entry({digests[image] for image in unknown})
-        known = _cached(cache, entry)
-        if known is None or not {digests[image] for image in unknown} <= known.keys():
-            known = _draw_all(unknown, digests, document)
-            if cache is not None and known:
-                cache.put(entry, json.dumps(known, sort_keys=True).encode())
+        entry = _entry(document)
+        known = _cached(cache, entry) or {}
+        missing = {image: data for image, data in unknown.items() if digests[image] not in known}
+        if missing:
+            known = {**known, **_draw_all(missing, digests, document)}
+            if cache is not None:  # this document's SVGs only: an edited one's old verdict goes
+                ours = {digest: known[digest] for digest in sorted(set(digests.values())) if digest in known}
+                cache.put(entry, json.dumps(ours, sort_keys=True).encode())
         _VERDICTS.update(known)
     failing = [image for image, digest in digests.items() if not _VERDICTS.get(digest, True)]
     if not failing:
@@ -88,11 +90,12 @@ def _draw_all(images: dict[Image, bytes | None], digests: dict[Image, str], docu
     return {digest: url not in failed for url, digest in by_url.items()}
 
 
-def _entry(digests: set[str]) -> str:
-    """The cache entry of the verdicts on these SVGs, by WeasyPrint's version."""
+def _entry(document: Document) -> str:
+    """The cache entry of the verdicts on a document's SVGs (by their bytes), named by the
+    document and WeasyPrint's version: one entry per document, however often its SVGs change."""
     from weasyprint import __version__ as weasyprint
 
-    key = "\n".join([f"weasyprint {weasyprint}", *sorted(digests)])
+    key = f"weasyprint {weasyprint}|{document.source.resolve()}"
     return f"svg-verdicts-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
 
