@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,7 +16,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from report_build import Diagnostics, build
-from report_build.checks import browser
+from report_build.build import gather
+from report_build.checks import browser, gate
 from report_build.checks.ace import ace_missing
 from report_build.checks.gate import CHECKS, Tally, check
 
@@ -201,3 +203,24 @@ def test_arabic_edition_passes(arabic_edition):
     screen = out / "idlib-lives-ar-v1.2.pdf"
     with pikepdf.open(screen) as pdf, pdf.open_outline() as outline:
         assert outline.root[-1].title == "سجلّ الإصدارات"  # what the check compared the bookmarks with
+
+
+def test_a_phrase_a_line_breaks_inside_on_the_site_is_a_warning(tmp_path, monkeypatch):
+    """The site's check reports a Japanese heading's phrase set on two lines (from the browser's
+    measurements, here given) as a warning, at the site."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: T\nlanguage: ja\n---\n\n# 地域の教育支援と保護者\n\n本文。\n", encoding="utf-8")
+    doc, theme = gather(manuscript, Diagnostics(echo=False), tmp_path / "out")
+    site = tmp_path / "web"
+    site.mkdir()
+    (site / "site.json").write_text(json.dumps({"language": "ja", "version": doc.version}), encoding="utf-8")
+    split = {"text": "教育支援と", "lines": 2, "natural": 158, "room": 280, "width": 320}
+    page = {"violations": [], "overflow": None, "narrowest": None, "links": [], "split": [split]}
+    raw = {"pages": {"chapter-01.html": page}, "broken": [], "external": []}
+    monkeypatch.setattr(browser, "check_site", lambda *args, **kwargs: browser.BrowserReport(raw))
+    paths = (tmp_path / "screen.pdf", tmp_path / "print.pdf", tmp_path / "book.epub")
+    tally = gate.site(gate.Outputs(doc, theme, Diagnostics(echo=False), *paths, site))
+    assert [(f.finding.severity, f.finding.code) for f in tally.findings] == [("warning", "PHRASE")]
+    assert str(tally.findings[0]).endswith(
+        "warning: [site PHRASE] chapter-01.html @320px: '教育支援と' on 2 lines (158 px wide, room for 280 px)"
+    )

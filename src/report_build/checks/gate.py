@@ -253,7 +253,8 @@ def ace(subject: Outputs) -> Tally:
 
 def site(subject: Outputs) -> Tally:
     """The web edition in Chromium: axe-core, no sideways scrolling at 375 and 320 px, scrolling
-    regions within reach, nothing the pages' policy refuses, links, no request leaving the site."""
+    regions within reach, nothing the pages' policy refuses, links, no request leaving the site;
+    a warning for each phrase of a title or heading that a line breaks inside (:mod:`..phrases`)."""
     folder = subject.site
     marker = folder / "site.json"
     if not marker.is_file():
@@ -284,6 +285,8 @@ def site(subject: Outputs) -> Tally:
     problems += [("EXTERNAL", f"{item['from']} requests {item['url']}") for item in report.external]
     problems += [("LINK", f"{item['from']}: {item['link']} ({item['reason']})") for item in report.broken]
     found += [Located(Finding("error", "site", code, text), folder, None) for code, text in problems]
+    # a Japanese, Chinese or Korean title or heading a line breaks inside a phrase: readable, not right
+    found += [Located(Finding("warning", "site", "PHRASE", text), folder, None) for text in report.split_phrases]
     links = sum(len(page["links"]) for page in pages.values())
     what = f"{_count(len(pages), 'page')} at 1280, 375 and 320 px, {_count(links, 'link')}"
     return Tally("the site", what, tuple(found))
