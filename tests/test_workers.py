@@ -9,6 +9,7 @@ shown as the single pass shows it."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -69,6 +70,12 @@ def test_temporary_files_go_in_a_folder_removed_with_the_workers(tmp_path, monke
         assert not stale.exists() and running.exists()
     assert sorted(tmp_path.iterdir()) == [running]
     assert all(Path(folder).parent.name.startswith(f"report-build-workers-{os.getpid()}-") for folder in made)
+
+
+def test_what_this_process_holds_is_frozen_in_the_workers_and_not_here():
+    with Workers(2, gc.get_freeze_count) as workers:
+        frozen = workers.map([(), ()])
+    assert all(count > 1000 for count in frozen) and gc.get_freeze_count() == 0
 
 
 def test_one_item_is_done_in_this_process_unless_workers_are_running():
