@@ -74,11 +74,17 @@ RTL_LANGUAGES = frozenset(
 RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
 
 
+def language_subtags(language: str | None) -> list[str]:
+    """A BCP 47 language tag's subtags in lower case, ``_`` read as ``-``: ``zh_Hant_TW`` gives
+    ``["zh", "hant", "tw"]``, no tag ``[""]``."""
+    return (language or "").lower().replace("_", "-").split("-")
+
+
 def direction_of(language: str) -> str:
     """``rtl`` or ``ltr`` for a BCP 47 tag: from its script subtag when it has one (``ku-Arab``,
     ``az-Arab``, ``ha-Latn``), else from the language (Hebrew, Persian, Urdu, Pashto, Yiddish,
     Syriac, Dhivehi, Arabic ...)."""
-    subtags = language.lower().replace("_", "-").split("-")
+    subtags = language_subtags(language)
     script = next((tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), None)
     if script is not None:
         return "rtl" if script in RTL_SCRIPTS else "ltr"

@@ -27,12 +27,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .model import language_subtags
+
 HAN_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 KOREAN_WORDS = re.compile(r"\s+|\S+")  # a Korean text's words, and the spaces between them
 PHRASE = "phrase"  # the class of a phrase's span
 LONGEST = 10  # characters: a longer phrase is not kept on one line, so that it cannot overrun a narrow measure
-TRADITIONAL = re.compile(r"-(hant|tw|hk|mo)\b")
+TRADITIONAL = frozenset({"hant", "tw", "hk", "mo"})  # the subtags of a Chinese written in traditional characters
 HEADING = re.compile(r"(<h[1-6]\b[^>]*>)(.*?)(</h[1-6]>)", re.S)
 TAG = re.compile(r"(<[^>]*>)")
 FOREIGN = re.compile(r"<(/?)(?:math|svg)\b", re.I)
@@ -40,11 +42,11 @@ FOREIGN = re.compile(r"<(/?)(?:math|svg)\b", re.I)
 
 def model_for(language: str) -> str | None:
     """BudouX's model for a language tag: "ja", "zh-hans" or "zh-hant"; None for the others."""
-    tag = (language or "").lower().replace("_", "-")
-    if tag == "ja" or tag.startswith("ja-"):
+    primary, *rest = language_subtags(language)
+    if primary == "ja":
         return "ja"
-    if tag == "zh" or tag.startswith("zh-"):
-        return "zh-hant" if TRADITIONAL.search(tag) else "zh-hans"
+    if primary == "zh":
+        return "zh-hant" if TRADITIONAL.intersection(rest) else "zh-hans"
     return None
 
 
@@ -61,8 +63,7 @@ def _parser(model: str) -> Any:
 
 
 def korean(language: str) -> bool:
-    tag = (language or "").lower().replace("_", "-")
-    return tag == "ko" or tag.startswith("ko-")
+    return language_subtags(language)[0] == "ko"
 
 
 def letters_of(language: str) -> re.Pattern[str] | None:
@@ -75,13 +76,11 @@ def phrases(text: str, language: str) -> list[str]:
     """``text`` cut into the phrases a line may break between (in Korean, its words and the
     spaces between them); ``[text]`` when its language has no model or it holds none of the
     script's letters."""
-    letters = letters_of(language)
-    if letters is None or not letters.search(text):
-        return [text]
     if korean(language):
-        return KOREAN_WORDS.findall(text)
+        return KOREAN_WORDS.findall(text) if HANGUL.search(text) else [text]
     model = model_for(language)
-    assert model is not None
+    if model is None or not HAN_OR_KANA.search(text):
+        return [text]
     found = [phrase for phrase in _parser(model).parse(text) if phrase]
     return found if "".join(found) == text else [text]
 

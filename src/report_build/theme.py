@@ -18,6 +18,7 @@ import yaml
 from . import phrases
 from .contract import NOTE_INLINE, without_spoken_notes
 from .errors import TemplateError
+from .model import language_subtags
 
 # Installed from a wheel, layouts/ is inside the package (setup.py maps it there); in a clone or
 # an editable install it is the repository's own folder beside src/, the one copy in git.
@@ -352,7 +353,7 @@ class FallbackChain:
     def region(self, language: str) -> str:
         """The CJK region a language tag selects: ``ja`` JP, ``ko`` KR, ``zh-Hant`` and
         ``zh-TW`` TC, ``zh-HK`` HK, other Chinese SC; any other language the default."""
-        subtags = language.lower().replace("_", "-").split("-")
+        subtags = language_subtags(language)
         script = next((t for t in subtags[1:] if len(t) == 4), "")
         area = next((t for t in subtags[1:] if len(t) == 2 or (len(t) == 3 and t.isdigit())), "")
         known = dict(self.regions)
