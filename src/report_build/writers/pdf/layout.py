@@ -26,6 +26,7 @@ from ...theme import Theme
 from ..pagination import PageMark
 from . import (
     fixes,  # noqa: F401 (applies a layout correction)
+    leaders,  # noqa: F401 (leader dots set in runs, not one box each)
     markup,
     svgtext,  # noqa: F401 (SVG labels laid out as whole strings: Arabic joins, kerning holds)
 )
