@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 import pikepdf
 
@@ -33,15 +34,19 @@ PAINTING = frozenset(
 ROMAN = re.compile(r"^(m{0,3})(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
-def finish(data: bytes, folios: Sequence[str], edition: str, cover: str) -> bytes:
+def finish(data: bytes, folios: Sequence[str], edition: str, cover: str, blank: Collection[int] | None = None) -> bytes:
     """The written PDF with page labels, and for the ``screen`` edition without its blank
     left-hand pages. ``folios``: the number printed on each page ("" for none); ``cover``: the
-    first page's label when it prints none."""
+    first page's label when it prints none; ``blank``: the pages the layout left blank
+    (:func:`laid_blank`), the only ones removed (None: any page may be)."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if len(folios) != len(pdf.pages):
                 raise RenderError(f"PDF: {len(folios)} folios for {len(pdf.pages)} pages")
-            keep = [edition != "screen" or not _blank_verso(page, index) for index, page in enumerate(pdf.pages)]
+            keep = [
+                edition != "screen" or (blank is not None and index not in blank) or not _blank_verso(page, index)
+                for index, page in enumerate(pdf.pages)
+            ]
             kept = [folio for folio, kept in zip(folios, keep, strict=True) if kept]
             pdf.Root.PageLabels = page_labels(kept, cover)
             if not all(keep):
@@ -53,23 +58,27 @@ def finish(data: bytes, folios: Sequence[str], edition: str, cover: str) -> byte
     return out.getvalue()
 
 
-def without_blank_versos(data: bytes) -> tuple[bytes, tuple[int, ...]]:
-    """A written part of the screen edition (a parallel layout's group, which starts on a
-    right-hand page) without its blank left-hand pages, as :func:`finish` would remove them
-    from the whole, and the indexes of the pages removed. Done where the group is written, so
-    that the join (:mod:`.join`) has no pages to remove; it labels the pages
-    (:func:`page_labels`)."""
-    try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            keep = [not _blank_verso(page, index) for index, page in enumerate(pdf.pages)]
-            if all(keep):
-                return data, ()
-            _remove(pdf, keep)
-            out = io.BytesIO()
-            pdf.save(out)
-    except pikepdf.PdfError as exc:
-        raise RenderError(f"PDF: the screen edition's blank pages could not be removed: {exc}") from None
-    return out.getvalue(), tuple(index for index, kept in enumerate(keep) if not kept)
+def blank_versos(pages: Any) -> tuple[int, ...]:
+    """The indexes of the laid-out ``pages`` (a WeasyPrint document) that the screen edition
+    leaves out, as :func:`finish` finds them in the written whole: left-hand pages that the
+    layout left blank (WeasyPrint's blank pages, before a chapter that opens on the right), and
+    that put no mark on the paper and hold no link. Each of those few is written on its own to
+    be read (0.4 ms a page), so that a part of a parallel layout is written without them and
+    never read again (:mod:`.writer`)."""
+    found = []
+    for index in laid_blank(pages):
+        if index % 2 == 0:
+            continue
+        alone = pages.copy([pages.pages[index]]).write_pdf()
+        with pikepdf.open(io.BytesIO(alone)) as pdf:
+            if _blank_verso(pdf.pages[0], index):
+                found.append(index)
+    return tuple(found)
+
+
+def laid_blank(pages: Any) -> frozenset[int]:
+    """The indexes of the pages that the layout left blank (WeasyPrint's blank page type)."""
+    return frozenset(index for index, page in enumerate(pages.pages) if page._page_box.page_type.blank)
 
 
 def page_labels(folios: Sequence[str], cover: str) -> pikepdf.Dictionary:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,14 @@ class LaidOut:
     marks: tuple[PageMark, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)  # write_pdf options: variant, finisher...
     finish: Callable[[bytes], bytes] | None = None  # the edition's last step on the written bytes
+
+    def without(self, indexes: Collection[int]) -> LaidOut:
+        """The same pages but those at ``indexes``, not laid out again (the screen edition's
+        part of a parallel layout, without its blank left-hand pages)."""
+        if not indexes:
+            return self
+        kept = [page for index, page in enumerate(self.pages.pages) if index not in indexes]
+        return replace(self, pages=self.pages.copy(kept))
 
     def write(self) -> bytes:
         """The PDF's bytes. The pages are not laid out again; WeasyPrint's warnings are reported."""

@@ -92,7 +92,9 @@ def layout(
     return replace(
         laid_out,
         marks=page_marks(laid_out.pages),
-        finish=partial(editions.finish, folios=folios, edition=edition, cover=cover),
+        finish=partial(
+            editions.finish, folios=folios, edition=edition, cover=cover, blank=editions.laid_blank(laid_out.pages)
+        ),
     )
 
 
@@ -129,13 +131,10 @@ def _in_groups(
         collected = Diagnostics(echo=False)  # passed on to the build's by parallel.lay_out
         laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
         stand_ins = stand_in_anchors(laid_out.pages)
-        pdf = laid_out.write() if written else b""
-        result = worker_result(laid_out.pages, pdf, stand_ins, collected.warnings)
-        del laid_out  # the laid-out pages, the most memory, go before the PDF is read again
-        if pdf and edition == "screen":  # its blank left-hand pages removed here, side by side
-            pdf, dropped = editions.without_blank_versos(pdf)
-            result = replace(result, pdf=pdf, dropped=dropped)
-        return result
+        # The screen edition's part is written without its blank left-hand pages.
+        dropped = editions.blank_versos(laid_out.pages) if written and edition == "screen" else ()
+        pdf = laid_out.without(dropped).write() if written else b""
+        return replace(worker_result(laid_out.pages, pdf, stand_ins, collected.warnings), dropped=dropped)
 
     return parallel.lay_out(
         html,
