@@ -189,5 +189,6 @@ def _draw(title: str, subtitle: str, publisher: str, foot: str, fonts: tuple[str
             text((x, y), line, sub_face)
             y += sub_face.size * 1.25
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False, compress_level=9)
+    # zlib's level 6, as the ePub cover: 16 ms against 59 ms at level 9, for a file 5 % larger
+    image.save(out, format="PNG", optimize=False, compress_level=6)
     return out.getvalue()
