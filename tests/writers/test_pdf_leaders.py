@@ -83,32 +83,57 @@ class _Layout:
 
 
 def _boxes(count: int, step: float = 3.0, text: str = ". ") -> tuple[_Box, ...]:
-    return tuple(_Box(text, step, 100.0 - step * (i + 1)) for i in range(count))  # right to left, as WeasyPrint
+    """Copies of one box, placed right to left, as WeasyPrint places them."""
+    return tuple(_Box(text, step, 100.0 - step * (i + 1), pango_layout=_Layout(text)) for i in range(count))
 
 
-def _shaping(width_per_string: float):
+def _shaping(width_per_string: float, monkeypatch, ligature: str = ""):
+    """A stand-in for WeasyPrint's shaping: each character one glyph, ``ligature`` one glyph."""
+
     def split_first_line(text, style, context, max_width, spacing):
         return _Layout(text), len(text), None, width_per_string * text.count(". "), 10.0, 8.0
 
-    return split_first_line
+    def glyphs(layout, style):
+        text = layout.text.replace(ligature, "\0") if ligature else layout.text
+        return [(ord(character), 1, 0, 0) for character in text]
+
+    monkeypatch.setattr(leaders, "split_first_line", split_first_line)
+    monkeypatch.setattr(leaders, "_glyphs", glyphs)
 
 
 def test_runs_of_eight_from_the_left_on_the_grid(monkeypatch) -> None:
-    monkeypatch.setattr(leaders, "split_first_line", _shaping(3.0))
-    runs = leaders.in_runs(_boxes(19), context=None)
+    _shaping(3.0, monkeypatch)
+    runs = leaders.in_runs(_boxes(19), context=None, line_width=300.0)
     assert runs is not None
     assert [run.text for run in runs] == [". " * 8, ". " * 8, ". " * 3]
     assert [run.position_x for run in runs] == [100.0 - 3.0 * 19, 100.0 - 3.0 * 11, 100.0 - 3.0 * 3]
     assert [run.width for run in runs] == [24.0, 24.0, 9.0]
 
 
-def test_a_leader_is_left_alone_when_a_run_would_be_wider_or_the_boxes_uneven(monkeypatch) -> None:
-    monkeypatch.setattr(leaders, "split_first_line", _shaping(3.01))  # kerning between repetitions
-    assert leaders.in_runs(_boxes(19), context=None) is None
-    monkeypatch.setattr(leaders, "split_first_line", _shaping(3.0))
+def test_a_leader_is_left_alone_when_a_run_would_be_wider_or_other_glyphs_or_the_boxes_uneven(monkeypatch) -> None:
+    _shaping(3.01, monkeypatch)  # kerning between repetitions
+    assert leaders.in_runs(_boxes(19), context=None, line_width=300.0) is None
+    _shaping(3.0, monkeypatch, ligature=". .")  # as wide, but a ligature across repetitions
+    assert leaders.in_runs(_boxes(19), context=None, line_width=300.0) is None
+    _shaping(3.0, monkeypatch)
     uneven = list(_boxes(19))
     uneven[5] = replace(uneven[5], position_x=uneven[5].position_x + 0.5)
-    assert leaders.in_runs(tuple(uneven), context=None) is None
-    assert leaders.in_runs(_boxes(1), context=None) is None
+    assert leaders.in_runs(tuple(uneven), context=None, line_width=300.0) is None
+    assert leaders.in_runs(_boxes(1), context=None, line_width=300.0) is None
     mixed = (*_boxes(3), _Box("_", 3.0, 0.0))
-    assert leaders.in_runs(mixed, context=None) is None
+    assert leaders.in_runs(mixed, context=None, line_width=300.0) is None
+
+
+def test_a_contents_line_that_ends_in_an_ellipsis_keeps_weasyprints_leader(tmp_path: Path, monkeypatch) -> None:
+    """WeasyPrint draws an ellipsis into each text box of such a line, up to the width it was
+    laid out in: the leader is left as it made it, and the page is written."""
+    html = CONTENTS.replace("a::after", "a { overflow: hidden; text-overflow: ellipsis }\na::after")
+    entries = "".join(f'<a href="#s{i}">Section {i}</a>' for i in range(5))
+    targets = "".join(f'<section id="s{i}">{i}</section>' for i in range(5))
+    page = html.replace("{entries}", entries).replace("{targets}", targets)
+    ours = tmp_path / "ours.pdf"
+    HTML(string=page).write_pdf(ours)
+    monkeypatch.setattr(inline, "handle_leader", leader.handle_leader)
+    theirs = tmp_path / "theirs.pdf"
+    HTML(string=page).write_pdf(theirs)
+    assert _shown(ours) == _shown(theirs) > 5 * 20
