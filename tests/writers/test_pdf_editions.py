@@ -152,3 +152,10 @@ def test_a_part_is_written_without_the_blank_versos_the_whole_would_lose():
     numbered = HTML(string=BLANK_PAGES.replace("BLANK", "counter(page)")).render()
     assert laid_blank(numbered) == {1, 4}
     assert blank_versos(numbered) == ()
+    # A link in a blank page's margin (a running element) keeps it, as finish keeps it in the whole.
+    linked = BLANK_PAGES.replace("BLANK", "element(back)").replace(
+        "<body>", '<body><p style="position: running(back)"><a href="#end">Back</a></p>'
+    )
+    linked_pages = HTML(string=linked.replace("</body>", '<p id="end">End</p></body>')).render()
+    assert 1 in laid_blank(linked_pages)
+    assert blank_versos(linked_pages) == ()

@@ -9,8 +9,9 @@ that page is an empty stop. So, after layout and without changing it:
 - every page gets a PDF page label, the folio printed on it (``iv``, ``14``; the cover its name),
   so that a viewer shows, and goes to, the page numbers that the contents, cross-references,
   citations and the ePub's page list give;
-- the screen edition drops the blank left-hand pages (pages that draw nothing); the pages it
-  keeps keep their print labels, so "p. 14" is the same page in both editions.
+- the screen edition drops the blank left-hand pages (the pages the layout left blank before a
+  chapter that opens on the right, when they draw nothing and hold no link); the pages it keeps
+  keep their print labels, so "p. 14" is the same page in both editions.
 
 Invariant: nothing that points at a page (outline, link annotations, named destinations, the
 structure tree) is left pointing at a removed one; a reference to a removed page goes to the
@@ -67,9 +68,10 @@ def blank_versos(pages: Any) -> tuple[int, ...]:
     never read again (:mod:`.writer`)."""
     found = []
     for index in laid_blank(pages):
-        if index % 2 == 0:
+        page = pages.pages[index]
+        if index % 2 == 0 or page.links:  # a link is kept (and, written alone, might go unwritten)
             continue
-        alone = pages.copy([pages.pages[index]]).write_pdf()
+        alone = pages.copy([page]).write_pdf()
         with pikepdf.open(io.BytesIO(alone)) as pdf:
             if _blank_verso(pdf.pages[0], index):
                 found.append(index)
