@@ -62,8 +62,11 @@ def test_a_library_the_linker_cache_lacks_is_searched_for_as_before(tmp_path: Pa
     message is not shown."""
     stand_in = tmp_path / "weasyprint"
     stand_in.mkdir()
+    # A submodule imported before the failure must be imported again, not found half-made.
+    (stand_in / "text.py").write_text("import builtins\nbuiltins.texts = getattr(builtins, 'texts', 0) + 1\n")
     (stand_in / "__init__.py").write_text(
         "import ctypes.util\n"
+        "from . import text\n"
         "if ctypes.util.find_library.__name__ != 'find_library':\n"
         "    print('could not import some external libraries')\n"
         "    raise OSError('cannot load library')\n"
@@ -78,6 +81,7 @@ def test_a_library_the_linker_cache_lacks_is_searched_for_as_before(tmp_path: Pa
         import_weasyprint()
         import weasyprint
         assert ctypes.util.find_library.__name__ == "find_library"
+        assert texts == 2, texts  # noqa: F821 (set by the stand-in's submodule, each time it runs)
         print(weasyprint.searched)
         """,
         env,
@@ -92,3 +96,26 @@ def test_importing_again_does_nothing() -> None:
 
     libraries.import_weasyprint()
     assert sys.modules["weasyprint"] is weasyprint
+
+
+def test_arrays_of_every_length_without_parsing_a_type_each(monkeypatch) -> None:
+    import cffi.api
+    from weasyprint.text.ffi import ffi
+
+    libraries.import_weasyprint()
+    ffi.new("hb_codepoint_t[]", [0])  # the open array's type, parsed once in this process
+    parsed: list[str] = []
+    original = cffi.api.FFI._typeof_locked
+
+    def spy(self, cdecl):
+        parsed.append(cdecl)
+        return original(self, cdecl)
+
+    monkeypatch.setattr(cffi.api.FFI, "_typeof_locked", spy)
+    for length in range(7001, 7011):  # lengths no array of this process has had
+        array = ffi.new(f"hb_codepoint_t[{length}]", list(range(length)))
+        assert len(array) == length
+        assert array[length - 1] == length - 1
+    assert [cdecl for cdecl in parsed if cdecl.startswith("hb_codepoint_t")] == []
+    assert ffi.string(ffi.new("char[4]", b"abc")) == b"abc"  # bytes as before
+    assert len(ffi.new("hb_codepoint_t[5]", [1, 2])) == 5  # fewer values: the length asked for

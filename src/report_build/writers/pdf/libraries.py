@@ -7,11 +7,18 @@ reads the linker cache (``ldconfig -p``) and then runs ``gcc`` and ``ld`` in sea
 names, about 10 ms each, 0.15 s of every command that lays out a page (WeasyPrint issue 1125).
 
 :func:`import_weasyprint` imports WeasyPrint with ``find_library`` answering from the linker
-cache alone. Nothing findable is lost: the last name tried for each library is its soname
-(``libgobject-2.0.so.0``), which the loader opens itself, ``LD_LIBRARY_PATH`` included. Should
-the import still fail (a library that only the compiler's search path holds), it is done again
-with Python's own ``find_library``, so that the outcome, and WeasyPrint's advice when a library
-is missing, are exactly as without this module.
+cache alone. Nothing findable is lost: among the names tried for each library is its soname
+(``libgobject-2.0.so.0``), which the loader opens itself, ``LD_LIBRARY_PATH`` included; and what
+the compiler's search finds, ``find_library`` gives as a soname too, for the same loader to open.
+Should the import fail all the same (a library missing), it is done again with Python's own
+``find_library``, so that the outcome, and WeasyPrint's advice, are exactly as without this
+module.
+
+Once imported, WeasyPrint's C arrays are made without parsing a type each time
+(:func:`arrays_without_parsing`): WeasyPrint asks cffi for ``hb_codepoint_t[1683]`` when it
+subsets a font, a type cffi parses (2 ms) for every new length, four or so per font in every
+PDF written. cffi's own form for an array as long as its values, ``hb_codepoint_t[]``, is parsed
+once.
 
 Invariant: ``ctypes.util.find_library`` is Python's own again when :func:`import_weasyprint`
 returns or raises.
@@ -22,14 +29,24 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import io
+import re
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any
 
 
 def import_weasyprint() -> None:
     """Import WeasyPrint (once per process; a no-op when it is already imported)."""
-    if "weasyprint" in sys.modules:
+    if "weasyprint" not in sys.modules:
+        _import()
+    try:
+        from weasyprint.text.ffi import ffi
+    except ImportError:  # not WeasyPrint as this module knows it: its arrays are left alone
         return
+    arrays_without_parsing(ffi)
+
+
+def _import() -> None:
     quick = linker_cache_lookup()
     if quick is not None:
         try:
@@ -40,6 +57,27 @@ def import_weasyprint() -> None:
             for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
                 del sys.modules[name]
     import weasyprint  # noqa: F401
+
+
+SIZED_ARRAY = re.compile(r"([A-Za-z_][\w ]*)\[(\d+)\]")
+
+
+def arrays_without_parsing(ffi: Any) -> None:
+    """Make ``ffi.new("T[n]", values)``, with a list or tuple of ``n`` values, the same array as
+    ``ffi.new("T[]", values)``, whose type cffi parses once rather than once per length (not
+    for bytes: ``char[]`` adds a terminating zero)."""
+    original = ffi.new
+    if getattr(original, "_report_build_arrays", False):
+        return
+
+    def new(cdecl: Any, init: Any = None) -> Any:
+        sized = SIZED_ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if sized is not None and isinstance(init, (list, tuple)) and len(init) == int(sized[2]):
+            return original(f"{sized[1]}[]", init)
+        return original(cdecl, init)
+
+    new._report_build_arrays = True  # type: ignore[attr-defined]
+    ffi.new = new
 
 
 def linker_cache_lookup() -> Callable[[str], str | None] | None:
