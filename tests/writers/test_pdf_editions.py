@@ -40,6 +40,11 @@ def booklet(contents: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+def blank_in(contents: list[bytes]) -> set[int]:
+    """The pages a layout would have left blank: those that draw nothing here."""
+    return {index for index, content in enumerate(contents) if content == BLANK}
+
+
 CONTENTS = [DRAWN, BLANK, DRAWN, BLANK, DRAWN, DRAWN, DRAWN, BLANK, DRAWN]
 FOLIOS = ["", "", "i", "", "1", "2", "3", "", "5"]  # cover, inside cover, title page, its verso ...
 
@@ -49,12 +54,12 @@ def labels(data: bytes) -> list[str]:
 
 
 def test_print_keeps_every_page_and_labels_each_with_its_folio():
-    data = finish(booklet(CONTENTS), FOLIOS, "print", "Cover")
+    data = finish(booklet(CONTENTS), FOLIOS, "print", "Cover", blank_in(CONTENTS))
     assert labels(data) == ["Cover", "Cover", "i", "ii", "1", "2", "3", "4", "5"]
 
 
 def test_screen_drops_the_blank_versos_and_keeps_the_print_labels():
-    data = finish(booklet(CONTENTS), FOLIOS, "screen", "Cover")
+    data = finish(booklet(CONTENTS), FOLIOS, "screen", "Cover", blank_in(CONTENTS))
     assert labels(data) == ["Cover", "i", "1", "2", "3", "5"]
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = [page.obj.objgen for page in pdf.pages]
@@ -71,12 +76,12 @@ def test_screen_drops_the_blank_versos_and_keeps_the_print_labels():
 
 def test_a_blank_right_hand_page_and_a_page_with_a_link_stay():
     contents = [DRAWN, DRAWN, BLANK, DRAWN]  # the blank page is a right-hand one
-    data = finish(booklet(contents), ["", "1", "", "3"], "screen", "Cover")
+    data = finish(booklet(contents), ["", "1", "", "3"], "screen", "Cover", blank_in(contents))
     assert labels(data) == ["Cover", "1", "2", "3"]
 
 
 def test_folios_in_other_numerals_label_their_pages_as_printed():
-    data = finish(booklet([DRAWN, DRAWN, DRAWN, DRAWN]), ["", "أ", "ب", "1"], "print", "الغلاف")
+    data = finish(booklet([DRAWN, DRAWN, DRAWN, DRAWN]), ["", "أ", "ب", "1"], "print", "الغلاف", set())
     assert labels(data) == ["الغلاف", "أ", "ب", "1"]
 
 
@@ -105,7 +110,7 @@ def test_a_marked_content_reference_on_a_removed_page_goes_to_the_next_page():
     pdf.Root.StructTreeRoot.K[0].K = pikepdf.Array([pikepdf.Dictionary(S=pikepdf.Name.Span, K=[reference])])
     out = io.BytesIO()
     pdf.save(out)
-    data = finish(out.getvalue(), FOLIOS, "screen", "Cover")
+    data = finish(out.getvalue(), FOLIOS, "screen", "Cover", blank_in(CONTENTS))
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = [page.obj.objgen for page in pdf.pages]
         (span,) = pdf.Root.StructTreeRoot.K[0].K

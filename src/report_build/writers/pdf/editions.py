@@ -35,17 +35,17 @@ PAINTING = frozenset(
 ROMAN = re.compile(r"^(m{0,3})(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
-def finish(data: bytes, folios: Sequence[str], edition: str, cover: str, blank: Collection[int] | None = None) -> bytes:
+def finish(data: bytes, folios: Sequence[str], edition: str, cover: str, blank: Collection[int]) -> bytes:
     """The written PDF with page labels, and for the ``screen`` edition without its blank
     left-hand pages. ``folios``: the number printed on each page ("" for none); ``cover``: the
     first page's label when it prints none; ``blank``: the pages the layout left blank
-    (:func:`laid_blank`), the only ones removed (None: any page may be)."""
+    (:func:`laid_blank`), the only ones removed."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if len(folios) != len(pdf.pages):
                 raise RenderError(f"PDF: {len(folios)} folios for {len(pdf.pages)} pages")
             keep = [
-                edition != "screen" or (blank is not None and index not in blank) or not _blank_verso(page, index)
+                edition != "screen" or index not in blank or not _blank_verso(page, index)
                 for index, page in enumerate(pdf.pages)
             ]
             kept = [folio for folio, kept in zip(folios, keep, strict=True) if kept]
