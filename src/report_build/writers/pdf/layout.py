@@ -28,6 +28,7 @@ from . import (
     fixes,  # noqa: F401 (applies a layout correction)
     leaders,  # noqa: F401 (leader dots set in runs, not one box each)
     markup,
+    references,  # noqa: F401 (page references kept while the structure tree is written)
     svgtext,  # noqa: F401 (SVG labels laid out as whole strings: Arabic joins, kerning holds)
 )
 from .fetcher import SandboxFetcher
