@@ -157,6 +157,23 @@ def test_the_joined_pdf_passes_qpdf_and_keeps_one_file_identifier(default_report
         assert bytes(pdf.trailer.ID[0]) == bytes(reference.trailer.ID[0])
 
 
+def test_the_parts_written_for_the_join_give_the_joined_pdf_of_whole_parts(default_report, monkeypatch):
+    """A group's PDF is written for the join alone, without the object streams and the file
+    identifier the join makes anew (finish.write_for_join): the joined PDF is the same to the
+    byte as the join of parts written whole."""
+    from report_build.writers.pdf import finish
+
+    edition, _one_pass, _single, joined, grouped, _diagnostics = default_report
+    for part in (*grouped.parts, *[grouped.blank_page] * (grouped.blank_page is not None)):
+        assert b"/ObjStm" not in part and b"/FlateDecode" in part
+        with pikepdf.open(io.BytesIO(part)) as pdf:
+            assert "/ID" not in pdf.trailer
+    monkeypatch.setattr(finish, "write_for_join", lambda pdf: None)
+    whole, whole_grouped, _ = lay_out(MANUSCRIPT, edition, jobs=2, groups=4)
+    assert b"/ObjStm" in whole_grouped.parts[1]  # the parts were written whole this time
+    assert whole == joined
+
+
 def test_the_arabic_edition_in_groups_has_the_pages_of_one_pass():
     """Right to left: chapters open on the recto, which is the left-hand page. The Arabic edition
     (translations/ar.po) of the policy brief: three chapters, 19 pages, two groups."""

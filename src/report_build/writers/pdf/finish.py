@@ -18,14 +18,33 @@ import pydyf
 from ...model import Document
 
 
-def finisher(doc: Document, edition: str) -> Callable[[object, object], None]:
-    """Complete the XMP metadata before the PDF is written: the report's version, and stable ids."""
+def finisher(doc: Document, edition: str, part: bool = False) -> Callable[[object, object], None]:
+    """Complete the XMP metadata before the PDF is written: the report's version, and stable ids.
+    ``part``: the PDF is a group's of a parallel layout, written for the join alone
+    (:func:`write_for_join`)."""
 
     def finish(document: object, pdf: object) -> None:
         complete_xmp(pdf, doc, edition)
         compress_streams_once(pdf)
+        if part:
+            write_for_join(pdf)
 
     return finish
+
+
+def write_for_join(pdf: Any) -> None:
+    """Have pydyf write ``pdf`` as the join reads it (:mod:`.join`): its objects one by one, not
+    packed into compressed object streams, and without a file identifier. The join packs the
+    objects of every part anew and sets the report's identifier, so both would be work thrown
+    away: compressing the object streams at zlib's highest level, and serializing every object
+    a second time to hash the file, took a fifth of a group's writing. The joined PDF is the
+    same to the byte (a test checks)."""
+    write = type(pdf).write
+
+    def part_write(output: Any, version: bytes = b"1.7", identifier: object = False, compress: bool = False) -> None:
+        write(pdf, output, version, False, False)
+
+    pdf.write = part_write
 
 
 def identifier(doc: Document, edition: str) -> bytes:

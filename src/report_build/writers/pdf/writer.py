@@ -126,10 +126,13 @@ def _in_groups(
     sheets = [path.read_text(encoding="utf-8") for path in map(theme.find, options["stylesheets"]) if path is not None]
     load_hyphenation(document.metadata.language, sheets)
 
+    # A group's PDF is read by the join only, which writes the report's PDF anew.
+    part_options = {**options, "finisher": finisher(document, edition, part=True)}
+
     def layout_one(group_html: str, css: str, written: bool) -> GroupResult:
         """One group laid out, and written if ``written``, in this process (a worker's)."""
         collected = Diagnostics(echo=False)  # passed on to the build's by parallel.lay_out
-        laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **options)
+        laid_out = lay_out_html(group_html, diagnostics=collected, extra_css=css, **part_options)
         stand_ins = stand_in_anchors(laid_out.pages)
         # The screen edition's part is written without its blank left-hand pages.
         dropped = editions.blank_versos(laid_out.pages) if written and edition == "screen" else ()
