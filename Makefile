@@ -59,9 +59,19 @@ $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py src/report_b
 	$(BIN)/python -m pip install -q -e ".[test]"
 	@touch $(VENV_STAMP)
 
+# The package's bytecode, compiled as pip compiles an installed package's: an editable install
+# leaves it to Python, which cannot keep it where PYTHONDONTWRITEBYTECODE is set, and every command
+# would then compile the package anew (0.15 s before a build starts). Recompiled when a file changes.
+BYTECODE := $(VENV)/.bytecode
+$(BYTECODE): $(shell find src/report_build -name '*.py' 2>/dev/null) | $(VENV_STAMP)
+	@$(BIN)/python -m compileall -q src/report_build
+	@touch $@
+# What every command needs: the virtual environment, with the package's bytecode.
+TOOL := $(VENV_STAMP) $(BYTECODE)
+
 WEB_DIR ?= output/web$(if $(TRANSLATION),/$(TRANSLATION))
 
-setup: $(VENV_STAMP) system-deps ace-deps web-check-deps
+setup: $(TOOL) system-deps ace-deps web-check-deps
 
 # The fonts of the layouts' fallback chain (layouts/fonts/fallback.yaml), one family per writing
 # system: Noto for every script, CJK and colour emoji, found through fontconfig. A package is
@@ -120,24 +130,24 @@ web-check-deps: ace-deps
 	  echo "installing the web edition's browser checks (npm ci in tools/web-check)"; \
 	  cd tools/web-check && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null; }
 
-$(STAMPS)/$(KEY).pdf: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).pdf) | $(VENV_STAMP) font-deps
+$(STAMPS)/$(KEY).pdf: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).pdf) | $(TOOL) font-deps
 	@mkdir -p $(STAMPS)
 	$(RB) pdf --depfile $(DEPFILE) $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
-$(STAMPS)/$(KEY).print: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).print) | $(VENV_STAMP) font-deps
+$(STAMPS)/$(KEY).print: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).print) | $(TOOL) font-deps
 	@mkdir -p $(STAMPS)
 	$(RB) pdf --depfile $(DEPFILE) --edition print $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
-$(STAMPS)/$(KEY).epub: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).epub) | $(VENV_STAMP) font-deps
+$(STAMPS)/$(KEY).epub: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).epub) | $(TOOL) font-deps
 	@mkdir -p $(STAMPS)
 	$(RB) epub --depfile $(DEPFILE) $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
 # The web edition offers the PDF and ePub of the same version, so it is built after them.
-$(STAMPS)/$(KEY).web: $(INPUTS) $(STAMPS)/$(KEY).pdf $(STAMPS)/$(KEY).epub $(call missing,$(STAMPS)/$(KEY).web) | $(VENV_STAMP)
+$(STAMPS)/$(KEY).web: $(INPUTS) $(STAMPS)/$(KEY).pdf $(STAMPS)/$(KEY).epub $(call missing,$(STAMPS)/$(KEY).web) | $(TOOL)
 	@mkdir -p $(STAMPS)
 	$(RB) web --depfile $(DEPFILE) $(MANUSCRIPT) -o $(WEB_DIR) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
-$(STAMPS)/$(KEY).brief: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).brief) | $(VENV_STAMP) font-deps
+$(STAMPS)/$(KEY).brief: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).brief) | $(TOOL) font-deps
 	@mkdir -p $(STAMPS)
 	$(RB) pdf --depfile $(DEPFILE) --profile brief $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
@@ -156,7 +166,7 @@ web: $(STAMPS)/$(KEY).web
 brief: $(STAMPS)/$(KEY).brief
 	@cat $<
 
-$(STAMPS)/$(KEY).docx: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).docx) | $(VENV_STAMP)
+$(STAMPS)/$(KEY).docx: $(INPUTS) $(call missing,$(STAMPS)/$(KEY).docx) | $(TOOL)
 	@mkdir -p $(STAMPS)
 	$(RB) docx --depfile $(DEPFILE) $(MANUSCRIPT) $(LANG_FLAG) > $@.tmp && mv $@.tmp $@
 
@@ -174,34 +184,34 @@ all: pdf epub web
 # Every edition of the report: the source's, then each translation the front matter's `languages`
 # lists (translations/<language>.po), its site in output/web/<language>/; the source's site last,
 # so that its language switch links them all.
-all-editions: $(VENV_STAMP)
+all-editions: $(TOOL)
 	@$(MAKE) --no-print-directory all
 	@for language in $$($(RB) translate languages $(MANUSCRIPT)); do \
 	  $(MAKE) --no-print-directory all TRANSLATION=$$language WEB_DIR=output/web/$$language || exit 1; done
 	$(RB) web -q $(MANUSCRIPT) -o output/web  # again, now that it can link the other editions
 
 # How complete each translated edition is, overall and per chapter, with every stale passage.
-translate-status: $(VENV_STAMP)
+translate-status: $(TOOL)
 	$(RB) translate status --list $(MANUSCRIPT)
 
 check: pdf print epub web ace-deps web-check-deps
 	$(RB) check $(MANUSCRIPT) $(LANG_FLAG) --site $(WEB_DIR)
 
-release: $(VENV_STAMP) font-deps
+release: $(TOOL) font-deps
 	$(RB) release $(MANUSCRIPT) $(LANG_FLAG)
 
 # Remote images into images/remote/ beside the manuscript, recorded in its remote-images.lock.
-fetch: $(VENV_STAMP)
+fetch: $(TOOL)
 	$(RB) fetch $(MANUSCRIPT)
 
-watch: $(VENV_STAMP) font-deps
+watch: $(TOOL) font-deps
 	$(RB) watch $(MANUSCRIPT)
 
 # The live preview: the web edition served from memory on 127.0.0.1, rebuilt on every save, with
 # the last build's faults on the page and the PDF's pages (made in the background) beside it.
 # PORT=8001 for another port, OPEN=1 to open the browser; Ctrl-C stops it.
 .PHONY: preview
-preview: $(VENV_STAMP) font-deps
+preview: $(TOOL) font-deps
 	$(RB) preview $(MANUSCRIPT) $(if $(PORT),--port $(PORT)) $(if $(OPEN),--open)
 
 # The suite runs on every core (pytest-xdist; a file's tests stay together on one worker,
@@ -212,17 +222,17 @@ test: setup
 
 # The tests marked e2e lay out PDFs, run EPUBCheck (Java), DAISY Ace (Chromium) or a build in a
 # subprocess; the others run in memory and need nothing but the virtual environment.
-test-fast: $(VENV_STAMP)
+test-fast: $(TOOL)
 	$(BIN)/pytest -q -m "not e2e"
 
-new: $(VENV_STAMP)
+new: $(TOOL)
 	@test -n "$(DIR)" || { echo 'usage: make new DIR=../my-report [TITLE="..."] [LANGUAGE=ar]' >&2; exit 2; }
 	$(RB) new "$(DIR)" $(if $(TITLE),--title "$(TITLE)") $(if $(LANGUAGE),--language "$(LANGUAGE)")
 
-wheel-check: $(VENV_STAMP) system-deps font-deps ace-deps web-check-deps
+wheel-check: $(TOOL) system-deps font-deps ace-deps web-check-deps
 	tools/wheel-check $(BIN)/python
 
-lint: $(VENV_STAMP)
+lint: $(TOOL)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
@@ -230,11 +240,11 @@ bench-deps:
 	@command -v pandoc >/dev/null || { echo "installing pandoc (for the benchmark)"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends pandoc >/dev/null; }
 
-bench: $(VENV_STAMP) font-deps bench-deps
+bench: $(TOOL) font-deps bench-deps
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The real-world documents (../shared/realworld): PDF pages, qpdf, EPUBCheck, time, warnings.
-corpus: $(VENV_STAMP) system-deps
+corpus: $(TOOL) system-deps
 	$(BIN)/python bench/corpus.py $(CORPUS_ARGS)
 
 clean:
