@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -82,3 +83,26 @@ def test_unknown_front_matter_key_is_a_warning_with_line(tmp_path):
     strict = run("pdf", "--strict", str(manuscript), "-o", str(tmp_path / "s.pdf"), cwd=tmp_path)
     assert strict.returncode == 1 and "report.md:3:" in strict.stderr
     assert not (tmp_path / "s.pdf").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_program_ends_without_leaving_temporary_files(tmp_path, jobs):
+    """The program freezes what a command made out of the garbage collector as it ends
+    (cli.command); the fonts' temporary folder WeasyPrint removes when collected is removed
+    first, with the single pass's kept stylesheets and with the workers'."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    target = tmp_path / "x.pdf"
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    result = subprocess.run(
+        [*RB, "pdf", str(FIXTURES / "basic" / "report.md"), "-o", str(target), "-j", jobs],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(target) as pdf:
+        assert len(pdf.pages) > 1
+    assert [path.name for path in scratch.iterdir()] == []

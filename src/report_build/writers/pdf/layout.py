@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -146,6 +147,16 @@ def _parsed(page: str, paths: list[Path], fetcher: SandboxFetcher) -> Parsed:
     parsed = Parsed(fonts, counters, tuple(sheets), tuple(log.located))
     KEPT[os.getpid()] = (key, parsed)
     return parsed
+
+
+def forget_stylesheets() -> None:
+    """Let go of the stylesheets this process kept (:data:`KEPT`), and remove now the temporary
+    folder where WeasyPrint copied their fonts: WeasyPrint removes it when its font configuration
+    is collected, and the program freezes the collector as it ends (:func:`report_build.cli.command`)."""
+    kept = KEPT.pop(os.getpid(), None)
+    folder = getattr(kept[1].fonts, "_folder", None) if kept is not None else None
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 HYPHENATING = re.compile(r"\bhyphens\s*:\s*auto\b")
