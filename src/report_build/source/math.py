@@ -29,7 +29,6 @@ import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown us
 from typing import TYPE_CHECKING, Any
 
 import markdown
-from latex2mathml.converter import convert as latex_to_mathml
 from lxml import etree as lxml_etree
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
@@ -130,6 +129,9 @@ def to_mathml(tex: str, display: bool) -> str:
             raise FormulaError("a } closes no {")
     if depth:
         raise FormulaError("a { is never closed")
+    # Imported here: only a text with formulas pays for loading latex2mathml (0.03 s).
+    from latex2mathml.converter import convert as latex_to_mathml
+
     try:
         markup = latex_to_mathml(tex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many kinds, all meaning "cannot read this"
