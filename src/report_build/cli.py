@@ -318,16 +318,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def command() -> int:
     """The ``report-build`` program: :func:`main`, then a quick end. The objects a command made
-    are frozen out of the garbage collector first (the fonts' temporary folder removed before:
-    :func:`.writers.pdf.layout.forget_stylesheets`), so that Python, as it exits, does not walk
-    and free them once more: 0.1 s after a 100-page PDF, and nothing of it needs collecting.
-    The outputs are written and their files closed by then; ``atexit`` handlers and temporary
-    folders' finalizers run as before. :func:`main` itself, which the tests call many times in
-    one process, freezes nothing."""
+    are frozen out of the garbage collector, so that Python, as it exits, does not walk and free
+    them once more: 0.1 s after a 100-page PDF, and nothing of it needs collecting. The outputs
+    are written and their files closed by then; ``atexit`` handlers and finalizers (temporary
+    folders: WeasyPrint's fonts', :func:`.writers.pdf.layout._parsed`) run as before. :func:`main`
+    itself, which the tests call many times in one process, freezes nothing."""
     code = main()
-    layout = sys.modules.get("report_build.writers.pdf.layout")
-    if layout is not None:
-        layout.forget_stylesheets()
     gc.freeze()
     return code
 

@@ -62,3 +62,41 @@ def test_the_hyphenation_patterns_are_loaded_only_when_a_stylesheet_hyphenates(m
     assert pyphen.hdcache == {}
     layout.load_hyphenation("en", ["body {\n  hyphens: auto;\n}"])
     assert list(pyphen.hdcache) == [pyphen.LANGUAGES["en"]]
+
+
+REPLACED = """
+import gc, sys
+from pathlib import Path
+from report_build.theme import Theme
+from report_build.writers.pdf import layout
+from report_build.writers.pdf.fetcher import SandboxFetcher
+
+theme = Theme()
+fetcher = SandboxFetcher(list(theme.dirs))
+fonts = [theme.find("css/fonts.css")]
+first = layout._parsed("@page { size: A4 }", fonts, fetcher)
+assert first.fonts._folder is not None and first.fonts._folder.is_dir()
+layout._parsed("@page { size: A5 }", fonts, fetcher)  # replaces the first: garbage in a cycle
+gc.freeze()  # as the program does as it ends (cli.command)
+"""
+
+
+@pytest.mark.e2e
+def test_a_replaced_font_configuration_leaves_no_folder_when_the_program_ends(tmp_path):
+    """WeasyPrint removes its fonts' folder when the configuration is collected; one replaced
+    by new stylesheets (a watch after a stylesheet edit) and frozen at the program's end never
+    is, so a finalizer removes it as the program ends."""
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", REPLACED],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [path.name for path in scratch.iterdir()] == []

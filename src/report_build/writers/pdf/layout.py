@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import shutil
+import weakref
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -144,19 +145,15 @@ def _parsed(page: str, paths: list[Path], fetcher: SandboxFetcher) -> Parsed:
         sheets = [CSS(string=page, font_config=fonts, counter_style=counters)] + [
             CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts, counter_style=counters) for path in paths
         ]
+    folder = getattr(fonts, "_folder", None)  # where WeasyPrint copied the @font-face fonts
+    if folder:
+        # WeasyPrint removes it when the configuration is collected, which a configuration
+        # replaced here may never be: the program freezes the collector as it ends
+        # (cli.command). A finalizer also runs at the program's end.
+        weakref.finalize(fonts, shutil.rmtree, str(folder), True)
     parsed = Parsed(fonts, counters, tuple(sheets), tuple(log.located))
     KEPT[os.getpid()] = (key, parsed)
     return parsed
-
-
-def forget_stylesheets() -> None:
-    """Let go of the stylesheets this process kept (:data:`KEPT`), and remove now the temporary
-    folder where WeasyPrint copied their fonts: WeasyPrint removes it when its font configuration
-    is collected, and the program freezes the collector as it ends (:func:`report_build.cli.command`)."""
-    kept = KEPT.pop(os.getpid(), None)
-    folder = getattr(kept[1].fonts, "_folder", None) if kept is not None else None
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 HYPHENATING = re.compile(r"\bhyphens\s*:\s*auto\b")
