@@ -9,6 +9,8 @@ manuscript can.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import tinycss2
 
+from .cache import BuildCache
 from .errors import MissingFileError, ResourceError
 
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -88,10 +91,17 @@ def css_references(css: str) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(found, key=lambda item: item[1]))
 
 
-def check_css(css: str, path: Path, roots: Iterable[Path], what: str = "stylesheet") -> None:
-    """Refuse a stylesheet that refers to anything outside ``roots``: remote, absolute, escaping, missing."""
+def check_css(
+    css: str,
+    path: Path,
+    roots: Iterable[Path],
+    what: str = "stylesheet",
+    references: tuple[tuple[str, int], ...] | None = None,
+) -> None:
+    """Refuse a stylesheet that refers to anything outside ``roots``: remote, absolute, escaping,
+    missing. ``references``: :func:`css_references` of ``css``, when known already."""
     roots = tuple(roots)
-    for ref, line in css_references(css):
+    for ref, line in css_references(css) if references is None else references:
         if not ref.strip() or ref.strip().startswith("#") or ref.strip().lower().startswith("data:"):
             continue
         try:
@@ -100,16 +110,47 @@ def check_css(css: str, path: Path, roots: Iterable[Path], what: str = "styleshe
             raise ResourceError(f"{what}: {exc.message}", path, line) from None
 
 
-def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path]) -> None:
+def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path], cache: BuildCache | None = None) -> None:
     """Check every stylesheet of the layouts before rendering, so that a stylesheet reaching for
     the network or for a file outside the manuscript and layouts folders is an error naming its
     file and line (WeasyPrint's fetcher, :class:`SandboxFetcher`, refuses it too, but cannot
-    say where it was written)."""
+    say where it was written).
+
+    What each stylesheet refers to is a function of its text alone: it is kept in the build's
+    ``cache``, named by a digest of the texts, so that a build whose layouts have not changed
+    does not tokenize them again (0.04 s for the default layouts). The references are resolved
+    and checked at every build, where the files are now."""
     roots = tuple(roots)
+    sheets: list[tuple[Path, str | ResourceError]] = []
     for folder in dirs:
         for path in sorted(Path(folder).rglob("*.css")):
             try:
-                css = path.read_text(encoding="utf-8-sig")
+                sheets.append((path, path.read_text(encoding="utf-8-sig")))
             except (OSError, UnicodeDecodeError) as exc:
-                raise ResourceError(f"stylesheet cannot be read as UTF-8 text: {exc}", path) from None
-            check_css(css, path, roots)
+                sheets.append((path, ResourceError(f"stylesheet cannot be read as UTF-8 text: {exc}", path)))
+    texts = [css for _path, css in sheets if isinstance(css, str)]
+    digest = hashlib.sha256(b"stylesheet references 1")
+    for css in texts:
+        digest.update(hashlib.sha256(css.encode("utf-8")).digest())
+    entry = f"stylesheet-references-{digest.hexdigest()[:32]}.json"
+    kept = _kept_references(cache.read(entry) if cache is not None else None, len(texts))
+    references = kept if kept is not None else [css_references(css) for css in texts]
+    found = iter(references)
+    for path, css in sheets:
+        if isinstance(css, ResourceError):
+            raise css
+        check_css(css, path, roots, references=next(found))
+    if kept is None and cache is not None:
+        cache.put(entry, json.dumps([[list(item) for item in sheet] for sheet in references]).encode("utf-8"))
+
+
+def _kept_references(data: bytes | None, count: int) -> list[tuple[tuple[str, int], ...]] | None:
+    """The references a cache entry holds for ``count`` stylesheets, or None (no entry, or not
+    one this build wrote)."""
+    if data is None:
+        return None
+    try:
+        found = [tuple((str(ref), int(line)) for ref, line in sheet) for sheet in json.loads(data)]
+    except (ValueError, TypeError):
+        return None
+    return found if len(found) == count else None

@@ -100,3 +100,47 @@ def test_a_replaced_font_configuration_leaves_no_folder_when_the_program_ends(tm
     )
     assert result.returncode == 0, result.stderr
     assert [path.name for path in scratch.iterdir()] == []
+
+
+def test_the_hyphenation_patterns_are_kept_in_the_build_cache(monkeypatch, tmp_path):
+    """A build keeps the patterns it parsed in the build cache; the next reads them back as data
+    (without parsing the dictionary) and hyphenates every word as the parsed ones do."""
+    from report_build.cache import BuildCache
+
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    first = BuildCache(tmp_path)
+    layout.load_hyphenation("en", ["p { hyphens: auto; }"], first)
+    parsed = pyphen.hdcache[pyphen.LANGUAGES["en"]]
+    (entry,) = first.pending
+    assert entry.startswith("hyphenation-en-") and entry.endswith(".json")
+    first.commit()
+
+    monkeypatch.setattr(pyphen, "hdcache", {})
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the dictionary was parsed again")
+
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", refuse)
+    second = BuildCache(tmp_path)
+    layout.load_hyphenation("en", ["p { hyphens: auto; }"], second)
+    kept = pyphen.hdcache[pyphen.LANGUAGES["en"]]
+    assert kept is not parsed and kept.patterns == parsed.patterns and kept.maxlen == parsed.maxlen
+    assert not second.pending  # nothing new to write
+    words = ("hyphenation", "documentation", "international", "characteristically", "Tamil")
+    assert [kept.positions(word) for word in words] == [parsed.positions(word) for word in words]
+    assert pyphen.Pyphen(lang="en").hd is kept  # what WeasyPrint hyphenates with
+
+
+def test_a_damaged_hyphenation_entry_is_parsed_again(monkeypatch, tmp_path):
+    from report_build.cache import BuildCache
+
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    cache = BuildCache(tmp_path)
+    layout.load_hyphenation("en", ["p { hyphens: auto; }"], cache)
+    (entry,) = cache.pending
+    (tmp_path / entry).write_bytes(b'{"hy3ph": [0, ["x"]]}')
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    again = BuildCache(tmp_path)
+    layout.load_hyphenation("en", ["p { hyphens: auto; }"], again)
+    assert len(pyphen.hdcache[pyphen.LANGUAGES["en"]].patterns) > 1000
+    assert entry in again.pending  # written afresh

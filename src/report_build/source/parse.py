@@ -173,7 +173,7 @@ def _read_text(
     if translation is not None:
         translation.notice = translate.source_note(theme.strings, translation.source_language, metadata.language)
     theme.load_all()
-    check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs))
+    check_stylesheets(theme.dirs, (path.parent.resolve(), *theme.dirs), cache)
 
     html, embedded = image_data.extract(html, path, source.find)  # data: images, decoded and checked
     guards.check_raw_image_sources(html, source, path)

@@ -82,7 +82,9 @@ def layout(
         groups = 1
     cover = str(theme.strings.get("cover", "Cover"))
     if groups > 1:
-        grouped = _in_groups(document, html, options, edition, jobs, groups, previous, memory, diagnostics, write)
+        grouped = _in_groups(
+            document, html, options, edition, jobs, groups, previous, memory, diagnostics, write, cache
+        )
         if isinstance(grouped, Grouped):
             return replace(grouped, cover=cover)
         diagnostics.note(f"PDF laid out in one pass: {grouped}")
@@ -121,10 +123,11 @@ def _in_groups(
     memory: Memory | None,
     diagnostics: Diagnostics,
     write: bool,
+    cache: BuildCache | None = None,
 ) -> Grouped | str:
     theme: Theme = options["theme"]
     sheets = [path.read_text(encoding="utf-8") for path in map(theme.find, options["stylesheets"]) if path is not None]
-    load_hyphenation(document.metadata.language, sheets)
+    load_hyphenation(document.metadata.language, sheets, cache)
 
     # A group's PDF is read by the join only, which writes the report's PDF anew.
     part_options = {**options, "finisher": finisher(document, edition, part=True)}

@@ -1,0 +1,71 @@
+"""What a build may read (sandbox.py): the layouts' stylesheets are checked for what they refer
+to at every build, the references kept in the build cache while the stylesheets do not change."""
+
+from __future__ import annotations
+
+import pytest
+
+from report_build import sandbox
+from report_build.cache import BuildCache
+from report_build.errors import ResourceError
+
+
+def _layouts(tmp_path, css: str):
+    layouts = tmp_path / "layouts"
+    (layouts / "fonts").mkdir(parents=True)
+    (layouts / "fonts" / "a.ttf").write_bytes(b"font")
+    (layouts / "a.css").write_text("p { color: red }\n", encoding="utf-8")
+    (layouts / "b.css").write_text(css, encoding="utf-8")
+    return layouts
+
+
+def test_the_references_are_kept_and_still_checked(tmp_path, monkeypatch):
+    layouts = _layouts(tmp_path, "@font-face {\n  src: url(fonts/a.ttf);\n}\n")
+    cache_folder = tmp_path / "cache"
+    cache_folder.mkdir()
+    first = BuildCache(cache_folder)
+    sandbox.check_stylesheets([layouts], [layouts], first)
+    (entry,) = first.pending
+    assert entry.startswith("stylesheet-references-")
+    first.commit()
+
+    def refuse(css: str) -> None:
+        raise AssertionError("tokenized again")
+
+    monkeypatch.setattr(sandbox, "css_references", refuse)
+    again = BuildCache(cache_folder)
+    sandbox.check_stylesheets([layouts], [layouts], again)  # from the cache
+    assert not again.pending
+    # the kept references are resolved where the files are now: a file gone is refused
+    (layouts / "fonts" / "a.ttf").unlink()
+    with pytest.raises(ResourceError) as refused:
+        sandbox.check_stylesheets([layouts], [layouts], BuildCache(cache_folder))
+    assert refused.value.path == layouts / "b.css" and refused.value.line == 2
+
+
+def test_a_changed_stylesheet_is_tokenized_again_and_refused_at_its_line(tmp_path):
+    layouts = _layouts(tmp_path, "p { color: red }\n")
+    cache_folder = tmp_path / "cache"
+    cache_folder.mkdir()
+    first = BuildCache(cache_folder)
+    sandbox.check_stylesheets([layouts], [layouts], first)
+    first.commit()
+    (layouts / "b.css").write_text("p {}\n\nh1 { background: url(https://example.org/x.png) }\n", encoding="utf-8")
+    with pytest.raises(ResourceError) as refused:
+        sandbox.check_stylesheets([layouts], [layouts], BuildCache(cache_folder))
+    assert refused.value.line == 3 and "b.css" in str(refused.value.path)
+
+
+def test_a_damaged_entry_is_ignored(tmp_path):
+    layouts = _layouts(tmp_path, "@font-face { src: url(fonts/a.ttf) }\n")
+    cache_folder = tmp_path / "cache"
+    cache_folder.mkdir()
+    first = BuildCache(cache_folder)
+    sandbox.check_stylesheets([layouts], [layouts], first)
+    first.commit()
+    (entry,) = [path for path in cache_folder.iterdir()]
+    for damage in ("[[], [[1, 2, 3]]]", '[[], [["fonts/a.ttf", "one"]]]', "[[]]", "{", '{"a": 1}'):
+        entry.write_text(damage, encoding="utf-8")
+        again = BuildCache(cache_folder)
+        sandbox.check_stylesheets([layouts], [layouts], again)
+        assert again.pending == {entry.name: b'[[], [["fonts/a.ttf", 1]]]'}  # made and written afresh
