@@ -216,3 +216,24 @@ def test_the_hand_over_spells_any_script_as_css_and_html_read_it(rules):
     assert 'string-set: report-title "إدلب \\"حية\\""' in css
     links = lxml.html.document_fromstring(source).xpath("//a[@data-rb-page]")
     assert [link.get("data-rb-page") for link in links] == ["1"]
+
+
+def test_the_rules_are_kept_in_the_build_cache(tmp_path, monkeypatch):
+    """Read once, then from the build cache while the stylesheets do not change; a refusal is
+    kept too, and a damaged entry is read anew."""
+    from report_build.cache import BuildCache
+
+    first = BuildCache(tmp_path)
+    found = layout_rules.read_rules([THEME_CSS], first)
+    assert isinstance(found, layout_rules.Rules) and found.page_number_rules
+    refused = layout_rules.read_rules([THEME_CSS, "p { counter-increment: mine; }"], first)
+    assert isinstance(refused, str)
+    first.commit()
+    monkeypatch.setattr(layout_rules, "_read_rules", lambda texts: pytest.fail("parsed again"))
+    assert layout_rules.read_rules([THEME_CSS], BuildCache(tmp_path)) == found
+    assert layout_rules.read_rules([THEME_CSS, "p { counter-increment: mine; }"], BuildCache(tmp_path)) == refused
+    for entry in tmp_path.iterdir():
+        entry.write_text('{"strings": [["h1"]]}', encoding="utf-8")
+    monkeypatch.undo()
+    again = BuildCache(tmp_path)
+    assert layout_rules.read_rules([THEME_CSS], again) == found and again.pending

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import errors
+from ...cache import BuildCache
 from ...errors import Diagnostics, RenderError
 from ...workers import Workers
 from ..pagination import PageMark
@@ -119,6 +120,7 @@ def lay_out(
     diagnostics: Diagnostics,
     source: Path,
     write: bool = True,
+    cache: BuildCache | None = None,
 ) -> Grouped | str:
     """The document laid out in groups by ``jobs`` processes, or why it cannot be.
 
@@ -131,9 +133,10 @@ def lay_out(
     estimated, and an estimate of the pages before a group, or of the pages its contents print,
     is almost never exact: every group would be laid out and written twice. So the first round
     lays out without writing (writing is about two fifths of a group's time), and the next
-    writes, with hand-overs read from real pages."""
+    writes, with hand-overs read from real pages. ``cache``: the build's, where the layout's
+    rules are kept (:func:`.layout_rules.read_rules`)."""
     started = time.perf_counter()
-    rules = read_rules(sheets)
+    rules = read_rules(sheets, cache)
     if isinstance(rules, str):
         return f"the layout cannot be cut into groups: {rules}"
     previous = previous or (memory.page_map if memory is not None else None)

@@ -158,6 +158,7 @@ def _in_groups(
         diagnostics=diagnostics,
         source=document.source,
         write=write,
+        cache=cache,
     )
 
 
