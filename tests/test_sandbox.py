@@ -3,6 +3,8 @@ to at every build, the references kept in the build cache while the stylesheets 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from report_build import sandbox
@@ -26,7 +28,7 @@ def test_the_references_are_kept_and_still_checked(tmp_path, monkeypatch):
     first = BuildCache(cache_folder)
     sandbox.check_stylesheets([layouts], [layouts], first)
     (entry,) = first.pending
-    assert entry.startswith("stylesheet-references-")
+    assert entry == "stylesheet-references.json"
     first.commit()
 
     def refuse(css: str) -> None:
@@ -54,6 +56,11 @@ def test_a_changed_stylesheet_is_tokenized_again_and_refused_at_its_line(tmp_pat
     with pytest.raises(ResourceError) as refused:
         sandbox.check_stylesheets([layouts], [layouts], BuildCache(cache_folder))
     assert refused.value.line == 3 and "b.css" in str(refused.value.path)
+    (layouts / "b.css").write_text("h1 { background: url(fonts/a.ttf) }\n", encoding="utf-8")
+    again = BuildCache(cache_folder)
+    sandbox.check_stylesheets([layouts], [layouts], again)
+    again.commit()
+    assert [path.name for path in cache_folder.iterdir()] == ["stylesheet-references.json"]  # replaced
 
 
 def test_a_damaged_entry_is_ignored(tmp_path):
@@ -64,8 +71,10 @@ def test_a_damaged_entry_is_ignored(tmp_path):
     sandbox.check_stylesheets([layouts], [layouts], first)
     first.commit()
     (entry,) = [path for path in cache_folder.iterdir()]
-    for damage in ("[[], [[1, 2, 3]]]", '[[], [["fonts/a.ttf", "one"]]]', "[[]]", "{", '{"a": 1}'):
-        entry.write_text(damage, encoding="utf-8")
+    kept = json.loads(entry.read_text(encoding="utf-8"))
+    assert kept["value"] == [[], [["fonts/a.ttf", 1]]]
+    for damage in ([[], [[1, 2, 3]]], [[], [["fonts/a.ttf", "one"]]], [[]], "text", {"a": 1}):
+        entry.write_text(json.dumps({**kept, "value": damage}), encoding="utf-8")  # the right digest
         again = BuildCache(cache_folder)
         sandbox.check_stylesheets([layouts], [layouts], again)
-        assert again.pending == {entry.name: b'[[], [["fonts/a.ttf", 1]]]'}  # made and written afresh
+        assert json.loads(again.pending[entry.name]) == kept  # made and written afresh

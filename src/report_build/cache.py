@@ -11,7 +11,9 @@ write it is not an error.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from .errors import RenderError
 from .output import write_atomic
@@ -36,6 +38,24 @@ class BuildCache:
 
     def put(self, name: str, data: bytes) -> None:
         self.pending[name] = data
+
+    def read_kept(self, name: str, digest: str) -> Any:
+        """The JSON value :meth:`keep` put under ``name`` for ``digest``, or None: no entry, an
+        entry for another digest (made from something that has since changed), or damaged."""
+        data = self.read(name)
+        if data is None:
+            return None
+        try:
+            found = json.loads(data)
+        except ValueError:
+            return None
+        return found.get("value") if isinstance(found, dict) and found.get("digest") == digest else None
+
+    def keep(self, name: str, digest: str, value: Any) -> None:
+        """Keep ``value`` (JSON data) under ``name``, for ``digest`` (of what it was made from):
+        one entry per name, replaced when that changes, so that the cache does not grow."""
+        entry = {"digest": digest, "value": value}
+        self.put(name, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     def commit(self) -> None:
         """Write the new entries; called once the outputs are written."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import tinycss2
@@ -22,6 +22,7 @@ from .cache import BuildCache
 from .errors import MissingFileError, ResourceError
 
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+REFERENCES = "stylesheet-references.json"  # the build cache's entry (check_stylesheets)
 REMOTE_SCHEMES = {"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "gopher"}
 
 
@@ -117,9 +118,9 @@ def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path], cache: BuildC
     say where it was written).
 
     What each stylesheet refers to is a function of its text alone: it is kept in the build's
-    ``cache``, named by a digest of the texts, so that a build whose layouts have not changed
-    does not tokenize them again (0.04 s for the default layouts). The references are resolved
-    and checked at every build, where the files are now."""
+    ``cache`` for a digest of the texts, so that a build whose layouts have not changed does not
+    tokenize them again (0.04 s for the default layouts). The references are resolved and
+    checked at every build, where the files are now."""
     roots = tuple(roots)
     sheets: list[tuple[Path, str | ResourceError]] = []
     for folder in dirs:
@@ -132,8 +133,7 @@ def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path], cache: BuildC
     digest = hashlib.sha256(b"stylesheet references 1")
     for css in texts:
         digest.update(hashlib.sha256(css.encode("utf-8")).digest())
-    entry = f"stylesheet-references-{digest.hexdigest()[:32]}.json"
-    kept = _kept_references(cache.read(entry) if cache is not None else None, len(texts))
+    kept = _kept_references(cache.read_kept(REFERENCES, digest.hexdigest()) if cache is not None else None, len(texts))
     references = kept if kept is not None else [css_references(css) for css in texts]
     found = iter(references)
     for path, css in sheets:
@@ -141,16 +141,16 @@ def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path], cache: BuildC
             raise css
         check_css(css, path, roots, references=next(found))
     if kept is None and cache is not None:
-        cache.put(entry, json.dumps([[list(item) for item in sheet] for sheet in references]).encode("utf-8"))
+        cache.keep(REFERENCES, digest.hexdigest(), [[list(item) for item in sheet] for sheet in references])
 
 
-def _kept_references(data: bytes | None, count: int) -> list[tuple[tuple[str, int], ...]] | None:
+def _kept_references(value: Any, count: int) -> list[tuple[tuple[str, int], ...]] | None:
     """The references a cache entry holds for ``count`` stylesheets, or None (no entry, or not
     one this build wrote)."""
-    if data is None:
+    if value is None:
         return None
     try:
-        found = [tuple((str(ref), int(line)) for ref, line in sheet) for sheet in json.loads(data)]
+        found = [tuple((str(ref), int(line)) for ref, line in sheet) for sheet in value]
     except (ValueError, TypeError):
         return None
     return found if len(found) == count else None

@@ -3,6 +3,8 @@ groups, what each group is handed over, and how a wrong guess is settled (no lay
 
 from __future__ import annotations
 
+import json
+
 import lxml.html
 import pytest
 
@@ -226,14 +228,20 @@ def test_the_rules_are_kept_in_the_build_cache(tmp_path, monkeypatch):
     first = BuildCache(tmp_path)
     found = layout_rules.read_rules([THEME_CSS], first)
     assert isinstance(found, layout_rules.Rules) and found.page_number_rules
-    refused = layout_rules.read_rules([THEME_CSS, "p { counter-increment: mine; }"], first)
-    assert isinstance(refused, str)
     first.commit()
     monkeypatch.setattr(layout_rules, "_read_rules", lambda texts: pytest.fail("parsed again"))
     assert layout_rules.read_rules([THEME_CSS], BuildCache(tmp_path)) == found
+    monkeypatch.undo()
+    second = BuildCache(tmp_path)
+    refused = layout_rules.read_rules([THEME_CSS, "p { counter-increment: mine; }"], second)
+    assert isinstance(refused, str)
+    second.commit()
+    monkeypatch.setattr(layout_rules, "_read_rules", lambda texts: pytest.fail("parsed again"))
     assert layout_rules.read_rules([THEME_CSS, "p { counter-increment: mine; }"], BuildCache(tmp_path)) == refused
-    for entry in tmp_path.iterdir():
-        entry.write_text('{"strings": [["h1"]]}', encoding="utf-8")
+    (entry,) = tmp_path.iterdir()  # one entry, the last rules read
+    kept = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps({**kept, "value": {"strings": [["h1"]]}}), encoding="utf-8")  # damaged
     monkeypatch.undo()
     again = BuildCache(tmp_path)
-    assert layout_rules.read_rules([THEME_CSS], again) == found and again.pending
+    assert layout_rules.read_rules([THEME_CSS, "p { counter-increment: mine; }"], again) == refused
+    assert again.pending

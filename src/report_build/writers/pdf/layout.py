@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -170,28 +169,26 @@ def load_hyphenation(language: str, sheets: list[str], cache: BuildCache | None 
     process, has them loaded.
 
     Parsing a dictionary takes a twentieth of a second (English). With ``cache`` (the build's),
-    the parsed patterns are kept there as data, named by a digest of the dictionary file, and
-    read back by the next build in a fifth of that."""
+    the parsed patterns are kept there as data, one entry per language, for a digest of the
+    dictionary file and pyphen's version, and the next build reads them back in half that."""
     found = pyphen.language_fallback(language) if language else None
     if not found or not any(HYPHENATING.search(sheet) for sheet in sheets):
         return
     path = pyphen.LANGUAGES[found]
     if path in pyphen.hdcache:  # loaded already
         return
-    entry = None
+    entry, digest = f"hyphenation-{found}.json", None
     if cache is not None:
         with contextlib.suppress(OSError):
             version = f"pyphen {getattr(pyphen, '__version__', '')} patterns 1\0".encode()
             digest = hashlib.sha256(version + path.read_bytes()).hexdigest()
-            entry = f"hyphenation-{found}-{digest[:32]}.json"
-            kept = _kept_patterns(cache.read(entry))
+            kept = _kept_patterns(cache.read_kept(entry, digest))
             if kept is not None:
                 pyphen.hdcache[path] = kept
                 return
     patterns = pyphen.Pyphen(lang=found).hd
-    if cache is not None and entry is not None and _plain(patterns):
-        data = {tags: [start, list(values)] for tags, (start, values) in patterns.patterns.items()}
-        cache.put(entry, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if cache is not None and digest is not None and _plain(patterns):
+        cache.keep(entry, digest, {tags: [start, list(values)] for tags, (start, values) in patterns.patterns.items()})
 
 
 def _plain(patterns: pyphen.HyphDict) -> bool:
@@ -202,14 +199,13 @@ def _plain(patterns: pyphen.HyphDict) -> bool:
     )
 
 
-def _kept_patterns(data: bytes | None) -> pyphen.HyphDict | None:
+def _kept_patterns(found: Any) -> pyphen.HyphDict | None:
     """Patterns as :func:`load_hyphenation` kept them, or None (no entry, or not one it wrote)."""
-    if data is None:
+    if found is None:
         return None
     try:
         patterns = {
-            str(tags): (int(start), tuple(int(value) for value in values))
-            for tags, (start, values) in json.loads(data).items()
+            str(tags): (int(start), tuple(int(value) for value in values)) for tags, (start, values) in found.items()
         }
     except (ValueError, TypeError, AttributeError):
         return None

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import tinycss2
 
@@ -24,6 +24,7 @@ from ...cache import BuildCache
 PAGE_ATTRIBUTE = "data-rb-page"
 """Set on a link whose target another group holds: the target's page number."""
 
+ENTRY = "layout-rules.json"  # the build cache's entry (read_rules)
 CARRIED_COUNTERS = frozenset({"page", "footnote"})  # counters the hand-over carries
 
 
@@ -38,17 +39,16 @@ class Rules:
 
 def read_rules(stylesheets: Iterable[str], cache: BuildCache | None = None) -> Rules | str:
     """The :class:`Rules` of the stylesheets (texts, in cascade order), or why they cannot be
-    laid out in groups. With ``cache`` (the build's), they are kept there, named by a digest of
-    the texts, and the next build reads them back rather than parse the stylesheets (0.03 s
-    for the default layouts)."""
+    laid out in groups. With ``cache`` (the build's), they are kept there for a digest of the
+    texts, and the next build reads them back rather than parse the stylesheets (0.03 s for
+    the default layouts)."""
     texts = tuple(stylesheets)
     if cache is None:
         return _read_rules(texts)
     digest = hashlib.sha256(b"layout rules 1")
     for text in texts:
         digest.update(hashlib.sha256(text.encode("utf-8")).digest())
-    entry = f"layout-rules-{digest.hexdigest()[:32]}.json"
-    kept = _kept_rules(cache.read(entry))
+    kept = _kept_rules(cache.read_kept(ENTRY, digest.hexdigest()))
     if kept is not None:
         return kept
     rules = _read_rules(texts)
@@ -57,16 +57,15 @@ def read_rules(stylesheets: Iterable[str], cache: BuildCache | None = None) -> R
         if isinstance(rules, str)
         else {"page_number_rules": rules.page_number_rules, "strings": rules.strings}
     )
-    cache.put(entry, json.dumps(found).encode("utf-8"))
+    cache.keep(ENTRY, digest.hexdigest(), found)
     return rules
 
 
-def _kept_rules(data: bytes | None) -> Rules | str | None:
+def _kept_rules(found: Any) -> Rules | str | None:
     """The rules a cache entry holds, or None (no entry, or not one :func:`read_rules` wrote)."""
-    if data is None:
+    if found is None:
         return None
     try:
-        found = json.loads(data)
         if set(found) == {"refusal"} and isinstance(found["refusal"], str):
             return str(found["refusal"])
         page_number_rules = tuple(
