@@ -1,8 +1,9 @@
 """``output/.cache``: what one build leaves for the next, so that it need not redo the work.
 
 It keeps the print page numbers of a layout, so that an ePub built on its own need not lay
-the document out again; entries are named by a digest of what they were made from, so a
-stale entry is merely a miss. It holds data only, never code: compiled templates are kept in
+the document out again; entries are named by a digest of what they were made from, or carry
+it (:meth:`BuildCache.keep`: one entry per name, replaced when that changes), so a stale entry is
+merely a miss. It holds data only, never code: compiled templates are kept in
 memory (:data:`report_build.templates.COMPILED`), since a cached compiled template would run
 as it is found. The cache is never an output: it is read freely, written only after the
 build's outputs have been written (a build that fails leaves it as it was), and failing to
