@@ -21,15 +21,21 @@ def _layouts(tmp_path, css: str):
     return layouts
 
 
-def test_the_references_are_kept_and_still_checked(tmp_path, monkeypatch):
-    layouts = _layouts(tmp_path, "@font-face {\n  src: url(fonts/a.ttf);\n}\n")
+def _checked_once(tmp_path, css: str):
+    """The layouts with ``css`` as their second stylesheet, checked once with a build cache
+    (committed): the layouts' folder and the cache's."""
+    layouts = _layouts(tmp_path, css)
     cache_folder = tmp_path / "cache"
     cache_folder.mkdir()
     first = BuildCache(cache_folder)
     sandbox.check_stylesheets([layouts], [layouts], first)
-    (entry,) = first.pending
-    assert entry == "stylesheet-references.json"
+    assert list(first.pending) == ["stylesheet-references.json"]
     first.commit()
+    return layouts, cache_folder
+
+
+def test_the_references_are_kept_and_still_checked(tmp_path, monkeypatch):
+    layouts, cache_folder = _checked_once(tmp_path, "@font-face {\n  src: url(fonts/a.ttf);\n}\n")
 
     def refuse(css: str) -> None:
         raise AssertionError("tokenized again")
@@ -46,12 +52,7 @@ def test_the_references_are_kept_and_still_checked(tmp_path, monkeypatch):
 
 
 def test_a_changed_stylesheet_is_tokenized_again_and_refused_at_its_line(tmp_path):
-    layouts = _layouts(tmp_path, "p { color: red }\n")
-    cache_folder = tmp_path / "cache"
-    cache_folder.mkdir()
-    first = BuildCache(cache_folder)
-    sandbox.check_stylesheets([layouts], [layouts], first)
-    first.commit()
+    layouts, cache_folder = _checked_once(tmp_path, "p { color: red }\n")
     (layouts / "b.css").write_text("p {}\n\nh1 { background: url(https://example.org/x.png) }\n", encoding="utf-8")
     with pytest.raises(ResourceError) as refused:
         sandbox.check_stylesheets([layouts], [layouts], BuildCache(cache_folder))
@@ -64,12 +65,7 @@ def test_a_changed_stylesheet_is_tokenized_again_and_refused_at_its_line(tmp_pat
 
 
 def test_a_damaged_entry_is_ignored(tmp_path):
-    layouts = _layouts(tmp_path, "@font-face { src: url(fonts/a.ttf) }\n")
-    cache_folder = tmp_path / "cache"
-    cache_folder.mkdir()
-    first = BuildCache(cache_folder)
-    sandbox.check_stylesheets([layouts], [layouts], first)
-    first.commit()
+    layouts, cache_folder = _checked_once(tmp_path, "@font-face { src: url(fonts/a.ttf) }\n")
     (entry,) = [path for path in cache_folder.iterdir()]
     kept = json.loads(entry.read_text(encoding="utf-8"))
     assert kept["value"] == [[], [["fonts/a.ttf", 1]]]
