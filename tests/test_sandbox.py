@@ -74,3 +74,11 @@ def test_a_damaged_entry_is_ignored(tmp_path):
         again = BuildCache(cache_folder)
         sandbox.check_stylesheets([layouts], [layouts], again)
         assert json.loads(again.pending[entry.name]) == kept  # made and written afresh
+
+
+def test_a_stylesheet_with_a_lone_surrogate_escape_is_checked_and_kept(tmp_path):
+    """``\\D800`` in a reference is a lone surrogate once tokenized; the cache keeps it."""
+    layouts, cache_folder = _checked_once(tmp_path, "p { background: url(#\\D800) }\n")
+    again = BuildCache(cache_folder)
+    sandbox.check_stylesheets([layouts], [layouts], again)
+    assert not again.pending

@@ -12,12 +12,33 @@ write it is not an error.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from .errors import RenderError
 from .output import write_atomic
+
+
+@functools.cache
+def made_by(*modules: ModuleType) -> bytes:
+    """A digest of the code that makes a kept value, to go into its entry's digest with what it
+    is made from: the source of each of our ``modules``, the version of each library among them
+    (one with a ``__version__``). An entry made by other code is then a miss."""
+    digest = hashlib.sha256()
+    for module in modules:
+        version = getattr(module, "__version__", None)
+        source = getattr(module, "__file__", None)
+        if version is not None:
+            digest.update(f"{module.__name__} {version}\0".encode())
+        elif source is not None:
+            digest.update(Path(source).read_bytes() + b"\0")
+        else:
+            digest.update(f"{module.__name__}\0".encode())
+    return digest.digest()
 
 
 class BuildCache:
@@ -48,15 +69,15 @@ class BuildCache:
             return None
         try:
             found = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return found.get("value") if isinstance(found, dict) and found.get("digest") == digest else None
 
     def keep(self, name: str, digest: str, value: Any) -> None:
         """Keep ``value`` (JSON data) under ``name``, for ``digest`` (of what it was made from):
         one entry per name, replaced when that changes, so that the cache does not grow."""
-        entry = {"digest": digest, "value": value}
-        self.put(name, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        entry = {"digest": digest, "value": value}  # ASCII: a lone surrogate (a CSS escape) is escaped too
+        self.put(name, json.dumps(entry, separators=(",", ":")).encode("ascii"))
 
     def commit(self) -> None:
         """Write the new entries; called once the outputs are written."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import tinycss2
 
-from .cache import BuildCache
+from .cache import BuildCache, made_by
 from .errors import MissingFileError, ResourceError
 
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -130,7 +131,7 @@ def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path], cache: BuildC
             except (OSError, UnicodeDecodeError) as exc:
                 sheets.append((path, ResourceError(f"stylesheet cannot be read as UTF-8 text: {exc}", path)))
     texts = [css for _path, css in sheets if isinstance(css, str)]
-    digest = hashlib.sha256(b"stylesheet references 1")
+    digest = hashlib.sha256(b"stylesheet references 1" + made_by(sys.modules[__name__], tinycss2))
     for css in texts:
         digest.update(hashlib.sha256(css.encode("utf-8")).digest())
     kept = _kept_references(cache.read_kept(REFERENCES, digest.hexdigest()) if cache is not None else None, len(texts))

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import tinycss2
 
-from ...cache import BuildCache
+from ...cache import BuildCache, made_by
 
 PAGE_ATTRIBUTE = "data-rb-page"
 """Set on a link whose target another group holds: the target's page number."""
@@ -45,7 +46,7 @@ def read_rules(stylesheets: Iterable[str], cache: BuildCache | None = None) -> R
     texts = tuple(stylesheets)
     if cache is None:
         return _read_rules(texts)
-    digest = hashlib.sha256(b"layout rules 1")
+    digest = hashlib.sha256(b"layout rules 1" + made_by(sys.modules[__name__], tinycss2))
     for text in texts:
         digest.update(hashlib.sha256(text.encode("utf-8")).digest())
     kept = _kept_rules(cache.read_kept(ENTRY, digest.hexdigest()))
