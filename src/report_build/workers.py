@@ -127,7 +127,7 @@ class Workers:
         if self.lifeline is None:
             self.lifeline = os.pipe()
         if self.scratch is None:
-            self.scratch = _scratch()
+            self.scratch = scratch_folder()
         context = multiprocessing.get_context("fork")
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
         # What this process holds is frozen for the workers: their garbage collections then never
@@ -220,9 +220,11 @@ class _Worker:
         )
 
 
-def _scratch() -> str:
-    """A new temporary folder for this build's workers, once the folders of builds that died
-    without removing theirs (killed by SIGKILL: their workers died with them) are removed."""
+def scratch_folder() -> str:
+    """A new temporary folder for this build's child processes (the layout workers, the
+    preview's PDF maker), which the parent removes when it stops them, once the folders of
+    builds that died without removing theirs (killed by SIGKILL: their children died with
+    them) are removed."""
     base = Path(tempfile.gettempdir())
     for folder in base.glob(f"{SCRATCH}*-*"):
         owner = folder.name[len(SCRATCH) :].split("-", 1)[0]

@@ -119,7 +119,9 @@ def preview(tmp_path_factory) -> Preview:
     opener = work / "browser.sh"  # what --open starts: $BROWSER, as Python's webbrowser module reads it
     opener.write_text(f'#!/bin/sh\necho "$1" > {work / "opened.txt"}\n')
     opener.chmod(0o755)
-    env = {**os.environ, "BROWSER": str(opener), "PYTHONUNBUFFERED": "1"}
+    scratch = work / "tmp"  # the preview's temporary files, and its PDF maker's
+    scratch.mkdir()
+    env = {**os.environ, "BROWSER": str(opener), "PYTHONUNBUFFERED": "1", "TMPDIR": str(scratch)}
     command = [sys.executable, "-m", "report_build", "preview", "m/report.md", "--port", "0", "--open"]
     process = subprocess.Popen(
         [*command, "--output-dir", "out"],
@@ -377,6 +379,7 @@ def test_ctrl_c_stops_with_one_line_and_leaves_no_process(preview):
     assert preview.lines[start:] == ["report-build: preview stopped"], preview.lines[start:]
     assert _group(process.pid) == []
     assert sorted(path.name for path in preview.out.iterdir()) == [".cache", "leak.html"]  # no release, no site
+    assert sorted(path.name for path in (preview.work / "tmp").iterdir()) == []  # no temporary file left
 
 
 def _group(pgid: int) -> list[int]:

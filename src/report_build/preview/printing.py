@@ -18,8 +18,10 @@ import datetime as dt
 import io
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..workers import scratch_folder
 from .faults import ERROR, Fault
 
 if TYPE_CHECKING:
@@ -137,18 +140,22 @@ class Printer:
         self._process: Any = None
         self._connection: Any = None
         self._thread: threading.Thread | None = None
+        self._scratch: str | None = None  # the child's temporary folder
 
     def start(self) -> None:
         """Start the child (in the calling thread, the main one, so that it dies with it) and
         the thread that talks to it."""
         context = multiprocessing.get_context("spawn")
         self._connection, theirs = context.Pipe()
+        # The child's temporary files (WeasyPrint's copies of the fonts) go in a folder of ours,
+        # removed when the child is stopped: stopped by a signal, it cannot remove them itself.
+        self._scratch = scratch_folder()
         # The child inherits "ignore Ctrl-C" from the start: Ctrl-C on the terminal reaches the
         # whole process group, and only the preview itself should answer it.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             self._process = context.Process(
-                target=_child, args=(theirs, os.getpid()), name="report-build-preview-pdf", daemon=True
+                target=_child, args=(theirs, os.getpid(), self._scratch), name="report-build-preview-pdf", daemon=True
             )
             self._process.start()
         finally:
@@ -179,6 +186,9 @@ class Printer:
             self._connection.close()
         if self._thread is not None:
             self._thread.join(5)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     def _run(self) -> None:
         made = 0
@@ -253,8 +263,10 @@ def made(pdf: Pdf) -> str:
     return f"PDF made in {pdf.took:.1f} s ({len(pdf.sheets)} pages)" + (f": {layout}" if layout else "")
 
 
-def _child(connection: Any, parent: int) -> None:
-    """The child's loop: one request (manuscript, output folder, omit_remote) in, one answer out."""
+def _child(connection: Any, parent: int, scratch: str) -> None:
+    """The child's loop: one request (manuscript, output folder, omit_remote) in, one answer out;
+    its temporary files in ``scratch``."""
+    tempfile.tempdir = scratch
     _die_with(parent)
     with contextlib.suppress(OSError):
         os.nice(10)  # the site and the server come first
