@@ -3,7 +3,7 @@ name, so that the cache does not grow as the sources change."""
 
 from __future__ import annotations
 
-from report_build.cache import BuildCache, made_by
+from report_build.cache import BuildCache, made_by, stamp
 
 
 def test_a_kept_value_is_read_for_its_digest_only(tmp_path):
@@ -58,3 +58,17 @@ def test_the_code_that_made_a_value_is_part_of_its_digest(tmp_path):
     library, upgraded = module("lib", version="1.5.1"), module("lib", version="1.6.0")
     assert made_by(ours, library) == made_by(ours, library)
     assert len({made_by(ours, library), made_by(changed, library), made_by(ours, upgraded)}) == 3
+
+
+def test_a_stamp_names_its_kind_its_parts_in_order_and_their_bounds():
+    import tinycss2
+
+    base = stamp("rules 1", ["ab", "c"], tinycss2)
+    assert base == stamp("rules 1", ["ab", b"c"], tinycss2)  # a text and its UTF-8 bytes alike
+    others = {
+        stamp("rules 2", ["ab", "c"], tinycss2),  # another format
+        stamp("rules 1", ["c", "ab"], tinycss2),  # another order
+        stamp("rules 1", ["a", "bc"], tinycss2),  # the same text cut elsewhere
+        stamp("rules 1", ["ab", "c"]),  # other code
+    }
+    assert base not in others and len(others) == 4

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -39,6 +40,16 @@ def made_by(*modules: ModuleType) -> bytes:
         else:
             digest.update(f"{module.__name__}\0".encode())
     return digest.digest()
+
+
+def stamp(kind: str, parts: Iterable[str | bytes], *modules: ModuleType) -> str:
+    """The digest a kept value is stamped with (:meth:`BuildCache.keep`): of ``kind`` (what the
+    value is, in which format), of each of ``parts`` in order (what it is made from: texts or
+    file contents) and of the code that makes it (:func:`made_by` of ``modules``)."""
+    digest = hashlib.sha256(kind.encode("utf-8") + b"\0" + made_by(*modules))
+    for part in parts:
+        digest.update(hashlib.sha256(part.encode("utf-8") if isinstance(part, str) else part).digest())
+    return digest.hexdigest()
 
 
 class BuildCache:

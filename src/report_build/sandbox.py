@@ -9,7 +9,6 @@ manuscript can.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import sys
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import tinycss2
 
-from .cache import BuildCache, made_by
+from .cache import BuildCache, stamp
 from .errors import MissingFileError, ResourceError
 
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -131,10 +130,8 @@ def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path], cache: BuildC
             except (OSError, UnicodeDecodeError) as exc:
                 sheets.append((path, ResourceError(f"stylesheet cannot be read as UTF-8 text: {exc}", path)))
     texts = [css for _path, css in sheets if isinstance(css, str)]
-    digest = hashlib.sha256(b"stylesheet references 1" + made_by(sys.modules[__name__], tinycss2))
-    for css in texts:
-        digest.update(hashlib.sha256(css.encode("utf-8")).digest())
-    kept = _kept_references(cache.read_kept(REFERENCES, digest.hexdigest()) if cache is not None else None, len(texts))
+    digest = stamp("stylesheet references 1", texts, sys.modules[__name__], tinycss2)
+    kept = _kept_references(cache.read_kept(REFERENCES, digest) if cache is not None else None, len(texts))
     references = kept if kept is not None else [css_references(css) for css in texts]
     found = iter(references)
     for path, css in sheets:
@@ -142,7 +139,7 @@ def check_stylesheets(dirs: Iterable[Path], roots: Iterable[Path], cache: BuildC
             raise css
         check_css(css, path, roots, references=next(found))
     if kept is None and cache is not None:
-        cache.keep(REFERENCES, digest.hexdigest(), [[list(item) for item in sheet] for sheet in references])
+        cache.keep(REFERENCES, digest, [[list(item) for item in sheet] for sheet in references])
 
 
 def _kept_references(value: Any, count: int) -> list[tuple[tuple[str, int], ...]] | None:

@@ -24,7 +24,7 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
-from ...cache import BuildCache
+from ...cache import BuildCache, stamp
 from ...errors import Diagnostics, RenderError, TemplateError
 from ...theme import Theme
 from ..pagination import PageMark
@@ -180,8 +180,7 @@ def load_hyphenation(language: str, sheets: list[str], cache: BuildCache | None 
     entry, digest = f"hyphenation-{found}.json", None
     if cache is not None:
         with contextlib.suppress(OSError):
-            version = f"pyphen {getattr(pyphen, '__version__', '')} patterns 1\0".encode()
-            digest = hashlib.sha256(version + path.read_bytes()).hexdigest()
+            digest = stamp("hyphenation patterns 1", [path.read_bytes()], pyphen)
             kept = _kept_patterns(cache.read_kept(entry, digest))
             if kept is not None:
                 pyphen.hdcache[path] = kept

@@ -12,7 +12,6 @@ why, and the build lays out in one pass. No WeasyPrint here.
 from __future__ import annotations
 
 import functools
-import hashlib
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import Any
 
 import tinycss2
 
-from ...cache import BuildCache, made_by
+from ...cache import BuildCache, stamp
 
 PAGE_ATTRIBUTE = "data-rb-page"
 """Set on a link whose target another group holds: the target's page number."""
@@ -46,10 +45,8 @@ def read_rules(stylesheets: Iterable[str], cache: BuildCache | None = None) -> R
     texts = tuple(stylesheets)
     if cache is None:
         return _read_rules(texts)
-    digest = hashlib.sha256(b"layout rules 1" + made_by(sys.modules[__name__], tinycss2))
-    for text in texts:
-        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
-    kept = _kept_rules(cache.read_kept(ENTRY, digest.hexdigest()))
+    digest = stamp("layout rules 1", texts, sys.modules[__name__], tinycss2)
+    kept = _kept_rules(cache.read_kept(ENTRY, digest))
     if kept is not None:
         return kept
     rules = _read_rules(texts)
@@ -58,7 +55,7 @@ def read_rules(stylesheets: Iterable[str], cache: BuildCache | None = None) -> R
         if isinstance(rules, str)
         else {"page_number_rules": rules.page_number_rules, "strings": rules.strings}
     )
-    cache.keep(ENTRY, digest.hexdigest(), found)
+    cache.keep(ENTRY, digest, found)
     return rules
 
 
