@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import cssselect2
 import lxml.html
 import pytest
 
@@ -113,6 +114,34 @@ def test_a_group_is_told_its_footnotes_strings_and_links_elsewhere(rules):
     assert first.paged_out == ("c2", "c3")  # contents entries and a cross-reference
     assert second.paged_out == ("c0",)  # chapter 3's cross-reference wraps round to chapter 0
     assert "c0" in second.links_out and "history" not in second.links_out
+
+
+@pytest.mark.parametrize(
+    "selectors",
+    [
+        ".toc a",
+        "li:first-child > a, li:nth-child(2n) a",  # structural: a wrapper's place among its siblings
+        "h1 + p a, h1 ~ p > a.xref",  # siblings before it
+        "section:not(.chapter) a, .mainmatter > section:last-child a",
+        "[href='#c2'], #c1, *",
+        ".toc\u00a0x a, P A",  # a class with a non-breaking space; names in capitals
+    ],
+)
+def test_the_walk_towards_some_elements_matches_as_the_walk_of_every_element(selectors):
+    """The plan makes cssselect2's wrappers only on the way to the links and the elements that
+    may set a string; a selector must match them as it matches them in a walk of every element."""
+    root = lxml.html.document_fromstring(report())
+    compiled = groups._compile(selectors)
+    everywhere = [
+        w.etree_element
+        for w in cssselect2.ElementWrapper.from_html_root(root).iter_subtree()
+        if any(s.test(w) for s in compiled)
+    ]
+    candidates = [e for e in root.iter() if any(groups._may_match(s, e) for s in compiled)]
+    pruned = [w.etree_element for w in groups._wrapped(root, candidates) if any(s.test(w) for s in compiled)]
+    assert everywhere and pruned == everywhere
+    if "*" not in selectors and "A" not in selectors:
+        assert len(candidates) < len(list(root.iter())) / 2  # it does walk towards fewer elements
 
 
 def test_the_source_carries_the_hand_over(rules):

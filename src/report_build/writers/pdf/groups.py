@@ -16,16 +16,19 @@ chapter. Which of the layout's rules reach across pages is read by :mod:`.layout
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import itertools
 import math
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import cssselect2
 import lxml.html
 import tinycss2
+from cssselect2.compiler import ascii_lower, split_whitespace
 from tinycss2.serializer import serialize_string_value
 
 from ..pagination import alnum_count
@@ -234,14 +237,44 @@ def _paged_links(tree: object, rules: Rules) -> Iterable[str]:
     if not rules.page_number_rules:
         return
     compiled = [selector for selectors, _, _ in rules.page_number_rules for selector in _compile(selectors)]
-    for element in cssselect2.ElementWrapper.from_html_root(tree).iter_subtree():
-        href = element.etree_element.get("href") or ""
-        if href.startswith("#") and len(href) > 1 and any(selector.test(element) for selector in compiled):
-            yield href[1:]
+    links = tree.xpath("//*[starts-with(@href, '#') and string-length(@href) > 1]")  # type: ignore[attr-defined]
+    for element in _wrapped(tree, links):
+        if any(selector.test(element) for selector in compiled):
+            yield element.etree_element.get("href")[1:]
 
 
+@functools.lru_cache(maxsize=64)
 def _compile(selectors: str) -> list:
     return cssselect2.compile_selector_list(tinycss2.parse_component_value_list(selectors))
+
+
+def _wrapped(root: object, elements: Iterable[object]) -> Iterator[cssselect2.ElementWrapper]:
+    """cssselect2's wrappers of ``elements`` (of the tree ``root``), in document order: the
+    wrappers :meth:`~cssselect2.ElementWrapper.iter_subtree` gives, with their parents and
+    siblings as selectors see them, but made only on the way to these elements (a walk of every
+    element was most of the plan's time)."""
+    wanted = set(elements)
+    on_the_way = set(wanted)
+    for element in wanted:
+        on_the_way.update(element.iterancestors())  # type: ignore[attr-defined]
+    stack = [cssselect2.ElementWrapper.from_html_root(root)]
+    while stack:
+        wrapper = stack.pop()
+        if wrapper.etree_element in wanted:
+            yield wrapper
+        stack.extend(reversed([child for child in wrapper.iter_children() if child.etree_element in on_the_way]))
+
+
+def _may_match(selector: Any, element: Any) -> bool:
+    """Whether ``element`` has what the rightmost part of a compiled selector names (its id,
+    class and element name): what an element it matches must have."""
+    if selector.never_matches or not isinstance(element.tag, str):
+        return False
+    if selector.id is not None and element.get("id") != selector.id:
+        return False
+    if selector.class_name is not None and selector.class_name not in split_whitespace(element.get("class", "")):
+        return False
+    return selector.lower_local_name is None or ascii_lower(element.tag) == selector.lower_local_name
 
 
 def _string_setters(root: object, chapters: list, rules: Rules) -> list[tuple[str, float, str]]:
@@ -251,8 +284,10 @@ def _string_setters(root: object, chapters: list, rules: Rules) -> list[tuple[st
         return []
     index_of = {chapter: index for index, chapter in enumerate(chapters)}
     compiled = [(name, _compile(selectors)) for selectors, name in rules.strings]
+    every = [selector for _name, selectors in compiled for selector in selectors]
+    candidates = [element for element in root.iter() if any(_may_match(s, element) for s in every)]  # type: ignore[attr-defined]
     found = []
-    for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
+    for wrapper in _wrapped(root, candidates):
         names = [name for name, selectors in compiled if any(selector.test(wrapper) for selector in selectors)]
         if not names:
             continue
