@@ -144,6 +144,13 @@ def test_the_walk_towards_some_elements_matches_as_the_walk_of_every_element(sel
         assert len(candidates) < len(list(root.iter())) / 2  # it does walk towards fewer elements
 
 
+def test_a_group_says_whether_it_has_table_header_cells(rules):
+    """The join makes the structure names of header cells unique, and walks only the parts that have some."""
+    html = report().replace("<p>", "<table><tr><th>Year</th></tr><tr><td>2018</td></tr></table><p>", 1)
+    assert [group.header_cells for group in groups.plan(html, 2, rules).groups] == [True, False]
+    assert [group.header_cells for group in groups.plan(report(), 2, rules).groups] == [False, False]
+
+
 def test_the_source_carries_the_hand_over(rules):
     plan = groups.plan(report(), 2, rules)
     given = Handover(first_page=9, notes_before=1, target_pages=(("c0", 1),), strings=(("report-title", "W"),))

@@ -137,6 +137,7 @@ def test_the_default_report_in_groups_has_the_pages_of_one_pass(default_report):
     assert any(grouped.blanks)  # the join's blank page is the single pass's
     assert_same_pages(one_pass, joined)
     assert structure(joined)["repeated structure ids"] == []  # table header cells of every part
+    assert grouped.header_cells.count(True) > 1  # the ids' walk was needed (and done) in more than one part
     assert grouped.marks == single.marks  # the ePub's page list is the same
     assert not [w for w in diagnostics.warnings if "footnote" in w.message]  # each on its call's page
     markers = structure(joined)["markers"]

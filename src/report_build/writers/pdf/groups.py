@@ -51,6 +51,7 @@ class Group:
     links_out: tuple[str, ...]  # ids its links point to in other groups
     paged_out: tuple[str, ...]  # those of them whose page number it prints
     ids: frozenset[str]
+    header_cells: bool = True  # it has table header cells, which its PDF's structure tree names
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def plan(html: str, groups: int, rules: Rules) -> Plan | str:
         links_out = tuple(sorted(hrefs - ids))
         paged_out = tuple(sorted({ident for ident in _paged_links(part, rules) if ident not in ids}))
         html_text = lxml.html.tostring(part, encoding="unicode", doctype="<!DOCTYPE html>")
-        cut.append(Group(first, last, html_text, links_out, paged_out, ids))
+        cut.append(Group(first, last, html_text, links_out, paged_out, ids, bool(part.xpath("//th"))))
         strings.append(_strings_before(setters, first, last) if index else ())
     notes_before = tuple(sum(notes[: group.first]) for group in cut)
     return Plan(tuple(cut), letters, digests, front, notes_before, tuple(strings), rules)

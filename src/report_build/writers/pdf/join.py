@@ -31,11 +31,14 @@ def join(
     identifier: bytes,
     stand_ins: Sequence[frozenset[str]],
     page_labels: pikepdf.Dictionary | None = None,
+    named: Sequence[bool] | None = None,
 ) -> bytes:
     """One PDF from the groups' PDFs, in order; ``blanks[i]``: a blank page (the second page of
     ``blank_page``, laid out with the same page rules) goes before group ``i``;
     ``stand_ins[i]``: the names part ``i`` holds only as stand-ins for another part's anchors;
-    ``page_labels``: the catalog's ``/PageLabels`` (:func:`.editions.page_labels`)."""
+    ``page_labels``: the catalog's ``/PageLabels`` (:func:`.editions.page_labels`); ``named[i]``:
+    whether part ``i`` may name structure elements (WeasyPrint names a table's header cells), whose
+    names :func:`_prefix_ids` makes unique (``None``: any part may)."""
     try:
         joined = pikepdf.Pdf.open(io.BytesIO(parts[0]))
         blank = pikepdf.Pdf.open(io.BytesIO(blank_page)) if blank_page is not None else None
@@ -71,7 +74,8 @@ def join(
             # Copied after the pages, so that their page references point to the copies.
             if top is not None and "/StructTreeRoot" in other.Root:
                 tree = joined.copy_foreign(other.make_indirect(other.Root.StructTreeRoot))
-                _prefix_ids(tree.K[0], f"g{part}-")
+                if named is None or named[part]:
+                    _prefix_ids(tree.K[0], f"g{part}-")
                 for child in tree.K[0].K if isinstance(tree.K[0].get("/K"), pikepdf.Array) else [tree.K[0].K]:
                     if isinstance(child, pikepdf.Dictionary):
                         child.P = top

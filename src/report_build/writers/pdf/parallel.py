@@ -82,13 +82,15 @@ class Grouped:
     folios: tuple[str, ...] = ()  # the number printed on each page, blank ones too ("" for none)
     shown: tuple[bool, ...] = ()  # for each of those pages, whether the edition has it (see dropped)
     cover: str = "Cover"  # the first page's label when it prints none
+    header_cells: tuple[bool, ...] = ()  # for each group, whether it has table header cells (see join)
 
     def write(self) -> bytes:
         """The joined PDF, its pages labelled with their folios (:func:`.editions.page_labels`)."""
         folios = [folio for folio, shown in zip(self.folios, self.shown, strict=True) if shown]
         labels = editions.page_labels(folios, self.cover)
         blanks = self.blanks if self.blank_page is not None else (False,) * len(self.blanks)
-        return join(self.parts, blanks, self.blank_page, self.identifier, self.stand_ins, labels)
+        named = self.header_cells or (True,) * len(self.parts)
+        return join(self.parts, blanks, self.blank_page, self.identifier, self.stand_ins, labels, named)
 
 
 class Memory:
@@ -260,6 +262,7 @@ def lay_out(
         report,
         folios=tuple(f for result, blank in zip(final, blanks, strict=True) for f in ("",) * blank + result.folios),
         shown=shown,
+        header_cells=tuple(group.header_cells for group in the_plan.groups),
     )
 
 
