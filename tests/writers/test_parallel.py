@@ -269,6 +269,9 @@ def test_a_watch_lays_out_again_only_the_chapters_that_changed(tmp_path):
     # the groups were laid out by workers, and the blank page in this process, which has the
     # layout's stylesheets parsed for the rebuild that lays out one group here
     assert os.getpid() in KEPT
+    # the join keeps the later parts it opened, to read again in the next join
+    assert len(memory.opened) == 3 and set(memory.opened) == set(grouped.parts[1:])
+    opened_first = dict(memory.opened)
     # one paragraph of the last chapter file changes (a word, so the pages do not move)
     listed = re.findall(r"^  - (chapters/\S+\.md)$", manuscript.read_text(encoding="utf-8"), re.MULTILINE)
     chapters = [folder / name for name in listed]
@@ -281,6 +284,8 @@ def test_a_watch_lays_out_again_only_the_chapters_that_changed(tmp_path):
     again, regrouped, _ = lay_out(manuscript, jobs=2, memory=memory)
     assert re.search(r"laid out chapters? [\d-]+; 3 kept from the last build", regrouped.report), regrouped.report
     assert again == lay_out(manuscript, jobs=2, groups=4)[0]
+    # the kept parts were read from the last join's opened files: the same bytes as opened anew
+    assert [memory.opened[part] is opened_first.get(part) for part in regrouped.parts[1:]] == [True, True, False]
     # nothing changed: nothing laid out
     _same, unchanged, _ = lay_out(manuscript, jobs=2, memory=memory)
     assert "nothing laid out again" in unchanged.report

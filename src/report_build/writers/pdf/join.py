@@ -32,13 +32,16 @@ def join(
     stand_ins: Sequence[frozenset[str]],
     page_labels: pikepdf.Dictionary | None = None,
     named: Sequence[bool] | None = None,
+    opened: dict[bytes, pikepdf.Pdf] | None = None,
 ) -> bytes:
     """One PDF from the groups' PDFs, in order; ``blanks[i]``: a blank page (the second page of
     ``blank_page``, laid out with the same page rules) goes before group ``i``;
     ``stand_ins[i]``: the names part ``i`` holds only as stand-ins for another part's anchors;
     ``page_labels``: the catalog's ``/PageLabels`` (:func:`.editions.page_labels`); ``named[i]``:
     whether part ``i`` may name structure elements (WeasyPrint names a table's header cells), whose
-    names :func:`_prefix_ids` makes unique (``None``: any part may)."""
+    names :func:`_prefix_ids` makes unique (``None``: any part may). ``opened``: the later parts
+    the last join opened (a ``watch``'s), read again rather than opened anew, and left holding
+    this join's (a part is only read: what the join changes is copied into the first's file)."""
     try:
         joined = pikepdf.Pdf.open(io.BytesIO(parts[0]))
         blank = pikepdf.Pdf.open(io.BytesIO(blank_page)) if blank_page is not None else None
@@ -48,6 +51,7 @@ def join(
         nums = tree_root.ParentTree.Nums if tree_root is not None else None
         next_key = _next_key(nums)
         dests = _dests(joined)
+        reusable, now = dict(opened or {}), {}  # each kept part read once at most
         for part, (data, needs_blank, standing_in) in enumerate(
             zip(parts[1:], blanks[1:], stand_ins[1:], strict=True), 1
         ):
@@ -58,7 +62,8 @@ def join(
                 for key in ("/StructParents", "/Annots"):
                     if key in joined.pages[-1].obj:
                         del joined.pages[-1].obj[key]
-            other = pikepdf.Pdf.open(io.BytesIO(data))
+            other = reusable.pop(data, None)
+            other = now[data] = other if other is not None else pikepdf.Pdf.open(io.BytesIO(data))
             start, offset = len(joined.pages), next_key
             with warnings.catch_warnings():
                 # pikepdf warns that named destinations do not follow the pages: they are
@@ -99,6 +104,9 @@ def join(
         joined.trailer.ID = pikepdf.Array([pikepdf.String(identifier), pikepdf.String(identifier)])
         out = io.BytesIO()
         joined.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        if opened is not None:
+            opened.clear()
+            opened.update(now)
     except pikepdf.PdfError as exc:
         raise RenderError(f"PDF: the parallel layout's parts could not be joined: {exc}") from None
     return out.getvalue()

@@ -83,6 +83,7 @@ class Grouped:
     shown: tuple[bool, ...] = ()  # for each of those pages, whether the edition has it (see dropped)
     cover: str = "Cover"  # the first page's label when it prints none
     header_cells: tuple[bool, ...] = ()  # for each group, whether it has table header cells (see join)
+    opened: dict[bytes, Any] | None = field(default=None, compare=False, repr=False)  # see Memory.opened
 
     def write(self) -> bytes:
         """The joined PDF, its pages labelled with their folios (:func:`.editions.page_labels`)."""
@@ -90,7 +91,7 @@ class Grouped:
         labels = editions.page_labels(folios, self.cover)
         blanks = self.blanks if self.blank_page is not None else (False,) * len(self.blanks)
         named = self.header_cells or (True,) * len(self.parts)
-        return join(self.parts, blanks, self.blank_page, self.identifier, self.stand_ins, labels, named)
+        return join(self.parts, blanks, self.blank_page, self.identifier, self.stand_ins, labels, named, self.opened)
 
 
 class Memory:
@@ -102,6 +103,8 @@ class Memory:
         self.groups = groups
         self.results: dict[str, GroupResult] = {}
         self.page_map: PageMap | None = None
+        # The parts the last join read, opened: the next join reads a kept part from here.
+        self.opened: dict[bytes, Any] = {}
 
     def keep(self, results: dict[str, GroupResult]) -> None:
         self.results = dict(results)
@@ -263,6 +266,7 @@ def lay_out(
         folios=tuple(f for result, blank in zip(final, blanks, strict=True) for f in ("",) * blank + result.folios),
         shown=shown,
         header_cells=tuple(group.header_cells for group in the_plan.groups),
+        opened=memory.opened if memory is not None else None,
     )
 
 
