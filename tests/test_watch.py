@@ -59,3 +59,24 @@ def test_watch_rebuilds_after_a_change(tmp_path):
     # and what was read again: the chapter's Markdown alone (source/fragments.py)
     assert "read again" not in first_build
     assert "Markdown: 1 chapter read again, 2 unchanged since the last build" in rebuild, rebuild
+
+
+def test_the_watch_loads_the_markdown_reader_before_the_first_edit():
+    """A watch's first build may take every chapter from the cache; the first edit is then read
+    with the Markdown extensions already loaded (imported at the first Markdown instance)."""
+    script = """
+import sys
+from report_build.watch import prepare_rebuilds
+prepare_rebuilds()
+before = set(sys.modules)
+from report_build.source.extensions import make_markdown
+TEXT = "# A\\n\\nText[^1], *stress*, `code`.\\n\\n[^1]: A note.\\n\\n| a |\\n|---|\\n| 1 |\\n\\n!!! note\\n    Held.\\n"
+md, _ = make_markdown(has_title=True)
+md.convert(TEXT)
+print(sorted(name for name in set(sys.modules) - before if "markdown" in name))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+    unprepared = script.replace("prepare_rebuilds()", "")
+    cold = subprocess.run([sys.executable, "-c", unprepared], capture_output=True, text=True, check=True)
+    assert "markdown.extensions.footnotes" in cold.stdout  # without it, the first edit loads them

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .build import build
 from .errors import Diagnostics, ReportBuildError
+from .source.extensions import warm_up
 from .theme import default_layouts
 
 if TYPE_CHECKING:
@@ -69,6 +70,14 @@ def rebuild(
     return True
 
 
+def prepare_rebuilds() -> None:
+    """What the watch does after its first build, while the author has not yet saved an edit,
+    so that the first rebuild is as fast as the next: it loads the Markdown reader, which a
+    first build that took every chapter from the cache never needed (the layout is made ready
+    by the first build itself: :data:`WATCH_GROUPS`, :class:`~.writers.pdf.parallel.Memory`)."""
+    warm_up()
+
+
 def watch(
     manuscript: Path,
     formats: tuple[str, ...] = ("pdf",),
@@ -92,6 +101,7 @@ def watch(
     folders = watched_folders(manuscript)
     memory = Memory(groups=max(jobs, WATCH_GROUPS)) if "pdf" in formats or "epub" in formats else None
     rebuild(manuscript, formats, output_dir, say, omit_remote, jobs, memory, site_root)
+    prepare_rebuilds()
     say(f"watching {', '.join(str(f) for f in folders)} (Ctrl-C to stop)")
     count = 0
     try:
