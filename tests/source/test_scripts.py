@@ -11,7 +11,7 @@ from lxml import etree
 from report_build import Diagnostics
 from report_build.model import direction_of
 from report_build.source import parse
-from report_build.source.passes.direction import isolate_latin_runs, passages, unmarked_passages
+from report_build.source.passes.direction import _letter_directions, isolate_latin_runs, passages, unmarked_passages
 from report_build.source.scripts import dominant_script, guess_language, plain_text
 
 
@@ -138,6 +138,15 @@ def test_a_paragraph_wholly_in_the_other_direction_reads_in_it():
     root = lxml.html.fragment_fromstring("<p>الماء والصرف الصحي</p><p>Water</p>", create_parent="div")
     unmarked_passages(root, "ltr")
     assert [e.get("dir") for e in root.iter("p")] == ["rtl", None]
+
+
+def test_a_paragraph_is_decided_by_its_first_letter_of_the_surrounding_direction():
+    """Reading stops at the first letter in the surroundings' direction, which decides it: an
+    English report's paragraphs are not read letter by letter."""
+    paragraph = lxml.html.fragment_fromstring("<p>Water, <b>الماء</b> and <i>eau</i></p>")
+    assert _letter_directions(paragraph) == {"ltr", "rtl"}
+    assert _letter_directions(paragraph, "ltr") == {"ltr"}
+    assert _letter_directions(paragraph, "rtl") == {"ltr", "rtl"}  # read on to its Arabic word
 
 
 def test_a_quotation_in_an_arabic_sentence_keeps_its_marks_and_full_stop():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -79,36 +80,46 @@ def unmarked_passages(root: etree._Element, document_direction: str) -> None:
     for listing in root.iter("ul", "ol"):
         if not unmarked(listing) or any(e.tag == "li" for e in listing.iterancestors()):
             continue
-        found = [_letter_directions(item) for item in listing if item.tag == "li"]
-        found = [directions for directions in found if directions]
         around = surrounding(listing)
+        found = [_letter_directions(item, around) for item in listing if item.tag == "li"]
+        found = [directions for directions in found if directions]
         if found and all(len(directions) == 1 and around not in directions for directions in found):
             listing.set("dir", found[0].copy().pop())
     for paragraph in root.iter("p"):
         if not unmarked(paragraph) or any(e.tag == "li" for e in paragraph.iterancestors()):
             continue
-        found = _letter_directions(paragraph)
-        if len(found) == 1 and surrounding(paragraph) not in found:
+        around = surrounding(paragraph)
+        found = _letter_directions(paragraph, around)
+        if len(found) == 1 and around not in found:
             paragraph.set("dir", found.pop())
 
 
-def _letter_directions(element: etree._Element) -> set[str]:
+def _letter_directions(element: etree._Element, enough: str | None = None) -> set[str]:
     """The directions of the strong letters of ``element``'s own text: not code, formulas or
-    parts that carry their own ``lang`` or ``dir``."""
+    parts that carry their own ``lang`` or ``dir``. The search stops at the first letter of the
+    direction ``enough`` (what makes a passage its surroundings', whatever else it holds): an
+    English paragraph in an English report is decided by its first letter, not read whole."""
     found: set[str] = set()
-
-    def visit(node: etree._Element) -> None:
-        for text in [node.text, *(child.tail for child in node)]:
-            found.update(filter(None, map(_strong_direction, set(text or ""))))
-        for child in node:
-            if not isinstance(child.tag, str):
-                continue
-            tag = etree.QName(child).localname if "}" in child.tag else child.tag
-            if tag not in ISOLATED and not child.get("dir") and not child.get("lang"):
-                visit(child)
-
-    visit(element)
+    for direction in _strong_letters(element):
+        found.add(direction)
+        if direction == enough:
+            break
     return found
+
+
+def _strong_letters(node: etree._Element) -> Iterator[str]:
+    """The direction of each strong letter of ``node``'s own text, in order (see :func:`_letter_directions`)."""
+    for text in [node.text, *(child.tail for child in node)]:
+        for char in text or "":
+            direction = _strong_direction(char)
+            if direction is not None:
+                yield direction
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        tag = etree.QName(child).localname if "}" in child.tag else child.tag
+        if tag not in ISOLATED and not child.get("dir") and not child.get("lang"):
+            yield from _strong_letters(child)
 
 
 @functools.cache
