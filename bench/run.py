@@ -129,10 +129,13 @@ once(memory)  # watch's first build: every group laid out, and kept
 prepare_rebuilds()  # what the watch does next, before the first edit
 text = manuscript.read_text(encoding="utf-8")
 rebuilds = []
-for edit in range(runs):  # one paragraph of a middle chapter changed, a different chapter each time
+for edit in range(runs):  # one paragraph of a middle chapter changed: the middle one, the next, the one before...
     headings = [m.start() for m in re.finditer(r"^# ", text, re.MULTILINE)]
-    start = headings[(len(headings) // 2 + edit) % len(headings)]
+    chapter = len(headings) // 2 + (edit + 1) // 2 * (1 if edit % 2 else -1)
+    start = headings[min(max(chapter, 1), len(headings) - 1)]
     paragraph = re.compile(r"\\n\\n([A-Z][a-z]+) ").search(text, start)
+    if paragraph is None:
+        sys.exit(f"no paragraph to edit after chapter {chapter + 1}")
     text = text[: paragraph.start()] + "\\n\\nIndeed, " + paragraph.group(1).lower() + " " + text[paragraph.end() :]
     manuscript.write_text(text, encoding="utf-8")
     rebuilds.append(once(memory))

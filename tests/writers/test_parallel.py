@@ -105,6 +105,26 @@ def _struct_elements(node: object) -> list:
     return []
 
 
+@pytest.mark.parametrize(("header", "named"), [("td", False), ("th", True)])
+def test_weasyprint_names_only_table_header_cells(header, named):
+    """The join makes structure names unique only in the parts whose group has table header
+    cells (``Group.header_cells``): WeasyPrint must name no other element."""
+    import weasyprint
+
+    html = (
+        '<h1 id="t">Title</h1><p lang="fr">Text <a href="#f">link</a> <em>and</em> <code>code</code></p>'
+        "<ul><li>item</li></ul><ol><li><p>point</p></li></ol><blockquote>quote</blockquote>"
+        '<figure id="f"><svg width="10" height="10"></svg><figcaption>A figure</figcaption></figure>'
+        f"<table><caption>Cases</caption><thead><tr><{header}>Year</{header}></tr></thead>"
+        "<tbody><tr><td>2018</td></tr></tbody></table>"
+        '<aside>aside</aside><span style="float: footnote">note</span><dl><dt>a</dt><dd>b</dd></dl>'
+    )
+    data = weasyprint.HTML(string=html).write_pdf(pdf_tags=True)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        ids = [node.ID for node in _struct_elements(pdf.Root.StructTreeRoot.K) if "/ID" in node]
+    assert bool(ids) is named
+
+
 def assert_same_pages(one_pass: bytes, joined: bytes) -> None:
     assert pdf_pages(joined, layout=True) == pdf_pages(one_pass, layout=True)
     ours, theirs = word_boxes(one_pass), word_boxes(joined)

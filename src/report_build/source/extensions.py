@@ -280,6 +280,7 @@ def make_markdown(
 
 def warm_up() -> None:
     """Load what the first :func:`make_markdown` loads: Python-Markdown's extensions, named in
-    it and imported at its first call (0.04 s). A ``watch`` calls this after a first build whose
+    it and imported when an instance is made (0.04 s; a document's dialects, :mod:`.dialects`,
+    are left to its first conversion). A ``watch`` calls this after a first build whose
     chapters all came from the cache, so that its first edit is read as fast as the next."""
-    make_markdown(has_title=False)[0].convert("")
+    make_markdown(has_title=False)

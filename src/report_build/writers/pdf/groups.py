@@ -245,8 +245,8 @@ def _paged_links(tree: object, rules: Rules) -> Iterable[str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _compile(selectors: str) -> list:
-    return cssselect2.compile_selector_list(tinycss2.parse_component_value_list(selectors))
+def _compile(selectors: str) -> tuple:
+    return tuple(cssselect2.compile_selector_list(tinycss2.parse_component_value_list(selectors)))
 
 
 def _wrapped(root: object, elements: Iterable[object]) -> Iterator[cssselect2.ElementWrapper]:
