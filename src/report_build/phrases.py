@@ -9,8 +9,8 @@ site: an inline block, which a phone's narrow line may still wrap inside): a lin
 only between two phrases, with no character added to the text.
 
 Korean writes spaces between words, and its titles and headings break there, never inside a
-word: there the phrases are the words (which the PDF needs: WeasyPrint has no ``word-break:
-keep-all``, which the ePub and the site use for all Korean text).
+word: there the phrases are the words. (Its running text breaks there too: ``word-break:
+keep-all`` on the site and in the ePub, :mod:`.writers.pdf.word_breaks` in the PDF.)
 
 Running text is not cut here: there a line may break between any two characters, as those
 languages' typography has it, and the layouts' line breaking does so.

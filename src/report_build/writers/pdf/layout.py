@@ -34,6 +34,7 @@ from . import (
     markup,
     references,  # noqa: F401 (page references kept while the structure tree is written)
     svgtext,  # noqa: F401 (SVG labels laid out as whole strings: Arabic joins, kerning holds)
+    word_breaks,  # noqa: F401 (Korean lines break between words)
 )
 from .fetcher import SandboxFetcher
 from .log import RendererMessage, captured_weasyprint_log

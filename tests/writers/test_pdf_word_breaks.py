@@ -1,0 +1,74 @@
+"""Korean lines in the PDF break between words (writers/pdf/word_breaks.py), as on the site and
+in the ePub; other languages break as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import pdf_pages
+from report_build import Diagnostics, build
+from report_build.writers.pdf import word_breaks
+
+SENTENCES = (
+    "러스트의 소유권은 메모리를 안전하게 관리하기 위한 핵심 개념입니다. 각 값은 소유자라고 불리는 "
+    "변수를 가지며, 한 번에 하나의 소유자만 존재할 수 있습니다. 소유자가 스코프를 벗어나면 값은 "
+    "버려집니다. Rust의 빌림 규칙은 컴파일할 때 검사됩니다. "
+)
+
+
+def test_the_correction_is_applied():
+    assert word_breaks.APPLIED  # if WeasyPrint changes, review writers/pdf/word_breaks.py
+
+
+def test_a_korean_word_is_found_whole_with_latin_letters_and_digits():
+    text = "Rust의 소유권은 2018년에, 값(value)은 a b"  # a word of one letter has nothing to keep
+    assert [text[start:end] for start, end in word_breaks.words(text)] == ["Rust의", "소유권은", "2018년에"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "breaks"),
+    [
+        ("소유권", "ko", False),  # inside a Korean word: no break
+        ("소유권", "ko-KR", False),
+        ("소유 권", "ko", True),  # at a space
+        ("소유권", "en", True),  # Hangul in an English passage breaks as Pango has it
+        ("ことばの", "ja", True),  # Japanese running text breaks between characters, as before
+    ],
+)
+def test_where_a_text_on_its_own_may_break(text, lang, breaks):
+    """WeasyPrint asks this where two text boxes meet ("소유<em>권</em>") and whether a box can break."""
+    log_attrs = word_breaks.get_log_attrs(text, lang)
+    assert any(log_attrs[index].is_line_break for index in range(1, len(text))) is breaks
+
+
+def _lines(html: str) -> list[str]:
+    import weasyprint
+
+    data = weasyprint.HTML(string=html).write_pdf()
+    return [line.strip() for page in pdf_pages(data, layout=True) for line in page.splitlines() if line.strip()]
+
+
+@pytest.mark.e2e
+def test_korean_lines_end_at_word_ends_and_other_languages_are_untouched():
+    words = set(SENTENCES.split())
+    body = f"<p>{SENTENCES * 3}</p><p>{'소유<em>권은</em> 메모리 ' * 6}</p>"
+    korean = _lines(f'<html lang="ko"><body style="width: 6cm; font-family: Noto Sans CJK KR">{body}</body></html>')
+    assert len(korean) > 15
+    assert all(token in words | {"소유권은", "메모리"} for line in korean for token in line.split()), korean
+    # the same text read as English breaks inside words, as Pango's default rules have it: what
+    # the correction changes (and what the assertion above would see)
+    english = _lines(f'<html lang="en"><body style="width: 6cm; font-family: Noto Sans CJK KR">{body}</body></html>')
+    assert any(token not in words | {"소유권은", "메모리"} for line in english for token in line.split())
+
+
+@pytest.mark.e2e
+def test_a_korean_report_keeps_its_words_whole_in_the_pdf(tmp_path):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(f"---\ntitle: 소유권\nlang: ko\n---\n\n# 소유권\n\n{SENTENCES * 12}\n", encoding="utf-8")
+    (built,) = build(manuscript, ("pdf",), write=False, diagnostics=Diagnostics(echo=False))
+    chapter = [page for page in pdf_pages(built.data, layout=True) if "러스트의" in page]
+    lines = [line.strip() for page in chapter for line in page.splitlines() if line.strip()]
+    body = [line for line in lines if line not in ("소유권", "1") and not line.isdigit()]  # not the heading, folios
+    assert len(body) > 10
+    words = set(SENTENCES.split())
+    assert all(token in words for line in body for token in line.split()), body
