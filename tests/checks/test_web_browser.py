@@ -89,6 +89,39 @@ def wide(tmp_path_factory):
     return browser.check_site(out / "web", shots, screenshots=("chapter-01.html",))
 
 
+def _drawn(svg: Path, folder: Path) -> Image.Image:
+    """The SVG as the site shows it, an image in a page, drawn by headless Chromium."""
+    page = folder / f"{svg.stem}.html"
+    page.write_text(
+        f'<!DOCTYPE html><body style="margin:0"><img src="{svg.name}" width="598"></body>', encoding="utf-8"
+    )
+    shot = folder / f"{svg.stem}.png"
+    command = [str(browser.CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    command += [f"--screenshot={shot}", "--window-size=600,300", "--force-device-scale-factor=2", page.as_uri()]
+    subprocess.run(command, capture_output=True, timeout=120, check=True)
+    with Image.open(shot) as image:
+        return image.convert("RGB")
+
+
+def test_a_chart_on_the_site_is_drawn_in_the_layouts_face(editions, tmp_path):
+    """A chart is an image, which loads no font of the page: its labels are drawn in the face it
+    carries, not a system one (the same chart with that face withheld is drawn otherwise)."""
+    require_browser()
+    chart = next(
+        path for path in sorted((editions / "web" / "images").glob("*.svg")) if b"role-axis" in path.read_bytes()
+    )
+    shipped = tmp_path / "shipped.svg"
+    shipped.write_bytes(chart.read_bytes())
+    withheld = tmp_path / "withheld.svg"
+    withheld.write_bytes(
+        chart.read_bytes().replace(b'@font-face { font-family: "RB Sans"', b'@font-face { font-family: "Withheld"')
+    )
+    assert withheld.read_bytes() != shipped.read_bytes()
+    drawn, fallback = _drawn(shipped, tmp_path), _drawn(withheld, tmp_path)
+    assert drawn.size == fallback.size
+    assert drawn.tobytes() != fallback.tobytes()
+
+
 def test_wide_code_and_tables_stay_within_reach(wide):
     """At 320 px code and tables scroll in their regions (reachable, named, cued) and the page
     does not; at 1280 px the tables take the margin beside the text and nothing is hidden."""

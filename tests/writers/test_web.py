@@ -6,6 +6,7 @@ is rendered once for the module.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -13,6 +14,7 @@ import re
 from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
+import lxml.etree
 import lxml.html
 import pytest
 from PIL import Image
@@ -32,6 +34,9 @@ LOADS = ("link", "script", "img", "source", "iframe", "video", "audio")
 @pytest.fixture(scope="module")
 def document():
     return load(MANUSCRIPT, Diagnostics(strict=True, echo=False))
+
+
+REAL_SUBSETS = fonts._subsets  # before the module's stand-in replaces it
 
 
 def quick_subsets(sources, characters, cache):
@@ -301,6 +306,44 @@ def test_fonts_are_woff2_subsets_of_the_shipped_fonts_and_reproducible():
     assert len(cmap) < 200 < len(TTFont(io.BytesIO(source)).getBestCmap())  # a subset, not the whole font
     features = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
     assert {"lnum", "tnum"} <= features  # the lining and tabular figures the stylesheet asks for are kept
+
+
+CHART = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+    b'<g font-family="RB Sans, Inter, sans-serif" font-size="11px">'
+    b'<text font-weight="600" y="12">Idlib</text><text y="30">1,000</text></g>'
+    b'<text font-family="Helvetica, sans-serif" y="50">other</text></svg>'
+)
+
+
+def test_an_svg_image_carries_the_layouts_faces_it_names(monkeypatch):
+    """A browser shows an SVG image as a document of its own, which reaches no font of the page:
+    the layouts' faces its text names go inside it, cut to its letters."""
+    from fontTools.ttLib import TTFont
+
+    from report_build.images import check_svg
+
+    monkeypatch.setattr(fonts, "_subsets", REAL_SUBSETS)
+    made = fonts.svg_fonts(CHART, Theme())
+    check_svg(made, "chart.svg")  # still self-contained: data: URLs only
+    style = lxml.etree.fromstring(made).find("{http://www.w3.org/2000/svg}style").text
+    rules = re.findall(
+        r'font-family: "RB Sans"; font-style: normal; font-weight: (\d+); src: url\(data:font/woff2;base64,([^)]+)\)',
+        style,
+    )
+    assert [weight for weight, _ in rules] == ["400", "600"]  # the label and the title; Helvetica is not ours
+    covered = {weight: set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()) for weight, data in rules}
+    assert covered["600"] == {ord(c) for c in "Idlib "} and covered["400"] == {ord(c) for c in "1,000 "}
+    assert made == fonts.svg_fonts(CHART, Theme())  # the same bytes every time
+    plain = b'<svg xmlns="http://www.w3.org/2000/svg"><text font-family="serif">x</text></svg>'
+    assert fonts.svg_fonts(plain, Theme()) == plain  # names none of the layouts' faces: left as it is
+
+
+def test_the_sites_charts_carry_their_faces(site):
+    charts = [name for name in site if name.endswith(".svg") and b"role-axis" in site[name]]
+    assert charts
+    for name in charts:
+        assert b'@font-face { font-family: "RB Sans"' in site[name] and b"data:font/woff2;base64," in site[name]
 
 
 def test_raster_images_get_srcset_and_their_size(tmp_path):

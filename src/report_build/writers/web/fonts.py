@@ -12,6 +12,7 @@ bytes; subsets are cached in ``output/.cache`` by a digest of font and character
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -20,9 +21,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from lxml import etree
 
 from ... import fonts as font_chain
 from ...cache import BuildCache
@@ -222,3 +225,82 @@ def make_subset(data: bytes, characters: str) -> bytes:
     font.flavor = "woff2"
     font.save(out, reorderTables=False)
     return out.getvalue()
+
+
+SVG_NS = "http://www.w3.org/2000/svg"
+SVG_TEXT = {f"{{{SVG_NS}}}{name}" for name in ("text", "tspan", "textPath")}
+STYLE_FONT = re.compile(r"font-(family|weight|style)\s*:\s*([^;]+)", re.IGNORECASE)
+WEIGHT_NAMES = {"normal": "400", "bold": "700"}
+
+
+def svg_fonts(data: bytes, theme: Theme, cache: BuildCache | None = None) -> bytes:
+    """An SVG image (a chart) with the layouts' faces it names embedded, cut to its letters.
+
+    A browser shows an SVG image as a document of its own, which loads no font, the page's or
+    any other: its labels fell back to a system face, a third family on a page the layouts set
+    in two. Each face of ``css/fonts.css`` that the SVG's text asks for (the first family of
+    its ``font-family`` that the layouts have, at the nearest weight) is embedded as a WOFF2
+    subset of the letters set in it, a ``data:`` URL in a ``<style>`` (which the SVG rule allows:
+    :func:`report_build.images.check_svg`). An SVG that names none of them is returned as it is."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
+    root = etree.fromstring(data, parser)
+    layouts = _layout_faces(theme)
+    wanted: dict[Face, set[str]] = {}
+    for element in root.iter(*SVG_TEXT):
+        text = "".join(element.itertext())
+        face = _face_for(_inherited(element), layouts)
+        if face is not None and text.strip():
+            wanted.setdefault(face, set()).update(text)
+    if not wanted:
+        return data
+    rules = []
+    for face, characters in sorted(wanted.items(), key=lambda item: (item[0].family, item[0].weight, item[0].style)):
+        woff2 = _subsets([face.source], "".join(sorted(characters | {" "})), cache)[face.source]
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; font-weight: {face.weight}; '
+            f'src: url(data:font/woff2;base64,{base64.b64encode(woff2).decode()}) format("woff2"); }}'
+        )
+    style = etree.Element(f"{{{SVG_NS}}}style")
+    style.text = "\n".join(rules)
+    root.insert(0, style)
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def _inherited(element: Any) -> dict[str, str]:
+    """The font family list, weight and style a text element is set in (its attributes or
+    ``style``, else its ancestors')."""
+    found: dict[str, str] = {}
+    for node in (element, *element.iterancestors()):
+        declared = {name.lower(): value.strip() for name, value in STYLE_FONT.findall(node.get("style") or "")}
+        for name in ("family", "weight", "style"):
+            value = declared.get(name) or node.get(f"font-{name}")
+            if value and name not in found:
+                found[name] = value.strip()
+    return found
+
+
+def _face_for(font: dict[str, str], layouts: list[Face]) -> Face | None:
+    """The face of ``layouts`` for a text's font: its first family the layouts have, in its
+    style, at the weight nearest its own."""
+    families = [name.strip().strip("'\"") for name in font.get("family", "").split(",")]
+    weight = _weight(font.get("weight", "400"))
+    style = "italic" if font.get("style", "normal").lower() in ("italic", "oblique") else "normal"
+    for family in families:
+        candidates = [face for face in layouts if face.family.lower() == family.lower()]
+        if candidates:
+            return min(candidates, key=lambda face: (face.style != style, abs(int(face.weight) - weight)))
+    return None
+
+
+def _weight(value: str) -> int:
+    value = WEIGHT_NAMES.get(value.strip().lower(), value.strip())
+    return int(value) if value.isdigit() else 400
+
+
+def _layout_faces(theme: Theme) -> list[Face]:
+    """Every face of the layouts' css/fonts.css."""
+    path = theme.find("css/fonts.css")
+    if path is None:
+        return []
+    named = re.findall(r"font-family\s*:\s*([^;}]+)", path.read_text(encoding="utf-8"), re.IGNORECASE)
+    return faces(theme, " ".join(f'"{family.strip().strip(chr(34) + chr(39)).lower()}"' for family in named))
