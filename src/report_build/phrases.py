@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 from .model import language_subtags
 
 HAN_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uffa0-\uffdc]")
 KOREAN_WORDS = re.compile(r"\s+|\S+")  # a Korean text's words, and the spaces between them
 PHRASE = "phrase"  # the class of a phrase's span
 LONGEST = 10  # characters: a longer phrase is not kept on one line, so that it cannot overrun a narrow measure

@@ -20,9 +20,10 @@ def test_the_correction_is_applied():
     assert word_breaks.APPLIED  # if WeasyPrint changes, review writers/pdf/word_breaks.py
 
 
-def test_a_korean_word_is_found_whole_with_latin_letters_and_digits():
-    text = "Rust의 소유권은 2018년에, 값(value)은 a b"  # a word of one letter has nothing to keep
-    assert [text[start:end] for start, end in word_breaks.words(text)] == ["Rust의", "소유권은", "2018년에"]
+def test_a_korean_word_is_found_whole_with_latin_letters_digits_and_marks():
+    text = "Rust의 소유권은 2018년에, 값(value)은 a b 소유\u302e권"  # a word of one letter has nothing to keep
+    found = [text[start:end] for start, end in word_breaks.words(text)]
+    assert found == ["Rust의", "소유권은", "2018년에", "소유\u302e권"]  # a Hangul tone mark inside a word
 
 
 @pytest.mark.parametrize(
@@ -59,6 +60,25 @@ def test_korean_lines_end_at_word_ends_and_other_languages_are_untouched():
     # the correction changes (and what the assertion above would see)
     english = _lines(f'<html lang="en"><body style="width: 6cm; font-family: Noto Sans CJK KR">{body}</body></html>')
     assert any(token not in words | {"소유권은", "메모리"} for line in english for token in line.split())
+
+
+@pytest.mark.e2e
+def test_a_korean_word_wider_than_its_line_is_cut_where_the_layout_allows_it():
+    """keep-all keeps words whole, but overflow-wrap (the layouts' paragraphs have it) and
+    word-break: break-all still cut a word that cannot fit, rather than run it off the page."""
+    long_word = "가나다라마바사아자차카타파하" * 3
+    html = (
+        '<html lang="ko"><body style="font-family: Noto Sans CJK KR">'
+        f'<p style="width: 3cm; overflow-wrap: anywhere">{long_word} 끝</p>'
+        f'<p style="width: 3cm">{long_word} 끝</p>'
+        '<p style="width: 3cm; word-break: break-all">소유권은 메모리를 안전하게 관리하기</p></body></html>'
+    )
+    lines = _lines(html)
+    cut = lines[: lines.index("끝")]
+    assert len(cut) > 3 and "".join(cut) == long_word  # cut, nothing lost
+    rest = lines[lines.index("끝") + 1 :]
+    assert rest[0] == long_word  # without overflow-wrap it runs on, as keep-all has it
+    assert any(line.startswith("를") for line in rest), rest  # break-all cuts "메모리를" inside
 
 
 @pytest.mark.e2e

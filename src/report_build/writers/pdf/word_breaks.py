@@ -6,12 +6,15 @@ break between any two Hangul syllables, so the PDF cut words in two at the ends 
 ("소유" / "권") with nothing to show that the word goes on. Here, in text whose language is
 Korean (the element's ``lang``, or the document's), no line breaks inside a word that holds
 Hangul (a run of letters and digits, "Rust의" included); lines break at spaces and punctuation,
-as keep-all has them. A word longer than the line overflows it, as a long address does.
+as keep-all has them. A word wider than its line is still cut where the layout allows it
+(``overflow-wrap``, ``word-break: break-all``: WeasyPrint's last resort, Pango's character
+wrapping), as keep-all lets it be; text with ``word-break: break-all`` keeps no word whole.
 
 WeasyPrint decides where a line may break in two places, and both are changed alike:
 
 - the layout of a line (``Layout.set_text``): Pango is given an ``allow_breaks`` attribute,
-  false, over each such word;
+  false, over each such word (taken away again for the last resort: ``Layout.get_first_line``
+  with character wrapping);
 - the break points WeasyPrint reads on their own (``get_log_attrs``: whether a text box can break
   inside, or where two boxes meet, as in "소유<em>권</em>"): the same positions are cleared.
 
@@ -33,8 +36,11 @@ from weasyprint.text.ffi import ffi, pango
 
 from ...phrases import HANGUL, korean
 
-WORD = re.compile(r"\w{2,}")  # letters and digits in a row: a word, for keep-all
-PLAIN = "_report_build_plain"  # a layout's attributes before the words of its text were added
+MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f"
+LETTER = f"[\\w{MARKS}]"  # a letter or digit, or a combining mark (a Hangul tone mark among them)
+WORD = re.compile(f"{LETTER}{{2,}}")  # a word, for keep-all (kept whole when it holds Hangul)
+PLAIN = "_report_build_plain"  # (the Pango layout, its attributes before the words of its text were added)
+CHARACTER_WRAP = pango.PANGO_WRAP_CHAR  # WeasyPrint's last resort for a word wider than its line
 
 
 def words(text: str) -> list[tuple[int, int]]:
@@ -62,6 +68,7 @@ def _byte_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
 
 GET_LOG_ATTRS = getattr(line_break.get_log_attrs, "__wrapped__", line_break.get_log_attrs)
 SET_TEXT = getattr(line_break.Layout.set_text, "__wrapped__", line_break.Layout.set_text)
+GET_FIRST_LINE = getattr(line_break.Layout.get_first_line, "__wrapped__", line_break.Layout.get_first_line)
 
 
 def get_log_attrs(text: str, lang: str | None) -> Any:
@@ -80,21 +87,21 @@ def set_text(layout: Any, text: str, justify: bool = False) -> None:
     A layout is given one text after another (the rest of a paragraph, then the part that fits,
     hyphenated or not): the words of the text before are taken away first, so that they never
     fall on the next text's letters."""
-    if PLAIN in layout.__dict__:
-        pango.pango_layout_set_attributes(layout.layout, layout.__dict__.pop(PLAIN))
+    _drop_words(layout)
     SET_TEXT(layout, text, justify)
-    if not _keeps_words(layout.style["lang"]):
+    if not _keeps_words(layout.style["lang"]) or layout.style["word_break"] == "break-all":
         return
     spans = words(layout.text)
     if not spans:
         return
     current = pango.pango_layout_get_attributes(layout.layout)
     if current == ffi.NULL:
-        layout.__dict__[PLAIN] = ffi.NULL
+        plain = ffi.NULL
         kept = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     else:
-        layout.__dict__[PLAIN] = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
+        plain = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
         kept = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
+    layout.__dict__[PLAIN] = (layout.layout, plain)
     for start, end in _byte_spans(layout.text, spans):
         attribute = pango.pango_attr_allow_breaks_new(False)
         attribute.start_index, attribute.end_index = start, end
@@ -102,30 +109,50 @@ def set_text(layout: Any, text: str, justify: bool = False) -> None:
     pango.pango_layout_set_attributes(layout.layout, kept)
 
 
+def get_first_line(layout: Any) -> Any:
+    """WeasyPrint's ``Layout.get_first_line``; with character wrapping (its last resort for a word
+    wider than the line, under ``overflow-wrap`` or ``word-break: break-all``) the words are
+    taken away first, so that such a word is cut rather than run past the line's end."""
+    if PLAIN in layout.__dict__ and pango.pango_layout_get_wrap(layout.layout) == CHARACTER_WRAP:
+        _drop_words(layout)
+    return GET_FIRST_LINE(layout)
+
+
+def _drop_words(layout: Any) -> None:
+    """Give a layout back the attributes it had before :func:`set_text` added its words (not to
+    the new Pango layout WeasyPrint makes when it lays a line out again)."""
+    owner, plain = layout.__dict__.pop(PLAIN, (None, None))
+    if owner is not None and owner == layout.layout:
+        pango.pango_layout_set_attributes(layout.layout, plain)
+
+
 def _declare() -> bool:
-    """Declare the two Pango functions WeasyPrint's bindings lack (Pango 1.44 and later)."""
+    """Declare the Pango functions WeasyPrint's bindings lack (Pango 1.44 and later)."""
     for declaration in (
         "PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);",
         "PangoAttrList * pango_attr_list_copy (PangoAttrList *list);",
+        "PangoWrapMode pango_layout_get_wrap (PangoLayout *layout);",
     ):
         with contextlib.suppress(FFIError):  # declared already (by a later WeasyPrint)
             ffi.cdef(declaration)
     try:
-        return bool(pango.pango_attr_allow_breaks_new and pango.pango_attr_list_copy)
+        return bool(pango.pango_attr_allow_breaks_new and pango.pango_attr_list_copy and pango.pango_layout_get_wrap)
     except AttributeError:
         return False
 
 
 def _apply() -> bool:
-    """Replace both functions while they are WeasyPrint's own (or already ours)."""
+    """Replace the three functions while they are WeasyPrint's own (or already ours)."""
     if getattr(line_break.get_log_attrs, "__wrapped__", None) is GET_LOG_ATTRS:
         return True
     if line_break.get_log_attrs.__code__.co_varnames[:2] != ("text", "lang") or not _declare():
         return False
     get_log_attrs.__wrapped__ = GET_LOG_ATTRS  # type: ignore[attr-defined]
     set_text.__wrapped__ = SET_TEXT  # type: ignore[attr-defined]
+    get_first_line.__wrapped__ = GET_FIRST_LINE  # type: ignore[attr-defined]
     line_break.get_log_attrs = get_log_attrs
     line_break.Layout.set_text = set_text  # type: ignore[method-assign]
+    line_break.Layout.get_first_line = get_first_line  # type: ignore[method-assign]
     return True
 
 
