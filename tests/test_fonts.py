@@ -148,3 +148,10 @@ def test_the_fallback_faces_a_text_needs(multilingual):
     assert "한" in serif["Noto Serif CJK SC"] and "ח" in serif["Noto Serif Hebrew"]
     assert not any("a" in text or "💧" in text for text in serif.values())  # own faces; emoji left to readers
     assert all(isinstance(face.path, Path) for face in fonts.characters_by_face(chars, coverage, "sans"))
+
+
+@pytest.mark.parametrize(
+    ("value", "weight"), [("400", 400), ("600", 600), ("bold", 700), ("Normal", 400), (None, 400), ("100 900", 100)]
+)
+def test_a_css_font_weight_as_a_number(value, weight):
+    assert fonts.css_weight(value) == weight

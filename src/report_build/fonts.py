@@ -185,6 +185,14 @@ def has(face: Face, char: str) -> bool:
     return ord(char) in _cmap(face.path, face.index)
 
 
+def css_weight(value: str | None) -> int:
+    """A CSS ``font-weight`` as a number: ``bold`` 700, a variable face's range ``100 900`` its
+    first, anything else (``normal``, none) 400."""
+    words = (value or "").split()
+    first = {"normal": "400", "bold": "700"}.get(words[0].lower(), words[0]) if words else "400"
+    return int(first) if first.isdigit() else 400
+
+
 def layout_faces(theme: Theme) -> list[Face]:
     """The layouts' own faces, from the @font-face rules of ``css/fonts.css``."""
     path = theme.find("css/fonts.css")
@@ -197,7 +205,7 @@ def layout_faces(theme: Theme) -> list[Face]:
         family = props.get("font-family", "").strip("'\"")
         if family and urls:
             source = (path.parent / urls[0]).resolve()
-            weight = int(props.get("font-weight", "400")) if props.get("font-weight", "400").isdigit() else 400
+            weight = css_weight(props.get("font-weight"))
             found.append(Face(family, source, 0, props.get("font-style", "normal"), weight))
     return found
 

@@ -311,32 +311,81 @@ def test_fonts_are_woff2_subsets_of_the_shipped_fonts_and_reproducible():
 CHART = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
     b'<g font-family="RB Sans, Inter, sans-serif" font-size="11px">'
-    b'<text font-weight="600" y="12">Idlib</text><text y="30">1,000</text></g>'
+    b'<text font-weight="600" y="12">Idlib 2020</text><text y="30">1,000</text></g>'
     b'<text font-family="Helvetica, sans-serif" y="50">other</text></svg>'
 )
+SVG_STYLE = "{http://www.w3.org/2000/svg}style"
+
+
+def _embedded(svg: bytes) -> list[tuple[str, str, str, set[int]]]:
+    """(family, weight, unicode-range, the characters of the embedded face) of each rule."""
+    from fontTools.ttLib import TTFont
+
+    style = lxml.etree.fromstring(svg).find(SVG_STYLE).text
+    found = re.findall(
+        r'font-family: "([^"]+)"; font-style: normal; font-weight: (\d+); '
+        r'src: url\(data:font/woff2;base64,([^)]+)\) format\("woff2"\); unicode-range: ([^;]+);',
+        style,
+    )
+    return [
+        (family, weight, ranges, set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()))
+        for family, weight, data, ranges in found
+    ]
 
 
 def test_an_svg_image_carries_the_layouts_faces_it_names(monkeypatch):
     """A browser shows an SVG image as a document of its own, which reaches no font of the page:
     the layouts' faces its text names go inside it, cut to its letters."""
-    from fontTools.ttLib import TTFont
-
     from report_build.images import check_svg
 
     monkeypatch.setattr(fonts, "_subsets", REAL_SUBSETS)
     made = fonts.svg_fonts(CHART, Theme())
     check_svg(made, "chart.svg")  # still self-contained: data: URLs only
-    style = lxml.etree.fromstring(made).find("{http://www.w3.org/2000/svg}style").text
-    rules = re.findall(
-        r'font-family: "RB Sans"; font-style: normal; font-weight: (\d+); src: url\(data:font/woff2;base64,([^)]+)\)',
-        style,
-    )
-    assert [weight for weight, _ in rules] == ["400", "600"]  # the label and the title; Helvetica is not ours
-    covered = {weight: set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()) for weight, data in rules}
-    assert covered["600"] == {ord(c) for c in "Idlib "} and covered["400"] == {ord(c) for c in "1,000 "}
+    rules = _embedded(made)
+    # the label and the title, each in its weight; Helvetica is not one of the layouts' families
+    assert [(family, weight) for family, weight, _r, _c in rules] == [("RB Sans", "400"), ("RB Sans", "600")]
+    assert rules[0][3] == {ord(c) for c in "1,0"} and rules[1][3] == {ord(c) for c in "Idlib 20"}
+    assert rules[1][2] == "U+20, U+30, U+32, U+49, U+62, U+64, U+69, U+6C"  # exactly what it draws
     assert made == fonts.svg_fonts(CHART, Theme())  # the same bytes every time
     plain = b'<svg xmlns="http://www.w3.org/2000/svg"><text font-family="serif">x</text></svg>'
     assert fonts.svg_fonts(plain, Theme()) == plain  # names none of the layouts' faces: left as it is
+
+
+def test_an_svg_label_in_several_scripts_draws_each_from_a_face_that_has_it(monkeypatch):
+    """A right-to-left chart names the Arabic face first: its Latin letters come from the sans
+    named after it; Hangul, which no face of the layouts has, from the fallback chain's face,
+    under the first family's name and limited to those letters."""
+    monkeypatch.setattr(fonts, "_subsets", REAL_SUBSETS)
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><g font-family="RB Arabic, Noto Naskh Arabic, RB Sans, sans-serif">'
+        "<text>إدلب GDP</text><text>서울</text></g></svg>"
+    ).encode()
+    rules = _embedded(fonts.svg_fonts(svg, Theme(), language="ar"))
+    by_family = {}
+    for family, _weight, _ranges, characters in rules:
+        by_family.setdefault(family, []).append(characters)
+    assert set(by_family) == {"RB Arabic", "RB Sans"}
+    arabic = {ord(c) for c in "إدلب"}
+    assert any(arabic <= chars for chars in by_family["RB Arabic"])
+    assert any({ord(c) for c in "GDP"} <= chars for chars in by_family["RB Sans"])
+    hangul = [(family, chars) for family, _w, ranges, chars in rules if "U+C11C" in ranges]
+    assert len(hangul) == 1 and hangul[0][0] == "RB Arabic" and {ord(c) for c in "서울"} <= hangul[0][1]
+
+
+def test_a_layout_whose_faces_have_keyword_weights_is_read(tmp_path, monkeypatch):
+    layouts = tmp_path / "layouts"
+    (layouts / "css").mkdir(parents=True)
+    (layouts / "fonts").mkdir()
+    inter = Theme().find("fonts/inter/Inter-Regular.otf")
+    (layouts / "fonts" / "a.otf").write_bytes(inter.read_bytes())
+    (layouts / "css" / "fonts.css").write_text(
+        '@font-face { font-family: "RB Sans"; font-weight: normal; src: url(../fonts/a.otf); }\n'
+        '@font-face { font-family: "RB Sans"; font-weight: bold; src: url(../fonts/a.otf); }\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(fonts, "_subsets", REAL_SUBSETS)
+    rules = _embedded(fonts.svg_fonts(CHART, Theme(layouts)))
+    assert [weight for _f, weight, _r, _c in rules] == ["400", "700"]  # the title (600) takes the nearest
 
 
 def test_the_sites_charts_carry_their_faces(site):

@@ -230,40 +230,78 @@ def make_subset(data: bytes, characters: str) -> bytes:
 SVG_NS = "http://www.w3.org/2000/svg"
 SVG_TEXT = {f"{{{SVG_NS}}}{name}" for name in ("text", "tspan", "textPath")}
 STYLE_FONT = re.compile(r"font-(family|weight|style)\s*:\s*([^;]+)", re.IGNORECASE)
-WEIGHT_NAMES = {"normal": "400", "bold": "700"}
+GENERIC = {"serif": "serif", "sans-serif": "sans", "monospace": "mono"}  # the fallback chain's styles
+SPACES = " \u00a0"  # drawn by the text's first face, so that a label's spaces are that face's
 
 
-def svg_fonts(data: bytes, theme: Theme, cache: BuildCache | None = None) -> bytes:
-    """An SVG image (a chart) with the layouts' faces it names embedded, cut to its letters.
+def svg_fonts(data: bytes, theme: Theme, cache: BuildCache | None = None, language: str = "en") -> bytes:
+    """An SVG image (a chart) with the faces its text is set in embedded, cut to its letters.
 
     A browser shows an SVG image as a document of its own, which loads no font, the page's or
     any other: its labels fell back to a system face, a third family on a page the layouts set
-    in two. Each face of ``css/fonts.css`` that the SVG's text asks for (the first family of
-    its ``font-family`` that the layouts have, at the nearest weight) is embedded as a WOFF2
-    subset of the letters set in it, a ``data:`` URL in a ``<style>`` (which the SVG rule allows:
-    :func:`report_build.images.check_svg`). An SVG that names none of them is returned as it is."""
+    in two. For each text that names one of the layouts' families (``css/fonts.css``), each
+    letter goes to the first of its families, in its order, whose face (its style, the nearest
+    weight) has it; a letter none of them has goes to the fallback chain's face for it
+    (:mod:`report_build.fonts`), under the first of those families' names. Each face is
+    embedded as a WOFF2 subset of its letters, with their ``unicode-range``, in a ``data:`` URL
+    in a ``<style>`` (which the SVG rule allows: :func:`report_build.images.check_svg`). An SVG
+    that names none of the layouts' families is returned as it is."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
     root = etree.fromstring(data, parser)
-    layouts = _layout_faces(theme)
-    wanted: dict[Face, set[str]] = {}
+    own = [face for face in font_chain.layout_faces(theme) if face.path.is_file() and _in_layouts(face.path, theme)]
+    wanted: dict[tuple[str, str, int, font_chain.Face], set[str]] = {}  # (declared family, style, weight, face)
+    coverage: font_chain.Coverage | None = None
     for element in root.iter(*SVG_TEXT):
-        text = "".join(element.itertext())
-        face = _face_for(_inherited(element), layouts)
-        if face is not None and text.strip():
-            wanted.setdefault(face, set()).update(text)
+        font = _inherited(element)
+        families = [name.strip().strip("'\"") for name in font.get("family", "").split(",")]
+        listed = [face for face in (_face_for(family, font, own) for family in families) if face is not None]
+        if not listed:
+            continue
+        first = listed[0]
+        for char in set("".join(element.itertext())):
+            if char in SPACES:
+                wanted.setdefault((first.family, first.style, first.weight, first), set()).add(char)
+            if not font_chain.visible(char):
+                continue
+            face = next((face for face in listed if font_chain.has(face, char)), None)
+            if face is not None:
+                wanted.setdefault((face.family, face.style, face.weight, face), set()).add(char)
+                continue
+            coverage = coverage or font_chain.Coverage(theme, language)
+            style = next((GENERIC[name.lower()] for name in families if name.lower() in GENERIC), "sans")
+            fallback = coverage.fallback_face(char, style)
+            if fallback is not None:
+                wanted.setdefault((first.family, first.style, first.weight, fallback), set()).add(char)
     if not wanted:
         return data
+    own_set = set(own)
+    made = _fallback_subsets(
+        {face: "".join(sorted(chars)) for (_f, _s, _w, face), chars in wanted.items() if face not in own_set}, cache
+    )
     rules = []
-    for face, characters in sorted(wanted.items(), key=lambda item: (item[0].family, item[0].weight, item[0].style)):
-        woff2 = _subsets([face.source], "".join(sorted(characters | {" "})), cache)[face.source]
+    for (family, style, weight, face), chars in sorted(wanted.items(), key=_rule_order):
+        letters = "".join(sorted(chars))
+        woff2 = _subsets([face.path], letters, cache)[face.path] if face in own_set else made.get(face)
+        if woff2 is None:
+            continue
         rules.append(
-            f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; font-weight: {face.weight}; '
-            f'src: url(data:font/woff2;base64,{base64.b64encode(woff2).decode()}) format("woff2"); }}'
+            f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight}; '
+            f'src: url(data:font/woff2;base64,{base64.b64encode(woff2).decode()}) format("woff2"); '
+            f"unicode-range: {font_chain.unicode_range(letters)}; }}"
         )
-    style = etree.Element(f"{{{SVG_NS}}}style")
-    style.text = "\n".join(rules)
-    root.insert(0, style)
+    style_element = etree.Element(f"{{{SVG_NS}}}style")
+    style_element.text = "\n".join(rules)
+    root.insert(0, style_element)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def _rule_order(item: tuple[tuple[str, str, int, font_chain.Face], set[str]]) -> tuple[str, str, int, str, int]:
+    (family, style, weight, face), _chars = item
+    return family, style, weight, str(face.path), face.index
+
+
+def _in_layouts(path: Path, theme: Theme) -> bool:
+    return any(path.resolve().is_relative_to(folder) for folder in theme.dirs)
 
 
 def _inherited(element: Any) -> dict[str, str]:
@@ -279,28 +317,11 @@ def _inherited(element: Any) -> dict[str, str]:
     return found
 
 
-def _face_for(font: dict[str, str], layouts: list[Face]) -> Face | None:
-    """The face of ``layouts`` for a text's font: its first family the layouts have, in its
-    style, at the weight nearest its own."""
-    families = [name.strip().strip("'\"") for name in font.get("family", "").split(",")]
-    weight = _weight(font.get("weight", "400"))
-    style = "italic" if font.get("style", "normal").lower() in ("italic", "oblique") else "normal"
-    for family in families:
-        candidates = [face for face in layouts if face.family.lower() == family.lower()]
-        if candidates:
-            return min(candidates, key=lambda face: (face.style != style, abs(int(face.weight) - weight)))
-    return None
-
-
-def _weight(value: str) -> int:
-    value = WEIGHT_NAMES.get(value.strip().lower(), value.strip())
-    return int(value) if value.isdigit() else 400
-
-
-def _layout_faces(theme: Theme) -> list[Face]:
-    """Every face of the layouts' css/fonts.css."""
-    path = theme.find("css/fonts.css")
-    if path is None:
-        return []
-    named = re.findall(r"font-family\s*:\s*([^;}]+)", path.read_text(encoding="utf-8"), re.IGNORECASE)
-    return faces(theme, " ".join(f'"{family.strip().strip(chr(34) + chr(39)).lower()}"' for family in named))
+def _face_for(family: str, font: dict[str, str], own: list[font_chain.Face]) -> font_chain.Face | None:
+    """The layouts' face of ``family`` for a text's font: in its style, at the weight nearest its own."""
+    weight = font_chain.css_weight(font.get("weight"))
+    style = "italic" if font.get("style", "normal").lower().startswith(("italic", "oblique")) else "normal"
+    candidates = [face for face in own if face.family.lower() == family.lower()]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda face: (face.style != style, abs(face.weight - weight)))
