@@ -339,16 +339,29 @@ def test_an_svg_image_carries_the_layouts_faces_it_names(monkeypatch):
     from report_build.images import check_svg
 
     monkeypatch.setattr(fonts, "_subsets", REAL_SUBSETS)
-    made = fonts.svg_fonts(CHART, Theme())
+    made = fonts.svg_fonts({"chart.svg": CHART}, Theme())["chart.svg"]
     check_svg(made, "chart.svg")  # still self-contained: data: URLs only
     rules = _embedded(made)
     # the label and the title, each in its weight; Helvetica is not one of the layouts' families
     assert [(family, weight) for family, weight, _r, _c in rules] == [("RB Sans", "400"), ("RB Sans", "600")]
     assert rules[0][3] == {ord(c) for c in "1,0"} and rules[1][3] == {ord(c) for c in "Idlib 20"}
     assert rules[1][2] == "U+20, U+30, U+32, U+49, U+62, U+64, U+69, U+6C"  # exactly what it draws
-    assert made == fonts.svg_fonts(CHART, Theme())  # the same bytes every time
+    assert made == fonts.svg_fonts({"chart.svg": CHART}, Theme())["chart.svg"]  # the same bytes every time
     plain = b'<svg xmlns="http://www.w3.org/2000/svg"><text font-family="serif">x</text></svg>'
-    assert fonts.svg_fonts(plain, Theme()) == plain  # names none of the layouts' faces: left as it is
+    assert fonts.svg_fonts({"plain.svg": plain}, Theme()) == {}  # names none of the layouts' faces: left as it is
+
+
+def test_the_charts_of_a_site_share_one_subset_a_face(monkeypatch):
+    """Forty charts make one subset of each face, not forty: each carries the face cut to the
+    letters all of them set in it."""
+    made_for = []
+    monkeypatch.setattr(fonts, "_subsets", REAL_SUBSETS)
+    monkeypatch.setattr(fonts, "make_subset", lambda data, characters: made_for.append(characters) or b"wOF2")
+    other = CHART.replace(b"Idlib 2020", b"Hama 2019").replace(b"1,000", b"7,500")
+    made = fonts.svg_fonts({"a.svg": CHART, "b.svg": other}, Theme())
+    assert set(made) == {"a.svg", "b.svg"} and len(made_for) == 2  # regular and semibold, once each
+    # the titles' letters together, the labels' together
+    assert sorted(made_for) == sorted(["".join(sorted(set("Idlib 2020Hama 2019"))), "".join(sorted(set("1,0007,500")))])
 
 
 def test_an_svg_label_in_several_scripts_draws_each_from_a_face_that_has_it(monkeypatch):
@@ -360,7 +373,7 @@ def test_an_svg_label_in_several_scripts_draws_each_from_a_face_that_has_it(monk
         '<svg xmlns="http://www.w3.org/2000/svg"><g font-family="RB Arabic, Noto Naskh Arabic, RB Sans, sans-serif">'
         "<text>إدلب GDP</text><text>서울</text></g></svg>"
     ).encode()
-    rules = _embedded(fonts.svg_fonts(svg, Theme(), language="ar"))
+    rules = _embedded(fonts.svg_fonts({"chart.svg": svg}, Theme(), language="ar")["chart.svg"])
     by_family = {}
     for family, _weight, _ranges, characters in rules:
         by_family.setdefault(family, []).append(characters)
@@ -384,7 +397,7 @@ def test_a_layout_whose_faces_have_keyword_weights_is_read(tmp_path, monkeypatch
         encoding="utf-8",
     )
     monkeypatch.setattr(fonts, "_subsets", REAL_SUBSETS)
-    rules = _embedded(fonts.svg_fonts(CHART, Theme(layouts)))
+    rules = _embedded(fonts.svg_fonts({"chart.svg": CHART}, Theme(layouts))["chart.svg"])
     assert [weight for _f, weight, _r, _c in rules] == ["400", "700"]  # the title (600) takes the nearest
 
 

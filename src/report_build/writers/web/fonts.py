@@ -234,69 +234,94 @@ GENERIC = {"serif": "serif", "sans-serif": "sans", "monospace": "mono"}  # the f
 SPACES = " \u00a0"  # drawn by the text's first face, so that a label's spaces are that face's
 
 
-def svg_fonts(data: bytes, theme: Theme, cache: BuildCache | None = None, language: str = "en") -> bytes:
-    """An SVG image (a chart) with the faces its text is set in embedded, cut to its letters.
+def svg_fonts(
+    svgs: dict[str, bytes], theme: Theme, cache: BuildCache | None = None, language: str = "en"
+) -> dict[str, bytes]:
+    """The site's SVG images (charts) with the faces their text is set in embedded.
 
     A browser shows an SVG image as a document of its own, which loads no font, the page's or
     any other: its labels fell back to a system face, a third family on a page the layouts set
     in two. For each text that names one of the layouts' families (``css/fonts.css``), each
     letter goes to the first of its families, in its order, whose face (its style, the nearest
     weight) has it; a letter none of them has goes to the fallback chain's face for it
-    (:mod:`report_build.fonts`), under the first of those families' names. Each face is
-    embedded as a WOFF2 subset of its letters, with their ``unicode-range``, in a ``data:`` URL
-    in a ``<style>`` (which the SVG rule allows: :func:`report_build.images.check_svg`). An SVG
-    that names none of the layouts' families is returned as it is."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
-    root = etree.fromstring(data, parser)
+    (:mod:`report_build.fonts`), under the first of those families' names. Each face is cut
+    once, to the letters all the images set in it (so a report with forty charts makes a
+    subset a face, not forty), and embedded in every image that uses it as a WOFF2 ``data:``
+    URL in a ``<style>``, limited by ``unicode-range`` to those letters (the SVG rule allows
+    ``data:`` URLs: :func:`report_build.images.check_svg`). An image that names none of the
+    layouts' families is left as it is. Returns the images changed, by name."""
     own = [face for face in font_chain.layout_faces(theme) if face.path.is_file() and _in_layouts(face.path, theme)]
-    wanted: dict[tuple[str, str, int, font_chain.Face], set[str]] = {}  # (declared family, style, weight, face)
+    letters: dict[tuple[str, str, int, font_chain.Face], set[str]] = {}  # (declared family, style, weight, face)
+    uses: dict[str, tuple[Any, set[tuple[str, str, int, font_chain.Face]]]] = {}
     coverage: font_chain.Coverage | None = None
-    for element in root.iter(*SVG_TEXT):
-        font = _inherited(element)
-        families = [name.strip().strip("'\"") for name in font.get("family", "").split(",")]
-        listed = [face for face in (_face_for(family, font, own) for family in families) if face is not None]
-        if not listed:
-            continue
-        first = listed[0]
-        for char in set("".join(element.itertext())):
-            if char in SPACES:
-                wanted.setdefault((first.family, first.style, first.weight, first), set()).add(char)
-            if not font_chain.visible(char):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
+    for name, data in svgs.items():
+        root = etree.fromstring(data, parser)
+        keys: set[tuple[str, str, int, font_chain.Face]] = set()
+        for element in root.iter(*SVG_TEXT):
+            font = _inherited(element)
+            families = [family.strip().strip("'\"") for family in font.get("family", "").split(",")]
+            listed = [face for face in (_face_for(family, font, own) for family in families) if face is not None]
+            if not listed:
                 continue
-            face = next((face for face in listed if font_chain.has(face, char)), None)
-            if face is not None:
-                wanted.setdefault((face.family, face.style, face.weight, face), set()).add(char)
-                continue
-            coverage = coverage or font_chain.Coverage(theme, language)
-            style = next((GENERIC[name.lower()] for name in families if name.lower() in GENERIC), "sans")
-            fallback = coverage.fallback_face(char, style)
-            if fallback is not None:
-                wanted.setdefault((first.family, first.style, first.weight, fallback), set()).add(char)
-    if not wanted:
-        return data
-    own_set = set(own)
-    made = _fallback_subsets(
-        {face: "".join(sorted(chars)) for (_f, _s, _w, face), chars in wanted.items() if face not in own_set}, cache
-    )
-    rules = []
-    for (family, style, weight, face), chars in sorted(wanted.items(), key=_rule_order):
-        letters = "".join(sorted(chars))
-        woff2 = _subsets([face.path], letters, cache)[face.path] if face in own_set else made.get(face)
-        if woff2 is None:
-            continue
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight}; '
-            f'src: url(data:font/woff2;base64,{base64.b64encode(woff2).decode()}) format("woff2"); '
-            f"unicode-range: {font_chain.unicode_range(letters)}; }}"
-        )
-    style_element = etree.Element(f"{{{SVG_NS}}}style")
-    style_element.text = "\n".join(rules)
-    root.insert(0, style_element)
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+            first = listed[0]
+            for char in set("".join(element.itertext())):
+                key = None
+                if char in SPACES:
+                    key = (first.family, first.style, first.weight, first)
+                elif font_chain.visible(char):
+                    face = next((face for face in listed if font_chain.has(face, char)), None)
+                    if face is not None:
+                        key = (face.family, face.style, face.weight, face)
+                    else:
+                        coverage = coverage or font_chain.Coverage(theme, language)
+                        style = next((GENERIC[f.lower()] for f in families if f.lower() in GENERIC), "sans")
+                        fallback = coverage.fallback_face(char, style)
+                        if fallback is not None:
+                            key = (first.family, first.style, first.weight, fallback)
+                if key is not None:
+                    letters.setdefault(key, set()).add(char)
+                    keys.add(key)
+        if keys:
+            uses[name] = (root, keys)
+    rules = _svg_font_rules(letters, set(own), cache)
+    changed = {}
+    for name, (root, keys) in uses.items():
+        style_element = etree.Element(f"{{{SVG_NS}}}style")
+        style_element.text = "\n".join(rules[key] for key in sorted(keys, key=_rule_order) if key in rules)
+        root.insert(0, style_element)
+        changed[name] = etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+    return changed
 
 
-def _rule_order(item: tuple[tuple[str, str, int, font_chain.Face], set[str]]) -> tuple[str, str, int, str, int]:
-    (family, style, weight, face), _chars = item
+def _svg_font_rules(
+    letters: dict[tuple[str, str, int, font_chain.Face], set[str]],
+    own: set[font_chain.Face],
+    cache: BuildCache | None,
+) -> dict[tuple[str, str, int, font_chain.Face], str]:
+    """The ``@font-face`` rule of each (declared family, style, weight, face): the face cut to
+    its letters (a fallback face once, to the letters of all its rules)."""
+    fallback_letters: dict[font_chain.Face, set[str]] = {}
+    for (_family, _style, _weight, face), chars in letters.items():
+        if face not in own:
+            fallback_letters.setdefault(face, set()).update(chars)
+    made = _fallback_subsets({face: "".join(sorted(chars)) for face, chars in fallback_letters.items()}, cache)
+    rules = {}
+    for key, chars in letters.items():
+        family, style, weight, face = key
+        text = "".join(sorted(chars))
+        woff2 = _subsets([face.path], text, cache)[face.path] if face in own else made.get(face)
+        if woff2 is not None:
+            rules[key] = (
+                f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight}; '
+                f'src: url(data:font/woff2;base64,{base64.b64encode(woff2).decode()}) format("woff2"); '
+                f"unicode-range: {font_chain.unicode_range(text)}; }}"
+            )
+    return rules
+
+
+def _rule_order(key: tuple[str, str, int, font_chain.Face]) -> tuple[str, str, int, str, int]:
+    family, style, weight, face = key
     return family, style, weight, str(face.path), face.index
 
 

@@ -82,8 +82,10 @@ def render_site(
     strings = theme.strings
     pages = site_pages(doc)
     images, files = assets.site_images(doc)
-    for name in [name for name in files if name.endswith(".svg")]:  # an SVG image reaches no font of the page
-        files[name] = fonts.svg_fonts(files[name], theme, cache, doc.metadata.language)
+    # an SVG image reaches no font of the page: its faces go inside it
+    files.update(
+        fonts.svg_fonts({n: d for n, d in files.items() if n.endswith(".svg")}, theme, cache, doc.metadata.language)
+    )
     attached = assets.site_attachments(doc, files)  # charts' data, for download
     context = document_context(doc, "web", edition, linker(doc))
     first_chapter = next(page for page in pages if page.kind == CHAPTER)
