@@ -49,10 +49,11 @@ DEFAULT_MANUSCRIPT = PROJECT / "manuscript" / "report.md"
 DOC = PROJECT / "docs" / "performance.md"
 DOC_START, DOC_END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 
-# Targets (issue 7; the PDF and peak-memory ones raised by issue 16).
+# Targets (issue 7; the PDF and peak-memory ones raised by issue 16; the cold PDF and the watch
+# as issue 26 sets them, where the cold build also reads every chapter).
 PDF_OVER_BARE = 0.65  # with the page map of an earlier build
-PDF_COLD_OVER_BARE = 0.85  # without one
-WATCH_SHARE = 0.25  # a watch's rebuild after one paragraph changed, against a full build
+PDF_COLD_OVER_BARE = 1.0  # without one (issue 16 asked 0.85 before chapters were read on their own)
+WATCH_SHARE = 0.20  # a watch's rebuild after one paragraph changed, against a full build
 EPUB_DEFAULT_SECONDS = 1.0
 MAKE_NOOP_SECONDS = 0.5
 PEAK_MB_500 = 1536
