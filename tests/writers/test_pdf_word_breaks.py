@@ -16,8 +16,12 @@ SENTENCES = (
 )
 
 
-def test_the_correction_is_applied():
-    assert word_breaks.APPLIED  # if WeasyPrint changes, review writers/pdf/word_breaks.py
+def test_the_correction_can_be_applied_and_is_only_for_korean():
+    assert word_breaks.AVAILABLE  # if WeasyPrint changes, review writers/pdf/word_breaks.py
+    if not word_breaks.applied():  # (another test of this process may have laid Korean out)
+        assert not word_breaks.use_for("<p>Water, eau, الماء, 水</p>")  # WeasyPrint's own functions
+        assert not word_breaks.applied()
+    assert word_breaks.use_for("<p>소유권</p>") and word_breaks.applied()
 
 
 def test_a_korean_word_is_found_whole_with_latin_letters_digits_and_marks():
@@ -45,6 +49,7 @@ def test_where_a_text_on_its_own_may_break(text, lang, breaks):
 def _lines(html: str) -> list[str]:
     import weasyprint
 
+    word_breaks.use_for(html)  # as the PDF writer does before its layout
     data = weasyprint.HTML(string=html).write_pdf()
     return [line.strip() for page in pdf_pages(data, layout=True) for line in page.splitlines() if line.strip()]
 

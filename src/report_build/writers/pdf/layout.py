@@ -34,7 +34,7 @@ from . import (
     markup,
     references,  # noqa: F401 (page references kept while the structure tree is written)
     svgtext,  # noqa: F401 (SVG labels laid out as whole strings: Arabic joins, kerning holds)
-    word_breaks,  # noqa: F401 (Korean lines break between words)
+    word_breaks,
 )
 from .fetcher import SandboxFetcher
 from .log import RendererMessage, captured_weasyprint_log
@@ -90,6 +90,7 @@ def lay_out_html(
     group's hand-over); ``options`` are kept for :meth:`LaidOut.write`."""
     fetcher = SandboxFetcher([root, *theme.dirs], replacements)
     paths = [path for path in (theme.find(name) for name in stylesheets) if path is not None]
+    word_breaks.use_for(html)  # Korean words kept whole, when there is Korean
     try:
         parsed = _parsed(page, paths, fetcher)
         fonts, counters = parsed.fonts, parsed.counters

@@ -19,8 +19,11 @@ WeasyPrint decides where a line may break in two places, and both are changed al
   inside, or where two boxes meet, as in "소유<em>권</em>"): the same positions are cleared.
 
 No character is added to the text: the words are copied, searched and read aloud as written.
-Applied only where both functions are found as expected (:data:`APPLIED`), so that a WeasyPrint
-upgrade cannot be silently mangled. Other languages break as before.
+The functions are replaced only when a document to lay out holds Hangul (:func:`use_for`: a
+layout without it calls WeasyPrint's own, with none of this code on its busiest path, which
+cost an English report 2-3 % of its layout), and only where they are found as expected
+(:data:`AVAILABLE`), so that a WeasyPrint upgrade cannot be silently mangled. Other languages
+break as before.
 """
 
 from __future__ import annotations
@@ -141,11 +144,12 @@ def _declare() -> bool:
         return False
 
 
-def _apply() -> bool:
-    """Replace the three functions while they are WeasyPrint's own (or already ours)."""
-    if getattr(line_break.get_log_attrs, "__wrapped__", None) is GET_LOG_ATTRS:
+def use_for(html: str) -> bool:
+    """Replace WeasyPrint's three functions by these if ``html`` holds Hangul (for the rest of
+    the process: they leave other text as it was); whether they are in use."""
+    if applied():
         return True
-    if line_break.get_log_attrs.__code__.co_varnames[:2] != ("text", "lang") or not _declare():
+    if not AVAILABLE or not HANGUL.search(html):
         return False
     get_log_attrs.__wrapped__ = GET_LOG_ATTRS  # type: ignore[attr-defined]
     set_text.__wrapped__ = SET_TEXT  # type: ignore[attr-defined]
@@ -156,4 +160,9 @@ def _apply() -> bool:
     return True
 
 
-APPLIED = _apply()
+def applied() -> bool:
+    return line_break.get_log_attrs is get_log_attrs
+
+
+AVAILABLE = line_break.get_log_attrs.__code__.co_varnames[:2] == ("text", "lang") and _declare()
+"""Whether WeasyPrint's functions are those this module expects, and Pango has what it needs."""
