@@ -78,6 +78,14 @@ def test_unsafe_svg_is_refused_as_a_file_would_be():
     remote = '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.org/a.png"/></svg>'
     with pytest.raises(ResourceError, match=r"refers to 'https://example\.org/a\.png'; refused"):
         image_data.admit(remote.encode(), "image/svg+xml", Path("x.svg"))
+    for linked in (
+        '<?xml-stylesheet type="text/css" href="https://example.org/s.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+        '<svg xmlns="http://www.w3.org/2000/svg"><?xml-stylesheet href="s.css"?></svg>',
+    ):
+        with pytest.raises(ResourceError, match=r"links a stylesheet"):
+            image_data.admit(linked.encode(), "image/svg+xml", Path("x.svg"))
+    own = '<?xml-stylesheet href="#style"?><svg xmlns="http://www.w3.org/2000/svg"><style id="style"/></svg>'
+    image_data.admit(own.encode(), "image/svg+xml", Path("x.svg"))  # its own part: allowed
 
 
 def test_oversized_and_malformed_data_uris_are_refused(monkeypatch):

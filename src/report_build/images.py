@@ -151,6 +151,15 @@ def check_svg(data: bytes, name: str) -> None:
         raise ResourceError(f"SVG image '{name}' declares XML entities (<!ENTITY ...>); refused as unsafe")
     if root.tag != f"{{{SVG_NS}}}svg":
         raise UnusableImageError(f"SVG image '{name}' has no <svg> root in the SVG namespace")
+    for instruction in [*root.itersiblings(preceding=True), *root.itersiblings(), *root.iter(etree.PI)]:
+        # <?xml-stylesheet href="…"?>, before the root or inside it: a browser opening the file loads it
+        if isinstance(instruction, etree._ProcessingInstruction) and instruction.target == "xml-stylesheet":
+            ref = (instruction.get("href") or "").strip()
+            if not ref.startswith("#") and not ref.lower().startswith("data:"):
+                raise ResourceError(
+                    f"SVG image '{name}' links a stylesheet (<?xml-stylesheet href=\"{ref}\"?>); "
+                    "it must be self-contained (put the style in a <style> element)"
+                )
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
