@@ -1,4 +1,4 @@
-"""Korean lines broken between words, applied when the PDF writer is imported.
+"""Korean lines broken between words, in the PDF of a document that holds Korean.
 
 Korean writes spaces between its words, and a line breaks there: the site and the ePub set it
 with ``word-break: keep-all``. WeasyPrint 70 has no ``keep-all``, and Pango's rules let a line

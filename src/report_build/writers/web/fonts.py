@@ -30,6 +30,7 @@ from lxml import etree
 from ... import fonts as font_chain
 from ...cache import BuildCache
 from ...errors import RenderError
+from ...images import SVG_NS
 from ...theme import Theme
 
 FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
@@ -65,7 +66,7 @@ def faces(theme: Theme, css: str) -> list[Face]:
         if not family or not urls or f'"{family.lower()}"' not in used:
             continue
         source = (path.parent / urls[0]).resolve()
-        if not any(source.is_relative_to(folder) for folder in theme.dirs) or not source.is_file():
+        if not _in_layouts(source, theme) or not source.is_file():
             raise RenderError(f"font '{urls[0]}' named in css/fonts.css is not in the layouts", path)
         found.append(Face(family, props.get("font-style", "normal"), props.get("font-weight", "400"), source))
     return found
@@ -227,7 +228,6 @@ def make_subset(data: bytes, characters: str) -> bytes:
     return out.getvalue()
 
 
-SVG_NS = "http://www.w3.org/2000/svg"
 SVG_TEXT = {f"{{{SVG_NS}}}{name}" for name in ("text", "tspan", "textPath")}
 STYLE_FONT = re.compile(r"font-(family|weight|style)\s*:\s*([^;]+)", re.IGNORECASE)
 GENERIC = {"serif": "serif", "sans-serif": "sans", "monospace": "mono"}  # the fallback chain's styles
