@@ -90,7 +90,7 @@ class Grouped:
         folios = [folio for folio, shown in zip(self.folios, self.shown, strict=True) if shown]
         labels = editions.page_labels(folios, self.cover)
         blanks = self.blanks if self.blank_page is not None else (False,) * len(self.blanks)
-        named = self.header_cells or (True,) * len(self.parts)
+        named = self.header_cells or None  # None: the join walks every part
         return join(self.parts, blanks, self.blank_page, self.identifier, self.stand_ins, labels, named, self.opened)
 
 
