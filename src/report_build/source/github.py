@@ -31,6 +31,7 @@ from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
+from . import inline_html
 from .block_structure import BlockStructure, ListShape, StrayMarkers, Whitespace
 
 
@@ -161,6 +162,7 @@ class GitHubExtension(Extension):
         # breaks a line at a backslash or two or more spaces before its end.
         md.ESCAPED_CHARS.extend(char for char in string.punctuation if char not in md.ESCAPED_CHARS)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(HARD_BREAK, "br"), "linebreak", 100)
+        inline_html.register(md)  # raw HTML and autolinks by GitHub's grammar
         md.treeprocessors.register(TableCells(md), "report_build_table_cells", 19.5)
         md.treeprocessors.register(TaskBoxes(md), "report_build_task_boxes", 24)
         md.treeprocessors.register(CodeOutOfParagraphs(md), "report_build_code_out_of_paragraphs", 19)

@@ -3,6 +3,8 @@
 Python-Markdown passes raw HTML through untouched. Before it is cleaned (sanitize.py), the whole
 converted document is read twice:
 
+0. :func:`raw_text_as_text`: a tag that would take everything after it for its text (``<textarea>``,
+   ``<title>``, an unclosed ``<style>``) is shown as text, so the rest of the chapter stays;
 1. :class:`_Scanner` (the standard library's tokenizer) walks the tags as written and reports,
    each with a piece of source text to find its line by, what a browser would repair: text
    straight inside ``table``/``tr``/``ol``/``ul``, a block inside a ``p``, stray end tags and
@@ -18,6 +20,7 @@ the ePub's structural check, which refuses it at ``file:line``.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -34,10 +37,17 @@ OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoo
 NO_TEXT = {"table", "thead", "tbody", "tfoot", "tr", "ol", "ul"}
 SCOPE = {"table", "td", "th", "caption", "button", "template", "object", "marquee", "applet"}
 TABLE_PARTS = {"caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th", "script", "template"}
+# GFM's "Disallowed Raw HTML": elements whose content a browser reads as text up to their end tag
+# (or to the end of the page), shown as text as GitHub shows them. None has a place in a report.
+TAG_FILTER = re.compile(r"<(/?(?:title|textarea|xmp|plaintext|noembed|noframes))(?=[\s/>])", re.IGNORECASE)
+# The same kind of element that cleaning removes with its content (sanitize.CONTENT_REMOVED):
+# kept as an element only when its end tag follows before another of its start tags.
+RAW_TEXT_START = re.compile(r"<(script|style|iframe)(?=[\s/>])", re.IGNORECASE)
 
 
 def repair(html: str, warn: Warn) -> str:
     """``html`` as a browser would build it, with a warning for each repair; unchanged when valid."""
+    html = raw_text_as_text(html, warn)
     scanner = _Scanner(warn)
     scanner.run(html)
     if not scanner.found:
@@ -49,6 +59,30 @@ def repair(html: str, warn: Warn) -> str:
     _fix_lists(fragment, warn)
     _drop_empty_paragraphs(fragment)
     return _serialise(fragment)
+
+
+def raw_text_as_text(html: str, warn: Warn) -> str:
+    """``<textarea>``, ``<title>``, ``<xmp>``, ``<plaintext>``, ``<noembed>`` and ``<noframes>``
+    shown as text, as GitHub shows them; a ``<script>``, ``<style>`` or ``<iframe>`` start tag with
+    no end tag before the next one of its name shown as text too, with a warning. A browser would
+    read everything after such a tag, the rest of the chapter, as the element's text.
+
+    ``html`` is converted Markdown: a tag in it was written as raw HTML (code shows ``&lt;``)."""
+    html = TAG_FILTER.sub(r"&lt;\1", html)
+    found = list(RAW_TEXT_START.finditer(html))
+    if not found:
+        return html
+    shown: list[int] = []
+    for index, start in enumerate(found):
+        name = start.group(1).lower()
+        following = next((later.start() for later in found[index + 1 :] if later.group(1).lower() == name), len(html))
+        end = re.compile(rf"</{name}[\s/>]", re.IGNORECASE).search(html, start.end(), following)
+        if end is None:
+            warn(f"raw HTML <{name}> is never closed: it is shown as text", start.group(0))
+            shown.append(start.start())
+    for position in reversed(shown):
+        html = f"{html[:position]}&lt;{html[position + 1 :]}"
+    return html
 
 
 class _Scanner(HTMLParser):

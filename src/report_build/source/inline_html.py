@@ -1,0 +1,46 @@
+"""Raw HTML and autolinks in running text, recognised by the grammar GitHub reads them by.
+
+Python-Markdown takes anything between ``<`` and ``>`` whose first character is a letter for a
+tag: ``<file.txt>``, ``<path/to/dir>``, ``<Ctrl+C>``, ``</a href="x">``. The cleaner then drops
+those unknown "elements", and with some names (``<path>``) the words after them too, so text
+vanishes from the page. It reads an autolink only with ``http``, ``https`` or ``ftp``, so
+``<irc://host/room>`` or ``<localhost:5001/x>`` went the same way.
+
+GitHub (CommonMark, sections "Raw HTML" and "Autolinks") reads a tag only when the name is
+letters, digits and hyphens and each attribute is well formed; a comment, a processing
+instruction, a declaration and a CDATA section each by their own rules; an autolink with any
+scheme of 2-32 characters, with no space, ``<`` or ``>`` in it; an email autolink by the HTML
+standard's address pattern. Anything else is text, and is shown with its angle brackets.
+
+Invariant: what this module does not read as markup reaches the page as the text written (the
+cleaner keeps the text of a link to a scheme it does not allow: ``<irc://…>`` is shown, not linked).
+"""
+
+from __future__ import annotations
+
+import markdown
+from markdown.inlinepatterns import AutolinkInlineProcessor, AutomailInlineProcessor, HtmlInlineProcessor
+
+_SPACE = r"[ \t]*\n?[ \t]*"  # spaces and tabs, with at most one line ending
+_SPACE_ONE = r"(?:[ \t]+\n?[ \t]*|[ \t]*\n[ \t]*)"  # the same, at least one character of it
+_NAME = r"[A-Za-z][A-Za-z0-9-]*"
+_VALUE = r"""(?:[^ \t\n"'=<>`]+|'[^']*'|"[^"]*")"""
+_ATTRIBUTE = rf"{_SPACE_ONE}[A-Za-z_:][A-Za-z0-9_.:-]*(?:{_SPACE}={_SPACE}{_VALUE})?"
+OPEN_TAG = rf"<{_NAME}(?:{_ATTRIBUTE})*{_SPACE}/?>"
+CLOSING_TAG = rf"</{_NAME}{_SPACE}>"
+COMMENT = r"<!---->|<!--(?!>|->)(?:[^-]|-(?!-))*[^-]-->"  # no "--" inside, not ending in "-"
+PROCESSING_INSTRUCTION = r"<\?.*?\?>"
+DECLARATION = r"<![A-Za-z][^>]*>"
+CDATA = r"<!\[CDATA\[.*?\]\]>"
+RAW_HTML = f"({OPEN_TAG}|{CLOSING_TAG}|{COMMENT}|{PROCESSING_INSTRUCTION}|{DECLARATION}|{CDATA})"
+AUTOLINK = r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20\x7f<>]*)>"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+AUTOMAIL = rf"<([A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})*)>"
+
+
+def register(md: markdown.Markdown) -> None:
+    """Python-Markdown's own processors on these patterns (which it compiles with ``re.DOTALL``),
+    in the places of its own and pymdownx.magiclink's."""
+    md.inlinePatterns.register(AutolinkInlineProcessor(AUTOLINK, md), "autolink", 120)
+    md.inlinePatterns.register(AutomailInlineProcessor(AUTOMAIL, md), "automail", 110)
+    md.inlinePatterns.register(HtmlInlineProcessor(RAW_HTML, md), "html", 90)

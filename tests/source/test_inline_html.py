@@ -1,0 +1,73 @@
+"""Raw HTML read as GitHub reads it: angle brackets that are no tag stay text, autolinks take any
+scheme, and an element that would take the rest of the chapter for its text is shown as text."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from report_build import Diagnostics, load
+
+
+def _chapters(tmp_path, body: str):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n" + body, encoding="utf-8")
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    html = "".join(chapter.body for chapter in document.chapters)
+    return lxml.html.fragment_fromstring(html, create_parent="div"), diagnostics
+
+
+def _text(root) -> str:
+    return " ".join(root.text_content().split())
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Copy <file.txt> to <path/to/dir>, press <Ctrl+C>.", "Copy <file.txt> to <path/to/dir>, press <Ctrl+C>."),
+        ("Close with </a href=x> and <a h*#ref=hi> here.", "Close with </a href=x> and <a h*#ref=hi> here."),
+        ("A < b > c and <foo.bar.baz> and <m:abc> stay.", "A < b > c and <foo.bar.baz> and <m:abc> stay."),
+        ("Mail <foo\\+@bar.example.com> now.", "Mail <foo+@bar.example.com> now."),
+        ("A <!-- not a comment -- two hyphens --> here.", "A <!\u2013 not a comment \u2013 two hyphens \u2013> here."),
+    ],
+)
+def test_angle_brackets_that_are_no_tag_are_text(tmp_path, written, shown):
+    root, _ = _chapters(tmp_path, written + "\n")
+    assert _text(root).endswith(shown), _text(root)
+
+
+def test_tags_comments_and_autolinks_that_are_markup_still_are(tmp_path):
+    root, diagnostics = _chapters(
+        tmp_path,
+        'A <span class="x">span</span>, <b\nclass="y">bold</b>, <!-- a comment --> and <br/> a break.\n\n'
+        "Links: <https://example.org/a?b=1>, <MAILTO:FOO@BAR.BAZ>, <me@example.org>.\n",
+    )
+    assert root.xpath("//span[@class='x']/text()") == ["span"]
+    assert root.xpath("//b[@class='y']/text()") == ["bold"] and root.xpath("//br")
+    assert "comment" not in _text(root)
+    assert root.xpath("//a/@href") == ["https://example.org/a?b=1", "MAILTO:FOO@BAR.BAZ", "mailto:me@example.org"]
+    assert not diagnostics.warnings, diagnostics.warnings
+
+
+def test_an_autolink_to_another_scheme_keeps_its_text_without_the_link(tmp_path):
+    root, _ = _chapters(tmp_path, "Ask at <irc://irc.example.org/help> or <localhost:5001/foo>, then <a+b+c:d>.\n")
+    assert _text(root) == "One Ask at irc://irc.example.org/help or localhost:5001/foo, then a+b+c:d."
+    assert not root.xpath("//a/@href")
+
+
+def test_an_element_read_as_text_to_its_end_does_not_take_the_chapter(tmp_path):
+    root, diagnostics = _chapters(
+        tmp_path,
+        "Use a <textarea> for long answers; the <title> element names a page.\n\n"
+        "Use <style> for CSS, and <xmp> or <plaintext> never.\n\n"
+        "## Two\n\nThe rest *stays*.\n\n<style>\np { color: red }\n</style>\n\nLast.\n",
+    )
+    assert _text(root) == (
+        "One Use a <textarea> for long answers; the <title> element names a page. "
+        "Use <style> for CSS, and <xmp> or <plaintext> never. Two The rest stays. Last."
+    )
+    assert root.xpath("//h2/text()") == ["Two"] and root.xpath("//em/text()") == ["stays"]
+    assert not root.xpath("//style | //textarea | //title | //xmp | //plaintext")
+    messages = [(w.line, w.message) for w in diagnostics.warnings]
+    assert (9, "raw HTML <style> is never closed: it is shown as text") in messages, messages
