@@ -1,5 +1,6 @@
 """Raw HTML read as GitHub reads it: angle brackets that are no tag stay text, autolinks take any
-scheme, and an element that would take the rest of the chapter for its text is shown as text."""
+scheme, an element that would take the rest of the chapter for its text is shown as text, and an
+HTML block ends where GitHub ends it, with the Markdown after it read as Markdown."""
 
 from __future__ import annotations
 
@@ -71,3 +72,88 @@ def test_an_element_read_as_text_to_its_end_does_not_take_the_chapter(tmp_path):
     assert not root.xpath("//style | //textarea | //title | //xmp | //plaintext")
     messages = [(w.line, w.message) for w in diagnostics.warnings]
     assert (9, "raw HTML <style> is never closed: it is shown as text") in messages, messages
+
+
+def test_html_blocks_end_where_github_ends_them(tmp_path):
+    root, diagnostics = _chapters(
+        tmp_path,
+        '<div align="center">\n\n**Bold** and *italic*.\n\n</div>\n\n'
+        "<details>\n<summary>More</summary>\n\n- one *item*\n- two\n\n</details>\n\n"
+        "<table>\n<tr>\n<td>\n\n**In a cell**\n\n</td>\n</tr>\n</table>\n",
+    )
+    assert "*" not in _text(root), _text(root)
+    assert root.xpath("//div/p/strong/text()") == ["Bold"] and root.xpath("//div/p/em/text()") == ["italic"]
+    assert root.xpath("//details/summary/text()") == ["More"]
+    assert root.xpath("//details/ul/li/em/text()") == ["item"]
+    assert root.xpath("//table//td/p/strong/text()") == ["In a cell"]
+    assert not diagnostics.warnings, diagnostics.warnings
+
+
+def test_html_blocks_for_md_in_html_are_read_by_it(tmp_path):
+    root, _ = _chapters(
+        tmp_path,
+        '<div class="box" markdown="1">\n\n*In the box*\n\n<div align="right">\n\n**inner**\n\n</div>\n\n</div>\n\n'
+        "After *the box*.\n\n!!! note\n    <div>\n\n    **in a note**\n\n    </div>\n",
+    )
+    (box,) = root.xpath("//div[@class='box']")
+    assert box.xpath("p/em/text()") == ["In the box"] and box.xpath("div/p/strong/text()") == ["inner"]
+    assert root.xpath("//p[em='the box']") and "*" not in _text(root)
+
+
+def test_a_tag_left_without_its_end_keeps_the_text_after_it(tmp_path):
+    root, _ = _chapters(tmp_path, '<div class="x"\nThe text *after* it.\n')
+    assert "The text after it." in _text(root)
+
+
+README = """---
+title: Read as GitHub reads it
+language: en
+---
+
+# Getting started
+
+<div align="center">
+
+**Water for every school** and *every clinic*.
+
+</div>
+
+Copy <config.yaml> to <path/to/site>, then press <Ctrl+C>. Ask at <irc://irc.example.org/help>.
+
+<details>
+<summary>What the survey asked</summary>
+
+- how far the *nearest* tap is
+- who carries the water
+
+</details>
+
+A <textarea> on the form took the answers.
+
+## After the form
+
+The rest of the chapter is *here*.
+"""
+
+
+def test_a_readme_reads_in_the_pdf_and_the_epub_as_written(tmp_path):
+    """End to end: every word in the PDF's text, no Markdown syntax, and EPUBCheck clean."""
+    from conftest import build_bytes, pdf_pages, squash
+    from epubcheck_helper import epubcheck_many
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(README, encoding="utf-8")
+    raw = " ".join(" ".join(pdf_pages(build_bytes(manuscript, "pdf", strict=False))).split())
+    text = squash(raw)
+    for words in (
+        "Water for every school and every clinic.",
+        "Copy <config.yaml> to <path/to/site>, then press <Ctrl+C>. Ask at irc://irc.example.org/help.",
+        "What the survey asked",
+        "how far the nearest tap is",
+        "A <textarea> on the form took the answers.",
+        "The rest of the chapter is here.",
+    ):
+        assert squash(words) in text, words
+    assert "*" not in raw and "- how" not in raw and "<details>" not in raw, raw
+    assert "<config.yaml> to <path/to/site>" in raw and "<Ctrl+C>" in raw and "A <textarea> on" in raw, raw
+    assert epubcheck_many({"readme": build_bytes(manuscript, "epub", strict=False)}) == {"readme": []}

@@ -17,6 +17,9 @@ writes the same structure back in a canonical form that Python-Markdown cannot r
 - a setext heading becomes an ATX heading; an ordered list starts with its start number;
 - a line is escaped where Python-Markdown would see a construct CommonMark does not
   (``#5 bolt``, ``1234567890.``, a ``===`` line continuing a paragraph).
+- a top-level HTML block is stashed as raw HTML as it stands, ending where CommonMark ends it
+  (at a blank line for most), so the Markdown after it is read as Markdown: Python-Markdown
+  would read on to the matching end tag (:func:`stash_html_blocks`).
 
 Whether a list is tight or loose is a property of the whole list in CommonMark: a marker
 paragraph before each list says which, and :class:`ListShape` (a treeprocessor, before inline
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -45,6 +49,8 @@ from markdown import util
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from ..html_elements import VOID
 
 CODE_INDENT = 4
 MAYBE_SPECIAL = re.compile(r"^[#`~*+_=<>0-9|:-]")
@@ -631,7 +637,62 @@ class BlockStructure(Preprocessor):
         while end and not lines[end - 1].strip():
             end -= 1
         document = Reader().read(lines[:end])
+        stash_html_blocks(document, self.md.htmlStash.store)
         return [*write(document), "", ""]
+
+
+TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+MARKDOWN_ATTRIBUTE = re.compile(r"\smarkdown\s*=", re.IGNORECASE)
+
+
+def stash_html_blocks(document: Node, store: Callable[[str], str]) -> None:
+    """Each top-level HTML block becomes raw HTML as GitHub reads it: the block alone, up to its
+    end (a blank line for most), with the Markdown after it read as Markdown. Python-Markdown
+    would read on to the matching end tag, so the README idiom ``<div align="center">``, a blank
+    line, ``**bold**``, a blank line, ``</div>`` showed its asterisks, and a ``<details>`` its list
+    as text. A block's lines are given to ``store`` (Python-Markdown's stash) and replaced by the
+    placeholder it returns.
+
+    Blocks for Python-Markdown's ``md_in_html`` are read by it: one whose tag carries a
+    ``markdown`` attribute (the other tools' syntax is written so, :mod:`.dialects`), and every
+    block until that element's end tag, which ``md_in_html`` must see. An element such a block
+    leaves open is given the attribute, so the Markdown after it is read there too."""
+    open_in_markdown: list[str] = []  # names of the md_in_html elements open, innermost last
+    for node in document.children:
+        if node.kind != "html":
+            continue
+        text = "\n".join(node.lines)
+        tags = [(bool(m.group(1)), m.group(2).lower(), m.group(3)) for m in TAG.finditer(text)]
+        if not open_in_markdown and not any(MARKDOWN_ATTRIBUTE.search(attributes) for _, _, attributes in tags):
+            if node.html_type < 6 or TAG.match(text.lstrip()):  # not a tag left without its ">"
+                node.lines = [store(text)]
+            continue
+        if node.html_type in (6, 7):
+            node.lines = _markdown_inside(text).split("\n")
+        for closing, name, attributes in tags:
+            if not closing and (MARKDOWN_ATTRIBUTE.search(attributes) or name in open_in_markdown):
+                if not attributes.rstrip().endswith("/") and name not in VOID:
+                    open_in_markdown.append(name)
+            elif closing and name in open_in_markdown:
+                while open_in_markdown.pop() != name:
+                    pass
+
+
+def _markdown_inside(text: str) -> str:
+    """``text`` (an HTML block) with ``markdown="1"`` on each element it opens and leaves open."""
+    matches = list(TAG.finditer(text))
+    left_open: list[re.Match[str]] = []
+    for match in matches:
+        closing, name, attributes = bool(match.group(1)), match.group(2).lower(), match.group(3)
+        if closing:
+            opened = [i for i, m in enumerate(left_open) if m.group(2).lower() == name]
+            if opened:
+                del left_open[opened[-1] :]
+        elif name not in VOID and not attributes.rstrip().endswith("/") and not MARKDOWN_ATTRIBUTE.search(attributes):
+            left_open.append(match)
+    for match in reversed(left_open):
+        text = f'{text[: match.end() - 1]} markdown="1"{text[match.end() - 1 :]}'
+    return text
 
 
 class ListShape(Treeprocessor):
