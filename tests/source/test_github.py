@@ -117,3 +117,26 @@ def test_text_right_after_a_fence_in_an_admonition_is_a_paragraph_of_its_own():
         "echo hi",
         "And after.",
     ]
+
+
+def test_a_reference_link_has_its_brackets_side_by_side(tmp_path):
+    root, _ = _chapters(
+        tmp_path,
+        "The [draft] [bar] goes, and [a]\n[bar] too; [x][bar] links.\n\n[bar]: https://example.org\n",
+    )
+    assert " ".join(root.text_content().split()) == "One The [draft] bar goes, and [a] bar too; x links."
+    assert root.xpath("//a/text()") == ["bar", "bar", "x"]
+
+
+@pytest.mark.parametrize(
+    ("written", "alt"),
+    [
+        ("![A *bold* chart with `code` and [a link](x.html)](pic.png)", "A bold chart with code and a link"),
+        ("![Ref **alt**][pic]", "Ref alt"),
+        ("![Short _alt_]", "Short alt"),
+        ("![snake_case_name and 2*3*4](pic.png)", "snake_case_name and 2*3*4"),
+    ],
+)
+def test_an_image_alt_text_is_the_plain_text_of_its_markdown(written, alt):
+    html = _html(f"Before {written} after.\n\n[pic]: pic.png\n[short _alt_]: pic.png\n")
+    assert lxml.html.fragment_fromstring(html, create_parent="div").xpath("//img/@alt") == [alt]

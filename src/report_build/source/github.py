@@ -13,7 +13,11 @@ items and block quotes too (superfences). This module adds what they lack:
 - :class:`TaskBoxes`, which draws a task's checkbox as a character (□ to do, ■ done) that every
   font of the default layouts has, since a form control has no place in a PDF or an ePub
   (:func:`checkboxes` does the same for checkboxes written in raw HTML);
-- :func:`code_block`, the HTML of a fenced code block (``<pre><code class="language-x">``).
+- :func:`code_block`, the HTML of a fenced code block (``<pre><code class="language-x">``);
+- raw HTML and autolinks by GitHub's grammar (:mod:`.inline_html`);
+- ``[text][label]`` only with nothing between the brackets (Python-Markdown also took ``[a] [b]``
+  for one link, and ``[b]`` vanished), and an image's alt text as the plain text of its Markdown
+  (``![A *bold* chart](x.png)``: "A bold chart"), as GitHub gives them (:func:`plain_alt`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,13 @@ from typing import Any
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
-from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.inlinepatterns import (
+    ImageInlineProcessor,
+    ImageReferenceInlineProcessor,
+    ReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor,
+    SubstituteTagInlineProcessor,
+)
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
@@ -63,6 +73,57 @@ CONFIGS = {
 TODO, DONE = "\u25a1", "\u25a0"
 HARD_BREAK = r" {2,}\n|\\\n"  # "line  " or "line\" before the end of the line: a <br>
 PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
+
+
+class Reference(ReferenceInlineProcessor):
+    """``[text][label]``, the brackets side by side."""
+
+    RE_LINK = re.compile(r"\[([^\]]*)\]", re.DOTALL | re.UNICODE)
+
+
+ALT_LINK = re.compile(r"!?\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])?")
+ALT_EMPHASIS = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3}|~~)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
+def plain_alt(text: str) -> str:
+    """An image's alt text as the text its Markdown shows: no emphasis marks, links and images
+    as their text (``*bold* [link](x)`` is "bold link")."""
+    if not any(mark in text for mark in "*_[~"):
+        return text
+    for pattern in (ALT_LINK, ALT_EMPHASIS):
+        previous = None
+        while previous != text:
+            previous, text = text, pattern.sub(lambda m: m.group(m.lastindex or 1), text)
+    return text
+
+
+class Image(ImageInlineProcessor):
+    """``![alt](src)``, its alt text plain (:func:`plain_alt`)."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # noqa: N802
+        element, start, end = super().handleMatch(m, data)
+        if element is not None:
+            element.set("alt", plain_alt(element.get("alt", "")))
+        return element, start, end
+
+
+class _PlainAlt:
+    """A reference image's tag with its alt text plain (:func:`plain_alt`)."""
+
+    def makeTag(self, href: str, title: str, text: str) -> etree.Element:  # noqa: N802 (Python-Markdown's name)
+        element = super().makeTag(href, title, text)  # type: ignore[misc]
+        element.set("alt", plain_alt(element.get("alt", "")))
+        return element
+
+
+class ImageReference(_PlainAlt, ImageReferenceInlineProcessor):
+    """``![alt][label]``, the brackets side by side."""
+
+    RE_LINK = Reference.RE_LINK
+
+
+class ShortImageReference(_PlainAlt, ShortImageReferenceInlineProcessor):
+    """``![alt]``."""
 
 
 class TaskBoxes(Treeprocessor):
@@ -163,6 +224,10 @@ class GitHubExtension(Extension):
         md.ESCAPED_CHARS.extend(char for char in string.punctuation if char not in md.ESCAPED_CHARS)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(HARD_BREAK, "br"), "linebreak", 100)
         inline_html.register(md)  # raw HTML and autolinks by GitHub's grammar
+        md.inlinePatterns.register(Reference(r"(?<!\!)\[", md), "reference", 170)
+        md.inlinePatterns.register(Image(r"\!\[", md), "image_link", 150)
+        md.inlinePatterns.register(ImageReference(r"\!\[", md), "image_reference", 140)
+        md.inlinePatterns.register(ShortImageReference(r"\!\[", md), "short_image_ref", 125)
         md.treeprocessors.register(TableCells(md), "report_build_table_cells", 19.5)
         md.treeprocessors.register(TaskBoxes(md), "report_build_task_boxes", 24)
         md.treeprocessors.register(CodeOutOfParagraphs(md), "report_build_code_out_of_paragraphs", 19)
