@@ -97,6 +97,7 @@ def test_checkboxes_in_raw_html_are_task_boxes_not_removed_controls(tmp_path):
         ("\\%\\@\\:\\;\\=\\?\\^\\~\\|\\/", "<p>%@:;=?^~|/</p>"),  # every ASCII punctuation mark escapes
         ("\\<b> is not a tag", "<p>&lt;b&gt; is not a tag</p>"),
         ("\\A\\3 stay", "<p>\\A\\3 stay</p>"),  # letters and digits do not
+        ("Write \\&amp;, \\&#38;, \\& alone", "<p>Write &amp;amp;, &amp;#38;, &amp; alone</p>"),  # no entity
     ],
 )
 def test_hard_breaks_and_backslash_escapes_read_as_on_github(text, html):

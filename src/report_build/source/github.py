@@ -17,7 +17,9 @@ items and block quotes too (superfences). This module adds what they lack:
 - raw HTML and autolinks by GitHub's grammar (:mod:`.inline_html`);
 - ``[text][label]`` only with nothing between the brackets (Python-Markdown also took ``[a] [b]``
   for one link, and ``[b]`` vanished), and an image's alt text as the plain text of its Markdown
-  (``![A *bold* chart](x.png)``: "A bold chart"), as GitHub gives them (:func:`plain_alt`).
+  (``![A *bold* chart](x.png)``: "A bold chart"), as GitHub gives them (:func:`plain_alt`);
+- ``\\&amp;`` shown as written, "&amp;" (:class:`Unescape`), where Python-Markdown's serialiser
+  kept the ``&`` it restored as the start of an entity, and so showed "&".
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from markdown.inlinepatterns import (
     ShortImageReferenceInlineProcessor,
     SubstituteTagInlineProcessor,
 )
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
 from . import inline_html
@@ -124,6 +126,17 @@ class ImageReference(_PlainAlt, ImageReferenceInlineProcessor):
 
 class ShortImageReference(_PlainAlt, ShortImageReferenceInlineProcessor):
     """``![alt]``."""
+
+
+ESCAPED_AMPERSAND = re.compile(f"{markdown.util.STX}38{markdown.util.ETX}(?=#?[A-Za-z0-9]+;)")
+
+
+class Unescape(UnescapeTreeprocessor):
+    """Python-Markdown's restoring of backslash-escaped characters, with an escaped ``&`` before
+    an entity's name written as ``&amp;`` (the serialiser leaves that alone, as an entity)."""
+
+    def unescape(self, text: str) -> str:
+        return super().unescape(ESCAPED_AMPERSAND.sub("&amp;", text))
 
 
 class TaskBoxes(Treeprocessor):
@@ -224,6 +237,7 @@ class GitHubExtension(Extension):
         md.ESCAPED_CHARS.extend(char for char in string.punctuation if char not in md.ESCAPED_CHARS)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(HARD_BREAK, "br"), "linebreak", 100)
         inline_html.register(md)  # raw HTML and autolinks by GitHub's grammar
+        md.treeprocessors.register(Unescape(md), "unescape", 0)
         md.inlinePatterns.register(Reference(r"(?<!\!)\[", md), "reference", 170)
         md.inlinePatterns.register(Image(r"\!\[", md), "image_link", 150)
         md.inlinePatterns.register(ImageReference(r"\!\[", md), "image_reference", 140)
