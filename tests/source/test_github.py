@@ -141,3 +141,10 @@ def test_a_reference_link_has_its_brackets_side_by_side(tmp_path):
 def test_an_image_alt_text_is_the_plain_text_of_its_markdown(written, alt):
     html = _html(f"Before {written} after.\n\n[pic]: pic.png\n[short _alt_]: pic.png\n")
     assert lxml.html.fragment_fromstring(html, create_parent="div").xpath("//img/@alt") == [alt]
+
+
+def test_a_link_definition_only_opens_a_paragraph():
+    html = _html("Foo\n[bar]: /baz\n\n[bar]\n\n[a]: /one\n[b]: /two\nText after [a] and [b].\n")
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert " ".join(root.text_content().split()) == "Foo [bar]: /baz [bar] Text after a and b."
+    assert root.xpath("//a/@href") == ["/one", "/two"]

@@ -520,6 +520,8 @@ PM_HEADING = re.compile(r"^#")
 PM_ORDERED = re.compile(r"^(\d+)\.(?=[ \t]|$)")
 PM_SETEXT = re.compile(r"^=+[ \t]*$")
 PM_BULLET = re.compile(r"^[*+-][ \t]")
+DEFINITION_LATE = re.compile(r"^\[(?!\^)(?:[^\]\\]|\\.)+\]:")  # a link's, not a note's
+DEFINITION_PART = re.compile(r"""^[ \t]*(?:"[^"]*"|'[^']*'|\([^)]*\))[ \t]*$""")  # its title, on a line of its own
 
 
 def write(node: Node) -> list[str]:
@@ -596,6 +598,7 @@ def _paragraph(lines: list[str], in_item: bool = False) -> list[str]:
     Lines after the first keep an indentation of four or more (the bodies of other tools'
     constructs), except in a list item's first paragraph."""
     out = []
+    opening_definitions = True  # every line so far is part of a link definition
     for index, line in enumerate(lines):
         stripped = line.lstrip(" ")
         if index == 0 or in_item or len(line) - len(stripped) < CODE_INDENT:
@@ -608,6 +611,11 @@ def _paragraph(lines: list[str], in_item: bool = False) -> list[str]:
             line = "\\" + line
         elif index and PM_SETEXT.match(line):
             line = "&#61;" + line[1:]  # not a setext underline: CommonMark saw none
+        elif index and DEFINITION_LATE.match(line) and not opening_definitions:
+            line = "\\" + line  # a link definition only opens a paragraph; later, it is text
+        opening_definitions = opening_definitions and bool(
+            DEFINITION_LATE.match(line) or (index and DEFINITION_PART.match(line))
+        )
         out.append(line)
     return out
 
