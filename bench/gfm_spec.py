@@ -108,6 +108,7 @@ def render(text: str) -> str:
     md, structure = make_markdown(has_title=True)
     out = md.convert(text)
     out = github.checkboxes(out)
+    out = repair.raw_text_as_text(out, lambda message, needle: None)
     out = repair.repair(out, lambda message, needle: None)
     out = sanitize.clean(out)
     return _spec_terms(out, structure.structure.chapter_level - 1)

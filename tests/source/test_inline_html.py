@@ -30,7 +30,7 @@ def _text(root) -> str:
         ("Close with </a href=x> and <a h*#ref=hi> here.", "Close with </a href=x> and <a h*#ref=hi> here."),
         ("A < b > c and <foo.bar.baz> and <m:abc> stay.", "A < b > c and <foo.bar.baz> and <m:abc> stay."),
         ("Mail <foo\\+@bar.example.com> now.", "Mail <foo+@bar.example.com> now."),
-        ("A <!-- not a comment -- two hyphens --> here.", "A <!\u2013 not a comment \u2013 two hyphens \u2013> here."),
+        ("Budget <!-- TODO -- confirm --> this year, <!--- note ---> <!--> yes.", "Budget this year, yes."),
     ],
 )
 def test_angle_brackets_that_are_no_tag_are_text(tmp_path, written, shown):
@@ -103,6 +103,66 @@ def test_html_blocks_for_md_in_html_are_read_by_it(tmp_path):
 def test_a_tag_left_without_its_end_keeps_the_text_after_it(tmp_path):
     root, _ = _chapters(tmp_path, '<div class="x"\nThe text *after* it.\n')
     assert "The text after it." in _text(root)
+
+
+@pytest.mark.parametrize(
+    ("opening", "what"),
+    [
+        ("<!-- TODO: rewrite", "an HTML comment"),
+        ("<?php is a tag", "raw HTML"),
+        ("<style>", "raw HTML (<script>, <style>, <pre> or <textarea>)"),
+    ],
+)
+def test_a_block_never_closed_keeps_the_chapters_after_it(tmp_path, opening, what):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(f"---\ntitle: T\n---\n\n# One\n\nIntro.\n\n{opening}\n\n# Two\n\nText *two*.\n")
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    assert [chapter.title for chapter in document.chapters] == ["One", "Two"]
+    assert "<em>two</em>" in document.chapters[1].body
+    warnings = [(w.line, w.message) for w in diagnostics.warnings]
+    assert warnings == [(9, f"{what} is never closed: its opening is shown as text")]
+
+
+@pytest.mark.parametrize(
+    ("body", "xpath", "expected"),
+    [
+        # MkDocs Material writes the attribute bare
+        (
+            '<div class="grid" markdown>\n- **Fast**\n- **Open**\n</div>\n',
+            "//div/ul/li/strong/text()",
+            ["Fast", "Open"],
+        ),
+        # a block whose tags are all closed ends there, as Python-Markdown ends it
+        ('<div id="usage-anchor"></div>\n## Usage\n\nText.\n', "//h2/text()", ["Usage"]),
+        ("(first)=\n(second)=\n## Second part\n", "//h2/@id", ["second"]),  # MyST targets
+        ('{% include note.html content="x" %}\nNext with **bold**.\n', "//p/strong/text()", ["bold"]),  # Jekyll
+        # a heading or a fence ends a block left open
+        (
+            '<div class="ex">\n```python\nif a <b and c> d:\n```\n</div>\n',
+            "//div/pre/code/text()",
+            ["if a <b and c> d:\n"],
+        ),
+        ('  <div align="center">\n\n  **bold**\n\n  </div>\n', "//div/p/strong/text()", ["bold"]),  # indented
+        # a list an MkDocs block set aside inside an HTML block is put back
+        (
+            '<div class="steps">\n\n- Install\n\n    !!! note\n        Needs Python.\n\n- Run\n\n</div>\n',
+            "//div/ul/li/p/text()",
+            ["Install", "Run"],
+        ),
+    ],
+)
+def test_html_blocks_that_other_tools_end_sooner(tmp_path, body, xpath, expected):
+    root, diagnostics = _chapters(tmp_path, body)
+    assert root.xpath(xpath) == expected, lxml.html.tostring(root)
+    assert "**" not in _text(root) and "```" not in _text(root)
+    assert not [w for w in diagnostics.warnings if "never closed" in w.message or "closes nothing" in w.message]
+
+
+def test_names_in_a_comment_or_an_svg_are_left_to_them(tmp_path):
+    root, diagnostics = _chapters(tmp_path, "A <!-- <style> --> b; logo <svg><title>Logo</title></svg> c.\n")
+    assert _text(root).startswith("One A b; logo") and "title>" not in _text(root)  # the SVG is removed
+    assert not [w for w in diagnostics.warnings if "shown as text" in w.message]
 
 
 README = """---

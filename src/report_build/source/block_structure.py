@@ -45,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import markdown
 from markdown import util
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
@@ -92,6 +93,10 @@ HTML_CLOSE = (
     re.compile(r"\]\]>"),
 )
 
+# The first character of a line a dialect's preprocessor set aside, to be put back after the block
+# structure is read (mkdocs.ListsAsWritten): it ends an HTML block, so that it is put back.
+SET_ASIDE = "\ue030"
+
 # Markers that carry what Python-Markdown cannot be told in Markdown; STX/ETX never reach the
 # text from the manuscript (whitespace normalising removes them) and are not inline placeholders.
 TIGHT = f"{util.STX}rbtightlist{util.ETX}"
@@ -127,6 +132,7 @@ class Node:
     fence_offset: int = 0
     # html
     html_type: int = 0
+    unclosed: bool = False  # types 1-5: its end marker never came, so it took the rest of the text
 
     @property
     def accepts_lines(self) -> bool:
@@ -297,7 +303,13 @@ class Reader:
                 return 0
             return 1
         if kind == "html":
-            return 1 if self.blank and node.html_type in (6, 7) else 0
+            if node.html_type < 6:
+                return 0
+            rest = self.line[self.next_nonspace :]
+            interrupts = self.indent < CODE_INDENT and (
+                ATX.match(rest) or FENCE_OPEN.match(rest) or rest[:1] == SET_ASIDE
+            )
+            return 1 if self.blank or interrupts or _closed(node.lines) else 0
         if kind in ("paragraph", "table"):
             return 1 if self.blank else 0
         if kind == "list":
@@ -497,6 +509,8 @@ class Reader:
     def read(self, lines: list[str]) -> Node:
         for self.number, line in enumerate(lines):
             self.read_line(line)
+        if self.tip.kind == "html" and self.tip.html_type < 6 and self.tip.parent is self.document:
+            self.tip.unclosed = True
         while self.tip is not self.document:
             self.finalize(self.tip, len(lines) - 1)
         return self.document
@@ -640,17 +654,56 @@ class Whitespace(Preprocessor):
 class BlockStructure(Preprocessor):
     """Reads the text's block structure as GitHub does and writes it in Python-Markdown's terms."""
 
+    def __init__(self, md: markdown.Markdown, warn: Warn | None = None) -> None:
+        super().__init__(md)
+        self.warn = warn
+
     def run(self, lines: list[str]) -> list[str]:
         end = len(lines)
         while end and not lines[end - 1].strip():
             end -= 1
-        document = Reader().read(lines[:end])
+        lines = lines[:end]
+        document = Reader().read(lines)
+        while document.children and document.children[-1].unclosed:
+            # A comment, a <script>, <style>, <pre> or <textarea> never ended: it would hide the
+            # rest of the text (as on GitHub). Its opening is shown as text and the rest read on.
+            first = document.children[-1].start
+            line = lines[first]
+            if self.warn is not None:
+                what = HTML_WHAT.get(document.children[-1].html_type, "raw HTML")
+                self.warn(f"{what} is never closed: its opening is shown as text", line.strip()[:60])
+            lines = [*lines[:first], line.replace("<", "\\<", 1), *lines[first + 1 :]]
+            document = Reader().read(lines)
         stash_html_blocks(document, self.md.htmlStash.store)
         return [*write(document), "", ""]
 
 
-TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-MARKDOWN_ATTRIBUTE = re.compile(r"\smarkdown\s*=", re.IGNORECASE)
+TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*)>")
+MARKDOWN_ATTRIBUTE = re.compile(r"(?:^|\s)markdown(?=[\s=/]|$)", re.IGNORECASE)  # markdown="1", or bare
+HTML_WHAT = {1: "raw HTML (<script>, <style>, <pre> or <textarea>)", 2: "an HTML comment"}
+Warn = Callable[[str, str], None]  # (message, text to find the line by)
+
+
+def _closed(lines: list[str]) -> bool:
+    """Whether an HTML block's lines so far close every element they open and every tag they
+    start: the block then ends there, as Python-Markdown and kramdown end it, so that text,
+    a heading or a fence on the next line is Markdown (GitHub reads on to a blank line). Only
+    short blocks are looked at (a long one is read to its blank line)."""
+    if len(lines) > 40:
+        return False
+    text = "\n".join(lines)
+    if text.count("<") != len(TAG.findall(text)) + text.count("<!--"):
+        return False  # a tag not ended yet, or a "<" that is no tag: leave it to the blank line
+    open_elements: list[str] = []
+    for match in TAG.finditer(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)):
+        closing, name, attributes = bool(match.group(1)), match.group(2).lower(), match.group(3)
+        if closing:
+            if name not in open_elements:
+                return False
+            del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name) :]
+        elif name not in VOID and not attributes.rstrip().endswith("/"):
+            open_elements.append(name)
+    return not open_elements
 
 
 def stash_html_blocks(document: Node, store: Callable[[str], str]) -> None:
@@ -673,7 +726,7 @@ def stash_html_blocks(document: Node, store: Callable[[str], str]) -> None:
         tags = [(bool(m.group(1)), m.group(2).lower(), m.group(3)) for m in TAG.finditer(text)]
         if not open_in_markdown and not any(MARKDOWN_ATTRIBUTE.search(attributes) for _, _, attributes in tags):
             if node.html_type < 6 or TAG.match(text.lstrip()):  # not a tag left without its ">"
-                node.lines = [store(text)]
+                node.lines = [store(text.lstrip(" \t"))]
             continue
         if node.html_type in (6, 7):
             node.lines = _markdown_inside(text).split("\n")

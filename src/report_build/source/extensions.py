@@ -235,11 +235,13 @@ class StructureExtension(Extension):
 
 
 def make_markdown(
-    has_title: bool, extra: tuple[Extension, ...] = (), chapter_level: int = 0
+    has_title: bool, extra: tuple[Extension, ...] = (), chapter_level: int = 0, warn: github.Warn | None = None
 ) -> tuple[markdown.Markdown, StructureExtension]:
     """A fresh Markdown instance for one document or one chapter (:mod:`.fragments`), whose
     ``chapter_level`` the whole text decides (0: the text given decides);
-    ``extra``: the extensions of the other tools' syntax the document uses (:mod:`.dialects`).
+    ``extra``: the extensions of the other tools' syntax the document uses (:mod:`.dialects`);
+    ``warn(message, text)``: for what the block structure reads around (an HTML comment never
+    closed), the text finding its line.
 
     The extensions come in groups: Python-Markdown's own, GitHub's syntax (source/github.py,
     which also reads the block structure as GitHub does), math (source/math.py), then the
@@ -261,7 +263,7 @@ def make_markdown(
         "sane_lists",
         *github.EXTENSIONS,
         "pymdownx.caret",  # pandoc's 10^th^ (superscript only: ^^text^^ stays as written)
-        github.GitHubExtension(),
+        github.GitHubExtension(warn),
         math.MathExtension(),
         spans.SpanExtension(),
         *extra,

@@ -44,7 +44,7 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
 from . import inline_html
-from .block_structure import BlockStructure, ListShape, StrayMarkers, Whitespace
+from .block_structure import BlockStructure, ListShape, StrayMarkers, Warn, Whitespace
 
 
 def code_block(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
@@ -223,10 +223,14 @@ class GitHubExtension(Extension):
     normalising, :class:`BlockStructure` right after it, :class:`ListShape` before the inline
     patterns), GitHub's tables, and :class:`TaskBoxes` (after pymdownx.tasklist)."""
 
+    def __init__(self, warn: Warn | None = None) -> None:
+        super().__init__()
+        self.warn = warn
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtension(self)
         md.preprocessors.register(Whitespace(md), "normalize_whitespace", 30)
-        md.preprocessors.register(BlockStructure(md), "report_build_block_structure", 29)
+        md.preprocessors.register(BlockStructure(md, self.warn), "report_build_block_structure", 29)
         md.treeprocessors.register(ListShape(md), "report_build_list_shape", 29)
         md.postprocessors.register(StrayMarkers(md), "report_build_stray_markers", 1)
         if "table" in md.parser.blockprocessors:

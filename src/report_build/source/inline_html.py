@@ -7,8 +7,9 @@ vanishes from the page. It reads an autolink only with ``http``, ``https`` or ``
 ``<irc://host/room>`` or ``<localhost:5001/x>`` went the same way.
 
 GitHub (CommonMark, sections "Raw HTML" and "Autolinks") reads a tag only when the name is
-letters, digits and hyphens and each attribute is well formed; a comment, a processing
-instruction, a declaration and a CDATA section each by their own rules; an autolink with any
+letters, digits and hyphens and each attribute is well formed; a comment (as HTML reads one, so
+an author's ``<!-- TODO -- ask -->`` stays hidden), a processing instruction, a declaration and a
+CDATA section each by their own rules; an autolink with any
 scheme of 2-32 characters, with no space, ``<`` or ``>`` in it; an email autolink by the HTML
 standard's address pattern. Anything else is text, and is shown with its angle brackets.
 
@@ -21,14 +22,16 @@ from __future__ import annotations
 import markdown
 from markdown.inlinepatterns import AutolinkInlineProcessor, AutomailInlineProcessor, HtmlInlineProcessor
 
-_SPACE = r"[ \t]*\n?[ \t]*"  # spaces and tabs, with at most one line ending
-_SPACE_ONE = r"(?:[ \t]+\n?[ \t]*|[ \t]*\n[ \t]*)"  # the same, at least one character of it
+# Spaces and tabs with at most one line ending, each split of them one way only (no backtracking
+# that grows with the number of attributes).
+_SPACE = r"[ \t]*(?:\n[ \t]*)?"
+_SPACE_ONE = r"(?:[ \t]+(?:\n[ \t]*)?|\n[ \t]*)"  # the same, at least one character of it
 _NAME = r"[A-Za-z][A-Za-z0-9-]*"
 _VALUE = r"""(?:[^ \t\n"'=<>`]+|'[^']*'|"[^"]*")"""
 _ATTRIBUTE = rf"{_SPACE_ONE}[A-Za-z_:][A-Za-z0-9_.:-]*(?:{_SPACE}={_SPACE}{_VALUE})?"
 OPEN_TAG = rf"<{_NAME}(?:{_ATTRIBUTE})*{_SPACE}/?>"
 CLOSING_TAG = rf"</{_NAME}{_SPACE}>"
-COMMENT = r"<!---->|<!--(?!>|->)(?:[^-]|-(?!-))*[^-]-->"  # no "--" inside, not ending in "-"
+COMMENT = r"<!-->|<!--->|<!--.*?-->"  # as HTML (and CommonMark 0.31) reads one: "--" may be inside
 PROCESSING_INSTRUCTION = r"<\?.*?\?>"
 DECLARATION = r"<![A-Za-z][^>]*>"
 CDATA = r"<!\[CDATA\[.*?\]\]>"

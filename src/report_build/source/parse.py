@@ -153,8 +153,9 @@ def _read_text(
 
     def convert(lines: list[str], has_title: bool, chapter_level: int, start: int) -> tuple[str, Structure]:
         """One chapter (or the whole body), from body line ``start``, by a Markdown instance of its own."""
-        extra = dialects.extensions(names, path, _first_after_previous(source, recording, offset + 1 + start))
-        md, extension = make_markdown(has_title=has_title, extra=tuple(extra), chapter_level=chapter_level)
+        warn = _first_after_previous(source, recording, offset + 1 + start)
+        extra = dialects.extensions(names, path, warn)
+        md, extension = make_markdown(has_title=has_title, extra=tuple(extra), chapter_level=chapter_level, warn=warn)
         refsyntax.register(md, keys)
         # Runs after the inline patterns, before anything that recurses over the tree (toc, prettify).
         md.treeprocessors.register(guards.DepthGuard(md, source), "report_build_depth", 19)
@@ -179,6 +180,7 @@ def _read_text(
     guards.check_raw_image_sources(html, source, path)
     warn_found = _first_after_previous(source, warn_at)
     html = github.checkboxes(html)  # a checklist's boxes, not form controls
+    html = repair.raw_text_as_text(html, warn_found)  # before the rest: it would take the chapter
     sanitize.report_dangerous(html, warn_found)
     html = repair.repair(html, warn_found)  # as browsers build it: the XHTML content model holds
     root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")

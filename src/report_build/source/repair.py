@@ -1,10 +1,10 @@
 """Raw HTML that breaks the XHTML content model, repaired as a browser would show it.
 
-Python-Markdown passes raw HTML through untouched. Before it is cleaned (sanitize.py), the whole
-converted document is read twice:
+Python-Markdown passes raw HTML through untouched. First, :func:`raw_text_as_text` shows as text
+a tag that would take everything after it for its text (``<textarea>``, ``<title>``, an unclosed
+``<style>``), so the rest of the chapter stays. Then, before it is cleaned (sanitize.py), the
+whole converted document is read twice:
 
-0. :func:`raw_text_as_text`: a tag that would take everything after it for its text (``<textarea>``,
-   ``<title>``, an unclosed ``<style>``) is shown as text, so the rest of the chapter stays;
 1. :class:`_Scanner` (the standard library's tokenizer) walks the tags as written and reports,
    each with a piece of source text to find its line by, what a browser would repair: text
    straight inside ``table``/``tr``/``ol``/``ul``, a block inside a ``p``, stray end tags and
@@ -43,11 +43,12 @@ TAG_FILTER = re.compile(r"<(/?(?:title|textarea|xmp|plaintext|noembed|noframes))
 # The same kind of element that cleaning removes with its content (sanitize.CONTENT_REMOVED):
 # kept as an element only when its end tag follows before another of its start tags.
 RAW_TEXT_START = re.compile(r"<(script|style|iframe)(?=[\s/>])", re.IGNORECASE)
+# Where those names are not HTML's: a comment, and SVG or MathML (an SVG's <title> is its name).
+HIDDEN = re.compile(r"<!--.*?-->|<(svg|math)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def repair(html: str, warn: Warn) -> str:
     """``html`` as a browser would build it, with a warning for each repair; unchanged when valid."""
-    html = raw_text_as_text(html, warn)
     scanner = _Scanner(warn)
     scanner.run(html)
     if not scanner.found:
@@ -63,13 +64,20 @@ def repair(html: str, warn: Warn) -> str:
 
 def raw_text_as_text(html: str, warn: Warn) -> str:
     """``<textarea>``, ``<title>``, ``<xmp>``, ``<plaintext>``, ``<noembed>`` and ``<noframes>``
-    shown as text, as GitHub shows them; a ``<script>``, ``<style>`` or ``<iframe>`` start tag with
-    no end tag before the next one of its name shown as text too, with a warning. A browser would
-    read everything after such a tag, the rest of the chapter, as the element's text.
+    shown as text, as GitHub shows them (not in a comment, an SVG or MathML); a ``<script>``,
+    ``<style>`` or ``<iframe>`` start tag with no end tag before the next one of its name shown as
+    text too, with a warning. A browser would read everything after such a tag, the rest of the
+    chapter, as the element's text.
 
     ``html`` is converted Markdown: a tag in it was written as raw HTML (code shows ``&lt;``)."""
-    html = TAG_FILTER.sub(r"&lt;\1", html)
-    found = list(RAW_TEXT_START.finditer(html))
+    hidden = [m.span() for m in HIDDEN.finditer(html)] if "<!--" in html or "<svg" in html or "<math" in html else []
+
+    def inside(position: int) -> bool:
+        return any(start < position < end for start, end in hidden)
+
+    html = TAG_FILTER.sub(lambda m: m.group(0) if inside(m.start()) else f"&lt;{m.group(1)}", html)
+    hidden = [m.span() for m in HIDDEN.finditer(html)] if hidden else []
+    found = [m for m in RAW_TEXT_START.finditer(html) if not inside(m.start())]
     if not found:
         return html
     shown: list[int] = []

@@ -32,12 +32,13 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
 from ...contract import CALLOUT_COLLAPSIBLE, CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET
+from ..block_structure import SET_ASIDE
 
 MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])( +|$)")
 BLOCK_OPENER = re.compile(r"^\s+(={3}[+!]*\s+\"|\?{3}\+?\s|!{3}\s)")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-STASHED = "\ue030{}\ue031"
-STASHED_LINE = re.compile("^\ue030(\\d+)\ue031$")
+STASHED = SET_ASIDE + "{}\ue031"  # a list set aside (SET_ASIDE: the block structure knows it)
+STASHED_LINE = re.compile(f"^{SET_ASIDE}(\\d+)\ue031$")
 PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
 ANNOTATION = re.compile(
     r"(?P<space>[ \t]*)(?:#|//|--|%|;|/\*|&lt;!--)[ \t]*\((?P<number>\d+)\)!(?:[ \t]*(?:\*/|--&gt;))?"
