@@ -144,6 +144,12 @@ def test_a_block_never_closed_keeps_the_chapters_after_it(tmp_path, opening, wha
             ["if a <b and c> d:\n"],
         ),
         ('  <div align="center">\n\n  **bold**\n\n  </div>\n', "//div/p/strong/text()", ["bold"]),  # indented
+        # text indented as code after a blank line in an open element is more of it (kramdown's reading)
+        (
+            "<table>\n<tr>\n<td>First\n\n      \u25cf Second<br>\n      \u25cf Third\n</td>\n</tr>\n</table>\n",
+            "normalize-space(//td)",
+            "First \u25cf Second \u25cf Third",
+        ),
         # a list an MkDocs block set aside inside an HTML block is put back
         (
             '<div class="steps">\n\n- Install\n\n    !!! note\n        Needs Python.\n\n- Run\n\n</div>\n',

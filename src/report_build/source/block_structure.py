@@ -163,6 +163,7 @@ class Reader:
         self.next_nonspace_column = 0
         self.indent = 0
         self.blank = False
+        self.lines: list[str] = []
 
     # --- moving along the line --------------------------------------------------------------
 
@@ -309,7 +310,9 @@ class Reader:
             interrupts = self.indent < CODE_INDENT and (
                 ATX.match(rest) or FENCE_OPEN.match(rest) or rest[:1] == SET_ASIDE
             )
-            return 1 if self.blank or interrupts or _closed(node.lines) else 0
+            if self.blank:
+                return 0 if self._html_goes_on(node) else 1
+            return 1 if interrupts or _closed(node.lines) else 0
         if kind in ("paragraph", "table"):
             return 1 if self.blank else 0
         if kind == "list":
@@ -506,7 +509,18 @@ class Reader:
             self.advance_next_nonspace()
             self.add_line()
 
+    def _html_goes_on(self, node: Node) -> bool:
+        """Whether a top-level HTML block left open goes on past this blank line: when the next
+        line with text is indented as code. CommonMark would show that line, HTML inside the
+        open element (a table cell's content, say), as code; Python-Markdown and kramdown, for
+        whose readers such text was written, read on to the element's end tag."""
+        if node.parent is not self.document or _closed(node.lines):
+            return False
+        following = next((line for line in self.lines[self.number + 1 :] if line.strip()), "")
+        return len(following.expandtabs(4)) - len(following.expandtabs(4).lstrip(" ")) >= CODE_INDENT
+
     def read(self, lines: list[str]) -> Node:
+        self.lines = lines
         for self.number, line in enumerate(lines):
             self.read_line(line)
         if self.tip.kind == "html" and self.tip.html_type < 6 and self.tip.parent is self.document:
