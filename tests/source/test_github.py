@@ -97,6 +97,11 @@ def test_checkboxes_in_raw_html_are_task_boxes_not_removed_controls(tmp_path):
         ("\\%\\@\\:\\;\\=\\?\\^\\~\\|\\/", "<p>%@:;=?^~|/</p>"),  # every ASCII punctuation mark escapes
         ("\\<b> is not a tag", "<p>&lt;b&gt; is not a tag</p>"),
         ("\\A\\3 stay", "<p>\\A\\3 stay</p>"),  # letters and digits do not
+        (
+            "` a` and ` b ` and `  c  ` and ` `",
+            "<p><code> a</code> and <code>b</code> and <code> c </code> and <code> </code></p>",
+        ),
+        ("``\nfoo\n``", "<p><code>foo</code></p>"),  # line ends are spaces, one taken from each end
         ("Write \\&amp;, \\&#38;, \\& alone", "<p>Write &amp;amp;, &amp;#38;, &amp; alone</p>"),  # no entity
     ],
 )

@@ -18,6 +18,8 @@ items and block quotes too (superfences). This module adds what they lack:
 - ``[text][label]`` only with nothing between the brackets (Python-Markdown also took ``[a] [b]``
   for one link, and ``[b]`` vanished), and an image's alt text as the plain text of its Markdown
   (``![A *bold* chart](x.png)``: "A bold chart"), as GitHub gives them (:func:`plain_alt`);
+- a code span's spaces as GitHub keeps them (:class:`CodeSpan`: one space is taken from each
+  end only when both ends have one, so `` ` a` `` keeps its space and `` ` `` is a space);
 - ``\\&amp;`` shown as written, "&amp;" (:class:`Unescape`), where Python-Markdown's serialiser
   kept the ``&`` it restored as the start of an entity, and so showed "&".
 """
@@ -34,6 +36,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import (
+    BACKTICK_RE,
+    BacktickInlineProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
     ReferenceInlineProcessor,
@@ -126,6 +130,22 @@ class ImageReference(_PlainAlt, ImageReferenceInlineProcessor):
 
 class ShortImageReference(_PlainAlt, ShortImageReferenceInlineProcessor):
     """``![alt]``."""
+
+
+class CodeSpan(BacktickInlineProcessor):
+    """Python-Markdown's code span, its text as CommonMark gives it: line ends become spaces,
+    and one space is removed from each end only when both ends have one and the text is not
+    all spaces (Python-Markdown removed every space at both ends)."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # noqa: N802
+        element, begin, end = super().handleMatch(m, data)
+        if isinstance(element, etree.Element):
+            start, stop = self.find_code_spans(m.start(0), data)
+            text = data[start:stop].replace("\n", " ")
+            if len(text) >= 2 and text[0] == text[-1] == " " and text.strip(" "):
+                text = text[1:-1]
+            element.text = markdown.util.AtomicString(markdown.util.code_escape(text))
+        return element, begin, end
 
 
 ESCAPED_AMPERSAND = re.compile(f"{markdown.util.STX}38{markdown.util.ETX}(?=#?[A-Za-z0-9]+;)")
@@ -242,6 +262,7 @@ class GitHubExtension(Extension):
         md.inlinePatterns.register(SubstituteTagInlineProcessor(HARD_BREAK, "br"), "linebreak", 100)
         inline_html.register(md)  # raw HTML and autolinks by GitHub's grammar
         md.treeprocessors.register(Unescape(md), "unescape", 0)
+        md.inlinePatterns.register(CodeSpan(BACKTICK_RE), "backtick", 190)
         md.inlinePatterns.register(Reference(r"(?<!\!)\[", md), "reference", 170)
         md.inlinePatterns.register(Image(r"\!\[", md), "image_link", 150)
         md.inlinePatterns.register(ImageReference(r"\!\[", md), "image_reference", 140)
