@@ -140,7 +140,9 @@ def test_a_reference_link_has_its_brackets_side_by_side(tmp_path):
         ("![A *bold* chart with `code` and [a link](x.html)](pic.png)", "A bold chart with code and a link"),
         ("![Ref **alt**][pic]", "Ref alt"),
         ("![Short _alt_]", "Short alt"),
-        ("![snake_case_name and 2*3*4](pic.png)", "snake_case_name and 2*3*4"),
+        ("![snake_case_name, a * b and 2*3*4](pic.png)", "snake_case_name, a * b and 234"),  # as GitHub reads them
+        ("![`__init__.py` and `*args*`](pic.png)", "__init__.py and *args*"),  # code is not Markdown
+        ("![see [1] and array[0], file_**v2**_final](pic.png)", "see [1] and array[0], file_v2_final"),
     ],
 )
 def test_an_image_alt_text_is_the_plain_text_of_its_markdown(written, alt):
@@ -153,3 +155,17 @@ def test_a_link_definition_only_opens_a_paragraph():
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     assert " ".join(root.text_content().split()) == "Foo [bar]: /baz [bar] Text after a and b."
     assert root.xpath("//a/@href") == ["/one", "/two"]
+
+
+def test_link_definitions_after_a_note_an_abbreviation_or_a_url_on_its_own_line_still_define():
+    html = _html(
+        "See [bar].[^1] [baz], [e] and [f].\n\n[^1]: A note.\n[bar]: http://bar.example\n\n"
+        "*[HTML]: Hyper Text\n[baz]: http://baz.example\n\n[e]:\n  http://e.example\n[f]: http://f.example\n"
+    )
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert root.xpath("(//p)[1]/a/@href") == [
+        "http://bar.example",
+        "http://baz.example",
+        "http://e.example",
+        "http://f.example",
+    ]

@@ -109,8 +109,8 @@ def test_a_tag_left_without_its_end_keeps_the_text_after_it(tmp_path):
     ("opening", "what"),
     [
         ("<!-- TODO: rewrite", "an HTML comment"),
-        ("<?php is a tag", "raw HTML"),
-        ("<style>", "raw HTML (<script>, <style>, <pre> or <textarea>)"),
+        ("<?php is a tag", "a processing instruction"),
+        ("<style>", "raw HTML <style>"),
     ],
 )
 def test_a_block_never_closed_keeps_the_chapters_after_it(tmp_path, opening, what):
@@ -169,6 +169,40 @@ def test_names_in_a_comment_or_an_svg_are_left_to_them(tmp_path):
     root, diagnostics = _chapters(tmp_path, "A <!-- <style> --> b; logo <svg><title>Logo</title></svg> c.\n")
     assert _text(root).startswith("One A b; logo") and "title>" not in _text(root)  # the SVG is removed
     assert not [w for w in diagnostics.warnings if "shown as text" in w.message]
+
+
+@pytest.mark.parametrize(
+    ("body", "xpath", "expected"),
+    [
+        # a "#" line in a <pre> inside an HTML block is a comment of the sample, not a heading
+        (
+            "<details>\n<summary>Config</summary>\n<pre>\n# default settings\nkey = 1\n```\n</pre>\n</details>\n",
+            "//details/pre/text()",
+            ["# default settings\nkey = 1\n```\n"],
+        ),
+        # text indented as code after an anchor left open is code, as on GitHub
+        ('<a name="usage">\n\n    $ tool --help\n\nText.\n', "//pre/code/text()", ["$ tool --help\n"]),
+        # "markdown" in an attribute's value is not the markdown attribute
+        ('<div title="Notes in markdown form">\n\n## Heading\n\n*a*\n\n</div>\n', "//div/h2/text()", ["Heading"]),
+        ("<pre>\ncode\n</pre >\n\nAfter *x*.\n", "//p/em/text()", ["x"]),  # an end tag with a space
+        ("<p>x</p><![chart](p.png)\n\nAfter.\n", "//p/text()", ["x", "After."]),  # no marked section
+        ("Go to <http://x.example/a\\_b>.\n", "//a/@href", ["http://x.example/a_b"]),  # an escape inside
+    ],
+)
+def test_html_blocks_read_as_written(tmp_path, body, xpath, expected):
+    root, diagnostics = _chapters(tmp_path, body)
+    assert root.xpath(xpath) == expected, lxml.html.tostring(root)
+    assert not [w for w in diagnostics.warnings if "never closed" in w.message or "closes nothing" in w.message]
+
+
+def test_a_comment_never_closed_inside_an_html_block_keeps_what_follows(tmp_path):
+    root, diagnostics = _chapters(
+        tmp_path, '<div align="center">\n<b>Logo</b> <!-- logo\n</div>\n\n## Install\n\nRun *it*.\n'
+    )
+    assert root.xpath("//h2/text()") == ["Install"] and root.xpath("//p/em/text()") == ["it"]
+    assert [(w.line, w.message) for w in diagnostics.warnings] == [
+        (8, "an HTML comment is never closed: it is shown as text")
+    ]
 
 
 README = """---

@@ -86,7 +86,7 @@ HTML_OPEN = (
 )
 HTML_CLOSE = (
     None,
-    re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE),
+    re.compile(r"</(?:script|pre|style|textarea)\s*>", re.IGNORECASE),
     re.compile(r"-->"),
     re.compile(r"\?>"),
     re.compile(r">"),
@@ -312,7 +312,9 @@ class Reader:
             )
             if self.blank:
                 return 0 if self._html_goes_on(node) else 1
-            return 1 if interrupts or _closed(node.lines) else 0
+            if interrupts and not _inside_raw_text(node.lines):
+                return 1
+            return 1 if _closed(node.lines) else 0
         if kind in ("paragraph", "table"):
             return 1 if self.blank else 0
         if kind == "list":
@@ -511,13 +513,16 @@ class Reader:
 
     def _html_goes_on(self, node: Node) -> bool:
         """Whether a top-level HTML block left open goes on past this blank line: when the next
-        line with text is indented as code. CommonMark would show that line, HTML inside the
-        open element (a table cell's content, say), as code; Python-Markdown and kramdown, for
-        whose readers such text was written, read on to the element's end tag."""
-        if node.parent is not self.document or _closed(node.lines):
+        line with text is indented as code and is more of the HTML (a table is open, or it starts
+        with a tag). CommonMark would show it as code; Python-Markdown and kramdown, for whose
+        readers such text was written, read on to the element's end tag."""
+        open_elements = _open_elements(node.lines) if node.parent is self.document else []
+        if not open_elements:
             return False
-        following = next((line for line in self.lines[self.number + 1 :] if line.strip()), "")
-        return len(following.expandtabs(4)) - len(following.expandtabs(4).lstrip(" ")) >= CODE_INDENT
+        following = next((line for line in self.lines[self.number + 1 :] if line.strip()), "").expandtabs(4)
+        if len(following) - len(following.lstrip(" ")) < CODE_INDENT:
+            return False
+        return bool(TABLE_ELEMENTS.intersection(open_elements)) or following.lstrip(" ").startswith("<")
 
     def read(self, lines: list[str]) -> Node:
         self.lines = lines
@@ -549,7 +554,9 @@ PM_ORDERED = re.compile(r"^(\d+)\.(?=[ \t]|$)")
 PM_SETEXT = re.compile(r"^=+[ \t]*$")
 PM_BULLET = re.compile(r"^[*+-][ \t]")
 DEFINITION_LATE = re.compile(r"^\[(?!\^)(?:[^\]\\]|\\.)+\]:")  # a link's, not a note's
-DEFINITION_PART = re.compile(r"""^[ \t]*(?:"[^"]*"|'[^']*'|\([^)]*\))[ \t]*$""")  # its title, on a line of its own
+DEFINITION_TITLE = re.compile(r"""^[ \t]*(?:"[^"]*"|'[^']*'|\([^)]*\))[ \t]*$""")  # on a line of its own
+DEFINITION_URL = re.compile(r"""^[ \t]*(?:<[^<>\n]*>|\S+)(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$""")
+OTHER_DEFINITION = re.compile(r"^ {0,3}(?:\[\^[^\]]+\]:|\*\[[^\]]+\] ?:)")  # a note's, an abbreviation's
 
 
 def write(node: Node) -> list[str]:
@@ -626,7 +633,10 @@ def _paragraph(lines: list[str], in_item: bool = False) -> list[str]:
     Lines after the first keep an indentation of four or more (the bodies of other tools'
     constructs), except in a list item's first paragraph."""
     out = []
-    opening_definitions = True  # every line so far is part of a link definition
+    # Every line so far is part of a link definition; a paragraph a note or an abbreviation opens
+    # is left as Python-Markdown reads it (the definitions after them are theirs to find).
+    opening_definitions = True
+    others = bool(lines) and bool(OTHER_DEFINITION.match(lines[0]))
     for index, line in enumerate(lines):
         stripped = line.lstrip(" ")
         if index == 0 or in_item or len(line) - len(stripped) < CODE_INDENT:
@@ -639,10 +649,12 @@ def _paragraph(lines: list[str], in_item: bool = False) -> list[str]:
             line = "\\" + line
         elif index and PM_SETEXT.match(line):
             line = "&#61;" + line[1:]  # not a setext underline: CommonMark saw none
-        elif index and DEFINITION_LATE.match(line) and not opening_definitions:
+        elif index and DEFINITION_LATE.match(line) and not opening_definitions and not others:
             line = "\\" + line  # a link definition only opens a paragraph; later, it is text
         opening_definitions = opening_definitions and bool(
-            DEFINITION_LATE.match(line) or (index and DEFINITION_PART.match(line))
+            DEFINITION_LATE.match(line)
+            or (index and DEFINITION_TITLE.match(line))
+            or (index and out and out[-1].rstrip().endswith("]:") and DEFINITION_URL.match(line))
         )
         out.append(line)
     return out
@@ -684,7 +696,10 @@ class BlockStructure(Preprocessor):
             first = document.children[-1].start
             line = lines[first]
             if self.warn is not None:
-                what = HTML_WHAT.get(document.children[-1].html_type, "raw HTML")
+                name = re.match(r"\s*<([A-Za-z]+)", line)
+                what = HTML_WHAT.get(
+                    document.children[-1].html_type, f"raw HTML <{name.group(1).lower() if name else ''}>"
+                )
                 self.warn(f"{what} is never closed: its opening is shown as text", line.strip()[:60])
             lines = [*lines[:first], line.replace("<", "\\<", 1), *lines[first + 1 :]]
             document = Reader().read(lines)
@@ -693,31 +708,51 @@ class BlockStructure(Preprocessor):
 
 
 TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*)>")
-MARKDOWN_ATTRIBUTE = re.compile(r"(?:^|\s)markdown(?=[\s=/]|$)", re.IGNORECASE)  # markdown="1", or bare
-HTML_WHAT = {1: "raw HTML (<script>, <style>, <pre> or <textarea>)", 2: "an HTML comment"}
+ATTRIBUTE_NAME = re.compile(r"""(?:^|\s)([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+RAW_TEXT_ELEMENTS = frozenset({"pre", "textarea", "script", "style"})
+TABLE_ELEMENTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
+HTML_WHAT = {2: "an HTML comment", 3: "a processing instruction", 4: "a declaration", 5: "a CDATA section"}
 Warn = Callable[[str, str], None]  # (message, text to find the line by)
 
 
-def _closed(lines: list[str]) -> bool:
-    """Whether an HTML block's lines so far close every element they open and every tag they
-    start: the block then ends there, as Python-Markdown and kramdown end it, so that text,
-    a heading or a fence on the next line is Markdown (GitHub reads on to a blank line). Only
-    short blocks are looked at (a long one is read to its blank line)."""
+def _open_elements(lines: list[str]) -> list[str] | None:
+    """The elements an HTML block's lines leave open, outermost first; None when a tag is not
+    ended yet, a "<" is no tag, or the block is long (a long one is read to its blank line)."""
     if len(lines) > 40:
-        return False
+        return None
     text = "\n".join(lines)
     if text.count("<") != len(TAG.findall(text)) + text.count("<!--"):
-        return False  # a tag not ended yet, or a "<" that is no tag: leave it to the blank line
+        return None
     open_elements: list[str] = []
     for match in TAG.finditer(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)):
         closing, name, attributes = bool(match.group(1)), match.group(2).lower(), match.group(3)
         if closing:
             if name not in open_elements:
-                return False
+                return None
             del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name) :]
         elif name not in VOID and not attributes.rstrip().endswith("/"):
             open_elements.append(name)
-    return not open_elements
+    return open_elements
+
+
+def _closed(lines: list[str]) -> bool:
+    """Whether an HTML block's lines so far close every element they open and every tag they
+    start: the block then ends there, as Python-Markdown and kramdown end it, so that text,
+    a heading or a fence on the next line is Markdown (GitHub reads on to a blank line)."""
+    return _open_elements(lines) == []
+
+
+def _inside_raw_text(lines: list[str]) -> bool:
+    """Whether the lines leave a ``<pre>``, ``<textarea>``, ``<script>`` or ``<style>`` open (or
+    cannot tell): a ``#`` line there is a comment in a code sample, not a heading."""
+    open_elements = _open_elements(lines)
+    return open_elements is None or bool(RAW_TEXT_ELEMENTS.intersection(open_elements))
+
+
+def _markdown_attribute(attributes: str) -> bool:
+    """Whether a tag's attributes include ``markdown`` (``markdown="1"``, or bare as MkDocs
+    Material writes it), by name: not the word in another attribute's value."""
+    return any(name.lower() == "markdown" for name in ATTRIBUTE_NAME.findall(attributes))
 
 
 def stash_html_blocks(document: Node, store: Callable[[str], str]) -> None:
@@ -738,14 +773,14 @@ def stash_html_blocks(document: Node, store: Callable[[str], str]) -> None:
             continue
         text = "\n".join(node.lines)
         tags = [(bool(m.group(1)), m.group(2).lower(), m.group(3)) for m in TAG.finditer(text)]
-        if not open_in_markdown and not any(MARKDOWN_ATTRIBUTE.search(attributes) for _, _, attributes in tags):
+        if not open_in_markdown and not any(_markdown_attribute(attributes) for _, _, attributes in tags):
             if node.html_type < 6 or TAG.match(text.lstrip()):  # not a tag left without its ">"
                 node.lines = [store(text.lstrip(" \t"))]
             continue
         if node.html_type in (6, 7):
             node.lines = _markdown_inside(text).split("\n")
         for closing, name, attributes in tags:
-            if not closing and (MARKDOWN_ATTRIBUTE.search(attributes) or name in open_in_markdown):
+            if not closing and (_markdown_attribute(attributes) or name in open_in_markdown):
                 if not attributes.rstrip().endswith("/") and name not in VOID:
                     open_in_markdown.append(name)
             elif closing and name in open_in_markdown:
@@ -763,7 +798,7 @@ def _markdown_inside(text: str) -> str:
             opened = [i for i, m in enumerate(left_open) if m.group(2).lower() == name]
             if opened:
                 del left_open[opened[-1] :]
-        elif name not in VOID and not attributes.rstrip().endswith("/") and not MARKDOWN_ATTRIBUTE.search(attributes):
+        elif name not in VOID and not attributes.rstrip().endswith("/") and not _markdown_attribute(attributes):
             left_open.append(match)
     for match in reversed(left_open):
         text = f'{text[: match.end() - 1]} markdown="1"{text[match.end() - 1 :]}'

@@ -87,16 +87,21 @@ class Reference(ReferenceInlineProcessor):
     RE_LINK = re.compile(r"\[([^\]]*)\]", re.DOTALL | re.UNICODE)
 
 
-ALT_LINK = re.compile(r"!?\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])?")
-ALT_EMPHASIS = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3}|~~)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+ALT_LINK = re.compile(r"!?\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])")  # a link or an image, not bare [x]
+ALT_MARKS = (
+    re.compile(r"(?<!\\)(\*{1,3})(?=\S)(.+?)(?<=\S)\1"),  # * may stand inside a word (2*3*4)
+    re.compile(r"(?<![A-Za-z0-9\\])(_{1,3})(?=\S)(.+?)(?<=\S)\1(?![A-Za-z0-9])"),  # _ may not (snake_case)
+    re.compile(r"(?<!\\)(~~)(?=\S)(.+?)(?<=\S)\1"),
+)
 
 
 def plain_alt(text: str) -> str:
     """An image's alt text as the text its Markdown shows: no emphasis marks, links and images
-    as their text (``*bold* [link](x)`` is "bold link")."""
+    as their text (``*bold* [link](x)`` is "bold link"). ``text`` is the alt as written, its code
+    spans still placeholders (their text is not Markdown)."""
     if not any(mark in text for mark in "*_[~"):
         return text
-    for pattern in (ALT_LINK, ALT_EMPHASIS):
+    for pattern in (ALT_LINK, *ALT_MARKS):
         previous = None
         while previous != text:
             previous, text = text, pattern.sub(lambda m: m.group(m.lastindex or 1), text)
@@ -109,7 +114,8 @@ class Image(ImageInlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:  # noqa: N802
         element, start, end = super().handleMatch(m, data)
         if element is not None:
-            element.set("alt", plain_alt(element.get("alt", "")))
+            text, _index, _handled = self.getText(data, m.end(0))
+            element.set("alt", self.unescape(plain_alt(text)))
         return element, start, end
 
 
@@ -118,7 +124,7 @@ class _PlainAlt:
 
     def makeTag(self, href: str, title: str, text: str) -> etree.Element:  # noqa: N802 (Python-Markdown's name)
         element = super().makeTag(href, title, text)  # type: ignore[misc]
-        element.set("alt", plain_alt(element.get("alt", "")))
+        element.set("alt", self.unescape(plain_alt(text)))  # type: ignore[attr-defined]
         return element
 
 

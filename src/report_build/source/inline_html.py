@@ -19,6 +19,9 @@ cleaner keeps the text of a link to a scheme it does not allow: ``<irc://…>`` 
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+
 import markdown
 from markdown.inlinepatterns import AutolinkInlineProcessor, AutomailInlineProcessor, HtmlInlineProcessor
 
@@ -36,14 +39,25 @@ PROCESSING_INSTRUCTION = r"<\?.*?\?>"
 DECLARATION = r"<![A-Za-z][^>]*>"
 CDATA = r"<!\[CDATA\[.*?\]\]>"
 RAW_HTML = f"({OPEN_TAG}|{CLOSING_TAG}|{COMMENT}|{PROCESSING_INSTRUCTION}|{DECLARATION}|{CDATA})"
-AUTOLINK = r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20\x7f<>]*)>"
+# A backslash escape inside was read before (Python-Markdown's inline placeholder): the link stays a
+# link, the escaped character without its backslash (CommonMark would keep the backslash).
+AUTOLINK = r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:(?:[^\x00-\x20\x7f<>]|\x02klzzwxh:\d+\x03)*)>"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 AUTOMAIL = rf"<([A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})*)>"
+
+
+class Autolink(AutolinkInlineProcessor):
+    """``<scheme:…>``; an escaped character in it (``<http://x/a\\_b>``) is shown as in the href."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+        element, start, end = super().handleMatch(m, data)
+        element.text = markdown.util.AtomicString(self.unescape(m.group(1)))
+        return element, start, end
 
 
 def register(md: markdown.Markdown) -> None:
     """Python-Markdown's own processors on these patterns (which it compiles with ``re.DOTALL``),
     in the places of its own and pymdownx.magiclink's."""
-    md.inlinePatterns.register(AutolinkInlineProcessor(AUTOLINK, md), "autolink", 120)
+    md.inlinePatterns.register(Autolink(AUTOLINK, md), "autolink", 120)
     md.inlinePatterns.register(AutomailInlineProcessor(AUTOMAIL, md), "automail", 110)
     md.inlinePatterns.register(HtmlInlineProcessor(RAW_HTML, md), "html", 90)

@@ -44,6 +44,7 @@ TAG_FILTER = re.compile(r"<(/?(?:title|textarea|xmp|plaintext|noembed|noframes))
 # kept as an element only when its end tag follows before another of its start tags.
 RAW_TEXT_START = re.compile(r"<(script|style|iframe)(?=[\s/>])", re.IGNORECASE)
 # Where those names are not HTML's: a comment, and SVG or MathML (an SVG's <title> is its name).
+NOT_CDATA = re.compile(r"<!\[(?!CDATA\[)")  # a marked section that HTML does not have
 HIDDEN = re.compile(r"<!--.*?-->|<(svg|math)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -69,7 +70,14 @@ def raw_text_as_text(html: str, warn: Warn) -> str:
     text too, with a warning. A browser would read everything after such a tag, the rest of the
     chapter, as the element's text.
 
+    A comment never closed would hide the rest too: its ``<!--`` is shown as text, with a warning;
+    and a ``<![`` that opens no CDATA section (``<![chart](x.png)`` in an HTML block) is text.
+
     ``html`` is converted Markdown: a tag in it was written as raw HTML (code shows ``&lt;``)."""
+    if "<![" in html:
+        html = NOT_CDATA.sub("&lt;![", html)
+    if "<!--" in html:
+        html = _unclosed_comments_as_text(html, warn)
     hidden = [m.span() for m in HIDDEN.finditer(html)] if "<!--" in html or "<svg" in html or "<math" in html else []
 
     def inside(position: int) -> bool:
@@ -93,6 +101,23 @@ def raw_text_as_text(html: str, warn: Warn) -> str:
     return html
 
 
+def _unclosed_comments_as_text(html: str, warn: Warn) -> str:
+    """Each ``<!--`` with no ``-->`` after it shown as text, with a warning (at the first)."""
+    position, shown = 0, []
+    while (start := html.find("<!--", position)) >= 0:
+        end = start + 2 if html.startswith(("<!-->", "<!--->"), start) else html.find("-->", start + 4)
+        if end < 0:
+            shown.append(start)
+            position = start + 4
+        else:
+            position = end + 3
+    if shown:
+        warn("an HTML comment is never closed: it is shown as text", html[shown[0] :].split("\n", 1)[0][:40])
+    for start in reversed(shown):
+        html = f"{html[:start]}&lt;{html[start + 1 :]}"
+    return html
+
+
 class _Scanner(HTMLParser):
     """The tags as written, in a naive stack; reports what the HTML parser will have to repair."""
 
@@ -103,8 +128,11 @@ class _Scanner(HTMLParser):
         self.found = False
 
     def run(self, html: str) -> None:
-        self.feed(html)
-        self.close()
+        try:
+            self.feed(html)
+            self.close()
+        except AssertionError:  # the standard library's tokenizer on markup it cannot read
+            self.found = True  # the WHATWG parser reads anything
         unclosed = [tag for tag in reversed(self.stack) if tag not in OPTIONAL_END]
         for tag in unclosed[:10]:
             self._report(f"raw HTML <{tag}> is never closed; it is closed at the end of the document", f"<{tag}")
