@@ -1,6 +1,6 @@
 """The GFM specification's examples through our Markdown set-up (bench/gfm_spec.py): at least 90 %
-in each section the project holds to, no section below what it passed before the block
-structure was read as GitHub reads it (gfm_baseline.yaml), and the examples we differ on
+in each section the project holds to, no section below what it passed when last measured
+(gfm_baseline.yaml), and the examples we differ on
 deliberately listed with a reason (gfm_deviations.yaml). The table of pass rates per section is
 printed (``pytest -s tests/source/test_gfm_spec.py``; ``.venv/bin/python bench/gfm_spec.py`` prints
 it too, with ``--section NAME`` for each failing example)."""
