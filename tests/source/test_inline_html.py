@@ -54,7 +54,7 @@ def test_tags_comments_and_autolinks_that_are_markup_still_are(tmp_path):
 def test_an_autolink_to_another_scheme_keeps_its_text_without_the_link(tmp_path):
     root, _ = _chapters(tmp_path, "Ask at <irc://irc.example.org/help> or <localhost:5001/foo>, then <a+b+c:d>.\n")
     assert _text(root) == "One Ask at irc://irc.example.org/help or localhost:5001/foo, then a+b+c:d."
-    assert not root.xpath("//a/@href")
+    assert not root.xpath("//a")  # no link: not even an <a> that a stylesheet would colour as one
 
 
 def test_an_element_read_as_text_to_its_end_does_not_take_the_chapter(tmp_path):
@@ -205,12 +205,27 @@ def test_a_comment_never_closed_inside_an_html_block_keeps_what_follows(tmp_path
     ]
 
 
+def test_align_in_raw_html_is_a_class_the_layouts_style(tmp_path):
+    root, _ = _chapters(
+        tmp_path,
+        '<p align="center">Centred</p>\n\n<div align="RIGHT">\n\nRight\n\n</div>\n\n'
+        '<p align="justify">Justified</p>\n\n<table><tr><td align="right">1</td></tr></table>\n',
+    )
+    assert not root.xpath("//@align")
+    assert root.xpath("//p[@class='align-center']/text()") == ["Centred"]
+    assert root.xpath("//div[@class='align-right']/p/text()") == ["Right"]
+    assert root.xpath("//td[@class='align-right']/text()") == ["1"]
+    assert root.xpath("//p[not(@class)]/text()") == ["Right", "Justified"]  # justify: not styled
+
+
 README = """---
 title: Read as GitHub reads it
 language: en
 ---
 
 # Getting started
+
+<h3 align="center">The survey</h3>
 
 <div align="center">
 
@@ -254,6 +269,6 @@ def test_a_readme_reads_in_the_pdf_and_the_epub_as_written(tmp_path):
         "The rest of the chapter is here.",
     ):
         assert squash(words) in text, words
-    assert "*" not in raw and "- how" not in raw and "<details>" not in raw, raw
+    assert "The survey" in raw and "*" not in raw and "- how" not in raw and "<details>" not in raw, raw
     assert "<config.yaml> to <path/to/site>" in raw and "<Ctrl+C>" in raw and "A <textarea> on" in raw, raw
     assert epubcheck_many({"readme": build_bytes(manuscript, "epub", strict=False)}) == {"readme": []}

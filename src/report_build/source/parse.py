@@ -183,7 +183,10 @@ def _read_text(
     html = repair.raw_text_as_text(html, warn_found)  # before the rest: it would take the chapter
     sanitize.report_dangerous(html, warn_found)
     html = repair.repair(html, warn_found)  # as browsers build it: the XHTML content model holds
-    root = lxml.html.fragment_fromstring(sanitize.clean(html), create_parent="div")
+    root = lxml.html.fragment_fromstring(
+        sanitize.clean(html, attributes=sanitize.MANUSCRIPT_ATTRIBUTES), create_parent="div"
+    )
+    sanitize.aligned_as_class(root)  # align="center" from GitHub READMEs, as a class the layouts style
     ids.settle(root, structure.anchors, _nth(source, warn_at))  # HTML4 anchors, invalid and repeated ids
     if translation is not None:  # before notes, numbers and references are made from the text
         translate.translate_tree(root, source, translation, path, diagnostics)

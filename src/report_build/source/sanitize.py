@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import unescape
+from typing import Any
 
 import lxml.html
 import nh3
@@ -38,6 +39,9 @@ ATTRIBUTES = {
     "del": {"cite", "datetime"},
     "bdo": {"dir"},
 }
+ALIGNED = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th")
+# The manuscript's raw HTML may also align (made a class at once by aligned_as_class).
+MANUSCRIPT_ATTRIBUTES = {**ATTRIBUTES, **{tag: {*ATTRIBUTES.get(tag, set()), "align"} for tag in ALIGNED}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 CONTENT_REMOVED = {
     "script",
@@ -117,14 +121,29 @@ def plain(html: str) -> str:
     return unescape(nh3.clean(html, tags=set(), clean_content_tags=CONTENT_REMOVED, strip_comments=True))
 
 
-def clean(html: str, tags: set[str] = TAGS) -> str:
-    """Keep only markup that is safe and valid in an EPUB XHTML content document."""
+def clean(html: str, tags: set[str] = TAGS, attributes: dict[str, set[str]] = ATTRIBUTES) -> str:
+    """Keep only markup that is safe and valid in an EPUB XHTML content document (with
+    :data:`MANUSCRIPT_ATTRIBUTES`, also ``align``, for :func:`aligned_as_class` to turn into a class)."""
     return nh3.clean(
         html,
         tags=tags,
         clean_content_tags=CONTENT_REMOVED,
-        attributes=ATTRIBUTES,
+        attributes=attributes,
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
     )
+
+
+ALIGNMENTS = ("left", "center", "right")
+
+
+def aligned_as_class(root: Any) -> None:
+    """``align="center"`` (``left``, ``right``), which GitHub READMEs put on ``<p>``, ``<div>``,
+    headings and cells, as the class ``align-center``: HTML5 and the ePub have no ``align``
+    attribute, and the layouts style the class. Any other value is dropped."""
+    for element in root.xpath("//*[@align]"):
+        value = (element.attrib.pop("align") or "").strip().lower()
+        if value in ALIGNMENTS:
+            classes = (element.get("class") or "").split()
+            element.set("class", " ".join(dict.fromkeys([*classes, f"align-{value}"])))

@@ -20,8 +20,10 @@ def links(root: etree._Element, ctx: Context) -> None:
     case, percent-encoding), and rewritten to it; one that goes nowhere is unwrapped to its text
     with a warning at its line (a fault: ``--strict``, release and check refuse it). ``http(s)``,
     ``mailto`` and ``tel`` links stay; any other link (a relative file, an empty target) is
-    unwrapped to its text with a warning at its line. Download links (a chart's data, which the
-    web edition copies into the site) are left as they are."""
+    unwrapped to its text with a warning at its line; an ``<a>`` left with neither an address
+    nor an id (cleaning removed an address to another scheme, ``<irc://…>``) is unwrapped too.
+    Download links (a chart's data, which the web edition copies into the site) are left as
+    they are."""
     ids = set(root.xpath("//@id"))
     title_id = ctx.structure.title_id if ctx.structure.title_id not in ids else ""
     anchors = ctx.structure.anchors
@@ -29,6 +31,8 @@ def links(root: etree._Element, ctx: Context) -> None:
     for link in root.xpath(f"//a[not(@class='{NOTE_CALL}') and not(@class='{DOWNLOAD}')]"):
         href = link.get("href")
         if href is None:
+            if link.get("id") is None:
+                drop(link)  # no link at all: its address was to a scheme cleaning removes (irc:, ftp:)
             continue
         href = href.strip()
         if href.startswith("#"):
