@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -136,6 +137,21 @@ def build_bytes(manuscript: Path, fmt: str = "pdf", strict: bool = True, **kwarg
     diagnostics = Diagnostics(strict=strict, echo=False)
     (result,) = build(manuscript, (fmt,), write=False, diagnostics=diagnostics, **kwargs)
     return result.data
+
+
+def read_chapters(tmp_path: Path, body: str) -> tuple[Any, Diagnostics]:
+    """``body`` read as the text of a report's first chapter ("# One"), in memory: its chapters'
+    HTML as one lxml tree, and the diagnostics (no layout)."""
+    import lxml.html
+
+    from report_build import load
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n" + body, encoding="utf-8")
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    html = "".join(chapter.body for chapter in document.chapters)
+    return lxml.html.fragment_fromstring(html, create_parent="div"), diagnostics
 
 
 def _poppler(tool: str, data: bytes, *args: str) -> str:

@@ -6,21 +6,12 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from report_build import Diagnostics, load
+from conftest import read_chapters
 from report_build.source.extensions import make_markdown
 
 
-def _chapters(tmp_path, body: str):
-    manuscript = tmp_path / "report.md"
-    manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n" + body, encoding="utf-8")
-    diagnostics = Diagnostics(echo=False)
-    document = load(manuscript, diagnostics)
-    html = "".join(chapter.body for chapter in document.chapters)
-    return lxml.html.fragment_fromstring(html, create_parent="div"), diagnostics
-
-
 def test_strikethrough_tasks_and_bare_urls(tmp_path):
-    root, diagnostics = _chapters(
+    root, diagnostics = read_chapters(
         tmp_path,
         "Was ~~wrong~~ right; ~not~ struck.\n\n- [ ] to do\n- [x] done\n\n"
         "See https://example.org/a?b=1 and www.example.com.\n",
@@ -36,7 +27,7 @@ def test_strikethrough_tasks_and_bare_urls(tmp_path):
     ("kind", "title"), [("NOTE", "Note"), ("TIP", "Tip"), ("WARNING", "Warning"), ("CAUTION", "Caution")]
 )
 def test_github_alerts_are_callouts(tmp_path, kind, title):
-    root, _ = _chapters(tmp_path, f"> [!{kind}]\n> Inside *the* alert.\n\n> A plain quote.\n")
+    root, _ = read_chapters(tmp_path, f"> [!{kind}]\n> Inside *the* alert.\n\n> A plain quote.\n")
     (callout,) = root.xpath("//aside[contains(@class, 'callout')]")
     assert callout.get("class") == f"callout callout-{kind.lower()}"
     assert callout.xpath("p[@class='callout-title']/text()") == [title]
@@ -76,7 +67,7 @@ def test_paragraphs_and_code_inside_two_space_items_keep_their_item():
 
 
 def test_checkboxes_in_raw_html_are_task_boxes_not_removed_controls(tmp_path):
-    root, diagnostics = _chapters(
+    root, diagnostics = read_chapters(
         tmp_path,
         '<div>\n<input type="checkbox" id="c1" value="checkbox">\n<label for="c1">Has a licence?</label>\n</div>\n\n'
         "<p><input type='checkbox' checked> Done already</p>\n\n`<input type=\"checkbox\">` in code stays.\n",
@@ -126,7 +117,7 @@ def test_text_right_after_a_fence_in_an_admonition_is_a_paragraph_of_its_own():
 
 
 def test_a_reference_link_has_its_brackets_side_by_side(tmp_path):
-    root, _ = _chapters(
+    root, _ = read_chapters(
         tmp_path,
         "The [draft] [bar] goes, and [a]\n[bar] too; [x][bar] links.\n\n[bar]: https://example.org\n",
     )

@@ -7,16 +7,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
+from conftest import read_chapters
 from report_build import Diagnostics, load
-
-
-def _chapters(tmp_path, body: str):
-    manuscript = tmp_path / "report.md"
-    manuscript.write_text("---\ntitle: T\n---\n\n# One\n\n" + body, encoding="utf-8")
-    diagnostics = Diagnostics(echo=False)
-    document = load(manuscript, diagnostics)
-    html = "".join(chapter.body for chapter in document.chapters)
-    return lxml.html.fragment_fromstring(html, create_parent="div"), diagnostics
 
 
 def _text(root) -> str:
@@ -34,12 +26,12 @@ def _text(root) -> str:
     ],
 )
 def test_angle_brackets_that_are_no_tag_are_text(tmp_path, written, shown):
-    root, _ = _chapters(tmp_path, written + "\n")
+    root, _ = read_chapters(tmp_path, written + "\n")
     assert _text(root).endswith(shown), _text(root)
 
 
 def test_tags_comments_and_autolinks_that_are_markup_still_are(tmp_path):
-    root, diagnostics = _chapters(
+    root, diagnostics = read_chapters(
         tmp_path,
         'A <span class="x">span</span>, <b\nclass="y">bold</b>, <!-- a comment --> and <br/> a break.\n\n'
         "Links: <https://example.org/a?b=1>, <MAILTO:FOO@BAR.BAZ>, <me@example.org>.\n",
@@ -52,13 +44,13 @@ def test_tags_comments_and_autolinks_that_are_markup_still_are(tmp_path):
 
 
 def test_an_autolink_to_another_scheme_keeps_its_text_without_the_link(tmp_path):
-    root, _ = _chapters(tmp_path, "Ask at <irc://irc.example.org/help> or <localhost:5001/foo>, then <a+b+c:d>.\n")
+    root, _ = read_chapters(tmp_path, "Ask at <irc://irc.example.org/help> or <localhost:5001/foo>, then <a+b+c:d>.\n")
     assert _text(root) == "One Ask at irc://irc.example.org/help or localhost:5001/foo, then a+b+c:d."
     assert not root.xpath("//a")  # no link: not even an <a> that a stylesheet would colour as one
 
 
 def test_an_element_read_as_text_to_its_end_does_not_take_the_chapter(tmp_path):
-    root, diagnostics = _chapters(
+    root, diagnostics = read_chapters(
         tmp_path,
         "Use a <textarea> for long answers; the <title> element names a page.\n\n"
         "Use <style> for CSS, and <xmp> or <plaintext> never.\n\n"
@@ -75,7 +67,7 @@ def test_an_element_read_as_text_to_its_end_does_not_take_the_chapter(tmp_path):
 
 
 def test_html_blocks_end_where_github_ends_them(tmp_path):
-    root, diagnostics = _chapters(
+    root, diagnostics = read_chapters(
         tmp_path,
         '<div align="center">\n\n**Bold** and *italic*.\n\n</div>\n\n'
         "<details>\n<summary>More</summary>\n\n- one *item*\n- two\n\n</details>\n\n"
@@ -90,7 +82,7 @@ def test_html_blocks_end_where_github_ends_them(tmp_path):
 
 
 def test_html_blocks_for_md_in_html_are_read_by_it(tmp_path):
-    root, _ = _chapters(
+    root, _ = read_chapters(
         tmp_path,
         '<div class="box" markdown="1">\n\n*In the box*\n\n<div align="right">\n\n**inner**\n\n</div>\n\n</div>\n\n'
         "After *the box*.\n\n!!! note\n    <div>\n\n    **in a note**\n\n    </div>\n",
@@ -101,7 +93,7 @@ def test_html_blocks_for_md_in_html_are_read_by_it(tmp_path):
 
 
 def test_a_tag_left_without_its_end_keeps_the_text_after_it(tmp_path):
-    root, _ = _chapters(tmp_path, '<div class="x"\nThe text *after* it.\n')
+    root, _ = read_chapters(tmp_path, '<div class="x"\nThe text *after* it.\n')
     assert "The text after it." in _text(root)
 
 
@@ -159,14 +151,14 @@ def test_a_block_never_closed_keeps_the_chapters_after_it(tmp_path, opening, wha
     ],
 )
 def test_html_blocks_that_other_tools_end_sooner(tmp_path, body, xpath, expected):
-    root, diagnostics = _chapters(tmp_path, body)
+    root, diagnostics = read_chapters(tmp_path, body)
     assert root.xpath(xpath) == expected, lxml.html.tostring(root)
     assert "**" not in _text(root) and "```" not in _text(root)
     assert not [w for w in diagnostics.warnings if "never closed" in w.message or "closes nothing" in w.message]
 
 
 def test_names_in_a_comment_or_an_svg_are_left_to_them(tmp_path):
-    root, diagnostics = _chapters(tmp_path, "A <!-- <style> --> b; logo <svg><title>Logo</title></svg> c.\n")
+    root, diagnostics = read_chapters(tmp_path, "A <!-- <style> --> b; logo <svg><title>Logo</title></svg> c.\n")
     assert _text(root).startswith("One A b; logo") and "title>" not in _text(root)  # the SVG is removed
     assert not [w for w in diagnostics.warnings if "shown as text" in w.message]
 
@@ -190,13 +182,13 @@ def test_names_in_a_comment_or_an_svg_are_left_to_them(tmp_path):
     ],
 )
 def test_html_blocks_read_as_written(tmp_path, body, xpath, expected):
-    root, diagnostics = _chapters(tmp_path, body)
+    root, diagnostics = read_chapters(tmp_path, body)
     assert root.xpath(xpath) == expected, lxml.html.tostring(root)
     assert not [w for w in diagnostics.warnings if "never closed" in w.message or "closes nothing" in w.message]
 
 
 def test_a_comment_never_closed_inside_an_html_block_keeps_what_follows(tmp_path):
-    root, diagnostics = _chapters(
+    root, diagnostics = read_chapters(
         tmp_path, '<div align="center">\n<b>Logo</b> <!-- logo\n</div>\n\n## Install\n\nRun *it*.\n'
     )
     assert root.xpath("//h2/text()") == ["Install"] and root.xpath("//p/em/text()") == ["it"]
@@ -206,7 +198,7 @@ def test_a_comment_never_closed_inside_an_html_block_keeps_what_follows(tmp_path
 
 
 def test_align_in_raw_html_is_a_class_the_layouts_style(tmp_path):
-    root, _ = _chapters(
+    root, _ = read_chapters(
         tmp_path,
         '<p align="center">Centred</p>\n\n<div align="RIGHT">\n\nRight\n\n</div>\n\n'
         '<p align="justify">Justified</p>\n\n<table><tr><td align="right">1</td></tr></table>\n',
