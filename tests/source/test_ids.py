@@ -172,6 +172,16 @@ def test_raw_id_used_twice_is_renamed_and_links_land_on_the_first(tmp_path):
     assert [w.line for w in diagnostics.warnings if "used twice" in w.message] == [9]
 
 
+def test_an_html4_anchor_used_twice_gets_a_new_id_too(tmp_path):
+    document, diagnostics = _document(
+        tmp_path, '# One\n\n<a name="x"></a>First.\n\n<a name="x"></a>Second.\n\n[go](#x)\n'
+    )
+    assert _body(document).xpath("//a[not(@href)]/@id") == ["x", "x-1"]
+    assert [w.message for w in diagnostics.warnings if "used twice" in w.message] == [
+        "id 'x' is used twice; the second becomes 'x-1', so links land on the first"
+    ]
+
+
 def test_link_that_goes_nowhere_is_a_warning_and_plain_text_in_a_draft(tmp_path):
     document, diagnostics = _document(tmp_path, "# One\n\nSee [there](#nowhere) now.\n")
     root = _body(document)

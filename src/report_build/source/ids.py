@@ -204,7 +204,8 @@ def settle(root: object, anchors: Anchors, warn: Callable[[str, tuple[str, ...],
     """
     seen: set[str] = set()
     occurrences: dict[str, int] = {}
-    renamed = Slugger(set(root.xpath("//@id")) | RESERVED)  # type: ignore[attr-defined]
+    # Every id the tree will hold is taken, an HTML4 anchor's name too (it becomes an id below).
+    renamed = Slugger(set(root.xpath("//@id")) | set(root.xpath("//a/@name")) | RESERVED)  # type: ignore[attr-defined]
     for element in root.iter():  # type: ignore[attr-defined]
         if not isinstance(element.tag, str):
             continue
