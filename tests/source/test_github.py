@@ -116,6 +116,21 @@ def test_text_right_after_a_fence_in_an_admonition_is_a_paragraph_of_its_own():
     ]
 
 
+def test_the_spaced_reference_form_is_read_as_on_github_with_a_warning(tmp_path):
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "Search with [Google] [1] or [Bing][2], and [a] [b] stays.\n\n[1]: https://g.example\n[2]: https://b.example\n",
+    )
+    assert root.xpath("//a/text()") == ["1", "Bing"]
+    assert [(w.line, w.message) for w in diagnostics.warnings] == [
+        (
+            7,
+            "'[Google] [1]' has a space between its brackets: it reads as the text '[Google]' and a link '1', "
+            "as on GitHub; write '[Google][1]' for one link",
+        )
+    ]
+
+
 def test_a_reference_link_has_its_brackets_side_by_side(tmp_path):
     root, _ = read_chapters(
         tmp_path,

@@ -82,9 +82,29 @@ PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
 
 
 class Reference(ReferenceInlineProcessor):
-    """``[text][label]``, the brackets side by side."""
+    """``[text][label]``, the brackets side by side. The older form with a space between them,
+    ``[Google] [1]``, is read as GitHub reads it (the text, then a link "1"), with a warning
+    that says how to write it, when ``warn`` is given and the label is defined."""
 
     RE_LINK = re.compile(r"\[([^\]]*)\]", re.DOTALL | re.UNICODE)
+    SPACED = re.compile(r"[ \t]*\n?[ \t]*\[([^\]]*)\]")
+
+    def __init__(self, pattern: str, md: markdown.Markdown, warn: Warn | None = None) -> None:
+        super().__init__(pattern, md)
+        self.warn = warn
+
+    def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:  # noqa: N802
+        found = super().evalId(data, index, text)
+        if not found[2] and self.warn is not None and (spaced := self.SPACED.match(data, index)):
+            label = " ".join(spaced.group(1).split()).lower()
+            if label and label in self.md.references and markdown.util.STX not in text + label:
+                self.warn(
+                    f"'[{text}] [{spaced.group(1)}]' has a space between its brackets: it reads as the text "
+                    f"'[{text}]' and a link '{spaced.group(1)}', as on GitHub; write '[{text}][{spaced.group(1)}]' "
+                    "for one link",
+                    f"[{text}]",
+                )
+        return found
 
 
 ALT_LINK = re.compile(r"!?\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])")  # a link or an image, not bare [x]
@@ -269,7 +289,7 @@ class GitHubExtension(Extension):
         inline_html.register(md)  # raw HTML and autolinks by GitHub's grammar
         md.treeprocessors.register(Unescape(md), "unescape", 0)
         md.inlinePatterns.register(CodeSpan(BACKTICK_RE), "backtick", 190)
-        md.inlinePatterns.register(Reference(r"(?<!\!)\[", md), "reference", 170)
+        md.inlinePatterns.register(Reference(r"(?<!\!)\[", md, self.warn), "reference", 170)
         md.inlinePatterns.register(Image(r"\!\[", md), "image_link", 150)
         md.inlinePatterns.register(ImageReference(r"\!\[", md), "image_reference", 140)
         md.inlinePatterns.register(ShortImageReference(r"\!\[", md), "short_image_ref", 125)
