@@ -9,12 +9,13 @@ vanishes from the page. It reads an autolink only with ``http``, ``https`` or ``
 GitHub (CommonMark, sections "Raw HTML" and "Autolinks") reads a tag only when the name is
 letters, digits and hyphens and each attribute is well formed; a comment (as HTML reads one, so
 an author's ``<!-- TODO -- ask -->`` stays hidden), a processing instruction, a declaration and a
-CDATA section each by their own rules; an autolink with any
-scheme of 2-32 characters, with no space, ``<`` or ``>`` in it; an email autolink by the HTML
-standard's address pattern. Anything else is text, and is shown with its angle brackets.
+CDATA section each by their own rules; an autolink with any scheme of 2-32 characters, with no
+space, ``<`` or ``>`` in it; an email autolink by the HTML standard's address pattern. Anything
+else is text, and is shown with its angle brackets.
 
-Invariant: what this module does not read as markup reaches the page as the text written (the
-cleaner keeps the text of a link to a scheme it does not allow: ``<irc://…>`` is shown, not linked).
+Invariant: what this module does not read as markup reaches the page as the text written; an
+autolink to a scheme the links do not allow (``<irc://…>``) is shown as its text, not linked
+(the cleaner removes the address, :mod:`.passes.links` the empty link).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ CDATA = r"<!\[CDATA\[.*?\]\]>"
 RAW_HTML = f"({OPEN_TAG}|{CLOSING_TAG}|{COMMENT}|{PROCESSING_INSTRUCTION}|{DECLARATION}|{CDATA})"
 # A backslash escape inside was read before (Python-Markdown's inline placeholder): the link stays a
 # link, the escaped character without its backslash (CommonMark would keep the backslash).
-AUTOLINK = r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:(?:[^\x00-\x20\x7f<>]|\x02klzzwxh:\d+\x03)*)>"
+_PLACEHOLDER = re.escape(markdown.util.INLINE_PLACEHOLDER_PREFIX) + r"\d+" + re.escape(markdown.util.ETX)
+AUTOLINK = rf"<([A-Za-z][A-Za-z0-9+.-]{{1,31}}:(?:[^\x00-\x20\x7f<>]|{_PLACEHOLDER})*)>"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 AUTOMAIL = rf"<([A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})*)>"
 
