@@ -74,9 +74,13 @@ _BLOCK_TAGS = (
     "tfoot|th|thead|title|tr|track|ul"
 )
 _ATTRIBUTE = r"""(?:\s+[a-zA-Z_:][a-zA-Z0-9_.:-]*(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)"""
+# An HTML block of kind 1 (CommonMark) runs to the end tag of one of these, blank lines and all;
+# inside one, a "#" line is the text's, not a heading.
+RAW_TEXT_ELEMENTS = frozenset({"script", "pre", "style", "textarea"})
+_RAW_TEXT_NAMES = "|".join(sorted(RAW_TEXT_ELEMENTS))
 HTML_OPEN = (
     None,
-    re.compile(r"^<(?:script|pre|style|textarea)(?:\s|>|$)", re.IGNORECASE),
+    re.compile(rf"^<(?:{_RAW_TEXT_NAMES})(?:\s|>|$)", re.IGNORECASE),
     re.compile(r"^<!--"),
     re.compile(r"^<[?]"),
     re.compile(r"^<![A-Za-z]"),
@@ -86,7 +90,7 @@ HTML_OPEN = (
 )
 HTML_CLOSE = (
     None,
-    re.compile(r"</(?:script|pre|style|textarea)\s*>", re.IGNORECASE),
+    re.compile(rf"</(?:{_RAW_TEXT_NAMES})\s*>", re.IGNORECASE),
     re.compile(r"-->"),
     re.compile(r"\?>"),
     re.compile(r">"),
@@ -312,9 +316,11 @@ class Reader:
             )
             if self.blank:
                 return 0 if self._html_goes_on(node) else 1
-            if interrupts and not _inside_raw_text(node.lines):
+            open_elements = _open_elements(node.lines)
+            if open_elements == []:  # every tag closed: the block ends, as Python-Markdown ends it
                 return 1
-            return 1 if _closed(node.lines) else 0
+            # a heading or a fence ends it too, unless a <pre> (say) is open or it cannot tell
+            return 1 if interrupts and open_elements and not RAW_TEXT_ELEMENTS.intersection(open_elements) else 0
         if kind in ("paragraph", "table"):
             return 1 if self.blank else 0
         if kind == "list":
@@ -709,7 +715,6 @@ class BlockStructure(Preprocessor):
 
 TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*)>")
 ATTRIBUTE_NAME = re.compile(r"""(?:^|\s)([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-RAW_TEXT_ELEMENTS = frozenset({"pre", "textarea", "script", "style"})
 TABLE_ELEMENTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 HTML_WHAT = {2: "an HTML comment", 3: "a processing instruction", 4: "a declaration", 5: "a CDATA section"}
 Warn = Callable[[str, str], None]  # (message, text to find the line by)
@@ -730,23 +735,14 @@ def _open_elements(lines: list[str]) -> list[str] | None:
             if name not in open_elements:
                 return None
             del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name) :]
-        elif name not in VOID and not attributes.rstrip().endswith("/"):
+        elif _opens(name, attributes):
             open_elements.append(name)
     return open_elements
 
 
-def _closed(lines: list[str]) -> bool:
-    """Whether an HTML block's lines so far close every element they open and every tag they
-    start: the block then ends there, as Python-Markdown and kramdown end it, so that text,
-    a heading or a fence on the next line is Markdown (GitHub reads on to a blank line)."""
-    return _open_elements(lines) == []
-
-
-def _inside_raw_text(lines: list[str]) -> bool:
-    """Whether the lines leave a ``<pre>``, ``<textarea>``, ``<script>`` or ``<style>`` open (or
-    cannot tell): a ``#`` line there is a comment in a code sample, not a heading."""
-    open_elements = _open_elements(lines)
-    return open_elements is None or bool(RAW_TEXT_ELEMENTS.intersection(open_elements))
+def _opens(name: str, attributes: str) -> bool:
+    """Whether a start tag opens an element that needs an end tag (not void, not ``<x/>``)."""
+    return name not in VOID and not attributes.rstrip().endswith("/")
 
 
 def _markdown_attribute(attributes: str) -> bool:
@@ -772,25 +768,26 @@ def stash_html_blocks(document: Node, store: Callable[[str], str]) -> None:
         if node.kind != "html":
             continue
         text = "\n".join(node.lines)
-        tags = [(bool(m.group(1)), m.group(2).lower(), m.group(3)) for m in TAG.finditer(text)]
+        matches = list(TAG.finditer(text))
+        tags = [(bool(m.group(1)), m.group(2).lower(), m.group(3)) for m in matches]
         if not open_in_markdown and not any(_markdown_attribute(attributes) for _, _, attributes in tags):
             if node.html_type < 6 or TAG.match(text.lstrip()):  # not a tag left without its ">"
                 node.lines = [store(text.lstrip(" \t"))]
             continue
         if node.html_type in (6, 7):
-            node.lines = _markdown_inside(text).split("\n")
+            node.lines = _markdown_inside(text, matches).split("\n")
         for closing, name, attributes in tags:
             if not closing and (_markdown_attribute(attributes) or name in open_in_markdown):
-                if not attributes.rstrip().endswith("/") and name not in VOID:
+                if _opens(name, attributes):
                     open_in_markdown.append(name)
             elif closing and name in open_in_markdown:
                 while open_in_markdown.pop() != name:
                     pass
 
 
-def _markdown_inside(text: str) -> str:
-    """``text`` (an HTML block) with ``markdown="1"`` on each element it opens and leaves open."""
-    matches = list(TAG.finditer(text))
+def _markdown_inside(text: str, matches: list[re.Match[str]]) -> str:
+    """``text`` (an HTML block; ``matches``, its :data:`TAG` matches) with ``markdown="1"`` on each
+    element it opens and leaves open."""
     left_open: list[re.Match[str]] = []
     for match in matches:
         closing, name, attributes = bool(match.group(1)), match.group(2).lower(), match.group(3)
@@ -798,7 +795,7 @@ def _markdown_inside(text: str) -> str:
             opened = [i for i, m in enumerate(left_open) if m.group(2).lower() == name]
             if opened:
                 del left_open[opened[-1] :]
-        elif name not in VOID and not attributes.rstrip().endswith("/") and not _markdown_attribute(attributes):
+        elif _opens(name, attributes) and not _markdown_attribute(attributes):
             left_open.append(match)
     for match in reversed(left_open):
         text = f'{text[: match.end() - 1]} markdown="1"{text[match.end() - 1 :]}'
