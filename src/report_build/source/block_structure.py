@@ -745,7 +745,7 @@ def _opens(name: str, attributes: str) -> bool:
     return name not in VOID and not attributes.rstrip().endswith("/")
 
 
-def _markdown_attribute(attributes: str) -> bool:
+def markdown_attribute(attributes: str) -> bool:
     """Whether a tag's attributes include ``markdown`` (``markdown="1"``, or bare as MkDocs
     Material writes it), by name: not the word in another attribute's value."""
     return any(name.lower() == "markdown" for name in ATTRIBUTE_NAME.findall(attributes))
@@ -770,14 +770,14 @@ def stash_html_blocks(document: Node, store: Callable[[str], str]) -> None:
         text = "\n".join(node.lines)
         matches = list(TAG.finditer(text))
         tags = [(bool(m.group(1)), m.group(2).lower(), m.group(3)) for m in matches]
-        if not open_in_markdown and not any(_markdown_attribute(attributes) for _, _, attributes in tags):
+        if not open_in_markdown and not any(markdown_attribute(attributes) for _, _, attributes in tags):
             if node.html_type < 6 or TAG.match(text.lstrip()):  # not a tag left without its ">"
                 node.lines = [store(text.lstrip(" \t"))]
             continue
         if node.html_type in (6, 7):
             node.lines = _markdown_inside(text, matches).split("\n")
         for closing, name, attributes in tags:
-            if not closing and (_markdown_attribute(attributes) or name in open_in_markdown):
+            if not closing and (markdown_attribute(attributes) or name in open_in_markdown):
                 if _opens(name, attributes):
                     open_in_markdown.append(name)
             elif closing and name in open_in_markdown:
@@ -795,7 +795,7 @@ def _markdown_inside(text: str, matches: list[re.Match[str]]) -> str:
             opened = [i for i, m in enumerate(left_open) if m.group(2).lower() == name]
             if opened:
                 del left_open[opened[-1] :]
-        elif _opens(name, attributes) and not _markdown_attribute(attributes):
+        elif _opens(name, attributes) and not markdown_attribute(attributes):
             left_open.append(match)
     for match in reversed(left_open):
         text = f'{text[: match.end() - 1]} markdown="1"{text[match.end() - 1 :]}'

@@ -22,7 +22,8 @@ the parts are converted, or checked after:
 - link reference and abbreviation definitions apply to the whole text: each part is given, at
   its end, the ones written in the other parts.
 A text whose parts could read differently alone is converted whole, as before, and
-:data:`COUNTS` says why: raw HTML blocks (an HTML block may hold a heading line), setext
+:data:`COUNTS` says why: raw HTML left open at a chapter heading or around fenced code (an
+HTML block, an ``md_in_html`` element or a comment may hold a heading line; :func:`_html_open`), setext
 headings, headings indented or without a space after their marks, fenced code indented as in a
 list item, a definition inside a quote, a list or a note, written over two lines, or twice; a
 note called from two chapters, defined twice, called only from a note in another chapter, or
@@ -39,30 +40,33 @@ given at the line of the fault, where one conversion gave the earlier line.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib import metadata as package_metadata
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import markdown
 
 from ..cache import BuildCache
+from ..html_elements import VOID
 from ..workers import Workers, portable
+from .block_structure import RAW_TEXT_ELEMENTS, markdown_attribute
 from .extensions import FoundHeading, Structure
 from .ids import Anchors, github_slug, kramdown_slug, pandoc_slug, python_markdown_slug
+from .inline_html import CLOSING_TAG, OPEN_TAG
 from .text import ATX, fenced_lines
 
 HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 AMBIGUOUS_HEADING = re.compile(r"^(?: {1,3}#|#{1,6}[^#\s])")  # indented, or no space after the marks
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-HTML_BLOCK = re.compile(r"^ {0,3}<[A-Za-z!?/]")
 DEFINITION = re.compile(r"^ {0,3}(?:\[(?!\^)[^\]]*\]:|\*\[[^\]]*\] ?:)")  # a link reference or an abbreviation
 # One line each, after a blank line or another definition: read so in any text.
 WHOLE_DEFINITION = re.compile(
@@ -148,8 +152,6 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
     for index, line in enumerate(lines):
         if index in fenced:
             continue
-        if HTML_BLOCK.match(line):
-            return [], 0, "raw HTML blocks"
         if DEFINITION.match(line):
             whole = WHOLE_DEFINITION.match(line)
             after = index == 0 or not lines[index - 1].strip() or DEFINITION.match(lines[index - 1])
@@ -187,6 +189,10 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
     ]
     if not cuts:
         return [], level, "one chapter"
+    starts = [index for index in sorted(fenced) if index - 1 not in fenced]  # each fence's first line
+    stretches = _html_open(lines, fenced)
+    if any(_inside(stretches, cut) for cut in cuts) or any(_inside(stretches, at, fence=True) for at in starts):
+        return [], level, "raw HTML left open at a chapter heading or around fenced code"
     bounds = [0, *cuts, len(lines)]
     spans = notes.values()
     if any(first < cut < last or fenced.intersection(range(first, last)) for first, last in spans for cut in cuts):
@@ -200,7 +206,7 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
     if _names_meet([(index, lines[index]) for index, _level in headings], bounds):
         return [], level, "headings of the same name in different chapters"
     parts = []
-    for number, (start, end) in enumerate(pairwise(bounds)):
+    for number, (start, end) in enumerate(itertools.pairwise(bounds)):
         own = lines[start:end]
         for _to, (first, last) in moved.values():
             if start <= first < end:  # called from another chapter: it goes there
@@ -212,6 +218,82 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
         text = own + (["", *given] if given else [])
         parts.append(Part(start, end, text, has_title or title is None or not start <= title < end))
     return parts, level, ""
+
+
+# What is text, not a tag, when looking for raw HTML: a backslash escape, and then a code span.
+_ESCAPED = re.compile(r"\\[\\<`]")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+_HTML_TOKEN = re.compile(  # a comment, processing instruction, CDATA or declaration (to its end), or a tag
+    r"(?P<span><!-->|<!--->|<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<![A-Za-z][^>]*(?:>|\Z))"
+    rf"|{OPEN_TAG}|{CLOSING_TAG}",
+    re.DOTALL,
+)
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _html_open(lines: list[str], fenced: frozenset[int]) -> list[tuple[int, int, bool]]:
+    """Where raw HTML is open in the text, as (first, last) line indexes: a comment (or a
+    processing instruction, CDATA section, declaration) from its start to its end, a raw-text
+    element (``<pre>``, ``<script>``…) to its end tag, and any other element from its start tag
+    until every element opened since is closed. What is never ended runs to the text's end. The
+    third item says whether the stretch is read as Markdown: an element with a ``markdown``
+    attribute and what it holds (``md_in_html``, which the other tools' syntax becomes), where a
+    fence is a fence.
+
+    A chapter heading inside such a stretch may belong to it in a whole reading (an HTML block
+    of kind 1 to 5, an ``md_in_html`` element, or a ``<div>`` Python-Markdown reads on to its
+    end tag), so the text is cut only outside them. The look is cautious: fenced code is not
+    looked at (a fence starting inside a stretch sends the text to be read whole), code spans
+    and escaped brackets are text, but a tag in indented code or one a browser would close by
+    itself (``<p>``, ``<li>``) counts as open; a fence starting inside a stretch not read as
+    Markdown sends the text to be read whole too (its lines may be the HTML's)."""
+    kept = [
+        "" if index in fenced else _CODE_SPAN.sub(_blank, _ESCAPED.sub(_blank, line))
+        for index, line in enumerate(lines)
+    ]
+    text = "\n".join(kept)
+    starts = list(itertools.accumulate((len(line) + 1 for line in kept[:-1]), initial=0))
+    offsets: list[tuple[int, int, bool]] = []
+    stack: list[str] = []
+    since = at = 0
+    markdown_inside = False
+    while match := _HTML_TOKEN.search(text, at):
+        at = match.end()
+        if match.group("span"):
+            offsets.append((match.start(), at, False))
+            continue
+        token = match.group()
+        name = _TAG_NAME.match(token).group(1).lower()  # type: ignore[union-attr]  (a tag)
+        if token.startswith("</"):
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+                if not stack:
+                    offsets.append((since, at, markdown_inside))
+        elif name in RAW_TEXT_ELEMENTS:
+            end = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(text, at)
+            at = end.end() if end else len(text)
+            offsets.append((match.start(), at, False))
+        elif name not in VOID and not token[:-1].rstrip().endswith("/"):
+            if not stack:
+                since, markdown_inside = match.start(), markdown_attribute(token[len(name) + 1 : -1])
+            stack.append(name)
+    if stack:
+        offsets.append((since, len(text), markdown_inside))
+
+    def line_of(offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    return [(line_of(start), line_of(max(start, end - 1)), markdown) for start, end, markdown in offsets]
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+def _inside(stretches: list[tuple[int, int, bool]], index: int, fence: bool = False) -> bool:
+    """Whether line ``index`` lies inside a stretch of :func:`_html_open`, after its first line
+    (with ``fence``, one not read as Markdown)."""
+    return any(first < index <= last and not (fence and markdown) for first, last, markdown in stretches)
 
 
 def _definition_end(lines: list[str], first: int) -> int:
