@@ -117,3 +117,74 @@ def test_escaped_brackets_around_words_stay_brackets():
     html = md.convert("Quoted \\[sic\\] and \\(see above\\), then \\(x\\) and \\[x^2 + 1\\].")
     assert "[sic]" in html and "(see above)" in html
     assert html.count("rb-math-inline") == 1 and html.count("rb-math-display") == 1
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        "\\begin{aligned} a &= b + c \\\\ d &= e \\end{aligned}",
+        "\\begin{alignedat}{2} a &= b & c &= d \\end{alignedat}",
+        "\\begin{gathered} x + y = 1 \\\\ x - y = 2 \\end{gathered}",
+        "f(x) = \\begin{dcases} 1 & x > 0 \\\\ 0 & x \\le 0 \\end{dcases}",
+        "\\begin{rcases} a & b \\\\ c & d \\end{rcases}",
+        "\\begin{eqnarray} a &=& b \\\\ c &=& d \\end{eqnarray}",
+        "\\begin{multline} a + b \\\\ + c \\end{multline}",
+        "\\begin{equation} E = mc^2 \\label{eq:e} \\end{equation}",
+    ],
+)
+def test_environments_latex2mathml_does_not_know_are_read_as_ones_it_does(tex):
+    """pandoc, bookdown and MathJax read these; latex2mathml left their & bare (its MathML then
+    failed to parse, an internal error that stopped the build)."""
+    root = etree.fromstring(math.to_mathml(tex, display=True))
+    assert "&" not in "".join(root.itertext()) and "\\" not in "".join(root.itertext())
+    assert root.get("alttext") == " ".join(tex.split())  # the TeX as written
+    if "&" in tex:
+        assert root.find(f".//{MATHML}mtable") is not None
+
+
+def test_an_ampersand_in_text_is_a_sign_and_a_stray_one_a_warning(tmp_path):
+    root, diagnostics = _chapter(tmp_path, "Spending on $\\text{R\\&D}$ grew; $a & b$ did not.\n")
+    assert [t.text for t in root.iter(f"{MATHML}mtext")] == ["R&D"]
+    assert root.xpath("//code[@class='math-source']/text()") == ["$a & b$"]
+    ((message, line),) = [(w.message, w.line) for w in diagnostics.warnings]
+    assert line == 7 and "an & outside an environment that aligns" in message
+
+
+def test_a_display_environment_outside_dollars_is_a_displayed_formula(tmp_path):
+    """bookdown's (and LaTeX's) way to write an equation: its lines are never read as Markdown
+    (``\\,``, a ``+`` line, ``*``), its label is left out; in code, or inside ``$$``, it is not
+    taken again."""
+    body = (
+        "The survival function is\n"
+        "\\begin{equation}\n"
+        "S(t) = \\exp\\left(-\\int_0^t h(u)\\,du\\right)\n"
+        "(\\#eq:surv)\n"
+        "\\end{equation}\n"
+        "and the system\n\n"
+        "\\begin{align*}\n"
+        "x &= 1 \\\\\n"
+        "+ y &= 2 * z * w\n"
+        "\\end{align*}\n"
+        "then text.\n\n"
+        "$$\n\\begin{align}\na &= b\n\\end{align}\n$$\n\n"
+        "```\n\\begin{equation}\nkept as code\n\\end{equation}\n```\n"
+    )
+    root, diagnostics = _chapter(tmp_path, body)
+    formulas = list(root.iter(f"{MATHML}math"))
+    assert [f.get("display") for f in formulas] == ["block"] * 3
+    assert "\\,du" in formulas[0].get("alttext") and "#eq" not in "".join(formulas[0].itertext())
+    assert formulas[1].find(f".//{MATHML}mtable") is not None
+    text = "".join(root.itertext())
+    assert "\\begin{equation}\nkept as code" in text and text.count("\\begin") == 1
+    assert [p.text.strip() for p in root.iter("p")] == ["The survival function is", "and the system", "then text."]
+    assert not diagnostics.warnings
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [("n \\to \\infty", "n→∞"), ("f: X \\to Y", "f:X→Y"), ("\\vec{x} + \\bar{X} + \\hat\\sigma", "x⃗+X̄+σ̂")],
+)
+def test_a_formula_as_plain_text_marks_only_accents_as_combining(tex, text):
+    """For the contents, bookmarks and running heads: an arrow over a letter is a combining
+    mark, an arrow between two is an arrow ("n⃗∞" read as "n-vector infinity" before)."""
+    assert math.plain_text(tex) == text

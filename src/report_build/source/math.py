@@ -32,9 +32,11 @@ import markdown
 from lxml import etree as lxml_etree
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
 from ..contract import MATH_DISPLAY, MATH_SOURCE
+from .text import fenced_lines
 
 if TYPE_CHECKING:
     from .tree import Context
@@ -67,6 +69,31 @@ REASONS = {
     "LimitsMustFollowMathOperatorError": "\\limits must follow an operator such as \\sum",
     "InvalidAlignmentError": "an array's column alignment is not one of l, c, r",
 }
+# Environments latex2mathml does not know, written as ones it does (its mtable forms): pandoc,
+# bookdown and MathJax read them all. (name, with a column argument, as written instead)
+ENVIRONMENTS = {
+    "aligned": "align*",
+    "alignedat": "align*",
+    "alignat": "align*",
+    "alignat*": "align*",
+    "flalign": "align*",
+    "flalign*": "align*",
+    "eqnarray": "array}{rcl",
+    "eqnarray*": "array}{rcl",
+    "gathered": "array}{c",
+    "gather": "array}{c",
+    "gather*": "array}{c",
+    "multline": "array}{c",
+    "multline*": "array}{c",
+    "dcases": "cases",
+    "rcases": "array}{ll",
+}
+ENVIRONMENT = re.compile(r"\\(begin|end)\{(" + "|".join(re.escape(n) for n in ENVIRONMENTS) + r")\}(\{\d+\})?")
+EQUATION = re.compile(  # an equation environment's marks, its label (bookdown's too), "no number"
+    r"\\(?:begin|end)\{(?:equation|displaymath|math)\*?\}|\\(?:label\{[^{}]*\}|nonumber\b|notag\b)|\(\\#eq:[^()\s]*\)"
+)
+BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
+TEXT_ESCAPE = re.compile(r"\\([&%$#_{}])")
 ARITY = {"mfrac": 2, "msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3, "mroot": 2}
 
 
@@ -98,6 +125,42 @@ def math_fence(source: str, language: str, class_name: str, options: dict, md: A
 FENCE = {"name": "math", "class": DISPLAY, "format": math_fence}
 """The ``math`` fence for pymdownx.superfences' ``custom_fences``."""
 
+# A LaTeX display environment written in the text, outside ``$$`` (bookdown's, pandoc's and
+# LaTeX's way to number an equation): displayed as if in a ```` ```math ```` fence.
+DISPLAY_ENVIRONMENT = re.compile(
+    r"^ {0,3}\\begin\{(equation|align|alignat|gather|multline|eqnarray|flalign|displaymath|math)(\*?)\}"
+)
+
+DISPLAY_DELIMITER = re.compile(r"(?<!\\)\$\$|(?<!\\)\\[\[\]]")
+
+
+class EnvironmentBlocks(Preprocessor):
+    """Each display environment on lines of its own (``\\begin{equation}`` … ``\\end{equation}``,
+    ``align``, ``gather``…), outside fenced code, becomes one displayed formula: its lines are
+    stashed whole, so Markdown never reads TeX's ``\\,``, ``*`` or ``+`` lines. One whose end
+    never comes is left as text."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        fenced, _indented = fenced_lines(lines)
+        out: list[str] = []
+        index = 0
+        delimiters = 0  # $$ and \\[ \\] met so far: inside one, an environment is the formula's
+        while index < len(lines):
+            inside = delimiters % 2 or index in fenced
+            delimiters += 0 if index in fenced else len(DISPLAY_DELIMITER.findall(lines[index]))
+            match = None if inside else DISPLAY_ENVIRONMENT.match(lines[index])
+            end = f"\\end{{{match.group(1)}{match.group(2)}}}" if match else ""
+            last = next((i for i in range(index, len(lines)) if end in lines[i]), None) if match else None
+            if last is None or lines[last].split(end, 1)[1].strip():
+                out.append(lines[index])
+                index += 1
+                continue
+            tex = "\n".join(line.strip() for line in lines[index : last + 1])
+            text = tex.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            out.extend(("", self.md.htmlStash.store(f'<div class="{DISPLAY}">{text}</div>'), ""))  # a block
+            index = last + 1
+        return out
+
 
 class MathExtension(Extension):
     """Registers :class:`MathPattern` above every inline pattern but code spans (TeX's ``_``, ``*``
@@ -107,6 +170,7 @@ class MathExtension(Extension):
         md.registerExtension(self)
         if "$" not in md.ESCAPED_CHARS:
             md.ESCAPED_CHARS.append("$")
+        md.preprocessors.register(EnvironmentBlocks(md), "report_build_math_environments", 29.5)
         md.inlinePatterns.register(MathPattern(PATTERN, md), "report_build_math", 185)
         md.inlinePatterns.register(MathPattern(CODE_PATTERN, md), "report_build_math_code", 191)
 
@@ -133,21 +197,44 @@ def to_mathml(tex: str, display: bool) -> str:
     from latex2mathml.converter import convert as latex_to_mathml
 
     try:
-        markup = latex_to_mathml(tex, display="block" if display else "inline")
+        markup = latex_to_mathml(_known_environments(tex), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many kinds, all meaning "cannot read this"
         name = type(exc).__name__
         words = re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Error")).lower()
         raise FormulaError(REASONS.get(name, words)) from None
-    root = lxml_etree.fromstring(markup)
+    try:  # latex2mathml leaves an & of TeX bare in text and in cells it does not align
+        root = lxml_etree.fromstring(BARE_AMPERSAND.sub("&amp;", markup))
+    except lxml_etree.XMLSyntaxError:
+        raise FormulaError("its MathML could not be made") from None
     for element in root.iter():
         name = lxml_etree.QName(element).localname
         text = (element.text or "").strip()
         if UNKNOWN_COMMAND.match(text) and name in ("mi", "mo"):
             raise FormulaError(f"unknown command {text}")
+        if text == "&" and name in ("mi", "mo") and "&" in TEXT_ESCAPE.sub("", tex):
+            raise FormulaError("an & outside an environment that aligns (aligned, cases, matrix…); \\& is the sign")
+        if name == "mtext" and element.text:
+            element.text = TEXT_ESCAPE.sub(r"\1", element.text)  # \text{R\&D}: R&D
         if name in ARITY and len(element) != ARITY[name]:
             raise FormulaError(f"a {'fraction' if name == 'mfrac' else 'root or script'} misses a part")
     root.set("alttext", source)
     return lxml_etree.tostring(root, encoding="unicode")
+
+
+def _known_environments(tex: str) -> str:
+    """``tex`` with the environments latex2mathml does not know written as ones it does
+    (:data:`ENVIRONMENTS`), and equation numbering's commands left out (``\\label``,
+    ``\\nonumber``; an ``equation`` environment is its content)."""
+
+    def known(match: re.Match[str]) -> str:
+        begin, name = match.group(1) == "begin", ENVIRONMENTS[match.group(2)]
+        if match.group(2) == "rcases":
+            return "\\left.\\begin{array}{ll}" if begin else "\\end{array}\\right\\}"
+        if not begin:
+            name = name.split("}")[0]
+        return f"\\{match.group(1)}{{{name}}}"
+
+    return ENVIRONMENT.sub(known, EQUATION.sub(" ", tex))
 
 
 ACCENTS = {"\u00af": "\u0304", "^": "\u0302", "~": "\u0303", "\u02d9": "\u0307", "\u2192": "\u20d7"}
@@ -159,7 +246,9 @@ def text_of(mathml: Any) -> str:
     parts: list[str] = []
     for element in mathml.iter():
         text = (element.text or "").strip()
-        if lxml_etree.QName(element).localname == "mo" and text in ACCENTS and parts:
+        parent = element.getparent()
+        accent = parent is not None and lxml_etree.QName(parent).localname == "mover" and element is parent[-1]
+        if accent and lxml_etree.QName(element).localname == "mo" and text in ACCENTS and parts:
             parts.append(ACCENTS[text])
         elif text:
             parts.append(text)
