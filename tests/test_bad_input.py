@@ -160,32 +160,42 @@ def assert_secret_nowhere(tmp_path: Path, secret: Path) -> None:
     [
         ("---\ntitle: T\n\n# One\n\nText.\n", ":1:", "never closed"),
         ("---\ntitle: T\nauthors: [a, b\n---\n\n# One\n", ":3:", "front matter line 3: the '[' opened"),
-        ("---\ntitle: [a, b]\n---\n\n# One\n", ":2:", "'title' must be text, not list"),
-        ("---\ntitle: T\nsubtitle:\n  - x\n  - y\n---\n\n# One\n", ":3:", "'subtitle' must be text"),
-        ("---\ntitle: T\ndate: 2020-13-45\n---\n\n# One\n", ":3:", "not a real date"),
         ("---\ntitle: " + "[" * 400 + "]" * 400 + "\n---\n\n# One\n", ":2:", "nested more than"),
-        ('---\ntitle: "A\\x0bB"\n---\n\n# One\n', ":2:", "control character"),
+        ("+++\ntitle = 'T\n+++\n\n# One\n", ":2:", "front matter (TOML) cannot be read"),
         ("---\ntitle: T\ncover_image: ../missing.png\n---\n\n# One\n", ":3:", "must be a path inside"),
-        ("---\ntitle: T\nlayouts: no-such-folder\n---\n\n# One\n", ":3:", "does not exist"),
-        ("---\ntitle: T\npage_size: 1mm 1mm\n---\n\n# One\n", ":3:", "out of range"),
     ],
-    ids=[
-        "unclosed",
-        "yaml",
-        "list-for-text",
-        "list-for-subtitle",
-        "date",
-        "deep-yaml",
-        "control",
-        "cover",
-        "layouts",
-        "page",
-    ],
+    ids=["unclosed", "yaml", "deep-yaml", "toml", "cover-outside"],
 )
 @pytest.mark.e2e
 def test_front_matter_errors_name_their_line(tmp_path, text, where, words):
     manuscript = write(tmp_path / "report.md", text)
     pdf_fails(tmp_path, manuscript, "report.md" + where, words)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("---\ntitle: [a, b]\n---\n\n# One\n", ":2:", "'title' must be text, not list"),
+        ("---\ntitle: T\nsubtitle:\n  - x\n  - y\n---\n\n# One\n", ":3:", "'subtitle' must be text"),
+        ("---\ntitle: T\ndate: 2020-13-45\n---\n\n# One\n", ":3:", "not a real date"),
+        ('---\ntitle: "A\\x0bB"\n---\n\n# One\n', ":2:", "control character"),
+        ("---\ntitle: T\nlayouts: no-such-folder\n---\n\n# One\n", ":3:", "does not exist"),
+        ("---\ntitle: T\npage_size: 1mm 1mm\n---\n\n# One\n", ":3:", "out of range"),
+        ("---\ntitle: T\nslug: /docs/intro\n---\n\n# One\n", ":3:", "is a site's address"),
+    ],
+    ids=["list-for-text", "list-for-subtitle", "date", "control", "layouts", "page", "site-slug"],
+)
+@pytest.mark.e2e
+def test_a_front_matter_value_a_draft_leaves_out_is_a_warning_and_refused_when_strict(tmp_path, text, where, words):
+    """A value of the wrong kind, or one that names nothing: the draft builds without it (the
+    key's default) and says so at its line; --strict refuses it, writing nothing."""
+    manuscript = write(tmp_path / "report.md", text)
+    result = cli("pdf", manuscript, "-o", tmp_path / "out" / "report.pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"report.md{where} warning: " in result.stderr and words in result.stderr, result.stderr
+    assert (tmp_path / "out" / "report.pdf").read_bytes().startswith(b"%PDF-")
+    (tmp_path / "out" / "report.pdf").unlink()
+    pdf_fails(tmp_path, manuscript, "report.md" + where, words, args=("--strict",))
 
 
 @pytest.mark.e2e
@@ -329,15 +339,18 @@ def test_a_chart_spec_holding_an_escaped_surrogate_is_a_placeholder_with_a_warni
     assert found == [("c.vl.json", text.split("\n").index(' "title": "Bad \\ud800 title",') + 1)]
 
 
-def test_a_mark_written_as_an_escape_in_the_front_matter_is_refused_at_its_line(tmp_path):
+def test_a_mark_written_as_an_escape_in_the_front_matter_is_left_out_at_its_line(tmp_path):
+    """The value never reaches the model: a draft leaves it out with a warning, --strict refuses it."""
     manuscript = write(tmp_path / "r.md", '---\ntitle: "T \\ue000ab\\ue001 x"\n---\n\n# One\n\nText.\n')
-    with pytest.raises(ReportBuildError) as info:
-        load(manuscript, Diagnostics(echo=False))
-    assert info.value.line == 2 and "private-use character U+E000" in str(info.value), str(info.value)
     listed = write(tmp_path / "k.md", '---\ntitle: T\nkeywords: ["a \\ue000 b"]\n---\n\n# One\n\nText.\n')
-    with pytest.raises(ReportBuildError) as info:
-        load(listed, Diagnostics(echo=False))
-    assert info.value.line == 3 and "private-use character" in str(info.value), str(info.value)
+    for path, line in ((manuscript, 2), (listed, 3)):
+        draft = Diagnostics(echo=False)
+        metadata = load(path, draft).metadata
+        assert "\ue000" not in metadata.title and not any("\ue000" in word for word in metadata.keywords)
+        assert [(w.line, "private-use character" in w.message) for w in draft.warnings] == [(line, True)]
+        with pytest.raises(StrictModeError) as info:
+            load(path, Diagnostics(echo=False, strict=True))
+        assert info.value.line == line and "private-use character" in str(info.value), str(info.value)
 
 
 def test_marks_and_escapes_in_a_bibtex_or_csl_json_bibliography_are_removed_at_their_lines(tmp_path):
@@ -380,10 +393,13 @@ def test_every_mark_the_reading_writes_is_one_it_removes_from_what_it_reads():
     assert all(REMOVED.match(chr(int(code, 16))) for code in marks)
 
 
-def test_a_lone_surrogate_in_the_front_matter_is_refused_at_its_line(tmp_path):
+def test_a_lone_surrogate_in_the_front_matter_is_left_out_at_its_line(tmp_path):
     manuscript = write(tmp_path / "r.md", '---\ntitle: "Field \\ud800 notes"\n---\n\n# One\n\nText.\n')
-    with pytest.raises(ReportBuildError) as info:
-        load(manuscript, Diagnostics(echo=False))
+    draft = Diagnostics(echo=False)
+    assert "\ud800" not in load(manuscript, draft).metadata.title
+    assert [(w.line, "lone surrogate U+D800" in w.message) for w in draft.warnings] == [(2, True)]
+    with pytest.raises(StrictModeError) as info:
+        load(manuscript, Diagnostics(echo=False, strict=True))
     assert info.value.line == 2 and "lone surrogate U+D800" in str(info.value), str(info.value)
 
 

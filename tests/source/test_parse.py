@@ -112,12 +112,8 @@ def test_an_unknown_front_matter_key_names_the_key_it_is_near(tmp_path):
     [
         ("---\ntitle: T\n", 1, "never closed"),
         ("---\ntitle: [a\n---\n", 2, "front matter line 2: the '[' opened on this line is never closed"),
-        ("---\ntitle: T\nauthors: {a: 1}\n---\n", 3, "must be text or a list"),
-        ("---\ntitle: [a, b]\n---\n", 2, "'title' must be text"),
         ("---\n- a\n- b\n---\n", 2, "mapping"),
-        ("---\ntitle: T\ndate: soon\n---\n", 3, "YYYY-MM-DD"),
-        ("---\ntitle: T\npage_size: huge\n---\n", 3, "page size"),
-        ("---\ntitle: T\nlanguage: english!\n---\n", 3, "BCP 47"),
+        ("+++\ntitle = [1\n+++\n", 2, "front matter (TOML)"),
         ("--\ntitle: T\nchapters: [a.md]\n---\n", 1, "opens with '--': its first line must be exactly three dashes"),
         ("\u2014\ntitle: T\n---\n", 1, "exactly three dashes"),  # a word processor's em dash
     ],
@@ -130,6 +126,76 @@ def test_front_matter_errors_name_the_line(tmp_path, front, line, words):
     assert info.value.line == line, str(info.value)
     assert words in info.value.message
     assert str(info.value).startswith(f"{manuscript}:{line}: ") or str(info.value).endswith(info.value.message)
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "words"),
+    [
+        ("---\ntitle: T\nauthors: {a: 1}\n---\n", 3, "'authors' must be names, or entries with a 'name'"),
+        ("---\ntitle: [a, b]\n---\n", 2, "'title' must be text, not list"),
+        ("---\ntitle: T\ndate: soon\n---\n", 3, "YYYY-MM-DD"),
+        ("---\ntitle: T\ndate: 2020-02-30\n---\n", 3, "'2020-02-30' is not a real date"),
+        ("---\ntitle: T\npage_size: huge\n---\n", 3, "page size"),
+        ("---\ntitle: T\nlanguage: english!\n---\n", 3, "BCP 47"),
+        ("---\ntitle: T\nslug: /docs/getting-started\n---\n", 3, "is a site's address (Docusaurus, Hugo)"),
+    ],
+)
+def test_a_front_matter_value_of_the_wrong_kind_is_left_out_of_a_draft_and_refused_when_strict(
+    tmp_path, front, line, words
+):
+    """What a draft can render around: the key's default, with a warning at its line."""
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(front + "\n# One\n\nText.\n", encoding="utf-8")
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    ((warning,),) = [[w for w in diagnostics.warnings if w.line == line]]
+    assert words in warning.message and warning.message.endswith("; it is ignored")
+    assert document.metadata.title in ("T", "R")  # a title left out: the file name stands in
+    with pytest.raises(StrictModeError) as info:
+        load(manuscript, Diagnostics(strict=True, echo=False))
+    assert any(words in fault.message for fault in info.value.faults)
+
+
+@pytest.mark.parametrize(
+    ("front", "authors", "when"),
+    [
+        # Docusaurus blog posts and Quarto write authors as entries, with more than a name
+        (
+            "authors:\n  - name: Jane Doe\n    title: Maintainer\n    url: https://e.org\n  - Ann Lee",
+            ("Jane Doe", "Ann Lee"),
+            None,
+        ),
+        ("author:\n  name: {given: Ada, family: Lovelace}\n  affiliation: X", ("Ada Lovelace",), None),
+        ("authors: [a]\ndate: 2024-05-01T10:00", ("a",), dt.date(2024, 5, 1)),
+        ("authors: [a]\ndate: 2024-05-01 10:00:00 +0200", ("a",), dt.date(2024, 5, 1)),  # Jekyll's
+        ("authors: [a]\ndate: '2024-05-01T10:00:00Z'", ("a",), dt.date(2024, 5, 1)),
+    ],
+)
+def test_people_and_dates_as_other_tools_write_them(tmp_path, front, authors, when):
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(f"---\ntitle: T\n{front}\n---\n\n# One\n\nText.\n", encoding="utf-8")
+    diagnostics = Diagnostics(echo=False)
+    metadata = load(manuscript, diagnostics).metadata
+    assert metadata.authors == authors and not diagnostics.warnings
+    if when:
+        assert metadata.date == when
+
+
+def test_hugo_toml_front_matter_is_read_with_the_line_of_each_key(tmp_path):
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(
+        '+++\ntitle = "東京の自転車道路網"\ndate = 2024-11-11\ndraft = true\n\n[params]\nx = 1\n+++\n\n'
+        "## 概要\n\n本文。\n",
+        encoding="utf-8",
+    )
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    assert document.metadata.title == "東京の自転車道路網" and document.metadata.date == dt.date(2024, 11, 11)
+    assert "+++" not in "".join(chapter.body for chapter in document.chapters)
+    assert [(w.line, w.message) for w in diagnostics.warnings] == [
+        (4, "unknown front matter key 'draft' is ignored"),
+        (6, "unknown front matter key 'params' is ignored"),
+    ]
 
 
 @pytest.mark.e2e
@@ -189,9 +255,11 @@ def test_slug_names_the_outputs_when_the_title_cannot(tmp_path):
     manuscript.write_text("---\ntitle: إدلب\n---\n\n# One\n\nText.\n", encoding="utf-8")
     assert output_name(load(manuscript, Diagnostics(echo=False)), "epub") == f"{slugify(tmp_path.name)}.epub"
     manuscript.write_text("---\ntitle: T\nslug: Not A Slug\n---\n\n# One\n", encoding="utf-8")
-    with pytest.raises(ManuscriptError) as info:
-        load(manuscript, Diagnostics(echo=False))
-    assert info.value.line == 3
+    diagnostics = Diagnostics(echo=False)
+    assert output_name(load(manuscript, diagnostics), "pdf") == "t.pdf"  # a draft: from the title
+    assert [(w.line, "must be lower-case" in w.message) for w in diagnostics.warnings] == [(3, True)]
+    with pytest.raises(StrictModeError):
+        load(manuscript, Diagnostics(strict=True, echo=False))
 
 
 def test_source_find_is_the_first_matching_line_outside_code():

@@ -20,8 +20,9 @@ import pytest
 from PIL import Image
 
 from conftest import FIXTURES, MANUSCRIPT, ROOT
-from report_build import Diagnostics, ManuscriptError, RenderError, load
+from report_build import Diagnostics, RenderError, load
 from report_build.cache import BuildCache
+from report_build.errors import StrictModeError
 from report_build.theme import Theme
 from report_build.writers.web import fonts, pages, search, sharing
 from report_build.writers.web.folder import write_site
@@ -477,8 +478,11 @@ def test_social_image_is_1200_by_630(site):
 def test_base_url_must_be_an_absolute_http_address(tmp_path):
     manuscript = tmp_path / "report.md"
     manuscript.write_text("---\ntitle: T\nbase_url: example.org/report\n---\n\n# One\n\nText.\n", encoding="utf-8")
-    with pytest.raises(ManuscriptError) as info:
-        load(manuscript, Diagnostics(echo=False))
+    draft = Diagnostics(echo=False)
+    assert load(manuscript, draft).metadata.base_url == ""  # a draft: no address, so no absolute links
+    assert [(w.line, "http" in w.message) for w in draft.warnings] == [(3, True)]
+    with pytest.raises(StrictModeError) as info:
+        load(manuscript, Diagnostics(echo=False, strict=True))
     assert info.value.line == 3 and "http" in info.value.message
     manuscript.write_text("---\ntitle: T\nbase_url: https://example.org/r/\n---\n\n# One\n\nText.\n", encoding="utf-8")
     assert load(manuscript, Diagnostics(echo=False)).metadata.base_url == "https://example.org/r/"

@@ -1,10 +1,12 @@
-"""YAML front matter: split it from the body and parse it safely, with the line of each key.
+"""Front matter: split it from the body and parse it safely, with the line of each key. YAML
+between ``---`` lines, or TOML between ``+++`` lines (Hugo's other form).
 
 What the keys mean and how their values are checked is declared in :mod:`.metadata`."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,13 @@ from .text import REMOVED, named, why_removed
 
 DELIMITER = re.compile(r"^---\s*$")
 CLOSER = re.compile(r"^(---|\.\.\.)\s*$")
+TOML_DELIMITER = re.compile(r"^\+\+\+\s*$")
+TOML_KEY = re.compile(r"""^\s*(?:([A-Za-z0-9_-]+)|"([^"]*)"|'([^']*)')\s*=""")
+TOML_TABLE = re.compile(r"^\s*\[\[?\s*(?:([A-Za-z0-9_-]+)|\"([^\"]*)\")")
+
+
+class TomlText(str):
+    """Front matter written in TOML (between ``+++`` lines), as :func:`split` gives it."""
 
 
 def split(text: str, path: Path) -> tuple[str | None, str, int]:
@@ -27,6 +36,11 @@ def split(text: str, path: Path) -> tuple[str | None, str, int]:
 
 def _split(text: str, path: Path) -> tuple[str | None, str, int]:
     lines = text.split("\n")
+    if lines and TOML_DELIMITER.match(lines[0]):
+        for index in range(1, len(lines)):
+            if TOML_DELIMITER.match(lines[index]):
+                return TomlText("\n".join(lines[1:index])), "\n".join(lines[index + 1 :]), index + 1
+        raise ManuscriptError("front matter opened with '+++' is never closed (add a '+++' line after it)", path, 1)
     if not lines or not DELIMITER.match(lines[0]):
         _refuse_a_mistyped_opening(lines, path)
         return None, text, 0
@@ -91,12 +105,11 @@ class Loader(yaml.SafeLoader):
             self._depth -= 1
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A date, or the text as written when it is none (2020-13-45): what reads it says so."""
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"'{node.value}' is not a real date", node.start_mark
-            ) from None
+            return str(node.value)
 
 
 Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
@@ -133,6 +146,8 @@ def parse(front: str | None, path: Path, diagnostics: Diagnostics) -> tuple[dict
     """Parse the front matter; return values and the line of each key (1-based, in the file)."""
     if front is None or not front.strip():
         return {}, {}
+    if isinstance(front, TomlText):
+        return _parse_toml(front, path)
     try:
         node, data = load(front, path, diagnostics, first_line=2, remove=False)
     except yaml.YAMLError as exc:
@@ -151,4 +166,27 @@ def parse(front: str | None, path: Path, diagnostics: Diagnostics) -> tuple[dict
                 )
         raise ManuscriptError("front matter must be a mapping of keys to values (key: value)", path, 2)
     lines = {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+    return {str(key): value for key, value in data.items()}, lines
+
+
+def _parse_toml(front: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """TOML front matter: its values and the line of each top-level key (a table's header line)."""
+    try:
+        data = tomllib.loads(front)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+)", str(exc))
+        line = int(found.group(1)) + 1 if found else 2
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ManuscriptError(f"front matter (TOML) cannot be read: {reason}", path, line) from None
+    lines: dict[str, int] = {}
+    for number, line in enumerate(front.split("\n"), 2):
+        table = TOML_TABLE.match(line)
+        key = None if table or lines.get("\0table") else TOML_KEY.match(line)
+        if table:
+            lines.setdefault("\0table", number)  # keys after a table header are the table's
+            name = next(group for group in table.groups() if group is not None)
+            lines.setdefault(name, number)
+        elif key:
+            lines.setdefault(next(group for group in key.groups() if group is not None), number)
+    lines.pop("\0table", None)
     return {str(key): value for key, value in data.items()}, lines

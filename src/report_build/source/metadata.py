@@ -26,6 +26,7 @@ from .text import MARK, REMOVED
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+ISO_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?(?:Z|[+-]\d{2}:?\d{2}))?$")
 DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d.%m.%Y")
 
 
@@ -36,6 +37,10 @@ class ValueRejectedError(Exception):
         super().__init__(message or expected)
         self.expected = expected
         self.message = message  # a whole message, when "must be ..." does not fit
+
+
+class RefusedValueError(ValueRejectedError):
+    """A value no build takes, draft or not: a path that leads out of the manuscript's folder."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,23 @@ def text_list(separator: str | None) -> Callable[[Any, Field], tuple[str, ...]]:
     return check
 
 
+def names(value: Any, field: Field) -> tuple[str, ...]:
+    """People: one name, a list of names, or (Docusaurus, Quarto, Hugo) entries with a ``name``
+    (text, or ``given`` and ``family``) and other facts (title, url, affiliation) not shown."""
+
+    def name_of(item: Any) -> Any:
+        if not isinstance(item, dict):
+            return item
+        found = item.get("name")
+        if isinstance(found, dict):
+            found = " ".join(str(found[part]) for part in ("given", "family") if found.get(part))
+        if not isinstance(found, (str, int, float)) or not str(found).strip():
+            raise ValueRejectedError("names, or entries with a 'name'")
+        return found
+
+    return text_list(None)([name_of(item) for item in value] if isinstance(value, list) else name_of(value), field)
+
+
 def date(value: Any, field: Field) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -120,6 +142,8 @@ def date(value: Any, field: Field) -> dt.date:
         parsed = parse_date(value)
         if parsed is not None:
             return parsed
+        if re.match(r"\d{4}-\d{1,2}-\d{1,2}\b", value.strip()):
+            raise ValueRejectedError(message=f"front matter '{field.spelled}': '{value.strip()}' is not a real date")
     raise ValueRejectedError("a date written YYYY-MM-DD")
 
 
@@ -171,6 +195,11 @@ def page_size(value: Any, field: Field) -> str:
 
 def slug(value: Any, field: Field) -> str:
     value = strict_text(value, field)
+    if value.startswith("/"):
+        raise ValueRejectedError(
+            message=f"slug '{value}' is a site's address (Docusaurus, Hugo), not a file name: the output files "
+            "are named from the title (write slug: lower-case-words to name them)"
+        )
     if not SLUG.fullmatch(value):
         raise ValueRejectedError(
             message=f"slug '{value}' must be lower-case letters, digits and hyphens (it names the output files)"
@@ -183,7 +212,7 @@ def _relative_path(value: Any, field: Field) -> tuple[Path, str]:
         raise ValueRejectedError("text")
     value = value.strip()
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or value.startswith(("/", "\\")) or ".." in Path(value).parts:
-        raise ValueRejectedError(
+        raise RefusedValueError(
             message=f"front matter '{field.spelled}' must be a path inside the manuscript's folder, not '{value}'"
         )
     return field.path.parent.resolve(), value
@@ -196,8 +225,8 @@ def image_file(value: Any, field: Field) -> Path:
         return images.admit(value, root, (root,))
     except UnusableImageError:
         raise  # a fault: the build goes on without the image (see :func:`metadata`)
-    except ResourceError as exc:
-        raise ValueRejectedError(message=f"front matter '{field.spelled}': {exc.message}") from None
+    except ResourceError as exc:  # it leads out of the manuscript's folder
+        raise RefusedValueError(message=f"front matter '{field.spelled}': {exc.message}") from None
 
 
 def folder(value: Any, field: Field) -> Path:
@@ -206,10 +235,12 @@ def folder(value: Any, field: Field) -> Path:
     resolved = (root / value).resolve()
     try:
         check_inside(resolved, (root,), value)
-        if not resolved.is_dir():
-            raise ResourceError(f"layouts folder '{value}' does not exist (looked for {resolved})")
     except ResourceError as exc:
-        raise ValueRejectedError(message=f"front matter '{field.spelled}': {exc.message}") from None
+        raise RefusedValueError(message=f"front matter '{field.spelled}': {exc.message}") from None
+    if not resolved.is_dir():
+        raise ValueRejectedError(
+            message=f"front matter '{field.spelled}': layouts folder '{value}' does not exist (looked for {resolved})"
+        )
     return resolved
 
 
@@ -233,7 +264,7 @@ def file_path(value: Any, field: Field) -> Path:
     try:
         check_inside(resolved, (root,), value)
     except ResourceError as exc:
-        raise ValueRejectedError(message=f"front matter '{field.spelled}': {exc.message}") from None
+        raise RefusedValueError(message=f"front matter '{field.spelled}': {exc.message}") from None
     if not resolved.is_file():
         raise ValueRejectedError(message=f"front matter '{field.spelled}': '{value}' not found (looked for {resolved})")
     return resolved
@@ -258,7 +289,7 @@ def site_folder(value: Any, field: Field) -> Path:
         return folder(value, field)
     except ValueRejectedError as exc:
         message = (exc.message or "").replace("layouts folder", "site root folder")
-        raise ValueRejectedError(
+        raise type(exc)(  # refused, when it leads out of the manuscript's folder
             message=message + " (a site root outside the manuscript's folder is given with --site-root DIR)"
         ) from None
 
@@ -307,8 +338,9 @@ KEYS: tuple[Key, ...] = (
     Key("subtitle", text, "A line under the title on the cover and title page."),
     Key(
         "authors",
-        text_list(None),
-        "Who wrote it: one name or a list (pandoc's and Jekyll's 'author' too).",
+        names,
+        "Who wrote it: one name or a list (pandoc's and Jekyll's 'author' too; entries with a 'name', as "
+        "Docusaurus and Quarto write them, give their names).",
         ("author", "creator", "creators"),
     ),
     Key("publisher", strict_text, "Who publishes it: on the title page, the colophon and in the metadata."),
@@ -414,13 +446,14 @@ def metadata(
             values[key.name] = key.check(value, Field(spelled, path))
         except UnusableImageError as exc:  # e.g. a cover image that is missing: the generated cover stands in
             diagnostics.warn(f"front matter '{spelled}': {exc.message}; the build goes on without it", path, line)
-        except ValueRejectedError as exc:
-            if exc.message:
-                raise ManuscriptError(exc.message, path, line) from None
+        except RefusedValueError as exc:
+            raise ManuscriptError(exc.message or exc.expected, path, line) from None
+        except ValueRejectedError as exc:  # a draft builds without the value; --strict refuses it
             shown = type(value).__name__ if not isinstance(value, (str, int)) else repr(value)
             if len(shown) > 60:
                 shown = shown[:57] + "..."
-            raise ManuscriptError(f"front matter '{spelled}' must be {exc.expected}, not {shown}", path, line) from None
+            message = exc.message or f"front matter '{spelled}' must be {exc.expected}, not {shown}"
+            diagnostics.warn(f"{message}; it is ignored", path, line)
     if "language" not in values and fallback_language:
         values["language"] = fallback_language
     values["title"] = values.get("title") or fallback_title or path.stem.replace("-", " ").replace("_", " ").title()
@@ -441,6 +474,12 @@ def parse_date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         pass
+    moment = ISO_MOMENT.match(value)  # 2024-05-01T10:00, Jekyll's 2024-05-01 10:00:00 +0200
+    if moment:
+        try:
+            return dt.date.fromisoformat(moment.group(1))
+        except ValueError:
+            return None
     for pattern in DATE_FORMATS:
         try:
             return dt.datetime.strptime(value, pattern).date()
