@@ -61,6 +61,7 @@ class Metadata:
     profiles: tuple[tuple[str, str, str], ...] = ()  # (profile, key, value): what a profile changes
     site_root: Path | None = None  # where site-absolute paths (/img/x.png) are read: see source/site_paths.py
     dialects: tuple[str, ...] | None = None  # the other tools' syntax read (source/dialects/); None: all
+    substitutions: tuple[tuple[str, str], ...] = ()  # MyST's: {{ name }} in the text is the value
     languages: tuple[str, ...] = ()  # the editions: the source's language, then translations/<language>.po
 
     @property

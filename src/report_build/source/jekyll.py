@@ -13,19 +13,39 @@ SITE_VARIABLE = re.compile(r"\{\{\s*site\.(baseurl|url)\s*\}\}/?")
 INCLUDE_CALLOUT = re.compile(r"\{%\s*include\s+(\S+)((?:\s+\w+\s*=\s*\"[^\"]*\")*)\s*%\}")
 PARAM = re.compile(r"(\w+)\s*=\s*\"([^\"]*)\"")
 LIQUID = re.compile(r"(?<!\{)\{%.*?%\}(?!\})|\{\{(?![<%]).*?\}\}")  # not Hugo's {{< … >}} and {{% … %}}
+RAW = re.compile(r"\{%-?\s*(end)?raw\s*-?%\}")
+SUBSTITUTION = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
 BLOCK_IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
 KRAMDOWN_TOC = re.compile(r"^\s*\{:\s*toc\s*\}\s*$")
 CHAINED_IAL = re.compile(r"\}\{:")
+CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).*?(?<!`)\1(?!`)")
+# Lines whose indented lines after them are content, not code: a list item, a note's definition,
+# a definition's text, an MkDocs admonition or content tab.
+CONTAINER = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:\s|$)|^ {0,3}(?:\[\^[^\]]+\]:|:\s|!!!|\?\?\?|===)")
 
 Warn = Callable[[str, int], None]
 
 
-def preprocess(lines: list[str], code_lines: frozenset[int], first_line: int, warn: Warn) -> list[str]:
-    """Rewrite Liquid tags and kramdown attribute lists; ``first_line`` is the file line of lines[0]."""
+def preprocess(
+    lines: list[str],
+    code_lines: frozenset[int],
+    first_line: int,
+    warn: Warn,
+    substitutions: dict[str, str] | None = None,
+) -> list[str]:
+    """Rewrite Liquid tags and kramdown attribute lists; ``first_line`` is the file line of lines[0].
+
+    A template tag (``{{ x }}``, ``{% x %}``) means something only to the site's template engine
+    (Jekyll's Liquid, mkdocs-macros, Jinja): it is removed, with a warning, except where it is
+    text to show: in fenced, indented or inline code, and between ``{% raw %}`` and
+    ``{% endraw %}`` (whose tags go). ``{{ name }}`` naming one of MyST's front-matter
+    ``substitutions`` is its value."""
     out = list(lines)
+    indented = _indented_code(lines)
+    raw = False  # between {% raw %} and {% endraw %}
     for index, line in enumerate(lines):
         number = first_line + index
-        if number in code_lines:
+        if number in code_lines or index in indented:
             continue
         if KRAMDOWN_TOC.match(line):
             out[index] = ""
@@ -39,11 +59,58 @@ def preprocess(lines: list[str], code_lines: frozenset[int], first_line: int, wa
         line = SITE_VARIABLE.sub("", line)
         line = CHAINED_IAL.sub(" ", line)
         line = INCLUDE_CALLOUT.sub(lambda m, n=number: _include(m, n, warn), line)
-        if LIQUID.search(line):
-            warn("Liquid template tag removed: it means something only to a Jekyll site", number)
-            line = LIQUID.sub("", line)
-        out[index] = line
+        pieces = []
+        for number_in_line, piece in enumerate(RAW.split(line)):
+            if number_in_line % 2:  # a raw tag's group: None opens, "end" closes
+                raw = piece is None
+            elif raw:
+                pieces.append(piece)
+            else:
+                pieces.append(_outside_code(piece, lambda text, n=number: _template(text, n, warn, substitutions)))
+        out[index] = "".join(pieces)
     return out
+
+
+def _template(text: str, number: int, warn: Warn, substitutions: dict[str, str] | None) -> str:
+    """``text`` (no code in it) with MyST's substitutions made and the other template tags removed."""
+    if substitutions:
+        text = SUBSTITUTION.sub(lambda m: substitutions.get(m.group(1), m.group()), text)
+    for tag in LIQUID.findall(text):
+        warn(
+            f"template tag '{tag}' removed: a site's template engine (Jekyll's Liquid, mkdocs-macros, Jinja) "
+            "fills it in, and a report runs none",
+            number,
+        )
+    return LIQUID.sub("", text)
+
+
+def _outside_code(line: str, change: Callable[[str], str]) -> str:
+    """``line`` with ``change`` applied to its text outside inline code spans."""
+    parts, at = [], 0
+    for span in CODE_SPAN.finditer(line):
+        parts += [change(line[at : span.start()]), span.group()]
+        at = span.end()
+    return "".join([*parts, change(line[at:])])
+
+
+def _indented_code(lines: list[str]) -> set[int]:
+    """Indexes of the lines of top-level indented code: indented four spaces (or a tab) after a
+    blank line, outside a list item, a note, a definition, an admonition or a content tab (whose
+    indented lines are their content). A cautious reading: the containers end at the first line
+    after a blank line that is not indented and opens none."""
+    found: set[int] = set()
+    inside, blank = False, True
+    for index, line in enumerate(lines):
+        if not line.strip():
+            blank = True
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if indent < 4:  # a container's line, its lazy or indented continuation, or the end of it
+            inside = bool(CONTAINER.match(line)) or (inside and (not blank or indent > 0))
+        elif not inside and (blank or index - 1 in found):
+            found.add(index)
+        blank = False
+    return found
 
 
 def _include(match: re.Match[str], number: int, warn: Warn) -> str:

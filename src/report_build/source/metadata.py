@@ -294,6 +294,26 @@ def site_folder(value: Any, field: Field) -> Path:
         ) from None
 
 
+def substitutions(value: Any, field: Field) -> tuple[tuple[str, str], ...]:
+    """MyST's substitutions: names and the text each stands for."""
+    found = substitutions_of(value)
+    if found is None or len(found) != len(value):
+        raise ValueRejectedError("a mapping of names to text")
+    return tuple(sorted(found.items()))
+
+
+def substitutions_of(value: Any) -> dict[str, str] | None:
+    """The names of a ``substitutions`` value with a text (or number) value, as the reading
+    uses them before the front matter is checked; None when it is not a mapping."""
+    if not isinstance(value, dict):
+        return None
+    return {
+        str(name): " ".join(str(text).split())
+        for name, text in value.items()
+        if isinstance(text, (str, int, float)) and not isinstance(text, bool)
+    }
+
+
 def dialect_names(value: Any, field: Field) -> tuple[str, ...]:
     """Names of the other tools whose syntax is read (see source/dialects/)."""
     from .dialects import NAMES
@@ -415,6 +435,11 @@ KEYS: tuple[Key, ...] = (
         "dialects",
         dialect_names,
         "Which other tools' syntax is read: mkdocs, docusaurus, myst, hugo, bookdown (default: all; [] for none).",
+    ),
+    Key(
+        "substitutions",
+        substitutions,
+        "MyST's substitutions: names and their text; {{ name }} in the text (outside code) is the text.",
     ),
 )
 KEY_OF = {spelling: key for key in KEYS for spelling in (key.name, *key.aliases)}

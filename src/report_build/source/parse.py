@@ -48,6 +48,7 @@ from . import (
 from .compose import Selection
 from .extensions import Structure, make_markdown
 from .metadata import metadata as document_metadata
+from .metadata import substitutions_of
 from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links, translate
 from .remote import RemoteImages
 from .text import SourceMap
@@ -145,7 +146,9 @@ def _read_text(
     def warn_at(message: str, line: int | None) -> None:
         diagnostics.warn(message, path, line)
 
-    body_lines = jekyll.preprocess(body.split("\n"), source.code_lines, offset + 1, warn_at)
+    body_lines = jekyll.preprocess(
+        body.split("\n"), source.code_lines, offset + 1, warn_at, substitutions_of(raw.get("substitutions"))
+    )
     guards.check_source_nesting(source, body_lines, offset + 1)
 
     names = dialects.enabled(raw.get("dialects"))

@@ -1,0 +1,69 @@
+"""Jekyll's and other sites' template tags (source/jekyll.py): removed where a site's engine
+would fill them in, kept where they are text to show (code, ``{% raw %}``), and MyST's
+substitutions made."""
+
+from __future__ import annotations
+
+from conftest import read_chapters
+
+
+def test_template_tags_in_code_are_shown_as_written(tmp_path):
+    """GitHub Actions, Helm and Jinja docs write them in code: the code must not lose them."""
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "Pass `${{ secrets.GITHUB_TOKEN }}` as the token.\n\n"
+        "Helm reads `{{ .Values.image.tag }}` here.\n\n"
+        "    indented code {{ kept }}\n\n"
+        "```\nfenced {{ kept }}\n```\n",
+    )
+    codes = [code.text_content() for code in root.iter("code")]
+    assert codes == [
+        "${{ secrets.GITHUB_TOKEN }}",
+        "{{ .Values.image.tag }}",
+        "indented code {{ kept }}\n",
+        "fenced {{ kept }}\n",
+    ]
+    assert not diagnostics.warnings
+
+
+def test_a_template_tag_in_text_is_removed_with_a_warning_at_its_line(tmp_path):
+    root, diagnostics = read_chapters(
+        tmp_path, "Version {{ config.extra.version }} is out.\n\n{% if x %}Shown.{% endif %}\n"
+    )
+    assert [p.text_content() for p in root.iter("p")] == ["Version  is out.", "Shown."]
+    assert [(w.line, w.message.split(":")[0]) for w in diagnostics.warnings] == [
+        (7, "template tag '{{ config.extra.version }}' removed"),
+        (9, "template tag '{% if x %}' removed"),
+        (9, "template tag '{% endif %}' removed"),
+    ]
+    assert "Jekyll's Liquid, mkdocs-macros, Jinja" in diagnostics.warnings[0].message
+
+
+def test_liquid_raw_keeps_what_it_holds_and_its_tags_go(tmp_path):
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "{% raw %}\nShow {{ page.title }} and `{% raw %}{{ x }}{% endraw %}`.\n{% endraw %}\n\nAfter {{ y }}.\n",
+    )
+    assert [p.text_content() for p in root.iter("p")] == ["Show {{ page.title }} and {{ x }}.", "After ."]
+    assert [w.line for w in diagnostics.warnings] == [11]
+
+
+def test_indented_lines_of_a_list_item_or_an_admonition_are_text_not_code(tmp_path):
+    root, diagnostics = read_chapters(tmp_path, "- item\n\n    more {{ a }}\n\n!!! note\n    body {{ b }}\n")
+    assert "{{" not in root.text_content() and len(diagnostics.warnings) == 2
+
+
+def test_myst_substitutions_from_the_front_matter(tmp_path):
+    from report_build import Diagnostics, load
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\nsubstitutions:\n  site: Oslofjord\n  year: 2024\n---\n\n# One\n\n"
+        "Samples from {{ site }} in {{year}}; `{{ site }}` in code; {{ other }} removed.\n",
+        encoding="utf-8",
+    )
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    assert "Samples from Oslofjord in 2024; <code>{{ site }}</code> in code;  removed." in document.chapters[0].body
+    assert document.metadata.substitutions == (("site", "Oslofjord"), ("year", "2024"))
+    assert [w.message.split(":")[0] for w in diagnostics.warnings] == ["template tag '{{ other }}' removed"]
