@@ -14,7 +14,8 @@ options (``:name: x`` lines, or a ``---`` block) before their content:
 - ``{toctree}``, ``{contents}``, ``{tableofcontents}``: dropped (the report has its own contents);
 - any other directive: its content is kept, with a warning.
 
-``(label)=`` on a line of its own names the heading or figure that follows (or the place). Roles,
+``(label)=`` on a line of its own names the heading or figure that follows (or the place). A
+comment line (``% …``) and a block break (``+++``, with its metadata) are left out. Roles,
 written before a code span, are read inline (:class:`RoleExtension`): ``{ref}`` is a link whose
 text is the target's title (or the text given, ``{ref}`text <label>```), ``{numref}`` a link
 "Figure 3" (or the text given, with ``%s`` or ``{number}`` for the number), ``{eq}`` the number of
@@ -41,6 +42,8 @@ OPENER = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*?)\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 OPTION = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
 TARGET = re.compile(r"^\s*\(([^()\s]+)\)=\s*$")
+COMMENT = re.compile(r"^ {0,3}%")  # a comment line: never shown
+BLOCK_BREAK = re.compile(r"^ {0,3}\+\+\+(?:\s|$)")  # a block break, with or without its JSON metadata
 HEADING = re.compile(r"^(\s{0,3}#{1,6}\s+.*?)\s*$")
 ADMONITIONS = {
     "note": ("note", "Note"),
@@ -79,6 +82,9 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             continue
         if fence is not None and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
             index = _copy_code(numbered, index, fence, out)
+            continue
+        if COMMENT.match(line) or BLOCK_BREAK.match(line):  # private to the author; a notebook's cell mark
+            index += 1
             continue
         match = TARGET.match(line)
         if match is not None:
