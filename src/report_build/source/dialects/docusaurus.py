@@ -63,7 +63,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     code = code_lines(numbered)
     out: Numbered = []
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
-    components: list[tuple[str, str]] = []  # (name, what it became)
+    colon_lines: list[int] = []  # the line each was opened at
+    components: list[tuple[str, str, int]] = []  # (name, what it became, the line it opened at)
     quoted: list[str] = []  # the '>' marks of each admonition open inside a block quote
     quoted_fence: Fence | None = None  # the fence of a code block open inside a block quote
     indents: list[str] = []  # the indentation each open admonition was written with (in a list item)
@@ -97,6 +98,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         if admonition is not None and (nested or len(admonition.group(1).expandtabs(4)) <= 3):
             kind, title = _kind_and_title(admonition)
             colons.append("admonition")
+            colon_lines.append(number)
             indents.append(admonition.group(1) if nested else "")
             out.extend((text, number) for text in markup.callout(kind, title, indents[-1]))
             index += 1
@@ -104,10 +106,12 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         opened = colon_opener(line)
         if opened is not None:
             colons.append(opened)
+            colon_lines.append(number)
             out.append((line, number))
             index += 1
             continue
         if (COLON_CLOSE.match(line) or (CLOSE.match(line) and colons[-1:] == ["admonition"])) and colons:
+            colon_lines.pop()
             if colons.pop() == "admonition":
                 out.extend((text, number) for text in markup.close(indents.pop() if indents else ""))
             else:
@@ -121,6 +125,14 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
                 continue
         out.append((line, number))
         index += 1
+    for name, what, opened_at in reversed(components):  # never closed: closed at the end, with a warning
+        context.warn(f"MDX <{name}> is never closed (</{name}>); closed at the end of the file", opened_at)
+        if what != "dropped":
+            out.extend((text, numbered[-1][1]) for text in markup.close(""))
+    for what, opened_at in reversed(list(zip(colons, colon_lines, strict=True))):
+        if what == "admonition":
+            context.warn("admonition ':::' is never closed; closed at the end of the file", opened_at)
+            out.extend((text, numbered[-1][1]) for text in markup.close(indents.pop() if indents else ""))
     return out
 
 
@@ -176,7 +188,9 @@ def _skip_statement(numbered: Numbered, index: int) -> int:
     return index
 
 
-def _component(numbered: Numbered, index: int, components: list[tuple[str, str]], context: FileContext, out) -> int:
+def _component(
+    numbered: Numbered, index: int, components: list[tuple[str, str, int]], context: FileContext, out
+) -> int:
     """Read a JSX tag written on lines of its own at ``index``; the index after it, or 0 if none."""
     line, number = numbered[index]
     end = TAG_END.match(line)
@@ -186,7 +200,7 @@ def _component(numbered: Numbered, index: int, components: list[tuple[str, str]]
         if position is None:
             context.warn(f"closing MDX tag </{name}> has no opening tag; removed", number)
             return index + 1
-        for _opened, what in reversed(components[position:]):
+        for _opened, what, _line in reversed(components[position:]):
             if what != "dropped":
                 out.extend((text, number) for text in markup.close(indent_of(line)))
         del components[position:]
@@ -211,15 +225,15 @@ def _component(numbered: Numbered, index: int, components: list[tuple[str, str]]
         context.warn(f"MDX component <{name} /> removed: report-build cannot run it and it has no content", number)
         return last + 1
     if name == "Tabs":
-        components.append((name, "tab-set"))
+        components.append((name, "tab-set", number))
         out.extend((t, number) for t in markup.tab_set(indent))
     elif name == "TabItem":
         label = named.get("label") or named.get("value") or ""
-        components.append((name, "tab"))
+        components.append((name, "tab", number))
         out.extend((t, number) for t in markup.passage(label, indent))
     elif name == "Admonition":
         kind, default_title = TYPES.get(named.get("type", "note"), ("note", "Note"))
-        components.append((name, "callout"))
+        components.append((name, "callout", number))
         out.extend((t, number) for t in markup.callout(kind, named.get("title") or default_title, indent))
     else:
         context.warn(
@@ -227,7 +241,7 @@ def _component(numbered: Numbered, index: int, components: list[tuple[str, str]]
             + (" under its title" if named.get("title") else ""),
             number,
         )
-        components.append((name, "component"))
+        components.append((name, "component", number))
         out.extend((t, number) for t in markup.passage(named.get("title", ""), indent, "component"))
     return last + 1
 
