@@ -20,7 +20,7 @@ written before a code span, are read inline (:class:`RoleExtension`): ``{ref}`` 
 text is the target's title (or the text given, ``{ref}`text <label>```), ``{numref}`` a link
 "Figure 3" (or the text given, with ``%s`` or ``{number}`` for the number), ``{eq}`` the number of
 an equation, ``{cite}``/``{cite:p}``/``{cite:t}`` citations; ``{sub}``, ``{sup}``, ``{abbr}`` and
-``{term}``, ``{doc}``, ``{download}`` read as their text; ``{math}`` is left to the math reader.
+``{term}``, ``{doc}``, ``{download}`` read as their text; ``{math}`` is a formula in the line.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ from pathlib import Path
 import markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
+from .. import math
 from ..refsyntax import Item, Reference
 from .common import FileContext, Numbered, indent_of, markup
 
@@ -253,8 +255,10 @@ class _Role(InlineProcessor):
         name, content = m.group(1).lower(), m.group(3).strip()
         explicit = EXPLICIT.match(content)
         shown, label = (explicit.group(1), explicit.group(2)) if explicit else ("", content)
-        if name == "math":
-            return None, None, None  # the math reader's
+        if name == "math":  # a formula in the line, as $…$ would be
+            element = etree.Element("span", {"class": math.INLINE})
+            element.text = AtomicString(m.group(3))
+            return element, m.start(0), m.end(0)
         if name in ("ref", "numref", "eq", "any", "numref:fig"):
             style = {"ref": "title", "any": "title", "numref": "numref", "eq": "number"}.get(name, "numref")
             item = Item(label.strip(), text=shown.strip())
