@@ -12,6 +12,7 @@ from PIL import Image, ImageChops, ImageFont
 from report_build import load
 from report_build.fonts import Face, has, visible
 from report_build.theme import Theme
+from report_build.writers import drawn_text
 from report_build.writers.epub import cover
 
 TITLES = {
@@ -41,21 +42,19 @@ def tofu(face: Face, char: str) -> bool:
 def test_every_character_of_a_title_in_any_script_has_a_face_that_draws_it(tmp_path, language):
     doc = document(tmp_path, language, TITLES[language])
     theme = Theme(None, language)
-    own = [Face("cover", theme.find(name)) for name in cover.COVER_FONTS]
-    fallbacks = cover._fallback_faces(TITLES[language], own, theme, language)
-    assert fallbacks  # Inter alone draws none of these scripts
-    for char in dict.fromkeys(TITLES[language]):
-        if not visible(char):
-            continue
-        face = next((f for f in [own[0], *(bold for bold, _regular in fallbacks)] if has(f, char)), None)
-        assert face is not None and not tofu(face, char), (language, char)
+    faces = drawn_text.lettering(theme, language, doc.metadata.direction == "rtl", [TITLES[language]], "cover")
+    assert faces.fallbacks  # Inter alone draws none of these scripts
+    for cluster in drawn_text.clusters(TITLES[language]):
+        face = faces.face(cluster, bold=True)
+        for char in filter(visible, cluster):
+            assert has(face, char) and not tofu(face, char), (language, char)
     drawn = cover.draw_cover(doc, theme)
-    without = cover._cover_png(doc.metadata.title, "", "", (), "", tuple(map(str, (o.path for o in own))), False)
+    without = cover._cover_png(doc.metadata.title, "", "", (), "", drawn_text.Lettering(faces.own))
     assert drawn != without  # the fallback faces were used
 
 
 def test_a_japanese_title_wraps_between_phrases_and_is_not_cut_short():
-    units = cover._units(TITLES["ja"] + " 2026", "ja")
+    units = drawn_text.units(TITLES["ja"] + " 2026", "ja")
     assert [text for text, _spaced in units][:3] == ["日本に", "おける", "子どもの"]
     assert [spaced for _text, spaced in units] == [True] + [False] * (len(units) - 2) + [True]
 
@@ -64,7 +63,6 @@ def test_a_latin_title_is_drawn_as_before(tmp_path):
     """No fallback face is looked for where Inter draws every character."""
     doc = document(tmp_path, "en", "Water for all")
     theme = Theme(None, "en")
-    own = [Face("cover", theme.find(name)) for name in cover.COVER_FONTS]
-    assert cover._fallback_faces("Water for all", own, theme, "en") == ()
+    assert drawn_text.lettering(theme, "en", False, ["Water for all"], "cover").fallbacks == ()
     with Image.open(io.BytesIO(cover.draw_cover(doc, theme))) as image:
         assert image.size == cover.COVER_SIZE

@@ -11,19 +11,23 @@ import hashlib
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import lxml.etree
 import lxml.html
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from conftest import FIXTURES, MANUSCRIPT, ROOT
 from report_build import Diagnostics, RenderError, load
 from report_build.cache import BuildCache
 from report_build.errors import StrictModeError
+from report_build.fonts import Face, has, visible
 from report_build.theme import Theme
+from report_build.writers.epub import cover
 from report_build.writers.web import fonts, pages, search, sharing
 from report_build.writers.web.folder import write_site
 from report_build.writers.web.site import Download, render_site
@@ -473,6 +477,108 @@ def test_social_image_is_1200_by_630(site):
         assert image.size == (1200, 630) and image.format == "PNG"
         assert image.getpixel((5, 5)) == (0xA8, 0x22, 0x1B)  # the cover's colour
         assert len(image.getcolors(maxcolors=1 << 16)) > 2  # there is text on it
+
+
+SOCIAL_TITLES = {
+    "ja": ("日本における子どもの教育と地域社会の役割に関する年次報告書", "地方自治体と学校の協力"),
+    "hi": ("भारत में ग्रामीण स्वास्थ्य सेवाओं की स्थिति", "वार्षिक रिपोर्ट"),
+    "th": ("รายงานประจำปีเรื่องคุณภาพน้ำในประเทศไทยและการจัดการทรัพยากร", "ฉบับสมบูรณ์"),
+    "he": ("דוח שנתי על מצב המים בישראל 2024", "סיכום ומסקנות"),
+    "ko": ("지역 사회의 교육과 아동 보호에 관한 보고서", "연례 보고서"),
+    "am": ("ስለ ኢትዮጵያ የውሃ አቅርቦት ዓመታዊ ሪፖርት", "ማጠቃለያ"),
+    "zh-Hant": ("臺灣地區兒童教育與社區角色之年度報告書", "政策建議"),
+}
+CJK_REGION = {"ja": "JP", "ko": "KR", "zh-Hant": "TC"}
+CJK = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
+
+
+def social_document(tmp_path: Path, language: str):
+    title, subtitle = SOCIAL_TITLES[language]
+    path = tmp_path / "report.md"
+    path.write_text(
+        f'---\ntitle: "{title}"\nsubtitle: "{subtitle}"\nlanguage: {language}\ndate: 2024-11-11\n'
+        "base_url: https://example.org/r/\n---\n\n# A\n\nText.\n",
+        encoding="utf-8",
+    )
+    return load(path, Diagnostics(echo=False))
+
+
+def drawn_calls(draw, *args) -> tuple[bytes, list[tuple[tuple[float, float], str, ImageFont.FreeTypeFont, dict]]]:
+    """The PNG ``draw(*args)`` makes, and every text it draws on it: (xy, text, font, the other
+    arguments), whatever code draws it (each call of Pillow's ``ImageDraw.text``)."""
+    calls = []
+    original = ImageDraw.ImageDraw.text
+
+    def text(self, xy, words, *rest, **named):
+        calls.append((tuple(xy), words, named["font"], named))
+        return original(self, xy, words, *rest, **named)
+
+    sharing._draw.cache_clear()
+    cover._cover_png.cache_clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ImageDraw.ImageDraw, "text", text)
+        data = draw(*args)
+    return data, calls
+
+
+@pytest.mark.parametrize("language", SOCIAL_TITLES)
+def test_social_image_draws_every_character_of_any_script_with_a_face_that_has_it(tmp_path, language):
+    doc = social_document(tmp_path, language)
+    theme = Theme(None, language)
+    assert not doc.draft and not doc.version  # the foot is the date alone
+    data, calls = drawn_calls(sharing.social_image, doc, theme)
+    meta = doc.metadata
+    wanted = Counter(char for char in meta.title + meta.subtitle + theme.longdate(doc.date) if visible(char))
+    assert Counter(char for _xy, text, _font, _named in calls for char in text if visible(char)) == wanted
+    for _xy, text, font, _named in calls:
+        face = Face("drawn", Path(font.path), font.index)
+        missing = [char for char in text if visible(char) and not has(face, char)]
+        assert not missing, (language, font.font.family, text)  # would print as empty boxes
+    if language in CJK_REGION:  # the region's forms, as in the ePub cover and the PDF
+        families = {font.font.family for _xy, text, font, _named in calls if CJK.search(text)}
+        assert families == {f"Noto Sans CJK {CJK_REGION[language]}"}
+    sharing._draw.cache_clear()
+    assert sharing.social_image(doc, theme) == data  # deterministic
+
+
+@pytest.mark.parametrize("language", ["ja", "th", "he", "hi"])
+def test_social_image_sets_the_title_in_the_faces_of_the_epub_cover(tmp_path, language):
+    doc = social_document(tmp_path, language)
+    theme = Theme(None, language)
+    title = doc.metadata.title
+
+    def faces(calls) -> dict[str, tuple[str, str]]:
+        bold = [(text, font) for _xy, text, font, _named in calls if font.font.style == "Bold"]
+        return {char: (font.font.family, font.font.style) for text, font in bold for char in text if visible(char)}
+
+    _data, social = drawn_calls(sharing.social_image, doc, theme)
+    _data, drawn_cover = drawn_calls(cover.draw_cover, doc, theme)
+    assert faces(social) == faces(drawn_cover)
+    assert set(faces(social)) == {char for char in title if visible(char)}
+
+
+@pytest.mark.parametrize("language", ["th", "ja"])
+def test_a_long_title_without_spaces_wraps_onto_several_lines_inside_the_margins(tmp_path, language):
+    doc = social_document(tmp_path, language)
+    _data, calls = drawn_calls(sharing.social_image, doc, Theme(None, language))
+    title = [(xy, text, font) for xy, text, font, _named in calls if font.font.style == "Bold"]
+    assert len({xy[1] for xy, _text, _font in title}) >= 2  # two lines or more
+    assert min(font.size for _xy, _text, font in title) >= 44  # not shrunk to one tiny line
+    for (x, _y), text, font in title:
+        assert x >= 72 and x + font.getlength(text) <= sharing.SOCIAL_SIZE[0] - 72 + 0.5, text
+
+
+def test_a_hebrew_title_and_date_read_right_to_left_with_their_numbers_left_to_right(tmp_path):
+    doc = social_document(tmp_path, "he")
+    _data, calls = drawn_calls(sharing.social_image, doc, Theme(None, "he"))
+    foot_y = max(xy[1] for xy, _text, _font, _named in calls)
+    foot = {text.strip(): (xy[0], named.get("direction")) for xy, text, _font, named in calls if xy[1] == foot_y}
+    assert "".join(foot) == "2024בנובמבר11"  # 11 בנובמבר 2024, read from the right
+    assert foot["2024"][0] < foot["בנובמבר"][0] < foot["11"][0]
+    assert foot["בנובמבר"][1] == "rtl" and foot["11"][1] == "ltr"
+    last_line = max(xy[1] for xy, _text, font, _named in calls if font.font.style == "Bold")
+    line = sorted((xy[0], text.strip()) for xy, text, font, _named in calls if xy[1] == last_line)
+    assert [text for _x, text in line] == ["2024", "בישראל"]  # "בישראל 2024": the number on the left
 
 
 def test_base_url_must_be_an_absolute_http_address(tmp_path):

@@ -14,12 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
 
-from ...errors import ResourceError
 from ...model import Document
 from ...theme import Theme
-from ..epub.cover import ARABIC_LETTERS, COVER_ACCENT, COVER_FONTS, COVER_FONTS_ARABIC, _script_runs
+from ..drawn_text import Lettering, Setter, lettering, sizes
+from ..epub.cover import COVER_ACCENT
 
 SOCIAL_SIZE = (1200, 630)
 SOCIAL_IMAGE = "social.png"
@@ -100,13 +99,9 @@ def json_ld(doc: Document) -> str:
 
 
 def social_image(doc: Document, theme: Theme) -> bytes:
-    """The cover's design at 1200 x 630: publisher, title, subtitle, version and date."""
+    """The cover's design at 1200 x 630: publisher, title, subtitle, version and date, set as
+    the ePub's cover sets them (:mod:`..drawn_text`: every script in a face that has it)."""
     meta = doc.metadata
-    words = " ".join((meta.title, meta.subtitle, meta.publisher))
-    names = COVER_FONTS + (COVER_FONTS_ARABIC if ARABIC_LETTERS.search(words) else ())
-    fonts = [theme.find(name) for name in names]
-    if any(path is None for path in fonts):
-        raise ResourceError(f"fonts for the social image not found in the layouts: {', '.join(names)}")
     foot = ""
     if doc.version:
         foot = f"{theme.strings.get('version', 'Version')} {doc.version}"
@@ -115,79 +110,36 @@ def social_image(doc: Document, theme: Theme) -> bytes:
         foot = theme.longdate(doc.date)
     if doc.draft:
         foot = f"{theme.strings.get('draft', 'DRAFT')} · {foot}"
-    paths = tuple(str(path) for path in fonts)
-    return _draw(meta.title, meta.subtitle, meta.publisher, foot, paths, meta.direction == "rtl")
+    rtl = meta.direction == "rtl"
+    publisher = meta.publisher if rtl else meta.publisher.upper()
+    faces = lettering(theme, meta.language, rtl, (meta.title, meta.subtitle, publisher, foot), "social image")
+    return _draw(meta.title, meta.subtitle, publisher, foot, faces)
 
 
 @lru_cache(maxsize=4)
-def _draw(title: str, subtitle: str, publisher: str, foot: str, fonts: tuple[str, ...], rtl: bool) -> bytes:
-    """``fonts``: Inter bold and regular, then the Arabic bold and regular when any text is in
-    Arabic script; Latin words in Arabic text are set in Inter (Naskh has no Latin letters)."""
-    arabic = len(fonts) == 4
-    bold, regular = (fonts[2], fonts[3]) if arabic else (fonts[0], fonts[1])
-    latin = {fonts[2]: fonts[0], fonts[3]: fonts[1]} if arabic else {}
+def _draw(title: str, subtitle: str, publisher: str, foot: str, faces: Lettering) -> bytes:
+    """Publisher at the top, version and date under a rule at the foot, and between them the
+    title and subtitle, as large as fits (long titles wrap and shrink).
+    Deterministic: the same words and faces give the same bytes."""
     width, height = SOCIAL_SIZE
     margin = 72
-    measure = width - 2 * margin
     image = PILImage.new("RGB", SOCIAL_SIZE, COVER_ACCENT)
-    draw = ImageDraw.Draw(image)
-    x, anchor = (width - margin, "ra") if rtl else (margin, "la")
-
-    def text(xy: tuple[float, float], line: str, face: ImageFont.FreeTypeFont) -> None:
-        """One line; in Arabic text, runs of other scripts in the Latin face."""
-        runs = _script_runs(line) if face.path in latin else [(line, True)]
-        if len(runs) == 1 and runs[0][1]:
-            draw.text(xy, line, font=face, fill="white", anchor=anchor)
-            return
-        cursor, space = xy[0], draw.textlength(" ", font=face)
-        for run, is_arabic in runs:  # logical order, placed right to left on a right-to-left image
-            run_face = face if is_arabic else ImageFont.truetype(latin[face.path], face.size)
-            draw.text((cursor, xy[1]), run, font=run_face, fill="white", anchor=anchor)
-            step = draw.textlength(run, font=run_face) + space
-            cursor += -step if rtl else step
-
-    def wrap(text: str, face: ImageFont.FreeTypeFont) -> list[str]:
-        lines: list[str] = []
-        for word in text.split():
-            candidate = f"{lines[-1]} {word}" if lines else word
-            if lines and draw.textlength(candidate, font=face) <= measure:
-                lines[-1] = candidate
-            else:
-                lines.append(word)
-        return lines
-
-    def fit(text: str, path: str, size: int, smallest: int, max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-        while True:
-            face = ImageFont.truetype(path, size)
-            lines = wrap(text, face)
-            widest = max((draw.textlength(line, font=face) for line in lines), default=0)
-            if (len(lines) <= max_lines and widest <= measure) or size <= smallest:
-                return face, lines[:max_lines]
-            size -= 4
-
-    y = margin
+    setter = Setter(image, faces, margin, width - margin)
     if publisher:
-        face = ImageFont.truetype(regular, 28)
-        text((x, y), publisher.upper() if not rtl else publisher, face)
+        setter.draw_block(setter.fit(publisher, False, (28,), 1), margin, 1)
     rule_y = height - margin - 44
-    draw.line([(margin, rule_y), (width - margin, rule_y)], fill="white", width=2)
+    setter.draw.line([(margin, rule_y), (width - margin, rule_y)], fill="white", width=2)
     if foot:
-        text((x, rule_y + 16), foot, ImageFont.truetype(regular, 26))
-    title_face, title_lines = fit(title, bold, 96, 44, 3)
-    sub_face, sub_lines = fit(subtitle, regular, 40, 26, 2) if subtitle else (None, [])
-    block = len(title_lines) * title_face.size * 1.1 + (
-        sub_face.size * 0.5 + len(sub_lines) * sub_face.size * 1.25 if sub_face else 0
+        setter.draw_block(setter.fit(foot, False, (26,), 1), rule_y + 16, 1)
+    title_block = setter.fit(title, True, sizes(96, 44, 4), 3)
+    sub = setter.fit(subtitle, False, sizes(40, 26, 4), 2) if subtitle else None
+    block = len(title_block.lines) * title_block.size * 1.1 + (
+        sub.size * 0.5 + len(sub.lines) * sub.size * 1.25 if sub else 0
     )
     top = margin + 60
-    y = max(top, top + (rule_y - 40 - top - block) / 2)
-    for line in title_lines:
-        text((x, y), line, title_face)
-        y += title_face.size * 1.1
-    if sub_face is not None:
-        y += sub_face.size * 0.5
-        for line in sub_lines:
-            text((x, y), line, sub_face)
-            y += sub_face.size * 1.25
+    y = setter.draw_block(title_block, max(top, top + (rule_y - 40 - top - block) / 2), 1.1)
+    if sub is not None:
+        setter.draw_block(sub, y + sub.size * 0.5, 1.25)
     out = io.BytesIO()
     # zlib's level 6, as the ePub cover: 16 ms against 59 ms at level 9, for a file 5 % larger
     image.save(out, format="PNG", optimize=False, compress_level=6)
