@@ -568,6 +568,23 @@ def test_a_long_title_without_spaces_wraps_onto_several_lines_inside_the_margins
         assert x >= 72 and x + font.getlength(text) <= sharing.SOCIAL_SIZE[0] - 72 + 0.5, text
 
 
+@pytest.mark.parametrize("language", ["ja", "th"])
+def test_a_title_on_three_lines_and_its_subtitle_stay_above_the_rule(tmp_path, language):
+    doc = social_document(tmp_path, language)
+    data, calls = drawn_calls(sharing.social_image, doc, Theme(None, language))
+    with Image.open(io.BytesIO(data)) as image:
+        white = [
+            y for y in range(image.height) if all(image.getpixel((x, y)) == (255, 255, 255) for x in (80, 600, 1120))
+        ]
+    rule = min(white)  # the rule runs across the whole measure; no letter does
+    assert rule > sharing.SOCIAL_SIZE[1] / 2
+    above = [(xy, text, font, named) for xy, text, font, named in calls if xy[1] < rule]
+    assert len({xy[1] for xy, _text, font, _named in above if font.font.style == "Bold"}) == 3
+    for (_x, y), text, font, named in above:
+        bottom = y + font.getbbox(text, anchor="ls", direction=named.get("direction"))[3]
+        assert bottom < rule, text
+
+
 def test_a_hebrew_title_and_date_read_right_to_left_with_their_numbers_left_to_right(tmp_path):
     doc = social_document(tmp_path, "he")
     _data, calls = drawn_calls(sharing.social_image, doc, Theme(None, "he"))

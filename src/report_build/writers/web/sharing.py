@@ -119,7 +119,8 @@ def social_image(doc: Document, theme: Theme) -> bytes:
 @lru_cache(maxsize=4)
 def _draw(title: str, subtitle: str, publisher: str, foot: str, faces: Lettering) -> bytes:
     """Publisher at the top, version and date under a rule at the foot, and between them the
-    title and subtitle, as large as fits (long titles wrap and shrink).
+    title and subtitle, as large as fits: long titles wrap (at most three lines) and shrink,
+    never overlap the rule.
     Deterministic: the same words and faces give the same bytes."""
     width, height = SOCIAL_SIZE
     margin = 72
@@ -131,13 +132,18 @@ def _draw(title: str, subtitle: str, publisher: str, foot: str, faces: Lettering
     setter.draw.line([(margin, rule_y), (width - margin, rule_y)], fill="white", width=2)
     if foot:
         setter.draw_block(setter.fit(foot, False, (26,), 1), rule_y + 16, 1)
-    title_block = setter.fit(title, True, sizes(96, 44, 4), 3)
-    sub = setter.fit(subtitle, False, sizes(40, 26, 4), 2) if subtitle else None
-    block = len(title_block.lines) * title_block.size * 1.1 + (
-        sub.size * 0.5 + len(sub.lines) * sub.size * 1.25 if sub else 0
-    )
-    top = margin + 60
-    y = setter.draw_block(title_block, max(top, top + (rule_y - 40 - top - block) / 2), 1.1)
+    top, bottom = margin + 60, rule_y - 40
+    size = 96
+    while True:  # smaller until the title's lines and the subtitle's fit above the rule
+        title_block = setter.fit(title, True, sizes(size, 44, 4), 3)
+        sub = setter.fit(subtitle, False, sizes(40, 26, 4), 2) if subtitle else None
+        block = len(title_block.lines) * title_block.size * 1.1 + (
+            sub.size * 0.5 + len(sub.lines) * sub.size * 1.25 if sub else 0
+        )
+        if block <= bottom - top or title_block.size <= 44:
+            break
+        size = title_block.size - 4
+    y = setter.draw_block(title_block, top + max(0, (bottom - top - block) / 2), 1.1)
     if sub is not None:
         setter.draw_block(sub, y + sub.size * 0.5, 1.25)
     out = io.BytesIO()
