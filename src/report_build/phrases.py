@@ -1,10 +1,10 @@
 """Where a line may break in a title written in Japanese or Chinese: between phrases, where its
 readers expect it ("日本に/おける/子どもの/教育"), not inside a word ("日本におけ/る"). BudouX's
 models (Japanese, Simplified and Traditional Chinese) cut the text into phrases. The ePub's
-drawn cover wraps its title and subtitle by them (:mod:`.writers.epub.cover`); the templates'
-``phrases`` filter marks each phrase of a title (cover, title page, the site's landing page, the
-contents) with a ``<span class="phrase">``, and ``heading_phrases`` those of a chapter's
-headings. The layouts keep a phrase on one line (print and ePub: ``white-space: nowrap``; the
+drawn cover and the site's social image wrap their words by them (:mod:`.writers.drawn_text`);
+the templates' ``phrases`` filter marks each phrase of a title (cover, title page, the site's
+landing page, the contents) with a ``<span class="phrase">``, and ``heading_phrases`` those of a
+chapter's headings. The layouts keep a phrase on one line (print and ePub: ``white-space: nowrap``; the
 site: an inline block, which a phone's narrow line may still wrap inside): a line then breaks
 only between two phrases, with no character added to the text.
 
