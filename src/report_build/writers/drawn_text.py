@@ -16,9 +16,10 @@ numbers and Latin words the right way round, and Indic conjuncts are formed.
 Lines. A line breaks at spaces (never at a no-break space); in Japanese and Chinese also
 between phrases (:mod:`...phrases`), in Korean only between words; in Thai, Lao, Khmer and
 Myanmar, and in Han and kana text of a language without a phrase model, where Pango's line
-breaking allows (Thai by its dictionary). Pango comes with WeasyPrint, which is imported only
-for such text. A piece wider than the line at the smallest size is broken between grapheme
-clusters, and text beyond the last line allowed ends with "…".
+breaking allows (Thai by libthai's dictionary; Pango 1.50 has none for Lao, Khmer or Myanmar and
+breaks only at their spaces). Pango comes with WeasyPrint, which is imported only for such
+text. A piece wider than the line at the smallest size is broken between grapheme clusters, and
+text beyond the last line allowed ends with "…".
 
 Invariant: the same words, faces and sizes give the same pixels (nothing from the clock, no
 network); a line that fits is drawn with exactly its characters, none added or dropped.
