@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
 from PIL import Image, ImageDraw, ImageFont, features
 
 from .. import fonts as font_files
@@ -59,52 +60,17 @@ UNSPACED = re.compile(f"[{DICTIONARY_SCRIPTS}]")
 UNSPACED_OR_CJK = re.compile(f"[{DICTIONARY_SCRIPTS}\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 RAQM = features.check_feature("raqm")  # shaping and bidirectional text; without it, Pillow's basic layout
 
-# Grapheme clusters (UAX #29): what never starts a cluster of its own
-JOINERS = frozenset("\u200c\u200d\u0e33\u0eb3")  # ZWNJ, ZWJ, Thai and Lao SARA AM (spacing marks)
-EXTENDERS = re.compile(
-    "[\ufe00-\ufe0f\U000e0100-\U000e01ef\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"  # selectors, skin tones, tags
-    "\u1160-\u11ff\ud7b0-\ud7ff]"  # Hangul jamo vowels and finals
-)
-LINKERS = frozenset("\u094d\u09cd\u0acd\u0b4d\u0c4d\u0d4d")  # viramas that join consonants into one cluster
-REGIONAL = re.compile("[\U0001f1e6-\U0001f1ff]")
-LEADING_JAMO = re.compile("[\u1100-\u115f\ua960-\ua97f]")
+CLUSTER = regex.compile(r"\X")  # an extended grapheme cluster (UAX #29, the regex module's Unicode tables)
 
 
 # -- grapheme clusters and line breaks -------------------------------------------------------
 
 
 def clusters(text: str) -> list[str]:
-    """``text`` in extended grapheme clusters, as UAX #29 has them for the scripts a title is
-    written in: a character with its marks, joiners, variation selectors and emoji modifiers;
-    an Indic conjunct (consonant, virama, consonant); a pair of regional indicators; a Hangul
-    syllable written in jamo. Joined, they give the text back."""
-    found: list[str] = []
-    for char in text:
-        if found and _continues(found[-1], char):
-            found[-1] += char
-        else:
-            found.append(char)
-    return found
-
-
-def _continues(cluster: str, char: str) -> bool:
-    if unicodedata.category(char).startswith("M") or char in JOINERS or EXTENDERS.match(char):
-        return True
-    last = cluster[-1]
-    if last == "\u200d":  # a ZWJ sequence (emoji, or a conjunct written with a joiner)
-        return True
-    if last == "\r" and char == "\n":
-        return True
-    if REGIONAL.match(char):
-        return len(cluster) == 1 and bool(REGIONAL.match(last))
-    if LEADING_JAMO.match(last):
-        return bool(LEADING_JAMO.match(char)) or "\uac00" <= char <= "\ud7a3"
-    linker = cluster.rstrip("\u200c\u200d")[-1:]
-    return (
-        linker in LINKERS
-        and unicodedata.category(char) == "Lo"
-        and unicodedata.name(char, "").split()[0] == unicodedata.name(linker, "").split()[0]  # same script
-    )
+    """``text`` in extended grapheme clusters (UAX #29): a character with its marks, joiners,
+    variation selectors and emoji modifiers; an Indic conjunct (consonant, virama, consonant); a
+    pair of regional indicators; a Hangul syllable written in jamo. Joined, they give the text back."""
+    return CLUSTER.findall(text)
 
 
 def units(text: str, language: str) -> list[tuple[str, bool]]:
