@@ -95,6 +95,12 @@ MATH_DISPLAY = "math-display"
 """Class of the element around a displayed formula (``<span>`` inside a paragraph, ``<div>``
 standing alone): the site lets it scroll sideways on its own, print centres it."""
 
+EQUATION = "equation"
+"""Class a displayed formula with a label adds: it is numbered, and its id is referred to."""
+
+EQUATION_NUMBER = "equation-number"
+"""Class of an equation's number, "(3)", after its formula: every layout sets it at the right."""
+
 MATH_SOURCE = "math-source"
 """Class of the ``<code>`` that shows a formula that could not be read, as it was written."""
 

@@ -188,3 +188,37 @@ def test_a_formula_as_plain_text_marks_only_accents_as_combining(tex, text):
     """For the contents, bookmarks and running heads: an arrow over a letter is a combining
     mark, an arrow between two is an arrow ("n⃗∞" read as "n-vector infinity" before)."""
     assert math.plain_text(tex) == text
+
+
+def test_labelled_equations_are_numbered_and_referred_to_as_each_tool_writes_it(tmp_path):
+    """bookdown's (\\#eq:x) and \\@ref, Quarto's {#eq-x} and @eq-x, LaTeX's \\label, \\eqref and
+    \\ref: the formulas with a label are numbered in the order of the text; the label never shows."""
+    body = (
+        "\\begin{equation}\nS(t) = e^{-t}\n(\\#eq:surv)\n\\end{equation}\n\n"
+        "$$\n\\hat\\beta = X^\\top y\n$$ {#eq-ols}\n\n"
+        "$$ x = 1 $$\n\n"  # no label: no number
+        "$$ E = mc^2 \\label{eq:e} $$\n\n"
+        "See @eq-ols, \\@ref(eq:surv), \\eqref{eq:e}, \\ref{eq:e} and \\eqref{eq:none}.\n"
+    )
+    root, diagnostics = _chapter(tmp_path, body)
+    equations = root.xpath("//*[contains(concat(' ', @class, ' '), ' equation ')]")
+    assert [(e.get("id"), e.xpath("string(*[@class='equation-number'])")) for e in equations] == [
+        ("eq-surv", "(1)"),
+        ("eq-ols", "(2)"),
+        ("eq-e", "(3)"),
+    ]
+    assert len(root.xpath("//*[@class='math-display']")) == 1  # the one without a label
+    links = [(a.get("href"), a.text) for a in root.iter("a")]
+    assert links == [("#eq-ols", "Equation\u00a02"), ("#eq-surv", "1"), ("#eq-e", "(3)"), ("#eq-e", "3")]
+    text = "".join(root.itertext())
+    assert "#eq" not in text and "{#" not in text and "\\label" not in text and "(??)" in text
+    ((warning,),) = [diagnostics.warnings]
+    assert "\\eqref{eq:none}" in warning.message and "equation" in warning.message
+
+
+def test_a_parenthesised_word_after_a_formula_is_a_label_only_when_referred_to(tmp_path):
+    """MyST writes $$ … $$ (label); "(Einstein)" after a formula stays text unless {eq} names it."""
+    root, _ = _chapter(tmp_path, "$$ E = mc^2 $$ (Einstein)\n\n$$ a = b $$ (my-eq)\n\nBy {eq}`my-eq`.\n")
+    assert "(Einstein)" in "".join(root.itertext())
+    assert root.xpath("//*[@id='my-eq']/*[@class='equation-number']/text()") == ["(1)"]
+    assert [a.text for a in root.iter("a")] == ["(1)"]

@@ -21,7 +21,7 @@ from report_build.writers.web.site import render_site
 
 MANUSCRIPT = ROOT / "tests" / "golden" / "math.md"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
-RAW_TEX = ("\\frac", "\\bar", "\\sqrt", "\\sigma", "$$", "\\[", "\\(", "\\mathrm")
+RAW_TEX = ("\\frac", "\\bar", "\\sqrt", "\\sigma", "$$", "\\[", "\\(", "\\mathrm", "\\begin", "{#eq")
 
 pytestmark = pytest.mark.e2e
 
@@ -72,13 +72,14 @@ def _image_xobjects(pdf: pikepdf.Pdf) -> int:
 
 
 def test_pdf_draws_each_formula_as_vector_paths_with_its_tex_as_alternative_text(outputs, formulas):
-    assert len(formulas) == 12
+    assert len(formulas) == 13
     with pikepdf.open(io.BytesIO(outputs["pdf"])) as pdf:
         assert _image_xobjects(pdf) == 0  # paths, not pictures of formulas
         alts = _figure_alts(pdf)
     assert [alt for alt in alts if alt in formulas] == formulas  # every formula a tagged figure, in order
     text = " ".join(" ".join(pdf_pages(outputs["pdf"])).split())
     assert "Testing a mean" in text and "$10 million" in text and "$3 keeps its sign" in text
+    assert "(1)" in text and "and Equation 1 shows" in text  # the aligned pair, numbered and referred to
     assert not [tex for tex in RAW_TEX if tex in text], "raw TeX in the page text"
 
 
@@ -102,6 +103,8 @@ def test_site_shows_mathml_and_displayed_formulas_in_their_own_region(document, 
     maths = page.xpath("//math")
     assert [m.get("alttext") for m in maths] == formulas
     displayed = [m for m in maths if m.get("display") == "block"]
-    assert len(displayed) == 5
-    assert all(m.getparent().get("class") == "math-display" for m in displayed)
+    assert len(displayed) == 6
+    assert all("math-display" in m.getparent().get("class").split() for m in displayed)
+    (numbered,) = page.find_class("equation")
+    assert numbered.get("id") == "eq-both" and numbered.find_class("equation-number")[0].text == "(1)"
     assert "$$" not in page.text_content() and "$10 million" in page.text_content()

@@ -32,6 +32,8 @@ import lxml.html
 from ..contract import (
     CHART_DATA_TABLE,
     CITATION,
+    EQUATION,
+    EQUATION_NUMBER,
     REFERENCES_ID,
     REFS_DIV_ID,
     UNTRANSLATED_NOTE,
@@ -69,13 +71,13 @@ class Unresolved:
                 f'give it one: ![alt text](image.png "Caption"){{#{self.key}}}'
             )
         if self.xref or self.key.startswith(("fig-", "tbl-", "sec-")):
-            return f"reference {self.written} names no figure, table or section with the id '{self.key}'"
+            return f"reference {self.written} names no figure, table, equation or section with the id '{self.key}'"
         return f"citation {self.written}: '{self.key}' is not in the bibliography"
 
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # figure, table, chapter, section
+    kind: str  # figure, table, chapter, section, equation
     number: str  # "3", "4.2"; "" when unnumbered
     label: str  # text shown when there is no number
 
@@ -108,6 +110,9 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                     numbered = chapter.number is not None
                     number = ".".join(str(n) for n in counters[:depth]) if numbered else ""
                     found[ident] = Target("section", number, text)
+            elif EQUATION in (element.get("class") or "").split() and element.get("id"):
+                number = "".join(n.text_content() for n in element.find_class(EQUATION_NUMBER)).strip("()")
+                found[element.get("id")] = Target("equation", number, "")
             elif (
                 element.tag == "table"
                 and element.find("caption") is not None
@@ -220,8 +225,9 @@ class Resolver:
             target = Target("anchor", "", item.text)
         if target is None:
             self.miss(item.key, reference)
-            if reference.style == "number":
-                return f'<span class="{XREF_MISSING}">??</span>'
+            if reference.style in ("number", "equation"):
+                shown = "??" if reference.style == "number" else "(??)"
+                return f'<span class="{XREF_MISSING}">{shown}</span>'
             if reference.style:
                 return f'<span class="{XREF_MISSING}">{html.escape(item.text or item.key)}</span>'
             return f'<span class="{XREF_MISSING}">?@{html.escape(item.key)}</span>'
@@ -244,6 +250,8 @@ class Resolver:
         """What another tool's cross-reference shows (:data:`.refsyntax.STYLES`)."""
         if style == "number":
             return target.number or target.label
+        if style == "equation":
+            return f"({target.number})" if target.number else target.label
         if style == "title":
             return item.text or target.label or target.number
         named = f"{words(target.kind, self.strings)}\u00a0{target.number}" if target.number else target.label

@@ -35,7 +35,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
-from ..contract import MATH_DISPLAY, MATH_SOURCE
+from ..contract import EQUATION, EQUATION_NUMBER, MATH_DISPLAY, MATH_SOURCE
 from .text import fenced_lines
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ ENVIRONMENTS = {
     "rcases": "array}{ll",
 }
 ENVIRONMENT = re.compile(r"\\(begin|end)\{(" + "|".join(re.escape(n) for n in ENVIRONMENTS) + r")\}(\{\d+\})?")
-EQUATION = re.compile(  # an equation environment's marks, its label (bookdown's too), "no number"
+NUMBERING = re.compile(  # an equation environment's marks, its label (bookdown's too), "no number"
     r"\\(?:begin|end)\{(?:equation|displaymath|math)\*?\}|\\(?:label\{[^{}]*\}|nonumber\b|notag\b)|\(\\#eq:[^()\s]*\)"
 )
 BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
@@ -114,6 +114,20 @@ class MathPattern(InlineProcessor):
         element = etree.Element("span", {"class": DISPLAY if display else INLINE})
         element.text = AtomicString(tex)
         return element, m.start(0), m.end(0)
+
+
+REFERENCE = r"\\(eq)?ref\{([^{}\s]+)\}"  # LaTeX's \eqref{eq:x} and \ref{fig:x} in the text
+
+
+class EquationReference(InlineProcessor):
+    """LaTeX's ``\\eqref{x}`` ("(3)") and ``\\ref{x}`` ("3") in running text: references to
+    the equation (or figure, table) whose label is ``x`` (:func:`equation_id`)."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # noqa: N802
+        from .refsyntax import Item, Reference
+
+        style = "equation" if m.group(1) else "number"
+        return Reference((Item(equation_id(m.group(2))),), False, m.group(0), style).encode(), m.start(0), m.end(0)
 
 
 def math_fence(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
@@ -172,6 +186,7 @@ class MathExtension(Extension):
             md.ESCAPED_CHARS.append("$")
         md.preprocessors.register(EnvironmentBlocks(md), "report_build_math_environments", 29.5)
         md.inlinePatterns.register(MathPattern(PATTERN, md), "report_build_math", 185)
+        md.inlinePatterns.register(EquationReference(REFERENCE, md), "report_build_math_reference", 184)
         md.inlinePatterns.register(MathPattern(CODE_PATTERN, md), "report_build_math_code", 191)
 
 
@@ -234,7 +249,7 @@ def _known_environments(tex: str) -> str:
             name = name.split("}")[0]
         return f"\\{match.group(1)}{{{name}}}"
 
-    return ENVIRONMENT.sub(known, EQUATION.sub(" ", tex))
+    return ENVIRONMENT.sub(known, NUMBERING.sub(" ", tex))
 
 
 ACCENTS = {"\u00af": "\u0304", "^": "\u0302", "~": "\u0303", "\u02d9": "\u0307", "\u2192": "\u20d7"}
@@ -265,12 +280,17 @@ def plain_text(tex: str, display: bool = False) -> str:
 
 def typeset(root: Any, ctx: Context) -> None:
     """Each formula placeholder becomes MathML (see the module's docstring); a formula that
-    cannot be read is a warning at its line and stays as written, in code style."""
+    cannot be read is a warning at its line and stays as written, in code style. A displayed
+    formula with a label (:func:`_label`) is numbered, in the order of the text, and can be
+    referred to by its id."""
     placeholders = root.xpath(f"//*[@class='{INLINE}' or @class='{DISPLAY}']")
     found: dict[str, int] = {}  # the line each needle was last found at: a repeated formula is found again further on
+    referred = _referred_to(root) if any(e.get("class") == DISPLAY for e in placeholders) else frozenset()
+    numbered = 0
     for element in placeholders:
         display = element.get("class") == DISPLAY
         tex = element.text_content()
+        label = _label(element, tex, referred) if display else ""
         try:
             mathml = lxml_etree.fromstring(to_mathml(tex, display))
         except FormulaError as exc:
@@ -289,19 +309,61 @@ def typeset(root: Any, ctx: Context) -> None:
         if display:
             wrapper = lxml_etree.Element("span", {"class": MATH_DISPLAY})
             wrapper.append(mathml)
+            if label:
+                numbered += 1
+                wrapper.set("class", f"{MATH_DISPLAY} {EQUATION}")
+                wrapper.set("id", label)
+                number = lxml_etree.SubElement(wrapper, "span", {"class": EQUATION_NUMBER})
+                number.text = f"({numbered})"
             _put(element, wrapper, display)
         else:
             _put(element, mathml, display)
 
 
+def equation_id(label: str) -> str:
+    """The id of an equation labelled ``label`` (``eq:mass`` is ``eq-mass``): what its
+    references name too."""
+    ident = re.sub(r"[^\w.-]", "-", label.strip())
+    return ident if ident[:1].isalpha() else f"eq-{ident}"
+
+
+# A label in the TeX: LaTeX's \label{x}, bookdown's (\#eq:x)
+TEX_LABEL = re.compile(r"\\label\{([^{}]+)\}|\(\\#(eq:[^()\s]+)\)")
+# A label after the closing $$: Quarto's {#eq-x}, MyST's (x) (only when a reference names it)
+TAIL_LABEL = re.compile(r"^[ \t]*(?:\{#(eq-[\w:.-]+)\}|\(([A-Za-z][\w:.-]*)\))")
+
+
+def _label(element: Any, tex: str, referred: frozenset[str]) -> str:
+    """The id of a displayed formula's label, or "": written in its TeX, or after it, where it
+    is taken out of the text."""
+    written = TEX_LABEL.search(tex)
+    if written:
+        return equation_id(written.group(1) or written.group(2))
+    after = TAIL_LABEL.match(element.tail or "")
+    if after and (after.group(1) or equation_id(after.group(2)) in referred):
+        element.tail = element.tail[after.end() :]
+        return equation_id(after.group(1) or after.group(2))
+    return ""
+
+
+def _referred_to(root: Any) -> frozenset[str]:
+    """The keys the text's references name (:mod:`.refsyntax`'s placeholders)."""
+    from .refsyntax import PLACEHOLDER, Reference
+
+    text = "".join(root.itertext())
+    return frozenset(item.key for m in PLACEHOLDER.finditer(text) for item in Reference.decode(m.group(1)).items)
+
+
 def _put(placeholder: Any, replacement: Any, display: bool) -> None:
     """``replacement`` where ``placeholder`` was (its tail kept); a paragraph or a fence's
-    ``<div>`` holding one displayed formula alone becomes ``<div class="math-display">``."""
+    ``<div>`` holding one displayed formula alone becomes ``<div class="math-display">``
+    (with the formula's id and classes)."""
     parent = placeholder.getparent()
     replacement.tail = placeholder.tail
     parent.replace(placeholder, replacement)
+    wrapper = MATH_DISPLAY in (replacement.get("class") or "").split()
     if placeholder.tag == "div":  # a ```math fence: a block already
-        if replacement.get("class") == MATH_DISPLAY:
+        if wrapper:
             replacement.tag = "div"
         return
     alone = (
@@ -312,9 +374,10 @@ def _put(placeholder: Any, replacement: Any, display: bool) -> None:
         and not (replacement.tail or "").strip()
         and not parent.attrib
     )
-    if alone and replacement.get("class") == MATH_DISPLAY:
+    if alone and wrapper:
         parent.tag = "div"
-        parent.set("class", MATH_DISPLAY)
+        for name, value in replacement.attrib.items():
+            parent.set(name, value)
         parent.text = None
         parent.remove(replacement)
         parent.extend(list(replacement))

@@ -6,7 +6,7 @@ has its number. A placeholder is U+E000, the reference as hexadecimal UTF-8 JSON
 Markdown or typographic rule can change it, and no cleaning removes it.
 
 Invariants: ``@word``, bare or in brackets, is a reference only when it is a cross-reference
-label (``fig-``, ``tbl-``, ``sec-``) or the document has a bibliography (a bare one: when the
+label (``fig-``, ``tbl-``, ``sec-``, ``eq-``) or the document has a bibliography (a bare one: when the
 word is one of its keys); text in code is never read; an
 e-mail address is never a reference.
 """
@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 
 START, END = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(f"{START}([0-9a-f]+){END}")
-XREF_PREFIXES = ("fig-", "tbl-", "sec-")
+XREF_PREFIXES = ("fig-", "tbl-", "sec-", "eq-")
 KEY = r"[A-Za-z0-9_](?:[\w:.#/-]*\w)?"
 BRACKETED = re.compile(r"\[((?:[^\[\]]*?[\s;])?-?@" + KEY + r"[^\[\]]*)\](?![\(\[:])")
 BARE = re.compile(r"(?<![\w@.\\/`])@(" + KEY + r")")
@@ -85,8 +85,9 @@ STYLES = {
     "number": "the number alone, '??' when it names nothing (bookdown's \\@ref)",
     "title": "the target's title, or the text given (MyST's {ref})",
     "numref": "'Figure 3', or the text given with %s or {number} for the number (MyST's {numref})",
+    "equation": "the number in parentheses, '(3)', '(??)' when it names nothing (MyST's {eq}, LaTeX's \\eqref)",
 }
-"""Cross-references of other tools (:mod:`.dialects`): any label, not only ``fig-``, ``tbl-``, ``sec-``."""
+"""Cross-references of other tools (:mod:`.dialects`): any label, not only ``fig-``, ``tbl-``, ``sec-``, ``eq-``."""
 
 
 def parse_item(text: str) -> Item | None:

@@ -179,7 +179,11 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
         body, index = _body(numbered, index, opened)
         language = "math" if name == "math" else argument.split()[0] if argument else options.get("language", "")
         out.append((f"{indent}{'`' * max(3, len(fence))}{language}", number))
+        if name == "math" and argument:  # the formula written on the directive's line
+            out.append((f"{indent}{argument}", number))
         out.extend(body)
+        if name == "math" and options.get("label"):  # numbered, as MyST numbers it
+            out.append((f"{indent}\\label{{{options['label']}}}", number))
         out.append((f"{indent}{'`' * max(3, len(fence))}", number))
         return index, target
     if target is not None:
@@ -260,7 +264,7 @@ class _Role(InlineProcessor):
             element.text = AtomicString(m.group(3))
             return element, m.start(0), m.end(0)
         if name in ("ref", "numref", "eq", "any", "numref:fig"):
-            style = {"ref": "title", "any": "title", "numref": "numref", "eq": "number"}.get(name, "numref")
+            style = {"ref": "title", "any": "title", "numref": "numref", "eq": "equation"}.get(name, "numref")
             item = Item(label.strip(), text=shown.strip())
             return Reference((item,), False, m.group(0), style).encode(), m.start(0), m.end(0)
         if name.startswith("cite"):
