@@ -669,7 +669,27 @@ def _paragraph(lines: list[str], in_item: bool = False) -> list[str]:
 def _fence(node: Node) -> list[str]:
     info, content = node.lines[0].strip(" \t"), node.lines[1:]
     info = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", info)
-    return [f"{node.fence}{info}", *content, node.fence]
+    return [f"{node.fence}{_header(info)}", *content, node.fence]
+
+
+FENCE_TITLE = re.compile(r"""(?:^|\s)title=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+def _header(info: str) -> str:
+    """A fence's info string as superfences reads it whole: the language and the title. The
+    other words of a header (Docusaurus's ``{2-3}`` and ``showLineNumbers``, MkDocs's
+    ``linenums="1"`` and ``hl_lines="2 3"``) are left out: no layout marks lines, and
+    superfences would refuse the header over them, title and all. A header in braces
+    (``{.python title="x"}``) is superfences' own form and stays."""
+    if not info or info.startswith("{") or len(info.split()) == 1:
+        return info
+    language = info.split()[0] if "=" not in info.split()[0] else ""
+    title = FENCE_TITLE.search(info)
+    if title is None:
+        return language
+    text = next(group for group in title.groups() if group is not None)
+    quote = "'" if '"' in text else '"'
+    return f"{language} title={quote}{text}{quote}".strip()
 
 
 class Whitespace(Preprocessor):

@@ -58,6 +58,12 @@ TAG_START = re.compile(r"^(\s*)<([A-Z][\w.]*)(\s[^<>]*)?$|^(\s*)<([A-Z][\w.]*)(\
 TAG_END = re.compile(r"^\s*</([A-Z][\w.]*)>\s*$")
 
 
+# A line of code that only tells Docusaurus which lines to highlight, in any language's comment.
+MAGIC_COMMENT = re.compile(
+    r"^\s*(?://|#|--|%|;|/\*|<!--|\{/\*)\s*highlight-(?:next-line|start|end)\s*(?:\*/\}?|-->)?\s*$"
+)
+
+
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with Docusaurus's admonitions, MDX lines and components read."""
     code = code_lines(numbered)
@@ -72,7 +78,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     while index < len(numbered):
         line, number = numbered[index]
         if index in code:
-            out.append((line, number))
+            if not MAGIC_COMMENT.match(line):  # Docusaurus highlights the lines and removes the comment
+                out.append((line, number))
             index += 1
             continue
         inside = QUOTED.match(line)
