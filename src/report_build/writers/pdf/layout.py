@@ -29,6 +29,7 @@ from ...errors import Diagnostics, RenderError, TemplateError
 from ...theme import Theme
 from ..pagination import PageMark
 from . import (
+    dictionary_breaks,
     fixes,  # noqa: F401 (applies a layout correction)
     leaders,  # noqa: F401 (leader dots set in runs, not one box each)
     markup,
@@ -107,6 +108,8 @@ def lay_out_html(
             )
     except FatalURLFetchingError as exc:
         raise RenderError(f"PDF: {exc.__cause__ or exc}", source) from None
+    if dictionary_breaks.ZWSP in html:
+        dictionary_breaks.unmark_bookmarks(rendered.pages)  # the outline without the words' break opportunities
     report([*parsed.said, *log.located], source, diagnostics)
     return LaidOut(rendered, source, diagnostics, options=options)
 

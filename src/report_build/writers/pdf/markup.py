@@ -12,6 +12,7 @@ import lxml.html
 
 from ...model import Document
 from ...theme import Theme, document_context
+from . import dictionary_breaks
 from .math import vector_formulas
 
 # Attributes that WeasyPrint's presentational hints (HTML attributes such as <img width>,
@@ -28,9 +29,11 @@ RTL_STYLESHEET = "css/print-rtl.css"  # loaded after print.css for right-to-left
 
 def render_html(doc: Document, theme: Theme, edition: str = "screen") -> str:
     """The HTML that WeasyPrint lays out (also what the benchmark hands bare WeasyPrint); its
-    formulas drawn as vector graphics (:mod:`.math`)."""
+    formulas drawn as vector graphics (:mod:`.math`), a break opportunity between the words of
+    its Khmer, Lao and Burmese text (:mod:`.dictionary_breaks`)."""
     context = document_context(vector_formulas(doc), "pdf", edition, lambda ident: f"#{ident}")
-    return DECORATIVE.sub(_decorative, theme.render("pdf.html", **context))
+    html = dictionary_breaks.in_html(theme.render("pdf.html", **context))
+    return DECORATIVE.sub(_decorative, html)
 
 
 # A decorative image (alt="", role="presentation") should be an artifact of a tagged PDF, which
