@@ -1,5 +1,5 @@
-"""Khmer, Lao and Burmese lines in the PDF break between words, found by ICU's dictionaries
-(writers/pdf/dictionary_breaks.py).
+"""Khmer, Lao and Burmese lines in the PDF break between words, found by ICU's dictionaries, and
+never inside a cluster (writers/pdf/dictionary_breaks.py, with writers/pdf/word_breaks.py).
 
 The end-to-end tests read each line of the laid-out pages a real build writes its PDF from:
 poppler cannot read these scripts back from a WeasyPrint PDF (its ToUnicode map gives a glyph
@@ -16,7 +16,7 @@ import pytest
 
 from report_build import Diagnostics
 from report_build.writers.pdf import dictionary_breaks
-from report_build.writers.pdf.dictionary_breaks import ZWSP, in_html, marked
+from report_build.writers.pdf.dictionary_breaks import ZWSP, clusters, in_html, marked
 
 KHMER = (
     "ការអប់រំនៅតំបន់ជនបទនៃប្រទេសកម្ពុជានៅតែជាបញ្ហាធំមួយ។ នៅក្នុងខេត្តបាត់ដំបង "
@@ -99,6 +99,37 @@ def test_a_bookmark_loses_the_break_opportunities():
     assert ZWSP in page.bookmarks[0][1]
     dictionary_breaks.unmark_bookmarks([page])
     assert page.bookmarks == [(1, "សេចក្តីផ្តើមនៃការអប់រំ", (0, 0), "open"), (2, "A\u200bB", (0, 9), "closed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("គ្រូបង្រៀន", ["គ្រូ", "ង្រៀ"]),  # a coeng keeps the consonant under it
+        ("ដាច់", ["ដាច់"]),  # a final with its sign (់) stays with its syllable
+        ("របាយការណ៍", ["បា", "កា", "រណ៍"]),
+        ("ខេត្ត", ["ខេ", "ត្ត"]),
+        ("ကျောင်း", ["ကျောင်း"]),  # asat: the final of the syllable
+        ("အင်္ဂလိပ်", ["အင်္ဂ", "လိပ်"]),  # kinzi, stacked under the next consonant
+        ("ເຂດ", ["ເຂ"]),  # a Lao vowel written before its consonant
+        ("ສະຫວັນ", ["ສະ", "ວັ"]),
+        ("ภาษาไทย Latin", []),
+    ],
+)
+def test_the_clusters_no_line_breaks_inside(text, kept):
+    assert [text[start:end] for start, end in clusters(text)] == kept
+
+
+@pytest.mark.parametrize("text", [KHMER, LAO, BURMESE])
+def test_no_cluster_ends_with_a_coeng_or_starts_with_a_mark(text):
+    spans = clusters(text)
+    edges = {position for span in spans for position in span}
+    for position in range(1, len(text)):
+        inside = any(start < position < end for start, end in spans)
+        if inside or position in edges:
+            continue
+        # a position outside every cluster: a break there splits no cluster
+        assert text[position - 1] not in (COENG, VIRAMA, *LAO_BEFORE), text[position - 5 : position + 5]
+        assert not unicodedata.category(text[position]).startswith("M"), text[position - 5 : position + 5]
 
 
 # --- End to end: the lines of a real build -------------------------------------------------

@@ -97,3 +97,40 @@ def test_a_korean_report_keeps_its_words_whole_in_the_pdf(tmp_path):
     assert len(body) > 10
     words = set(SENTENCES.split())
     assert all(token in words for line in body for token in line.split()), body
+
+
+# --- Khmer, Lao and Burmese: clusters kept whole -------------------------------------------
+
+KHMER_WORD = "គ្រូបង្រៀនប្រទេសកម្ពុជាខេត្តបាត់ដំបងដាច់ស្រយាល"  # no break opportunity in it: one long "word"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("style", ["overflow-wrap: anywhere", "word-break: break-all"])
+def test_a_khmer_word_wider_than_its_line_is_cut_between_clusters(style):
+    """The last resort (Pango's character wrapping) cut after a coeng, sending the subscript
+    consonant to the next line, and before a final with its sign (ដា|ច់)."""
+    paragraphs = "".join(f'<p style="width: {width}mm; {style}">{KHMER_WORD}</p><p>-</p>' for width in range(8, 40, 3))
+    lines = _laid_out_lines(f'<html lang="km"><body style="font-family: Noto Sans Khmer">{paragraphs}</body></html>')
+    cut = [line for line in lines if line != "-"]
+    assert len(cut) > 3 * len(range(8, 40, 3))  # each paragraph is cut
+    assert "".join(cut) == KHMER_WORD * len(range(8, 40, 3))  # nothing lost
+    assert not [line for line in cut if line.endswith("\u17d2")], cut  # no coeng at a line's end
+    assert not [line for line in cut if line.startswith(("់", "ច់", "ត់"))], cut
+
+
+def _laid_out_lines(html: str) -> list[str]:
+    """The text of each line as WeasyPrint laid it out (pdftotext cannot read Khmer back from a
+    WeasyPrint PDF: see test_pdf_dictionary_breaks.py)."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    word_breaks.use_for(html)
+    lines, stack = [], [page._page_box for page in weasyprint.HTML(string=html).render().pages]
+    while stack:
+        box = stack.pop(0)
+        if isinstance(box, boxes.LineBox):
+            texts = [child for child in box.descendants() if isinstance(child, boxes.TextBox)]
+            lines.append("".join(text.text for text in texts).strip())
+        else:
+            stack[:0] = getattr(box, "children", [])
+    return [line for line in lines if line]

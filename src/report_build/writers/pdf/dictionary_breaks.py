@@ -1,4 +1,4 @@
-"""Khmer, Lao and Burmese lines in the PDF broken between words.
+"""Khmer, Lao and Burmese lines in the PDF broken between words, and never inside a cluster.
 
 These scripts write no space between words (a space ends a phrase or a sentence), and where a
 word ends takes a dictionary to know: Unicode gives their letters the line-breaking class SA,
@@ -10,8 +10,8 @@ anywhere``: Pango's character wrapping) between any two grapheme clusters, which
 scripts falls inside words and syllables: after a Khmer coeng, the subscript consonant sent to
 the next line (``គ្រូបង្|រៀន``, the word misspelt), between a vowel and its final (``ដា|ច់``).
 
-The correction, for these three scripts only (Thai keeps Pango's own breaks; other text is as it
-was, byte for byte):
+Two corrections, for these three scripts only (Thai keeps Pango's own breaks; other text is as
+it was, byte for byte):
 
 - :func:`in_html`: the PDF's HTML is given a break opportunity, U+200B ZERO WIDTH SPACE, between
   two words of a run of these letters, where ICU's line breaker puts one (its dictionaries for
@@ -20,6 +20,12 @@ was, byte for byte):
   purpose, and it shows nothing. The site and the ePub are left alone: browsers and reading
   systems break these scripts with ICU themselves.
   The PDF's outline (its bookmarks) gets the headings' text without them (:func:`unmark_bookmarks`).
+- :func:`clusters`: the spans no line breaks inside, not even as the last resort: a cluster (a
+  letter with its marks and the consonants stacked under it after a coeng or virama, a Lao vowel
+  written before its consonant with that consonant), and with it a Khmer consonant that carries a
+  final's sign (់ ៍ ៎ ៏ ៑) or a Burmese consonant killed by asat (်), both the end of the
+  syllable before them. :mod:`.word_breaks` gives them to Pango, so that a word wider than its
+  line is cut between two of them, never after a coeng nor before a vowel sign.
 
 Invariant: :func:`in_html` only adds U+200B, only between two letters or marks of these scripts
 and only outside tags, ``<head>`` and code, math and drawings; HTML without these scripts comes
@@ -44,8 +50,17 @@ MARKS = (
     "\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d\u17b4-\u17d3\u17dd\ua9e5\uaa7b-\uaa7d\u200c\u200d"
 )
 SCRIPT = re.compile(f"[{LETTERS}{MARKS}]")
-"""A letter or mark of Khmer, Lao or Myanmar: the text :func:`in_html` concerns."""
+"""A letter or mark of Khmer, Lao or Myanmar: text that :func:`in_html` and :func:`clusters` concern."""
 
+_LETTER, _MARK, _VIRAMA = f"[{LETTERS}]", f"[{MARKS}]", "[\u17d2\u1039]"  # Khmer coeng, Myanmar virama
+CLUSTER = re.compile(
+    f"[\u0ec0-\u0ec4]*{_LETTER}"  # a Lao vowel written before its consonant, the letter
+    f"(?:{_VIRAMA}{_LETTER}?|{_MARK})*"  # its marks and the consonants stacked under it
+    f"(?:[\u0eb0\u0eb2\u0eb3\u0ebd\u0ec6\u17d7]{_MARK}*)*"  # Lao vowels after it, a repetition sign
+)
+FINAL = re.compile("[\u1780-\u17a2].*[\u17cb\u17cd\u17ce\u17cf\u17d1].*|[\u1000-\u1021].*\u103a.*", re.S)
+"""A cluster that ends the syllable before it: a Khmer consonant with a final's sign (់ ៍ ៎ ៏ ៑), a
+Burmese consonant killed by asat (်, and with it a kinzi)."""
 BETWEEN_LETTERS = re.compile(f"(?<=[{LETTERS}{MARKS}]){ZWSP}(?=[{LETTERS}{MARKS}])")  # a U+200B marked() may have put
 TOKEN = re.compile(r"""(<!--.*?-->|<[!?/]?[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>)""", re.S)
 NAME = re.compile(r"<(/?)([A-Za-z][\w:-]*)")
@@ -55,6 +70,25 @@ INLINE = frozenset(
     "a abbr b bdi bdo cite data del dfn em i ins mark q s small span strong sub sup time u var".split()  # noqa: SIM905
 )
 """Elements inside a line of text: a word runs on across them (``ការ<em>អប់រំ</em>``)."""
+
+
+def clusters(text: str) -> list[tuple[int, int]]:
+    """The clusters of Khmer, Lao and Myanmar text in ``text`` that are more than one character
+    long, each with the final after it (:data:`FINAL`), as (start, end) character indexes: no
+    line may break inside them. (A final written with no sign of its own, as in ``ការ``, cannot
+    be told from the next syllable's first consonant without a dictionary: a word wider than its
+    line, cut as the last resort, may be cut before it, as a Latin word is cut between any two
+    letters then.)"""
+    if not SCRIPT.search(text):
+        return []
+    found: list[tuple[int, int]] = []
+    for match in CLUSTER.finditer(text):
+        start, end = match.span()
+        if found and found[-1][1] == start and FINAL.fullmatch(match.group()):
+            found[-1] = (found[-1][0], end)
+        else:
+            found.append((start, end))
+    return [(start, end) for start, end in found if end - start > 1]
 
 
 @functools.cache

@@ -91,7 +91,7 @@ def lay_out_html(
     group's hand-over); ``options`` are kept for :meth:`LaidOut.write`."""
     fetcher = SandboxFetcher([root, *theme.dirs], replacements)
     paths = [path for path in (theme.find(name) for name in stylesheets) if path is not None]
-    word_breaks.use_for(html)  # Korean words kept whole, when there is Korean
+    word_breaks.use_for(html)  # Korean words, Khmer, Lao and Burmese clusters kept whole, when there are some
     try:
         parsed = _parsed(page, paths, fetcher)
         fonts, counters = parsed.fonts, parsed.counters

@@ -1,4 +1,4 @@
-"""Korean lines broken between words, in the PDF of a document that holds Korean.
+"""Korean words, and Khmer, Lao and Burmese clusters, kept whole in the lines of the PDF.
 
 Korean writes spaces between its words, and a line breaks there: the site and the ePub set it
 with ``word-break: keep-all``. WeasyPrint 70 has no ``keep-all``, and Pango's rules let a line
@@ -10,20 +10,27 @@ as keep-all has them. A word wider than its line is still cut where the layout a
 (``overflow-wrap``, ``word-break: break-all``: WeasyPrint's last resort, Pango's character
 wrapping), as keep-all lets it be; text with ``word-break: break-all`` keeps no word whole.
 
+Khmer, Lao and Burmese lines break between words at the U+200B the PDF's HTML is given there
+(:mod:`.dictionary_breaks`); a word wider than its line, cut as the last resort, is cut between
+two of its clusters (:func:`.dictionary_breaks.clusters`), never after a coeng or before a
+vowel sign, as Pango's character wrapping would have it (in any language, with any
+``word-break``).
+
 WeasyPrint decides where a line may break in two places, and both are changed alike:
 
 - the layout of a line (``Layout.set_text``): Pango is given an ``allow_breaks`` attribute,
-  false, over each such word (taken away again for the last resort: ``Layout.get_first_line``
-  with character wrapping);
+  false, over each such word or cluster (the words taken away again for the last resort:
+  ``Layout.get_first_line`` with character wrapping; the clusters kept);
 - the break points WeasyPrint reads on their own (``get_log_attrs``: whether a text box can break
-  inside, or where two boxes meet, as in "소유<em>권</em>"): the same positions are cleared.
+  inside, or where two boxes meet, as in "소유<em>권</em>"): the same positions are cleared for
+  Korean (Pango reads none inside a run of Khmer, Lao or Burmese letters).
 
-No character is added to the text: the words are copied, searched and read aloud as written.
-The functions are replaced only when a document to lay out holds Hangul (:func:`use_for`: a
-layout without it calls WeasyPrint's own, with none of this code on its busiest path, which
-cost an English report 2-3 % of its layout), and only where they are found as expected
-(:data:`AVAILABLE`), so that a WeasyPrint upgrade cannot be silently mangled. Other languages
-break as before.
+No character is added to the text here: the words are copied, searched and read aloud as written.
+The functions are replaced only when a document to lay out holds Hangul or one of those scripts
+(:func:`use_for`: a layout without them calls WeasyPrint's own, with none of this code on its
+busiest path, which cost an English report 2-3 % of its layout), and only where they are found as
+expected (:data:`AVAILABLE`), so that a WeasyPrint upgrade cannot be silently mangled. Other
+languages break as before.
 """
 
 from __future__ import annotations
@@ -38,11 +45,12 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import ffi, pango
 
 from ...phrases import HANGUL, korean
+from . import dictionary_breaks
 
 MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f"
 LETTER = f"[\\w{MARKS}]"  # a letter or digit, or a combining mark (a Hangul tone mark among them)
 WORD = re.compile(f"{LETTER}{{2,}}")  # a word, for keep-all (kept whole when it holds Hangul)
-PLAIN = "_report_build_plain"  # (the Pango layout, its attributes before the words of its text were added)
+PLAIN = "_report_build_plain"  # (the Pango layout, its attributes before ours, those for character wrapping)
 CHARACTER_WRAP = pango.PANGO_WRAP_CHAR  # WeasyPrint's last resort for a word wider than its line
 
 
@@ -85,46 +93,61 @@ def get_log_attrs(text: str, lang: str | None) -> Any:
 
 
 def set_text(layout: Any, text: str, justify: bool = False) -> None:
-    """WeasyPrint's ``Layout.set_text``, then Pango told not to break inside a Korean word.
+    """WeasyPrint's ``Layout.set_text``, then Pango told not to break inside a Korean word or a
+    Khmer, Lao or Burmese cluster.
 
     A layout is given one text after another (the rest of a paragraph, then the part that fits,
-    hyphenated or not): the words of the text before are taken away first, so that they never
-    fall on the next text's letters."""
+    hyphenated or not): the attributes of the text before are taken away first, so that they
+    never fall on the next text's letters."""
     _drop_words(layout)
     SET_TEXT(layout, text, justify)
-    if not _keeps_words(layout.style["lang"]) or layout.style["word_break"] == "break-all":
-        return
-    spans = words(layout.text)
-    if not spans:
+    style, text = layout.style, layout.text
+    keep_all = _keeps_words(style["lang"]) and style["word_break"] != "break-all"
+    spans = words(text) if keep_all else []
+    clusters = dictionary_breaks.clusters(text)
+    if not (spans or clusters):
         return
     current = pango.pango_layout_get_attributes(layout.layout)
     if current == ffi.NULL:
         plain = ffi.NULL
-        kept = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        wrapping = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     else:
         plain = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
-        kept = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
-    layout.__dict__[PLAIN] = (layout.layout, plain)
-    for start, end in _byte_spans(layout.text, spans):
+        wrapping = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
+    _forbid_breaks(wrapping, text, clusters)
+    kept = wrapping
+    if spans:
+        kept = ffi.gc(pango.pango_attr_list_copy(wrapping), pango.pango_attr_list_unref)
+        _forbid_breaks(kept, text, spans)
+    layout.__dict__[PLAIN] = (layout.layout, plain, wrapping)
+    pango.pango_layout_set_attributes(layout.layout, kept)
+
+
+def _forbid_breaks(attributes: Any, text: str, spans: list[tuple[int, int]]) -> None:
+    """No line break inside each of ``spans`` (character indexes of ``text``, in order)."""
+    for start, end in _byte_spans(text, spans):
         attribute = pango.pango_attr_allow_breaks_new(False)
         attribute.start_index, attribute.end_index = start, end
-        pango.pango_attr_list_insert(kept, attribute)
-    pango.pango_layout_set_attributes(layout.layout, kept)
+        pango.pango_attr_list_insert(attributes, attribute)
 
 
 def get_first_line(layout: Any) -> Any:
     """WeasyPrint's ``Layout.get_first_line``; with character wrapping (its last resort for a word
-    wider than the line, under ``overflow-wrap`` or ``word-break: break-all``) the words are
-    taken away first, so that such a word is cut rather than run past the line's end."""
-    if PLAIN in layout.__dict__ and pango.pango_layout_get_wrap(layout.layout) == CHARACTER_WRAP:
-        _drop_words(layout)
+    wider than the line, under ``overflow-wrap`` or ``word-break: break-all``) the Korean words are
+    taken away first, so that such a word is cut rather than run past the line's end; the
+    clusters stay, so that it is cut between two of them."""
+    stash = layout.__dict__.get(PLAIN)
+    if stash is not None and pango.pango_layout_get_wrap(layout.layout) == CHARACTER_WRAP:
+        owner, _plain, wrapping = stash
+        if owner == layout.layout:
+            pango.pango_layout_set_attributes(layout.layout, wrapping)
     return GET_FIRST_LINE(layout)
 
 
 def _drop_words(layout: Any) -> None:
-    """Give a layout back the attributes it had before :func:`set_text` added its words (not to
-    the new Pango layout WeasyPrint makes when it lays a line out again)."""
-    owner, plain = layout.__dict__.pop(PLAIN, (None, None))
+    """Give a layout back the attributes it had before :func:`set_text` added its own (not to the
+    new Pango layout WeasyPrint makes when it lays a line out again)."""
+    owner, plain, _wrapping = layout.__dict__.pop(PLAIN, (None, None, None))
     if owner is not None and owner == layout.layout:
         pango.pango_layout_set_attributes(layout.layout, plain)
 
@@ -145,11 +168,12 @@ def _declare() -> bool:
 
 
 def use_for(html: str) -> bool:
-    """Replace WeasyPrint's three functions by these if ``html`` holds Hangul (for the rest of
-    the process: they leave other text as it was); whether they are in use."""
+    """Replace WeasyPrint's three functions by these if ``html`` holds Hangul, Khmer, Lao or
+    Myanmar (for the rest of the process: they leave other text as it was); whether they are in
+    use."""
     if applied():
         return True
-    if not AVAILABLE or not HANGUL.search(html):
+    if not AVAILABLE or not (HANGUL.search(html) or dictionary_breaks.SCRIPT.search(html)):
         return False
     get_log_attrs.__wrapped__ = GET_LOG_ATTRS  # type: ignore[attr-defined]
     set_text.__wrapped__ = SET_TEXT  # type: ignore[attr-defined]
