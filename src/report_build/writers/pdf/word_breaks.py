@@ -14,7 +14,9 @@ Khmer, Lao and Burmese lines break between words at the U+200B the PDF's HTML is
 (:mod:`.dictionary_breaks`); a word wider than its line, cut as the last resort, is cut between
 two of its clusters (:func:`.dictionary_breaks.clusters`), never after a coeng or before a
 vowel sign, as Pango's character wrapping would have it (in any language, with any
-``word-break``).
+``word-break``). Their text is also drawn without ``letter-spacing``: Pango turns a spaced text's
+ligatures off, and the fonts of these scripts need them (Noto's Khmer drew ``នៅ`` with a dotted
+circle and ``បា`` as ``ហ`` on the cover, whose title is spaced).
 
 WeasyPrint decides where a line may break in two places, and both are changed alike:
 
@@ -42,7 +44,7 @@ from typing import Any
 
 from cffi import FFIError
 from weasyprint.text import line_break
-from weasyprint.text.ffi import ffi, pango
+from weasyprint.text.ffi import ffi, gobject, pango
 
 from ...phrases import HANGUL, korean
 from . import dictionary_breaks
@@ -50,6 +52,7 @@ from . import dictionary_breaks
 MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f"
 LETTER = f"[\\w{MARKS}]"  # a letter or digit, or a combining mark (a Hangul tone mark among them)
 WORD = re.compile(f"{LETTER}{{2,}}")  # a word, for keep-all (kept whole when it holds Hangul)
+UNSPACED = re.compile(f"[{dictionary_breaks.LETTERS}{dictionary_breaks.MARKS}\u200b]+")  # drawn without letter-spacing
 PLAIN = "_report_build_plain"  # (the Pango layout, its attributes before ours, those for character wrapping)
 CHARACTER_WRAP = pango.PANGO_WRAP_CHAR  # WeasyPrint's last resort for a word wider than its line
 
@@ -94,7 +97,7 @@ def get_log_attrs(text: str, lang: str | None) -> Any:
 
 def set_text(layout: Any, text: str, justify: bool = False) -> None:
     """WeasyPrint's ``Layout.set_text``, then Pango told not to break inside a Korean word or a
-    Khmer, Lao or Burmese cluster.
+    Khmer, Lao or Burmese cluster, and to draw those scripts without letter-spacing.
 
     A layout is given one text after another (the rest of a paragraph, then the part that fits,
     hyphenated or not): the attributes of the text before are taken away first, so that they
@@ -105,6 +108,7 @@ def set_text(layout: Any, text: str, justify: bool = False) -> None:
     keep_all = _keeps_words(style["lang"]) and style["word_break"] != "break-all"
     spans = words(text) if keep_all else []
     clusters = dictionary_breaks.clusters(text)
+    unspaced = [m.span() for m in UNSPACED.finditer(text)] if clusters and style["letter_spacing"] != "normal" else []
     if not (spans or clusters):
         return
     current = pango.pango_layout_get_attributes(layout.layout)
@@ -113,7 +117,10 @@ def set_text(layout: Any, text: str, justify: bool = False) -> None:
         wrapping = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
     else:
         plain = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
-        wrapping = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
+        if unspaced:
+            wrapping = _without_spacing(current, _byte_spans(text, unspaced))
+        else:
+            wrapping = ffi.gc(pango.pango_attr_list_copy(current), pango.pango_attr_list_unref)
     _forbid_breaks(wrapping, text, clusters)
     kept = wrapping
     if spans:
@@ -121,6 +128,43 @@ def set_text(layout: Any, text: str, justify: bool = False) -> None:
         _forbid_breaks(kept, text, spans)
     layout.__dict__[PLAIN] = (layout.layout, plain, wrapping)
     pango.pango_layout_set_attributes(layout.layout, kept)
+
+
+def _without_spacing(attributes: Any, spans: list[tuple[int, int]]) -> Any:
+    """A new list of ``attributes`` with no letter-spacing over ``spans`` (byte indexes, in
+    order): a letter-spacing attribute, even of 0, turns the text's ligatures off in Pango, so
+    those over the spans are cut around them rather than set to 0."""
+    rebuilt = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    copies = pango.pango_attr_list_get_attributes(attributes)  # each attribute a copy, now ours
+    node = copies
+    while node != ffi.NULL:
+        attribute = ffi.cast("PangoAttribute *", node.data)
+        node = node.next
+        if attribute.klass != SPACING_CLASS:
+            pango.pango_attr_list_insert(rebuilt, attribute)  # the list takes it
+            continue
+        start, end, value = attribute.start_index, attribute.end_index, ffi.cast("RBAttrInt *", attribute).value
+        pango.pango_attribute_destroy(attribute)
+        for first, last in _outside(start, end, spans):
+            spaced = pango.pango_attr_letter_spacing_new(value)
+            spaced.start_index, spaced.end_index = first, last
+            pango.pango_attr_list_insert(rebuilt, spaced)
+    gobject.g_slist_free(copies)
+    return rebuilt
+
+
+def _outside(start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) outside ``spans`` (in order)."""
+    parts = []
+    for first, last in spans:
+        if last <= start or first >= end:
+            continue
+        if first > start:
+            parts.append((start, first))
+        start = max(start, last)
+    if start < end:
+        parts.append((start, end))
+    return parts
 
 
 def _forbid_breaks(attributes: Any, text: str, spans: list[tuple[int, int]]) -> None:
@@ -158,11 +202,22 @@ def _declare() -> bool:
         "PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);",
         "PangoAttrList * pango_attr_list_copy (PangoAttrList *list);",
         "PangoWrapMode pango_layout_get_wrap (PangoLayout *layout);",
+        "GSList * pango_attr_list_get_attributes (PangoAttrList *list);",
+        "void pango_attribute_destroy (PangoAttribute *attr);",
+        "void g_slist_free (GSList *list);",
+        "typedef struct { PangoAttribute attr; int value; } RBAttrInt;",  # PangoAttrInt, under a name of ours
     ):
         with contextlib.suppress(FFIError):  # declared already (by a later WeasyPrint)
             ffi.cdef(declaration)
     try:
-        return bool(pango.pango_attr_allow_breaks_new and pango.pango_attr_list_copy and pango.pango_layout_get_wrap)
+        return bool(
+            pango.pango_attr_allow_breaks_new
+            and pango.pango_attr_list_copy
+            and pango.pango_layout_get_wrap
+            and pango.pango_attr_list_get_attributes
+            and pango.pango_attribute_destroy
+            and gobject.g_slist_free
+        )
     except AttributeError:
         return False
 
@@ -190,3 +245,14 @@ def applied() -> bool:
 
 AVAILABLE = line_break.get_log_attrs.__code__.co_varnames[:2] == ("text", "lang") and _declare()
 """Whether WeasyPrint's functions are those this module expects, and Pango has what it needs."""
+
+
+def _spacing_class() -> Any:
+    """What every letter-spacing attribute points to as its class (a static of Pango's)."""
+    attribute = pango.pango_attr_letter_spacing_new(0)
+    klass = attribute.klass
+    pango.pango_attribute_destroy(attribute)
+    return klass
+
+
+SPACING_CLASS = _spacing_class() if AVAILABLE else None
