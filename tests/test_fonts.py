@@ -155,3 +155,12 @@ def test_the_fallback_faces_a_text_needs(multilingual):
 )
 def test_a_css_font_weight_as_a_number(value, weight):
     assert fonts.css_weight(value) == weight
+
+
+@pytest.mark.skipif(fonts.installed("Noto Serif Myanmar") is None, reason="the Myanmar faces are not installed")
+def test_between_faces_that_claim_one_weight_the_one_named_for_it_is_chosen():
+    """Debian's NotoSerifMyanmar-Bold.ttf claims the regular weight: the ePub and the site
+    embedded it as the regular face."""
+    regular, bold = fonts.installed("Noto Serif Myanmar"), fonts.installed("Noto Serif Myanmar", fonts.BOLD)
+    assert regular.path.name == "NotoSerifMyanmar-Regular.ttf" and regular.weight == 400
+    assert bold.path.name == "NotoSerifMyanmar-Bold.ttf" and bold.weight == 700

@@ -89,9 +89,9 @@ def _fontconfig() -> tuple[ctypes.CDLL, int] | None:
     return (lib, config) if config else None
 
 
-def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[str, int, int, int, str, int]]:
-    """(file, index, weight, slant, first family, character set) of every installed face that
-    matches; each character set is a copy the caller owns (or 0)."""
+def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[str, int, int, int, str, int, str]]:
+    """(file, index, weight, slant, first family, character set, style name) of every installed
+    face that matches; each character set is a copy the caller owns (or 0)."""
     found = _fontconfig()
     if found is None:
         return []
@@ -104,7 +104,7 @@ def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[
         chars = lib.FcCharSetCreate()
         lib.FcCharSetAddChar(chars, charset)
         lib.FcPatternAddCharSet(pattern, b"charset", chars)
-    objects = lib.FcObjectSetBuild(b"file", b"index", b"weight", b"slant", b"family", b"charset", None)
+    objects = lib.FcObjectSetBuild(b"file", b"index", b"weight", b"slant", b"family", b"charset", b"style", None)
     fonts = lib.FcFontList(config, pattern, objects)
     faces = []
     try:
@@ -118,9 +118,11 @@ def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[
             for key in (b"index", b"weight", b"slant"):
                 values.append(whole.value if lib.FcPatternGetInteger(face, key, 0, ctypes.byref(whole)) == 0 else 0)
             family = text.value.decode() if lib.FcPatternGetString(face, b"family", 0, ctypes.byref(text)) == 0 else ""
+            style = text.value.decode() if lib.FcPatternGetString(face, b"style", 0, ctypes.byref(text)) == 0 else ""
             chars = ctypes.c_void_p()
             found_chars = lib.FcPatternGetCharSet(face, b"charset", 0, ctypes.byref(chars)) == 0 and chars.value
-            faces.append((file, values[0], values[1], values[2], family, found_chars and lib.FcCharSetCopy(chars)))
+            copied = found_chars and lib.FcCharSetCopy(chars)
+            faces.append((file, values[0], values[1], values[2], family, copied, style))
     finally:
         if fonts:
             lib.FcFontSetDestroy(fonts)
@@ -133,21 +135,52 @@ def _list(pattern_of: dict[str, str], charset: int | None = None) -> list[tuple[
 
 @functools.cache
 def installed(family: str, weight: int = REGULAR) -> Face | None:
-    """The installed upright face of ``family`` closest to ``weight`` (fontconfig's scale), or None."""
+    """The installed upright face of ``family`` closest to ``weight`` (fontconfig's scale), or None.
+    Between faces that claim the same weight, the one whose style name says it (a "Bold" file
+    that claims the regular weight, as Debian's Noto Serif Myanmar Bold does, is the bold one)."""
     listed = _list({"family": family})
     faces = [f for f in listed if f[3] == 0] or listed
     if not faces:
         return None
-    chosen = min(faces, key=lambda f: (abs(f[2] - weight), f[0], f[1]))
-    file, index, found, _slant, _family, chars = chosen
+    chosen = min(faces, key=lambda f: (abs(f[2] - weight), _named_otherwise(f[6], weight), f[0], f[1]))
+    file, index, found, _slant, _family, chars, style = chosen
     _free(f for f in listed if f is not chosen)
-    face = Face(family, Path(file), index, "normal", 700 if found >= BOLD else 400)
+    face = Face(family, Path(file), index, "normal", 700 if found >= BOLD or BOLD_STYLE.search(style) else 400)
     if chars:
         _CHARSETS[face] = chars  # fontconfig's own record of the face's characters: no font to read
     return face
 
 
-def _free(faces: Iterable[tuple[str, int, int, int, str, int]]) -> None:
+BOLD_STYLE = re.compile(r"bold|black|heavy", re.IGNORECASE)
+
+
+def _named_otherwise(style: str, weight: int) -> bool:
+    """Whether a face's style name says another weight than ``weight`` (bold or not)."""
+    return bool(BOLD_STYLE.search(style)) != (weight >= BOLD)
+
+
+STYLE_BY_WEIGHT = b"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <match target="pattern">
+    <test name="weight" compare="less"><const>medium</const></test>
+    <test name="slant"><const>roman</const></test>
+    <edit name="style" mode="append_last"><string>Regular</string></edit>
+  </match>
+  <match target="pattern">
+    <test name="weight" compare="more_eq"><const>bold</const></test>
+    <test name="slant"><const>roman</const></test>
+    <edit name="style" mode="append_last"><string>Bold</string></edit>
+  </match>
+</fontconfig>
+"""
+"""Fontconfig rules for the PDF's fonts: an upright regular (or bold) face is asked for by its
+style name too, so that between files of one family that claim the same weight, the one named
+for it is drawn (Debian's Noto Serif Myanmar Bold claims the regular weight: all Burmese text
+was bold)."""
+
+
+def _free(faces: Iterable[tuple[str, int, int, int, str, int, str]]) -> None:
     found = _fontconfig()
     for face in faces:
         if found is not None and face[5]:

@@ -103,6 +103,22 @@ def test_a_bengali_reports_dandas_are_drawn_by_its_bengali_face(tmp_path):
 
 
 @pytest.mark.e2e
+def test_burmese_running_text_is_drawn_by_the_regular_face_and_bold_by_the_bold(tmp_path):
+    """Debian's Noto Serif Myanmar Bold claims the regular weight, and fontconfig picked it for
+    regular text: every Burmese word was bold, and bold words could not be told apart."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\nlanguage: my\n---\n\n# T\n\nကျောင်းသားများ **အရေးကြီး** သည် ပညာရေး အတွက် ဖြစ်သည်။\n",
+        encoding="utf-8",
+    )
+    (result,) = build(manuscript, ("pdf",), write=False, diagnostics=Diagnostics(echo=False), jobs=1)  # no my.yaml
+    drawn = {(g.text, g.font) for g in glyphs(result.data) if "\u1000" <= g.text[:1] <= "\u109f"}
+    regular = {font for text, font in drawn if text in "ကျောင်းသားများ"}
+    bold = {font for text, font in drawn if text in "ရေးကြီး" and font.endswith("-Bold")}
+    assert "Noto-Serif-Myanmar" in regular and bold == {"Noto-Serif-Myanmar-Bold"}, drawn
+
+
+@pytest.mark.e2e
 def test_the_check_finds_an_empty_box(tmp_path):
     """A character no installed font has (Kawi, U+11F04) is drawn as .notdef: the check says so."""
     html = "<html lang='en'><body><p>Kawi \U00011f04 and 11 Latin letters</p></body></html>"

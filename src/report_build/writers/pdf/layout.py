@@ -26,6 +26,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 from ...cache import BuildCache, stamp
 from ...errors import Diagnostics, RenderError, TemplateError
+from ...fonts import STYLE_BY_WEIGHT
 from ...theme import Theme
 from ..pagination import PageMark
 from . import (
@@ -39,6 +40,15 @@ from . import (
 )
 from .fetcher import SandboxFetcher
 from .log import RendererMessage, captured_weasyprint_log
+
+
+def _faces_by_style_name(fonts: FontConfiguration) -> None:
+    """WeasyPrint's fontconfig set-up with :data:`...fonts.STYLE_BY_WEIGHT` added, so a regular
+    text is drawn by the file named Regular when a family's files claim one weight."""
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+
+    fontconfig.FcConfigParseAndLoadFromMemory(fonts._config, STYLE_BY_WEIGHT, True)
+    pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", fonts.font_map))
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,7 @@ def _parsed(page: str, paths: list[Path], fetcher: SandboxFetcher) -> Parsed:
     if kept is not None and kept[0] == key:
         return kept[1]
     fonts = FontConfiguration()
+    _faces_by_style_name(fonts)
     counters = CounterStyle()
     with captured_weasyprint_log() as log:
         sheets = [CSS(string=page, font_config=fonts, counter_style=counters)] + [
