@@ -259,3 +259,19 @@ def test_the_site_serves_the_subsets_in_woff2_for_the_pages_that_show_them(outpu
     assert _visible_beyond_latin(page) - covered == set()
     landing = lxml.html.fromstring(site["index.html"]).text_content()
     assert not _visible_beyond_latin(landing)  # the landing page shows none: no fallback face is fetched there
+
+
+@pytest.mark.e2e
+def test_a_hebrew_reports_numbers_are_set_in_the_text_faces_not_the_arabic_one(tmp_path):
+    """The right-to-left layouts put Naskh first for Arabic; in Hebrew its digits, commas and
+    full stops mixed a third face into every number ("ל-11")."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: דוח\nlanguage: he\n---\n\n# מבוא\n\nסקר ב-11 ערים בין 1 ל-11 בנובמבר 2024, 1,234 נוסעים.\n",
+        encoding="utf-8",
+    )
+    (result,) = build(manuscript, ("pdf",), write=False, diagnostics=Diagnostics(echo=False), jobs=1)
+    drawn = {(g.text, g.font) for g in glyphs(result.data)}
+    assert {font for text, font in drawn if text in "0123456789,."} <= {"RB-Serif", "RB-Sans", "RB-Sans-Bold"}
+    hebrew = {font for text, font in drawn if "\u05d0" <= text[:1] <= "\u05ea"}
+    assert "Noto-Serif-Hebrew" in hebrew and all("Hebrew" in font for font in hebrew), hebrew
