@@ -30,6 +30,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
+from pymdownx import emoji
 
 from ...contract import CALLOUT_COLLAPSIBLE, CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET
 from ..block_structure import SET_ASIDE
@@ -194,13 +195,46 @@ class _Autoref(InlineProcessor):
         return element, m.start(0), m.end(0)
 
 
+ICON = r":((?:material|fontawesome|octicons|simple)-[a-z0-9-]+):(?:\{[^}\n]*\})?"
+
+
+class _Icon(InlineProcessor):
+    """An icon shortcode of MkDocs Material (``:material-check:``, ``:fontawesome-brands-github:``,
+    with its ``{ .class }``): a report has no icon sets, so it goes, with a warning."""
+
+    def __init__(self, warn: Callable[[str, str], None]):
+        super().__init__(ICON)
+        self.warn = warn
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
+        self.warn(f"icon :{m.group(1)}: removed: a report has no icon set", m.group(0))
+        return "", m.start(0), m.end(0)
+
+
 class MkDocsExtension(Extension):
     def __init__(self, warn: Callable[[str, str], None], **kwargs: object):
         super().__init__(**kwargs)
         self.warn = warn
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.registerExtensions(["pymdownx.details", "pymdownx.tabbed"], {"pymdownx.tabbed": {"alternate_style": True}})
+        md.registerExtensions(
+            [
+                "pymdownx.details",
+                "pymdownx.tabbed",
+                "pymdownx.mark",  # ==marked==
+                "pymdownx.keys",  # ++ctrl+alt+del++
+                "pymdownx.caret",  # ^^inserted^^ (and 10^th^, as without the dialect)
+                "pymdownx.critic",  # {++added++} {--removed--} {~~old~>new~~}, shown as marked changes
+                "pymdownx.emoji",  # :smile: as the character
+            ],
+            {
+                "pymdownx.tabbed": {"alternate_style": True},
+                "pymdownx.caret": {"insert": True, "superscript": True},
+                "pymdownx.critic": {"mode": "view"},
+                "pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_alt},
+            },
+        )
+        md.inlinePatterns.register(_Icon(self.warn), "report_build_mkdocs_icon", 76)  # before emoji (75)
         store: list[list[str]] = []
         # Around GitHub's reading of the block structure (29), after whitespace (30).
         md.preprocessors.register(ListsAsWritten(md, store), "report_build_mkdocs_lists", 29.5)
