@@ -265,7 +265,10 @@ def _expand(
     numbered = [(line, first + index) for index, line in enumerate(lines)]
     main = stack[0] if stack else path
     numbered = dialects.line_passes(state.dialects, numbered, state.context(path, main))
-    for line, number in numbered:
+    titles: set[int] = set()  # positions of headings that became a callout's title
+    for position, (line, number) in enumerate(numbered):
+        if position in titles:
+            continue
         match = FENCE.match(line)
         if fence is not None or match:
             if fence is None:
@@ -287,6 +290,10 @@ def _expand(
             state.profile_named = state.profile_named or names_profile
             if visible is None:  # not a condition: an ordinary div
                 open_divs.append((number, True))
+                heading = divs.callout_heading(classes, attributes, numbered, position + 1)
+                if heading is not None:  # Quarto: a callout's first heading is its title
+                    attributes = {**attributes, "title": heading[1]}
+                    titles.add(heading[0])
                 out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
                 continue
             open_divs.append((number, False))

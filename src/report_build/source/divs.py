@@ -107,6 +107,22 @@ def visible(
     return shown, names_profile, conditional
 
 
+def callout_heading(
+    classes: list[str], attributes: dict[str, str], numbered: list[tuple[str, int]], start: int
+) -> tuple[int, str] | None:
+    """A Quarto callout without a ``title`` whose content opens with a heading (``## Data
+    availability``): the heading's position in ``numbered`` and its text, the callout's title as
+    Quarto shows it (not a section of the report). None otherwise."""
+    if "title" in attributes or not any(c.startswith("callout-") and c[8:] in CALLOUTS for c in classes):
+        return None
+    position = next((i for i in range(start, len(numbered)) if numbered[i][0].strip()), None)
+    heading = CALLOUT_HEADING.match(numbered[position][0]) if position is not None else None
+    return (position, heading.group(1)) if heading else None
+
+
+CALLOUT_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+
+
 def div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list[str]:
     callout = next((CALLOUTS[c[len("callout-") :]] for c in classes if c.startswith("callout-")), None)
     id_attribute = f' id="{html.escape(ident)}"' if ident else ""
