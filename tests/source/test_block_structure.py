@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from report_build import Diagnostics, load
+from report_build.source import block_structure
 from report_build.source.block_structure import Reader, write
 from report_build.source.extensions import make_markdown
 
@@ -174,3 +175,20 @@ def test_any_mix_of_blocks_is_read_without_a_crash_or_a_stray_marker(lines):
     md, _ = make_markdown(has_title=True)
     html = md.convert(text)
     assert "\x02" not in html and "\x03" not in html and "rblist" not in html
+
+
+@pytest.mark.parametrize(
+    ("info", "read"),
+    [
+        ('js title="src/app.js" {2-3}', 'js title="src/app.js"'),
+        ('jsx title="/src/Hello.js" showLineNumbers', 'jsx title="/src/Hello.js"'),
+        ('toml linenums="1" title="config.toml" hl_lines="2"', 'toml title="config.toml"'),
+        ('ts title="features/posts/postsSlice.ts', 'ts title="features/posts/postsSlice.ts"'),  # a quote left open
+        ("py title='it\"s.py' x", "py title='it\"s.py'"),
+        ('{.python title="b.py"}', '{.python title="b.py"}'),  # superfences' own form
+        ("python {linenos=table}", "python"),
+        ("python", "python"),
+    ],
+)
+def test_a_fence_header_is_read_as_its_language_and_title(info, read):
+    assert block_structure._header(info) == read

@@ -672,7 +672,7 @@ def _fence(node: Node) -> list[str]:
     return [f"{node.fence}{_header(info)}", *content, node.fence]
 
 
-FENCE_TITLE = re.compile(r"""(?:^|\s)title=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+FENCE_TITLE = re.compile(r"""(?:^|\s)title=(?:"([^"]*)"|'([^']*)'|["']?([^\s"']+)["']?)""")  # a quote left open too
 
 
 def _header(info: str) -> str:

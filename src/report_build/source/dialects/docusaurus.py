@@ -20,6 +20,7 @@ A fence's title (```` ```ts title="app/store.ts" ````) is read with all fenced c
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .common import (
     COLON_CLOSE,
@@ -66,6 +67,7 @@ MAGIC_COMMENT = re.compile(
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with Docusaurus's admonitions, MDX lines and components read."""
+    numbered = _dedented_in_components(numbered)
     code = code_lines(numbered)
     out: Numbered = []
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
@@ -141,6 +143,43 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             context.warn("admonition ':::' is never closed; closed at the end of the file", opened_at)
             out.extend((text, numbered[-1][1]) for text in markup.close(indents.pop() if indents else ""))
     return out
+
+
+ONE_TAG = re.compile(r"^\s*<([A-Z][\w.]*)(?:\s[^<>]*?)?(/?)>\s*$")
+
+
+def _dedented_in_components(numbered: Numbered) -> Numbered:
+    """The lines inside MDX components (written on lines of their own) moved left by as much as
+    the first line inside each is indented. MDX has no indented code: children indented under
+    ``<TabItem>`` (the usual style) are Markdown, a fence among them a fence, where Markdown
+    would read four spaces as code. Relative indentation (a nested list, code) is kept."""
+    if not any("<" in line for line, _number in numbered):
+        return numbered
+    out: Numbered = []
+    open_components: list[list[Any]] = []  # [name, columns its content is indented, or None]
+    code = code_lines(numbered)
+    for index, (line, number) in enumerate(numbered):
+        if open_components and line.strip():
+            if open_components[-1][1] is None:
+                open_components[-1][1] = len(indent_of(line).expandtabs(4))
+            line = _less_indented(line, open_components[-1][1])
+        if index not in code:
+            end, start = TAG_END.match(line), ONE_TAG.match(line)
+            names = [name for name, _columns in open_components]
+            if end is not None and end.group(1) in names:
+                del open_components[len(names) - 1 - names[::-1].index(end.group(1)) :]
+            elif start is not None and not start.group(2):
+                open_components.append([start.group(1), None])
+        out.append((line, number))
+    return out
+
+
+def _less_indented(line: str, columns: int) -> str:
+    """``line`` without up to ``columns`` columns of its indentation (a tab counts to the next four)."""
+    taken = 0
+    while taken < len(line) and line[taken] in " \t" and len(line[: taken + 1].expandtabs(4)) <= columns:
+        taken += 1
+    return line[taken:]
 
 
 def _kind_and_title(admonition: re.Match[str]) -> tuple[str, str]:
