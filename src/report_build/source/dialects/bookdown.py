@@ -227,6 +227,7 @@ def _chunks(numbered: Numbered, context: FileContext) -> Numbered:
                 break
             body.append(numbered[index - 1][0])
         label, options = chunk_options(header)
+        body, label = _quarto_options(body, label, options)
         out.extend((text, number) for text in _chunk(engine, label, options, body, indent, fence, number, context))
     return out
 
@@ -278,6 +279,25 @@ def chunk_options(header: str) -> tuple[str, dict[str, str]]:
     return label, options
 
 
+QUARTO_OPTION = re.compile(r"^\s*#\|\s*([\w.-]+)\s*:\s*(.*?)\s*$")
+QUARTO_NAMES = {"fig-cap": "fig.cap", "fig-alt": "fig.alt"}  # Quarto's names for knitr's options
+
+
+def _quarto_options(body: list[str], label: str, options: dict[str, str]) -> tuple[list[str], str]:
+    """Quarto writes a chunk's options as ``#| key: value`` lines at the top of its code: they
+    join ``options`` (``fig-cap`` as ``fig.cap``, ``false`` as ``FALSE``) and leave the code.
+    The body without them, and the label (Quarto's ``label: fig-decay``)."""
+    taken = 0
+    for line in body:
+        option = QUARTO_OPTION.match(line)
+        if option is None:
+            break
+        key, value = option.group(1), _r_value(option.group(2))
+        options[QUARTO_NAMES.get(key, key)] = value.upper() if value.lower() in ("true", "false") else value
+        taken += 1
+    return body[taken:], options.get("label", label)
+
+
 def _r_value(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
@@ -295,7 +315,7 @@ def _chunk(engine, label, options, body, indent, fence, number, context: FileCon
     caption = options.get("fig.cap", "")
     if not caption:
         return [] if hidden else ["", *code, ""]
-    ident = f"fig-{label}" if label else ""
+    ident = (label if label.startswith("fig-") else f"fig-{label}") if label else ""  # Quarto's label has it
     image = _included_image("\n".join(body), context.path.parent)
     if image is not None:
         alt = options.get("fig.alt") or re.sub(r"\$|\\@ref\([^)]*\)", "", caption)
