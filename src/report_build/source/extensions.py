@@ -95,6 +95,23 @@ def heading_text(element: etree.Element) -> str:
     return " ".join("".join(parts).split())
 
 
+TRAILING_ID = re.compile(r"\s*\{#([\w:.-]+)[^{}]*\}\s*$")
+
+
+def _trailing_id(caption: etree.Element) -> str:
+    """The ``{#id}`` that ends a caption's text, taken out of it ("" when there is none)."""
+    last = caption[-1] if len(caption) else None
+    text = (last.tail if last is not None else caption.text) or ""
+    found = TRAILING_ID.search(text)
+    if found is None:
+        return ""
+    if last is not None:
+        last.tail = text[: found.start()]
+    else:
+        caption.text = text[: found.start()]
+    return found.group(1)
+
+
 class StructureTreeprocessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown, extension: StructureExtension):
         super().__init__(md)
@@ -179,6 +196,26 @@ class StructureTreeprocessor(Treeprocessor):
                     caption.extend(list(current))
                     following.insert(0, caption)
                     parent.remove(current)
+            # pandoc and Quarto write the caption after the table too: "Table: …" or ": …" (which
+            # def_list reads as a definition without a term); "{#tbl-x}" at its end is the table's id
+            for current, following in pairwise(list(parent)):
+                if current.tag != "table" or current.find("caption") is not None:
+                    continue
+                if following.tag == "p" and TABLE_CAPTION.match(following.text or ""):
+                    words = following
+                    words.text = TABLE_CAPTION.sub("", words.text or "", count=1)
+                elif following.tag == "dl" and [child.tag for child in following] == ["dd"]:
+                    words = following[0]
+                else:
+                    continue
+                caption = etree.Element("caption")
+                caption.text, caption.tail = words.text, None
+                caption.extend(list(words))
+                ident = words.get("id") or _trailing_id(caption)
+                if ident and not current.get("id"):
+                    current.set("id", ident)
+                current.insert(0, caption)
+                parent.remove(following)
 
     @staticmethod
     def _wrap_chapters(root: etree.Element, structure: Structure) -> None:
