@@ -26,6 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 from ..contract import CHAPTER_SECTION
 from . import fences, github, math, spans
 from .ids import Anchors, HeadingIdsExtension
+from .pandoc_tables import PandocTables
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -266,6 +267,8 @@ class StructureExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtension(self)
         md.treeprocessors.register(StructureTreeprocessor(md, self), "report_build_structure", 4)
+        # pandoc's tables without pipes, as pipe tables: before the block structure is read (29)
+        md.preprocessors.register(PandocTables(md), "report_build_pandoc_tables", 29.8)
 
     def reset(self) -> None:
         self.structure = Structure()

@@ -1,0 +1,92 @@
+"""pandoc's tables without pipes (source/pandoc_tables.py): simple, multiline and grid tables
+read as tables, and text that only looks like them left alone."""
+
+from __future__ import annotations
+
+from conftest import read_chapters
+from report_build.source.pandoc_tables import rewrite
+
+SIMPLE = """\
+  Right     Left     Center     Default
+-------     ------ ----------   -------
+     12     12        12            12
+    123     123       123          123
+"""
+
+MULTILINE = """\
+-------------------------------------------
+ Sample    Depth (m) Notes
+---------- --------- ----------------------
+ OF-1          120   Collected in storm,
+                     partially thawed.
+
+ HF-2          800   Intact core.
+-------------------------------------------
+
+: Samples {#tbl-samples}
+"""
+
+GRID = """\
++---------------+---------------+
+| Fruit         | Price         |
++===============+==============:+
+| Bananas       | $1.34         |
+| (ripe)        |               |
++---------------+---------------+
+| Oranges       | $2.10         |
++---------------+---------------+
+"""
+
+
+def rows(root) -> list[list[str]]:
+    return [[cell.text_content() for cell in row] for row in root.iter("tr")]
+
+
+def test_a_simple_table_with_its_alignments(tmp_path):
+    root, diagnostics = read_chapters(tmp_path, SIMPLE)
+    assert rows(root) == [["Right", "Left", "Center", "Default"], ["12"] * 4, ["123"] * 4]
+    assert [cell.get("class") for cell in root.iter("th")] == ["align-right", "align-left", "align-center", None]
+    assert not diagnostics.warnings
+
+
+def test_a_multiline_table_joins_each_cells_lines_and_makes_no_heading(tmp_path):
+    """Its last row above the closing dashes was a setext heading, listed in the contents."""
+    root, _ = read_chapters(tmp_path, MULTILINE + "\nSee @tbl-samples.\n")
+    assert rows(root) == [
+        ["Sample", "Depth (m)", "Notes"],
+        ["OF-1", "120", "Collected in storm, partially thawed."],
+        ["HF-2", "800", "Intact core."],
+    ]
+    assert root.find(".//h2") is None and root.find(".//table").get("id") == "tbl-samples"
+    assert root.xpath("string(//a[@href='#tbl-samples'])") == "Table\u00a01"
+
+
+def test_a_grid_table_joins_each_cells_lines(tmp_path):
+    root, _ = read_chapters(tmp_path, GRID)
+    assert rows(root) == [["Fruit", "Price"], ["Bananas (ripe)", "$1.34"], ["Oranges", "$2.10"]]
+    assert [cell.get("class") for cell in root.iter("th")] == [None, "align-right"]
+
+
+def test_text_that_only_looks_like_a_table_is_left_as_written():
+    text = [
+        "A heading",
+        "-------",
+        "",
+        "```",
+        "-----  -----",
+        "```",
+        "",
+        "+---+---+",
+        "| spans |",  # a cell across two columns: left as written
+        "+---+---+",
+        "",
+        "words above",
+        "----  ----",
+    ]
+    assert rewrite(text) == text
+
+
+def test_a_table_keeps_its_line_count():
+    for table in (SIMPLE, MULTILINE, GRID):
+        lines = table.split("\n")
+        assert len(rewrite(lines)) == len(lines)
