@@ -175,3 +175,20 @@ def test_link_definitions_after_a_note_an_abbreviation_or_a_url_on_its_own_line_
         "http://e.example",
         "http://f.example",
     ]
+
+
+def test_a_picture_for_a_light_and_a_dark_theme_is_shown_once_the_light_one(tmp_path):
+    """MkDocs Material's #only-light / #only-dark and GitHub's #gh-light-mode-only /
+    #gh-dark-mode-only: both pictures were printed, one under the other."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    for name in ("logo.svg", "logo-dark.svg"):
+        (tmp_path / name).write_text(svg, encoding="utf-8")
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "![Logo](logo.svg#only-light)\n![Logo](logo-dark.svg#only-dark)\n\n"
+        "![Logo](logo-dark.svg#gh-dark-mode-only)\n\n"
+        '<img src="logo.svg#gh-light-mode-only" alt="Logo">\n\nText.\n',
+    )
+    assert [img.get("src") for img in root.iter("img")] == ["logo.svg", "logo.svg"]
+    assert [p.text_content().strip() for p in root.iter("p")] == ["", "", "Text."]
+    assert not diagnostics.warnings

@@ -14,9 +14,32 @@ from ...image_data import Embedded
 from ...model import Image
 from .. import site_paths
 from ..remote import placeholder
-from ..tree import Context
+from ..tree import Context, drop
 
 UNDESCRIBED = "undescribed"  # the class of an image written without alt text (a draft)
+
+
+DARK_ONLY = ("#only-dark", "#gh-dark-mode-only")  # MkDocs Material's and GitHub's
+LIGHT_ONLY = ("#only-light", "#gh-light-mode-only")
+
+
+def _light_theme_only(root: etree._Element) -> None:
+    """A picture given twice, for a light and a dark theme (``x.png#only-light`` beside
+    ``x-dark.png#only-dark``, GitHub's ``#gh-light-mode-only``), is shown once: the light one, on
+    paper's white. The dark one goes, with the paragraph or figure it leaves empty."""
+    for img in list(root.iter("img")):
+        src = img.get("src") or ""
+        if src.endswith(LIGHT_ONLY):
+            img.set("src", src[: src.rindex("#")])
+        elif src.endswith(DARK_ONLY):
+            parent = img.getparent()
+            drop(img, keep_tail=True)
+            while parent is not None and parent.tag in ("p", "figure", "a") and not parent.text_content().strip():
+                if len(parent):  # something else is left in it (another image)
+                    break
+                grand = parent.getparent()
+                drop(parent, keep_tail=True)
+                parent = grand
 
 
 def images(root: etree._Element, ctx: Context, embedded: Mapping[str, Embedded] | None = None) -> list[Image]:
@@ -36,6 +59,7 @@ def images(root: etree._Element, ctx: Context, embedded: Mapping[str, Embedded] 
     show: :class:`~report_build.errors.UnusableImageError`) becomes a placeholder showing its
     alt text, in every output. An image outside the allowed folders stops the build."""
     embedded = embedded or {}
+    _light_theme_only(root)
     found: dict[Path, Image] = {}
     strings = ctx.theme.strings
     label, colon = str(strings.get("image_omitted", "Image not included")), str(strings.get("colon", ": "))
