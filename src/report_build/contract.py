@@ -54,6 +54,10 @@ TAB_SET = "tab-set"
 ``<Tabs>``, Hugo ``{{< tabs >}}``): in every output its tabs follow one another, each a titled
 passage, since a page or an e-reader has no tab to click."""
 
+PAGE_BREAK = "page-break"
+"""Class of an empty ``<div>`` where the manuscript asks for a new page (``\\newpage``,
+``\\pagebreak``, Quarto's ``{{< pagebreak >}}``): print starts a page after it; screens ignore it."""
+
 PASSAGE = "passage"
 """Class of a titled passage (``<div class="passage tab">``: one tab of a tab set; ``passage
 component``: what an unknown MDX component wraps); its title is the ``<p>`` of :data:`PASSAGE_TITLE`."""

@@ -26,6 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 from ..contract import CHAPTER_SECTION
 from . import fences, github, math, spans
 from .ids import Anchors, HeadingIdsExtension
+from .pandoc_raw import RawExtension
 from .pandoc_tables import PandocTables
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -269,6 +270,7 @@ class StructureExtension(Extension):
         md.treeprocessors.register(StructureTreeprocessor(md, self), "report_build_structure", 4)
         # pandoc's tables without pipes, as pipe tables: before the block structure is read (29)
         md.preprocessors.register(PandocTables(md), "report_build_pandoc_tables", 29.8)
+        RawExtension().extendMarkdown(md)  # pandoc's raw blocks and page breaks (29.9)
 
     def reset(self) -> None:
         self.structure = Structure()

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ...contract import PAGE_BREAK
 from .common import FileContext, Numbered, code_lines, indent_of, markup, parameters
 
 SHORTCODE = re.compile(r"\{\{(?:<\s*(/?)\s*([\w.-]+)(.*?)\s*/?>|%\s*(/?)\s*([\w.-]+)(.*?)\s*/?%)\}\}")
@@ -232,6 +233,8 @@ def _block(name: str, argument: str, closing: bool, indent: str, number: int, st
         return lines_out + markup.passage(label, indent)
     if name == "figure":
         return _figure(named, indent, number, state)
+    if name == "pagebreak":  # Quarto's: a new page in print
+        return ["", f'{indent}<div class="{PAGE_BREAK}"></div>', ""]
     if name in state.closed:
         warn(f"unknown Hugo shortcode '{{{{< {name} >}}}}': its tags are left out and its content kept", number)
         state.open.append((name, "unknown"))

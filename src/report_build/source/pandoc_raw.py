@@ -1,0 +1,80 @@
+"""pandoc's raw blocks and page breaks: what a pandoc Markdown text says only to one output.
+
+- A raw block, ```` ```{=html} ```` … ```` ``` ````, is raw HTML here (cleaned as any other);
+  one for another format (``{=latex}``, ``{=openxml}``, ``{=typst}`` …) says nothing to a
+  report's outputs and goes, as pandoc leaves it out of them. Inline, `` `<b>x</b>`{=html} ``
+  is raw HTML and `` `\\LaTeX`{=latex} `` goes.
+- ``\\newpage``, ``\\pagebreak`` and ``\\clearpage`` on a line of their own start a new page
+  in print (:data:`~report_build.contract.PAGE_BREAK`); screens ignore them.
+
+Code is code: fenced, the raw block's own fence aside, and code spans are never read so.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+
+from ..contract import PAGE_BREAK
+from .text import fenced_lines
+
+RAW_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*\{=([A-Za-z][\w+-]*)\}\s*$")
+PAGE_BREAK_LINE = re.compile(r"^ {0,3}\\(?:newpage|pagebreak|clearpage)\s*$")
+RAW_INLINE = r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)\{=([A-Za-z][\w+-]*)\}"
+
+
+class RawBlocks(Preprocessor):
+    """Raw blocks and page-break lines (see the module)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("{=" in line or "\\" in line for line in lines):
+            return lines
+        fenced, _indented = fenced_lines(lines)
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            opens = index not in fenced or index == 0 or index - 1 not in fenced or _fence_only(lines[index - 1])
+            raw = RAW_FENCE.match(line) if opens else None  # not one shown inside another fence
+            if raw is not None:
+                fence = raw.group(1)
+                end = next(
+                    (i for i in range(index + 1, len(lines)) if lines[i].strip().startswith(fence[0] * len(fence))),
+                    len(lines),
+                )
+                if raw.group(2).lower() == "html":
+                    out.extend(("", self.md.htmlStash.store("\n".join(lines[index + 1 : end])), ""))
+                index = end + 1
+                continue
+            if index not in fenced and PAGE_BREAK_LINE.match(line):
+                out.extend(("", self.md.htmlStash.store(f'<div class="{PAGE_BREAK}"></div>'), ""))
+            else:
+                out.append(line)
+            index += 1
+        return out
+
+
+def _fence_only(line: str) -> bool:
+    """Whether a line is only a fence's marks (the closing fence of the code before)."""
+    stripped = line.strip()
+    return len(stripped) >= 3 and len(set(stripped)) == 1 and stripped[0] in "`~"
+
+
+class RawInline(InlineProcessor):
+    """`` `…`{=html} ``: raw HTML; another format's: nothing."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | etree.Element, int, int]:  # noqa: N802
+        if m.group(3).lower() == "html":
+            return self.md.htmlStash.store(m.group(2).strip()), m.start(0), m.end(0)
+        return "", m.start(0), m.end(0)
+
+
+class RawExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.preprocessors.register(RawBlocks(md), "report_build_pandoc_raw", 29.9)  # before fences are read
+        md.inlinePatterns.register(RawInline(RAW_INLINE, md), "report_build_pandoc_raw_inline", 195)
