@@ -41,6 +41,14 @@ def test_thai_breaks_between_its_words_and_japanese_between_phrases():
     assert [text for text, _spaced in drawn_text.units("子どもの教育", "en")] == list("子どもの教育")
 
 
+def test_khmer_lao_and_burmese_titles_break_between_words_as_the_pdf_breaks_them():
+    """ICU's dictionaries, as the PDF's lines: a Khmer title no longer only shrinks to fit."""
+    khmer = [text for text, _spaced in drawn_text.units("របាយការណ៍ស្តីពីការអប់រំនៅតំបន់ជនបទ", "km")]
+    assert khmer == ["របាយការណ៍", "ស្តី", "ពី", "ការអប់រំ", "នៅ", "តំបន់ជនបទ"]
+    assert len(drawn_text.units("ကျောင်းသားများအတွက်ပညာရေး", "my")) > 1
+    assert len(drawn_text.units("ການສຶກສາໃນແຂວງສະຫວັນນະເຂດ", "lo")) > 1
+
+
 def test_korean_breaks_between_words_and_no_text_at_a_no_break_space():
     assert drawn_text.units("지역 사회의 교육", "ko") == [("지역", True), ("사회의", True), ("교육", True)]
     assert drawn_text.units("Version\u00a01.2  of\tthe report", "en") == [

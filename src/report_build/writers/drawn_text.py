@@ -16,8 +16,8 @@ numbers and Latin words the right way round, and Indic conjuncts are formed.
 Lines. A line breaks at spaces (never at a no-break space); in Japanese and Chinese also
 between phrases (:mod:`...phrases`), in Korean only between words; in Thai, Lao, Khmer and
 Myanmar, and in Han and kana text of a language without a phrase model, where Pango's line
-breaking allows (Thai by libthai's dictionary; Pango 1.50 has none for Lao, Khmer or Myanmar and
-breaks only at their spaces). Pango comes with WeasyPrint, which is imported only for such
+breaking allows (Thai by libthai's dictionary), and in Lao, Khmer and Myanmar where ICU's
+dictionaries find a word's end, as the PDF breaks them. Pango comes with WeasyPrint, which is imported only for such
 text. A piece wider than the line at the smallest size is broken between grapheme clusters, and
 text beyond the last line allowed ends with "…".
 
@@ -44,6 +44,7 @@ from .. import phrases
 from ..errors import ResourceError
 from ..fonts import Face
 from ..theme import Theme
+from .pdf import dictionary_breaks
 
 INTER = ("fonts/inter/Inter-Bold.otf", "fonts/inter/Inter-Regular.otf")
 NASKH = (
@@ -93,11 +94,14 @@ def units(text: str, language: str) -> list[tuple[str, bool]]:
 
 def line_breaks(text: str, language: str) -> list[str]:
     """``text`` cut where Pango's line breaking lets a line break (UAX #14, with the Thai
-    dictionary); ``[text]`` where it finds no such place. Joined, they give the text back."""
+    dictionary) or ICU's dictionaries find a word's end in Khmer, Lao or Myanmar (as the PDF
+    breaks them, :mod:`.pdf.dictionary_breaks`); ``[text]`` where it finds no such place.
+    Joined, they give the text back."""
     from weasyprint.text.line_break import get_log_attrs  # WeasyPrint takes a third of a second to import
 
     attrs = get_log_attrs(text, language or None)
     cuts = [index for index in range(1, len(text)) if attrs[index].is_line_break]
+    cuts = sorted({*cuts, *dictionary_breaks.breaks(text)})  # Khmer, Lao, Myanmar words: ICU's dictionaries
     return [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 
