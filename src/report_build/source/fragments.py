@@ -62,7 +62,7 @@ from .block_structure import RAW_TEXT_ELEMENTS, markdown_attribute
 from .extensions import FoundHeading, Structure
 from .ids import Anchors, github_slug, kramdown_slug, pandoc_slug, python_markdown_slug
 from .inline_html import CLOSING_TAG, OPEN_TAG
-from .text import ATX, fenced_lines
+from .text import ATX, CODE_SPAN, fenced_lines
 
 HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 AMBIGUOUS_HEADING = re.compile(r"^(?: {1,3}#|#{1,6}[^#\s])")  # indented, or no space after the marks
@@ -222,7 +222,6 @@ def split(lines: list[str], has_title: bool) -> tuple[list[Part], int, str]:
 
 # What is text, not a tag, when looking for raw HTML: a backslash escape, and then a code span.
 _ESCAPED = re.compile(r"\\[\\<`]")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 _HTML_TOKEN = re.compile(  # a comment, processing instruction, CDATA or declaration (to its end), or a tag
     r"(?P<span><!-->|<!--->|<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<![A-Za-z][^>]*(?:>|\Z))"
     rf"|{OPEN_TAG}|{CLOSING_TAG}",
@@ -248,8 +247,7 @@ def _html_open(lines: list[str], fenced: frozenset[int]) -> list[tuple[int, int,
     itself (``<p>``, ``<li>``) counts as open; a fence starting inside a stretch not read as
     Markdown sends the text to be read whole too (its lines may be the HTML's)."""
     kept = [
-        "" if index in fenced else _CODE_SPAN.sub(_blank, _ESCAPED.sub(_blank, line))
-        for index, line in enumerate(lines)
+        "" if index in fenced else CODE_SPAN.sub(_blank, _ESCAPED.sub(_blank, line)) for index, line in enumerate(lines)
     ]
     text = "\n".join(kept)
     starts = list(itertools.accumulate((len(line) + 1 for line in kept[:-1]), initial=0))

@@ -9,6 +9,8 @@ import html
 import re
 from collections.abc import Callable
 
+from .text import outside_code_spans
+
 SITE_VARIABLE = re.compile(r"\{\{\s*site\.(baseurl|url)\s*\}\}/?")
 INCLUDE_CALLOUT = re.compile(r"\{%\s*include\s+(\S+)((?:\s+\w+\s*=\s*\"[^\"]*\")*)\s*%\}")
 PARAM = re.compile(r"(\w+)\s*=\s*\"([^\"]*)\"")
@@ -18,7 +20,6 @@ SUBSTITUTION = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
 BLOCK_IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
 KRAMDOWN_TOC = re.compile(r"^\s*\{:\s*toc\s*\}\s*$")
 CHAINED_IAL = re.compile(r"\}\{:")
-CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).*?(?<!`)\1(?!`)")
 # Lines whose indented lines after them are content, not code: a list item, a note's definition,
 # a definition's text, an MkDocs admonition or content tab.
 CONTAINER = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:\s|$)|^ {0,3}(?:\[\^[^\]]+\]:|:\s|!!!|\?\?\?|===)")
@@ -66,7 +67,7 @@ def preprocess(
             elif raw:
                 pieces.append(piece)
             else:
-                pieces.append(_outside_code(piece, lambda text, n=number: _template(text, n, warn, substitutions)))
+                pieces.append(outside_code_spans(piece, lambda text, n=number: _template(text, n, warn, substitutions)))
         out[index] = "".join(pieces)
     return out
 
@@ -82,15 +83,6 @@ def _template(text: str, number: int, warn: Warn, substitutions: dict[str, str] 
             number,
         )
     return LIQUID.sub("", text)
-
-
-def _outside_code(line: str, change: Callable[[str], str]) -> str:
-    """``line`` with ``change`` applied to its text outside inline code spans."""
-    parts, at = [], 0
-    for span in CODE_SPAN.finditer(line):
-        parts += [change(line[at : span.start()]), span.group()]
-        at = span.end()
-    return "".join([*parts, change(line[at:])])
 
 
 def _indented_code(lines: list[str]) -> set[int]:

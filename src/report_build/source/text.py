@@ -6,6 +6,7 @@ import bisect
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,6 +153,19 @@ class SourceHeading:
     line: int
     level: int
     text: str
+
+
+CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).*?(?<!`)\1(?!`)")
+"""An inline code span on one line (a backtick run and the next run of the same length)."""
+
+
+def outside_code_spans(line: str, change: Callable[[str], str]) -> str:
+    """``line`` with ``change`` applied to its text outside inline code spans."""
+    parts, at = [], 0
+    for span in CODE_SPAN.finditer(line):
+        parts += [change(line[at : span.start()]), span.group()]
+        at = span.end()
+    return "".join([*parts, change(line[at:])])
 
 
 def fenced_lines(lines: list[str]) -> tuple[frozenset[int], bool]:

@@ -19,9 +19,11 @@ A fence's title (```` ```ts title="app/store.ts" ````) is read with all fenced c
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
+from ..text import outside_code_spans
 from .common import (
     COLON_CLOSE,
     Fence,
@@ -99,6 +101,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             if not line.strip():
                 index += 1
                 continue
+        if "={" in line:
+            line = outside_code_spans(line, lambda text: JSX_TAG.sub(_jsx_attributes, text))
         if not line.startswith((" ", "\t")) and (IMPORT.match(line) or EXPORT.match(line)):
             index = _skip_statement(numbered, index)
             continue
@@ -143,6 +147,26 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             context.warn("admonition ':::' is never closed; closed at the end of the file", opened_at)
             out.extend((text, numbered[-1][1]) for text in markup.close(indents.pop() if indents else ""))
     return out
+
+
+JSX_TAG = re.compile(r"<[A-Za-z][\w.-]*(?:[^<>{}]|\{\{[^{}]*\}\}|\{[^{}]*\})*>")  # braces may hold a '>'
+JSX_ATTRIBUTE = re.compile(r"\s([\w:-]+)=\{(\{[^{}]*\}|[^{}]*)\}")
+JSX_PATH = re.compile(r"""^\s*(?:require|useBaseUrl)\(\s*(['"])([^'"]+)\1\s*\)(?:\.default)?\s*$""")
+JSX_STRING = re.compile(r"""^\s*(['"`])([^'"`]*)\1\s*$""")
+
+
+def _jsx_attributes(tag: re.Match[str]) -> str:
+    """A tag's JSX attributes (``name={…}``) as HTML reads them: ``src={require('./x.png').default}``
+    and ``src={useBaseUrl('/img/x.png')}`` name the file, ``alt={'text'}`` is the text, any other
+    expression (``style={{color: 'red'}}``, ``onClick={go}``) is left out: a site computes it."""
+
+    def attribute(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        path, text = JSX_PATH.match(value), JSX_STRING.match(value)
+        shown = path.group(2) if path else text.group(2) if text else None
+        return "" if shown is None else f' {name}="{html.escape(shown)}"'
+
+    return JSX_ATTRIBUTE.sub(attribute, tag.group(0))
 
 
 ONE_TAG = re.compile(r"^\s*<([A-Z][\w.]*)(?:\s[^<>]*?)?(/?)>\s*$")
