@@ -44,7 +44,6 @@ from .. import phrases
 from ..errors import ResourceError
 from ..fonts import Face
 from ..theme import Theme
-from .pdf import dictionary_breaks
 
 INTER = ("fonts/inter/Inter-Bold.otf", "fonts/inter/Inter-Regular.otf")
 NASKH = (
@@ -98,6 +97,8 @@ def line_breaks(text: str, language: str) -> list[str]:
     breaks them, :mod:`.pdf.dictionary_breaks`); ``[text]`` where it finds no such place.
     Joined, they give the text back."""
     from weasyprint.text.line_break import get_log_attrs  # WeasyPrint takes a third of a second to import
+
+    from .pdf import dictionary_breaks  # with the PDF writer: an ePub built alone need not load it
 
     attrs = get_log_attrs(text, language or None)
     cuts = [index for index in range(1, len(text)) if attrs[index].is_line_break]
