@@ -222,3 +222,30 @@ def test_a_parenthesised_word_after_a_formula_is_a_label_only_when_referred_to(t
     assert "(Einstein)" in "".join(root.itertext())
     assert root.xpath("//*[@id='my-eq']/*[@class='equation-number']/text()") == ["(1)"]
     assert [a.text for a in root.iter("a")] == ["(1)"]
+
+
+def test_what_review_found_in_equations(tmp_path):
+    """An environment whose end never comes in its block is text (it took a paragraph and a
+    heading); a \\[ in code does not stop later environments; \\& in an aligned formula is the
+    sign; align is numbered by the report, not row by row; a label given twice is a warning."""
+    body = (
+        "\\begin{equation}\nx = 1\n\\end{equation*}\n\nImportant paragraph.\n\n"
+        "Type `\\[` in code.\n\n\\begin{equation}\ny = 2 \\label{eq:y}\n\\end{equation}\n\n"
+        "$$\\begin{aligned} x &= a \\& b \\end{aligned}$$\n\n"
+        "$$\\begin{align} p &= q \\\\ r &= s \\end{align}$$\n\n"
+        "$$ a = b $$ {#eq-x}\n\n$$ c = d $$ {#eq-x}\n"
+    )
+    root, diagnostics = _chapter(tmp_path, body)
+    assert "Important paragraph." in [p.text for p in root.iter("p")]
+    assert root.xpath("//*[@id='eq-y']/*[@class='equation-number']/text()") == ["(1)"]
+    alttexts = [m.get("alttext") for m in root.iter(f"{MATHML}math")]
+    assert any("\\&" in tex for tex in alttexts) and not root.xpath("//code[@class='math-source']")
+    assert "(1)" not in "".join(root.xpath("//*[contains(@alttext, 'align}')]//text()"))  # no row numbers
+    assert [e.get("id") for e in root.xpath("//*[contains(concat(' ', @class, ' '), ' equation ')]")] == [
+        "eq-y",
+        "eq-x",
+        "eq-x-1",
+    ]
+    assert [w.message for w in diagnostics.warnings] == [
+        "equation label 'eq-x' is given twice; references go to the first"
+    ]

@@ -86,6 +86,23 @@ def test_text_that_only_looks_like_a_table_is_left_as_written():
     assert rewrite(text) == text
 
 
+def test_a_multiline_table_never_reaches_past_a_heading_and_art_in_pre_is_no_table():
+    """Found in review: a closing line of dashes two chapters on took the chapter between as
+    rows; box drawings in <pre> and comments, as READMEs have them, became tables."""
+    crossing = ["-----", "Name  Age", "----  ---", "Bob   3", "", "# B", "", "Text.", "", "-----", "", "# C"]
+    assert rewrite(crossing) == crossing
+    art = ["<pre>", "+-------+-------+", "| input | model |", "+-------+-------+", "</pre>"]
+    assert rewrite(art) == art
+    commented = ["<!--", "+---+---+", "| a | b |", "+---+---+", "-->"]
+    assert rewrite(commented) == commented
+
+
+def test_a_table_in_a_list_item_stays_in_it(tmp_path):
+    grid = ["  +-----+-----+", "  | a   | b   |", "  +=====+=====+", "  | 1   | 2   |", "  +-----+-----+"]
+    root, _ = read_chapters(tmp_path, "\n".join(["- Item:", "", *grid, ""]))
+    assert root.find(".//li//table") is not None
+
+
 def test_a_table_keeps_its_line_count():
     for table in (SIMPLE, MULTILINE, GRID):
         lines = table.split("\n")

@@ -36,7 +36,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.util import AtomicString
 
 from ..contract import EQUATION, EQUATION_NUMBER, MATH_DISPLAY, MATH_SOURCE
-from .text import fenced_lines
+from .text import CODE_SPAN, fenced_lines
 
 if TYPE_CHECKING:
     from .tree import Context
@@ -72,6 +72,7 @@ REASONS = {
 # Environments latex2mathml does not know, written as ones it does (its mtable forms): pandoc,
 # bookdown and MathJax read them all. (name, with a column argument, as written instead)
 ENVIRONMENTS = {
+    "align": "align*",  # numbered by the report (labels), not row by row
     "aligned": "align*",
     "alignedat": "align*",
     "alignat": "align*",
@@ -93,6 +94,7 @@ NUMBERING = re.compile(  # an equation environment's marks, its label (bookdown'
     r"\\(?:begin|end)\{(?:equation|displaymath|math)\*?\}|\\(?:label\{[^{}]*\}|nonumber\b|notag\b)|\(\\#eq:[^()\s]*\)"
 )
 BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
+STRAY_ALIGNMENT = re.compile(r"<m[io][^>]*>&</m[io]>")  # \\& comes out as &#x00026;, never bare
 TEXT_ESCAPE = re.compile(r"\\([&%$#_{}])")
 ARITY = {"mfrac": 2, "msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3, "mroot": 2}
 
@@ -161,10 +163,16 @@ class EnvironmentBlocks(Preprocessor):
         delimiters = 0  # $$ and \\[ \\] met so far: inside one, an environment is the formula's
         while index < len(lines):
             inside = delimiters % 2 or index in fenced
-            delimiters += 0 if index in fenced else len(DISPLAY_DELIMITER.findall(lines[index]))
+            delimiters += 0 if index in fenced else len(DISPLAY_DELIMITER.findall(CODE_SPAN.sub("", lines[index])))
             match = None if inside else DISPLAY_ENVIRONMENT.match(lines[index])
             end = f"\\end{{{match.group(1)}{match.group(2)}}}" if match else ""
-            last = next((i for i in range(index, len(lines)) if end in lines[i]), None) if match else None
+            last = None
+            for i in range(index, len(lines) if match else index):  # within the block: TeX has no blank line there
+                if end in lines[i]:
+                    last = i
+                    break
+                if not lines[i].strip():
+                    break
             if last is None or lines[last].split(end, 1)[1].strip():
                 out.append(lines[index])
                 index += 1
@@ -217,7 +225,9 @@ def to_mathml(tex: str, display: bool) -> str:
         name = type(exc).__name__
         words = re.sub(r"(?<!^)(?=[A-Z])", " ", name.removesuffix("Error")).lower()
         raise FormulaError(REASONS.get(name, words)) from None
-    try:  # latex2mathml leaves an & of TeX bare in text and in cells it does not align
+    if STRAY_ALIGNMENT.search(markup):  # an & outside an environment that aligns, left as a letter
+        raise FormulaError("an & outside an environment that aligns (aligned, cases, matrix…); \\& is the sign")
+    try:  # latex2mathml leaves an & of TeX bare in text
         root = lxml_etree.fromstring(BARE_AMPERSAND.sub("&amp;", markup))
     except lxml_etree.XMLSyntaxError:
         raise FormulaError("its MathML could not be made") from None
@@ -226,8 +236,6 @@ def to_mathml(tex: str, display: bool) -> str:
         text = (element.text or "").strip()
         if UNKNOWN_COMMAND.match(text) and name in ("mi", "mo"):
             raise FormulaError(f"unknown command {text}")
-        if text == "&" and name in ("mi", "mo") and "&" in TEXT_ESCAPE.sub("", tex):
-            raise FormulaError("an & outside an environment that aligns (aligned, cases, matrix…); \\& is the sign")
         if name == "mtext" and element.text:
             element.text = TEXT_ESCAPE.sub(r"\1", element.text)  # \text{R\&D}: R&D
         if name in ARITY and len(element) != ARITY[name]:
@@ -287,6 +295,7 @@ def typeset(root: Any, ctx: Context) -> None:
     found: dict[str, int] = {}  # the line each needle was last found at: a repeated formula is found again further on
     referred = _referred_to(root) if any(e.get("class") == DISPLAY for e in placeholders) else frozenset()
     numbered = 0
+    labels: set[str] = set()
     for element in placeholders:
         display = element.get("class") == DISPLAY
         tex = element.text_content()
@@ -309,7 +318,12 @@ def typeset(root: Any, ctx: Context) -> None:
         if display:
             wrapper = lxml_etree.Element("span", {"class": MATH_DISPLAY})
             wrapper.append(mathml)
+            if label in labels:  # references land on the first; this one is numbered all the same
+                where = _line(tex, tex, ctx, found)
+                ctx.warn(f"equation label '{label}' is given twice; references go to the first", where)
+                label = f"{label}-{sum(1 for known in labels if known.startswith(label))}"
             if label:
+                labels.add(label)
                 numbered += 1
                 wrapper.set("class", f"{MATH_DISPLAY} {EQUATION}")
                 wrapper.set("id", label)

@@ -31,6 +31,7 @@ RUNS = re.compile(r"^ {0,3}-{3,}(?: +-{3,})+ *$")  # dash runs, one a column
 FULL = re.compile(r"^ {0,3}-{3,} *$")  # a multiline table's opening and closing dashes
 GRID_BORDER = re.compile(r"^ {0,3}\+(?:[-=:]+\+)+ *$")
 GRID_ROW = re.compile(r"^ {0,3}\|.*\| *$")
+HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 
 
 class PandocTables(Preprocessor):
@@ -42,21 +43,45 @@ class PandocTables(Preprocessor):
 
 def rewrite(lines: list[str]) -> list[str]:
     fenced, _indented = fenced_lines(lines)
+    hidden = fenced | _inside_raw_html(lines)  # ASCII art in <pre> or a comment is no table
     out = list(lines)
     index = 0
     while index < len(lines):
-        if index in fenced:
+        if index in hidden:
             index += 1
             continue
         found = _grid(lines, index) or _multiline(lines, index) or _simple(lines, index)
-        if found is None:
+        if found is None or hidden.intersection(range(index, found[0])):
             index += 1
             continue
         end, rows, aligns = found
-        table = [_row(rows[0]), _row(aligns), *(_row(row) for row in rows[1:])]
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip(" "))]  # in a list item, stays there
+        table = [indent + _row(row) for row in (rows[0], aligns, *rows[1:])]
         out[index:end] = table + [""] * (end - index - len(table))
         index = end
     return out
+
+
+RAW_TEXT = re.compile(r"<(pre|script|style|textarea)\b|<!--", re.IGNORECASE)
+
+
+def _inside_raw_html(lines: list[str]) -> set[int]:
+    """Indexes of the lines inside a ``<pre>`` (``<script>``, ``<style>``, ``<textarea>``) or a
+    comment: their text is shown, or hidden, as written."""
+    found: set[int] = set()
+    closing = ""
+    for index, line in enumerate(lines):
+        if closing:
+            found.add(index)
+            if closing in line.lower():
+                closing = ""
+            continue
+        opened = RAW_TEXT.search(line)
+        if opened:
+            closing = "-->" if opened.group(0) == "<!--" else f"</{opened.group(1).lower()}"
+            if closing in line[opened.end() :].lower():
+                closing = ""
+    return found
 
 
 def _row(cells: list[str]) -> str:
@@ -110,7 +135,13 @@ def _multiline(lines: list[str], index: int) -> tuple[int, list[list[str]], list
     rule = next((i for i in range(index + 1, min(len(lines), index + 12)) if RUNS.match(lines[i])), None)
     if rule is None or any(not line.strip() for line in lines[index + 1 : rule]) or rule == index + 1:
         return None
-    close = next((i for i in range(rule + 1, len(lines)) if FULL.match(lines[i])), None)
+    close = None
+    for i in range(rule + 1, len(lines)):  # rows to the closing dashes: never past a heading or two blank lines
+        if FULL.match(lines[i]):
+            close = i
+            break
+        if HEADING.match(lines[i]) or (not lines[i].strip() and not lines[i - 1].strip()):
+            return None
     if close is None or (close + 1 < len(lines) and lines[close + 1].strip() and not lines[close + 1].startswith(":")):
         return None
     spans = _columns(lines[rule])
