@@ -19,6 +19,7 @@ block structure (:mod:`..block_structure`) does not touch it (:class:`ListsAsWri
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 from collections.abc import Callable
@@ -211,6 +212,48 @@ class _Icon(InlineProcessor):
         return "", m.start(0), m.end(0)
 
 
+CRITIC = r"\{(\+\+|--|~~|==)(.+?)(?:~>(.+?))?(\+\+|--|~~|==)\}"
+
+
+class _Critic(InlineProcessor):
+    """CriticMarkup as MkDocs shows it: ``{++added++}``, ``{--removed--}``, ``{~~old~>new~~}``,
+    ``{==highlighted==}``; a mark whose ends differ is left as written."""
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
+        opened, text, new, closed = m.group(1), m.group(2), m.group(3), m.group(4)
+        if opened != closed or (new is not None) != (opened == "~~"):
+            return None, None, None
+        tag = {"++": "ins", "--": "del", "==": "mark", "~~": "del"}[opened]
+        element = etree.Element("span")
+        changed = etree.SubElement(element, tag, {"class": "critic"})
+        changed.text = text
+        if new is not None:
+            inserted = etree.SubElement(element, "ins", {"class": "critic"})
+            inserted.text = new
+        return (element if new is not None else changed), m.start(0), m.end(0)
+
+
+EMOJI = r"(?<![\w:]):([+\w-]+):(?![\w:])"
+
+
+class _Emoji(InlineProcessor):
+    """``:smile:`` (a shortcode of the emoji index MkDocs Material and GitHub use) as the emoji
+    character, standing alone (not inside ``1:100:5``); an unknown one stays as written."""
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
+        found = _emoji_index()
+        name = f":{m.group(1)}:"
+        entry = found["emoji"].get(found["aliases"].get(name, name))
+        if entry is None:
+            return None, None, None
+        return "".join(chr(int(code, 16)) for code in entry["unicode"].split("-")), m.start(0), m.end(0)
+
+
+@functools.cache
+def _emoji_index() -> dict:
+    return emoji.twemoji({}, markdown.Markdown())
+
+
 class MkDocsExtension(Extension):
     def __init__(self, warn: Callable[[str, str], None], **kwargs: object):
         super().__init__(**kwargs)
@@ -224,17 +267,14 @@ class MkDocsExtension(Extension):
                 "pymdownx.mark",  # ==marked==
                 "pymdownx.keys",  # ++ctrl+alt+del++
                 "pymdownx.caret",  # ^^inserted^^ (and 10^th^, as without the dialect)
-                "pymdownx.critic",  # {++added++} {--removed--} {~~old~>new~~}, shown as marked changes
-                "pymdownx.emoji",  # :smile: as the character
             ],
-            {
-                "pymdownx.tabbed": {"alternate_style": True},
-                "pymdownx.caret": {"insert": True, "superscript": True},
-                "pymdownx.critic": {"mode": "view"},
-                "pymdownx.emoji": {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_alt},
-            },
+            {"pymdownx.tabbed": {"alternate_style": True}, "pymdownx.caret": {"insert": True, "superscript": True}},
         )
-        md.inlinePatterns.register(_Icon(self.warn), "report_build_mkdocs_icon", 76)  # before emoji (75)
+        # Critic marks and emoji as inline patterns, which never reach into code (pymdownx.critic
+        # reads the whole text, code included, and pymdownx.emoji took "1:100:5" for an emoji).
+        md.inlinePatterns.register(_Critic(CRITIC, md), "report_build_mkdocs_critic", 186)  # before smarty's dashes
+        md.inlinePatterns.register(_Icon(self.warn), "report_build_mkdocs_icon", 76)
+        md.inlinePatterns.register(_Emoji(EMOJI, md), "report_build_mkdocs_emoji", 75)
         store: list[list[str]] = []
         # Around GitHub's reading of the block structure (29), after whitespace (30).
         md.preprocessors.register(ListsAsWritten(md, store), "report_build_mkdocs_lists", 29.5)
