@@ -67,3 +67,14 @@ def test_myst_substitutions_from_the_front_matter(tmp_path):
     assert "Samples from Oslofjord in 2024; <code>{{ site }}</code> in code;  removed." in document.chapters[0].body
     assert document.metadata.substitutions == (("site", "Oslofjord"), ("year", "2024"))
     assert [w.message.split(":")[0] for w in diagnostics.warnings] == ["template tag '{{ other }}' removed"]
+
+
+def test_raw_tags_in_a_code_span_are_text_unless_they_wrap_its_content(tmp_path):
+    """Found in review: `{% raw %}` in a code span emptied both spans and left raw mode on for
+    the rest of the file, so later tags were printed."""
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "Wrap tags in `{% raw %}` and `{% endraw %}` to show them.\n\nThen {{ page.title }} goes.\n",
+    )
+    assert [code.text for code in root.iter("code")] == ["{% raw %}", "{% endraw %}"]
+    assert [w.line for w in diagnostics.warnings] == [9]

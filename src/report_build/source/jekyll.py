@@ -9,7 +9,7 @@ import html
 import re
 from collections.abc import Callable
 
-from .text import outside_code_spans
+from .text import CODE_SPAN
 
 SITE_VARIABLE = re.compile(r"\{\{\s*site\.(baseurl|url)\s*\}\}/?")
 INCLUDE_CALLOUT = re.compile(r"\{%\s*include\s+(\S+)((?:\s+\w+\s*=\s*\"[^\"]*\")*)\s*%\}")
@@ -60,14 +60,19 @@ def preprocess(
         line = SITE_VARIABLE.sub("", line)
         line = CHAINED_IAL.sub(" ", line)
         line = INCLUDE_CALLOUT.sub(lambda m, n=number: _include(m, n, warn), line)
-        pieces = []
-        for number_in_line, piece in enumerate(RAW.split(line)):
-            if number_in_line % 2:  # a raw tag's group: None opens, "end" closes
-                raw = piece is None
-            elif raw:
-                pieces.append(piece)
-            else:
-                pieces.append(outside_code_spans(piece, lambda text, n=number: _template(text, n, warn, substitutions)))
+        pieces, at = [], 0
+        for span in [*CODE_SPAN.finditer(line), None]:  # text, then the code span after it
+            text = line[at : span.start() if span else len(line)]
+            for number_in_line, piece in enumerate(RAW.split(text)):
+                if number_in_line % 2:  # a raw tag's group: None opens, "end" closes
+                    raw = piece is None
+                else:
+                    pieces.append(piece if raw else _template(piece, number, warn, substitutions))
+            if span is not None:  # code is shown as written; `{% raw %}…{% endraw %}` in it shows what it holds
+                code = span.group()
+                whole = "end" in RAW.findall(code) and None in [m.group(1) for m in RAW.finditer(code)]
+                pieces.append(RAW.sub("", code) if whole else code)
+                at = span.end()
         out[index] = "".join(pieces)
     return out
 
