@@ -24,3 +24,12 @@ def test_a_page_break_line_is_a_page_break_in_print_and_code_keeps_it(tmp_path):
     root, _ = read_chapters(tmp_path, "Before.\n\n\\newpage\n\nMiddle.\n\n{{< pagebreak >}}\n\n```\n\\pagebreak\n```\n")
     assert len(root.xpath("//div[@class='page-break']")) == 2
     assert "\\newpage" not in root.text_content() and "\\pagebreak" in root.xpath("string(//pre)")
+
+
+def test_a_raw_block_shown_inside_a_plain_fence_is_code(tmp_path):
+    """Found in review: an outer fence without an info string was taken for a closing one."""
+    root, _ = read_chapters(
+        tmp_path, "````\n```{=latex}\n\\newpage\n```\n````\n\n~~~\n```{=html}\n<b>x</b>\n```\n~~~\n"
+    )
+    codes = [code.text for code in root.iter("code")]
+    assert codes == ["```{=latex}\n\\newpage\n```\n", "```{=html}\n<b>x</b>\n```\n"]

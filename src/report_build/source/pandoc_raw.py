@@ -21,6 +21,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from ..contract import PAGE_BREAK
+from .dialects.common import Fence, fence_step
 from .text import fenced_lines
 
 RAW_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*\{=([A-Za-z][\w+-]*)\}\s*$")
@@ -37,14 +38,16 @@ class RawBlocks(Preprocessor):
         fenced, _indented = fenced_lines(lines)
         out: list[str] = []
         index = 0
+        fence: Fence | None = None  # the code open before this line: a raw block in it is shown as written
         while index < len(lines):
             line = lines[index]
-            opens = index not in fenced or index == 0 or index - 1 not in fenced or _fence_only(lines[index - 1])
-            raw = RAW_FENCE.match(line) if opens else None  # not one shown inside another fence
+            raw = RAW_FENCE.match(line) if fence is None else None
+            _code, fence = fence_step(line, fence)
             if raw is not None:
-                fence = raw.group(1)
+                fence = None  # the raw block is read here, to its closing fence
+                marks = raw.group(1)
                 end = next(
-                    (i for i in range(index + 1, len(lines)) if lines[i].strip().startswith(fence[0] * len(fence))),
+                    (i for i in range(index + 1, len(lines)) if lines[i].strip().startswith(marks[0] * len(marks))),
                     len(lines),
                 )
                 if raw.group(2).lower() == "html":
@@ -57,12 +60,6 @@ class RawBlocks(Preprocessor):
                 out.append(line)
             index += 1
         return out
-
-
-def _fence_only(line: str) -> bool:
-    """Whether a line is only a fence's marks (the closing fence of the code before)."""
-    stripped = line.strip()
-    return len(stripped) >= 3 and len(set(stripped)) == 1 and stripped[0] in "`~"
 
 
 class RawInline(InlineProcessor):
