@@ -32,7 +32,7 @@ import yaml
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from .. import files
+from .. import files, yamltext
 from ..refsyntax import Item, Reference
 from .common import FileContext, Numbered, code_lines, markup
 
@@ -279,22 +279,29 @@ def chunk_options(header: str) -> tuple[str, dict[str, str]]:
     return label, options
 
 
-QUARTO_OPTION = re.compile(r"^\s*#\|\s*([\w.-]+)\s*:\s*(.*?)\s*$")
+QUARTO_OPTION = re.compile(r"^\s*#\|(?: (.*)|$)")
 QUARTO_NAMES = {"fig-cap": "fig.cap", "fig-alt": "fig.alt"}  # Quarto's names for knitr's options
 
 
 def _quarto_options(body: list[str], label: str, options: dict[str, str]) -> tuple[list[str], str]:
-    """Quarto writes a chunk's options as ``#| key: value`` lines at the top of its code: they
-    join ``options`` (``fig-cap`` as ``fig.cap``, ``false`` as ``FALSE``) and leave the code.
-    The body without them, and the label (Quarto's ``label: fig-decay``)."""
+    """Quarto writes a chunk's options as YAML in ``#|`` lines at the top of its code (a long
+    caption folded over lines too): they join ``options`` (``fig-cap`` as ``fig.cap``, ``false``
+    as ``FALSE``) and leave the code. The body without them, and the label (Quarto's
+    ``label: fig-decay``). Lines that are not YAML are left in the code."""
     taken = 0
-    for line in body:
-        option = QUARTO_OPTION.match(line)
-        if option is None:
-            break
-        key, value = option.group(1), _r_value(option.group(2))
-        options[QUARTO_NAMES.get(key, key)] = value.upper() if value.lower() in ("true", "false") else value
+    while taken < len(body) and QUARTO_OPTION.match(body[taken]):
         taken += 1
+    if not taken:
+        return body, label
+    try:
+        found = yamltext.safe_load("\n".join(QUARTO_OPTION.match(line).group(1) or "" for line in body[:taken]))
+    except yaml.YAMLError:
+        return body, label
+    if not isinstance(found, dict):
+        return body, label
+    for key, value in found.items():
+        text = "TRUE" if value is True else "FALSE" if value is False else " ".join(str(value).split())
+        options[QUARTO_NAMES.get(str(key), str(key))] = text
     return body[taken:], options.get("label", label)
 
 
