@@ -163,21 +163,21 @@ STYLE_BY_WEIGHT = b"""<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
   <match target="pattern">
-    <test name="weight" compare="less"><const>medium</const></test>
+    <test name="weight"><const>regular</const></test>
     <test name="slant"><const>roman</const></test>
     <edit name="style" mode="append_last"><string>Regular</string></edit>
   </match>
   <match target="pattern">
-    <test name="weight" compare="more_eq"><const>bold</const></test>
+    <test name="weight"><const>bold</const></test>
     <test name="slant"><const>roman</const></test>
     <edit name="style" mode="append_last"><string>Bold</string></edit>
   </match>
 </fontconfig>
 """
-"""Fontconfig rules for the PDF's fonts: an upright regular (or bold) face is asked for by its
-style name too, so that between files of one family that claim the same weight, the one named
-for it is drawn (Debian's Noto Serif Myanmar Bold claims the regular weight: all Burmese text
-was bold)."""
+"""Fontconfig rules for the PDF's fonts: an upright regular (or bold) face, and only those (a
+light or black weight keeps its own face), is asked for by its style name too, so that between
+files of one family that claim the same weight, the one named for it is drawn (Debian's Noto
+Serif Myanmar Bold claims the regular weight: all Burmese text was bold)."""
 
 
 def _free(faces: Iterable[tuple[str, int, int, int, str, int, str]]) -> None:

@@ -291,8 +291,9 @@ def _expand(
             if visible is None:  # not a condition: an ordinary div
                 open_divs.append((number, True))
                 heading = divs.callout_heading(classes, attributes, numbered, position + 1)
-                if heading is not None:  # Quarto: a callout's first heading is its title
-                    attributes = {**attributes, "title": heading[1]}
+                if heading is not None:  # Quarto: a callout's first heading is its title (its id the callout's)
+                    title, heading_id = divs.heading_attributes(heading[1])
+                    attributes, ident = {**attributes, "title": title}, ident or heading_id
                     titles.add(heading[0])
                 out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
                 continue

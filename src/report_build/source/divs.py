@@ -120,6 +120,16 @@ def callout_heading(
     return (position, heading.group(1)) if heading else None
 
 
+def heading_attributes(title: str) -> tuple[str, str]:
+    """A heading's text without its closing attribute list (``Data {#sec-data}``), and the id
+    that list gives ("" when none)."""
+    found = re.search(r"\s*\{([^{}]*)\}\s*$", title)
+    if found is None:
+        return title, ""
+    ident = re.search(r"(?:^|\s)#([^\s}]+)", found.group(1))
+    return title[: found.start()], ident.group(1) if ident else ""
+
+
 CALLOUT_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 
 

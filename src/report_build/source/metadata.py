@@ -26,7 +26,9 @@ from .text import MARK, REMOVED
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-ISO_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?(?:Z|[+-]\d{2}:?\d{2}))?$")
+ISO_MOMENT = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?: ?(?:Z|[+-]\d{2}:?\d{2}))?)?$"
+)
 DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d.%m.%Y")
 
 
@@ -126,7 +128,7 @@ def names(value: Any, field: Field) -> tuple[str, ...]:
         found = item.get("name")
         if isinstance(found, dict):
             found = " ".join(str(found[part]) for part in ("given", "family") if found.get(part))
-        if not isinstance(found, (str, int, float)) or not str(found).strip():
+        if not isinstance(found, (str, int, float)) or isinstance(found, bool) or not str(found).strip():
             raise ValueRejectedError("names, or entries with a 'name'")
         return found
 
@@ -143,7 +145,9 @@ def date(value: Any, field: Field) -> dt.date:
         if parsed is not None:
             return parsed
         if re.match(r"\d{4}-\d{1,2}-\d{1,2}\b", value.strip()):
-            raise ValueRejectedError(message=f"front matter '{field.spelled}': '{value.strip()}' is not a real date")
+            raise ValueRejectedError(
+                message=f"front matter '{field.spelled}': '{value.strip()}' is not a real date (write it YYYY-MM-DD)"
+            )
     raise ValueRejectedError("a date written YYYY-MM-DD")
 
 
@@ -292,6 +296,14 @@ def site_folder(value: Any, field: Field) -> Path:
         raise type(exc)(  # refused, when it leads out of the manuscript's folder
             message=message + " (a site root outside the manuscript's folder is given with --site-root DIR)"
         ) from None
+
+
+def title_of(value: Any) -> str:
+    """The title a front-matter ``title`` value gives, as the reading needs it before the front
+    matter is checked: "" when the check would leave it out (a list, a mapping)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return ""
+    return " ".join(str(value).split())
 
 
 def substitutions(value: Any, field: Field) -> tuple[tuple[str, str], ...]:
@@ -501,8 +513,10 @@ def parse_date(value: str) -> dt.date | None:
         pass
     moment = ISO_MOMENT.match(value)  # 2024-05-01T10:00, Jekyll's 2024-05-01 10:00:00 +0200
     if moment:
+        year, month, day, hour, minute = (int(part or 0) for part in moment.groups())
         try:
-            return dt.date.fromisoformat(moment.group(1))
+            dt.time(hour, minute)
+            return dt.date(year, month, day)
         except ValueError:
             return None
     for pattern in DATE_FORMATS:

@@ -48,7 +48,7 @@ from . import (
 from .compose import Selection
 from .extensions import Structure, make_markdown
 from .metadata import metadata as document_metadata
-from .metadata import substitutions_of
+from .metadata import substitutions_of, title_of
 from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links, translate
 from .remote import RemoteImages
 from .text import SourceMap
@@ -165,7 +165,8 @@ def _read_text(
         return md.convert("\n".join(lines)), extension.structure
 
     settings = repr((str(path.resolve()), sorted(names), sorted(keys)))
-    html, structure = fragments.convert(body_lines, bool(raw.get("title")), convert, recording, settings, kept, jobs)
+    has_title = bool(title_of(raw.get("title")))  # one the front matter's check leaves out: the first '#' heading
+    html, structure = fragments.convert(body_lines, has_title, convert, recording, settings, kept, jobs)
 
     language = _language(raw, html, diagnostics)
     metadata = document_metadata(raw, key_lines, path, diagnostics, structure.title, language)

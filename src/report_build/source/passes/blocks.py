@@ -42,7 +42,10 @@ def callouts(root: etree._Element, ctx: Context) -> None:
             collapsible=CALLOUT_COLLAPSIBLE in classes,
             open="open" in classes,
         )
+        ident, parent, position = block.get("id"), block.getparent(), block.getparent().index(block)
         replace_with_markup(block, rendered)
+        if ident and parent[position].get("id") is None:  # a link to the callout still lands on it
+            parent[position].set("id", ident)
 
 
 def figures(root: etree._Element, ctx: Context) -> list[Figure]:
