@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 import markdown
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from ..contract import CHAPTER_SECTION
@@ -255,6 +257,35 @@ def _remove_keep_tail(parent: etree.Element, element: etree.Element) -> None:
     parent.remove(element)
 
 
+# Inline patterns that most texts never need, each with what a text holds when it may: a
+# conversion without it does not run the pattern over every piece of text (Python-Markdown
+# tries each pattern on each; seven more made reading a fifth slower).
+RARE_PATTERNS: dict[str, Callable[[str], bool]] = {
+    "keys": lambda text: "++" in text,
+    "keys-custom": lambda text: "++" in text,
+    "report_build_mkdocs_critic": lambda text: any(mark in text for mark in ("{++", "{--", "{~~", "{==")),
+    "report_build_mkdocs_icon": lambda text: (
+        ":" in text and any(f":{name}-" in text for name in ("material", "fontawesome", "octicons", "simple"))
+    ),
+    "report_build_mkdocs_emoji": lambda text: EMOJI_LIKE.search(text) is not None,
+    "report_build_pandoc_raw_inline": lambda text: "{=" in text,
+    "report_build_math_reference": lambda text: "ref{" in text,
+}
+EMOJI_LIKE = re.compile(r":[+\w-]+:")
+
+
+class RarePatterns(Preprocessor):
+    """Leaves out of this conversion the :data:`RARE_PATTERNS` its text cannot hold (the output
+    is the same: such a pattern would find nothing)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        for name, needed in RARE_PATTERNS.items():
+            if name in self.md.inlinePatterns and not needed(text):
+                self.md.inlinePatterns.deregister(name)
+        return lines
+
+
 class StructureExtension(Extension):
     def __init__(self, **kwargs: object):
         self.config = {
@@ -270,6 +301,7 @@ class StructureExtension(Extension):
         md.treeprocessors.register(StructureTreeprocessor(md, self), "report_build_structure", 4)
         # pandoc's tables without pipes, as pipe tables: before the block structure is read (29)
         md.preprocessors.register(PandocTables(md), "report_build_pandoc_tables", 29.8)
+        md.preprocessors.register(RarePatterns(md), "report_build_rare_patterns", 40)  # before any rewrite
         RawExtension().extendMarkdown(md)  # pandoc's raw blocks and page breaks (29.9)
 
     def reset(self) -> None:

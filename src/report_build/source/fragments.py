@@ -246,6 +246,8 @@ def _html_open(lines: list[str], fenced: frozenset[int]) -> list[tuple[int, int,
     and escaped brackets are text, but a tag in indented code or one a browser would close by
     itself (``<p>``, ``<li>``) counts as open; a fence starting inside a stretch not read as
     Markdown sends the text to be read whole too (its lines may be the HTML's)."""
+    if not any("<" in line for line in lines):
+        return []
     kept = [
         "" if index in fenced else CODE_SPAN.sub(_blank, _ESCAPED.sub(_blank, line)) for index, line in enumerate(lines)
     ]

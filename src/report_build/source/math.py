@@ -157,6 +157,8 @@ class EnvironmentBlocks(Preprocessor):
     never comes is left as text."""
 
     def run(self, lines: list[str]) -> list[str]:
+        if not any("\\begin{" in line for line in lines):
+            return lines
         fenced, _indented = fenced_lines(lines)
         out: list[str] = []
         index = 0

@@ -25,6 +25,7 @@ from .dialects.common import Fence, fence_step
 from .text import fenced_lines
 
 RAW_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*\{=([A-Za-z][\w+-]*)\}\s*$")
+BREAK_COMMANDS = ("{=", "\\newpage", "\\pagebreak", "\\clearpage")  # what a text holds when this pass has work
 PAGE_BREAK_LINE = re.compile(r"^ {0,3}\\(?:newpage|pagebreak|clearpage)\s*$")
 RAW_INLINE = r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)\{=([A-Za-z][\w+-]*)\}"
 
@@ -33,7 +34,7 @@ class RawBlocks(Preprocessor):
     """Raw blocks and page-break lines (see the module)."""
 
     def run(self, lines: list[str]) -> list[str]:
-        if not any("{=" in line or "\\" in line for line in lines):
+        if not any(mark in line for line in lines for mark in BREAK_COMMANDS):
             return lines
         fenced, _indented = fenced_lines(lines)
         out: list[str] = []
