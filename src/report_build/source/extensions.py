@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -257,32 +256,31 @@ def _remove_keep_tail(parent: etree.Element, element: etree.Element) -> None:
     parent.remove(element)
 
 
-# Inline patterns that most texts never need, each with what a text holds when it may: a
-# conversion without it does not run the pattern over every piece of text (Python-Markdown
-# tries each pattern on each; seven more made reading a fifth slower).
-RARE_PATTERNS: dict[str, Callable[[str], bool]] = {
-    "keys": lambda text: "++" in text,
-    "keys-custom": lambda text: "++" in text,
-    "report_build_mkdocs_critic": lambda text: any(mark in text for mark in ("{++", "{--", "{~~", "{==")),
-    "report_build_mkdocs_icon": lambda text: (
-        ":" in text and any(f":{name}-" in text for name in ("material", "fontawesome", "octicons", "simple"))
-    ),
-    "report_build_mkdocs_emoji": lambda text: EMOJI_LIKE.search(text) is not None,
-    "report_build_pandoc_raw_inline": lambda text: "{=" in text,
-    "report_build_math_reference": lambda text: "ref{" in text,
-}
-EMOJI_LIKE = re.compile(r":[+\w-]+:")
+RARE_THIRD_PARTY = {"keys": "++", "keys-custom": "++"}  # pymdownx.keys' patterns, which cannot say so themselves
 
 
 class RarePatterns(Preprocessor):
-    """Leaves out of this conversion the :data:`RARE_PATTERNS` its text cannot hold (the output
-    is the same: such a pattern would find nothing)."""
+    """Leaves out of one conversion the rare inline patterns its text cannot need: Python-Markdown
+    tries every pattern on every piece of text, and seven rare ones made reading a fifth slower.
+    A pattern says it is rare by a class attribute: ``rare = True``, needed when its own
+    expression finds something in the whole text (across lines too, so never less than in a
+    piece of it), or ``rare = "mark"``, needed when the text holds the mark (an expression slow
+    to search a whole text); :data:`RARE_THIRD_PARTY` gives the marks of patterns of other
+    packages. The output is the same either way."""
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        for name, needed in RARE_PATTERNS.items():
-            if name in self.md.inlinePatterns and not needed(text):
-                self.md.inlinePatterns.deregister(name)
+        for item in list(self.md.inlinePatterns._priority):  # the registry lists its names nowhere else
+            pattern = self.md.inlinePatterns[item.name]
+            rare = RARE_THIRD_PARTY.get(item.name) or getattr(pattern, "rare", False)
+            if isinstance(rare, str):
+                needed = rare in text
+            elif rare:
+                needed = pattern.getCompiledRegExp().search(text) is not None
+            else:
+                continue
+            if not needed:
+                self.md.inlinePatterns.deregister(item.name)
         return lines
 
 

@@ -125,6 +125,8 @@ class EquationReference(InlineProcessor):
     """LaTeX's ``\\eqref{x}`` ("(3)") and ``\\ref{x}`` ("3") in running text: references to
     the equation (or figure, table) whose label is ``x`` (:func:`equation_id`)."""
 
+    rare = "ref{"  # left out of a text without it (extensions.RarePatterns)
+
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # noqa: N802
         from .refsyntax import Item, Reference
 

@@ -22,7 +22,6 @@ from markdown.preprocessors import Preprocessor
 
 from ..contract import PAGE_BREAK
 from .dialects.common import Fence, fence_step
-from .text import fenced_lines
 
 RAW_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*\{=([A-Za-z][\w+-]*)\}\s*$")
 BREAK_COMMANDS = ("{=", "\\newpage", "\\pagebreak", "\\clearpage")  # what a text holds when this pass has work
@@ -36,14 +35,13 @@ class RawBlocks(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         if not any(mark in line for line in lines for mark in BREAK_COMMANDS):
             return lines
-        fenced, _indented = fenced_lines(lines)
         out: list[str] = []
         index = 0
         fence: Fence | None = None  # the code open before this line: a raw block in it is shown as written
         while index < len(lines):
             line = lines[index]
             raw = RAW_FENCE.match(line) if fence is None else None
-            _code, fence = fence_step(line, fence)
+            code, fence = fence_step(line, fence)
             if raw is not None:
                 fence = None  # the raw block is read here, to its closing fence
                 marks = raw.group(1)
@@ -55,7 +53,7 @@ class RawBlocks(Preprocessor):
                     out.extend(("", self.md.htmlStash.store("\n".join(lines[index + 1 : end])), ""))
                 index = end + 1
                 continue
-            if index not in fenced and PAGE_BREAK_LINE.match(line):
+            if not code and PAGE_BREAK_LINE.match(line):
                 out.extend(("", self.md.htmlStash.store(f'<div class="{PAGE_BREAK}"></div>'), ""))
             else:
                 out.append(line)
@@ -65,6 +63,8 @@ class RawBlocks(Preprocessor):
 
 class RawInline(InlineProcessor):
     """`` `…`{=html} ``: raw HTML; another format's: nothing."""
+
+    rare = "{="  # left out of a text without it (extensions.RarePatterns; its expression is slow to search)
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | etree.Element, int, int]:  # noqa: N802
         if m.group(3).lower() == "html":

@@ -203,6 +203,8 @@ class _Icon(InlineProcessor):
     """An icon shortcode of MkDocs Material (``:material-check:``, ``:fontawesome-brands-github:``,
     with its ``{ .class }``): a report has no icon sets, so it goes, with a warning."""
 
+    rare = True  # left out of a text it finds nothing in (extensions.RarePatterns)
+
     def __init__(self, warn: Callable[[str, str], None]):
         super().__init__(ICON)
         self.warn = warn
@@ -218,6 +220,8 @@ CRITIC = r"\{(\+\+|--|~~|==)(.+?)(?:~>(.+?))?(\+\+|--|~~|==)\}"
 class _Critic(InlineProcessor):
     """CriticMarkup as MkDocs shows it: ``{++added++}``, ``{--removed--}``, ``{~~old~>new~~}``,
     ``{==highlighted==}``; a mark whose ends differ is left as written."""
+
+    rare = True  # left out of a text it finds nothing in (extensions.RarePatterns)
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
         opened, text, new, closed = m.group(1), m.group(2), m.group(3), m.group(4)
@@ -239,6 +243,8 @@ EMOJI = r"(?<![\w:]):([+\w-]+):(?![\w:])"
 class _Emoji(InlineProcessor):
     """``:smile:`` (a shortcode of the emoji index MkDocs Material and GitHub use) as the emoji
     character, standing alone (not inside ``1:100:5``); an unknown one stays as written."""
+
+    rare = True  # left out of a text it finds nothing in (extensions.RarePatterns)
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
         found = _emoji_index()
