@@ -178,7 +178,7 @@ def test_front_matter_errors_name_their_line(tmp_path, text, where, words):
         ("---\ntitle: [a, b]\n---\n\n# One\n\nText.\n\n# Two\n", ":2:", "'title' must be text, not list"),
         ("---\ntitle: T\nsubtitle:\n  - x\n  - y\n---\n\n# One\n", ":3:", "'subtitle' must be text"),
         ("---\ntitle: T\ndate: 2020-13-45\n---\n\n# One\n", ":3:", "not a real date"),
-        ('---\ntitle: "A\\x0bB"\n---\n\n# One\n', ":2:", "control character"),
+        ('---\ntitle: "A\\x0bB"\n---\n\n# One\n\nText.\n\n# Two\n', ":2:", "control character"),
         ("---\ntitle: T\nlayouts: no-such-folder\n---\n\n# One\n", ":3:", "does not exist"),
         ("---\ntitle: T\npage_size: 1mm 1mm\n---\n\n# One\n", ":3:", "out of range"),
         ("---\ntitle: T\nslug: /docs/intro\n---\n\n# One\n", ":3:", "is a site's address"),

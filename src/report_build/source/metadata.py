@@ -300,10 +300,11 @@ def site_folder(value: Any, field: Field) -> Path:
 
 def title_of(value: Any) -> str:
     """The title a front-matter ``title`` value gives, as the reading needs it before the front
-    matter is checked: "" when the check would leave it out (a list, a mapping)."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    matter is checked: "" when the check (:func:`text`) would leave it out."""
+    try:
+        return text(value, Field("title", Path()))
+    except ValueRejectedError:
         return ""
-    return " ".join(str(value).split())
 
 
 def substitutions(value: Any, field: Field) -> tuple[tuple[str, str], ...]:
