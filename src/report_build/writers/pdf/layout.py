@@ -160,7 +160,7 @@ def _parsed(page: str, paths: list[Path], fetcher: SandboxFetcher) -> Parsed:
     _faces_by_style_name(fonts)
     counters = CounterStyle()
     with captured_weasyprint_log() as log:
-        sheets = [CSS(string=page, font_config=fonts, counter_style=counters)] + [
+        sheets = [CSS(string=page, url_fetcher=fetcher, font_config=fonts, counter_style=counters)] + [
             CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts, counter_style=counters) for path in paths
         ]
     folder = getattr(fonts, "_folder", None)  # where WeasyPrint copied the @font-face fonts

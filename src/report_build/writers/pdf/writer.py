@@ -26,6 +26,7 @@ from .layout import LaidOut, lay_out_html, load_hyphenation
 from .markup import render_html, stylesheet_names
 from .pages import folio, misplaced_notes, page_marks, warn_misplaced
 from .parallel import Grouped, GroupResult, Memory, stand_in_anchors, worker_result
+from .punctuation import punctuation
 
 PDF_VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}  # by edition (model.EDITIONS)
 
@@ -59,7 +60,8 @@ def layout(
     verdicts on its SVGs are kept (:mod:`.drawable`)."""
     check_edition(edition)
     document = drawable.stand_ins(document, theme, diagnostics, cache)  # SVGs WeasyPrint cannot draw: placeholders
-    replacements = _replacements(document)
+    marks_css, mark_faces = punctuation(theme, document.metadata.language)  # CJK quotes, ellipsis, dash
+    replacements = {**_replacements(document), **mark_faces}
     html = render_html(document, theme, edition)
     options: dict[str, Any] = {
         "theme": theme,
@@ -67,7 +69,7 @@ def layout(
         "source": document.source,
         "stylesheets": stylesheet_names(document),
         # the page rules, and the fallback fonts the layouts declare (in the document's language)
-        "page": page_css(document, theme, edition) + theme.fallback.css(document.metadata.language),
+        "page": page_css(document, theme, edition) + theme.fallback.css(document.metadata.language) + marks_css,
         "replacements": replacements,
         "finisher": finisher(document, edition),
         "pdf_variant": PDF_VARIANTS[edition],
