@@ -25,6 +25,7 @@ def test_every_strings_file_has_every_word(name):
     words = yaml.safe_load((STRINGS / f"{name}.yaml").read_text(encoding="utf-8"))
     assert set(ENGLISH) - set(words) <= set(DATES), name  # the dates may come from CLDR
     assert set(words["callouts"]) == set(ENGLISH["callouts"]), name
+    assert set(words["theorems"]) == set(ENGLISH["theorems"]), name
     for key, value in ENGLISH.items():
         if isinstance(value, str) and "{" in value and key in words:  # the same placeholders
             assert sorted(re.findall(r"\{\w+\}", value)) == sorted(re.findall(r"\{\w+\}", words[key])), (name, key)

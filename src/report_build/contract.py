@@ -105,6 +105,20 @@ EQUATION = "equation"
 EQUATION_NUMBER = "equation-number"
 """Class of an equation's number, "(3)", after its formula: every layout sets it at the right."""
 
+STATEMENT = "statement"
+"""Class of a theorem-like statement (bookdown's ``{theorem}``, Quarto's ``::: {#thm-x}``): the
+``<div>`` around it, with its kind ("theorem", "lemma", "proof"…) as a class beside it."""
+
+STATEMENT_NAME = "statement-name"
+"""Class of the paragraph that holds a statement's name ("Pythagorean") until its label is made."""
+
+STATEMENT_LABEL = "statement-label"
+"""Class of a statement's label at the start of its text: "**Theorem 2** (Pythagorean).",
+"*Proof.*"."""
+
+STATEMENT_NUMBER = "statement-number"
+"""Class of a numbered statement's number inside its label: what references to it print."""
+
 MATH_SOURCE = "math-source"
 """Class of the ``<code>`` that shows a formula that could not be read, as it was written."""
 

@@ -125,7 +125,8 @@ class Theme:
         own = next((found for name in strings_files(tag) if (found := self._read_strings(name))), None) or {}
         self.cldr = cldr_locale(language) if not {"months", "date_format"} <= own.keys() else None
         english_words = [key for key in english if key not in own and key not in DATES]
-        english_words += [f"callouts.{k}" for k in english.get("callouts", {}) if k not in (own.get("callouts") or {})]
+        for group in NESTED:
+            english_words += [f"{group}.{k}" for k in english.get(group, {}) if k not in (own.get(group) or {})]
         if english_words and diagnostics is not None:
             where = (
                 f"layouts/strings/{primary}.yaml lacks some words for language '{language}'"
@@ -138,7 +139,8 @@ class Theme:
             )
             diagnostics.warn(f"{where}: {dates}these words are in English: {shown}")
         merged = {**english, **own}
-        merged["callouts"] = {**english.get("callouts", {}), **(own.get("callouts") or {})}
+        for group in NESTED:
+            merged[group] = {**english.get(group, {}), **(own.get(group) or {})}
         return merged
 
     def _read_strings(self, primary: str) -> dict[str, Any] | None:
@@ -243,6 +245,10 @@ class Theme:
 
 DATES = ("months", "date_format")  # what CLDR fills for a language without them
 TRADITIONAL_CHINESE = frozenset({"tw", "hk", "mo", "hant"})
+
+
+NESTED = ("callouts", "theorems")
+"""Groups of words in a strings file (a mapping of their own), merged word by word with English's."""
 
 
 def strings_files(tag: str) -> tuple[str, ...]:

@@ -36,6 +36,9 @@ from ..contract import (
     EQUATION_NUMBER,
     REFERENCES_ID,
     REFS_DIV_ID,
+    STATEMENT,
+    STATEMENT_LABEL,
+    STATEMENT_NUMBER,
     UNTRANSLATED_NOTE,
     XREF,
     XREF_IN_PARENTHESES,
@@ -45,7 +48,7 @@ from ..contract import (
     without_spoken_notes,
 )
 from ..model import Chapter, Document, Footnote, Table
-from . import sanitize
+from . import sanitize, theorems
 from .citations import Formatter
 from .refsyntax import PLACEHOLDER, Item, Reference
 
@@ -77,7 +80,7 @@ class Unresolved:
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # figure, table, chapter, section, equation
+    kind: str  # figure, table, chapter, section, equation, or a kind of statement (theorem, lemma…)
     number: str  # "3", "4.2"; "" when unnumbered
     label: str  # text shown when there is no number
 
@@ -110,6 +113,11 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                     numbered = chapter.number is not None
                     number = ".".join(str(n) for n in counters[:depth]) if numbered else ""
                     found[ident] = Target("section", number, text)
+            elif STATEMENT in (element.get("class") or "").split() and element.get("id"):
+                kind = next((c for c in element.get("class").split() if c in theorems.KINDS), STATEMENT)
+                number = "".join(n.text_content() for n in element.find_class(STATEMENT_NUMBER)[:1])
+                names = element.xpath(f"(.//*[@class='{STATEMENT_LABEL}'])[1]")
+                found[element.get("id")] = Target(kind, number, _words(names[0]) if names else "")
             elif EQUATION in (element.get("class") or "").split() and element.get("id"):
                 number = "".join(n.text_content() for n in element.find_class(EQUATION_NUMBER)).strip("()")
                 found[element.get("id")] = Target("equation", number, "")
@@ -156,6 +164,8 @@ def _text(markup: str) -> str:
 
 
 def words(kind: str, strings: dict[str, Any]) -> str:
+    if kind in theorems.KINDS:
+        return theorems.word(kind, strings)
     return str(strings.get(kind, kind.capitalize()))
 
 

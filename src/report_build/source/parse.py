@@ -44,6 +44,7 @@ from . import (
     repair,
     sanitize,
     scripts,
+    theorems,
 )
 from .compose import Selection
 from .extensions import Structure, make_markdown
@@ -204,6 +205,7 @@ def _read_text(
     math.typeset(root, ctx)  # TeX to MathML, before notes and chapters take their parts of the tree
     notes = footnotes.footnotes(root, ctx)
     blocks.callouts(root, ctx)
+    theorems.number(root, ctx)  # theorem-like statements numbered by kind, their labels written
     drawn = charts.charts(root, ctx, cache)  # Vega-Lite specs become SVG images
     found_images = images.images(root, ctx, {**embedded, **drawn.embedded})
     found_figures = blocks.figures(root, ctx)

@@ -6,8 +6,9 @@ has its number. A placeholder is U+E000, the reference as hexadecimal UTF-8 JSON
 Markdown or typographic rule can change it, and no cleaning removes it.
 
 Invariants: ``@word``, bare or in brackets, is a reference only when it is a cross-reference
-label (``fig-``, ``tbl-``, ``sec-``, ``eq-``) or the document has a bibliography (a bare one: when the
-word is one of its keys); text in code is never read; an
+label (``fig-``, ``tbl-``, ``sec-``, ``eq-``, or Quarto's for a theorem-like statement: ``thm-``,
+``lem-``, ``cor-``, ``prp-``, ``cnj-``, ``def-``, ``exm-``, ``exr-``) or the document has a
+bibliography (a bare one: when the word is one of its keys); text in code is never read; an
 e-mail address is never a reference.
 """
 
@@ -25,7 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 
 START, END = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(f"{START}([0-9a-f]+){END}")
-XREF_PREFIXES = ("fig-", "tbl-", "sec-", "eq-")
+XREF_PREFIXES = ("fig-", "tbl-", "sec-", "eq-", "thm-", "lem-", "cor-", "prp-", "cnj-", "def-", "exm-", "exr-")
 KEY = r"[A-Za-z0-9_](?:[\w:.#/-]*\w)?"
 BRACKETED = re.compile(r"\[((?:[^\[\]]*?[\s;])?-?@" + KEY + r"[^\[\]]*)\](?![\(\[:])")
 BARE = re.compile(r"(?<![\w@.\\/`])@(" + KEY + r")")

@@ -6,9 +6,12 @@
   ``knitr::include_graphics("path")`` (``file.path(…, "img/x.png")`` too: the last path written is
   looked for beside the manuscript), else its code, captioned, with a warning that the figure is
   drawn by R, which a build never runs;
-- ``\\@ref(fig:x)``, ``\\@ref(tab:x)`` and ``\\@ref(section-id)`` are cross-references that print
-  the number alone, as bookdown does ("Figure \\@ref(fig:x)" reads "Figure 3"); one that names
-  nothing prints "??", with a warning (:class:`RefExtension`);
+- theorem-like statements, ```` ```{theorem, label="x", name="…"} ```` and ``::: {.lemma #x}``
+  (and Quarto's ``::: {#thm-x}``), are numbered by kind (:mod:`..theorems`);
+- ``\\@ref(fig:x)``, ``\\@ref(tab:x)``, ``\\@ref(thm:x)`` (``lem``, ``cor``… for the other kinds of
+  statement) and ``\\@ref(section-id)`` are cross-references that print the number alone, as
+  bookdown does ("Figure \\@ref(fig:x)" reads "Figure 3"); one that names nothing prints "??",
+  with a warning (:class:`RefExtension`);
 - ``(\\#tab:x)`` in a table's caption and ``(\\#fig:x)`` in a figure's give the label;
   ``(ref:label) text`` defines a text reference that captions use;
 - ``^[an inline note]`` is a footnote (pandoc's syntax, which R Markdown reads);
@@ -32,7 +35,7 @@ import yaml
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from .. import files, yamltext
+from .. import files, theorems, yamltext
 from ..refsyntax import Item, Reference
 from .common import FileContext, Numbered, code_lines, markup
 
@@ -86,13 +89,15 @@ TEXT_REFERENCE = re.compile(r"^\(ref:([\w-]+)\)\s+(\S.*)$")
 LABEL_IN_CAPTION = re.compile(r"\(\\#(fig|tab|eq):([\w.-]+)\)\s*")
 INCLUDE_GRAPHICS = re.compile(r"include_graphics\s*\((.*)\)", re.DOTALL)
 STRING = re.compile(r"""["']([^"']+\.(?:png|jpe?g|gif|svg|webp))["']""", re.IGNORECASE)
-PREFIXES = {"fig": "fig-", "tab": "tbl-", "eq": "eq-"}
+PREFIXES = {"fig": "fig-", "tab": "tbl-", "eq": "eq-", **{p: f"{p}-" for p in theorems.PREFIXES}}
+MYST_OPTION = re.compile(r"^\s*:[\w-]+:(?:\s|$)")
 
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with R chunks, inline notes, ``{-}``, labels and text references read."""
     numbered = _text_references(numbered)
     numbered = _chunks(numbered, context)
+    numbered = theorems.lines(numbered, code_lines(numbered))
     code = code_lines(numbered)
     out: Numbered = []
     notes: Numbered = []
@@ -213,11 +218,12 @@ def _chunks(numbered: Numbered, context: FileContext) -> Numbered:
     while index < len(numbered):
         line, number = numbered[index]
         chunk = CHUNK.match(line)
-        if chunk is None or chunk.group(3).lower() not in ENGINES:
+        if chunk is None or chunk.group(3).lower() not in ENGINES.union(theorems.KINDS):
             out.append((line, number))
             index += 1
             continue
         indent, fence, engine, header = chunk.group(1), chunk.group(2), chunk.group(3), chunk.group(4) or ""
+        start = index
         body = []
         index += 1
         while index < len(numbered):
@@ -227,6 +233,16 @@ def _chunks(numbered: Numbered, context: FileContext) -> Numbered:
                 break
             body.append(numbered[index - 1][0])
         label, options = chunk_options(header)
+        kind = engine.lower()
+        if kind in theorems.KINDS:
+            if body and MYST_OPTION.match(body[0]):  # a MyST directive ({exercise} of sphinx-exercise)
+                out.extend(numbered[start:index])
+                continue
+            ident = theorems.statement_id(kind, label)
+            out.extend((text, number) for text in theorems.opening(kind, ident, options.get("name", ""), indent))
+            out.extend(numbered[start + 1 : start + 1 + len(body)])  # its text is Markdown
+            out.extend((text, numbered[index - 1][1]) for text in theorems.closing(indent))
+            continue
         body, label = _quarto_options(body, label, options)
         out.extend((text, number) for text in _chunk(engine, label, options, body, indent, fence, number, context))
     return out
