@@ -249,3 +249,38 @@ def test_what_review_found_in_equations(tmp_path):
     assert [w.message for w in diagnostics.warnings] == [
         "equation label 'eq-x' is given twice; references go to the first"
     ]
+
+
+def test_an_align_with_labels_is_numbered_row_by_row_as_latex_numbers_it(tmp_path):
+    """Each row has its number on it, its label naming it; \\nonumber and \\notag rows have none,
+    \\tag{x} shows "(x)" without taking a number; align* numbers only its tagged rows."""
+    body = (
+        "$$\n\\begin{align}\na &= b \\label{eq:one} \\\\\nc &= \\begin{cases} 1 \\\\ 2 \\end{cases} \\nonumber \\\\\n"
+        "e &= f \\\\\ng &= h \\tag{x} \\label{eq:x} \\\\\ni &= j \\label{eq:two}\n\\end{align}\n$$\n\n"
+        "\\begin{align*}\nk &= l \\tag*{A} \\label{eq:a} \\\\\nm &= n\n\\end{align*}\n\n"
+        "$$ E = mc^2 \\tag{E} \\label{eq:e} $$\n\n$$ y = 1 \\label{eq:y} $$\n\n"
+        "See \\eqref{eq:one}, \\eqref{eq:two}, \\eqref{eq:x}, \\ref{eq:a}, \\eqref{eq:e} and \\eqref{eq:y}.\n"
+    )
+    root, diagnostics = _chapter(tmp_path, body)
+    formulas = list(root.iter(f"{MATHML}math"))
+    tables = [next(m.iter(f"{MATHML}mtable"), None) for m in formulas]
+    numbers = [["".join(row[-1].itertext()) for row in table] for table in tables[:2]]
+    assert numbers == [["(1)", "", "(2)", "(x)", "(3)"], ["A", ""]]
+    ids = [[row.get("id") for row in table] for table in tables[:2]]
+    assert ids == [["eq-one", None, None, "eq-x", "eq-two"], ["eq-a", None]]
+    assert root.xpath("//*[@id='eq-e']/*[@class='equation-number']/text()") == ["(E)"]
+    assert root.xpath("//*[@id='eq-y']/*[@class='equation-number']/text()") == ["(4)"]
+    assert [a.text for a in root.iter("a")] == ["(1)", "(3)", "(x)", "A", "(E)", "(4)"]
+    assert "\\tag" not in "".join(root.itertext()) and "(E)" not in "".join(formulas[2].itertext())
+    assert not diagnostics.warnings
+
+
+def test_a_row_label_is_kept_as_an_anchor_before_the_drawn_formula():
+    """The PDF draws a formula as an SVG, without the ids of its rows: they go before it."""
+    from report_build.writers.pdf.math import vectors
+
+    mathml = math.to_mathml("\\begin{align} a &= b \\\\ c &= d \\end{align}", True)
+    mathml = mathml.replace("<mtr>", '<mtr id="eq-x">', 1)
+    html = f'<div class="math-display equation">{mathml}</div>'
+    drawn = vectors(html)
+    assert drawn.startswith('<div class="math-display equation"><span id="eq-x"></span><svg')

@@ -118,6 +118,8 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                 number = "".join(n.text_content() for n in element.find_class(STATEMENT_NUMBER)[:1])
                 names = element.xpath(f"(.//*[@class='{STATEMENT_LABEL}'])[1]")
                 found[element.get("id")] = Target(kind, number, _words(names[0]) if names else "")
+            elif element.tag == "mtr" and element.get("id") and len(element):  # a row of an align, its number last
+                found[element.get("id")] = Target("equation", element[-1].text_content().strip().strip("()"), "")
             elif EQUATION in (element.get("class") or "").split() and element.get("id"):
                 number = "".join(n.text_content() for n in element.find_class(EQUATION_NUMBER)).strip("()")
                 found[element.get("id")] = Target("equation", number, "")

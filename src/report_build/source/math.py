@@ -17,6 +17,11 @@ whose ``alttext`` is the TeX. A displayed formula stands in ``<span class="math-
 a displayed formula alone becomes ``<div class="math-display">``. Each writer chooses its
 rendering: MathML in the ePub and on the site, vector paths in the PDF (writers/pdf/math.py).
 
+A displayed formula with a label (``\\label{eq:x}``, bookdown's ``(\\#eq:x)``, Quarto's ``{#eq-x}``)
+or a ``\\tag{x}`` is numbered, "(3)" or "(x)" at its right; an ``align`` (``gather``,
+``eqnarray``…) with one is numbered row by row as LaTeX numbers it, each number in a column of
+its own on its row and each label naming its row.
+
 A formula latex2mathml cannot read, or that uses a command it does not know, is a warning at
 its line and is shown as written, in code style (``<code class="math-source">``).
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import markdown
@@ -90,9 +96,17 @@ ENVIRONMENTS = {
     "rcases": "array}{ll",
 }
 ENVIRONMENT = re.compile(r"\\(begin|end)\{(" + "|".join(re.escape(n) for n in ENVIRONMENTS) + r")\}(\{\d+\})?")
-NUMBERING = re.compile(  # an equation environment's marks, its label (bookdown's too), "no number"
+NUMBERING = re.compile(  # an equation environment's marks, its label (bookdown's too), "no number", its own number
     r"\\(?:begin|end)\{(?:equation|displaymath|math)\*?\}|\\(?:label\{[^{}]*\}|nonumber\b|notag\b)|\(\\#eq:[^()\s]*\)"
+    r"|\\tag\*?\s*\{[^{}]*\}"
 )
+TAG = re.compile(r"\\tag(\*?)\s*\{([^{}]*)\}")  # LaTeX's \tag{x}: "(x)" is the equation's number; \tag*{x}: "x"
+# The environments LaTeX numbers row by row: each row not marked \nonumber or \notag has a number.
+ROWS = re.compile(
+    r"^\s*\\begin\{(align|alignat|flalign|eqnarray|gather)(\*?)\}(?:\{\d+\})?(.*)\\end\{\1\2\}\s*$", re.DOTALL
+)
+ROW_NUMBER_GAP = "3em"  # between an environment's widest row and the column of its rows' numbers
+ROW_TOKEN = re.compile(r"\\begin\{[^{}]*\}|\\end\{[^{}]*\}|\\\\(?:\[[^\]]*\])?|\\.|[{}]")
 BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
 STRAY_ALIGNMENT = re.compile(r"<m[io][^>]*>&</m[io]>")  # \\& comes out as &#x00026;, never bare
 TEXT_ESCAPE = re.compile(r"\\([&%$#_{}])")
@@ -293,16 +307,29 @@ def plain_text(tex: str, display: bool = False) -> str:
 def typeset(root: Any, ctx: Context) -> None:
     """Each formula placeholder becomes MathML (see the module's docstring); a formula that
     cannot be read is a warning at its line and stays as written, in code style. A displayed
-    formula with a label (:func:`_label`) is numbered, in the order of the text, and can be
-    referred to by its id."""
+    formula with a label (:func:`_label`) or a ``\\tag`` is numbered, in the order of the text,
+    and can be referred to by its id; an ``align`` with one has a number on each row, as LaTeX
+    numbers them (:func:`_rows`), each label naming its row."""
     placeholders = root.xpath(f"//*[@class='{INLINE}' or @class='{DISPLAY}']")
     found: dict[str, int] = {}  # the line each needle was last found at: a repeated formula is found again further on
     referred = _referred_to(root) if any(e.get("class") == DISPLAY for e in placeholders) else frozenset()
     numbered = 0
     labels: set[str] = set()
+
+    def unique(label: str, tex: str) -> str:
+        """``label``, or another id when it is given already: references land on the first."""
+        if label in labels:  # this one is numbered all the same
+            where = _line(tex, tex, ctx, found)
+            ctx.warn(f"equation label '{label}' is given twice; references go to the first", where)
+            label = f"{label}-{sum(1 for known in labels if known.startswith(label))}"
+        if label:
+            labels.add(label)
+        return label
+
     for element in placeholders:
         display = element.get("class") == DISPLAY
         tex = element.text_content()
+        rows = _rows(tex) if display else None
         label = _label(element, tex, referred) if display else ""
         try:
             mathml = lxml_etree.fromstring(to_mathml(tex, display))
@@ -322,20 +349,99 @@ def typeset(root: Any, ctx: Context) -> None:
         if display:
             wrapper = lxml_etree.Element("span", {"class": MATH_DISPLAY})
             wrapper.append(mathml)
-            if label in labels:  # references land on the first; this one is numbered all the same
-                where = _line(tex, tex, ctx, found)
-                ctx.warn(f"equation label '{label}' is given twice; references go to the first", where)
-                label = f"{label}-{sum(1 for known in labels if known.startswith(label))}"
-            if label:
-                labels.add(label)
-                numbered += 1
+            table = _row_table(mathml, rows) if rows else None
+            if table is not None:  # a number on each row that has one, the row the label's target
                 wrapper.set("class", f"{MATH_DISPLAY} {EQUATION}")
-                wrapper.set("id", label)
+                shown = []
+                for row, mtr in zip(rows, table, strict=True):
+                    numbered += bool(row.numbered and not row.tag)
+                    shown.append(row.tag or (f"({numbered})" if row.numbered else ""))
+                    ident = unique(row.label, tex) if shown[-1] else ""
+                    if ident:
+                        mtr.set("id", ident)
+                _number_rows(table, shown)
+                _put(element, wrapper, display)
+                continue
+            label = unique(label, tex)
+            tag = _tag(tex)
+            if label or tag:
+                numbered += not tag
+                wrapper.set("class", f"{MATH_DISPLAY} {EQUATION}")
+                if label:
+                    wrapper.set("id", label)
                 number = lxml_etree.SubElement(wrapper, "span", {"class": EQUATION_NUMBER})
-                number.text = f"({numbered})"
+                number.text = tag or f"({numbered})"
             _put(element, wrapper, display)
         else:
             _put(element, mathml, display)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of an environment LaTeX numbers row by row (``align``, ``gather``…)."""
+
+    label: str  # the id its label gives, "" when it has none
+    numbered: bool  # it takes the next number (not \\nonumber, \\notag, nor in a starred environment)
+    tag: str  # its own number as shown, "(x)" for \\tag{x}; "" when it has none
+
+
+def _rows(tex: str) -> list[Row] | None:
+    """The rows of an ``align`` (``gather``, ``eqnarray``…) when one of them has a label or a
+    ``\\tag``: numbered then as LaTeX numbers them, each row. None for any other formula, and
+    for one with neither (not numbered, as an equation without a label is not)."""
+    match = ROWS.match(tex)
+    if match is None or not (TEX_LABEL.search(tex) or TAG.search(tex)):
+        return None
+    pieces, start, depth, body = [], 0, 0, match.group(3)
+    for token in ROW_TOKEN.finditer(body):
+        text = token.group(0)
+        if text == "{" or text.startswith("\\begin"):
+            depth += 1
+        elif text == "}" or text.startswith("\\end"):
+            depth -= 1
+        if depth == 0 and text.startswith("\\\\"):
+            pieces.append(body[start : token.start()])
+            start = token.end()
+    pieces.append(body[start:])
+    rows = []
+    for piece in pieces:
+        if not piece.strip():
+            continue  # a \\\\ at the end makes no row
+        label = TEX_LABEL.search(piece)
+        unnumbered = match.group(2) or re.search(r"\\(?:nonumber|notag)\b", piece)
+        rows.append(Row(equation_id(label.group(1) or label.group(2)) if label else "", not unnumbered, _tag(piece)))
+    return rows
+
+
+def _tag(tex: str) -> str:
+    """The number ``\\tag{x}`` gives a formula, as shown: "(x)" (``\\tag*{x}``: "x"); "" when none."""
+    tag = TAG.search(tex)
+    if tag is None:
+        return ""
+    return tag.group(2).strip() if tag.group(1) else f"({tag.group(2).strip()})"
+
+
+def _row_table(mathml: Any, rows: list[Row]) -> Any:
+    """The ``<mtable>`` of an environment's rows, when it has one ``<mtr>`` for each row; else None."""
+    table = next(mathml.iter(f"{{{MATHML_NS}}}mtable"), None)
+    if table is None or len(table) != len(rows) or any(lxml_etree.QName(r).localname != "mtr" for r in table):
+        return None
+    return table
+
+
+def _number_rows(table: Any, shown: list[str]) -> None:
+    """Each row's number in a column of its own at the right of the table, clear of its formula
+    ("" leaves a row's cell empty). Every row is given as many cells, and every gap between
+    columns its width (ziamath and browsers repeat a short list differently)."""
+    width = max(len(row) for row in table)
+    for row, text in zip(table, shown, strict=True):
+        for _ in range(width - len(row)):
+            lxml_etree.SubElement(row, f"{{{MATHML_NS}}}mtd")
+        cell = lxml_etree.SubElement(row, f"{{{MATHML_NS}}}mtd", {"columnalign": "right"})
+        if text:
+            lxml_etree.SubElement(cell, f"{{{MATHML_NS}}}mtext").text = text
+    gaps = (table.get("columnspacing") or "0.8em").split()
+    table.set("columnspacing", " ".join([*(gaps[i % len(gaps)] for i in range(width - 1)), ROW_NUMBER_GAP]))
 
 
 def equation_id(label: str) -> str:

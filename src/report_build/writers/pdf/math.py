@@ -4,6 +4,7 @@ WeasyPrint does not lay out MathML, but it draws inline SVG as vector graphics. 
 MathML formula out with its own math font (STIX Two Math) and writes it as an SVG of paths: no
 image, no font to embed, and no raw TeX in the page's text. The SVG is sized in ``em`` so that a
 formula follows the size of the text around it, and an inline formula sits on the baseline.
+An id inside the formula (a numbered row's) is kept before the drawing, as an empty ``<span>``.
 Its ``<title>`` holds the TeX source (the MathML's ``alttext``): WeasyPrint makes it the ``Alt``
 of the formula's ``Figure`` tag, the alternative text PDF/UA asks for.
 """
@@ -55,7 +56,16 @@ def vectors(html: str) -> str:
     if "<math" not in html:
         return html
     html = HEADING.sub(lambda match: MATHML.sub(_drawn_with_text, match.group(0)), html)
-    return MATHML.sub(lambda match: svg(match.group(0)), html)
+    return MATHML.sub(lambda match: _anchors(match.group(0)) + svg(match.group(0)), html)
+
+
+IDENTIFIED = re.compile(r'<m\w+\b[^>]*\sid="([^"]*)"')
+
+
+def _anchors(mathml: str) -> str:
+    """An empty ``<span>`` for each id inside a formula (a row of an ``align`` a reference
+    names), before its drawing, which has none: the references land on the formula."""
+    return "".join(f'<span id="{ident}"></span>' for ident in IDENTIFIED.findall(mathml))
 
 
 HEADING = re.compile(r"<(h[1-6])\b[^>]*>.*?</\1>", re.DOTALL)
