@@ -9,7 +9,8 @@ options (``:name: x`` lines, or a ``---`` block) before their content:
 - ``{note}``, ``{warning}``, ``{tip}``, ``{hint}``, ``{important}``, ``{caution}``,
   ``{attention}``, ``{danger}``, ``{error}``, ``{seealso}``, and ``{admonition} Title``: callouts;
   ``:class: dropdown`` and ``{dropdown} Title``: a callout a site shows closed;
-- ``{code-block} python`` (``{code}``, ``{code-cell}``): fenced code; ``{math}``: a ```` ```math ```` block;
+- ``{code-block} python`` (``{code}``, ``{code-cell}``): fenced code, its ``:caption:`` the code's
+  title and its ``:name:`` the code's id; ``{math}``: a ```` ```math ```` block;
 - ``{epigraph}``, ``{pull-quote}``: a pull quote; ``{tab-set}`` with ``{tab-item} Title``: a tab set;
 - ``{toctree}``, ``{contents}``, ``{tableofcontents}``: dropped (the report has its own contents);
 - any other directive: its content is kept, with a warning.
@@ -178,7 +179,13 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
     if name in CODE or name == "math":
         body, index = _body(numbered, index, opened)
         language = "math" if name == "math" else argument.split()[0] if argument else options.get("language", "")
-        out.append((f"{indent}{'`' * max(3, len(fence))}{language}", number))
+        header = language if name == "math" else _code_header(language, options.get("caption", ""), label)
+        if name != "math":  # the blank line after the options, and any at the end, are not code
+            body = _trimmed(body)
+            if target is not None and target[0] != label:  # the code has a name of its own: the target is a place
+                out.extend([(f'<div id="{html.escape(target[0])}"></div>', target[1]), ("", target[1])])
+            target = None
+        out.append((f"{indent}{'`' * max(3, len(fence))}{header}", number))
         if name == "math" and argument:  # the formula written on the directive's line
             out.append((f"{indent}{argument}", number))
         out.extend(body)
@@ -215,6 +222,35 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
         out.extend((text, number) for text in markup.passage(argument, indent, "component"))
         stack.append((*opened, "div"))
     return index, None
+
+
+def _code_header(language: str, caption: str, label: str) -> str:
+    """A code fence's header: the language, and the caption as the code's title and the name as
+    its id when they are given (```` ```{.python #name title="Caption"} ````). The other options
+    (``:linenos:``, ``:emphasize-lines:``, ``:lineno-start:``, ``:dedent:``) are the look of a
+    site's code, which the layouts set: they go."""
+    caption = " ".join(caption.split())
+    if not caption and not label:
+        return language
+    parts = [f".{language}"] if re.fullmatch(r"[\w+#.-]+", language) else []
+    if label:
+        parts.append(f"#{label}")
+    if caption:
+        if '"' in caption and "'" not in caption:
+            parts.append(f"title='{caption}'")
+        else:  # no quote mark can stand inside the quotes: a closing one in its place
+            parts.append('title="{}"'.format(caption.replace('"', "\u201d")))
+    return "{" + " ".join(parts) + "}"
+
+
+def _trimmed(body: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A directive's content without the blank lines before and after it."""
+    start, end = 0, len(body)
+    while start < end and not body[start][0].strip():
+        start += 1
+    while end > start and not body[end - 1][0].strip():
+        end -= 1
+    return body[start:end]
 
 
 def _closing(what: str, indent: str) -> list[str]:
