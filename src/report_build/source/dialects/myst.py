@@ -11,6 +11,8 @@ options (``:name: x`` lines, or a ``---`` block) before their content:
   ``:class: dropdown`` and ``{dropdown} Title``: a callout a site shows closed;
 - ``{code-block} python`` (``{code}``, ``{code-cell}``): fenced code, its ``:caption:`` the code's
   title and its ``:name:`` the code's id; ``{math}``: a ```` ```math ```` block;
+- ``{list-table} Caption`` and ``{csv-table} Caption``: a table, numbered with the report's tables
+  when it has a caption (:mod:`.myst_tables`);
 - ``{epigraph}``, ``{pull-quote}``: a pull quote; ``{tab-set}`` with ``{tab-item} Title``: a tab set;
 - ``{toctree}``, ``{contents}``, ``{tableofcontents}``: dropped (the report has its own contents);
 - any other directive: its content is kept, with a warning.
@@ -40,6 +42,7 @@ from markdown.util import AtomicString
 from .. import math
 from ..refsyntax import Item, Reference
 from .common import FileContext, Numbered, indent_of, markup
+from .myst_tables import csv_table, list_table
 
 OPENER = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*?)\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
@@ -63,6 +66,7 @@ ADMONITIONS = {
 CODE = {"code-block", "code", "sourcecode", "code-cell"}
 DROPPED = {"toctree", "contents", "tableofcontents"}
 QUOTES = {"epigraph", "pull-quote", "pullquote", "highlights"}
+TABLES = {"list-table": list_table, "csv-table": csv_table}
 
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
@@ -193,7 +197,17 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
             out.append((f"{indent}\\label{{{options['label']}}}", number))
         out.append((f"{indent}{'`' * max(3, len(fence))}", number))
         return index, target
-    if target is not None:
+    if target is not None and target[0] != label:  # a place, not the table a (label)= names
+        out.append((f'<div id="{html.escape(target[0])}"></div>', target[1]))
+    if name in TABLES:
+        body, index = _body(numbered, index, opened)
+        read = TABLES[name](argument, {**options, "name": label}, body, number, indent, context, lines)
+        if read is None:  # not a table after all: its content is kept, as written
+            read = [(text, number) for text in markup.passage(argument, indent, "component")]
+            read += lines(body, context) + [(text, number) for text in markup.close(indent)]
+        out.extend(read)
+        return index, None
+    if target is not None and target[0] == label:
         out.append((f'<div id="{html.escape(target[0])}"></div>', target[1]))
     if name in DROPPED:
         _body_lines, index = _body(numbered, index, opened)
