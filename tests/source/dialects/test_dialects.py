@@ -287,3 +287,47 @@ def test_a_page_from_another_site_builds_with_its_images_from_the_site_root(tmp_
         assert any(n.startswith("EPUB/images/img-") for n in book.namelist())
     assert "Before you start" in text and "<details" in text and text.count('class="passage tab"') == 2
     assert "import Tabs" not in text and ":::" not in text and "???" not in text
+
+
+# -- pandoc's line blocks and example lists (read by the bookdown dialect) ------------------
+
+README = """---
+title: T
+{dialects}---
+
+# Usage
+
+| Option | Meaning |
+| ------ | ------- |
+| `-v`   | verbose |
+
+| Option | Meaning |
+| `-q` | quiet |
+
+Pipe the output: cat a | sort
+| and this line goes on the paragraph.
+
+| no table delimiter | but ends in a pipe |
+| so a paragraph |
+"""
+
+
+def test_github_tables_and_paragraphs_with_pipes_read_as_without_the_bookdown_dialect(tmp_path):
+    default, _ = body(write(tmp_path, {"report.md": README.format(dialects="")}))
+    without = write(tmp_path / "b", {"report.md": README.format(dialects="dialects: [mkdocs, myst]\n")})
+    assert default == body(without)[0]
+    assert "line-block" not in default and default.count("<table") == 1
+
+
+def test_examples_are_numbered_through_the_chapter_files_and_referred_to_by_label(tmp_path):
+    manuscript = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\nchapters: [a.md, b.md]\n---\n",
+            "a.md": "# A\n\n(@first) One.\n(@) Two.\n",
+            "b.md": "# B\n\n(@) Three, after (@first).\n",
+        },
+    )
+    html, diagnostics = body(manuscript)
+    assert '<ol start="3">\n<li>Three, after (1).</li>' in html
+    assert not diagnostics.warnings

@@ -16,6 +16,8 @@
   ``(ref:label) text`` defines a text reference that captions use;
 - ``^[an inline note]`` is a footnote (pandoc's syntax, which R Markdown reads);
 - ``# Heading {-}`` is unnumbered, as ``{.unnumbered}``;
+- line blocks (``| `` lines) and example lists (``(@)``, ``(@label)``), as pandoc reads them
+  (:mod:`.pandoc_markdown`);
 - citations ``[@key]``, ``[see @key, p. 3]`` and ``@key`` are read by :mod:`..refsyntax` against
   the bibliography; a chapter without ``bibliography:`` uses the one its book's ``index.Rmd``
   names, else the ``.bib`` files beside it (:func:`bibliography_files`).
@@ -37,6 +39,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from .. import files, theorems, yamltext
 from ..refsyntax import Item, Reference
+from . import pandoc_markdown
 from .common import FileContext, Numbered, code_lines, markup
 
 CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{([A-Za-z]\w*)([\s,].*)?\}\s*$")
@@ -98,6 +101,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     numbered = _text_references(numbered)
     numbered = _chunks(numbered, context)
     numbered = theorems.lines(numbered, code_lines(numbered))
+    numbered = pandoc_markdown.example_lists(pandoc_markdown.line_blocks(numbered), context)
     code = code_lines(numbered)
     out: Numbered = []
     notes: Numbered = []

@@ -1,0 +1,133 @@
+"""Two forms of pandoc's Markdown, which bookdown, Quarto and R Markdown read, as pandoc shows them.
+
+- a **line block**: a paragraph whose every line starts with ``| `` (a line ``|`` alone is an
+  empty line; a line starting with a space goes on the one before). It is shown line for line,
+  the spaces at the start of a line kept: ``<div class="line-block">`` with a ``<br />`` after each
+  line, its text Markdown (inline). Verse and addresses are written so;
+- an **example list**: items marked ``(@)`` or ``(@label)``, numbered in one sequence through the
+  whole manuscript (a list after a paragraph goes on from the last number). ``(@label)`` written
+  elsewhere in the text is the number in parentheses, "(3)"; a reference to a label defined in
+  a later file is left to the citation reader, as pandoc leaves an unknown one.
+
+GitHub's Markdown reads ``| a | b |`` lines as a table, or as a paragraph: lines that are a
+table (a line ending in ``|``, or a delimiter row ``|---|``) are never a line block, and a line
+block starts a paragraph, at the margin, so a paragraph with a ``| `` line inside it is read as
+before. Invariant: lines in fenced code are never read; every line keeps its number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .common import FileContext, Numbered, code_lines
+
+LINE = re.compile(r"^\|(?: (.*)|$)")
+TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-*:?\s*)*\|?\s*$")
+EXAMPLE = re.compile(r"^( {0,3})\(@([\w-]*)\)( +|$)")
+REFERENCE = re.compile(r"\(@([\w-]+)\)")
+
+
+def line_blocks(numbered: Numbered) -> Numbered:
+    """The lines with each line block written as a ``div`` of lines (see the module)."""
+    code = code_lines(numbered)
+    out: Numbered = []
+    index = 0
+    while index < len(numbered):
+        end = _line_block_end(numbered, index, code)
+        if end == index:
+            out.append(numbered[index])
+            index += 1
+            continue
+        block = _joined(numbered[index:end])
+        shown = [_shown(text) for text, _ in block]
+        last = block[-1][1]
+        written = [f"{text}<br />" for text in shown[:-1]] + [f"{shown[-1]}</div>"]
+        written[0] = f'<div class="line-block" markdown="span">{written[0]}'
+        out.extend((text, number) for text, (_, number) in zip(written, block, strict=True))
+        out.append(("", last))  # what follows is a paragraph of its own
+        out.extend(("", number) for _, number in numbered[index + len(block) : end])  # the lines a block took
+        index = end
+    return out
+
+
+def _line_block_end(numbered: Numbered, index: int, code: set[int]) -> int:
+    """The index after the line block that starts at ``index``; ``index`` when none starts there."""
+    if index in code or LINE.match(numbered[index][0]) is None or (index and numbered[index - 1][0].strip()):
+        return index
+    end = index
+    while end < len(numbered) and end not in code:
+        line = numbered[end][0]
+        if LINE.match(line) is None and not (end > index and line[:1] == " " and line.strip()):
+            break
+        if (line.rstrip().endswith("|") and line.strip() != "|") or TABLE_DELIMITER.match(line):
+            return index  # a table's row, as GitHub writes them
+        end += 1
+    return end
+
+
+def _joined(lines: Numbered) -> Numbered:
+    """A line block's lines, each continuation line joined to the line before."""
+    joined: Numbered = []
+    for line, number in lines:
+        match = LINE.match(line)
+        if match is None:
+            joined[-1] = (f"{joined[-1][0]} {line.strip()}", joined[-1][1])
+        else:
+            joined.append((match.group(1) or "", number))
+    return joined
+
+
+def _shown(text: str) -> str:
+    """A line's text, the spaces at its start kept (no-break spaces)."""
+    stripped = text.lstrip(" ")
+    return "\u00a0" * (len(text) - len(stripped)) + stripped
+
+
+def example_lists(numbered: Numbered, context: FileContext) -> Numbered:
+    """The lines with example items numbered in the manuscript's sequence (``context.seen``
+    holds the last number and the labels across files) and references to them written out."""
+    code = code_lines(numbered)
+    labels: dict[str, int] = context.seen.setdefault("example_labels", {})
+    items: dict[int, int] = {}  # index of an item's line: its number
+    in_item, blank_before = False, True
+    for index, (line, number) in enumerate(numbered):
+        if index in code:
+            blank_before = False
+            continue
+        marker = EXAMPLE.match(line)
+        if marker is not None and (blank_before or in_item):
+            context.seen["examples"] = items[index] = context.seen.get("examples", 0) + 1
+            label = marker.group(2)
+            if label and label in labels:
+                context.warn(f"example label (@{label}) is defined twice; references name the first", number)
+            elif label:
+                labels[label] = items[index]
+            in_item = True
+        elif line.strip() and line[:1] not in (" ", "\t") and blank_before:
+            in_item = False
+        blank_before = not line.strip()
+    if not items and not labels:
+        return numbered
+    out: Numbered = []
+    for index, (line, number) in enumerate(numbered):
+        if index in items:  # one space after the number: Python-Markdown reads more as code
+            marker = EXAMPLE.match(line)
+            line = f"{marker.group(1)}{items[index]}. {_references(line[marker.end() :], labels)}"
+        elif index not in code and "(@" in line:
+            line = _references(line, labels)
+        out.append((line, number))
+    return out
+
+
+def _references(line: str, labels: dict[str, int]) -> str:
+    """``(@label)`` as "(3)" for each label an example defines; in a code span, as written."""
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in labels or line[: match.start()].count("`") % 2:
+            return match.group(0)
+        return f"({labels[match.group(1)]})"
+
+    return REFERENCE.sub(number, line)
+
+
+__all__ = ["example_lists", "line_blocks"]
