@@ -7,7 +7,9 @@
   div is told apart from the one that closes an admonition by nesting;
 - MDX ``import`` and ``export`` lines and ``{/* comments */}`` are dropped: a site runs them, a
   reader never sees them;
-- ``<Tabs>`` with ``<TabItem value="x" label="X">``: a tab set, each tab a titled passage;
+- ``<Tabs>`` with ``<TabItem value="x" label="X">``: a tab set, each tab a titled passage; a tab
+  without a ``label`` is titled by the label ``<Tabs values={[{label: 'X', value: 'x'}]}>`` gives
+  its value (Docusaurus's older way), else by its value;
   ``<Admonition type="tip" title="…">``: a callout;
 - any other component written on lines of its own (``<DetailedExplanation title="…">`` …
   ``</DetailedExplanation>``): its children are kept, as a passage titled by its ``title``, with a
@@ -22,6 +24,8 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+
+import yaml
 
 from ..text import outside_code_spans
 from .common import (
@@ -74,7 +78,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     out: Numbered = []
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
     colon_lines: list[int] = []  # the line each was opened at
-    components: list[tuple[str, str, int]] = []  # (name, what it became, the line it opened at)
+    components: list[Component] = []
     quoted: list[str] = []  # the '>' marks of each admonition open inside a block quote
     quoted_fence: Fence | None = None  # the fence of a code block open inside a block quote
     indents: list[str] = []  # the indentation each open admonition was written with (in a list item)
@@ -138,7 +142,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
                 continue
         out.append((line, number))
         index += 1
-    for name, what, opened_at in reversed(components):  # never closed: closed at the end, with a warning
+    for name, what, opened_at, _labels in reversed(components):  # never closed: closed at the end, with a warning
         context.warn(f"MDX <{name}> is never closed (</{name}>); closed at the end of the file", opened_at)
         if what != "dropped":
             out.extend((text, numbered[-1][1]) for text in markup.close(""))
@@ -258,9 +262,32 @@ def _skip_statement(numbered: Numbered, index: int) -> int:
     return index
 
 
-def _component(
-    numbered: Numbered, index: int, components: list[tuple[str, str, int]], context: FileContext, out
-) -> int:
+Component = tuple[str, str, int, dict[str, str]]
+"""An open MDX component: its name, what it became, the line it opened at, and (``<Tabs values>``)
+the label of each tab's value."""
+TABS_VALUES = re.compile(r"\svalues=\{\s*(\[.*\])\s*\}", re.DOTALL)
+
+
+def _tab_labels(attributes: str) -> dict[str, str]:
+    """The label of each value ``<Tabs values={[{label: 'Apple', value: 'apple'}, …]}>`` names: a
+    JavaScript array of object literals, which YAML's flow style reads (unquoted keys, either quote)."""
+    found = TABS_VALUES.search(attributes)
+    if found is None:
+        return {}
+    try:
+        values = yaml.safe_load(found.group(1))
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(values, list):
+        return {}
+    return {
+        str(item["value"]): str(item["label"])
+        for item in values
+        if isinstance(item, dict) and item.get("value") is not None and item.get("label") is not None
+    }
+
+
+def _component(numbered: Numbered, index: int, components: list[Component], context: FileContext, out) -> int:
     """Read a JSX tag written on lines of its own at ``index``; the index after it, or 0 if none."""
     line, number = numbered[index]
     end = TAG_END.match(line)
@@ -270,7 +297,7 @@ def _component(
         if position is None:
             context.warn(f"closing MDX tag </{name}> has no opening tag; removed", number)
             return index + 1
-        for _opened, what, _line in reversed(components[position:]):
+        for _opened, what, _line, _labels in reversed(components[position:]):
             if what != "dropped":
                 out.extend((text, number) for text in markup.close(indent_of(line)))
         del components[position:]
@@ -295,15 +322,17 @@ def _component(
         context.warn(f"MDX component <{name} /> removed: report-build cannot run it and it has no content", number)
         return last + 1
     if name == "Tabs":
-        components.append((name, "tab-set", number))
+        components.append((name, "tab-set", number, _tab_labels(attributes)))
         out.extend((t, number) for t in markup.tab_set(indent))
     elif name == "TabItem":
-        label = named.get("label") or named.get("value") or ""
-        components.append((name, "tab", number))
+        labels = next((c[3] for c in reversed(components) if c[0] == "Tabs"), {})
+        value = named.get("value") or ""
+        label = named.get("label") or labels.get(value) or value
+        components.append((name, "tab", number, {}))
         out.extend((t, number) for t in markup.passage(label, indent))
     elif name == "Admonition":
         kind, default_title = TYPES.get(named.get("type", "note"), ("note", "Note"))
-        components.append((name, "callout", number))
+        components.append((name, "callout", number, {}))
         out.extend((t, number) for t in markup.callout(kind, named.get("title") or default_title, indent))
     else:
         context.warn(
@@ -311,7 +340,7 @@ def _component(
             + (" under its title" if named.get("title") else ""),
             number,
         )
-        components.append((name, "component", number))
+        components.append((name, "component", number, {}))
         out.extend((t, number) for t in markup.passage(named.get("title", ""), indent, "component"))
     return last + 1
 
