@@ -218,3 +218,29 @@ def test_a_conversion_leaves_out_the_rare_patterns_its_text_cannot_need():
     html = rich.convert("# One\n\n++ctrl++ {++added++} :smile: :material-check: `x`{=html} \\eqref{eq:a}\n")
     assert all(name in rich.inlinePatterns for name in rare)
     assert "<kbd" in html and "<ins" in html and "😄" in html
+
+
+def test_an_attribute_list_after_a_table_is_the_tables(tmp_path):
+    """``{ .compact }`` (attr_list) and ``{: .x #id}`` (kramdown) right after a table set its
+    classes and id, with or without the table's outer pipes; what a table cannot keep is left
+    out with a warning; a line of words in braces is still a row."""
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "| a | b |\n|---|---|\n| 1 | 2 |\n{ .compact }\n\n"
+        "a | b\n--|--\n1 | 2\n{: .striped #tbl-kept}\n\n"
+        "| a | b |\n|---|---|\n{ .header-only width=50% }\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n{ a word }\n",
+    )
+    tables = root.xpath("//table")
+    assert [(t.get("class"), t.get("id")) for t in tables] == [
+        ("compact", None),
+        ("striped", "tbl-kept"),
+        ("header-only", None),
+        (None, None),
+    ]
+    assert [len(t.xpath(".//tr")) for t in tables] == [2, 2, 1, 3]
+    assert "{" not in "".join(t.text_content() for t in tables[:3])
+    assert tables[3].xpath("(.//tr)[3]/td[1]/text()") == ["{ a word }"]
+    assert [(w.line, w.message.split(",")[0]) for w in diagnostics.warnings] == [
+        (19, "the attribute list after a table sets 'width'")
+    ]

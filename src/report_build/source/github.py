@@ -10,6 +10,11 @@ items and block quotes too (superfences). This module adds what they lack:
   lists), before anything else reads the text;
 - tables as GitHub makes them: ``\\|`` is a pipe inside code in a cell too, and a table with only
   a header row has no body (:class:`GitHubTable`, :class:`TableCells`);
+- an attribute list on the line right after a table (``{ .compact }``, kramdown's
+  ``{: .compact #id}``) is the table's, as kramdown and attr_list's paragraphs read theirs: its
+  id and classes (and ``lang``, ``dir``, ``title``) are set on the table; an attribute no page
+  keeps (``width``, ``style``) is left out with a warning. GitHub shows it as a last row of
+  text, which no author means;
 - :class:`TaskBoxes`, which draws a task's checkbox as a character (□ to do, ■ done) that every
   font of the default layouts has, since a form control has no place in a PDF or an ePub
   (:func:`checkboxes` does the same for checkboxes written in raw HTML);
@@ -34,6 +39,7 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import get_attrs
 from markdown.extensions.tables import TableProcessor
 from markdown.inlinepatterns import (
     BACKTICK_RE,
@@ -243,15 +249,58 @@ class CodeOutOfParagraphs(Treeprocessor):
             parent.remove(paragraph)
 
 
+TABLE_ATTRIBUTES = re.compile(
+    r"""^ {0,3}\{:?[ \t]*((?:[.#][^\s{}|=]+|[\w:-]+=(?:"[^"]*"|'[^']*'|[^\s{}|"']+))"""
+    r"""(?:[ \t]+(?:[.#][^\s{}|=]+|[\w:-]+=(?:"[^"]*"|'[^']*'|[^\s{}|"']+)))*)[ \t]*\}[ \t]*$"""
+)
+"""An attribute list alone on a line, of classes, ids and ``key=value`` only: ``{ .compact }``,
+``{: #id .class}`` (``{ a word }`` is text)."""
+TABLE_KEEPS = frozenset({"id", "lang", "dir", "title"})
+"""What an attribute list may set on a table besides classes: what every page keeps (:mod:`.sanitize`)."""
+
+
 class GitHubTable(TableProcessor):
-    """Python-Markdown's table, without the empty body row it gives a table of one header row."""
+    """Python-Markdown's table, without the empty body row it gives a table of one header row,
+    and with the attribute list on the line after it (see the module)."""
+
+    def __init__(self, parser: Any, config: dict, warn: Warn | None = None) -> None:
+        super().__init__(parser, config)
+        self.warn = warn
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
-        header_only = len(blocks[0].split("\n")) < 3
+        rows = blocks[0].split("\n")
+        attributes = TABLE_ATTRIBUTES.match(rows[-1]) if len(rows) > 2 else None
+        if attributes is not None:
+            blocks[0] = "\n".join(rows[:-1])
+            self.test(parent, blocks[0])  # the table's shape, read again without that line
+            rows = rows[:-1]
+        header_only = len(rows) < 3
         super().run(parent, blocks)
-        body = parent[-1].find("tbody")
+        table = parent[-1]
+        body = table.find("tbody")
         if header_only and body is not None:
-            parent[-1].remove(body)
+            table.remove(body)
+        if attributes is not None:
+            self._attributes(table, attributes.group(0).strip(), attributes.group(1))
+
+    def _attributes(self, table: etree.Element, written: str, text: str) -> None:
+        """Set what the attribute list ``text`` (the line ``written``) names on ``table``."""
+        classes, left_out = [], []
+        for name, value in get_attrs(text):
+            if name == "." and value:
+                classes.append(value)
+            elif name in TABLE_KEEPS and value:
+                table.set(name, value)
+            else:
+                left_out.append(name)
+        if classes:
+            table.set("class", " ".join(classes))
+        if left_out and self.warn is not None:
+            self.warn(
+                f"the attribute list after a table sets {', '.join(repr(n) for n in left_out)}, which a table "
+                "here cannot keep (only an id, classes, lang, dir and title); left out",
+                written,
+            )
 
 
 class TableCells(Treeprocessor):
@@ -281,7 +330,7 @@ class GitHubExtension(Extension):
         md.postprocessors.register(StrayMarkers(md), "report_build_stray_markers", 1)
         if "table" in md.parser.blockprocessors:
             table = md.parser.blockprocessors["table"]
-            md.parser.blockprocessors.register(GitHubTable(md.parser, table.config), "table", 75)
+            md.parser.blockprocessors.register(GitHubTable(md.parser, table.config, self.warn), "table", 75)
         # GitHub escapes every ASCII punctuation character (Python-Markdown only some), and
         # breaks a line at a backslash or two or more spaces before its end.
         md.ESCAPED_CHARS.extend(char for char in string.punctuation if char not in md.ESCAPED_CHARS)

@@ -35,6 +35,8 @@ def preprocess(
     substitutions: dict[str, str] | None = None,
 ) -> list[str]:
     """Rewrite Liquid tags and kramdown attribute lists; ``first_line`` is the file line of lines[0].
+    A block attribute list (``{: .class}``) alone on its line is removed, but after a table, which
+    takes it (:class:`.github.GitHubTable`).
 
     A template tag (``{{ x }}``, ``{% x %}``) means something only to the site's template engine
     (Jekyll's Liquid, mkdocs-macros, Jinja): it is removed, with a warning, except where it is
@@ -55,7 +57,8 @@ def preprocess(
             warn("kramdown '{:toc}' marker removed: the report has its own contents page", number)
             continue
         if BLOCK_IAL.match(line):
-            out[index] = ""
+            if not _after_table(lines, index):  # after a table, the table's (source/github.py)
+                out[index] = ""
             continue
         line = SITE_VARIABLE.sub("", line)
         line = CHAINED_IAL.sub(" ", line)
@@ -88,6 +91,21 @@ def _template(text: str, number: int, warn: Warn, substitutions: dict[str, str] 
             number,
         )
     return LIQUID.sub("", text)
+
+
+TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+
+
+def _after_table(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` comes right after a pipe table: the lines above it, up to a
+    blank line, hold a delimiter row (``|---|---|``) and every one a pipe."""
+    for above in range(index - 1, -1, -1):
+        line = lines[above]
+        if "|" not in line:
+            return False
+        if TABLE_DELIMITER.match(line) and above > 0 and "|" in lines[above - 1]:
+            return True
+    return False
 
 
 def _indented_code(lines: list[str]) -> set[int]:
