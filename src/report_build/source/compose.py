@@ -90,12 +90,13 @@ class _State:
     dialects: tuple[str, ...] = dialects.NAMES  # the other tools' syntax read (source/dialects/)
     report_files: frozenset[Path] = frozenset()
     counted: dict[str, Any] = field(default_factory=dict)  # what the dialects count across files
+    front: dict[str, Any] = field(default_factory=dict)  # the main file's front matter (MDX's frontMatter)
 
     def context(self, path: Path, main: Path) -> FileContext:
         def warn(message: str, line: int | None) -> None:
             self.diagnostics.warn(message, path, line)
 
-        return FileContext(path, main, self.report_files, warn, self.counted)
+        return FileContext(path, main, self.report_files, warn, self.counted, self.front)
 
 
 def compose(
@@ -110,7 +111,7 @@ def compose(
     """The whole manuscript as one text, with where each line came from."""
     root = path.parent.resolve()
     chapters = chapter_paths(raw, key_lines, path)
-    state = _State(root, selection, diagnostics, dialects=dialects.enabled(raw.get("dialects")))
+    state = _State(root, selection, diagnostics, dialects=dialects.enabled(raw.get("dialects")), front=raw)
     state.report_files = frozenset({path.resolve(), *chapters})
     language = raw.get("language", raw.get("lang"))
     state.language = language.strip() if isinstance(language, str) and language.strip() else "en"

@@ -26,6 +26,7 @@ class FileContext:
     report_files: frozenset[Path] = frozenset()  # the manuscript and its chapter files, resolved
     warn: Callable[[str, int | None], None] = lambda message, line: None
     seen: dict[str, Any] = field(default_factory=dict)  # what a dialect counts across files (inline notes)
+    front: dict[str, Any] = field(default_factory=dict)  # the manuscript's front matter
 
 
 # -- reading lines -------------------------------------------------------------------------

@@ -7,6 +7,8 @@
   div is told apart from the one that closes an admonition by nesting;
 - MDX ``import`` and ``export`` lines and ``{/* comments */}`` are dropped: a site runs them, a
   reader never sees them;
+- in an MDX file, ``{expressions}`` in the text: ``{frontMatter.title}`` is the front matter's
+  value, ``{'text'}`` its text, any other is left out with a warning (:mod:`.mdx`);
 - ``<Tabs>`` with ``<TabItem value="x" label="X">``: a tab set, each tab a titled passage; a tab
   without a ``label`` is titled by the label ``<Tabs values={[{label: 'X', value: 'x'}]}>`` gives
   its value (Docusaurus's older way), else by its value;
@@ -28,6 +30,7 @@ from typing import Any
 import yaml
 
 from ..text import outside_code_spans
+from . import mdx
 from .common import (
     COLON_CLOSE,
     Fence,
@@ -73,6 +76,7 @@ MAGIC_COMMENT = re.compile(
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with Docusaurus's admonitions, MDX lines and components read."""
+    expressions = mdx.Expressions(context.front, context.warn) if mdx.is_mdx(numbered, context.path) else None
     numbered = _dedented_in_components(numbered)
     code = code_lines(numbered)
     out: Numbered = []
@@ -90,16 +94,18 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
                 out.append((line, number))
             index += 1
             continue
-        inside = QUOTED.match(line)
+        inside, literal = QUOTED.match(line), False
         if inside is None:
             quoted.clear()  # a quote's end closes what it holds
             quoted_fence = None
         else:
             literal, quoted_fence = fence_step(inside.group(2), quoted_fence)  # code: its ':::' are text
-            if quoted or (not literal and ADMONITION.match(inside.group(2))):
-                out.append((_in_quote(inside.group(1), inside.group(2), quoted, literal), number))
-                index += 1
-                continue
+        if inside is not None and (quoted or (not literal and ADMONITION.match(inside.group(2)))):
+            if expressions is not None and not literal:
+                inside = QUOTED.match(expressions.line(line, number))
+            out.append((_in_quote(inside.group(1), inside.group(2), quoted, literal), number))
+            index += 1
+            continue
         if "{/*" in line:
             line = MDX_COMMENT.sub("", line)
             if not line.strip():
@@ -140,6 +146,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             if handled:
                 index = handled
                 continue
+        if expressions is not None and not literal:
+            line = expressions.line(line, number)
         out.append((line, number))
         index += 1
     for name, what, opened_at, _labels in reversed(components):  # never closed: closed at the end, with a warning
