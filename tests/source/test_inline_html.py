@@ -264,3 +264,24 @@ def test_a_readme_reads_in_the_pdf_and_the_epub_as_written(tmp_path):
     assert "The survey" in raw and "*" not in raw and "- how" not in raw and "<details>" not in raw, raw
     assert "<config.yaml> to <path/to/site>" in raw and "<Ctrl+C>" in raw and "A <textarea> on" in raw, raw
     assert epubcheck_many({"readme": build_bytes(manuscript, "epub", strict=False)}) == {"readme": []}
+
+
+def test_a_summary_marked_markdown_inside_a_raw_details_leaves_the_details_closed_where_written(tmp_path):
+    """``<summary markdown="span">`` gives the ``<details>`` around it the attribute too: its end
+    tag, after the Markdown, closes it there, and nothing after it falls inside. Without the
+    attribute, as on GitHub (no dialect), the summary's text is shown as written."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\ndialects: []\n---\n\n# One\n\n"
+        '<details>\n<summary markdown="span">Click **here**</summary>\n\nHidden *text*.\n\n</details>\n\n'
+        "After.\n\n<details>\n<summary>Raw **here**</summary>\n\nMore.\n\n</details>\n",
+        encoding="utf-8",
+    )
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    root = lxml.html.fragment_fromstring("".join(c.body for c in document.chapters), create_parent="div")
+    assert root.xpath("//details/summary/strong/text()") == ["here"]
+    assert root.xpath("//details/p/em/text()") == ["text"]
+    assert root.xpath("//p[not(ancestor::details)]/text()") == ["After."]
+    assert root.xpath("//details/summary/text()")[-1] == "Raw **here**"
+    assert not diagnostics.warnings, diagnostics.warnings

@@ -795,7 +795,9 @@ def stash_html_blocks(document: Node, store: Callable[[str], str]) -> None:
                 node.lines = [store(text.lstrip(" \t"))]
             continue
         if node.html_type in (6, 7):
-            node.lines = _markdown_inside(text, matches).split("\n")
+            text = _markdown_inside(text, matches)
+            node.lines = text.split("\n")
+            tags = [(bool(m.group(1)), m.group(2).lower(), m.group(3)) for m in TAG.finditer(text)]  # as given
         for closing, name, attributes in tags:
             if not closing and (markdown_attribute(attributes) or name in open_in_markdown):
                 if _opens(name, attributes):
