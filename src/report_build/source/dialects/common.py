@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ...contract import PASSAGE, PASSAGE_TITLE, TAB_SET
+from ..text import CODE_SPAN
 
 Numbered = list[tuple[str, int]]
 """Lines of one file with the number of the file line each came from."""
@@ -86,6 +87,29 @@ def parameters(text: str) -> tuple[list[str], dict[str, str]]:
         else:
             positional.append(value)
     return positional, named
+
+
+SUMMARY = re.compile(r"<summary(\s[^<>]*)?>((?:(?!</?summary\b).)*)</summary\s*>", re.IGNORECASE)
+INLINE_MARKDOWN = re.compile(r"[*_`~\[\\$]")
+"""What only Markdown's inline syntax makes of a summary's text: emphasis, code, links, escapes, formulas."""
+
+
+def summary_read_as_markdown(line: str) -> str:
+    """``line`` with each ``<summary>…</summary>`` written on it whose text holds inline
+    Markdown (``Click **here**``) marked ``markdown="span"``, so that its Markdown is read
+    (Python-Markdown's ``md_in_html``), as MDX and MkDocs' ``md_in_html`` read it. GitHub shows
+    raw HTML as written: a dialect decides whether to call this."""
+    if "<summary" not in line.lower():
+        return line
+
+    def marked(match: re.Match[str]) -> str:
+        attributes = match.group(1) or ""
+        if not INLINE_MARKDOWN.search(match.group(2)) or re.search(r"\bmarkdown\b", attributes, re.IGNORECASE):
+            return match.group()
+        return f'<summary{attributes} markdown="span">{match.group(2)}</summary>'
+
+    code = [span.span() for span in CODE_SPAN.finditer(line)]
+    return SUMMARY.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in code) else marked(m), line)
 
 
 # -- the raw HTML the line passes write --------------------------------------------------------

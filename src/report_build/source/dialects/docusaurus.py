@@ -9,6 +9,8 @@
   reader never sees them;
 - in an MDX file, ``{expressions}`` in the text: ``{frontMatter.title}`` is the front matter's
   value, ``{'text'}`` its text, any other is left out with a warning (:mod:`.mdx`);
+- in an MDX file, a ``<summary>`` written on one line has its Markdown read (``<summary>Click
+  **here**</summary>``), as MDX reads the text inside a tag that opens and closes on its line;
 - ``<Tabs>`` with ``<TabItem value="x" label="X">``: a tab set, each tab a titled passage; a tab
   without a ``label`` is titled by the label ``<Tabs values={[{label: 'X', value: 'x'}]}>`` gives
   its value (Docusaurus's older way), else by its value;
@@ -42,6 +44,7 @@ from .common import (
     indent_of,
     markup,
     parameters,
+    summary_read_as_markdown,
 )
 
 TYPES = {
@@ -146,8 +149,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             if handled:
                 index = handled
                 continue
-        if expressions is not None and not literal:
-            line = expressions.line(line, number)
+        if expressions is not None and not literal:  # MDX: braces are JavaScript, a summary's text Markdown
+            line = summary_read_as_markdown(expressions.line(line, number))
         out.append((line, number))
         index += 1
     for name, what, opened_at, _labels in reversed(components):  # never closed: closed at the end, with a warning

@@ -9,6 +9,8 @@
 - code annotations: markers ``# (1)!`` in code (after any comment sign) followed by a numbered
   list: each marker becomes a small "(1)" in the code, and the list the annotations' notes
   (``ol.code-annotations``);
+- ``<summary>Click **here**</summary>`` on one line: its Markdown is read, as a ``<details
+  markdown>`` block (md_in_html, which MkDocs sites enable for it) reads it;
 - ``[text][identifier]`` where no link has that identifier (mkdocstrings' links into API pages,
   which a report does not hold): the text, with a warning.
 
@@ -35,6 +37,7 @@ from pymdownx import emoji
 
 from ...contract import CALLOUT_COLLAPSIBLE, CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET
 from ..block_structure import SET_ASIDE
+from .common import FileContext, Numbered, code_lines, summary_read_as_markdown
 
 MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])( +|$)")
 BLOCK_OPENER = re.compile(r"^\s+(={3}[+!]*\s+\"|\?{3}\+?\s|!{3}\s)")
@@ -46,6 +49,17 @@ ANNOTATION = re.compile(
     r"(?P<space>[ \t]*)(?:#|//|--|%|;|/\*|&lt;!--)[ \t]*\((?P<number>\d+)\)!(?:[ \t]*(?:\*/|--&gt;))?"
 )
 AUTOREF = re.compile(r"(?<![\w\]\\!])\[([^\[\]\n]+)\]\[([A-Za-z_][\w.:-]*)?\]")
+
+
+def lines(numbered: Numbered, context: FileContext) -> Numbered:
+    """The file's lines with a ``<summary>`` written on one line read as Markdown, outside code."""
+    if not any("<summary" in line.lower() for line, _number in numbered):
+        return numbered
+    code = code_lines(numbered)
+    return [
+        (line if index in code else summary_read_as_markdown(line), number)
+        for index, (line, number) in enumerate(numbered)
+    ]
 
 
 class ListsAsWritten(Preprocessor):
@@ -293,4 +307,4 @@ def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
     return MkDocsExtension(warn)
 
 
-__all__ = ["MkDocsExtension", "extension"]
+__all__ = ["MkDocsExtension", "extension", "lines"]
