@@ -410,6 +410,19 @@ def _missing_families(theme: Theme, script: str, language: str) -> list[str]:
 
 EVERYWHERE = frozenset({"Latn", "Grek", "Cyrl", "Zyyy"})  # scripts every reading system draws
 
+# LEFT/RIGHT SINGLE and DOUBLE QUOTATION MARK, EM DASH, HORIZONTAL BAR, TWO DOT LEADER, ELLIPSIS
+CJK_PUNCTUATION = "\u2014\u2015\u2018\u2019\u201c\u201d\u2025\u2026"
+"""Marks Latin and CJK text share, which the layouts' text faces have in Latin shapes (a narrow
+quote, an ellipsis on the baseline, a dash that breaks ``——`` in two) and which Chinese and
+Japanese set full width, in their CJK face's shapes (:func:`full_width_punctuation`)."""
+FULL_WIDTH = frozenset({"zh", "ja"})  # Korean sets these marks proportionally, as Latin text does
+
+
+def full_width_punctuation(language: str) -> str:
+    """The characters of :data:`CJK_PUNCTUATION` for a text in ``language`` to take from its CJK
+    face rather than the layouts' text faces: all of them in Chinese and Japanese, else none."""
+    return CJK_PUNCTUATION if language.replace("_", "-").split("-")[0].lower() in FULL_WIDTH else ""
+
 
 def characters_by_face(chars: Iterable[str], coverage: Coverage, style: str, own_too: bool = False) -> dict[Face, str]:
     """The characters each fallback face draws (those the layouts' own faces lack), for

@@ -11,8 +11,9 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from report_build import Diagnostics, build
+from report_build.fonts import CJK_PUNCTUATION as SHARED
 from report_build.theme import Theme
-from report_build.writers.pdf.punctuation import SHARED, punctuation
+from report_build.writers.pdf.punctuation import punctuation
 
 
 @pytest.mark.parametrize(("language", "region"), [("zh", "sc"), ("zh-Hant", "tc"), ("zh-HK", "hk"), ("ja", "jp")])

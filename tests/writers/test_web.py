@@ -289,6 +289,34 @@ def test_same_document_gives_the_same_bytes(document, site, cache):
 # -- fonts, images, search ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("language", "cjk"), [("zh", "Noto Serif CJK SC"), ("ja", "Noto Serif CJK JP"), ("ko", None)])
+def test_chinese_and_japanese_quotes_ellipsis_and_dash_come_from_the_cjk_face(language, cjk, monkeypatch):
+    """The own faces' subsets leave those marks out in Chinese and Japanese, so the browser
+    takes them from the fallback family's CJK face, full width; Korean keeps Vollkorn's."""
+    from fontTools.ttLib import TTFont
+
+    asked: list[str] = []
+    monkeypatch.setattr(
+        fonts, "_subsets", lambda sources, characters, cache: asked.append(characters) or dict.fromkeys(sources, b"")
+    )
+    text = "他说：“这是测试。”然后……他走了——没有回头。" if language != "ko" else "그는 “시험”… 떠났다—돌아보지"
+    rules, files = fonts.web_fonts(Theme(None, language), '"RB Serif"', text, has_code=False, language=language)
+    marks = set("“”…—")
+    (own,) = asked
+    cjk_rules = [rule for rule in rules.splitlines() if "fallback-noto-serif-cjk" in rule]
+    if cjk is None:
+        assert marks <= set(own)
+        assert not any("U+201C" in rule for rule in cjk_rules)
+        return
+    assert not marks & set(own)  # the own faces' subsets lack them: Vollkorn does not draw them
+    name = f"fonts/fallback-{cjk.lower().replace(' ', '-')}.woff2"
+    assert {ord(c) for c in marks} <= set(TTFont(io.BytesIO(files[f"assets/{name}"])).getBestCmap())
+    (rule,) = [r for r in cjk_rules if name in r and '"RB Fallback Serif"' in r]
+    assert "unicode-range: U+2014-2015, U+2018-2019, U+201C-201D, U+2025-2026, " in rule  # all, as ALWAYS has them
+    sans = f"fonts/fallback-{cjk.lower().replace(' serif ', '-sans-').replace(' ', '-')}.woff2"
+    assert any(sans in r and '"RB Fallback Sans"' in r and "U+201C-201D" in r for r in rules.splitlines())
+
+
 def test_fonts_are_woff2_subsets_of_the_shipped_fonts_and_reproducible():
     from fontTools.ttLib import TTFont
 

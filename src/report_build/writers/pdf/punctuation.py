@@ -17,7 +17,8 @@ other language, the lists are as before, and so are the PDF's bytes.
 
 Korean sets these marks proportionally, as Latin text does: it keeps the text faces' marks.
 A passage in Chinese or Japanese inside a report in another language keeps them too (the
-font lists are chosen once, for the document's language).
+font lists are chosen once, for the document's language). The web edition does the same
+through its own subsets (:mod:`..web.fonts`).
 
 Invariant: the subsets come from the installed faces the fallback chain names (fontconfig) and
 are served to the renderer from memory, under a name in the layouts folder; no other file is read.
@@ -28,23 +29,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from ... import fonts
-from ...model import language_subtags
 from ...theme import Theme
 
-# LEFT/RIGHT SINGLE and DOUBLE QUOTATION MARK, EM DASH, HORIZONTAL BAR, TWO DOT LEADER, ELLIPSIS
-SHARED = "\u2014\u2015\u2018\u2019\u201c\u201d\u2025\u2026"
-FULL_WIDTH = frozenset({"zh", "ja"})  # languages whose text sets SHARED full width
 FAMILY = {"serif": "RB CJK Punctuation Serif", "sans": "RB CJK Punctuation Sans"}
 OWN = {"serif": "RB Serif", "sans": "RB Sans"}  # the text faces they go before
 WEIGHTS = ((400, fonts.REGULAR), (700, fonts.BOLD))  # (CSS weight, fontconfig weight)
 
 
 def punctuation(theme: Theme, language: str) -> tuple[str, dict[Path, bytes]]:
-    """The stylesheet that draws :data:`SHARED` with the CJK faces for a document in
-    ``language`` (``@font-face`` rules and the custom properties), and the subsets it names, by
-    the path the renderer is given; nothing for a language that sets them as Latin does, or when
-    no CJK face is installed."""
-    if language_subtags(language)[0] not in FULL_WIDTH:
+    """The stylesheet that draws :func:`~report_build.fonts.full_width_punctuation` with the CJK
+    faces for a document in ``language`` (``@font-face`` rules and the custom properties), and
+    the subsets it names, by the path the renderer is given; nothing for a language that sets
+    those marks as Latin does, or when no CJK face is installed."""
+    marks = fonts.full_width_punctuation(language)
+    if not marks:
         return "", {}
     chain = theme.fallback
     region = chain.region(language)
@@ -57,7 +55,7 @@ def punctuation(theme: Theme, language: str) -> tuple[str, dict[Path, bytes]]:
         made = 0
         for css_weight, weight in WEIGHTS:
             face = fonts.installed(cjk[0].family(style, region), weight)
-            data = fonts.subset(face, SHARED) if face is not None else None
+            data = fonts.subset(face, marks) if face is not None else None
             if data is None:
                 continue
             suffix, _media = fonts.font_type(data)
@@ -65,7 +63,7 @@ def punctuation(theme: Theme, language: str) -> tuple[str, dict[Path, bytes]]:
             files[path] = data
             rules.append(
                 f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: {css_weight}; '
-                f"src: url({path.as_uri()}); unicode-range: {fonts.unicode_range(SHARED)}; }}"
+                f"src: url({path.as_uri()}); unicode-range: {fonts.unicode_range(marks)}; }}"
             )
             made += 1
         if made:
@@ -75,4 +73,4 @@ def punctuation(theme: Theme, language: str) -> tuple[str, dict[Path, bytes]]:
     return "\n".join(rules) + "\n:root {" + "".join(declared) + " }\n", files
 
 
-__all__ = ["SHARED", "punctuation"]
+__all__ = ["punctuation"]

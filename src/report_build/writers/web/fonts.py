@@ -76,8 +76,10 @@ def web_fonts(
     theme: Theme, css: str, text: str, has_code: bool, cache: BuildCache | None = None, language: str = "en"
 ) -> tuple[str, dict[str, bytes]]:
     """(@font-face rules, {site path: WOFF2 bytes}) for the characters of ``text``: the layouts'
-    own faces, then the fallback faces the text needs (:func:`fallback_fonts`)."""
-    characters = "".join(sorted(set(text) | set(ALWAYS)))
+    own faces, then the fallback faces the text needs (:func:`fallback_fonts`). In Chinese and
+    Japanese, quotes, ellipsis and dash are left out of the own faces' subsets: the CJK face
+    draws them, full width (:func:`~report_build.fonts.full_width_punctuation`)."""
+    characters = "".join(sorted((set(text) | set(ALWAYS)) - set(font_chain.full_width_punctuation(language))))
     arabic = bool(ARABIC.search(text))
     shipped = []
     for face in faces(theme, css):
@@ -114,11 +116,17 @@ def fallback_fonts(
     face only for a page that shows one of them. With a licence file beside them."""
     coverage = font_chain.Coverage(theme, language)
     characters = set(text)
+    marks = set(font_chain.full_width_punctuation(language))  # the own faces' subsets leave them out
     by_style = {
-        style: font_chain.characters_by_face(characters, coverage, style)
+        style: font_chain.characters_by_face(characters - marks, coverage, style)
         for style in FALLBACK_FAMILIES
         if style != "mono" or has_code
     }
+    for style in ("serif", "sans"):  # code keeps the monospaced face's marks
+        for char in sorted(marks):  # all of them, whether the text has them or not, as ALWAYS does
+            face = coverage.fallback_face(char, style)  # the language's own script's face first: CJK
+            if face is not None:
+                by_style[style][face] = "".join(sorted(by_style[style].get(face, "") + char))
     wanted: dict[font_chain.Face, set[str]] = {}
     for faces in by_style.values():
         for face, chars in faces.items():
