@@ -96,7 +96,7 @@ class _State:
         def warn(message: str, line: int | None) -> None:
             self.diagnostics.warn(message, path, line)
 
-        return FileContext(path, main, self.report_files, warn, self.counted, self.front)
+        return FileContext(path, main, self.report_files, warn, self.counted, self.front, self.inputs)
 
 
 def compose(

@@ -331,3 +331,18 @@ def test_examples_are_numbered_through_the_chapter_files_and_referred_to_by_labe
     html, diagnostics = body(manuscript)
     assert '<ol start="3">\n<li>Three, after (1).</li>' in html
     assert not diagnostics.warnings
+
+
+def test_a_csv_tables_file_is_an_input_of_the_build_watched_and_kept_with_a_release(tmp_path):
+    from report_build.publish.release import source_files
+
+    path = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\n---\n\n# Ponds\n\n```{csv-table} Ponds\n:file: data/ponds.csv\n```\n",
+            "data/ponds.csv": "Pond,Frogs\nNorth,12\n",
+        },
+    )
+    doc = load(path, Diagnostics(strict=True, echo=False))
+    assert "<td>North</td>" in doc.chapters[0].body
+    assert (tmp_path / "data" / "ponds.csv").resolve() in [p.resolve() for p in source_files(doc)]

@@ -28,6 +28,7 @@ class FileContext:
     warn: Callable[[str, int | None], None] = lambda message, line: None
     seen: dict[str, Any] = field(default_factory=dict)  # what a dialect counts across files (inline notes)
     front: dict[str, Any] = field(default_factory=dict)  # the manuscript's front matter
+    inputs: list[Path] = field(default_factory=list)  # files a pass reads (a table's CSV): the build's inputs
 
 
 # -- reading lines -------------------------------------------------------------------------

@@ -89,7 +89,9 @@ def _file_text(name: str, encoding: str, number: int, context: FileContext) -> s
     """The text of a ``:file:``, relative to the document and inside the manuscript's folder."""
     try:
         path = sandbox.resolve_reference(name, context.path.parent, (context.manuscript.parent,), "the document")
-        return files.read_bytes(path).decode(encoding.strip() or "utf-8")
+        text = files.read_bytes(path).decode(encoding.strip() or "utf-8")
+        context.inputs.append(path)  # watched, fingerprinted and kept with a release, as includes are
+        return text
     except MissingFileError:
         context.warn(f"MyST {{csv-table}} :file: '{name}' is not found beside the document", number)
     except ResourceError:  # a path that reaches out of the manuscript's folder, or a URL
