@@ -32,6 +32,7 @@ from ..pagination import PageMark
 from . import (
     dictionary_breaks,
     fixes,  # noqa: F401 (applies a layout correction)
+    font_stamps,  # noqa: F401 (re-saved fonts keep their timestamp: reproducible bytes)
     leaders,  # noqa: F401 (leader dots set in runs, not one box each)
     markup,
     references,  # noqa: F401 (page references kept while the structure tree is written)
