@@ -112,6 +112,7 @@ class Theme:
         self.env.filters["edition_status"] = self.edition_status
         self.env.filters["phrases"] = lambda text: phrases.markup(text, self.language)
         self.env.filters["heading_phrases"] = lambda body: phrases.in_headings(body, self.language)
+        self.env.filters["digits"] = own_digits
 
     def _strings(self, language: str, diagnostics: Any) -> dict[str, Any]:
         """Words the templates add, for the manuscript's language: its strings file
@@ -463,6 +464,18 @@ def read_fallback(path: Path, find: Any) -> FallbackChain:
         emoji_package=words(emoji.get("package"), "emoji package") if isinstance(emoji, dict) else "",
         licence=find(licence) if licence else None,
     )
+
+
+@jinja2.pass_context
+def own_digits(context: Any, number: Any) -> str:
+    """A number the layouts print (a chapter's, a note's) in the digits of the document's
+    language, unless its front matter keeps Latin ones (:mod:`.numerals`)."""
+    from .numerals import digits
+
+    meta = context.get("meta")
+    if meta is None:
+        return str(number)
+    return digits(number, meta.language, meta.latin_digits)
 
 
 def inline_notes(body: str, chapter: Any) -> str:

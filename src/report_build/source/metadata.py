@@ -426,6 +426,13 @@ KEYS: tuple[Key, ...] = (
         ("page-references",),
     ),
     Key(
+        "latin_digits",
+        boolean,
+        "The layouts' own numbers (pages, chapters, notes, lists) in Latin digits 0-9 even in a language "
+        "whose readers expect others (Persian, Bengali, Egyptian Arabic: CLDR's default digits).",
+        ("latin-digits",),
+    ),
+    Key(
         "profiles",
         profiles,
         "What a build profile changes: {brief: {subtitle: Policy brief}} (title, subtitle, description).",

@@ -21,7 +21,7 @@ import hashlib
 import itertools
 import math
 import urllib.parse
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +65,7 @@ class Plan:
     notes_before: tuple[int, ...]  # per group
     strings: tuple[tuple[tuple[str, str], ...], ...]  # per group: (name, value) set before it
     rules: Rules = field(default_factory=Rules)
+    page_digits: Callable[[int], str] = str  # a handed-over page number as the layouts print it
 
     def source(self, index: int, handover: Handover) -> tuple[str, str]:
         """The HTML and the extra stylesheet of group ``index`` laid out with ``handover``."""
@@ -78,7 +79,7 @@ class Plan:
                 # lxml writes non-ASCII letters of a link as %XX escapes: the id is what they spell
                 target = urllib.parse.unquote(href[1:])
                 if href.startswith("#") and target in pages:
-                    link.set(PAGE_ATTRIBUTE, str(pages[target]))
+                    link.set(PAGE_ATTRIBUTE, self.page_digits(pages[target]))
             html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         return html, group_css(index, handover, self.rules)
 
@@ -102,13 +103,14 @@ def _css_string(text: str) -> str:
     return f'"{serialize_string_value(text)}"'
 
 
-def plan(html: str, groups: int, rules: Rules) -> Plan | str:
+def plan(html: str, groups: int, rules: Rules, page_digits: Callable[[int], str] = str) -> Plan | str:
     """The document's HTML cut into at most ``groups`` groups of about as many pages, or why it
     cannot be cut.
 
     The cut depends on the HTML alone (the pages are estimated from letters, figures and
     tables), never on an earlier layout: the same sources and ``groups`` give the same groups,
-    and so the same bytes, whatever the cache holds."""
+    and so the same bytes, whatever the cache holds. ``page_digits`` writes a handed-over page
+    number in the digits the layouts count pages in (``rb-digits``: :mod:`...numerals`)."""
     root = lxml.html.document_fromstring(html)
     chapters = root.xpath(CHAPTERS)
     if len(chapters) < 2:
@@ -147,7 +149,7 @@ def plan(html: str, groups: int, rules: Rules) -> Plan | str:
         cut.append(Group(first, last, html_text, links_out, paged_out, ids, bool(part.xpath("//th"))))
         strings.append(_strings_before(setters, first, last) if index else ())
     notes_before = tuple(sum(notes[: group.first]) for group in cut)
-    return Plan(tuple(cut), letters, digests, front, notes_before, tuple(strings), rules)
+    return Plan(tuple(cut), letters, digests, front, notes_before, tuple(strings), rules, page_digits)
 
 
 def balance(weights: Sequence[float], groups: int) -> list[int]:

@@ -20,6 +20,7 @@ from typing import Any
 import tinycss2
 
 from ...cache import BuildCache, stamp
+from ...numerals import COUNTER_STYLE
 
 PAGE_ATTRIBUTE = "data-rb-page"
 """Set on a link whose target another group holds: the target's page number."""
@@ -179,14 +180,17 @@ def _is_element_text(token: object) -> bool:
 
 
 def _page_number_content(value: Sequence) -> str | None:
-    """``content`` with each ``target-counter(attr(href), page)`` replaced by the hand-over's
-    number; None when a ``target-counter`` asks for another counter or a counter style."""
+    """``content`` with each ``target-counter(attr(href), page)`` (or ``page, rb-digits)``: the
+    hand-over writes its number in the language's digits) replaced by the hand-over's number;
+    None when a ``target-counter`` asks for another counter or another counter style."""
     out = []
     for token in value:
         if token.type == "function" and token.lower_name == "target-counter":
             arguments = [part for part in _split_commas(token.arguments)]
             words = [[t for t in part if t.type not in ("whitespace", "comment")] for part in arguments]
-            if len(words) != 2 or len(words[1]) != 1 or getattr(words[1][0], "lower_value", "") != "page":
+            if len(words) not in (2, 3) or len(words[1]) != 1 or getattr(words[1][0], "lower_value", "") != "page":
+                return None
+            if len(words) == 3 and [getattr(t, "value", "") for t in words[2]] != [COUNTER_STYLE]:
                 return None
             out.append(f"attr({PAGE_ATTRIBUTE})")
         else:

@@ -126,6 +126,7 @@ def lay_out(
     source: Path,
     write: bool = True,
     cache: BuildCache | None = None,
+    page_digits: Callable[[int], str] = str,
 ) -> Grouped | str:
     """The document laid out in groups by ``jobs`` processes, or why it cannot be.
 
@@ -139,13 +140,14 @@ def lay_out(
     is almost never exact: every group would be laid out and written twice. So the first round
     lays out without writing (writing is about two fifths of a group's time), and the next
     writes, with hand-overs read from real pages. ``cache``: the build's, where the layout's
-    rules are kept (:func:`.layout_rules.read_rules`)."""
+    rules are kept (:func:`.layout_rules.read_rules`); ``page_digits``: a handed-over page number
+    in the document's digits (:func:`.groups.plan`)."""
     started = time.perf_counter()
     rules = read_rules(sheets, cache)
     if isinstance(rules, str):
         return f"the layout cannot be cut into groups: {rules}"
     previous = previous or (memory.page_map if memory is not None else None)
-    the_plan = groups.plan(html, groups_wanted, rules)
+    the_plan = groups.plan(html, groups_wanted, rules, page_digits)
     if isinstance(the_plan, str):
         return the_plan
     count = len(the_plan.groups)

@@ -17,6 +17,7 @@ from ... import images
 from ...cache import BuildCache
 from ...errors import Diagnostics
 from ...model import Document, check_edition
+from ...numerals import counter_style_css, digits
 from ...theme import Theme, file_digest, folders_digest
 from . import drawable, editions, parallel
 from .finish import finisher, identifier
@@ -68,8 +69,11 @@ def layout(
         "root": document.root,
         "source": document.source,
         "stylesheets": stylesheet_names(document),
-        # the page rules, and the fallback fonts the layouts declare (in the document's language)
-        "page": page_css(document, theme, edition) + theme.fallback.css(document.metadata.language) + marks_css,
+        # the page rules, the fallback fonts the layouts declare and the digits (in the document's language)
+        "page": page_css(document, theme, edition)
+        + theme.fallback.css(document.metadata.language)
+        + counter_style_css(document.metadata.language, document.metadata.latin_digits)
+        + marks_css,
         "replacements": replacements,
         "finisher": finisher(document, edition),
         "pdf_variant": PDF_VARIANTS[edition],
@@ -161,6 +165,7 @@ def _in_groups(
         source=document.source,
         write=write,
         cache=cache,
+        page_digits=partial(digits, language=document.metadata.language, latin=document.metadata.latin_digits),
     )
 
 
