@@ -51,7 +51,7 @@ DIGITS = {
 def numbering_system(language: str) -> str:
     """The CLDR default numbering system of a BCP 47 tag (``latn``, ``arab``, ``arabext``,
     ``beng`` ...); ``latn`` for a language CLDR does not know."""
-    from .theme import cldr_locale
+    from .phrases import cldr_locale
 
     locale = cldr_locale(language)
     return str(locale.default_numbering_system) if locale is not None else "latn"

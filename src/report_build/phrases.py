@@ -125,3 +125,13 @@ def in_headings(body: str, language: str) -> str:
         return "".join(out)
 
     return HEADING.sub(lambda m: m.group(1) + marked(m.group(2)) + m.group(3), body)
+
+
+def cldr_locale(language: str) -> Any:
+    """Babel's CLDR locale for a BCP 47 tag, or None when CLDR does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None

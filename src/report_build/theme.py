@@ -124,7 +124,7 @@ class Theme:
         if primary == "en":
             return english
         own = next((found for name in strings_files(tag) if (found := self._read_strings(name))), None) or {}
-        self.cldr = cldr_locale(language) if not {"months", "date_format"} <= own.keys() else None
+        self.cldr = phrases.cldr_locale(language) if not {"months", "date_format"} <= own.keys() else None
         english_words = [key for key in english if key not in own and key not in DATES]
         for group in NESTED:
             english_words += [f"{group}.{k}" for k in english.get(group, {}) if k not in (own.get(group) or {})]
@@ -181,7 +181,7 @@ class Theme:
     def filesize(self, size: int) -> str:
         """A file's size in the document's language (its decimal sign through CLDR)."""
         text = filesize(size)
-        locale = cldr_locale(self.language)
+        locale = phrases.cldr_locale(self.language)
         if locale is not None and "." in text:
             from babel.numbers import format_decimal
 
@@ -266,16 +266,6 @@ def strings_files(tag: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def cldr_locale(language: str) -> Any:
-    """Babel's CLDR locale for a BCP 47 tag, or None when CLDR does not know it."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return None
-
-
 def language_name(tag: str, in_language: str) -> str:
     """A language's name in another language (Babel's CLDR data): "Arabic", "العربية", "anglais";
     in that language's own script and region where CLDR has them ("英文" in zh-Hant, "英语" in zh)."""
