@@ -244,3 +244,21 @@ def test_an_attribute_list_after_a_table_is_the_tables(tmp_path):
     assert [(w.line, w.message.split(",")[0]) for w in diagnostics.warnings] == [
         (19, "the attribute list after a table sets 'width'")
     ]
+
+
+def test_a_one_column_table_is_a_table_as_on_github():
+    """A header row and a delimiter row of one cell make a table when one of them has a pipe;
+    its rows need none (a line of text right after it is a row), and each row's outer pipes are
+    its own (Python-Markdown read the first as a paragraph and the rest by the header's pipes)."""
+    root = lxml.html.fragment_fromstring(
+        _html("| Step |\n|---|\n| one |\ntwo\n\nName\n|:-:|\n\nA | B\n--|--\n| 1 | 2 |\n3 |\n"),
+        create_parent="div",
+    )
+    tables = root.xpath("//table")
+    assert [[th.text for th in t.iter("th")] for t in tables] == [["Step"], ["Name"], ["A", "B"]]
+    assert [[[td.text for td in tr.iter("td")] for tr in t.xpath("tbody/tr")] for t in tables] == [
+        [["one"], ["two"]],
+        [],
+        [["1", "2"], ["3", None]],
+    ]
+    assert not root.xpath("//p")

@@ -8,8 +8,9 @@ items and block quotes too (superfences). This module adds what they lack:
 - the block structure read as GitHub reads it (:mod:`.block_structure`: lists and fences right
   after a paragraph line, lists nested by two spaces, fences inside list items, tight and loose
   lists), before anything else reads the text;
-- tables as GitHub makes them: ``\\|`` is a pipe inside code in a cell too, and a table with only
-  a header row has no body (:class:`GitHubTable`, :class:`TableCells`);
+- tables as GitHub makes them: one column is a table too, each row's outer pipes are its own,
+  ``\\|`` is a pipe inside code in a cell too, and a table with only a header row has no body
+  (:class:`GitHubTable`, :class:`TableCells`);
 - an attribute list on the line right after a table (``{ .compact }``, kramdown's
   ``{: .compact #id}``) is the table's, as kramdown and attr_list's paragraphs read theirs: its
   id and classes (and ``lang``, ``dir``, ``title``) are set on the table; an attribute no page
@@ -54,7 +55,7 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
 from . import inline_html
-from .block_structure import BlockStructure, ListShape, StrayMarkers, Warn, Whitespace
+from .block_structure import TABLE_DELIMITER, BlockStructure, ListShape, StrayMarkers, Warn, Whitespace
 
 
 def code_block(source: str, language: str, class_name: str, options: dict, md: Any, **kwargs: Any) -> str:
@@ -260,12 +261,32 @@ TABLE_KEEPS = frozenset({"id", "lang", "dir", "title"})
 
 
 class GitHubTable(TableProcessor):
-    """Python-Markdown's table, without the empty body row it gives a table of one header row,
-    and with the attribute list on the line after it (see the module)."""
+    """Python-Markdown's table, read by GFM's rule: a header row and a delimiter row of as many
+    cells, one of them with a pipe, make a table, one column too; each row's outer pipes are
+    its own to write or leave out, and a row needs no pipe at all (Python-Markdown took a
+    one-column table for a paragraph unless every row had a pipe, and read every row's outer
+    pipes by the header's). Without the empty body row Python-Markdown gave a table of one
+    header row, and with the attribute list on the line after it (see the module)."""
 
     def __init__(self, parser: Any, config: dict, warn: Warn | None = None) -> None:
         super().__init__(parser, config)
         self.warn = warn
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        rows = [row.strip(" \t") for row in block.split("\n", 2)[:2]]
+        if len(rows) < 2 or not TABLE_DELIMITER.match(rows[1]) or "|" not in rows[0] + rows[1]:
+            return False
+        separator = self._split_row(rows[1])
+        if len(self._split_row(rows[0])) != len(separator):
+            return False
+        self.separator = separator
+        return True
+
+    def _split_row(self, row: str) -> list[str]:
+        row = row.strip(" \t")
+        if row.startswith("|"):
+            row = row[1:]
+        return self._split(self.RE_END_BORDER.sub("", row))
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         rows = blocks[0].split("\n")
