@@ -43,6 +43,19 @@ def test_tags_comments_and_autolinks_that_are_markup_still_are(tmp_path):
     assert not diagnostics.warnings, diagnostics.warnings
 
 
+def test_a_tag_across_lines_is_a_tag_whatever_ends_its_first_line(tmp_path):
+    """Two spaces or a backslash at the end of a line inside a tag are the tag's, not a line
+    break: the tag was shown as text, or its attribute got a ``<br />``."""
+    root, _ = read_chapters(
+        tmp_path,
+        'The <abbr class="org"  \n  title="World Health Organization">WHO</abbr> and '
+        '<span title="two\\\nlines">word</span>.\n',
+    )
+    assert root.xpath("//abbr[@class='org']/@title") == ["World Health Organization"] and not root.xpath("//br")
+    assert root.xpath("//span[@title]/@title") == ["two\\\nlines"]
+    assert "<" not in root.text_content()
+
+
 def test_an_autolink_to_another_scheme_keeps_its_text_without_the_link(tmp_path):
     root, _ = read_chapters(tmp_path, "Ask at <irc://irc.example.org/help> or <localhost:5001/foo>, then <a+b+c:d>.\n")
     assert _text(root) == "One Ask at irc://irc.example.org/help or localhost:5001/foo, then a+b+c:d."

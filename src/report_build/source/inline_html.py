@@ -59,7 +59,9 @@ class Autolink(AutolinkInlineProcessor):
 
 def register(md: markdown.Markdown) -> None:
     """Python-Markdown's own processors on these patterns (which it compiles with ``re.DOTALL``),
-    in the places of its own and pymdownx.magiclink's."""
+    in the places of its own and pymdownx.magiclink's; raw HTML before hard line breaks, so that
+    two spaces or a backslash ending a line inside a tag stay the tag's (Python-Markdown put a
+    ``<br />`` there, and the tag was shown as text)."""
     md.inlinePatterns.register(Autolink(AUTOLINK, md), "autolink", 120)
     md.inlinePatterns.register(AutomailInlineProcessor(AUTOMAIL, md), "automail", 110)
-    md.inlinePatterns.register(HtmlInlineProcessor(RAW_HTML, md), "html", 90)
+    md.inlinePatterns.register(HtmlInlineProcessor(RAW_HTML, md), "html", 105)
