@@ -21,6 +21,8 @@ items and block quotes too (superfences). This module adds what they lack:
   (:func:`checkboxes` does the same for checkboxes written in raw HTML);
 - :func:`code_block`, the HTML of a fenced code block (``<pre><code class="language-x">``);
 - raw HTML and autolinks by GitHub's grammar (:mod:`.inline_html`);
+- emphasis opened and closed by CommonMark's flanking rules, ``***x***`` as ``<em><strong>``
+  (:mod:`.emphasis`);
 - ``[text][label]`` only with nothing between the brackets (Python-Markdown also took ``[a] [b]``
   for one link, and ``[b]`` vanished), and an image's alt text as the plain text of its Markdown
   (``![A *bold* chart](x.png)``: "A bold chart"), as GitHub gives them (:func:`plain_alt`);
@@ -54,7 +56,7 @@ from markdown.inlinepatterns import (
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
-from . import inline_html
+from . import emphasis, inline_html
 from .block_structure import TABLE_DELIMITER, BlockStructure, ListShape, StrayMarkers, Warn, Whitespace
 
 
@@ -357,6 +359,7 @@ class GitHubExtension(Extension):
         md.ESCAPED_CHARS.extend(char for char in string.punctuation if char not in md.ESCAPED_CHARS)
         md.inlinePatterns.register(SubstituteTagInlineProcessor(HARD_BREAK, "br"), "linebreak", 100)
         inline_html.register(md)  # raw HTML and autolinks by GitHub's grammar
+        emphasis.register(md)  # * and _ by CommonMark's flanking rules
         md.treeprocessors.register(Unescape(md), "unescape", 0)
         md.inlinePatterns.register(CodeSpan(BACKTICK_RE), "backtick", 190)
         md.inlinePatterns.register(Reference(r"(?<!\!)\[", md, self.warn), "reference", 170)
