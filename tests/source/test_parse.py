@@ -324,3 +324,22 @@ def test_a_paged_reference_inside_parentheses_takes_its_page_after_a_comma(tmp_p
     assert classes == ["xref xref-paged xref-in-parentheses", "xref xref-paged"]
     css = (Path(__file__).resolve().parents[2] / "layouts" / "css" / "print.css").read_text(encoding="utf-8")
     assert re.search(r"a\.xref-paged\.xref-in-parentheses::after\s*\{\s*content:\s*\",", css)
+
+
+def test_links_inside_a_note_are_checked_as_links_in_the_text_are(tmp_path):
+    """A README's note pointing at another file of the repository stopped the ePub, whose link
+    checker found a link the text's pass never saw; a heading's other slug in a note stayed
+    unresolved."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\n---\n\n# One\n\nThanks to all contributors.[^who]\n\n## Set-up steps\n\nText.\n\n"
+        "[^who]: Listed in [AUTHORS](AUTHORS.md); see [set-up](#Set-up-steps) and [the site](https://example.org).\n",
+        encoding="utf-8",
+    )
+    diagnostics = Diagnostics(echo=False)
+    (note,) = parse_only(manuscript, diagnostics).chapters[0].footnotes
+    assert "AUTHORS.md" not in note.html and "Listed in AUTHORS;" in note.html
+    assert '<a href="#set-up-steps">set-up</a>' in note.html and 'href="https://example.org"' in note.html
+    assert [(w.line, w.message) for w in diagnostics.warnings] == [
+        (13, "link to 'AUTHORS.md' points outside the report; kept as plain text")
+    ]

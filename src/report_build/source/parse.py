@@ -211,7 +211,7 @@ def _read_text(
     found_figures = blocks.figures(root, ctx)
     blocks.tables(root, ctx)
     found_figures = charts.data_tables(root, ctx, drawn, found_figures)
-    links.links(root, ctx)
+    links.links(root, ctx, [note.body for note in notes.values()])
     direction.passages(root, metadata.direction)
     direction.unmarked_passages(root, metadata.direction)
     if metadata.direction == "rtl":
@@ -222,7 +222,7 @@ def _read_text(
     document = Document(
         source=path.resolve(),
         metadata=metadata,
-        chapters=tuple(chapters.chapters(root, ctx, notes)),
+        chapters=tuple(chapters.chapters(root, ctx, footnotes.written(notes))),
         figures=tuple(found_figures),
         images=tuple(found_images),
         inputs=tuple(dict.fromkeys(drawn.inputs)),  # chart specs and their data files

@@ -15,7 +15,8 @@ them in this order:
 7. :func:`blocks.figures`: figures numbered and rendered by ``figure.html``;
 8. :func:`blocks.tables`: tables wrapped and their captions numbered;
 9. :func:`charts.data_tables`: each chart's data as a table after it ("Data for Figure N");
-10. :func:`links.links`: internal links checked, links out of the report made plain text;
+10. :func:`links.links`: internal links checked, links out of the report made plain text, in the
+    text and in the notes;
 11. :func:`direction.passages` and :func:`direction.unmarked_passages`: a passage in the other
     direction (by its ``lang``, or by its letters) gets its ``dir``; in right-to-left documents
     (:func:`direction.isolate_left_to_right`), code, URLs, numbers and Latin runs, with the

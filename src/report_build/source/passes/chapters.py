@@ -6,21 +6,20 @@ from lxml import etree
 
 from ...contract import CHAPTER_SECTION, NOTE_CALL, UNTRANSLATED_NOTE
 from ...errors import ManuscriptError
-from ...model import Chapter, Heading
+from ...model import Chapter, Footnote, Heading
 from ..math import text_of
 from ..tree import Context, close_empty, xhtml
-from .footnotes import Notes
 from .headings import heading_lines
 
 
-def chapters(root: etree._Element, ctx: Context, notes: Notes) -> list[Chapter]:
+def chapters(root: etree._Element, ctx: Context, notes: list[Footnote]) -> list[Chapter]:
     """One :class:`Chapter` per ``section`` the treeprocessor made. Reads the headings (their
     ids, text without note calls, and source lines) and the note calls in each section; numbers
     the chapters that open with a ``#`` heading not marked ``.unnumbered``. Changes nothing but
     closing empty elements."""
     headings = heading_lines(ctx)
     sections = root.xpath(f"section[@class='{CHAPTER_SECTION}']")
-    note_of = {note.ref_id: note for note, _call in notes.values()}
+    note_of = {note.ref_id: note for note in notes}
     texts = {element.get("id"): " ".join(_text(element).split()) for element in root.xpath("//h1[@id] | //h2[@id]")}
     found = []
     number = 0

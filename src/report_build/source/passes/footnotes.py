@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -13,7 +14,20 @@ from ..tree import Context, drop, inner_xhtml, plain_text, xhtml
 
 UNDEFINED_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
-Notes = dict[str, tuple[Footnote, etree._Element]]
+
+class Note(NamedTuple):
+    """A note numbered and called; its body is still a tree, so that the passes after this one
+    (links) reach the text of notes too. :func:`written` makes the model's notes of it."""
+
+    number: int
+    id: str
+    ref_id: str
+    call_html: str
+    body: etree._Element  # the definition's ``li``, its back links removed
+    line: int | None
+
+
+Notes = dict[str, Note]
 
 
 def footnotes(root: etree._Element, ctx: Context) -> Notes:
@@ -76,19 +90,14 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
         call.tail = sup.tail
         sup.getparent().replace(sup, call)
         if first:
-            item = definitions[label]
-            html = "".join(xhtml(child) for child in item)
-            inline = " ".join(inner_xhtml(p) for p in item) if all(c.tag == "p" for c in item) else plain_text(item)
-            note = Footnote(
+            found[label] = Note(
                 number=number,
                 id=note_ids[label],
                 ref_id=call.get("id"),
-                html=html,
-                inline_html=inline,
                 call_html=xhtml(call, tail=False),
+                body=definitions[label],
                 line=ctx.source.find(f"[^{label}]:"),
             )
-            found[label] = (note, call)
     for label in definitions:
         if label in numbers:
             continue
@@ -102,6 +111,26 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
             )
         else:
             ctx.warn(f"footnote [^{label}] is defined but never called; it is left out", line)
+    return found
+
+
+def written(notes: Notes) -> list[Footnote]:
+    """The model's notes, each body's markup as the passes left it."""
+    found = []
+    for note in notes.values():
+        body = note.body
+        inline = " ".join(inner_xhtml(p) for p in body) if all(c.tag == "p" for c in body) else plain_text(body)
+        found.append(
+            Footnote(
+                number=note.number,
+                id=note.id,
+                ref_id=note.ref_id,
+                html="".join(xhtml(child) for child in body),
+                inline_html=inline,
+                call_html=note.call_html,
+                line=note.line,
+            )
+        )
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from lxml import etree
 
@@ -14,21 +15,23 @@ from .headings import heading_lines
 EXTERNAL = re.compile(r"^(https?|mailto|tel):", re.IGNORECASE)
 
 
-def links(root: etree._Element, ctx: Context) -> None:
-    """Check every link but footnote calls. A ``#fragment`` is resolved to an id in the document,
-    directly or through the heading-id aliases (:mod:`..ids`: other conventions' slugs, letter
-    case, percent-encoding), and rewritten to it; one that goes nowhere is unwrapped to its text
+def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = ()) -> None:
+    """Check every link but footnote calls, in the text and in the ``notes``' bodies. A
+    ``#fragment`` is resolved to an id in the document, directly or through the heading-id
+    aliases (:mod:`..ids`: other conventions' slugs, letter case, percent-encoding), and
+    rewritten to it; one that goes nowhere is unwrapped to its text
     with a warning at its line (a fault: ``--strict``, release and check refuse it). ``http(s)``,
     ``mailto`` and ``tel`` links stay; any other link (a relative file, an empty target) is
     unwrapped to its text with a warning at its line; an ``<a>`` left with neither an address
     nor an id (cleaning removed an address to another scheme, ``<irc://…>``) is unwrapped too.
     Download links (a chart's data, which the web edition copies into the site) are left as
     they are."""
-    ids = set(root.xpath("//@id"))
+    ids = set(root.xpath("//@id")).union(*(note.xpath(".//@id") for note in notes))
     title_id = ctx.structure.title_id if ctx.structure.title_id not in ids else ""
     anchors = ctx.structure.anchors
     _tab_aliases(ctx)
-    for link in root.xpath(f"//a[not(@class='{NOTE_CALL}') and not(@class='{DOWNLOAD}')]"):
+    checked = f".//a[not(@class='{NOTE_CALL}') and not(@class='{DOWNLOAD}')]"
+    for link in [link for tree in (root, *notes) for link in tree.xpath(checked)]:
         href = link.get("href")
         if href is None:
             if link.get("id") is None:
