@@ -50,7 +50,7 @@ from .compose import Selection
 from .extensions import Structure, make_markdown
 from .metadata import metadata as document_metadata
 from .metadata import substitutions_of, title_of
-from .passes import blocks, chapters, charts, direction, footnotes, headings, images, links, translate
+from .passes import blocks, chapters, charts, diagrams, direction, footnotes, headings, images, links, translate
 from .remote import RemoteImages
 from .text import SourceMap
 from .tree import Context
@@ -205,6 +205,7 @@ def _read_text(
     math.typeset(root, ctx)  # TeX to MathML, before notes and chapters take their parts of the tree
     notes = footnotes.footnotes(root, ctx)
     blocks.callouts(root, ctx)
+    diagrams.diagrams(root, ctx)  # Mermaid's source, as code with a title
     theorems.number(root, ctx)  # theorem-like statements numbered by kind, their labels written
     drawn = charts.charts(root, ctx, cache)  # Vega-Lite specs become SVG images
     found_images = images.images(root, ctx, {**embedded, **drawn.embedded})

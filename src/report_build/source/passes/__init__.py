@@ -8,6 +8,7 @@ them in this order:
 2. :func:`headings.refuse_empty`: a manuscript or heading with no text is an error;
 3. :func:`footnotes.footnotes`: Python-Markdown's footnotes become numbered calls and notes;
 4. :func:`blocks.callouts`: admonitions become callouts rendered by ``callout.html``;
+   :func:`diagrams.diagrams`: Mermaid fences, which no build can draw, titled as their source;
 5. :func:`charts.charts`: figures whose source is a Vega-Lite spec drawn as SVG images, their
    data read from files inside the manuscript's folder;
 6. :func:`images.images`: every image admitted (inside the sandbox, a type readers display,
