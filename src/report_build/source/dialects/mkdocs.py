@@ -11,6 +11,8 @@
   (``ol.code-annotations``);
 - ``<summary>Click **here**</summary>`` on one line: its Markdown is read, as a ``<details
   markdown>`` block (md_in_html, which MkDocs sites enable for it) reads it;
+- ``:rocket:`` emoji shortcodes, in the text and in raw HTML's text as GitHub shows them (a
+  README's ``<td>:white_check_mark: supported</td>``), never in code (:class:`_EmojiInHtml`);
 - ``[text][identifier]`` where no link has that identifier (mkdocstrings' links into API pages,
   which a report does not hold): the text, with a warning.
 
@@ -30,6 +32,7 @@ from pathlib import Path
 import markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
@@ -261,12 +264,42 @@ class _Emoji(InlineProcessor):
     rare = True  # left out of a text it finds nothing in (extensions.RarePatterns)
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
-        found = _emoji_index()
-        name = f":{m.group(1)}:"
-        entry = found["emoji"].get(found["aliases"].get(name, name))
-        if entry is None:
-            return None, None, None
-        return "".join(chr(int(code, 16)) for code in entry["unicode"].split("-")), m.start(0), m.end(0)
+        found = _emoji(m)
+        return (None, None, None) if found == m.group(0) else (found, m.start(0), m.end(0))
+
+
+def _emoji(m: re.Match[str]) -> str:
+    """The emoji a shortcode match names, or the shortcode as written."""
+    found = _emoji_index()
+    entry = found["emoji"].get(found["aliases"].get(m.group(0), m.group(0)))
+    return "".join(chr(int(code, 16)) for code in entry["unicode"].split("-")) if entry else m.group(0)
+
+
+class _EmojiInHtml(Postprocessor):
+    """Shortcodes in the text of raw HTML blocks (a table written as HTML, a centred ``<p>``),
+    which Python-Markdown's inline patterns never read, as the emoji: GitHub reads them in every
+    text node but inside ``code``, ``pre`` and ``tt``. Runs before the blocks are put back."""
+
+    TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+    CODE = re.compile(r"<(/?)(code|pre|tt|script|style)\b", re.IGNORECASE)
+
+    def run(self, text: str) -> str:
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(blocks):
+            if isinstance(block, str) and ":" in block:
+                blocks[index] = self._text_read(block)
+        return text
+
+    def _text_read(self, block: str) -> str:
+        parts = self.TAG.split(block)
+        depth = 0  # inside code
+        for index, part in enumerate(parts):
+            if index % 2:
+                if tag := self.CODE.match(part):
+                    depth = max(0, depth + (-1 if tag.group(1) else 1))
+            elif depth == 0 and ":" in part:
+                parts[index] = re.sub(EMOJI, _emoji, part)
+        return "".join(parts)
 
 
 @functools.cache
@@ -295,6 +328,7 @@ class MkDocsExtension(Extension):
         md.inlinePatterns.register(_Critic(CRITIC, md), "report_build_mkdocs_critic", 186)  # before smarty's dashes
         md.inlinePatterns.register(_Icon(self.warn), "report_build_mkdocs_icon", 76)
         md.inlinePatterns.register(_Emoji(EMOJI, md), "report_build_mkdocs_emoji", 75)
+        md.postprocessors.register(_EmojiInHtml(md), "report_build_mkdocs_emoji_in_html", 31)  # raw_html: 30
         store: list[list[str]] = []
         # Around GitHub's reading of the block structure (29), after whitespace (30).
         md.preprocessors.register(ListsAsWritten(md, store), "report_build_mkdocs_lists", 29.5)
