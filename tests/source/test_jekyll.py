@@ -78,3 +78,18 @@ def test_raw_tags_in_a_code_span_are_text_unless_they_wrap_its_content(tmp_path)
     )
     assert [code.text for code in root.iter("code")] == ["{% raw %}", "{% endraw %}"]
     assert [w.line for w in diagnostics.warnings] == [9]
+
+
+def test_a_highlight_block_is_code_and_a_numbered_toc_item_goes_with_its_marker(tmp_path):
+    """Just the Docs writes its contents marker as "1. TOC" over "{:toc}": the "TOC" item was
+    shown. Jekyll's highlight tag was removed and the code run together as a paragraph."""
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "1. TOC\n{:toc}\n\n{% highlight ruby linenos %}\ndef berth(ship)\n  ship.dock!\nend\n{% endhighlight %}\n",
+    )
+    assert "TOC" not in root.text_content() and not root.xpath("//ol")
+    assert [(code.get("class"), code.text) for code in root.iter("code")] == [
+        ("language-ruby", "def berth(ship)\n  ship.dock!\nend\n")
+    ]
+    (warning,) = diagnostics.warnings
+    assert warning.line == 8 and warning.message.startswith("kramdown '{:toc}' marker removed")

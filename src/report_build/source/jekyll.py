@@ -19,6 +19,9 @@ RAW = re.compile(r"\{%-?\s*(end)?raw\s*-?%\}")
 SUBSTITUTION = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
 BLOCK_IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
 KRAMDOWN_TOC = re.compile(r"^\s*\{:\s*toc\s*\}\s*$")
+TOC_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s+")  # the list item {:toc} replaces: "* TOC", "1. TOC"
+HIGHLIGHT = re.compile(r"^(\s*)\{%-?\s*highlight\s+([\w#+.-]+)[^%]*-?%\}\s*$")
+END_HIGHLIGHT = re.compile(r"^(\s*)\{%-?\s*endhighlight\s*-?%\}\s*$")
 CHAINED_IAL = re.compile(r"\}\{:")
 # Lines whose indented lines after them are content, not code: a list item, a note's definition,
 # a definition's text, an MkDocs admonition or content tab.
@@ -42,7 +45,8 @@ def preprocess(
     (Jekyll's Liquid, mkdocs-macros, Jinja): it is removed, with a warning, except where it is
     text to show: in fenced, indented or inline code, and between ``{% raw %}`` and
     ``{% endraw %}`` (whose tags go). ``{{ name }}`` naming one of MyST's front-matter
-    ``substitutions`` is its value."""
+    ``substitutions`` is its value. Jekyll's ``{% highlight ruby %}`` … ``{% endhighlight %}``,
+    each tag on its own line, is fenced code in that language, as Jekyll shows it."""
     out = list(lines)
     indented = _indented_code(lines)
     raw = False  # between {% raw %} and {% endraw %}
@@ -52,9 +56,12 @@ def preprocess(
             continue
         if KRAMDOWN_TOC.match(line):
             out[index] = ""
-            if index and re.match(r"^\s*[*+-]\s+", out[index - 1]):
+            if index and TOC_ITEM.match(out[index - 1]):
                 out[index - 1] = ""
             warn("kramdown '{:toc}' marker removed: the report has its own contents page", number)
+            continue
+        if (fence := HIGHLIGHT.match(line) or END_HIGHLIGHT.match(line)) is not None:
+            out[index] = fence.group(1) + "````" + (fence.group(2) if fence.re is HIGHLIGHT else "")
             continue
         if BLOCK_IAL.match(line):
             if not _after_table(lines, index):  # after a table, the table's (source/github.py)
