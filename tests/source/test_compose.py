@@ -256,9 +256,20 @@ def test_format_and_edition_conditions_through_the_model(tmp_path):
 
 
 def test_unknown_format_is_an_error(tmp_path):
-    manuscript = write(tmp_path, {"report.md": '# One\n\n::: {.content-visible when-format="odt"}\nX\n:::\n'})
+    manuscript = write(tmp_path, {"report.md": '# One\n\n::: {.content-visible when-format="pfd"}\nX\n:::\n'})
     error = fails(manuscript)
-    assert error.line == 3 and "unknown format 'odt'" in error.message
+    assert error.line == 3 and "unknown format 'pfd'" in error.message
+
+
+def test_quarto_format_names_mean_the_outputs_they_name_in_quarto(tmp_path):
+    text = "# One\n\nAlways.\n\n" + "".join(
+        f'::: {{.content-visible when-format="{name}"}}\nFor {name}.\n:::\n\n' for name in ("html", "latex", "typst")
+    )
+    doc = load(write(tmp_path, {"report.md": text}), quiet())
+    web, epub, pdf = (doc.for_output(name).chapters[0].body for name in ("web", "epub", "pdf"))
+    assert "For html." in web and "For html." in epub and "For html." not in pdf  # html: every HTML output
+    assert "For latex." in pdf and "For latex." not in web
+    assert "For typst." not in pdf + web + epub  # an output this build never makes
 
 
 def test_a_passage_for_the_word_edition_only(tmp_path):

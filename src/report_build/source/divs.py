@@ -1,9 +1,10 @@
 """Pandoc fenced divs, ``::: {.class #id key="value"}`` ... ``:::``, and the conditions on them.
 
 ``content-visible`` / ``content-hidden`` with ``when-``/``unless-`` ``format`` (pdf, epub,
-web, docx), ``edition`` (screen, print) and ``profile`` decide whether a passage is kept; a Quarto
-callout (``.callout-note`` ...) is written as the ``!!! note`` callout; any other div becomes a
-``<div>`` whose content stays Markdown. :mod:`.compose` reads the lines; this module decides.
+web, docx; Quarto's names too, :data:`QUARTO_FORMATS`), ``edition`` (screen, print) and
+``profile`` decide whether a passage is kept; a Quarto callout (``.callout-note`` ...) is
+written as the ``!!! note`` callout; any other div becomes a ``<div>`` whose content stays
+Markdown. :mod:`.compose` reads the lines; this module decides.
 
 Profiles mean what they mean in Quarto: ``content-visible when-profile="brief"`` shows a passage
 only when building with ``--profile brief``, ``content-hidden when-profile="brief"`` leaves it out
@@ -23,6 +24,16 @@ from typing import Any
 from ..errors import ManuscriptError
 
 FORMATS = ("pdf", "epub", "web", "docx")
+NEVER_MADE = ("typst", "beamer", "revealjs", "pptx", "odt", "rtf", "ipynb", "gfm", "commonmark", "markdown", "jats")
+"""Quarto's and pandoc's outputs that this build never makes: a passage only for them is never shown."""
+QUARTO_FORMATS = {
+    "html": ("web", "epub"),  # Quarto's alias: its HTML formats and ePub
+    "html:js": ("web",),
+    "latex": ("pdf",),
+    **dict.fromkeys(NEVER_MADE, ()),
+}
+"""The formats Quarto names in a condition, as the formats of this build they mean (pandoc's
+``when-format="html"`` matches every HTML output, ePub included)."""
 EDITIONS = ("screen", "print")
 FULL = "full"  # the name of the build without --profile, for when-/unless-profile
 DIV_OPEN = re.compile(r"^\s{0,3}(:{3,})\s*(?:\{(.*)\}|([\w-]+))\s*:*\s*$")
@@ -88,8 +99,10 @@ def visible(
         names = value.replace(",", " ").split()
         known = {"format": FORMATS, "edition": EDITIONS, "profile": None}[what]
         for name in names:
-            if known is not None and name not in known:
+            if known is not None and name not in known and not (what == "format" and name in QUARTO_FORMATS):
                 raise ManuscriptError(f"{key}: unknown {what} '{name}' (choose from {', '.join(known)})", path, line)
+        if what == "format":
+            names = [meant for name in names for meant in QUARTO_FORMATS.get(name, (name,))]
         if what == "profile":
             current = selection.profile or FULL
             hits.append((current in names) == (mode == "when"))
