@@ -22,7 +22,8 @@
   the bibliography; a chapter without ``bibliography:`` uses the one its book's ``index.Rmd``
   names, else the ``.bib`` files beside it (:func:`bibliography_files`).
 
-Math (``$``, ``$$``) is left to the math reader.
+Quarto's own constructs (tab sets…) are read by :mod:`.quarto`. Math (``$``, ``$$``) is left to
+the math reader.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from .. import files, theorems, yamltext
 from ..refsyntax import Item, Reference
-from . import pandoc_markdown
+from . import pandoc_markdown, quarto
 from .common import FileContext, Numbered, code_lines, markup
 
 CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{([A-Za-z]\w*)([\s,].*)?\}\s*$")
@@ -101,6 +102,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     numbered = _text_references(numbered)
     numbered = _chunks(numbered, context)
     numbered = theorems.lines(numbered, code_lines(numbered))
+    numbered = quarto.lines(numbered, context)
     numbered = pandoc_markdown.example_lists(pandoc_markdown.line_blocks(numbered), context)
     code = code_lines(numbered)
     out: Numbered = []

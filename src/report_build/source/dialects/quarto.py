@@ -1,0 +1,100 @@
+"""Quarto's own syntax, beside bookdown's (:mod:`.bookdown` calls its line pass), read as a
+Quarto document renders it:
+
+- ``::: {.panel-tabset}``: a tab set; each heading of the first level written inside opens a tab
+  titled by it (so it is no section of the report), as the other tools' tabs are shown
+  (:func:`.common.markup`).
+
+Fenced code is never read; a construct's text is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import divs
+from .common import FileContext, Numbered, code_lines, markup
+
+HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def lines(numbered: Numbered, context: FileContext) -> Numbered:
+    """The file's lines with Quarto's tab sets read."""
+    return _tab_sets(numbered)
+
+
+def _div_classes(line: str) -> list[str] | None:
+    """The classes of the fenced div ``line`` opens; None when it opens none."""
+    opening = divs.DIV_OPEN.match(line)
+    if opening is None:
+        return None
+    if opening.group(3):
+        return [opening.group(3)]
+    return re.findall(r"(?:^|\s)\.([\w:-]+)", opening.group(2) or "")
+
+
+def _closing(numbered: Numbered, start: int, code: set[int]) -> int | None:
+    """The position of the ``:::`` that closes the div opened at ``start``; None if none does."""
+    depth = 0
+    for index in range(start, len(numbered)):
+        if index in code:
+            continue
+        line = numbered[index][0]
+        if divs.DIV_OPEN.match(line):
+            depth += 1
+        elif divs.DIV_CLOSE.match(line):
+            depth -= 1
+            if not depth:
+                return index
+    return None
+
+
+def _tab_sets(numbered: Numbered) -> Numbered:
+    """``::: {.panel-tabset}`` … ``:::`` as a tab set: the headings of the first level written
+    directly inside (not in a nested div) are the tabs' titles; what comes before the first stays
+    before the tabs."""
+    code = code_lines(numbered)
+    out: Numbered = []
+    index = 0
+    while index < len(numbered):
+        line, number = numbered[index]
+        classes = _div_classes(line) if index not in code else None
+        end = _closing(numbered, index, code) if classes and "panel-tabset" in classes else None
+        if end is None:
+            out.append((line, number))
+            index += 1
+            continue
+        out.extend((text, number) for text in markup.tab_set())
+        out.extend(_tabs(_tab_sets(numbered[index + 1 : end])))  # a tab set inside a tab too
+        out.extend((text, numbered[end][1]) for text in markup.close())
+        index = end + 1
+    return out
+
+
+def _tabs(inner: Numbered) -> Numbered:
+    """The content of a tab set, each tab a titled passage."""
+    code = code_lines(inner)
+    depth, level, opened = 0, None, False
+    out: Numbered = []
+    for position, (line, number) in enumerate(inner):
+        if position not in code:
+            if divs.DIV_OPEN.match(line):
+                depth += 1
+            elif divs.DIV_CLOSE.match(line):
+                depth -= 1
+            heading = HEADING.match(line) if not depth else None
+            if heading is not None and (level is None or len(heading.group(1)) == level):
+                level = len(heading.group(1))
+                title, _ident = divs.heading_attributes(heading.group(2))
+                if opened:
+                    out.extend((text, number) for text in markup.close())
+                out.extend((text, number) for text in markup.passage(title))
+                opened = True
+                continue
+        out.append((line, number))
+    if opened:
+        out.extend((text, inner[-1][1]) for text in markup.close())
+    return out
+
+
+__all__ = ["lines"]
