@@ -58,6 +58,10 @@ PAGE_BREAK = "page-break"
 """Class of an empty ``<div>`` where the manuscript asks for a new page (``\\newpage``,
 ``\\pagebreak``, Quarto's ``{{< pagebreak >}}``): print starts a page after it; screens ignore it."""
 
+VIDEO = "video"
+"""Class of the ``<div>`` that stands for a video (Quarto's ``{{< video >}}``, Hugo's
+``{{< youtube >}}``): a link to it, since neither a page nor an e-reader plays it."""
+
 PASSAGE = "passage"
 """Class of a titled passage (``<div class="passage tab">``: one tab of a tab set; ``passage
 component``: what an unknown MDX component wraps); its title is the ``<p>`` of :data:`PASSAGE_TITLE`."""

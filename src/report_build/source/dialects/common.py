@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...contract import PASSAGE, PASSAGE_TITLE, TAB_SET
+from ...contract import PASSAGE, PASSAGE_TITLE, TAB_SET, VIDEO
 from ..text import CODE_SPAN
 
 Numbered = list[tuple[str, int]]
@@ -155,6 +155,14 @@ class markup:  # noqa: N801 (a namespace of line builders)
         if caption.strip():
             lines.append(f'{indent}<figcaption markdown="span">{_inline(caption)}</figcaption>')
         return [*lines, f"{indent}</figure>", ""]
+
+    @staticmethod
+    def video(url: str, title: str = "", indent: str = "") -> list[str]:
+        """A video's place in a page that cannot play it: a link to it, with its title if given."""
+        shown = _inline(title) if title.strip() else url.replace("[", "\\[").replace("]", "\\]")
+        link = f"[{shown}](<{url}>)" if " " in url else f"[{shown}]({url})"
+        opening = f'{indent}<div class="{VIDEO}" markdown="1">'
+        return ["", opening, "", f"{indent}Video: {link}", "", f"{indent}</div>", ""]
 
 
 def _title(title: str, class_name: str, indent: str) -> list[str]:

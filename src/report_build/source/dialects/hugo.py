@@ -15,6 +15,9 @@ is written as it stands. The others become what the pipeline reads:
   the next name the tab set lists;
 - ``{{< figure src=… caption=… alt=… >}}``: a figure, numbered when it has a caption;
 - ``{{< button text=… page=… >}}``: a link with that text; ``{{< highlight go >}}``: fenced code;
+- ``{{< youtube id >}}``, ``{{< vimeo id >}}``: a link to the video, with a warning (a page cannot
+  play it); Quarto's ``{{< video >}}``, ``{{< kbd >}}`` and ``{{< pagebreak >}}`` are read here too
+  (:mod:`.quarto`);
 - any other shortcode: its tags go and its inner content stays, with a warning; one with no
   content is removed, with a warning.
 """
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ...contract import PAGE_BREAK
+from . import quarto
 from .common import FileContext, Numbered, code_lines, indent_of, markup, parameters
 
 SHORTCODE = re.compile(r"\{\{(?:<\s*(/?)\s*([\w.-]+)(.*?)\s*/?>|%\s*(/?)\s*([\w.-]+)(.*?)\s*/?%)\}\}")
@@ -35,6 +39,7 @@ REFS = {"ref", "relref"}
 CALLOUTS = {"alert", "callout", "notice", "hint", "admonition", "note", "tip", "warning", "caution", "important"}
 TAB_SETS = {"tabs", "tabpane", "codetabs"}
 TABS = {"tab", "codetab", "tabitem"}
+VIDEOS = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}"}
 KINDS = {
     "primary": "note",
     "info": "note",
@@ -176,6 +181,8 @@ def _inline(name: str, argument: str, closing: bool, number: int, state: _State)
         if not label:
             return ""
         return f"[{label}]({_ref(target, state.context)})" if target else label
+    if name == "kbd" and not closing:  # Quarto's
+        return quarto.kbd(positional, named)
     return None
 
 
@@ -233,6 +240,16 @@ def _block(name: str, argument: str, closing: bool, indent: str, number: int, st
         return lines_out + markup.passage(label, indent)
     if name == "figure":
         return _figure(named, indent, number, state)
+    if name == "video":  # Quarto's
+        return quarto.video(positional, named, indent, warn, number)
+    if name in VIDEOS:
+        ident = named.get("id") or (positional[0] if positional else "")
+        if not ident:
+            warn(f"Hugo shortcode '{{{{< {name} >}}}}' without a video id removed", number)
+            return []
+        url = VIDEOS[name].format(ident)
+        warn(f"video {url} cannot play in print or an e-reader: a link to it is shown in its place", number)
+        return markup.video(url, named.get("title", ""), indent)
     if name == "pagebreak":  # Quarto's: a new page in print
         return ["", f'{indent}<div class="{PAGE_BREAK}"></div>', ""]
     if name in state.closed:

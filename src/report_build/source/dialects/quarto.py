@@ -3,14 +3,20 @@ Quarto document renders it:
 
 - ``::: {.panel-tabset}``: a tab set; each heading of the first level written inside opens a tab
   titled by it (so it is no section of the report), as the other tools' tabs are shown
-  (:func:`.common.markup`).
+  (:func:`.common.markup`);
+- ``{{< kbd Ctrl-C >}}`` (read with Hugo's shortcodes, :mod:`.hugo`): the keys, as Quarto prints
+  them outside a web page, each system's own in parentheses (``mac=Cmd-C``);
+- ``{{< video url title="…" >}}``: a link to the video, with a warning, since neither print nor
+  an e-reader plays it.
 
 Fenced code is never read; a construct's text is kept.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
 
 from .. import divs
 from .common import FileContext, Numbered, code_lines, markup
@@ -97,4 +103,35 @@ def _tabs(inner: Numbered) -> Numbered:
     return out
 
 
-__all__ = ["lines"]
+# -- shortcodes ------------------------------------------------------------------------------
+
+SYSTEMS = {"mac": "mac", "win": "windows", "linux": "linux"}
+
+
+def kbd(positional: list[str], named: dict[str, str]) -> str:
+    """``{{< kbd Shift-Ctrl-P mac=Shift-Command-P >}}`` as Quarto writes it outside a web page:
+    the keys, then each system's own, "Shift-Ctrl-P (mac: Shift-Command-P)"."""
+
+    def keys(text: str) -> str:
+        return f"<kbd>{html.escape(text)}</kbd>"
+
+    systems = [(SYSTEMS.get(name, name), value) for name, value in named.items()]
+    if positional:
+        others = "; ".join(f"{system}: {keys(value)}" for system, value in systems)
+        return keys(" ".join(positional)) + (f" ({others})" if others else "")
+    return ", ".join(f"{keys(value)} ({system})" for system, value in systems)
+
+
+def video(
+    positional: list[str], named: dict[str, str], indent: str, warn: Callable[[str, int | None], None], number: int
+) -> list[str]:
+    """``{{< video https://… title="…" >}}``: a link to the video in its place, with a warning."""
+    url = named.get("src") or (positional[0] if positional else "")
+    if not url:
+        warn("Quarto video without a source removed", number)
+        return []
+    warn(f"video {url} cannot play in print or an e-reader: a link to it is shown in its place", number)
+    return markup.video(url, named.get("title", ""), indent)
+
+
+__all__ = ["kbd", "lines", "video"]
