@@ -58,6 +58,16 @@ PAGE_BREAK = "page-break"
 """Class of an empty ``<div>`` where the manuscript asks for a new page (``\\newpage``,
 ``\\pagebreak``, Quarto's ``{{< pagebreak >}}``): print starts a page after it; screens ignore it."""
 
+SUBFIGURES = "subfigures"
+"""Class of the ``<div>`` that holds the figures of a figure (Quarto's ``::: {#fig-x}`` around
+images), in place of its image; each is a ``figure`` of class :data:`SUBFIGURE`."""
+
+SUBFIGURE = "subfigure"
+"""Class of a figure inside a figure: unnumbered, its caption opening with its letter, "(a)";
+a reference to it reads "Figure 2 (a)"."""
+
+SUBFIGURE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
 VIDEO = "video"
 """Class of the ``<div>`` that stands for a video (Quarto's ``{{< video >}}``, Hugo's
 ``{{< youtube >}}``): a link to it, since neither a page nor an e-reader plays it."""

@@ -39,6 +39,8 @@ from ..contract import (
     STATEMENT,
     STATEMENT_LABEL,
     STATEMENT_NUMBER,
+    SUBFIGURE,
+    SUBFIGURE_LETTERS,
     UNTRANSLATED_NOTE,
     XREF,
     XREF_IN_PARENTHESES,
@@ -85,6 +87,17 @@ class Target:
     label: str  # text shown when there is no number
 
 
+def _subfigure(element: Any, found: dict[str, Target]) -> None:
+    """A figure inside a numbered figure, as a target: "2 (a)", its letter after the figure's number."""
+    outer = next(iter(element.xpath("ancestor::figure[1]")), None)
+    whole = found.get(outer.get("id") or "") if outer is not None else None
+    if whole is None or not whole.number:
+        return
+    position = outer.xpath(f".//figure[contains(concat(' ', @class, ' '), ' {SUBFIGURE} ')]").index(element)
+    letter = SUBFIGURE_LETTERS[position % len(SUBFIGURE_LETTERS)]
+    found[element.get("id")] = Target("figure", f"{whole.number}\u00a0({letter})", whole.label)
+
+
 def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
     """Every figure, table and heading that can be referred to, and the document's tables."""
     found: dict[str, Target] = {}
@@ -113,6 +126,8 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                     numbered = chapter.number is not None
                     number = ".".join(str(n) for n in counters[:depth]) if numbered else ""
                     found[ident] = Target("section", number, text)
+            elif SUBFIGURE in (element.get("class") or "").split() and element.get("id"):
+                _subfigure(element, found)
             elif STATEMENT in (element.get("class") or "").split() and element.get("id"):
                 kind = next((c for c in element.get("class").split() if c in theorems.KINDS), STATEMENT)
                 number = "".join(n.text_content() for n in element.find_class(STATEMENT_NUMBER)[:1])

@@ -187,6 +187,8 @@ class StructureTreeprocessor(Treeprocessor):
                 # Quarto's figure: ![Caption](x.png){#fig-x fig-alt="..."}, the brackets its caption
                 caption = image.get("alt", "")
                 image.set("alt", written_alt or caption)
+            elif written_alt:
+                image.set("alt", written_alt)
             image.tail = None
             if caption:
                 etree.SubElement(element, "figcaption").text = caption

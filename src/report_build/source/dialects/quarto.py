@@ -4,6 +4,9 @@ Quarto document renders it:
 - ``::: {.panel-tabset}``: a tab set; each heading of the first level written inside opens a tab
   titled by it (so it is no section of the report), as the other tools' tabs are shown
   (:func:`.common.markup`);
+- a figure div, ``::: {#fig-maps layout-ncol=2}`` around images, its last paragraph the caption:
+  one figure, numbered, whose images are its subfigures "(a)", "(b)"… (``@fig-maps-north``
+  reads "Figure 2 (a)"); around one image, that image's figure;
 - ``{{< kbd Ctrl-C >}}`` (read with Hugo's shortcodes, :mod:`.hugo`): the keys, as Quarto prints
   them outside a web page, each system's own in parentheses (``mac=Cmd-C``);
 - ``{{< video url title="…" >}}``: a link to the video, with a warning, since neither print nor
@@ -24,9 +27,15 @@ from .common import FileContext, Numbered, code_lines, markup
 HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 
 
+IMAGE_LINE = re.compile(r"^\s*!\[")
+NOT_CAPTION = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|```|~~~|\||:|<|!\[)")
+"""A line that opens a block of its own, which a figure's caption (one paragraph) is not."""
+FIGURE_DIV = re.compile(r"(?:^|\s)#(fig-[\w:.-]+)")
+
+
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
-    """The file's lines with Quarto's tab sets read."""
-    return _tab_sets(numbered)
+    """The file's lines with Quarto's tab sets and figure divs read."""
+    return _figure_divs(_tab_sets(numbered))
 
 
 def _div_classes(line: str) -> list[str] | None:
@@ -75,6 +84,52 @@ def _tab_sets(numbered: Numbered) -> Numbered:
         out.extend((text, numbered[end][1]) for text in markup.close())
         index = end + 1
     return out
+
+
+def _figure_divs(numbered: Numbered) -> Numbered:
+    """``::: {#fig-x}`` around images and a caption as ``<figure id="fig-x">`` around the images'
+    figures, the paragraph after the last image its ``<figcaption>``. A div with anything else in
+    it (a table, code, a list) stays a div."""
+    code = code_lines(numbered)
+    out: Numbered = []
+    index = 0
+    while index < len(numbered):
+        line, number = numbered[index]
+        opening = divs.DIV_OPEN.match(line) if index not in code else None
+        ident = FIGURE_DIV.search(opening.group(2) or "") if opening is not None else None
+        end = _closing(numbered, index, code) if ident is not None else None
+        parts = _figure_parts(numbered[index + 1 : end]) if end is not None else None
+        if parts is None:
+            out.append((line, number))
+            index += 1
+            continue
+        images, caption = parts
+        out += [("", number), (f'<figure id="{html.escape(ident.group(1))}" markdown="1">', number), ("", number)]
+        for text, at in images:
+            out += [(text.strip(), at), ("", at)]
+        if caption:
+            words = " ".join(text.strip() for text, _ in caption).replace("<", "&lt;")
+            out.append((f'<figcaption markdown="span">{words}</figcaption>', caption[0][1]))
+        out += [("</figure>", numbered[end][1]), ("", numbered[end][1])]
+        index = end + 1
+    return out
+
+
+def _figure_parts(inner: Numbered) -> tuple[Numbered, Numbered] | None:
+    """The image lines of a figure div and the lines of its caption (one paragraph after them);
+    None when the div holds anything else."""
+    written = [position for position, (text, _) in enumerate(inner) if text.strip()]
+    images = [position for position in written if IMAGE_LINE.match(inner[position][0])]
+    if not images or any(position not in images for position in written if position < images[-1]):
+        return None
+    following = [position for position in written if position > images[-1]]
+    caption = [inner[position] for position in following]
+    if following and (
+        following[-1] - following[0] + 1 != len(following)  # one paragraph: no blank line inside
+        or any(NOT_CAPTION.match(text) for text, _ in caption)
+    ):
+        return None
+    return [inner[position] for position in images], caption
 
 
 def _tabs(inner: Numbered) -> Numbered:

@@ -6,7 +6,17 @@ from html import escape
 
 from lxml import etree
 
-from ...contract import CALLOUT_COLLAPSIBLE, TABLE_LABEL, TABLE_WIDE, TABLE_WRAP, figure_id, table_id
+from ...contract import (
+    CALLOUT_COLLAPSIBLE,
+    SUBFIGURE,
+    SUBFIGURE_LETTERS,
+    SUBFIGURES,
+    TABLE_LABEL,
+    TABLE_WIDE,
+    TABLE_WRAP,
+    figure_id,
+    table_id,
+)
 from ...model import Figure
 from ..ids import Slugger
 from ..remote import PLACEHOLDER
@@ -54,10 +64,18 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
     it with the rendered figure. Decorative or uncaptioned figures get no number. A figure whose
     image cannot be drawn keeps its number and caption, the placeholder standing for the image. A
     captioned figure of code, without an image (an R chunk's plot, which a build never draws), is
-    numbered too, its code in the image's place."""
+    numbered too, its code in the image's place. A figure of figures (Quarto's ``::: {#fig-x}``
+    around images) is numbered once, its figures lettered "(a)", "(b)"… in their captions
+    (:func:`_subfigures`); around one figure, that figure takes its caption and id."""
     found: list[Figure] = []
     fresh = Slugger(set(root.xpath("//@id")))  # a generated id never takes one the manuscript gives
-    for element in root.xpath("//figure"):
+    for element in root.xpath("//figure[not(ancestor::figure)]"):
+        inner = element.xpath(".//figure")
+        if len(inner) == 1:  # one image in a figure div: the image's figure, with the div's caption and id
+            _unwrap(element, inner[0])
+        elif inner:
+            _subfigures(element, inner, found, fresh, ctx)
+            continue
         img = element.find(".//img")
         stand_in = None if img is not None else next(iter(element.xpath(f".//span[@class='{PLACEHOLDER}']")), None)
         captions = element.xpath(".//figcaption")
@@ -96,6 +114,54 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
                 stand_in.tail = drawn.tail
                 drawn.getparent().replace(drawn, stand_in)
     return found
+
+
+def _unwrap(outer: etree._Element, inner: etree._Element) -> None:
+    """``outer`` holding the image of its one figure ``inner``, its own caption (else the inner's)."""
+    captions = outer.xpath("figcaption")
+    inner_captions = inner.xpath("figcaption")
+    parent = inner.getparent()
+    inner.tail = None
+    for child in list(inner):
+        if child.tag != "figcaption" or not captions:
+            inner.addprevious(child)
+    parent.remove(inner)
+    if captions:
+        outer.append(captions[0])
+    elif inner_captions:
+        outer.append(inner_captions[0])
+    if not outer.get("id") and inner.get("id"):
+        outer.set("id", inner.get("id"))
+
+
+def _subfigures(
+    element: etree._Element, inner: list[etree._Element], found: list[Figure], fresh: Slugger, ctx: Context
+) -> None:
+    """A figure of figures: numbered as one (when captioned), each figure in it lettered, its
+    caption (else its image's alt text) after the letter: "(a) North"."""
+    parts = []
+    for position, figure in enumerate(inner):
+        img = figure.find(".//img")
+        captions = figure.xpath("figcaption")
+        text = inner_xhtml(captions[0]) if captions else escape(img.get("alt", "") if img is not None else "")
+        letter = f"({SUBFIGURE_LETTERS[position % len(SUBFIGURE_LETTERS)]})"
+        sub = Figure(
+            0,
+            figure.get("id") or "",
+            img.get("src", "") if img is not None else "",
+            img.get("alt", "") if img is not None else "",
+            f"{letter} {text}".strip(),
+        )
+        size = {name: img.get(name) if img is not None else None for name in ("width", "height")}
+        parts.append(ctx.theme.render("figure.html", figure=sub, classes=SUBFIGURE, body="", **size))
+    captions = element.xpath("figcaption")
+    caption = inner_xhtml(captions[0]) if captions else ""
+    number = sum(1 for f in found if f.caption) + 1 if caption else 0
+    ident = element.get("id") or (fresh(figure_id(number)) if number else "")
+    figure = Figure(number, ident, "", plain_text(captions[0]) if captions else "", caption)
+    found.append(figure)
+    body = f'<div class="{SUBFIGURES}">{"".join(parts)}</div>'
+    replace_with_markup(element, ctx.theme.render("figure.html", figure=figure, classes="", body=body))
 
 
 def tables(root: etree._Element, ctx: Context) -> None:
