@@ -10,7 +10,7 @@ nothing downstream knows which tool wrote the text. A dialect has up to two part
   shortcode, a Docusaurus admonition, a MyST directive, an R chunk) becomes Markdown or raw HTML.
   It may add or remove lines; every line it returns carries the number of the file line it came
   from, so every message still names ``file:line``;
-- a *Markdown extension*, ``extension(context)``, registered on the Python-Markdown instance
+- a *Markdown extension* (or a list of them), ``extension(context)``, registered on the Python-Markdown instance
   (:mod:`..extensions`): inline syntax, and what Python-Markdown libraries read
   (pymdown-extensions' content tabs and collapsible admonitions).
 
@@ -71,11 +71,12 @@ def extensions(names: Iterable[str], path: Path, warn: Callable[[str, str], None
     """The Python-Markdown extensions of the dialects named; ``warn(message, text)`` reports a
     fault at the line where ``text`` is written."""
     chosen = set(names)
-    return [
-        module.extension(path, warn)
-        for name, module in MODULES.items()
-        if name in chosen and hasattr(module, "extension")
-    ]
+    found: list[Any] = []
+    for name, module in MODULES.items():
+        if name in chosen and hasattr(module, "extension"):
+            made = module.extension(path, warn)
+            found.extend(made if isinstance(made, list) else [made])
+    return found
 
 
 __all__ = ["NAMES", "FileContext", "Numbered", "enabled", "extensions", "line_passes"]

@@ -398,8 +398,9 @@ class RefExtension(Extension):
         md.inlinePatterns.register(_Ref(REF.pattern), "report_build_bookdown_ref", 185)
 
 
-def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
-    return RefExtension()
+def extension(path: Path, warn: Callable[[str, str], None]) -> list[Extension]:
+    """bookdown's references, and Quarto's code annotations (:mod:`.quarto`)."""
+    return [RefExtension(), quarto.AnnotationsExtension()]
 
 
 # -- the bibliography of a chapter -----------------------------------------------------------

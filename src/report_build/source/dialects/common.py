@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...contract import PASSAGE, PASSAGE_TITLE, TAB_SET, VIDEO
+from markdown.util import HTML_PLACEHOLDER
+
+from ...contract import CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET, VIDEO
 from ..text import CODE_SPAN
 
 Numbered = list[tuple[str, int]]
@@ -111,6 +113,33 @@ def summary_read_as_markdown(line: str) -> str:
 
     code = [span.span() for span in CODE_SPAN.finditer(line)]
     return SUMMARY.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in code) else marked(m), line)
+
+
+# -- code annotations ----------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
+
+
+def annotate_code(md: Any, previous: Any, notes: Any, marker: re.Pattern[str]) -> bool:
+    """Code annotations, as MkDocs Material and Quarto write them: when ``previous`` (an element
+    of Python-Markdown's tree) stands for a code block whose lines carry ``marker`` (its groups
+    ``space`` and ``number``, matched in the block's HTML), each marker becomes a small "(1)" in
+    the code and the numbered list ``notes`` that follows the annotations' notes
+    (``ol.code-annotations``). Whether any marker was found."""
+    found = PLACEHOLDER.fullmatch((previous.text or "").strip()) if previous.tag == "p" and not len(previous) else None
+    if found is None:
+        return False
+    stash = md.htmlStash.rawHtmlBlocks
+    block = str(stash[int(found.group(1))])
+    if "<pre" not in block:
+        return False
+    marked, count = marker.subn(
+        lambda m: f'{m.group("space")}<span class="code-annotation">({m.group("number")})</span>', block
+    )
+    if count:
+        stash[int(found.group(1))] = marked
+        notes.set("class", " ".join(filter(None, [notes.get("class"), CODE_ANNOTATIONS])))
+    return bool(count)
 
 
 # -- the raw HTML the line passes write --------------------------------------------------------

@@ -35,19 +35,17 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER
 from pymdownx import emoji
 
-from ...contract import CALLOUT_COLLAPSIBLE, CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET
+from ...contract import CALLOUT_COLLAPSIBLE, PASSAGE, PASSAGE_TITLE, TAB_SET
 from ..block_structure import SET_ASIDE
-from .common import FileContext, Numbered, code_lines, summary_read_as_markdown
+from .common import FileContext, Numbered, annotate_code, code_lines, summary_read_as_markdown
 
 MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])( +|$)")
 BLOCK_OPENER = re.compile(r"^\s+(={3}[+!]*\s+\"|\?{3}\+?\s|!{3}\s)")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 STASHED = SET_ASIDE + "{}\ue031"  # a list set aside (SET_ASIDE: the block structure knows it)
 STASHED_LINE = re.compile(f"^{SET_ASIDE}(\\d+)\ue031$")
-PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
 ANNOTATION = re.compile(
     r"(?P<space>[ \t]*)(?:#|//|--|%|;|/\*|&lt;!--)[ \t]*\((?P<number>\d+)\)!(?:[ \t]*(?:\*/|--&gt;))?"
 )
@@ -143,21 +141,7 @@ class Blocks(Treeprocessor):
                     self._annotations(parent[position - 1], child)
 
     def _annotations(self, previous: etree.Element, notes: etree.Element) -> None:
-        found = (
-            PLACEHOLDER.fullmatch((previous.text or "").strip()) if previous.tag == "p" and not len(previous) else None
-        )
-        if found is None:
-            return
-        stash = self.md.htmlStash.rawHtmlBlocks
-        block = str(stash[int(found.group(1))])
-        if "<pre" not in block:
-            return
-        marked, count = ANNOTATION.subn(
-            lambda m: f'{m.group("space")}<span class="code-annotation">({m.group("number")})</span>', block
-        )
-        if count:
-            stash[int(found.group(1))] = marked
-            notes.set("class", " ".join(filter(None, [notes.get("class"), CODE_ANNOTATIONS])))
+        annotate_code(self.md, previous, notes, ANNOTATION)
 
 
 def _tab_set(element: etree.Element) -> None:

@@ -7,6 +7,9 @@ Quarto document renders it:
 - a figure div, ``::: {#fig-maps layout-ncol=2}`` around images, its last paragraph the caption:
   one figure, numbered, whose images are its subfigures "(a)", "(b)"… (``@fig-maps-north``
   reads "Figure 2 (a)"); around one image, that image's figure;
+- code annotations: a marker ``# <1>`` at the end of a line of code (after any comment sign),
+  then a numbered list: each marker becomes a small "(1)" in the code and the list the
+  annotations' notes, as MkDocs' are (:class:`Annotations`);
 - ``{{< kbd Ctrl-C >}}`` (read with Hugo's shortcodes, :mod:`.hugo`): the keys, as Quarto prints
   them outside a web page, each system's own in parentheses (``mac=Cmd-C``);
 - ``{{< video url title="…" >}}``: a link to the video, with a warning, since neither print nor
@@ -19,10 +22,15 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 from collections.abc import Callable
 
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
 from .. import divs
-from .common import FileContext, Numbered, code_lines, markup
+from .common import FileContext, Numbered, annotate_code, code_lines, markup
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 
@@ -158,6 +166,28 @@ def _tabs(inner: Numbered) -> Numbered:
     return out
 
 
+# -- code annotations ----------------------------------------------------------------------
+
+ANNOTATION = re.compile(r"(?P<space>[ \t]*)(?:#|//|--|%|;)[ \t]*&lt;(?P<number>\d+)&gt;(?=[ \t]*$)", re.MULTILINE)
+"""Quarto's marker at the end of a line of code, as the code's HTML writes it: ``# <1>``."""
+
+
+class Annotations(Treeprocessor):
+    """A code block with markers, then a numbered list: the list holds the annotations' notes."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            children = list(parent)
+            for position in range(1, len(children)):
+                if children[position].tag == "ol":
+                    annotate_code(self.md, children[position - 1], children[position], ANNOTATION)
+
+
+class AnnotationsExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(Annotations(md), "report_build_quarto_annotations", 15)
+
+
 # -- shortcodes ------------------------------------------------------------------------------
 
 SYSTEMS = {"mac": "mac", "win": "windows", "linux": "linux"}
@@ -189,4 +219,4 @@ def video(
     return markup.video(url, named.get("title", ""), indent)
 
 
-__all__ = ["kbd", "lines", "video"]
+__all__ = ["AnnotationsExtension", "kbd", "lines", "video"]
