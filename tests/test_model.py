@@ -9,7 +9,7 @@ import pytest
 
 from report_build import Diagnostics
 from report_build.build import load as build_load
-from report_build.errors import RenderError
+from report_build.errors import RenderError, StrictModeError
 from report_build.navigation import navigation
 from report_build.source import divs, parse
 from report_build.source.compose import Selection
@@ -147,8 +147,8 @@ def test_for_output_keeps_every_option_of_the_build(manuscript):
             assert chosen.releases == document.releases and chosen.inputs == document.inputs
     body = document.for_output("pdf").chapters[0].body
     assert "image-omitted" in body and "A remote badge" in body  # the placeholder, not an error
-    with pytest.raises(Exception, match="fetch"):  # without --omit-remote the same image cannot be built
-        build_load(manuscript, quiet(), releases_dir=manuscript.parent / "none")
+    with pytest.raises(StrictModeError, match="fetch"):  # without --omit-remote, the same image is a fault
+        build_load(manuscript, Diagnostics(strict=True, echo=False), releases_dir=manuscript.parent / "none")
 
 
 def test_a_text_without_conditions_is_its_own_output(manuscript):

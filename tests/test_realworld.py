@@ -18,6 +18,7 @@ import pytest
 from conftest import REALWORLD, bench_module, pdf_fonts, pdf_pages, squash, words_past_the_edge
 from report_build import Diagnostics, ReportBuildError, build, load
 from report_build.checks.glyphs import glyph_coverage
+from report_build.errors import StrictModeError
 from report_build.theme import Theme
 
 pytestmark = pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/realworld is not present")
@@ -210,13 +211,17 @@ def test_jekyll_playbook_epub_holds_its_images(corpus):
     assert "page-list" in text and "<script" not in text and "{{" not in text
 
 
-def test_remote_images_are_a_clear_file_line_error():
-    with pytest.raises(ReportBuildError) as info:
-        build(FITARA, ("pdf",), write=False, diagnostics=Diagnostics(echo=False))
+def test_remote_images_not_fetched_are_a_draft_warning_and_a_strict_error_at_their_line():
+    draft = Diagnostics(echo=False)
+    body = " ".join(chapter.body for chapter in load(FITARA, draft).chapters)  # the draft builds
+    (warning,) = [w for w in draft.warnings if "cloud.githubusercontent.com" in w.message][:1]
+    assert Path(warning.path).name == "index.md" and warning.line == 340
+    assert "report-build fetch" in warning.message and "image-omitted" in body
+    with pytest.raises(StrictModeError) as info:
+        build(FITARA, ("pdf",), write=False, diagnostics=Diagnostics(strict=True, echo=False))
     error = info.value
-    assert error.path.name == "index.md" and error.line == 340
-    assert "remote" in error.message and "cloud.githubusercontent.com" in error.message
-    assert "report-build fetch" in error.message and "--omit-remote" in error.message
+    (fault,) = [f for f in error.faults if "cloud.githubusercontent.com" in f.message][:1]
+    assert (Path(fault.path).name, fault.line) == ("index.md", 340) and "report-build fetch" in fault.message
 
 
 @pytest.mark.e2e

@@ -94,7 +94,8 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--omit-remote",
             action="store_true",
-            help="leave out remote images not fetched yet: a placeholder shows each one's alt text (not for release)",
+            help="leave out remote images not fetched yet, as a draft does anyway (a placeholder shows each one's "
+            "alt text), its warnings naming this option (not for release)",
         )
         sub.add_argument(
             "--site-root",

@@ -1,4 +1,5 @@
-"""Remote images in a build: fetched copies from the lock file, or placeholders with --omit-remote."""
+"""Remote images in a build: fetched copies from the lock file, or placeholders (a fault in a draft;
+named by --omit-remote)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PIL import Image as PILImage
 
 from report_build import Diagnostics, ReportBuildError
 from report_build.build import load
+from report_build.errors import StrictModeError
 from report_build.source.remote import LOCK_NAME, Entry, format_lock, read_lock
 
 BADGE = "https://img.example.org/badge.png"
@@ -75,20 +77,37 @@ def test_build_uses_the_local_copies(locked):
     assert body.count("images/remote/") == 3  # the badge twice, the logo once
 
 
-def test_unfetched_remote_image_is_an_error_naming_fetch(tmp_path):
+def not_fetched(path: Path) -> tuple[list[tuple[Path, int | None, str]], str]:
+    """A draft's warnings about unfetched images, and its first chapter; and that a strict build
+    refuses the same faults, at the same lines."""
+    draft = Diagnostics(echo=False)
+    body = load(path, draft).chapters[0].body
+    warned = [(Path(w.path), w.line, w.message) for w in draft.warnings if "report-build fetch" in w.message]
+    with pytest.raises(StrictModeError) as info:
+        load(path, Diagnostics(strict=True, echo=False))
+    refused = [(Path(w.path), w.line, w.message) for w in info.value.faults if "report-build fetch" in w.message]
+    assert refused == warned
+    return warned, body
+
+
+def test_an_unfetched_remote_image_is_a_placeholder_in_a_draft_and_refused_by_a_strict_build(tmp_path):
+    """A fault the build renders around: the draft builds (a placeholder with the alt text, a
+    warning at the image's line naming fetch); --strict, release and check refuse it."""
     path = write_manuscript(tmp_path)
-    error = error_of(path)
-    assert (error.path, error.line) == (path, 7)
-    assert BADGE in error.message and "has not been fetched" in error.message
-    assert "report-build fetch" in error.message and "--omit-remote" in error.message
+    warned, body = not_fetched(path)
+    assert [(where, line) for where, line, _ in warned] == [(path, 7), (path, 11), (path, 13)]
+    assert f"'{BADGE}' has not been fetched" in warned[0][2] and "builds never use the network" in warned[0][2]
+    assert body.count('<span class="image-omitted">Image not included: Build passing</span>') == 2
+    assert "example.org/badge" not in body and "<img" not in body
 
 
-def test_image_missing_from_the_lock_is_an_error_at_its_line(locked):
+def test_an_image_missing_from_the_lock_is_a_placeholder_at_its_line(locked):
     lock = locked.parent / LOCK_NAME
     lock.write_text(format_lock([e for e in read_lock(lock).values() if e.url != LOGO]), encoding="utf-8")
-    error = error_of(locked)
-    assert (error.path, error.line) == (locked, 11)
-    assert f"'{LOGO}' is not in {LOCK_NAME}" in error.message and "report-build fetch" in error.message
+    warned, body = not_fetched(locked)
+    assert [(where, line) for where, line, _ in warned] == [(locked, 11)]
+    assert f"'{LOGO}' is not in {LOCK_NAME}" in warned[0][2]
+    assert body.count("images/remote/") == 2 and "Image not included: The logo" in body  # the badge, fetched
 
 
 def test_changed_local_copy_is_an_error_at_its_lock_line(locked):

@@ -7,9 +7,11 @@ and records each in ``remote-images.lock``, one line per image::
     https://example.org/logo.png  images/remote/3a7bd3e2360a3d29eea436fcfb7e44c7.png  3a7bd3e2...(SHA-256)
 
 A build reads the lock and never the network. Each remote image becomes its local copy,
-whose SHA-256 must still be the one recorded; a remote image that is not in the lock is an
-error naming ``report-build fetch``, unless the build leaves such images out
-(``--omit-remote``): then each becomes a visible placeholder with its alt text, and a warning.
+whose SHA-256 must still be the one recorded (a copy changed or gone is an error at its lock
+line). A remote image that is not in the lock is a fault the build renders around: a visible
+placeholder with its alt text, and a warning at its line naming ``report-build fetch``; so a
+draft always builds, and ``--strict``, ``release`` and ``check`` refuse it. ``--omit-remote``
+says so up front: its warnings name the option rather than the fault.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..errors import Diagnostics, ManuscriptError, ResourceError
+from ..errors import Diagnostics, ResourceError
 from ..sandbox import resolve_reference
 from .text import SourceMap
 
@@ -102,9 +104,9 @@ def sha256_of(path: Path) -> str:
 class RemoteImages:
     """What a build does with the remote images of a manuscript.
 
-    ``locked``: each becomes its local copy from the lock (an error if it has none);
-    ``omit``: the same, but one that has no local copy becomes a placeholder, with a warning
-    (``--omit-remote``);
+    ``locked``: each becomes its local copy from the lock; one that has none, a placeholder,
+    with a warning naming ``report-build fetch`` (a fault: a strict build refuses it);
+    ``omit``: the same, the warning naming ``--omit-remote``;
     ``collect``: each becomes a placeholder silently, and is listed in ``found`` (for fetch).
     """
 
@@ -139,29 +141,29 @@ class RemoteImages:
             if self.mode != "collect":
                 if lock is None:
                     lock = read_lock(lock_path(self.manuscript))
-                if self.mode == "locked" or url in lock:
+                if url in lock:
                     img.set("src", self._local_copy(url, lock, line))
                     continue
-            if self.mode == "omit" and self.diagnostics is not None:
-                (located or self.diagnostics).warn(
-                    f"remote image '{url}' left out (--omit-remote): a placeholder shows its alt text; "
-                    "run `report-build fetch` to download it and build with it",
-                    self.manuscript,
-                    line,
-                )
+                if self.diagnostics is not None:
+                    (located or self.diagnostics).warn(self._not_fetched(url), self.manuscript, line)
             _placeholder(img, url, label, colon)
 
-    def _local_copy(self, url: str, lock: dict[str, Entry], line: int | None) -> str:
-        entry = lock.get(url)
-        if entry is None:
-            exists = lock_path(self.manuscript).is_file()
-            where = f"is not in {LOCK_NAME}" if exists else f"has not been fetched (there is no {LOCK_NAME})"
-            raise ManuscriptError(
-                f"remote image '{url}' {where}: run `report-build fetch {self.manuscript}` to download "
-                "it (builds never use the network), or build with --omit-remote to leave remote images out",
-                self.manuscript,
-                line,
+    def _not_fetched(self, url: str) -> str:
+        """The warning for a remote image that has no local copy, left out of this build."""
+        if self.mode == "omit":
+            return (
+                f"remote image '{url}' left out (--omit-remote): a placeholder shows its alt text; "
+                "run `report-build fetch` to download it and build with it"
             )
+        exists = lock_path(self.manuscript).is_file()
+        where = f"is not in {LOCK_NAME}" if exists else f"has not been fetched (there is no {LOCK_NAME})"
+        return (
+            f"remote image '{url}' {where}: a placeholder shows its alt text; run `report-build fetch "
+            f"{self.manuscript}` to download it (builds never use the network)"
+        )
+
+    def _local_copy(self, url: str, lock: dict[str, Entry], line: int | None) -> str:
+        entry = lock[url]
         if url not in self._verified:
             folder = Path(self.manuscript).parent
             lock_file = lock_path(self.manuscript)
