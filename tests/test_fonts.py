@@ -164,18 +164,3 @@ def test_between_faces_that_claim_one_weight_the_one_named_for_it_is_chosen():
     regular, bold = fonts.installed("Noto Serif Myanmar"), fonts.installed("Noto Serif Myanmar", fonts.BOLD)
     assert regular.path.name == "NotoSerifMyanmar-Regular.ttf" and regular.weight == 400
     assert bold.path.name == "NotoSerifMyanmar-Bold.ttf" and bold.weight == 700
-
-
-def test_an_entry_for_a_language_alone_is_its_face_first_and_nobody_elses():
-    chain = Theme().fallback
-    assert chain.language_families("serif", "ur-PK") == ("Noto Nastaliq Urdu",)
-    assert "Noto Nastaliq Urdu" not in chain.families("serif", "ar")
-    assert "Noto Nastaliq Urdu" not in chain.families("serif", "en")
-    urdu = chain.css("ur", installed=lambda family: True)
-    assert '--language-serif: "Noto Nastaliq Urdu";' in urdu and '--language-sans: "Noto Nastaliq Urdu";' in urdu
-    # a passage in Urdu in a report in another language
-    assert '[lang]:lang(ur) { font-family: "Noto Nastaliq Urdu", var(--serif); }' in chain.css("en", lambda f: True)
-    # not installed: Urdu is set as Arabic is, in Naskh
-    missing = chain.css("ur", installed=lambda family: family != "Noto Nastaliq Urdu")
-    assert "--language-" not in missing and "Nastaliq" not in missing.split("--fallback-mono")[0].split("serif:")[0]
-    assert "lang(ur)" not in chain.css("en", installed=lambda family: False)

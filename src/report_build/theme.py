@@ -326,11 +326,6 @@ class FallbackFont:
     sans: str
     mono: str  # "" when the sans family draws code too
     package: str  # the Debian package that installs the families
-    languages: tuple[str, ...] = ()  # primary language subtags it is for alone (Urdu's Nastaliq); () for all
-
-    def serves(self, language: str) -> bool:
-        """Whether the entry draws text in ``language`` (an entry for no language in particular does)."""
-        return not self.languages or language_subtags(language)[0] in self.languages
 
     def family(self, style: str, region: str) -> str:
         """The family for a style (``serif``, ``sans``, ``mono``), ``{cjk}`` filled with the region."""
@@ -371,35 +366,16 @@ class FallbackChain:
         U+0964, in a Bengali report by the Bengali face, not by the Devanagari one listed before it)."""
         region = self.region(language)
         own = set(scripts_of(language))
-        serving = [font for font in self.fonts if font.serves(language)]
-        ordered = sorted(serving, key=lambda font: not own.intersection(font.scripts))  # stable
+        ordered = sorted(self.fonts, key=lambda font: not own.intersection(font.scripts))  # stable
         return tuple(dict.fromkeys(font.family(style, region) for font in ordered))
 
-    def language_families(self, style: str, language: str, installed: Any = None) -> tuple[str, ...]:
-        """The families of the entries for ``language`` alone (Nastaliq for Urdu), those that
-        ``installed`` (a family name's test) finds; they come before the layouts' own faces."""
-        region = self.region(language)
-        found = (f.family(style, region) for f in self.fonts if f.languages and f.serves(language))
-        return tuple(dict.fromkeys(name for name in found if installed is None or installed(name)))
-
-    def css(self, language: str, installed: Any = None) -> str:
-        """The custom properties that put the chain into the stylesheets' font lists; for a
-        language with entries of its own (installed ones), ``--language-serif`` and
-        ``--language-sans`` too, which the stacks put before the layouts' own faces, and a rule
-        that sets a passage in such a language (``lang="ur"``) in them."""
+    def css(self, language: str) -> str:
+        """The custom properties that put the chain into the stylesheets' font lists."""
         declarations = "".join(
             f" --fallback-{style}: {', '.join(_css_string(f) for f in self.families(style, language)) or 'serif'};"
             for style in STYLES
         )
-        for style in ("serif", "sans"):
-            if own := self.language_families(style, language, installed):
-                declarations += f" --language-{style}: {', '.join(map(_css_string, own))};"
-        passages = []
-        for tag in dict.fromkeys(tag for font in self.fonts for tag in font.languages):
-            if tag != language_subtags(language)[0] and (own := self.language_families("serif", tag, installed)):
-                faces = ", ".join(map(_css_string, own))
-                passages.append(f"[lang]:lang({tag}) {{ font-family: {faces}, var(--serif); }}\n")
-        return f":root {{{declarations} }}\n" + "".join(passages)
+        return f":root {{{declarations} }}\n"
 
     def packages(self, script: str) -> tuple[str, ...]:
         """The packages of the entries for an ISO 15924 script (emoji: ``Zsye``)."""
@@ -456,9 +432,6 @@ def read_fallback(path: Path, find: Any) -> FallbackChain:
         scripts = entry.get("scripts") or []
         if not isinstance(scripts, list) or not all(isinstance(s, str) for s in scripts):
             raise TemplateError(f"font fallback file: entry {number}: 'scripts' must list ISO 15924 codes", path)
-        languages = entry.get("languages") or []
-        if not isinstance(languages, list) or not all(isinstance(s, str) for s in languages):
-            raise TemplateError(f"font fallback file: entry {number}: 'languages' must list language tags", path)
         serif = words(entry.get("serif"), "serif")
         fonts.append(
             FallbackFont(
@@ -467,7 +440,6 @@ def read_fallback(path: Path, find: Any) -> FallbackChain:
                 words(entry.get("sans"), "sans") or serif,
                 words(entry.get("mono"), "mono"),
                 words(entry.get("package"), "package"),
-                tuple(language_subtags(tag)[0] for tag in languages),
             )
         )
     cjk = data.get("cjk") or {}

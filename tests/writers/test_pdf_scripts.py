@@ -59,15 +59,3 @@ def test_a_report_may_keep_latin_digits(tmp_path):
     folios, digits = _numbers(_pdf(tmp_path, "fa", "latin_digits: true\n"))
     assert "1" in folios and "3" in folios
     assert not {d for d in digits if not d.isascii()}
-
-
-@pytest.mark.e2e
-def test_urdu_is_set_in_nastaliq(tmp_path):
-    with pdfplumber.open(io.BytesIO(_pdf(tmp_path, "ur"))) as document:
-        faces = {
-            char["fontname"].split("+", 1)[-1]
-            for page in document.pages
-            for char in page.chars
-            if "\u0600" <= char["text"] <= "\u06ff"
-        }
-    assert faces <= {"Noto-Nastaliq-Urdu", "Noto-Nastaliq-Urdu-Bold"}, faces

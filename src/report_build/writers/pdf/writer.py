@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ... import fonts, images
+from ... import images
 from ...cache import BuildCache
 from ...errors import Diagnostics
 from ...model import Document, check_edition
@@ -71,7 +71,7 @@ def layout(
         "stylesheets": stylesheet_names(document),
         # the page rules, the fallback fonts the layouts declare and the digits (in the document's language)
         "page": page_css(document, theme, edition)
-        + theme.fallback.css(document.metadata.language, lambda family: fonts.installed(family) is not None)
+        + theme.fallback.css(document.metadata.language)
         + counter_style_css(document.metadata.language, document.metadata.latin_digits)
         + marks_css,
         "replacements": replacements,
