@@ -555,12 +555,32 @@ def no_network(monkeypatch):
     return attempts
 
 
+NOT_FETCHED = {  # a draft shows a placeholder, with a warning naming fetch; a strict build refuses it
+    "http-image": "# One\n\n![A chart](http://example.com/chart.png)\n",
+    "https-image": "# One\n\n![A chart](https://example.com/chart.png)\n",
+    "raw-html-image": '# One\n\n<p><img src="https://example.com/c.png" alt="A chart"></p>\n',
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", sorted(NOT_FETCHED))
+def test_a_remote_image_not_fetched_is_left_out_without_a_network_attempt(tmp_path, no_network, case):
+    manuscript = write(tmp_path / "report.md", NOT_FETCHED[case])
+    started = time.monotonic()
+    outputs, diagnostics = built(manuscript)
+    (warning,) = [w for w in diagnostics.warnings if "has not been fetched" in w.message]
+    assert warning.line == 3 and "report-build fetch" in warning.message
+    assert squash("Image not included: A chart") in squash(" ".join(pdf_pages(outputs["pdf"])))
+    with pytest.raises(ReportBuildError) as info:
+        built(manuscript, strict=True)
+    assert time.monotonic() - started < 20
+    assert "has not been fetched" in str(info.value) and info.value.line == 3
+    assert no_network == [], "a build tried to use the network"
+
+
 REMOTE_CASES = {
-    "http-image": ("# One\n\n![A chart](http://example.com/chart.png)\n", None, "remote"),
-    "https-image": ("# One\n\n![A chart](https://example.com/chart.png)\n", None, "remote"),
     "ftp-image": ("# One\n\n![A chart](ftp://example.com/chart.png)\n", None, "remote"),
     "protocol-relative": ("# One\n\n![A chart](//example.com/chart.png)\n", None, "remote"),
-    "raw-html-image": ('# One\n\n<p><img src="https://example.com/c.png" alt="A chart"></p>\n', None, "remote"),
     "css-import": ("# One\n\nText.\n", "@import url(https://example.com/x.css);\n", "remote"),
     "css-font": (
         "# One\n\nText.\n",

@@ -148,8 +148,9 @@ def test_make_pdf_in_a_new_report_uses_the_clones_report_build(tmp_path, capsys)
     assert f"CLONE := {ROOT}\n" in (folder / "Makefile").read_text()
     path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "report-build").exists())
     assert shutil.which("report-build", path=path) is None
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # not `make -s test`'s
     result = subprocess.run(
-        ["make", "pdf"], cwd=folder, env={**os.environ, "PATH": path}, capture_output=True, text=True, timeout=600
+        ["make", "pdf"], cwd=folder, env={**env, "PATH": path}, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "warning" not in result.stderr
