@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml.html import defs
 from markdown.util import HTML_PLACEHOLDER
 
 from ...contract import CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET, VIDEO
@@ -31,6 +32,13 @@ class FileContext:
     seen: dict[str, Any] = field(default_factory=dict)  # what a dialect counts across files (inline notes)
     front: dict[str, Any] = field(default_factory=dict)  # the manuscript's front matter
     inputs: list[Path] = field(default_factory=list)  # files a pass reads (a table's CSV): the build's inputs
+
+
+COMPONENT_NAME = (
+    "(?!(?:" + "|".join(sorted((tag.upper() for tag in defs.tags), key=len, reverse=True)) + r")(?![\w.]))[A-Z][\w.]*"
+)
+"""The name of an MDX component, capitalised (``Tabs``, ``Foo.Bar``); an HTML element written in
+capitals, as older pages write them (``<CENTER>``, ``<IMG SRC=…>``, ``<BR>``), is HTML, not one."""
 
 
 # -- reading lines -------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from ..text import outside_code_spans
 from . import mdx
 from .common import (
     COLON_CLOSE,
+    COMPONENT_NAME,
     Fence,
     FileContext,
     Numbered,
@@ -67,8 +68,8 @@ LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)\S")
 IMPORT = re.compile(r"""^import\s+(?:(?:type\s+)?[\w*{}\s,$]+\s+from\s+)?['"][^'"]+['"];?\s*$""")
 EXPORT = re.compile(r"^export\s+(?:default\s+)?(?:const|let|var|function|class|async\s+function)\b")
 MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
-TAG_START = re.compile(r"^(\s*)<([A-Z][\w.]*)(\s[^<>]*)?$|^(\s*)<([A-Z][\w.]*)(\s[^<>]*?)?(/?)>\s*$")
-TAG_END = re.compile(r"^\s*</([A-Z][\w.]*)>\s*$")
+TAG_START = re.compile(rf"^(\s*)<({COMPONENT_NAME})(\s[^<>]*)?$|^(\s*)<({COMPONENT_NAME})(\s[^<>]*?)?(/?)>\s*$")
+TAG_END = re.compile(rf"^\s*</({COMPONENT_NAME})>\s*$")
 
 
 # A line of code that only tells Docusaurus which lines to highlight, in any language's comment.
@@ -184,7 +185,7 @@ def _jsx_attributes(tag: re.Match[str]) -> str:
     return JSX_ATTRIBUTE.sub(attribute, tag.group(0))
 
 
-ONE_TAG = re.compile(r"^\s*<([A-Z][\w.]*)(?:\s[^<>]*?)?(/?)>\s*$")
+ONE_TAG = re.compile(rf"^\s*<({COMPONENT_NAME})(?:\s[^<>]*?)?(/?)>\s*$")
 
 
 def _dedented_in_components(numbered: Numbered) -> Numbered:
@@ -324,7 +325,7 @@ def _component(numbered: Numbered, index: int, components: list[Component], cont
             text += " " + numbered[last][0].strip()
         if not text.rstrip().endswith(">"):
             return 0
-    match = re.match(r"^(\s*)<([A-Z][\w.]*)(.*?)(/?)>\s*$", text, re.DOTALL)
+    match = re.match(rf"^(\s*)<({COMPONENT_NAME})(.*?)(/?)>\s*$", text, re.DOTALL)
     if match is None:
         return 0
     indent, name, attributes, self_closing = match.group(1), match.group(2), match.group(3), bool(match.group(4))

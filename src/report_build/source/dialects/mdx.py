@@ -30,10 +30,10 @@ from typing import Any
 
 from .. import math
 from ..text import CODE_SPAN
-from .common import Numbered, code_lines
+from .common import COMPONENT_NAME, Numbered, code_lines
 
 IMPORT_OR_EXPORT = re.compile(r"""^(?:import\s.*['"];?\s*$|import\s*['"]|export\s+(?:default\s+)?\w)""")
-COMPONENT_LINE = re.compile(r"^\s*</?[A-Z][\w.]*(?:\s[^<>]*)?/?>?\s*$")
+COMPONENT_LINE = re.compile(rf"^\s*</?{COMPONENT_NAME}(?:\s[^<>]*)?/?>?\s*$")
 PROTECTED = re.compile(
     "|".join(
         (
