@@ -63,6 +63,17 @@ def test_a_myst_directive_of_the_same_name_is_left_to_myst(tmp_path):
     assert not root.find_class("statement")
 
 
+@pytest.mark.parametrize("name", ["report.md", "report.qmd"])
+def test_a_div_classed_as_a_kind_outside_bookdown_stays_the_authors_div(tmp_path, name):
+    """``::: {.example}`` in a pandoc or Quarto page is a box the author styles, with no "Example
+    1." put before its text: bookdown alone numbers a statement by its class."""
+    text = "---\ntitle: T\n---\n\n# One\n\n::: {.example}\nA worked case.\n:::\n\n::: {.proof}\nClear.\n:::\n"
+    [root], _ = _read(tmp_path, text, name)
+    assert [" ".join(s.text_content().split()) for s in root.find_class("statement-label")] == ["Proof."]
+    assert [div.get("class") for div in root.iterdescendants("div")] == ["example", "statement proof"]
+    assert root.find_class("example")[0].text_content().strip() == "A worked case."
+
+
 @pytest.mark.parametrize("name", ["theorems.Rmd", "quarto-theorems.md"])
 def test_a_chapter_read_alone_reads_as_in_the_whole_text(name):
     split, whole, _counts = read_both(GOLDEN / name)

@@ -9,7 +9,10 @@ written
   come first: ```` ```{lemma pyth} ````), read by :mod:`.dialects.bookdown`;
 - as a fenced div with the kind as its class, ``::: {.theorem #pyth name="Pythagorean"}``
   (bookdown), or with the kind's prefix in its id, ``::: {#thm-pyth}`` (Quarto, whose first
-  heading inside is the name), read by :func:`lines`.
+  heading inside is the name), read by :func:`lines`. A class names a numbered kind only in
+  bookdown's files (``.Rmd``): elsewhere ``::: {.example}`` is a div an author styles, as pandoc
+  and Quarto show it (Quarto numbers a statement by its id alone); ``::: {.proof}`` (``.remark``,
+  ``.solution``) is Quarto's too, in any file.
 
 Either becomes ``<div class="statement theorem" id="thm-pyth">`` with the name in a
 ``<p class="statement-name">`` first, and the Markdown inside read as Markdown. The id is the
@@ -92,11 +95,12 @@ def closing(indent: str = "") -> list[str]:
     return ["", f"{indent}</div>", ""]
 
 
-def lines(numbered: Numbered, code: set[int]) -> Numbered:
+def lines(numbered: Numbered, code: set[int], bookdown: bool = True) -> Numbered:
     """The lines with each fenced div that is a statement opened as one: ``::: {.theorem #pyth
-    name="Pythagorean"}`` (bookdown) or ``::: {#thm-pyth}`` (Quarto, its first heading the
-    name) become ``::: {.statement .theorem #thm-pyth}`` and the name's paragraph. Its closing
-    ``:::`` stays, and ends the div as any other. Lines in ``code`` are not read."""
+    name="Pythagorean"}`` (bookdown, when ``bookdown``: the file is bookdown's) or ``::: {#thm-pyth}``
+    (Quarto, its first heading the name) become ``::: {.statement .theorem #thm-pyth}`` and the
+    name's paragraph. Its closing ``:::`` stays, and ends the div as any other. Lines in ``code``
+    are not read."""
     if not any(":::" in line for line, _ in numbered):
         return numbered
     out: Numbered = []
@@ -105,7 +109,7 @@ def lines(numbered: Numbered, code: set[int]) -> Numbered:
         if index in skip:
             continue
         opened = None if index in code else DIV_OPEN.match(line)
-        found = _statement(opened.group(2) or "." + opened.group(3)) if opened else None
+        found = _statement(opened.group(2) or "." + opened.group(3), bookdown) if opened else None
         if found is None:
             out.append((line, number))
             continue
@@ -121,8 +125,9 @@ def lines(numbered: Numbered, code: set[int]) -> Numbered:
     return out
 
 
-def _statement(attributes: str) -> tuple[str, str, str, str, bool] | None:
-    """(kind, id, name, the other attributes, written as Quarto?) of a div that is a statement."""
+def _statement(attributes: str, bookdown: bool) -> tuple[str, str, str, str, bool] | None:
+    """(kind, id, name, the other attributes, written as Quarto?) of a div that is a statement;
+    a class names a numbered kind only in a bookdown file (see the module)."""
     classes, ident, named, others = [], "", {}, []
     for match in ATTRIBUTE.finditer(attributes):
         if match.group(1) and match.group(1)[0] == ".":
@@ -136,7 +141,7 @@ def _statement(attributes: str) -> tuple[str, str, str, str, bool] | None:
                 others.append(match.group(0))
     if ATTRIBUTE.sub("", attributes).strip() or STATEMENT in classes:
         return None  # not attributes the div reader understands; or read already
-    kind = next((c for c in classes if c in KINDS), None)
+    kind = next((c for c in classes if c in KINDS and (bookdown or KINDS[c] is None)), None)
     quarto = kind is None
     kind = kind or kind_of_id(ident)
     if kind is None:

@@ -94,6 +94,8 @@ LABEL_IN_CAPTION = re.compile(r"\(\\#(fig|tab|eq):([\w.-]+)\)\s*")
 INCLUDE_GRAPHICS = re.compile(r"include_graphics\s*\((.*)\)", re.DOTALL)
 STRING = re.compile(r"""["']([^"']+\.(?:png|jpe?g|gif|svg|webp))["']""", re.IGNORECASE)
 PREFIXES = {"fig": "fig-", "tab": "tbl-", "eq": "eq-", **{p: f"{p}-" for p in theorems.PREFIXES}}
+BOOKDOWN_FILES = (".rmd", ".rmarkdown")
+"""The files bookdown reads as its own: its ``::: {.theorem}`` divs are statements there alone."""
 MYST_OPTION = re.compile(r"^\s*:[\w-]+:(?:\s|$)")
 
 
@@ -101,7 +103,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with R chunks, inline notes, ``{-}``, labels and text references read."""
     numbered = _text_references(numbered)
     numbered = _chunks(numbered, context)
-    numbered = theorems.lines(numbered, code_lines(numbered))
+    numbered = theorems.lines(numbered, code_lines(numbered), bookdown=context.path.suffix.lower() in BOOKDOWN_FILES)
     numbered = quarto.lines(numbered, context)
     numbered = pandoc_markdown.example_lists(pandoc_markdown.line_blocks(numbered), context)
     code = code_lines(numbered)
