@@ -13,9 +13,11 @@ JavaScript, so in the text of an MDX file (outside code, formulas and tags):
 A brace means an expression only in a file :func:`is_mdx` finds to be MDX: named ``.mdx``, or
 holding what only MDX writes (an ``import``/``export`` line, a component such as ``<Tabs>`` on a
 line of its own, a ``{/* comment */}``). Elsewhere (a README saying "use {name}") braces are text.
-What other tools write in braces is never an expression: attribute lists (``{#id}``, ``{.class}``,
-``{: .x}``, ``{key=value}``, ``{-}``), MyST roles (``{ref}`x```), template tags (``{{ x }}``,
-``{% x %}``, read by :mod:`..jekyll`), and escaped braces (``\\{``).
+A brace in a link's URL (``[API](https://api.example.com/{user})``, a reference definition's)
+is the URL's, as MDX reads it. What other tools write in braces is never an expression:
+attribute lists (``{#id}``, ``{.class}``, ``{: .x}``, ``{key=value}``, ``{-}``), MyST roles
+(``{ref}`x```), template tags (``{{ x }}``, ``{% x %}``, read by :mod:`..jekyll`), and escaped
+braces (``\\{``).
 
 Invariant: only the braces of an expression and what they hold are changed; a line keeps its
 number, and a brace that closes on another line is left as written.
@@ -45,6 +47,8 @@ PROTECTED = re.compile(
             r"\{\{.*?\}\}|\{%.*?%\}",  # template tags (source/jekyll.py)
             r"\\[A-Za-z]+(?:\{[^{}]*\})*",  # a TeX command and its arguments (\eqref{eq:x}: source/math.py)
             r"\\.",  # an escaped character
+            r"\]\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)",  # a link's destination: its braces are the URL's
+            r"^ {0,3}\[[^\]]+\]:[ \t]*\S+",  # a link reference definition's URL
         )
     )
 )
