@@ -33,7 +33,7 @@ from tinycss2.serializer import serialize_string_value
 
 from ..pagination import alnum_count
 from .handover import LETTERS_PER_PAGE, Handover, expected_pages
-from .layout_rules import PAGE_ATTRIBUTE, Rules
+from .layout_rules import DIGITS_ATTRIBUTE, PAGE_ATTRIBUTE, Rules
 
 MAIN = "div[contains(concat(' ', normalize-space(@class), ' '), ' mainmatter ')]"
 CHAPTERS = f"//{MAIN}/section"
@@ -65,7 +65,7 @@ class Plan:
     notes_before: tuple[int, ...]  # per group
     strings: tuple[tuple[tuple[str, str], ...], ...]  # per group: (name, value) set before it
     rules: Rules = field(default_factory=Rules)
-    page_digits: Callable[[int], str] = str  # a handed-over page number as the layouts print it
+    page_digits: Callable[[int], str] = str  # a handed-over page number as rb-digits prints it
 
     def source(self, index: int, handover: Handover) -> tuple[str, str]:
         """The HTML and the extra stylesheet of group ``index`` laid out with ``handover``."""
@@ -79,7 +79,8 @@ class Plan:
                 # lxml writes non-ASCII letters of a link as %XX escapes: the id is what they spell
                 target = urllib.parse.unquote(href[1:])
                 if href.startswith("#") and target in pages:
-                    link.set(PAGE_ATTRIBUTE, self.page_digits(pages[target]))
+                    link.set(PAGE_ATTRIBUTE, str(pages[target]))
+                    link.set(DIGITS_ATTRIBUTE, self.page_digits(pages[target]))
             html = lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
         return html, group_css(index, handover, self.rules)
 

@@ -6,7 +6,8 @@ A group is told (:class:`Handover`):
 - its first page number (``@page :first { counter-reset: page N }``);
 - its first footnote number (``html { counter-reset: footnote N }``), counted in the HTML;
 - the page number of every link target in another group that a ``target-counter(..., page)``
-  rule prints (contents, lists of figures, cross-references): the link gets ``data-rb-page``,
+  rule prints (contents, lists of figures, cross-references): the link gets ``data-rb-page``
+  (and ``data-rb-page-digits``, the number in the language's digits, for ``rb-digits``),
   and the rule is repeated with ``attr(data-rb-page)`` in its place (:mod:`.layout_rules`);
 - the named strings set before it and not by it (``string-set``: the report title of the
   running heads, set on the title page).

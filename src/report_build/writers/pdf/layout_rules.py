@@ -23,7 +23,10 @@ from ...cache import BuildCache, stamp
 from ...numerals import COUNTER_STYLE
 
 PAGE_ATTRIBUTE = "data-rb-page"
-"""Set on a link whose target another group holds: the target's page number."""
+"""Set on a link whose target another group holds: the target's page number (Latin digits)."""
+DIGITS_ATTRIBUTE = "data-rb-page-digits"
+"""Set with :data:`PAGE_ATTRIBUTE`: the same number in the ``rb-digits`` counter style (the
+language's digits), for a rule that prints it so; a rule without a counter style prints Latin ones."""
 
 ENTRY = "layout-rules.json"  # the build cache's entry (read_rules)
 CARRIED_COUNTERS = frozenset({"page", "footnote"})  # counters the hand-over carries
@@ -46,7 +49,7 @@ def read_rules(stylesheets: Iterable[str], cache: BuildCache | None = None) -> R
     texts = tuple(stylesheets)
     if cache is None:
         return _read_rules(texts)
-    digest = stamp("layout rules 1", texts, sys.modules[__name__], tinycss2)
+    digest = stamp("layout rules 2", texts, sys.modules[__name__], tinycss2)
     kept = _kept_rules(cache.read_kept(ENTRY, digest))
     if kept is not None:
         return kept
@@ -180,9 +183,10 @@ def _is_element_text(token: object) -> bool:
 
 
 def _page_number_content(value: Sequence) -> str | None:
-    """``content`` with each ``target-counter(attr(href), page)`` (or ``page, rb-digits)``: the
-    hand-over writes its number in the language's digits) replaced by the hand-over's number;
-    None when a ``target-counter`` asks for another counter or another counter style."""
+    """``content`` with each ``target-counter(attr(href), page)`` replaced by the hand-over's
+    number, and each ``target-counter(attr(href), page, rb-digits)`` by the same number in the
+    language's digits (a user's stylesheet without the counter style prints Latin ones, as one
+    pass does); None when a ``target-counter`` asks for another counter or another counter style."""
     out = []
     for token in value:
         if token.type == "function" and token.lower_name == "target-counter":
@@ -192,7 +196,7 @@ def _page_number_content(value: Sequence) -> str | None:
                 return None
             if len(words) == 3 and [getattr(t, "value", "") for t in words[2]] != [COUNTER_STYLE]:
                 return None
-            out.append(f"attr({PAGE_ATTRIBUTE})")
+            out.append(f"attr({DIGITS_ATTRIBUTE if len(words) == 3 else PAGE_ATTRIBUTE})")
         else:
             out.append(tinycss2.serialize([token]))
     return "".join(out).strip()
