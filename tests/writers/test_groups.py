@@ -55,6 +55,21 @@ def test_page_number_rules_are_repeated_with_the_handed_over_number(rules):
     assert rules.strings == ((".titlepage .title", "report-title"), (".chapter h1", "chapter-title"))
 
 
+def test_a_later_rule_that_takes_the_page_number_away_still_does_in_a_group():
+    """print-rtl.css moves a cross-reference's page number before the link (``::after { content:
+    none }``, then ``::before``): a group prints it once, before, as one pass does, not twice."""
+    ltr = 'a.xref-paged::after { content: " (p. " target-counter(attr(href url), page) ")"; }'
+    rtl = (
+        "a.xref-paged::after { content: none; } a.xref-paged::before { content: target-counter(attr(href url), page); }"
+    )
+    found = layout_rules.read_rules([ltr, rtl])
+    assert not isinstance(found, str)
+    css = groups.group_css(1, Handover(first_page=3), found)
+    after = [line for line in css.splitlines() if line.startswith("a.xref-paged[data-rb-page]::after")]
+    assert after[-1] == "a.xref-paged[data-rb-page]::after { content: none; }", css
+    assert "a.xref-paged[data-rb-page]::before { content: attr(data-rb-page); }" in css
+
+
 @pytest.mark.parametrize(
     ("css", "why"),
     [

@@ -49,7 +49,7 @@ def read_rules(stylesheets: Iterable[str], cache: BuildCache | None = None) -> R
     texts = tuple(stylesheets)
     if cache is None:
         return _read_rules(texts)
-    digest = stamp("layout rules 2", texts, sys.modules[__name__], tinycss2)
+    digest = stamp("layout rules 3", texts, sys.modules[__name__], tinycss2)
     kept = _kept_rules(cache.read_kept(ENTRY, digest))
     if kept is not None:
         return kept
@@ -102,6 +102,10 @@ def _read_rules(stylesheets: tuple[str, ...]) -> Rules | str:
                     if rewritten is None:
                         return f"'{selectors}' prints a target's counter other than its page number"
                     page_rules.append((selectors, _with_attribute(selectors), rewritten))
+                elif name == "content" and (overridden := _overridden(selectors, page_rules)):
+                    # a later rule's content (print-rtl.css's ``::after { content: none }``)
+                    # wins over an earlier page number rule: repeated after it, it still does
+                    page_rules.append((overridden, _with_attribute(overridden), tinycss2.serialize(value).strip()))
                 elif name in ("counter-reset", "counter-increment", "counter-set"):
                     names = {t.lower_value for t in value if t.type == "ident"} - {"none"}
                     if names - CARRIED_COUNTERS:
@@ -200,6 +204,12 @@ def _page_number_content(value: Sequence) -> str | None:
         else:
             out.append(tinycss2.serialize([token]))
     return "".join(out).strip()
+
+
+def _overridden(selectors: str, page_rules: Sequence[tuple[str, str, str]]) -> str:
+    """The selectors, among ``selectors``, of an earlier page number rule ("" when none)."""
+    earlier = {part.strip() for selector, _narrowed, _content in page_rules for part in selector.split(",")}
+    return ", ".join(part.strip() for part in selectors.split(",") if part.strip() in earlier)
 
 
 def _with_attribute(selectors: str) -> str:
