@@ -648,7 +648,7 @@ def targets(
             share = again / full
             lines.append(
                 f"| `watch`, {case.target} pages, one paragraph changed: rebuild ≤ {WATCH_SHARE:.0%} of a full build | "
-                f"{again:.2f} s vs {full:.2f} s = {share:.0%} (medians of {edits}; the first edit {first:.2f} s: "
+                f"{again:.2f} s vs {full:.2f} s = {share:.1%} (medians of {edits}; the first edit {first:.2f} s: "
                 f"{report}) | {verdict(share <= WATCH_SHARE)} |"
             )
     sized = [c for c in sorted(cases, key=lambda c: c.target) if c.pages and median(c.samples.get("rb-pdf-1", []))]
