@@ -195,10 +195,10 @@ def test_hugo_toml_front_matter_is_read_with_the_line_of_each_key(tmp_path):
     document = load(manuscript, diagnostics)
     assert document.metadata.title == "東京の自転車道路網" and document.metadata.date == dt.date(2024, 11, 11)
     assert "+++" not in "".join(chapter.body for chapter in document.chapters)
-    assert [(w.line, w.message) for w in diagnostics.warnings] == [
-        (4, "unknown front matter key 'draft' is ignored"),
-        (6, "unknown front matter key 'params' is ignored"),
-    ]
+    # draft = true keeps a page off Hugo's site: a setting the report does not honour, a warning;
+    # [params] only feeds Hugo's templates: a note (metadata.SITE_KEYS)
+    assert [(w.line, w.message) for w in diagnostics.warnings] == [(4, "unknown front matter key 'draft' is ignored")]
+    assert "front matter keys for another tool's site are left to it: params (Hugo)" in diagnostics.notes
 
 
 @pytest.mark.e2e
@@ -342,4 +342,26 @@ def test_links_inside_a_note_are_checked_as_links_in_the_text_are(tmp_path):
     assert '<a href="#set-up-steps">set-up</a>' in note.html and 'href="https://example.org"' in note.html
     assert [(w.line, w.message) for w in diagnostics.warnings] == [
         (13, "link to 'AUTHORS.md' points outside the report; kept as plain text")
+    ]
+
+
+def test_another_tools_site_keys_are_a_note_and_a_strict_build_takes_them(tmp_path):
+    """A Docusaurus page's sidebar, a Quarto document's output formats: nothing a report could
+    change. A strict build takes them; a key nobody declares is still a fault."""
+    manuscript = tmp_path / "guide.md"
+    front = (
+        "---\ntitle: Guide\nid: guide\nsidebar_position: 2\nformat:\n  html:\n    toc: true\n"
+        "execute:\n  echo: false\n---\n\n# Guide\n\nText.\n"
+    )
+    manuscript.write_text(front, encoding="utf-8")
+    strict = Diagnostics(strict=True, echo=False)
+    load(manuscript, strict)
+    assert strict.warnings == []
+    note = "front matter keys for another tool's site are left to it: id, sidebar_position (Docusaurus); "
+    assert strict.notes.count(note + "format, execute (Quarto or R Markdown)") == 1
+    manuscript.write_text(front.replace("sidebar_position", "sidebar_positon"), encoding="utf-8")
+    draft = Diagnostics(echo=False)
+    load(manuscript, draft)
+    assert [(w.line, w.message) for w in draft.warnings] == [
+        (4, "unknown front matter key 'sidebar_positon' is ignored")
     ]

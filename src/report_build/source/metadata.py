@@ -464,6 +464,45 @@ KEYS: tuple[Key, ...] = (
 )
 KEY_OF = {spelling: key for key in KEYS for spelling in (key.name, *key.aliases)}
 
+SITE_KEYS: dict[str, tuple[str, ...]] = {
+    "Docusaurus": (
+        "id",
+        "sidebar_position",
+        "sidebar_label",
+        "sidebar_class_name",
+        "sidebar_custom_props",
+        "displayed_sidebar",
+        "hide_title",
+        "hide_table_of_contents",
+        "pagination_label",
+        "pagination_next",
+        "pagination_prev",
+        "custom_edit_url",
+        "parse_number_prefixes",
+        "last_update",
+    ),
+    # Jekyll's `layout` is not here: one letter from `layouts`, it stays a warning that says so.
+    "Jekyll": (
+        "permalink",
+        "nav_order",
+        "parent",
+        "grand_parent",
+        "has_children",
+        "has_toc",
+        "redirect_from",
+    ),
+    "Hugo": ("weight", "aliases", "menu", "linkTitle", "type", "url", "categories", "series", "params"),
+    "MkDocs": ("hide", "template", "status", "search", "icon", "comments"),
+    "Quarto or R Markdown": ("format", "execute", "jupyter", "engine", "knitr", "editor", "editor_options", "freeze"),
+    "R Markdown": ("output", "always_allow_html", "site"),
+    "Jupyter Book": ("kernelspec", "jupytext", "mystnb"),
+}
+"""Front-matter keys that only steer another tool's site or its running of code (a sidebar's
+order, a page's address, a notebook's kernel, an output format's options): a report has
+nothing they could change, so the build names them once in a note, where any other key it
+does not know is a warning (a typo, or a setting the report does not honour)."""
+SITE_KEY_OF = {key: tool for tool, keys in SITE_KEYS.items() for key in keys}
+
 
 def metadata(
     raw: dict[str, Any],
@@ -476,9 +515,13 @@ def metadata(
     """Validate the front matter into :class:`Metadata`; keys not given take the model's
     defaults (the language: ``fallback_language`` when given, what the text's script implies)."""
     values: dict[str, Any] = {}
+    sites: dict[str, list[str]] = {}
     for spelled, value in raw.items():
         key = KEY_OF.get(spelled)
         line = lines.get(spelled)
+        if key is None and spelled in SITE_KEY_OF:
+            sites.setdefault(SITE_KEY_OF[spelled], []).append(str(spelled))
+            continue
         if key is None:
             near = difflib.get_close_matches(str(spelled), [k.name for k in KEYS], n=1, cutoff=0.8)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
@@ -499,6 +542,9 @@ def metadata(
                 shown = shown[:57] + "..."
             message = exc.message or f"front matter '{spelled}' must be {exc.expected}, not {shown}"
             diagnostics.warn(f"{message}; it is ignored", path, line)
+    if sites:
+        named = "; ".join(f"{', '.join(keys)} ({tool})" for tool, keys in sites.items())
+        diagnostics.note(f"front matter keys for another tool's site are left to it: {named}")
     if "language" not in values and fallback_language:
         values["language"] = fallback_language
     values["title"] = values.get("title") or fallback_title or path.stem.replace("-", " ").replace("_", " ").title()
