@@ -454,7 +454,8 @@ KEYS: tuple[Key, ...] = (
     Key(
         "dialects",
         dialect_names,
-        "Which other tools' syntax is read: mkdocs, docusaurus, myst, hugo, bookdown (default: all; [] for none).",
+        "Which other tools' syntax is read: mkdocs, docusaurus, myst, hugo, bookdown, gitlab "
+        "(default: all; [] for none).",
     ),
     Key(
         "substitutions",
