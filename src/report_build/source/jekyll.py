@@ -48,9 +48,15 @@ def preprocess(
     ``substitutions`` is its value. Jekyll's ``{% highlight ruby %}`` … ``{% endhighlight %}``,
     each tag on its own line, is fenced code in that language, as Jekyll shows it."""
     out = list(lines)
+    # Every rewrite here starts at a brace ("{{", "{%", "{:"), and the raw state changes only at
+    # a tag: a line without one is kept as it is, and a text without one is returned at once.
+    if not any("{" in line for line in lines):
+        return out
     indented = _indented_code(lines)
     raw = False  # between {% raw %} and {% endraw %}
     for index, line in enumerate(lines):
+        if "{" not in line:
+            continue
         number = first_line + index
         if number in code_lines or index in indented:
             continue
