@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -95,14 +96,15 @@ def closing(indent: str = "") -> list[str]:
     return ["", f"{indent}</div>", ""]
 
 
-def lines(numbered: Numbered, code: set[int], bookdown: bool = True) -> Numbered:
+def lines(numbered: Numbered, code_of: Callable[[Numbered], set[int]], bookdown: bool = True) -> Numbered:
     """The lines with each fenced div that is a statement opened as one: ``::: {.theorem #pyth
     name="Pythagorean"}`` (bookdown, when ``bookdown``: the file is bookdown's) or ``::: {#thm-pyth}``
     (Quarto, its first heading the name) become ``::: {.statement .theorem #thm-pyth}`` and the
-    name's paragraph. Its closing ``:::`` stays, and ends the div as any other. Lines in ``code``
-    are not read."""
+    name's paragraph. Its closing ``:::`` stays, and ends the div as any other. Lines of fenced
+    code (``code_of(numbered)``, walked only when a line holds ``:::``) are not read."""
     if not any(":::" in line for line, _ in numbered):
         return numbered
+    code = code_of(numbered)
     out: Numbered = []
     skip: set[int] = set()
     for index, (line, number) in enumerate(numbered):

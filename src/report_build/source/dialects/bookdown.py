@@ -103,7 +103,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with R chunks, inline notes, ``{-}``, labels and text references read."""
     numbered = _text_references(numbered)
     numbered = _chunks(numbered, context)
-    numbered = theorems.lines(numbered, code_lines(numbered), bookdown=context.path.suffix.lower() in BOOKDOWN_FILES)
+    numbered = theorems.lines(numbered, code_lines, bookdown=context.path.suffix.lower() in BOOKDOWN_FILES)
     numbered = quarto.lines(numbered, context)
     numbered = pandoc_markdown.example_lists(pandoc_markdown.line_blocks(numbered), context)
     code = code_lines(numbered)

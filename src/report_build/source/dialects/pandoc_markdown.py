@@ -29,6 +29,8 @@ REFERENCE = re.compile(r"\(@([\w-]+)\)")
 
 def line_blocks(numbered: Numbered) -> Numbered:
     """The lines with each line block written as a ``div`` of lines (see the module)."""
+    if not any(line.startswith("|") for line, _number in numbered):
+        return numbered  # no line starts one: no walk through the code
     code = code_lines(numbered)
     out: Numbered = []
     index = 0
@@ -86,6 +88,8 @@ def _shown(text: str) -> str:
 def example_lists(numbered: Numbered, context: FileContext) -> Numbered:
     """The lines with example items numbered in the manuscript's sequence (``context.seen``
     holds the last number and the labels across files) and references to them written out."""
+    if not any("(@" in line for line, _number in numbered):
+        return numbered  # no item and no reference: no walk through the code
     code = code_lines(numbered)
     labels: dict[str, int] = context.seen.setdefault("example_labels", {})
     items: dict[int, int] = {}  # index of an item's line: its number

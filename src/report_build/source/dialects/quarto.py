@@ -42,7 +42,10 @@ FIGURE_DIV = re.compile(r"(?:^|\s)#(fig-[\w:.-]+)")
 
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
-    """The file's lines with Quarto's tab sets and figure divs read."""
+    """The file's lines with Quarto's tab sets and figure divs read (at once when no line opens
+    a fenced div: no walk through the code)."""
+    if not any(divs.DIV_OPEN.match(line) for line, _number in numbered):
+        return numbered
     return _figure_divs(_tab_sets(numbered))
 
 
