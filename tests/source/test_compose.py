@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -549,3 +550,25 @@ def test_lines_kept_in_the_model_are_lines_of_their_own_file(tmp_path):
     assert (one.source.name, one.line) == ("report.md", 6)
     assert (two.source.name, two.line, two.sections[0].line) == ("two.md", 3, 5)
     assert [image.line for image in doc.images] == [10]  # the same file, first written in the manuscript
+
+
+def test_in_arabic_a_cross_reference_reads_in_the_document_s_direction_and_a_latin_citation_alone(tmp_path):
+    """In a right-to-left document, a cross-reference is written in the document's words: it is
+    never isolated as left-to-right text (which set "الشكل 1" as "1 الشكل" in the ePub and kept
+    "(@tbl-x)" from reading "(الجدول 1، ص. 6)" in the PDF); a citation of Latin names is."""
+    (tmp_path / "refs.json").write_text(SOURCES.read_text(encoding="utf-8"), encoding="utf-8")
+    manuscript = write(
+        tmp_path,
+        {
+            "report.md": "---\nlanguage: ar\npage_references: true\nbibliography: refs.json\n---\n\n# واحد\n\n"
+            "ارتفعت (@tbl-x). انظر @tbl-x و[@idlib-lives].\n\nTable: أرقام {#tbl-x}\n\n| a |\n|---|\n| 1 |\n"
+        },
+    )
+    body = load(manuscript, quiet()).chapters[0].body
+    paged = '<a class="xref xref-paged{}" data-page="ص." href="#tbl-x">الجدول\u00a01</a>'
+    assert f"ارتفعت ({paged.format(' xref-in-parentheses')})." in body, body
+    assert f"انظر {paged.format('')} و" in body, body
+    assert re.search(r'<span dir="ltr"><a class="citation" href="#ref-idlib-lives"[^>]*>\(Peace Direct', body), body
+    css = (Path(__file__).resolve().parents[2] / "layouts" / "css" / "print-rtl.css").read_text(encoding="utf-8")
+    assert re.search(r'a\.xref-paged\.xref-in-parentheses::after\s*\{\s*content:\s*"\\60c', css)
+    assert "a.xref-paged::before" not in css  # the page is not put before the label

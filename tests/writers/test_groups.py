@@ -56,7 +56,7 @@ def test_page_number_rules_are_repeated_with_the_handed_over_number(rules):
 
 
 def test_a_later_rule_that_takes_the_page_number_away_still_does_in_a_group():
-    """print-rtl.css moves a cross-reference's page number before the link (``::after { content:
+    """A layout that moves a cross-reference's page number before the link (``::after { content:
     none }``, then ``::before``): a group prints it once, before, as one pass does, not twice."""
     ltr = 'a.xref-paged::after { content: " (p. " target-counter(attr(href url), page) ")"; }'
     rtl = (

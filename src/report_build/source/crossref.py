@@ -52,6 +52,7 @@ from ..contract import (
 from ..model import Chapter, Document, Footnote, Table
 from . import sanitize, theorems
 from .citations import Formatter
+from .passes.direction import first_strong_direction
 from .refsyntax import PLACEHOLDER, Item, Reference
 
 HEADING = re.compile(r"^h([1-6])$")
@@ -244,7 +245,10 @@ class Resolver:
         else:
             text = self.in_text(reference.items[0])
         target = html.escape(reference_id(first))
-        return f'<a class="{CITATION}" href="#{target}" role="doc-biblioref">{text}</a>'
+        cited = f'<a class="{CITATION}" href="#{target}" role="doc-biblioref">{text}</a>'
+        if self.doc.metadata.direction == "rtl" and first_strong_direction(text) == "ltr":
+            return f'<span dir="ltr">{cited}</span>'  # "(Smith, 2020)" reads as a unit in Arabic
+        return cited
 
     def xref(self, item: Item, reference: Reference, in_parentheses: bool = False) -> str:
         target = self.targets.get(item.key)

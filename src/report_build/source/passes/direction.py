@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ...model import direction_of
+from ..refsyntax import END as REFERENCE_END
+from ..refsyntax import START as REFERENCE_START
 
 URL_TEXT = re.compile(r"^(https?://|www\.|[\w.+-]+@[\w-]+\.)", re.IGNORECASE)
 ISOLATED = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "math", "svg"})
@@ -122,6 +124,16 @@ def _strong_letters(node: etree._Element) -> Iterator[str]:
             yield from _strong_letters(child)
 
 
+def first_strong_direction(text: str) -> str | None:
+    """The direction of the first strong letter of ``text`` (markup left out), as the Unicode
+    bidirectional algorithm takes a paragraph's: "ltr", "rtl", or None without one."""
+    for char in re.sub(r"<[^>]*>", "", text):
+        found = _strong_direction(char)
+        if found:
+            return found
+    return None
+
+
 @functools.cache
 def _strong_direction(char: str) -> str | None:
     """The direction of a strong letter, "ltr" (bidi class L) or "rtl" (R, AL); None for any other character."""
@@ -188,13 +200,16 @@ def _runs(text: str) -> list[tuple[str, bool]]:
     index = 0
     while index < len(text):
         char = text[index]
+        if char == REFERENCE_START:  # a reference, written later in the document's words: no run of its own
+            index = _reference_end(text, index)
+            continue
         begins = _strong_ltr(char) or (char in LEADING and index + 1 < len(text) and _strong_ltr(text[index + 1]))
         if not begins:
             index += 1
             continue
         end = index + 1
         last = index + 1 if _strong_ltr(char) else index
-        while end < len(text) and unicodedata.bidirectional(text[end]) in INSIDE:
+        while end < len(text) and text[end] != REFERENCE_START and unicodedata.bidirectional(text[end]) in INSIDE:
             if _strong_ltr(text[end]) or unicodedata.bidirectional(text[end]) == "EN":
                 last = end + 1
             end += 1
@@ -209,6 +224,16 @@ def _runs(text: str) -> list[tuple[str, bool]]:
     if start < len(text) or not pieces:
         pieces.append((text[start:], False))
     return pieces
+
+
+def _reference_end(text: str, start: int) -> int:
+    """Where the cross-reference or citation placeholder at ``start`` ends (:mod:`..refsyntax`):
+    its hexadecimal letters are no left-to-right text. A cross-reference is written in the
+    document's words ("الشكل 1"), its page after it (print-rtl.css), and "(@fig-x)" must stay
+    next to its parentheses to read "(الشكل 1، ص. 6)"; a citation of Latin names is isolated
+    where it is written (:mod:`..crossref`)."""
+    end = text.find(REFERENCE_END, start)
+    return len(text) if end < 0 else end + 1
 
 
 def _with_closing_brackets(text: str, begin: int, end: int) -> int:

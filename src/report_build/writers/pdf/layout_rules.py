@@ -103,7 +103,7 @@ def _read_rules(stylesheets: tuple[str, ...]) -> Rules | str:
                         return f"'{selectors}' prints a target's counter other than its page number"
                     page_rules.append((selectors, _with_attribute(selectors), rewritten))
                 elif name == "content" and (overridden := _overridden(selectors, page_rules)):
-                    # a later rule's content (print-rtl.css's ``::after { content: none }``)
+                    # a later rule's content (a layout's ``::after { content: none }``)
                     # wins over an earlier page number rule: repeated after it, it still does
                     page_rules.append((overridden, _with_attribute(overridden), tinycss2.serialize(value).strip()))
                 elif name in ("counter-reset", "counter-increment", "counter-set"):
