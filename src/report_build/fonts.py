@@ -321,7 +321,7 @@ def document_characters(doc: Document, strings: dict[str, object]) -> set[str]:
             if markup.strip():
                 parts.append(lxml_html.fragment_fromstring(markup, create_parent="div").text_content())
     meta = doc.metadata
-    parts += [meta.title, meta.subtitle, meta.publisher, meta.description, meta.rights, *meta.authors]
+    parts += [meta.title, meta.subtitle, meta.publisher, meta.description, meta.rights, *meta.authors, *meta.abstract]
     for release in doc.releases:
         parts += [release.summary, release.notice, *release.changes]
     parts += [_words(value) for value in strings.values()]

@@ -43,6 +43,7 @@ class Metadata:
     language: str = "en"
     identifier: str = ""
     description: str = ""
+    abstract: tuple[str, ...] = ()  # paragraphs shown to readers on the title page
     keywords: tuple[str, ...] = ()
     rights: str = ""
     cover_image: Path | None = None

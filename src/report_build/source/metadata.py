@@ -94,6 +94,18 @@ def strict_text(value: Any, field: Field) -> str:
     return text(value, field)
 
 
+def paragraphs(value: Any, field: Field) -> tuple[str, ...]:
+    """Text in paragraphs, a blank line between them (YAML's ``|`` block keeps them), each with
+    its white space collapsed and typographic quotes and dashes (:func:`.changelog.typographic`);
+    Markdown's marks are read as plain text, as in the rest of the front matter."""
+    from .changelog import typographic
+
+    if not isinstance(value, str):
+        raise ValueRejectedError("text")
+    parts = re.split(r"\n[ \t]*\n", value.strip())
+    return tuple(typographic(strict_text(part, field)) for part in parts if part.strip())
+
+
 def text_list(separator: str | None) -> Callable[[Any, Field], tuple[str, ...]]:
     """A list of text, or one text (split at ``separator`` when given)."""
 
@@ -390,8 +402,14 @@ KEYS: tuple[Key, ...] = (
     Key(
         "description",
         strict_text,
-        "A paragraph about the report, for catalogues and metadata.",
-        ("abstract", "summary"),
+        "A paragraph about the report, for catalogues and metadata (without one, the abstract's text).",
+        ("summary",),
+    ),
+    Key(
+        "abstract",
+        paragraphs,
+        "A summary for readers, printed on the title page of the PDF and the ePub and shown on the web "
+        "edition's first page, as pandoc and Quarto show theirs; paragraphs separated by a blank line.",
     ),
     Key("keywords", text_list(","), "Subjects, as a list or separated by commas.", ("tags", "subject", "subjects")),
     Key("rights", strict_text, "The copyright or licence statement.", ("copyright", "license", "licence")),
@@ -549,6 +567,8 @@ def metadata(
     if "language" not in values and fallback_language:
         values["language"] = fallback_language
     values["title"] = values.get("title") or fallback_title or path.stem.replace("-", " ").replace("_", " ").title()
+    if not values.get("description") and values.get("abstract"):
+        values["description"] = " ".join(values["abstract"])
     if not values.get("identifier"):
         values["identifier"] = stable_identifier(values["title"], values.get("authors", ()))
     return Metadata(**values)

@@ -221,6 +221,7 @@ def front_matter(edition: Edition, metadata: Metadata, key_lines: dict[str, int]
     changes: dict[str, Any] = {name: one(name, getattr(metadata, name)) for name in FRONT_KEYS}
     changes["authors"] = tuple(one("authors", author) for author in metadata.authors)
     changes["keywords"] = tuple(one("keywords", word) for word in metadata.keywords)
+    changes["abstract"] = tuple(one("abstract", paragraph) for paragraph in metadata.abstract)
     changes["profiles"] = tuple(
         (profile, key, one("profiles", value, f"profiles {profile} {key}") if isinstance(value, str) else value)
         for profile, key, value in metadata.profiles
