@@ -192,6 +192,7 @@ LAYOUT_IDS = frozenset(
     {
         "cover",
         "titlepage",
+        "abstract-title",
         "colophon",
         "contents",
         "contents-title",

@@ -35,6 +35,7 @@ from . import (
     font_stamps,  # noqa: F401 (re-saved fonts keep their timestamp: reproducible bytes)
     leaders,  # noqa: F401 (leader dots set in runs, not one box each)
     markup,
+    mirrored_glyphs,  # a bracket drawn mirrored: one text in one pass and in groups
     references,  # noqa: F401 (page references kept while the structure tree is written)
     svgtext,  # noqa: F401 (SVG labels laid out as whole strings: Arabic joins, kerning holds)
     word_breaks,
@@ -63,6 +64,7 @@ class LaidOut:
     marks: tuple[PageMark, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)  # write_pdf options: variant, finisher...
     finish: Callable[[bytes], bytes] | None = None  # the edition's last step on the written bytes
+    direction: str = "ltr"  # the document's: the text of its mirrored brackets (mirrored_glyphs)
 
     def without(self, indexes: Collection[int]) -> LaidOut:
         """The same pages but those at ``indexes``, not laid out again (the screen edition's
@@ -74,7 +76,7 @@ class LaidOut:
 
     def write(self) -> bytes:
         """The PDF's bytes. The pages are not laid out again; WeasyPrint's warnings are reported."""
-        with captured_weasyprint_log() as log:
+        with captured_weasyprint_log() as log, mirrored_glyphs.reading(self.direction):
             try:
                 data = self.pages.write_pdf(custom_metadata=False, pdf_tags=True, **self.options)
             except FatalURLFetchingError as exc:
@@ -122,7 +124,11 @@ def lay_out_html(
     if dictionary_breaks.ZWSP in html:
         dictionary_breaks.unmark_bookmarks(rendered.pages)  # the outline without the words' break opportunities
     report([*parsed.said, *log.located], source, diagnostics)
-    return LaidOut(rendered, source, diagnostics, options=options)
+    direction = "rtl" if RIGHT_TO_LEFT_ROOT.match(html) else "ltr"
+    return LaidOut(rendered, source, diagnostics, options=options, direction=direction)
+
+
+RIGHT_TO_LEFT_ROOT = re.compile(r'(?:<!DOCTYPE[^>]*>\s*)?<html\b[^>]*\sdir="rtl"', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
