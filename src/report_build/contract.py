@@ -82,6 +82,15 @@ CALLOUT_COLLAPSIBLE = "collapsible"
 """Class of an admonition that a site shows closed (MkDocs ``???``): ``callout.html`` writes it as
 ``<details>``, open with ``???+``; the PDF always shows its content."""
 
+UNLISTED = "unlisted"
+"""Class of a heading left out of every contents (pandoc's and Quarto's ``{.unlisted}``): the
+source stage reads it into ``Heading.listed`` and ``Chapter.listed``; print.css gives it no
+bookmark, so the PDF's outline leaves it out as its contents page does (see navigation.py)."""
+
+CHAPTER_UNLISTED = "chapter-unlisted"
+"""Class ``chapter.html`` adds to the ``<section>`` of a chapter whose heading is unlisted:
+print.css gives that chapter's sections no bookmark either."""
+
 CODE_TITLE = "code-title"
 """Class of the file name or title written above a code block (```` ```js title="app.js" ````)."""
 

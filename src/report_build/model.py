@@ -100,6 +100,7 @@ class Heading:
     id: str
     text: str
     line: int | None = None
+    listed: bool = True  # False: marked .unlisted, left out of every contents (navigation.py)
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class Chapter:
     line: int | None = None
     ids: frozenset[str] = field(default_factory=frozenset)
     source: Path | None = None  # the file the chapter was written in (chapter files); its line is in that file
+    listed: bool = True  # False: its heading is marked .unlisted; it and its sections are in no contents
 
     @property
     def slug(self) -> str:

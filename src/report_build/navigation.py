@@ -48,10 +48,28 @@ class Navigation:
 def navigation(doc: Document, strings: dict[str, Any]) -> Navigation:
     """Chapters and their sections, then the version history when there are releases. An
     untitled chapter lends its sections to the top level; a document with no headings at all
-    has the report itself as its one entry."""
+    (or none listed) has the report itself as its one entry.
+
+    A heading marked ``{.unlisted}`` (``Heading.listed``, ``Chapter.listed``) is in no
+    contents: not here, so not in the ePub's nav document, NCX or guide, nor the site's
+    navigation; nor on the contents page (``contents.html`` reads the same flags) or in the
+    PDF's outline (print.css gives it no bookmark). An unlisted chapter takes its sections with
+    it, as pandoc drops an unlisted section's subsections. The heading stays in the text, with
+    its id, so links and cross-references to it still land.
+
+    Why the outline too: pandoc's own PDFs leave it out there (through LaTeX, hyperref makes
+    bookmarks from contents lines, and an unlisted ``\\section*`` writes none; through Typst,
+    ``outlined: false`` also turns the bookmark off), and the PDF's outline is the contents a
+    PDF reader shows beside the pages. Unlike pandoc's HTML and LaTeX writers, which keep a
+    heading listed while it has a number (the manual asks for ``.unnumbered .unlisted``), a
+    numbered chapter marked ``.unlisted`` is left out too, as pandoc's Typst writer does: here
+    chapters are numbered without ``--number-sections``, and the mark says what the author wants.
+    The tagged PDF keeps the heading as a heading, for screen readers."""
     entries: list[Entry] = []
     for chapter in doc.chapters:
-        sections = tuple(Entry(s.text, chapter.slug, s.id) for s in chapter.sections)
+        if not chapter.listed:
+            continue
+        sections = tuple(Entry(s.text, chapter.slug, s.id) for s in chapter.sections if s.listed)
         if chapter.title:
             entries.append(Entry(chapter.title, chapter.slug, chapter.id, to_page=True, children=sections))
         else:
@@ -71,3 +89,15 @@ def navigation(doc: Document, strings: dict[str, Any]) -> Navigation:
         Landmark("bodymatter", first.slug, str(strings.get("start", first_title)), first_title),
     )
     return Navigation(tuple(entries), landmarks)
+
+
+def unlisted_ids(doc: Document) -> frozenset[str]:
+    """The ids of the chapter and section headings :func:`navigation` leaves out (marked
+    ``{.unlisted}``, or in an unlisted chapter): for a writer that finds headings in the text
+    itself (the Word edition's contents)."""
+    return frozenset(
+        ident
+        for chapter in doc.chapters
+        for ident in ([chapter.id, *(s.id for s in chapter.sections)] if not chapter.listed else [])
+        + [s.id for s in chapter.sections if not s.listed]
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...contract import CHAPTER_SECTION, NOTE_CALL, UNTRANSLATED_NOTE
+from ...contract import CHAPTER_SECTION, NOTE_CALL, UNLISTED, UNTRANSLATED_NOTE
 from ...errors import ManuscriptError
 from ...model import Chapter, Footnote, Heading
 from ..math import text_of
@@ -16,11 +16,14 @@ def chapters(root: etree._Element, ctx: Context, notes: list[Footnote]) -> list[
     """One :class:`Chapter` per ``section`` the treeprocessor made. Reads the headings (their
     ids, text without note calls, and source lines) and the note calls in each section; numbers
     the chapters that open with a ``#`` heading not marked ``.unnumbered``. Changes nothing but
-    closing empty elements."""
+    closing empty elements. A heading of class ``unlisted`` is kept in the text with its id,
+    and marked not ``listed``: :mod:`report_build.navigation` leaves it out of the contents."""
     headings = heading_lines(ctx)
     sections = root.xpath(f"section[@class='{CHAPTER_SECTION}']")
     note_of = {note.ref_id: note for note in notes}
     texts = {element.get("id"): " ".join(_text(element).split()) for element in root.xpath("//h1[@id] | //h2[@id]")}
+    marked = f"contains(concat(' ', normalize-space(@class), ' '), ' {UNLISTED} ')"
+    unlisted = set(root.xpath(f"(//h1 | //h2)[{marked}]/@id"))
     found = []
     number = 0
     for index, section in enumerate(sections):
@@ -39,11 +42,14 @@ def chapters(root: etree._Element, ctx: Context, notes: list[Footnote]) -> list[
                 number=number if numbered else None,
                 body=(section.text or "") + "".join(xhtml(child) for child in section),
                 sections=tuple(
-                    Heading(h.level, h.id, texts.get(h.id, h.text), line) for h, line in mine if h.level == 2
+                    Heading(h.level, h.id, texts.get(h.id, h.text), line, listed=h.id not in unlisted)
+                    for h, line in mine
+                    if h.level == 2
                 ),
                 footnotes=chapter_notes,
                 line=first[1] if first else None,
                 ids=frozenset(section.xpath(".//@id")),
+                listed=not (first is not None and first[0].id in unlisted),
             )
         )
     if not found:

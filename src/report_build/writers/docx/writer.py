@@ -29,6 +29,7 @@ from docx.shared import Mm
 from ... import contract, paper
 from ...errors import Diagnostics
 from ...model import Document, Footnote, Image
+from ...navigation import unlisted_ids
 from ...theme import Theme
 from . import ooxml, package, pictures, styles
 from .blocks import Block, Figure, Para, Reader, Span, Table
@@ -361,15 +362,21 @@ class Emitter:
         self.paragraph(p, para, [(s, mark) for s in para.spans], mark)
         return p
 
-    def contents(self, chapters: list[ChapterBlocks], history: bool) -> None:
+    def contents(self, chapters: list[ChapterBlocks], history: bool, unlisted: frozenset[str] = frozenset()) -> None:
         """The contents as a TOC field (Word fills in the page numbers on opening); until then
-        its result lists every chapter and section, linked."""
+        its result lists every chapter and section, linked, but those marked ``{.unlisted}``
+        (``unlisted``: their ids, :func:`report_build.navigation.unlisted_ids`)."""
         p = self.simple("toc-heading", str(self.strings["contents"]), anchor="contents")
         p.get_or_add_pPr().get_or_add_pageBreakBefore().val = True
         entries: list[tuple[int, str, str]] = []
         for chapter in chapters:
             for block in chapter.blocks:
-                if isinstance(block, Para) and block.style in ("h1", "h2") and block.text:
+                if (
+                    isinstance(block, Para)
+                    and block.style in ("h1", "h2")
+                    and block.text
+                    and block.anchor not in unlisted
+                ):
                     entries.append((int(block.style[1]), block.text, block.anchor))
         if history:
             entries.append((1, str(self.strings["version_history"]), contract.HISTORY_ID))
@@ -497,7 +504,7 @@ def write_docx(document: Document, theme: Theme, diagnostics: Diagnostics | None
     chapters = chapter_blocks(document)
     emitter = Emitter(document, theme, diagnostics, anchors=all_anchors(document, chapters))
     emitter.title_page()
-    emitter.contents(chapters, history=bool(document.releases))
+    emitter.contents(chapters, history=bool(document.releases), unlisted=unlisted_ids(document))
     for chapter in chapters:
         emitter.chapter(chapter)
     emitter.history()
