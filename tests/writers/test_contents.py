@@ -16,6 +16,8 @@ from lxml import etree
 
 from conftest import build_bytes
 from report_build import Diagnostics
+from report_build.checks.gate import pdf_outline
+from report_build.checks.validators import pdf_structure
 from report_build.navigation import navigation, unlisted_ids
 from report_build.source.parse import read
 from report_build.writers.docx.writer import write_docx
@@ -165,11 +167,23 @@ def test_the_word_editions_contents_leave_unlisted_headings_out(read_report):
     assert "Hidden section" in headings and "Appendix" in headings
 
 
+def test_the_check_expects_no_bookmark_for_an_unlisted_chapter(read_report):
+    doc, theme = read_report
+    assert pdf_outline(doc, theme) == ["First chapter", "Last chapter"]
+
+
 @pytest.mark.e2e
-def test_the_pdf_outline_leaves_unlisted_headings_out(report):
+def test_the_pdf_outline_leaves_unlisted_headings_out(report, read_report):
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(build_bytes(report))) as pdf, pdf.open_outline() as outline:
+    doc, theme = read_report
+    data = build_bytes(report)
+    meta = doc.metadata
+    faults = pdf_structure(
+        data, edition="screen", title=meta.title, language=meta.language, outline=pdf_outline(doc, theme)
+    )
+    assert not faults, faults  # what `report-build check` finds
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
         found = []
 
         def walk(items, depth):

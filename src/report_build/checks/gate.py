@@ -175,11 +175,18 @@ def strict_build(subject: Outputs) -> Tally:
     return Tally("the build", f"{_count(files, 'source file')} read and laid out as a release reads them", findings)
 
 
+def pdf_outline(doc: Document, theme: Theme) -> list[str]:
+    """The PDF's top-level bookmarks: each chapter but those marked ``{.unlisted}``, then the
+    version history (in the outputs' words, the edition's language)."""
+    history = str(theme.strings["version_history"])
+    chapters = [c.title or doc.metadata.title for c in doc.chapters if c.listed]
+    return chapters + ([history] if doc.releases else [])
+
+
 def pdf_editions(subject: Outputs) -> Tally:
     """Both PDF editions: fonts, tags, metadata, outline, PDF/UA or PDF/X markers and boxes."""
-    doc, theme = subject.doc, subject.theme
-    history = str(theme.strings["version_history"])  # the outputs' words, in the edition's language
-    outline = [c.title or doc.metadata.title for c in doc.chapters] + ([history] if doc.releases else [])
+    doc = subject.doc
+    outline = pdf_outline(doc, subject.theme)
     title = doc.metadata.title + (f": {doc.metadata.subtitle}" if doc.metadata.subtitle else "")
     found: list[Located] = [] if subject.screen.is_file() else [_missing(subject.screen, "pdf", subject.language)]
     files = pages = 0
