@@ -51,3 +51,31 @@ def test_a_hostile_bibliography_reaches_no_writer_as_markup(tmp_path: Path):
     )
     assert ("sources.json", 3, script) in messages, messages  # the line of the entry's id
     assert len(messages) == len(set(messages)) == 7  # once each, though the entry is cited twice
+
+
+def test_an_ordered_lists_type_start_and_reversed_are_kept_where_html5_allows_them(tmp_path: Path):
+    """``<ol type="a">`` prints "a., b.", not "1., 2."; a value HTML5 does not allow is dropped
+    (EPUBCheck refuses it), and the list is numbered as a browser numbers it without."""
+    from conftest import read_chapters
+
+    root, diagnostics = read_chapters(
+        tmp_path,
+        '<ol type="a"><li>alpha</li></ol>\n\n<ol type="A"><li>Alpha</li></ol>\n\n'
+        '<ol type="i" start="4"><li>four</li></ol>\n\n<ol type="I" start="3" reversed><li>three</li></ol>\n\n'
+        '<ol type="1"><li>one</li></ol>\n\n<ol type="disc" start="two"><li>dropped</li></ol>\n\n'
+        '<ol start=" -2 "><li value="x">minus two</li><li value="7">seven</li></ol>\n\n'
+        '<ul type="square"><li>bullet</li></ul>\n',
+    )
+    lists = [(el.tag, dict(el.attrib)) for el in root.xpath("//ol | //ul")]
+    assert lists == [
+        ("ol", {"type": "a"}),
+        ("ol", {"type": "A"}),
+        ("ol", {"type": "i", "start": "4"}),
+        ("ol", {"type": "I", "start": "3", "reversed": ""}),
+        ("ol", {}),  # type="1": what a list is without it
+        ("ol", {}),
+        ("ol", {"start": "-2"}),
+        ("ul", {}),
+    ]
+    assert [dict(li.attrib) for li in root.xpath("//ol[@start='-2']/li")] == [{}, {"value": "7"}]
+    assert not diagnostics.warnings

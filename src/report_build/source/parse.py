@@ -192,6 +192,7 @@ def _read_text(
         sanitize.clean(html, attributes=sanitize.MANUSCRIPT_ATTRIBUTES), create_parent="div"
     )
     sanitize.aligned_as_class(root)  # align="center" from GitHub READMEs, as a class the layouts style
+    sanitize.list_numbering(root)  # <ol type="a" start="3">: only what HTML5 allows
     ids.settle(root, structure.anchors, _nth(source, warn_at))  # HTML4 anchors, invalid and repeated ids
     if translation is not None:  # before notes, numbers and references are made from the text
         translate.translate_tree(root, source, translation, path, diagnostics)

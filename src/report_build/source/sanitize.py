@@ -29,7 +29,7 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan", "headers", "scope"},
     "col": {"span"},
     "colgroup": {"span"},
-    "ol": {"start", "reversed"},
+    "ol": {"start", "reversed", "type"},  # type: a, A, i, I or 1 only (list_numbering)
     "li": {"value"},
     "time": {"datetime"},
     "data": {"value"},
@@ -147,3 +147,28 @@ def aligned_as_class(root: Any) -> None:
         if value in ALIGNMENTS:
             classes = (element.get("class") or "").split()
             element.set("class", " ".join(dict.fromkeys([*classes, f"align-{value}"])))
+
+
+LIST_TYPES = frozenset({"a", "A", "i", "I"})
+"""The markers ``<ol type>`` may ask for besides digits (HTML5's ``1``, the default): lower- and
+upper-case letters, lower- and upper-case roman numerals (print.css shows them in the PDF)."""
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def list_numbering(root: Any) -> None:
+    """An ordered list's ``type``, ``start`` and ``reversed`` (and an item's ``value``) kept only
+    where HTML5 and EPUBCheck accept them: a ``type`` other than those of :data:`LIST_TYPES`
+    (``disc``, ``lower-alpha``) and a ``start`` or ``value`` that is not a whole number are
+    dropped, and the list is numbered as if they were not written, as browsers number it.
+    ``type="1"`` is dropped too: it asks for what a list is without it, and the PDF then numbers
+    it in the language's digits as any other list (WeasyPrint's presentational hint would make
+    it 0-9, above print.css)."""
+    for element in root.xpath("//ol[@type] | //ol[@start] | //li[@value]"):
+        if element.tag == "ol" and element.get("type") is not None and element.get("type") not in LIST_TYPES:
+            del element.attrib["type"]
+        for name in ("start", "value"):
+            value = element.get(name)
+            if value is not None and not WHOLE_NUMBER.fullmatch(value.strip()):
+                del element.attrib[name]
+            elif value is not None and value != value.strip():
+                element.set(name, value.strip())
