@@ -454,6 +454,74 @@ def test_lists_numbered_from_their_start_value(tmp_path):
         assert squash(f"{number}. {words} step") in text, (number, text)
 
 
+LETTERED = (
+    '<ol type="a"><li>Alpha step</li><li>Beta step</li></ol>\n\n'
+    '<ol type="A"><li>Upper step</li><li>Second upper step</li></ol>\n\n'
+    '<ol type="i"><li>Roman step</li><li>Second roman step</li></ol>\n\n'
+    '<ol type="I" start="3" reversed><li>Third of three</li><li>Second of three</li><li>First of three</li></ol>\n\n'
+    "<ol reversed><li>Two left</li><li>One left</li></ol>\n"
+)
+
+
+def test_reversed_lists_count_down_in_the_html_weasyprint_lays_out():
+    """WeasyPrint numbers ``<ol reversed>`` upwards: the PDF's HTML gives each item its number."""
+    from report_build.writers.pdf.markup import reversed_lists
+
+    assert reversed_lists('<ol reversed=""><li>a</li><li>b<ol><li>x</li></ol></li><li>c</li></ol>') == (
+        '<ol reversed=""><li value="3">a</li><li value="2">b<ol><li>x</li></ol></li><li value="1">c</li></ol>'
+    )
+    assert reversed_lists('<ol start="3" reversed=""><li>a</li><li value="9">b</li><li class="k">c</li></ol>') == (
+        '<ol start="3" reversed=""><li value="3">a</li><li value="9">b</li><li value="8" class="k">c</li></ol>'
+    )
+    unchanged = '<ol data-reversed="1"><li>a</li></ol><ul><li>b</li></ul><link rel="x">'
+    assert reversed_lists(unchanged) == unchanged
+
+
+def test_lettered_and_roman_lists_reach_the_pdfs_html(tmp_path):
+    from report_build.writers.pdf import markup as pdf
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: Letters\n---\n\n# One\n\n" + LETTERED, encoding="utf-8")
+    html = pdf.render_html(load(manuscript, Diagnostics(echo=False), releases_dir=tmp_path / "none"), Theme())
+    assert '<ol type="a">' in html and '<ol type="I" start="3" reversed="">' in html
+    assert '<li value="3">Third of three</li><li value="2">Second of three</li>' in html
+    assert '<li value="2">Two left</li><li value="1">One left</li>' in html
+
+
+@pytest.mark.e2e
+def test_lists_numbered_with_letters_and_roman_numerals(tmp_path, monkeypatch):
+    """``<ol type>`` is honoured although print.css numbers lists in the language's digits, by
+    print.css itself (without presentational hints too), and a reversed list counts down."""
+    from report_build.writers.pdf import markup as pdf
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text("---\ntitle: Letters\n---\n\n# One\n\n" + LETTERED, encoding="utf-8")
+
+    def shown() -> str:
+        return " ".join(" ".join(pdf_pages(build_bytes(manuscript))).split())  # markers in their case
+
+    text = shown()
+    expected = [
+        ("a", "Alpha step"),
+        ("b", "Beta step"),
+        ("A", "Upper step"),
+        ("B", "Second upper step"),
+        ("i", "Roman step"),
+        ("ii", "Second roman step"),
+        ("III", "Third of three"),
+        ("II", "Second of three"),
+        ("I", "First of three"),
+        ("2", "Two left"),
+        ("1", "One left"),
+    ]
+    for marker, words in expected:
+        assert f" {marker}. {words}" in text, (marker, text)
+    monkeypatch.setattr(pdf, "needs_presentational_hints", lambda html: False)
+    text = shown()
+    for marker, words in expected[:6]:  # a start or an item's value needs the hints
+        assert f" {marker}. {words}" in text, (marker, text)
+
+
 @pytest.mark.e2e
 def test_one_layout_written_twice_gives_the_build_bytes(tmp_path):
     """The writer's two steps: layout() once, then LaidOut.write() from the same pages, as often

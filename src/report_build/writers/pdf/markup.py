@@ -30,10 +30,53 @@ RTL_STYLESHEET = "css/print-rtl.css"  # loaded after print.css for right-to-left
 def render_html(doc: Document, theme: Theme, edition: str = "screen") -> str:
     """The HTML that WeasyPrint lays out (also what the benchmark hands bare WeasyPrint); its
     formulas drawn as vector graphics (:mod:`.math`), a break opportunity between the words of
-    its Khmer, Lao and Burmese text (:mod:`.dictionary_breaks`)."""
+    its Khmer, Lao and Burmese text (:mod:`.dictionary_breaks`), the items of a reversed list
+    numbered (:func:`reversed_lists`)."""
     context = document_context(vector_formulas(doc), "pdf", edition, lambda ident: f"#{ident}")
     html = dictionary_breaks.in_html(theme.render("pdf.html", **context))
-    return DECORATIVE.sub(_decorative, html)
+    return reversed_lists(DECORATIVE.sub(_decorative, html))
+
+
+REVERSED = re.compile(r"<ol\b[^>]*?\sreversed(?=[\s=/>])")
+LIST_TAG = re.compile(r"<(/?)(ol|ul|li)\b([^>]*)>")
+
+
+def _number(attributes: str, name: str) -> int | None:
+    found = re.search(rf'(?:^|\s){name}="(-?[0-9]+)"', attributes)
+    return int(found.group(1)) if found else None
+
+
+def reversed_lists(html: str) -> str:
+    """Each item of an ``<ol reversed>`` given the ``value`` a browser shows it with (down from
+    ``start``, or from the number of items; an item's own ``value`` restarts the count), which
+    WeasyPrint reads: it numbers a reversed list upwards otherwise. The ePub and the site leave
+    ``reversed`` to the reading system."""
+    if not REVERSED.search(html):
+        return html
+    edits: list[tuple[int, int]] = []  # (where to write value="...", the value)
+    stack: list[tuple[bool, int | None, list[tuple[int, int | None]]]] = []  # reversed, start, items
+    for tag in LIST_TAG.finditer(html):
+        closing, name, attributes = tag.group(1), tag.group(2), tag.group(3)
+        if name == "li":
+            if not closing and stack:
+                stack[-1][2].append((tag.start() + 3, _number(attributes, "value")))
+        elif not closing:
+            reversed_ = name == "ol" and re.search(r"(?:^|\s)reversed(?=[\s=/]|$)", attributes) is not None
+            stack.append((reversed_, _number(attributes, "start"), []))
+        elif stack:
+            reversed_, start, items = stack.pop()
+            if reversed_:
+                value = start if start is not None else len(items)
+                for where, own in items:
+                    value = own if own is not None else value
+                    if own is None:
+                        edits.append((where, value))
+                    value -= 1
+    parts, last = [], 0
+    for where, value in sorted(edits):
+        parts += [html[last:where], f' value="{value}"']
+        last = where
+    return "".join([*parts, html[last:]])
 
 
 # A decorative image (alt="", role="presentation") should be an artifact of a tagged PDF, which
