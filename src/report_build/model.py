@@ -94,6 +94,14 @@ def direction_of(language: str) -> str:
     return "rtl" if subtags[0] in RTL_LANGUAGES else "ltr"
 
 
+def source_date_epoch() -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible-builds.org), when set to a whole number of seconds:
+    the time a build stamps into its outputs, and the day a front matter's ``date: today``
+    names, so that the same sources built again give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC) if epoch.isdigit() else None
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int  # 1 = chapter, 2 = section, 3 = subsection ...
@@ -284,9 +292,9 @@ class Document:
     @property
     def modified(self) -> dt.datetime | None:
         """The time stamped into outputs: SOURCE_DATE_EPOCH when set, else the release date, in UTC."""
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if epoch.isdigit():
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        epoch = source_date_epoch()
+        if epoch is not None:
+            return epoch
         if self.date is None:
             return None
         return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.UTC)

@@ -52,6 +52,9 @@ def test_default_changelog_follows_the_seed(default_document):
         # as written: YAML reads 1.10 as the number 1.1, and "1.1" would be another version
         ("releases:\n  - date: 2021-01-01\n    version: 1.10\n    summary: A\n", 3, 'in quotes ("1.10")'),
         ('releases:\n  - version: "1.0"\n    date: someday\n    summary: A\n', 3, "YYYY-MM-DD"),
+        # the front matter's date words: a filed version's date must not move from build to build
+        ('releases:\n  - version: "1.0"\n    date: today\n    summary: A\n', 3, "needs its date written out"),
+        ('releases:\n  - version: "1.0"\n    date: last-modified\n    summary: A\n', 3, "not 'last-modified'"),
         ('releases:\n  - version: "1.0"\n    date: 2021-01-01\n', 2, "summary"),
         ("releases: [\n", 2, "not valid YAML"),
     ],

@@ -365,3 +365,84 @@ def test_another_tools_site_keys_are_a_note_and_a_strict_build_takes_them(tmp_pa
     assert [(w.line, w.message) for w in draft.warnings] == [
         (4, "unknown front matter key 'sidebar_positon' is ignored")
     ]
+
+
+# -- Quarto's date words: today, now, last-modified ---------------------------------------
+
+
+@pytest.fixture
+def no_epoch(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.mark.parametrize("word", ["today", "now", "Today"])
+def test_date_today_and_now_are_the_day_of_the_build(tmp_path, no_epoch, word):
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(f"---\ntitle: T\ndate: {word}\n---\n\n# One\n\nText.\n", encoding="utf-8")
+    before = dt.date.today()
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    assert document.metadata.date in {before, dt.date.today()}  # a build across midnight
+    assert not diagnostics.warnings and not diagnostics.notes
+
+
+@pytest.mark.parametrize("word", ["today", "now", "last-modified"])
+def test_date_words_are_source_date_epochs_day_when_it_is_set(tmp_path, monkeypatch, word):
+    """A reproducible build (SOURCE_DATE_EPOCH) prints the same date whenever, wherever it is made."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(f"---\ntitle: T\ndate: {word}\n---\n\n# One\n\nText.\n", encoding="utf-8")
+    document = load(manuscript, Diagnostics(strict=True, echo=False))
+    assert document.metadata.date == dt.date(2023, 11, 14) == document.date
+
+
+def test_date_last_modified_is_the_day_the_newest_source_file_was_changed(tmp_path, no_epoch):
+    """The manuscript, its chapter files, includes, variables and images count; a file it does not
+    read, however new, does not; and every output's text has the date."""
+    import os
+    import shutil
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\ndate: last-modified\nchapters: [two.md]\n---\n\n# One\n\n"
+        '{{< include part.md >}}\n\n::: {.content-visible when-format="pdf"}\nOnly in print.\n:::\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "part.md").write_text("An included passage.\n", encoding="utf-8")
+    (tmp_path / "two.md").write_text("# Two\n\n![A bar chart.](bars.png)\n", encoding="utf-8")
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "basic" / "images" / "bars.png", tmp_path / "bars.png")
+    (tmp_path / "notes.txt").write_text("not read\n", encoding="utf-8")
+
+    def day(name: str, when: dt.date) -> None:
+        stamp = dt.datetime(when.year, when.month, when.day, 12).timestamp()
+        os.utime(tmp_path / name, (stamp, stamp))
+
+    day("report.md", dt.date(2023, 1, 5))
+    day("part.md", dt.date(2023, 3, 1))
+    day("two.md", dt.date(2023, 2, 1))
+    day("bars.png", dt.date(2023, 2, 2))
+    day("notes.txt", dt.date(2024, 9, 9))
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    assert not diagnostics.warnings, diagnostics.warnings
+    assert document.metadata.date == dt.date(2023, 3, 1)  # the include
+    assert document.conditional and document.for_output("pdf").metadata.date == dt.date(2023, 3, 1)
+    assert document.for_output("epub").metadata.date == dt.date(2023, 3, 1)
+    day("bars.png", dt.date(2023, 4, 4))
+    assert load(manuscript, Diagnostics(echo=False)).metadata.date == dt.date(2023, 4, 4)  # an image
+
+
+def test_a_date_word_does_not_date_a_version_the_changelog_dates(tmp_path, monkeypatch):
+    """A release always has its changelog (report-build release refuses a manuscript without one),
+    and the changelog's date is the one every output carries: "today" cannot make two builds of
+    the same version differ, in dates or in the time stamped into them."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    source = Path(__file__).parents[1] / "fixtures" / "versioned"
+    for name in ("report.md", "changelog.yaml"):
+        text = (source / name).read_text(encoding="utf-8")
+        if name == "report.md":
+            text = text.replace("language: en\n", "language: en\ndate: today\n")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    document = load(tmp_path / "report.md", Diagnostics(strict=True, echo=False), releases_dir=tmp_path / "none")
+    assert document.version == "2.0" and document.date == dt.date(2021, 6, 1)
+    assert document.modified == dt.datetime(2021, 6, 1, tzinfo=dt.UTC)

@@ -26,6 +26,7 @@ import yaml
 from ..errors import Diagnostics, ManuscriptError
 from ..model import Release
 from . import frontmatter, yamltext
+from .dates import DATE_WORDS, build_date, is_date_word
 from .extensions import SMARTY_SUBSTITUTIONS
 from .text import read_text
 
@@ -98,6 +99,15 @@ def _release(item: Any, node: yaml.Node, path: Path, diagnostics: Diagnostics) -
     if not isinstance(version, (str, int)) or not VERSION.match(str(version)):
         raise ManuscriptError('release needs a version such as "1.2" (numbers and dots)', path, line)
     date = item.get("date")
+    word = next((word for word in DATE_WORDS if is_date_word(date, word)), None)
+    if word is not None:  # the front matter's words: a filed version's date must never move
+        raise ManuscriptError(
+            f"release {version} needs its date written out (date: {build_date().isoformat()} for today), not "
+            f"'{word}': the changelog dates each version once, and a release keeps that date in every output; "
+            f"'{word}' would give each build its own",
+            path,
+            key_lines.get("date", line),
+        )
     if isinstance(date, str):
         try:
             date = dt.date.fromisoformat(date)

@@ -9,6 +9,7 @@ manuscript was in several files.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from ..model import Document, Passages
 from ..theme import Theme
 from . import citations, crossref, dialects, divs, frontmatter
 from .compose import Composed, LineMap, Selection, compose
+from .dates import is_date_word, last_modified
 from .dialects import bookdown
 from .text import SourceMap, read_text
 
@@ -82,7 +84,25 @@ def load(
     document, theme = _parsed(source, composed, selection, bibliography, diagnostics, parse_text)
     if composed.conditional and selection.output is None:
         document = replace(document, variants=_variants(source, selection, bibliography, parse_text))
+    if is_date_word(raw.get("date"), "last-modified"):
+        document = _dated(document, last_modified(_sources(document)))
     return document, theme
+
+
+def _sources(document: Document) -> list[Path]:
+    """The files a reader's text came from, for ``date: last-modified``: the manuscript, the
+    files it brings in (chapters, includes, variables, bibliography, style, chart specs and data)
+    and its images. Not the changelog (with one, the date is its newest version's), nor the
+    layouts: they change how the report looks, not what it says."""
+    images = [image.path for image in document.images if image.data is None]
+    cover = [document.metadata.cover_image] if document.metadata.cover_image is not None else []
+    return [document.source, *document.inputs, *images, *cover]
+
+
+def _dated(document: Document, day: dt.date) -> Document:
+    """The document, and the text of each of its outputs, dated ``day``."""
+    variants = tuple(replace(v, metadata=replace(v.metadata, date=day)) for v in document.variants)
+    return replace(document, metadata=replace(document.metadata, date=day), variants=variants)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from ..errors import Diagnostics, ManuscriptError, ResourceError, UnusableImageE
 from ..model import Metadata
 from ..paper import PAGE_SIDE_MM, in_range, page_size_mm
 from ..sandbox import check_inside
+from .dates import DATE_WORDS, build_date, is_date_word, last_modified
 from .text import MARK, REMOVED
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -148,10 +149,17 @@ def names(value: Any, field: Field) -> tuple[str, ...]:
 
 
 def date(value: Any, field: Field) -> dt.date:
+    """A date; or one of :data:`.dates.DATE_WORDS`, as Quarto reads them. ``last-modified`` is the day
+    the manuscript file was last changed; once every file the manuscript brings in is read, the
+    reading makes it the newest of them (:func:`.manuscript.load`)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if is_date_word(value, "today") or is_date_word(value, "now"):
+        return build_date()
+    if is_date_word(value, "last-modified"):
+        return last_modified((field.path,))
     if isinstance(value, str):
         parsed = parse_date(value)
         if parsed is not None:
@@ -160,7 +168,7 @@ def date(value: Any, field: Field) -> dt.date:
             raise ValueRejectedError(
                 message=f"front matter '{field.spelled}': '{value.strip()}' is not a real date (write it YYYY-MM-DD)"
             )
-    raise ValueRejectedError("a date written YYYY-MM-DD")
+    raise ValueRejectedError(f"a date written YYYY-MM-DD (or {', '.join(DATE_WORDS[:-1])} or {DATE_WORDS[-1]})")
 
 
 def boolean(value: Any, field: Field) -> bool:
@@ -389,7 +397,13 @@ KEYS: tuple[Key, ...] = (
         ("author", "creator", "creators"),
     ),
     Key("publisher", strict_text, "Who publishes it: on the title page, the colophon and in the metadata."),
-    Key("date", date, "The publication date, used when there is no changelog."),
+    Key(
+        "date",
+        date,
+        "The publication date, used when there is no changelog: YYYY-MM-DD, or as Quarto writes it, today "
+        "or now (the day of the build; SOURCE_DATE_EPOCH's day when it is set) or last-modified (the day "
+        "the newest of the manuscript's source files was changed).",
+    ),
     Key("language", language, "A BCP 47 tag (en, en-GB, ar): words, hyphenation and direction.", ("lang",)),
     Key(
         "languages",
