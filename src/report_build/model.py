@@ -56,7 +56,7 @@ class Metadata:
     list_of_figures: bool = False  # a list of figures after the contents
     list_of_tables: bool = False  # a list of tables after the contents
     page_references: bool = False  # "Figure 3 (p. 14)" in the PDF
-    latin_digits: bool = False  # the layouts' numbers in 0-9 whatever the language's digits (numerals.py)
+    latin_digits: bool = False  # the build's numbers in 0-9 whatever the language's digits (numerals.py)
     chapters: tuple[Path, ...] = ()  # chapter files after the main body, in order
     bibliography: tuple[Path, ...] = ()  # one file or several (bookdown lists several .bib files)
     csl: Path | None = None

@@ -4,10 +4,11 @@ Runs on the finished :class:`~report_build.model.Document`: every figure, table 
 has its id and number by then. Each placeholder left by :mod:`.refsyntax` becomes
 
 - ``<a class="xref" href="#fig-x">Figure 3</a>`` (the word from the strings file of the
-  document's language; ``[-@fig-x]`` gives the number alone; ``@sec-x`` gives "Section 4.2",
-  or "Chapter 4" for a chapter). With ``page_references: true`` the link also carries the
-  class ``xref-paged`` and ``data-page`` (the word for "p."), from which print CSS adds
-  " (p. 14)" by ``target-counter``; an ePub shows the link alone;
+  document's language, the number in its digits: "شکل ۳" in Persian; ``[-@fig-x]`` gives the
+  number alone; ``@sec-x`` gives "Section 4.2", or "Chapter 4" for a chapter). With
+  ``page_references: true`` the link also carries the class ``xref-paged`` and ``data-page``
+  (the word for "p."), from which print CSS adds " (p. 14)" by ``target-counter``; an ePub
+  shows the link alone;
 - a citation formatted by :class:`.citations.Formatter`, linked to its entry in the
   References chapter, which is added at the end (or fills a ``::: {#refs}`` div);
 - for the cross-references of other tools (:data:`.refsyntax.STYLES`): the number alone
@@ -50,6 +51,7 @@ from ..contract import (
     without_spoken_notes,
 )
 from ..model import Chapter, Document, Footnote, Table
+from ..numerals import digits
 from . import sanitize, theorems
 from .citations import Formatter
 from .passes.direction import first_strong_direction
@@ -100,11 +102,19 @@ def _subfigure(element: Any, found: dict[str, Target]) -> None:
 
 
 def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
-    """Every figure, table and heading that can be referred to, and the document's tables."""
+    """Every figure, table and heading that can be referred to, and the document's tables.
+
+    A target's number is written in the document's digits (:func:`..numerals.digits`: "2.1" is
+    "۲.۱" in Persian), as its caption and the pages print it; a statement's or an equation's is
+    read back from its label, which has them already (an equation's ``\\tag{x}`` as written)."""
     found: dict[str, Target] = {}
+
+    def shown(number: object) -> str:
+        return digits(number, doc.metadata.language, doc.metadata.latin_digits)
+
     for figure in doc.figures:
         if figure.id and figure.number:
-            found[figure.id] = Target("figure", str(figure.number), _text(figure.caption))
+            found[figure.id] = Target("figure", shown(figure.number), _text(figure.caption))
     tables = []
     for chapter in doc.chapters:
         root = lxml.html.fragment_fromstring(chapter.body or "<p></p>", create_parent="div")
@@ -122,11 +132,11 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                 ident = element.get("id")
                 text = _words(element)
                 if ident and depth == 1:
-                    found[ident] = Target("chapter", str(chapter.number or ""), chapter.title or text)
+                    found[ident] = Target("chapter", shown(chapter.number or ""), chapter.title or text)
                 elif ident:
                     numbered = chapter.number is not None
                     number = ".".join(str(n) for n in counters[:depth]) if numbered else ""
-                    found[ident] = Target("section", number, text)
+                    found[ident] = Target("section", shown(number), text)
             elif SUBFIGURE in (element.get("class") or "").split() and element.get("id"):
                 _subfigure(element, found)
             elif STATEMENT in (element.get("class") or "").split() and element.get("id"):
@@ -154,7 +164,7 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                 ident = element.get("id") or ""
                 tables.append(Table(number, ident, html.escape(text, quote=False)))
                 if ident:
-                    found[ident] = Target("table", str(number), text)
+                    found[ident] = Target("table", shown(number), text)
     return found, tuple(tables)
 
 

@@ -18,9 +18,11 @@ a displayed formula alone becomes ``<div class="math-display">``. Each writer ch
 rendering: MathML in the ePub and on the site, vector paths in the PDF (writers/pdf/math.py).
 
 A displayed formula with a label (``\\label{eq:x}``, bookdown's ``(\\#eq:x)``, Quarto's ``{#eq-x}``)
-or a ``\\tag{x}`` is numbered, "(3)" or "(x)" at its right; an ``align`` (``gather``,
+or a ``\\tag{x}`` is numbered, "(3)" or "(x)" at its right, the number in the document's
+digits ("(۳)" in Persian; the author's ``x`` as written); an ``align`` (``gather``,
 ``eqnarray``…) with one is numbered row by row as LaTeX numbers it, each number in a column of
-its own on its row and each label naming its row.
+its own on its row and each label naming its row. Those row numbers stay in Latin digits: they
+are part of the formula, which the PDF draws with its math font, and STIX Two Math has no others.
 
 A formula latex2mathml cannot read, or that uses a command it does not know, is a warning at
 its line and is shown as written, in code style (``<code class="math-source">``).
@@ -370,7 +372,7 @@ def typeset(root: Any, ctx: Context) -> None:
                 if label:
                     wrapper.set("id", label)
                 number = lxml_etree.SubElement(wrapper, "span", {"class": EQUATION_NUMBER})
-                number.text = tag or f"({numbered})"
+                number.text = tag or f"({ctx.digits(numbered)})"
             _put(element, wrapper, display)
         else:
             _put(element, mathml, display)

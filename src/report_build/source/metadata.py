@@ -460,8 +460,9 @@ KEYS: tuple[Key, ...] = (
     Key(
         "latin_digits",
         boolean,
-        "The layouts' own numbers (pages, chapters, notes, lists) in Latin digits 0-9 even in a language "
-        "whose readers expect others (Persian, Bengali, Egyptian Arabic: CLDR's default digits).",
+        "The numbers the build prints (pages, chapters, notes, lists; figure, table, section and equation "
+        "numbers in captions and cross-references) in Latin digits 0-9 even in a language whose readers "
+        "expect others (Persian, Bengali, Egyptian Arabic: CLDR's default digits).",
         ("latin-digits",),
     ),
     Key(

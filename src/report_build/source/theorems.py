@@ -161,7 +161,7 @@ def number(root: etree._Element, ctx: Context) -> None:
     """Number the statements (``div.statement``) by kind in the order of the text, and begin
     each with its label: "**Theorem 2** (name). " or "**Theorem 2.** " in its first paragraph (a
     paragraph of its own when it begins with something else); "*Proof.* " for the kinds not
-    numbered. The name's
+    numbered, the number in the document's digits ("**قضیه ۲**" in Persian). The name's
     paragraph goes into the label."""
     counts: dict[str, int] = {}
     for block in root.xpath(f"//div[contains(concat(' ', @class, ' '), ' {STATEMENT} ')]"):
@@ -175,7 +175,7 @@ def number(root: etree._Element, ctx: Context) -> None:
             counts[kind] = counts.get(kind, 0) + 1
             shown.text += " "
             count = etree.SubElement(shown, "span", {"class": STATEMENT_NUMBER})
-            count.text = str(counts[kind])
+            count.text = ctx.digits(counts[kind])
         names = block.xpath(f"p[@class='{STATEMENT_NAME}']")
         if names:
             name = names[0]

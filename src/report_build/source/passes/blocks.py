@@ -66,7 +66,9 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
     captioned figure of code, without an image (an R chunk's plot, which a build never draws), is
     numbered too, its code in the image's place. A figure of figures (Quarto's ``::: {#fig-x}``
     around images) is numbered once, its figures lettered "(a)", "(b)"… in their captions
-    (:func:`_subfigures`); around one figure, that figure takes its caption and id."""
+    (:func:`_subfigures`); around one figure, that figure takes its caption and id. The label's
+    number is in the document's digits (``figure.html`` prints it through the ``digits`` filter,
+    given the metadata)."""
     found: list[Figure] = []
     fresh = Slugger(set(root.xpath("//@id")))  # a generated id never takes one the manuscript gives
     for element in root.xpath("//figure[not(ancestor::figure)]"):
@@ -88,7 +90,9 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
                 figure = Figure(number, ident, "", plain_text(captions[0]), caption)
                 found.append(figure)
                 classes = " ".join(c for c in element.get("class", "").split() if c != "figure")
-                rendered = ctx.theme.render("figure.html", figure=figure, classes=classes, body=xhtml(code, tail=False))
+                rendered = ctx.theme.render(
+                    "figure.html", figure=figure, classes=classes, body=xhtml(code, tail=False), meta=ctx.metadata
+                )
                 replace_with_markup(element, rendered)
             continue
         classes = (element.get("class", "") + " " + (img.get("class", "") if img is not None else "")).split()
@@ -106,7 +110,9 @@ def figures(root: etree._Element, ctx: Context) -> list[Figure]:
         extra = [c for c in classes if c != "decorative"]
         size = {name: img.get(name) if img is not None else None for name in ("width", "height")}
         parent, position = element.getparent(), element.getparent().index(element)
-        rendered = ctx.theme.render("figure.html", figure=figure, classes=" ".join(extra), body="", **size)
+        rendered = ctx.theme.render(
+            "figure.html", figure=figure, classes=" ".join(extra), body="", meta=ctx.metadata, **size
+        )
         replace_with_markup(element, rendered)
         if stand_in is not None:
             drawn = parent[position].find(".//img")
@@ -153,7 +159,7 @@ def _subfigures(
             f"{letter} {text}".strip(),
         )
         size = {name: img.get(name) if img is not None else None for name in ("width", "height")}
-        parts.append(ctx.theme.render("figure.html", figure=sub, classes=SUBFIGURE, body="", **size))
+        parts.append(ctx.theme.render("figure.html", figure=sub, classes=SUBFIGURE, body="", meta=ctx.metadata, **size))
     captions = element.xpath("figcaption")
     caption = inner_xhtml(captions[0]) if captions else ""
     number = sum(1 for f in found if f.caption) + 1 if caption else 0
@@ -161,13 +167,14 @@ def _subfigures(
     figure = Figure(number, ident, "", plain_text(captions[0]) if captions else "", caption)
     found.append(figure)
     body = f'<div class="{SUBFIGURES}">{"".join(parts)}</div>'
-    replace_with_markup(element, ctx.theme.render("figure.html", figure=figure, classes="", body=body))
+    rendered = ctx.theme.render("figure.html", figure=figure, classes="", body=body, meta=ctx.metadata)
+    replace_with_markup(element, rendered)
 
 
 def tables(root: etree._Element, ctx: Context) -> None:
     """Wrap every table (``div.table-wrap``, ``short`` when it should not split from its
     caption, ``wide`` when it has many columns), give captioned tables an id and a numbered
-    label in the document's language."""
+    label in the document's language and digits ("جدول ۲" in Persian; the id keeps Latin ones)."""
     label = ctx.theme.strings.get("table", "Table")
     fresh = Slugger(set(root.xpath("//@id")))
     for table in list(root.iter("table")):
@@ -186,7 +193,7 @@ def tables(root: etree._Element, ctx: Context) -> None:
         if not table.get("id"):
             table.set("id", fresh(table_id(number)))
         span = etree.Element("span", {"class": TABLE_LABEL})
-        span.text = f"{label} {number}"
+        span.text = f"{label} {ctx.digits(number)}"
         span.tail = " " + (caption.text or "")
         caption.text = None
         caption.insert(0, span)

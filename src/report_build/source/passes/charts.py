@@ -806,7 +806,8 @@ def data_tables(root: etree._Element, ctx: Context, found: Found, figures: list[
         if element is None:
             continue
         if figure.number:
-            label = str(ctx.theme.strings.get("chart_data", "Data for Figure {number}")).format(number=figure.number)
+            words = str(ctx.theme.strings.get("chart_data", "Data for Figure {number}"))
+            label = words.format(number=ctx.digits(figure.number))
         else:
             label = str(ctx.theme.strings.get("chart_data_unnumbered", f"Data for the {figure_word.lower()}"))
         rendered = ctx.theme.render("chart-data.html", table=chart.table, label=label)

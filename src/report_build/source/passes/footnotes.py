@@ -40,6 +40,8 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
     definition stays as the text written (``[^label]``); a definition never called is left out;
     a note called only from inside another note is left out, and that call stays as written
     (a note cannot have notes of its own).
+    A call shows its number in the document's digits (``ctx.digits``: "۳" in Persian), as the
+    ePub and the site print it; its ids keep Latin digits.
     """
     definitions: dict[str, etree._Element] = {}
     in_notes = "ancestor::div[contains(concat(' ', @class, ' '), ' footnote ')]"
@@ -86,7 +88,7 @@ def footnotes(root: etree._Element, ctx: Context) -> Notes:
         call = etree.Element("a", {"class": NOTE_CALL, "href": f"#{note_ids[label]}", "role": NOTE_CALL_ROLE})
         calls[label] = calls.get(label, 0) + 1
         call.set("id", fresh(note_call_id(number, 0 if first else calls[label])))
-        call.text = str(number)
+        call.text = ctx.digits(number)  # as the PDF's counters print it; the ids stay ASCII
         call.tail = sup.tail
         sup.getparent().replace(sup, call)
         if first:
