@@ -1,5 +1,7 @@
 """The digits the layouts' own numbers are printed in: page numbers, chapter and note numbers,
-the contents' and cross-references' page numbers, list numbers.
+the contents' and cross-references' page numbers, list numbers; and the numbers the build writes
+into the text: figure, table, equation and theorem numbers in their labels, section numbers and
+the rest of what a cross-reference shows, note calls.
 
 A language's readers expect the digits CLDR gives as its default numbering system (Babel's
 ``Locale.default_numbering_system``): Latin ones in English, French, Hindi or Modern Standard
@@ -11,7 +13,14 @@ Persian ones in Persian, Pashto and Urdu in India (``arabext``), Bengali ones in
 The PDF takes them through one CSS counter style, ``rb-digits``, which :func:`counter_style_css`
 declares as an extension of the CSS predefined style for those digits (``arabic-indic``,
 ``persian``, ``bengali`` ...); the stylesheets name it wherever they print a counter. Numbers
-the templates write as text (a chapter's number, a note's) go through :func:`digits`.
+written as text go through :func:`digits`: those the templates write (a chapter's number, a
+note's, a figure's label, the lists of figures and tables) by the ``digits`` filter, those the
+reading passes write (a table's label, a statement's or an equation's number, a note call, a
+chart's data table) by ``Context.digits``, and what a cross-reference shows by
+:func:`..source.crossref.targets`. The site writes its side notes' numbers with it too. Ids,
+links and data attributes keep Latin digits, and so do the numbers the author writes (in the
+text, a table's cells, an equation's ``\\tag``) and the row numbers of an ``align``, which the
+PDF draws with the formula's math font.
 
 Invariant: a language whose digits are Latin, or whose CLDR numbering system has no CSS
 predefined counter style, gets ``decimal`` and its numbers unchanged, character for character.

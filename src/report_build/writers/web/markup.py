@@ -7,7 +7,8 @@ links back to their calls). Here, for the web only:
 - each note call is followed by a copy of the note, a *side note*: CSS sets it in the margin
   on wide screens and hides it on phones, where the call links to the note at the end of the
   page and the script (when it runs) expands the note in place instead. The copy is hidden
-  from assistive technology, which follows the call's link to the listed note;
+  from assistive technology, which follows the call's link to the listed note. Its number is
+  in the document's digits, as the call's (:func:`...numerals.digits`);
 - images point at the site's copies, rasters with ``srcset`` and their size;
 - whatever may be wider than the screen (a table, a code block, display math) scrolls inside a
   region of its own instead of widening the page: one a keyboard can reach (``tabindex="0"``)
@@ -26,6 +27,7 @@ from lxml import etree
 from ...contract import CHART_SCROLL, DOWNLOAD, MATH_DISPLAY, NOTE_CALL, TABLE_WRAP
 from ...errors import Diagnostics, RenderError
 from ...model import Document
+from ...numerals import digits
 from .assets import SiteImage
 from .pages import WebPage, resolve
 
@@ -142,7 +144,7 @@ def _side_notes(root: Any, page: WebPage, doc: Document) -> None:
         side.set("id", f"side-{call.get('id') or note.id}")  # a note called twice has two copies
         side.set("aria-hidden", "true")
         number = etree.Element("span", {"class": "sidenote-number"})
-        number.text = str(note.number)
+        number.text = digits(note.number, doc.metadata.language, doc.metadata.latin_digits)  # as the call has it
         number.tail = " " + (side.text or "")
         side.text = None
         side.insert(0, number)
