@@ -249,6 +249,43 @@ def test_image_without_alt_text_is_a_fault_unless_decorative(tmp_path):
     assert doc.figures[0].decorative and 'alt=""' in doc.chapters[0].body
 
 
+@pytest.mark.parametrize(
+    ("written", "pixels"),
+    [
+        ("300", 300),
+        ("300px", 300),
+        ("6.5in", 624),
+        ("2.54cm", 96),
+        ("72pt", 96),
+        (".5in", 48),
+        ("50%", None),
+        ("10em", None),
+    ],
+)
+def test_an_image_size_is_read_in_css_pixels(written, pixels):
+    from report_build.source.passes.images import size_in_pixels
+
+    assert size_in_pixels(written) == pixels
+
+
+def test_an_image_sized_in_lengths_is_sized_in_pixels_and_one_in_percent_is_left_out(tmp_path):
+    """pandoc's Word export sizes images in inches, Quarto in percent, old HTML both: HTML (and
+    EPUBCheck) takes a whole number of pixels only."""
+    import shutil
+
+    shutil.copy(GOLDEN / "pic.svg", tmp_path / "pic.svg")
+    manuscript = tmp_path / "r.md"
+    manuscript.write_text(
+        '---\ntitle: T\n---\n\n# One\n\n![A](pic.svg){width="6.5in" height="4.33in"}\n\n'
+        '<img src="pic.svg" alt="B" width="50%" height="120">\n',
+        encoding="utf-8",
+    )
+    draft = Diagnostics(echo=False)
+    body = load(manuscript, draft).chapters[0].body
+    assert 'alt="A" width="624" height="416"' in body and 'alt="B" height="120"' in body
+    assert [(w.line, w.message.split(":")[0]) for w in draft.warnings] == [(9, "image width '50%' left out")]
+
+
 def test_slug_names_the_outputs_when_the_title_cannot(tmp_path):
     from report_build.build import output_name, slugify
 

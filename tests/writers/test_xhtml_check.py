@@ -58,6 +58,7 @@ def test_a_valid_package_has_no_fault():
         ('<a href="c.xhtml">x</a>', "the package has no file 'c.xhtml'"),
         ('<a href="b.xhtml#missing">x</a>', "b.xhtml has no id 'missing'"),
         ('<img src="images/missing.png" alt="x"/>', "<img src='images/missing.png'>: the package has no such file"),
+        ('<img src="images/ok.png" alt="x" width="6.5in"/>', "<img> width '6.5in' is not a whole number"),
     ],
     ids=[
         "id-with-space",
@@ -81,6 +82,7 @@ def test_a_valid_package_has_no_fault():
         "missing-file",
         "missing-id-in-other-file",
         "missing-image",
+        "image-size-in-inches",
     ],
 )
 def test_each_class_of_fault_is_caught(body, words):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
@@ -17,6 +18,42 @@ from ..remote import placeholder
 from ..tree import Context, drop
 
 UNDESCRIBED = "undescribed"  # the class of an image written without alt text (a draft)
+
+
+# CSS pixels in one unit of each absolute length (CSS Values 4: 1in = 96px = 2.54cm = 72pt).
+PIXELS = {"px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6, "pt": 96 / 72, "pc": 16.0}
+LENGTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(px|in|cm|mm|q|pt|pc)?\s*$", re.IGNORECASE)
+
+
+def size_in_pixels(value: str) -> int | None:
+    """An image's ``width`` or ``height`` as HTML reads it (a whole number of CSS pixels), from
+    what pandoc, Quarto and old HTML write: ``300``, ``300px``, ``6.5in``, ``4cm``, ``72pt``.
+    None for a value no HTML attribute can hold (``50%``, ``10em``, ``auto``)."""
+    match = LENGTH.match(value)
+    if match is None:
+        return None
+    return round(float(match.group(1)) * PIXELS[(match.group(2) or "px").lower()])
+
+
+def _sizes(img: etree._Element, ctx: Context, line: int | None) -> None:
+    """``width`` and ``height`` in whole CSS pixels, the one form HTML (and so EPUBCheck) accepts:
+    a Word document exported by pandoc sizes its images in inches (``{width="6.5in"}``), which
+    an ePub reader refuses. A size in other terms (a percentage of the page, ems) is left out with
+    a warning: the image is shown at its own size, never wider than the text."""
+    for name in ("width", "height"):
+        value = img.get(name)
+        if value is None:
+            continue
+        pixels = size_in_pixels(value)
+        if pixels is None:
+            del img.attrib[name]
+            ctx.warn(
+                f"image {name} '{value}' left out: an image's size is given in pixels or lengths "
+                f'({name}=300, {name}="3in"); it is shown at its own size, never wider than the text',
+                line,
+            )
+        elif str(pixels) != value:
+            img.set(name, str(pixels))
 
 
 DARK_ONLY = ("#only-dark", "#gh-dark-mode-only")  # MkDocs Material's and GitHub's
@@ -73,6 +110,8 @@ def images(root: etree._Element, ctx: Context, embedded: Mapping[str, Embedded] 
             needle = "<img"  # raw HTML
             line = ctx.source.find(needle, after.get(needle, 0) + 1)
         after[needle] = line or after.get(needle, 0)
+        if img.get("width") is not None or img.get("height") is not None:
+            _sizes(img, ctx, line)
         decorative = "decorative" in img.get("class", "").split() or img.get("role") == "presentation"
         named = PurePosixPath(unquote(src)).name or "?"
         missing_alt = not (img.get("alt") or "").strip() and not decorative

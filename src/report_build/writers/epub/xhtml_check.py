@@ -10,7 +10,8 @@ EPUBCheck refuses and still exits 0:
   straight inside any of them; ``li``, ``dt``/``dd``, ``tr``, ``td``/``th`` nowhere else;
 - a block (``div``, ``p``, ``ul``, ``table`` ...) inside an element that holds phrasing only
   (``p``, a heading, ``span``, ``em`` ...);
-- a link to a file or id the package does not hold, an image or stylesheet it does not hold.
+- a link to a file or id the package does not hold, an image or stylesheet it does not hold;
+- an image's ``width`` or ``height`` that is not a whole number of pixels (``6.5in``, ``50%``).
 
 :func:`check_tree` checks one parsed tree (a whole page, or a chapter body on its own);
 :func:`check_package` checks every file and the references between them. Once the package is
@@ -157,6 +158,10 @@ def check_tree(root: etree._Element, file: str) -> list[Fault]:
             elif ident in seen:
                 faults.append(_fault(file, element, f"id '{ident}' is used twice"))
             seen.add(ident)
+        if name == "img":
+            for size in ("width", "height"):
+                if element.get(size) is not None and not element.get(size).isdigit():
+                    faults.append(_fault(file, element, f"<img> {size} '{element.get(size)}' is not a whole number"))
         parent = element.getparent()
         parent_name = _local(parent) if parent is not None else ""
         if name in ALLOWED_PARENTS and parent is not None and parent_name not in ALLOWED_PARENTS[name]:
