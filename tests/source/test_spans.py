@@ -22,7 +22,13 @@ def _html(text: str) -> str:
         ("Say [bonjour *là*]{lang=fr} now.", '<p>Say <span lang="fr">bonjour <em>là</em></span> now.</p>'),
         ("[a [b] c]{.smallcaps #term dir=rtl}", '<p><span class="smallcaps" dir="rtl" id="term">a [b] c</span></p>'),
         ("[x]{lang=th onclick=alert(1) style=color:red}", '<p><span lang="th">x</span></p>'),  # a passage's only
-        ("[x]{foo=bar} and [x]{lang=fr!}", "<p>[x]{foo=bar} and [x]{lang=fr!}</p>"),  # no span: as written
+        ("[x]{lang=fr!} and [x]{y}", "<p>[x]{lang=fr!} and [x]{y}</p>"),  # no span: as written
+        # pandoc's Word export: its styles' names, underlined and highlighted text, bookmarks, wrapped lines
+        ('[x]{custom-style="Strong"}', "<p><span>x</span></p>"),
+        ("[a\nb]{.underline} [c]{.mark .d}", '<p><u>a\nb</u> <mark class="d">c</mark></p>'),
+        ("[]{#_Toc12 .anchor}Summary", '<p><span class="anchor" id="_Toc12"></span>Summary</p>'),
+        ('x ![x](a.png){width="3in"\nheight="2in"}', '<p>x <img alt="x" height="2in" src="a.png" width="3in" /></p>'),
+        ("A *b*{.c\n#d} e", '<p>A <em class="c" id="d">b</em> e</p>'),
         ("[@smith]{.x}, [^n]{.x}, [link](https://example.org){.c}", None),  # citations, notes and links stay theirs
         # an inline attribute list reads up to its own brace: the text after it stays in place
         ("A *l*{.c} and [x]{lang=fr} b.", '<p>A <em class="c">l</em> and <span lang="fr">x</span> b.</p>'),

@@ -159,4 +159,5 @@ def div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list
     extra = "".join(
         f' {name}="{html.escape(value)}"' for name, value in attributes.items() if name in ("lang", "dir", "title")
     )
-    return ["", f'<div class="{names}"{id_attribute}{extra} markdown="1">', ""]
+    class_attribute = f' class="{names}"' if names else ""  # ::: {custom-style="Quote"}: no class
+    return ["", f'<div{class_attribute}{id_attribute}{extra} markdown="1">', ""]

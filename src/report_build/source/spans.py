@@ -19,12 +19,22 @@ import markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import ETX, STX
 
-PATTERN = r"(?<![\]!\\])\[(?![\^@ ])((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]\{([^{}\n]+)\}"
+PATTERN = r"(?<![\]!\\])\[(?![\^@ ])((?:[^\[\]]|\[[^\[\]]*\])*)\]\{([^{}]+)\}"
 """``[`` text (one level of brackets inside; not a footnote call, a citation or a task box; not the
-second bracket of a reference link ``[text][ref]{.x}`` nor an image) ``]{attributes}``."""
+second bracket of a reference link ``[text][ref]{.x}`` nor an image) ``]{attributes}``. The text
+and the attributes may run over line ends (pandoc wraps its Markdown at 72 columns); the text may
+be empty: ``[]{#_Toc12 .anchor}`` is an anchor, where a Word document exported by pandoc had a
+bookmark."""
+ELEMENTS = {"underline": "u", "mark": "mark"}
+"""Classes pandoc writes as an element of their own in HTML: Word's underlined and highlighted text."""
 LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 DIRECTIONS = frozenset({"ltr", "rtl", "auto"})
+ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][\w.:-]*$")
+ESCAPED = re.compile(re.escape(STX) + r"(\d+)" + re.escape(ETX))
+"""A character Python-Markdown's backslash escapes stashed (a ``#`` starting a line, escaped so that
+it opens no heading)."""
 
 
 class SpanPattern(InlineProcessor):
@@ -37,7 +47,8 @@ class SpanPattern(InlineProcessor):
             return None, None, None  # [text]{.x} where [text]: url is defined: a link, with attributes
         attributes: dict[str, str] = {}
         classes: list[str] = []
-        for name, value in get_attrs(m.group(2)):
+        other = False  # an attribute of pandoc's that no passage keeps (custom-style="Strong")
+        for name, value in get_attrs(" ".join(m.group(2).split())):
             if name == "." and value:
                 classes.append(value)
             elif name == "id" and value:
@@ -46,9 +57,13 @@ class SpanPattern(InlineProcessor):
                 attributes["lang"] = value
             elif name == "dir" and value in DIRECTIONS:
                 attributes["dir"] = value
-        if not attributes and not classes:
-            return None, None, None  # {x} or {key=value} alone: not a span, the text stays as written
-        span = etree.Element("span", attributes)
+            elif name not in ("lang", "dir", ".") and value and ATTRIBUTE_NAME.match(name):
+                other = True
+        if not attributes and not classes and not other:
+            return None, None, None  # {x}, {lang=fr!} alone: not a span, the text stays as written
+        tag = next((ELEMENTS[c] for c in classes if c in ELEMENTS), "span")
+        classes = [c for c in classes if c not in ELEMENTS or ELEMENTS[c] != tag]
+        span = etree.Element(tag, attributes)
         if classes:
             span.set("class", " ".join(classes))
         span.text = m.group(1)  # its Markdown is read by the patterns after this one
@@ -56,9 +71,15 @@ class SpanPattern(InlineProcessor):
 
 
 class InlineAttributes(AttrListTreeprocessor):
-    """attr_list, its inline lists read up to their first ``}``."""
+    """attr_list, its inline lists read up to their first ``}``, over line ends too: pandoc wraps
+    its Markdown at 72 columns, so a Word document it exports sizes an image on two lines
+    (``![](media/image1.png){width="3.2in"`` and ``height="2.1in"}``)."""
 
-    INLINE_RE = re.compile(r"^\{\:?[ ]*([^\}\n ][^\}\n]*)\}")
+    INLINE_RE = re.compile(r"^\{\:?[ ]*([^\}\s][^\}]*)\}")
+
+    def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
+        attrs_string = ESCAPED.sub(lambda m: chr(int(m.group(1))), attrs_string)  # "#id" starting a line
+        return super().assign_attrs(elem, " ".join(attrs_string.split()), strict=strict)
 
 
 class SpanExtension(Extension):
