@@ -38,6 +38,21 @@ GRID = """\
 """
 
 
+SPANNED = """\
++----------+----------+----------+
+| Site     | Month               |
+|          +----------+----------+
+|          | May      | June     |
++:=========+=========:+:========:+
+| North    | **12**   | 30       |
++----------+----------+          +
+| South    | 4        |          |
++----------+----------+----------+
+
+: Visits by site {#tbl-visits}
+"""
+
+
 def rows(root) -> list[list[str]]:
     return [[cell.text_content() for cell in row] for row in root.iter("tr")]
 
@@ -67,6 +82,24 @@ def test_a_grid_table_joins_each_cells_lines(tmp_path):
     assert [cell.get("class") for cell in root.iter("th")] == [None, "align-right"]
 
 
+def test_a_grid_table_whose_cells_span_columns_and_rows_is_a_table_with_spans(tmp_path):
+    """As pandoc 3 writes a Word table with merged cells: it was left as written, its borders
+    and bars in the text."""
+    root, diagnostics = read_chapters(tmp_path, SPANNED + "\nSee @tbl-visits.\n")
+    assert rows(root) == [["Site", "Month"], ["May", "June"], ["North", "12", "30"], ["South", "4"]]
+    cells = [(c.tag, c.get("colspan"), c.get("rowspan"), c.get("class")) for c in root.iter("th", "td")]
+    assert cells[:2] == [("th", None, "2", "align-left"), ("th", "2", None, "align-right")]
+    assert cells[4] == ("td", None, None, "align-left") and cells[6] == ("td", None, "2", "align-center")
+    assert root.find(".//td/strong") is not None and root.find(".//table").get("id") == "tbl-visits"
+    assert root.xpath("string(//a[@href='#tbl-visits'])") == "Table\u00a01" and not diagnostics.warnings
+    assert "+---" not in root.text_content()
+
+
+def test_a_grid_whose_borders_do_not_close_its_cells_is_left_as_written():
+    broken = ["+----+----+", "| a  | b  |", "+----+    +", "| c    d  |", "+----+----+"]
+    assert rewrite(broken) == broken
+
+
 def test_text_that_only_looks_like_a_table_is_left_as_written():
     text = [
         "A heading",
@@ -77,7 +110,7 @@ def test_text_that_only_looks_like_a_table_is_left_as_written():
         "```",
         "",
         "+---+---+",
-        "| spans |",  # a cell across two columns: left as written
+        "| spans |",  # one cell across two columns, and nothing else: a box, no table
         "+---+---+",
         "",
         "words above",
@@ -104,6 +137,6 @@ def test_a_table_in_a_list_item_stays_in_it(tmp_path):
 
 
 def test_a_table_keeps_its_line_count():
-    for table in (SIMPLE, MULTILINE, GRID):
+    for table in (SIMPLE, MULTILINE, GRID, SPANNED):
         lines = table.split("\n")
         assert len(rewrite(lines)) == len(lines)

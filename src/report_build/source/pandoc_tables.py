@@ -10,12 +10,15 @@ multiline table's last row above its closing dashes was a setext heading, in the
 - a **multiline table**: a line of dashes, the header (one or more lines), the dash runs, rows
   separated by blank lines (a cell's lines joined), a closing line of dashes;
 - a **grid table**: ``+---+---+`` borders, ``|`` between cells, ``+===+`` under the header; a
-  cell's lines joined. One whose cells span columns or rows is left as written.
+  cell's lines joined. A cell may span columns or rows, as pandoc 3 writes a Word table with
+  merged cells: a border or a ``|`` left out where it spans.
 
 Each becomes ``| a | b |`` lines with a delimiter row, outside fenced code; a ``|`` in a cell is
-escaped. Invariant: a text with none of these forms comes out line for line as it went in, and
-a table keeps its line count (blank lines stand for the lines it took), so messages keep
-their lines.
+escaped. A grid table with spanning cells, which a pipe table cannot hold, becomes a raw HTML
+table with ``colspan`` and ``rowspan``, one line a row, each cell's text Markdown (inline).
+
+Invariant: a text with none of these forms comes out line for line as it went in, and a table
+keeps its line count (blank lines stand for the lines it took), so messages keep their lines.
 """
 
 from __future__ import annotations
@@ -51,6 +54,12 @@ def rewrite(lines: list[str]) -> list[str]:
             index += 1
             continue
         found = _grid(lines, index) or _multiline(lines, index) or _simple(lines, index)
+        spanned = _spanned_grid(lines, index) if found is None else None
+        if spanned is not None and not hidden.intersection(range(index, spanned[0])):
+            end, table = spanned
+            out[index:end] = table + [""] * (end - index - len(table))
+            index = end
+            continue
         if found is None or hidden.intersection(range(index, found[0])):
             index += 1
             continue
@@ -187,3 +196,109 @@ def _grid(lines: list[str], index: int) -> tuple[int, list[list[str]], list[str]
         left, right = segment.startswith(":"), segment.endswith(":")
         aligns.append(":---:" if left and right else "---:" if right else ":---" if left else "---")
     return end, rows, aligns
+
+
+GRID_LINE = re.compile(r"^ {0,3}[+|].*[+|] *$")
+"""A line of a grid table whose cells span rows: a border may run between ``|`` (``|   +---+``)."""
+Cell = tuple[int, int, int, int]
+"""A grid cell's corners: top line, left column, bottom line, right column."""
+
+
+def _spanned_grid(lines: list[str], index: int) -> tuple[int, list[str]] | None:
+    """A grid table whose cells span columns or rows, its top border ``lines[index]``: (the line
+    after it, its lines as raw HTML), or None when the borders do not close every cell."""
+    if not GRID_BORDER.match(lines[index]):
+        return None
+    indent = len(lines[index]) - len(lines[index].lstrip(" "))
+    end = index + 1
+    while end < len(lines) and GRID_LINE.match(lines[end]):
+        end += 1
+    while end > index + 1 and not GRID_BORDER.match(lines[end - 1]):
+        end -= 1
+    if end < index + 3:
+        return None
+    width = max(len(line.rstrip()) for line in lines[index:end]) - indent
+    grid = [line.rstrip()[indent:].ljust(width) for line in lines[index:end]]
+    cells = _grid_cells(grid)
+    if cells is None or len(cells) < 2:
+        return None
+    tops = sorted({top for top, *_ in cells} | {bottom for *_, bottom, _right in cells})
+    lefts = sorted({left for _top, left, *_ in cells} | {right for *_, right in cells})
+    header_rule = next((y for y, line in enumerate(grid) if "=" in line and line.startswith("+")), None)
+    rule = grid[header_rule if header_rule is not None else 0]
+    rows: dict[int, list[str]] = {}
+    for top, left, bottom, right in sorted(cells):
+        text = " ".join(" ".join(grid[y][left + 1 : right].split()) for y in range(top + 1, bottom)).strip()
+        tag = "th" if header_rule is not None and bottom <= header_rule else "td"
+        span = [
+            f'{name}="{count}"'
+            for name, count in (
+                ("colspan", lefts.index(right) - lefts.index(left)),
+                ("rowspan", tops.index(bottom) - tops.index(top)),
+            )
+            if count > 1
+        ]
+        segment = rule[left + 1 : lefts[lefts.index(left) + 1]]
+        align = {(True, True): "center", (False, True): "right", (True, False): "left"}.get(
+            (segment.startswith(":"), segment.endswith(":"))
+        )
+        attributes = " ".join([*span, *([f'class="align-{align}"'] if align else []), 'markdown="span"'])
+        rows.setdefault(top, []).append(f"<{tag} {attributes}>{text}</{tag}>")
+    head = [top for top in rows if header_rule is not None and top < header_rule]
+    body = [top for top in rows if top not in head]
+    table = []
+    for part, tops_of_part in (("thead", head), ("tbody", body)):
+        if tops_of_part:
+            table.append(f'<{part} markdown="1">')
+            table.extend(f'<tr markdown="1">{"".join(rows[top])}</tr>' for top in tops_of_part)
+            table.append(f"</{part}>")
+    # one line to open, one to close, one a row: never more lines than the grid took
+    opened = ['<table markdown="1">' + table[0], *table[1:-1], table[-1] + "</table>"]
+    joined = [line for line in opened if line != "</thead>"]
+    joined = [line.replace('<tbody markdown="1">', '</thead><tbody markdown="1">') if head else line for line in joined]
+    if len(joined) > end - index:
+        return None
+    return end, [" " * indent + line for line in joined]
+
+
+def _grid_cells(grid: list[str]) -> list[Cell] | None:
+    """Every cell of a grid, found from its top left corner as docutils finds them: along its top
+    border to a corner from which a side runs down to a bottom border that runs back. None when
+    the cells do not tile the grid."""
+    height, width = len(grid), len(grid[0])
+    corners, cells = [(0, 0)], []
+    done = [0] * width  # for each column, the bottom of the last cell found over it
+    while corners:
+        top, left = corners.pop(0)
+        if top >= height - 1 or left >= width - 1 or top < done[left] or grid[top][left] != "+":
+            continue  # the bottom or right border, or a corner inside a cell that spans over it
+        found = _cell_from(grid, top, left)
+        if found is None:
+            continue
+        bottom, right = found
+        cells.append((top, left, bottom, right))
+        done[left:right] = [bottom] * (right - left)
+        corners.extend([(top, right), (bottom, left)])
+        corners.sort()
+    area = sum((bottom - top) * (right - left) for top, left, bottom, right in cells)
+    return cells if area == (height - 1) * (width - 1) else None
+
+
+def _cell_from(grid: list[str], top: int, left: int) -> tuple[int, int] | None:
+    """The bottom line and right column of the cell whose top left corner is at ``(top, left)``."""
+    for right in range(left + 1, len(grid[0])):
+        char = grid[top][right]
+        if char not in "-=:+":
+            return None
+        if char != "+":
+            continue
+        for bottom in range(top + 1, len(grid)):
+            down = grid[bottom][right]
+            if down == "+":
+                if all(grid[bottom][x] in "-=:+" for x in range(left, right + 1)) and all(
+                    grid[y][left] in "|+" for y in range(top, bottom + 1)
+                ):
+                    return bottom, right
+            elif down != "|":
+                break
+    return None
