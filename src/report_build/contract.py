@@ -74,7 +74,8 @@ VIDEO = "video"
 
 PASSAGE = "passage"
 """Class of a titled passage (``<div class="passage tab">``: one tab of a tab set; ``passage
-component``: what an unknown MDX component wraps); its title is the ``<p>`` of :data:`PASSAGE_TITLE`."""
+component``: what an unknown MDX component wraps; ``passage embed``: a note embedded in another,
+Obsidian's ``![[Note]]``); its title is the ``<p>`` of :data:`PASSAGE_TITLE`."""
 
 PASSAGE_TITLE = "passage-title"
 

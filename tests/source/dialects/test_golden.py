@@ -14,7 +14,14 @@ from report_build import Diagnostics
 from report_build.source.parse import load
 
 HERE = Path(__file__).resolve().parent
-SAMPLES = sorted(p for p in HERE.rglob("*") if p.suffix in (".md", ".Rmd") and p.parent != HERE)
+SAMPLES = sorted(
+    p
+    for p in HERE.rglob("*")
+    if p.suffix in (".md", ".Rmd")
+    and p.parent != HERE
+    and not any(part.startswith("_") for part in p.relative_to(HERE).parts)
+)
+"""Every sample; the files in a folder whose name starts with "_" are its parts (an Obsidian vault's other notes)."""
 
 
 def golden_text(path: Path) -> str:

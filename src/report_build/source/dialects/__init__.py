@@ -1,7 +1,7 @@
 """The syntax of other tools, each dialect in a module of its own, registered by name.
 
 Documents come from MkDocs (Material), Docusaurus (MDX), Jupyter Book (MyST), Hugo, bookdown
-(R Markdown) and GitLab. Each dialect reads its tool's syntax as that tool's reader does and turns it into
+(R Markdown), GitLab and Obsidian. Each dialect reads its tool's syntax as that tool's reader does and turns it into
 what the rest of the pipeline already reads (callouts, figures, footnotes, references), so that
 nothing downstream knows which tool wrote the text. A dialect has up to two parts:
 
@@ -29,20 +29,22 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import bookdown, docusaurus, gitlab, hugo, mkdocs, myst
+from . import bookdown, docusaurus, gitlab, hugo, mkdocs, myst, obsidian
 from .common import FileContext, Numbered
 
 MODULES = {
     "hugo": hugo,
     "docusaurus": docusaurus,
     "bookdown": bookdown,
+    "obsidian": obsidian,
     "myst": myst,
     "mkdocs": mkdocs,
     "gitlab": gitlab,
 }
 """Every dialect by name, in the order their line passes run: Hugo's shortcodes may wrap
 anything, so they go first; an R chunk (```` ```{r} ````) is read before a MyST directive
-(```` ```{note} ````) could be."""
+(```` ```{note} ````) could be; Obsidian's ``%%`` comments before MyST's ``%`` comment lines take
+their lines."""
 
 NAMES = tuple(MODULES)
 

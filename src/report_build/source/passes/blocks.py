@@ -32,7 +32,8 @@ def callouts(root: etree._Element, ctx: Context) -> None:
     renders. A title that is only the kind's default ("Note", which the syntax writes when the
     author gives none) is the word of the document's language (``callouts`` in the strings). One
     marked ``collapsible`` (MkDocs ``???``) is rendered with ``collapsible`` (and ``open``, for
-    ``???+``) set; nested callouts are rendered inner first."""
+    ``???+``) set; nested callouts are rendered inner first. A ``quote`` without a title of its own
+    is a pull quote; with one (Obsidian's ``> [!quote] A driver``), a callout under its title."""
     words = ctx.theme.strings.get("callouts") or {}
     for block in reversed(root.xpath("//div[contains(concat(' ', @class, ' '), ' admonition ')]")):
         classes = block.get("class", "").split()
@@ -42,6 +43,8 @@ def callouts(root: etree._Element, ctx: Context) -> None:
             title_html = inner_xhtml(title)
             if len(title) == 0 and (title.text or "").strip() == kind.capitalize() and words.get(kind):
                 title_html = escape(str(words[kind]), quote=False)
+            if kind == "quote" and len(title) == 0 and (title.text or "").strip() == "Quote":
+                title_html = ""  # the kind's name, which the syntax writes for an untitled quote: a pull quote
             drop(title, keep_tail=False)
         body = inner_xhtml(block)
         rendered = ctx.theme.render(
