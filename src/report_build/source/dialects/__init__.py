@@ -1,9 +1,9 @@
 """The syntax of other tools, each dialect in a module of its own, registered by name.
 
 Documents come from MkDocs (Material), Docusaurus (MDX), Jupyter Book (MyST), Hugo, bookdown
-(R Markdown), GitLab and Obsidian. Each dialect reads its tool's syntax as that tool's reader does and turns it into
-what the rest of the pipeline already reads (callouts, figures, footnotes, references), so that
-nothing downstream knows which tool wrote the text. A dialect has up to two parts:
+(R Markdown), GitLab, Obsidian and GitBook. Each dialect reads its tool's syntax as that tool's
+reader does and turns it into what the rest of the pipeline already reads (callouts, figures,
+footnotes, references), so that nothing downstream knows which tool wrote the text. A dialect has up to two parts:
 
 - a *line pass*, ``lines(numbered, context)``, run on each file's lines while the manuscript is
   composed (:mod:`..compose`), before conditions, includes and variables: block syntax (a Hugo
@@ -29,11 +29,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import bookdown, docusaurus, gitlab, hugo, mkdocs, myst, obsidian
+from . import bookdown, docusaurus, gitbook, gitlab, hugo, mkdocs, myst, obsidian
 from .common import FileContext, Numbered
 
 MODULES = {
     "hugo": hugo,
+    "gitbook": gitbook,
     "docusaurus": docusaurus,
     "bookdown": bookdown,
     "obsidian": obsidian,
