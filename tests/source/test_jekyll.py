@@ -69,12 +69,34 @@ def test_myst_substitutions_from_the_front_matter(tmp_path):
     assert [w.message.split(":")[0] for w in diagnostics.warnings] == ["template tag '{{ other }}' removed"]
 
 
+def test_a_page_variable_is_the_front_matter_value_and_a_heading_left_empty_goes(tmp_path):
+    """Jekyll's ``# {{ page.title }}`` and VuePress's ``# {{ $frontmatter.title }}`` left a heading
+    without text, which stopped the build."""
+    from report_build import Diagnostics, load
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: Field *Guide*\nversion: 2\n---\n\n# {{ $frontmatter.title }}\n\n"
+        "Version {{ page.version }} ({{ $page.title }}, {{page.meta.version}}).\n\n"
+        "## {{ site.name }}\n\nText under it.\n",
+        encoding="utf-8",
+    )
+    diagnostics = Diagnostics(echo=False)
+    document = load(manuscript, diagnostics)
+    assert document.chapters[0].body.startswith('<h1 id="field-guide">Field *Guide*</h1>')
+    assert "Version 2 (Field *Guide*, 2).</p>\n<p>Text under it." in document.chapters[0].body
+    assert [(w.line, w.message.split(":")[0]) for w in diagnostics.warnings] == [
+        (10, "template tag '{{ site.name }}' removed"),
+        (3, "unknown front matter key 'version' is ignored"),
+    ]
+
+
 def test_raw_tags_in_a_code_span_are_text_unless_they_wrap_its_content(tmp_path):
     """Found in review: `{% raw %}` in a code span emptied both spans and left raw mode on for
     the rest of the file, so later tags were printed."""
     root, diagnostics = read_chapters(
         tmp_path,
-        "Wrap tags in `{% raw %}` and `{% endraw %}` to show them.\n\nThen {{ page.title }} goes.\n",
+        "Wrap tags in `{% raw %}` and `{% endraw %}` to show them.\n\nThen {{ site.title }} goes.\n",
     )
     assert [code.text for code in root.iter("code")] == ["{% raw %}", "{% endraw %}"]
     assert [w.line for w in diagnostics.warnings] == [9]

@@ -17,6 +17,13 @@ PARAM = re.compile(r"(\w+)\s*=\s*\"([^\"]*)\"")
 LIQUID = re.compile(r"(?<!\{)\{%.*?%\}(?!\})|\{\{(?![<%]).*?\}\}")  # not Hugo's {{< … >}} and {{% … %}}
 RAW = re.compile(r"\{%-?\s*(end)?raw\s*-?%\}")
 SUBSTITUTION = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
+PAGE_VARIABLE = re.compile(
+    r"\{\{\s*(?:\$frontmatter|\$page\.frontmatter|\$page|page\.meta|page)\.([A-Za-z_]\w*)\s*\}\}"
+)
+"""A template variable naming the page's own front matter: Jekyll's and mkdocs-macros' ``{{ page.title }}``
+(``page.meta.x``), VuePress's and VitePress's ``{{ $frontmatter.title }}`` (``$page.title``)."""
+ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>#|!$~^=])")
 BLOCK_IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
 KRAMDOWN_TOC = re.compile(r"^\s*\{:\s*toc\s*\}\s*$")
 TOC_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s+")  # the list item {:toc} replaces: "* TOC", "1. TOC"
@@ -36,6 +43,7 @@ def preprocess(
     first_line: int,
     warn: Warn,
     substitutions: dict[str, str] | None = None,
+    page: dict[str, str] | None = None,
 ) -> list[str]:
     """Rewrite Liquid tags and kramdown attribute lists; ``first_line`` is the file line of lines[0].
     A block attribute list (``{: .class}``) alone on its line is removed, but after a table, which
@@ -45,8 +53,11 @@ def preprocess(
     (Jekyll's Liquid, mkdocs-macros, Jinja): it is removed, with a warning, except where it is
     text to show: in fenced, indented or inline code, and between ``{% raw %}`` and
     ``{% endraw %}`` (whose tags go). ``{{ name }}`` naming one of MyST's front-matter
-    ``substitutions`` is its value. Jekyll's ``{% highlight ruby %}`` … ``{% endhighlight %}``,
-    each tag on its own line, is fenced code in that language, as Jekyll shows it."""
+    ``substitutions`` is its value, and a variable naming the page's front matter (``page``: its
+    values by key; ``{{ page.title }}``, ``{{ $frontmatter.title }}``) the value it names. A
+    heading that held only tags removed is removed too, rather than left without text. Jekyll's
+    ``{% highlight ruby %}`` … ``{% endhighlight %}``, each tag on its own line, is fenced code in
+    that language, as Jekyll shows it."""
     out = list(lines)
     # Every rewrite here starts at a brace ("{{", "{%", "{:"), and the raw state changes only at
     # a tag: a line without one is kept as it is, and a text without one is returned at once.
@@ -83,20 +94,29 @@ def preprocess(
                 if number_in_line % 2:  # a raw tag's group: None opens, "end" closes
                     raw = piece is None
                 else:
-                    pieces.append(piece if raw else _template(piece, number, warn, substitutions))
+                    pieces.append(piece if raw else _template(piece, number, warn, substitutions, page))
             if span is not None:  # code is shown as written; `{% raw %}…{% endraw %}` in it shows what it holds
                 code = span.group()
                 whole = "end" in RAW.findall(code) and None in [m.group(1) for m in RAW.finditer(code)]
                 pieces.append(RAW.sub("", code) if whole else code)
                 at = span.end()
         out[index] = "".join(pieces)
+        if out[index] != line and ATX_HEADING.match(out[index]) and not out[index].strip(" \t#"):
+            out[index] = ""  # "# {{ site.title }}": a heading without text, which nothing could show
     return out
 
 
-def _template(text: str, number: int, warn: Warn, substitutions: dict[str, str] | None) -> str:
-    """``text`` (no code in it) with MyST's substitutions made and the other template tags removed."""
+def _template(
+    text: str, number: int, warn: Warn, substitutions: dict[str, str] | None, page: dict[str, str] | None = None
+) -> str:
+    """``text`` (no code in it) with MyST's substitutions and the page's variables made, and the
+    other template tags removed."""
     if substitutions:
         text = SUBSTITUTION.sub(lambda m: substitutions.get(m.group(1), m.group()), text)
+    if page and ("page" in text or "$frontmatter" in text):
+        text = PAGE_VARIABLE.sub(
+            lambda m: PUNCTUATION.sub(r"\\\1", page[m.group(1)]) if m.group(1) in page else m.group(), text
+        )
     for tag in LIQUID.findall(text):
         warn(
             f"template tag '{tag}' removed: a site's template engine (Jekyll's Liquid, mkdocs-macros, Jinja) "
@@ -150,3 +170,14 @@ def _include(match: re.Match[str], number: int, warn: Warn) -> str:
     heading = params.get("heading", "")
     title = f'<p class="admonition-title">{html.escape(heading)}</p>' if heading else ""
     return f'<div class="admonition note">{title}<p>{html.escape(content)}</p></div>'
+
+
+def page_values(front: dict) -> dict[str, str]:
+    """The front matter's values a template variable may name: its texts, numbers and dates."""
+    import datetime as dt
+
+    found = {}
+    for key, value in front.items():
+        if isinstance(value, (str, int, float, dt.date)) and not isinstance(value, bool):
+            found[str(key)] = " ".join(str(value).split())
+    return found

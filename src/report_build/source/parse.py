@@ -148,7 +148,12 @@ def _read_text(
         diagnostics.warn(message, path, line)
 
     body_lines = jekyll.preprocess(
-        body.split("\n"), source.code_lines, offset + 1, warn_at, substitutions_of(raw.get("substitutions"))
+        body.split("\n"),
+        source.code_lines,
+        offset + 1,
+        warn_at,
+        substitutions_of(raw.get("substitutions")),
+        jekyll.page_values(raw),
     )
     guards.check_source_nesting(source, body_lines, offset + 1)
 
