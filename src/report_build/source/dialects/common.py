@@ -233,3 +233,52 @@ def colon_opener(line: str) -> str | None:
     if PANDOC_DIV.match(line):
         return "pandoc"
     return None
+
+
+# -- markdown-it-container blocks ------------------------------------------------------------
+
+CONTAINER = re.compile(r"^(\s*)(:{3,})\s*([\w-]+)(?:\s+(.*?))?\s*$")
+"""A ``:::`` container's opening as markdown-it-container reads it (VuePress, VitePress, HackMD):
+its indentation, colons, name and the rest of the line (a title)."""
+ANY_OPENING = re.compile(r"^\s*:{3,}\s*\S")
+Container = Callable[[str, str, str, int], tuple[list[str], list[str]] | None]
+"""What a dialect makes of one container it reads: ``(name, title, indentation, line)`` to the
+lines that open it and those that close it, or None to leave it to another reader."""
+
+
+def colon_containers(numbered: Numbered, context: FileContext, read: Container, tool: str) -> Numbered:
+    """The lines with the ``:::`` containers ``read`` takes rewritten, each closed at the ``:::``
+    that closes it; every other ``:::`` block (a Docusaurus admonition, a pandoc div, a MyST
+    fence) is counted, so that its closing line is never taken for one of them, and left as it
+    is. A container never closed is closed at the end of the file, with a warning naming ``tool``."""
+    if not any(":::" in line for line, _number in numbered):
+        return numbered
+    code = code_lines(numbered)
+    out: Numbered = []
+    opened: list[tuple[str, int, list[str]] | None] = []  # each open block: (name, line, closing lines) if read
+    for index, (line, number) in enumerate(numbered):
+        if index in code or ":::" not in line:
+            out.append((line, number))
+            continue
+        if COLON_CLOSE.match(line) or re.match(r"^\s*:{3,}\s*$", line):
+            if opened:
+                mine = opened.pop()
+                if mine is not None:
+                    out.extend((text, number) for text in mine[2])
+                    continue
+            out.append((line, number))
+            continue
+        container = CONTAINER.match(line)
+        written = read(container.group(3), container.group(4) or "", container.group(1), number) if container else None
+        if written is not None:
+            opened.append((container.group(3), number, written[1]))
+            out.extend((text, number) for text in written[0])
+            continue
+        if ANY_OPENING.match(line):
+            opened.append(None)
+        out.append((line, number))
+    for mine in reversed(opened):
+        if mine is not None:
+            context.warn(f"{tool} container '::: {mine[0]}' is never closed; closed at the end of the file", mine[1])
+            out.extend((text, numbered[-1][1]) for text in mine[2])
+    return out

@@ -1,0 +1,183 @@
+"""VuePress and VitePress pages, read as their sites show them.
+
+- ``::: details Title`` … ``:::``: a callout a site shows closed (the PDF open); ``::: code-group``
+  with fences labelled ``[npm]``: a tab set, each fence a tab under its label; ``::: v-pre``
+  and ``::: raw``: their content, the braces in it as written. ``::: tip``, ``::: warning Title``,
+  ``::: danger`` and ``::: info`` are the Docusaurus reading's (:mod:`.docusaurus`);
+- ``[[toc]]`` on a line of its own: the page's contents, as ``[TOC]`` gives them;
+- ``{{ $frontmatter.title }}`` (``$page.title``, any front-matter key) is read with the other
+  template tags (:mod:`..jekyll`);
+- ``<Badge text="beta" type="tip"/>`` (or ``<Badge>beta</Badge>``): its text, as a small label;
+  ``<ClientOnly>`` lines go, their content stays;
+- a fence's line marks, ```` ```js{2} ````, ```` ```ts:line-numbers ````: code in its language
+  (no layout marks lines);
+- ``<<< @/snippets/code.js`` (VitePress ``<<< ./code.js#region{2} [label]``): the file's code,
+  fenced, read from inside the manuscript's folder (``@`` is the manuscript's folder); a file
+  that is not there is left out, with a warning.
+
+Invariant: fenced code is never read but for its opening line; every line keeps its number.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from ...errors import ManuscriptError
+from ..text import outside_code_spans, read_text
+from .common import FileContext, Numbered, colon_containers, fence_step, markup, parameters
+
+TOC = re.compile(r"^ {0,3}\[\[toc\]\]\s*$", re.IGNORECASE)
+BADGE = re.compile(r"<Badge\b([^<>]*?)/>|<Badge\b([^<>]*)>(.*?)</Badge\s*>")
+CLIENT_ONLY = re.compile(r"^\s*</?ClientOnly\s*>\s*$")
+LINE_MARKS = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*[\w#+.-]+)(?:\{[\d,\s-]*\}|:(?:no-)?line-numbers(?:=\d+)?)+")
+"""A fence's language with VuePress's marks glued to it: ``js{2}``, ``ts:line-numbers``, ``js:line-numbers=5``."""
+LABEL = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
+SNIPPET = re.compile(r"^(\s*)<<<\s+(\S+?)(?:\{([^}]*)\})?(?:\s+\[([^\]]+)\])?\s*$")
+REGION = re.compile(r"#([\w-]+)$")
+LANGUAGES = {".js": "js", ".ts": "ts", ".py": "python", ".sh": "sh", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+def lines(numbered: Numbered, context: FileContext) -> Numbered:
+    """The file's lines with VuePress's and VitePress's syntax read."""
+    if not any(_worth_reading(line) for line, _number in numbered):
+        return numbered
+    numbered = _code_groups(numbered, context)
+    numbered = colon_containers(numbered, context, _container, "VuePress")
+    out: Numbered = []
+    inside = None
+    for line, number in numbered:
+        was = inside
+        is_code, inside = fence_step(line, inside)
+        if is_code:
+            marks = LINE_MARKS.match(line) if was is None else None  # an opening fence's marks
+            out.append((marks.group(1) + line[marks.end() :] if marks else line, number))
+            continue
+        if TOC.match(line):
+            out.append(("[TOC]", number))
+            continue
+        if CLIENT_ONLY.match(line):
+            out.append(("", number))
+            continue
+        snippet = SNIPPET.match(line)
+        if snippet is not None:
+            out.extend(_snippet(snippet, number, context))
+            continue
+        if "<Badge" in line:
+            line = outside_code_spans(line, lambda text: BADGE.sub(_badge, text))
+        out.append((line, number))
+    return out
+
+
+def _worth_reading(line: str) -> bool:
+    return (
+        ":::" in line
+        or "[[" in line
+        or "<Badge" in line
+        or "<<<" in line
+        or "ClientOnly" in line
+        or ("`" in line and ("{" in line or ":line-numbers" in line))
+    )
+
+
+def _container(name: str, title: str, indent: str, number: int) -> tuple[list[str], list[str]] | None:
+    """What a VuePress container opens and closes (None: another reader's)."""
+    if name == "details":
+        return markup.callout("note", title or "Details", indent, "collapsible"), markup.close(indent)
+    if name == "v-pre":  # its braces are text: a Liquid raw block, which the template reading keeps
+        return ["", f"{indent}{{% raw %}}"], [f"{indent}{{% endraw %}}", ""]
+    if name == "raw":
+        return [""], [""]
+    return None
+
+
+def _code_groups(numbered: Numbered, context: FileContext) -> Numbered:
+    """``::: code-group`` with its fences as a tab set, each fence a tab under its ``[label]``."""
+    if not any("code-group" in line for line, _number in numbered):
+        return numbered
+    out: Numbered = []
+    group: int | None = None  # the line the open group opened at
+    indent = ""
+    inside = None  # the fence open in the group
+    for line, number in numbered:
+        if group is None:
+            opening = re.match(r"^(\s*):{3,}\s*code-group\s*$", line)
+            if opening is None:
+                out.append((line, number))
+                continue
+            group, indent = number, opening.group(1)
+            out.extend((text, number) for text in markup.tab_set(indent))
+            continue
+        was = inside
+        is_code, inside = fence_step(line, inside)
+        if is_code and was is None:  # a fence opens: a tab of its own, titled by its label
+            label = LABEL.search(line)
+            out.extend((text, number) for text in markup.passage(label.group(1) if label else "", indent))
+            out.append((line[: label.start()] if label else line, number))
+        elif is_code and inside is None:  # the fence closes, and its tab
+            out.append((line, number))
+            out.extend((text, number) for text in markup.close(indent))
+        elif not is_code and re.match(r"^\s*:{3,}\s*$", line):
+            out.extend((text, number) for text in markup.close(indent))
+            group = None
+        else:
+            out.append((line, number))
+    if group is not None:
+        context.warn("VuePress container '::: code-group' is never closed; closed at the end of the file", group)
+        out.extend((text, numbered[-1][1]) for text in markup.close(indent))
+    return out
+
+
+def _badge(match: re.Match[str]) -> str:
+    """A badge as its text, a small label (its type is a colour the report has no use for)."""
+    attributes = match.group(1) if match.group(1) is not None else match.group(2)
+    _positional, named = parameters(attributes or "")
+    text = match.group(3) if match.group(3) is not None else named.get("text", "")
+    if not text.strip():
+        return ""
+    return f'<span class="badge">{html.escape(html.unescape(text.strip()), quote=False)}</span>'
+
+
+def _snippet(match: re.Match[str], number: int, context: FileContext) -> Numbered:
+    """``<<< @/path`` as fenced code holding the file's text (a ``#region`` of it), or nothing."""
+    indent, written, language, label = match.group(1), match.group(2), match.group(3), match.group(4)
+    region = REGION.search(written)
+    name = written[: region.start()] if region else written
+    folder = context.manuscript.parent.resolve()
+    path = (folder / name[2:]) if name.startswith("@/") else (context.path.parent / name)
+    path = path.resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        context.warn(
+            f"VuePress code import '<<< {written}' left out: no such file inside the manuscript's folder", number
+        )
+        return [("", number)]
+    try:
+        text = read_text(path).split("\n")
+    except ManuscriptError:
+        context.warn(f"VuePress code import '<<< {written}' left out: the file is not UTF-8 text", number)
+        return [("", number)]
+    context.inputs.append(path)
+    if region is not None:
+        text = _region(text, region.group(1))
+    while text and not text[-1].strip():
+        text.pop()
+    language = (language or "").split()[0] if language and not re.fullmatch(r"[\d,\s-]*", language) else ""
+    language = language or LANGUAGES.get(Path(name).suffix.lower(), Path(name).suffix.lstrip("."))
+    fence = "`" * max(3, 1 + max((len(run) for t in text for run in re.findall(r"`+", t)), default=0))
+    title = f' title="{label}"' if label else ""
+    body = [("", number), (f"{indent}{fence}{language}{title}", number)]
+    body += [(f"{indent}{t}" if t else t, number) for t in text]
+    return [*body, (f"{indent}{fence}", number), ("", number)]
+
+
+def _region(text: list[str], name: str) -> list[str]:
+    """The lines between ``#region name`` and ``#endregion name`` (in any comment), else all."""
+    start = next((i for i, t in enumerate(text) if re.search(rf"#region\s+{re.escape(name)}\b", t)), None)
+    if start is None:
+        return text
+    end = next((i for i in range(start + 1, len(text)) if re.search(r"#endregion\b", text[i])), len(text))
+    return text[start + 1 : end]
+
+
+__all__ = ["lines"]

@@ -1,0 +1,4 @@
+// #region setup
+const survey = createSurvey()
+// #endregion setup
+survey.start()
