@@ -1,7 +1,7 @@
 """The syntax of other tools, each dialect in a module of its own, registered by name.
 
 Documents come from MkDocs (Material), Docusaurus (MDX), Jupyter Book (MyST), Hugo, bookdown
-(R Markdown), GitLab, Obsidian, GitBook and VuePress. Each dialect reads its tool's syntax as that tool's
+(R Markdown), GitLab, Obsidian, GitBook, VuePress and HackMD. Each dialect reads its tool's syntax as that tool's
 reader does and turns it into what the rest of the pipeline already reads (callouts, figures,
 footnotes, references), so that nothing downstream knows which tool wrote the text. A dialect has up to two parts:
 
@@ -29,13 +29,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import bookdown, docusaurus, gitbook, gitlab, hugo, mkdocs, myst, obsidian, vuepress
+from . import bookdown, docusaurus, gitbook, gitlab, hackmd, hugo, mkdocs, myst, obsidian, vuepress
 from .common import FileContext, Numbered
 
 MODULES = {
     "hugo": hugo,
     "gitbook": gitbook,
     "vuepress": vuepress,
+    "hackmd": hackmd,
     "docusaurus": docusaurus,
     "bookdown": bookdown,
     "obsidian": obsidian,
@@ -44,7 +45,7 @@ MODULES = {
     "gitlab": gitlab,
 }
 """Every dialect by name, in the order their line passes run: Hugo's shortcodes may wrap
-anything, so they go first; VuePress's ``::: details`` before a Docusaurus admonition's
+anything, so they go first; VuePress's ``::: details`` and HackMD's ``:::spoiler`` before a Docusaurus admonition's
 ``:::`` could take its closing line; an R chunk (```` ```{r} ````) is read before a MyST directive
 (```` ```{note} ````) could be; Obsidian's ``%%`` comments before MyST's ``%`` comment lines take
 their lines."""
