@@ -8,7 +8,7 @@
 - ``{{ $frontmatter.title }}`` (``$page.title``, any front-matter key) is read with the other
   template tags (:mod:`..jekyll`);
 - ``<Badge text="beta" type="tip"/>`` (or ``<Badge>beta</Badge>``): its text, as a small label;
-  ``<ClientOnly>`` lines go, their content stays;
+  ``<ClientOnly>`` lines go, their content stays; ``<OutboundLink/>`` (an icon) goes;
 - a fence's line marks, ```` ```js{2} ````, ```` ```ts:line-numbers ````: code in its language
   (no layout marks lines);
 - ``<<< @/snippets/code.js`` (VitePress ``<<< ./code.js#region{2} [label]``): the file's code,
@@ -31,6 +31,8 @@ from .common import FileContext, Numbered, colon_containers, fence_step, markup,
 TOC = re.compile(r"^ {0,3}\[\[toc\]\]\s*$", re.IGNORECASE)
 BADGE = re.compile(r"<Badge\b([^<>]*?)/>|<Badge\b([^<>]*)>(.*?)</Badge\s*>")
 CLIENT_ONLY = re.compile(r"^\s*</?ClientOnly\s*>\s*$")
+OUTBOUND = re.compile(r"\s*<OutboundLink\s*/>|\s*<OutboundLink\s*>\s*</OutboundLink\s*>")
+"""VuePress 1's mark after a link to another site: an icon, nothing to read."""
 LINE_MARKS = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*[\w#+.-]+)(?:\{[\d,\s-]*\}|:(?:no-)?line-numbers(?:=\d+)?)+")
 """A fence's language with VuePress's marks glued to it: ``js{2}``, ``ts:line-numbers``, ``js:line-numbers=5``."""
 LABEL = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
@@ -66,6 +68,11 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             continue
         if "<Badge" in line:
             line = outside_code_spans(line, lambda text: BADGE.sub(_badge, text))
+        if "<OutboundLink" in line:
+            line = outside_code_spans(line, lambda text: OUTBOUND.sub("", text))
+            if not line.strip():
+                out.append(("", number))
+                continue
         out.append((line, number))
     return out
 
@@ -77,6 +84,7 @@ def _worth_reading(line: str) -> bool:
         or "<Badge" in line
         or "<<<" in line
         or "ClientOnly" in line
+        or "<OutboundLink" in line
         or ("`" in line and ("{" in line or ":line-numbers" in line))
     )
 
