@@ -246,12 +246,16 @@ Container = Callable[[str, str, str, int], tuple[list[str], list[str]] | None]
 lines that open it and those that close it, or None to leave it to another reader."""
 
 
-def colon_containers(numbered: Numbered, context: FileContext, read: Container, tool: str) -> Numbered:
-    """The lines with the ``:::`` containers ``read`` takes rewritten, each closed at the ``:::``
-    that closes it; every other ``:::`` block (a Docusaurus admonition, a pandoc div, a MyST
-    fence) is counted, so that its closing line is never taken for one of them, and left as it
-    is. A container never closed is closed at the end of the file, with a warning naming ``tool``."""
-    if not any(":::" in line for line, _number in numbered):
+def colon_containers(
+    numbered: Numbered, context: FileContext, read: Container, tool: str, names: frozenset[str], text: str = ""
+) -> Numbered:
+    """The lines with the ``:::`` containers ``read`` takes (of ``names``) rewritten, each closed
+    at the ``:::`` that closes it; every other ``:::`` block (a Docusaurus admonition, a pandoc
+    div, a MyST fence) is counted, so that its closing line is never taken for one of them, and
+    left as it is. A container never closed is closed at the end of the file, with a warning
+    naming ``tool``. ``text``: the lines joined, when the caller has them."""
+    text = text or "\n".join(line for line, _number in numbered)
+    if ":::" not in text or not re.search(r":::[ \t]*(?:" + "|".join(map(re.escape, names)) + r")\b", text):
         return numbered
     code = code_lines(numbered)
     out: Numbered = []

@@ -47,9 +47,13 @@ FENCE_OPTIONS = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*[\w#+.-]+)=(?:\d*)!?")
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with HackMD's syntax read."""
-    if not any(("{%" in line or ":::" in line or "=" in line) for line, _number in numbered):
+    text = "\n".join(line for line, _number in numbered)
+    other = _other_syntax(text)
+    if not other and ":::" not in text:
         return numbered
-    numbered = colon_containers(numbered, context, _container, "HackMD")
+    numbered = colon_containers(numbered, context, _container, "HackMD", frozenset({"spoiler"}), text)
+    if not other:
+        return numbered
     out: Numbered = []
     inside = None
     for line, number in numbered:
@@ -73,6 +77,21 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             line = outside_code_spans(line, lambda text: SIGNATURE.sub(_signature, text))
         out.append((line, number))
     return out
+
+
+FENCE_NUMBERS = (re.compile(r"```[ \t]*[\w#+.-]+="), re.compile(r"~~~[ \t]*[\w#+.-]+="))
+SIGNATURE_ANYWHERE = re.compile(r"\[(?:name|time|color)=")
+
+
+def _other_syntax(text: str) -> bool:
+    """Whether a file's text (its lines joined) holds anything of this dialect's but its
+    containers: most hold nothing, and are passed on after a few searches of the whole text (each
+    led by a literal, which the regular expression engine finds fast)."""
+    return (
+        ("{%" in text and EMBED.search(text) is not None)
+        or SIGNATURE_ANYWHERE.search(text) is not None
+        or any(fence.search(text) is not None for fence in FENCE_NUMBERS)
+    )
 
 
 def _container(name: str, title: str, indent: str, number: int) -> tuple[list[str], list[str]] | None:

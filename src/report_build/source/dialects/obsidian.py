@@ -65,9 +65,32 @@ TRIGGER = re.compile(r"\[\[|%%|!\[[^\]\n]*\|\d|(?:^|\s)\^[A-Za-z0-9-]+\s*$|^\s*(
 """What a line must hold for this dialect to read it: most lines hold none, and are passed on as they are."""
 
 
+def _triggers(line: str) -> bool:
+    """Whether a line holds something of this dialect's (:data:`TRIGGER`), tested first by its
+    characters: the regular expression is run on few lines."""
+    return (
+        "[[" in line or "%%" in line or "^" in line or "dataview" in line or ("![" in line and "|" in line)
+    ) and TRIGGER.search(line) is not None
+
+
+BLOCK_ID_ANYWHERE = re.compile(r"\^[A-Za-z0-9-]+[ \t]*$", re.MULTILINE)
+
+
+def _in_text(text: str) -> bool:
+    """Whether a file's text holds anything of this dialect's: most hold nothing, and are passed on
+    after a few searches of the whole text."""
+    return (
+        "[[" in text
+        or "%%" in text
+        or ("dataview" in text and TRIGGER.search(text) is not None)
+        or ("![" in text and "|" in text and ALT_SIZE.search(text) is not None)
+        or ("^" in text and BLOCK_ID_ANYWHERE.search(text) is not None)
+    )
+
+
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with Obsidian's links, embeds, comments and block ids read."""
-    if not any(TRIGGER.search(line) for line, _number in numbered):
+    if not _in_text("\n".join(line for line, _number in numbered)):
         return numbered
     numbered = _without_comments(numbered, context)
     vault = _Vault(context, numbered)
@@ -86,7 +109,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
                 )
             out.append((line, number))
             continue
-        if not TRIGGER.search(line):
+        if not _triggers(line):
             out.append((line, number))
             continue
         embed = WHOLE_LINE_EMBED.match(line)

@@ -38,15 +38,22 @@ LINE_MARKS = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*[\w#+.-]+)(?:\{[\d,\s-]*\}|:(?:
 LABEL = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 SNIPPET = re.compile(r"^(\s*)<<<\s+(\S+?)(?:\{([^}]*)\})?(?:\s+\[([^\]]+)\])?\s*$")
 REGION = re.compile(r"#([\w-]+)$")
+CONTAINERS = frozenset({"details", "v-pre", "raw"})
 LANGUAGES = {".js": "js", ".ts": "ts", ".py": "python", ".sh": "sh", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with VuePress's and VitePress's syntax read."""
-    if not any(_worth_reading(line) for line, _number in numbered):
+    text = "\n".join(line for line, _number in numbered)
+    other = _other_syntax(text)
+    if not other and ":::" not in text:
         return numbered
-    numbered = _code_groups(numbered, context)
-    numbered = colon_containers(numbered, context, _container, "VuePress")
+    grouped = _code_groups(numbered, context) if "code-group" in text else numbered
+    numbered = colon_containers(
+        grouped, context, _container, "VuePress", CONTAINERS, text if grouped is numbered else ""
+    )
+    if not other:
+        return numbered
     out: Numbered = []
     inside = None
     for line, number in numbered:
@@ -77,15 +84,20 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     return out
 
 
-def _worth_reading(line: str) -> bool:
+FENCE_MARKS = (re.compile(r"```[^\n`]*(?:\{|:line-numbers)"), re.compile(r"~~~[^\n]*(?:\{|:line-numbers)"))
+TOC_ANYWHERE = re.compile(r"\[\[toc\]\]", re.IGNORECASE)
+
+
+COMPONENTS = re.compile(r"<(?:Badge|<<|OutboundLink|/?ClientOnly)")
+
+
+def _other_syntax(text: str) -> bool:
+    """Whether a file's text (its lines joined) holds anything of this dialect's but its
+    containers: most hold nothing, and are passed on after a few searches of the whole text."""
     return (
-        ":::" in line
-        or "[[" in line
-        or "<Badge" in line
-        or "<<<" in line
-        or "ClientOnly" in line
-        or "<OutboundLink" in line
-        or ("`" in line and ("{" in line or ":line-numbers" in line))
+        ("[[" in text and TOC_ANYWHERE.search(text) is not None)
+        or COMPONENTS.search(text) is not None
+        or any(fence.search(text) is not None for fence in FENCE_MARKS)
     )
 
 
@@ -102,8 +114,6 @@ def _container(name: str, title: str, indent: str, number: int) -> tuple[list[st
 
 def _code_groups(numbered: Numbered, context: FileContext) -> Numbered:
     """``::: code-group`` with its fences as a tab set, each fence a tab under its ``[label]``."""
-    if not any("code-group" in line for line, _number in numbered):
-        return numbered
     out: Numbered = []
     group: int | None = None  # the line the open group opened at
     indent = ""
