@@ -26,6 +26,7 @@ def _html(text: str) -> str:
         # pandoc's Word export: its styles' names, underlined and highlighted text, bookmarks, wrapped lines
         ('[x]{custom-style="Strong"}', "<p><span>x</span></p>"),
         ("[a\nb]{.underline} [c]{.mark .d}", '<p><u>a\nb</u> <mark class="d">c</mark></p>'),
+        ('[new]{.insertion author="A"} [old]{.deletion}', "<p><ins>new</ins> <del>old</del></p>"),
         ("[]{#_Toc12 .anchor}Summary", '<p><span class="anchor" id="_Toc12"></span>Summary</p>'),
         ('x ![x](a.png){width="3in"\nheight="2in"}', '<p>x <img alt="x" height="2in" src="a.png" width="3in" /></p>'),
         ("A *b*{.c\n#d} e", '<p>A <em class="c" id="d">b</em> e</p>'),

@@ -27,8 +27,10 @@ second bracket of a reference link ``[text][ref]{.x}`` nor an image) ``]{attribu
 and the attributes may run over line ends (pandoc wraps its Markdown at 72 columns); the text may
 be empty: ``[]{#_Toc12 .anchor}`` is an anchor, where a Word document exported by pandoc had a
 bookmark."""
-ELEMENTS = {"underline": "u", "mark": "mark"}
-"""Classes pandoc writes as an element of their own in HTML: Word's underlined and highlighted text."""
+ELEMENTS = {"underline": "u", "mark": "mark", "insertion": "ins", "deletion": "del"}
+"""Classes that are an element of their own: Word's underlined and highlighted text, which pandoc
+writes so in HTML, and the changes a Word document tracks, which ``pandoc --track-changes=all``
+marks (shown as inserted and struck-out text, where a plain span gave no sign of either)."""
 LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 DIRECTIONS = frozenset({"ltr", "rtl", "auto"})
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][\w.:-]*$")
