@@ -340,6 +340,8 @@ def _wikilink(match: re.Match[str], number: int, vault: _Vault) -> str:
     if target.strip().lower() in CONTENTS_MARKERS:
         return match.group()  # GitLab's and VuePress's contents marker, read by their dialects
     note, anchor, alias = _parts(target)
+    if not note and not anchor.lstrip("^"):
+        return match.group()  # "[[ ]]", "[[#]]": no link, as Obsidian shows it
     if embed:
         return _embed_inline(note, anchor, alias, match.group(), number, vault)
     return _link(note, anchor, alias, match.group(), number, vault)
