@@ -32,6 +32,7 @@ comment held is removed).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -246,13 +247,11 @@ class _Vault:
         if self._files is None:
             cache = self.context.seen.setdefault("obsidian-vault", {})
             if self.folder not in cache:
-                cache[self.folder] = sorted(
-                    path
-                    for path in self.folder.rglob("*")
-                    if path.suffix.lower() in IMAGES | NOTES
-                    and not any(part.startswith(".") or part in SKIPPED_FOLDERS for part in path.parts)
-                    and path.is_file()
-                )
+                found = []
+                for folder, names, files in os.walk(self.folder):  # never into .obsidian, .git, node_modules
+                    names[:] = sorted(n for n in names if not n.startswith(".") and n not in SKIPPED_FOLDERS)
+                    found += [Path(folder) / f for f in files if Path(f).suffix.lower() in IMAGES | NOTES]
+                cache[self.folder] = sorted(found)
             self._files = cache[self.folder]
         return self._files
 
