@@ -25,7 +25,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from ..contract import CHAPTER_SECTION
-from . import fences, github, math, spans
+from . import fences, github, math, spans, tildes
 from .ids import Anchors, HeadingIdsExtension
 from .pandoc_raw import RawExtension
 from .pandoc_tables import PandocTables
@@ -309,13 +309,18 @@ class StructureExtension(Extension):
 
 
 def make_markdown(
-    has_title: bool, extra: tuple[Extension, ...] = (), chapter_level: int = 0, warn: github.Warn | None = None
+    has_title: bool,
+    extra: tuple[Extension, ...] = (),
+    chapter_level: int = 0,
+    warn: github.Warn | None = None,
+    pandoc: bool = False,
 ) -> tuple[markdown.Markdown, StructureExtension]:
     """A fresh Markdown instance for one document or one chapter (:mod:`.fragments`), whose
     ``chapter_level`` the whole text decides (0: the text given decides);
     ``extra``: the extensions of the other tools' syntax the document uses (:mod:`.dialects`);
     ``warn(message, text)``: for what the block structure reads around (an HTML comment never
-    closed), the text finding its line.
+    closed), the text finding its line; ``pandoc``: the document is of the pandoc family
+    (bookdown, Quarto, pandoc), where ``~x~`` is a subscript (:mod:`.tildes`).
 
     The extensions come in groups: Python-Markdown's own, GitHub's syntax (source/github.py,
     which also reads the block structure as GitHub does), math (source/math.py), then the
@@ -336,6 +341,7 @@ def make_markdown(
         "admonition",
         "sane_lists",
         *github.EXTENSIONS,
+        tildes.TildeExtension(pandoc),  # ~~struck~~; H~2~O, and pandoc's ~x~ in its documents
         "pymdownx.caret",  # pandoc's 10^th^ (superscript only: ^^text^^ stays as written)
         github.GitHubExtension(warn),
         math.MathExtension(),

@@ -1,9 +1,10 @@
 """Markdown as people write it on GitHub, on top of Python-Markdown.
 
-pymdown-extensions brings the syntax: ``~~strikethrough~~`` (tilde), task lists (tasklist),
+pymdown-extensions brings the syntax: task lists (tasklist),
 bare URLs as links (magiclink), GitHub alerts, ``> [!NOTE]`` (quotes, with callouts), which
 come out as admonitions and so become the layouts' callouts, and fenced code anywhere, in list
-items and block quotes too (superfences). This module adds what they lack:
+items and block quotes too (superfences); ``~~strikethrough~~`` and ``~one~`` are read by
+:mod:`.tildes`, on pymdown-extensions' delimiter processor. This module adds what they lack:
 
 - the block structure read as GitHub reads it (:mod:`.block_structure`: lists and fences right
   after a paragraph line, lists nested by two spaces, fences inside list items, tight and loose
@@ -76,9 +77,8 @@ def code_block(source: str, language: str, class_name: str, options: dict, md: A
 
 FENCES = [{"name": "*", "class": "", "format": code_block}]
 """pymdownx.superfences' custom fences: every language gets :func:`code_block`."""
-EXTENSIONS = ["pymdownx.tilde", "pymdownx.tasklist", "pymdownx.magiclink", "pymdownx.quotes", "pymdownx.superfences"]
+EXTENSIONS = ["pymdownx.tasklist", "pymdownx.magiclink", "pymdownx.quotes", "pymdownx.superfences"]
 CONFIGS = {
-    "pymdownx.tilde": {"subscript": False},  # ~one~ stays as written; ~~two~~ is struck through
     "pymdownx.tasklist": {"custom_checkbox": False, "clickable_checkbox": False},
     "pymdownx.magiclink": {"hide_protocol": False, "repo_url_shortener": False, "social_url_shortener": False},
     "pymdownx.quotes": {"callouts": True},
@@ -121,6 +121,7 @@ ALT_MARKS = (
     re.compile(r"(?<!\\)(\*{1,3})(?=\S)(.+?)(?<=\S)\1"),  # * may stand inside a word (2*3*4)
     re.compile(r"(?<![A-Za-z0-9\\])(_{1,3})(?=\S)(.+?)(?<=\S)\1(?![A-Za-z0-9])"),  # _ may not (snake_case)
     re.compile(r"(?<!\\)(~~)(?=\S)(.+?)(?<=\S)\1"),
+    re.compile(r"(?<![\\~])(~)(?=[^\s~])(.+?)(?<=[^\s~])\1(?!~)"),  # ~struck~ or H~2~O (source/tildes.py)
 )
 
 

@@ -158,19 +158,22 @@ def _read_text(
     guards.check_source_nesting(source, body_lines, offset + 1)
 
     names = dialects.enabled(raw.get("dialects"))
+    pandoc = dialects.pandoc_family(names, path, raw)  # ~x~ a subscript, as pandoc reads it (source/tildes.py)
     recording = fragments.Recording(warn_at, offset + 1)
 
     def convert(lines: list[str], has_title: bool, chapter_level: int, start: int) -> tuple[str, Structure]:
         """One chapter (or the whole body), from body line ``start``, by a Markdown instance of its own."""
         warn = _first_after_previous(source, recording, offset + 1 + start)
         extra = dialects.extensions(names, path, warn)
-        md, extension = make_markdown(has_title=has_title, extra=tuple(extra), chapter_level=chapter_level, warn=warn)
+        md, extension = make_markdown(
+            has_title=has_title, extra=tuple(extra), chapter_level=chapter_level, warn=warn, pandoc=pandoc
+        )
         refsyntax.register(md, keys)
         # Runs after the inline patterns, before anything that recurses over the tree (toc, prettify).
         md.treeprocessors.register(guards.DepthGuard(md, source), "report_build_depth", 19)
         return md.convert("\n".join(lines)), extension.structure
 
-    settings = repr((str(path.resolve()), sorted(names), sorted(keys)))
+    settings = repr((str(path.resolve()), sorted(names), sorted(keys), pandoc))
     has_title = bool(title_of(raw.get("title")))  # one the front matter's check leaves out: the first '#' heading
     html, structure = fragments.convert(body_lines, has_title, convert, recording, settings, kept, jobs)
 

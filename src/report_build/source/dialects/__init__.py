@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import bookdown, docusaurus, gitbook, gitlab, hackmd, hugo, mkdocs, myst, obsidian, vuepress
+from . import bookdown, docusaurus, gitbook, gitlab, hackmd, hugo, mkdocs, myst, obsidian, pandoc_markdown, vuepress
 from .common import FileContext, Numbered
 
 MODULES = {
@@ -74,6 +74,12 @@ def line_passes(names: Iterable[str], numbered: Numbered, context: FileContext) 
     return numbered
 
 
+def pandoc_family(names: Iterable[str], path: Path, front: dict[str, Any]) -> bool:
+    """Whether the manuscript is read as pandoc reads it where pandoc and GitHub differ (``~x~``):
+    with the bookdown dialect on, a document of the pandoc family (:func:`.pandoc_markdown.is_pandoc`)."""
+    return "bookdown" in set(names) and pandoc_markdown.is_pandoc(path, front)
+
+
 def extensions(names: Iterable[str], path: Path, warn: Callable[[str, str], None]) -> list[Any]:
     """The Python-Markdown extensions of the dialects named; ``warn(message, text)`` reports a
     fault at the line where ``text`` is written."""
@@ -86,4 +92,4 @@ def extensions(names: Iterable[str], path: Path, warn: Callable[[str, str], None
     return found
 
 
-__all__ = ["NAMES", "FileContext", "Numbered", "enabled", "extensions", "line_passes"]
+__all__ = ["NAMES", "FileContext", "Numbered", "enabled", "extensions", "line_passes", "pandoc_family"]

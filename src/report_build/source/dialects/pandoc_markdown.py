@@ -1,4 +1,5 @@
-"""Two forms of pandoc's Markdown, which bookdown, Quarto and R Markdown read, as pandoc shows them.
+"""Two forms of pandoc's Markdown, which bookdown, Quarto and R Markdown read, as pandoc shows them,
+and what tells a document of that family (:func:`is_pandoc`).
 
 - a **line block**: a paragraph whose every line starts with ``| `` (a line ``|`` alone is an
   empty line; a line starting with a space goes on the one before). It is shown line for line,
@@ -13,13 +14,36 @@ GitHub's Markdown reads ``| a | b |`` lines as a table, or as a paragraph: lines
 table (a line ending in ``|``, or a delimiter row ``|---|``) are never a line block, and a line
 block starts a paragraph, at the margin, so a paragraph with a ``| `` line inside it is read as
 before. Invariant: lines in fenced code are never read; every line keeps its number.
+
+Where pandoc and GitHub read the same text otherwise (``~x~``: a subscript, or struck through;
+:mod:`..tildes`), a document of the pandoc family is read as pandoc reads it.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
+from ..metadata import SITE_KEYS
 from .common import FileContext, Numbered, code_lines
+
+PANDOC_FILES = (".rmd", ".rmarkdown", ".qmd")
+PANDOC_KEYS = frozenset((*SITE_KEYS["Quarto or R Markdown"], *SITE_KEYS["R Markdown"]))
+"""Front-matter keys only Quarto and R Markdown read (``format:``, ``output:``, ``execute:`` …)."""
+
+
+def is_pandoc(path: Path, front: dict[str, Any]) -> bool:
+    """Whether a manuscript is written for pandoc or a tool built on it (R Markdown, bookdown,
+    Quarto): an ``.Rmd`` or ``.qmd`` file, front matter with a key only those tools read
+    (:data:`PANDOC_KEYS`), or a ``dialects:`` list that names ``bookdown``."""
+    if path.suffix.lower() in PANDOC_FILES or not PANDOC_KEYS.isdisjoint(front):
+        return True
+    named = front.get("dialects")
+    if isinstance(named, str):
+        named = [part.strip() for part in named.split(",")]
+    return isinstance(named, list) and "bookdown" in named
+
 
 LINE = re.compile(r"^\|(?: (.*)|$)")
 TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-*:?\s*)*\|?\s*$")
