@@ -4,7 +4,11 @@ substitutions made."""
 
 from __future__ import annotations
 
-from conftest import read_chapters
+import lxml.html
+import pytest
+
+from conftest import REALWORLD, read_chapters
+from report_build import Diagnostics, load
 
 
 def test_template_tags_in_code_are_shown_as_written(tmp_path):
@@ -115,3 +119,96 @@ def test_a_highlight_block_is_code_and_a_numbered_toc_item_goes_with_its_marker(
     ]
     (warning,) = diagnostics.warnings
     assert warning.line == 8 and warning.message.startswith("kramdown '{:toc}' marker removed")
+
+
+# -- kramdown's block attribute lists and Just the Docs' callouts -----------------------------
+
+
+def _bodies(tmp_path, *texts: str) -> list[str]:
+    bodies = []
+    for number, text in enumerate(texts):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        root, _ = read_chapters(folder, text)
+        bodies.append(lxml.html.tostring(root, encoding="unicode"))
+    return bodies
+
+
+@pytest.mark.parametrize(
+    ("kramdown", "admonition"),
+    [
+        ("{: .note }\nA paragraph.\n", "!!! note\n    A paragraph.\n"),
+        ("A paragraph.\n{: .warning }\n", "!!! warning\n    A paragraph.\n"),
+        ("{: .important }\n> One.\n>\n> Two.\n", "!!! important\n    One.\n\n    Two.\n"),
+        ("> One.\n{: .new }\n", "!!! new\n    One.\n"),
+        ("{: .highlight }\nA paragraph.\n", '!!! highlight ""\n    A paragraph.\n'),
+        ("{: .note-title }\n> My title\n>\n> A paragraph.\n", '!!! note "My title"\n    A paragraph.\n'),
+        ("{: .note-title }\n> My title\n> A paragraph.\n", '!!! note "My title"\n    A paragraph.\n'),
+    ],
+)
+def test_just_the_docs_callouts_are_the_callouts_admonitions_make(tmp_path, kramdown, admonition):
+    made, expected = _bodies(tmp_path, kramdown, admonition)
+    assert made == expected and "callout" in made
+
+
+def test_a_callout_is_titled_in_the_language_of_the_document(tmp_path):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\nlanguage: fr\n---\n\n# Un\n\n{: .note }\nTexte.\n\n{: .new }\nNouveau.\n", encoding="utf-8"
+    )
+    root = lxml.html.fragment_fromstring(
+        load(manuscript, Diagnostics(echo=False)).chapters[0].body, create_parent="div"
+    )
+    assert root.xpath("//p[@class='callout-title']/text()") == ["Note", "Nouveauté"]
+
+
+def test_block_attribute_lists_set_ids_and_classes_and_never_show(tmp_path):
+    root, diagnostics = read_chapters(
+        tmp_path,
+        'Para one.\n{: #p-one .lead style="color: red" data-x="1" }\n\n'
+        '{: #p-two title="T" }\nPara two.\n\n'
+        "First\n{: .a }\nSecond\n\n"
+        "## Heading\n{: .no_toc #custom }\n\n"
+        "> Quoted.\n{: #quote }\n\n"
+        "| a |\n| - |\n| 1 |\n{: .striped }\n\n"
+        "```\ncode\n```\n{: .wrap }\n\n"
+        "{: .alone }\n\n"
+        "{:ref: .defined}\n{::comment}\n"
+        "<div>\nraw\n{: .dropped }\n</div>\n",
+    )
+    assert [(p.get("id"), p.get("class"), p.get("title"), p.text) for p in root.iter("p")][:4] == [
+        ("p-one", "lead", None, "Para one."),
+        ("p-two", None, "T", "Para two."),
+        (None, "a", None, "First"),
+        (None, None, None, "Second"),
+    ]
+    assert root.xpath("//h2/@id") == ["custom"] and root.xpath("//h2/@class") == ["no_toc"]
+    assert root.xpath("//blockquote/@id") == ["quote"] and root.xpath("//table/@class") == ["striped"]
+    assert not root.xpath("//@style") and not root.xpath("//@data-x")
+    assert "{:" not in lxml.html.tostring(root, encoding="unicode") and not diagnostics.warnings
+
+
+def test_nested_and_indented_callouts(tmp_path):
+    root, _ = read_chapters(
+        tmp_path, "{: .important }\n> {: .warning }\n> A paragraph\n\n> {: .highlight }\n  Inside a quote.\n"
+    )
+    assert root.xpath("//aside[@class='callout callout-important']/aside/@class") == ["callout callout-warning"]
+    assert root.xpath("//blockquote/aside/@class") == ["callout callout-highlight"]
+
+
+def test_lines_keep_their_numbers_around_attribute_lists(tmp_path):
+    """Each list is rewritten in its own line: a warning after or inside a callout names its line."""
+    _, diagnostics = read_chapters(
+        tmp_path, "A paragraph.\n{: .warning }\n\n{: .note }\nText {{ x }}.\n\n> Quote\n{: .new }\nAfter {{ y }}.\n"
+    )
+    assert [w.line for w in diagnostics.warnings] == [11, 15]
+
+
+@pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/realworld is not present")
+@pytest.mark.parametrize("manuscript", ["fitara-guidance/index.md", "ficam-digital-worker-playbook/playbook-dw.md"])
+def test_jekyll_documents_show_no_attribute_list(manuscript):
+    document = load(REALWORLD / manuscript, Diagnostics(echo=False))
+    text = "".join(chapter.body for chapter in document.chapters)
+    assert "{:" not in lxml.html.fromstring(f"<div>{text}</div>").text_content()
+    if manuscript.startswith("fitara"):
+        assert text.count('<table class="table table-striped">') == 3  # kramdown's {: .table .table-striped}

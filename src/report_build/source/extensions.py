@@ -25,7 +25,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from ..contract import CHAPTER_SECTION
-from . import fences, github, math, spans, tildes
+from . import fences, github, jekyll, math, spans, tildes
 from .ids import Anchors, HeadingIdsExtension
 from .pandoc_raw import RawExtension
 from .pandoc_tables import PandocTables
@@ -346,6 +346,7 @@ def make_markdown(
         github.GitHubExtension(warn),
         math.MathExtension(),
         spans.SpanExtension(),
+        jekyll.BlockAttributesExtension(),  # kramdown's {: .class} lines, Just the Docs' callouts
         *extra,
     ]
     configs: dict[str, dict[str, object]] = {

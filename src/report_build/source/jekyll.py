@@ -1,13 +1,40 @@
-"""Quirks of Markdown written for Jekyll/kramdown sites, handled before Python-Markdown.
+"""Quirks of Markdown written for Jekyll/kramdown sites: Liquid tags and kramdown's block
+attribute lists, handled before Python-Markdown (:func:`preprocess`), and the attribute lists
+applied to their blocks once it has read the block structure (:class:`BlockAttributesExtension`).
 
 Each rewrite keeps the line count, so messages still name the right line.
+
+A **block attribute list** (block IAL), ``{: #id .class key="value"}`` on a line of its own, sets
+attributes on the block written right before it, or, after a blank line, on the block right
+after it (kramdown's rule: before and after, the one before; with blank lines both sides,
+none). Its id and classes are set (and ``lang``, ``dir``, ``title``); any other attribute is left
+out, as a page here keeps no other. Written inside a quote (``> {: .note}``) it is the quoted
+block's. GitHub's reading would run the line into the paragraph above it, or show it as text,
+so :func:`preprocess` marks each one with where it applies, ``{:< …}`` (the block before, and
+how many quotes up) or ``{:> …}`` (the block after), and :class:`BlockAttributes` takes the
+marks out of the text and sets the attributes.
+
+**Callouts** as Just the Docs writes them: a paragraph or a quote whose class names a kind of
+callout, ``{: .note }``, ``{: .warning }``, ``{: .important }``, ``{: .new }``, ``{: .highlight }``
+(and the project's other kinds: ``.tip``, ``.caution`` …), before or after it, is that callout,
+as ``!!! note`` makes it (titled by the kind, in the document's language; ``highlight`` has no
+title); ``{: .note-title }`` takes its title from the quote's first paragraph (or, in a quote of
+one paragraph, its first line).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 from collections.abc import Callable
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.attr_list import get_attrs
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER
 
 from .text import CODE_SPAN
 
@@ -24,7 +51,13 @@ PAGE_VARIABLE = re.compile(
 (``page.meta.x``), VuePress's and VitePress's ``{{ $frontmatter.title }}`` (``$page.title``)."""
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>#|!$~^=])")
-BLOCK_IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
+BLOCK_IAL = re.compile(r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)\{:(?P<body>[^}]*)\}[ \t]*$")  # in quotes too
+NOT_AN_IAL = re.compile(r"^(?::|[\w-]+:)")  # {::options …} and {::comment}, {:name: …} (a definition): no block's
+MARK = re.compile(r"^[ \t]*\{:(?P<direction>[<>])(?P<levels>\d*) (?P<body>[^}\n]*)\}[ \t]*$")
+"""A block attribute list as :func:`preprocess` leaves it: ``<`` the block before it (``levels``:
+how many quotes up), ``>`` the block after it."""
+FENCE_LINE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
+MARKDOWN_INSIDE = re.compile(r"^\s*<[A-Za-z][^<>]*\smarkdown\b", re.IGNORECASE)  # <div markdown="1">
 KRAMDOWN_TOC = re.compile(r"^\s*\{:\s*toc\s*\}\s*$")
 TOC_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s+")  # the list item {:toc} replaces: "* TOC", "1. TOC"
 HIGHLIGHT = re.compile(r"^(\s*)\{%-?\s*highlight\s+([\w#+.-]+)[^%]*-?%\}\s*$")
@@ -80,9 +113,10 @@ def preprocess(
         if (fence := HIGHLIGHT.match(line) or END_HIGHLIGHT.match(line)) is not None:
             out[index] = fence.group(1) + "````" + (fence.group(2) if fence.re is HIGHLIGHT else "")
             continue
-        if BLOCK_IAL.match(line):
+        if (attributes := BLOCK_IAL.match(line)) is not None:
             if not _after_table(lines, index):  # after a table, the table's (source/github.py)
-                out[index] = ""
+                after_code = number - 1 in code_lines or index - 1 in indented
+                out[index] = _block_attributes(out, index, attributes, after_code)
             continue
         line = SITE_VARIABLE.sub("", line)
         line = CHAINED_IAL.sub(" ", line)
@@ -124,6 +158,59 @@ def _template(
             number,
         )
     return LIQUID.sub("", text)
+
+
+def _block_attributes(lines: list[str], index: int, found: re.Match[str], after_code: bool) -> str:
+    """The block attribute list ``found`` on ``lines[index]`` (the lines above already rewritten),
+    marked with where it applies (see the module), or removed where it applies to nothing a page
+    keeps: alone between blank lines, after code or raw HTML, or a kramdown extension
+    (``{::comment}``) or attribute definition (``{:name: .class}``)."""
+    prefix, body = found.group("prefix"), found.group("body").strip()
+    removed = prefix.rstrip()  # a quote's '>' marks stay: the quote goes on
+    depth = prefix.count(">")
+    if NOT_AN_IAL.match(body):
+        return removed
+    previous = _in_quote(lines[index - 1], depth) if index else None
+    if previous is not None and MARKDOWN_INSIDE.match(previous):
+        previous = ""  # the first line inside <div markdown="1">: the start of its content
+    if previous is not None and previous.strip():
+        if (stacked := MARK.match(previous)) is not None:  # two lists in a row apply to the same block
+            return f"{prefix}{{:{stacked.group('direction')}{stacked.group('levels')} {body}}}"
+        levels = _quote_depth(lines, index - 1) - depth
+        if levels <= 0 and (after_code or previous.lstrip().startswith("<") or FENCE_LINE.match(previous)):
+            return removed
+        return f"{prefix}{{:<{max(levels, 0)} {body}}}"
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    if following.strip(" \t>"):
+        return f"{prefix}{{:> {body}}}"
+    return removed
+
+
+def _in_quote(line: str, depth: int) -> str | None:
+    """``line`` without the marks of ``depth`` quotes; None when it has fewer."""
+    for _ in range(depth):
+        stripped = line.lstrip(" \t")
+        if not stripped.startswith(">"):
+            return None
+        line = stripped[1:]
+        line = line[1:] if line.startswith(" ") else line
+    return line
+
+
+def _depth(line: str) -> int:
+    return len(re.match(r"^(?:[ \t]*>)*", line).group(0).replace(" ", "").replace("\t", ""))
+
+
+def _quote_depth(lines: list[str], index: int) -> int:
+    """How many quotes ``lines[index]`` is in, a lazy line (``> a`` then ``b``) counted in the
+    quote whose paragraph it goes on."""
+    depth = _depth(lines[index])
+    while index > 0 and lines[index].strip(" \t>") and lines[index - 1].strip(" \t>"):
+        if _depth(lines[index]) > _depth(lines[index - 1]):
+            break
+        depth = max(depth, _depth(lines[index - 1]))
+        index -= 1
+    return depth
 
 
 TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
@@ -181,3 +268,239 @@ def page_values(front: dict) -> dict[str, str]:
         if isinstance(value, (str, int, float, dt.date)) and not isinstance(value, bool):
             found[str(key)] = " ".join(str(value).split())
     return found
+
+
+# -- block attribute lists, applied to their blocks --------------------------------------------
+
+KEEPS = frozenset({"id", "lang", "dir", "title"})
+"""What a block attribute list may set besides classes: what every page keeps (:mod:`.sanitize`)."""
+CALLOUTS = frozenset(
+    {
+        # Just the Docs' usual kinds (a site names its own in _config.yml: these are the ones its pages show)
+        *("note", "warning", "important", "new", "highlight"),
+        # the project's other kinds of callout (the strings files' "callouts")
+        *("tip", "hint", "caution", "attention", "danger", "error", "info", "example", "abstract", "summary"),
+        *("success", "question", "failure", "bug"),
+    }
+)
+UNTITLED = frozenset({"highlight"})
+"""Callouts shown without a title: Just the Docs' ``highlight`` only colours its text."""
+
+
+class Marked(Preprocessor):
+    """Notes whether the text holds a marked attribute list at all (most hold none), so that
+    :class:`BlockAttributes` need not look through the tree of one that does not."""
+
+    def __init__(self, md: markdown.Markdown, attributes: BlockAttributes) -> None:
+        super().__init__(md)
+        self.attributes = attributes
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.attributes.marked = "{:" in "\n".join(lines)  # one search: a walk through the lines is slower
+        return lines
+
+
+class BlockAttributes(Treeprocessor):
+    """Sets each block attribute list :func:`preprocess` marked on its block, takes the marks out
+    of the text, and makes the callouts (see the module). Runs once the blocks are read, before
+    the inline patterns: a paragraph's text is still the Markdown written."""
+
+    marked = False
+
+    def run(self, root: etree.Element) -> None:
+        if not self.marked:
+            return
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):  # raw HTML keeps no attribute list of its own
+            if isinstance(block, str) and MARK_TEXT.search(block):
+                stash[index] = _unmarked(block)
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for element in list(root.iter()):
+            if element.tag == "p" and element.text and MARK_TEXT.search(element.text) and not len(element):
+                self._paragraph(element, parents)
+            elif element.tag in HEADINGS and (mark := HEADING_MARK.match(element.text or "")) is not None:
+                _set(element, mark.group(1))  # "{: .x}" right before a setext heading's text: the heading's
+                element.text = element.text[mark.end() :]
+            elif element.text and MARK_TEXT.search(element.text):  # a list item's, a definition's: its own
+                lines = element.text.split("\n")
+                for line in lines:
+                    if (mark := MARK.match(line)) is not None:
+                        _set(_climbed(element, int(mark.group("levels") or 0), parents), mark.group("body"))
+                element.text = _unmarked(element.text)
+            if element.tail and MARK_TEXT.search(element.tail):
+                element.tail = _unmarked(element.tail)
+        for element in list(root.iter()):
+            if element.tag in ("p", "blockquote") and _kind(element) is not None:
+                _callout(element, parents)
+
+    @staticmethod
+    def _paragraph(paragraph: etree.Element, parents: dict[etree.Element, etree.Element]) -> None:
+        """A paragraph whose lines hold marks: each run of text between them a paragraph of its
+        own (an attribute list between two lines ends the first paragraph, as in kramdown), each
+        mark's attributes set on the run it names, or else on the block beside the paragraph."""
+        parent = parents[paragraph]
+        pieces: list[list[str] | re.Match[str]] = []  # runs of lines and marks, in order
+        for line in (paragraph.text or "").split("\n"):
+            if (mark := MARK.match(line)) is not None:
+                pieces.append(mark)
+            elif pieces and isinstance(pieces[-1], list):
+                pieces[-1].append(line)
+            else:
+                pieces.append([line])
+        at = list(parent).index(paragraph)
+        before = parent[at - 1] if at else None
+        after = parent[at + 1] if at + 1 < len(parent) else None
+        made: dict[int, etree.Element] = {}  # the paragraph of each run, by its place in pieces
+        holders: set[etree.Element] = set()  # those that only hold raw HTML's place
+        for position, piece in enumerate(pieces):
+            if isinstance(piece, list):
+                element = paragraph if not made else etree.Element("p")
+                if all(RAW_HTML.fullmatch(line.strip()) or TAG_LINE.match(line) for line in piece):
+                    holders.add(element)  # raw HTML, or its place: no attributes
+                element.text = "\n".join(piece)
+                if made:
+                    parent.insert(at + len(made), element)
+                    parents[element] = parent
+                made[position] = element
+        if paragraph in holders:
+            paragraph.attrib.clear()  # what a list before it set: raw HTML keeps none
+        last = list(made.values())[-1] if made else None
+        if last is not None and last is not paragraph:
+            last.tail, paragraph.tail = paragraph.tail, None
+        for position, piece in enumerate(pieces):
+            if isinstance(piece, list):
+                continue
+            levels = int(piece.group("levels") or 0)
+            if piece.group("direction") == "<":
+                runs = [made[p] for p in range(position) if p in made]
+                target = (runs or [before])[-1]
+                if runs and levels:  # after a quote: the quote's, and the lines after it are out of the quote
+                    target = _climbed(runs[-1], levels, parents)
+                    _move_after(target, [made[p] for p in range(position + 1, len(pieces)) if p in made], parents)
+            else:
+                runs = [made[p] for p in range(position + 1, len(pieces)) if p in made]
+                target = runs[0] if runs else after
+            if target is not None and target not in holders:
+                _set(target, piece.group("body"))
+        if not made:
+            _remove(paragraph, parent)
+
+
+MARK_TEXT = re.compile(r"^[ \t]*\{:[<>]", re.MULTILINE)
+HEADING_MARK = re.compile(r"^\{:>\d* ([^}\n]*)\}\s+")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+PLACEHOLDER = re.escape(HTML_PLACEHOLDER).replace("%s", r"\d+")
+RAW_HTML = re.compile(rf"(?:{PLACEHOLDER}\s*)+")  # a line that only holds raw HTML's place
+TAG_LINE = re.compile(r"^\s*</?[A-Za-z][^<>]*>\s*$")  # a tag alone on its line (in a quote, left as text)
+
+
+def _unmarked(text: str) -> str:
+    """``text`` without its lines that are marks (see :func:`preprocess`)."""
+    return "\n".join(line for line in text.split("\n") if MARK.match(line) is None)
+
+
+def _climbed(element: etree.Element, levels: int, parents: dict[etree.Element, etree.Element]) -> etree.Element:
+    """The quote ``levels`` quotes up from ``element`` (the outermost there is, if fewer)."""
+    for _ in range(levels):
+        above = parents.get(element)
+        while above is not None and above.tag != "blockquote":
+            above = parents.get(above)
+        if above is None:
+            break
+        element = above
+    return element
+
+
+def _move_after(anchor: etree.Element, elements: list[etree.Element], parents: dict) -> None:
+    """``elements`` (siblings, in order) moved to right after ``anchor``, in its parent."""
+    if not elements or parents.get(anchor) is None:
+        return
+    above = parents[anchor]
+    for offset, element in enumerate(elements, 1):
+        parents[element].remove(element)
+        above.insert(list(above).index(anchor) + offset, element)
+        parents[element] = above
+
+
+def _set(element: etree.Element, text: str) -> None:
+    """The id, classes, ``lang``, ``dir`` and ``title`` the attribute list ``text`` names, set on
+    ``element``; the rest left out."""
+    classes = (element.get("class") or "").split()
+    for name, value in get_attrs(text):
+        if name == "." and value and value not in classes:
+            classes.append(value)
+        elif name in KEEPS and value:
+            element.set(name, value)
+    if classes:
+        element.set("class", " ".join(classes))
+
+
+def _remove(element: etree.Element, parent: etree.Element) -> None:
+    """``element`` out of ``parent``, its tail kept."""
+    index = list(parent).index(element)
+    if element.tail:
+        if index:
+            parent[index - 1].tail = (parent[index - 1].tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _kind(element: etree.Element) -> tuple[str, bool] | None:
+    """The kind of callout ``element``'s classes name, and whether it takes its title from its
+    text (``.note-title``); None when they name none."""
+    for name in (element.get("class") or "").split():
+        kind, titled = (name[: -len("-title")], True) if name.endswith("-title") else (name, False)
+        if kind in CALLOUTS:
+            return kind, titled
+    return None
+
+
+def _callout(element: etree.Element, parents: dict[etree.Element, etree.Element]) -> None:
+    """A paragraph or a quote as the callout its class names, the HTML ``!!! note`` makes:
+    ``<div class="admonition note"><p class="admonition-title">Note</p>…</div>``."""
+    found = _kind(element)
+    assert found is not None
+    kind, titled = found
+    parent = parents[element]
+    classes = [c for c in (element.get("class") or "").split() if c not in (kind, f"{kind}-title")]
+    callout = etree.Element("div", {"class": " ".join(["admonition", kind, *classes])})
+    for name in KEEPS:
+        if element.get(name):
+            callout.set(name, element.attrib.pop(name))
+    element.attrib.pop("class", None)
+    body = list(element) if element.tag == "blockquote" else [element]
+    title = ""
+    if titled:
+        first = body[0] if body else None
+        if first is not None and first.tag == "p" and (len(body) > 1 or "\n" not in (first.text or "")):
+            title, body = first.text or "", body[1:]
+        elif first is not None and first.tag == "p":
+            title, _, rest = (first.text or "").partition("\n")
+            first.text = rest
+    elif kind not in UNTITLED:
+        title = kind.capitalize()  # the word of the document's language (passes/blocks.py)
+    if title.strip():
+        etree.SubElement(callout, "p", {"class": "admonition-title"}).text = title.strip()
+    for child in body:
+        if element.tag == "blockquote":
+            element.remove(child)
+        callout.append(child)
+        parents[child] = callout
+    index = list(parent).index(element)
+    callout.tail = element.tail
+    if element.tag == "p":
+        element.tail = None
+    parent.remove(element)
+    parent.insert(index, callout)
+    parents[callout] = parent
+
+
+class BlockAttributesExtension(Extension):
+    """Registers :class:`BlockAttributes` after the lists are shaped (29), before the inline
+    patterns (20)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        attributes = BlockAttributes(md)
+        md.preprocessors.register(Marked(md, attributes), "report_build_marked_attributes", 40.5)
+        md.treeprocessors.register(attributes, "report_build_block_attributes", 25)
