@@ -8,8 +8,9 @@ import pytest
 
 from conftest import read_chapters
 from report_build import Diagnostics, load
-from report_build.source.dialects.pandoc_markdown import is_pandoc
+from report_build.source.dialects.pandoc_markdown import PANDOC_KEYS, is_pandoc
 from report_build.source.extensions import make_markdown
+from report_build.source.metadata import SITE_KEYS
 from report_build.source.tildes import is_subscript
 
 
@@ -94,6 +95,10 @@ def test_is_subscript(before, inside, after, expected):
 )
 def test_what_makes_a_document_of_the_pandoc_family(tmp_path, name, front, expected):
     assert is_pandoc(tmp_path / name, front) is expected
+
+
+def test_the_pandoc_familys_keys_are_those_the_front_matter_check_names_for_quarto_and_r_markdown():
+    assert {*SITE_KEYS["Quarto or R Markdown"], *SITE_KEYS["R Markdown"]} == PANDOC_KEYS
 
 
 def test_a_quarto_document_reads_free_tildes_as_pandoc_does_unless_its_bookdown_dialect_is_off(tmp_path):

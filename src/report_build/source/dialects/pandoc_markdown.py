@@ -25,12 +25,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..metadata import SITE_KEYS
 from .common import FileContext, Numbered, code_lines
 
 PANDOC_FILES = (".rmd", ".rmarkdown", ".qmd")
-PANDOC_KEYS = frozenset((*SITE_KEYS["Quarto or R Markdown"], *SITE_KEYS["R Markdown"]))
-"""Front-matter keys only Quarto and R Markdown read (``format:``, ``output:``, ``execute:`` …)."""
+PANDOC_KEYS = frozenset(
+    {"format", "execute", "jupyter", "engine", "knitr", "editor", "editor_options", "freeze"}  # Quarto or R Markdown
+    | {"output", "always_allow_html", "site"}  # R Markdown
+)
+"""Front-matter keys only Quarto and R Markdown read: those :data:`..metadata.SITE_KEYS` names for them."""
 
 
 def is_pandoc(path: Path, front: dict[str, Any]) -> bool:
