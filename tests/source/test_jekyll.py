@@ -188,6 +188,13 @@ def test_block_attribute_lists_set_ids_and_classes_and_never_show(tmp_path):
     assert "{:" not in lxml.html.tostring(root, encoding="unicode") and not diagnostics.warnings
 
 
+def test_chained_lists_and_lines_after_a_quote(tmp_path):
+    root, _ = read_chapters(tmp_path, "{: .a}{: #b}\nPara.\n\n> Quoted.\n{: .new }\nAfter the quote.\n")
+    assert [(p.get("class"), p.get("id"), p.text) for p in root.xpath("/div/p")][:1] == [("a", "b", "Para.")]
+    assert root.xpath("//aside[@class='callout callout-new']/p[not(@class)]/text()") == ["Quoted."]
+    assert root.xpath("/div/p/text()")[-1] == "After the quote."
+
+
 def test_nested_and_indented_callouts(tmp_path):
     root, _ = read_chapters(
         tmp_path, "{: .important }\n> {: .warning }\n> A paragraph\n\n> {: .highlight }\n  Inside a quote.\n"

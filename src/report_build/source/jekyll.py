@@ -79,8 +79,9 @@ def preprocess(
     page: dict[str, str] | None = None,
 ) -> list[str]:
     """Rewrite Liquid tags and kramdown attribute lists; ``first_line`` is the file line of lines[0].
-    A block attribute list (``{: .class}``) alone on its line is removed, but after a table, which
-    takes it (:class:`.github.GitHubTable`).
+    A block attribute list (``{: .class}``) alone on its line is marked with the block it applies
+    to, for :class:`BlockAttributes`, or removed where it applies to none (see the module); after
+    a table it stays as written, the table's (:class:`.github.GitHubTable`).
 
     A template tag (``{{ x }}``, ``{% x %}``) means something only to the site's template engine
     (Jekyll's Liquid, mkdocs-macros, Jinja): it is removed, with a warning, except where it is
@@ -113,7 +114,7 @@ def preprocess(
         if (fence := HIGHLIGHT.match(line) or END_HIGHLIGHT.match(line)) is not None:
             out[index] = fence.group(1) + "````" + (fence.group(2) if fence.re is HIGHLIGHT else "")
             continue
-        if (attributes := BLOCK_IAL.match(line)) is not None:
+        if (attributes := BLOCK_IAL.match(CHAINED_IAL.sub(" ", line))) is not None:  # {: .a}{: .b}: one list
             if not _after_table(lines, index):  # after a table, the table's (source/github.py)
                 after_code = number - 1 in code_lines or index - 1 in indented
                 out[index] = _block_attributes(out, index, attributes, after_code)
@@ -411,7 +412,9 @@ def _climbed(element: etree.Element, levels: int, parents: dict[etree.Element, e
     return element
 
 
-def _move_after(anchor: etree.Element, elements: list[etree.Element], parents: dict) -> None:
+def _move_after(
+    anchor: etree.Element, elements: list[etree.Element], parents: dict[etree.Element, etree.Element]
+) -> None:
     """``elements`` (siblings, in order) moved to right after ``anchor``, in its parent."""
     if not elements or parents.get(anchor) is None:
         return
