@@ -182,7 +182,7 @@ def test_block_attribute_lists_set_ids_and_classes_and_never_show(tmp_path):
         (None, "a", None, "First"),
         (None, None, None, "Second"),
     ]
-    assert root.xpath("//h2/@id") == ["custom"] and root.xpath("//h2/@class") == ["no_toc"]
+    assert root.xpath("//h2/@id") == ["custom"] and root.xpath("//h2/@class") == ["no_toc unlisted"]
     assert root.xpath("//blockquote/@id") == ["quote"] and root.xpath("//table/@class") == ["striped"]
     assert not root.xpath("//@style") and not root.xpath("//@data-x")
     assert "{:" not in lxml.html.tostring(root, encoding="unicode") and not diagnostics.warnings
@@ -219,3 +219,20 @@ def test_jekyll_documents_show_no_attribute_list(manuscript):
     assert "{:" not in lxml.html.fromstring(f"<div>{text}</div>").text_content()
     if manuscript.startswith("fitara"):
         assert text.count('<table class="table table-striped">') == 3  # kramdown's {: .table .table-striped}
+
+
+def test_a_no_toc_heading_is_in_no_contents(tmp_path):
+    """kramdown's ``{: .no_toc }`` (Just the Docs writes it under every page's title) leaves the
+    heading out of the contents, as pandoc's ``{.unlisted}`` does; it stays in the text."""
+    from report_build.navigation import navigation
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\n---\n\n# One\n\n## On this page\n{: .no_toc }\n\nText.\n\n## Listed\n\nMore.\n",
+        encoding="utf-8",
+    )
+    document = load(manuscript, Diagnostics(echo=False))
+    assert [(s.id, s.listed) for s in document.chapters[0].sections] == [("on-this-page", False), ("listed", True)]
+    labels = [entry.label for item in navigation(document, {}).contents for entry in (item, *item.children)]
+    assert labels == ["One", "Listed"]
+    assert "On this page</h2>" in document.chapters[0].body

@@ -36,6 +36,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
+from ..contract import UNLISTED
 from .text import CODE_SPAN
 
 SITE_VARIABLE = re.compile(r"\{\{\s*site\.(baseurl|url)\s*\}\}/?")
@@ -273,6 +274,8 @@ def page_values(front: dict) -> dict[str, str]:
 
 # -- block attribute lists, applied to their blocks --------------------------------------------
 
+NO_TOC = "no_toc"
+"""kramdown's class for a heading its generated contents leave out (Just the Docs' page titles)."""
 KEEPS = frozenset({"id", "lang", "dir", "title"})
 """What a block attribute list may set besides classes: what every page keeps (:mod:`.sanitize`)."""
 CALLOUTS = frozenset(
@@ -434,6 +437,8 @@ def _set(element: etree.Element, text: str) -> None:
             classes.append(value)
         elif name in KEEPS and value:
             element.set(name, value)
+    if NO_TOC in classes and UNLISTED not in classes:
+        classes.append(UNLISTED)  # kramdown's heading left out of the contents, as pandoc's {.unlisted}
     if classes:
         element.set("class", " ".join(classes))
 
