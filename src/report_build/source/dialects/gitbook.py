@@ -11,8 +11,8 @@ GitBook writes its blocks as template tags, each on a line of its own, which the
   passage;
 - ``{% code title="app.py" %}`` around a fence: the fence under that title (``overflow``,
   ``lineNumbers`` are a site's);
-- ``{% embed url="…" %}``, with a caption before an ``{% endembed %}``: a link to the page or
-  video, with a warning: a report cannot play or show a live page;
+- ``{% embed url="…" %}``, alone or with a caption before an ``{% endembed %}``: a link to the
+  page or video, with a warning: a report cannot play or show a live page;
 - ``{% file src="…" %}``: the file's name and caption, with a warning: a report carries no
   downloads;
 - ``{% content-ref url="…" %}``, ``{% stepper %}`` and ``{% step %}``: their tags go, their content
@@ -82,6 +82,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             out.extend((text, number) for text in _close(name, indent, number, state))
         else:
             out.extend((text, number) for text in _open(name, argument, indent, number, state, title))
+            if name == "embed" and state.embed is not None and not _caption_follows(numbered, index, code):
+                out.extend((text, number) for text in _embed_lines(state, indent))  # an embed alone on its line
     if state.embed is not None:
         out.extend((text, numbered[-1][1]) for text in _embed_lines(state, ""))
     for name, opened in reversed(state.open):
@@ -142,6 +144,17 @@ def _close(name: str, indent: str, number: int, state: _State) -> list[str]:
             state.context.warn(f"GitBook block '{{% {opened} %}}' is closed by '{{% end{name} %}}'", line)
     del state.open[position:]
     return out
+
+
+def _caption_follows(numbered: Numbered, index: int, code: set[int]) -> bool:
+    """Whether the ``{% embed %}`` at ``index`` has a caption: an ``{% endembed %}`` closes it
+    before any other GitBook tag. Without one (GitBook writes most embeds so) it stands alone,
+    and the lines after it are the page's."""
+    for after in range(index + 1, len(numbered)):
+        tag = TAG.match(numbered[after][0]) if after not in code else None
+        if tag is not None and tag.group(3) in BLOCKS:
+            return bool(tag.group(2)) and tag.group(3) == "embed"
+    return False
 
 
 def _embed_lines(state: _State, indent: str) -> list[str]:
