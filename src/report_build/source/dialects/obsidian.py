@@ -257,7 +257,8 @@ class _Vault:
 
     def find(self, name: str, kinds: set[str]) -> Path | None:
         """The file ``name`` names: a path from the note's folder or the vault's, else the first
-        file of that name (or that name and a note's suffix) anywhere in the vault."""
+        file of that name (or that name and a note's suffix) anywhere in the vault; never one that
+        resolves outside the vault (a link to a file elsewhere), as every path a build reads."""
         name = name.strip()
         if not name or ".." in PurePosixPath(name).parts:
             return None
@@ -268,7 +269,8 @@ class _Vault:
                 if path.is_file() and path.is_relative_to(self.folder):
                     return path
         wanted = {PurePosixPath(candidate).name.lower() for candidate in names}
-        return next((path for path in self.files if path.name.lower() in wanted), None)
+        found = (path.resolve() for path in self.files if path.name.lower() in wanted)
+        return next((path for path in found if path.is_relative_to(self.folder)), None)  # no link out
 
     def note(self, name: str) -> Path | None:
         """The report's own file ``name`` names (the current one when ``name`` is empty)."""
@@ -289,9 +291,9 @@ class _Vault:
                 text = [line for line, _number in self.numbered]
             else:
                 try:
-                    text = path.read_text(encoding="utf-8").split("\n")
-                except (OSError, UnicodeDecodeError):
-                    text = []
+                    text = read_text(path).split("\n")  # once per build: the reading of the chapter takes these bytes
+                except ManuscriptError:
+                    text = []  # the chapter's own reading says what is wrong with it
             found = []
             code = code_lines([(line, 0) for line in text])
             for index, line in enumerate(text):
