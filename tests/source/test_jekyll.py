@@ -236,3 +236,25 @@ def test_a_no_toc_heading_is_in_no_contents(tmp_path):
     labels = [entry.label for item in navigation(document, {}).contents for entry in (item, *item.children)]
     assert labels == ["One", "Listed"]
     assert "On this page</h2>" in document.chapters[0].body
+
+
+def test_an_attribute_list_in_fenced_code_inside_a_quote_is_code(tmp_path):
+    """A fence behind ``>`` is code too: its lines are shown as written, never read as lists."""
+    root, diagnostics = read_chapters(
+        tmp_path, "> ```\n> {: .note}\n> {{ kept }}\n> ```\n> {: .warning}\n\n> > ```\n> > {: #kept}\n> > ```\n"
+    )
+    assert [code.text_content() for code in root.iter("code")] == ["{: .note}\n{{ kept }}\n", "{: #kept}\n"]
+    assert not root.xpath("//aside") and not root.xpath("//*[@id='kept']") and not diagnostics.warnings
+
+
+def test_an_attribute_list_ending_a_footnote_never_shows(tmp_path):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\n---\n\n# One\n\nText.[^1] More.[^2]\n\n[^1]: A note.\n    {: .x}\n\n"
+        "[^2]: First.\n\n    Second.\n    {: #second }\n",
+        encoding="utf-8",
+    )
+    document = load(manuscript, Diagnostics(echo=False))
+    notes = [note.html for note in document.chapters[0].footnotes]
+    assert len(notes) == 2 and not [html for html in notes if "{:" in html]
+    assert 'id="second"' in notes[1]

@@ -37,7 +37,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
 from ..contract import UNLISTED
-from .text import CODE_SPAN
+from .text import CODE_SPAN, fenced_lines
 
 SITE_VARIABLE = re.compile(r"\{\{\s*site\.(baseurl|url)\s*\}\}/?")
 INCLUDE_CALLOUT = re.compile(r"\{%\s*include\s+(\S+)((?:\s+\w+\s*=\s*\"[^\"]*\")*)\s*%\}")
@@ -98,7 +98,7 @@ def preprocess(
     # a tag: a line without one is kept as it is, and a text without one is returned at once.
     if not any("{" in line for line in lines):
         return out
-    indented = _indented_code(lines)
+    indented = _indented_code(lines) | _quoted_code(lines)
     raw = False  # between {% raw %} and {% endraw %}
     for index, line in enumerate(lines):
         if "{" not in line:
@@ -230,6 +230,26 @@ def _after_table(lines: list[str], index: int) -> bool:
     return False
 
 
+QUOTE_MARKS = re.compile(r"^(?: {0,3}>[ \t]?)+")
+
+
+def _quoted_code(lines: list[str]) -> set[int]:
+    """Indexes of the lines of fenced code inside a quote (``> ```…``), fences included: read
+    without their quote marks, each run of quoted lines on its own (a fence left open in a quote
+    ends with it, as CommonMark reads it). ``code_lines`` sees no fence behind a ``>``."""
+    found: set[int] = set()
+    run: list[int] = []
+    for index in [*range(len(lines)), len(lines)]:
+        if index < len(lines) and QUOTE_MARKS.match(lines[index]):
+            run.append(index)
+            continue
+        if run and any("```" in lines[i] or "~~~" in lines[i] for i in run):
+            code, _indented = fenced_lines([QUOTE_MARKS.sub("", lines[i], count=1) for i in run])
+            found.update(run[i] for i in code)
+        run = []
+    return found
+
+
 def _indented_code(lines: list[str]) -> set[int]:
     """Indexes of the lines of top-level indented code: indented four spaces (or a tab) after a
     blank line, outside a list item, a note, a definition, an admonition or a content tab (whose
@@ -276,6 +296,7 @@ def page_values(front: dict) -> dict[str, str]:
 
 NO_TOC = "no_toc"
 """kramdown's class for a heading its generated contents leave out (Just the Docs' page titles)."""
+
 KEEPS = frozenset({"id", "lang", "dir", "title"})
 """What a block attribute list may set besides classes: what every page keeps (:mod:`.sanitize`)."""
 CALLOUTS = frozenset(
@@ -328,7 +349,7 @@ class BlockAttributes(Treeprocessor):
             elif element.text and MARK_TEXT.search(element.text):  # a list item's, a definition's: its own
                 lines = element.text.split("\n")
                 for line in lines:
-                    if (mark := MARK.match(line)) is not None:
+                    if (mark := MARK_THEN.match(line)) is not None:
                         _set(_climbed(element, int(mark.group("levels") or 0), parents), mark.group("body"))
                 element.text = _unmarked(element.text)
             if element.tail and MARK_TEXT.search(element.tail):
@@ -398,9 +419,22 @@ RAW_HTML = re.compile(rf"(?:{PLACEHOLDER}\s*)+")  # a line that only holds raw H
 TAG_LINE = re.compile(r"^\s*</?[A-Za-z][^<>]*>\s*$")  # a tag alone on its line (in a quote, left as text)
 
 
+MARK_THEN = re.compile(r"^[ \t]*\{:(?P<direction>[<>])(?P<levels>\d*) (?P<body>[^}\n]*)\}[ \t]*")
+"""A mark at the start of a line that may hold more after it: what a tree processor put there
+before this one runs (the placeholder of the back link that ends a footnote's last paragraph)."""
+
+
 def _unmarked(text: str) -> str:
-    """``text`` without its lines that are marks (see :func:`preprocess`)."""
-    return "\n".join(line for line in text.split("\n") if MARK.match(line) is None)
+    """``text`` without the marks that start its lines (see :func:`preprocess`): a line that only
+    held one goes, whatever followed one on its line stays."""
+    kept = []
+    for line in text.split("\n"):
+        mark = MARK_THEN.match(line)
+        if mark is None:
+            kept.append(line)
+        elif line[mark.end() :]:
+            kept.append(line[mark.end() :])
+    return "\n".join(kept)
 
 
 def _climbed(element: etree.Element, levels: int, parents: dict[etree.Element, etree.Element]) -> etree.Element:
