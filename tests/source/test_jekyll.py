@@ -258,3 +258,21 @@ def test_an_attribute_list_ending_a_footnote_never_shows(tmp_path):
     notes = [note.html for note in document.chapters[0].footnotes]
     assert len(notes) == 2 and not [html for html in notes if "{:" in html]
     assert 'id="second"' in notes[1]
+
+
+def test_a_no_toc_chapter_heading_stays_in_the_contents(tmp_path):
+    """Just the Docs writes ``{: .no_toc }`` under every page's title: its page is still in the
+    site's navigation, so a chapter stays listed; a section so marked is left out."""
+    from report_build.navigation import navigation
+
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(
+        "---\ntitle: T\nchapters: [two.md]\n---\n\n# One\n{: .no_toc }\n\n## On this page\n{: .no_toc .text-delta }\n\n"
+        "## Listed\n\nText.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "two.md").write_text("# Two\n{: .no_toc }\n\nMore.\n", encoding="utf-8")
+    document = load(manuscript, Diagnostics(echo=False))
+    assert [chapter.listed for chapter in document.chapters] == [True, True]
+    labels = [entry.label for item in navigation(document, {}).contents for entry in (item, *item.children)]
+    assert labels == ["One", "Listed", "Two"]

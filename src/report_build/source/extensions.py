@@ -137,6 +137,7 @@ class StructureTreeprocessor(Treeprocessor):
         structure.own_level = min(levels) if levels else 0
         structure.chapter_level = self.extension.getConfig("chapter_level") or structure.own_level or 1
         self._shift_levels(root, structure.chapter_level - 1)
+        jekyll.unlisted_sections(root)  # kramdown's {: .no_toc } on a section: {.unlisted}
         self._unique_ids(root, structure)
         self._figures_and_captions(root)
         self._wrap_chapters(root, structure)

@@ -297,6 +297,20 @@ def page_values(front: dict) -> dict[str, str]:
 NO_TOC = "no_toc"
 """kramdown's class for a heading its generated contents leave out (Just the Docs' page titles)."""
 
+
+def unlisted_sections(root: etree.Element) -> None:
+    """A section heading marked ``{: .no_toc }`` left out of every contents, as pandoc's
+    ``{.unlisted}`` leaves it (:data:`..contract.UNLISTED`), once the headings have their levels
+    in the report (``h1`` a chapter). kramdown's ``no_toc`` keeps a heading out of the page's own
+    ``{:toc}`` list, whose place the report's contents take; a chapter's heading stays listed:
+    Just the Docs writes ``no_toc`` under every page's title, and the site's navigation lists the
+    page all the same."""
+    for element in root.iter():
+        classes = (element.get("class") or "").split() if element.tag in HEADINGS[1:] else []
+        if NO_TOC in classes and UNLISTED not in classes:
+            element.set("class", " ".join([*classes, UNLISTED]))
+
+
 KEEPS = frozenset({"id", "lang", "dir", "title"})
 """What a block attribute list may set besides classes: what every page keeps (:mod:`.sanitize`)."""
 CALLOUTS = frozenset(
@@ -471,8 +485,6 @@ def _set(element: etree.Element, text: str) -> None:
             classes.append(value)
         elif name in KEEPS and value:
             element.set(name, value)
-    if NO_TOC in classes and UNLISTED not in classes:
-        classes.append(UNLISTED)  # kramdown's heading left out of the contents, as pandoc's {.unlisted}
     if classes:
         element.set("class", " ".join(classes))
 
