@@ -159,3 +159,13 @@ def test_a_quotation_in_an_arabic_sentence_keeps_its_marks_and_full_stop():
         "« C'est vital »",
         "no close",
     ]
+
+
+def test_the_first_strong_letter_of_markup_reads_its_entities_not_their_names():
+    """A citation's text is isolated in a right-to-left report when it starts left to right
+    (crossref.py): an entity is the letter it stands for, never the letters of its name."""
+    from report_build.source.passes.direction import first_strong_direction
+
+    assert first_strong_direction("<i>&#1575;&#1604;</i> (2018)") == "rtl"  # "ال", written as entities
+    assert first_strong_direction("&amp;&nbsp;Smith, 2018") == "ltr"
+    assert first_strong_direction("&lt;1&gt; (2018)") is None

@@ -55,9 +55,11 @@ def test_an_abstract_that_is_not_text_is_a_fault_a_strict_build_refuses(tmp_path
 def test_each_paragraph_of_the_abstract_is_a_unit_to_translate(tmp_path):
     from report_build.translate.extract import extract
 
-    units = [unit for unit in extract(_manuscript(tmp_path)).units if unit.context == "abstract"]
+    found = extract(_manuscript(tmp_path)).units
+    units = [unit for unit in found if unit.context == "abstract"]
     assert [unit.msgid for unit in units] == [FIRST, SECOND]
     assert {unit.line for unit in units} == {4}
+    assert not [unit for unit in found if unit.context == "description"]  # made from the abstract: not twice
 
 
 @pytest.mark.e2e

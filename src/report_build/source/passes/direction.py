@@ -8,6 +8,7 @@ Nothing here asks the author for a ``dir``: the document's direction comes from 
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -125,9 +126,10 @@ def _strong_letters(node: etree._Element) -> Iterator[str]:
 
 
 def first_strong_direction(text: str) -> str | None:
-    """The direction of the first strong letter of ``text`` (markup left out), as the Unicode
-    bidirectional algorithm takes a paragraph's: "ltr", "rtl", or None without one."""
-    for char in re.sub(r"<[^>]*>", "", text):
+    """The direction of the first strong letter of ``text`` (HTML: its tags left out, its
+    entities read), as the Unicode bidirectional algorithm takes a paragraph's: "ltr", "rtl", or
+    None without one."""
+    for char in html.unescape(re.sub(r"<[^>]*>", "", text)):
         found = _strong_direction(char)
         if found:
             return found

@@ -218,10 +218,16 @@ def front_matter(edition: Edition, metadata: Metadata, key_lines: dict[str, int]
         return edition.lookup(unit) or value
 
     edition.source_title = metadata.title
-    changes: dict[str, Any] = {name: one(name, getattr(metadata, name)) for name in FRONT_KEYS}
+    # A description made from the abstract (metadata.py) is translated as the abstract is, not twice.
+    derived = bool(metadata.abstract) and metadata.description == " ".join(metadata.abstract)
+    changes: dict[str, Any] = {
+        name: one(name, getattr(metadata, name)) for name in FRONT_KEYS if not (derived and name == "description")
+    }
+    changes["abstract"] = tuple(one("abstract", paragraph) for paragraph in metadata.abstract)
+    if derived:
+        changes["description"] = " ".join(changes["abstract"])
     changes["authors"] = tuple(one("authors", author) for author in metadata.authors)
     changes["keywords"] = tuple(one("keywords", word) for word in metadata.keywords)
-    changes["abstract"] = tuple(one("abstract", paragraph) for paragraph in metadata.abstract)
     changes["profiles"] = tuple(
         (profile, key, one("profiles", value, f"profiles {profile} {key}") if isinstance(value, str) else value)
         for profile, key, value in metadata.profiles
