@@ -13,6 +13,9 @@ from report_build.errors import StrictModeError
 from report_build.source import bibtex
 from report_build.source.dialects import NAMES, enabled
 from report_build.source.dialects.bookdown import bibliography_files, chunk_options
+from report_build.source.dialects.common import fence_walk
+from report_build.source.dialects.hackmd import FENCE_OPTIONS
+from report_build.source.dialects.vuepress import LINE_MARKS
 from report_build.source.parse import load
 
 
@@ -102,6 +105,28 @@ def test_messages_of_a_dialect_name_the_line_in_an_included_file(tmp_path):
     assert "Inside." in html and 'passage-title">W' in html
     [warning] = diagnostics.warnings
     assert (Path(warning.path).name, warning.line) == ("part.md", 3) and "<Widget>" in warning.message
+
+
+def test_a_tools_marks_glued_to_a_fences_language_go_from_its_opening_line_only():
+    """HackMD's and VuePress's marks (line numbers, lines to stress) are read by one walk
+    through the fences, each tool giving its pattern; code and closing fences stay as written."""
+    hackmd = [("```python=101", 1), ("x = '```js=!'", 2), ("```", 3), ("Text ```js=", 4), ("~~~js=!", 5), ("~~~", 6)]
+    assert [(line, code) for line, _number, code in fence_walk(hackmd, FENCE_OPTIONS)] == [
+        ("```python", True),
+        ("x = '```js=!'", True),
+        ("```", True),
+        ("Text ```js=", False),
+        ("~~~js", True),
+        ("~~~", True),
+    ]
+    vuepress = [("  ```ts:line-numbers{2}", 7), ("```js{1,3}", 8), ("```", 9), ("", 10), ("```js{1,3}", 11)]
+    assert list(fence_walk(vuepress, LINE_MARKS)) == [
+        ("  ```ts", 7, True),
+        ("```js{1,3}", 8, True),  # inside the code: as written
+        ("```", 9, True),
+        ("", 10, False),
+        ("```js", 11, True),
+    ]
 
 
 # -- site-absolute paths -------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,20 @@ def fence_step(line: str, inside: Fence | None) -> tuple[bool, Fence | None]:
     if match and match.group(2)[0] == inside[0] and len(match.group(2)) >= inside[1] and not match.group(3).strip():
         return True, None
     return True, inside
+
+
+def fence_walk(numbered: Numbered, marks: re.Pattern[str]) -> Iterator[tuple[str, int, bool]]:
+    """Each line, its number and whether it is fenced code (a fence included), an opening
+    fence's info string without what a tool glues to its language: where ``marks`` matches the
+    opening line, its first group (the fence and the language) and what follows the match
+    (HackMD's ``javascript=``, VuePress's ``js{2}`` are ``javascript``, ``js``). Every other line
+    as it is."""
+    inside: Fence | None = None
+    for line, number in numbered:
+        was = inside
+        code, inside = fence_step(line, inside)
+        found = marks.match(line) if code and was is None else None
+        yield (found.group(1) + line[found.end() :] if found else line), number, code
 
 
 def indent_of(line: str) -> str:

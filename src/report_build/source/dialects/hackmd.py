@@ -28,7 +28,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import SimpleTagInlineProcessor
 
 from ..text import outside_code_spans
-from .common import FileContext, Numbered, colon_containers, fence_step, markup, parameters
+from .common import FileContext, Numbered, colon_containers, fence_walk, markup, parameters
 
 EMBED = re.compile(r"\{%\s*(youtube|vimeo|gist|slideshare|speakerdeck|pdf|figma)\s+(\S+?)\s*%\}")
 EMBED_LINE = re.compile(r"^(\s*)" + EMBED.pattern + r"\s*$")
@@ -55,13 +55,9 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     if not other:
         return numbered
     out: Numbered = []
-    inside = None
-    for line, number in numbered:
-        was = inside
-        is_code, inside = fence_step(line, inside)
-        if is_code:
-            options = FENCE_OPTIONS.match(line) if was is None else None
-            out.append((options.group(1) + line[options.end() :] if options else line, number))
+    for line, number, code in fence_walk(numbered, FENCE_OPTIONS):
+        if code:
+            out.append((line, number))
             continue
         whole = EMBED_LINE.match(line)
         if whole is not None:

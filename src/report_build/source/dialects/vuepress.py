@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ...errors import ManuscriptError
 from ..text import outside_code_spans, read_text
-from .common import FileContext, Numbered, colon_containers, fence_step, markup, parameters
+from .common import FileContext, Numbered, colon_containers, fence_step, fence_walk, markup, parameters
 
 TOC = re.compile(r"^ {0,3}\[\[toc\]\]\s*$", re.IGNORECASE)
 BADGE = re.compile(r"<Badge\b([^<>]*?)/>|<Badge\b([^<>]*)>(.*?)</Badge\s*>")
@@ -55,13 +55,9 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     if not other:
         return numbered
     out: Numbered = []
-    inside = None
-    for line, number in numbered:
-        was = inside
-        is_code, inside = fence_step(line, inside)
-        if is_code:
-            marks = LINE_MARKS.match(line) if was is None else None  # an opening fence's marks
-            out.append((marks.group(1) + line[marks.end() :] if marks else line, number))
+    for line, number, code in fence_walk(numbered, LINE_MARKS):
+        if code:
+            out.append((line, number))
             continue
         if TOC.match(line):
             out.append(("[TOC]", number))
