@@ -8,7 +8,10 @@
   they embed, with a warning: a report plays and shows none of them (on a line of its own, a
   video is set as Quarto's and Hugo's are);
 - ``[name=Ben]`` and ``[time=Mon, Mar 4]``, which sign a quotation: the name and the time;
-  ``[color=#907bf7]`` (a quotation's colour): nothing;
+  ``[color=#907bf7]`` (a quotation's colour): nothing. HackMD reads them in a quote only (a line
+  that starts with ``>``, in a list item too, or runs on a quote's paragraph without one), and
+  never where they are a link's text (``[name=x](https://…)``, ``[time=x][ref]``): elsewhere,
+  and there, they stay as written;
 - ``++inserted++``: inserted text (where MkDocs' keys, ``++ctrl+c++``, read nothing);
 - a fence's line numbers, ```` ```javascript= ````, ```` ```python=101 ````, ```` ```js=! ````: code in its
   language.
@@ -40,7 +43,12 @@ ADDRESSES = {
     "speakerdeck": "https://speakerdeck.com/{}",
 }
 VIDEOS = {"youtube", "vimeo"}
-SIGNATURE = re.compile(r"\[(name|time|color)=([^\[\]\n]*)\]")
+SIGNATURE = re.compile(r"([ \t]*)\[(name|time|color)=([^\[\]\n]*)\](?![(\[])")
+"""A quotation's signature, and the space before it; never a link's text (a ``(`` or ``[`` after it)."""
+QUOTE = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*>")
+"""A line of a quote: ``>`` after its indentation, or after a list item's marker."""
+NOT_LAZY = re.compile(r"^[ \t]*(?:$|>|#|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|`{3,}|~{3,}|(?:[-*_][ \t]*){3,}$|<)")
+"""A line that never runs on a quote's paragraph: blank, or starting a block of its own."""
 FENCE_OPTIONS = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*[\w#+.-]+)=(?:\d*)!?")
 """A fence's language with HackMD's line numbers glued to it: ``javascript=``, ``python=101``, ``js=!``."""
 
@@ -55,10 +63,15 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     if not other:
         return numbered
     out: Numbered = []
+    runs_on = False  # the line before is text of a quote's paragraph, which a line without '>' may run on
     for line, number, code in fence_walk(numbered, FENCE_OPTIONS):
         if code:
             out.append((line, number))
+            runs_on = False
             continue
+        marker = QUOTE.match(line)
+        quoted = marker is not None or (runs_on and NOT_LAZY.match(line) is None)
+        runs_on = quoted and bool(line[marker.end() if marker else 0 :].strip(" \t>"))
         whole = EMBED_LINE.match(line)
         if whole is not None:
             out.extend(
@@ -69,7 +82,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             line = outside_code_spans(
                 line, lambda text, n=number: EMBED.sub(lambda m: _embed_link(m, n, context), text)
             )
-        if "=" in line and "[" in line:
+        if quoted and "=" in line and "[" in line:
             line = outside_code_spans(line, lambda text: SIGNATURE.sub(_signature, text))
         out.append((line, number))
     return out
@@ -128,10 +141,11 @@ def _escaped(text: str) -> str:
 
 
 def _signature(match: re.Match[str]) -> str:
-    """A quotation's signature: the name or the time as text; a colour, nothing."""
-    if match.group(1) == "color":
+    """A quotation's signature: the name or the time as text; a colour, nothing (nor the space before it)."""
+    space, kind, value = match.groups()
+    if kind == "color":
         return ""
-    return match.group(2).strip()
+    return space + value.strip()
 
 
 # -- inserted text -----------------------------------------------------------------------------
