@@ -44,6 +44,12 @@ def _html(text: str, pandoc: bool = False) -> str:
         ("[home](https://example.org/~a/x~b~)", '<p><a href="https://example.org/~a/x~b~">home</a></p>'),
         ("H\\~2\\~O", "<p>H~2~O</p>"),
         ("10^th^ and H~2~O^+^", "<p>10<sup>th</sup> and H<sub>2</sub>O<sup>+</sup></p>"),
+        ("x~2~^3^ and x^3^~2~", "<p>x<sub>2</sub><sup>3</sup> and x<sup>3</sup><sub>2</sub></p>"),  # no range
+        # GitHub pairs a run of tildes only with a run of its length: none here, all as written
+        ("~~x~ and ~x~~", "<p>~~x~ and ~x~~</p>"),
+        ("~~x~ y~ and ~a ~b~~", "<p>~~x~ y~ and ~a ~b~~</p>"),
+        ("a ~~~x~ y~~ and ~~a ~b~~~", "<p>a ~~~x~ y~~ and ~~a ~b~~~</p>"),
+        ("CO~2~~~x~~ and ~~a~~~b~", "<p>CO~2~~~x~~ and ~~a~~~b~</p>"),
     ],
 )
 def test_tildes_in_a_document_written_for_github(text, html):

@@ -16,7 +16,9 @@ written the pandoc way everywhere, so:
 - ``~~old~~`` is struck through everywhere.
 
 Pairs follow GitHub's flanking rules (as ``*`` and ``_`` do), so a lone tilde stays as written
-(``~5 km``, ``~/.config``), and code, links and addresses are never read
+(``~5 km``, ``~/.config``), and GitHub's rule for runs: a run of tildes pairs only with a run of
+its own length, never split (``~~x~ and ~x~~``, ``CO~2~~~x~~`` stay as written; ``~~~x~~~`` is
+``~``, ``x`` struck through, ``~``). Code, links and addresses are never read
 (``https://example.org/~user/``). Outside the pandoc family, ranges written with tildes, as
 Korean, Chinese and Japanese text often has them, are no pair at all: a tilde between two digits
 (``2019~2020``, ``10~20度、30~40%``) leaves the pair as written, where GitHub would strike
@@ -53,34 +55,82 @@ def is_subscript(before: str, inside: str, after: str) -> bool:
     return bool(ATTACHED_BEFORE.fullmatch(before[-1:])) or after[:1].isalpha()
 
 
+TILDES = (PAIR, "del", "sub")
+"""What a run of tildes makes: a pair not settled yet, ``~~x~~``, a pair settled."""
+
+
 class Pairs(Treeprocessor):
-    """Each single-tilde pair a ``sub`` (:func:`is_subscript`) or a ``del``."""
+    """Each single-tilde pair a ``sub`` (:func:`is_subscript`) or a ``del``, or its text as
+    written: a pair one of whose tildes touches a tilde, or another pair's tildes (one run split
+    in two, which GitHub never pairs: :func:`_touching`), and a range."""
 
     def run(self, root: etree.Element) -> None:
         pairs = list(root.iter(PAIR))
         if not pairs:
             return
         parents = {child: parent for parent in root.iter() for child in parent}
+        settled: set[etree.Element] = set()  # the pairs made a sub or a del
         for element in pairs:  # in the order of the text, outer pairs first
             parent = parents[element]
             index = list(parent).index(element)
-            before, inside, after = _before(parent, index), "".join(element.itertext()), _after(parent, index)
+            text_before, text_after = _text_before(parent, index), element.tail or ""
+            inside = "".join(element.itertext())
             if not element.text and len(element) == 1 and element[0].tag == "del" and not element[0].tail:
                 # ~~~x~~~: the inner two struck through, the outer tildes as written
                 element.text, element[0].tail = "~", "~"
-            elif before[-1:] == "~" or after[:1] == "~" or _range(before, inside, after):
-                # ~~x~ and ~x~~, runs that do not match; 10~20, a range: as written
-                element.text = f"~{element.text or ''}"
-                if len(element):
-                    element[-1].tail = f"{element[-1].tail or ''}~"
-                else:
-                    element.text += "~"
+            elif text_before[-1:] == "~" or text_after[:1] == "~" or _range(text_before, inside, text_after):
+                # ~~x~ y, a run that does not match (or one split, below); 10~20, a range: as written
+                _as_written(element, "~")
+            elif touching := _touching(parent, index):
+                # ~~x~ and ~x~~, CO~2~~~x~~: runs split in two, as written with what they made; a
+                # pair still to settle touches these tildes then, and is written as it stands too
+                _as_written(element, "~")
+                for child in element:
+                    parents[child] = parent
+                _unwrap(parent, element)
+                for other in (other for other in touching if other.tag != PAIR):
+                    _as_written(other, "~" if other in settled else "~~")
+                    holder = parents[other]
+                    for child in other:
+                        parents[child] = holder
+                    _unwrap(holder, other)
+                continue
             else:
-                element.tag = "sub" if is_subscript(before, inside, after) else "del"
+                element.tag = "sub" if is_subscript(_before(parent, index), inside, _after(parent, index)) else "del"
+                settled.add(element)
                 continue
             for child in element:
                 parents[child] = parent
             _unwrap(parent, element)
+
+
+def _as_written(element: etree.Element, tildes: str) -> None:
+    """``element``'s tildes put back as text around its content (to be unwrapped)."""
+    element.text = f"{tildes}{element.text or ''}"
+    if len(element):
+        element[-1].tail = f"{element[-1].tail or ''}{tildes}"
+    else:
+        element.text += tildes
+
+
+def _touching(parent: etree.Element, index: int) -> list[etree.Element]:
+    """The tilde elements (:data:`TILDES`) a pair's tildes touch, with no text between: the one
+    it opens or closes with (``~~x~ y~`` holds ``~x~`` at its start), the one it stands at the
+    start or end of, the one right before or after it. Touching tildes were one run, which the
+    delimiter reader split, and GitHub pairs a run whole or not at all."""
+    element = parent[index]
+    found = []
+    if len(element) and not element.text and element[0].tag in TILDES:
+        found.append(element[0])
+    if len(element) and not element[-1].tail and element[-1].tag in TILDES:
+        found.append(element[-1])
+    if parent.tag in TILDES and ((index == 0 and not parent.text) or (index == len(parent) - 1 and not element.tail)):
+        found.append(parent)
+    if index and parent[index - 1].tag in TILDES and not parent[index - 1].tail:
+        found.append(parent[index - 1])
+    if index + 1 < len(parent) and parent[index + 1].tag in TILDES and not element.tail:
+        found.append(parent[index + 1])
+    return list(dict.fromkeys(found))
 
 
 def _range(before: str, inside: str, after: str) -> bool:
@@ -88,7 +138,13 @@ def _range(before: str, inside: str, after: str) -> bool:
     return (before[-1:].isdigit() and inside[:1].isdigit()) or (inside[-1:].isdigit() and after[:1].isdigit())
 
 
+def _text_before(parent: etree.Element, index: int) -> str:
+    """The text right before a pair ("" when an element ends right there, with its own marks)."""
+    return (parent.text if index == 0 else parent[index - 1].tail) or ""
+
+
 def _before(parent: etree.Element, index: int) -> str:
+    """The text before a pair, or the word of the element right before it (``*x*~i~``)."""
     if index == 0:
         return parent.text or ""
     previous = parent[index - 1]
@@ -96,10 +152,13 @@ def _before(parent: etree.Element, index: int) -> str:
 
 
 def _after(parent: etree.Element, index: int) -> str:
+    """The text after a pair, or the word of the element right after it when it starts with a
+    letter; never a digit there: an element's marks come first (``x~2~^3^``)."""
     element = parent[index]
     if element.tail:
         return element.tail
-    return "".join(parent[index + 1].itertext()) if index + 1 < len(parent) else ""
+    following = "".join(parent[index + 1].itertext()) if index + 1 < len(parent) else ""
+    return following if following[:1].isalpha() else ""
 
 
 def _unwrap(parent: etree.Element, element: etree.Element) -> None:
