@@ -15,6 +15,7 @@ from lxml.html import defs
 from markdown.util import HTML_PLACEHOLDER
 
 from ...contract import CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET, VIDEO
+from .. import math
 from ..text import CODE_SPAN
 
 Numbered = list[tuple[str, int]]
@@ -112,6 +113,132 @@ def parameters(text: str) -> tuple[list[str], dict[str, str]]:
         else:
             positional.append(value)
     return positional, named
+
+
+# -- formulas --------------------------------------------------------------------------------
+
+Spans = dict[int, list[tuple[int, int]]]
+"""For each index of a line, the (start, end) of its characters that are something's (a formula's)."""
+MATH_MARKS = re.compile(r"\$|\\[(\[]|\\begin\{")
+INLINE_MATH = re.compile(math.PATTERN)
+CODE_MATH = re.compile(math.CODE_PATTERN)
+PARAGRAPH_START = re.compile(r"^[ \t>]*(?:#{1,6}(?:[ \t]|$)|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))")
+"""A line that starts a block of its own (a heading, a list item): the text before it is another paragraph's."""
+TABLE_LINE = re.compile(r"^[ \t>]*\|")
+
+
+def formula_spans(numbered: Numbered) -> Spans:
+    """Where the math reader (:mod:`..math`) will find formulas in a file's lines, as it finds
+    them: ``$…$`` (no space after the opening ``$``, none before the closing one, no digit after
+    it), ``$$…$$``, GitHub's ``$`…`$``, ``\\(…\\)`` and ``\\[…\\]`` holding TeX (not
+    Markdown's escaped brackets, ``\\[sic\\]``), over the lines of a paragraph (so ``$$`` on
+    lines of their own too), never in code nor a link's address; and a display environment,
+    ``\\begin{equation}`` … ``\\end{equation}`` on lines of their own. A paragraph here ends at a
+    blank line, fenced code, a heading or a list item; a table's row is read cell by cell, as
+    each cell is a text of its own. For each index of a line that holds a formula, or a part of
+    one, the spans of its characters that are the formula's, delimiters included."""
+    if not any(MATH_MARKS.search(line) for line, _number in numbered):
+        return {}
+    code = code_lines(numbered)
+    found: Spans = {}
+    paragraph: list[int] = []
+    environment = ""  # the \end{…} that closes the display environment the lines are in
+    for index, (line, _number) in enumerate(numbered):
+        if environment:
+            found[index] = [(0, len(line))]
+            environment = "" if environment in line else environment
+            continue
+        opened = math.DISPLAY_ENVIRONMENT.match(line) if index not in code else None
+        closes = f"\\end{{{opened.group(1)}{opened.group(2)}}}" if opened else ""
+        if opened and _environment_closes(numbered, index, closes):
+            _paragraph_formulas(numbered, paragraph, found)
+            paragraph = []
+            found[index] = [(0, len(line))]
+            environment = "" if closes in line[opened.end() :] else closes
+            continue
+        if index in code or not line.strip() or PARAGRAPH_START.match(line) or TABLE_LINE.match(line):
+            _paragraph_formulas(numbered, paragraph, found)
+            paragraph = []
+        if index in code or not line.strip():
+            continue
+        if TABLE_LINE.match(line):
+            _cells_formulas(line, index, found)
+        else:
+            paragraph.append(index)
+    _paragraph_formulas(numbered, paragraph, found)
+    return found
+
+
+def _environment_closes(numbered: Numbered, index: int, closes: str) -> bool:
+    """Whether a display environment opened on line ``index`` closes before a blank line, with
+    nothing after its end (the math reader's rule: else it is text)."""
+    for line, _number in numbered[index:]:
+        if not line.strip():
+            return False
+        if closes in line:
+            return not line.split(closes, 1)[1].strip()
+    return False
+
+
+def _paragraph_formulas(numbered: Numbered, paragraph: list[int], found: Spans) -> None:
+    """The formulas of a paragraph's lines (their indexes), as the math reader finds them in its text."""
+    if not paragraph:
+        return
+    starts, at = [], 0
+    for index in paragraph:
+        starts.append(at)
+        at += len(numbered[index][0]) + 1
+    text = "\n".join(numbered[index][0] for index in paragraph)
+    if not MATH_MARKS.search(text):
+        return
+    spans = _formulas_in(text)
+    for (start, end), (position, index) in ((span, line) for span in spans for line in enumerate(paragraph)):
+        line_start = starts[position]
+        line_end = line_start + len(numbered[index][0])
+        if start < line_end and end > line_start:  # this line holds a part of the formula
+            found.setdefault(index, []).append((max(start, line_start) - line_start, min(end, line_end) - line_start))
+
+
+def _cells_formulas(line: str, index: int, found: Spans) -> None:
+    """The formulas of a table row's cells (a ``|`` not escaped nor in code ends a cell)."""
+    code = [span.span() for span in CODE_SPAN.finditer(line)]
+    bars = [m.start() for m in re.finditer(r"(?<!\\)\|", line) if not any(a <= m.start() < b for a, b in code)]
+    for start, end in zip([0, *(bar + 1 for bar in bars)], [*bars, len(line)], strict=True):
+        for a, b in _formulas_in(line[start:end]):
+            found.setdefault(index, []).append((start + a, start + b))
+
+
+def _formulas_in(text: str) -> list[tuple[int, int]]:
+    """The spans of the formulas in a text, as :mod:`..math`'s inline patterns find them: GitHub's
+    ``$`…`$`` first, then code spans (which hold none), then the others."""
+    spans = [m.span() for m in CODE_MATH.finditer(text)]
+    masked = CODE_MATH.sub(lambda m: "\x02" + "_" * (len(m.group()) - 2) + "\x03", text)
+    masked = CODE_SPAN.sub(lambda m: "\x02" + "_" * (len(m.group()) - 2) + "\x03", masked)
+    for match in INLINE_MATH.finditer(masked):
+        before = masked[: match.start()]
+        opened = before.rfind("](")
+        if opened >= 0 and not re.search(r"[\s)]", before[opened + 2 :]):
+            continue  # inside a link's address
+        escaped = match.group("brackets") if match.group("brackets") is not None else match.group("parens")
+        if escaped is not None and not math.TEX_LIKE.search(escaped):
+            continue  # \[sic\]: Markdown's escaped brackets
+        spans.append(match.span())
+    return sorted(spans)
+
+
+def outside_spans(line: str, spans: list[tuple[int, int]], change: Callable[[str], str]) -> str:
+    """``line`` with ``change`` applied to its text outside inline code and outside ``spans``
+    (a line's formulas: :func:`formula_spans`)."""
+    kept = sorted([*spans, *(span.span() for span in CODE_SPAN.finditer(line))])
+    parts, at = [], 0
+    for start, end in kept:
+        if end <= at:
+            continue
+        if start > at:
+            parts.append(change(line[at:start]))
+        parts.append(line[max(start, at) : end])
+        at = end
+    return "".join([*parts, change(line[at:])])
 
 
 SUMMARY = re.compile(r"<summary(\s[^<>]*)?>((?:(?!</?summary\b).)*)</summary\s*>", re.IGNORECASE)

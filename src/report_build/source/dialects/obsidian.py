@@ -26,8 +26,9 @@ Callouts (``> [!note] Title``, ``> [!warning]-``) are GitHub's alerts, read with
 (pymdown-extensions' ``quotes``); ``==highlight==`` is MkDocs' mark; a ``#tag`` stays as written,
 as Obsidian shows it.
 
-Invariant: nothing in fenced or inline code is read; every line keeps its number (a line only a
-comment held is removed).
+Invariant: nothing in fenced or inline code, or in a formula, is read (``$i \\in [[1, n]]$`` is a
+range of integers, as the math reader finds formulas: :func:`.common.formula_spans`); every line
+keeps its number (a line only a comment held is removed).
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ from pathlib import Path, PurePosixPath
 from ...errors import ManuscriptError
 from .. import frontmatter
 from ..ids import github_slug
-from ..text import CODE_SPAN, outside_code_spans, read_text
-from .common import Fence, FileContext, Numbered, code_lines, fence_step, markup
+from ..text import CODE_SPAN, read_text
+from .common import Fence, FileContext, Numbered, code_lines, fence_step, formula_spans, markup, outside_spans
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 """``[[target]]`` or ``![[target]]``: the target, its heading or block after ``#``, its alias or
@@ -95,9 +96,10 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         return numbered
     numbered = _without_comments(numbered, context)
     vault = _Vault(context, numbered)
+    formulas = formula_spans(numbered)  # TeX is never read: $i \in [[1, n]]$ is a range of integers
     out: Numbered = []
     inside: Fence | None = None
-    for line, number in numbered:
+    for index, (line, number) in enumerate(numbered):
         was = inside
         code, inside = fence_step(line, inside)
         if code:
@@ -113,18 +115,22 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         if not _triggers(line):
             out.append((line, number))
             continue
-        embed = WHOLE_LINE_EMBED.match(line)
+        tex = formulas.get(index, [])
+        embed = WHOLE_LINE_EMBED.match(line) if not tex else None
         if embed is not None and _note_embed(embed.group(1), embed.group(2), number, vault, out):
             continue
-        alone = BLOCK_ID_LINE.match(line)
+        alone = BLOCK_ID_LINE.match(line) if not tex else None
         if alone is not None and _letters(alone.group(1)):
             _anchor_after(out, alone.group(1))
             out.append(("", number))
             continue
-        if "[[" in line or "|" in line:
-            line = outside_code_spans(line, lambda text, n=number: _inline(text, n, vault))
         ending = BLOCK_ID.search(line)
-        if ending is not None and _letters(ending.group(1)) and not TABLE_ROW.match(line):
+        if ending is not None and any(start < ending.end() and ending.start() < end for start, end in tex):
+            ending = None  # x ^n in a formula: TeX's
+        if "[[" in line or "|" in line:
+            line = outside_spans(line, tex, lambda text, n=number: _inline(text, n, vault))
+        if ending is not None and not TABLE_ROW.match(line) and _letters(ending.group(1)):
+            ending = BLOCK_ID.search(line)  # the same id, where the line's links left it
             line = line[: ending.start()].rstrip() + f" []{{#{ending.group(1)}}}"
         out.append((line, number))
     return out
