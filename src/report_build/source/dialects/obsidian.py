@@ -18,7 +18,10 @@ Obsidian's reading view shows them.
 - ``%%a comment%%``, on a line or over several: nothing (Obsidian never shows it). An opening
   ``%%`` never closed is shown as written, with a warning, rather than hide the rest of the note;
 - a block id, `` ^id`` at the end of a paragraph's last line (or on a line of its own after a list,
-  a quote or a table): an anchor for ``[[#^id]]``, never shown;
+  a quote or a table): an anchor for ``[[#^id]]``, never shown. Obsidian takes any run of Latin
+  letters, digits and dashes; so that ``x ^n`` or ``r ^2`` (an exponent) stays text, an id is
+  read when it has three characters or more and a letter (``^pump-part``, Obsidian's own
+  ``^f63f5a``), or when a link of the report names it (``[[#^n]]``: :meth:`_Vault.block_id`);
 - a ``dataview`` (``dataviewjs``) code block: shown as its code, with a warning: only
   Obsidian's plugins run such queries.
 
@@ -52,6 +55,10 @@ ALT_SIZE = re.compile(r"!\[([^\]\n]*?)\|(\d+)(?:x(\d+))?\]\(([^()\s]+)\)")
 """Markdown's image with Obsidian's size after a bar in its alt text: ``![Map|300](map.png)``."""
 SIZE = re.compile(r"^(\d+)(?:x(\d+))?$")
 BLOCK_ID = re.compile(r"(?<=\s)\^([A-Za-z0-9][A-Za-z0-9-]*)\s*$")
+"""A block id: Latin letters, digits and dashes (what Obsidian accepts) after a space at the end
+of a paragraph's last line; read when :meth:`_Vault.block_id` says it is one."""
+BLOCK_LINK = re.compile(r"#\^([A-Za-z0-9][A-Za-z0-9-]*)(?=\s*(?:\]|\\?\||\)))")
+"""A link's block id: ``[[#^id]]``, ``[[Note#^id|text]]``, ``[text](Note.md#^id)``."""
 BLOCK_ID_LINE = re.compile(r"^\s*\^([A-Za-z0-9][A-Za-z0-9-]*)\s*$")
 TABLE_ROW = re.compile(r"^\s*\|")
 ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -120,7 +127,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         if embed is not None and _note_embed(embed.group(1), embed.group(2), number, vault, out):
             continue
         alone = BLOCK_ID_LINE.match(line) if not tex else None
-        if alone is not None and _letters(alone.group(1)):
+        if alone is not None and vault.block_id(alone.group(1)):
             _anchor_after(out, alone.group(1))
             out.append(("", number))
             continue
@@ -129,16 +136,11 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             ending = None  # x ^n in a formula: TeX's
         if "[[" in line or "|" in line:
             line = outside_spans(line, tex, lambda text, n=number: _inline(text, n, vault))
-        if ending is not None and not TABLE_ROW.match(line) and _letters(ending.group(1)):
+        if ending is not None and not TABLE_ROW.match(line) and vault.block_id(ending.group(1)):
             ending = BLOCK_ID.search(line)  # the same id, where the line's links left it
             line = line[: ending.start()].rstrip() + f" []{{#{ending.group(1)}}}"
         out.append((line, number))
     return out
-
-
-def _letters(ident: str) -> bool:
-    """A block id has a letter: `` ^2`` at the end of a line is an exponent someone wrote."""
-    return any(char.isalpha() for char in ident)
 
 
 def _anchor_after(out: Numbered, ident: str) -> None:
@@ -260,6 +262,29 @@ class _Vault:
                 cache[self.folder] = sorted(found)
             self._files = cache[self.folder]
         return self._files
+
+    def block_id(self, ident: str) -> bool:
+        """Whether `` ^ident`` ending a paragraph is a block id (:data:`BLOCK_ID`): one of three
+        characters or more with a letter (``^pump-part``, Obsidian's own ``^f63f5a``), or any
+        that a link of the report names (``[[#^n]]``). A shorter one nothing links to is text:
+        ``x ^n``, ``r ^2``, ``A ^T`` are exponents someone wrote, and a block id is written to
+        be linked to."""
+        if len(ident) >= 3 and any(char.isalpha() for char in ident):
+            return True
+        return ident in self.linked_blocks()
+
+    def linked_blocks(self) -> set[str]:
+        """The block ids the links of the report's files (and of this one) name."""
+        cache = self.context.seen.setdefault("obsidian-block-links", {})
+        found: set[str] = set()
+        for path in sorted(self.context.report_files - {self.context.path.resolve()}):
+            if path not in cache:
+                try:
+                    cache[path] = set(BLOCK_LINK.findall(read_text(path)))
+                except ManuscriptError:
+                    cache[path] = set()  # the chapter's own reading says what is wrong with it
+            found |= cache[path]
+        return found | set(BLOCK_LINK.findall("\n".join(line for line, _number in self.numbered)))
 
     def find(self, name: str, kinds: set[str]) -> Path | None:
         """The file ``name`` names: a path from the note's folder or the vault's, else the first
