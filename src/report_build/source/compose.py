@@ -89,6 +89,7 @@ class _State:
     hidden_any: bool = False
     dialects: tuple[str, ...] = dialects.NAMES  # the other tools' syntax read (source/dialects/)
     report_files: frozenset[Path] = frozenset()
+    report_order: tuple[Path, ...] = ()  # the same, in the order their text is joined
     counted: dict[str, Any] = field(default_factory=dict)  # what the dialects count across files
     front: dict[str, Any] = field(default_factory=dict)  # the main file's front matter (MDX's frontMatter)
 
@@ -96,7 +97,9 @@ class _State:
         def warn(message: str, line: int | None) -> None:
             self.diagnostics.warn(message, path, line)
 
-        return FileContext(path, main, self.report_files, warn, self.counted, self.front, self.inputs)
+        return FileContext(
+            path, main, self.report_files, warn, self.counted, self.front, self.inputs, self.report_order
+        )
 
 
 def compose(
@@ -113,6 +116,7 @@ def compose(
     chapters = chapter_paths(raw, key_lines, path)
     state = _State(root, selection, diagnostics, dialects=dialects.enabled(raw.get("dialects")), front=raw)
     state.report_files = frozenset({path.resolve(), *chapters})
+    state.report_order = tuple(dict.fromkeys((path.resolve(), *chapters)))
     language = raw.get("language", raw.get("lang"))
     state.language = language.strip() if isinstance(language, str) and language.strip() else "en"
     if selection.translation is not None and selection.translation.translating:

@@ -33,6 +33,7 @@ class FileContext:
     seen: dict[str, Any] = field(default_factory=dict)  # what a dialect counts across files (inline notes)
     front: dict[str, Any] = field(default_factory=dict)  # the manuscript's front matter
     inputs: list[Path] = field(default_factory=list)  # files a pass reads (a table's CSV): the build's inputs
+    report_order: tuple[Path, ...] = ()  # the report's files in the order the build joins them, resolved
 
 
 COMPONENT_NAME = (

@@ -4,7 +4,9 @@ Obsidian's reading view shows them.
 - ``[[Note]]``, ``[[Note|shown text]]``, ``[[Note#Heading]]``, ``[[#Heading]]``, ``[[Note#^block]]``
   (``\\|`` for the bar inside a table): a link. A note of this report (the manuscript or one of
   its chapter files, by name, as Obsidian finds notes) is a link to the heading named, or to the
-  note's first heading; a heading of the same note, a link to it. A note outside the report, or a
+  note's first heading; a heading of the same note, a link to it. The link takes the id the
+  build gives that heading across the report (``methods-1`` when an earlier file has a
+  "Methods" too: :meth:`_Vault.report_headings`). A note outside the report, or a
   heading the note does not have, is its text, with a warning: the report cannot lead there. The
   text shown is Obsidian's: the alias, else "Note > Heading", "Heading" or the note's name;
 - ``![[picture.png]]``, ``![[picture.png|300]]`` (a width), ``![[picture.png|300x200]]``,
@@ -43,7 +45,7 @@ from pathlib import Path, PurePosixPath
 
 from ...errors import ManuscriptError
 from .. import frontmatter
-from ..ids import github_slug
+from ..ids import FALLBACK, RESERVED, Slugger, github_slug
 from ..text import CODE_SPAN, read_text
 from .common import Fence, FileContext, Numbered, code_lines, fence_step, formula_spans, markup, outside_spans
 
@@ -315,7 +317,10 @@ class _Vault:
         return None
 
     def headings(self, path: Path) -> list[tuple[str, str]]:
-        """Each heading of the report file ``path``: (its text, its id)."""
+        """Each heading of the file ``path`` (the report's, or the note embedding this one): (its
+        text, its id). A report file's ids are the build's (:meth:`report_headings`)."""
+        if path in self.context.report_order:
+            return self.report_headings().get(path, [])
         cache = self.context.seen.setdefault("obsidian-headings", {})
         if path not in cache:
             if path == self.context.path.resolve():
@@ -336,6 +341,71 @@ class _Vault:
                     found.append((shown.strip(), explicit.group(1) if explicit else github_slug(_plain(shown))))
             cache[path] = found
         return cache[path]
+
+    def report_headings(self) -> dict[Path, list[tuple[str, str]]]:
+        """The headings of the report's files, each file's (its text, its id), with the ids the
+        build gives them: it reads the files as one text, in order (an include in its place),
+        and a heading whose id an earlier one has, in any file, gets ``-1``, ``-2`` … (the
+        Slugger :class:`..ids.HeadingIds` uses, which never takes an id written with ``{#id}``
+        nor one the layouts use). So ``[[Two#Methods]]`` lands on Two's "Methods", which is
+        ``methods-1`` when the manuscript has one too. Read once per build."""
+        cache = self.context.seen.setdefault("obsidian-report-headings", {})
+        if self.context.report_order not in cache:
+            found: list[tuple[Path, str, str]] = []  # (file, text, id written with it or "")
+            written: set[str] = set()  # every id written with {#id} (an attribute list) in the text
+            for path in self.context.report_order:
+                self._read_headings(path, found, written, (path,))
+            slug = Slugger(written | RESERVED)
+            ids: dict[Path, list[tuple[str, str]]] = {}
+            for path, text, own in found:
+                ids.setdefault(path, []).append((text, own or slug(github_slug(_plain(text)) or FALLBACK)))
+            cache[self.context.report_order] = ids
+        return cache[self.context.report_order]
+
+    def _read_headings(self, path: Path, found: list, written: set[str], stack: tuple[Path, ...]) -> None:
+        """The headings of one file's text, ATX and setext, outside code and comments, and those
+        of the files it includes, in order; the ids written in it."""
+        try:
+            _front, body, _offset = frontmatter.split(read_text(path), path)
+        except ManuscriptError:
+            return  # the file's own reading says what is wrong with it
+        numbered = [(line, number) for number, line in enumerate(body.split("\n"), 1)]
+        numbered = _without_comments(numbered, replace(self.context, path=path, warn=lambda message, line: None))
+        code = code_lines(numbered)
+        paragraph: list[str] | None = []  # the lines of a paragraph a setext underline may make a heading
+        for index, (line, _number) in enumerate(numbered):
+            if index in code or not line.strip():
+                paragraph = []
+                continue
+            included = INCLUDE.match(line)
+            if included is not None:
+                target = (path.parent / included.group(1).strip().strip("\"'")).resolve()
+                inside = target.is_file() and target.is_relative_to(self.folder)
+                if inside and target not in stack and len(stack) <= EMBED_DEPTH:
+                    self._read_headings(target, found, written, (*stack, target))
+                paragraph = []
+                continue
+            written.update(m.group(1) for m in ATTRIBUTE_ID.finditer(CODE_SPAN.sub("", line)))
+            heading = ATX.match(line)
+            underline = SETEXT.match(line) if heading is None and paragraph else None
+            if heading is not None or underline is not None:
+                title = heading.group(1) if heading is not None else " ".join(paragraph or [])
+                own = EXPLICIT_ID.search(title)
+                found.append((path, (title[: own.start()] if own else title).strip(), own.group(1) if own else ""))
+                paragraph = []
+            elif paragraph is None or BLOCK_START.match(line) or (not paragraph and INDENTED_CODE.match(line)):
+                paragraph = None  # a list, a quote, a table, raw HTML, code: no setext heading until a blank line
+            else:
+                paragraph.append(line.strip())
+
+
+INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(.+?)\s*>\}\}\s*$")
+"""An include, as the manuscript's composition reads it: the file's text in its place."""
+SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+BLOCK_START = re.compile(r"^[ \t]*(?:>|\||<|`{3,}|~{3,}|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$))")
+INDENTED_CODE = re.compile(r"^(?: {4}|\t)")
+ATTRIBUTE_ID = re.compile(r"\{[^{}\n]*?(?<![\w-])#([^\s{}#]+)[^{}\n]*\}")
+"""An id written in an attribute list: ``{#id}``, ``{: #id .class}``, ``[]{#id}``."""
 
 
 def _plain(text: str) -> str:
