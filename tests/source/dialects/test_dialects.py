@@ -13,7 +13,7 @@ from report_build.errors import StrictModeError
 from report_build.source import bibtex
 from report_build.source.dialects import NAMES, enabled
 from report_build.source.dialects.bookdown import bibliography_files, chunk_options
-from report_build.source.dialects.common import fence_walk
+from report_build.source.dialects.common import fence_walk, formula_spans, outside_spans
 from report_build.source.dialects.hackmd import FENCE_OPTIONS
 from report_build.source.dialects.vuepress import LINE_MARKS
 from report_build.source.parse import load
@@ -127,6 +127,40 @@ def test_a_tools_marks_glued_to_a_fences_language_go_from_its_opening_line_only(
         ("", 10, False),
         ("```js", 11, True),
     ]
+
+
+def test_formulas_are_found_in_a_files_lines_as_the_math_reader_finds_them():
+    """What a line pass must leave to the math reader (source/math.py): its delimiters, over a
+    paragraph's lines, cell by cell in a table; never in code, never escaped brackets or amounts."""
+    lines = [
+        "A $x$, $5 and $10, \\[sic\\], `$code$`, [a](https://x.org/\\(y\\)) and $a +",
+        "b$ over two lines.",
+        "",
+        "$$",
+        "c",
+        "$$",
+        "",
+        "\\begin{align}",
+        "d &= e",
+        "\\end{align}",
+        "| $f$ | $5 | 6$ |",
+        "- $g",
+        "- h$",
+    ]
+    spans = formula_spans([(line, number) for number, line in enumerate(lines, 1)])
+    found = {index: [lines[index][start:end] for start, end in spans[index]] for index in sorted(spans)}
+    assert found == {
+        0: ["$x$", "$a +"],
+        1: ["b$"],
+        3: ["$$"],
+        4: ["c"],
+        5: ["$$"],
+        7: ["\\begin{align}"],
+        8: ["d &= e"],
+        9: ["\\end{align}"],
+        10: ["$f$"],
+    }
+    assert outside_spans("[[a]] $[[b]]$ `[[c]]`", [(6, 13)], str.upper) == "[[A]] $[[b]]$ `[[c]]`"
 
 
 # -- site-absolute paths -------------------------------------------------------------------
