@@ -40,10 +40,6 @@ class MappedDiagnostics:
         path, line = locate(self.path, self.lines, path, line)
         self.inner.warn(message, path, line)
 
-    def origin(self, path: Path, line: int | None) -> tuple[Any, int | None]:
-        """The file and line a line of ``path``'s composed text was written at."""
-        return locate(self.path, self.lines, path, line)
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 

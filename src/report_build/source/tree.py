@@ -53,19 +53,6 @@ class Context:
     def warn(self, message: str, line: int | None) -> None:
         self.diagnostics.warn(message, self.path, line)
 
-    def where(self, line: int) -> str:
-        """Where a line of the composed text was written, for a message that names another place
-        than its own, which may be in another file: "report.md:8", "chapters/two.md:8"."""
-        origin = getattr(self.diagnostics, "origin", None)  # the composed text's map (manuscript.py)
-        path, number = origin(self.path, line) if origin is not None else (self.path, line)
-        if path is None:
-            return f"line {number}"
-        try:
-            shown = Path(path).relative_to(self.path.parent).as_posix()
-        except ValueError:
-            shown = Path(path).name
-        return f"{shown}:{number}"
-
     def digits(self, number: object) -> str:
         """A number the build writes into the text (a caption's, a note's, a statement's) in the
         digits the document's pages are numbered in (:func:`..numerals.digits`)."""
