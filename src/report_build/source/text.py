@@ -6,7 +6,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,10 +161,19 @@ CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`).*?(?<!`)\1(?!`)")
 
 def outside_code_spans(line: str, change: Callable[[str], str]) -> str:
     """``line`` with ``change`` applied to its text outside inline code spans."""
+    return outside_spans(line, (), change)
+
+
+def outside_spans(line: str, spans: Iterable[tuple[int, int]], change: Callable[[str], str]) -> str:
+    """``line`` with ``change`` applied to its text outside inline code spans and outside
+    ``spans`` (start, end): a line's formulas (:func:`.dialects.common.formula_spans`)."""
+    kept = sorted([*spans, *(span.span() for span in CODE_SPAN.finditer(line))])
     parts, at = [], 0
-    for span in CODE_SPAN.finditer(line):
-        parts += [change(line[at : span.start()]), span.group()]
-        at = span.end()
+    for start, end in kept:
+        if end <= at:
+            continue
+        parts += [change(line[at:start]), line[max(start, at) : end]]
+        at = end
     return "".join([*parts, change(line[at:])])
 
 

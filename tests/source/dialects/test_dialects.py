@@ -13,10 +13,11 @@ from report_build.errors import StrictModeError
 from report_build.source import bibtex
 from report_build.source.dialects import NAMES, enabled
 from report_build.source.dialects.bookdown import bibliography_files, chunk_options
-from report_build.source.dialects.common import fence_walk, formula_spans, outside_spans
+from report_build.source.dialects.common import fence_walk, formula_spans
 from report_build.source.dialects.hackmd import FENCE_OPTIONS
 from report_build.source.dialects.vuepress import LINE_MARKS
 from report_build.source.parse import load
+from report_build.source.text import outside_spans
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:

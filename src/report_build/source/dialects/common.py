@@ -227,21 +227,6 @@ def _formulas_in(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def outside_spans(line: str, spans: list[tuple[int, int]], change: Callable[[str], str]) -> str:
-    """``line`` with ``change`` applied to its text outside inline code and outside ``spans``
-    (a line's formulas: :func:`formula_spans`)."""
-    kept = sorted([*spans, *(span.span() for span in CODE_SPAN.finditer(line))])
-    parts, at = [], 0
-    for start, end in kept:
-        if end <= at:
-            continue
-        if start > at:
-            parts.append(change(line[at:start]))
-        parts.append(line[max(start, at) : end])
-        at = end
-    return "".join([*parts, change(line[at:])])
-
-
 SUMMARY = re.compile(r"<summary(\s[^<>]*)?>((?:(?!</?summary\b).)*)</summary\s*>", re.IGNORECASE)
 INLINE_MARKDOWN = re.compile(r"[*_`~\[\\$]")
 """What only Markdown's inline syntax makes of a summary's text: emphasis, code, links, escapes, formulas."""

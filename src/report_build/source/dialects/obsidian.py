@@ -46,8 +46,8 @@ from pathlib import Path, PurePosixPath
 from ...errors import ManuscriptError
 from .. import frontmatter
 from ..ids import FALLBACK, RESERVED, Slugger, github_slug
-from ..text import CODE_SPAN, read_text
-from .common import Fence, FileContext, Numbered, code_lines, fence_step, formula_spans, markup, outside_spans
+from ..text import CODE_SPAN, outside_spans, read_text
+from .common import Fence, FileContext, Numbered, code_lines, fence_step, formula_spans, markup
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 """``[[target]]`` or ``![[target]]``: the target, its heading or block after ``#``, its alias or
