@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from typing import Any
 
 COUNTER_STYLE = "rb-digits"  # the name the stylesheets use
 
@@ -90,3 +91,9 @@ def digits(text: object, language: str, latin: bool = False) -> str:
     """``text`` with its Latin digits written in the language's own: "2" is "۲" in Persian,
     "২" in Bengali; unchanged where the language's digits are Latin."""
     return str(text).translate(_translation(language, latin))
+
+
+def report_digits(text: object, meta: Any) -> str:
+    """``text`` in the digits of a report whose metadata is ``meta`` (a :class:`.model.Metadata`):
+    its language's, unless its front matter keeps Latin ones (``latin_digits``)."""
+    return digits(text, meta.language, meta.latin_digits)

@@ -460,12 +460,12 @@ def read_fallback(path: Path, find: Any) -> FallbackChain:
 def own_digits(context: Any, number: Any) -> str:
     """A number the layouts print (a chapter's, a note's) in the digits of the document's
     language, unless its front matter keeps Latin ones (:mod:`.numerals`)."""
-    from .numerals import digits
+    from .numerals import report_digits
 
     meta = context.get("meta")
     if meta is None:
         return str(number)
-    return digits(number, meta.language, meta.latin_digits)
+    return report_digits(number, meta)
 
 
 def inline_notes(body: str, chapter: Any) -> str:

@@ -51,7 +51,7 @@ from ..contract import (
     without_spoken_notes,
 )
 from ..model import Chapter, Document, Footnote, Table
-from ..numerals import digits
+from ..numerals import report_digits
 from . import sanitize, theorems
 from .citations import Formatter
 from .passes.direction import first_strong_direction
@@ -110,7 +110,7 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
     found: dict[str, Target] = {}
 
     def shown(number: object) -> str:
-        return digits(number, doc.metadata.language, doc.metadata.latin_digits)
+        return report_digits(number, doc.metadata)
 
     for figure in doc.figures:
         if figure.id and figure.number:

@@ -19,7 +19,7 @@ from lxml import etree
 from ..errors import Diagnostics, ManuscriptError
 from ..html_elements import VOID
 from ..model import Metadata
-from ..numerals import digits
+from ..numerals import report_digits
 from ..theme import Theme
 from .extensions import Structure
 from .text import SourceMap
@@ -56,7 +56,7 @@ class Context:
     def digits(self, number: object) -> str:
         """A number the build writes into the text (a caption's, a note's, a statement's) in the
         digits the document's pages are numbered in (:func:`..numerals.digits`)."""
-        return digits(number, self.metadata.language, self.metadata.latin_digits)
+        return report_digits(number, self.metadata)
 
 
 def letters(text: str) -> str:

@@ -27,7 +27,7 @@ from lxml import etree
 from ...contract import CHART_SCROLL, DOWNLOAD, MATH_DISPLAY, NOTE_CALL, TABLE_WRAP
 from ...errors import Diagnostics, RenderError
 from ...model import Document
-from ...numerals import digits
+from ...numerals import report_digits
 from .assets import SiteImage
 from .pages import WebPage, resolve
 
@@ -144,7 +144,7 @@ def _side_notes(root: Any, page: WebPage, doc: Document) -> None:
         side.set("id", f"side-{call.get('id') or note.id}")  # a note called twice has two copies
         side.set("aria-hidden", "true")
         number = etree.Element("span", {"class": "sidenote-number"})
-        number.text = digits(note.number, doc.metadata.language, doc.metadata.latin_digits)  # as the call has it
+        number.text = report_digits(note.number, doc.metadata)  # as the call has it
         number.tail = " " + (side.text or "")
         side.text = None
         side.insert(0, number)
