@@ -17,7 +17,7 @@ SENTENCES = (
 
 
 def test_the_correction_can_be_applied_and_is_only_for_korean():
-    assert word_breaks.AVAILABLE  # if WeasyPrint changes, review writers/pdf/word_breaks.py
+    assert word_breaks.available()  # if WeasyPrint changes, review writers/pdf/word_breaks.py
     if not word_breaks.applied():  # (another test of this process may have laid Korean out)
         assert not word_breaks.use_for("<p>Water, eau, الماء, 水</p>")  # WeasyPrint's own functions
         assert not word_breaks.applied()

@@ -31,7 +31,7 @@ No character is added to the text here: the words are copied, searched and read 
 The functions are replaced only when a document to lay out holds Hangul or one of those scripts
 (:func:`use_for`: a layout without them calls WeasyPrint's own, with none of this code on its
 busiest path, which cost an English report 2-3 % of its layout), and only where they are found as
-expected (:data:`AVAILABLE`), so that a WeasyPrint upgrade cannot be silently mangled. Other
+expected (:func:`available`), so that a WeasyPrint upgrade cannot be silently mangled. Other
 languages break as before.
 """
 
@@ -140,7 +140,7 @@ def _without_spacing(attributes: Any, spans: list[tuple[int, int]]) -> Any:
     while node != ffi.NULL:
         attribute = ffi.cast("PangoAttribute *", node.data)
         node = node.next
-        if attribute.klass != SPACING_CLASS:
+        if attribute.klass != _spacing_class():
             pango.pango_attr_list_insert(rebuilt, attribute)  # the list takes it
             continue
         start, end, value = attribute.start_index, attribute.end_index, ffi.cast("RBAttrInt *", attribute).value
@@ -228,7 +228,7 @@ def use_for(html: str) -> bool:
     use."""
     if applied():
         return True
-    if not AVAILABLE or not (HANGUL.search(html) or dictionary_breaks.SCRIPT.search(html)):
+    if not (HANGUL.search(html) or dictionary_breaks.SCRIPT.search(html)) or not available():
         return False
     get_log_attrs.__wrapped__ = GET_LOG_ATTRS  # type: ignore[attr-defined]
     set_text.__wrapped__ = SET_TEXT  # type: ignore[attr-defined]
@@ -243,16 +243,18 @@ def applied() -> bool:
     return line_break.get_log_attrs is get_log_attrs
 
 
-AVAILABLE = line_break.get_log_attrs.__code__.co_varnames[:2] == ("text", "lang") and _declare()
-"""Whether WeasyPrint's functions are those this module expects, and Pango has what it needs."""
+@functools.cache
+def available() -> bool:
+    """Whether WeasyPrint's functions are those this module expects, and Pango has what it needs.
+    Asked only of a document that needs them: declaring the functions takes cffi a twentieth of a
+    second, which every build paid at start-up when it was done on import."""
+    return line_break.get_log_attrs.__code__.co_varnames[:2] == ("text", "lang") and _declare()
 
 
+@functools.cache
 def _spacing_class() -> Any:
     """What every letter-spacing attribute points to as its class (a static of Pango's)."""
     attribute = pango.pango_attr_letter_spacing_new(0)
     klass = attribute.klass
     pango.pango_attribute_destroy(attribute)
     return klass
-
-
-SPACING_CLASS = _spacing_class() if AVAILABLE else None
