@@ -62,9 +62,11 @@ $(VENV_STAMP): pyproject.toml setup.py src/report_build/__init__.py src/report_b
 # The package's bytecode, compiled as pip compiles an installed package's: an editable install
 # leaves it to Python, which cannot keep it where PYTHONDONTWRITEBYTECODE is set, and every command
 # would then compile the package anew (0.15 s before a build starts). Recompiled when a file changes.
+# The default layouts' templates are compiled with it (theme.keep_installed: a tenth of a second).
 BYTECODE := $(VENV)/.bytecode
-$(BYTECODE): $(shell find src/report_build -name '*.py' 2>/dev/null) | $(VENV_STAMP)
+$(BYTECODE): $(shell find src/report_build -name '*.py' 2>/dev/null) $(shell find layouts -name '*.html' -o -name '*.xhtml' -o -name '*.xml' -o -name '*.jinja' 2>/dev/null) | $(VENV_STAMP)
 	@$(BIN)/python -m compileall -q src/report_build
+	@$(BIN)/python -c 'from report_build.theme import keep_installed; keep_installed()'
 	@touch $@
 # What every command needs: the virtual environment, with the package's bytecode.
 TOOL := $(VENV_STAMP) $(BYTECODE)

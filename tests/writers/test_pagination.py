@@ -136,8 +136,9 @@ def test_epub_from_cached_page_numbers_is_the_same_and_skips_the_layout(tmp_path
 
 
 def test_compiled_templates_are_shared_in_memory_and_an_edited_template_is_noticed(tmp_path, monkeypatch):
-    """Compiled templates are kept in memory for the process (never on disk, where they would run
-    as found); a template edited between two builds of one process (as under watch) is recompiled."""
+    """Compiled templates are kept in memory for the process (never in the output folder, where
+    they would run as found); a template edited between two builds of one process (as under
+    watch) is recompiled."""
     folder = tmp_path / "report"
     shutil.copytree(FIXTURES / "override", folder)
     quiet = Diagnostics(strict=True, echo=False)
