@@ -276,3 +276,43 @@ def test_a_no_toc_chapter_heading_stays_in_the_contents(tmp_path):
     assert [chapter.listed for chapter in document.chapters] == [True, True]
     labels = [entry.label for item in navigation(document, {}).contents for entry in (item, *item.children)]
     assert labels == ["One", "Listed", "Two"]
+
+
+def test_a_kramdown_comment_is_never_shown_and_lines_keep_their_numbers(tmp_path):
+    """``{::comment}`` hides a note from readers in kramdown (Jekyll): on its own lines, inline,
+    closed by ``{:/comment}`` or ``{:/}``, in a quote, around code; its text must not print, nor
+    become the report's description."""
+    body = (
+        "{::comment}\nDraft: check these figures with the field office.\n```\nfenced\n```\n{:/comment}\n\n"
+        "Shown {::comment}secret{:/comment} and {::comment}hidden{:/} here.\n\n"
+        "> Quoted {::comment}aside{:/} text.\n> {::comment}\n> quoted note\n> {:/comment}\n> More quote.\n\n"
+        "Version {{ site.version }} here.\n"
+    )
+    root, diagnostics = read_chapters(tmp_path, body)
+    text = root.text_content()
+    for hidden in ("Draft", "fenced", "secret", "hidden", "aside", "quoted note", "comment", "{:"):
+        assert hidden not in text
+    assert [" ".join(p.text_content().split()) for p in root.iter("p")] == [
+        "Shown and here.",
+        "Quoted text.",
+        "More quote.",
+        "Version here.",
+    ]
+    assert len(root.findall(".//blockquote")) == 1  # the quote goes on around its note
+    assert [w.line for w in diagnostics.warnings] == [22]  # the tag after them, at its own line
+
+
+def test_kramdown_nomarkdown_and_options_tags_go_and_tags_in_code_stay(tmp_path):
+    root, diagnostics = read_chapters(
+        tmp_path,
+        'Raw {::nomarkdown}<b>bold</b>{:/nomarkdown} inline.\n\n{::options parse_block_html="true" /}\n\n'
+        "Write `{::comment}` and `{:/}` to hide a note.\n\n```\n{::comment}\nshown in code\n{:/comment}\n```\n",
+    )
+    assert root.find(".//p/b").text == "bold"
+    assert "nomarkdown" not in root.text_content() and "options" not in root.text_content()
+    assert [code.text for code in root.iter("code")] == [
+        "{::comment}",
+        "{:/}",
+        "{::comment}\nshown in code\n{:/comment}\n",
+    ]
+    assert not diagnostics.warnings

@@ -20,6 +20,9 @@ callout, ``{: .note }``, ``{: .warning }``, ``{: .important }``, ``{: .new }``, 
 as ``!!! note`` makes it (titled by the kind, in the document's language; ``highlight`` has no
 title); ``{: .note-title }`` takes its title from the quote's first paragraph (or, in a quote of
 one paragraph, its first line).
+
+**kramdown's extensions** (:func:`_extensions`): a ``{::comment}`` is never shown, what
+``{::nomarkdown}`` holds is passed on as raw HTML, and ``{::options /}`` goes.
 """
 
 from __future__ import annotations
@@ -99,6 +102,9 @@ def preprocess(
     if not any("{" in line for line in lines):
         return out
     indented = _indented_code(lines) | _quoted_code(lines)
+    if any("{::" in line for line in lines):
+        code = indented | {index for index in range(len(lines)) if first_line + index in code_lines}
+        out = lines = _extensions(lines, code)
     raw = False  # between {% raw %} and {% endraw %}
     for index, line in enumerate(lines):
         if "{" not in line:
@@ -139,6 +145,49 @@ def preprocess(
         out[index] = "".join(pieces)
         if out[index] != line and ATX_HEADING.match(out[index]) and not out[index].strip(" \t#"):
             out[index] = ""  # "# {{ site.title }}": a heading without text, which nothing could show
+    return out
+
+
+EXTENSION = re.compile(r"\{::(comment|nomarkdown)\}|\{:/(comment|nomarkdown)?\}|\{::options\b[^}]*/\}")
+"""kramdown's extensions: an opening tag (its name), a closing one (its name, or none: ``{:/}``
+closes the last opened), or the options tag, which closes itself."""
+
+
+def _extensions(lines: list[str], code: set[int]) -> list[str]:
+    """``lines`` with kramdown's extensions read as kramdown reads them: ``{::comment}`` …
+    ``{:/comment}`` (or ``{:/}``) removed with what it holds, on one line or over several (a note
+    the authors kept from their readers: a line it held whole is left blank, or a blank line of
+    its quote, so that the lines keep their numbers); ``{::nomarkdown}`` … ``{:/nomarkdown}``'s
+    tags removed and what they hold kept (raw HTML, passed on as kramdown passes it);
+    ``{::options … /}`` removed. ``code``: the indexes of code lines, whose tags are text, as are
+    those in code spans."""
+    out = list(lines)
+    inside: str | None = None  # the extension opened and not yet closed
+    for index, line in enumerate(lines):
+        if inside is None and (index in code or "{:" not in line):
+            continue
+        quoted = QUOTE_MARKS.match(line)
+        marks = quoted.group() if quoted and inside == "comment" else ""  # a quote's marks stay: it goes on
+        if inside == "comment" and "{:/" not in line:
+            out[index] = marks.rstrip()
+            continue
+        spans = [] if inside == "comment" else [span.span() for span in CODE_SPAN.finditer(line)]
+        pieces, at = [marks], 0
+        for tag in EXTENSION.finditer(line):
+            if any(start <= tag.start() < end for start, end in spans):
+                continue
+            if inside != "comment":
+                pieces.append(line[at : tag.start()])
+            opened, closed, closing = tag.group(1), tag.group(2), tag.group().startswith("{:/")
+            if (opened and inside is None) or (closing and inside is not None and closed in (None, inside)):
+                inside = opened
+            elif (opened or (closing and inside is not None)) and inside != "comment":
+                pieces.append(tag.group())  # nested in raw HTML, or closing another: text
+            at = tag.end()  # (the options tag and a closing tag that closes nothing: removed)
+        if inside != "comment":
+            pieces.append(line[at:])
+        kept = "".join(pieces)
+        out[index] = kept if kept.strip(" \t>") else kept.rstrip(" \t")
     return out
 
 
