@@ -37,7 +37,7 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside, resolve_reference
-from . import citations, datafiles, dialects, divs, frontmatter, yamltext
+from . import citations, datafiles, dialects, divs, file_links, frontmatter, yamltext
 from .dialects import FileContext
 from .divs import Selection
 from .text import FENCE, read_text
@@ -71,6 +71,7 @@ class Composed:
     inputs: tuple[Path, ...]  # every file read besides the manuscript itself
     conditional: bool  # a passage depends on the format or the edition
     chapter_files: tuple[Path, ...] = ()
+    files: tuple[file_links.ReportFile, ...] = ()  # the report's files, where links to them land
 
 
 @dataclass
@@ -148,6 +149,7 @@ def compose(
         body = citations.as_notes(body)
     body = _drop_repeated_notes(body, path, diagnostics)
     out.extend(body)
+    out, files = file_links.mark(out, state.report_order, body_offset, root)
     if state.variables_path is not None:
         state.inputs.append(state.variables_path)
     state.inputs.extend(state.data)  # data files that variables take cells from
@@ -157,6 +159,7 @@ def compose(
         inputs=tuple(dict.fromkeys(state.inputs)),
         conditional=state.conditional,
         chapter_files=tuple(chapters),
+        files=files,
     )
 
 

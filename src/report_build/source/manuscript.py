@@ -132,7 +132,9 @@ def _parsed(
     mapped = MappedDiagnostics(diagnostics, path, composed.lines)
     with located(path, composed.lines):
         front = (source.raw, source.key_lines, offset)
-        document, theme = parse_text(path, composed.text, mapped, keys, selection.translation, front, quiet)
+        document, theme = parse_text(
+            path, composed.text, mapped, keys, selection.translation, front, quiet, composed.files
+        )
         if selection.translation is not None:  # units at composed lines: at the lines written
             selection.translation.relocate(composed.lines.locate)
         document = _resolve(document, theme, composed, bibliography, offset, path, mapped)

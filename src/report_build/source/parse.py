@@ -48,6 +48,7 @@ from . import (
 )
 from .compose import Selection
 from .extensions import Structure, make_markdown
+from .file_links import ReportFile
 from .metadata import metadata as document_metadata
 from .metadata import substitutions_of, title_of
 from .passes import blocks, chapters, charts, diagrams, direction, footnotes, headings, images, links, translate
@@ -105,10 +106,13 @@ def read(
         translation: translate.Edition | None,
         front: tuple[dict, dict[str, int], int],
         quiet: bool = False,
+        files: tuple[ReportFile, ...] = (),
     ) -> tuple[Document, Theme]:
         # Another output's text (quiet): its remote images were reported (and collected) on the first reading.
         images = replace(remote, diagnostics=None, found=[]) if quiet else remote
-        return _read_text(path, text, diagnostics, keys, front, images, cache, site_root, translation, kept, jobs)
+        return _read_text(
+            path, text, diagnostics, keys, front, images, cache, site_root, translation, kept, jobs, files
+        )
 
     with files.reading():  # each source file opened once
         document, theme = manuscript.load(path, diagnostics, selection, read_text)
@@ -135,6 +139,7 @@ def _read_text(
     translation: translate.Edition | None = None,
     kept: fragments.Fragments | None = None,
     jobs: int = 1,
+    files: tuple[ReportFile, ...] = (),
 ) -> tuple[Document, Theme]:
     """Parse the composed text of a manuscript, chapter by chapter (:mod:`.fragments`; ``kept``:
     the chapters an earlier build converted); with ``translation``, collect its units and, in
@@ -208,7 +213,7 @@ def _read_text(
     guards.check_tree_depth(root, source)
     remote.apply(root, source, theme.strings, diagnostics)
 
-    ctx = Context(path, source, metadata, theme, diagnostics, structure, site_root, translation)
+    ctx = Context(path, source, metadata, theme, diagnostics, structure, site_root, translation, files)
     headings.report_duplicate_ids(ctx)
     headings.refuse_empty(root, ctx)
     math.typeset(root, ctx)  # TeX to MathML, before notes and chapters take their parts of the tree

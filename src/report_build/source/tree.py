@@ -22,6 +22,7 @@ from ..model import Metadata
 from ..numerals import report_digits
 from ..theme import Theme
 from .extensions import Structure
+from .file_links import ReportFile
 from .text import SourceMap
 
 
@@ -38,6 +39,7 @@ class Context:
     structure: Structure
     site_root: Path | None = None  # --site-root: where site-absolute paths (/img/x.png) are read
     translation: Any = None  # a translated edition (source/passes/translate.py), or None
+    files: tuple[ReportFile, ...] = ()  # the report's files, where links to them land (:mod:`.file_links`)
 
     @property
     def roots(self) -> tuple[Path, ...]:

@@ -5,8 +5,9 @@ outside fenced code; ``include`` and ``var`` are left to :mod:`..compose`, and `
 is written as it stands. The others become what the pipeline reads:
 
 - ``{{< ref "page.md#anchor" >}}`` and ``relref``: a link target. A page of this report (the
-  manuscript or a chapter file) becomes ``#anchor``, so the link lands inside the report; any other
-  page stays as written, and the links pass keeps such a link as plain text, with a warning;
+  manuscript or a chapter file) becomes a link to its file, which lands inside the report
+  (:mod:`..file_links`); any other page stays as written, and the links pass keeps such a link
+  as plain text, with a warning;
 - ``{{% alert title="Note" color="warning" %}}``, ``{{< callout type="info" >}}``, ``notice``,
   ``hint``, ``admonition``: a callout (its colour or type chooses the kind); ``details``: a
   callout a site shows closed;
@@ -25,6 +26,7 @@ is written as it stands. The others become what the pipeline reads:
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -187,14 +189,21 @@ def _inline(name: str, argument: str, closing: bool, number: int, state: _State)
 
 
 def _ref(target: str, context: FileContext) -> str:
-    """A Hugo page reference as a link target: ``#anchor`` for a page of this report."""
+    """A Hugo page reference as a link target: ``#anchor`` in this page; a page of this report
+    (Hugo finds it by its path or its name alone) as a path to its file from this one, which the
+    report reads as a link inside it (:mod:`..file_links`); any other as written."""
     page, _hash, anchor = target.strip().partition("#")
     if not page:
         return f"#{anchor}"
-    names = {p.name for p in context.report_files} | {p.stem for p in context.report_files}
+    wanted = PurePosixPath(page.rstrip("/"))
     candidate = (context.path.parent / page).resolve()
-    if anchor and (candidate in context.report_files or PurePosixPath(page).name in names):
-        return f"#{anchor}"
+    found = candidate if candidate in context.report_files else None
+    for path in sorted(context.report_files):
+        if found is None and wanted.name in (path.name, path.stem):
+            found = path
+    if found is not None:
+        target = os.path.relpath(found, context.path.parent.resolve()).replace(os.sep, "/")
+        target += f"#{anchor}" if anchor else ""
     return f"<{target.strip()}>" if " " in target.strip() else target.strip()
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ...contract import CHAPTER_SECTION, DOWNLOAD, NOTE_CALL
+from .. import file_links
 from ..ids import github_slug
 from ..tree import Context, drop, letters
 from .headings import heading_lines
@@ -38,6 +39,16 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
                 drop(link)  # no link at all: its address was to a scheme cleaning removes (irc:, ftp:)
             continue
         href = href.strip()
+        if href.startswith("#") and (own := _own_file(href[1:], ctx, ids)) is not None:
+            if own.ident is not None:
+                link.set("href", f"#{own.ident}")
+                continue
+            line = ctx.source.find(f"({href})") or ctx.source.find(href)
+            ctx.warn(
+                f"link to '{own.written}' goes nowhere: no heading or element has that id; kept as plain text", line
+            )
+            drop(link)
+            continue
         if href.startswith("#"):
             target = href[1:]
             resolved = anchors.resolve(target, ids | {title_id} if title_id else ids)
@@ -60,6 +71,19 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
         else:
             ctx.warn(f"link '{text}' has no target; kept as plain text", line)
         drop(link)
+
+
+def _own_file(fragment: str, ctx: Context, ids: set[str]) -> file_links.Resolved | None:
+    """A link to one of the report's files (marked by :func:`..file_links.mark`) resolved, or
+    None for any other fragment."""
+    if not fragment.startswith(file_links.PREFIX) or not ctx.files:
+        return None
+    headings = [(heading.id, github_slug(heading.text), line) for heading, line in heading_lines(ctx)]
+
+    def anywhere(name: str, among: frozenset[str] | None) -> str | None:
+        return ctx.structure.anchors.resolve(name, ids if among is None else among & ids)
+
+    return file_links.resolve(fragment, ctx.files, headings, anywhere)
 
 
 def _anchor_at_start(root: etree._Element, ident: str) -> None:
