@@ -17,6 +17,7 @@ Two kinds of trouble, and one rule between them (README, "When the build fails")
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -144,6 +145,17 @@ class Diagnostic:
         return (self.path is None, display_path(self.path) if self.path is not None else "", self.line or 0)
 
 
+LINE_REFERENCE = re.compile("\ue030(\\d+)\ue031")
+
+
+def line_reference(line: int) -> str:
+    """Another line of the text named in a message ("the same id as the heading at line 12"): a
+    reading that composed several files into one text (:mod:`.source.manuscript`) writes it
+    "line 7" when it is in the warning's own file and "chapters/one.md:7" when in another; else
+    it is "line 12"."""
+    return f"\ue030{line}\ue031"
+
+
 @dataclass
 class Diagnostics:
     """Collects the faults of one build (:meth:`warn`).
@@ -168,6 +180,7 @@ class Diagnostics:
 
     def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
         """Report a fault the build renders around, at ``path:line`` when known."""
+        message = LINE_REFERENCE.sub(lambda found: f"line {found.group(1)}", message)  # unmapped: as they are
         diagnostic = Diagnostic(message, Path(path) if path is not None else None, line)
         if diagnostic not in self.warnings:
             self.warnings.append(diagnostic)

@@ -76,3 +76,13 @@ def test_a_link_to_an_image_or_a_file_that_is_not_the_reports_is_left_alone(tmp_
     links, diagnostics = _report(tmp_path, one, TWO)
     assert links == {}
     assert any("'../notes.md' points outside the report" in w.message for w in diagnostics.warnings)
+
+
+def test_a_heading_id_given_twice_names_the_other_file_and_its_line(tmp_path):
+    one = "# Findings\n\n## Summary\n\nText.\n\n## Summary\n\nAgain.\n"
+    _links, diagnostics = _report(tmp_path, one, TWO)
+    said = [(w.path.name, w.line, w.message.split(";")[0]) for w in diagnostics.warnings]
+    assert said == [
+        ("one.md", 7, "heading 'Summary' gives the same id 'summary' as the heading 'Summary' at line 3"),
+        ("two.md", 3, "heading 'Summary' gives the same id 'summary' as the heading 'Summary' at chapters/one.md:3"),
+    ]

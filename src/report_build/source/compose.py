@@ -192,7 +192,7 @@ def _drop_repeated_notes(
         if match is not None and match.group(1) in seen:
             label = match.group(1)
             first, first_line = seen[label]
-            at = f"line {first_line}" if first == where else f"{_shown(first, main)}:{first_line}"
+            at = f"line {first_line}" if first == where else f"{shown(first, main)}:{first_line}"
             diagnostics.warn(
                 f"footnote [^{label}] is defined twice (first at {at}); the first is kept and this one left "
                 "out (labels are shared by all the files of a manuscript)",
@@ -208,7 +208,7 @@ def _drop_repeated_notes(
     return kept
 
 
-def _shown(path: Path, main: Path) -> str:
+def shown(path: Path, main: Path) -> str:
     try:
         return path.resolve().relative_to(main.parent.resolve()).as_posix()
     except ValueError:

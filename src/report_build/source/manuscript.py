@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import Diagnostics, ReportBuildError
+from ..errors import LINE_REFERENCE, Diagnostics, ReportBuildError
 from ..model import Document, Passages
 from ..theme import Theme
 from . import citations, crossref, dialects, divs, frontmatter
-from .compose import Composed, LineMap, Selection, compose
+from .compose import Composed, LineMap, Selection, compose, shown
 from .dates import is_date_word, last_modified
 from .dialects import bookdown
 from .text import SourceMap, read_text
@@ -38,7 +38,14 @@ class MappedDiagnostics:
 
     def warn(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
         path, line = locate(self.path, self.lines, path, line)
-        self.inner.warn(message, path, line)
+        self.inner.warn(LINE_REFERENCE.sub(lambda found: self._named(int(found.group(1)), path), message), path, line)
+
+    def _named(self, line: int, here: Path | str | None) -> str:
+        """A composed line a message names (:func:`..errors.line_reference`), from ``here``."""
+        where, number = self.lines.locate(line)
+        if where is None or (here is not None and Path(here) == where):
+            return f"line {number}"
+        return f"{shown(where, self.path)}:{number}"
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

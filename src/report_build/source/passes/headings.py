@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...errors import ManuscriptError
+from ...errors import ManuscriptError, line_reference
 from ..extensions import FoundHeading
 from ..tree import Context, letters
 
@@ -26,7 +26,7 @@ def report_duplicate_ids(ctx: Context) -> None:
         line_of[heading.id] = line
     for text, base, ident in ctx.structure.anchors.renumbered:  # numbered the GitHub way (ids.py)
         first_text, first_line = first_of.get(base, (base, None))
-        where = f" at line {first_line}" if first_line else ""
+        where = f" at {line_reference(first_line)}" if first_line else ""
         ctx.warn(
             f"heading '{text}' gives the same id '{base}' as the heading '{first_text}'{where}; "
             f"it becomes '{ident}', so links to #{base} land on the first "
