@@ -85,10 +85,23 @@ def navigation(doc: Document, strings: dict[str, Any]) -> Navigation:
     contents_word = str(strings.get("contents", "Contents"))
     landmarks = (
         Landmark("cover", "cover", str(strings.get("cover", "Cover")), str(strings.get("cover", "Cover"))),
-        Landmark("toc", "contents", contents_word, contents_word),
+        *([Landmark("toc", "contents", contents_word, contents_word)] if contents_page(doc) else []),
         Landmark("bodymatter", first.slug, str(strings.get("start", first_title)), first_title),
     )
     return Navigation(tuple(entries), landmarks)
+
+
+def contents_page(doc: Document) -> bool:
+    """Whether the report has a contents page: one that lists a chapter (titled, not unlisted)
+    or the version history, or a list of figures or of tables the front matter asks for.
+    Without one, nothing prints an empty "Contents" (``contents.html`` leaves its list out by
+    the same rule), and the ePub has no contents landmark (its navigation document, the one
+    contents left, is no page of the reading order, which a landmark must be)."""
+    if any(chapter.title and chapter.listed for chapter in doc.chapters) or doc.releases:
+        return True
+    meta = doc.metadata
+    figures = meta.list_of_figures and any(figure.number and figure.id for figure in doc.figures)
+    return bool(figures or (meta.list_of_tables and any(table.id for table in doc.tables)))
 
 
 def unlisted_ids(doc: Document) -> frozenset[str]:

@@ -14,13 +14,15 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from conftest import build_bytes
+from conftest import build_bytes, pdf_pages
+from epubcheck_helper import epubcheck_many
 from report_build import Diagnostics
 from report_build.checks.gate import pdf_outline
 from report_build.checks.validators import pdf_structure
-from report_build.navigation import navigation, unlisted_ids
+from report_build.navigation import contents_page, navigation, unlisted_ids
 from report_build.source.parse import read
 from report_build.writers.docx.writer import write_docx
+from report_build.writers.epub.content import pages as epub_pages
 from report_build.writers.epub.writer import write_epub
 from report_build.writers.pdf.markup import render_html
 from report_build.writers.web import fonts
@@ -111,6 +113,41 @@ def test_a_report_whose_every_heading_is_unlisted_lists_the_report_itself(tmp_pa
     doc, theme = read(manuscript, Diagnostics(echo=False))
     [entry] = navigation(doc, theme.strings).contents
     assert (entry.label, entry.page, entry.to_page) == ("Quiet", "chapter-01", True)
+
+
+QUIET = "---\ntitle: Quiet\n---\n\n# Foreword {.unlisted}\n\nText.\n\n# Annex {.unlisted}\n\nMore.\n"
+
+
+def test_a_report_with_nothing_to_list_has_no_contents_page(tmp_path):
+    """No empty "Contents" page in the PDF or the ePub, no contents landmark; a list of figures
+    the front matter asks for is still a page of its own."""
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(QUIET, encoding="utf-8")
+    doc, theme = read(manuscript, Diagnostics(echo=False))
+    assert not contents_page(doc)
+    assert not lxml.html.fromstring(render_html(doc, theme)).xpath("//nav[@id='contents']")
+    assert "contents" not in [page.ident for page in epub_pages(doc)]
+    assert [mark.kind for mark in navigation(doc, theme.strings).landmarks] == ["cover", "bodymatter"]
+    figure = '\n\n![Wells](w.svg "Wells by district")\n'
+    (tmp_path / "w.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "utf-8")
+    manuscript.write_text(QUIET.replace("title: Quiet", "title: Quiet\nlist_of_figures: true") + figure, "utf-8")
+    doc, theme = read(manuscript, Diagnostics(echo=False))
+    assert contents_page(doc) and "contents" in [page.ident for page in epub_pages(doc)]
+    root = lxml.html.fromstring(render_html(doc, theme))
+    assert not root.xpath("//nav[@id='contents']") and root.xpath("//nav[@id='list-of-figures']")
+
+
+@pytest.mark.e2e
+def test_a_report_with_nothing_to_list_builds_a_valid_epub_and_a_pdf_without_a_contents_page(tmp_path):
+    manuscript = tmp_path / "report.md"
+    manuscript.write_text(QUIET, encoding="utf-8")
+    epub = build_bytes(manuscript, "epub")
+    assert epubcheck_many({"quiet": epub}) == {"quiet": []}
+    book = zipfile.ZipFile(io.BytesIO(epub))
+    assert "EPUB/contents.xhtml" not in book.namelist()
+    pages = pdf_pages(build_bytes(manuscript))
+    assert not [page for page in pages if "Contents" in page]
+    assert [page for page in pages if "Foreword" in page] and [page for page in pages if "Annex" in page]
 
 
 def test_the_pdf_contents_page_lists_what_the_navigation_lists(read_report):

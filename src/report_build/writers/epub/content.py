@@ -17,7 +17,7 @@ from lxml import etree
 from ...contract import CHAPTER_ROLE, DOWNLOAD, HISTORY_ID, NOTE_CALL_ROLE, PAGEBREAK_ROLE, ROLE_TYPES
 from ...errors import Diagnostics, RenderError
 from ...model import Chapter, Document
-from ...navigation import HISTORY_PAGE
+from ...navigation import HISTORY_PAGE, contents_page
 from ...theme import Theme
 from .. import pagination
 from ..pagination import PageMark
@@ -57,8 +57,9 @@ def pages(doc: Document) -> list[Page]:
         Page("cover", "", "epub/cover.xhtml", "cover"),
         Page("titlepage", "", "titlepage.html", "frontmatter titlepage"),
         Page("colophon", "", "colophon.html", "frontmatter"),
-        Page("contents", "", "contents.html", "frontmatter"),
     ]
+    if contents_page(doc):
+        pages.append(Page("contents", "", "contents.html", "frontmatter"))
     pages += [Page(c.slug, c.title or meta.title, "chapter.html", "bodymatter", chapter=c) for c in doc.chapters]
     if doc.releases:
         pages.append(Page("history", "", "history.html", "backmatter"))
