@@ -144,6 +144,10 @@ def _bodies(tmp_path, *texts: str) -> list[str]:
         ("{: .highlight }\nA paragraph.\n", '!!! highlight ""\n    A paragraph.\n'),
         ("{: .note-title }\n> My title\n>\n> A paragraph.\n", '!!! note "My title"\n    A paragraph.\n'),
         ("{: .note-title }\n> My title\n> A paragraph.\n", '!!! note "My title"\n    A paragraph.\n'),
+        # Minimal Mistakes' notices: untitled, as that theme shows them
+        ("**Note:** Check the figures.\n{: .notice--warning}\n", '!!! warning ""\n    **Note:** Check the figures.\n'),
+        ("{: .notice--info}\nA paragraph.\n", '!!! info ""\n    A paragraph.\n'),
+        ("A paragraph.\n{: .notice}\n", '!!! note ""\n    A paragraph.\n'),
     ],
 )
 def test_just_the_docs_callouts_are_the_callouts_admonitions_make(tmp_path, kramdown, admonition):

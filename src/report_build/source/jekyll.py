@@ -19,7 +19,8 @@ callout, ``{: .note }``, ``{: .warning }``, ``{: .important }``, ``{: .new }``, 
 (and the project's other kinds: ``.tip``, ``.caution`` …), before or after it, is that callout,
 as ``!!! note`` makes it (titled by the kind, in the document's language; ``highlight`` has no
 title); ``{: .note-title }`` takes its title from the quote's first paragraph (or, in a quote of
-one paragraph, its first line).
+one paragraph, its first line). Minimal Mistakes' notices (``{: .notice--info}``) are callouts too,
+untitled as that theme shows them.
 
 **kramdown's extensions** (:func:`_extensions`): a ``{::comment}`` is never shown, what
 ``{::nomarkdown}`` holds is passed on as raw HTML, and ``{::options /}`` goes.
@@ -372,6 +373,16 @@ CALLOUTS = frozenset(
     }
 )
 UNTITLED = frozenset({"highlight"})
+NOTICES = {
+    "notice": "note",
+    "notice--primary": "note",
+    "notice--info": "info",
+    "notice--warning": "warning",
+    "notice--success": "success",
+    "notice--danger": "danger",
+}
+"""Minimal Mistakes' notices (``{: .notice--warning}``): callouts of those kinds, untitled as the
+theme shows them (their text usually opens with its own "**Note:**")."""
 """Callouts shown without a title: Just the Docs' ``highlight`` only colours its text."""
 
 
@@ -549,13 +560,15 @@ def _remove(element: etree.Element, parent: etree.Element) -> None:
     parent.remove(element)
 
 
-def _kind(element: etree.Element) -> tuple[str, bool] | None:
-    """The kind of callout ``element``'s classes name, and whether it takes its title from its
-    text (``.note-title``); None when they name none."""
+def _kind(element: etree.Element) -> tuple[str, bool, str] | None:
+    """The kind of callout ``element``'s classes name, whether it takes its title from its text
+    (``.note-title``), and the class that names it; None when they name none."""
     for name in (element.get("class") or "").split():
+        if name in NOTICES:
+            return NOTICES[name], False, name
         kind, titled = (name[: -len("-title")], True) if name.endswith("-title") else (name, False)
         if kind in CALLOUTS:
-            return kind, titled
+            return kind, titled, name
     return None
 
 
@@ -564,9 +577,9 @@ def _callout(element: etree.Element, parents: dict[etree.Element, etree.Element]
     ``<div class="admonition note"><p class="admonition-title">Note</p>…</div>``."""
     found = _kind(element)
     assert found is not None
-    kind, titled = found
+    kind, titled, named = found
     parent = parents[element]
-    classes = [c for c in (element.get("class") or "").split() if c not in (kind, f"{kind}-title")]
+    classes = [c for c in (element.get("class") or "").split() if c not in (kind, f"{kind}-title", named)]
     callout = etree.Element("div", {"class": " ".join(["admonition", kind, *classes])})
     for name in KEEPS:
         if element.get(name):
@@ -581,7 +594,7 @@ def _callout(element: etree.Element, parents: dict[etree.Element, etree.Element]
         elif first is not None and first.tag == "p":
             title, _, rest = (first.text or "").partition("\n")
             first.text = rest
-    elif kind not in UNTITLED:
+    elif kind not in UNTITLED and named not in NOTICES:
         title = kind.capitalize()  # the word of the document's language (passes/blocks.py)
     if title.strip():
         etree.SubElement(callout, "p", {"class": "admonition-title"}).text = title.strip()
