@@ -406,3 +406,15 @@ def test_a_csv_tables_file_is_an_input_of_the_build_watched_and_kept_with_a_rele
     doc = load(path, Diagnostics(strict=True, echo=False))
     assert "<td>North</td>" in doc.chapters[0].body
     assert (tmp_path / "data" / "ponds.csv").resolve() in [p.resolve() for p in source_files(doc)]
+
+
+@pytest.mark.parametrize(
+    ("name", "front", "listed"),
+    [("report.md", "", False), ("report.qmd", "", True), ("report.md", "format: html\n", True)],
+)
+def test_fancy_lists_are_read_in_a_pandoc_document_only(tmp_path, name, front, listed):
+    """GitHub reads ``a.`` lines as text; pandoc (Quarto, R Markdown) as a list numbered a, b, c."""
+    path = write(tmp_path, {name: f"---\ntitle: T\n{front}---\n\n# One\n\na. Water.\nb. Soap.\n"})
+    body = load(path, Diagnostics(echo=False)).chapters[0].body
+    assert ('<ol type="a">' in body and "<li>Soap.</li>" in body) is listed
+    assert ("<p>a. Water.\nb. Soap.</p>" in body) is not listed

@@ -106,6 +106,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     numbered = theorems.lines(numbered, code_lines, bookdown=context.path.suffix.lower() in BOOKDOWN_FILES)
     numbered = quarto.lines(numbered, context)
     numbered = pandoc_markdown.example_lists(pandoc_markdown.line_blocks(numbered), context)
+    if pandoc_markdown.is_pandoc(context.manuscript, context.front) or pandoc_markdown.is_pandoc(context.path, {}):
+        numbered = pandoc_markdown.fancy_lists(numbered)
     code = code_lines(numbered)
     out: Numbered = []
     notes: Numbered = []
@@ -401,8 +403,9 @@ class RefExtension(Extension):
 
 
 def extension(path: Path, warn: Callable[[str, str], None]) -> list[Extension]:
-    """bookdown's references, and Quarto's code annotations (:mod:`.quarto`)."""
-    return [RefExtension(), quarto.AnnotationsExtension()]
+    """bookdown's references, Quarto's code annotations (:mod:`.quarto`), and the numbering of
+    pandoc's fancy lists (:func:`.pandoc_markdown.fancy_lists`)."""
+    return [RefExtension(), quarto.AnnotationsExtension(), pandoc_markdown.FancyListsExtension()]
 
 
 # -- the bibliography of a chapter -----------------------------------------------------------

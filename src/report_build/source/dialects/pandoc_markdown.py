@@ -22,8 +22,13 @@ Where pandoc and GitHub read the same text otherwise (``~x~``: a subscript, or s
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 from pathlib import Path
 from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from .common import FileContext, Numbered, code_lines
 
@@ -149,6 +154,146 @@ def example_lists(numbered: Numbered, context: FileContext) -> Numbered:
     return out
 
 
+ROMAN = "ivxlcdm"
+FANCY = re.compile(
+    r"^(?P<indent> *)(?:\((?P<enclosed>[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+)\)|(?P<marker>[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+|#)"
+    r"(?P<delimiter>[.)]))(?P<space> +)(?=\S)"
+)
+TYPE_MARK = re.compile("^\ue060([aAiI1])\ue061")
+"""The mark :func:`fancy_lists` puts before its first item's text: the list's numbering, which
+:class:`FancyListTypes` sets as the list's ``type`` once Python-Markdown has made the list."""
+
+
+def fancy_lists(numbered: Numbered) -> Numbered:
+    """The lines with pandoc's fancy lists (``a.``, ``B)``, ``(iii)``, ``iv.``, ``#.``) as
+    numbered items Python-Markdown reads, numbered from the first marker's value, and their
+    numbering marked for :class:`FancyListTypes`. As pandoc reads them: a list starts a block
+    (after a blank line, or indented under an item); a single capital letter with a period needs
+    two spaces after it ("B. Russell" is a name); ``i``/``I`` first means roman numerals; the next
+    items keep the first one's numbering and delimiter. Only for a document of the pandoc family:
+    GitHub reads these lines as text."""
+    if not any(FANCY.match(line) for line, _number in numbered):
+        return numbered
+    code = code_lines(numbered)
+    out = list(numbered)
+    lists: list[tuple[str, str, int]] = []  # the open fancy lists, innermost last: (numbering, delimiter, indent)
+    apart: set[int] = set()  # the first items of lists that follow another list
+    previous = ""  # the line before ("" when blank or code)
+    for index, (line, number) in enumerate(numbered):
+        if index in code:
+            previous = ""
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        found = FANCY.match(line)
+        item = _fancy_item(found) if found is not None else None
+        if item is None:
+            if line.strip() and not previous.strip():  # after a blank line, text at a list's margin ends it
+                lists = [opened for opened in lists if indent > opened[2]]
+            previous = line
+            continue
+        assert found is not None
+        kind, delimiter = item
+        marker = found.group("marker") or found.group("enclosed")
+        same = next((opened for opened in lists if opened[2] == indent), None)
+        value = _value(marker, same[0]) if same is not None and same[1] == delimiter else None
+        if value is not None:  # the next item of an open list
+            lists = [opened for opened in lists if opened[2] <= indent]
+            out[index] = (f"{found.group('indent')}{value}. {line[found.end() :]}", number)
+        elif not previous.strip() or (_item_indent(previous) is not None and indent > _item_indent(previous)):
+            value = _value(marker, kind) or 1
+            lists = [opened for opened in lists if opened[2] < indent] + [(kind, delimiter, indent)]
+            out[index] = (f"{found.group('indent')}{value}. \ue060{kind}\ue061{line[found.end() :]}", number)
+            if not indent and _after_list(numbered, index, code):
+                apart.add(index)
+        previous = line
+    if not apart:
+        return out
+    # A list right after another is a list of its own (pandoc), where Python-Markdown would run
+    # the two together: a comment between them, which the reading removes, keeps them apart.
+    return [
+        entry
+        for index, entry in enumerate(out)
+        for entry in ([("<!-- -->", entry[1]), ("", entry[1])] if index in apart else []) + [entry]
+    ]
+
+
+def _after_list(numbered: Numbered, index: int, code: set[int]) -> bool:
+    """Whether the last line with text before line ``index`` belongs to a list: an item, or a
+    line indented under one."""
+    for before in range(index - 1, -1, -1):
+        line = numbered[before][0]
+        if line.strip():
+            return before not in code and (line.startswith((" ", "\t")) or _item_indent(line) is not None)
+    return False
+
+
+LIST_ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)]) +\S")
+
+
+def _item_indent(line: str) -> int | None:
+    """The indent of a list item's marker on ``line`` (any list), or None when it holds none."""
+    found = FANCY.match(line) or LIST_ITEM.match(line)
+    return len(found.group(1) if found.re is LIST_ITEM else found.group("indent")) if found else None
+
+
+def _fancy_item(found: re.Match[str]) -> tuple[str, str] | None:
+    """A marker's (numbering, delimiter), or None when pandoc would not read a list item there
+    (a capital letter and a period followed by one space: an initial)."""
+    marker = found.group("marker") or found.group("enclosed")
+    delimiter = "()" if found.group("enclosed") else found.group("delimiter")
+    if marker == "#":
+        kind = "1"
+    elif marker in ("i", "I") or len(marker) > 1:
+        kind = "i" if marker.islower() else "I"
+    else:
+        kind = "a" if marker.islower() else "A"
+    if kind == "A" and len(marker) == 1 and delimiter == "." and len(found.group("space")) < 2:
+        return None
+    return kind, delimiter
+
+
+def _value(marker: str, kind: str) -> int | None:
+    """The number a marker stands for in a list of numbering ``kind``; None when it cannot be
+    one of its items (a letter in a list of roman numerals that is no numeral)."""
+    if kind == "1" or marker == "#":
+        return 1 if marker == "#" and kind == "1" else None
+    if kind in "aA":
+        return ord(marker.lower()) - ord("a") + 1 if len(marker) == 1 and marker.isalpha() else None
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    digits = [values.get(char) for char in marker.lower()]
+    if None in digits:
+        return None
+    total = 0
+    for position, digit in enumerate(digits):
+        later = digits[position + 1] if position + 1 < len(digits) else 0
+        total += -digit if digit < later else digit  # type: ignore[operator]
+    return total if total > 0 else None
+
+
+class FancyListTypes(Treeprocessor):
+    """Sets the ``type`` of each list :func:`fancy_lists` marked (``a``, ``A``, ``i``, ``I``) and
+    takes the mark out of its first item's text. Runs after the inline patterns."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter("ol"):
+            first = element.find("li")
+            if first is None:
+                continue
+            loose = not (first.text or "").strip() and len(first) and first[0].tag == "p"
+            holder = first[0] if loose else first
+            found = TYPE_MARK.match(holder.text or "")
+            if found is None:
+                continue
+            holder.text = holder.text[found.end() :]  # type: ignore[index]
+            if found.group(1) != "1":
+                element.set("type", found.group(1))
+
+
+class FancyListsExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(FancyListTypes(md), "report_build_fancy_lists", 4)
+
+
 def _references(line: str, labels: dict[str, int]) -> str:
     """``(@label)`` as "(3)" for each label an example defines; in a code span, as written."""
 
@@ -160,4 +305,4 @@ def _references(line: str, labels: dict[str, int]) -> str:
     return REFERENCE.sub(number, line)
 
 
-__all__ = ["example_lists", "line_blocks"]
+__all__ = ["FancyListsExtension", "example_lists", "fancy_lists", "line_blocks"]
