@@ -12,7 +12,8 @@ Persian ones in Persian, Pashto and Urdu in India (``arabext``), Bengali ones in
 
 The PDF takes them through one CSS counter style, ``rb-digits``, which :func:`counter_style_css`
 declares as an extension of the CSS predefined style for those digits (``arabic-indic``,
-``persian``, ``bengali`` ...); the stylesheets name it wherever they print a counter. Numbers
+``persian``, ``bengali`` ...); the stylesheets name it wherever they print a counter. The site
+and the ePub number their lists in the same predefined style (:func:`list_counter_css`). Numbers
 written as text go through :func:`digits`: those the templates write (a chapter's number, a
 note's, a figure's label, the lists of figures and tables) by the ``digits`` filter, those the
 reading passes write (a table's label, a statement's or an equation's number, a note call, a
@@ -91,6 +92,15 @@ def digits(text: object, language: str, latin: bool = False) -> str:
     """``text`` with its Latin digits written in the language's own: "2" is "۲" in Persian,
     "২" in Bengali; unchanged where the language's digits are Latin."""
     return str(text).translate(_translation(language, latin))
+
+
+def list_counter_css(language: str, latin: bool = False) -> str:
+    """The rule that numbers a list without a ``type`` of its own in the language's digits, for
+    the site's and the ePub's stylesheets (the PDF's lists count in ``rb-digits``): "" where the
+    digits are Latin. Of no weight against the layouts' own rules (``:where``): a contents list
+    drawn without numbers stays so."""
+    style = counter_style(language, latin)
+    return "" if style == "decimal" else f"\n:where(ol:not([type])) {{ list-style-type: {style}; }}\n"
 
 
 def report_digits(text: object, meta: Any) -> str:

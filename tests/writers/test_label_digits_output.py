@@ -64,6 +64,26 @@ def test_the_epubs_captions_references_and_lists_are_in_persian_digits(epub):
     assert [_text(s) for s in lists] == ["۱", "۲", "۱", "۲"]  # figures, then tables
 
 
+def test_the_epubs_and_the_sites_lists_count_in_the_languages_digits(persian, monkeypatch):
+    """A numbered list of the text counts ۱, ۲, ۳ as the PDF's do (``rb-digits``); a list with a
+    ``type`` of its own, or one the layouts draw without numbers (the contents), is left alone;
+    an English report's stylesheets are as they were."""
+    from report_build.writers.web import fonts
+
+    rule = ":where(ol:not([type])) { list-style-type: persian; }"
+    with zipfile.ZipFile(io.BytesIO(write_epub(persian, diagnostics=Diagnostics(echo=False)))) as book:
+        sheets = {name: book.read(name).decode() for name in book.namelist() if name.endswith(".css")}
+    assert [name for name, css in sheets.items() if rule in css] == ["EPUB/css/epub-rtl.css"]  # the last one
+    monkeypatch.setattr(fonts, "_subsets", lambda sources, characters, cache: {s: b"wOF2" for s in sources})
+    files = render_site(persian, diagnostics=Diagnostics(echo=False), cache=BuildCache(None))
+    assert files["assets/site.css"].decode().rstrip().endswith(rule)
+    english = load(FIXTURES / "basic" / "report.md", Diagnostics(echo=False))
+    with zipfile.ZipFile(io.BytesIO(write_epub(english, diagnostics=Diagnostics(echo=False)))) as book:
+        assert not [name for name in book.namelist() if name.endswith(".css") and b":where(ol" in book.read(name)]
+    site = render_site(english, diagnostics=Diagnostics(echo=False), cache=BuildCache(None))
+    assert b":where(ol" not in site["assets/site.css"]
+
+
 def test_the_sites_notes_are_numbered_in_persian_digits(persian, monkeypatch):
     from report_build.writers.web import fonts
 

@@ -15,6 +15,7 @@ from ... import fonts, images
 from ...errors import RenderError, ResourceError
 from ...images import EXTENSION_OF, IMAGE_TYPES
 from ...model import Document
+from ...numerals import list_counter_css
 from ...theme import Theme
 from .cover import COVER_SIZE, draw_cover
 
@@ -108,6 +109,8 @@ def stylesheets(doc: Document, theme: Theme) -> tuple[list[str], list[Resource]]
             if not ref.startswith("data:"):
                 raise RenderError(f"the ePub stylesheet refers to '{ref}'; it may not load other files", path)
         ident = "css-" + Path(name).stem
+        if name == names[-1]:  # lists in the language's digits, after the layouts' rules
+            css += list_counter_css(doc.metadata.language, doc.metadata.latin_digits)
         resources.append(Resource(ident, name, "text/css", css.encode("utf-8")))
         sheets.append(name)
     if doc.metadata.embed_fonts:

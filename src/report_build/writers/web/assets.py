@@ -124,9 +124,9 @@ def _save(original: PILImage.Image, size: tuple[int, int], stem: str, files: dic
     return name
 
 
-def stylesheet(theme: Theme, fonts_css: str, rtl: bool) -> bytes:
+def stylesheet(theme: Theme, fonts_css: str, rtl: bool, lists_css: str = "") -> bytes:
     """The font faces, then ``css/web.css`` (and ``css/web-rtl.css`` when it exists, for
-    right-to-left reports)."""
+    right-to-left reports), then ``lists_css`` (:func:`...numerals.list_counter_css`)."""
     parts = [fonts_css]
     for name in ("css/web.css", "css/web-rtl.css" if rtl else ""):
         if not name:
@@ -140,7 +140,7 @@ def stylesheet(theme: Theme, fonts_css: str, rtl: bool) -> bytes:
         if CSS_IMPORT.search(css) or any(not ref.startswith(("data:", "#")) for ref in CSS_URL.findall(css)):
             raise RenderError(f"web: {name} may not load other files (no @import, no url())", path)
         parts.append(css)
-    return "\n".join(parts).encode("utf-8")
+    return "\n".join([*parts, lists_css] if lists_css else parts).encode("utf-8")
 
 
 def script(theme: Theme, name: str) -> bytes:

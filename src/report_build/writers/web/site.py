@@ -16,6 +16,7 @@ from typing import Any
 from ...cache import BuildCache
 from ...errors import Diagnostics, RenderError
 from ...model import Document
+from ...numerals import list_counter_css
 from ...theme import Theme, document_context
 from . import assets, folder, fonts, markup, search, sharing
 from .pages import CHAPTER, HISTORY, LANDING, SEARCH, WebPage, contents, linker, neighbours, page_label, site_pages
@@ -130,7 +131,8 @@ def render_site(
         theme, css_source, text + _strings_text(strings) + characters, has_code, cache, doc.metadata.language
     )
     files.update(font_files)
-    files["assets/site.css"] = assets.stylesheet(theme, faces, doc.metadata.direction == "rtl")
+    lists = list_counter_css(doc.metadata.language, doc.metadata.latin_digits)
+    files["assets/site.css"] = assets.stylesheet(theme, faces, doc.metadata.direction == "rtl", lists)
     files["assets/site.js"] = assets.script(theme, "web/site.js")
     files["assets/search.js"] = assets.script(theme, "web/search.js")
     files["assets/search-index.js"] = search.index_script(doc)
