@@ -320,3 +320,24 @@ def test_kramdown_nomarkdown_and_options_tags_go_and_tags_in_code_stay(tmp_path)
         "{::comment}\nshown in code\n{:/comment}\n",
     ]
     assert not diagnostics.warnings
+
+
+def test_liquid_and_jinja_comments_are_never_shown(tmp_path):
+    """Jekyll's ``{% comment %}`` and mkdocs-macros' ``{# … #}`` hide notes from readers, on one
+    line or over several; an attribute list's ``{#id .class}`` is no comment."""
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "{% comment %}\nTODO: rewrite this section before launch.\n{% endcomment %}\n\n"
+        "Shown {% comment %}secret{% endcomment %} text and {# a macro's note #} more.\n\n"
+        "{#- a Jinja note\nover two lines -#}\n\n"
+        "## Methods {#sec-methods .unnumbered}\n\nKept `{# in code #}` too.\n",
+    )
+    text = root.text_content()
+    for hidden in ("TODO", "secret", "macro's note", "Jinja note", "two lines", "comment"):
+        assert hidden not in text
+    assert [" ".join(p.text_content().split()) for p in root.iter("p")] == [
+        "Shown text and more.",
+        "Kept {# in code #} too.",
+    ]
+    assert root.xpath("//h2/@id") == ["sec-methods"]
+    assert not diagnostics.warnings

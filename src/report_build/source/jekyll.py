@@ -22,8 +22,9 @@ title); ``{: .note-title }`` takes its title from the quote's first paragraph (o
 one paragraph, its first line). Minimal Mistakes' notices (``{: .notice--info}``) are callouts too,
 untitled as that theme shows them.
 
-**kramdown's extensions** (:func:`_extensions`): a ``{::comment}`` is never shown, what
-``{::nomarkdown}`` holds is passed on as raw HTML, and ``{::options /}`` goes.
+**Comments and kramdown's extensions** (:func:`_extensions`): a kramdown ``{::comment}``, a
+Liquid ``{% comment %}`` and a Jinja ``{# … #}`` are never shown, what ``{::nomarkdown}`` holds
+is passed on as raw HTML, and ``{::options /}`` goes.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def preprocess(
     if not any("{" in line for line in lines):
         return out
     indented = _indented_code(lines) | _quoted_code(lines)
-    if any("{::" in line for line in lines):
+    if any("{::" in line or "comment" in line or "{#" in line for line in lines):
         code = indented | {index for index in range(len(lines)) if first_line + index in code_lines}
         out = lines = _extensions(lines, code)
     raw = False  # between {% raw %} and {% endraw %}
@@ -149,47 +150,77 @@ def preprocess(
     return out
 
 
-EXTENSION = re.compile(r"\{::(comment|nomarkdown)\}|\{:/(comment|nomarkdown)?\}|\{::options\b[^}]*/\}")
-"""kramdown's extensions: an opening tag (its name), a closing one (its name, or none: ``{:/}``
-closes the last opened), or the options tag, which closes itself."""
+EXTENSION = re.compile(
+    r"\{::(?P<kramdown>comment|nomarkdown)\}|\{:/(?P<closes>comment|nomarkdown)?\}|\{::options\b[^}]*/\}"
+    r"|(?P<liquid>\{%-?\s*comment\s*-?%\})|(?P<endliquid>\{%-?\s*endcomment\s*-?%\})"
+    r"|(?P<jinja>\{#[\s-])|(?P<endjinja>#\})"
+)
+"""The tags that hide or pass on text: kramdown's extensions (an opening tag, its name; a closing
+one, its name or none, ``{:/}`` closing the last opened; the options tag, which closes itself),
+Liquid's ``{% comment %}`` … ``{% endcomment %}`` and Jinja's ``{# … #}`` (mkdocs-macros: a space
+or a ``-`` after ``{#``, never there in an attribute list's ``{#id .class}``)."""
+HIDING = {"comment": "kramdown", "liquid": "liquid", "jinja": "jinja"}  # what hides its text: what closes it
+MAY_HOLD = ("{:", "{%", "{#", "#}")  # a line without one of these holds no tag
 
 
 def _extensions(lines: list[str], code: set[int]) -> list[str]:
-    """``lines`` with kramdown's extensions read as kramdown reads them: ``{::comment}`` …
-    ``{:/comment}`` (or ``{:/}``) removed with what it holds, on one line or over several (a note
-    the authors kept from their readers: a line it held whole is left blank, or a blank line of
-    its quote, so that the lines keep their numbers); ``{::nomarkdown}`` … ``{:/nomarkdown}``'s
-    tags removed and what they hold kept (raw HTML, passed on as kramdown passes it);
-    ``{::options … /}`` removed. ``code``: the indexes of code lines, whose tags are text, as are
-    those in code spans."""
+    """``lines`` with the tags that hide text read as their tools read them: kramdown's
+    ``{::comment}`` … ``{:/comment}`` (or ``{:/}``), Liquid's ``{% comment %}`` …
+    ``{% endcomment %}`` and Jinja's ``{# … #}`` removed with what they hold, on one line or over
+    several (a note the authors kept from their readers: a line it held whole is left blank, or
+    a blank line of its quote, so that the lines keep their numbers); kramdown's
+    ``{::nomarkdown}`` … ``{:/nomarkdown}``'s tags removed and what they hold kept (raw HTML,
+    passed on as kramdown passes it); ``{::options … /}`` removed. ``code``: the indexes of code
+    lines, whose tags are text, as are those in code spans."""
     out = list(lines)
-    inside: str | None = None  # the extension opened and not yet closed
+    inside: str | None = None  # what was opened and not yet closed: "comment", "nomarkdown", "liquid", "jinja"
     for index, line in enumerate(lines):
-        if inside is None and (index in code or "{:" not in line):
+        if inside is None and (index in code or not any(tag in line for tag in MAY_HOLD)):
             continue
+        hiding = inside in HIDING
         quoted = QUOTE_MARKS.match(line)
-        marks = quoted.group() if quoted and inside == "comment" else ""  # a quote's marks stay: it goes on
-        if inside == "comment" and "{:/" not in line:
+        marks = quoted.group() if quoted and hiding else ""  # a quote's marks stay: it goes on
+        if hiding and not any(tag in line for tag in MAY_HOLD):
             out[index] = marks.rstrip()
             continue
-        spans = [] if inside == "comment" else [span.span() for span in CODE_SPAN.finditer(line)]
+        spans = [] if hiding else [span.span() for span in CODE_SPAN.finditer(line)]
         pieces, at = [marks], 0
         for tag in EXTENSION.finditer(line):
             if any(start <= tag.start() < end for start, end in spans):
                 continue
-            if inside != "comment":
+            if inside not in HIDING:
                 pieces.append(line[at : tag.start()])
-            opened, closed, closing = tag.group(1), tag.group(2), tag.group().startswith("{:/")
-            if (opened and inside is None) or (closing and inside is not None and closed in (None, inside)):
-                inside = opened
-            elif (opened or (closing and inside is not None)) and inside != "comment":
-                pieces.append(tag.group())  # nested in raw HTML, or closing another: text
-            at = tag.end()  # (the options tag and a closing tag that closes nothing: removed)
-        if inside != "comment":
+            inside, kept = _read_tag(tag, inside)
+            if kept:
+                pieces.append(tag.group())
+            at = tag.end()
+        if inside not in HIDING:
             pieces.append(line[at:])
-        kept = "".join(pieces)
-        out[index] = kept if kept.strip(" \t>") else kept.rstrip(" \t")
+        kept_text = "".join(pieces)
+        out[index] = kept_text if kept_text.strip(" \t>") else kept_text.rstrip(" \t")
     return out
+
+
+def _read_tag(tag: re.Match[str], inside: str | None) -> tuple[str | None, bool]:
+    """What is open after ``tag``, and whether the tag itself is text to keep (a tag met inside
+    ``{::nomarkdown}``, or a closing tag of another kind there); the rest are removed."""
+    opened = tag.group("kramdown") or ("liquid" if tag.group("liquid") else "jinja" if tag.group("jinja") else None)
+    if opened is not None:
+        if inside is None:
+            return opened, False
+        return inside, inside == "nomarkdown"  # nested: in a comment, hidden with it; in raw HTML, text
+    if tag.group("endliquid") or tag.group("endjinja"):
+        closes = "liquid" if tag.group("endliquid") else "jinja"
+        return (
+            (None, False)
+            if inside == closes
+            else (inside, inside == "nomarkdown" or inside is None and closes == "jinja")
+        )
+    if tag.group().startswith("{:/"):  # kramdown's closing tag
+        if inside in ("comment", "nomarkdown") and tag.group("closes") in (None, inside):
+            return None, False
+        return inside, inside == "nomarkdown"
+    return inside, False  # the options tag
 
 
 def _template(
