@@ -45,7 +45,11 @@ from .text import FENCE, read_text
 MAX_INCLUDE_DEPTH = 8
 VARIABLES_FILE = "variables.yaml"
 
-INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(.+?)\s*>\}\}\s*$")
+INCLUDE = re.compile(
+    r"^\s*\{\{(?:<\s*include\s+(?:file\s*=\s*)?(.+?)\s*>|%\s*include\s+(?:file\s*=\s*)?(.+?)\s*%)\}\}\s*$"
+)
+"""``{{< include x.md >}}`` alone on its line; Hugo's ``{{% include "x.md" %}}`` and
+``file="x.md"`` too."""
 SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s*(.*?)\s*>\}\}")
 ESCAPED = re.compile(r"\{\{</\*\s*(.*?)\s*\*/>\}\}")
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
@@ -323,7 +327,7 @@ def _expand(
             continue
         include = INCLUDE.match(line)
         if include is not None:
-            _include(include.group(1), path, number, state, stack, out)
+            _include(include.group(1) or include.group(2), path, number, state, stack, out)
             continue
         out.append((_shortcodes(line, path, number, state), path, number))
     if open_divs:

@@ -19,8 +19,15 @@ is written as it stands. The others become what the pipeline reads:
 - ``{{< youtube id >}}``, ``{{< vimeo id >}}``: a link to the video, with a warning (a page cannot
   play it); Quarto's ``{{< video >}}``, ``{{< kbd >}}`` and ``{{< pagebreak >}}`` are read here too
   (:mod:`.quarto`);
+- ``{{< comment >}}`` … ``{{< /comment >}}``: removed with what it holds (a note Hugo never shows);
+- a self-closing callout (``{{< alert text="…" />}}``) is a callout of that text; a
+  ``{{< highlight >}}`` opened and closed within a line is inline code;
 - any other shortcode: its tags go and its inner content stays, with a warning; one with no
-  content is removed, with a warning.
+  content (or self-closing) is removed, with a warning.
+
+A figure's caption is its ``title`` (bold when there is a ``caption`` too), its ``caption`` and
+its attribution (``attr``, linked to ``attrlink``), as Hugo's figure shows them; a notice's
+title may be its second parameter (``{{% notice warning "Watch out" %}}``, as Relearn writes it).
 """
 
 from __future__ import annotations
@@ -95,6 +102,9 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             else:
                 out.append((line, number))
             continue
+        if _commented(state) and "{{" not in line:
+            out.append(("", number))  # a line of a comment: blank, its number kept
+            continue
         if index in code or "{{" not in line:
             out.append((line, number))
             continue
@@ -147,29 +157,66 @@ def _line(line: str, number: int, state: _State) -> list[str]:
     position = 0
     spans = _code_spans(line)
     for match in SHORTCODE.finditer(line):
-        if any(start <= match.start() < end for start, end in spans):
+        if match.start() < position or any(start <= match.start() < end for start, end in spans):
             continue
         closing = bool(match.group(1) or match.group(4))
         name = match.group(2) or match.group(5)
         argument = (match.group(3) if match.group(2) else match.group(6)) or ""
-        text += line[position : match.start()]
+        commented = _commented(state)
+        if not commented:
+            text += line[position : match.start()]
         position = match.end()
+        if commented and name != "comment":
+            continue
         if name in COMPOSED:
             text += match.group(0)
+            continue
+        if name == "highlight" and not closing and (end := _closing_on(line, name, match.end())) is not None:
+            text += _code_span(line[match.end() : end.start()])  # a highlight within a line: inline code
+            position = end.end()
             continue
         inline = _inline(name, argument, closing, number, state)
         if inline is not None:
             text += inline
             continue
-        block = _block(name, argument, closing, indent, number, state)
+        block = _block(name, argument, closing, indent, number, state, SELF_CLOSING.search(match.group(0)) is not None)
         if text.strip():
             result.append(text)
         text = indent if block else ""
         result.extend(block)
-    text += line[position:]
+    if not _commented(state):
+        text += line[position:]
     if text.strip() or not result:
         result.append(text)
     return result
+
+
+SELF_CLOSING = re.compile(r"/\s*[>%]\}\}$")  # {{< alert text="…" />}}: no closing tag follows
+
+
+def _commented(state: _State) -> bool:
+    """Whether the text now read is inside ``{{< comment >}}``: a note Hugo never shows."""
+    return any(what == "comment" for _name, what in state.open)
+
+
+def _closing_on(line: str, name: str, start: int) -> re.Match[str] | None:
+    """The closing tag of ``name`` on ``line`` after ``start``, if there is one."""
+    return next(
+        (
+            m
+            for m in SHORTCODE.finditer(line, start)
+            if (m.group(1) or m.group(4)) and (m.group(2) or m.group(5)) == name
+        ),
+        None,
+    )
+
+
+def _code_span(code: str) -> str:
+    """``code`` as an inline code span, fenced by more backticks than it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {code} " if code.startswith("`") or code.endswith("`") else code
+    return f"{fence}{padded}{fence}"
 
 
 def _inline(name: str, argument: str, closing: bool, number: int, state: _State) -> str | None:
@@ -207,11 +254,22 @@ def _ref(target: str, context: FileContext) -> str:
     return f"<{target.strip()}>" if " " in target.strip() else target.strip()
 
 
-def _block(name: str, argument: str, closing: bool, indent: str, number: int, state: _State) -> list[str]:
+def _block(
+    name: str, argument: str, closing: bool, indent: str, number: int, state: _State, self_closing: bool = False
+) -> list[str]:
     positional, named = parameters(argument)
     warn = state.context.warn
     if closing:
         return _close(name, indent, number, state)
+    if name == "comment":
+        if not self_closing:
+            state.open.append((name, "comment"))
+        return []
+    if self_closing and name in CALLOUTS | {"details"}:  # its text in a parameter: opened and closed at once
+        body = named.get("text") or named.get("content") or named.get("body") or ""
+        opened = _block(name, argument, False, indent, number, state)
+        state.open.pop()
+        return [*opened, *([f"{indent}{body}", ""] if body else []), *markup.close(indent)]
     if name == "highlight":
         language = positional[0] if positional else ""
         state.highlight = True
@@ -219,7 +277,7 @@ def _block(name: str, argument: str, closing: bool, indent: str, number: int, st
     if name in CALLOUTS:
         kind_name = (named.get("color") or named.get("type") or (positional[0] if positional else "") or name).lower()
         kind = KINDS.get(kind_name, KINDS.get(name, "note"))
-        title = named.get("title") or named.get("header") or ""
+        title = named.get("title") or named.get("header") or (positional[1] if len(positional) > 1 else "")
         state.open.append((name, "callout"))
         return markup.callout(kind, title, indent)
     if name == "details":
@@ -261,7 +319,7 @@ def _block(name: str, argument: str, closing: bool, indent: str, number: int, st
         return markup.video(url, named.get("title", ""), indent)
     if name == "pagebreak":  # Quarto's: a new page in print
         return ["", f'{indent}<div class="{PAGE_BREAK}"></div>', ""]
-    if name in state.closed:
+    if name in state.closed and not self_closing:
         warn(f"unknown Hugo shortcode '{{{{< {name} >}}}}': its tags are left out and its content kept", number)
         state.open.append((name, "unknown"))
         return []
@@ -298,8 +356,12 @@ def _figure(named: dict[str, str], indent: str, number: int, state: _State) -> l
     if not source:
         state.context.warn("Hugo figure without src= removed", number)
         return []
-    caption = named.get("caption") or named.get("title") or ""
-    alt = named.get("alt") or _plain(caption)
+    attribution = named.get("attr", "")
+    if attribution and named.get("attrlink"):
+        attribution = f"[{attribution}]({named['attrlink']})"
+    parts = [f"**{named['title']}**" if named.get("title") and named.get("caption") else named.get("title", "")]
+    caption = " ".join(part for part in (*parts, named.get("caption", ""), attribution) if part)
+    alt = named.get("alt") or _plain(named.get("caption") or named.get("title") or "")
     attributes = []
     if named.get("width", "").isdigit():
         attributes.append(f'width="{named["width"]}"')
