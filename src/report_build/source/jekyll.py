@@ -214,7 +214,7 @@ def _read_tag(tag: re.Match[str], inside: str | None) -> tuple[str | None, bool]
         return (
             (None, False)
             if inside == closes
-            else (inside, inside == "nomarkdown" or inside is None and closes == "jinja")
+            else (inside, inside == "nomarkdown" or (inside is None and closes == "jinja"))
         )
     if tag.group().startswith("{:/"):  # kramdown's closing tag
         if inside in ("comment", "nomarkdown") and tag.group("closes") in (None, inside):
