@@ -3,6 +3,7 @@ syntax: site-absolute image paths, BibTeX through pybtex, a bookdown chapter's b
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -418,3 +419,21 @@ def test_fancy_lists_are_read_in_a_pandoc_document_only(tmp_path, name, front, l
     body = load(path, Diagnostics(echo=False)).chapters[0].body
     assert ('<ol type="a">' in body and "<li>Soap.</li>" in body) is listed
     assert ("<p>a. Water.\nb. Soap.</p>" in body) is not listed
+
+
+def test_an_mdx_comment_over_several_lines_is_never_shown(tmp_path):
+    path = write(
+        tmp_path,
+        {
+            "report.mdx": "---\ntitle: T\n---\n\n# One\n\nBefore.\n\n{/*\nTODO: check the numbers.\n*/}\n\n"
+            "Text {/* inline */} kept. {/* starts here\nand ends */} after.\n\nEnd.\n"
+        },
+    )
+    text, diagnostics = body(path)
+    assert "TODO" not in text and "/*" not in text and "starts here" not in text and "and ends" not in text
+    assert [" ".join(p.split()) for p in re.findall(r"<p>(.*?)</p>", text, re.DOTALL)] == [
+        "Before.",
+        "Text kept. after.",
+        "End.",
+    ]
+    assert not diagnostics.warnings

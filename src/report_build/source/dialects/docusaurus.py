@@ -68,6 +68,7 @@ LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)\S")
 IMPORT = re.compile(r"""^import\s+(?:(?:type\s+)?[\w*{}\s,$]+\s+from\s+)?['"][^'"]+['"];?\s*$""")
 EXPORT = re.compile(r"^export\s+(?:default\s+)?(?:const|let|var|function|class|async\s+function)\b")
 MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
+MDX_COMMENT_OPEN = re.compile(r"\{/\*")  # left after the comments closed on their line: one that runs on
 TAG_START = re.compile(rf"^(\s*)<({COMPONENT_NAME})(\s[^<>]*)?$|^(\s*)<({COMPONENT_NAME})(\s[^<>]*?)?(/?)>\s*$")
 TAG_END = re.compile(rf"^\s*</({COMPONENT_NAME})>\s*$")
 
@@ -81,7 +82,7 @@ MAGIC_COMMENT = re.compile(
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with Docusaurus's admonitions, MDX lines and components read."""
     expressions = mdx.Expressions(context.front, context.warn) if mdx.is_mdx(numbered, context.path) else None
-    numbered = _dedented_in_components(numbered)
+    numbered = list(_dedented_in_components(numbered))  # a copy: a comment's last line is rewritten in it
     code = code_lines(numbered)
     out: Numbered = []
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
@@ -110,6 +111,18 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             out.append((_in_quote(inside.group(1), inside.group(2), quoted, literal), number))
             index += 1
             continue
+        if "{/*" in line and MDX_COMMENT_OPEN.search(MDX_COMMENT.sub("", line)):  # a comment over lines
+            end = next((after for after in range(index + 1, len(numbered)) if "*/}" in numbered[after][0]), None)
+            if end is not None:
+                shown = MDX_COMMENT.sub("", line)
+                opened = MDX_COMMENT_OPEN.search(shown)
+                before, after = shown[: opened.start()], numbered[end][0].split("*/}", 1)[1]  # type: ignore[union-attr]
+                out.extend(("", numbered[at][1]) for at in range(index, end))  # blank: the lines keep their numbers
+                numbered[end] = (
+                    (before + after, numbered[end][1]) if (before + after).strip() else ("", numbered[end][1])
+                )
+                index = end
+                continue
         if "{/*" in line:
             line = MDX_COMMENT.sub("", line)
             if not line.strip():
