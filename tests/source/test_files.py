@@ -61,6 +61,8 @@ chapters: [chapters/two.md]
 
 {{< include parts/intro.md >}}
 
+--8<-- "parts/terms.md"
+
 The reservoir held {{< var stored.february >}} cubic metres [@pd2018].
 
 ::: {.content-visible when-format="docx"}
@@ -74,11 +76,14 @@ Everywhere else.
 ![Water stored by month](charts/bar.vl.json){#fig-bar}
 
 [^w]: A note for Word.
+
+--8<-- "parts/terms.md"
 """
 
 FILES = {
     "report.md": REPORT,
     "parts/intro.md": "An included paragraph, {{< var place >}}.\n",
+    "parts/terms.md": "*[WASH]: Water, sanitation and hygiene\n",  # a snippet, put in place twice
     "chapters/two.md": "# Two\n\nThe second chapter, see @fig-bar.\n",
     "variables.yaml": (
         'place: the valley\nstored:\n  february: {data: data/stored.csv, row: {month: "2020-02"}, column: stored}\n'
@@ -128,7 +133,7 @@ def test_each_files_front_matter_is_split_once_in_a_build(manuscript, monkeypatc
 
     monkeypatch.setattr(frontmatter, "_split", counted)
     build(manuscript, ("docx",), write=False, diagnostics=quiet(), output_dir=manuscript.parent / "o")
-    assert splits == {"report.md": 1, "chapters/two.md": 1, "parts/intro.md": 1}
+    assert splits == {"report.md": 1, "chapters/two.md": 1, "parts/intro.md": 1, "parts/terms.md": 1}
 
 
 def test_outside_a_build_a_file_is_simply_read(tmp_path):

@@ -37,7 +37,7 @@ import yaml
 
 from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside, resolve_reference
-from . import citations, datafiles, dialects, divs, file_links, frontmatter, yamltext
+from . import citations, datafiles, dialects, divs, file_links, frontmatter, snippets, yamltext
 from .dialects import FileContext
 from .divs import Selection
 from .text import FENCE, read_text
@@ -278,18 +278,38 @@ def _expand(
     main = stack[0] if stack else path
     numbered = dialects.line_passes(state.dialects, numbered, state.context(path, main))
     titles: set[int] = set()  # positions of headings that became a callout's title
+    snippets_on = "mkdocs" in state.dialects
+    listing = False  # between two '--8<--' lines: the names of snippets
     for position, (line, number) in enumerate(numbered):
         if position in titles:
             continue
         match = FENCE.match(line)
         if fence is not None or match:
+            code_line = fence is not None and not (match and match.group(1)[0] == fence)
             if fence is None:
                 fence = match.group(1)[0]
             elif match and match.group(1)[0] == fence:
                 fence = None
-            if skip_until is None:
-                out.append((line, path, number))
+            snippet = snippets.SNIPPET.match(line) if code_line and snippets_on and "--8<--" in line else None
+            if skip_until is None and snippet is not None and not snippet.group("escaped"):
+                _snippet(snippet.group("name"), path, number, state, stack, out, code=snippet.group("indent"))
+            elif skip_until is None:
+                out.append((line.replace(";--8<--", "--8<--", 1) if snippet is not None else line, path, number))
             continue
+        if snippets_on and skip_until is None and (listing or "--8<--" in line):
+            block, snippet = snippets.BLOCK.match(line), snippets.SNIPPET.match(line)
+            if block is not None and not block.group("escaped"):
+                listing = not listing
+                continue
+            if listing:
+                if line.strip() and not line.lstrip().startswith(";"):
+                    _snippet(line.strip().strip("\"'"), path, number, state, stack, out)
+                continue
+            if snippet is not None and not snippet.group("escaped"):
+                _snippet(snippet.group("name"), path, number, state, stack, out)
+                continue
+            if snippet is not None or block is not None:
+                line = line.replace(";--8<--", "--8<--", 1)  # escaped: shown as written
         opening = divs.DIV_OPEN.match(line)
         closing = divs.DIV_CLOSE.match(line) if opening is None else None
         if opening is not None:
@@ -348,6 +368,48 @@ def _include(name: str, path: Path, line: int, state: _State, stack: tuple[Path,
     text = read_text(target, state.diagnostics)
     _front, _rest, offset = frontmatter.split(text, target)
     _expand(target, text.split("\n")[offset:], offset + 1, state, (*stack, target), out)
+
+
+def _snippet(
+    written: str, path: Path, line: int, state: _State, stack: tuple[Path, ...], out: list, code: str | None = None
+) -> None:
+    """A snippet (:mod:`.snippets`) put in place: read as the manuscript's text, or with ``code``
+    (the indent of the fenced code it is written in) as lines of that code. One that cannot be
+    read is left out, with a warning."""
+    want = snippets.wanted(written)
+
+    def left_out(why: str) -> None:
+        state.diagnostics.warn(f"snippet '{written}' left out: {why}", path, line)
+
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", want.name):
+        return left_out("it is on the web, and a build reads no network (put a copy beside the manuscript)")
+    found = next((where for where in snippets.candidates(want.name, path, state.root) if where.is_file()), None)
+    if found is None:
+        return left_out(f"no such file beside {path.name} or in the manuscript's folder")
+    try:
+        check_inside(found, (state.root,), want.name)
+    except ResourceError as exc:
+        return left_out(exc.message)
+    target = found.resolve()
+    if target in stack or len(stack) > MAX_INCLUDE_DEPTH:
+        raise ManuscriptError(f"snippet '{written}' includes itself, or snippets nest too deep; refused", path, line)
+    state.inputs.append(target)
+    text = read_text(target, state.diagnostics)  # once per build, however many snippets name it
+    whole = want.start is None and want.end is None and want.section is None
+    offset = frontmatter.split(text, target)[2] if whole and code is None else 0
+    lines = text.split("\n")[offset:]
+    if lines and not lines[-1]:
+        lines.pop()  # the file's last newline ends its last line
+    chosen, first, why = snippets.selected(lines, want)
+    if why is not None:
+        return left_out(why)
+    if code is not None:
+        out.extend(
+            (f"{code}{text}" if text else text, target, offset + first + index) for index, text in enumerate(chosen)
+        )
+        return None
+    _expand(target, chosen, offset + first, state, (*stack, target), out)
+    return None
 
 
 def _shortcodes(line: str, path: Path, number: int, state: _State) -> str:
