@@ -139,7 +139,7 @@ class StructureTreeprocessor(Treeprocessor):
         self._shift_levels(root, structure.chapter_level - 1)
         jekyll.unlisted_sections(root)  # kramdown's {: .no_toc } on a section: {.unlisted}
         self._unique_ids(root, structure)
-        self._figures_and_captions(root)
+        self._figures_and_captions(root, bool(self.extension.getConfig("pandoc")))
         self._wrap_chapters(root, structure)
         root.extend(notes)
 
@@ -169,7 +169,11 @@ class StructureTreeprocessor(Treeprocessor):
             seen.add(ident)
 
     @staticmethod
-    def _figures_and_captions(root: etree.Element) -> None:
+    def _figures_and_captions(root: etree.Element, pandoc: bool = False) -> None:
+        """An image alone in its paragraph as a figure, captioned by its title; in a text of the
+        pandoc family (and Quarto's ``{#fig-x}`` anywhere), by the text in its brackets, as
+        pandoc's implicit figures are, its alt text then ``fig-alt`` if given. And tables with
+        the caption written beside them."""
         for element in list(root.iter()):
             if element.tag in ("td", "th") and (match := ALIGN.search(element.get("style", ""))):
                 element.attrib.pop("style")
@@ -184,8 +188,8 @@ class StructureTreeprocessor(Treeprocessor):
             image.attrib.pop("id", None)
             caption = image.attrib.pop("title", "")
             written_alt = image.attrib.pop("fig-alt", "")
-            if not caption and (element.get("id") or "").startswith("fig-"):
-                # Quarto's figure: ![Caption](x.png){#fig-x fig-alt="..."}, the brackets its caption
+            if not caption and (pandoc or (element.get("id") or "").startswith("fig-")):
+                # pandoc's figure, and Quarto's: ![Caption](x.png){#fig-x fig-alt="..."}, the brackets its caption
                 caption = image.get("alt", "")
                 image.set("alt", written_alt or caption)
             elif written_alt:
@@ -292,6 +296,7 @@ class StructureExtension(Extension):
         self.config = {
             "has_title": [False, "whether the front matter gives a title"],
             "chapter_level": [0, "the level of chapter headings, found in a whole text (0: find it here)"],
+            "pandoc": [False, "whether the text is of the pandoc family: a lone image's text is its caption"],
         }
         super().__init__(**kwargs)
         self.structure = Structure()
@@ -321,13 +326,14 @@ def make_markdown(
     ``extra``: the extensions of the other tools' syntax the document uses (:mod:`.dialects`);
     ``warn(message, text)``: for what the block structure reads around (an HTML comment never
     closed), the text finding its line; ``pandoc``: the document is of the pandoc family
-    (bookdown, Quarto, pandoc), where ``~x~`` is a subscript (:mod:`.tildes`).
+    (bookdown, Quarto, pandoc), where ``~x~`` is a subscript (:mod:`.tildes`) and a lone image's
+    text its caption.
 
     The extensions come in groups: Python-Markdown's own, GitHub's syntax (source/github.py,
     which also reads the block structure as GitHub does), math (source/math.py), then the
     syntax of other tools; the structure treeprocessor comes last. ``custom`` lists the custom
     fences of pymdownx.superfences (code, with a title when its header gives one; ``math``)."""
-    structure = StructureExtension(has_title=has_title, chapter_level=chapter_level)
+    structure = StructureExtension(has_title=has_title, chapter_level=chapter_level, pandoc=pandoc)
     custom = [*fences.FENCES, math.FENCE]  # code with its title (fences.py), and formulas
     extensions: list[str | Extension] = [
         "footnotes",

@@ -437,3 +437,18 @@ def test_an_mdx_comment_over_several_lines_is_never_shown(tmp_path):
         "End.",
     ]
     assert not diagnostics.warnings
+
+
+@pytest.mark.parametrize(("name", "captioned"), [("report.md", False), ("report.qmd", True), ("report.Rmd", True)])
+def test_a_lone_images_text_is_its_caption_in_a_pandoc_document(tmp_path, name, captioned):
+    """pandoc's implicit figures: ``![The wells](w.png)`` alone is a figure captioned "The wells"
+    (``fig-alt`` its alt text); GitHub shows the image alone."""
+    picture(tmp_path / "w.png")
+    path = write(
+        tmp_path,
+        {name: '---\ntitle: T\n---\n\n# One\n\n![The wells](w.png)\n\n![Water points](w.png){fig-alt="A map"}\n'},
+    )
+    text, _diagnostics = body(path)
+    captions = re.findall(r"<figcaption>.*?</span> (.*?)</figcaption>", text)
+    assert captions == (["The wells", "Water points"] if captioned else [])
+    assert 'alt="The wells"' in text and 'alt="A map"' in text
