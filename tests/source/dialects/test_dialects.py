@@ -452,3 +452,27 @@ def test_a_lone_images_text_is_its_caption_in_a_pandoc_document(tmp_path, name, 
     captions = re.findall(r"<figcaption>.*?</span> (.*?)</figcaption>", text)
     assert captions == (["The wells", "Water points"] if captioned else [])
     assert 'alt="The wells"' in text and 'alt="A map"' in text
+
+
+def test_a_link_without_text_shows_what_it_points_to(tmp_path):
+    """MyST's ``[](#sec-data)`` and ``[](sec-data)``: the heading's text, the figure's or the
+    table's label, as MyST shows them (a link with no text is no link a reader can follow)."""
+    picture(tmp_path / "w.png")
+    path = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\n---\n\n# One\n\n(sec-data)=\n## Data sources\n\n"
+            "See [](#sec-data), [](sec-data), [](#fig-map), [](#tbl-x) and [named](#sec-data).\n\n"
+            "![Map of wells](w.png){#fig-map}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Counts {#tbl-x}\n"
+        },
+    )
+    text, diagnostics = body(path)
+    links = re.findall(r'<a href="(#[^"]+)">(.*?)</a>', text)
+    assert links == [
+        ("#sec-data", "Data sources"),
+        ("#sec-data", "Data sources"),
+        ("#fig-map", "Figure 1"),
+        ("#tbl-x", "Table 1"),
+        ("#sec-data", "named"),
+    ]
+    assert not diagnostics.warnings

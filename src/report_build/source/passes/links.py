@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from ...contract import CHAPTER_SECTION, DOWNLOAD, NOTE_CALL
+from ...contract import CHAPTER_SECTION, DOWNLOAD, NOTE_CALL, TABLE_LABEL
 from .. import file_links
 from ..ids import github_slug
 from ..tree import Context, drop, letters
@@ -64,6 +64,9 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
             continue
         if EXTERNAL.match(href):
             continue
+        if LABEL.match(href) and (resolved := anchors.resolve(href, ids)) is not None:
+            link.set("href", f"#{resolved}")  # MyST's [](label): a reference to a target by its name
+            continue
         text = " ".join("".join(link.itertext()).split())
         line = ctx.source.find(f"]({href})") if href else ctx.source.find(f"[{text}]()")
         if href:
@@ -71,6 +74,33 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
         else:
             ctx.warn(f"link '{text}' has no target; kept as plain text", line)
         drop(link)
+    for tree in (root, *notes):
+        for link in tree.xpath(f"{checked}[starts-with(@href, '#')]"):
+            if not "".join(link.itertext()).strip() and link.find(".//img") is None:
+                _named_by_target(link, root, notes)
+
+
+LABEL = re.compile(r"^[A-Za-z][\w:.-]*$")  # a name, not a path: no slash, no suffix after a dot alone
+
+
+def _named_by_target(link: etree._Element, root: etree._Element, notes: Sequence[etree._Element]) -> None:
+    """A link written without text (MyST's ``[](#sec-data)``) shows what it points to, as MyST
+    shows it: a heading's text, a figure's or a table's label ("Figure 2"), else a caption's text."""
+    ident = link.get("href", "")[1:]
+    target = next((found for tree in (root, *notes) for found in tree.xpath("//*[@id=$i]", i=ident)), None)
+    if target is None:
+        return
+    labels = target.xpath(f".//span[@class='figure-label' or @class='{TABLE_LABEL}']")
+    if target.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        shown = "".join(part for part in target.xpath(".//text()[not(ancestor::sup)]"))
+    elif labels:
+        shown = "".join(labels[0].itertext())
+    else:
+        captions = target.xpath(".//figcaption | .//caption")
+        shown = "".join(captions[0].itertext()) if captions else ""
+    shown = " ".join(shown.split())
+    if shown:
+        link.text = shown
 
 
 def _own_file(fragment: str, ctx: Context, ids: set[str]) -> file_links.Resolved | None:
