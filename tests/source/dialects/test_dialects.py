@@ -476,3 +476,13 @@ def test_a_link_without_text_shows_what_it_points_to(tmp_path):
         ("#sec-data", "named"),
     ]
     assert not diagnostics.warnings
+
+
+@pytest.mark.parametrize(("name", "read"), [("report.Rmd", True), ("report.qmd", True), ("report.md", False)])
+def test_inline_r_code_is_shown_as_code_with_a_warning_in_a_pandoc_document(tmp_path, name, read):
+    """knitr prints the value of `` `r nrow(x)` ``; a build never runs R: the code, with a warning."""
+    path = write(tmp_path, {name: "---\ntitle: T\n---\n\n# One\n\nWe have `r nrow(wells)` wells, `{python} len(x)`.\n"})
+    text, diagnostics = body(path)
+    codes = re.findall(r"<code>(.*?)</code>", text)
+    assert codes == (["nrow(wells)", "len(x)"] if read else ["r nrow(wells)", "{python} len(x)"])
+    assert [w.line for w in diagnostics.warnings if "never runs it" in w.message] == ([7, 7] if read else [])

@@ -106,7 +106,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     numbered = theorems.lines(numbered, code_lines, bookdown=context.path.suffix.lower() in BOOKDOWN_FILES)
     numbered = quarto.lines(numbered, context)
     numbered = pandoc_markdown.example_lists(pandoc_markdown.line_blocks(numbered), context)
-    if pandoc_markdown.is_pandoc(context.manuscript, context.front) or pandoc_markdown.is_pandoc(context.path, {}):
+    pandoc = pandoc_markdown.is_pandoc(context.manuscript, context.front) or pandoc_markdown.is_pandoc(context.path, {})
+    if pandoc:
         numbered = pandoc_markdown.fancy_lists(numbered)
     code = code_lines(numbered)
     out: Numbered = []
@@ -124,6 +125,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             line = f"{heading.group(1).rstrip()} {{{rest.strip()}}}"  # pandoc needs no space before '{
         if line.lstrip().startswith(("Table:", ": ")) and "(\\#" in line:
             line = _caption_label(line)
+        if pandoc and "`" in line and INLINE_CHUNK.search(line):
+            line = _inline_chunks(line, number, context)
         if INLINE_NOTE in line:
             index, line = _inline_notes(numbered, index, code, notes, context)
             out.append((line, number))
@@ -134,6 +137,22 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         out.append(("", notes[0][1]))
         out.extend(notes)
     return out
+
+
+INLINE_CHUNK = re.compile(r"(?<!`)`(?:r|\{(?:r|python|julia|ojs)\})[ \t]+([^`]+?)`(?!`)")
+"""Inline code knitr or Quarto runs, ``\u0060r nrow(x)\u0060`` or ``\u0060{python} len(x)\u0060``: its value printed."""
+
+
+def _inline_chunks(line: str, number: int, context: FileContext) -> str:
+    """Inline R (or Python) code shown as the code it is, without its engine's name, with a
+    warning: knitr prints its value, and a build never runs it."""
+    for found in INLINE_CHUNK.finditer(line):
+        context.warn(
+            f"inline code '{found.group(0)}' is run by knitr or Quarto, and a build never runs it: its code is "
+            "shown in place of its value (write the value, or a variable: {{< var name >}})",
+            number,
+        )
+    return INLINE_CHUNK.sub(lambda found: f"`{found.group(1).strip()}`", line)
 
 
 def _text_references(numbered: Numbered) -> Numbered:
