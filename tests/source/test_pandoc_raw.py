@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from conftest import read_chapters
+from report_build import Diagnostics, load
 
 
 def test_raw_html_is_html_and_another_formats_raw_text_goes(tmp_path):
@@ -33,3 +38,29 @@ def test_a_raw_block_shown_inside_a_plain_fence_is_code(tmp_path):
     )
     codes = [code.text for code in root.iter("code")]
     assert codes == ["```{=latex}\n\\newpage\n```\n", "```{=html}\n<b>x</b>\n```\n"]
+
+
+@pytest.mark.parametrize(("name", "read"), [("report.Rmd", True), ("report.md", False)])
+def test_latex_layout_commands_go_in_a_pandoc_document_and_their_text_stays(tmp_path, name, read):
+    """pandoc leaves raw TeX out of every output but LaTeX: ``\\vspace{1cm}`` and ``\\noindent``
+    must not print; the text they lay out does; formulas and code keep theirs."""
+    (tmp_path / name).write_text(
+        "---\ntitle: T\n---\n\n# One\n\n\\vspace{1cm}\n\n\\noindent Text after.\\hfill Right.\n\n"
+        "\\begin{center}\nCentred text.\n\\end{center}\n\n- item\n\n  \\medskip Indented.\n\n"
+        "Code `\\vspace{2pt}` stays.\n",
+        encoding="utf-8",
+    )
+    document = load(tmp_path / name, Diagnostics(echo=False))
+    html = "".join(chapter.body for chapter in document.chapters)
+    paragraphs = [" ".join(p.split()) for p in re.findall(r"<p>(.*?)</p>", html, re.DOTALL)]
+    if read:
+        assert paragraphs == [
+            "Text after. Right.",
+            "Centred text.",
+            "item",
+            "Indented.",
+            "Code <code>\\vspace{2pt}</code> stays.",
+        ]
+        assert "<li>" in html and "Indented." in html.split("<li>")[1]  # still in the list item
+    else:
+        assert "\\vspace{1cm}" in html and "\\noindent" in html

@@ -308,7 +308,7 @@ class StructureExtension(Extension):
         # pandoc's tables without pipes, as pipe tables: before the block structure is read (29)
         md.preprocessors.register(PandocTables(md), "report_build_pandoc_tables", 29.8)
         md.preprocessors.register(RarePatterns(md), "report_build_rare_patterns", 40)  # before any rewrite
-        RawExtension().extendMarkdown(md)  # pandoc's raw blocks and page breaks (29.9)
+        RawExtension(bool(self.getConfig("pandoc"))).extendMarkdown(md)  # pandoc's raw blocks, page breaks (29.9)
 
     def reset(self) -> None:
         self.structure = Structure()
