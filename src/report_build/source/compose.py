@@ -39,6 +39,7 @@ from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside, resolve_reference
 from . import citations, datafiles, dialects, divs, file_links, frontmatter, snippets, yamltext
 from .dialects import FileContext
+from .dialects.common import in_list_item, indent_of
 from .divs import Selection
 from .text import FENCE, read_text
 
@@ -272,7 +273,7 @@ def _expand(
     """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed, after the
     line passes of the other tools' syntax (:mod:`.dialects`)."""
     fence: str | None = None
-    open_divs: list[tuple[int, bool]] = []  # (line, replaced by a closing tag)
+    open_divs: list[tuple[int, bool, str]] = []  # (line, replaced by a closing tag, the indent of its list item)
     skip_until: int | None = None  # depth of the hidden div being skipped
     numbered = [(line, first + index) for index, line in enumerate(lines)]
     main = stack[0] if stack else path
@@ -310,38 +311,41 @@ def _expand(
                 continue
             if snippet is not None or block is not None:
                 line = line.replace(";--8<--", "--8<--", 1)  # escaped: shown as written
-        opening = divs.DIV_OPEN.match(line)
-        closing = divs.DIV_CLOSE.match(line) if opening is None else None
+        # A div in a list item (indented under it, by four spaces or more too) stays in the item.
+        indent = indent_of(line) if line[:1] in (" ", "\t") and in_list_item(numbered, position) else ""
+        seen = line[len(indent) :] if ":::" in line else line
+        opening = divs.DIV_OPEN.match(seen)
+        closing = divs.DIV_CLOSE.match(seen) if opening is None else None
         if opening is not None:
             classes, ident, attributes = divs.attributes(opening.group(2) or "." + opening.group(3), path, number)
             if skip_until is not None:
-                open_divs.append((number, False))
+                open_divs.append((number, False, indent))
                 continue
             visible, names_profile, conditional = divs.visible(classes, attributes, state.selection, path, number)
             state.conditional = state.conditional or conditional
             state.profile_named = state.profile_named or names_profile
             if visible is None:  # not a condition: an ordinary div
-                open_divs.append((number, True))
+                open_divs.append((number, True, indent))
                 heading = divs.callout_heading(classes, attributes, numbered, position + 1)
                 if heading is not None:  # Quarto: a callout's first heading is its title (its id the callout's)
                     title, heading_id = divs.heading_attributes(heading[1])
                     attributes, ident = {**attributes, "title": title}, ident or heading_id
                     titles.add(heading[0])
-                out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes))
+                out.extend((text, path, number) for text in divs.div_open(classes, ident, attributes, indent))
                 continue
-            open_divs.append((number, False))
+            open_divs.append((number, False, indent))
             if not visible:
                 skip_until = len(open_divs)
                 state.hidden_any = True
             continue
         if closing is not None and open_divs:
-            _line, tagged = open_divs.pop()
+            _line, tagged, opened_indent = open_divs.pop()
             if skip_until is not None:
                 if len(open_divs) < skip_until:
                     skip_until = None
                 continue
             if tagged:
-                out.extend((text, path, number) for text in ("", "</div>", ""))
+                out.extend((text, path, number) for text in ("", f"{opened_indent}</div>", ""))
             continue
         if skip_until is not None:
             continue

@@ -146,13 +146,19 @@ def heading_attributes(title: str) -> tuple[str, str]:
 CALLOUT_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 
 
-def div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list[str]:
+def div_open(classes: list[str], ident: str, attributes: dict[str, str], indent: str = "") -> list[str]:
+    """The lines that open a div: a callout's (``.callout-note``) or any other's, with ``indent``
+    (the div is in a list item)."""
     callout = next((CALLOUTS[c[len("callout-") :]] for c in classes if c.startswith("callout-")), None)
     id_attribute = f' id="{html.escape(ident)}"' if ident else ""
     if callout is not None:
+        from .dialects.common import title_lines  # (the dialects read divs too: imported when needed)
+
         title = attributes.get("title", callout.capitalize())  # untitled, Quarto shows the kind: "Note"
-        lines = ["", f'<div class="admonition {callout}"{id_attribute} markdown="1">', ""]
-        if title:
+        lines = ["", f'{indent}<div class="admonition {callout}"{id_attribute} markdown="1">', ""]
+        if title and indent:  # in a list item, where raw HTML is read line by line: a paragraph
+            lines += title_lines(html.escape(title, quote=False), "admonition-title", indent)
+        elif title:
             lines[2:2] = [f'<p class="admonition-title">{html.escape(title, quote=False)}</p>', ""]
         return lines
     names = " ".join(html.escape(c) for c in classes)
@@ -160,4 +166,4 @@ def div_open(classes: list[str], ident: str, attributes: dict[str, str]) -> list
         f' {name}="{html.escape(value)}"' for name, value in attributes.items() if name in ("lang", "dir", "title")
     )
     class_attribute = f' class="{names}"' if names else ""  # ::: {custom-style="Quote"}: no class
-    return ["", f'<div{class_attribute}{id_attribute}{extra} markdown="1">', ""]
+    return ["", f'{indent}<div{class_attribute}{id_attribute}{extra} markdown="1">', ""]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 from PIL import Image as Picture
 
@@ -486,3 +487,24 @@ def test_inline_r_code_is_shown_as_code_with_a_warning_in_a_pandoc_document(tmp_
     codes = re.findall(r"<code>(.*?)</code>", text)
     assert codes == (["nrow(wells)", "len(x)"] if read else ["r nrow(wells)", "{python} len(x)"])
     assert [w.line for w in diagnostics.warnings if "never runs it" in w.message] == ([7, 7] if read else [])
+
+
+def test_a_quarto_callout_in_a_list_item_stays_in_the_item(tmp_path):
+    """``::: {.callout-tip}`` indented under an item (by four spaces, or two) is a callout inside
+    it, as Quarto shows it: never raw ``:::``, and the list is not cut in two."""
+    path = write(
+        tmp_path,
+        {
+            "report.qmd": "---\ntitle: T\n---\n\n# One\n\n1. Install.\n\n    ::: {.callout-tip}\n    Use a venv.\n    :::\n\n"
+            "2. Run it.\n\n- Item\n\n  ::: callout-note\n  A note.\n  :::\n\n- Next\n"
+        },
+    )
+    text, diagnostics = body(path)
+    assert ":::" not in text and text.count("<ol") == 1 and text.count("<ul") == 1
+    root = lxml.html.fragment_fromstring(text, create_parent="div")
+    assert [" ".join(li.xpath("string(.//aside//p[last()])").split()) for li in root.xpath("//li[.//aside]")] == [
+        "Use a venv.",
+        "A note.",
+    ]
+    assert root.xpath("//li[.//aside]/p[1]/text()") == ["Install.", "Item"]
+    assert not diagnostics.warnings

@@ -96,6 +96,25 @@ def indent_of(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
+LIST_ITEM_START = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)\S")  # a list item's marker: (indent, marker, space)
+
+
+def in_list_item(numbered: Numbered, index: int) -> bool:
+    """Whether the indented line at ``index`` belongs to a list item above it: the nearest line
+    above that is less indented and not blank is an item whose text starts at or before this
+    line's indentation (an indented line elsewhere is code, in plain Markdown)."""
+    column = len(indent_of(numbered[index][0]).expandtabs(4))
+    if column == 0:
+        return False
+    for back in range(index - 1, -1, -1):
+        text = numbered[back][0].expandtabs(4)
+        if not text.strip() or len(indent_of(text)) >= column:
+            continue
+        marker = LIST_ITEM_START.match(text)
+        return marker is not None and marker.end(3) <= column
+    return False
+
+
 def parameters(text: str) -> tuple[list[str], dict[str, str]]:
     """Positional and named parameters as Hugo, MDX and MyST write them:
     ``a "b c" key="v" key2='w' key3=x``."""
@@ -290,7 +309,7 @@ class markup:  # noqa: N801 (a namespace of line builders)
         Markdown (inline)."""
         extra = f" {classes}" if classes else ""
         lines = ["", f'{indent}<div class="admonition {html.escape(kind)}{extra}" markdown="1">', ""]
-        return lines + _title(title, "admonition-title", indent)
+        return lines + title_lines(title, "admonition-title", indent)
 
     @staticmethod
     def tab_set(indent: str = "") -> list[str]:
@@ -300,7 +319,7 @@ class markup:  # noqa: N801 (a namespace of line builders)
     def passage(title: str, indent: str = "", kind: str = "tab") -> list[str]:
         """A titled passage: one tab of a tab set, or a component's content with its title."""
         lines = ["", f'{indent}<div class="{PASSAGE} {kind}" markdown="1">', ""]
-        return lines + _title(title, PASSAGE_TITLE, indent)
+        return lines + title_lines(title, PASSAGE_TITLE, indent)
 
     @staticmethod
     def close(indent: str = "") -> list[str]:
@@ -329,7 +348,7 @@ class markup:  # noqa: N801 (a namespace of line builders)
         return ["", opening, "", f"{indent}Video: {link}", "", f"{indent}</div>", ""]
 
 
-def _title(title: str, class_name: str, indent: str) -> list[str]:
+def title_lines(title: str, class_name: str, indent: str) -> list[str]:
     """A callout's or a passage's title line. Indented (inside a list item, where Python-Markdown
     reads raw HTML line by line), a paragraph with an attribute list: a raw ``<p>`` there would sit
     inside a paragraph of its own."""

@@ -42,6 +42,7 @@ from .common import (
     code_lines,
     colon_opener,
     fence_step,
+    in_list_item,
     indent_of,
     markup,
     parameters,
@@ -64,7 +65,6 @@ ADMONITION = re.compile(r"^(\s*):{3,}\s*(" + "|".join(TYPES) + r")(?:\[(.*)\]|\s
 QUOTED = re.compile(r"^((?:[ ]{0,3}>[ ]?)+)(.*)$")
 """A line inside a block quote: its ``>`` marks, and the rest."""
 CLOSE = re.compile(r"^\s*:{3,}\s*$")
-LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)\S")
 IMPORT = re.compile(r"""^import\s+(?:(?:type\s+)?[\w*{}\s,$]+\s+from\s+)?['"][^'"]+['"];?\s*$""")
 EXPORT = re.compile(r"^export\s+(?:default\s+)?(?:const|let|var|function|class|async\s+function)\b")
 MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
@@ -134,7 +134,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             index = _skip_statement(numbered, index)
             continue
         admonition = ADMONITION.match(line)
-        nested = admonition is not None and _in_list_item(numbered, index)
+        nested = admonition is not None and in_list_item(numbered, index)
         if admonition is not None and (nested or len(admonition.group(1).expandtabs(4)) <= 3):
             kind, title = _kind_and_title(admonition)
             colons.append("admonition")
@@ -240,22 +240,6 @@ def _kind_and_title(admonition: re.Match[str]) -> tuple[str, str]:
     kind, default_title = TYPES[admonition.group(2)]
     title = admonition.group(3) if admonition.group(3) is not None else (admonition.group(4) or "")
     return kind, title.strip() or default_title
-
-
-def _in_list_item(numbered: Numbered, index: int) -> bool:
-    """Whether the indented line at ``index`` belongs to a list item above it: the nearest line
-    above that is less indented and not blank is an item whose text starts at or before this
-    line's indentation (an indented line elsewhere is code, in plain Markdown)."""
-    column = len(indent_of(numbered[index][0]).expandtabs(4))
-    if column == 0:
-        return False
-    for back in range(index - 1, -1, -1):
-        text = numbered[back][0].expandtabs(4)
-        if not text.strip() or len(indent_of(text)) >= column:
-            continue
-        marker = LIST_ITEM.match(text)
-        return marker is not None and marker.end(3) <= column
-    return False
 
 
 def _in_quote(marks: str, text: str, quoted: list[str], literal: bool = False) -> str:
