@@ -495,7 +495,8 @@ def test_a_quarto_callout_in_a_list_item_stays_in_the_item(tmp_path):
     path = write(
         tmp_path,
         {
-            "report.qmd": "---\ntitle: T\n---\n\n# One\n\n1. Install.\n\n    ::: {.callout-tip}\n    Use a venv.\n    :::\n\n"
+            "report.qmd": "---\ntitle: T\n---\n\n# One\n\n1. Install.\n\n"
+            "    ::: {.callout-tip}\n    Use a venv.\n    :::\n\n"
             "2. Run it.\n\n- Item\n\n  ::: callout-note\n  A note.\n  :::\n\n- Next\n"
         },
     )
