@@ -509,3 +509,21 @@ def test_a_quarto_callout_in_a_list_item_stays_in_the_item(tmp_path):
     ]
     assert root.xpath("//li[.//aside]/p[1]/text()") == ["Install.", "Item"]
     assert not diagnostics.warnings
+
+
+@pytest.mark.parametrize(("name", "read"), [("report.Rmd", True), ("report.mdx", True), ("report.md", False)])
+def test_markdown_in_an_html_block_is_read_in_pandoc_and_mdx_documents(tmp_path, name, read):
+    """pandoc (``markdown_in_html_blocks``) and MDX read a ``<div>``'s text as Markdown; GitHub
+    shows the block's first paragraph as written. Code-like indented HTML stays HTML."""
+    path = write(
+        tmp_path,
+        {
+            name: '---\ntitle: T\n---\n\n# One\n\n<div class="rmdtip">\n**Tip:** use `venv`.\n</div>\n\n'
+            '<div class="x">One **line**</div>\n\n<div class="y">\n    <p>Indented HTML</p>\n</div>\n'
+        },
+    )
+    text, diagnostics = body(path)
+    assert ("<strong>Tip:</strong> use <code>venv</code>" in text) is read
+    assert ("One <strong>line</strong>" in text) is read
+    assert "<p>Indented HTML</p>" in text and "<pre>" not in text
+    assert not diagnostics.warnings

@@ -41,7 +41,7 @@ from markdown.inlinepatterns import InlineProcessor
 from .. import files, theorems, yamltext
 from ..refsyntax import Item, Reference
 from . import pandoc_markdown, quarto
-from .common import FileContext, Numbered, code_lines, markup
+from .common import FileContext, Numbered, code_lines, markdown_in_html_blocks, markup
 
 CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{([A-Za-z]\w*)([\s,].*)?\}\s*$")
 ENGINES = frozenset(
@@ -108,7 +108,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     numbered = pandoc_markdown.example_lists(pandoc_markdown.line_blocks(numbered), context)
     pandoc = pandoc_markdown.is_pandoc(context.manuscript, context.front) or pandoc_markdown.is_pandoc(context.path, {})
     if pandoc:
-        numbered = pandoc_markdown.fancy_lists(numbered)
+        numbered = markdown_in_html_blocks(pandoc_markdown.fancy_lists(numbered))
     code = code_lines(numbered)
     out: Numbered = []
     notes: Numbered = []

@@ -271,6 +271,51 @@ def summary_read_as_markdown(line: str) -> str:
 
 # -- code annotations ----------------------------------------------------------------------
 
+HTML_BLOCK_OPEN = re.compile(
+    r"^(?P<indent> {0,3})<(?P<tag>div|section|aside|article|header|footer|main|center)\b(?P<attributes>[^<>]*?)>"
+    r"(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+MARKDOWN_SYNTAX = re.compile(r"\*\*|__|`|\]\(|^\s*(?:[-*+]|\d{1,9}[.)]|#{1,6})\s|(?<![\w*])\*\w|(?<!\w)_\w")
+
+
+def markdown_in_html_blocks(numbered: Numbered) -> Numbered:
+    """The lines with each HTML block element (``<div class="rmdtip">`` … ``</div>``) marked to
+    have its text read as Markdown (``markdown="1"``), as pandoc reads a block's text
+    (``markdown_in_html_blocks``) and MDX a component's, where GitHub shows it as written: when
+    its text holds Markdown's syntax and no line indented as code (which would become code). An
+    element opened and closed on one line has its text put on a line of its own."""
+    if not any("<" in line and HTML_BLOCK_OPEN.match(line) for line, _number in numbered):
+        return numbered
+    code = code_lines(numbered)
+    replaced: dict[int, list[str]] = {}
+    for index, (line, _number) in enumerate(numbered):
+        opened = HTML_BLOCK_OPEN.match(line) if index not in code else None
+        if opened is None or "markdown" in opened.group("attributes").lower():
+            continue
+        closing = re.compile(rf"</{opened.group('tag')}\s*>", re.IGNORECASE)
+        end = next((after for after in range(index, len(numbered)) if closing.search(numbered[after][0])), None)
+        if end is None:
+            continue
+        rest = opened.group("rest")
+        inside = [closing.split(rest)[0]] if end == index else [rest, *(text for text, _n in numbered[index + 1 : end])]
+        if end > index:
+            inside.append(closing.split(numbered[end][0])[0])
+        if any(text.startswith(("    ", "\t")) and text.strip() for text in inside):
+            continue
+        if not any(MARKDOWN_SYNTAX.search(text) for text in inside):
+            continue
+        tag = f'{opened.group("indent")}<{opened.group("tag")}{opened.group("attributes").rstrip()} markdown="1">'
+        if end == index:  # <div class="x">text</div>: the text on a line of its own
+            closed = closing.search(rest)
+            replaced[index] = [tag, inside[0], closed.group() + rest[closed.end() :]]  # type: ignore[union-attr]
+        else:
+            replaced[index] = [tag, rest] if rest.strip() else [tag]
+    if not replaced:
+        return numbered
+    return [(text, number) for index, (line, number) in enumerate(numbered) for text in replaced.get(index, [line])]
+
+
 PLACEHOLDER = re.compile(re.escape(HTML_PLACEHOLDER).replace("%s", r"(\d+)"))
 
 

@@ -44,6 +44,7 @@ from .common import (
     fence_step,
     in_list_item,
     indent_of,
+    markdown_in_html_blocks,
     markup,
     parameters,
     summary_read_as_markdown,
@@ -175,7 +176,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
         if what == "admonition":
             context.warn("admonition ':::' is never closed; closed at the end of the file", opened_at)
             out.extend((text, numbered[-1][1]) for text in markup.close(indents.pop() if indents else ""))
-    return out
+    return markdown_in_html_blocks(out) if expressions is not None else out  # MDX reads a block's text as Markdown
 
 
 JSX_TAG = re.compile(r"<[A-Za-z][\w.-]*(?:[^<>{}]|\{\{[^{}]*\}\}|\{[^{}]*\})*>")  # braces may hold a '>'
