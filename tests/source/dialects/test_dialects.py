@@ -527,3 +527,20 @@ def test_markdown_in_an_html_block_is_read_in_pandoc_and_mdx_documents(tmp_path,
     assert ("One <strong>line</strong>" in text) is read
     assert "<p>Indented HTML</p>" in text and "<pre>" not in text
     assert not diagnostics.warnings
+
+
+def test_a_knitr_child_document_and_a_bookdown_block_are_text(tmp_path):
+    """``{r, child="x.Rmd"}`` puts the child's text in place; ``{block2, type="rmdtip"}`` is a
+    div of that class whose text is Markdown, as bookdown shows them (not empty code)."""
+    path = write(
+        tmp_path,
+        {
+            "report.Rmd": '---\ntitle: T\n---\n\n# One\n\n```{r, child="parts/child.Rmd"}\n```\n\n'
+            '```{block2, type="rmdtip"}\nA **tip** for readers.\n```\n\nAfter.\n',
+            "parts/child.Rmd": "Child **text** here.\n",
+        },
+    )
+    text, diagnostics = body(path)
+    assert "<p>Child <strong>text</strong> here.</p>" in text
+    assert '<div class="rmdtip">\n<p>A <strong>tip</strong> for readers.</p>\n</div>' in text
+    assert "<pre>" not in text and not diagnostics.warnings

@@ -28,6 +28,7 @@ the math reader.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,8 @@ from . import pandoc_markdown, quarto
 from .common import FileContext, Numbered, code_lines, markdown_in_html_blocks, markup
 
 CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{([A-Za-z]\w*)([\s,].*)?\}\s*$")
+TEXT_ENGINES = frozenset({"block", "block2", "asis"})
+"""knitr's engines whose chunk is text: bookdown's ``block``/``block2`` (a div of its ``type``)."""
 ENGINES = frozenset(
     {
         "r",
@@ -247,7 +250,7 @@ def _chunks(numbered: Numbered, context: FileContext) -> Numbered:
     while index < len(numbered):
         line, number = numbered[index]
         chunk = CHUNK.match(line)
-        if chunk is None or chunk.group(3).lower() not in ENGINES.union(theorems.KINDS):
+        if chunk is None or chunk.group(3).lower() not in ENGINES.union(theorems.KINDS, TEXT_ENGINES):
             out.append((line, number))
             index += 1
             continue
@@ -263,6 +266,16 @@ def _chunks(numbered: Numbered, context: FileContext) -> Numbered:
             body.append(numbered[index - 1][0])
         label, options = chunk_options(header)
         kind = engine.lower()
+        if options.get("child"):  # knitr's child document: its text in place
+            out.extend(("{{< include " + child.strip() + " >}}", number) for child in options["child"].split(","))
+            continue
+        if kind in TEXT_ENGINES:  # bookdown's block: its text is Markdown, in a div of its type
+            classes = " ".join(html.escape(part) for part in options.get("type", "").split())
+            opened = f'{indent}<div class="{classes}" markdown="1">' if classes else f'{indent}<div markdown="1">'
+            out.extend([("", number), (opened, number), ("", number)])
+            out.extend(numbered[start + 1 : start + 1 + len(body)])
+            out.extend((text, numbered[index - 1][1]) for text in ("", f"{indent}</div>", ""))
+            continue
         if kind in theorems.KINDS:
             if body and MYST_OPTION.match(body[0]):  # a MyST directive ({exercise} of sphinx-exercise)
                 out.extend(numbered[start:index])
