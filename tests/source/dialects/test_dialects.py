@@ -544,3 +544,17 @@ def test_a_knitr_child_document_and_a_bookdown_block_are_text(tmp_path):
     assert "<p>Child <strong>text</strong> here.</p>" in text
     assert '<div class="rmdtip">\n<p>A <strong>tip</strong> for readers.</p>\n</div>' in text
     assert "<pre>" not in text and not diagnostics.warnings
+
+
+def test_vitepress_code_marks_go_and_its_include_puts_text_in_place(tmp_path):
+    path = write(
+        tmp_path,
+        {
+            "report.md": "---\ntitle: T\n---\n\n# One\n\n```js\nconst a = 1 // [!code highlight]\n"
+            "const b = 2 // [!code --]\n```\n\n<!--@include: ./parts/part.md-->\n",
+            "parts/part.md": "Included **part**.\n",
+        },
+    )
+    text, diagnostics = body(path)
+    assert '<code class="language-js">const a = 1\nconst b = 2\n</code>' in text
+    assert "<p>Included <strong>part</strong>.</p>" in text and not diagnostics.warnings

@@ -11,6 +11,9 @@
   ``<ClientOnly>`` lines go, their content stays; ``<OutboundLink/>`` (an icon) goes;
 - a fence's line marks, ```` ```js{2} ````, ```` ```ts:line-numbers ````: code in its language
   (no layout marks lines);
+- ``// [!code highlight]`` (``++``, ``--``, ``focus``, ``error``, ``warning``) at the end of a line
+  of code: the site's highlighting, left out; ``<!--@include: ./part.md-->``: that file's text
+  (an include, :mod:`..compose`);
 - ``<<< @/snippets/code.js`` (VitePress ``<<< ./code.js#region{2} [label]``): the file's code,
   fenced, read from inside the manuscript's folder (``@`` is the manuscript's folder); a file
   that is not there is left out, with a warning.
@@ -57,7 +60,13 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     out: Numbered = []
     for line, number, code in fence_walk(numbered, LINE_MARKS):
         if code:
+            if "[!code" in line:  # a line's mark for the site's highlighting, in a comment: not code
+                line = CODE_MARK.sub("", line)
             out.append((line, number))
+            continue
+        include = INCLUDE.match(line)
+        if include is not None:  # VitePress's <!--@include: ./part.md-->: the file's text in place
+            out.append(("{{< include " + include.group(1).strip() + " >}}", number))
             continue
         if TOC.match(line):
             out.append(("[TOC]", number))
@@ -84,7 +93,11 @@ FENCE_MARKS = (re.compile(r"```[^\n`]*(?:\{|:line-numbers)"), re.compile(r"~~~[^
 TOC_ANYWHERE = re.compile(r"\[\[toc\]\]", re.IGNORECASE)
 
 
-COMPONENTS = re.compile(r"<(?:Badge|<<|OutboundLink|/?ClientOnly)")
+COMPONENTS = re.compile(r"<(?:Badge|<<|OutboundLink|/?ClientOnly|!--\s*@include:)|\[!code ")
+CODE_MARK = re.compile(r"\s*(?://|#|<!--|/\*|--)\s*\[!code\s+[^\]]*\](?:\s*(?:-->|\*/))?")
+"""VitePress's mark at the end of a line of code (``// [!code highlight]``, ``# [!code --]``):
+the site highlights the line, marks it added or removed, or focuses it; the mark is no code."""
+INCLUDE = re.compile(r"^\s*<!--\s*@include:\s*([^\s{#]+)\s*-->\s*$")
 
 
 def _other_syntax(text: str) -> bool:
