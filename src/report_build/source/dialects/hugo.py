@@ -175,6 +175,10 @@ def _line(line: str, number: int, state: _State) -> list[str]:
             text += _code_span(line[match.end() : end.start()])  # a highlight within a line: inline code
             position = end.end()
             continue
+        if name == "button" and not closing and (end := _closing_on(line, name, match.end())) is not None:
+            text += _button(argument, line[match.end() : end.start()].strip(), state)  # its text between its tags
+            position = end.end()
+            continue
         inline = _inline(name, argument, closing, number, state)
         if inline is not None:
             text += inline
@@ -192,6 +196,16 @@ def _line(line: str, number: int, state: _State) -> list[str]:
 
 
 SELF_CLOSING = re.compile(r"/\s*[>%]\}\}$")  # {{< alert text="…" />}}: no closing tag follows
+
+
+def _button(argument: str, content: str, state: _State) -> str:
+    """A button as a link: its text (between its tags, or its ``text=``) to its page or address."""
+    positional, named = parameters(argument)
+    label = content or named.get("text") or named.get("title") or (positional[0] if positional else "")
+    target = named.get("page") or named.get("url") or named.get("href") or named.get("link") or ""
+    if not label:
+        return ""
+    return f"[{label}]({_ref(target, state.context)})" if target else label
 
 
 def _commented(state: _State) -> bool:
@@ -225,11 +239,7 @@ def _inline(name: str, argument: str, closing: bool, number: int, state: _State)
     if name in REFS and not closing:
         return _ref(named.get("path") or (positional[0] if positional else ""), state.context)
     if name == "button" and not closing:
-        label = named.get("text") or named.get("title") or (positional[0] if positional else "")
-        target = named.get("page") or named.get("url") or named.get("href") or ""
-        if not label:
-            return ""
-        return f"[{label}]({_ref(target, state.context)})" if target else label
+        return _button(argument, "", state)
     if name == "kbd" and not closing:  # Quarto's
         return quarto.kbd(positional, named)
     return None
