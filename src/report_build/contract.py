@@ -143,6 +143,18 @@ STATEMENT_LABEL = "statement-label"
 STATEMENT_NUMBER = "statement-number"
 """Class of a numbered statement's number inside its label: what references to it print."""
 
+CALLOUT_PREFIXES = {"nte": "note", "tip": "tip", "wrn": "warning", "imp": "important", "cau": "caution"}
+"""Quarto's callouts a reference names: the prefix of the id (``::: {#nte-x .callout-note}``,
+``@nte-x``) and the kind it numbers, each kind on its own count through the report."""
+
+NUMBERED_CALLOUT = "callout-numbered"
+"""Class a Quarto callout with such an id is read with (``::: {#nte-x .callout-note}``), until
+it is numbered: another tool's callout whose id happens to start so (``{: .tip #tip-first}``)
+is not."""
+
+CALLOUT_NUMBER = "callout-number"
+"""Class of a numbered callout's number in its title ("Note 2: Title"): what references to it print."""
+
 MATH_SOURCE = "math-source"
 """Class of the ``<code>`` that shows a formula that could not be read, as it was written."""
 

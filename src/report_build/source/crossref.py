@@ -31,6 +31,8 @@ from typing import Any
 import lxml.html
 
 from ..contract import (
+    CALLOUT_NUMBER,
+    CALLOUT_PREFIXES,
     CHART_DATA_TABLE,
     CITATION,
     EQUATION,
@@ -55,7 +57,7 @@ from ..numerals import report_digits
 from . import sanitize, theorems
 from .citations import Formatter
 from .passes.direction import first_strong_direction
-from .refsyntax import PLACEHOLDER, Item, Reference
+from .refsyntax import PLACEHOLDER, XREF_PREFIXES, Item, Reference
 
 HEADING = re.compile(r"^h([1-6])$")
 
@@ -78,8 +80,11 @@ class Unresolved:
                 f"reference {self.written}: the figure '{self.key}' has no caption, so no number to refer to; "
                 f'give it one: ![alt text](image.png "Caption"){{#{self.key}}}'
             )
-        if self.xref or self.key.startswith(("fig-", "tbl-", "sec-")):
-            return f"reference {self.written} names no figure, table, equation or section with the id '{self.key}'"
+        if self.xref or self.key.startswith(XREF_PREFIXES):
+            return (
+                f"reference {self.written} names no figure, table, equation, section, statement or callout "
+                f"with the id '{self.key}'"
+            )
         return f"citation {self.written}: '{self.key}' is not in the bibliography"
 
 
@@ -144,6 +149,11 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                 number = "".join(n.text_content() for n in element.find_class(STATEMENT_NUMBER)[:1])
                 names = element.xpath(f"(.//*[@class='{STATEMENT_LABEL}'])[1]")
                 found[element.get("id")] = Target(kind, number, _words(names[0]) if names else "")
+            elif element.find_class(CALLOUT_NUMBER) and (element.get("id") or "").split("-", 1)[0] in CALLOUT_PREFIXES:
+                number = element.find_class(CALLOUT_NUMBER)[0].text_content()
+                found[element.get("id")] = Target(
+                    f"callout:{CALLOUT_PREFIXES[element.get('id').split('-', 1)[0]]}", number, ""
+                )
             elif element.tag == "mtr" and element.get("id") and len(element):  # a row of an align, its number last
                 found[element.get("id")] = Target("equation", element[-1].text_content().strip().strip("()"), "")
             elif EQUATION in (element.get("class") or "").split() and element.get("id"):
@@ -192,6 +202,9 @@ def _text(markup: str) -> str:
 
 
 def words(kind: str, strings: dict[str, Any]) -> str:
+    if kind.startswith("callout:"):  # a numbered callout: "Note", in the document's language
+        name = kind.split(":", 1)[1]
+        return str((strings.get("callouts") or {}).get(name) or name.capitalize())
     if kind in theorems.KINDS:
         return theorems.word(kind, strings)
     return str(strings.get(kind, kind.capitalize()))

@@ -7,7 +7,8 @@ Markdown or typographic rule can change it, and no cleaning removes it.
 
 Invariants: ``@word``, bare or in brackets, is a reference only when it is a cross-reference
 label (``fig-``, ``tbl-``, ``sec-``, ``eq-``, or Quarto's for a theorem-like statement: ``thm-``,
-``lem-``, ``cor-``, ``prp-``, ``cnj-``, ``def-``, ``exm-``, ``exr-``) or the document has a
+``lem-``, ``cor-``, ``prp-``, ``cnj-``, ``def-``, ``exm-``, ``exr-``; for a callout: ``nte-``,
+``tip-``, ``wrn-``, ``imp-``, ``cau-``) or the document has a
 bibliography (a bare one: when the word is one of its keys); text in code is never read; an
 e-mail address is never a reference.
 """
@@ -24,9 +25,14 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from ..contract import CALLOUT_PREFIXES
+
 START, END = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(f"{START}([0-9a-f]+){END}")
-XREF_PREFIXES = ("fig-", "tbl-", "sec-", "eq-", "thm-", "lem-", "cor-", "prp-", "cnj-", "def-", "exm-", "exr-")
+XREF_PREFIXES = (
+    *("fig-", "tbl-", "sec-", "eq-", "thm-", "lem-", "cor-", "prp-", "cnj-", "def-", "exm-", "exr-"),
+    *(f"{prefix}-" for prefix in CALLOUT_PREFIXES),  # Quarto's callouts: @nte-x, @wrn-x
+)
 KEY = r"[A-Za-z0-9_](?:[\w:.#/-]*\w)?"
 BRACKETED = re.compile(r"\[((?:[^\[\]]*?[\s;])?-?@" + KEY + r"[^\[\]]*)\](?![\(\[:])")
 BARE = re.compile(r"(?<![\w@.\\/`])@(" + KEY + r")")

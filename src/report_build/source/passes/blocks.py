@@ -8,6 +8,9 @@ from lxml import etree
 
 from ...contract import (
     CALLOUT_COLLAPSIBLE,
+    CALLOUT_NUMBER,
+    CALLOUT_PREFIXES,
+    NUMBERED_CALLOUT,
     SUBFIGURE,
     SUBFIGURE_LETTERS,
     SUBFIGURES,
@@ -35,17 +38,28 @@ def callouts(root: etree._Element, ctx: Context) -> None:
     ``???+``) set; nested callouts are rendered inner first. A ``quote`` without a title of its own
     is a pull quote; with one (Obsidian's ``> [!quote] A driver``), a callout under its title."""
     words = ctx.theme.strings.get("callouts") or {}
-    for block in reversed(root.xpath("//div[contains(concat(' ', @class, ' '), ' admonition ')]")):
+    blocks = root.xpath("//div[contains(concat(' ', @class, ' '), ' admonition ')]")
+    numbers = _callout_numbers(blocks)
+    for block in reversed(blocks):
         classes = block.get("class", "").split()
         kind = next((c for c in classes if c not in ("admonition", CALLOUT_COLLAPSIBLE, "open")), "note")
         title_html = ""
+        default = False  # the title is only the kind's name
         for title in block.xpath("p[contains(@class, 'admonition-title')]"):
             title_html = inner_xhtml(title)
-            if len(title) == 0 and (title.text or "").strip() == kind.capitalize() and words.get(kind):
+            default = len(title) == 0 and (title.text or "").strip() == kind.capitalize()
+            if default and words.get(kind):
                 title_html = escape(str(words[kind]), quote=False)
             if kind == "quote" and len(title) == 0 and (title.text or "").strip() == "Quote":
                 title_html = ""  # the kind's name, which the syntax writes for an untitled quote: a pull quote
             drop(title, keep_tail=False)
+        if block in numbers:  # Quarto's "Note 2: Title", "Note 2" when untitled
+            numbered_kind, count = numbers[block]
+            label = (
+                f"{escape(str(words.get(numbered_kind) or numbered_kind.capitalize()), quote=False)} "
+                f'<span class="{CALLOUT_NUMBER}">{ctx.digits(count)}</span>'
+            )
+            title_html = label if default or not title_html else f"{label}: {title_html}"
         body = inner_xhtml(block)
         rendered = ctx.theme.render(
             "callout.html",
@@ -59,6 +73,22 @@ def callouts(root: etree._Element, ctx: Context) -> None:
         replace_with_markup(block, rendered)
         if ident and parent[position].get("id") is None:  # a link to the callout still lands on it
             parent[position].set("id", ident)
+
+
+def _callout_numbers(blocks: list[etree._Element]) -> dict[etree._Element, tuple[str, int]]:
+    """The callouts a reference may name (Quarto's, with an id of a prefix of
+    :data:`CALLOUT_PREFIXES`: :data:`NUMBERED_CALLOUT`), each with its kind and number, counted
+    by kind in the order of the text."""
+    counts: dict[str, int] = {}
+    numbers = {}
+    for block in blocks:
+        classes = block.get("class", "").split()
+        if NUMBERED_CALLOUT in classes:
+            block.set("class", " ".join(c for c in classes if c != NUMBERED_CALLOUT))
+            kind = CALLOUT_PREFIXES[(block.get("id") or "").split("-", 1)[0]]
+            counts[kind] = counts.get(kind, 0) + 1
+            numbers[block] = (kind, counts[kind])
+    return numbers
 
 
 def figures(root: etree._Element, ctx: Context) -> list[Figure]:
