@@ -224,14 +224,6 @@ def test_a_parenthesised_word_after_a_formula_is_a_label_only_when_referred_to(t
     assert [a.text for a in root.iter("a")] == ["(1)"]
 
 
-def test_a_label_closing_a_formula_written_as_a_block_numbers_it(tmp_path):
-    """MyST's ``$$`` on lines of their own, then ``$$ (eq2)``: a numbered equation with that id,
-    referred to or not (its label never shows as text)."""
-    root, _ = _chapter(tmp_path, "$$\na = b\n$$ (eq2)\n\nText.\n\nWe have $$x = 1$$ (approximately)\n")
-    assert root.xpath("//*[@id='eq2']/*[@class='equation-number']/text()") == ["(1)"]
-    assert "(eq2)" not in "".join(root.itertext()) and "(approximately)" in "".join(root.itertext())
-
-
 def test_what_review_found_in_equations(tmp_path):
     """An environment whose end never comes in its block is text (it took a paragraph and a
     heading); a \\[ in code does not stop later environments; \\& in an aligned formula is the

@@ -455,7 +455,7 @@ def equation_id(label: str) -> str:
 
 # A label in the TeX: LaTeX's \label{x}, bookdown's (\#eq:x)
 TEX_LABEL = re.compile(r"\\label\{([^{}]+)\}|\(\\#(eq:[^()\s]+)\)")
-# A label after the closing $$: Quarto's {#eq-x}, MyST's (x) (see _label)
+# A label after the closing $$: Quarto's {#eq-x}, MyST's (x) (only when a reference names it)
 TAIL_LABEL = re.compile(r"^[ \t]*(?:\{#(eq-[\w:.-]+)\}|\(([A-Za-z][\w:.-]*)\))")
 
 
@@ -466,14 +466,7 @@ def _label(element: Any, tex: str, referred: frozenset[str]) -> str:
     if written:
         return equation_id(written.group(1) or written.group(2))
     after = TAIL_LABEL.match(element.tail or "")
-    # MyST's (x) is a label when a reference names it, or when it closes a formula written as a
-    # block (``$$`` on lines of their own, ``$$ (x)``) that is its paragraph whole: "(Einstein)"
-    # after ``$$ E = mc^2 $$`` stays text
-    parent = element.getparent()
-    alone = parent is not None and not (parent.text or "").strip() and element.getprevious() is None
-    alone = alone and tex.startswith("\n") and tex.rstrip(" \t").endswith("\n")
-    last = alone and after is not None and not element.tail[after.end() :].strip() and element.getnext() is None
-    if after and (after.group(1) or equation_id(after.group(2)) in referred or last):
+    if after and (after.group(1) or equation_id(after.group(2)) in referred):
         element.tail = element.tail[after.end() :]
         return equation_id(after.group(1) or after.group(2))
     return ""
