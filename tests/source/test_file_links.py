@@ -86,3 +86,19 @@ def test_a_heading_id_given_twice_names_the_other_file_and_its_line(tmp_path):
         ("one.md", 7, "heading 'Summary' gives the same id 'summary' as the heading 'Summary' at line 3"),
         ("two.md", 3, "heading 'Summary' gives the same id 'summary' as the heading 'Summary' at chapters/one.md:3"),
     ]
+
+
+def test_what_is_not_a_link_to_a_file_is_left_alone(tmp_path):
+    """A footnote's first word, an image, code indented as code, a link climbing to the root;
+    a link whose text ends with "!" is a link."""
+    one = (
+        "# Findings\n\nText.[^1] [Read this!](two.md) ![Methods](two.md) [Up](../../../../../../..)\n\n"
+        "    Indented code: [Methods](two.md)\n\n[^1]: two of the wells, 2020.\n"
+    )
+    links, diagnostics = _report(tmp_path, one, TWO)
+    assert links == {"1": "#fn-1", "Read this!": "#methods"}  # the note's call, and the link
+    doc = load(tmp_path / "report.md", Diagnostics(echo=False))
+    body = "".join(chapter.body for chapter in doc.chapters)
+    assert "Indented code: [Methods](two.md)" in body and "report-build-file" not in body
+    assert "two of the wells, 2020." in "".join(note.html for note in doc.footnotes)
+    assert any("'../../../../../../..' points outside the report" in w.message for w in diagnostics.warnings)

@@ -341,3 +341,20 @@ def test_liquid_and_jinja_comments_are_never_shown(tmp_path):
     ]
     assert root.xpath("//h2/@id") == ["sec-methods"]
     assert not diagnostics.warnings
+
+
+def test_a_comment_tag_shown_as_text_or_never_closed_hides_nothing(tmp_path):
+    """Between ``{% raw %}`` and ``{% endraw %}`` a Jinja comment is text to show; a comment
+    that is never closed hides nothing (Liquid's tag alone goes, with its warning)."""
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "{% raw %}\nWrite {# a note #} in templates.\n{% endraw %}\n\n"
+        "Liquid starts a comment with {% comment %} and the rest stays.\n\nStill here.\n",
+    )
+    paragraphs = [" ".join(p.text_content().split()) for p in root.iter("p")]
+    assert paragraphs == [
+        "Write {# a note #} in templates.",
+        "Liquid starts a comment with and the rest stays.",
+        "Still here.",
+    ]
+    assert [w.message.split(":")[0] for w in diagnostics.warnings] == ["template tag '{% comment %}' removed"]

@@ -27,14 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from .text import fenced_lines, outside_code_spans
+from .text import code_lines_of, outside_code_spans
 
 PREFIX = "report-build-file-"
 MARKED = re.compile(rf"^{PREFIX}(\d+)(?:-(.*))?$", re.DOTALL)
 SUFFIXES = frozenset({"", ".md", ".markdown", ".qmd", ".rmd", ".mdx", ".html", ".htm", ".txt"})
 
-INLINE = re.compile(r"(?<!!)(\]\(\s*)(<[^<>\n]*>|[^\s()<>]+)")  # ](target, not an image's
-DEFINITION = re.compile(r"^( {0,3}(?:>\s?)*\[[^\]]+\]:\s*)(<[^<>\n]*>|\S+)")  # [label]: target
+INLINE = re.compile(r"(?P<bang>!?)(?P<text>\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*)(?P<target><[^<>\n]*>|[^\s()<>]+)")
+"""A link's text and target (``[text](target``); an image's (``![``) is left alone."""
+DEFINITION = re.compile(
+    r"^( {0,3}(?:>\s?)*\[(?!\^)[^\]]+\]:\s*)(<[^<>\n]*>|\S+)"
+)  # [label]: target, not a note's [^1]:
 ANCHOR_HREF = re.compile(r"(<a\s[^>]*?\bhref\s*=\s*)(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.IGNORECASE)
 
@@ -65,7 +68,7 @@ def mark(
     if not any("](" in text or "]:" in text or "href" in text for text, _, _ in out[body_start:]):
         return out, files
     numbers = {path: index for index, path in enumerate(order)}
-    code, _indented = fenced_lines([text for text, _, _ in out[body_start:]])
+    code = code_lines_of([text for text, _, _ in out[body_start:]])
     marked = list(out)
     for index in range(body_start, len(out)):
         text, where, line = out[index]
@@ -81,7 +84,9 @@ def mark(
 
 def _rewritten(text: str, target: Callable[[str], str]) -> str:
     def inline(match: re.Match[str]) -> str:
-        return match.group(1) + target(match.group(2))
+        if match.group("bang"):
+            return match.group()
+        return match.group("text") + target(match.group("target"))
 
     def anchor(match: re.Match[str]) -> str:
         quote = match.group(2)[0]
@@ -113,11 +118,11 @@ def _file(page: str, where: Path, numbers: dict[Path, int]) -> int | None:
         return None
     try:
         wanted = (where.parent / page).resolve()
-    except (OSError, ValueError):
+        if wanted in numbers:
+            return numbers[wanted]
+        stem = wanted.with_suffix("") if wanted.suffix.lower() in SUFFIXES else wanted
+    except (OSError, ValueError):  # (a path that climbs to the root has no name to take a suffix)
         return None
-    if wanted in numbers:
-        return numbers[wanted]
-    stem = wanted.with_suffix("") if wanted.suffix.lower() in SUFFIXES else wanted
     return next((number for path, number in numbers.items() if path.with_suffix("") == stem), None)
 
 

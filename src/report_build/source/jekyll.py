@@ -42,7 +42,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER
 
 from ..contract import UNLISTED
-from .text import CODE_SPAN, fenced_lines
+from .text import CODE_SPAN, QUOTE_MARKS, indented_code_lines, quoted_code_lines
 
 SITE_VARIABLE = re.compile(r"\{\{\s*site\.(baseurl|url)\s*\}\}/?")
 INCLUDE_CALLOUT = re.compile(r"\{%\s*include\s+(\S+)((?:\s+\w+\s*=\s*\"[^\"]*\")*)\s*%\}")
@@ -69,9 +69,6 @@ TOC_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s+")  # the list item {:toc} r
 HIGHLIGHT = re.compile(r"^(\s*)\{%-?\s*highlight\s+([\w#+.-]+)[^%]*-?%\}\s*$")
 END_HIGHLIGHT = re.compile(r"^(\s*)\{%-?\s*endhighlight\s*-?%\}\s*$")
 CHAINED_IAL = re.compile(r"\}\{:")
-# Lines whose indented lines after them are content, not code: a list item, a note's definition,
-# a definition's text, an MkDocs admonition or content tab.
-CONTAINER = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:\s|$)|^ {0,3}(?:\[\^[^\]]+\]:|:\s|!!!|\?\?\?|===)")
 
 Warn = Callable[[str, int], None]
 
@@ -103,10 +100,10 @@ def preprocess(
     # a tag: a line without one is kept as it is, and a text without one is returned at once.
     if not any("{" in line for line in lines):
         return out
-    indented = _indented_code(lines) | _quoted_code(lines)
+    indented = indented_code_lines(lines) | quoted_code_lines(lines)
     if any("{::" in line or "comment" in line or "{#" in line for line in lines):
         code = indented | {index for index in range(len(lines)) if first_line + index in code_lines}
-        out = lines = _extensions(lines, code)
+        out = lines = _extensions(lines, code | _raw_lines(lines))
     raw = False  # between {% raw %} and {% endraw %}
     for index, line in enumerate(lines):
         if "{" not in line:
@@ -188,6 +185,8 @@ def _extensions(lines: list[str], code: set[int]) -> list[str]:
         for tag in EXTENSION.finditer(line):
             if any(start <= tag.start() < end for start, end in spans):
                 continue
+            if inside is None and _hides(tag) and not _closed_after(lines, index, tag, code):
+                continue  # a comment never closed: text, as its tool would show it (Liquid's tag goes later)
             if inside not in HIDING:
                 pieces.append(line[at : tag.start()])
             inside, kept = _read_tag(tag, inside)
@@ -199,6 +198,39 @@ def _extensions(lines: list[str], code: set[int]) -> list[str]:
         kept_text = "".join(pieces)
         out[index] = kept_text if kept_text.strip(" \t>") else kept_text.rstrip(" \t")
     return out
+
+
+def _hides(tag: re.Match[str]) -> bool:
+    """Whether ``tag`` opens a comment (kramdown's, Liquid's or Jinja's)."""
+    return tag.group("kramdown") == "comment" or bool(tag.group("liquid") or tag.group("jinja"))
+
+
+def _closed_after(lines: list[str], index: int, tag: re.Match[str], code: set[int]) -> bool:
+    """Whether the comment ``tag`` opens on line ``index`` is closed after it, outside code."""
+    closing = (
+        re.compile(r"\{:/(?:comment)?\}")
+        if tag.group("kramdown")
+        else re.compile(r"\{%-?\s*endcomment\s*-?%\}")
+        if tag.group("liquid")
+        else re.compile(r"#\}")
+    )
+    if closing.search(lines[index], tag.end()):
+        return True
+    return any(closing.search(line) for at, line in enumerate(lines[index + 1 :], index + 1) if at not in code)
+
+
+def _raw_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines between Liquid's ``{% raw %}`` and ``{% endraw %}`` (theirs too):
+    text shown as written, a comment's tags in it too."""
+    found: set[int] = set()
+    raw = False
+    for index, line in enumerate(lines):
+        tags = RAW.findall(line) if "raw" in line else []
+        if raw or tags:
+            found.add(index)
+        for closing in tags:
+            raw = not closing
+    return found
 
 
 def _read_tag(tag: re.Match[str], inside: str | None) -> tuple[str | None, bool]:
@@ -311,46 +343,6 @@ def _after_table(lines: list[str], index: int) -> bool:
     return False
 
 
-QUOTE_MARKS = re.compile(r"^(?: {0,3}>[ \t]?)+")
-
-
-def _quoted_code(lines: list[str]) -> set[int]:
-    """Indexes of the lines of fenced code inside a quote (``> ```…``), fences included: read
-    without their quote marks, each run of quoted lines on its own (a fence left open in a quote
-    ends with it, as CommonMark reads it). ``code_lines`` sees no fence behind a ``>``."""
-    found: set[int] = set()
-    run: list[int] = []
-    for index in [*range(len(lines)), len(lines)]:
-        if index < len(lines) and QUOTE_MARKS.match(lines[index]):
-            run.append(index)
-            continue
-        if run and any("```" in lines[i] or "~~~" in lines[i] for i in run):
-            code, _indented = fenced_lines([QUOTE_MARKS.sub("", lines[i], count=1) for i in run])
-            found.update(run[i] for i in code)
-        run = []
-    return found
-
-
-def _indented_code(lines: list[str]) -> set[int]:
-    """Indexes of the lines of top-level indented code: indented four spaces (or a tab) after a
-    blank line, outside a list item, a note, a definition, an admonition or a content tab (whose
-    indented lines are their content). A cautious reading: the containers end at the first line
-    after a blank line that is not indented and opens none."""
-    found: set[int] = set()
-    inside, blank = False, True
-    for index, line in enumerate(lines):
-        if not line.strip():
-            blank = True
-            continue
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-        if indent < 4:  # a container's line, its lazy or indented continuation, or the end of it
-            inside = bool(CONTAINER.match(line)) or (inside and (not blank or indent > 0))
-        elif not inside and (blank or index - 1 in found):
-            found.add(index)
-        blank = False
-    return found
-
-
 def _include(match: re.Match[str], number: int, warn: Warn) -> str:
     params = dict(PARAM.findall(match.group(2)))
     content = params.get("content", "")
@@ -404,6 +396,7 @@ CALLOUTS = frozenset(
     }
 )
 UNTITLED = frozenset({"highlight"})
+"""Callouts shown without a title: Just the Docs' ``highlight`` only colours its text."""
 NOTICES = {
     "notice": "note",
     "notice--primary": "note",
@@ -414,7 +407,6 @@ NOTICES = {
 }
 """Minimal Mistakes' notices (``{: .notice--warning}``): callouts of those kinds, untitled as the
 theme shows them (their text usually opens with its own "**Note:**")."""
-"""Callouts shown without a title: Just the Docs' ``highlight`` only colours its text."""
 
 
 class Marked(Preprocessor):

@@ -202,6 +202,59 @@ def fenced_lines(lines: list[str]) -> tuple[frozenset[int], bool]:
     return frozenset(code), indented
 
 
+# Lines whose indented lines after them are content, not code: a list item, a note's definition,
+# a definition's text, an MkDocs admonition or content tab.
+CONTAINER = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:\s|$)|^ {0,3}(?:\[\^[^\]]+\]:|:\s|!!!|\?\?\?|===)")
+
+
+QUOTE_MARKS = re.compile(r"^(?: {0,3}>[ \t]?)+")
+
+
+def quoted_code_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines of fenced code inside a quote (``> ```…``), fences included: read
+    without their quote marks, each run of quoted lines on its own (a fence left open in a quote
+    ends with it, as CommonMark reads it). ``code_lines`` sees no fence behind a ``>``."""
+    found: set[int] = set()
+    run: list[int] = []
+    for index in [*range(len(lines)), len(lines)]:
+        if index < len(lines) and QUOTE_MARKS.match(lines[index]):
+            run.append(index)
+            continue
+        if run and any("```" in lines[i] or "~~~" in lines[i] for i in run):
+            code, _indented = fenced_lines([QUOTE_MARKS.sub("", lines[i], count=1) for i in run])
+            found.update(run[i] for i in code)
+        run = []
+    return found
+
+
+def indented_code_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines of top-level indented code: indented four spaces (or a tab) after a
+    blank line, outside a list item, a note, a definition, an admonition or a content tab (whose
+    indented lines are their content). A cautious reading: the containers end at the first line
+    after a blank line that is not indented and opens none."""
+    found: set[int] = set()
+    inside, blank = False, True
+    for index, line in enumerate(lines):
+        if not line.strip():
+            blank = True
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if indent < 4:  # a container's line, its lazy or indented continuation, or the end of it
+            inside = bool(CONTAINER.match(line)) or (inside and (not blank or indent > 0))
+        elif not inside and (blank or index - 1 in found):
+            found.add(index)
+        blank = False
+    return found
+
+
+def code_lines_of(lines: list[str]) -> set[int]:
+    """Indexes of every line of code a text's reading must leave as written: fenced (in a quote
+    too) and top-level indented code (:func:`fenced_lines`, :func:`quoted_code_lines`,
+    :func:`indented_code_lines`)."""
+    fenced, _indented = fenced_lines(lines)
+    return set(fenced) | quoted_code_lines(lines) | indented_code_lines(lines)
+
+
 class SourceMap:
     """The manuscript's lines, to point messages at ``file:line``."""
 
