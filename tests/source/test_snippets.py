@@ -70,3 +70,19 @@ def test_a_snippet_that_cannot_be_read_is_left_out_with_a_warning_at_its_line(tm
         (9, "snippet 'https"),
         (11, "snippet '../secret.md' left out"),
     ]
+
+
+def test_what_is_not_a_snippet_stays(tmp_path):
+    """A lone ``--8<--`` line is text; a snippet in code that is not found is the code's line as
+    written (it shows the syntax); a snippet in a list item is the item's text."""
+    root, diagnostics, _document = _read(
+        tmp_path,
+        '--8<--\n\nEverything below must stay.\n\n```markdown\n--8<-- "includes/missing.md"\n```\n\n'
+        '- Item\n\n    --8<-- "includes/code.py:1:1"\n\n    More of the item.\n\n- Next\n',
+    )
+    paragraphs = [" ".join(p.text_content().split()) for p in root.iter("p")]
+    assert "Everything below must stay." in paragraphs
+    assert root.xpath("//pre/code/text()") == ['--8<-- "includes/missing.md"\n']
+    item = root.xpath("//li")[0]
+    assert "def survey():" in item.text_content() and "More of the item." in item.text_content()
+    assert not diagnostics.warnings

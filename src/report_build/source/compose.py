@@ -299,7 +299,10 @@ def _expand(
             continue
         if snippets_on and skip_until is None and (listing or "--8<--" in line):
             block, snippet = snippets.BLOCK.match(line), snippets.SNIPPET.match(line)
-            if block is not None and not block.group("escaped"):
+            opens = (
+                block is not None and not block.group("escaped") and (listing or snippets.closed(numbered, position))
+            )
+            if opens:
                 listing = not listing
                 continue
             if listing:
@@ -307,7 +310,7 @@ def _expand(
                     _snippet(line.strip().strip("\"'"), path, number, state, stack, out)
                 continue
             if snippet is not None and not snippet.group("escaped"):
-                _snippet(snippet.group("name"), path, number, state, stack, out)
+                _snippet(snippet.group("name"), path, number, state, stack, out, indent=snippet.group("indent"))
                 continue
             if snippet is not None or block is not None:
                 line = line.replace(";--8<--", "--8<--", 1)  # escaped: shown as written
@@ -375,14 +378,25 @@ def _include(name: str, path: Path, line: int, state: _State, stack: tuple[Path,
 
 
 def _snippet(
-    written: str, path: Path, line: int, state: _State, stack: tuple[Path, ...], out: list, code: str | None = None
+    written: str,
+    path: Path,
+    line: int,
+    state: _State,
+    stack: tuple[Path, ...],
+    out: list,
+    code: str | None = None,
+    indent: str = "",
 ) -> None:
-    """A snippet (:mod:`.snippets`) put in place: read as the manuscript's text, or with ``code``
-    (the indent of the fenced code it is written in) as lines of that code. One that cannot be
-    read is left out, with a warning."""
+    """A snippet (:mod:`.snippets`) put in place: read as the manuscript's text, each line with
+    the snippet line's ``indent`` (in a list item, the item's text), or with ``code`` (the indent
+    of the fenced code it is written in) as lines of that code. One that cannot be read is left
+    out, with a warning; in code, where it may show the syntax, it stays as written."""
     want = snippets.wanted(written)
 
     def left_out(why: str) -> None:
+        if code is not None:
+            out.append((f'{code}--8<-- "{written}"', path, line))
+            return
         state.diagnostics.warn(f"snippet '{written}' left out: {why}", path, line)
 
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", want.name):
@@ -412,7 +426,9 @@ def _snippet(
             (f"{code}{text}" if text else text, target, offset + first + index) for index, text in enumerate(chosen)
         )
         return None
-    _expand(target, chosen, offset + first, state, (*stack, target), out)
+    _expand(
+        target, [f"{indent}{text}" if text else text for text in chosen], offset + first, state, (*stack, target), out
+    )
     return None
 
 

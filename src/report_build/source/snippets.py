@@ -42,6 +42,20 @@ class Wanted:
     section: str | None = None
 
 
+NAME_LINE = re.compile(r"""^[ \t]*;?["']?[^\s"']+["']?[ \t]*$""")  # a name in a block, or a blank line
+
+
+def closed(numbered: list[tuple[str, int]], index: int) -> bool:
+    """Whether the ``--8<--`` line at ``index`` opens a block of names: another closes it, and
+    only names (or blank lines) are between (a lone ``--8<--`` in a text is text)."""
+    for line, _number in numbered[index + 1 :]:
+        if BLOCK.match(line):
+            return True
+        if line.strip() and not NAME_LINE.match(line):
+            return False
+    return False
+
+
 def wanted(written: str) -> Wanted:
     """A snippet's name as written (``file.md``, ``file.md:3:5``, ``file.md:terms``)."""
     written = written.strip()

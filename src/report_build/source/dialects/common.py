@@ -100,9 +100,10 @@ LIST_ITEM_START = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])(\s+)\S")  # a list item
 
 
 def in_list_item(numbered: Numbered, index: int) -> bool:
-    """Whether the indented line at ``index`` belongs to a list item above it: the nearest line
+    """Whether the indented line at ``index`` is text of a list item above it: the nearest line
     above that is less indented and not blank is an item whose text starts at or before this
-    line's indentation (an indented line elsewhere is code, in plain Markdown)."""
+    line's indentation, by less than four columns more (four more is code in the item, and an
+    indented line elsewhere is code, in plain Markdown)."""
     column = len(indent_of(numbered[index][0]).expandtabs(4))
     if column == 0:
         return False
@@ -111,7 +112,7 @@ def in_list_item(numbered: Numbered, index: int) -> bool:
         if not text.strip() or len(indent_of(text)) >= column:
             continue
         marker = LIST_ITEM_START.match(text)
-        return marker is not None and marker.end(3) <= column
+        return marker is not None and marker.end(3) <= column < marker.end(3) + 4
     return False
 
 
