@@ -24,8 +24,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from ..contract import PAGE_BREAK
-from .dialects.common import Fence, code_lines, fence_step, formula_spans
-from .text import outside_spans
+from .dialects.common import Fence, fence_step, formula_spans
+from .text import code_lines_of, outside_spans
 
 RAW_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*\{=([A-Za-z][\w+-]*)\}\s*$")
 BREAK_COMMANDS = ("{=", "\\newpage", "\\pagebreak", "\\clearpage")  # what a text holds when this pass has work
@@ -35,7 +35,7 @@ LAYOUT = re.compile(
     r"\\[vh]space\*?\{[^{}]*\}"
     r"|\\(?:noindent|indent|medskip|smallskip|bigskip|centering|raggedright|raggedleft|hfill|vfill|FloatBarrier"
     r"|tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])"
-    r"|\\(?:begin|end)\{(?:center|flushleft|flushright|minipage)\}(?:\{[^{}]*\})?"
+    r"|\\(?:begin|end)\{(?:center|flushleft|flushright|minipage)\}(?:\[[^\]]*\])?(?:\{[^{}]*\})?"
 )
 """LaTeX's commands that lay text out and say nothing themselves (a minipage's width too)."""
 
@@ -83,7 +83,7 @@ def _without_layout(lines: list[str]) -> list[str]:
     """``lines`` without LaTeX's layout commands, outside code and formulas; a line they held
     alone is left blank (the lines keep their numbers)."""
     numbered = [(line, index) for index, line in enumerate(lines)]
-    code = code_lines(numbered)
+    code = code_lines_of(lines)  # fenced, quoted and indented
     formulas = formula_spans(numbered)
     out = list(lines)
     for index, line in enumerate(lines):

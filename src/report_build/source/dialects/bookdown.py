@@ -266,8 +266,9 @@ def _chunks(numbered: Numbered, context: FileContext) -> Numbered:
             body.append(numbered[index - 1][0])
         label, options = chunk_options(header)
         kind = engine.lower()
-        if options.get("child"):  # knitr's child document: its text in place
-            out.extend(("{{< include " + child.strip() + " >}}", number) for child in options["child"].split(","))
+        if options.get("child"):  # knitr's child documents: their text in place (unless eval=FALSE)
+            if options.get("eval", "TRUE").upper() not in ("FALSE", "F"):
+                out.extend(("{{< include " + child + " >}}", number) for child in _r_strings(options["child"]))
             continue
         if kind in TEXT_ENGINES:  # bookdown's block: its text is Markdown, in a div of its type
             classes = " ".join(html.escape(part) for part in options.get("type", "").split())
@@ -288,6 +289,14 @@ def _chunks(numbered: Numbered, context: FileContext) -> Numbered:
         body, label = _quarto_options(body, label, options)
         out.extend((text, number) for text in _chunk(engine, label, options, body, indent, fence, number, context))
     return out
+
+
+def _r_strings(value: str) -> list[str]:
+    """The file names an R value gives: ``"a.Rmd"`` or ``c("a.Rmd", "b.Rmd")`` (quotes gone)."""
+    inner = value.strip()
+    if inner.startswith("c(") and inner.endswith(")"):
+        inner = inner[2:-1]
+    return [part.strip().strip("\"'") for part in inner.split(",") if part.strip().strip("\"'")]
 
 
 def chunk_options(header: str) -> tuple[str, dict[str, str]]:

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from ..text import outside_code_spans
+from ..text import CODE_SPAN, outside_code_spans
 from . import mdx
 from .common import (
     COLON_CLOSE,
@@ -70,6 +70,18 @@ IMPORT = re.compile(r"""^import\s+(?:(?:type\s+)?[\w*{}\s,$]+\s+from\s+)?['"][^'
 EXPORT = re.compile(r"^export\s+(?:default\s+)?(?:const|let|var|function|class|async\s+function)\b")
 MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}")
 MDX_COMMENT_OPEN = re.compile(r"\{/\*")  # left after the comments closed on their line: one that runs on
+
+
+def _comment_runs_on(line: str) -> re.Match[str] | None:
+    """Where an MDX comment that runs on past ``line`` opens (outside code spans), if one does."""
+    shown = MDX_COMMENT.sub("", line)
+    spans = [span.span() for span in CODE_SPAN.finditer(shown)]
+    return next(
+        (found for found in MDX_COMMENT_OPEN.finditer(shown) if not any(a <= found.start() < b for a, b in spans)),
+        None,
+    )
+
+
 TAG_START = re.compile(rf"^(\s*)<({COMPONENT_NAME})(\s[^<>]*)?$|^(\s*)<({COMPONENT_NAME})(\s[^<>]*?)?(/?)>\s*$")
 TAG_END = re.compile(rf"^\s*</({COMPONENT_NAME})>\s*$")
 
@@ -112,11 +124,18 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             out.append((_in_quote(inside.group(1), inside.group(2), quoted, literal), number))
             index += 1
             continue
-        if "{/*" in line and MDX_COMMENT_OPEN.search(MDX_COMMENT.sub("", line)):  # a comment over lines
-            end = next((after for after in range(index + 1, len(numbered)) if "*/}" in numbered[after][0]), None)
-            if end is not None:
+        opened = _comment_runs_on(line) if expressions is not None and "{/*" in line else None
+        if opened is not None:  # an MDX comment over lines: to its end, which no code line holds
+            end = next(
+                (
+                    after
+                    for after in range(index + 1, len(numbered))
+                    if after not in code and "*/}" in numbered[after][0]
+                ),
+                None,
+            )
+            if end is not None and not any(after in code for after in range(index + 1, end)):
                 shown = MDX_COMMENT.sub("", line)
-                opened = MDX_COMMENT_OPEN.search(shown)
                 before, after = shown[: opened.start()], numbered[end][0].split("*/}", 1)[1]  # type: ignore[union-attr]
                 out.extend(("", numbered[at][1]) for at in range(index, end))  # blank: the lines keep their numbers
                 numbered[end] = (

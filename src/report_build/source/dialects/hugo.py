@@ -109,9 +109,14 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             out.append((line, number))
             continue
         out.extend((text, number) for text in _line(line, number, state))
-    for name, _ in reversed(state.open):
+    for name, what in reversed(state.open):
         context.warn(f"Hugo shortcode '{{{{< {name} >}}}}' is never closed; closed at the end of the file", None)
-        out.extend((text, numbered[-1][1] if numbered else 1) for text in markup.close())
+        if what in ("callout", "tab") or isinstance(
+            what, _TabSet
+        ):  # what opened a div (a comment, an unknown one: none)
+            out.extend((text, numbered[-1][1] if numbered else 1) for text in markup.close())
+            if isinstance(what, _TabSet) and what.tab_open:
+                out.extend((text, numbered[-1][1] if numbered else 1) for text in markup.close())
     return out
 
 

@@ -30,6 +30,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..text import code_lines_of
 from .common import FileContext, Numbered, code_lines
 
 PANDOC_FILES = (".rmd", ".rmarkdown", ".qmd")
@@ -169,12 +170,13 @@ def fancy_lists(numbered: Numbered) -> Numbered:
     numbered items Python-Markdown reads, numbered from the first marker's value, and their
     numbering marked for :class:`FancyListTypes`. As pandoc reads them: a list starts a block
     (after a blank line, or indented under an item); a single capital letter with a period needs
-    two spaces after it ("B. Russell" is a name); ``i``/``I`` first means roman numerals; the next
+    two spaces after it ("B. Russell", "I. Newton" are names), and "p. 12" is a page;
+    ``i``/``I`` first means roman numerals; the next
     items keep the first one's numbering and delimiter. Only for a document of the pandoc family:
     GitHub reads these lines as text."""
     if not any(FANCY.match(line) for line, _number in numbered):
         return numbered
-    code = code_lines(numbered)
+    code = code_lines_of([line for line, _number in numbered])  # fenced, quoted and indented code
     out = list(numbered)
     lists: list[tuple[str, str, int]] = []  # the open fancy lists, innermost last: (numbering, delimiter, indent)
     apart: set[int] = set()  # the first items of lists that follow another list
@@ -247,8 +249,10 @@ def _fancy_item(found: re.Match[str]) -> tuple[str, str] | None:
         kind = "i" if marker.islower() else "I"
     else:
         kind = "a" if marker.islower() else "A"
-    if kind == "A" and len(marker) == 1 and delimiter == "." and len(found.group("space")) < 2:
-        return None
+    if len(marker) == 1 and marker.isupper() and delimiter == "." and len(found.group("space")) < 2:
+        return None  # "B. Russell", "I. Newton": an initial
+    if marker == "p" and delimiter == "." and found.string[found.end() : found.end() + 1].isdigit():
+        return None  # "p. 12": a page
     return kind, delimiter
 
 

@@ -24,6 +24,7 @@ Invariant: fenced code is never read but for its opening line; every line keeps 
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             continue
         include = INCLUDE.match(line)
         if include is not None:  # VitePress's <!--@include: ./part.md-->: the file's text in place
-            out.append(("{{< include " + include.group(1).strip() + " >}}", number))
+            out.extend(_include(include.group(1).strip(), number, context))
             continue
         if TOC.match(line):
             out.append(("[TOC]", number))
@@ -154,6 +155,18 @@ def _code_groups(numbered: Numbered, context: FileContext) -> Numbered:
         context.warn("VuePress container '::: code-group' is never closed; closed at the end of the file", group)
         out.extend((text, numbered[-1][1]) for text in markup.close(indent))
     return out
+
+
+def _include(name: str, number: int, context: FileContext) -> Numbered:
+    """VitePress's include of ``name`` (``@/`` the manuscript's folder), as the report's include
+    of it from this file; one not found is left out, with a warning, as VitePress leaves it."""
+    folder = context.manuscript.parent if name.startswith("@/") else context.path.parent
+    target = folder / name.removeprefix("@/")
+    if not target.is_file():
+        context.warn(f"include '{name}' left out: no such file ({target})", number)
+        return [("", number)]
+    relative = os.path.relpath(target, context.path.parent).replace(os.sep, "/")
+    return [("{{< include " + relative + " >}}", number)]
 
 
 def _badge(match: re.Match[str]) -> str:
