@@ -64,3 +64,14 @@ def test_latex_layout_commands_go_in_a_pandoc_document_and_their_text_stays(tmp_
         assert "<li>" in html and "Indented." in html.split("<li>")[1]  # still in the list item
     else:
         assert "\\vspace{1cm}" in html and "\\noindent" in html
+
+
+def test_latex_in_indented_code_stays_and_a_minipages_options_go(tmp_path):
+    (tmp_path / "report.Rmd").write_text(
+        "---\ntitle: T\n---\n\n# One\n\n    \\noindent in code\n\n"
+        "\\begin{minipage}[t]{0.5\\textwidth}\nBeside.\n\\end{minipage}\n",
+        encoding="utf-8",
+    )
+    html = "".join(c.body for c in load(tmp_path / "report.Rmd", Diagnostics(echo=False)).chapters)
+    assert "<pre><code>\\noindent in code\n</code></pre>" in html
+    assert "<p>Beside.</p>" in html and "textwidth" not in html and "[t]" not in html

@@ -277,6 +277,8 @@ class Resolver:
         target = self.targets.get(item.key)
         if target is None and reference.style and item.key in self.anchors and item.text:
             target = Target("anchor", "", item.text)
+        if target is None and not reference.style and self._mention(item.key):
+            return html.escape(("-" if item.suppress else "") + "@" + item.key, quote=False)
         if target is None:
             self.miss(item.key, reference)
             if reference.style in ("number", "equation"):
@@ -326,6 +328,12 @@ class Resolver:
         year = str(issued.get("year", "")) if hasattr(issued, "get") else ""
         inside = year + (f", {self.strings.get('page_short', 'p.')} {item.locator}" if item.locator else "")
         return html.escape(who, quote=False) + (f" ({html.escape(inside, quote=False)})" if inside else "")
+
+    def _mention(self, key: str) -> bool:
+        """Whether ``@tip-top`` is someone's name (a mention, as GitHub reads it) rather than a
+        reference to a callout: the report numbers no callout (Quarto's ``{#tip-x}``)."""
+        prefix = key.split("-", 1)[0]
+        return prefix in CALLOUT_PREFIXES and not any(t.kind.startswith("callout:") for t in self.targets.values())
 
     def miss(self, key: str, reference: Reference) -> None:
         uncaptioned = any(figure.id == key and not figure.caption for figure in self.doc.figures)

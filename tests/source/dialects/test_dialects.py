@@ -558,3 +558,58 @@ def test_vitepress_code_marks_go_and_its_include_puts_text_in_place(tmp_path):
     text, diagnostics = body(path)
     assert '<code class="language-js">const a = 1\nconst b = 2\n</code>' in text
     assert "<p>Included <strong>part</strong>.</p>" in text and not diagnostics.warnings
+
+
+def test_what_review_found_in_the_other_tools_syntax(tmp_path):
+    """Ordinary text and code the readings of other tools must leave alone: an MDX comment's
+    opening shown in code, ':::' in code under a list item, "I. Newton" and "p. 12" in a pandoc
+    document, indented code there; and a knitr child vector, a child not evaluated, VitePress's
+    include from the manuscript's folder and one not found, a Hugo comment never closed."""
+    path = write(
+        tmp_path,
+        {
+            "a.md": "---\ntitle: T\n---\n\n# One\n\nMDX comments open with `{/*`.\n\nKept.\n\n"
+            "```js\nconst x = {/* a */};\n```\n\n1. Write this:\n\n        ::: {.callout-note}\n        A note.\n"
+            "        :::\n\n<!--@include: @/parts/b.md-->\n\n<!--@include: ./missing.md-->\n",
+            "parts/b.md": "Included **b**.\n",
+            "c.qmd": "---\ntitle: T\n---\n\n# One\n\nI. Newton wrote this.\n\np. 12 shows it.\n\n    a. code\n\n"
+            '```{r, child=c("parts/d.Rmd", "parts/e.Rmd")}\n```\n\n```{r, child="parts/d.Rmd", eval=FALSE}\n```\n',
+            "parts/d.Rmd": "Child **d**.\n",
+            "parts/e.Rmd": "Child **e**.\n",
+            "h.md": "---\ntitle: T\ndialects: [hugo]\n---\n\n# One\n\nText {{< comment >}} hidden\n",
+        },
+    )
+    text, diagnostics = body(path)
+    assert "<p>Kept.</p>" in text and "const x = {/* a */};" in text
+    assert "::: {.callout-note}" in text and "admonition" not in text  # code in the item
+    assert "<p>Included <strong>b</strong>.</p>" in text
+    assert [w.message.split(":")[0] for w in diagnostics.warnings] == ["include './missing.md' left out"]
+    text, _diagnostics = body(tmp_path / "c.qmd")
+    assert "<p>I. Newton wrote this.</p>" in text and "<p>p. 12 shows it.</p>" in text
+    assert "<pre><code>a. code\n</code></pre>" in text
+    assert text.count("Child <strong>d</strong>.") == 1 and "Child <strong>e</strong>." in text
+    text, diagnostics = body(tmp_path / "h.md")
+    assert "</div>" not in text and "hidden" not in text
+
+
+def test_an_empty_anchor_in_a_heading_and_a_mention_are_left_as_written(tmp_path):
+    """GitHub's ``## <a href="#install"></a>Install`` keeps its empty anchor (no "InstallInstall");
+    ``[docs](docs)`` is a link to a file, not to the heading "Docs"; ``[](eq2)`` names an
+    equation by its number; ``@tip-top`` in a report with no numbered callout is a name."""
+    path = write(
+        tmp_path,
+        {
+            "report.md": '---\ntitle: T\n---\n\n# One\n\n## <a href="#install"></a>Install\n\n'
+            "See [](#install) and [docs](docs).\n\n$$ a = b $$ (eq2)\n\nBy [](eq2) and {eq}`eq2`. "
+            "Thanks to @tip-top.\n\n## Docs\n"
+        },
+    )
+    text, diagnostics = body(path)
+    assert '<h2 id="install"><a href="#install"></a>Install</h2>' in text
+    assert re.findall(r'<a href="(#[^"]+)">(.*?)</a>', text) == [
+        ("#install", ""),
+        ("#install", "Install"),
+        ("#eq2", "(1)"),
+    ]
+    assert "Thanks to @tip-top." in text
+    assert [w.message.split(";")[0] for w in diagnostics.warnings] == ["link to 'docs' points outside the report"]

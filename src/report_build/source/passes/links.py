@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from ...contract import CHAPTER_SECTION, DOWNLOAD, NOTE_CALL, TABLE_LABEL
+from ...contract import CHAPTER_SECTION, DOWNLOAD, EQUATION_NUMBER, NOTE_CALL, TABLE_LABEL
 from .. import file_links
 from ..ids import github_slug
 from ..tree import Context, drop, letters
@@ -64,7 +64,8 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
             continue
         if EXTERNAL.match(href):
             continue
-        if LABEL.match(href) and (resolved := anchors.resolve(href, ids)) is not None:
+        empty = not "".join(link.itertext()).strip() and link.find(".//img") is None
+        if empty and LABEL.match(href) and (resolved := anchors.resolve(href, ids)) is not None:
             link.set("href", f"#{resolved}")  # MyST's [](label): a reference to a target by its name
             continue
         text = " ".join("".join(link.itertext()).split())
@@ -74,8 +75,11 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
         else:
             ctx.warn(f"link '{text}' has no target; kept as plain text", line)
         drop(link)
-    for tree in (root, *notes):
-        for link in tree.xpath(f"{checked}[starts-with(@href, '#')]"):
+    for tree in (root, *notes):  # (an empty anchor in a heading, GitHub's "¶" links, stays empty)
+        for link in tree.xpath(
+            f"{checked}[starts-with(@href, '#')][not(ancestor::h1 or ancestor::h2 or ancestor::h3 "
+            "or ancestor::h4 or ancestor::h5 or ancestor::h6)]"
+        ):
             if not "".join(link.itertext()).strip() and link.find(".//img") is None:
                 _named_by_target(link, root, notes)
 
@@ -85,12 +89,16 @@ LABEL = re.compile(r"^[A-Za-z][\w:.-]*$")  # a name, not a path: no slash, no su
 
 def _named_by_target(link: etree._Element, root: etree._Element, notes: Sequence[etree._Element]) -> None:
     """A link written without text (MyST's ``[](#sec-data)``) shows what it points to, as MyST
-    shows it: a heading's text, a figure's or a table's label ("Figure 2"), else a caption's text."""
+    shows it: a heading's text, a figure's or a table's label ("Figure 2"), an equation's number,
+    a callout's title, else a caption's text."""
     ident = link.get("href", "")[1:]
     target = next((found for tree in (root, *notes) for found in tree.xpath("//*[@id=$i]", i=ident)), None)
-    if target is None:
+    if target is None or link in target.iter():
         return
-    labels = target.xpath(f".//span[@class='figure-label' or @class='{TABLE_LABEL}']")
+    labels = target.xpath(
+        f".//span[@class='figure-label' or @class='{TABLE_LABEL}' or @class='{EQUATION_NUMBER}']"
+        " | .//p[@class='callout-title'] | .//*[@class='callout-title']"
+    )
     if target.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         shown = "".join(part for part in target.xpath(".//text()[not(ancestor::sup)]"))
     elif labels:
