@@ -147,6 +147,14 @@ CALLOUT_PREFIXES = {"nte": "note", "tip": "tip", "wrn": "warning", "imp": "impor
 """Quarto's callouts a reference names: the prefix of the id (``::: {#nte-x .callout-note}``,
 ``@nte-x``) and the kind it numbers, each kind on its own count through the report."""
 
+
+def callout_kind(ident: str) -> str | None:
+    """The kind of callout an id (or a reference's key) numbers by its prefix (``nte-x``: a
+    note, :data:`CALLOUT_PREFIXES`), or None."""
+    prefix, dash, _rest = ident.partition("-")
+    return CALLOUT_PREFIXES.get(prefix) if dash else None
+
+
 NUMBERED_CALLOUT = "callout-numbered"
 """Class a Quarto callout with such an id is read with (``::: {#nte-x .callout-note}``), until
 it is numbered: another tool's callout whose id happens to start so (``{: .tip #tip-first}``)

@@ -32,7 +32,6 @@ import lxml.html
 
 from ..contract import (
     CALLOUT_NUMBER,
-    CALLOUT_PREFIXES,
     CHART_DATA_TABLE,
     CITATION,
     EQUATION,
@@ -49,6 +48,7 @@ from ..contract import (
     XREF_IN_PARENTHESES,
     XREF_MISSING,
     XREF_PAGED,
+    callout_kind,
     reference_id,
     without_spoken_notes,
 )
@@ -149,11 +149,9 @@ def targets(doc: Document) -> tuple[dict[str, Target], tuple[Table, ...]]:
                 number = "".join(n.text_content() for n in element.find_class(STATEMENT_NUMBER)[:1])
                 names = element.xpath(f"(.//*[@class='{STATEMENT_LABEL}'])[1]")
                 found[element.get("id")] = Target(kind, number, _words(names[0]) if names else "")
-            elif element.find_class(CALLOUT_NUMBER) and (element.get("id") or "").split("-", 1)[0] in CALLOUT_PREFIXES:
+            elif element.find_class(CALLOUT_NUMBER) and (kind := callout_kind(element.get("id") or "")):
                 number = element.find_class(CALLOUT_NUMBER)[0].text_content()
-                found[element.get("id")] = Target(
-                    f"callout:{CALLOUT_PREFIXES[element.get('id').split('-', 1)[0]]}", number, ""
-                )
+                found[element.get("id")] = Target(f"callout:{kind}", number, "")
             elif element.tag == "mtr" and element.get("id") and len(element):  # a row of an align, its number last
                 found[element.get("id")] = Target("equation", element[-1].text_content().strip().strip("()"), "")
             elif EQUATION in (element.get("class") or "").split() and element.get("id"):
@@ -332,8 +330,7 @@ class Resolver:
     def _mention(self, key: str) -> bool:
         """Whether ``@tip-top`` is someone's name (a mention, as GitHub reads it) rather than a
         reference to a callout: the report numbers no callout (Quarto's ``{#tip-x}``)."""
-        prefix = key.split("-", 1)[0]
-        return prefix in CALLOUT_PREFIXES and not any(t.kind.startswith("callout:") for t in self.targets.values())
+        return bool(callout_kind(key)) and not any(t.kind.startswith("callout:") for t in self.targets.values())
 
     def miss(self, key: str, reference: Reference) -> None:
         uncaptioned = any(figure.id == key and not figure.caption for figure in self.doc.figures)

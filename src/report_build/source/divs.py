@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..contract import CALLOUT_PREFIXES, NUMBERED_CALLOUT
+from ..contract import NUMBERED_CALLOUT, callout_kind
 from ..errors import ManuscriptError
 
 FORMATS = ("pdf", "epub", "web", "docx")
@@ -156,7 +156,7 @@ def div_open(classes: list[str], ident: str, attributes: dict[str, str], indent:
         from .dialects.common import title_lines  # (the dialects read divs too: imported when needed)
 
         title = attributes.get("title", callout.capitalize())  # untitled, Quarto shows the kind: "Note"
-        numbered = f" {NUMBERED_CALLOUT}" if ident.split("-", 1)[0] in CALLOUT_PREFIXES and "-" in ident else ""
+        numbered = f" {NUMBERED_CALLOUT}" if callout_kind(ident) else ""
         lines = ["", f'{indent}<div class="admonition {callout}{numbered}"{id_attribute} markdown="1">', ""]
         if title and indent:  # in a list item, where raw HTML is read line by line: a paragraph
             lines += title_lines(html.escape(title, quote=False), "admonition-title", indent)

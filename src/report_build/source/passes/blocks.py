@@ -9,7 +9,6 @@ from lxml import etree
 from ...contract import (
     CALLOUT_COLLAPSIBLE,
     CALLOUT_NUMBER,
-    CALLOUT_PREFIXES,
     NUMBERED_CALLOUT,
     SUBFIGURE,
     SUBFIGURE_LETTERS,
@@ -17,6 +16,7 @@ from ...contract import (
     TABLE_LABEL,
     TABLE_WIDE,
     TABLE_WRAP,
+    callout_kind,
     figure_id,
     table_id,
 )
@@ -85,7 +85,7 @@ def _callout_numbers(blocks: list[etree._Element]) -> dict[etree._Element, tuple
         classes = block.get("class", "").split()
         if NUMBERED_CALLOUT in classes:
             block.set("class", " ".join(c for c in classes if c != NUMBERED_CALLOUT))
-            kind = CALLOUT_PREFIXES[(block.get("id") or "").split("-", 1)[0]]
+            kind = callout_kind(block.get("id") or "") or "note"
             counts[kind] = counts.get(kind, 0) + 1
             numbers[block] = (kind, counts[kind])
     return numbers
