@@ -156,7 +156,7 @@ EXTENSION = re.compile(
 one, its name or none, ``{:/}`` closing the last opened; the options tag, which closes itself),
 Liquid's ``{% comment %}`` … ``{% endcomment %}`` and Jinja's ``{# … #}`` (mkdocs-macros: a space
 or a ``-`` after ``{#``, never there in an attribute list's ``{#id .class}``)."""
-HIDING = {"comment": "kramdown", "liquid": "liquid", "jinja": "jinja"}  # what hides its text: what closes it
+HIDING = frozenset({"comment", "liquid", "jinja"})  # what is open while its text is hidden
 MAY_HOLD = ("{:", "{%", "{#", "#}")  # a line without one of these holds no tag
 
 

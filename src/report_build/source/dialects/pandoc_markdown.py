@@ -31,7 +31,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..text import code_lines_of
-from .common import FileContext, Numbered, code_lines
+from .common import LIST_ITEM_START, FileContext, Numbered, code_lines
 
 PANDOC_FILES = (".rmd", ".rmarkdown", ".qmd")
 PANDOC_KEYS = frozenset(
@@ -155,7 +155,6 @@ def example_lists(numbered: Numbered, context: FileContext) -> Numbered:
     return out
 
 
-ROMAN = "ivxlcdm"
 FANCY = re.compile(
     r"^(?P<indent> *)(?:\((?P<enclosed>[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+)\)|(?P<marker>[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+|#)"
     r"(?P<delimiter>[.)]))(?P<space> +)(?=\S)"
@@ -229,13 +228,13 @@ def _after_list(numbered: Numbered, index: int, code: set[int]) -> bool:
     return False
 
 
-LIST_ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)]) +\S")
-
-
 def _item_indent(line: str) -> int | None:
     """The indent of a list item's marker on ``line`` (any list), or None when it holds none."""
-    found = FANCY.match(line) or LIST_ITEM.match(line)
-    return len(found.group(1) if found.re is LIST_ITEM else found.group("indent")) if found else None
+    fancy = FANCY.match(line)
+    if fancy is not None:
+        return len(fancy.group("indent"))
+    found = LIST_ITEM_START.match(line)
+    return len(found.group(1)) if found else None
 
 
 def _fancy_item(found: re.Match[str]) -> tuple[str, str] | None:
