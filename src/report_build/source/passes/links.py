@@ -31,6 +31,7 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
     title_id = ctx.structure.title_id if ctx.structure.title_id not in ids else ""
     anchors = ctx.structure.anchors
     _tab_aliases(ctx)
+    own_files = _OwnFiles(ctx, ids)
     checked = f".//a[not(@class='{NOTE_CALL}') and not(@class='{DOWNLOAD}')]"
     for link in [link for tree in (root, *notes) for link in tree.xpath(checked)]:
         href = link.get("href")
@@ -39,7 +40,7 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
                 drop(link)  # no link at all: its address was to a scheme cleaning removes (irc:, ftp:)
             continue
         href = href.strip()
-        if href.startswith("#") and (own := _own_file(href[1:], ctx, ids)) is not None:
+        if href.startswith("#") and (own := own_files.resolve(href[1:])) is not None:
             if own.ident is not None:
                 link.set("href", f"#{own.ident}")
                 continue
@@ -64,8 +65,7 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
             continue
         if EXTERNAL.match(href):
             continue
-        empty = not "".join(link.itertext()).strip() and link.find(".//img") is None
-        if empty and LABEL.match(href) and (resolved := anchors.resolve(href, ids)) is not None:
+        if _without_text(link) and LABEL.match(href) and (resolved := anchors.resolve(href, ids)) is not None:
             link.set("href", f"#{resolved}")  # MyST's [](label): a reference to a target by its name
             continue
         text = " ".join("".join(link.itertext()).split())
@@ -80,11 +80,16 @@ def links(root: etree._Element, ctx: Context, notes: Sequence[etree._Element] = 
             f"{checked}[starts-with(@href, '#')][not(ancestor::h1 or ancestor::h2 or ancestor::h3 "
             "or ancestor::h4 or ancestor::h5 or ancestor::h6)]"
         ):
-            if not "".join(link.itertext()).strip() and link.find(".//img") is None:
+            if _without_text(link):
                 _named_by_target(link, root, notes)
 
 
 LABEL = re.compile(r"^[A-Za-z][\w:.-]*$")  # a name, not a path: no slash, no suffix after a dot alone
+
+
+def _without_text(link: etree._Element) -> bool:
+    """Whether a link shows nothing: no text and no image (MyST's ``[](#x)``)."""
+    return not "".join(link.itertext()).strip() and link.find(".//img") is None
 
 
 def _named_by_target(link: etree._Element, root: etree._Element, notes: Sequence[etree._Element]) -> None:
@@ -97,7 +102,7 @@ def _named_by_target(link: etree._Element, root: etree._Element, notes: Sequence
         return
     labels = target.xpath(
         f".//span[@class='figure-label' or @class='{TABLE_LABEL}' or @class='{EQUATION_NUMBER}']"
-        " | .//p[@class='callout-title'] | .//*[@class='callout-title']"
+        " | .//*[@class='callout-title']"
     )
     if target.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         shown = "".join(part for part in target.xpath(".//text()[not(ancestor::sup)]"))
@@ -111,17 +116,24 @@ def _named_by_target(link: etree._Element, root: etree._Element, notes: Sequence
         link.text = shown
 
 
-def _own_file(fragment: str, ctx: Context, ids: set[str]) -> file_links.Resolved | None:
-    """A link to one of the report's files (marked by :func:`..file_links.mark`) resolved, or
-    None for any other fragment."""
-    if not fragment.startswith(file_links.PREFIX) or not ctx.files:
-        return None
-    headings = [(heading.id, github_slug(heading.text), line) for heading, line in heading_lines(ctx)]
+class _OwnFiles:
+    """Links to the report's own files (marked by :func:`..file_links.mark`), resolved against
+    the headings and their lines, which are read for the first such link only."""
 
-    def anywhere(name: str, among: frozenset[str] | None) -> str | None:
-        return ctx.structure.anchors.resolve(name, ids if among is None else among & ids)
+    def __init__(self, ctx: Context, ids: set[str]) -> None:
+        self.ctx, self.ids = ctx, ids
+        self.headings: list[tuple[str, str, int | None]] | None = None
 
-    return file_links.resolve(fragment, ctx.files, headings, anywhere)
+    def resolve(self, fragment: str) -> file_links.Resolved | None:
+        """The link's fragment resolved, or None for any other fragment."""
+        if not fragment.startswith(file_links.PREFIX) or not self.ctx.files:
+            return None
+        if self.headings is None:
+            self.headings = [(h.id, github_slug(h.text), line) for h, line in heading_lines(self.ctx)]
+        return file_links.resolve(fragment, self.ctx.files, self.headings, self._anywhere)
+
+    def _anywhere(self, name: str, among: frozenset[str] | None) -> str | None:
+        return self.ctx.structure.anchors.resolve(name, self.ids if among is None else among & self.ids)
 
 
 def _anchor_at_start(root: etree._Element, ident: str) -> None:
