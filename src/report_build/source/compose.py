@@ -41,7 +41,7 @@ from . import citations, datafiles, dialects, divs, file_links, frontmatter, sni
 from .dialects import FileContext
 from .dialects.common import in_list_item, indent_of
 from .divs import Selection
-from .text import FENCE, read_text
+from .text import FENCE, read_text, shown_name
 
 MAX_INCLUDE_DEPTH = 8
 VARIABLES_FILE = "variables.yaml"
@@ -197,7 +197,7 @@ def _drop_repeated_notes(
         if match is not None and match.group(1) in seen:
             label = match.group(1)
             first, first_line = seen[label]
-            at = f"line {first_line}" if first == where else f"{shown(first, main)}:{first_line}"
+            at = f"line {first_line}" if first == where else f"{shown_name(first, main.parent)}:{first_line}"
             diagnostics.warn(
                 f"footnote [^{label}] is defined twice (first at {at}); the first is kept and this one left "
                 "out (labels are shared by all the files of a manuscript)",
@@ -211,13 +211,6 @@ def _drop_repeated_notes(
             seen[match.group(1)] = (where, number)
         kept.append(entry)
     return kept
-
-
-def shown(path: Path, main: Path) -> str:
-    try:
-        return path.resolve().relative_to(main.parent.resolve()).as_posix()
-    except ValueError:
-        return path.name
 
 
 def _note_style(raw: dict[str, Any], path: Path) -> bool:

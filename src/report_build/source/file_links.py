@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from .text import code_lines_of, outside_code_spans
+from .text import code_lines_of, outside_code_spans, shown_name
 
 PREFIX = "report-build-file-"
 MARKED = re.compile(rf"^{PREFIX}(\d+)(?:-(.*))?$", re.DOTALL)
@@ -64,15 +64,15 @@ def mark(
     for where, (first, last) in places.items():
         place = resolved.setdefault(where.resolve(), [first, last])
         place[:] = [min(place[0], first), max(place[1], last)]
-    files = tuple(ReportFile(_shown(path, root), *resolved.get(path, [0, 0])) for path in order)
-    if not any("](" in text or "]:" in text or "href" in text for text, _, _ in out[body_start:]):
+    files = tuple(ReportFile(shown_name(path, root), *resolved.get(path, [0, 0])) for path in order)
+    if not any(_may_link(text) for text, _, _ in out[body_start:]):
         return out, files
     numbers = {path: index for index, path in enumerate(order)}
     code = code_lines_of([text for text, _, _ in out[body_start:]])
     marked = list(out)
     for index in range(body_start, len(out)):
         text, where, line = out[index]
-        if index - body_start in code or not ("](" in text or "]:" in text or "href" in text):
+        if index - body_start in code or not _may_link(text):
             continue
 
         def target(written: str, where: Path = where) -> str:
@@ -80,6 +80,11 @@ def mark(
 
         marked[index] = (_rewritten(text, target), where, line)
     return marked, files
+
+
+def _may_link(text: str) -> bool:
+    """Whether a line may hold a link: an inline one, a reference definition or an ``<a href>``."""
+    return "](" in text or "]:" in text or "href" in text
 
 
 def _rewritten(text: str, target: Callable[[str], str]) -> str:
@@ -124,13 +129,6 @@ def _file(page: str, where: Path, numbers: dict[Path, int]) -> int | None:
     except (OSError, ValueError):  # (a path that climbs to the root has no name to take a suffix)
         return None
     return next((number for path, number in numbers.items() if path.with_suffix("") == stem), None)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.name
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from ..errors import LINE_REFERENCE, Diagnostics, ReportBuildError
 from ..model import Document, Passages
 from ..theme import Theme
 from . import citations, crossref, dialects, divs, frontmatter
-from .compose import Composed, LineMap, Selection, compose, shown
+from .compose import Composed, LineMap, Selection, compose
 from .dates import is_date_word, last_modified
 from .dialects import bookdown
-from .text import SourceMap, read_text
+from .text import SourceMap, read_text, shown_name
 
 ParseText = Callable[..., tuple[Document, Theme]]
 
@@ -45,7 +45,7 @@ class MappedDiagnostics:
         where, number = self.lines.locate(line)
         if where is None or (here is not None and Path(here) == where):
             return f"line {number}"
-        return f"{shown(where, self.path)}:{number}"
+        return f"{shown_name(where, self.path.parent)}:{number}"
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

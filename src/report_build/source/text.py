@@ -255,6 +255,15 @@ def code_lines_of(lines: list[str]) -> set[int]:
     return set(fenced) | quoted_code_lines(lines) | indented_code_lines(lines)
 
 
+def shown_name(path: Path, folder: Path) -> str:
+    """A file's name as messages and links show it: its path from ``folder`` (the manuscript's),
+    else its name alone."""
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 class SourceMap:
     """The manuscript's lines, to point messages at ``file:line``."""
 
