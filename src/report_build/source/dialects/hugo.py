@@ -109,14 +109,13 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             out.append((line, number))
             continue
         out.extend((text, number) for text in _line(line, number, state))
+    last = numbered[-1][1] if numbered else 1
     for name, what in reversed(state.open):
         context.warn(f"Hugo shortcode '{{{{< {name} >}}}}' is never closed; closed at the end of the file", None)
-        if what in ("callout", "tab") or isinstance(
-            what, _TabSet
-        ):  # what opened a div (a comment, an unknown one: none)
-            out.extend((text, numbered[-1][1] if numbered else 1) for text in markup.close())
-            if isinstance(what, _TabSet) and what.tab_open:
-                out.extend((text, numbered[-1][1] if numbered else 1) for text in markup.close())
+        opened = isinstance(what, _TabSet) or what in ("callout", "tab")  # a comment, an unknown one: no div
+        tab_inside = isinstance(what, _TabSet) and what.tab_open
+        for _ in range(opened + tab_inside):
+            out.extend((text, last) for text in markup.close())
     return out
 
 
