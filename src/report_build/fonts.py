@@ -315,17 +315,25 @@ def script_label(code: str) -> str:
 def document_characters(doc: Document, strings: dict[str, object]) -> set[str]:
     """Every character the outputs show: the chapters' text and footnotes, the front matter and
     changelog words the layouts print, and the layouts' own words in the document's language."""
-    parts: list[str] = []
+    shown: set[str] = set()
     for chapter in doc.chapters:
         for markup in (chapter.body, *(note.html for note in chapter.footnotes)):
-            if markup.strip():
-                parts.append(lxml_html.fragment_fromstring(markup, create_parent="div").text_content())
+            shown |= _characters(markup)
     meta = doc.metadata
-    parts += [meta.title, meta.subtitle, meta.publisher, meta.description, meta.rights, *meta.authors, *meta.abstract]
+    parts = [meta.title, meta.subtitle, meta.publisher, meta.description, meta.rights, *meta.authors, *meta.abstract]
     for release in doc.releases:
         parts += [release.summary, release.notice, *release.changes]
     parts += [_words(value) for value in strings.values()]
-    return set("".join(parts))
+    return shown | set("".join(parts))
+
+
+@functools.lru_cache(maxsize=1024)
+def _characters(markup: str) -> frozenset[str]:
+    """The characters of a chapter's or a note's text (kept: a ``watch`` rebuild reads again
+    only the chapter that changed)."""
+    if not markup.strip():
+        return frozenset()
+    return frozenset(lxml_html.fragment_fromstring(markup, create_parent="div").text_content())
 
 
 def _words(value: object) -> str:
