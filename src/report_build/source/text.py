@@ -202,47 +202,69 @@ def fenced_lines(lines: list[str]) -> tuple[frozenset[int], bool]:
     return frozenset(code), indented
 
 
-# Lines whose indented lines after them are content, not code: a list item, a note's definition,
-# a definition's text, an MkDocs admonition or content tab.
-CONTAINER = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:\s|$)|^ {0,3}(?:\[\^[^\]]+\]:|:\s|!!!|\?\?\?|===)")
+# Lines whose indented lines after them are content, not code: a note's definition, a
+# definition's text, an MkDocs admonition or content tab. (A list item's are content up to four
+# columns past where its text starts: :func:`indented_code_lines` follows its items.)
+CONTAINER = re.compile(r"^ {0,3}(?:\[\^[^\]]+\]:|:\s|!!!|\?\?\?|===)")
+LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)")  # tabs expanded: (indent, marker, space)
 
 
 QUOTE_MARKS = re.compile(r"^(?: {0,3}>[ \t]?)+")
 
 
 def quoted_code_lines(lines: list[str]) -> set[int]:
-    """Indexes of the lines of fenced code inside a quote (``> ```…``), fences included: read
-    without their quote marks, each run of quoted lines on its own (a fence left open in a quote
-    ends with it, as CommonMark reads it). ``code_lines`` sees no fence behind a ``>``."""
+    """Indexes of the lines of code inside a quote, fenced (fences included) or indented: each run
+    of quoted lines read without its quote marks, on its own (a fence left open in a quote ends
+    with it, as CommonMark reads it). ``code_lines`` sees no fence behind a ``>``."""
     found: set[int] = set()
     run: list[int] = []
     for index in [*range(len(lines)), len(lines)]:
         if index < len(lines) and QUOTE_MARKS.match(lines[index]):
             run.append(index)
             continue
-        if run and any("```" in lines[i] or "~~~" in lines[i] for i in run):
-            code, _indented = fenced_lines([QUOTE_MARKS.sub("", lines[i], count=1) for i in run])
+        if run:
+            inner = [QUOTE_MARKS.sub("", lines[i], count=1) for i in run]
+            code = indented_code_lines(inner)
+            if any("```" in line or "~~~" in line for line in inner):
+                code |= fenced_lines(inner)[0]
             found.update(run[i] for i in code)
         run = []
     return found
 
 
 def indented_code_lines(lines: list[str]) -> set[int]:
-    """Indexes of the lines of top-level indented code: indented four spaces (or a tab) after a
-    blank line, outside a list item, a note, a definition, an admonition or a content tab (whose
-    indented lines are their content). A cautious reading: the containers end at the first line
-    after a blank line that is not indented and opens none."""
+    """Indexes of the lines of indented code, as CommonMark reads them: after a blank line,
+    indented four columns (a tab is four) past where the text of the list item holding it starts,
+    or past the margin outside any list. Inside a note's definition, a definition, an admonition
+    or a content tab, indented lines are their content, never code. A cautious reading: an item
+    or such a container ends at the first line after a blank line that is indented less than its
+    text and opens none."""
     found: set[int] = set()
-    inside, blank = False, True
-    for index, line in enumerate(lines):
-        if not line.strip():
+    items: list[int] = []  # the columns where the text of each open list item starts, innermost last
+    container: int | None = None  # the indentation of an open container of other kinds
+    blank = True
+    for index, raw in enumerate(lines):
+        line = raw.expandtabs(4)
+        text = line.lstrip(" ")
+        if not text:
             blank = True
             continue
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-        if indent < 4:  # a container's line, its lazy or indented continuation, or the end of it
-            inside = bool(CONTAINER.match(line)) or (inside and (not blank or indent > 0))
-        elif not inside and (blank or index - 1 in found):
+        indent = len(line) - len(text)
+        if blank:  # after a blank line, a line less indented than an item's text ends it
+            while items and indent < items[-1]:
+                items.pop()
+            if container is not None and indent <= container:
+                container = None
+        margin = items[-1] if items else 0
+        if container is None and indent >= margin + 4 and (blank or index - 1 in found):
             found.add(index)
+        elif (item := LIST_ITEM.match(line)) is not None and indent < margin + 4:
+            while items and indent < items[-1]:
+                items.pop()  # a sibling of an open item, or of one of its parents
+            spaces = len(item.group(3))
+            items.append(item.end(2) + (spaces if 1 <= spaces <= 4 and item.end() < len(line) else 1))
+        elif CONTAINER.match(line[margin:]) and container is None:
+            container = indent
         blank = False
     return found
 

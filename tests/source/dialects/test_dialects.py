@@ -613,3 +613,91 @@ def test_an_empty_anchor_in_a_heading_and_a_mention_are_left_as_written(tmp_path
     ]
     assert "Thanks to @tip-top." in text
     assert [w.message.split(";")[0] for w in diagnostics.warnings] == ["link to 'docs' points outside the report"]
+
+
+# -- code is shown as written, wherever CommonMark reads code --------------------------------
+
+OTHER_TOOLS_CODE = {
+    "hugo figure": '{{< figure src="pic.png" title="A" >}}',
+    "hugo notice": "{{% notice tip %}}\nHello\n{{% /notice %}}",
+    "hugo video": "{{< youtube abc >}}",
+    "docusaurus": ":::tip Title\nA tip\n:::",
+    "jekyll": '{% include note.html content="x" %}',
+    "liquid comment": "{% comment %}\nhidden\n{% endcomment %}",
+    "kramdown": "{: .note}\n{::comment}\nx\n{:/comment}",
+    "gitbook": '{% hint style="info" %}\nHi\n{% endhint %}',
+    "vuepress": "::: warning\nW\n:::",
+    "vitepress": "<<< @/snippets/x.js",
+    "myst": "```{note}\nN\n```",
+    "obsidian": "![[Other note]] and %% hidden %% and ==mark==",
+    "gitlab": "{+ added +} [- removed -]",
+    "mdx": "import Tabs from '@theme/Tabs';\n<Tabs>\n<TabItem value=\"a\">A</TabItem>\n</Tabs>",
+    "quarto": "::: {.callout-note}\nQ\n:::",
+    "bookdown": "See \\@ref(fig:x) and (\\#eq:one)",
+}
+
+
+def _in(where: str, code: str) -> str:
+    lines = code.split("\n")
+    fence = "````" if "```" in code else "```"
+    if where == "a fence in a quote":
+        return "\n".join([f"> {fence}text", *(f"> {line}" for line in lines), f"> {fence}"]) + "\n"
+    if where == "indented code in a list item":
+        return "- Write:\n\n" + "".join(f"      {line}\n" for line in lines) + "\n- Then build.\n"
+    if where == "indented code in a numbered item":
+        return "1. Write:\n\n" + "".join(f"       {line}\n" for line in lines) + "\n2. Then build.\n"
+    return "> - Write:\n>\n" + "".join(f">       {line}\n" for line in lines)  # in a quoted list item
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "a fence in a quote",
+        "indented code in a list item",
+        "indented code in a numbered item",
+        "indented code in a quoted list item",
+    ],
+)
+def test_other_tools_syntax_in_code_is_shown_as_written(tmp_path, where):
+    """A page that documents another tool shows its syntax in code: in a quote or in a list item
+    too (a step's indented code), no dialect reads it. Each case alone, in its own document."""
+    for number, (name, code) in enumerate(OTHER_TOOLS_CODE.items()):
+        text = f"---\ntitle: T\n---\n\n# Code\n\nBefore.\n\n{_in(where, code)}\nAfter.\n"
+        html, diagnostics = body(write(tmp_path / str(number), {"report.md": text}))
+        shown = [pre.text_content() for pre in lxml.html.fragment_fromstring(html, create_parent="div").iter("pre")]
+        assert shown == [code + "\n"], name
+        assert not diagnostics.warnings, name
+
+
+def test_indented_code_is_read_in_list_items_as_commonmark_reads_it():
+    from report_build.source.text import indented_code_lines
+
+    lines = [
+        "- item",  # 0: its text starts at column 2
+        "",
+        "    continued",  # 2: two columns past the item's text: a paragraph of the item
+        "",
+        "      code",  # 4: four past it: code
+        "      more",  # 5
+        "",
+        "  1. nested",  # 7: text at column 5
+        "",
+        "         nested code",  # 9
+        "",
+        "     lazy",  # 11: a paragraph of the nested item
+        "",
+        "    code outside?",  # 13: the nested item ends; two past the outer item's text
+        "",
+        "Paragraph.",  # 15: ends the list
+        "",
+        "    top-level code",  # 17
+        "",
+        "!!! note",  # 19: an admonition's content is never code
+        "",
+        "        deep",  # 21
+        "",
+        "10.  wide",  # 23: text at column 5
+        "",
+        "         code in it",  # 25
+    ]
+    assert indented_code_lines(lines) == {4, 5, 9, 17, 25}

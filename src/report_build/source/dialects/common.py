@@ -16,7 +16,7 @@ from markdown.util import HTML_PLACEHOLDER
 
 from ...contract import CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET, VIDEO
 from .. import math
-from ..text import CODE_SPAN
+from ..text import CODE_SPAN, indented_code_lines, quoted_code_lines
 
 Numbered = list[tuple[str, int]]
 """Lines of one file with the number of the file line each came from."""
@@ -49,15 +49,10 @@ FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 
 
 def code_lines(numbered: Numbered) -> set[int]:
-    """Indexes of the lines inside fenced code, fences included, at any indentation (a fence in a
-    list item or a content tab is code too)."""
-    inside: Fence | None = None
-    found = set()
-    for index, (line, _number) in enumerate(numbered):
-        code, inside = fence_step(line, inside)
-        if code:
-            found.add(index)
-    return found
+    """Indexes of the lines of code, which no dialect's pass rewrites: fenced code, fences
+    included, at any indentation (a fence in a list item or a content tab is code too); fenced
+    or indented code in a quote; indented code, in a list item too (:mod:`..text`)."""
+    return {index for index, (_line, _number, code) in enumerate(fence_walk(numbered)) if code}
 
 
 Fence = tuple[str, int]
@@ -78,18 +73,29 @@ def fence_step(line: str, inside: Fence | None) -> tuple[bool, Fence | None]:
     return True, inside
 
 
-def fence_walk(numbered: Numbered, marks: re.Pattern[str]) -> Iterator[tuple[str, int, bool]]:
-    """Each line, its number and whether it is fenced code (a fence included), an opening
-    fence's info string without what a tool glues to its language: where ``marks`` matches the
-    opening line, its first group (the fence and the language) and what follows the match
-    (HackMD's ``javascript=``, VuePress's ``js{2}`` are ``javascript``, ``js``). Every other line
-    as it is."""
+def fence_walk(numbered: Numbered, marks: re.Pattern[str] | None = None) -> Iterator[tuple[str, int, bool]]:
+    """Each line, its number and whether it is code (:func:`code_lines`), an opening fence's
+    info string without what a tool glues to its language: where ``marks`` matches the opening
+    line, its first group (the fence and the language) and what follows the match (HackMD's
+    ``javascript=``, VuePress's ``js{2}`` are ``javascript``, ``js``). Every other line as it is.
+    A line of indented or quoted code is code as it is: no fence opens or closes there."""
+    literal = literal_code_lines(numbered)
     inside: Fence | None = None
-    for line, number in numbered:
+    for index, (line, number) in enumerate(numbered):
+        if index in literal and inside is None:
+            yield line, number, True
+            continue
         was = inside
         code, inside = fence_step(line, inside)
-        found = marks.match(line) if code and was is None else None
+        found = marks.match(line) if marks is not None and code and was is None else None
         yield (found.group(1) + line[found.end() :] if found else line), number, code
+
+
+def literal_code_lines(numbered: Numbered) -> set[int]:
+    """Indexes of the lines of indented code (in a list item too) and of code in a quote, where
+    no fence opens (:func:`..text.indented_code_lines`, :func:`..text.quoted_code_lines`)."""
+    lines = [line for line, _number in numbered]
+    return indented_code_lines(lines) | quoted_code_lines(lines)
 
 
 def indent_of(line: str) -> str:

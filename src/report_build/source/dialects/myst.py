@@ -41,7 +41,7 @@ from markdown.util import AtomicString
 
 from .. import math
 from ..refsyntax import Item, Reference
-from .common import FileContext, Numbered, indent_of, markup
+from .common import FileContext, Numbered, indent_of, literal_code_lines, markup
 from .myst_tables import csv_table, list_table
 
 OPENER = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*?)\s*$")
@@ -75,8 +75,13 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     stack: list[tuple[str, int, str]] = []  # open directives: (fence character, length, what was written)
     index = 0
     target: tuple[str, int] | None = None  # a (label)= waiting for what it names
+    literal = literal_code_lines(numbered)  # indented code, code in a quote: shown as written
     while index < len(numbered):
         line, number = numbered[index]
+        if index in literal:
+            out.append((line, number))
+            index += 1
+            continue
         opener = OPENER.match(line)
         fence = FENCE.match(line)
         if stack and _closes(line, stack[-1]):

@@ -47,7 +47,7 @@ from ...errors import ManuscriptError
 from .. import frontmatter
 from ..ids import FALLBACK, RESERVED, Slugger, github_slug
 from ..text import CODE_SPAN, outside_spans, read_text
-from .common import Fence, FileContext, Numbered, code_lines, fence_step, formula_spans, markup
+from .common import Fence, FileContext, Numbered, code_lines, fence_step, formula_spans, literal_code_lines, markup
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 """``[[target]]`` or ``![[target]]``: the target, its heading or block after ``#``, its alias or
@@ -108,11 +108,12 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     formulas = formula_spans(numbered)  # TeX is never read: $i \in [[1, n]]$ is a range of integers
     out: Numbered = []
     inside: Fence | None = None
+    literal = literal_code_lines(numbered)  # indented code, code in a quote: no fence there
     for index, (line, number) in enumerate(numbered):
         was = inside
-        code, inside = fence_step(line, inside)
+        code, inside = (True, inside) if index in literal and inside is None else fence_step(line, inside)
         if code:
-            query = QUERY_FENCE.match(line) if was is None else None
+            query = QUERY_FENCE.match(line) if was is None and index not in literal else None
             if query is not None:
                 context.warn(
                     f"Obsidian {query.group(1)} query shown as its code: only Obsidian's plugins run it; "
