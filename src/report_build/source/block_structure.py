@@ -845,10 +845,13 @@ class ListShape(Treeprocessor):
                         shape = _marker_at_end(child.text)
                     if shape is not None:
                         shapes.append((following, shape))
+        # A marker that another extension took for a term of a definition list (pymdownx's
+        # ``/// define`` block) goes with its term.
+        terms = [e for e in root.iter("dt") if not len(e) and e.text and not (_without_markers(e.text) or "").strip()]
         for element in list(root.iter()):
             element.text = _without_markers(element.text)
             element.tail = _without_markers(element.tail)
-        for element in list(root.iter("p")):
+        for element in [*root.iter("p"), *terms]:
             if not (element.text or "").strip() and not len(element) and element in parents:
                 _remove_keep_tail(parents[element], element)
         for element, tight in shapes:

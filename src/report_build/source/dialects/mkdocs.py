@@ -13,6 +13,11 @@
   markdown>`` block (md_in_html, which MkDocs sites enable for it) reads it;
 - ``:rocket:`` emoji shortcodes, in the text and in raw HTML's text as GitHub shows them (a
   README's ``<td>:white_check_mark: supported</td>``), never in code (:class:`_EmojiInHtml`);
+- ``#!python range(3)`` (or ``:::python``) in inline code, pymdownx.inlinehilite's language:
+  the code without it;
+- the generic blocks, ``/// note | Title`` … ``///`` (pymdownx.blocks): admonitions, collapsible
+  blocks, tabs, HTML blocks and definitions as the older syntax's; ``/// caption`` and
+  ``/// table-caption`` as the report's own numbered captions;
 - ``[text][identifier]`` where no link has that identifier (mkdocstrings' links into API pages,
   which a report does not hold): the text, with a warning.
 
@@ -49,6 +54,9 @@ STASHED_LINE = re.compile(f"^{SET_ASIDE}(\\d+)\ue031$")
 ANNOTATION = re.compile(
     r"(?P<space>[ \t]*)(?:#|//|--|%|;|/\*|&lt;!--)[ \t]*\((?P<number>\d+)\)!(?:[ \t]*(?:\*/|--&gt;))?"
 )
+INLINE_LANGUAGE = re.compile(r"^(?:#!|:{3,})[\w#.+-]+\s+(?=\S)")
+"""pymdownx.inlinehilite's language before inline code (```#!python range(3)```): the site
+highlights the code in it; the language is not shown."""
 AUTOREF = re.compile(r"(?<![\w\]\\!])\[([^\[\]\n]+)\]\[([A-Za-z_][\w.:-]*)?\]")
 
 
@@ -133,10 +141,14 @@ class Blocks(Treeprocessor):
         for parent in list(root.iter()):
             for position, child in enumerate(list(parent)):
                 classes = (child.get("class") or "").split()
-                if child.tag == "div" and "tabbed-set" in classes:
+                if child.tag == "code" and parent.tag != "pre" and child.text and child.text[:1] in "#:":
+                    child.text = INLINE_LANGUAGE.sub("", child.text, count=1)
+                elif child.tag == "div" and "tabbed-set" in classes:
                     _tab_set(child)
                 elif child.tag == "details":
                     _collapsible(child)
+                elif child.tag == "figure":
+                    _captioned(parent, child)
                 elif child.tag == "ol" and position:
                     self._annotations(parent[position - 1], child)
 
@@ -145,11 +157,13 @@ class Blocks(Treeprocessor):
 
 
 def _tab_set(element: etree.Element) -> None:
-    labels = [label for part in element if "tabbed-labels" in (part.get("class") or "") for label in part]
-    contents = [block for part in element if "tabbed-content" in (part.get("class") or "") for block in part]
-    if not contents:  # the classic style: input, label, content, in turn
+    classes = [(part, part.get("class") or "") for part in element]
+    if any("tabbed-labels" in names for _part, names in classes):  # the alternate style
+        labels = [label for part, names in classes if "tabbed-labels" in names for label in part]
+        contents = [block for part, names in classes if "tabbed-content" in names for block in part]
+    else:  # the classic style: input, label, content, in turn
         labels = [part for part in element if part.tag == "label"]
-        contents = [part for part in element if "tabbed-content" in (part.get("class") or "")]
+        contents = [part for part, names in classes if "tabbed-content" in names]
     tail = element.tail
     element.clear()
     element.tail = tail
@@ -161,6 +175,32 @@ def _tab_set(element: etree.Element) -> None:
         title.extend(list(label))
         title.tail = content.text
         passage.extend(list(content))
+
+
+def _captioned(parent: etree.Element, figure: etree.Element) -> None:
+    """A ``/// caption`` block's figure as the report captions: the caption's one paragraph as
+    its text; a table with its caption in the table (which the report numbers), the figure gone."""
+    caption = figure.find("figcaption")
+    if caption is None:
+        return
+    if len(caption) == 1 and caption[0].tag == "p" and not (caption.text or "").strip():
+        paragraph = caption[0]
+        caption.text = paragraph.text
+        caption.remove(paragraph)
+        caption.extend(list(paragraph))
+    held = [child for child in figure if child is not caption]
+    if len(held) != 1 or held[0].tag != "table":
+        return
+    table = held[0]
+    caption.tag = "caption"
+    caption.tail = None
+    table.insert(0, caption)
+    if figure.get("id") and not table.get("id"):
+        table.set("id", figure.get("id"))
+    table.tail = figure.tail
+    position = list(parent).index(figure)
+    parent.remove(figure)
+    parent.insert(position, table)
 
 
 def _collapsible(element: etree.Element) -> None:
@@ -304,8 +344,21 @@ class MkDocsExtension(Extension):
                 "pymdownx.mark",  # ==marked==
                 "pymdownx.keys",  # ++ctrl+alt+del++
                 "pymdownx.caret",  # ^^inserted^^ (and 10^th^, as without the dialect)
+                # The generic blocks (``/// note | Title`` … ``///``): the same admonitions,
+                # collapsible blocks and tabs as the older syntax's, captions and HTML blocks.
+                "pymdownx.blocks.admonition",
+                "pymdownx.blocks.details",
+                "pymdownx.blocks.tab",
+                "pymdownx.blocks.caption",
+                "pymdownx.blocks.html",
+                "pymdownx.blocks.definition",
             ],
-            {"pymdownx.tabbed": {"alternate_style": True}, "pymdownx.caret": {"insert": True, "superscript": True}},
+            {
+                "pymdownx.tabbed": {"alternate_style": True},
+                "pymdownx.blocks.tab": {"alternate_style": True},
+                "pymdownx.blocks.caption": {"auto": False},  # figures and tables are numbered by the report
+                "pymdownx.caret": {"insert": True, "superscript": True},
+            },
         )
         # Critic marks and emoji as inline patterns, which never reach into code (pymdownx.critic
         # reads the whole text, code included, and pymdownx.emoji took "1:100:5" for an emoji).
