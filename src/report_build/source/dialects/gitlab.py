@@ -5,7 +5,10 @@ GitHub's syntax, read as GitLab shows it.
   where it stands (the underscores were read as emphasis and ``[[TOC]]`` was printed);
 - a multiline blockquote, the lines between a ``>>>`` line and the next one, is a quotation, as
   if each of its lines began with ``>`` (the fences were read as three empty nested quotes and
-  the lines between them as plain paragraphs).
+  the lines between them as plain paragraphs);
+- inline diffs, ``{+ added +}`` or ``[+ added +]`` and ``{- removed -}`` or ``[- removed -]``:
+  the text marked inserted or deleted, as GitLab shows it (the marks were printed). CriticMarkup's
+  doubled ``{++ ++}`` and ``{-- --}`` (the MkDocs dialect) are read before them.
 
 Invariant: fenced code is never touched, and every line keeps its number: a fence line becomes
 a blank line, and a quoted line keeps the number of the line it was written on.
@@ -14,6 +17,13 @@ a blank line, and a quoted line keeps the number of the line it was written on.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 
 from .common import FileContext, Numbered, code_lines
 
@@ -44,4 +54,32 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     return out
 
 
-__all__ = ["lines"]
+DIFF = r"([{\[])([+-])(?!\2)([^\n]+?)\2([}\]])"
+"""An inline diff: its opening bracket, its sign, the text, its closing bracket."""
+
+
+class _InlineDiff(InlineProcessor):
+    """GitLab's ``{+ added +}`` as inserted text, ``[- removed -]`` as deleted; a diff whose
+    brackets differ (``{+ x +]``) is left as written."""
+
+    rare = True  # left out of a text it finds nothing in (extensions.RarePatterns)
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
+        opened, sign, text, closed = m.group(1), m.group(2), m.group(3), m.group(4)
+        if {"{": "}", "[": "]"}[opened] != closed or not text.strip():
+            return None, None, None
+        element = etree.Element("ins" if sign == "+" else "del")
+        element.text = text.strip()
+        return element, m.start(0), m.end(0)
+
+
+class GitLabExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.inlinePatterns.register(_InlineDiff(DIFF, md), "report_build_gitlab_diff", 185)  # after CriticMarkup (186)
+
+
+def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
+    return GitLabExtension()
+
+
+__all__ = ["GitLabExtension", "extension", "lines"]
