@@ -47,7 +47,17 @@ from ...errors import ManuscriptError
 from .. import frontmatter
 from ..ids import FALLBACK, RESERVED, Slugger, github_slug
 from ..text import CODE_SPAN, outside_spans, read_text
-from .common import Fence, FileContext, Numbered, code_lines, fence_step, formula_spans, literal_code_lines, markup
+from .common import (
+    LIST_ITEM_START,
+    Fence,
+    FileContext,
+    Numbered,
+    code_lines,
+    fence_step,
+    formula_spans,
+    literal_code_lines,
+    markup,
+)
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 """``[[target]]`` or ``![[target]]``: the target, its heading or block after ``#``, its alias or
@@ -516,6 +526,13 @@ def _embed_inline(note: str, anchor: str, alias: str, written: str, number: int,
             number,
         )
         return _escaped(alias or PurePosixPath(note).name)
+    if vault.note(note) is None and anchor and vault.find(note, NOTES):
+        vault.warn(
+            f"Obsidian embed '{written}': its name '{_shown(note, anchor, alias)}' is shown; only an embed "
+            "on a line of its own that names a heading or block the note has is taken in",
+            number,
+        )
+        return _escaped(_shown(note, anchor, alias))
     if vault.note(note) is None:
         vault.warn(
             f"Obsidian embed '{written}' names a note that is not part of the report "
@@ -524,10 +541,10 @@ def _embed_inline(note: str, anchor: str, alias: str, written: str, number: int,
             number,
         )
         return _escaped(_shown(note, anchor, alias))
-    vault.warn(
-        f"Obsidian embed '{written}' shown as a link: only a whole note, embedded on a line of its own, is taken in",
-        number,
-    )
+    why = "the report holds that note, where the link leads"
+    if not anchor:
+        why = "only an embed on a line of its own is taken in"
+    vault.warn(f"Obsidian embed '{written}' shown as a link: {why}", number)
     return _link(note, anchor, alias, written, number, vault)
 
 
@@ -538,10 +555,15 @@ def _note_embed(indent: str, target: str, number: int, vault: _Vault, out: Numbe
     """``![[Note]]`` alone on its line: the note's text in its place, as Obsidian shows it, in a
     passage titled by the note's first heading (else by its name). Its other headings are set as
     bold lines: they are the embedded note's, not the report's (Obsidian's outline leaves them out
-    too). False for anything else (a picture, a section, a note found nowhere), which the line's
-    inline reading takes."""
+    too). ``![[Note#Heading]]``: that section only, titled by its heading (up to the next heading
+    of its level or above); ``![[Note#^id]]``: the paragraph or list item marked ``^id``, titled by
+    the note's name. False for anything else (a picture, a section or block the note does not
+    have or of a note the report holds, a note found nowhere), which the line's inline reading
+    takes."""
     note, anchor, _alias = _parts(target)
-    if anchor or PurePosixPath(note).suffix.lower() not in NOTES | {""} or not note:
+    if PurePosixPath(note).suffix.lower() not in NOTES | {""} or not note:
+        return False
+    if anchor and vault.note(note) is not None:  # a section of the report's own text: linked to
         return False
     found = vault.find(note, NOTES)
     embedding = vault.context.seen.setdefault("obsidian-embedding", [])
@@ -554,13 +576,19 @@ def _note_embed(indent: str, target: str, number: int, vault: _Vault, out: Numbe
         _front, body, _offset = frontmatter.split(text, found)
     except ManuscriptError:
         return False
-    vault.context.inputs.append(found)
     body_lines = body.split("\n")
-    first = next((index for index, line in enumerate(body_lines) if line.strip()), None)
-    opening = ATX.match(body_lines[first]) if first is not None else None
-    title = opening.group(1) if opening is not None else PurePosixPath(note).stem
-    if opening is not None:  # the note's own title heading is the passage's title
-        body_lines[first] = ""
+    if anchor:
+        part = _section(body_lines, anchor) if not anchor.startswith("^") else _block(body_lines, anchor[1:])
+        if part is None:
+            return False
+        title, body_lines = part if part[0] else (PurePosixPath(note).stem, part[1])
+    else:
+        first = next((index for index, line in enumerate(body_lines) if line.strip()), None)
+        opening = ATX.match(body_lines[first]) if first is not None else None
+        title = opening.group(1) if opening is not None else PurePosixPath(note).stem
+        if opening is not None:  # the note's own title heading is the passage's title
+            body_lines[first] = ""
+    vault.context.inputs.append(found)
     embedded = []
     for line in body_lines:
         heading = ATX.match(line)
@@ -574,6 +602,39 @@ def _note_embed(indent: str, target: str, number: int, vault: _Vault, out: Numbe
     out.extend((f"{indent}{text}" if text.strip() else text, line_number) for text, line_number in embedded)
     out.extend((text, number) for text in markup.close(indent))
     return True
+
+
+def _section(body: list[str], heading: str) -> tuple[str, list[str]] | None:
+    """The heading named ``heading`` (as Obsidian matches it: letters' case and spaces aside) and
+    the lines under it, up to the next heading of its level or above; None if there is none."""
+    wanted = " ".join(heading.casefold().split())
+    code = code_lines([(line, 0) for line in body])
+    headings = [(index, ATX.match(line)) for index, line in enumerate(body) if index not in code]
+    found = [(index, match) for index, match in headings if match is not None]
+    for position, (index, match) in enumerate(found):
+        if " ".join(match.group(1).casefold().split()) != wanted:
+            continue
+        level = _level(body[index])
+        end = next((later for later, _other in found[position + 1 :] if _level(body[later]) <= level), len(body))
+        return match.group(1), body[index + 1 : end]
+    return None
+
+
+def _level(heading: str) -> int:
+    return len(heading.lstrip(" ")) - len(heading.lstrip(" ").lstrip("#"))
+
+
+def _block(body: list[str], ident: str) -> tuple[str, list[str]] | None:
+    """The paragraph or list item whose last line ends with ``^ident``, without the mark (no
+    title: the note's name is the passage's); None if no line is so marked."""
+    mark = re.compile(rf"\s\^{re.escape(ident)}\s*$")
+    for index, line in enumerate(body):
+        if mark.search(line):
+            start = index
+            while start > 0 and body[start - 1].strip() and not LIST_ITEM_START.match(body[start]):
+                start -= 1
+            return "", [*body[start:index], mark.sub("", line)]
+    return None
 
 
 __all__ = ["lines"]
