@@ -39,7 +39,7 @@ from ..errors import Diagnostics, ManuscriptError, ResourceError
 from ..sandbox import check_inside, resolve_reference
 from . import citations, datafiles, dialects, divs, file_links, frontmatter, snippets, yamltext
 from .dialects import FileContext
-from .dialects.common import in_list_item, indent_of
+from .dialects.common import code_lines, in_list_item, indent_of
 from .divs import Selection
 from .text import FENCE, read_text, shown_name
 
@@ -265,26 +265,20 @@ def _expand(
 ) -> None:
     """Append ``lines`` (``first`` is the file line of lines[0]) to ``out``, composed, after the
     line passes of the other tools' syntax (:mod:`.dialects`)."""
-    fence: str | None = None
     open_divs: list[tuple[int, bool, str]] = []  # (line, replaced by a closing tag, the indent of its list item)
     skip_until: int | None = None  # depth of the hidden div being skipped
     numbered = [(line, first + index) for index, line in enumerate(lines)]
     main = stack[0] if stack else path
     numbered = dialects.line_passes(state.dialects, numbered, state.context(path, main))
+    code = code_lines(numbered)  # fenced (in a list item too), indented and quoted: never read here
     titles: set[int] = set()  # positions of headings that became a callout's title
     snippets_on = "mkdocs" in state.dialects
     listing = False  # between two '--8<--' lines: the names of snippets
     for position, (line, number) in enumerate(numbered):
         if position in titles:
             continue
-        match = FENCE.match(line)
-        if fence is not None or match:
-            code_line = fence is not None and not (match and match.group(1)[0] == fence)
-            if fence is None:
-                fence = match.group(1)[0]
-            elif match and match.group(1)[0] == fence:
-                fence = None
-            snippet = snippets.SNIPPET.match(line) if code_line and snippets_on and "--8<--" in line else None
+        if position in code:  # MkDocs reads its snippets in code too
+            snippet = snippets.SNIPPET.match(line) if snippets_on and "--8<--" in line else None
             if skip_until is None and snippet is not None and not snippet.group("escaped"):
                 _snippet(snippet.group("name"), path, number, state, stack, out, code=snippet.group("indent"))
             elif skip_until is None:

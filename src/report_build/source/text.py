@@ -15,7 +15,9 @@ from . import files
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 OPENING_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
-CLOSING_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+CLOSING_FENCE = re.compile(r"^( *)(`{3,}|~{3,})[ \t]*$")  # (its indent: at most three, or past an item's text)
+ITEM_OPENING_FENCE = re.compile(r"^( {0,3}(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+)(`{3,}|~{3,})(.*)$")
+"""A fence that opens on a list item's line, after its marker (``- ````, ``1. ~~~``)."""
 ATX = re.compile(r"^(#{1,6})(?!#)\s*(.*?)\s*#*\s*$")
 SETEXT = re.compile(r"^(=+|-+)\s*$")
 
@@ -184,20 +186,28 @@ def fenced_lines(lines: list[str]) -> tuple[frozenset[int], bool]:
     it; an unclosed fence runs to the end. And whether a fence is indented (by one to three
     spaces): it may belong to a list item, which ends it where the item ends, and list items are
     not followed here."""
-    opening: tuple[str, int] | None = None
+    opening: tuple[str, int, int] | None = None  # its character, its length, the closing's deepest indent
     indented = False
     code = set()
     for index, line in enumerate(lines):
         if opening is None:
-            match = OPENING_FENCE.match(line)
+            match = OPENING_FENCE.match(line) or ITEM_OPENING_FENCE.match(line)
             if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
-                opening = (match.group(2)[0], len(match.group(2)))
+                # A fence opened on a list item's line ("- ```") is the item's: it closes at
+                # up to three columns past where the item's text starts.
+                deepest = len(match.group(1).expandtabs(4)) + 3 if match.re is ITEM_OPENING_FENCE else 3
+                opening = (match.group(2)[0], len(match.group(2)), deepest)
                 indented = indented or bool(match.group(1))
                 code.add(index)
             continue
         code.add(index)
         close = CLOSING_FENCE.match(line)
-        if close and close.group(1)[0] == opening[0] and len(close.group(1)) >= opening[1]:
+        if (
+            close
+            and len(close.group(1)) <= opening[2]
+            and close.group(2)[0] == opening[0]
+            and len(close.group(2)) >= opening[1]
+        ):
             opening = None
     return frozenset(code), indented
 

@@ -646,6 +646,10 @@ def _in(where: str, code: str) -> str:
         return "- Write:\n\n" + "".join(f"      {line}\n" for line in lines) + "\n- Then build.\n"
     if where == "indented code in a numbered item":
         return "1. Write:\n\n" + "".join(f"       {line}\n" for line in lines) + "\n2. Then build.\n"
+    if where == "a fence opened on a list item's line":
+        return f"- {fence}text\n" + "".join(f"  {line}\n" for line in lines) + f"  {fence}\n- Then build.\n"
+    if where == "a fence opened on a quoted list item's line":
+        return f"> 1. {fence}\n" + "".join(f">    {line}\n" for line in lines) + f">    {fence}\n"
     return "> - Write:\n>\n" + "".join(f">       {line}\n" for line in lines)  # in a quoted list item
 
 
@@ -656,6 +660,8 @@ def _in(where: str, code: str) -> str:
         "indented code in a list item",
         "indented code in a numbered item",
         "indented code in a quoted list item",
+        "a fence opened on a list item's line",
+        "a fence opened on a quoted list item's line",
     ],
 )
 def test_other_tools_syntax_in_code_is_shown_as_written(tmp_path, where):

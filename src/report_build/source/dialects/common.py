@@ -46,6 +46,7 @@ capitals, as older pages write them (``<CENTER>``, ``<IMG SRC=…>``, ``<BR>``),
 # -- reading lines -------------------------------------------------------------------------
 
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+ITEM_FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+)(`{3,}|~{3,})(.*)$")
 
 
 def code_lines(numbered: Numbered) -> set[int]:
@@ -65,6 +66,7 @@ def fence_step(line: str, inside: Fence | None) -> tuple[bool, Fence | None]:
     is of the opening's character, at least as long, and has no info string."""
     match = FENCE.match(line)
     if inside is None:
+        match = match or ITEM_FENCE.match(line)  # a fence that opens on a list item's line: "- ```"
         if match and not (match.group(2)[0] == "`" and "`" in match.group(3)):
             return True, (match.group(2)[0], len(match.group(2)))
         return False, None

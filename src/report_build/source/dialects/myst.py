@@ -41,7 +41,7 @@ from markdown.util import AtomicString
 
 from .. import math
 from ..refsyntax import Item, Reference
-from .common import FileContext, Numbered, indent_of, literal_code_lines, markup
+from .common import ITEM_FENCE, FileContext, Numbered, indent_of, literal_code_lines, markup
 from .myst_tables import csv_table, list_table
 
 OPENER = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*?)\s*$")
@@ -83,7 +83,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             index += 1
             continue
         opener = OPENER.match(line)
-        fence = FENCE.match(line)
+        fence = FENCE.match(line) or ITEM_FENCE.match(line)  # a fence on a list item's line is code too
         if stack and _closes(line, stack[-1]):
             _fence, _length, closing = stack.pop()
             out.extend((text, number) for text in _closing(closing, indent_of(line)))
