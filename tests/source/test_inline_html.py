@@ -298,3 +298,17 @@ def test_a_summary_marked_markdown_inside_a_raw_details_leaves_the_details_close
     assert root.xpath("//p[not(ancestor::details)]/text()") == ["After."]
     assert root.xpath("//details/summary/text()")[-1] == "Raw **here**"
     assert not diagnostics.warnings, diagnostics.warnings
+
+
+def test_code_written_as_raw_html_keeps_its_characters_as_written(tmp_path):
+    """The typographer's quotes and dashes of the prose never reach inside code, keys or sample
+    output written as HTML, as they never reach inside backticks; ``<tt>`` is code."""
+    root, _ = read_chapters(
+        tmp_path,
+        'Type <code>"quoted" -- x...</code>, press <kbd>Ctrl</kbd>+<kbd>"C"</kbd>, see '
+        '<samp>it\'s -- done</samp> and <tt>"t"</tt>, <code class="x">a & b</code>; "prose" -- here.\n',
+    )
+    assert root.xpath("//code/text()") == ['"quoted" -- x...', '"t"', "a & b"]
+    assert root.xpath("//kbd/text()") == ["Ctrl", '"C"'] and root.xpath("//samp/text()") == ["it's -- done"]
+    assert root.xpath("//code[@class='x']") and not root.xpath("//tt")
+    assert "\u201cprose\u201d \u2013 here" in _text(root)  # the prose keeps its marks

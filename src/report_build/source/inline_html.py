@@ -57,6 +57,24 @@ class Autolink(AutolinkInlineProcessor):
         return element, start, end
 
 
+RAW_CODE = rf"<((?i:code|kbd|samp|tt))((?:{_ATTRIBUTE})*{_SPACE})>([^<]*?)</\1{_SPACE}>"
+"""A code, keyboard, sample or teletype element written as raw HTML around plain text."""
+
+
+class RawCode(HtmlInlineProcessor):
+    """``<code>"x" -- y</code>`` (or ``<kbd>``, ``<samp>``, ``<tt>``) kept whole, its text as
+    written: the typographer's quotes and dashes never reach inside, as they never reach
+    inside backticks (GitHub sets no typographer's marks at all). ``<tt>``, which HTML no longer
+    has, is a ``<code>``."""
+
+    rare = "<"  # left out of a text without it (extensions.RarePatterns)
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # noqa: N802
+        name = "code" if m.group(1).lower() == "tt" else m.group(1)
+        raw = f"<{name}{m.group(2)}>{m.group(3)}</{name}>"
+        return self.md.htmlStash.store(self.backslash_unescape(self.unescape(raw))), m.start(0), m.end(0)
+
+
 def register(md: markdown.Markdown) -> None:
     """Python-Markdown's own processors on these patterns (which it compiles with ``re.DOTALL``),
     in the places of its own and pymdownx.magiclink's; raw HTML before hard line breaks, so that
@@ -64,4 +82,5 @@ def register(md: markdown.Markdown) -> None:
     ``<br />`` there, and the tag was shown as text)."""
     md.inlinePatterns.register(Autolink(AUTOLINK, md), "autolink", 120)
     md.inlinePatterns.register(AutomailInlineProcessor(AUTOMAIL, md), "automail", 110)
+    md.inlinePatterns.register(RawCode(RAW_CODE, md), "report_build_raw_code", 106)
     md.inlinePatterns.register(HtmlInlineProcessor(RAW_HTML, md), "html", 105)
