@@ -41,7 +41,7 @@ from . import citations, datafiles, dialects, divs, file_links, frontmatter, sni
 from .dialects import FileContext
 from .dialects.common import code_lines, in_list_item, indent_of
 from .divs import Selection
-from .text import FENCE, read_text, shown_name
+from .text import FENCE, outside_code_spans, read_text, shown_name
 
 MAX_INCLUDE_DEPTH = 8
 VARIABLES_FILE = "variables.yaml"
@@ -52,7 +52,8 @@ INCLUDE = re.compile(
 """``{{< include x.md >}}`` alone on its line; Hugo's ``{{% include "x.md" %}}`` and
 ``file="x.md"`` too."""
 SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s*(.*?)\s*>\}\}")
-ESCAPED = re.compile(r"\{\{</\*\s*(.*?)\s*\*/>\}\}")
+ESCAPED = re.compile(r"\{\{(?:</\*\s*(.*?)\s*\*/>|%/\*\s*(.*?)\s*\*/%)\}\}")
+"""Hugo's escaped shortcode, ``{{</* name */>}}`` or ``{{%/* name */%}}``: the shortcode as written."""
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
@@ -277,8 +278,9 @@ def _expand(
     for position, (line, number) in enumerate(numbered):
         if position in titles:
             continue
-        if position in code:  # MkDocs reads its snippets in code too
+        if position in code:  # MkDocs reads its snippets in code too; Hugo's escaped shortcodes are written
             snippet = snippets.SNIPPET.match(line) if snippets_on and "--8<--" in line else None
+            line = ESCAPED.sub(_unescaped, line) if "/*" in line else line
             if skip_until is None and snippet is not None and not snippet.group("escaped"):
                 _snippet(snippet.group("name"), path, number, state, stack, out, code=snippet.group("indent"))
             elif skip_until is None:
@@ -419,13 +421,19 @@ def _snippet(
     return None
 
 
+def _unescaped(match: re.Match[str]) -> str:
+    """The shortcode an escaped one writes: ``{{< name >}}`` for ``{{</* name */>}}``."""
+    return f"{{{{< {match.group(1)} >}}}}" if match.group(1) is not None else f"{{{{% {match.group(2)} %}}}}"
+
+
 def _shortcodes(line: str, path: Path, number: int, state: _State) -> str:
-    if "{{<" not in line:
+    if "{{<" not in line and "{{%/*" not in line:
         return line
     escaped: list[str] = []
 
-    def keep(match: re.Match[str]) -> str:
-        escaped.append("&#123;&#123;< " + match.group(1) + " >&#125;&#125;")  # not read as Liquid either
+    def keep(match: re.Match[str], in_code: bool) -> str:
+        written = _unescaped(match)  # in text, its braces as references: not read as Liquid either
+        escaped.append(written if in_code else written.replace("{", "&#123;").replace("}", "&#125;"))
         return f"\ue010{len(escaped) - 1}\ue011"
 
     def replace(match: re.Match[str]) -> str:
@@ -441,7 +449,8 @@ def _shortcodes(line: str, path: Path, number: int, state: _State) -> str:
             return match.group(0)
         raise ManuscriptError(f"unknown shortcode '{{{{< {kind} >}}}}' (known: var, include)", path, number)
 
-    line = ESCAPED.sub(keep, line)
+    line = outside_code_spans(line, lambda text: ESCAPED.sub(lambda m: keep(m, False), text))
+    line = ESCAPED.sub(lambda m: keep(m, True), line)  # those left are in inline code
     line = SHORTCODE.sub(replace, line)
     return re.sub("\ue010(\\d+)\ue011", lambda m: escaped[int(m.group(1))], line)
 
