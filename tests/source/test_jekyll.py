@@ -95,6 +95,18 @@ def test_a_page_variable_is_the_front_matter_value_and_a_heading_left_empty_goes
     ]
 
 
+def test_raw_tags_in_code_go_as_liquid_removes_them_there(tmp_path):
+    """A site's code that shows template tags wraps them in raw tags, inside the fence too: the
+    code shows what they hold, from its first line to its last."""
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "```liquid\n{% raw %}\n{{ page.title }}\n{% endraw %}\n```\n\n"
+        "```\n{%- raw -%}{{ a }}{% endraw %} and more\n```\n\n    {% raw %}{{ b }}{% endraw %}\n",
+    )
+    assert [pre.text_content() for pre in root.iter("pre")] == ["{{ page.title }}\n", "{{ a }} and more\n", "{{ b }}\n"]
+    assert not diagnostics.warnings
+
+
 def test_raw_tags_in_a_code_span_are_text_unless_they_wrap_its_content(tmp_path):
     """Found in review: `{% raw %}` in a code span emptied both spans and left raw mode on for
     the rest of the file, so later tags were printed."""

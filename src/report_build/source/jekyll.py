@@ -63,6 +63,7 @@ MARK = re.compile(r"^[ \t]*\{:(?P<direction>[<>])(?P<levels>\d*) (?P<body>[^}\n]
 """A block attribute list as :func:`preprocess` leaves it: ``<`` the block before it (``levels``:
 how many quotes up), ``>`` the block after it."""
 FENCE_LINE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})")
+CLOSING_FENCE_LINE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[ \t]*$")
 MARKDOWN_INSIDE = re.compile(r"^\s*<[A-Za-z][^<>]*\smarkdown\b", re.IGNORECASE)  # <div markdown="1">
 KRAMDOWN_TOC = re.compile(r"^\s*\{:\s*toc\s*\}\s*$")
 TOC_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s+")  # the list item {:toc} replaces: "* TOC", "1. TOC"
@@ -110,6 +111,8 @@ def preprocess(
             continue
         number = first_line + index
         if number in code_lines or index in indented:
+            if "raw" in line and RAW.search(line):
+                _raw_tags_in_code(out, index)
             continue
         if KRAMDOWN_TOC.match(line):
             out[index] = ""
@@ -145,6 +148,21 @@ def preprocess(
         if out[index] != line and ATX_HEADING.match(out[index]) and not out[index].strip(" \t#"):
             out[index] = ""  # "# {{ site.title }}": a heading without text, which nothing could show
     return out
+
+
+def _raw_tags_in_code(out: list[str], index: int) -> None:
+    """``{% raw %}`` and ``{% endraw %}`` in code removed, as Liquid removes them there too (a
+    site's code that shows template tags holds them). A tag alone on the first line of fenced
+    code trades places with the fence, and one alone on its last line with the closing fence,
+    so that the code starts and ends with its own lines (each line keeps its number)."""
+    line = RAW.sub("", out[index])
+    out[index] = line
+    if line.strip():
+        return
+    if index and FENCE_LINE.match(out[index - 1]):
+        out[index - 1], out[index] = "", out[index - 1]
+    elif index + 1 < len(out) and CLOSING_FENCE_LINE.match(out[index + 1]):
+        out[index], out[index + 1] = out[index + 1], ""
 
 
 EXTENSION = re.compile(
