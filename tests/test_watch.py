@@ -80,3 +80,37 @@ print(sorted(name for name in set(sys.modules) - before if "markdown" in name))
     unprepared = script.replace("prepare_rebuilds()", "")
     cold = subprocess.run([sys.executable, "-c", unprepared], capture_output=True, text=True, check=True)
     assert "markdown.extensions.footnotes" in cold.stdout  # without it, the first edit loads them
+
+
+def test_a_watch_keeps_what_it_holds_frozen_and_leaves_no_frozen_garbage(tmp_path):
+    """After its first build a watch sets what it holds aside from the garbage collector
+    (``prepare_rebuilds``); its edits, one laid out here and one in the workers, keep it so, and
+    nothing set aside becomes garbage that only a collection could free (a cycle)."""
+    folder = tmp_path / "m"
+    shutil.copytree(FIXTURES / "basic", folder)
+    script = f"""
+import gc
+from pathlib import Path
+from report_build import Diagnostics, build
+from report_build.watch import WATCH_GROUPS, prepare_rebuilds
+from report_build.writers.pdf.parallel import Memory
+manuscript, out = Path({str(folder / "report.md")!r}), Path({str(tmp_path / "out")!r})
+memory = Memory(groups=WATCH_GROUPS)
+def once():
+    build(manuscript, ("pdf",), output_dir=out, diagnostics=Diagnostics(echo=False), jobs=2, memory=memory)
+once()
+prepare_rebuilds()
+frozen = gc.get_freeze_count()
+text = manuscript.read_text()
+for old, new in (("A second bullet", "A changed bullet"), ("# ", "# Now ")):  # one chapter, then both
+    text = text.replace(old, new)
+    manuscript.write_text(text)
+    once()
+kept = gc.get_freeze_count()
+gc.collect()  # what the edits left
+gc.unfreeze()
+print(frozen > 10000, kept > frozen // 2, gc.collect())
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True", "0"]

@@ -78,6 +78,17 @@ def test_what_this_process_holds_is_frozen_in_the_workers_and_not_here():
     assert all(count > 1000 for count in frozen) and gc.get_freeze_count() == 0
 
 
+def test_what_a_process_froze_for_itself_stays_frozen_when_workers_start():
+    """A watch freezes what it holds after its first build; the workers' fork leaves that so."""
+    script = (
+        "import gc\nfrom report_build.workers import Workers\ngc.freeze()\nheld = gc.get_freeze_count()\n"
+        "with Workers(2, gc.get_freeze_count) as workers:\n    counts = workers.map([(), ()])\n"
+        "print(held > 1000, gc.get_freeze_count() >= held - 100, all(count >= held - 100 for count in counts))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["True", "True", "True"]
+
+
 def test_one_item_is_done_in_this_process_unless_workers_are_running():
     with Workers(2, lambda: os.getpid()) as workers:
         assert workers.map([()]) == [os.getpid()]

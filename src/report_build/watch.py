@@ -80,8 +80,9 @@ def prepare_rebuilds() -> None:
     Then it sets aside from the garbage collector what the process holds from now on (modules,
     fonts, caches, the kept layouts): a full collection, which an edit's layout sets off now
     and then, no longer walks them (8 ms of every rebuild at 100 pages). What the first build
-    leaves in cycles is collected first; what is set aside and later dropped is freed as usual
-    when nothing refers to it."""
+    leaves in cycles is collected first; what is set aside and later dropped is freed when
+    nothing refers to it, unless it is part of a cycle (a test finds none in a watch's edits).
+    The layout's workers leave it so (:class:`~.workers.Workers`)."""
     warm_up()
     gc.collect()
     gc.freeze()

@@ -132,8 +132,11 @@ class Workers:
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
         # What this process holds is frozen for the workers: their garbage collections then never
         # write to the objects they share with it, which would copy those memory pages into each
-        # of them (10 MB less at the peak of a cold 500-page layout). Thawed here after the fork.
-        gc.freeze()
+        # of them (10 MB less at the peak of a cold 500-page layout). Thawed here after the fork,
+        # unless the process had frozen what it holds for itself (a watch's: watch.prepare_rebuilds).
+        thaw = gc.get_freeze_count() == 0
+        if thaw:
+            gc.freeze()
         try:
             while len(self.workers) < count:
                 mine, theirs = context.Pipe()
@@ -158,7 +161,8 @@ class Workers:
                 theirs.close()
                 self.workers.append(_Worker(process, mine, self.task))
         finally:
-            gc.unfreeze()
+            if thaw:
+                gc.unfreeze()
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def stop(self) -> None:
