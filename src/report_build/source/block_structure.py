@@ -104,6 +104,9 @@ SET_ASIDE = "\ue030"
 # Markers that carry what Python-Markdown cannot be told in Markdown; STX/ETX never reach the
 # text from the manuscript (whitespace normalising removes them) and are not inline placeholders.
 TIGHT = f"{util.STX}rbtightlist{util.ETX}"
+BLOCK_END = re.compile(r"/{3,}[ \t]*$")
+"""The end of a generic block of pymdown-extensions (``///``, the MkDocs dialect's): never a
+lazy line of a quote or a list item that the block holds, which would leave the block open."""
 LOOSE = f"{util.STX}rblooselist{util.ETX}"
 ITEM = f"{util.STX}rblistitem{util.ETX}"
 END = f"{util.STX}rblistend{util.ETX}"
@@ -501,7 +504,12 @@ class Reader:
             if opened == 2:
                 break
         self.find_next_nonspace()
-        if not self.all_closed and not self.blank and self.tip.kind == "paragraph":
+        if (
+            not self.all_closed
+            and not self.blank
+            and self.tip.kind == "paragraph"
+            and not BLOCK_END.match(self.line[self.next_nonspace :])
+        ):
             self.add_line(expand=True)  # a lazy continuation line
             return
         self.close_unmatched()

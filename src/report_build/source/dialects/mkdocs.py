@@ -13,8 +13,7 @@
   markdown>`` block (md_in_html, which MkDocs sites enable for it) reads it;
 - ``:rocket:`` emoji shortcodes, in the text and in raw HTML's text as GitHub shows them (a
   README's ``<td>:white_check_mark: supported</td>``), never in code (:class:`_EmojiInHtml`);
-- ``#!python range(3)`` (or ``:::python``) in inline code, pymdownx.inlinehilite's language:
-  the code without it;
+- ``#!python range(3)`` in inline code, pymdownx.inlinehilite's language: the code without it;
 - the generic blocks, ``/// note | Title`` … ``///`` (pymdownx.blocks): admonitions, collapsible
   blocks, tabs, HTML blocks and definitions as the older syntax's; ``/// caption`` and
   ``/// table-caption`` as the report's own numbered captions;
@@ -54,9 +53,10 @@ STASHED_LINE = re.compile(f"^{SET_ASIDE}(\\d+)\ue031$")
 ANNOTATION = re.compile(
     r"(?P<space>[ \t]*)(?:#|//|--|%|;|/\*|&lt;!--)[ \t]*\((?P<number>\d+)\)!(?:[ \t]*(?:\*/|--&gt;))?"
 )
-INLINE_LANGUAGE = re.compile(r"^(?:#!|:{3,})[\w#.+-]+\s+(?=\S)")
+INLINE_LANGUAGE = re.compile(r"^#![\w#.+-]+\s+(?=\S)")
 """pymdownx.inlinehilite's language before inline code (```#!python range(3)```): the site
-highlights the code in it; the language is not shown."""
+highlights the code in it; the language is not shown. (Its other form, ```:::python x```, is
+what a page about Docusaurus or Quarto writes to show their syntax: it stays as written.)"""
 AUTOREF = re.compile(r"(?<![\w\]\\!])\[([^\[\]\n]+)\]\[([A-Za-z_][\w.:-]*)?\]")
 
 
@@ -141,7 +141,7 @@ class Blocks(Treeprocessor):
         for parent in list(root.iter()):
             for position, child in enumerate(list(parent)):
                 classes = (child.get("class") or "").split()
-                if child.tag == "code" and parent.tag != "pre" and child.text and child.text[:1] in "#:":
+                if child.tag == "code" and parent.tag != "pre" and child.text and child.text[:2] == "#!":
                     child.text = INLINE_LANGUAGE.sub("", child.text, count=1)
                 elif child.tag == "div" and "tabbed-set" in classes:
                     _tab_set(child)
