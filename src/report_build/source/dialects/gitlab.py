@@ -54,8 +54,9 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     return out
 
 
-DIFF = r"([{\[])([+-])(?!\2)([^\n]+?)\2([}\]])"
-"""An inline diff: its opening bracket, its sign, the text, its closing bracket."""
+DIFF = r"\{([+-])(?![+\-}\]])([^\n]+?)\1\}|\[([+-])(?![+\-}\]])([^\n]+?)\3\]"
+"""An inline diff in braces or in brackets, each pair its own: the sign and the text (not a
+doubled sign, CriticMarkup's, nor a bracket: ``[-]`` is text)."""
 
 
 class _InlineDiff(InlineProcessor):
@@ -65,8 +66,8 @@ class _InlineDiff(InlineProcessor):
     rare = True  # left out of a text it finds nothing in (extensions.RarePatterns)
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (Python-Markdown's name)
-        opened, sign, text, closed = m.group(1), m.group(2), m.group(3), m.group(4)
-        if {"{": "}", "[": "]"}[opened] != closed or not text.strip():
+        sign, text = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if not text.strip():
             return None, None, None
         element = etree.Element("ins" if sign == "+" else "del")
         element.text = text.strip()
@@ -75,7 +76,9 @@ class _InlineDiff(InlineProcessor):
 
 class GitLabExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.inlinePatterns.register(_InlineDiff(DIFF, md), "report_build_gitlab_diff", 185)  # after CriticMarkup (186)
+        # After links, autolinks and raw HTML (160, 120, 105), whose addresses and attributes it
+        # must not reach, as GitLab reads diffs in text only; CriticMarkup's are read long before.
+        md.inlinePatterns.register(_InlineDiff(DIFF, md), "report_build_gitlab_diff", 95)
 
 
 def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
