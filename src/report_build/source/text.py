@@ -216,7 +216,14 @@ def fenced_lines(lines: list[str]) -> tuple[frozenset[int], bool]:
 # definition's text, an MkDocs admonition or content tab. (A list item's are content up to four
 # columns past where its text starts: :func:`indented_code_lines` follows its items.)
 CONTAINER = re.compile(r"^ {0,3}(?:\[\^[^\]]+\]:|:\s|!!!|\?\?\?|===)")
-LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)")  # tabs expanded: (indent, marker, space)
+LIST_ITEM = re.compile(
+    r"^( *)([-*+]|\d{1,9}[.)]|\(\d{1,9}\)|#[.)]|\(?[A-Za-z]\)|\(?[ivxlcdmIVXLCDM]+\)|\(@[\w-]*\)"
+    r"|(?:[A-Za-z]|[ivxlcdmIVXLCDM]+)\.(?= {2}))( +|$)"
+)
+"""A list item's marker, tabs expanded: (indent, marker, space). GitHub's markers and pandoc's
+(``a)``, ``(ii)``, ``#.``, ``(@label)``; ``a.`` before two spaces, as pandoc asks of it, so that
+"p. 12" is text): a pandoc document's item holds indented paragraphs too, and a cautious reading
+takes such lines for an item's rather than for code."""
 
 
 QUOTE_MARKS = re.compile(r"^(?: {0,3}>[ \t]?)+")
@@ -271,8 +278,10 @@ def indented_code_lines(lines: list[str]) -> set[int]:
         elif (item := LIST_ITEM.match(line)) is not None and indent < margin + 4:
             while items and indent < items[-1]:
                 items.pop()  # a sibling of an open item, or of one of its parents
-            spaces = len(item.group(3))
-            items.append(item.end(2) + (spaces if 1 <= spaces <= 4 and item.end() < len(line) else 1))
+            while item is not None:  # "1. - a": an item that opens a list at once
+                spaces = len(item.group(3))
+                items.append(item.end(2) + (spaces if 1 <= spaces <= 4 and item.end() < len(line) else 1))
+                item = LIST_ITEM.match(" " * items[-1] + line[items[-1] :])
         elif CONTAINER.match(line[margin:]) and container is None:
             container = indent
         blank = False

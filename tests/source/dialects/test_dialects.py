@@ -707,3 +707,7 @@ def test_indented_code_is_read_in_list_items_as_commonmark_reads_it():
         "         code in it",  # 25
     ]
     assert indented_code_lines(lines) == {4, 5, 9, 17, 25}
+    # an item that opens a list at once, and pandoc's markers ("p. 12" is text, "a)  " an item)
+    assert indented_code_lines(["1. - Nested", "", "       a paragraph", "", "         code"]) == {4}
+    assert indented_code_lines(["a)  An item.", "", "    Its second paragraph cites (@one)."]) == set()
+    assert indented_code_lines(["p. 12 shows it.", "", "    code"]) == {2}

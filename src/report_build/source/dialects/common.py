@@ -56,6 +56,18 @@ def code_lines(numbered: Numbered) -> set[int]:
     return {index for index, (_line, _number, code) in enumerate(fence_walk(numbered)) if code}
 
 
+def fenced_code_lines(numbered: Numbered) -> set[int]:
+    """Indexes of the lines of fenced code only, fences included, at any indentation: what MDX,
+    which has no indented code, reads as code."""
+    inside: Fence | None = None
+    found = set()
+    for index, (line, _number) in enumerate(numbered):
+        code, inside = fence_step(line, inside)
+        if code:
+            found.add(index)
+    return found
+
+
 Fence = tuple[str, int]
 """An open code fence: its character and its length."""
 

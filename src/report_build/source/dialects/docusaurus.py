@@ -42,8 +42,10 @@ from .common import (
     code_lines,
     colon_opener,
     fence_step,
+    fenced_code_lines,
     in_list_item,
     indent_of,
+    literal_code_lines,
     markdown_in_html_blocks,
     markup,
     parameters,
@@ -230,8 +232,12 @@ def _dedented_in_components(numbered: Numbered) -> Numbered:
         return numbered
     out: Numbered = []
     open_components: list[list[Any]] = []  # [name, columns its content is indented, or None]
-    code = code_lines(numbered)
+    fenced = fenced_code_lines(numbered)
+    everywhere = fenced | literal_code_lines(numbered)
     for index, (line, number) in enumerate(numbered):
+        # Indented code outside any component (a step's code in a list item); inside one, a tag
+        # indented after a blank line is its child, as MDX reads it.
+        code = fenced if open_components else everywhere
         if open_components and line.strip():
             if open_components[-1][1] is None:
                 open_components[-1][1] = len(indent_of(line).expandtabs(4))

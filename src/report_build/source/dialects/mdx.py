@@ -32,7 +32,7 @@ from typing import Any
 
 from .. import math
 from ..text import CODE_SPAN
-from .common import COMPONENT_NAME, Numbered, code_lines
+from .common import COMPONENT_NAME, Numbered, fenced_code_lines
 
 IMPORT_OR_EXPORT = re.compile(r"""^(?:import\s.*['"];?\s*$|import\s*['"]|export\s+(?:default\s+)?\w)""")
 COMPONENT_LINE = re.compile(rf"^\s*</?{COMPONENT_NAME}(?:\s[^<>]*)?/?>?\s*$")
@@ -69,7 +69,7 @@ def is_mdx(numbered: Numbered, path: Path) -> bool:
     ``export`` line, a component (a capitalised tag) on a line of its own, or an MDX comment."""
     if path.suffix.lower() == ".mdx":
         return True
-    code = code_lines(numbered)
+    code = fenced_code_lines(numbered)
     for index, (line, _number) in enumerate(numbered):
         if index in code:
             continue
