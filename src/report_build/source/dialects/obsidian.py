@@ -576,6 +576,7 @@ def _note_embed(indent: str, target: str, number: int, vault: _Vault, out: Numbe
         _front, body, _offset = frontmatter.split(text, found)
     except ManuscriptError:
         return False
+    vault.context.inputs.append(found)  # read: what is shown depends on it, even its name alone
     body_lines = body.split("\n")
     if anchor:
         part = _section(body_lines, anchor) if not anchor.startswith("^") else _block(body_lines, anchor[1:])
@@ -588,11 +589,9 @@ def _note_embed(indent: str, target: str, number: int, vault: _Vault, out: Numbe
         title = opening.group(1) if opening is not None else PurePosixPath(note).stem
         if opening is not None:  # the note's own title heading is the passage's title
             body_lines[first] = ""
-    vault.context.inputs.append(found)
-    embedded = []
-    for line in body_lines:
-        heading = ATX.match(line)
-        embedded.append((f"**{heading.group(1)}**" if heading else line, number))
+    embedded = [(line, number) for line in body_lines]
+    for index, _level, text, taken in _headings(body_lines):  # the note's headings, bold lines
+        embedded[index : index + taken] = [(f"**{text}**", number), *[("", number)] * (taken - 1)]
     embedding.append(found)
     try:
         embedded = lines(embedded, replace(vault.context, path=found))
@@ -604,19 +603,43 @@ def _note_embed(indent: str, target: str, number: int, vault: _Vault, out: Numbe
     return True
 
 
-def _section(body: list[str], heading: str) -> tuple[str, list[str]] | None:
-    """The heading named ``heading`` (as Obsidian matches it: letters' case and spaces aside) and
-    the lines under it, up to the next heading of its level or above; None if there is none."""
-    wanted = " ".join(heading.casefold().split())
+def _headings(body: list[str]) -> list[tuple[int, int, str, int]]:
+    """The headings of a note's lines, outside code: (first line, level, text, lines it takes),
+    ATX (``## Teams``) and setext (``Teams`` over ``---`` or ``===``)."""
     code = code_lines([(line, 0) for line in body])
-    headings = [(index, ATX.match(line)) for index, line in enumerate(body) if index not in code]
-    found = [(index, match) for index, match in headings if match is not None]
-    for position, (index, match) in enumerate(found):
-        if " ".join(match.group(1).casefold().split()) != wanted:
+    found = []
+    for index, line in enumerate(body):
+        if index in code:
             continue
-        level = _level(body[index])
-        end = next((later for later, _other in found[position + 1 :] if _level(body[later]) <= level), len(body))
-        return match.group(1), body[index + 1 : end]
+        if (match := ATX.match(line)) is not None:
+            found.append((index, _level(line), match.group(1), 1))
+        elif (
+            index + 1 < len(body)
+            and index + 1 not in code
+            and (underline := SETEXT.match(body[index + 1])) is not None
+            and line.strip()
+            and not line.startswith(("    ", "\t"))
+            and not LIST_ITEM_START.match(line)
+            and (index == 0 or not body[index - 1].strip())
+        ):
+            found.append((index, 1 if underline.group(1) == "=" else 2, line.strip(), 2))
+    return found
+
+
+SETEXT = re.compile(r"^ {0,3}(=|-)\1*[ \t]*$")
+
+
+def _section(body: list[str], heading: str) -> tuple[str, list[str]] | None:
+    """The heading ``heading`` names (as links name one: by its slug, so case, spaces and
+    emphasis aside) and the lines under it, up to the next heading of its level or above; None if
+    there is none."""
+    wanted = github_slug(_plain(heading))
+    found = _headings(body)
+    for position, (index, level, text, taken) in enumerate(found):
+        if github_slug(_plain(text)) != wanted:
+            continue
+        end = next((later for later, other, _text, _taken in found[position + 1 :] if other <= level), len(body))
+        return text, body[index + taken : end]
     return None
 
 
@@ -625,13 +648,18 @@ def _level(heading: str) -> int:
 
 
 def _block(body: list[str], ident: str) -> tuple[str, list[str]] | None:
-    """The paragraph or list item whose last line ends with ``^ident``, without the mark (no
-    title: the note's name is the passage's); None if no line is so marked."""
+    """The paragraph or list item whose last line ends with ``^ident`` (outside code), without
+    the mark, from the blank line, heading or item before it (no title: the note's name is the
+    passage's); None if no line is so marked."""
     mark = re.compile(rf"\s\^{re.escape(ident)}\s*$")
+    code = code_lines([(line, 0) for line in body])
+    starts = {index + taken for index, _level, _text, taken in _headings(body)}
     for index, line in enumerate(body):
-        if mark.search(line):
+        if index not in code and mark.search(line):
             start = index
-            while start > 0 and body[start - 1].strip() and not LIST_ITEM_START.match(body[start]):
+            while (
+                start > 0 and start not in starts and body[start - 1].strip() and not LIST_ITEM_START.match(body[start])
+            ):
                 start -= 1
             return "", [*body[start:index], mark.sub("", line)]
     return None
