@@ -290,7 +290,7 @@ def indented_code_lines(lines: list[str]) -> set[int]:
 
 def code_lines_of(lines: list[str]) -> set[int]:
     """Indexes of every line of code a text's reading must leave as written: fenced (in a quote
-    too) and top-level indented code (:func:`fenced_lines`, :func:`quoted_code_lines`,
+    too) and indented code, in a list item too (:func:`fenced_lines`, :func:`quoted_code_lines`,
     :func:`indented_code_lines`)."""
     fenced, _indented = fenced_lines(lines)
     return set(fenced) | quoted_code_lines(lines) | indented_code_lines(lines)

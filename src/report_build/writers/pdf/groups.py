@@ -217,8 +217,9 @@ def _skeletons(root: object) -> dict[tuple[bool, bool], object]:
 
 
 def _group_tree(skeletons: dict[tuple[bool, bool], object], chapters: list, first: int, last: int) -> object:
-    """Chapters ``first`` to ``last - 1`` in a copy of the skeleton; the cover and front matter
-    only in the first group, the back matter only in the last."""
+    """Chapters ``first`` to ``last - 1`` in a copy of the skeleton that fits them
+    (:func:`_skeletons`): the cover and front matter only in the first group, the back matter
+    only in the last."""
     tree = copy.deepcopy(skeletons[(first == 0, last == len(chapters))])
     main = tree.xpath(f"//{MAIN}")[0]  # type: ignore[attr-defined]
     if first > 0:
