@@ -13,7 +13,9 @@ is written as it stands. The others become what the pipeline reads:
   callout a site shows closed;
 - ``{{< tabs A B >}}`` (or ``tabpane``) with ``{{% codetab %}}`` / ``{{< tab "A" >}}``: a tab set,
   each tab a titled passage; a tab's title is its own ``header=``/``title=``/first parameter, else
-  the next name the tab set lists;
+  the next name the tab set lists. A tab of Docsy's ``tabpane`` holds code, as Docsy highlights
+  it (in its ``lang``, the pane's, or its label's with ``langEqualsHeader=true``), unless the tab
+  or the pane says ``text=true`` or the tab is written ``{{% tab %}}`` (Markdown, to Hugo);
 - ``{{< figure src=… caption=… alt=… >}}``: a figure, numbered when it has a caption;
 - ``{{< button text=… page=… >}}``: a link with that text; ``{{< highlight go >}}``: fenced code;
 - ``{{< youtube id >}}``, ``{{< vimeo id >}}``: a link to the video, with a warning (a page cannot
@@ -71,6 +73,8 @@ class _TabSet:
     labels: list[str]
     next: int = 0
     tab_open: bool = False
+    code: str | None = None  # Docsy's tabpane: its tabs hold code, in this language ("" for none)
+    language_is_label: bool = False  # Docsy's langEqualsHeader: each tab's code in its label's language
 
 
 @dataclass
@@ -78,7 +82,7 @@ class _State:
     context: FileContext
     closed: set[str]  # names that have a closing tag somewhere in the file
     open: list[tuple[str, object]] = field(default_factory=list)  # (name, what it opened)
-    highlight: bool = False
+    verbatim: str | None = None  # the shortcode whose lines are code up to its closing tag (highlight, tab)
 
 
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
@@ -95,10 +99,12 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     state = _State(context, closed)
     out: Numbered = []
     for index, (line, number) in enumerate(numbered):
-        if state.highlight:
-            if _is_closing(line, "highlight"):
-                state.highlight = False
+        if state.verbatim is not None:
+            if _is_closing(line, state.verbatim):
                 out.append((indent_of(line) + "```", number))
+                if state.verbatim != "highlight":  # a tab's code: the tab closes too
+                    out.extend((text, number) for text in _close(state.verbatim, indent_of(line), number, state))
+                state.verbatim = None
             else:
                 out.append((line, number))
             continue
@@ -187,7 +193,8 @@ def _line(line: str, number: int, state: _State) -> list[str]:
         if inline is not None:
             text += inline
             continue
-        block = _block(name, argument, closing, indent, number, state, SELF_CLOSING.search(match.group(0)) is not None)
+        self_closing = SELF_CLOSING.search(match.group(0)) is not None
+        block = _block(name, argument, closing, indent, number, state, self_closing, match.group(2) is None)
         if text.strip():
             result.append(text)
         text = indent if block else ""
@@ -269,7 +276,14 @@ def _ref(target: str, context: FileContext) -> str:
 
 
 def _block(
-    name: str, argument: str, closing: bool, indent: str, number: int, state: _State, self_closing: bool = False
+    name: str,
+    argument: str,
+    closing: bool,
+    indent: str,
+    number: int,
+    state: _State,
+    self_closing: bool = False,
+    markdown: bool = False,  # written {{% … %}}: its content is Markdown to Hugo
 ) -> list[str]:
     positional, named = parameters(argument)
     warn = state.context.warn
@@ -286,7 +300,7 @@ def _block(
         return [*opened, *([f"{indent}{body}", ""] if body else []), *markup.close(indent)]
     if name == "highlight":
         language = positional[0] if positional else ""
-        state.highlight = True
+        state.verbatim = name
         return ["", f"{indent}```{language}"]
     if name in CALLOUTS:
         kind_name = (named.get("color") or named.get("type") or (positional[0] if positional else "") or name).lower()
@@ -303,6 +317,9 @@ def _block(
         items = named.get("items")
         labels = [item.strip() for item in items.split(",")] if items else positional
         tab_set = _TabSet(labels)
+        if name == "tabpane" and named.get("text", "").lower() != "true":  # Docsy: its tabs highlight code
+            tab_set.code = named.get("lang", "")
+            tab_set.language_is_label = named.get("langEqualsHeader", "").lower() == "true"
         state.open.append((name, tab_set))
         return markup.tab_set(indent)
     if name in TABS:
@@ -318,7 +335,13 @@ def _block(
             tab_set.tab_open = name in state.closed
         if name in state.closed:
             state.open.append((name, "tab"))
-        return lines_out + markup.passage(label, indent)
+        lines_out += markup.passage(label, indent)
+        code = tab_set is not None and tab_set.code is not None and name in state.closed and not markdown
+        if code and named.get("text", "").lower() != "true":  # a tab of code, as Docsy highlights it
+            language = named.get("lang") or (label.lower() if tab_set.language_is_label else tab_set.code)
+            state.verbatim = name
+            lines_out += ["", f"{indent}```{language}"]
+        return lines_out
     if name == "figure":
         return _figure(named, indent, number, state)
     if name == "video":  # Quarto's
