@@ -14,7 +14,8 @@
 - ``<Tabs>`` with ``<TabItem value="x" label="X">``: a tab set, each tab a titled passage; a tab
   without a ``label`` is titled by the label ``<Tabs values={[{label: 'X', value: 'x'}]}>`` gives
   its value (Docusaurus's older way), else by its value;
-  ``<Admonition type="tip" title="…">``: a callout;
+  ``<Admonition type="tip" title="…">``: a callout; ``<CodeBlock language="jsx" title="…">``
+  holding a string (```{`…`}```) or a file imported with raw-loader: fenced code;
 - any other component written on lines of its own (``<DetailedExplanation title="…">`` …
   ``</DetailedExplanation>``): its children are kept, as a passage titled by its ``title``, with a
   warning naming the line; a component with no children (``<Thing />``) is removed, with a warning.
@@ -31,7 +32,8 @@ from typing import Any
 
 import yaml
 
-from ..text import CODE_SPAN, outside_code_spans
+from ...errors import ManuscriptError
+from ..text import CODE_SPAN, outside_code_spans, read_text
 from . import mdx
 from .common import (
     COLON_CLOSE,
@@ -98,6 +100,8 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     """The file's lines with Docusaurus's admonitions, MDX lines and components read."""
     expressions = mdx.Expressions(context.front, context.warn) if mdx.is_mdx(numbered, context.path) else None
     numbered = list(_dedented_in_components(numbered))  # a copy: a comment's last line is rewritten in it
+    if "<CodeBlock" in "\n".join(line for line, _number in numbered):
+        numbered = _code_blocks(numbered, context)
     code = code_lines(numbered)
     out: Numbered = []
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
@@ -221,6 +225,81 @@ def _jsx_attributes(tag: re.Match[str]) -> str:
 
 
 ONE_TAG = re.compile(rf"^\s*<({COMPONENT_NAME})(?:\s[^<>]*?)?(/?)>\s*$")
+
+
+CODE_BLOCK = re.compile(r"^(\s*)<CodeBlock\b([^>]*)>(.*)$")
+CODE_BLOCK_END = "</CodeBlock>"
+RAW_IMPORT = re.compile(r"""^\s*import\s+(\w+)\s+from\s+['"]!!?raw-loader!([^'"]+)['"];?\s*$""")
+LITERAL = re.compile(
+    r"^\{\s*(`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\s*\}$|^\{\s*(\w+)\s*\}$", re.DOTALL
+)
+
+
+def _code_blocks(numbered: Numbered, context: FileContext) -> Numbered:
+    """``<CodeBlock language="jsx" title="app.js">`` holding a JavaScript string (```{`…`}```) or
+    a file imported with raw-loader (``{AppSource}``), as fenced code under that title, the code
+    as the string holds it; anything else it holds (an expression only a site computes) is left
+    out, with a warning. Lines keep their numbers: the fence's lines take the tags'."""
+    sources = {m.group(1): m.group(2) for line, _n in numbered if (m := RAW_IMPORT.match(line))}
+    code = code_lines(numbered)
+    out: Numbered = []
+    index = 0
+    while index < len(numbered):
+        line, number = numbered[index]
+        opening = CODE_BLOCK.match(line) if index not in code else None
+        end = next((i for i in range(index, len(numbered)) if CODE_BLOCK_END in numbered[i][0]), None)
+        if opening is None or end is None:
+            out.append((line, number))
+            index += 1
+            continue
+        held = "\n".join([opening.group(3), *(text for text, _n in numbered[index + 1 : end + 1])])
+        held, _, after = held.partition(CODE_BLOCK_END)
+        _positional, named = parameters(opening.group(2).rstrip("/"))
+        text = _code_text(held.strip(), sources, context, number)
+        info = named.get("language", "") + (f' title="{named["title"]}"' if named.get("title") else "")
+        indent = opening.group(1)
+        if text is None:
+            out.extend((("", n) for _line, n in numbered[index : end + 1]))
+        else:
+            fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`{3,}", text))])
+            body = text.split("\n")
+            out.append((f"{indent}{fence}{info}", number))
+            out.extend((f"{indent}{row}", numbered[min(index + 1 + i, end)][1]) for i, row in enumerate(body))
+            out.append((f"{indent}{fence}", numbered[end][1]))
+        if after.strip():
+            out.append((after, numbered[end][1]))
+        index = end + 1
+    return out
+
+
+def _code_text(held: str, sources: dict[str, str], context: FileContext, number: int) -> str | None:
+    """The code a ``<CodeBlock>`` holds: its string's text, or its imported file's; None, with a
+    warning, for anything else."""
+    found = LITERAL.match(held)
+    if found is not None and found.group(1):
+        literal = found.group(1)
+        if literal[0] == "`":  # a template string, its lines as written: \` \$ \\ are escapes
+            return re.sub(r"\\([`$\\])", r"\1", literal[1:-1]).strip("\n")
+        return re.sub(r"\\(.)", r"\1", literal[1:-1])
+    if found is not None and found.group(2) in sources:
+        name = sources[found.group(2)]
+        folder = context.manuscript.parent.resolve()
+        target = (
+            folder / name.removeprefix("@site/") if name.startswith("@site/") else context.path.parent / name
+        ).resolve()
+        try:
+            if not target.is_relative_to(folder) or not target.is_file():
+                raise ManuscriptError("not found", target)
+            text = read_text(target)
+        except ManuscriptError:
+            context.warn(
+                f"Docusaurus CodeBlock's file '{name}' left out: no such text file in the manuscript's folder", number
+            )
+            return None
+        context.inputs.append(target)
+        return text.rstrip("\n")
+    context.warn("Docusaurus CodeBlock holds an expression only a site computes: left out", number)
+    return None
 
 
 def _dedented_in_components(numbered: Numbered) -> Numbered:

@@ -1,0 +1,3 @@
+export default function Greeting() {
+  return <p>"Hello" -- from a file</p>;
+}
