@@ -711,3 +711,18 @@ def test_indented_code_is_read_in_list_items_as_commonmark_reads_it():
     assert indented_code_lines(["1. - Nested", "", "       a paragraph", "", "         code"]) == {4}
     assert indented_code_lines(["a)  An item.", "", "    Its second paragraph cites (@one)."]) == set()
     assert indented_code_lines(["p. 12 shows it.", "", "    code"]) == {2}
+
+
+def test_a_myst_include_without_options_is_the_files_text_read_as_the_manuscript(tmp_path):
+    """Jupyter Book's ``{include}`` of a whole file goes through the composition's include: its
+    Markdown, and every dialect's syntax in it, are read as the manuscript's are."""
+    path = write(
+        tmp_path,
+        {
+            "book.md": "---\ntitle: T\n---\n\n# Book\n\n```{include} parts/intro.md\n```\n\nAfter.\n",
+            "parts/intro.md": "Intro with a [[wiki link]] and:\n\n:::tip\nA Docusaurus tip.\n:::\n",
+        },
+    )
+    html, _diagnostics = body(path)
+    assert "<p>Intro with a wiki link and:</p>" in html and 'callout-title">Tip' in html and "<p>After.</p>" in html
+    assert "{include}" not in html and ":::" not in html

@@ -39,8 +39,10 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 
+from ...errors import ManuscriptError
 from .. import math
 from ..refsyntax import Item, Reference
+from ..text import read_text
 from .common import ITEM_FENCE, FileContext, Numbered, indent_of, literal_code_lines, markup
 from .myst_tables import csv_table, list_table
 
@@ -217,6 +219,10 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
     if name in DROPPED:
         _body_lines, index = _body(numbered, index, opened)
         return index, None
+    if name in ("include", "literalinclude"):
+        _body_lines, index = _body(numbered, index, opened)
+        out.extend(_include(name, argument.strip(), options, indent, label, number, context))
+        return index, None
     classes = options.get("class", "").split()
     if name in ADMONITIONS or name in ("admonition", "dropdown"):
         kind, default_title = ADMONITIONS.get(name, ("note", ""))
@@ -241,6 +247,77 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
         out.extend((text, number) for text in markup.passage(argument, indent, "component"))
         stack.append((*opened, "div"))
     return index, None
+
+
+SLICING = ("start-line", "end-line", "start-after", "end-before", "lines", "heading-offset")
+LANGUAGES = {".py": "python", ".js": "javascript", ".ts": "typescript", ".sh": "bash", ".r": "r", ".json": "json"}
+
+
+def _include(
+    name: str, written: str, options: dict[str, str], indent: str, label: str, number: int, context: FileContext
+) -> Numbered:
+    """``{include}``: the file's text in place, read as the manuscript is (through the composition's
+    include, which every dialect reads) or, with ``:start-after:``, ``:end-before:``,
+    ``:start-line:``, ``:end-line:`` or ``:heading-offset:``, the part they name, read here;
+    ``{literalinclude}``: the file (``:lines:`` of it too) as fenced code, in its ``:language:``
+    (else its suffix's) under its ``:caption:``. A file outside the manuscript's folder, or not
+    found, is left out with a warning."""
+    folder = context.manuscript.parent.resolve()
+    path = (context.path.parent / written).resolve()
+    if not written or not path.is_relative_to(folder) or not path.is_file():
+        context.warn(f"MyST {name} '{written}' left out: no such file inside the manuscript's folder", number)
+        return []
+    if name == "include" and not any(key in options for key in SLICING):
+        return [("", number), (f"{indent}{{{{< include {written} >}}}}", number), ("", number)]
+    try:
+        text = read_text(path).split("\n")
+    except ManuscriptError:
+        context.warn(f"MyST {name} '{written}' left out: the file is not UTF-8 text", number)
+        return []
+    context.inputs.append(path)
+    text = _sliced(text, options)
+    if name == "include":
+        shift = "#" * int(options["heading-offset"]) if options.get("heading-offset", "").isdigit() else ""
+        code = literal_code_lines([(line, 0) for line in text])
+        text = [
+            f"{shift}{line}" if shift and index not in code and line.startswith("#") else line
+            for index, line in enumerate(text)
+        ]
+        return lines(
+            [("", number), *((f"{indent}{line}" if line else line, number) for line in text), ("", number)], context
+        )
+    while text and not text[-1].strip():
+        text.pop()
+    language = options.get("language") or LANGUAGES.get(path.suffix.lower(), path.suffix.lstrip("."))
+    fence = "`" * max([3, *(len(run) + 1 for line in text for run in re.findall(r"`{3,}", line))])
+    header = _code_header(language, options.get("caption", ""), label)
+    body = [(f"{indent}{line}" if line else line, number) for line in text]
+    return [("", number), (f"{indent}{fence}{header}", number), *body, (f"{indent}{fence}", number), ("", number)]
+
+
+def _sliced(text: list[str], options: dict[str, str]) -> list[str]:
+    """The lines an include's options keep: ``:lines: 1,3,5-10`` (counted from 1), ``:start-line:``
+    and ``:end-line:`` (from 0, the end left out), then the lines after ``:start-after:``'s text
+    and before ``:end-before:``'s."""
+    if options.get("lines"):
+        kept = []
+        for part in options["lines"].split(","):
+            first, _dash, last = part.strip().partition("-")
+            if first.isdigit() and (not last or last.isdigit()):
+                kept += text[int(first) - 1 : int(last) if last else int(first)]
+            elif not first and last.isdigit():
+                kept += text[: int(last)]
+            elif first.isdigit() and _dash:
+                kept += text[int(first) - 1 :]
+        text = kept
+    start, end = options.get("start-line", ""), options.get("end-line", "")
+    text = text[int(start) if start.lstrip("-").isdigit() else None : int(end) if end.lstrip("-").isdigit() else None]
+    joined = "\n".join(text)
+    if options.get("start-after") and options["start-after"] in joined:
+        joined = joined.split(options["start-after"], 1)[1].removeprefix("\n")
+    if options.get("end-before") and options["end-before"] in joined:
+        joined = joined.split(options["end-before"], 1)[0]
+    return joined.split("\n")
 
 
 def _code_header(language: str, caption: str, label: str) -> str:

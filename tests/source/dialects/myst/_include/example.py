@@ -1,0 +1,8 @@
+"""The example the book shows."""
+
+
+def main():
+    print("hi")
+
+
+main()
