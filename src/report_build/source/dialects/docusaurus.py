@@ -18,7 +18,9 @@
   holding a string (```{`…`}```) or a file imported with raw-loader: fenced code;
 - any other component written on lines of its own (``<DetailedExplanation title="…">`` …
   ``</DetailedExplanation>``): its children are kept, as a passage titled by its ``title``, with a
-  warning naming the line; a component with no children (``<Thing />``) is removed, with a warning.
+  warning naming the line; a component with no children (``<Thing />``) is removed, with a warning,
+  unless it is a Markdown file the page imports (``import Intro from './_intro.mdx'``, a partial):
+  that file's text, in its place.
 
 A fence's title (```` ```ts title="app/store.ts" ````) is read with all fenced code
 (:mod:`..fences`).
@@ -27,6 +29,7 @@ A fence's title (```` ```ts title="app/store.ts" ````) is read with all fenced c
 from __future__ import annotations
 
 import html
+import os
 import re
 from typing import Any
 
@@ -103,6 +106,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     if "<CodeBlock" in "\n".join(line for line, _number in numbered):
         numbered = _code_blocks(numbered, context)
     code = code_lines(numbered)
+    partials = _partials(numbered, code, context)
     out: Numbered = []
     colons: list[str] = []  # what each open ':::' opened: admonition, pandoc, myst
     colon_lines: list[int] = []  # the line each was opened at
@@ -185,7 +189,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
             index += 1
             continue
         if "<" in line:
-            handled = _component(numbered, index, components, context, out)
+            handled = _component(numbered, index, components, context, out, partials)
             if handled:
                 index = handled
                 continue
@@ -225,6 +229,24 @@ def _jsx_attributes(tag: re.Match[str]) -> str:
 
 
 ONE_TAG = re.compile(rf"^\s*<({COMPONENT_NAME})(?:\s[^<>]*?)?(/?)>\s*$")
+
+
+PARTIAL = re.compile(r"""^\s*import\s+([A-Z]\w*)\s+from\s+['"]((?:\.{1,2}/|@site/)[^'"]+\.mdx?)['"];?\s*$""")
+"""An imported Markdown file, a partial: ``import Intro from './_intro.mdx';``."""
+
+
+def _partials(numbered: Numbered, code: set[int], context: FileContext) -> dict[str, str]:
+    """The partials a page imports, outside code: their paths from the page's folder (``@site/``
+    is the manuscript's folder)."""
+    found = {}
+    for index, (line, _number) in enumerate(numbered):
+        if index not in code and "import" in line and (match := PARTIAL.match(line)) is not None:
+            name, path = match.group(1), match.group(2)
+            if path.startswith("@site/"):
+                target = context.manuscript.parent / path.removeprefix("@site/")
+                path = os.path.relpath(target, context.path.parent)
+            found[name] = path
+    return found
 
 
 CODE_BLOCK = re.compile(r"^(\s*)<CodeBlock\b([^>]*)>(.*)$")
@@ -401,8 +423,12 @@ def _tab_labels(attributes: str) -> dict[str, str]:
     }
 
 
-def _component(numbered: Numbered, index: int, components: list[Component], context: FileContext, out) -> int:
-    """Read a JSX tag written on lines of its own at ``index``; the index after it, or 0 if none."""
+def _component(
+    numbered: Numbered, index: int, components: list[Component], context: FileContext, out, partials: dict[str, str]
+) -> int:
+    """Read a JSX tag written on lines of its own at ``index``; the index after it, or 0 if none.
+    ``partials``: the components that are Markdown files the page imports, by name (their paths
+    from the page's folder)."""
     line, number = numbered[index]
     end = TAG_END.match(line)
     if end is not None:
@@ -432,6 +458,12 @@ def _component(numbered: Numbered, index: int, components: list[Component], cont
         return 0
     indent, name, attributes, self_closing = match.group(1), match.group(2), match.group(3), bool(match.group(4))
     _positional, named = parameters(attributes)
+    if self_closing and name in partials:  # an imported Markdown file: its text in place
+        if (context.path.parent / partials[name]).is_file():
+            out.extend([("", number), (f"{indent}{{{{< include {partials[name]} >}}}}", number), ("", number)])
+        else:
+            context.warn(f"MDX partial <{name} /> left out: its file '{partials[name]}' is not found", number)
+        return last + 1
     if self_closing:
         context.warn(f"MDX component <{name} /> removed: report-build cannot run it and it has no content", number)
         return last + 1
