@@ -9,8 +9,11 @@ is written as it stands. The others become what the pipeline reads:
   (:mod:`..file_links`); any other page stays as written, and the links pass keeps such a link
   as plain text, with a warning;
 - ``{{% alert title="Note" color="warning" %}}``, ``{{< callout type="info" >}}``, ``notice``,
-  ``hint``, ``admonition``: a callout (its colour or type chooses the kind); ``details``: a
-  callout a site shows closed;
+  ``hint``, ``admonition``: a callout (its ``color``, ``type``, ``style`` or ``context`` chooses
+  the kind: Docsy, Hextra, Relearn, Doks); ``details`` and ``expand``: a callout a site shows
+  closed;
+- ``{{< readfile file="part.md" >}}`` (Docsy): the file's text in place (``code="true"``: as code
+  in its ``lang``); Quarto's ``{{< meta key >}}``: the front matter's value;
 - ``{{< tabs A B >}}`` (or ``tabpane``) with ``{{% codetab %}}`` / ``{{< tab "A" >}}``: a tab set,
   each tab a titled passage; a tab's title is its own ``header=``/``title=``/first parameter, else
   the next name the tab set lists. A tab of Docsy's ``tabpane`` holds code, as Docsy highlights
@@ -41,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ...contract import PAGE_BREAK
+from ...errors import ManuscriptError
+from ..text import read_text
 from . import quarto
 from .common import FileContext, Numbered, code_lines, indent_of, markup, parameters
 
@@ -253,7 +258,37 @@ def _inline(name: str, argument: str, closing: bool, number: int, state: _State)
         return _button(argument, "", state)
     if name == "kbd" and not closing:  # Quarto's
         return quarto.kbd(positional, named)
+    if name == "meta" and not closing and positional:  # Quarto's: a front-matter value
+        return quarto.meta(positional[0], state.context, number)
     return None
+
+
+def _readfile(name: str, named: dict[str, str], indent: str, number: int, state: _State) -> list[str]:
+    """Docsy's ``{{< readfile file="x.md" >}}``: the file's text in place, read as the page is
+    (the composition's include); with ``code="true"``, as fenced code in its ``lang``. A file
+    outside the manuscript's folder, or not found, is left out with a warning."""
+    context = state.context
+    folder = context.manuscript.parent.resolve()
+    path = (context.path.parent / name).resolve()
+    if not name or not path.is_relative_to(folder) or not path.is_file():
+        context.warn(f"Hugo readfile '{name}' left out: no such file inside the manuscript's folder", number)
+        return []
+    if named.get("code", "").lower() != "true":
+        return ["", f"{indent}{{{{< include {name} >}}}}", ""]
+    try:
+        text = read_text(path).rstrip("\n").split("\n")
+    except ManuscriptError:
+        context.warn(f"Hugo readfile '{name}' left out: the file is not UTF-8 text", number)
+        return []
+    context.inputs.append(path)
+    fence = "`" * max([3, *(len(run) + 1 for line in text for run in re.findall(r"`{3,}", line))])
+    return [
+        "",
+        f"{indent}{fence}{named.get('lang', '')}",
+        *(f"{indent}{line}" if line else line for line in text),
+        f"{indent}{fence}",
+        "",
+    ]
 
 
 def _ref(target: str, context: FileContext) -> str:
@@ -293,7 +328,7 @@ def _block(
         if not self_closing:
             state.open.append((name, "comment"))
         return []
-    if self_closing and name in CALLOUTS | {"details"}:  # its text in a parameter: opened and closed at once
+    if self_closing and name in CALLOUTS | {"details", "expand"}:  # its text in a parameter: opened and closed at once
         body = named.get("text") or named.get("content") or named.get("body") or ""
         opened = _block(name, argument, False, indent, number, state)
         state.open.pop()
@@ -303,12 +338,19 @@ def _block(
         state.verbatim = name
         return ["", f"{indent}```{language}"]
     if name in CALLOUTS:
-        kind_name = (named.get("color") or named.get("type") or (positional[0] if positional else "") or name).lower()
+        kind_name = (  # Docsy's color, Hextra's type, Relearn's style, Doks' context
+            named.get("color")
+            or named.get("type")
+            or named.get("style")
+            or named.get("context")
+            or (positional[0] if positional else "")
+            or name
+        ).lower()
         kind = KINDS.get(kind_name, KINDS.get(name, "note"))
         title = named.get("title") or named.get("header") or (positional[1] if len(positional) > 1 else "")
         state.open.append((name, "callout"))
         return markup.callout(kind, title, indent)
-    if name == "details":
+    if name in ("details", "expand"):  # Hextra's details, Learn's and Relearn's expand
         title = named.get("summary") or named.get("title") or (positional[0] if positional else "")
         opened = "open" in positional or named.get("open", "").lower() == "true"
         state.open.append((name, "callout"))
@@ -354,6 +396,8 @@ def _block(
         url = VIDEOS[name].format(ident)
         warn(f"video {url} cannot play in print or an e-reader: a link to it is shown in its place", number)
         return markup.video(url, named.get("title", ""), indent)
+    if name == "readfile":  # Docsy's: a file's text in place, or as code
+        return _readfile(named.get("file") or (positional[0] if positional else ""), named, indent, number, state)
     if name == "pagebreak":  # Quarto's: a new page in print
         return ["", f'{indent}<div class="{PAGE_BREAK}"></div>', ""]
     if name in state.closed and not self_closing:

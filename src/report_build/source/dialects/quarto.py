@@ -24,6 +24,7 @@ import html
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 from collections.abc import Callable
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
@@ -194,6 +195,20 @@ class AnnotationsExtension(Extension):
 # -- shortcodes ------------------------------------------------------------------------------
 
 SYSTEMS = {"mac": "mac", "win": "windows", "linux": "linux"}
+
+
+def meta(key: str, context: FileContext, number: int) -> str:
+    """``{{< meta title >}}``: the front matter's value at that (dotted) key, as text; a key that
+    names no value is shown as ``?meta:key``, as Quarto shows it, with a warning."""
+    value: Any = context.front
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value if not isinstance(item, (dict, list)))
+    if value is None or isinstance(value, dict) or value == "":
+        context.warn(f"Quarto meta '{key}' names no value of the front matter: shown as ?meta:{key}", number)
+        return f"?meta:{html.escape(key)}"
+    return html.escape(str(value), quote=False)
 
 
 def kbd(positional: list[str], named: dict[str, str]) -> str:
