@@ -273,6 +273,9 @@ class Resolver:
 
     def xref(self, item: Item, reference: Reference, in_parentheses: bool = False) -> str:
         target = self.targets.get(item.key)
+        if target is None and item.key[:1].isupper() and not reference.style:  # Quarto's @Fig-x: "Figure 1"
+            found = self.targets.get(item.key[0].lower() + item.key[1:])
+            item, target = (replace(item, key=item.key[0].lower() + item.key[1:]), found) if found else (item, None)
         if target is None and reference.style and item.key in self.anchors and item.text:
             target = Target("anchor", "", item.text)
         if target is None and not reference.style and self._mention(item.key):
@@ -285,13 +288,15 @@ class Resolver:
             if reference.style:
                 return f'<span class="{XREF_MISSING}">{html.escape(item.text or item.key)}</span>'
             return f'<span class="{XREF_MISSING}">?@{html.escape(item.key)}</span>'
+        prefix = html.escape(item.prefix + " ", quote=False) if item.prefix else ""
         if reference.style:
             shown = self.styled(item, target, reference.style)
         elif item.suppress or not target.number:
             shown = target.number or target.label
+        elif item.prefix and reference.bracketed:  # Quarto's [Tab. @tbl-x]: the prefix is the word, "Tab. 1"
+            shown, prefix = f"{item.prefix}\u00a0{target.number}", ""
         else:
             shown = f"{words(target.kind, self.strings)}\u00a0{target.number}"
-        prefix = html.escape(item.prefix + " ", quote=False) if item.prefix else ""
         suffix = html.escape(" " + item.suffix, quote=False) if item.suffix else ""
         paged = self.paged and not item.suppress
         classes = [XREF, *([XREF_PAGED] if paged else []), *([XREF_IN_PARENTHESES] if paged and in_parentheses else [])]

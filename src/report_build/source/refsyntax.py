@@ -29,10 +29,11 @@ from ..contract import CALLOUT_PREFIXES
 
 START, END = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(f"{START}([0-9a-f]+){END}")
-XREF_PREFIXES = (
+_KINDS = (
     *("fig-", "tbl-", "sec-", "eq-", "thm-", "lem-", "cor-", "prp-", "cnj-", "def-", "exm-", "exr-"),
     *(f"{prefix}-" for prefix in CALLOUT_PREFIXES),  # Quarto's callouts: @nte-x, @wrn-x
 )
+XREF_PREFIXES = (*_KINDS, *(kind.capitalize() for kind in _KINDS))  # Quarto's @Fig-x starts a sentence
 KEY = r"[A-Za-z0-9_](?:[\w:.#/-]*\w)?"
 BRACKETED = re.compile(r"\[((?:[^\[\]]*?[\s;])?-?@" + KEY + r"[^\[\]]*)\](?![\(\[:])")
 BARE = re.compile(r"(?<![\w@.\\/`])@(" + KEY + r")")
