@@ -79,3 +79,15 @@ def test_an_ordered_lists_type_start_and_reversed_are_kept_where_html5_allows_th
     ]
     assert [dict(li.attrib) for li in root.xpath("//ol[@start='-2']/li")] == [{}, {"value": "7"}]
     assert not diagnostics.warnings
+
+
+def test_a_details_element_written_open_stays_open(tmp_path: Path):
+    """A README's ``<details open>`` is shown open on the site and in the ePub, as GitHub shows it."""
+    (tmp_path / "r.md").write_text(
+        "---\ntitle: T\n---\n\n# H\n\n<details open>\n<summary>Open</summary>\n\nShown.\n\n</details>\n\n"
+        "<details>\n<summary>Closed</summary>\n\nHidden.\n\n</details>\n",
+        encoding="utf-8",
+    )
+    doc = load(tmp_path / "r.md", Diagnostics(echo=False))
+    body = doc.chapters[0].body
+    assert '<details open="">' in body and body.count("<details>") == 1

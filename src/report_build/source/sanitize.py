@@ -38,6 +38,7 @@ ATTRIBUTES = {
     "ins": {"cite", "datetime"},
     "del": {"cite", "datetime"},
     "bdo": {"dir"},
+    "details": {"open"},  # shown open on a site and in an ePub (the PDF shows every one open)
 }
 ALIGNED = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th")
 # The manuscript's raw HTML may also align (made a class at once by aligned_as_class).
