@@ -60,15 +60,35 @@ what a page about Docusaurus or Quarto writes to show their syntax: it stays as 
 AUTOREF = re.compile(r"(?<![\w\]\\!])\[([^\[\]\n]+)\]\[([A-Za-z_][\w.:-]*)?\]")
 
 
+API_REFERENCE = re.compile(r"^:::[ \t]+([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)[ \t]*$")
+"""mkdocstrings' ``::: package.module.Class``: the API reference a site generates from the code."""
+
+
 def lines(numbered: Numbered, context: FileContext) -> Numbered:
-    """The file's lines with a ``<summary>`` written on one line read as Markdown, outside code."""
-    if not any("<summary" in line.lower() for line, _number in numbered):
+    """The file's lines with a ``<summary>`` written on one line read as Markdown, outside code;
+    mkdocstrings' API references (``::: package.module``, with the options indented under it)
+    left out, with a warning: only the site, which imports the code, can write them."""
+    summaries = any("<summary" in line.lower() for line, _number in numbered)
+    references = any(line.startswith(":::") and API_REFERENCE.match(line) for line, _number in numbered)
+    if not summaries and not references:
         return numbered
     code = code_lines(numbered)
-    return [
-        (line if index in code else summary_read_as_markdown(line), number)
-        for index, (line, number) in enumerate(numbered)
-    ]
+    out: Numbered = []
+    skipping = False  # the indented options of an API reference
+    for index, (line, number) in enumerate(numbered):
+        if skipping and (not line.strip() or line[:1] in " \t"):
+            out.append(("", number))
+            continue
+        skipping = False
+        if index not in code and references and (found := API_REFERENCE.match(line)) is not None:
+            context.warn(
+                f"mkdocstrings API reference '::: {found.group(1)}' left out: only the site can write it", number
+            )
+            out.append(("", number))
+            skipping = True
+            continue
+        out.append((line if index in code or not summaries else summary_read_as_markdown(line), number))
+    return out
 
 
 class ListsAsWritten(Preprocessor):
