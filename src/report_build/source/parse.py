@@ -169,7 +169,7 @@ def _read_text(
     def convert(lines: list[str], has_title: bool, chapter_level: int, start: int) -> tuple[str, Structure]:
         """One chapter (or the whole body), from body line ``start``, by a Markdown instance of its own."""
         warn = _first_after_previous(source, recording, offset + 1 + start)
-        extra = dialects.extensions(names, path, warn)
+        extra = dialects.extensions(names, path, warn, lines)
         md, extension = make_markdown(
             has_title=has_title, extra=tuple(extra), chapter_level=chapter_level, warn=warn, pandoc=pandoc
         )

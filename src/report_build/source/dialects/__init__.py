@@ -25,7 +25,7 @@ an R chunk); the text of a construct is kept, never dropped, unless the tool its
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +80,17 @@ def pandoc_family(names: Iterable[str], path: Path, front: dict[str, Any]) -> bo
     return "bookdown" in set(names) and pandoc_markdown.is_pandoc(path, front)
 
 
-def extensions(names: Iterable[str], path: Path, warn: Callable[[str, str], None]) -> list[Any]:
-    """The Python-Markdown extensions of the dialects named; ``warn(message, text)`` reports a
+def extensions(
+    names: Iterable[str], path: Path, warn: Callable[[str, str], None], lines: Sequence[str] = ()
+) -> list[Any]:
+    """The Python-Markdown extensions of the dialects named, for the text of ``lines`` (an
+    extension only some texts need is left out of the others); ``warn(message, text)`` reports a
     fault at the line where ``text`` is written."""
     chosen = set(names)
     found: list[Any] = []
     for name, module in MODULES.items():
         if name in chosen and hasattr(module, "extension"):
-            made = module.extension(path, warn)
+            made = module.extension(path, warn, lines)
             found.extend(made if isinstance(made, list) else [made])
     return found
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -443,7 +443,7 @@ class RefExtension(Extension):
         md.inlinePatterns.register(_Ref(REF.pattern), "report_build_bookdown_ref", 185)
 
 
-def extension(path: Path, warn: Callable[[str, str], None]) -> list[Extension]:
+def extension(path: Path, warn: Callable[[str, str], None], lines: Sequence[str] = ()) -> list[Extension]:
     """bookdown's references, Quarto's code annotations (:mod:`.quarto`), and the numbering of
     pandoc's fancy lists (:func:`.pandoc_markdown.fancy_lists`)."""
     return [RefExtension(), quarto.AnnotationsExtension(), pandoc_markdown.FancyListsExtension()]

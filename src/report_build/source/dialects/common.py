@@ -49,11 +49,30 @@ FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 ITEM_FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+)(`{3,}|~{3,})(.*)$")
 
 
-def code_lines(numbered: Numbered) -> set[int]:
+def code_lines(numbered: Numbered) -> frozenset[int]:
     """Indexes of the lines of code, which no dialect's pass rewrites: fenced code, fences
     included, at any indentation (a fence in a list item or a content tab is code too); fenced
-    or indented code in a quote; indented code, in a list item too (:mod:`..text`)."""
-    return {index for index, (_line, _number, code) in enumerate(fence_walk(numbered)) if code}
+    or indented code in a quote; indented code, in a list item too (:mod:`..text`). Kept for
+    the same lines: most passes hand on the text they were given, and the next asks again."""
+    return _kept(CODE_LINES, numbered, lambda: {i for i, (_line, _n, code) in enumerate(fence_walk(numbered)) if code})
+
+
+CODE_LINES: dict[tuple[str, ...], frozenset[int]] = {}
+LITERAL_LINES: dict[tuple[str, ...], frozenset[int]] = {}
+KEPT = 8  # texts each keeps (those of one file's passes)
+
+
+def _kept(
+    kept: dict[tuple[str, ...], frozenset[int]], numbered: Numbered, make: Callable[[], set[int]]
+) -> frozenset[int]:
+    """What ``make`` finds in these lines: found again only when the lines differ."""
+    key = tuple(line for line, _number in numbered)
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= KEPT:
+            kept.clear()
+        found = kept[key] = frozenset(make())
+    return found
 
 
 def fenced_code_lines(numbered: Numbered) -> set[int]:
@@ -105,11 +124,11 @@ def fence_walk(numbered: Numbered, marks: re.Pattern[str] | None = None) -> Iter
         yield (found.group(1) + line[found.end() :] if found else line), number, code
 
 
-def literal_code_lines(numbered: Numbered) -> set[int]:
+def literal_code_lines(numbered: Numbered) -> frozenset[int]:
     """Indexes of the lines of indented code (in a list item too) and of code in a quote, where
     no fence opens (:func:`..text.indented_code_lines`, :func:`..text.quoted_code_lines`)."""
     lines = [line for line, _number in numbered]
-    return indented_code_lines(lines) | quoted_code_lines(lines)
+    return _kept(LITERAL_LINES, numbered, lambda: indented_code_lines(lines) | quoted_code_lines(lines))
 
 
 def indent_of(line: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import markdown
@@ -81,7 +81,7 @@ class GitLabExtension(Extension):
         md.inlinePatterns.register(_InlineDiff(DIFF, md), "report_build_gitlab_diff", 95)
 
 
-def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
+def extension(path: Path, warn: Callable[[str, str], None], lines: Sequence[str] = ()) -> Extension:
     return GitLabExtension()
 
 

@@ -23,7 +23,7 @@ every line keeps its number.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import markdown
@@ -162,7 +162,7 @@ class InsertedExtension(Extension):
         md.inlinePatterns.register(SimpleTagInlineProcessor(INSERTED, "ins"), "report_build_hackmd_ins", 10)
 
 
-def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
+def extension(path: Path, warn: Callable[[str, str], None], lines: Sequence[str] = ()) -> Extension:
     return InsertedExtension()
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import markdown
@@ -351,10 +351,26 @@ def _emoji_index() -> dict:
     return emoji.twemoji({}, markdown.Markdown())
 
 
+GENERIC_BLOCKS = (
+    "pymdownx.blocks.admonition",
+    "pymdownx.blocks.details",
+    "pymdownx.blocks.tab",
+    "pymdownx.blocks.caption",
+    "pymdownx.blocks.html",
+    "pymdownx.blocks.definition",
+)
+"""The generic blocks (``/// note | Title`` … ``///``): the same admonitions, collapsible blocks
+and tabs as the older syntax's, captions, HTML blocks and definitions."""
+
+
 class MkDocsExtension(Extension):
-    def __init__(self, warn: Callable[[str, str], None], **kwargs: object):
+    """``blocks``: the text holds a ``///`` line, and pymdownx's generic blocks are read (they
+    cost a reading of a hundred pages a hundredth of a second)."""
+
+    def __init__(self, warn: Callable[[str, str], None], blocks: bool = True, **kwargs: object):
         super().__init__(**kwargs)
         self.warn = warn
+        self.blocks = blocks
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.registerExtensions(
@@ -364,14 +380,7 @@ class MkDocsExtension(Extension):
                 "pymdownx.mark",  # ==marked==
                 "pymdownx.keys",  # ++ctrl+alt+del++
                 "pymdownx.caret",  # ^^inserted^^ (and 10^th^, as without the dialect)
-                # The generic blocks (``/// note | Title`` … ``///``): the same admonitions,
-                # collapsible blocks and tabs as the older syntax's, captions and HTML blocks.
-                "pymdownx.blocks.admonition",
-                "pymdownx.blocks.details",
-                "pymdownx.blocks.tab",
-                "pymdownx.blocks.caption",
-                "pymdownx.blocks.html",
-                "pymdownx.blocks.definition",
+                *(GENERIC_BLOCKS if self.blocks else ()),
             ],
             {
                 "pymdownx.tabbed": {"alternate_style": True},
@@ -394,8 +403,8 @@ class MkDocsExtension(Extension):
         md.inlinePatterns.register(_Autoref(self.warn, md), "report_build_mkdocs_autoref", 169)
 
 
-def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
-    return MkDocsExtension(warn)
+def extension(path: Path, warn: Callable[[str, str], None], lines: Sequence[str] = ()) -> Extension:
+    return MkDocsExtension(warn, blocks=any(line.lstrip().startswith("///") for line in lines))
 
 
 __all__ = ["MkDocsExtension", "extension", "lines"]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import markdown
@@ -431,7 +431,7 @@ class RoleExtension(Extension):
         md.inlinePatterns.register(_Role(self.warn), "report_build_myst_role", 191)
 
 
-def extension(path: Path, warn: Callable[[str, str], None]) -> Extension:
+def extension(path: Path, warn: Callable[[str, str], None], lines: Sequence[str] = ()) -> Extension:
     return RoleExtension(warn)
 
 
