@@ -321,10 +321,12 @@ def test_a_kramdown_comment_is_never_shown_and_lines_keep_their_numbers(tmp_path
 def test_kramdown_nomarkdown_and_options_tags_go_and_tags_in_code_stay(tmp_path):
     root, diagnostics = read_chapters(
         tmp_path,
-        'Raw {::nomarkdown}<b>bold</b>{:/nomarkdown} inline.\n\n{::options parse_block_html="true" /}\n\n'
+        "Raw {::nomarkdown}<b>bold *not emphasis* a_b</b>{:/nomarkdown} *inline*.\n\n"
+        '{::options parse_block_html="true" /}\n\n'
         "Write `{::comment}` and `{:/}` to hide a note.\n\n```\n{::comment}\nshown in code\n{:/comment}\n```\n",
     )
-    assert root.find(".//p/b").text == "bold"
+    assert root.find(".//p/b").text == "bold *not emphasis* a_b"  # not Markdown, as kramdown passes it
+    assert root.find(".//p/em").text == "inline"
     assert "nomarkdown" not in root.text_content() and "options" not in root.text_content()
     assert [code.text for code in root.iter("code")] == [
         "{::comment}",

@@ -213,7 +213,9 @@ def _extensions(lines: list[str], code: set[int]) -> list[str]:
                 continue
             if inside is None and _hides(tag) and not _closed_after(lines, index, tag, code):
                 continue  # a comment never closed: text, as its tool would show it (Liquid's tag goes later)
-            if inside not in HIDING:
+            if inside == "nomarkdown":  # within a line: raw HTML, its text not read as Markdown either
+                pieces.append(_not_markdown(line[at : tag.start()]))
+            elif inside not in HIDING:
                 pieces.append(line[at : tag.start()])
             inside, kept = _read_tag(tag, inside)
             if kept:
@@ -224,6 +226,12 @@ def _extensions(lines: list[str], code: set[int]) -> list[str]:
         kept_text = "".join(pieces)
         out[index] = kept_text if kept_text.strip(" \t>") else kept_text.rstrip(" \t")
     return out
+
+
+def _not_markdown(text: str) -> str:
+    """``text`` (raw HTML) with the characters Markdown reads in running text escaped outside
+    its tags, so that ``{::nomarkdown}<b>*x*</b>{:/nomarkdown}`` shows the stars, as kramdown does."""
+    return re.sub(r"(<[^<>]*>)|([\\`*_\[\]~])", lambda m: m.group(1) or "\\" + m.group(2), text)
 
 
 def _hides(tag: re.Match[str]) -> bool:
