@@ -379,3 +379,16 @@ def test_kramdowns_end_of_block_marker_ends_a_list_and_is_not_shown(tmp_path):
     assert [len(ul) for ul in root.iter("ul")] == [2, 1]  # two lists, as kramdown ends the first
     assert root.xpath("//p/text()") == ["A paragraph"] and root.xpath("//pre/code/text()") == ["^\n"]
     assert not diagnostics.warnings
+
+
+def test_include_relative_puts_the_files_text_in_place(tmp_path):
+    """Jekyll's ``{% include_relative part.md %}``: the file beside the page, read as the page is;
+    one not found is left out with a warning, so that a draft builds."""
+    (tmp_path / "part.md").write_text("Included **text**.\n", encoding="utf-8")
+    root, diagnostics = read_chapters(
+        tmp_path,
+        "{% include_relative part.md %}\n\n{% include_relative gone.md %}\n\n`{% include_relative part.md %}`\n",
+    )
+    assert root.xpath("//p/strong/text()") == ["text"]
+    assert root.xpath("//code/text()") == ["{% include_relative part.md %}"]
+    assert [w.message for w in diagnostics.warnings] == ["Jekyll include_relative 'gone.md' left out: no such file"]

@@ -47,10 +47,11 @@ MAX_INCLUDE_DEPTH = 8
 VARIABLES_FILE = "variables.yaml"
 
 INCLUDE = re.compile(
-    r"^\s*\{\{(?:<\s*include\s+(?:file\s*=\s*)?(.+?)\s*>|%\s*include\s+(?:file\s*=\s*)?(.+?)\s*%)\}\}\s*$"
+    r"^\s*(?:\{\{(?:<\s*include\s+(?:file\s*=\s*)?(.+?)\s*>|%\s*include\s+(?:file\s*=\s*)?(.+?)\s*%)\}\}"
+    r"|\{%-?\s*include_relative\s+(\S+?)\s*-?%\})\s*$"
 )
-"""``{{< include x.md >}}`` alone on its line; Hugo's ``{{% include "x.md" %}}`` and
-``file="x.md"`` too."""
+"""``{{< include x.md >}}`` alone on its line; Hugo's ``{{% include "x.md" %}}`` and ``file="x.md"``
+too; Jekyll's ``{% include_relative x.md %}``."""
 SHORTCODE = re.compile(r"\{\{<\s*(\w+)\s*(.*?)\s*>\}\}")
 ESCAPED = re.compile(r"\{\{(?:</\*\s*(.*?)\s*\*/>|%/\*\s*(.*?)\s*\*/%)\}\}")
 """Hugo's escaped shortcode, ``{{</* name */>}}`` or ``{{%/* name */%}}``: the shortcode as written."""
@@ -342,8 +343,12 @@ def _expand(
         if skip_until is not None:
             continue
         include = INCLUDE.match(line)
+        if include is not None and include.group(3) and not (path.parent / include.group(3)).is_file():
+            # Jekyll's, from a site's other files: a draft builds without it (report-build's own is a fault)
+            state.diagnostics.warn(f"Jekyll include_relative '{include.group(3)}' left out: no such file", path, number)
+            continue
         if include is not None:
-            _include(include.group(1) or include.group(2), path, number, state, stack, out)
+            _include(include.group(1) or include.group(2) or include.group(3), path, number, state, stack, out)
             continue
         out.append((_shortcodes(line, path, number, state), path, number))
     if open_divs:
