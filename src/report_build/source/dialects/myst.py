@@ -219,6 +219,11 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
     if name in DROPPED:
         _body_lines, index = _body(numbered, index, opened)
         return index, None
+    if name == "table":  # a Markdown table under its caption, numbered as the report's tables
+        body, index = _body(numbered, index, opened)
+        caption = " ".join(argument.split()) + (f" {{#{label}}}" if label else "")
+        out.extend([("", number), (f"{indent}Table: {caption}".rstrip(), number), ("", number), *lines(body, context)])
+        return index, None
     if name in ("include", "literalinclude"):
         _body_lines, index = _body(numbered, index, opened)
         out.extend(_include(name, argument.strip(), options, indent, label, number, context))
