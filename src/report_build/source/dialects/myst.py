@@ -64,6 +64,10 @@ ADMONITIONS = {
     "danger": ("caution", "Danger"),
     "error": ("caution", "Error"),
     "seealso": ("note", "See also"),
+    # Sphinx's version notes: the argument (the version) follows the words
+    "versionadded": ("note", "New in version"),
+    "versionchanged": ("note", "Changed in version"),
+    "deprecated": ("warning", "Deprecated since version"),
 }
 CODE = {"code-block", "code", "sourcecode", "code-cell"}
 DROPPED = {"toctree", "contents", "tableofcontents"}
@@ -234,6 +238,8 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
         if name == "admonition" and classes:
             kind = ADMONITIONS.get(classes[0], (kind, ""))[0]
         title = argument if name in ("admonition", "dropdown") else (argument or default_title)
+        if name in ("versionadded", "versionchanged", "deprecated"):  # "New in version 1.2"
+            title = f"{default_title} {argument}".strip()
         collapsible = name == "dropdown" or "dropdown" in classes
         extra = ("collapsible open" if "open" in options else "collapsible") if collapsible else ""
         out.extend((text, number) for text in markup.callout(kind, title, indent, extra))
@@ -380,7 +386,9 @@ def _figure(name: str, path: str, options: dict[str, str], body: list[tuple[str,
 
 ROLE = re.compile(r"\{([\w:-]+)\}(`+)(.+?)(?<!`)\2(?!`)")
 EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
-TEXT_ROLES = {"term", "doc", "download", "abbr", "guilabel", "menuselection", "kbd", "file", "samp", "command"}
+TEXT_ROLES = {"term", "doc", "download", "abbr", "guilabel", "menuselection", "command"}
+CODE_ROLES = {"code": "code", "literal": "code", "file": "code", "kbd": "kbd", "samp": "samp"}
+"""Roles whose text is code (``{code}`x = 1```), a key or sample output: shown as written."""
 
 
 class _Role(InlineProcessor):
@@ -411,6 +419,10 @@ class _Role(InlineProcessor):
         if name in ("sub", "sup"):
             element = etree.Element(name)
             element.text = content
+            return element, m.start(0), m.end(0)
+        if name in CODE_ROLES:  # inline code, as written ({code}`x = 1`, {kbd}`Ctrl`, {samp}`ls -l`)
+            element = etree.Element(CODE_ROLES[name])
+            element.text = AtomicString(m.group(3))
             return element, m.start(0), m.end(0)
         if name == "abbr":
             element = etree.Element("abbr")
