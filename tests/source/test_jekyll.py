@@ -391,4 +391,14 @@ def test_include_relative_puts_the_files_text_in_place(tmp_path):
     )
     assert root.xpath("//p/strong/text()") == ["text"]
     assert root.xpath("//code/text()") == ["{% include_relative part.md %}"]
-    assert [w.message for w in diagnostics.warnings] == ["Jekyll include_relative 'gone.md' left out: no such file"]
+    assert [w.message for w in diagnostics.warnings] == [
+        "Jekyll include_relative 'gone.md' left out: no such file in the manuscript's folder"
+    ]
+
+
+def test_an_include_relative_outside_the_manuscripts_folder_is_left_out(tmp_path):
+    """A file outside the folder is never read into an output: a draft builds without it."""
+    (tmp_path / "secret.md").write_text("SECRET\n", encoding="utf-8")
+    (tmp_path / "m").mkdir()
+    root, diagnostics = read_chapters(tmp_path / "m", "{% include_relative ../secret.md %}\n\nEnd.\n")
+    assert "SECRET" not in root.text_content() and len(diagnostics.warnings) == 1

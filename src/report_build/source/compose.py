@@ -343,9 +343,13 @@ def _expand(
         if skip_until is not None:
             continue
         include = INCLUDE.match(line)
-        if include is not None and include.group(3) and not (path.parent / include.group(3)).is_file():
+        if include is not None and include.group(3) and not _found_inside(path.parent / include.group(3), state):
             # Jekyll's, from a site's other files: a draft builds without it (report-build's own is a fault)
-            state.diagnostics.warn(f"Jekyll include_relative '{include.group(3)}' left out: no such file", path, number)
+            state.diagnostics.warn(
+                f"Jekyll include_relative '{include.group(3)}' left out: no such file in the manuscript's folder",
+                path,
+                number,
+            )
             continue
         if include is not None:
             _include(include.group(1) or include.group(2) or include.group(3), path, number, state, stack, out)
@@ -355,6 +359,12 @@ def _expand(
         raise ManuscriptError(
             "fenced div opened with ':::' is never closed (add a ':::' line after it)", path, open_divs[-1][0]
         )
+
+
+def _found_inside(target: Path, state: _State) -> bool:
+    """Whether ``target`` is a file inside the folder a report's files may come from."""
+    resolved = target.resolve()
+    return resolved.is_file() and resolved.is_relative_to(state.root.resolve())
 
 
 def _include(name: str, path: Path, line: int, state: _State, stack: tuple[Path, ...], out: list) -> None:

@@ -459,10 +459,14 @@ def _component(
     indent, name, attributes, self_closing = match.group(1), match.group(2), match.group(3), bool(match.group(4))
     _positional, named = parameters(attributes)
     if self_closing and name in partials:  # an imported Markdown file: its text in place
-        if (context.path.parent / partials[name]).is_file():
+        target = (context.path.parent / partials[name]).resolve()
+        if target.is_file() and target.is_relative_to(context.manuscript.parent.resolve()):
             out.extend([("", number), (f"{indent}{{{{< include {partials[name]} >}}}}", number), ("", number)])
         else:
-            context.warn(f"MDX partial <{name} /> left out: its file '{partials[name]}' is not found", number)
+            context.warn(
+                f"MDX partial <{name} /> left out: its file '{partials[name]}' is not found in the manuscript's folder",
+                number,
+            )
         return last + 1
     if self_closing:
         context.warn(f"MDX component <{name} /> removed: report-build cannot run it and it has no content", number)
