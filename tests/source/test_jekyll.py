@@ -374,13 +374,6 @@ def test_a_comment_tag_shown_as_text_or_never_closed_hides_nothing(tmp_path):
     assert [w.message.split(":")[0] for w in diagnostics.warnings] == ["template tag '{% comment %}' removed"]
 
 
-def test_kramdowns_end_of_block_marker_ends_a_list_and_is_not_shown(tmp_path):
-    root, diagnostics = read_chapters(tmp_path, "* one\n* two\n\n^\n\n* three\n\nA paragraph\n^\n\n```\n^\n```\n")
-    assert [len(ul) for ul in root.iter("ul")] == [2, 1]  # two lists, as kramdown ends the first
-    assert root.xpath("//p/text()") == ["A paragraph"] and root.xpath("//pre/code/text()") == ["^\n"]
-    assert not diagnostics.warnings
-
-
 def test_include_relative_puts_the_files_text_in_place(tmp_path):
     """Jekyll's ``{% include_relative part.md %}``: the file beside the page, read as the page is;
     one not found is left out with a warning, so that a draft builds."""

@@ -95,16 +95,8 @@ def preprocess(
     values by key; ``{{ page.title }}``, ``{{ $frontmatter.title }}``) the value it names. A
     heading that held only tags removed is removed too, rather than left without text. Jekyll's
     ``{% highlight ruby %}`` … ``{% endhighlight %}``, each tag on its own line, is fenced code in
-    that language, as Jekyll shows it. kramdown's end-of-block marker, a ``^`` alone on its line,
-    ends a list or a paragraph without being shown (an HTML comment takes its place: it ends them
-    too, as GitHub reads it)."""
+    that language, as Jekyll shows it."""
     out = list(lines)
-    if any(line.strip() == "^" for line in lines):
-        literal = indented_code_lines(lines) | quoted_code_lines(lines)
-        for index, line in enumerate(lines):
-            if line.strip() == "^" and first_line + index not in code_lines and index not in literal:
-                out[index] = f"{line[: len(line) - len(line.lstrip())]}<!-- -->"
-        lines = list(out)
     # Every rewrite here starts at a brace ("{{", "{%", "{:"), and the raw state changes only at
     # a tag: a line without one is kept as it is, and a text without one is returned at once.
     if not any("{" in line for line in lines):
