@@ -395,3 +395,16 @@ def test_an_include_relative_outside_the_manuscripts_folder_is_left_out(tmp_path
     (tmp_path / "m").mkdir()
     root, diagnostics = read_chapters(tmp_path / "m", "{% include_relative ../secret.md %}\n\nEnd.\n")
     assert "SECRET" not in root.text_content() and len(diagnostics.warnings) == 1
+
+
+def test_nomarkdown_raw_html_at_the_start_of_a_line_and_raw_include_relative_stay_as_written(tmp_path):
+    """Found in review: a block element held by ``{::nomarkdown}`` at the start of a line showed
+    backslashes, and an include_relative between raw tags was acted on."""
+    (tmp_path / "part.md").write_text("Included.\n", encoding="utf-8")
+    root, _diagnostics = read_chapters(
+        tmp_path,
+        '{::nomarkdown}<div class="x">*x* and a_b</div>{:/nomarkdown}\n\n'
+        "{% raw %}\n{% include_relative part.md %}\n{% endraw %}\n",
+    )
+    assert root.xpath("//div[@class='x']/text()") == ["*x* and a_b"]
+    assert "{% include_relative part.md %}" in root.text_content() and "Included." not in root.text_content()

@@ -41,6 +41,7 @@ from . import citations, datafiles, dialects, divs, file_links, frontmatter, sni
 from .dialects import FileContext
 from .dialects.common import code_lines, in_list_item, indent_of
 from .divs import Selection
+from .jekyll import raw_lines
 from .text import FENCE, outside_code_spans, read_text, shown_name
 
 MAX_INCLUDE_DEPTH = 8
@@ -273,6 +274,8 @@ def _expand(
     main = stack[0] if stack else path
     numbered = dialects.line_passes(state.dialects, numbered, state.context(path, main))
     code = code_lines(numbered)  # fenced (in a list item too), indented and quoted: never read here
+    # Between Liquid's {% raw %} and {% endraw %}, a Jekyll include is text to show (jekyll.py)
+    raw = raw_lines([line for line, _number in numbered]) if "include_relative" in "\n".join(lines) else set()
     titles: set[int] = set()  # positions of headings that became a callout's title
     snippets_on = "mkdocs" in state.dialects
     listing = False  # between two '--8<--' lines: the names of snippets
@@ -342,7 +345,7 @@ def _expand(
             continue
         if skip_until is not None:
             continue
-        include = INCLUDE.match(line)
+        include = INCLUDE.match(line) if position not in raw else None
         if include is not None and include.group(3) and not _found_inside(path.parent / include.group(3), state):
             # Jekyll's, from a site's other files: a draft builds without it (report-build's own is a fault)
             state.diagnostics.warn(

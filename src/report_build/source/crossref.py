@@ -275,7 +275,9 @@ class Resolver:
         target = self.targets.get(item.key)
         if target is None and item.key[:1].isupper() and not reference.style:  # Quarto's @Fig-x: "Figure 1"
             found = self.targets.get(item.key[0].lower() + item.key[1:])
-            item, target = (replace(item, key=item.key[0].lower() + item.key[1:]), found) if found else (item, None)
+            if found is None:  # no such target: a mention (@Tip-Top), shown as written
+                return html.escape(("-" if item.suppress else "") + "@" + item.key, quote=False)
+            item, target = replace(item, key=item.key[0].lower() + item.key[1:]), found
         if target is None and reference.style and item.key in self.anchors and item.text:
             target = Target("anchor", "", item.text)
         if target is None and not reference.style and self._mention(item.key):

@@ -104,7 +104,7 @@ def preprocess(
     indented = indented_code_lines(lines) | quoted_code_lines(lines)
     if any("{::" in line or "comment" in line or "{#" in line for line in lines):
         code = indented | {index for index in range(len(lines)) if first_line + index in code_lines}
-        out = lines = _extensions(lines, code | _raw_lines(lines))
+        out = lines = _extensions(lines, code | raw_lines(lines))
     raw = False  # between {% raw %} and {% endraw %}
     for index, line in enumerate(lines):
         if "{" not in line:
@@ -205,7 +205,7 @@ def _extensions(lines: list[str], code: set[int]) -> list[str]:
                 continue
             if inside is None and _hides(tag) and not _closed_after(lines, index, tag, code):
                 continue  # a comment never closed: text, as its tool would show it (Liquid's tag goes later)
-            if inside == "nomarkdown":  # within a line: raw HTML, its text not read as Markdown either
+            if inside == "nomarkdown" and "".join(pieces).strip(" \t>"):  # within a line: raw HTML, not Markdown
                 pieces.append(_not_markdown(line[at : tag.start()]))
             elif inside not in HIDING:
                 pieces.append(line[at : tag.start()])
@@ -221,8 +221,10 @@ def _extensions(lines: list[str], code: set[int]) -> list[str]:
 
 
 def _not_markdown(text: str) -> str:
-    """``text`` (raw HTML) with the characters Markdown reads in running text escaped outside
-    its tags, so that ``{::nomarkdown}<b>*x*</b>{:/nomarkdown}`` shows the stars, as kramdown does."""
+    """``text`` (raw HTML within a line, after other text) with the characters Markdown reads in
+    running text escaped outside its tags, so that ``a {::nomarkdown}<b>*x*</b>{:/nomarkdown}``
+    shows the stars, as kramdown does. (At the start of a line, raw HTML may be a block, which
+    Markdown leaves as it is, escapes too.)"""
     return re.sub(r"(<[^<>]*>)|([\\`*_\[\]~])", lambda m: m.group(1) or "\\" + m.group(2), text)
 
 
@@ -245,7 +247,7 @@ def _closed_after(lines: list[str], index: int, tag: re.Match[str], code: set[in
     return any(closing.search(line) for at, line in enumerate(lines[index + 1 :], index + 1) if at not in code)
 
 
-def _raw_lines(lines: list[str]) -> set[int]:
+def raw_lines(lines: list[str]) -> set[int]:
     """Indexes of the lines between Liquid's ``{% raw %}`` and ``{% endraw %}`` (theirs too):
     text shown as written, a comment's tags in it too."""
     found: set[int] = set()

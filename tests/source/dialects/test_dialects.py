@@ -726,3 +726,24 @@ def test_a_myst_include_without_options_is_the_files_text_read_as_the_manuscript
     html, _diagnostics = body(path)
     assert "<p>Intro with a wiki link and:</p>" in html and 'callout-title">Tip' in html and "<p>After.</p>" in html
     assert "{include}" not in html and ":::" not in html
+
+
+def test_a_myst_include_of_part_of_a_file_reads_its_own_includes_and_never_loops(tmp_path):
+    """A sliced include is read from the included file's folder; one that includes itself is
+    left out with a warning, not read forever; ``:code:`` includes the file as code."""
+    path = write(
+        tmp_path,
+        {
+            "book.md": "---\ntitle: T\n---\n\n# Book\n\n```{include} sub/part.md\n:start-after: START\n```\n\n"
+            "```{include} loop.md\n:start-line: 0\n```\n\n```{include} sub/script.py\n:code: python\n```\n",
+            "sub/part.md": "Skipped.\nSTART\nKept.\n\n```{include} inner.md\n```\n",
+            "sub/inner.md": "The inner file's **text**.\n",
+            "sub/script.py": "# a comment\nx = 1\n",
+            "loop.md": "Loop.\n\n```{include} loop.md\n:start-line: 0\n```\n",
+        },
+    )
+    html, diagnostics = body(path)
+    assert "<p>Kept.</p>" in html and "Skipped" not in html and "inner file’s <strong>text</strong>" in html
+    assert html.count("<p>Loop.</p>") == 1
+    assert '<code class="language-python"># a comment\nx = 1\n</code>' in html
+    assert [w.message.split(":")[0] for w in diagnostics.warnings] == ["MyST include 'loop.md' left out"]

@@ -269,7 +269,9 @@ def _code_blocks(numbered: Numbered, context: FileContext) -> Numbered:
     while index < len(numbered):
         line, number = numbered[index]
         opening = CODE_BLOCK.match(line) if index not in code else None
-        end = next((i for i in range(index, len(numbered)) if CODE_BLOCK_END in numbered[i][0]), None)
+        end = None
+        if opening is not None:
+            end = next((i for i in range(index, len(numbered)) if CODE_BLOCK_END in numbered[i][0]), None)
         if opening is None or end is None:
             out.append((line, number))
             index += 1
@@ -295,8 +297,10 @@ def _code_blocks(numbered: Numbered, context: FileContext) -> Numbered:
 
 
 def _code_text(held: str, sources: dict[str, str], context: FileContext, number: int) -> str | None:
-    """The code a ``<CodeBlock>`` holds: its string's text, or its imported file's; None, with a
-    warning, for anything else."""
+    """The code a ``<CodeBlock>`` holds: its text, its string's, or its imported file's; None,
+    with a warning, for anything else."""
+    if held and not held.startswith("{"):  # JSX text: its lines, trimmed, joined by a space
+        return " ".join(line.strip() for line in held.split("\n") if line.strip())
     found = LITERAL.match(held)
     if found is not None and found.group(1):
         literal = found.group(1)

@@ -200,6 +200,9 @@ def _line(line: str, number: int, state: _State) -> list[str]:
             continue
         self_closing = SELF_CLOSING.search(match.group(0)) is not None
         block = _block(name, argument, closing, indent, number, state, self_closing, match.group(2) is None)
+        if state.verbatim == name and (self_closing or _closing_on(line, name, match.end()) is not None):
+            state.verbatim = None  # a tab with no lines of its own: its code, if any, is on this line
+            block = [text for text in block if not text.strip().startswith("```")]
         if text.strip():
             result.append(text)
         text = indent if block else ""
@@ -375,7 +378,7 @@ def _block(
                 label = tab_set.labels[tab_set.next]
             tab_set.next += 1
             tab_set.tab_open = name in state.closed
-        if name in state.closed:
+        if name in state.closed and not self_closing:
             state.open.append((name, "tab"))
         lines_out += markup.passage(label, indent)
         code = tab_set is not None and tab_set.code is not None and name in state.closed and not markdown

@@ -29,9 +29,11 @@ an equation, ``{cite}``/``{cite:p}``/``{cite:t}`` citations; ``{sub}``, ``{sup}`
 from __future__ import annotations
 
 import html
+import os
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name Python-Markdown uses)
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import markdown
@@ -226,7 +228,8 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
     if name == "table":  # a Markdown table under its caption, numbered as the report's tables
         body, index = _body(numbered, index, opened)
         caption = " ".join(argument.split()) + (f" {{#{label}}}" if label else "")
-        out.extend([("", number), (f"{indent}Table: {caption}".rstrip(), number), ("", number), *lines(body, context)])
+        heading = [("", number), (f"{indent}Table: {caption}", number)] if caption.strip() else []
+        out.extend([*heading, ("", number), *lines(body, context)])
         return index, None
     if name in ("include", "literalinclude"):
         _body_lines, index = _body(numbered, index, opened)
@@ -261,6 +264,7 @@ def _directive(numbered, index, opener, stack, out, context: FileContext, target
 
 
 SLICING = ("start-line", "end-line", "start-after", "end-before", "lines", "heading-offset")
+INCLUDE_DEPTH = 8  # as the composition's includes
 LANGUAGES = {".py": "python", ".js": "javascript", ".ts": "typescript", ".sh": "bash", ".r": "r", ".json": "json"}
 
 
@@ -278,8 +282,18 @@ def _include(
     if not written or not path.is_relative_to(folder) or not path.is_file():
         context.warn(f"MyST {name} '{written}' left out: no such file inside the manuscript's folder", number)
         return []
+    if name == "include" and ("code" in options or "literal" in options):  # the file as code
+        name, options = "literalinclude", {**options, "language": options.get("code", "")}
+    including = context.seen.setdefault("myst-including", [])
     if name == "include" and not any(key in options for key in SLICING):
-        return [("", number), (f"{indent}{{{{< include {written} >}}}}", number), ("", number)]
+        # The composition includes it, from the file it composes (this one's includer, when this
+        # one is a part read here): the path from there.
+        composing = context.seen.get("myst-composing", context.path) if including else context.path
+        relative = os.path.relpath(path, composing.resolve().parent).replace(os.sep, "/")
+        return [("", number), (f"{indent}{{{{< include {relative} >}}}}", number), ("", number)]
+    if path in including or len(including) >= INCLUDE_DEPTH:
+        context.warn(f"MyST {name} '{written}' left out: it includes itself, or is included too deep", number)
+        return []
     try:
         text = read_text(path).split("\n")
     except ManuscriptError:
@@ -294,9 +308,14 @@ def _include(
             f"{shift}{line}" if shift and index not in code and line.startswith("#") else line
             for index, line in enumerate(text)
         ]
-        return lines(
-            [("", number), *((f"{indent}{line}" if line else line, number) for line in text), ("", number)], context
-        )
+        included = [("", number), *((f"{indent}{line}" if line else line, number) for line in text), ("", number)]
+        if not including:
+            context.seen["myst-composing"] = context.path
+        including.append(path)
+        try:  # read from the included file's folder: the includes it names are beside it
+            return lines(included, replace(context, path=path))
+        finally:
+            including.pop()
     while text and not text[-1].strip():
         text.pop()
     language = options.get("language") or LANGUAGES.get(path.suffix.lower(), path.suffix.lstrip("."))
