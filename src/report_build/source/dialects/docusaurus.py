@@ -306,7 +306,8 @@ def _code_text(held: str, sources: dict[str, str], context: FileContext, number:
         literal = found.group(1)
         if literal[0] == "`":  # a template string, its lines as written: \` \$ \\ are escapes
             return re.sub(r"\\([`$\\])", r"\1", literal[1:-1]).strip("\n")
-        return re.sub(r"\\(.)", r"\1", literal[1:-1])
+        escapes = {"n": "\n", "t": "\t"}  # a quoted string's: \n a new line, \t a tab
+        return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(1)), literal[1:-1])
     if found is not None and found.group(2) in sources:
         name = sources[found.group(2)]
         folder = context.manuscript.parent.resolve()

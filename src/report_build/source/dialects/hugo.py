@@ -51,6 +51,7 @@ from .common import FileContext, Numbered, code_lines, indent_of, markup, parame
 
 SHORTCODE = re.compile(r"\{\{(?:<\s*(/?)\s*([\w.-]+)(.*?)\s*/?>|%\s*(/?)\s*([\w.-]+)(.*?)\s*/?%)\}\}")
 COMPOSED = {"include", "var"}  # read by compose
+VERBATIM_FENCE = "~~~~~"  # around a highlight's or a tab's code: a ``` line in the code stays code
 REFS = {"ref", "relref"}
 CALLOUTS = {"alert", "callout", "notice", "hint", "admonition", "note", "tip", "warning", "caution", "important"}
 TAB_SETS = {"tabs", "tabpane", "codetabs"}
@@ -106,7 +107,7 @@ def lines(numbered: Numbered, context: FileContext) -> Numbered:
     for index, (line, number) in enumerate(numbered):
         if state.verbatim is not None:
             if _is_closing(line, state.verbatim):
-                out.append((indent_of(line) + "```", number))
+                out.append((indent_of(line) + VERBATIM_FENCE, number))
                 if state.verbatim != "highlight":  # a tab's code: the tab closes too
                     out.extend((text, number) for text in _close(state.verbatim, indent_of(line), number, state))
                 state.verbatim = None
@@ -202,7 +203,7 @@ def _line(line: str, number: int, state: _State) -> list[str]:
         block = _block(name, argument, closing, indent, number, state, self_closing, match.group(2) is None)
         if state.verbatim == name and (self_closing or _closing_on(line, name, match.end()) is not None):
             state.verbatim = None  # a tab with no lines of its own: its code, if any, is on this line
-            block = [text for text in block if not text.strip().startswith("```")]
+            block = [text for text in block if not text.strip().startswith(VERBATIM_FENCE)]
         if text.strip():
             result.append(text)
         text = indent if block else ""
@@ -339,7 +340,7 @@ def _block(
     if name == "highlight":
         language = positional[0] if positional else ""
         state.verbatim = name
-        return ["", f"{indent}```{language}"]
+        return ["", f"{indent}{VERBATIM_FENCE}{language}"]
     if name in CALLOUTS:
         kind_name = (  # Docsy's color, Hextra's type, Relearn's style, Doks' context
             named.get("color")
@@ -385,7 +386,7 @@ def _block(
         if code and named.get("text", "").lower() != "true":  # a tab of code, as Docsy highlights it
             language = named.get("lang") or (label.lower() if tab_set.language_is_label else tab_set.code)
             state.verbatim = name
-            lines_out += ["", f"{indent}```{language}"]
+            lines_out += ["", f"{indent}{VERBATIM_FENCE}{language}"]
         return lines_out
     if name == "figure":
         return _figure(named, indent, number, state)
