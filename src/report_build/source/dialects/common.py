@@ -15,8 +15,9 @@ from lxml.html import defs
 from markdown.util import HTML_PLACEHOLDER
 
 from ...contract import CODE_ANNOTATIONS, PASSAGE, PASSAGE_TITLE, TAB_SET, VIDEO
+from ...errors import ManuscriptError
 from .. import math
-from ..text import CODE_SPAN, indented_code_lines, quoted_code_lines
+from ..text import CODE_SPAN, indented_code_lines, quoted_code_lines, read_text
 
 Numbered = list[tuple[str, int]]
 """Lines of one file with the number of the file line each came from."""
@@ -129,6 +130,35 @@ def literal_code_lines(numbered: Numbered) -> frozenset[int]:
     no fence opens (:func:`..text.indented_code_lines`, :func:`..text.quoted_code_lines`)."""
     lines = [line for line, _number in numbered]
     return _kept(LITERAL_LINES, numbered, lambda: indented_code_lines(lines) | quoted_code_lines(lines))
+
+
+def file_inside(context: FileContext, path: Path, written: str, number: int) -> Path | None:
+    """``path`` resolved, when it is a file inside the manuscript's folder (a symbolic link may
+    not lead out of it); else None, with a warning that ``written`` (what names it, as the
+    message shows it) is left out."""
+    resolved = path.resolve()
+    if resolved.is_file() and resolved.is_relative_to(context.manuscript.parent.resolve()):
+        return resolved
+    context.warn(f"{written} left out: no such file inside the manuscript's folder", number)
+    return None
+
+
+def file_lines(context: FileContext, path: Path, written: str, number: int) -> list[str] | None:
+    """The lines of the file ``path`` (found by :func:`file_inside`), an input of the build from
+    now on; None, with a warning that ``written`` is left out, when it is not UTF-8 text."""
+    try:
+        text = read_text(path)
+    except ManuscriptError:
+        context.warn(f"{written} left out: the file is not UTF-8 text", number)
+        return None
+    context.inputs.append(path)
+    return text.split("\n")
+
+
+def code_fence(lines: list[str]) -> str:
+    """Backticks that open fenced code holding ``lines``: three, or one more than the longest run
+    of backticks in them, so that none of their lines closes it."""
+    return "`" * max([3, *(len(run) + 1 for line in lines for run in re.findall(r"`{3,}", line))])
 
 
 def indent_of(line: str) -> str:
@@ -409,6 +439,13 @@ class markup:  # noqa: N801 (a namespace of line builders)
     @staticmethod
     def close(indent: str = "") -> list[str]:
         return ["", f"{indent}</div>", ""]
+
+    @staticmethod
+    def code(info: str, lines: list[str], indent: str = "") -> list[str]:
+        """``lines`` as fenced code, its opening fence followed by ``info`` (a language, a title)."""
+        fence = code_fence(lines)
+        body = [f"{indent}{line}" if line else line for line in lines]
+        return ["", f"{indent}{fence}{info}", *body, f"{indent}{fence}", ""]
 
     @staticmethod
     def figure(src: str, alt: str, caption: str, ident: str = "", indent: str = "", attributes: str = "") -> list[str]:

@@ -35,8 +35,7 @@ from typing import Any
 
 import yaml
 
-from ...errors import ManuscriptError
-from ..text import CODE_SPAN, outside_code_spans, read_text
+from ..text import CODE_SPAN, outside_code_spans
 from . import mdx
 from .common import (
     COLON_CLOSE,
@@ -44,10 +43,13 @@ from .common import (
     Fence,
     FileContext,
     Numbered,
+    code_fence,
     code_lines,
     colon_opener,
     fence_step,
     fenced_code_lines,
+    file_inside,
+    file_lines,
     in_list_item,
     indent_of,
     literal_code_lines,
@@ -285,8 +287,8 @@ def _code_blocks(numbered: Numbered, context: FileContext) -> Numbered:
         if text is None:
             out.extend((("", n) for _line, n in numbered[index : end + 1]))
         else:
-            fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`{3,}", text))])
             body = text.split("\n")
+            fence = code_fence(body)
             out.append((f"{indent}{fence}{info}", number))
             out.extend((f"{indent}{row}", numbered[min(index + 1 + i, end)][1]) for i, row in enumerate(body))
             out.append((f"{indent}{fence}", numbered[end][1]))
@@ -310,21 +312,11 @@ def _code_text(held: str, sources: dict[str, str], context: FileContext, number:
         return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(1)), literal[1:-1])
     if found is not None and found.group(2) in sources:
         name = sources[found.group(2)]
-        folder = context.manuscript.parent.resolve()
-        target = (
-            folder / name.removeprefix("@site/") if name.startswith("@site/") else context.path.parent / name
-        ).resolve()
-        try:
-            if not target.is_relative_to(folder) or not target.is_file():
-                raise ManuscriptError("not found", target)
-            text = read_text(target)
-        except ManuscriptError:
-            context.warn(
-                f"Docusaurus CodeBlock's file '{name}' left out: no such text file in the manuscript's folder", number
-            )
-            return None
-        context.inputs.append(target)
-        return text.rstrip("\n")
+        folder = context.manuscript.parent if name.startswith("@site/") else context.path.parent
+        written = f"Docusaurus CodeBlock's file '{name}'"
+        path = file_inside(context, folder / name.removeprefix("@site/"), written, number)
+        text = file_lines(context, path, written, number) if path is not None else None
+        return "\n".join(text).rstrip("\n") if text is not None else None
     context.warn("Docusaurus CodeBlock holds an expression only a site computes: left out", number)
     return None
 

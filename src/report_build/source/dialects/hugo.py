@@ -44,10 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ...contract import PAGE_BREAK
-from ...errors import ManuscriptError
-from ..text import read_text
 from . import quarto
-from .common import FileContext, Numbered, code_lines, indent_of, markup, parameters
+from .common import FileContext, Numbered, code_lines, file_inside, file_lines, indent_of, markup, parameters
 
 SHORTCODE = re.compile(r"\{\{(?:<\s*(/?)\s*([\w.-]+)(.*?)\s*/?>|%\s*(/?)\s*([\w.-]+)(.*?)\s*/?%)\}\}")
 COMPOSED = {"include", "var"}  # read by compose
@@ -272,27 +270,17 @@ def _readfile(name: str, named: dict[str, str], indent: str, number: int, state:
     (the composition's include); with ``code="true"``, as fenced code in its ``lang``. A file
     outside the manuscript's folder, or not found, is left out with a warning."""
     context = state.context
-    folder = context.manuscript.parent.resolve()
-    path = (context.path.parent / name).resolve()
-    if not name or not path.is_relative_to(folder) or not path.is_file():
-        context.warn(f"Hugo readfile '{name}' left out: no such file inside the manuscript's folder", number)
+    path = file_inside(context, context.path.parent / name, f"Hugo readfile '{name}'", number)
+    if path is None:
         return []
     if named.get("code", "").lower() != "true":
         return ["", f"{indent}{{{{< include {name} >}}}}", ""]
-    try:
-        text = read_text(path).rstrip("\n").split("\n")
-    except ManuscriptError:
-        context.warn(f"Hugo readfile '{name}' left out: the file is not UTF-8 text", number)
+    text = file_lines(context, path, f"Hugo readfile '{name}'", number)
+    if text is None:
         return []
-    context.inputs.append(path)
-    fence = "`" * max([3, *(len(run) + 1 for line in text for run in re.findall(r"`{3,}", line))])
-    return [
-        "",
-        f"{indent}{fence}{named.get('lang', '')}",
-        *(f"{indent}{line}" if line else line for line in text),
-        f"{indent}{fence}",
-        "",
-    ]
+    while text and not text[-1]:
+        text.pop()
+    return markup.code(named.get("lang", ""), text, indent)
 
 
 def _ref(target: str, context: FileContext) -> str:

@@ -41,11 +41,18 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 
-from ...errors import ManuscriptError
 from .. import math
 from ..refsyntax import Item, Reference
-from ..text import read_text
-from .common import ITEM_FENCE, FileContext, Numbered, indent_of, literal_code_lines, markup
+from .common import (
+    ITEM_FENCE,
+    FileContext,
+    Numbered,
+    file_inside,
+    file_lines,
+    indent_of,
+    literal_code_lines,
+    markup,
+)
 from .myst_tables import csv_table, list_table
 
 OPENER = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*?)\s*$")
@@ -277,10 +284,8 @@ def _include(
     ``{literalinclude}``: the file (``:lines:`` of it too) as fenced code, in its ``:language:``
     (else its suffix's) under its ``:caption:``. A file outside the manuscript's folder, or not
     found, is left out with a warning."""
-    folder = context.manuscript.parent.resolve()
-    path = (context.path.parent / written).resolve()
-    if not written or not path.is_relative_to(folder) or not path.is_file():
-        context.warn(f"MyST {name} '{written}' left out: no such file inside the manuscript's folder", number)
+    path = file_inside(context, context.path.parent / written, f"MyST {name} '{written}'", number)
+    if path is None:
         return []
     if name == "include" and ("code" in options or "literal" in options):  # the file as code
         name, options = "literalinclude", {**options, "language": options.get("code", "")}
@@ -294,12 +299,9 @@ def _include(
     if path in including or len(including) >= INCLUDE_DEPTH:
         context.warn(f"MyST {name} '{written}' left out: it includes itself, or is included too deep", number)
         return []
-    try:
-        text = read_text(path).split("\n")
-    except ManuscriptError:
-        context.warn(f"MyST {name} '{written}' left out: the file is not UTF-8 text", number)
+    text = file_lines(context, path, f"MyST {name} '{written}'", number)
+    if text is None:
         return []
-    context.inputs.append(path)
     text = _sliced(text, options)
     if name == "include":
         shift = "#" * int(options["heading-offset"]) if options.get("heading-offset", "").isdigit() else ""
@@ -319,10 +321,8 @@ def _include(
     while text and not text[-1].strip():
         text.pop()
     language = options.get("language") or LANGUAGES.get(path.suffix.lower(), path.suffix.lstrip("."))
-    fence = "`" * max([3, *(len(run) + 1 for line in text for run in re.findall(r"`{3,}", line))])
     header = _code_header(language, options.get("caption", ""), label)
-    body = [(f"{indent}{line}" if line else line, number) for line in text]
-    return [("", number), (f"{indent}{fence}{header}", number), *body, (f"{indent}{fence}", number), ("", number)]
+    return [(line, number) for line in markup.code(header, text, indent)]
 
 
 def _sliced(text: list[str], options: dict[str, str]) -> list[str]:

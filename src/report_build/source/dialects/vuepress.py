@@ -28,9 +28,18 @@ import os
 import re
 from pathlib import Path
 
-from ...errors import ManuscriptError
-from ..text import outside_code_spans, read_text
-from .common import FileContext, Numbered, colon_containers, fence_step, fence_walk, markup, parameters
+from ..text import outside_code_spans
+from .common import (
+    FileContext,
+    Numbered,
+    colon_containers,
+    fence_step,
+    fence_walk,
+    file_inside,
+    file_lines,
+    markup,
+    parameters,
+)
 
 TOC = re.compile(r"^ {0,3}\[\[toc\]\]\s*$", re.IGNORECASE)
 BADGE = re.compile(r"<Badge\b([^<>]*?)/>|<Badge\b([^<>]*)>(.*?)</Badge\s*>")
@@ -184,31 +193,24 @@ def _snippet(match: re.Match[str], number: int, context: FileContext) -> Numbere
     indent, written, language, label = match.group(1), match.group(2), match.group(3), match.group(4)
     region = REGION.search(written)
     name = written[: region.start()] if region else written
-    folder = context.manuscript.parent.resolve()
-    path = (folder / name[2:]) if name.startswith("@/") else (context.path.parent / name)
-    path = path.resolve()
-    if not path.is_relative_to(folder) or not path.is_file():
-        context.warn(
-            f"VuePress code import '<<< {written}' left out: no such file inside the manuscript's folder", number
-        )
+    folder = context.manuscript.parent
+    path = file_inside(
+        context,
+        (folder / name[2:]) if name.startswith("@/") else (context.path.parent / name),
+        f"VuePress code import '<<< {written}'",
+        number,
+    )
+    text = file_lines(context, path, f"VuePress code import '<<< {written}'", number) if path else None
+    if text is None:
         return [("", number)]
-    try:
-        text = read_text(path).split("\n")
-    except ManuscriptError:
-        context.warn(f"VuePress code import '<<< {written}' left out: the file is not UTF-8 text", number)
-        return [("", number)]
-    context.inputs.append(path)
     if region is not None:
         text = _region(text, region.group(1))
     while text and not text[-1].strip():
         text.pop()
     language = (language or "").split()[0] if language and not re.fullmatch(r"[\d,\s-]*", language) else ""
     language = language or LANGUAGES.get(Path(name).suffix.lower(), Path(name).suffix.lstrip("."))
-    fence = "`" * max(3, 1 + max((len(run) for t in text for run in re.findall(r"`+", t)), default=0))
     title = f' title="{label}"' if label else ""
-    body = [("", number), (f"{indent}{fence}{language}{title}", number)]
-    body += [(f"{indent}{t}" if t else t, number) for t in text]
-    return [*body, (f"{indent}{fence}", number), ("", number)]
+    return [(line, number) for line in markup.code(f"{language}{title}", text, indent)]
 
 
 def _region(text: list[str], name: str) -> list[str]:
