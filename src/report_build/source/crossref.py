@@ -273,15 +273,17 @@ class Resolver:
 
     def xref(self, item: Item, reference: Reference, in_parentheses: bool = False) -> str:
         target = self.targets.get(item.key)
+        written = html.escape(("-" if item.suppress else "") + "@" + item.key, quote=False)
         if target is None and item.key[:1].isupper() and not reference.style:  # Quarto's @Fig-x: "Figure 1"
-            found = self.targets.get(item.key[0].lower() + item.key[1:])
-            if found is None:  # no such target: a mention (@Tip-Top), shown as written
-                return html.escape(("-" if item.suppress else "") + "@" + item.key, quote=False)
-            item, target = replace(item, key=item.key[0].lower() + item.key[1:]), found
+            lowered = item.key[0].lower() + item.key[1:]
+            target = self.targets.get(lowered)
+            if target is None:  # no such target: a mention (@Tip-Top), shown as written
+                return written
+            item = replace(item, key=lowered)
         if target is None and reference.style and item.key in self.anchors and item.text:
             target = Target("anchor", "", item.text)
         if target is None and not reference.style and self._mention(item.key):
-            return html.escape(("-" if item.suppress else "") + "@" + item.key, quote=False)
+            return written
         if target is None:
             self.miss(item.key, reference)
             if reference.style in ("number", "equation"):
